@@ -1,0 +1,29 @@
+import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { z } from 'zod';
+
+/** The Slack credentials secret: one JSON secret so rotation changes one thing. */
+export const slackSecretSchema = z.object({
+  signingSecret: z.string().min(1),
+  botToken: z.string().startsWith('xoxb-'),
+});
+
+export type SlackSecret = z.infer<typeof slackSecretSchema>;
+
+const cache = new Map<string, Promise<SlackSecret>>();
+
+/** Read once per container: a cold start pays for it, warm invocations do not. */
+export function loadSlackSecret(client: SecretsManagerClient, secretId: string): Promise<SlackSecret> {
+  let pending = cache.get(secretId);
+  if (!pending) {
+    pending = client.send(new GetSecretValueCommand({ SecretId: secretId })).then((out) => {
+      const parsed = slackSecretSchema.safeParse(JSON.parse(out.SecretString ?? '{}'));
+      if (!parsed.success) {
+        throw new Error(`secret ${secretId} must be JSON {"signingSecret","botToken"}: ${parsed.error.issues[0]?.message}`);
+      }
+      return parsed.data;
+    });
+    pending.catch(() => cache.delete(secretId));
+    cache.set(secretId, pending);
+  }
+  return pending;
+}

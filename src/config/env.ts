@@ -1,0 +1,51 @@
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+export const BUNDLED_RULES = fileURLToPath(new URL('../rules/default.yml', import.meta.url));
+
+const int = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+const optionalSecret = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+/**
+ * Every setting sirbot reads from the environment, validated once at start-up. A
+ * wrong value stops start-up with the variable's name and what it expects.
+ */
+export const envSchema = z.object({
+  PORT: int(3000, 0, 65535),
+  HOST: z.string().default('127.0.0.1'),
+  SLACK_SIGNING_SECRET: optionalSecret,
+  SLACK_BOT_TOKEN: optionalSecret.refine((v) => v === undefined || v.startsWith('xoxb-'), 'must be a bot token (xoxb-…)'),
+  SLACK_APP_TOKEN: optionalSecret.refine((v) => v === undefined || v.startsWith('xapp-'), 'must be an app-level token (xapp-…)'),
+  /** Lambda: Secrets Manager secret holding {"signingSecret","botToken"}. */
+  SIRBOT_SLACK_SECRET_ID: z.string().optional(),
+  /** Points the Web API client elsewhere (the local emulator, a proxy). */
+  SLACK_API_URL: z.url().optional(),
+  SIRBOT_RULES: z.string().default(BUNDLED_RULES),
+  SIRBOT_DB: z.string().default('sirbot.db'),
+  SIRBOT_DEFAULT_CHANNEL: z.string().default('#security-findings'),
+  SIRBOT_STORM_THRESHOLD: int(10, 1, 10_000),
+  SIRBOT_STORM_WINDOW_SECONDS: int(60, 1, 86_400),
+  SIRBOT_DIGEST_WINDOW_SECONDS: int(900, 1, 86_400),
+  /** When set, POST /ingest requires `Authorization: Bearer <token>`. */
+  SIRBOT_INGEST_TOKEN: optionalSecret,
+  /** Port of the embedded Slack emulator used when no Slack token is configured (0 = any free port). */
+  SIRBOT_EMULATOR_PORT: int(3001, 0, 65535),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+}
+
+export function parseEnv(env: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = envSchema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+  throw new ConfigError(`Invalid configuration (see README "Configuration"):\n${lines.join('\n')}`);
+}

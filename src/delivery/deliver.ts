@@ -1,0 +1,176 @@
+import { compareDelivery, fingerprint } from '../domain/delivery/versions.ts';
+import { type StormPolicy, digestGroup, windowStart } from '../domain/delivery/storm.ts';
+import type { Finding } from '../domain/finding.ts';
+import type { RouteDecision } from '../domain/routing/decision.ts';
+import { route } from '../domain/routing/evaluate.ts';
+import type { RuleSet } from '../domain/routing/rules.ts';
+import type { Logger } from '../runtime/logger.ts';
+import type { SlackPoster } from '../slack/poster.ts';
+import { digestLine } from '../slack/views/digest-message.ts';
+import { findingMessage } from '../slack/views/finding-message.ts';
+import { digestMemberUpdateReply, updateReply } from '../slack/views/update-reply.ts';
+import type { FindingRecord, Store } from '../store/store.ts';
+import { DigestFlusher } from './digests.ts';
+import { KeyedLock } from './keyed-lock.ts';
+
+export type Outcome = 'posted' | 'updated' | 'duplicate' | 'stale' | 'suppressed' | 'digested' | 'failed';
+
+export interface DeliveryResult {
+  findingId: string;
+  outcome: Outcome;
+  channel: string;
+  error?: string;
+}
+
+export interface DelivererOptions {
+  store: Store;
+  poster: SlackPoster;
+  rules: () => RuleSet;
+  storm: StormPolicy;
+  logger: Logger;
+  clock?: () => number;
+  digestDebounceMs?: number;
+}
+
+/**
+ * Turns routed findings into Slack threads: one root message per finding, edits and
+ * change replies for later versions, nothing for duplicates, digests for storms.
+ * Deliveries of one finding are serialized; different findings proceed in parallel,
+ * paced by the poster's per-channel queues.
+ */
+export class Deliverer {
+  private readonly lock = new KeyedLock();
+  private readonly digests: DigestFlusher;
+  private readonly clock: () => number;
+
+  constructor(private readonly o: DelivererOptions) {
+    this.clock = o.clock ?? Date.now;
+    this.digests = new DigestFlusher(o.store, o.poster, o.logger, o.digestDebounceMs ?? 1000);
+  }
+
+  async deliver(findings: Finding[]): Promise<DeliveryResult[]> {
+    return Promise.all(findings.map((f) => this.lock.run(f.id, () => this.deliverOne(f))));
+  }
+
+  async idle(): Promise<void> {
+    await this.lock.idle();
+    await this.digests.idle();
+    await this.o.poster.idle();
+  }
+
+  close(): void {
+    this.digests.close();
+  }
+
+  private async deliverOne(finding: Finding): Promise<DeliveryResult> {
+    const now = this.clock();
+    const decision = route(this.o.rules(), finding, now);
+    try {
+      const previous = await this.o.store.getFinding(finding.id);
+      const outcome = previous
+        ? await this.redeliver(previous, finding, decision, now)
+        : await this.firstDelivery(finding, decision, now);
+      return { findingId: finding.id, outcome, channel: decision.channel };
+    } catch (err) {
+      const error = describe(err);
+      this.o.logger.error({ findingId: finding.id, channel: decision.channel, error }, 'finding delivery failed; dead-lettered');
+      await this.o.store.addDeadLetter({
+        receivedAt: new Date(now).toISOString(),
+        origin: 'delivery',
+        path: finding.id,
+        error,
+        payload: JSON.stringify(finding.raw),
+      });
+      return { findingId: finding.id, outcome: 'failed', channel: decision.channel, error };
+    }
+  }
+
+  private record(finding: Finding, decision: RouteDecision, now: number, rest: Partial<FindingRecord>): FindingRecord {
+    return {
+      findingId: finding.id,
+      fingerprint: fingerprint(finding, decision.severity),
+      updatedAt: finding.updatedAt,
+      channel: decision.channel,
+      ts: null,
+      digestId: null,
+      suppressed: false,
+      severity: decision.severity,
+      workflowStatus: finding.workflowStatus,
+      recordState: finding.recordState,
+      deliveredAt: new Date(now).toISOString(),
+      ...rest,
+    };
+  }
+
+  private async firstDelivery(finding: Finding, decision: RouteDecision, now: number): Promise<Outcome> {
+    const { store, poster, storm } = this.o;
+    const record = this.record(finding, decision, now, { suppressed: decision.suppressed });
+    // Another delivery of the same finding (another process) got there first.
+    if (!(await store.insertFinding(record))) return 'duplicate';
+    if (decision.suppressed) {
+      this.o.logger.debug({ findingId: finding.id, rules: decision.matchedRules }, 'finding suppressed by rule');
+      return 'suppressed';
+    }
+    const nowIso = new Date(now).toISOString();
+    const ownThread =
+      decision.digest === null &&
+      (await store.reserveRootSlot(decision.channel, finding.id, windowStart(now, storm.windowSeconds), storm.threshold, nowIso));
+    if (ownThread) {
+      try {
+        const posted = await poster.post(decision.channel, findingMessage(finding, decision));
+        await store.updateFinding({ ...record, channel: posted.channel, ts: posted.ts });
+        return 'posted';
+      } catch (err) {
+        await store.deleteFinding(finding.id);
+        throw err;
+      }
+    }
+    const group = digestGroup(finding, decision);
+    const digest = await store.openDigest(decision.channel, group.key, group.label, windowStart(now, storm.digestWindowSeconds), nowIso);
+    await store.addDigestMember(
+      { digestId: digest.id, findingId: finding.id, line: digestLine(finding), accountId: finding.accountId, severity: decision.severity },
+      nowIso,
+    );
+    await store.updateFinding({ ...record, digestId: digest.id });
+    this.digests.schedule(digest.id);
+    return 'digested';
+  }
+
+  private async redeliver(previous: FindingRecord, finding: Finding, decision: RouteDecision, now: number): Promise<Outcome> {
+    const { store, poster } = this.o;
+    const comparison = compareDelivery(previous, finding, decision.severity);
+    if (comparison.kind === 'duplicate') return 'duplicate';
+    if (comparison.kind === 'stale') return 'stale';
+    if (previous.suppressed) {
+      // Still suppressed: remember the version. No longer suppressed: deliver it as new.
+      if (decision.suppressed) {
+        await store.updateFinding(this.record(finding, decision, now, { suppressed: true }));
+        return 'suppressed';
+      }
+      await store.deleteFinding(finding.id);
+      return this.firstDelivery(finding, decision, now);
+    }
+    const next = { ...previous, ...this.record(finding, decision, now, {}), channel: previous.channel, ts: previous.ts, digestId: previous.digestId };
+    if (previous.ts) {
+      await poster.update(previous.channel, previous.ts, findingMessage(finding, decision));
+      if (comparison.changes.length > 0) await poster.post(previous.channel, updateReply(finding, comparison.changes), previous.ts);
+    } else if (previous.digestId && comparison.changes.length > 0) {
+      await this.digests.flushNow(previous.digestId);
+      const digest = await store.getDigest(previous.digestId);
+      if (digest?.ts) {
+        await poster.post(digest.slackChannel ?? digest.channel, digestMemberUpdateReply(finding, comparison.changes), digest.ts);
+      }
+    }
+    await store.updateFinding(next);
+    return 'updated';
+  }
+}
+
+function describe(err: unknown): string {
+  if (err && typeof err === 'object') {
+    const e = err as { message?: string; data?: { error?: string; errors?: string[] } };
+    const detail = e.data?.errors?.slice(0, 3).join('; ');
+    return [e.message, detail].filter(Boolean).join(': ');
+  }
+  return String(err);
+}

@@ -1,0 +1,197 @@
+import type { FindingSchema, SeverityLabel } from '../finding.ts';
+import { SCHEMAS, fieldByAsffName, fieldByOcsfPath, type FieldDef, type FieldKind } from './fields.ts';
+import type { DateFilter, MapFilter, NumberFilter, StringFilter } from './filters.ts';
+import { isNegative } from './filters.ts';
+import { canonicalPath } from './raw-path.ts';
+import { sortRules, type Criterion, type CriterionFilters, type Rule, type RuleActions, type RuleSet } from './rules.ts';
+
+/** A rule as written in a rules file, already shape-checked at the boundary. */
+export interface RuleDocument {
+  RuleName: string;
+  RuleOrder: number;
+  RuleStatus?: 'ENABLED' | 'DISABLED';
+  IsTerminal?: boolean;
+  Description?: string;
+  UpdatedAt?: string;
+  Criteria?: Record<string, unknown[]>;
+  Actions?: {
+    Channel?: string;
+    Mention?: string | string[];
+    SeverityLabel?: SeverityLabel;
+    Suppress?: boolean;
+    Digest?: boolean | string;
+    Investigate?: boolean;
+  };
+}
+
+export interface RuleSetDocument {
+  defaults?: { channel?: string };
+  rules: RuleDocument[];
+}
+
+export interface CompileResult {
+  ruleSet: RuleSet;
+  /** Things that load but deserve a look: rules that cannot match some schema, disabled rules. */
+  warnings: string[];
+  /** Things that make the file unusable; a caller must refuse to start on any. */
+  errors: string[];
+}
+
+const OCSF_PATH = /^[a-z][a-z0-9_]*(\[(x|\d*)\])?(\.[a-z][a-z0-9_]*(\[(x|\d*)\])?)*$/;
+
+function resolveField(key: string): { field: FieldDef | null; ocsfPath: string | null } | null {
+  const byAsff = fieldByAsffName(key);
+  if (byAsff) return { field: byAsff, ocsfPath: byAsff.ocsf };
+  const canonical = canonicalPath(key);
+  const byOcsf = fieldByOcsfPath(canonical);
+  if (byOcsf) return { field: byOcsf, ocsfPath: canonical };
+  if (OCSF_PATH.test(key) && key.includes('.')) return { field: null, ocsfPath: canonical };
+  return null;
+}
+
+function filterKind(f: unknown): FieldKind | null {
+  if (!f || typeof f !== 'object') return null;
+  const o = f as Record<string, unknown>;
+  if ('Key' in o) return 'map';
+  if ('Comparison' in o && 'Value' in o) return 'string';
+  if ('DateRange' in o || 'Start' in o || 'End' in o) return 'date';
+  if (['Gte', 'Lte', 'Gt', 'Lt', 'Eq'].some((k) => k in o)) return 'number';
+  return null;
+}
+
+function checkCombination(where: string, comparisons: string[], errors: string[]): void {
+  const has = (c: string) => comparisons.includes(c);
+  if (has('EQUALS') && (has('NOT_EQUALS') || has('PREFIX_NOT_EQUALS'))) {
+    errors.push(`${where}: EQUALS cannot be combined with NOT_EQUALS or PREFIX_NOT_EQUALS on one field`);
+  }
+  if (has('CONTAINS') && comparisons.some((c) => c !== 'CONTAINS')) {
+    errors.push(`${where}: CONTAINS can only be combined with other CONTAINS filters`);
+  }
+  if (has('NOT_CONTAINS') && comparisons.some((c) => c !== 'NOT_CONTAINS')) {
+    errors.push(`${where}: NOT_CONTAINS can only be combined with other NOT_CONTAINS filters`);
+  }
+}
+
+function compileCriterion(rule: string, key: string, filters: unknown[], errors: string[]): Criterion | null {
+  const where = `rule ${JSON.stringify(rule)} criterion ${key}`;
+  const resolved = resolveField(key);
+  if (!resolved) {
+    errors.push(`${where}: unknown field (not a Security Hub automation-rule field nor an OCSF path)`);
+    return null;
+  }
+  if (filters.length === 0) {
+    errors.push(`${where}: needs at least one filter`);
+    return null;
+  }
+  const kinds = new Set(filters.map(filterKind));
+  const kind = resolved.field?.kind ?? (kinds.size === 1 ? [...kinds][0] : null) ?? null;
+  if (!kind || kinds.size !== 1 || !kinds.has(kind)) {
+    const written = [...kinds].map((k) => k ?? 'unrecognised').join(', ');
+    errors.push(`${where}: expects ${resolved.field?.kind ?? 'one kind of'} filters, got ${written}`);
+    return null;
+  }
+  let match: CriterionFilters;
+  switch (kind) {
+    case 'string': {
+      const list = filters as StringFilter[];
+      checkCombination(where, list.map((f) => f.Comparison), errors);
+      const vocab = resolved.field?.vocabulary;
+      const translated = list.map((f) => {
+        if (!vocab) return f;
+        const value = vocab[f.Value.toLowerCase()];
+        if (!value) {
+          errors.push(`${where}: ${JSON.stringify(f.Value)} is not one of ${[...new Set(Object.values(vocab))].join(', ')}`);
+          return f;
+        }
+        return { ...f, Value: value };
+      });
+      match = { kind, filters: translated };
+      break;
+    }
+    case 'map': {
+      const list = filters as MapFilter[];
+      checkCombination(where, list.map((f) => f.Comparison), errors);
+      match = { kind, filters: list };
+      break;
+    }
+    case 'number':
+      match = { kind, filters: filters as NumberFilter[] };
+      break;
+    case 'date': {
+      const list = filters as DateFilter[];
+      for (const f of list) {
+        for (const d of [f.Start, f.End]) {
+          if (d !== undefined && Number.isNaN(Date.parse(d))) errors.push(`${where}: ${JSON.stringify(d)} is not a date`);
+        }
+      }
+      match = { kind, filters: list };
+      break;
+    }
+  }
+  return { key, field: resolved.field, ocsfPath: resolved.ocsfPath, kind, match };
+}
+
+function schemasFor(c: Criterion): FindingSchema[] {
+  if (!c.field) return ['ocsf'];
+  return SCHEMAS.filter((s) => c.field?.read[s] !== undefined);
+}
+
+function compileActions(doc: RuleDocument): RuleActions {
+  const a = doc.Actions ?? {};
+  const actions: RuleActions = {};
+  if (a.Channel !== undefined) actions.channel = a.Channel;
+  if (a.Mention !== undefined) actions.mention = Array.isArray(a.Mention) ? a.Mention : [a.Mention];
+  if (a.SeverityLabel !== undefined) actions.severity = a.SeverityLabel;
+  if (a.Suppress !== undefined) actions.suppress = a.Suppress;
+  if (a.Digest !== undefined) actions.digest = a.Digest;
+  if (a.Investigate !== undefined) actions.investigate = a.Investigate;
+  return actions;
+}
+
+export function compileRuleSet(doc: RuleSetDocument, fallbackChannel: string): CompileResult {
+  const warnings: string[] = [];
+  const errors: string[] = [];
+  const names = new Set<string>();
+  const rules: Rule[] = doc.rules.map((r, position) => {
+    if (names.has(r.RuleName)) errors.push(`rule ${JSON.stringify(r.RuleName)}: duplicate RuleName`);
+    names.add(r.RuleName);
+    const criteria = Object.entries(r.Criteria ?? {})
+      .map(([key, filters]) => compileCriterion(r.RuleName, key, filters, errors))
+      .filter((c): c is Criterion => c !== null);
+    let appliesTo = [...SCHEMAS];
+    for (const c of criteria) {
+      const supported = schemasFor(c);
+      const missing = appliesTo.filter((s) => !supported.includes(s));
+      for (const s of missing) {
+        const why = c.field
+          ? `${c.key} has no ${s === 'ocsf' ? 'OCSF' : s === 'asff' ? 'ASFF' : 'GuardDuty'} counterpart`
+          : `${c.key} is an OCSF path outside the published ASFF map`;
+        warnings.push(`rule ${JSON.stringify(r.RuleName)} cannot apply to ${s} findings: ${why}`);
+      }
+      appliesTo = appliesTo.filter((s) => supported.includes(s));
+    }
+    if (Object.keys(r.Actions ?? {}).length === 0) {
+      warnings.push(`rule ${JSON.stringify(r.RuleName)} has no actions: it only records that it matched`);
+    }
+    const enabled = (r.RuleStatus ?? 'ENABLED') === 'ENABLED';
+    if (!enabled) warnings.push(`rule ${JSON.stringify(r.RuleName)} is DISABLED and will not apply`);
+    return {
+      name: r.RuleName,
+      order: r.RuleOrder,
+      enabled,
+      isTerminal: r.IsTerminal ?? false,
+      description: r.Description ?? '',
+      updatedAt: r.UpdatedAt ?? null,
+      criteria,
+      actions: compileActions(r),
+      appliesTo,
+      position,
+    };
+  });
+  return {
+    ruleSet: { defaultChannel: doc.defaults?.channel ?? fallbackChannel, rules: sortRules(rules) },
+    warnings,
+    errors,
+  };
+}
+

@@ -1,0 +1,94 @@
+import type { z } from 'zod';
+import type { Finding } from '../domain/finding.ts';
+import { asffSchema, normalizeAsff } from './asff.ts';
+import { describeZodError, type IngestError } from './errors.ts';
+import { unwrap, type FindingDocument } from './envelopes.ts';
+import { camelizeKeys, guardDutySchema, isGuardDutyApiForm, normalizeGuardDuty } from './guardduty.ts';
+import { normalizeOcsf, ocsfSchema } from './ocsf.ts';
+
+export type NormalizeItem =
+  | { ok: true; finding: Finding; path: string; customAction: string | null }
+  | ({ ok: false } & IngestError);
+
+export interface NormalizeResult {
+  /** Findings and failures in input order. */
+  items: NormalizeItem[];
+  findings: Finding[];
+  errors: IngestError[];
+}
+
+function parseWith<S extends z.ZodType>(schema: S, doc: unknown, path: string): z.output<S> | IngestError {
+  const parsed = schema.safeParse(doc);
+  if (parsed.success) return parsed.data;
+  return { path, message: describeZodError(parsed.error, path), input: doc };
+}
+
+function isError(v: unknown): v is IngestError {
+  return typeof v === 'object' && v !== null && 'message' in v && 'input' in v && 'path' in v;
+}
+
+export function normalizeDocument(d: FindingDocument): Finding | IngestError {
+  switch (d.kind) {
+    case 'asff': {
+      const doc = parseWith(asffSchema, d.doc, d.path);
+      return isError(doc) ? doc : normalizeAsff(doc, d.doc, d.region);
+    }
+    case 'ocsf': {
+      const doc = parseWith(ocsfSchema, d.doc, d.path);
+      return isError(doc) ? doc : normalizeOcsf(doc, d.doc, d.region);
+    }
+    case 'guardduty': {
+      const source = isGuardDutyApiForm(d.doc) ? camelizeKeys(d.doc) : d.doc;
+      const doc = parseWith(guardDutySchema, source, d.path);
+      return isError(doc) ? doc : normalizeGuardDuty(doc, d.doc);
+    }
+  }
+}
+
+/** Normalizes any accepted shape; one bad finding never takes the rest of its batch down. */
+export function normalizeInput(input: unknown, path = ''): NormalizeResult {
+  const items: NormalizeItem[] = unwrap(input, path).items.map((item) => {
+    if (!item.ok) return item;
+    const result = normalizeDocument(item);
+    if (isError(result)) return { ok: false, ...result };
+    return { ok: true, finding: result, path: item.path, customAction: item.customAction };
+  });
+  const findings: Finding[] = [];
+  const errors: IngestError[] = [];
+  for (const item of items) {
+    if (item.ok) findings.push(item.finding);
+    else errors.push({ path: item.path, message: item.message, input: item.input });
+  }
+  return { items, findings, errors };
+}
+
+/**
+ * Parses a request body or file: one JSON document, or JSON lines (one document per
+ * line) as exports and log pipelines often produce.
+ */
+export function normalizeText(text: string, path = ''): NormalizeResult {
+  try {
+    return normalizeInput(JSON.parse(text), path);
+  } catch (err) {
+    if (!(err instanceof SyntaxError)) throw err;
+    const lines = text.split('\n').filter((l) => l.trim() !== '');
+    if (lines.length < 2) {
+      const error: IngestError = { path: path || '(root)', message: `invalid JSON: ${err.message}`, input: text.slice(0, 4096) };
+      return { items: [{ ok: false, ...error }], findings: [], errors: [error] };
+    }
+    const parts = lines.map((line, i) => {
+      const linePath = `${path || 'line'}:${i + 1}`;
+      try {
+        return normalizeInput(JSON.parse(line), linePath);
+      } catch (lineErr) {
+        const error: IngestError = { path: linePath, message: `invalid JSON: ${(lineErr as Error).message}`, input: line.slice(0, 4096) };
+        return { items: [{ ok: false as const, ...error }], findings: [], errors: [error] };
+      }
+    });
+    return {
+      items: parts.flatMap((p) => p.items),
+      findings: parts.flatMap((p) => p.findings),
+      errors: parts.flatMap((p) => p.errors),
+    };
+  }
+}

@@ -1,0 +1,117 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Env } from '../../config/env.ts';
+import { createHttpReceiver, createSlackApp } from '../../slack/app.ts';
+import type { PosterLimits } from '../../slack/poster.ts';
+import { SqliteStore } from '../../store/sqlite.ts';
+import type { Store } from '../../store/store.ts';
+import { composeCore, type Core } from '../compose.ts';
+import type { Logger } from '../logger.ts';
+import { BodyTooLargeError, readBody, sendJson } from './http.ts';
+
+/** Security Hub events carry up to 100 findings; each may be large. */
+const INGEST_BODY_LIMIT = 20 * 1024 * 1024;
+
+export interface LocalRuntimeOptions {
+  env: Env;
+  logger: Logger;
+  /** Slack Web API base URL and credentials; the caller decides real Slack or the emulator. */
+  slack: { token: string; signingSecret: string; apiUrl?: string };
+  store?: Store;
+  posterLimits?: PosterLimits;
+  clock?: () => number;
+  digestDebounceMs?: number;
+}
+
+export interface LocalRuntime {
+  url: string;
+  port: number;
+  core: Core;
+  /** Resolves when every accepted finding has been delivered. */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * One HTTP server: Bolt's receiver on /slack/events (signature-checked), POST /ingest
+ * for any finding shape, GET /healthz and GET /dead-letters for operators.
+ */
+export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRuntime> {
+  const store = o.store ?? new SqliteStore(o.env.SIRBOT_DB);
+  const core = composeCore({
+    env: o.env,
+    store,
+    logger: o.logger,
+    slackToken: o.slack.token,
+    ...(o.slack.apiUrl ? { slackApiUrl: o.slack.apiUrl } : {}),
+    ...(o.posterLimits ? { posterLimits: o.posterLimits } : {}),
+    ...(o.clock ? { clock: o.clock } : {}),
+    ...(o.digestDebounceMs !== undefined ? { digestDebounceMs: o.digestDebounceMs } : {}),
+  });
+  const receiver = createHttpReceiver(o.slack.signingSecret, o.logger);
+  createSlackApp(
+    { signingSecret: o.slack.signingSecret, token: o.slack.token, receiver, ...(o.slack.apiUrl ? { slackApiUrl: o.slack.apiUrl } : {}) },
+    { rules: core.rules, logger: o.logger },
+  );
+  const background = new Set<Promise<unknown>>();
+
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/slack/events') return receiver.requestListener(req, res);
+    if (url.pathname === '/ingest' && req.method === 'POST') {
+      void handleIngest(req, res, url).catch((err: unknown) => {
+        o.logger.error({ err }, 'ingest request failed');
+        if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+      });
+      return;
+    }
+    if (url.pathname === '/healthz') return sendJson(res, 200, { ok: true, poster: core.poster.stats() });
+    if (url.pathname === '/dead-letters' && req.method === 'GET') {
+      void store.listDeadLetters(Number(url.searchParams.get('limit') ?? 100)).then((d) => sendJson(res, 200, d));
+      return;
+    }
+    sendJson(res, 404, { error: 'not found' });
+  });
+
+  async function handleIngest(req: IncomingMessage, res: ServerResponse, url: URL) {
+    if (o.env.SIRBOT_INGEST_TOKEN && req.headers.authorization !== `Bearer ${o.env.SIRBOT_INGEST_TOKEN}`) {
+      return sendJson(res, 401, { error: 'missing or wrong bearer token' });
+    }
+    let body: string;
+    try {
+      body = await readBody(req, INGEST_BODY_LIMIT);
+    } catch (err) {
+      if (err instanceof BodyTooLargeError) return sendJson(res, 413, { error: err.message });
+      throw err;
+    }
+    const { report, delivered } = await core.ingest.fromText(body, 'http');
+    const tracked = delivered.finally(() => background.delete(tracked));
+    background.add(tracked);
+    const status = report.accepted === 0 ? 400 : 202;
+    if (url.searchParams.get('wait') === 'true') {
+      const results = await delivered;
+      return sendJson(res, status === 202 ? 200 : status, { ...report, results });
+    }
+    sendJson(res, status, report);
+  }
+
+  await new Promise<void>((resolve) => server.listen(o.env.PORT, o.env.HOST, resolve));
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://${o.env.HOST}:${port}`,
+    port,
+    core,
+    async idle() {
+      while (background.size > 0) await Promise.allSettled([...background]);
+      await core.deliverer.idle();
+    },
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+      core.deliverer.close();
+      await store.close();
+    },
+  };
+}

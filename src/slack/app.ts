@@ -1,0 +1,47 @@
+import { App, HTTPReceiver, type Receiver } from '@slack/bolt';
+import type { RuleSet } from '../domain/routing/rules.ts';
+import type { Logger } from '../runtime/logger.ts';
+import * as openConsole from './actions/open-console.ts';
+import * as appMention from './events/app-mention.ts';
+import { boltLogger } from './logger.ts';
+
+export interface SlackAppDeps {
+  rules: () => RuleSet;
+  logger: Logger;
+}
+
+export interface SlackAppOptions {
+  signingSecret: string;
+  token: string;
+  /** The Web API base URL (the local emulator in tests and the workbench). */
+  slackApiUrl?: string;
+  receiver?: Receiver;
+}
+
+/** An HTTP receiver that sirbot's own server mounts at /slack/events (see runtime/local). */
+export function createHttpReceiver(signingSecret: string, logger: Logger): HTTPReceiver {
+  return new HTTPReceiver({
+    signingSecret,
+    endpoints: '/slack/events',
+    logger: boltLogger(logger),
+    // Listeners ack before any slow work, so answering after them costs nothing and keeps errors visible.
+    processBeforeResponse: false,
+  });
+}
+
+/** Assembles the Bolt app: every Slack surface registers itself from its own folder. */
+export function createSlackApp(options: SlackAppOptions, deps: SlackAppDeps): App {
+  const app = new App({
+    signingSecret: options.signingSecret,
+    token: options.token,
+    logger: boltLogger(deps.logger),
+    ...(options.receiver ? { receiver: options.receiver } : {}),
+    ...(options.slackApiUrl ? { clientOptions: { slackApiUrl: options.slackApiUrl } } : {}),
+  });
+  appMention.register(app, deps);
+  openConsole.register(app);
+  app.error(async (error) => {
+    deps.logger.error({ err: error, code: (error as { code?: string }).code }, 'Slack listener failed');
+  });
+  return app;
+}

@@ -1,0 +1,20 @@
+import type { AllMiddlewareArgs, App, SlackEventMiddlewareArgs } from '@slack/bolt';
+import { helpMessage } from '../views/help.ts';
+import type { SlackAppDeps } from '../app.ts';
+
+export function appMentionListener(deps: SlackAppDeps) {
+  return async ({ event, client }: SlackEventMiddlewareArgs<'app_mention'> & AllMiddlewareArgs): Promise<void> => {
+    const rules = deps.rules();
+    const message = helpMessage(rules.defaultChannel, rules.rules.length);
+    await client.chat.postMessage({
+      channel: event.channel,
+      thread_ts: event.thread_ts ?? event.ts,
+      text: message.text,
+      blocks: message.blocks as never,
+    });
+  };
+}
+
+export function register(app: App, deps: SlackAppDeps): void {
+  app.event('app_mention', appMentionListener(deps));
+}

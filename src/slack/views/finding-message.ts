@@ -1,0 +1,98 @@
+import type { Finding, SeverityLabel } from '../../domain/finding.ts';
+import type { RouteDecision } from '../../domain/routing/decision.ts';
+import { type Block, type SlackMessage, mrkdwn, plain } from './blocks.ts';
+import { LIMITS, code, escapeText, safeText, slackDate, truncate } from './text.ts';
+
+const SEVERITY_ICON: Record<SeverityLabel, string> = {
+  CRITICAL: ':red_circle:',
+  HIGH: ':large_orange_circle:',
+  MEDIUM: ':large_yellow_circle:',
+  LOW: ':large_blue_circle:',
+  INFORMATIONAL: ':white_circle:',
+};
+
+const MAX_RESOURCES_SHOWN = 5;
+const DESCRIPTION_CHARS = 700;
+
+export function severityIcon(label: SeverityLabel): string {
+  return SEVERITY_ICON[label];
+}
+
+function severityField(finding: Finding, decision: RouteDecision): string {
+  const shown = `${severityIcon(decision.severity)} *${decision.severity}*`;
+  if (decision.severity === finding.severity.label) return `*Severity*\n${shown} (${finding.severity.score})`;
+  return `*Severity*\n${shown} (raised from ${finding.severity.label} by rule ${code(decision.severityOverriddenBy ?? '?', 60)})`;
+}
+
+function resourcesText(finding: Finding): string {
+  if (finding.resources.length === 0) return '*Resources*\n_none named in the finding_';
+  const lines = finding.resources.slice(0, MAX_RESOURCES_SHOWN).map((r) => {
+    const tags = Object.entries(r.tags)
+      .slice(0, 4)
+      .map(([k, v]) => code(`${k}=${v}`, 60))
+      .join(' ');
+    return `• ${code(r.type, 60)} ${code(r.id, 300)}${tags ? ` ${tags}` : ''}`;
+  });
+  const more = finding.resources.length - MAX_RESOURCES_SHOWN;
+  if (more > 0) lines.push(`_…and ${more} more_`);
+  return truncate(`*Resources*\n${lines.join('\n')}`, LIMITS.sectionText);
+}
+
+export function findingFallbackText(finding: Finding, decision: RouteDecision): string {
+  return truncate(
+    `[${decision.severity}] ${escapeText(finding.title)} — account ${escapeText(finding.accountId)}, ${escapeText(finding.region)}`,
+    LIMITS.fallbackText,
+  );
+}
+
+/** The root message of a finding's thread. Every finding-supplied string is escaped and cut to fit. */
+export function findingMessage(finding: Finding, decision: RouteDecision): SlackMessage {
+  const blocks: Block[] = [
+    { type: 'header', text: plain(safeText(`${finding.title || '(untitled finding)'}`, LIMITS.headerText)) },
+    {
+      type: 'section',
+      fields: [
+        mrkdwn(severityField(finding, decision)),
+        mrkdwn(`*Account*\n${code(finding.accountId, 64)}`),
+        mrkdwn(`*Region*\n${code(finding.region, 64)}`),
+        mrkdwn(`*Product*\n${code(finding.product, 100)}`),
+        mrkdwn(`*Type*\n${code(finding.type || '—', 300)}`),
+        mrkdwn(`*Status*\n${finding.workflowStatus} · ${finding.recordState}`),
+        mrkdwn(`*First seen*\n${slackDate(finding.firstSeenAt ?? finding.createdAt)}`),
+        mrkdwn(`*Last seen*\n${slackDate(finding.lastSeenAt ?? finding.updatedAt)}`),
+      ],
+    },
+  ];
+  if (finding.description) {
+    blocks.push({ type: 'section', text: plain(safeText(finding.description, DESCRIPTION_CHARS)) });
+  }
+  blocks.push({ type: 'section', text: mrkdwn(resourcesText(finding)) });
+
+  const context = [`ID ${code(finding.id, 400)}`];
+  if (finding.controlId) context.push(`control ${code(finding.controlId, 40)}`);
+  if (decision.matchedRules.length > 0) {
+    context.push(`rules ${decision.matchedRules.slice(0, 5).map((r) => code(r, 60)).join(' ')}`);
+  }
+  blocks.push({ type: 'context', elements: [mrkdwn(truncate(context.join(' · '), LIMITS.contextText))] });
+  if (decision.mentions.length > 0) {
+    blocks.push({ type: 'section', text: mrkdwn(decision.mentions.map(mentionMarkup).join(' ')) });
+  }
+  if (finding.consoleUrl && finding.consoleUrl.length <= LIMITS.url) {
+    blocks.push({
+      type: 'actions',
+      elements: [{ type: 'button', text: plain('Open in AWS console'), action_id: 'open_console', url: finding.consoleUrl }],
+    });
+  }
+  return { text: findingFallbackText(finding, decision), blocks };
+}
+
+/**
+ * Mentions come from our own configuration (validated ids), never from findings:
+ * `S…` is a user group, `U…`/`W…` a user.
+ */
+export function mentionMarkup(id: string): string {
+  if (/^S[A-Z0-9]+$/.test(id)) return `<!subteam^${id}>`;
+  if (/^[UW][A-Z0-9]+$/.test(id)) return `<@${id}>`;
+  return code(id, 60);
+}
+

@@ -1,0 +1,112 @@
+import type { DeadLetter, DigestMember, DigestRecord, FindingRecord, Store } from './store.ts';
+
+/** In-process store for tests and short-lived runtimes. Same contract as SQLite. */
+export class MemoryStore implements Store {
+  private readonly findings = new Map<string, FindingRecord>();
+  private readonly slots = new Map<string, Map<string, string>>();
+  private readonly digests = new Map<string, DigestRecord>();
+  private readonly members = new Map<string, DigestMember[]>();
+  private readonly keys = new Map<string, string>();
+  private readonly dead: DeadLetter[] = [];
+  private nextDigest = 1;
+
+  async getFinding(id: string) {
+    const r = this.findings.get(id);
+    return r ? { ...r } : null;
+  }
+
+  async insertFinding(record: FindingRecord) {
+    if (this.findings.has(record.findingId)) return false;
+    this.findings.set(record.findingId, { ...record });
+    return true;
+  }
+
+  async updateFinding(record: FindingRecord) {
+    if (this.findings.has(record.findingId)) this.findings.set(record.findingId, { ...record });
+  }
+
+  async deleteFinding(findingId: string) {
+    this.findings.delete(findingId);
+    for (const slots of this.slots.values()) slots.delete(findingId);
+  }
+
+  async reserveRootSlot(channel: string, findingId: string, since: string, limit: number, now: string) {
+    const slots = this.slots.get(channel) ?? new Map<string, string>();
+    this.slots.set(channel, slots);
+    for (const [id, at] of slots) if (at < since) slots.delete(id);
+    if (slots.size >= limit) return false;
+    slots.set(findingId, now);
+    return true;
+  }
+
+  async openDigest(channel: string, groupKey: string, label: string, since: string, now: string) {
+    let open: DigestRecord | undefined;
+    for (const d of this.digests.values()) {
+      if (d.channel === channel && d.groupKey === groupKey && d.lastAddedAt >= since && (!open || d.openedAt > open.openedAt)) open = d;
+    }
+    if (open) return { ...open };
+    const id = `dg-${this.nextDigest++}`;
+    const d: DigestRecord = { id, channel, groupKey, label, ts: null, slackChannel: null, openedAt: now, lastAddedAt: now, count: 0 };
+    this.digests.set(id, d);
+    this.members.set(id, []);
+    return { ...d };
+  }
+
+  async addDigestMember(m: Omit<DigestMember, 'seq' | 'listed'>, now: string) {
+    const list = this.members.get(m.digestId);
+    const digest = this.digests.get(m.digestId);
+    if (!list || !digest || list.some((x) => x.findingId === m.findingId)) return;
+    digest.count++;
+    digest.lastAddedAt = now;
+    list.push({ ...m, seq: digest.count, listed: false });
+  }
+
+  async unlistedMembers(digestId: string, limit: number) {
+    return (this.members.get(digestId) ?? []).filter((m) => !m.listed).slice(0, limit).map((m) => ({ ...m }));
+  }
+
+  async markListed(digestId: string, findingIds: string[]) {
+    const ids = new Set(findingIds);
+    for (const m of this.members.get(digestId) ?? []) if (ids.has(m.findingId)) m.listed = true;
+  }
+
+  async setDigestTs(digestId: string, ts: string, slackChannel: string) {
+    const d = this.digests.get(digestId);
+    if (d) {
+      d.ts = ts;
+      d.slackChannel = slackChannel;
+    }
+  }
+
+  async getDigest(digestId: string) {
+    const d = this.digests.get(digestId);
+    return d ? { ...d } : null;
+  }
+
+  async digestBreakdown(digestId: string) {
+    const byAccount: Record<string, number> = {};
+    const bySeverity: Record<string, number> = {};
+    for (const m of this.members.get(digestId) ?? []) {
+      byAccount[m.accountId] = (byAccount[m.accountId] ?? 0) + 1;
+      bySeverity[m.severity] = (bySeverity[m.severity] ?? 0) + 1;
+    }
+    return { byAccount, bySeverity };
+  }
+
+  async claimKey(key: string, ttlSeconds: number, now: string) {
+    const expires = this.keys.get(key);
+    if (expires && expires > now) return false;
+    this.keys.set(key, new Date(Date.parse(now) + ttlSeconds * 1000).toISOString());
+    return true;
+  }
+
+  async addDeadLetter(entry: Omit<DeadLetter, 'id'>) {
+    this.dead.push({ ...entry, id: this.dead.length + 1 });
+  }
+
+  async listDeadLetters(limit = 100) {
+    return [...this.dead].reverse().slice(0, limit);
+  }
+
+  async close() {}
+}

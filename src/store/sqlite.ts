@@ -1,0 +1,300 @@
+import Database from 'better-sqlite3';
+import type { DeadLetter, DigestMember, DigestRecord, FindingRecord, Store } from './store.ts';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS findings (
+  finding_id TEXT PRIMARY KEY,
+  fingerprint TEXT NOT NULL,
+  updated_at TEXT,
+  channel TEXT NOT NULL,
+  ts TEXT,
+  digest_id TEXT,
+  suppressed INTEGER NOT NULL,
+  severity TEXT NOT NULL,
+  workflow_status TEXT NOT NULL,
+  record_state TEXT NOT NULL,
+  delivered_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS root_slots (
+  channel TEXT NOT NULL,
+  finding_id TEXT NOT NULL,
+  at TEXT NOT NULL,
+  PRIMARY KEY (channel, finding_id)
+);
+CREATE INDEX IF NOT EXISTS root_slots_window ON root_slots (channel, at);
+CREATE TABLE IF NOT EXISTS digests (
+  id TEXT PRIMARY KEY,
+  channel TEXT NOT NULL,
+  group_key TEXT NOT NULL,
+  label TEXT NOT NULL,
+  ts TEXT,
+  slack_channel TEXT,
+  opened_at TEXT NOT NULL,
+  last_added_at TEXT NOT NULL,
+  count INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS digests_open ON digests (channel, group_key, last_added_at);
+CREATE TABLE IF NOT EXISTS digest_members (
+  digest_id TEXT NOT NULL,
+  finding_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  line TEXT NOT NULL,
+  account_id TEXT NOT NULL,
+  severity TEXT NOT NULL,
+  listed INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (digest_id, finding_id)
+);
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+  key TEXT PRIMARY KEY,
+  expires_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS dead_letters (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  received_at TEXT NOT NULL,
+  origin TEXT NOT NULL,
+  path TEXT NOT NULL,
+  error TEXT NOT NULL,
+  payload TEXT NOT NULL
+);
+`;
+
+interface FindingRow {
+  finding_id: string;
+  fingerprint: string;
+  updated_at: string | null;
+  channel: string;
+  ts: string | null;
+  digest_id: string | null;
+  suppressed: number;
+  severity: FindingRecord['severity'];
+  workflow_status: FindingRecord['workflowStatus'];
+  record_state: FindingRecord['recordState'];
+  delivered_at: string;
+}
+
+interface DigestRow {
+  id: string;
+  channel: string;
+  group_key: string;
+  label: string;
+  ts: string | null;
+  slack_channel: string | null;
+  opened_at: string;
+  last_added_at: string;
+  count: number;
+}
+
+const toFinding = (r: FindingRow): FindingRecord => ({
+  findingId: r.finding_id,
+  fingerprint: r.fingerprint,
+  updatedAt: r.updated_at,
+  channel: r.channel,
+  ts: r.ts,
+  digestId: r.digest_id,
+  suppressed: r.suppressed === 1,
+  severity: r.severity,
+  workflowStatus: r.workflow_status,
+  recordState: r.record_state,
+  deliveredAt: r.delivered_at,
+});
+
+const toDigest = (r: DigestRow): DigestRecord => ({
+  id: r.id,
+  channel: r.channel,
+  groupKey: r.group_key,
+  label: r.label,
+  ts: r.ts,
+  slackChannel: r.slack_channel,
+  openedAt: r.opened_at,
+  lastAddedAt: r.last_added_at,
+  count: r.count,
+});
+
+const findingParams = (r: FindingRecord) => ({
+  finding_id: r.findingId,
+  fingerprint: r.fingerprint,
+  updated_at: r.updatedAt,
+  channel: r.channel,
+  ts: r.ts,
+  digest_id: r.digestId,
+  suppressed: r.suppressed ? 1 : 0,
+  severity: r.severity,
+  workflow_status: r.workflowStatus,
+  record_state: r.recordState,
+  delivered_at: r.deliveredAt,
+});
+
+/**
+ * The local runtime's store: one SQLite file (WAL). better-sqlite3 is synchronous,
+ * so each method is atomic within the process by construction.
+ */
+export class SqliteStore implements Store {
+  private readonly db: Database.Database;
+
+  constructor(path: string) {
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.exec(SCHEMA);
+  }
+
+  async getFinding(findingId: string): Promise<FindingRecord | null> {
+    const row = this.db.prepare('SELECT * FROM findings WHERE finding_id = ?').get(findingId) as FindingRow | undefined;
+    return row ? toFinding(row) : null;
+  }
+
+  async insertFinding(record: FindingRecord): Promise<boolean> {
+    const result = this.db
+      .prepare(
+        `INSERT INTO findings VALUES (@finding_id, @fingerprint, @updated_at, @channel, @ts, @digest_id, @suppressed,
+           @severity, @workflow_status, @record_state, @delivered_at) ON CONFLICT (finding_id) DO NOTHING`,
+      )
+      .run(findingParams(record));
+    return result.changes === 1;
+  }
+
+  async updateFinding(record: FindingRecord): Promise<void> {
+    this.db
+      .prepare(
+        `UPDATE findings SET fingerprint=@fingerprint, updated_at=@updated_at, channel=@channel, ts=@ts,
+           digest_id=@digest_id, suppressed=@suppressed, severity=@severity, workflow_status=@workflow_status,
+           record_state=@record_state, delivered_at=@delivered_at WHERE finding_id=@finding_id`,
+      )
+      .run(findingParams(record));
+  }
+
+  async deleteFinding(findingId: string): Promise<void> {
+    this.db.prepare('DELETE FROM findings WHERE finding_id = ?').run(findingId);
+    this.db.prepare('DELETE FROM root_slots WHERE finding_id = ?').run(findingId);
+  }
+
+  async reserveRootSlot(channel: string, findingId: string, since: string, limit: number, now: string): Promise<boolean> {
+    return this.db.transaction(() => {
+      const { n } = this.db
+        .prepare('SELECT COUNT(*) AS n FROM root_slots WHERE channel = ? AND at >= ?')
+        .get(channel, since) as { n: number };
+      if (n >= limit) return false;
+      this.db.prepare('INSERT OR REPLACE INTO root_slots VALUES (?, ?, ?)').run(channel, findingId, now);
+      this.db.prepare('DELETE FROM root_slots WHERE channel = ? AND at < ?').run(channel, since);
+      return true;
+    })();
+  }
+
+  async openDigest(channel: string, groupKey: string, label: string, since: string, now: string): Promise<DigestRecord> {
+    return this.db.transaction(() => {
+      const open = this.db
+        .prepare('SELECT * FROM digests WHERE channel = ? AND group_key = ? AND last_added_at >= ? ORDER BY opened_at DESC LIMIT 1')
+        .get(channel, groupKey, since) as DigestRow | undefined;
+      if (open) return toDigest(open);
+      const id = `dg-${Date.parse(now).toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+      this.db
+        .prepare('INSERT INTO digests (id, channel, group_key, label, ts, slack_channel, opened_at, last_added_at, count) VALUES (?, ?, ?, ?, NULL, NULL, ?, ?, 0)')
+        .run(id, channel, groupKey, label, now, now);
+      return toDigest(this.db.prepare('SELECT * FROM digests WHERE id = ?').get(id) as DigestRow);
+    })();
+  }
+
+  async addDigestMember(m: Omit<DigestMember, 'seq' | 'listed'>, now: string): Promise<void> {
+    this.db.transaction(() => {
+      const { count } = this.db.prepare('SELECT count FROM digests WHERE id = ?').get(m.digestId) as { count: number };
+      const inserted = this.db
+        .prepare(
+          `INSERT INTO digest_members (digest_id, finding_id, seq, line, account_id, severity, listed)
+           VALUES (?, ?, ?, ?, ?, ?, 0) ON CONFLICT DO NOTHING`,
+        )
+        .run(m.digestId, m.findingId, count + 1, m.line, m.accountId, m.severity);
+      if (inserted.changes === 1) {
+        this.db.prepare('UPDATE digests SET count = count + 1, last_added_at = ? WHERE id = ?').run(now, m.digestId);
+      }
+    })();
+  }
+
+  async unlistedMembers(digestId: string, limit: number): Promise<DigestMember[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM digest_members WHERE digest_id = ? AND listed = 0 ORDER BY seq LIMIT ?')
+      .all(digestId, limit) as Array<{
+      digest_id: string;
+      finding_id: string;
+      seq: number;
+      line: string;
+      account_id: string;
+      severity: DigestMember['severity'];
+      listed: number;
+    }>;
+    return rows.map((r) => ({
+      digestId: r.digest_id,
+      findingId: r.finding_id,
+      seq: r.seq,
+      line: r.line,
+      accountId: r.account_id,
+      severity: r.severity,
+      listed: r.listed === 1,
+    }));
+  }
+
+  async markListed(digestId: string, findingIds: string[]): Promise<void> {
+    const stmt = this.db.prepare('UPDATE digest_members SET listed = 1 WHERE digest_id = ? AND finding_id = ?');
+    this.db.transaction(() => {
+      for (const id of findingIds) stmt.run(digestId, id);
+    })();
+  }
+
+  async setDigestTs(digestId: string, ts: string, slackChannel: string): Promise<void> {
+    this.db.prepare('UPDATE digests SET ts = ?, slack_channel = ? WHERE id = ?').run(ts, slackChannel, digestId);
+  }
+
+  async getDigest(digestId: string): Promise<DigestRecord | null> {
+    const row = this.db.prepare('SELECT * FROM digests WHERE id = ?').get(digestId) as DigestRow | undefined;
+    return row ? toDigest(row) : null;
+  }
+
+  async digestBreakdown(digestId: string) {
+    const byAccount: Record<string, number> = {};
+    const bySeverity: Record<string, number> = {};
+    const accounts = this.db
+      .prepare('SELECT account_id AS k, COUNT(*) AS n FROM digest_members WHERE digest_id = ? GROUP BY account_id')
+      .all(digestId) as Array<{ k: string; n: number }>;
+    for (const a of accounts) byAccount[a.k] = a.n;
+    const severities = this.db
+      .prepare('SELECT severity AS k, COUNT(*) AS n FROM digest_members WHERE digest_id = ? GROUP BY severity')
+      .all(digestId) as Array<{ k: string; n: number }>;
+    for (const s of severities) bySeverity[s.k] = s.n;
+    return { byAccount, bySeverity };
+  }
+
+  async claimKey(key: string, ttlSeconds: number, now: string): Promise<boolean> {
+    const expires = new Date(Date.parse(now) + ttlSeconds * 1000).toISOString();
+    return this.db.transaction(() => {
+      const row = this.db.prepare('SELECT expires_at FROM idempotency_keys WHERE key = ?').get(key) as
+        | { expires_at: string }
+        | undefined;
+      if (row && row.expires_at > now) return false;
+      this.db.prepare('INSERT OR REPLACE INTO idempotency_keys VALUES (?, ?)').run(key, expires);
+      return true;
+    })();
+  }
+
+  async addDeadLetter(entry: Omit<DeadLetter, 'id'>): Promise<void> {
+    this.db
+      .prepare('INSERT INTO dead_letters (received_at, origin, path, error, payload) VALUES (?, ?, ?, ?, ?)')
+      .run(entry.receivedAt, entry.origin, entry.path, entry.error, entry.payload);
+  }
+
+  async listDeadLetters(limit = 100): Promise<DeadLetter[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM dead_letters ORDER BY id DESC LIMIT ?')
+      .all(limit) as Array<{ id: number; received_at: string; origin: string; path: string; error: string; payload: string }>;
+    return rows.map((r) => ({
+      id: r.id,
+      receivedAt: r.received_at,
+      origin: r.origin,
+      path: r.path,
+      error: r.error,
+      payload: r.payload,
+    }));
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}
