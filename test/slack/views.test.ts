@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import type { RouteDecision } from '../../src/domain/routing/decision.ts';
+import type { Block, TextObject } from '../../src/slack/views/blocks.ts';
+import { digestLine, digestListingMessage, digestRootMessage } from '../../src/slack/views/digest-message.ts';
+import { findingMessage } from '../../src/slack/views/finding-message.ts';
+import { code, escapeText, safeText, truncate } from '../../src/slack/views/text.ts';
+import { makeFinding } from '../support/findings.ts';
+
+const decision = (over: Partial<RouteDecision> = {}): RouteDecision => ({
+  findingId: 'x',
+  matchedRules: [],
+  channel: '#sec',
+  severity: 'MEDIUM',
+  severityOverriddenBy: null,
+  suppressed: false,
+  digest: null,
+  investigate: false,
+  mentions: [],
+  actions: [],
+  ...over,
+});
+
+function texts(blocks: Block[]): string[] {
+  const out: string[] = [];
+  const add = (t: TextObject | undefined) => t && out.push(t.text);
+  for (const b of blocks) {
+    if (b.type === 'header') add(b.text);
+    if (b.type === 'section') {
+      add(b.text);
+      b.fields?.forEach(add);
+    }
+    if (b.type === 'context') b.elements.forEach(add);
+  }
+  return out;
+}
+
+const HOSTILE = '<!channel> *URGENT* <https://evil.example|click here> & @here `rm -rf` 🚨';
+
+describe('text safety', () => {
+  it('escapes Slack control characters and defuses broadcast mentions', () => {
+    const s = escapeText(HOSTILE);
+    expect(s).not.toMatch(/[<>]/);
+    expect(s).toContain('&lt;!channel&gt;');
+    expect(s).toContain('&lt;https://evil.example|click here&gt;');
+    expect(s).toContain('&amp;');
+    expect(s).not.toMatch(/@here\b/);
+  });
+
+  it('truncates without splitting an emoji or an entity', () => {
+    expect(truncate('ab🚨cd', 4)).toBe('ab…');
+    expect(safeText('a&b', 3)).toBe('a…');
+    expect(safeText('x'.repeat(100_000), 150)).toHaveLength(150);
+  });
+
+  it('code spans keep formatting characters literal and cannot be closed early', () => {
+    expect(code('a`b*c*')).toBe('`aˋb*c*`');
+    expect(code('<@U123>')).toBe('`&lt;@U123&gt;`');
+  });
+});
+
+describe('finding message', () => {
+  it('renders every finding-supplied string escaped and within Block Kit limits', () => {
+    const finding = makeFinding({
+      title: HOSTILE + 'x'.repeat(100_000),
+      description: HOSTILE.repeat(5000),
+      type: HOSTILE,
+      types: [HOSTILE],
+      accountId: '<@U0ADMIN>',
+      resources: Array.from({ length: 30 }, (_, i) => ({
+        type: 'AwsS3Bucket',
+        id: `${HOSTILE}-${i}-${'y'.repeat(5000)}`,
+        region: 'us-east-1',
+        tags: { [HOSTILE]: HOSTILE },
+      })),
+    });
+    const message = findingMessage(finding, decision({ matchedRules: [HOSTILE] }));
+    const all = [message.text, ...texts(message.blocks)];
+    for (const t of all) {
+      expect(t).not.toMatch(/<!channel>|<!here>|<@U0ADMIN>|<https:\/\/evil/);
+      expect(t).not.toMatch(/(^|[^\u2060])@here/);
+    }
+    const header = message.blocks.find((b) => b.type === 'header');
+    expect(header && header.type === 'header' && header.text.text.length).toBeLessThanOrEqual(150);
+    for (const b of message.blocks) {
+      if (b.type === 'section' && b.text) expect(b.text.text.length).toBeLessThanOrEqual(3000);
+      if (b.type === 'section' && b.fields) for (const f of b.fields) expect(f.text.length).toBeLessThanOrEqual(2000);
+    }
+    expect(message.blocks.length).toBeLessThanOrEqual(50);
+    expect(texts(message.blocks).join('\n')).toContain('and 25 more');
+  });
+
+  it('shows a raised severity and mentions only configured ids', () => {
+    const message = findingMessage(makeFinding(), decision({ severity: 'CRITICAL', severityOverriddenBy: 'prod', mentions: ['S0ONCALL1'] }));
+    const all = texts(message.blocks).join('\n');
+    expect(all).toContain('*CRITICAL*');
+    expect(all).toContain('raised from MEDIUM');
+    expect(all).toContain('<!subteam^S0ONCALL1>');
+  });
+
+  it('links to the console only with a URL we built and that fits', () => {
+    const withLink = findingMessage(makeFinding(), decision());
+    expect(withLink.blocks.at(-1)?.type).toBe('actions');
+    const tooLong = findingMessage(makeFinding({ consoleUrl: `https://console.aws.amazon.com/${'a'.repeat(4000)}` }), decision());
+    expect(tooLong.blocks.some((b) => b.type === 'actions')).toBe(false);
+  });
+});
+
+describe('digest messages', () => {
+  it('lists up to 200 findings per message in sections under 3,000 characters', () => {
+    const members = Array.from({ length: 200 }, (_, i) => ({
+      digestId: 'd',
+      findingId: `f${i}`,
+      seq: i + 1,
+      line: digestLine(makeFinding({ id: `arn:aws:securityhub:us-east-1:111122223333:finding/${'z'.repeat(300)}${i}` })),
+      accountId: '111122223333',
+      severity: 'LOW' as const,
+      listed: false,
+    }));
+    const message = digestListingMessage(members, 2000);
+    expect(message.blocks.length).toBeLessThanOrEqual(50);
+    for (const b of message.blocks) if (b.type === 'section') expect(b.text?.text.length).toBeLessThanOrEqual(3000);
+    expect(message.text).toBe('Findings 1–200 of 2000');
+  });
+
+  it('summarizes counts by severity and account', () => {
+    const root = digestRootMessage(
+      { id: 'd', channel: '#a', groupKey: 'k', label: 'control <S3.1>', ts: null, slackChannel: null, openedAt: '', lastAddedAt: '', count: 12 },
+      { byAccount: { a: 7, b: 5 }, bySeverity: { LOW: 12 } },
+    );
+    const all = texts(root.blocks).join('\n');
+    expect(all).toContain('Digest: 12 findings');
+    expect(all).toContain('&lt;S3.1&gt;');
+    expect(all).toContain('`a` 7');
+  });
+});

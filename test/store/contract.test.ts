@@ -1,0 +1,132 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MemoryStore } from '../../src/store/memory.ts';
+import { SqliteStore } from '../../src/store/sqlite.ts';
+import type { FindingRecord, Store } from '../../src/store/store.ts';
+
+const T0 = '2026-11-22T12:00:00.000Z';
+const at = (seconds: number) => new Date(Date.parse(T0) + seconds * 1000).toISOString();
+
+function record(id: string, over: Partial<FindingRecord> = {}): FindingRecord {
+  return {
+    findingId: id,
+    fingerprint: 'fp1',
+    updatedAt: T0,
+    channel: '#sec',
+    ts: null,
+    digestId: null,
+    suppressed: false,
+    severity: 'HIGH',
+    workflowStatus: 'NEW',
+    recordState: 'ACTIVE',
+    deliveredAt: T0,
+    ...over,
+  };
+}
+
+const dirs: string[] = [];
+const implementations: Array<[string, () => Store]> = [
+  ['memory', () => new MemoryStore()],
+  [
+    'sqlite',
+    () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'sirbot-store-'));
+      dirs.push(dir);
+      return new SqliteStore(path.join(dir, 'test.db'));
+    },
+  ],
+];
+
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+describe.each(implementations)('%s store contract', (_name, make) => {
+  it('inserts a finding once; a second insert of the same id loses', async () => {
+    const store = make();
+    expect(await store.insertFinding(record('f1'))).toBe(true);
+    expect(await store.insertFinding(record('f1', { fingerprint: 'other' }))).toBe(false);
+    expect((await store.getFinding('f1'))?.fingerprint).toBe('fp1');
+    await store.updateFinding(record('f1', { ts: '1.000100', channel: 'C123' }));
+    expect(await store.getFinding('f1')).toMatchObject({ ts: '1.000100', channel: 'C123' });
+    await store.deleteFinding('f1');
+    expect(await store.getFinding('f1')).toBeNull();
+    await store.close();
+  });
+
+  it('concurrent first deliveries of one finding: exactly one insert wins', async () => {
+    const store = make();
+    const wins = await Promise.all(Array.from({ length: 10 }, () => store.insertFinding(record('same'))));
+    expect(wins.filter(Boolean)).toHaveLength(1);
+    await store.close();
+  });
+
+  it('reserves root slots up to the limit within the window, per channel', async () => {
+    const store = make();
+    const since = at(-60);
+    const results = [];
+    for (let i = 0; i < 5; i++) results.push(await store.reserveRootSlot('#a', `f${i}`, since, 3, at(i)));
+    expect(results).toEqual([true, true, true, false, false]);
+    expect(await store.reserveRootSlot('#b', 'g1', since, 3, at(5))).toBe(true);
+    // A minute later the window has moved past the first slots.
+    expect(await store.reserveRootSlot('#a', 'late', at(61), 3, at(62))).toBe(true);
+    await store.close();
+  });
+
+  it('opens one digest per channel and group within its window, counts and lists members once', async () => {
+    const store = make();
+    const d1 = await store.openDigest('#a', 'storm|control S3.1', 'control S3.1', at(-900), at(0));
+    const d2 = await store.openDigest('#a', 'storm|control S3.1', 'control S3.1', at(-900), at(1));
+    expect(d2.id).toBe(d1.id);
+    const other = await store.openDigest('#a', 'storm|control EC2.19', 'control EC2.19', at(-900), at(1));
+    expect(other.id).not.toBe(d1.id);
+    for (let i = 0; i < 5; i++) {
+      await store.addDigestMember({ digestId: d1.id, findingId: `f${i}`, line: `line ${i}`, accountId: `acct${i % 2}`, severity: 'LOW' }, at(i));
+    }
+    await store.addDigestMember({ digestId: d1.id, findingId: 'f0', line: 'dup', accountId: 'acct0', severity: 'LOW' }, at(9));
+    expect((await store.getDigest(d1.id))?.count).toBe(5);
+    expect(await store.digestBreakdown(d1.id)).toEqual({ byAccount: { acct0: 3, acct1: 2 }, bySeverity: { LOW: 5 } });
+    const first = await store.unlistedMembers(d1.id, 3);
+    expect(first.map((m) => [m.findingId, m.seq])).toEqual([['f0', 1], ['f1', 2], ['f2', 3]]);
+    await store.markListed(d1.id, first.map((m) => m.findingId));
+    expect((await store.unlistedMembers(d1.id, 10)).map((m) => m.findingId)).toEqual(['f3', 'f4']);
+    await store.setDigestTs(d1.id, '2.000200', 'C999');
+    expect(await store.getDigest(d1.id)).toMatchObject({ ts: '2.000200', slackChannel: 'C999', channel: '#a' });
+    // After the digest window closes a new digest opens for the same group.
+    const later = await store.openDigest('#a', 'storm|control S3.1', 'control S3.1', at(1000), at(2000));
+    expect(later.id).not.toBe(d1.id);
+    await store.close();
+  });
+
+  it('claims idempotency keys until they expire', async () => {
+    const store = make();
+    expect(await store.claimKey('k', 60, at(0))).toBe(true);
+    expect(await store.claimKey('k', 60, at(30))).toBe(false);
+    expect(await store.claimKey('k', 60, at(61))).toBe(true);
+    await store.close();
+  });
+
+  it('keeps dead letters newest first', async () => {
+    const store = make();
+    await store.addDeadLetter({ receivedAt: at(0), origin: 'http', path: 'a', error: 'e1', payload: '{}' });
+    await store.addDeadLetter({ receivedAt: at(1), origin: 'sns', path: 'b', error: 'e2', payload: '[]' });
+    expect((await store.listDeadLetters()).map((d) => d.error)).toEqual(['e2', 'e1']);
+    await store.close();
+  });
+});
+
+describe('sqlite persistence', () => {
+  it('survives a restart', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sirbot-store-'));
+    dirs.push(dir);
+    const file = path.join(dir, 'persist.db');
+    const a = new SqliteStore(file);
+    await a.insertFinding(record('kept', { ts: '9.000900' }));
+    await a.close();
+    const b = new SqliteStore(file);
+    expect((await b.getFinding('kept'))?.ts).toBe('9.000900');
+    await b.close();
+  });
+});
