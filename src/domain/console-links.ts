@@ -17,9 +17,14 @@ export function securityHubFindingUrl(id: string, region: string, partition?: st
   return `${consoleHost(partition)}/securityhub/home?region=${encodeURIComponent(region)}#/findings?search=${encodeURIComponent(search)}`;
 }
 
-/** The new (OCSF) Security Hub console's findings view for one finding uid. */
-export function securityHubV2FindingUrl(uid: string, region: string, partition?: string | null): string {
-  return `${consoleHost(partition)}/securityhub/v2/home?region=${encodeURIComponent(region)}#/findings?search=${encodeURIComponent(`finding_info.uid=\\operator\\:EQUALS\\:${uid}`)}`;
+/**
+ * The new (OCSF) Security Hub has no documented per-finding link, so a finding's own
+ * `finding_info.src_url` is used when it points at the AWS console, else the findings
+ * page of its region.
+ */
+export function securityHubV2FindingUrl(srcUrl: string | null | undefined, region: string, partition?: string | null): string {
+  if (srcUrl && /^https:\/\/([a-z0-9-]+\.)*console\.(aws\.amazon\.com|amazonaws-us-gov\.com|amazonaws\.cn)\//.test(srcUrl)) return srcUrl;
+  return `${consoleHost(partition)}/securityhub/v2/home?region=${encodeURIComponent(region)}#/findings`;
 }
 
 export function guardDutyFindingUrl(id: string, region: string, partition?: string | null): string {

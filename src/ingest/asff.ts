@@ -3,14 +3,15 @@ import type { Finding, Resource, WorkflowStatus } from '../domain/finding.ts';
 import { SEVERITY_LABELS } from '../domain/finding.ts';
 import { labelForScore, scoreForLabel } from '../domain/severity.ts';
 import { partitionOfArn, securityHubFindingUrl } from '../domain/console-links.ts';
-import { firstDefined, isoDate, nonEmpty, regionOfArn, stringMap } from './fields.ts';
+import { firstDefined, isoDate, nonEmpty, regionOfArn, stringMap, toIso } from './fields.ts';
 
 /**
  * AWS Security Finding Format. Only what sirbot relies on is required; every other
- * field is optional but type-checked when present, so a broken producer is caught
- * by name while a finding missing a cosmetic field (e.g. GeneratorId) still gets out.
+ * field it reads is optional but type-checked when present, so a broken producer is
+ * caught by name while a finding missing a cosmetic field (e.g. GeneratorId) still
+ * gets out. Fields sirbot does not read are left to the raw document.
  */
-const asffResource = z.looseObject({
+const asffResource = z.object({
   Type: nonEmpty,
   Id: nonEmpty,
   Partition: z.string().optional(),
@@ -18,7 +19,7 @@ const asffResource = z.looseObject({
   Tags: stringMap.optional(),
 });
 
-export const asffSchema = z.looseObject({
+export const asffSchema = z.object({
   SchemaVersion: z.string().optional(),
   Id: nonEmpty,
   ProductArn: nonEmpty,
@@ -42,9 +43,9 @@ export const asffSchema = z.looseObject({
   FirstObservedAt: isoDate.optional(),
   LastObservedAt: isoDate.optional(),
   Resources: z.array(asffResource).optional(),
-  Compliance: z.looseObject({ SecurityControlId: z.string().optional(), Status: z.string().optional() }).optional(),
+  Compliance: z.object({ SecurityControlId: z.string().optional(), Status: z.string().optional() }).optional(),
   ProductFields: stringMap.optional(),
-  Workflow: z.looseObject({ Status: z.enum(['NEW', 'NOTIFIED', 'RESOLVED', 'SUPPRESSED']) }).optional(),
+  Workflow: z.object({ Status: z.enum(['NEW', 'NOTIFIED', 'RESOLVED', 'SUPPRESSED']) }).optional(),
   WorkflowState: z.string().optional(),
   RecordState: z.enum(['ACTIVE', 'ARCHIVED']).optional(),
   SourceUrl: z.string().optional(),
@@ -93,10 +94,10 @@ export function normalizeAsff(doc: AsffFinding, raw: unknown, fallbackRegion: st
     resources,
     controlId: firstDefined(doc.Compliance?.SecurityControlId, pf.ControlId, pf.RuleId),
     generatorId: doc.GeneratorId ?? null,
-    createdAt: doc.CreatedAt ?? null,
-    updatedAt: doc.UpdatedAt ?? doc.CreatedAt ?? null,
-    firstSeenAt: doc.FirstObservedAt ?? null,
-    lastSeenAt: doc.LastObservedAt ?? null,
+    createdAt: toIso(doc.CreatedAt),
+    updatedAt: toIso(doc.UpdatedAt ?? doc.CreatedAt),
+    firstSeenAt: toIso(doc.FirstObservedAt),
+    lastSeenAt: toIso(doc.LastObservedAt),
     workflowStatus: doc.Workflow?.Status ?? LEGACY_WORKFLOW[doc.WorkflowState ?? ''] ?? 'NEW',
     recordState: doc.RecordState ?? 'ACTIVE',
     consoleUrl: securityHubFindingUrl(doc.Id, region, partitionOfArn(doc.ProductArn)),

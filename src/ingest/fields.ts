@@ -4,18 +4,30 @@ import { z } from 'zod';
 
 export const nonEmpty = z.string().min(1, 'must be a non-empty string');
 
-/** An ISO-8601 (or any Date.parse-able) timestamp, normalized to ISO-8601 UTC. */
-export const isoDate = z.string().transform((value, ctx) => {
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) {
-    ctx.addIssue({ code: 'custom', message: `not a valid date: ${JSON.stringify(value.slice(0, 40))}` });
-    return z.NEVER;
-  }
-  return new Date(ms).toISOString();
+/*
+ * Schemas validate and never transform: zod's compiled fast path does not survive a
+ * transform, and normalization runs on every finding of every storm. Normalizers
+ * convert validated values with the helpers below.
+ */
+
+const ISO_8601 = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,9})?(Z|[+-]\d\d:?\d\d)$/;
+
+/** An ISO-8601 (or any Date.parse-able) timestamp; the regex spares Date.parse for the usual form. */
+export const isoDate = z.string().refine((value) => ISO_8601.test(value) || !Number.isNaN(Date.parse(value)), {
+  message: 'not a valid date',
 });
 
-/** Epoch milliseconds (OCSF `*_time`) normalized to ISO-8601 UTC. */
-export const epochMillis = z.number().finite().transform((ms) => new Date(ms).toISOString());
+/** Epoch milliseconds (OCSF `*_time`). */
+export const epochMillis = z.number().finite();
+
+const CANONICAL_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/** A validated timestamp (string or epoch ms) as ISO-8601 UTC with milliseconds. */
+export function toIso(value: string | number | null | undefined): string | null {
+  if (value === null || value === undefined || value === '') return null;
+  if (typeof value === 'string' && CANONICAL_ISO.test(value)) return value;
+  return new Date(typeof value === 'number' ? value : Date.parse(value)).toISOString();
+}
 
 export const stringMap = z.record(z.string(), z.string());
 

@@ -2,16 +2,16 @@ import { z } from 'zod';
 import type { Finding, Resource } from '../domain/finding.ts';
 import { guardDutyLabel } from '../domain/severity.ts';
 import { guardDutyFindingUrl } from '../domain/console-links.ts';
-import { firstDefined, isoDate, nonEmpty } from './fields.ts';
+import { firstDefined, isoDate, nonEmpty, toIso } from './fields.ts';
 
 /**
  * Native GuardDuty findings, as EventBridge delivers them (camelCase). The API form
  * that GetFindings returns (PascalCase) is the same document with capitalised keys,
  * so it is converted with `camelizeKeys` before parsing.
  */
-const tagList = z.array(z.looseObject({ key: z.string(), value: z.string().nullish() })).nullish();
+const tagList = z.array(z.object({ key: z.string(), value: z.string().nullish() })).nullish();
 
-const resourceSchema = z.looseObject({
+const resourceSchema = z.object({
   resourceType: z.string().optional(),
   accessKeyDetails: z
     .looseObject({
@@ -21,10 +21,10 @@ const resourceSchema = z.looseObject({
       userType: z.string().nullish(),
     })
     .nullish(),
-  instanceDetails: z.looseObject({ instanceId: z.string().nullish(), tags: tagList }).nullish(),
-  s3BucketDetails: z.array(z.looseObject({ arn: z.string().nullish(), name: z.string().nullish(), tags: tagList })).nullish(),
-  eksClusterDetails: z.looseObject({ name: z.string().nullish(), arn: z.string().nullish(), tags: tagList }).nullish(),
-  ecsClusterDetails: z.looseObject({ name: z.string().nullish(), arn: z.string().nullish(), tags: tagList }).nullish(),
+  instanceDetails: z.object({ instanceId: z.string().nullish(), tags: tagList }).nullish(),
+  s3BucketDetails: z.array(z.object({ arn: z.string().nullish(), name: z.string().nullish(), tags: tagList })).nullish(),
+  eksClusterDetails: z.object({ name: z.string().nullish(), arn: z.string().nullish(), tags: tagList }).nullish(),
+  ecsClusterDetails: z.object({ name: z.string().nullish(), arn: z.string().nullish(), tags: tagList }).nullish(),
   rdsDbInstanceDetails: z
     .looseObject({ dbInstanceIdentifier: z.string().nullish(), dbInstanceArn: z.string().nullish(), tags: tagList })
     .nullish(),
@@ -33,7 +33,7 @@ const resourceSchema = z.looseObject({
     .nullish(),
 });
 
-export const guardDutySchema = z.looseObject({
+export const guardDutySchema = z.object({
   schemaVersion: z.string().optional(),
   accountId: nonEmpty,
   region: nonEmpty,
@@ -155,10 +155,10 @@ export function normalizeGuardDuty(doc: GuardDutyFinding, raw: unknown): Finding
     resources: resourcesOf(doc),
     controlId: null,
     generatorId: null,
-    createdAt: doc.createdAt ?? null,
-    updatedAt: firstDefined(doc.updatedAt, doc.createdAt),
-    firstSeenAt: firstDefined(doc.service?.eventFirstSeen, doc.createdAt),
-    lastSeenAt: firstDefined(doc.service?.eventLastSeen, doc.updatedAt),
+    createdAt: toIso(doc.createdAt),
+    updatedAt: toIso(firstDefined(doc.updatedAt, doc.createdAt)),
+    firstSeenAt: toIso(firstDefined(doc.service?.eventFirstSeen, doc.createdAt)),
+    lastSeenAt: toIso(firstDefined(doc.service?.eventLastSeen, doc.updatedAt)),
     // GuardDuty has no workflow of its own; archiving is recorded as the record state, as Security Hub does.
     workflowStatus: 'NEW',
     recordState: archived ? 'ARCHIVED' : 'ACTIVE',

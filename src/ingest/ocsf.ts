@@ -2,16 +2,16 @@ import { z } from 'zod';
 import type { Finding, RecordState, Resource, SeverityLabel, WorkflowStatus } from '../domain/finding.ts';
 import { scoreForLabel } from '../domain/severity.ts';
 import { partitionOfArn, securityHubV2FindingUrl } from '../domain/console-links.ts';
-import { epochMillis, firstDefined, isoDate, nonEmpty } from './fields.ts';
+import { epochMillis, firstDefined, isoDate, nonEmpty, toIso } from './fields.ts';
 
 /**
  * OCSF findings as the new Security Hub emits them (Detection Finding 2004,
  * Compliance Finding 2003, Vulnerability Finding 2002, …). Times come as epoch
  * milliseconds (`*_time`) and/or ISO strings (`*_time_dt`); both are accepted.
  */
-const tag = z.looseObject({ name: z.string(), value: z.union([z.string(), z.number(), z.boolean()]).nullish() });
+const tag = z.object({ name: z.string(), value: z.union([z.string(), z.number(), z.boolean()]).nullish() });
 
-const ocsfResource = z.looseObject({
+const ocsfResource = z.object({
   uid: z.string().optional(),
   name: z.string().optional(),
   type: z.string().optional(),
@@ -25,7 +25,7 @@ const time = (name: string) => ({
   [`${name}_dt`]: isoDate.optional(),
 });
 
-export const ocsfSchema = z.looseObject({
+export const ocsfSchema = z.object({
   class_uid: z.number().int().optional(),
   activity_id: z.number().int().optional(),
   activity_name: z.string().optional(),
@@ -34,13 +34,13 @@ export const ocsfSchema = z.looseObject({
   status_id: z.number().int().optional(),
   status: z.string().optional(),
   ...time('time'),
-  metadata: z.looseObject({
+  metadata: z.object({
     uid: z.string().optional(),
     product: z
       .looseObject({ name: z.string().optional(), uid: z.string().optional(), vendor_name: z.string().optional() })
       .optional(),
   }),
-  finding_info: z.looseObject({
+  finding_info: z.object({
     uid: nonEmpty,
     title: z.string().optional(),
     desc: z.string().optional(),
@@ -51,14 +51,14 @@ export const ocsfSchema = z.looseObject({
     ...time('first_seen_time'),
     ...time('last_seen_time'),
   }),
-  cloud: z.looseObject({
-    account: z.looseObject({ uid: nonEmpty, name: z.string().optional() }),
+  cloud: z.object({
+    account: z.object({ uid: nonEmpty, name: z.string().optional() }),
     region: z.string().optional(),
     provider: z.string().optional(),
   }),
-  compliance: z.looseObject({ control: z.string().optional(), status: z.string().optional() }).optional(),
+  compliance: z.object({ control: z.string().optional(), status: z.string().optional() }).optional(),
   resources: z.array(ocsfResource).optional(),
-  vendor_attributes: z.looseObject({ severity: z.string().optional(), severity_id: z.number().optional() }).optional(),
+  vendor_attributes: z.object({ severity: z.string().optional(), severity_id: z.number().optional() }).optional(),
 });
 
 export type OcsfFinding = z.infer<typeof ocsfSchema>;
@@ -73,8 +73,9 @@ const ARCHIVED_STATUS_ID = 5;
 /** activity_id 3 ("Close") is how OCSF says the finding is no longer active. */
 const CLOSE_ACTIVITY_ID = 3;
 
+/** OCSF gives a time as `<name>_dt` (ISO) and/or `<name>` (epoch ms); either will do. */
 function dt(obj: Record<string, unknown>, name: string): string | null {
-  return firstDefined(obj[`${name}_dt`] as string | undefined, obj[name] as string | undefined);
+  return toIso(firstDefined<string | number>(obj[`${name}_dt`] as string | undefined, obj[name] as number | undefined));
 }
 
 function tagsOf(tags: z.infer<typeof tag>[] | undefined): Record<string, string> {
@@ -120,7 +121,7 @@ export function normalizeOcsf(doc: OcsfFinding, raw: unknown, fallbackRegion: st
     lastSeenAt: dt(infoTimes, 'last_seen_time'),
     workflowStatus: STATUS_BY_ID[doc.status_id ?? 1] ?? 'NEW',
     recordState,
-    consoleUrl: securityHubV2FindingUrl(info.uid, region, partitionOfArn(productUid)),
+    consoleUrl: securityHubV2FindingUrl(info.src_url, region, partitionOfArn(productUid)),
     raw,
   };
 }

@@ -65,8 +65,13 @@ describe('sirbot rules import', () => {
     const smithy = sharedJson<{ examples: Array<{ output: unknown }> }>('automation-rules/aws-api-models-smithy-examples/BatchGetAutomationRules.json');
     const a = await runCli(['rules', 'import', 'cli.json'], { 'cli.json': JSON.stringify(cli.output) });
     const reportA = JSON.parse(a.stderr.join('\n'));
-    // Note has no sirbot counterpart; SUPPRESSED becomes Suppress.
-    expect(reportA.rules[0]).toMatchObject({ status: 'PARTIALLY_MIGRATED', translatedActions: ['Workflow.Status SUPPRESSED → Suppress true'] });
+    // RecordState has no OCSF counterpart; Note has no sirbot one; SUPPRESSED becomes Suppress.
+    expect(reportA.rules[0]).toMatchObject({
+      status: 'NOT_MIGRATED',
+      unmappedCriteria: ['RecordState'],
+      droppedActions: ['FindingFieldsUpdate.Note'],
+      translatedActions: ['Workflow.Status SUPPRESSED → Suppress true'],
+    });
     const b = await runCli(['rules', 'import', 'smithy.json'], { 'smithy.json': JSON.stringify(smithy.examples[0]?.output) });
     expect(JSON.parse(b.stderr.join('\n')).summary).toEqual({ total: 2, fullyMigrated: 2, partiallyMigrated: 0, notMigrated: 0 });
     expect(b.stdout.join('\n')).toContain('RuleName: sample-rule-name-2');

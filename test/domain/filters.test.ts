@@ -48,13 +48,19 @@ describe('string filters', () => {
     expect(matchStringFilters([], [{ Value: 'x', Comparison: 'NOT_EQUALS' }])).toBe(true);
   });
 
+  it('CONTAINS_WORD needs the value as a whole word', () => {
+    expect(matchStringFilters(['Unusual root login'], [{ Value: 'root', Comparison: 'CONTAINS_WORD' }])).toBe(true);
+    expect(matchStringFilters(['rootkit detected'], [{ Value: 'root', Comparison: 'CONTAINS_WORD' }])).toBe(false);
+    expect(matchStringFilters(['Policy:IAMUser/RootCredentialUsage'], [{ Value: 'IAMUser', Comparison: 'CONTAINS_WORD' }])).toBe(true);
+  });
+
   it('is case-sensitive, like Security Hub', () => {
     expect(matchStringFilters(['GuardDuty'], [{ Value: 'guardduty', Comparison: 'EQUALS' }])).toBe(false);
   });
 });
 
 describe('map filters', () => {
-  const resources = [{ environment: 'production', team: 'payments' }, { environment: 'dev' }];
+  const resources: Record<string, string>[] = [{ environment: 'production', team: 'payments' }, { environment: 'dev' }];
   it('matches a key/value on any resource', () => {
     expect(matchMapFilters(resources, [{ Key: 'environment', Value: 'production', Comparison: 'EQUALS' }])).toBe(true);
     expect(matchMapFilters(resources, [{ Key: 'team', Value: 'pay', Comparison: 'CONTAINS' }])).toBe(true);

@@ -245,12 +245,15 @@ rules:
     expect(() => rules('rules: [{ RuleName: r, RuleOrder: 1, Actions: { Channel: "<!channel>" } }]')).toThrow(/#name or a channel id/);
   });
 
-  it('the shipped default rule file loads; its only warning is the documented compliance-only rule', async () => {
+  it('the shipped default rule file loads; its warnings are the documented single-schema rules', async () => {
     const { loadRulesFile } = await import('../../src/config/rules-file.ts');
     const { BUNDLED_RULES } = await import('../../src/config/env.ts');
     const compiled = loadRulesFile(BUNDLED_RULES, '#x');
     expect(compiled.errors).toEqual([]);
     expect(compiled.warnings).toEqual([
+      'rule "drop-archived" cannot apply to ocsf findings: RecordState has no OCSF counterpart',
+      'rule "drop-archived-ocsf" cannot apply to asff findings: status_id is an OCSF path outside the published ASFF map',
+      'rule "drop-archived-ocsf" cannot apply to guardduty findings: status_id is an OCSF path outside the published ASFF map',
       'rule "low-control-failures-digest" cannot apply to guardduty findings: ComplianceStatus has no GuardDuty counterpart',
     ]);
     expect(compiled.ruleSet.rules.length).toBeGreaterThanOrEqual(5);

@@ -2,6 +2,7 @@ import type { FindingSchema, SeverityLabel } from '../finding.ts';
 import { SCHEMAS, fieldByAsffName, fieldByOcsfPath, type FieldDef, type FieldKind } from './fields.ts';
 import type { DateFilter, MapFilter, NumberFilter, StringFilter } from './filters.ts';
 import { isNegative } from './filters.ts';
+import { ocsfFieldKind } from './ocsf-fields.ts';
 import { canonicalPath } from './raw-path.ts';
 import { sortRules, type Criterion, type CriterionFilters, type Rule, type RuleActions, type RuleSet } from './rules.ts';
 
@@ -37,16 +38,14 @@ export interface CompileResult {
   errors: string[];
 }
 
-const OCSF_PATH = /^[a-z][a-z0-9_]*(\[(x|\d*)\])?(\.[a-z][a-z0-9_]*(\[(x|\d*)\])?)*$/;
-
-function resolveField(key: string): { field: FieldDef | null; ocsfPath: string | null } | null {
+function resolveField(key: string): { field: FieldDef | null; ocsfPath: string | null; kind: FieldKind } | null {
   const byAsff = fieldByAsffName(key);
-  if (byAsff) return { field: byAsff, ocsfPath: byAsff.ocsf };
+  if (byAsff) return { field: byAsff, ocsfPath: byAsff.ocsf, kind: byAsff.kind };
   const canonical = canonicalPath(key);
   const byOcsf = fieldByOcsfPath(canonical);
-  if (byOcsf) return { field: byOcsf, ocsfPath: canonical };
-  if (OCSF_PATH.test(key) && key.includes('.')) return { field: null, ocsfPath: canonical };
-  return null;
+  if (byOcsf) return { field: byOcsf, ocsfPath: canonical, kind: byOcsf.kind };
+  const kind = ocsfFieldKind(canonical);
+  return kind ? { field: null, ocsfPath: canonical, kind } : null;
 }
 
 function filterKind(f: unknown): FieldKind | null {
@@ -84,10 +83,10 @@ function compileCriterion(rule: string, key: string, filters: unknown[], errors:
     return null;
   }
   const kinds = new Set(filters.map(filterKind));
-  const kind = resolved.field?.kind ?? (kinds.size === 1 ? [...kinds][0] : null) ?? null;
-  if (!kind || kinds.size !== 1 || !kinds.has(kind)) {
+  const kind = resolved.kind;
+  if (kinds.size !== 1 || !kinds.has(kind)) {
     const written = [...kinds].map((k) => k ?? 'unrecognised').join(', ');
-    errors.push(`${where}: expects ${resolved.field?.kind ?? 'one kind of'} filters, got ${written}`);
+    errors.push(`${where}: expects ${kind} filters, got ${written}`);
     return null;
   }
   let match: CriterionFilters;

@@ -6,7 +6,79 @@ import type { Criterion, Rule, RuleSet } from './rules.ts';
 
 type Values = string[] | number[] | Record<string, string>[];
 
-function valuesOf(c: Criterion, finding: Finding): Values | null {
+/**
+ * A rule set prepared for evaluation: each distinct field gets a slot so a finding's
+ * values are read once per finding, not once per rule; and rules with an EQUALS-only
+ * criterion are indexed by that value so a finding only visits rules it could match.
+ * With a hundred per-account or per-control rules, most are never looked at.
+ */
+interface Plan {
+  slots: number;
+  /** slot of each criterion, per rule, in rule order */
+  criterionSlots: number[][];
+  /** rules that are not indexed must always be evaluated */
+  unindexed: number[];
+  index: Array<{ slot: number; criterion: Criterion; byValue: Map<string, number[]> }>;
+}
+
+const plans = new WeakMap<RuleSet, Plan>();
+
+function fieldKey(c: Criterion): string {
+  return c.field ? `asff:${c.field.asff}` : `ocsf:${c.ocsfPath}`;
+}
+
+/** Severity can be changed by a rule's action, so it is never an index key. */
+function indexable(c: Criterion): boolean {
+  return (
+    c.match.kind === 'string' &&
+    c.field?.asff !== 'SeverityLabel' &&
+    c.match.filters.length > 0 &&
+    c.match.filters.every((f) => f.Comparison === 'EQUALS')
+  );
+}
+
+function planFor(ruleSet: RuleSet): Plan {
+  const cached = plans.get(ruleSet);
+  if (cached) return cached;
+  const slotOf = new Map<string, number>();
+  const slot = (c: Criterion) => {
+    const key = fieldKey(c);
+    let s = slotOf.get(key);
+    if (s === undefined) {
+      s = slotOf.size;
+      slotOf.set(key, s);
+    }
+    return s;
+  };
+  const plan: Plan = { slots: 0, criterionSlots: [], unindexed: [], index: [] };
+  const indexBySlot = new Map<number, Plan['index'][number]>();
+  ruleSet.rules.forEach((rule, r) => {
+    plan.criterionSlots.push(rule.criteria.map(slot));
+    const key = rule.enabled ? rule.criteria.find(indexable) : undefined;
+    if (!rule.enabled) return;
+    if (!key || key.match.kind !== 'string') {
+      plan.unindexed.push(r);
+      return;
+    }
+    const s = slot(key);
+    let entry = indexBySlot.get(s);
+    if (!entry) {
+      entry = { slot: s, criterion: key, byValue: new Map() };
+      indexBySlot.set(s, entry);
+      plan.index.push(entry);
+    }
+    for (const f of key.match.filters) {
+      const list = entry.byValue.get(f.Value) ?? [];
+      if (!list.includes(r)) list.push(r);
+      entry.byValue.set(f.Value, list);
+    }
+  });
+  plan.slots = slotOf.size;
+  plans.set(ruleSet, plan);
+  return plan;
+}
+
+function readValues(c: Criterion, finding: Finding): Values | null {
   if (c.field) {
     const reader = c.field.read[finding.schema];
     return reader ? reader(finding) : null;
@@ -18,8 +90,7 @@ function valuesOf(c: Criterion, finding: Finding): Values | null {
   return strings(found);
 }
 
-function matches(c: Criterion, finding: Finding, now: number): boolean {
-  const values = valuesOf(c, finding);
+function matches(c: Criterion, values: Values | null, now: number): boolean {
   // A field the finding's schema does not have cannot satisfy the rule (reported at load time).
   if (values === null) return false;
   switch (c.match.kind) {
@@ -34,9 +105,65 @@ function matches(c: Criterion, finding: Finding, now: number): boolean {
   }
 }
 
+/** Applies one matched rule's actions to the decision; true if it changed the severity. */
+function applyActions(decision: RouteDecision, rule: Rule, originalSeverity: RouteDecision['severity']): boolean {
+  const a = rule.actions;
+  const name = rule.name;
+  let severityChanged = false;
+  if (a.channel !== undefined) {
+    decision.channel = a.channel;
+    decision.actions.push({ rule: name, type: 'CHANNEL', value: a.channel });
+  }
+  if (a.severity !== undefined) {
+    if (a.severity !== decision.severity) {
+      decision.severity = a.severity;
+      decision.severityOverriddenBy = a.severity === originalSeverity ? null : name;
+      severityChanged = true;
+    }
+    decision.actions.push({ rule: name, type: 'SEVERITY', value: a.severity });
+  }
+  for (const m of a.mention ?? []) {
+    if (!decision.mentions.includes(m)) decision.mentions.push(m);
+    decision.actions.push({ rule: name, type: 'MENTION', value: m });
+  }
+  if (a.suppress !== undefined) {
+    decision.suppressed = a.suppress;
+    decision.actions.push({ rule: name, type: 'SUPPRESS', value: a.suppress });
+  }
+  if (a.digest !== undefined) {
+    decision.digest = a.digest === false ? null : a.digest === true ? name : a.digest;
+    decision.actions.push({ rule: name, type: 'DIGEST', value: a.digest });
+  }
+  if (a.investigate !== undefined) {
+    decision.investigate = a.investigate;
+    decision.actions.push({ rule: name, type: 'INVESTIGATE', value: a.investigate });
+  }
+  return severityChanged;
+}
+
+const UNREAD = Symbol('unread');
+type Cache = Array<Values | null | typeof UNREAD>;
+
+/** A finding's values for one field, read at most once per route() call. */
+function valuesAt(cache: Cache, c: Criterion, slot: number, f: Finding): Values | null {
+  const hit = cache[slot];
+  if (hit !== UNREAD) return hit as Values | null;
+  const v = readValues(c, f);
+  cache[slot] = v;
+  return v;
+}
+
+function criteriaHold(rule: Rule, slots: number[], cache: Cache, finding: Finding, now: number): boolean {
+  for (let i = 0; i < rule.criteria.length; i++) {
+    const c = rule.criteria[i] as Criterion;
+    if (!matches(c, valuesAt(cache, c, slots[i] as number, finding), now)) return false;
+  }
+  return true;
+}
+
 export function ruleMatches(rule: Rule, finding: Finding, now: number): boolean {
   if (!rule.enabled) return false;
-  for (const c of rule.criteria) if (!matches(c, finding, now)) return false;
+  for (const c of rule.criteria) if (!matches(c, readValues(c, finding), now)) return false;
   return true;
 }
 
@@ -47,6 +174,21 @@ export function ruleMatches(rule: Rule, finding: Finding, now: number): boolean 
  * evaluation. Pure: `now` drives relative date criteria.
  */
 export function route(ruleSet: RuleSet, finding: Finding, now: number): RouteDecision {
+  const plan = planFor(ruleSet);
+  const cache: Cache = new Array(plan.slots).fill(UNREAD);
+
+  const rules = ruleSet.rules;
+  const candidate = new Uint8Array(rules.length);
+  for (const r of plan.unindexed) candidate[r] = 1;
+  for (const entry of plan.index) {
+    const values = valuesAt(cache, entry.criterion, entry.slot, finding);
+    if (!values) continue;
+    for (const v of values as string[]) {
+      const hits = entry.byValue.get(v);
+      if (hits) for (const r of hits) candidate[r] = 1;
+    }
+  }
+
   const decision: RouteDecision = {
     findingId: finding.id,
     matchedRules: [],
@@ -60,39 +202,16 @@ export function route(ruleSet: RuleSet, finding: Finding, now: number): RouteDec
     actions: [],
   };
   let current = finding;
-  for (const rule of ruleSet.rules) {
-    if (!ruleMatches(rule, current, now)) continue;
+  for (let r = 0; r < rules.length; r++) {
+    if (candidate[r] === 0) continue;
+    const rule = rules[r] as Rule;
+    if (!criteriaHold(rule, plan.criterionSlots[r] as number[], cache, current, now)) continue;
     decision.matchedRules.push(rule.name);
-    const a = rule.actions;
-    const applied = (type: RouteDecision['actions'][number]['type'], value: string | boolean | number) =>
-      decision.actions.push({ rule: rule.name, type, value });
-    if (a.channel !== undefined) {
-      decision.channel = a.channel;
-      applied('CHANNEL', a.channel);
-    }
-    if (a.severity !== undefined) {
-      if (a.severity !== decision.severity) {
-        decision.severity = a.severity;
-        decision.severityOverriddenBy = a.severity === finding.severity.label ? null : rule.name;
-        current = { ...current, severity: { ...current.severity, label: a.severity } };
-      }
-      applied('SEVERITY', a.severity);
-    }
-    for (const m of a.mention ?? []) {
-      if (!decision.mentions.includes(m)) decision.mentions.push(m);
-      applied('MENTION', m);
-    }
-    if (a.suppress !== undefined) {
-      decision.suppressed = a.suppress;
-      applied('SUPPRESS', a.suppress);
-    }
-    if (a.digest !== undefined) {
-      decision.digest = a.digest === false ? null : a.digest === true ? rule.name : a.digest;
-      applied('DIGEST', a.digest);
-    }
-    if (a.investigate !== undefined) {
-      decision.investigate = a.investigate;
-      applied('INVESTIGATE', a.investigate);
+    const severityChanged = applyActions(decision, rule, finding.severity.label);
+    if (severityChanged) {
+      current = { ...current, severity: { ...current.severity, label: decision.severity } };
+      // Values read from the old severity are stale now.
+      cache.fill(UNREAD);
     }
     if (rule.isTerminal) break;
   }

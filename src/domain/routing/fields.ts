@@ -3,10 +3,12 @@ import { maps, numbers, readPath, strings } from './raw-path.ts';
 
 /**
  * Criterion fields, named by their Security Hub CSPM automation-rule names, with the
- * OCSF counterpart AWS published for migrating automation rules to the new Security
- * Hub (null where AWS lists none). Fields that the normalized Finding carries are
- * read from it, so they apply to every schema; the rest are read from the source
- * document of the schemas that have them.
+ * OCSF counterpart from the ASFF↔OCSF map AWS published for migrating automation
+ * rules to the new Security Hub (null where there is none). A field with no OCSF
+ * counterpart is never read from OCSF findings, even where sirbot could guess it:
+ * the map, not sirbot, decides what a rule means across schemas. Fields that the
+ * normalized Finding carries are read from it; the rest from the source document.
+ * GuardDuty-native findings are read wherever their own document has the field.
  */
 
 export type FieldKind = 'string' | 'number' | 'date' | 'map';
@@ -98,21 +100,21 @@ export const FIELDS: readonly FieldDef[] = [
   field('NoteUpdatedBy', null, 'string', { asff: fromRaw('Note.UpdatedBy', 'string') }),
   field('ProductArn', 'metadata.product.uid', 'string', { asff: (f) => one(f.productArn), ocsf: (f) => one(f.productArn) }),
   field('ProductName', 'metadata.product.name', 'string', all((f) => [f.product])),
-  field('RecordState', 'activity_name', 'string', all((f) => [f.recordState]), RECORD_WORDS),
+  field('RecordState', null, 'string', { asff: (f) => [f.recordState], guardduty: (f) => [f.recordState] }, RECORD_WORDS),
   field('RelatedFindingsId', null, 'string', { asff: fromRaw('RelatedFindings[].Id', 'string') }),
   field('RelatedFindingsProductArn', null, 'string', { asff: fromRaw('RelatedFindings[].ProductArn', 'string') }),
   field('ResourceApplicationArn', null, 'string', { asff: fromRaw('Resources[].ApplicationArn', 'string') }),
   field('ResourceApplicationName', null, 'string', { asff: fromRaw('Resources[].ApplicationName', 'string') }),
   field('ResourceDetailsOther', null, 'map', { asff: fromRaw('Resources[].Details.Other', 'map') }),
-  field('ResourceId', 'resources[].uid', 'string', all((f) => f.resources.map((r) => r.id))),
-  field('ResourcePartition', 'resources[].cloud_partition', 'string', {
+  field('ResourceId', 'resources.uid', 'string', all((f) => f.resources.map((r) => r.id))),
+  field('ResourcePartition', 'resources.cloud_partition', 'string', {
     asff: fromRaw('Resources[].Partition', 'string'),
-    ocsf: fromRaw('resources[].cloud_partition', 'string'),
+    ocsf: fromRaw('resources.cloud_partition', 'string'),
     guardduty: fromRaw('partition', 'string'),
   }),
-  field('ResourceRegion', 'resources[].region', 'string', all((f) => f.resources.map((r) => r.region ?? f.region))),
-  field('ResourceTags', 'resources[].tags', 'map', all((f) => f.resources.map((r) => r.tags))),
-  field('ResourceType', 'resources[].type', 'string', all((f) => f.resources.map((r) => r.type))),
+  field('ResourceRegion', 'resources.region', 'string', all((f) => f.resources.map((r) => r.region ?? f.region))),
+  field('ResourceTags', 'resources.tags', 'map', all((f) => f.resources.map((r) => r.tags))),
+  field('ResourceType', 'resources.type', 'string', all((f) => f.resources.map((r) => r.type))),
   field('SeverityLabel', 'vendor_attributes.severity', 'string', all((f) => [f.severity.label]), SEVERITY_WORDS),
   field('SourceUrl', 'finding_info.src_url', 'string', { asff: fromRaw('SourceUrl', 'string'), ocsf: fromRaw('finding_info.src_url', 'string') }),
   field('Title', 'finding_info.title', 'string', all((f) => [f.title])),

@@ -2,13 +2,13 @@
  * Security Hub automation-rule filter semantics, evaluated over the values a finding
  * has for one field (a field may have several: Types, ResourceId, ResourceTags…).
  *
- * Within one criterion, positive comparisons (EQUALS, PREFIX, CONTAINS) are OR'ed and
+ * Within one criterion, positive comparisons (EQUALS, PREFIX, CONTAINS, CONTAINS_WORD) are OR'ed and
  * negative ones (NOT_EQUALS, PREFIX_NOT_EQUALS, NOT_CONTAINS) are AND'ed, as Security
  * Hub does; different criteria of one rule are AND'ed. A field the finding does not
  * have matches no positive filter and every negative one.
  */
 
-export const STRING_COMPARISONS = ['EQUALS', 'PREFIX', 'NOT_EQUALS', 'PREFIX_NOT_EQUALS', 'CONTAINS', 'NOT_CONTAINS'] as const;
+export const STRING_COMPARISONS = ['EQUALS', 'PREFIX', 'NOT_EQUALS', 'PREFIX_NOT_EQUALS', 'CONTAINS', 'NOT_CONTAINS', 'CONTAINS_WORD'] as const;
 export type StringComparison = (typeof STRING_COMPARISONS)[number];
 
 export const MAP_COMPARISONS = ['EQUALS', 'NOT_EQUALS', 'CONTAINS', 'NOT_CONTAINS'] as const;
@@ -39,10 +39,8 @@ export interface MapFilter {
   Comparison: MapComparison;
 }
 
-const NEGATIVE = new Set<string>(['NOT_EQUALS', 'PREFIX_NOT_EQUALS', 'NOT_CONTAINS']);
-
 export function isNegative(comparison: string): boolean {
-  return NEGATIVE.has(comparison);
+  return comparison === 'NOT_EQUALS' || comparison === 'PREFIX_NOT_EQUALS' || comparison === 'NOT_CONTAINS';
 }
 
 function matchString(value: string, filter: StringFilter): boolean {
@@ -56,36 +54,69 @@ function matchString(value: string, filter: StringFilter): boolean {
     case 'CONTAINS':
     case 'NOT_CONTAINS':
       return value.includes(filter.Value);
+    case 'CONTAINS_WORD':
+      return containsWord(value, filter.Value);
   }
 }
 
-/** A negative filter holds when no value hits it; a positive one when any value does. */
-function combine<F extends { Comparison: string }>(filters: F[], hit: (f: F) => boolean): boolean {
+const WORD_CHAR = /[\p{L}\p{N}_]/u;
+
+/** The value contains the filter as a whole word: not preceded or followed by a letter, digit or underscore. */
+function containsWord(value: string, word: string): boolean {
+  if (word === '') return false;
+  for (let at = value.indexOf(word); at !== -1; at = value.indexOf(word, at + 1)) {
+    const before = at === 0 ? '' : value.charAt(at - 1);
+    const after = value.charAt(at + word.length);
+    if (!WORD_CHAR.test(before) && !WORD_CHAR.test(after)) return true;
+  }
+  return false;
+}
+
+function anyString(values: readonly string[], f: StringFilter): boolean {
+  for (const v of values) if (matchString(v, f)) return true;
+  return false;
+}
+
+function anyMap(maps: readonly Record<string, string>[], f: MapFilter): boolean {
+  const contains = f.Comparison === 'CONTAINS' || f.Comparison === 'NOT_CONTAINS';
+  for (const m of maps) {
+    if (!Object.hasOwn(m, f.Key)) continue;
+    const v = m[f.Key] as string;
+    if (contains ? v.includes(f.Value) : v === f.Value) return true;
+  }
+  return false;
+}
+
+/*
+ * A negative filter holds when no value hits it; a positive one when any value does.
+ * Plain loops: this runs for every rule against every finding of a storm.
+ */
+export function matchStringFilters(values: readonly string[], filters: StringFilter[]): boolean {
   let positives = 0;
   let positiveHit = false;
   for (const f of filters) {
     if (isNegative(f.Comparison)) {
-      if (hit(f)) return false;
+      if (anyString(values, f)) return false;
     } else {
       positives++;
-      if (!positiveHit && hit(f)) positiveHit = true;
+      if (!positiveHit && anyString(values, f)) positiveHit = true;
     }
   }
   return positives === 0 || positiveHit;
 }
 
-export function matchStringFilters(values: readonly string[], filters: StringFilter[]): boolean {
-  return combine(filters, (f) => values.some((v) => matchString(v, f)));
-}
-
 export function matchMapFilters(maps: readonly Record<string, string>[], filters: MapFilter[]): boolean {
-  return combine(filters, (f) =>
-    maps.some((m) => {
-      const v = Object.hasOwn(m, f.Key) ? m[f.Key] : undefined;
-      if (v === undefined) return false;
-      return f.Comparison === 'CONTAINS' || f.Comparison === 'NOT_CONTAINS' ? v.includes(f.Value) : v === f.Value;
-    }),
-  );
+  let positives = 0;
+  let positiveHit = false;
+  for (const f of filters) {
+    if (isNegative(f.Comparison)) {
+      if (anyMap(maps, f)) return false;
+    } else {
+      positives++;
+      if (!positiveHit && anyMap(maps, f)) positiveHit = true;
+    }
+  }
+  return positives === 0 || positiveHit;
 }
 
 function inRange(n: number, f: NumberFilter): boolean {
@@ -99,20 +130,24 @@ function inRange(n: number, f: NumberFilter): boolean {
 
 /** Several number (or date) filters on one field are alternatives. */
 export function matchNumberFilters(values: readonly number[], filters: NumberFilter[]): boolean {
-  return filters.some((f) => values.some((n) => inRange(n, f)));
+  for (const f of filters) for (const n of values) if (inRange(n, f)) return true;
+  return false;
 }
 
 const DAY_MS = 86_400_000;
 
+function inDateRange(t: number, f: DateFilter, now: number): boolean {
+  if (f.DateRange) return t >= now - f.DateRange.Value * DAY_MS && t <= now;
+  if (f.Start !== undefined && t < Date.parse(f.Start)) return false;
+  if (f.End !== undefined && t > Date.parse(f.End)) return false;
+  return true;
+}
+
 export function matchDateFilters(values: readonly string[], filters: DateFilter[], now: number): boolean {
-  return filters.some((f) =>
-    values.some((iso) => {
-      const t = Date.parse(iso);
-      if (Number.isNaN(t)) return false;
-      if (f.DateRange) return t >= now - f.DateRange.Value * DAY_MS && t <= now;
-      if (f.Start !== undefined && t < Date.parse(f.Start)) return false;
-      if (f.End !== undefined && t > Date.parse(f.End)) return false;
-      return true;
-    }),
-  );
+  for (const iso of values) {
+    const t = Date.parse(iso);
+    if (Number.isNaN(t)) continue;
+    for (const f of filters) if (inDateRange(t, f, now)) return true;
+  }
+  return false;
 }

@@ -22,9 +22,9 @@ export function readPath(doc: unknown, path: string): unknown[] {
   return current;
 }
 
-/** `resources[x].tags` and `resources[].tags` name the same field. */
+/** `resources[x].tags`, `resources[].tags` and `resources.tags` (the API's spelling) name one field. */
 export function canonicalPath(path: string): string {
-  return path.replace(/\[(x|\d*)\]/g, '[]');
+  return path.replace(/\[(x|\d*)\]/g, '');
 }
 
 export function strings(values: unknown[]): string[] {
