@@ -176,3 +176,50 @@ describe('hostile and malformed input', () => {
     expect(finding?.description).toHaveLength(100_000);
   });
 });
+
+describe('new Security Hub (OCSF, Findings Imported V2)', () => {
+  it('normalizes a detection finding with its times, resources and tags', () => {
+    const event = ownJson('ocsf', 'findings-imported-v2-detection.json');
+    const result = normalizeInput(event);
+    expect(result.errors).toEqual([]);
+    const [f] = result.findings;
+    expect(f).toMatchObject({
+      schema: 'ocsf',
+      product: 'GuardDuty',
+      type: 'Policy:IAMUser/RootCredentialUsage',
+      accountId: '333344445555',
+      region: 'us-west-2',
+      severity: { label: 'HIGH', score: 70, original: 'High' },
+      createdAt: '2026-11-21T13:43:20.000Z',
+      updatedAt: '2026-11-21T14:03:11.000Z',
+      firstSeenAt: '2026-11-21T13:41:02.000Z',
+      lastSeenAt: '2026-11-21T13:58:47.000Z',
+      workflowStatus: 'NEW',
+      recordState: 'ACTIVE',
+    });
+    expect(f?.resources).toEqual([{ type: 'AwsIamUser', id: 'arn:aws:iam::333344445555:root', region: 'us-west-2', tags: { owner: 'platform' } }]);
+    // The finding's own console link wins over a guessed one.
+    expect(f?.consoleUrl).toMatch(/^https:\/\/us-west-2\.console\.aws\.amazon\.com\/guardduty\//);
+    expect(normalizeInput(snsLambdaEvent(event)).findings[0]).toEqual(f);
+  });
+
+  it('maps status and severity ids, epoch-millisecond times and archived findings', async () => {
+    const { ocsfFinding } = await import('../support/generate.ts');
+    const doc = ocsfFinding({ index: 3 }) as Record<string, unknown> & { finding_info: Record<string, unknown> };
+    doc.status_id = 5;
+    doc.severity_id = 6;
+    delete doc.finding_info.created_time_dt;
+    const [f] = normalizeInput(doc).findings;
+    expect(f?.recordState).toBe('ARCHIVED');
+    expect(f?.severity.label).toBe('CRITICAL');
+    expect(f?.createdAt).toBe('2026-11-20T09:00:00.000Z');
+    expect(f?.controlId).toBe('CloudTrail.1');
+    expect(f?.consoleUrl).toBe('https://console.aws.amazon.com/securityhub/v2/home?region=us-east-1#/findings');
+  });
+
+  it('names a missing account uid by its OCSF path', () => {
+    const event = ownJson<{ detail: { findings: Array<{ cloud: { account: Record<string, unknown> } }> } }>('ocsf', 'findings-imported-v2-detection.json');
+    delete event.detail.findings[0]!.cloud.account.uid;
+    expect(normalizeInput(event).errors[0]?.message).toContain('detail.findings[0].cloud.account.uid');
+  });
+});
