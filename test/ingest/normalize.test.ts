@@ -214,7 +214,7 @@ describe('new Security Hub (OCSF, Findings Imported V2)', () => {
     expect(f?.severity.label).toBe('CRITICAL');
     expect(f?.createdAt).toBe('2026-11-20T09:00:00.000Z');
     expect(f?.controlId).toBe('CloudTrail.1');
-    expect(f?.consoleUrl).toBe('https://console.aws.amazon.com/securityhub/v2/home?region=us-east-1#/findings');
+    expect(f?.consoleUrl).toBe('https://console.aws.amazon.com/securityhub/v2/home?region=ap-southeast-2#/findings');
   });
 
   it('names a missing account uid by its OCSF path', () => {
