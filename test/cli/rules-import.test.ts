@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseRules } from '../../src/config/rules-file.ts';
 import { route } from '../../src/domain/routing/evaluate.ts';
 import { runCli } from '../support/cli.ts';
@@ -10,8 +10,11 @@ import { makeFinding } from '../support/findings.ts';
 
 const MIXED = 'test/fixtures/automation-rules/batch-get-mixed.json';
 
+const tmp = mkdtempSync(path.join(tmpdir(), 'sirbot-import-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
 async function importFile(file: string, extra: string[] = []) {
-  const report = path.join(mkdtempSync(path.join(tmpdir(), 'sirbot-import-')), 'report.json');
+  const report = path.join(tmp, `report-${Math.random().toString(36).slice(2)}.json`);
   const run = await runCli(['rules', 'import', file, '--report', report, ...extra]);
   return { run, yaml: run.stdout.join('\n'), report: JSON.parse(readFileSync(report, 'utf8')) };
 }
