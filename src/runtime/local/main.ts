@@ -1,0 +1,60 @@
+import { ConfigError, parseEnv } from '../../config/env.ts';
+import { RulesFileError } from '../../config/rules-file.ts';
+import { startSlackEmulator } from '../../emulator/slack/index.ts';
+import { createLogger } from '../logger.ts';
+import { startLocalRuntime } from './server.ts';
+
+/** Credentials the embedded emulator accepts; they never leave this machine. */
+const EMULATOR_TOKEN = 'xoxb-local-emulator';
+const EMULATOR_SIGNING_SECRET = 'local-emulator-signing-secret';
+
+/**
+ * `npm start`: real Slack when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set,
+ * otherwise the embedded Slack emulator, so the bot runs with no account at all.
+ */
+async function main(): Promise<void> {
+  const env = parseEnv();
+  const logger = createLogger(env.LOG_LEVEL);
+  const real = env.SLACK_BOT_TOKEN && env.SLACK_SIGNING_SECRET;
+  if (env.SLACK_BOT_TOKEN && !env.SLACK_SIGNING_SECRET) {
+    throw new ConfigError('SLACK_BOT_TOKEN is set but SLACK_SIGNING_SECRET is not: set both to use a real workspace, or neither for the emulator');
+  }
+  if (env.SLACK_APP_TOKEN) logger.warn('SLACK_APP_TOKEN is set, but Socket Mode is not available yet; using HTTP on /slack/events');
+  const emulator = real ? undefined : await startSlackEmulator({ port: env.SIRBOT_EMULATOR_PORT, host: env.HOST, token: EMULATOR_TOKEN });
+  const slack = real
+    ? { token: env.SLACK_BOT_TOKEN as string, signingSecret: env.SLACK_SIGNING_SECRET as string, ...(env.SLACK_API_URL ? { apiUrl: env.SLACK_API_URL } : {}) }
+    : { token: EMULATOR_TOKEN, signingSecret: EMULATOR_SIGNING_SECRET, apiUrl: emulator?.url as string };
+  const runtime = await startLocalRuntime({ env, logger, slack });
+
+  const lines = [
+    '',
+    `sirbot is listening on ${runtime.url}`,
+    `  Slack events     POST ${runtime.url}/slack/events`,
+    `  findings         POST ${runtime.url}/ingest   (EventBridge, SNS or exported findings; add ?wait=true to wait for Slack)`,
+    `  dead letters     GET  ${runtime.url}/dead-letters`,
+    `  rules            ${env.SIRBOT_RULES} (${runtime.core.rules().rules.length} rules, default channel ${runtime.core.rules().defaultChannel})`,
+    `  store            ${env.SIRBOT_DB}`,
+    real
+      ? '  Slack            real workspace (SLACK_BOT_TOKEN)'
+      : `  Slack            embedded emulator at ${emulator?.url} — see what the bot posted: GET ${emulator?.url.replace(/\/api\/$/, '')}/api/conversations`,
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  const stop = async () => {
+    await runtime.close();
+    await emulator?.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof RulesFileError) {
+    process.stderr.write(`sirbot: ${err.message}\n`);
+  } else {
+    process.stderr.write(`sirbot: failed to start: ${(err as Error).stack ?? String(err)}\n`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,13 @@
+import { WebClient } from '@slack/web-api';
+import { startSlackEmulator, type SlackEmulatorOptions } from '../../src/emulator/slack/index.ts';
+
+/** The Slack emulator on a random port, and real WebClients pointed at it. */
+export async function startFakeSlack(options: SlackEmulatorOptions = {}) {
+  const emulator = await startSlackEmulator({ port: 0, ...options });
+  return {
+    emulator,
+    webClient(token = options.token ?? 'xoxb-test') {
+      return new WebClient(token, { slackApiUrl: emulator.url, retryConfig: { retries: 3, minTimeout: 50, maxTimeout: 2000 } });
+    },
+  };
+}

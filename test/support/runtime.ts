@@ -1,0 +1,77 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseEnv } from '../../src/config/env.ts';
+import { startLocalRuntime, type LocalRuntime } from '../../src/runtime/local/server.ts';
+import { silentLogger } from '../../src/runtime/logger.ts';
+import type { PosterLimits } from '../../src/slack/poster.ts';
+import { SqliteStore } from '../../src/store/sqlite.ts';
+import { startFakeSlack } from './fake-slack.ts';
+
+export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
+export const BOT_TOKEN = 'xoxb-test-token';
+
+type FakeSlack = Awaited<ReturnType<typeof startFakeSlack>>;
+
+export interface TestRuntime {
+  runtime: LocalRuntime;
+  slack: FakeSlack['emulator'];
+  /** POSTs a body to /ingest and returns the status and JSON answer. */
+  ingest(body: unknown, options?: { wait?: boolean; raw?: boolean }): Promise<{ status: number; json: any }>;
+  close(): Promise<void>;
+}
+
+export interface TestRuntimeOptions {
+  env?: Record<string, string>;
+  /** Slack's limits in the fake, and the poster's matching pace. */
+  postsPerSecondPerChannel?: number;
+  updatesPerMinute?: number;
+  digestDebounceMs?: number;
+}
+
+/**
+ * The real local runtime (Bolt HTTP receiver, /ingest, SQLite store, real WebClient)
+ * against the fake Slack Web API, both on random local ports.
+ */
+export async function startTestRuntime(o: TestRuntimeOptions = {}): Promise<TestRuntime> {
+  const posts = o.postsPerSecondPerChannel ?? 20;
+  const updates = o.updatesPerMinute ?? 600;
+  const fake = await startFakeSlack({
+    token: BOT_TOKEN,
+    limits: {
+      'chat.postMessage': { limit: posts, windowMs: 1000, scope: 'channel' },
+      'chat.update': { limit: updates, windowMs: 60_000, scope: 'workspace' },
+    },
+  });
+  const dir = mkdtempSync(path.join(tmpdir(), 'sirbot-it-'));
+  const env = parseEnv({ PORT: '0', SIRBOT_DB: path.join(dir, 'sirbot.db'), LOG_LEVEL: 'silent', ...o.env });
+  const posterLimits: PosterLimits = {
+    postPerChannel: { intervalCap: posts, intervalMs: 1000 },
+    update: { intervalCap: updates, intervalMs: 60_000 },
+  };
+  const runtime = await startLocalRuntime({
+    env,
+    logger: silentLogger(),
+    slack: { token: BOT_TOKEN, signingSecret: SIGNING_SECRET, apiUrl: fake.emulator.url },
+    store: new SqliteStore(env.SIRBOT_DB),
+    posterLimits,
+    digestDebounceMs: o.digestDebounceMs ?? 50,
+  });
+  return {
+    runtime,
+    slack: fake.emulator,
+    async ingest(body, options = {}) {
+      const res = await fetch(`${runtime.url}/ingest${options.wait === false ? '' : '?wait=true'}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: options.raw ? (body as string) : JSON.stringify(body),
+      });
+      return { status: res.status, json: await res.json() };
+    },
+    async close() {
+      await runtime.close();
+      await fake.emulator.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
