@@ -195,7 +195,7 @@ rules:
       GeneratorId: [{ Value: "security-control/", Comparison: PREFIX }]
     Actions: { Channel: "#asff" }
 `);
-    expect(compiled.warnings).toContain('rule "asff-only" cannot apply to ocsf findings: GeneratorId has no OCSF counterpart');
+    expect(compiled.warnings).toEqual(['rule "asff-only" applies to ASFF findings only: GeneratorId has no OCSF or GuardDuty counterpart']);
     expect(compiled.ruleSet.rules[0]?.appliesTo).toEqual(['asff']);
     expect(route(compiled.ruleSet, makeFinding(), NOW).channel).toBe('#asff');
     expect(route(compiled.ruleSet, ocsf, NOW).channel).toBe('#default');
@@ -210,7 +210,9 @@ rules:
       finding_info.analytic.name: [{ Value: "Recon", Comparison: PREFIX }]
     Actions: { Channel: "#ocsf" }
 `);
-    expect(compiled.warnings.filter((w) => w.includes('outside the published ASFF map'))).toHaveLength(2);
+    expect(compiled.warnings).toEqual([
+      'rule "analytic" applies to OCSF findings only: finding_info.analytic.name is an OCSF field outside the published ASFF map',
+    ]);
     const hit = { ...ocsf, raw: { finding_info: { analytic: { name: 'Recon:IAMUser' } } } };
     expect(route(compiled.ruleSet, hit, NOW).channel).toBe('#ocsf');
     expect(route(compiled.ruleSet, asff, NOW).channel).toBe('#default');
@@ -251,10 +253,9 @@ rules:
     const compiled = loadRulesFile(BUNDLED_RULES, '#x');
     expect(compiled.errors).toEqual([]);
     expect(compiled.warnings).toEqual([
-      'rule "drop-archived" cannot apply to ocsf findings: RecordState has no OCSF counterpart',
-      'rule "drop-archived-ocsf" cannot apply to asff findings: status_id is an OCSF path outside the published ASFF map',
-      'rule "drop-archived-ocsf" cannot apply to guardduty findings: status_id is an OCSF path outside the published ASFF map',
-      'rule "low-control-failures-digest" cannot apply to guardduty findings: ComplianceStatus has no GuardDuty counterpart',
+      'rule "drop-archived" applies to ASFF and GuardDuty findings only: RecordState has no OCSF counterpart',
+      'rule "drop-archived-ocsf" applies to OCSF findings only: status_id is an OCSF field outside the published ASFF map',
+      'rule "low-control-failures-digest" applies to ASFF and OCSF findings only: ComplianceStatus has no GuardDuty counterpart',
     ]);
     expect(compiled.ruleSet.rules.length).toBeGreaterThanOrEqual(5);
   });

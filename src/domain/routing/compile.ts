@@ -135,6 +135,10 @@ function schemasFor(c: Criterion): FindingSchema[] {
   return SCHEMAS.filter((s) => c.field?.read[s] !== undefined);
 }
 
+function schemaName(s: FindingSchema): string {
+  return s === 'ocsf' ? 'OCSF' : s === 'asff' ? 'ASFF' : 'GuardDuty';
+}
+
 function compileActions(doc: RuleDocument): RuleActions {
   const a = doc.Actions ?? {};
   const actions: RuleActions = {};
@@ -158,16 +162,19 @@ export function compileRuleSet(doc: RuleSetDocument, fallbackChannel: string): C
       .map(([key, filters]) => compileCriterion(r.RuleName, key, filters, errors))
       .filter((c): c is Criterion => c !== null);
     let appliesTo = [...SCHEMAS];
+    const reasons: string[] = [];
     for (const c of criteria) {
       const supported = schemasFor(c);
-      const missing = appliesTo.filter((s) => !supported.includes(s));
-      for (const s of missing) {
-        const why = c.field
-          ? `${c.key} has no ${s === 'ocsf' ? 'OCSF' : s === 'asff' ? 'ASFF' : 'GuardDuty'} counterpart`
-          : `${c.key} is an OCSF path outside the published ASFF map`;
-        warnings.push(`rule ${JSON.stringify(r.RuleName)} cannot apply to ${s} findings: ${why}`);
-      }
+      if (supported.length === SCHEMAS.length) continue;
+      const missing = SCHEMAS.filter((s) => !supported.includes(s)).map(schemaName);
+      reasons.push(
+        c.field ? `${c.key} has no ${missing.join(' or ')} counterpart` : `${c.key} is an OCSF field outside the published ASFF map`,
+      );
       appliesTo = appliesTo.filter((s) => supported.includes(s));
+    }
+    if (reasons.length > 0) {
+      const scope = appliesTo.length === 0 ? 'can never match' : `applies to ${appliesTo.map(schemaName).join(' and ')} findings only`;
+      warnings.push(`rule ${JSON.stringify(r.RuleName)} ${scope}: ${reasons.join('; ')}`);
     }
     if (Object.keys(r.Actions ?? {}).length === 0) {
       warnings.push(`rule ${JSON.stringify(r.RuleName)} has no actions: it only records that it matched`);
