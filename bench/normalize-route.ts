@@ -26,34 +26,42 @@ function best(runs: number, fn: () => void): number {
   return min;
 }
 
-/** Normalize+route throughput against JSON.parse of the very same text, both measured here. */
+/**
+ * Normalize+route throughput against JSON.parse of the very same input, both measured
+ * here. The input is what arrives: one JSON text per EventBridge event (10 findings per
+ * Security Hub event, 1 per GuardDuty event). Each event is parsed, or normalized and
+ * routed, and its results dropped, as the runtime does per delivery.
+ */
 export function benchNormalizeRoute(count = 100_000, runs = 3): NormalizeRouteResult {
-  const text = JSON.stringify(mixedEvents(count));
+  const texts = mixedEvents(count).map((e) => JSON.stringify(e));
   const ruleSet = parseRules(benchRulesYaml(100), 'bench', '#default').ruleSet;
   const now = Date.parse('2026-11-22T12:00:00Z');
-  let parsed: unknown;
+  let sink = 0;
   const parseMs = best(runs, () => {
-    parsed = JSON.parse(text);
+    for (const t of texts) sink += (JSON.parse(t) as { id: string }).id.length;
   });
-  let findings = normalizeInput(parsed).findings;
+  const events: unknown[] = texts.map((t) => JSON.parse(t));
+  let normalized = 0;
   const normalizeMs = best(runs, () => {
-    findings = normalizeInput(parsed).findings;
+    normalized = 0;
+    for (const e of events) normalized += normalizeInput(e).findings.length;
   });
-  if (findings.length !== count) throw new Error(`expected ${count} findings, normalized ${findings.length}`);
+  if (normalized !== count) throw new Error(`expected ${count} findings, normalized ${normalized}`);
   let matched = 0;
-  const routeMs = best(runs, () => {
+  const bothMs = best(runs, () => {
     matched = 0;
-    for (const f of findings) matched += route(ruleSet, f, now).matchedRules.length;
+    for (const e of events) for (const f of normalizeInput(e).findings) matched += route(ruleSet, f, now).matchedRules.length;
   });
-  if (matched === 0) throw new Error('no rule matched: the benchmark would measure nothing');
+  if (matched === 0 || sink === 0) throw new Error('nothing matched: the benchmark would measure nothing');
+  const routeMs = Math.max(0, bothMs - normalizeMs);
   return {
     findings: count,
     rules: ruleSet.rules.length,
-    inputMB: Math.round((text.length / 1e6) * 10) / 10,
+    inputMB: Math.round((texts.reduce((n, t) => n + t.length, 0) / 1e6) * 10) / 10,
     parseMs: Math.round(parseMs),
     normalizeMs: Math.round(normalizeMs),
     routeMs: Math.round(routeMs),
-    findingsPerSecond: Math.round(count / ((normalizeMs + routeMs) / 1000)),
-    ratioToParse: Math.round(((normalizeMs + routeMs) / parseMs) * 100) / 100,
+    findingsPerSecond: Math.round(count / (bothMs / 1000)),
+    ratioToParse: Math.round((bothMs / parseMs) * 100) / 100,
   };
 }

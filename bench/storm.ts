@@ -62,6 +62,10 @@ export async function benchStorm(count = 2000, postsPerSecond = 10): Promise<Sto
     const posts = slack.state.calls().filter((c) => c.method === 'chat.postMessage' && c.ok).length;
     const floorMs = ((posts - 1) / postsPerSecond) * 1000;
     const poster = runtime.core.poster.stats();
+    if (process.env.SIRBOT_BENCH_TRACE) {
+      const t0 = slack.state.calls()[0]?.at ?? 0;
+      for (const c of slack.state.calls()) console.error(c.at - t0, c.method, c.status, c.channel ?? '');
+    }
     return {
       findings: count,
       messages,

@@ -2,6 +2,7 @@ import PQueue from 'p-queue';
 import { WebClient, WebClientEvent, type WebClientOptions } from '@slack/web-api';
 import type { Logger } from '../runtime/logger.ts';
 import { boltLogger } from './logger.ts';
+import { SlidingWindowPacer } from './pacer.ts';
 import type { SlackMessage } from './views/blocks.ts';
 
 /** The only way findings reach Slack. Small on purpose: delivery logic depends on this, not on Bolt. */
@@ -39,16 +40,18 @@ export const SLACK_LIMITS: PosterLimits = {
 
 /**
  * Paces calls so Slack's limits are met rather than hit: one queue per channel for
- * posts (which also keeps a thread's root before its replies), one workspace queue
- * for updates. A 429 that still happens is retried by the WebClient after
- * Retry-After; each one is counted.
+ * posts (one call at a time, which also keeps a thread's root before its replies)
+ * with a sliding-window pacer at the channel's limit, and one workspace queue for
+ * updates. A 429 that still happens is retried by the WebClient after Retry-After;
+ * each one is counted.
  */
 export class RateLimitedPoster implements SlackPoster {
   private readonly client: WebClient;
-  private readonly channelQueues = new Map<string, PQueue>();
+  private readonly channelQueues = new Map<string, { queue: PQueue; pacer: SlidingWindowPacer }>();
   /** Channel id → the name it was first posted by, so both spellings share one queue. */
   private readonly aliasOf = new Map<string, string>();
   private readonly updateQueue: PQueue;
+  private readonly updatePacer: SlidingWindowPacer;
   private readonly counters: PosterStats = { posted: 0, updated: 0, rateLimited: 0, failed: 0 };
 
   constructor(
@@ -65,31 +68,33 @@ export class RateLimitedPoster implements SlackPoster {
     this.client.on(WebClientEvent.RATE_LIMITED, () => {
       this.counters.rateLimited++;
     });
-    this.updateQueue = new PQueue({ intervalCap: limits.update.intervalCap, interval: limits.update.intervalMs, strict: true });
+    this.updateQueue = new PQueue({ concurrency: 1 });
+    this.updatePacer = new SlidingWindowPacer(limits.update.intervalCap, limits.update.intervalMs);
   }
 
-  private queueFor(named: string): PQueue {
+  private laneFor(named: string): { queue: PQueue; pacer: SlidingWindowPacer } {
     const channel = this.aliasOf.get(named) ?? named;
-    let q = this.channelQueues.get(channel);
-    if (!q) {
+    let lane = this.channelQueues.get(channel);
+    if (!lane) {
       const { intervalCap, intervalMs } = this.limits.postPerChannel;
-      q = new PQueue({ concurrency: 1, intervalCap, interval: intervalMs, strict: true });
-      this.channelQueues.set(channel, q);
+      lane = { queue: new PQueue({ concurrency: 1 }), pacer: new SlidingWindowPacer(intervalCap, intervalMs) };
+      this.channelQueues.set(channel, lane);
     }
-    return q;
+    return lane;
   }
 
   async post(channel: string, message: SlackMessage, threadTs?: string): Promise<{ channel: string; ts: string }> {
-    return this.queueFor(channel).add(async () => {
+    const lane = this.laneFor(channel);
+    return lane.queue.add(async () => {
       try {
-        const res = await this.client.chat.postMessage({
+        const res = await lane.pacer.run(() => this.client.chat.postMessage({
           channel,
           text: message.text,
           blocks: message.blocks as never,
           ...(threadTs ? { thread_ts: threadTs } : {}),
           unfurl_links: false,
           unfurl_media: false,
-        });
+        }));
         this.counters.posted++;
         if (res.channel && res.channel !== channel && !this.aliasOf.has(res.channel)) this.aliasOf.set(res.channel, channel);
         return { channel: res.channel ?? channel, ts: res.ts as string };
@@ -103,7 +108,7 @@ export class RateLimitedPoster implements SlackPoster {
   async update(channel: string, ts: string, message: SlackMessage): Promise<void> {
     await this.updateQueue.add(async () => {
       try {
-        await this.client.chat.update({ channel, ts, text: message.text, blocks: message.blocks as never });
+        await this.updatePacer.run(() => this.client.chat.update({ channel, ts, text: message.text, blocks: message.blocks as never }));
         this.counters.updated++;
       } catch (err) {
         this.counters.failed++;
@@ -115,7 +120,7 @@ export class RateLimitedPoster implements SlackPoster {
   async idle(): Promise<void> {
     // A task may enqueue another (a post followed by its update), so wait until all are quiet.
     for (;;) {
-      const queues = [...this.channelQueues.values(), this.updateQueue];
+      const queues = [...[...this.channelQueues.values()].map((l) => l.queue), this.updateQueue];
       if (queues.every((q) => q.size === 0 && q.pending === 0)) return;
       await Promise.all(queues.map((q) => q.onIdle()));
     }

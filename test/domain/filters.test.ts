@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  compileDateFilter,
   matchDateFilters,
   matchMapFilters,
   matchNumberFilters,
@@ -86,15 +87,16 @@ describe('number filters', () => {
 
 describe('date filters', () => {
   const now = Date.parse('2026-11-22T12:00:00Z');
+  const at = (iso: string) => [Date.parse(iso)];
   it('absolute ranges are inclusive', () => {
-    const f = [{ Start: '2026-11-01T00:00:00Z', End: '2026-11-22T12:00:00Z' }];
-    expect(matchDateFilters(['2026-11-22T12:00:00Z'], f, now)).toBe(true);
-    expect(matchDateFilters(['2026-10-31T23:59:59Z'], f, now)).toBe(false);
+    const f = [compileDateFilter({ Start: '2026-11-01T00:00:00Z', End: '2026-11-22T12:00:00Z' })];
+    expect(matchDateFilters(at('2026-11-22T12:00:00Z'), f, now)).toBe(true);
+    expect(matchDateFilters(at('2026-10-31T23:59:59Z'), f, now)).toBe(false);
   });
   it('relative ranges count days back from now', () => {
-    const f = [{ DateRange: { Value: 5, Unit: 'DAYS' as const } }];
-    expect(matchDateFilters(['2026-11-18T12:00:00Z'], f, now)).toBe(true);
-    expect(matchDateFilters(['2026-11-16T11:59:59Z'], f, now)).toBe(false);
-    expect(matchDateFilters(['2026-11-23T00:00:00Z'], f, now)).toBe(false);
+    const f = [compileDateFilter({ DateRange: { Value: 5, Unit: 'DAYS' } })];
+    expect(matchDateFilters(at('2026-11-18T12:00:00Z'), f, now)).toBe(true);
+    expect(matchDateFilters(at('2026-11-16T11:59:59Z'), f, now)).toBe(false);
+    expect(matchDateFilters(at('2026-11-23T00:00:00Z'), f, now)).toBe(false);
   });
 });

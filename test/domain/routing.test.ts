@@ -260,3 +260,29 @@ rules:
     expect(compiled.ruleSet.rules.length).toBeGreaterThanOrEqual(5);
   });
 });
+
+describe('indexed evaluation', () => {
+  it('matches exactly what evaluating every rule in order would', async () => {
+    const { benchRulesYaml } = await import('../../bench/rules.ts');
+    const { mixedEvents } = await import('../support/generate.ts');
+    const { normalizeInput } = await import('../../src/ingest/normalize.ts');
+    const { ruleMatches } = await import('../../src/domain/routing/evaluate.ts');
+    const ruleSet = rules(benchRulesYaml(100)).ruleSet;
+    const findings = normalizeInput(mixedEvents(3000)).findings;
+    let compared = 0;
+    for (const f of findings) {
+      // The reference: every rule, in order, on the finding as earlier rules left it.
+      let current = f;
+      const expected: string[] = [];
+      for (const rule of ruleSet.rules) {
+        if (!ruleMatches(rule, current, NOW)) continue;
+        expected.push(rule.name);
+        if (rule.actions.severity) current = { ...current, severity: { ...current.severity, label: rule.actions.severity } };
+        if (rule.isTerminal) break;
+      }
+      expect(route(ruleSet, f, NOW).matchedRules).toEqual(expected);
+      compared += expected.length;
+    }
+    expect(compared).toBeGreaterThan(3000);
+  });
+});

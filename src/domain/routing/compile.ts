@@ -1,6 +1,6 @@
 import type { FindingSchema, SeverityLabel } from '../finding.ts';
 import { SCHEMAS, fieldByAsffName, fieldByOcsfPath, type FieldDef, type FieldKind } from './fields.ts';
-import type { DateFilter, MapFilter, NumberFilter, StringFilter } from './filters.ts';
+import { compileDateFilter, type DateFilter, type MapFilter, type NumberFilter, type StringFilter } from './filters.ts';
 import { isNegative } from './filters.ts';
 import { ocsfFieldKind } from './ocsf-fields.ts';
 import { canonicalPath } from './raw-path.ts';
@@ -123,7 +123,7 @@ function compileCriterion(rule: string, key: string, filters: unknown[], errors:
           if (d !== undefined && Number.isNaN(Date.parse(d))) errors.push(`${where}: ${JSON.stringify(d)} is not a date`);
         }
       }
-      match = { kind, filters: list };
+      match = { kind, filters: list.map(compileDateFilter) };
       break;
     }
   }

@@ -6,11 +6,22 @@ import type { Criterion, Rule, RuleSet } from './rules.ts';
 
 type Values = string[] | number[] | Record<string, string>[];
 
+/** Dates are compared as epoch milliseconds, parsed once per finding and field. */
+function epochs(values: unknown[]): number[] {
+  const out: number[] = [];
+  for (const v of values) {
+    const t = typeof v === 'string' ? Date.parse(v) : Number.NaN;
+    if (!Number.isNaN(t)) out.push(t);
+  }
+  return out;
+}
+
 /**
  * A rule set prepared for evaluation: each distinct field gets a slot so a finding's
  * values are read once per finding, not once per rule; and rules with an EQUALS-only
- * criterion are indexed by that value so a finding only visits rules it could match.
- * With a hundred per-account or per-control rules, most are never looked at.
+ * criterion (string, or tag key=value) are indexed by it so a finding only visits
+ * rules it could match. With a hundred per-account, per-control or per-tag rules,
+ * most are never looked at.
  */
 interface Plan {
   slots: number;
@@ -29,12 +40,27 @@ function fieldKey(c: Criterion): string {
 
 /** Severity can be changed by a rule's action, so it is never an index key. */
 function indexable(c: Criterion): boolean {
-  return (
-    c.match.kind === 'string' &&
-    c.field?.asff !== 'SeverityLabel' &&
-    c.match.filters.length > 0 &&
-    c.match.filters.every((f) => f.Comparison === 'EQUALS')
-  );
+  if (c.field?.asff === 'SeverityLabel') return false;
+  if (c.match.kind === 'string') return c.match.filters.length > 0 && c.match.filters.every((f) => f.Comparison === 'EQUALS');
+  if (c.match.kind === 'map') return c.match.filters.length > 0 && c.match.filters.every((f) => f.Comparison === 'EQUALS');
+  return false;
+}
+
+const mapKey = (key: string, value: string) => `${key}\u0000${value}`;
+
+/** The index keys an EQUALS criterion is looked up by. */
+function indexKeys(c: Criterion): string[] {
+  if (c.match.kind === 'string') return c.match.filters.map((f) => f.Value);
+  if (c.match.kind === 'map') return c.match.filters.map((f) => mapKey(f.Key, f.Value));
+  return [];
+}
+
+/** The index keys a finding's values hit. */
+function valueKeys(kind: Criterion['kind'], values: Values): string[] {
+  if (kind !== 'map') return values as string[];
+  const keys: string[] = [];
+  for (const m of values as Record<string, string>[]) for (const k in m) keys.push(mapKey(k, m[k] as string));
+  return keys;
 }
 
 function planFor(ruleSet: RuleSet): Plan {
@@ -56,7 +82,7 @@ function planFor(ruleSet: RuleSet): Plan {
     plan.criterionSlots.push(rule.criteria.map(slot));
     const key = rule.enabled ? rule.criteria.find(indexable) : undefined;
     if (!rule.enabled) return;
-    if (!key || key.match.kind !== 'string') {
+    if (!key) {
       plan.unindexed.push(r);
       return;
     }
@@ -67,10 +93,10 @@ function planFor(ruleSet: RuleSet): Plan {
       indexBySlot.set(s, entry);
       plan.index.push(entry);
     }
-    for (const f of key.match.filters) {
-      const list = entry.byValue.get(f.Value) ?? [];
+    for (const k of indexKeys(key)) {
+      const list = entry.byValue.get(k) ?? [];
       if (!list.includes(r)) list.push(r);
-      entry.byValue.set(f.Value, list);
+      entry.byValue.set(k, list);
     }
   });
   plan.slots = slotOf.size;
@@ -79,15 +105,17 @@ function planFor(ruleSet: RuleSet): Plan {
 }
 
 function readValues(c: Criterion, finding: Finding): Values | null {
+  let values: Values;
   if (c.field) {
     const reader = c.field.read[finding.schema];
-    return reader ? reader(finding) : null;
+    if (!reader) return null;
+    values = reader(finding);
+  } else {
+    if (finding.schema !== 'ocsf' || !c.ocsfPath) return null;
+    const found = readPath(finding.raw, c.ocsfPath);
+    values = c.kind === 'number' ? numbers(found) : c.kind === 'map' ? maps(found) : strings(found);
   }
-  if (finding.schema !== 'ocsf' || !c.ocsfPath) return null;
-  const found = readPath(finding.raw, c.ocsfPath);
-  if (c.kind === 'number') return numbers(found);
-  if (c.kind === 'map') return maps(found);
-  return strings(found);
+  return c.kind === 'date' ? epochs(values) : values;
 }
 
 function matches(c: Criterion, values: Values | null, now: number): boolean {
@@ -99,7 +127,7 @@ function matches(c: Criterion, values: Values | null, now: number): boolean {
     case 'number':
       return matchNumberFilters(values as number[], c.match.filters);
     case 'date':
-      return matchDateFilters(values as string[], c.match.filters, now);
+      return matchDateFilters(values as number[], c.match.filters, now);
     case 'map':
       return matchMapFilters(values as Record<string, string>[], c.match.filters);
   }
@@ -183,7 +211,7 @@ export function route(ruleSet: RuleSet, finding: Finding, now: number): RouteDec
   for (const entry of plan.index) {
     const values = valuesAt(cache, entry.criterion, entry.slot, finding);
     if (!values) continue;
-    for (const v of values as string[]) {
+    for (const v of valueKeys(entry.criterion.kind, values)) {
       const hits = entry.byValue.get(v);
       if (hits) for (const r of hits) candidate[r] = 1;
     }

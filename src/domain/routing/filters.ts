@@ -33,6 +33,21 @@ export interface DateFilter {
   DateRange?: { Value: number; Unit: 'DAYS' };
 }
 
+/** A date filter with its bounds parsed once, when the rule is loaded. */
+export interface CompiledDateFilter {
+  fromMs?: number;
+  toMs?: number;
+  lastDays?: number;
+}
+
+export function compileDateFilter(f: DateFilter): CompiledDateFilter {
+  if (f.DateRange) return { lastDays: f.DateRange.Value };
+  return {
+    ...(f.Start !== undefined ? { fromMs: Date.parse(f.Start) } : {}),
+    ...(f.End !== undefined ? { toMs: Date.parse(f.End) } : {}),
+  };
+}
+
 export interface MapFilter {
   Key: string;
   Value: string;
@@ -136,18 +151,15 @@ export function matchNumberFilters(values: readonly number[], filters: NumberFil
 
 const DAY_MS = 86_400_000;
 
-function inDateRange(t: number, f: DateFilter, now: number): boolean {
-  if (f.DateRange) return t >= now - f.DateRange.Value * DAY_MS && t <= now;
-  if (f.Start !== undefined && t < Date.parse(f.Start)) return false;
-  if (f.End !== undefined && t > Date.parse(f.End)) return false;
+function inDateRange(t: number, f: CompiledDateFilter, now: number): boolean {
+  if (f.lastDays !== undefined) return t >= now - f.lastDays * DAY_MS && t <= now;
+  if (f.fromMs !== undefined && t < f.fromMs) return false;
+  if (f.toMs !== undefined && t > f.toMs) return false;
   return true;
 }
 
-export function matchDateFilters(values: readonly string[], filters: DateFilter[], now: number): boolean {
-  for (const iso of values) {
-    const t = Date.parse(iso);
-    if (Number.isNaN(t)) continue;
-    for (const f of filters) if (inDateRange(t, f, now)) return true;
-  }
+/** `values` are epoch milliseconds; a relative range counts back from `now`. */
+export function matchDateFilters(values: readonly number[], filters: CompiledDateFilter[], now: number): boolean {
+  for (const t of values) for (const f of filters) if (inDateRange(t, f, now)) return true;
   return false;
 }

@@ -1,6 +1,6 @@
 import type { FindingSchema, SeverityLabel } from '../finding.ts';
 import type { FieldDef, FieldKind } from './fields.ts';
-import type { DateFilter, MapFilter, NumberFilter, StringFilter } from './filters.ts';
+import type { CompiledDateFilter, MapFilter, NumberFilter, StringFilter } from './filters.ts';
 
 /** What a rule does to a finding it matches. Later rules override earlier ones field by field. */
 export interface RuleActions {
@@ -16,7 +16,7 @@ export interface RuleActions {
 export type CriterionFilters =
   | { kind: 'string'; filters: StringFilter[] }
   | { kind: 'number'; filters: NumberFilter[] }
-  | { kind: 'date'; filters: DateFilter[] }
+  | { kind: 'date'; filters: CompiledDateFilter[] }
   | { kind: 'map'; filters: MapFilter[] };
 
 export interface Criterion {
