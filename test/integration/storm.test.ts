@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { account, asffControlFinding, importedEvent } from '../support/generate.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
-import { findingIdsIn } from '../support/slack-text.ts';
+import { findingIdsIn, messageTexts } from '../support/slack-text.ts';
 
 let t: TestRuntime | undefined;
 afterEach(async () => {
@@ -36,5 +36,29 @@ describe('storm control', () => {
     const poster = t.runtime.core.poster.stats();
     expect(poster.failed).toBe(0);
     expect(t.slack.state.stats().invalidBlocks).toBe(0);
+  });
+});
+
+describe('digest rules', () => {
+  it('groups findings a rule sends to a digest, and says in the digest thread when one of them changes', async () => {
+    t = await startTestRuntime();
+    // LOW failed controls are digested per control by the default rules.
+    const low = (i: number, updatedAt?: string) => {
+      const f = asffControlFinding({ index: i, control: 7, account: account(i % 3), ...(updatedAt ? { updatedAt } : {}) });
+      f.Severity = { Label: 'LOW', Normalized: 20 };
+      return f;
+    };
+    await t.ingest(importedEvent([low(1), low(2), low(3)]));
+    await t.runtime.idle();
+    const roots = t.slack.state.messages('#security-findings');
+    expect(roots).toHaveLength(1);
+    expect(roots[0]?.text).toBe('Digest of 3 findings: control-failures: control KMS.4');
+    const changed = { ...low(2, '2026-11-22T11:00:00.000Z'), Workflow: { Status: 'RESOLVED' } };
+    const res = await t.ingest(importedEvent([changed]));
+    expect(res.json.results[0].outcome).toBe('updated');
+    const thread = t.slack.state.thread(roots[0]!.channel, roots[0]!.ts);
+    const last = messageTexts(thread.at(-1)!).join('\n');
+    expect(last).toContain(String(changed.Id));
+    expect(last).toContain('Workflow status*: NEW → *RESOLVED*');
   });
 });
