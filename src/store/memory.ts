@@ -9,6 +9,7 @@ export class MemoryStore implements Store {
   private readonly keys = new Map<string, string>();
   private readonly dead: DeadLetter[] = [];
   private nextDigest = 1;
+  private deadSeq = 0;
 
   async getFinding(id: string) {
     const r = this.findings.get(id);
@@ -101,7 +102,16 @@ export class MemoryStore implements Store {
   }
 
   async addDeadLetter(entry: Omit<DeadLetter, 'id'>) {
-    this.dead.push({ ...entry, id: this.dead.length + 1 });
+    this.dead.push({ ...entry, id: ++this.deadSeq });
+  }
+
+  async getDeadLetter(id: number) {
+    return this.dead.find((d) => d.id === id) ?? null;
+  }
+
+  async deleteDeadLetter(id: number) {
+    const at = this.dead.findIndex((d) => d.id === id);
+    if (at !== -1) this.dead.splice(at, 1);
   }
 
   async listDeadLetters(limit = 100) {

@@ -84,6 +84,24 @@ interface DigestRow {
   count: number;
 }
 
+interface DeadLetterRow {
+  id: number;
+  received_at: string;
+  origin: string;
+  path: string;
+  error: string;
+  payload: string;
+}
+
+const toDeadLetter = (r: DeadLetterRow): DeadLetter => ({
+  id: r.id,
+  receivedAt: r.received_at,
+  origin: r.origin,
+  path: r.path,
+  error: r.error,
+  payload: r.payload,
+});
+
 const toFinding = (r: FindingRow): FindingRecord => ({
   findingId: r.finding_id,
   fingerprint: r.fingerprint,
@@ -281,17 +299,17 @@ export class SqliteStore implements Store {
   }
 
   async listDeadLetters(limit = 100): Promise<DeadLetter[]> {
-    const rows = this.db
-      .prepare('SELECT * FROM dead_letters ORDER BY id DESC LIMIT ?')
-      .all(limit) as Array<{ id: number; received_at: string; origin: string; path: string; error: string; payload: string }>;
-    return rows.map((r) => ({
-      id: r.id,
-      receivedAt: r.received_at,
-      origin: r.origin,
-      path: r.path,
-      error: r.error,
-      payload: r.payload,
-    }));
+    const rows = this.db.prepare('SELECT * FROM dead_letters ORDER BY id DESC LIMIT ?').all(limit) as DeadLetterRow[];
+    return rows.map(toDeadLetter);
+  }
+
+  async getDeadLetter(id: number): Promise<DeadLetter | null> {
+    const row = this.db.prepare('SELECT * FROM dead_letters WHERE id = ?').get(id) as DeadLetterRow | undefined;
+    return row ? toDeadLetter(row) : null;
+  }
+
+  async deleteDeadLetter(id: number): Promise<void> {
+    this.db.prepare('DELETE FROM dead_letters WHERE id = ?').run(id);
   }
 
   async close(): Promise<void> {

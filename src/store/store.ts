@@ -84,6 +84,9 @@ export interface Store {
 
   addDeadLetter(entry: Omit<DeadLetter, 'id'>): Promise<void>;
   listDeadLetters(limit?: number): Promise<DeadLetter[]>;
+  getDeadLetter(id: number): Promise<DeadLetter | null>;
+  /** Removes a dead letter once its replay has been delivered. */
+  deleteDeadLetter(id: number): Promise<void>;
 
   close(): Promise<void>;
 }

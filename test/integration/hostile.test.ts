@@ -60,3 +60,28 @@ describe('hostile input through /ingest', () => {
     expect(messageTexts(m!).join('\n')).toContain('Bucket «données-clients» exposé 🚨');
   });
 });
+
+describe('dead letters', () => {
+  it('can be replayed once the cause is fixed, and are removed when delivered', async () => {
+    t = await startTestRuntime();
+    const broken = { ...asffControlFinding({ index: 9, control: 0 }), AwsAccountId: 111122223333 };
+    await t.ingest(importedEvent([broken, asffControlFinding({ index: 10, control: 0 })]));
+    const [letter] = await t.runtime.core.store.listDeadLetters();
+    expect(letter?.path).toBe('detail.findings[0]');
+
+    // Replaying as-is fails again and keeps the letter.
+    const again = await fetch(`${t.runtime.url}/dead-letters/${letter!.id}/replay`, { method: 'POST' });
+    expect(again.status).toBe(422);
+    expect(await t.runtime.core.store.getDeadLetter(letter!.id)).not.toBeNull();
+
+    // An operator fixes the payload in the store (here: directly), then replays it.
+    const fixed = { ...JSON.parse(letter!.payload), AwsAccountId: '111122223333' };
+    await t.runtime.core.store.deleteDeadLetter(letter!.id);
+    await t.runtime.core.store.addDeadLetter({ ...letter!, payload: JSON.stringify(fixed) });
+    const [stored] = await t.runtime.core.store.listDeadLetters();
+    const replayed = await fetch(`${t.runtime.url}/dead-letters/${stored!.id}/replay`, { method: 'POST' });
+    expect(replayed.status).toBe(200);
+    expect(((await replayed.json()) as { removed: boolean }).removed).toBe(true);
+    expect(t.slack.state.allMessages()).toHaveLength(2);
+  });
+});

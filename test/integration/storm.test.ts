@@ -58,7 +58,7 @@ describe('digest rules', () => {
     expect(res.json.results[0].outcome).toBe('updated');
     const thread = t.slack.state.thread(roots[0]!.channel, roots[0]!.ts);
     const last = messageTexts(thread.at(-1)!).join('\n');
-    expect(last).toContain(String(changed.Id));
+    expect(last).toContain(String((changed as Record<string, unknown>).Id));
     expect(last).toContain('Workflow status*: NEW → *RESOLVED*');
   });
 });

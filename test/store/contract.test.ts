@@ -112,7 +112,12 @@ describe.each(implementations)('%s store contract', (_name, make) => {
     const store = make();
     await store.addDeadLetter({ receivedAt: at(0), origin: 'http', path: 'a', error: 'e1', payload: '{}' });
     await store.addDeadLetter({ receivedAt: at(1), origin: 'sns', path: 'b', error: 'e2', payload: '[]' });
-    expect((await store.listDeadLetters()).map((d) => d.error)).toEqual(['e2', 'e1']);
+    const [newest, oldest] = await store.listDeadLetters();
+    expect([newest?.error, oldest?.error]).toEqual(['e2', 'e1']);
+    expect(await store.getDeadLetter(oldest!.id)).toEqual(oldest);
+    await store.deleteDeadLetter(oldest!.id);
+    expect(await store.getDeadLetter(oldest!.id)).toBeNull();
+    expect((await store.listDeadLetters()).map((d) => d.error)).toEqual(['e2']);
     await store.close();
   });
 });

@@ -70,6 +70,14 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
       void store.listDeadLetters(Number(url.searchParams.get('limit') ?? 100)).then((d) => sendJson(res, 200, d));
       return;
     }
+    const replay = /^\/dead-letters\/(\d+)\/replay$/.exec(url.pathname);
+    if (replay && req.method === 'POST') {
+      void replayDeadLetter(Number(replay[1]), res).catch((err: unknown) => {
+        o.logger.error({ err }, 'dead-letter replay failed');
+        if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+      });
+      return;
+    }
     sendJson(res, 404, { error: 'not found' });
   });
 
@@ -93,6 +101,21 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
       return sendJson(res, status === 202 ? 200 : status, { ...report, results });
     }
     sendJson(res, status, report);
+  }
+
+  /**
+   * Feeds a dead letter back through ingest (after the rule, producer or Slack problem
+   * that caused it is fixed). It is removed once everything in it was delivered; a
+   * replay that fails again leaves it, and adds the new failure.
+   */
+  async function replayDeadLetter(id: number, res: ServerResponse) {
+    const letter = await store.getDeadLetter(id);
+    if (!letter) return sendJson(res, 404, { error: `no dead letter ${id}` });
+    const { report, delivered } = await core.ingest.fromText(letter.payload, `replay:${id}`);
+    const results = await delivered;
+    const clean = report.rejected.length === 0 && report.accepted > 0 && results.every((r) => r.outcome !== 'failed');
+    if (clean) await store.deleteDeadLetter(id);
+    sendJson(res, clean ? 200 : 422, { ...report, results, removed: clean });
   }
 
   await new Promise<void>((resolve) => server.listen(o.env.PORT, o.env.HOST, resolve));
