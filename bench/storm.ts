@@ -19,6 +19,8 @@ export interface StormResult {
   rateLimited: number;
   failed: number;
   peakRssMB: number;
+  /** RSS with the runtime and emulator started, before the burst. */
+  baselineRssMB: number;
 }
 
 /**
@@ -45,7 +47,8 @@ export async function benchStorm(count = 2000, postsPerSecond = 10): Promise<Sto
     posterLimits: { postPerChannel: { intervalCap: postsPerSecond, intervalMs: 1000 }, update: { intervalCap: 50, intervalMs: 60_000 } },
     digestDebounceMs: 200,
   });
-  let peakRss = process.memoryUsage().rss;
+  const baselineRss = process.memoryUsage().rss;
+  let peakRss = baselineRss;
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
   }, 20);
@@ -76,6 +79,7 @@ export async function benchStorm(count = 2000, postsPerSecond = 10): Promise<Sto
       rateLimited: stats.rateLimited,
       failed: poster.failed,
       peakRssMB: Math.round(peakRss / 1e6),
+      baselineRssMB: Math.round(baselineRss / 1e6),
     };
   } finally {
     clearInterval(sampler);
@@ -83,4 +87,8 @@ export async function benchStorm(count = 2000, postsPerSecond = 10): Promise<Sto
     await slack.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop() as string)) {
+  process.stdout.write(`${JSON.stringify(await benchStorm())}\n`);
 }

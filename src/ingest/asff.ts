@@ -3,7 +3,7 @@ import type { Finding, Resource, WorkflowStatus } from '../domain/finding.ts';
 import { SEVERITY_LABELS } from '../domain/finding.ts';
 import { labelForScore, scoreForLabel } from '../domain/severity.ts';
 import { partitionOfArn, securityHubFindingUrl } from '../domain/console-links.ts';
-import { firstDefined, isoDate, nonEmpty, regionOfArn, stringMap, toIso } from './fields.ts';
+import { isoDate, nonEmpty, regionOfArn, stringMap, toIso } from './fields.ts';
 
 /**
  * AWS Security Finding Format. Only what sirbot relies on is required; every other
@@ -65,8 +65,7 @@ const LEGACY_WORKFLOW: Record<string, WorkflowStatus> = {
 export function normalizeAsff(doc: AsffFinding, raw: unknown, fallbackRegion: string | null): Finding {
   const pf = doc.ProductFields ?? {};
   const label = doc.Severity.Label ?? labelForScore(doc.Severity.Normalized ?? 0);
-  const region =
-    firstDefined(doc.Region, regionOfArn(doc.ProductArn), doc.Resources?.[0]?.Region, fallbackRegion) ?? 'unknown';
+  const region = doc.Region || regionOfArn(doc.ProductArn) || doc.Resources?.[0]?.Region || fallbackRegion || 'unknown';
   const resources: Resource[] = (doc.Resources ?? []).map((r) => ({
     type: r.Type,
     id: r.Id,
@@ -77,8 +76,7 @@ export function normalizeAsff(doc: AsffFinding, raw: unknown, fallbackRegion: st
   return {
     id: doc.Id,
     schema: 'asff',
-    product:
-      firstDefined(doc.ProductName, pf['aws/securityhub/ProductName'], doc.ProductArn.split('/').pop()) ?? 'unknown',
+    product: doc.ProductName || pf['aws/securityhub/ProductName'] || doc.ProductArn.slice(doc.ProductArn.lastIndexOf('/') + 1) || 'unknown',
     productArn: doc.ProductArn,
     type: types[0] ?? '',
     types,
@@ -92,7 +90,7 @@ export function normalizeAsff(doc: AsffFinding, raw: unknown, fallbackRegion: st
     accountId: doc.AwsAccountId,
     region,
     resources,
-    controlId: firstDefined(doc.Compliance?.SecurityControlId, pf.ControlId, pf.RuleId),
+    controlId: doc.Compliance?.SecurityControlId || pf.ControlId || pf.RuleId || null,
     generatorId: doc.GeneratorId ?? null,
     createdAt: toIso(doc.CreatedAt),
     updatedAt: toIso(doc.UpdatedAt ?? doc.CreatedAt),

@@ -36,8 +36,12 @@ export function firstDefined<T>(...values: (T | null | undefined)[]): T | null {
   return null;
 }
 
+/** The region field of an ARN (`arn:partition:service:region:…`), without splitting the whole ARN. */
 export function regionOfArn(arn: string | null | undefined): string | null {
   if (!arn) return null;
-  const parts = arn.split(':');
-  return parts.length > 3 && parts[3] ? parts[3] : null;
+  const a = arn.indexOf(':');
+  const b = a === -1 ? -1 : arn.indexOf(':', a + 1);
+  const c = b === -1 ? -1 : arn.indexOf(':', b + 1);
+  const d = c === -1 ? -1 : arn.indexOf(':', c + 1);
+  return d > c + 1 ? arn.slice(c + 1, d) : null;
 }
