@@ -1,24 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { RouteDecision } from '../../src/domain/routing/decision.ts';
+import { defaultDecision, type RouteDecision } from '../../src/domain/routing/decision.ts';
 import type { Block, TextObject } from '../../src/slack/views/blocks.ts';
 import { digestLine, digestListingMessage, digestRootMessage } from '../../src/slack/views/digest-message.ts';
 import { findingMessage } from '../../src/slack/views/finding-message.ts';
 import { code, escapeText, safeText, truncate } from '../../src/slack/views/text.ts';
 import { makeFinding } from '../support/findings.ts';
 
-const decision = (over: Partial<RouteDecision> = {}): RouteDecision => ({
-  findingId: 'x',
-  matchedRules: [],
-  channel: '#sec',
-  severity: 'MEDIUM',
-  severityOverriddenBy: null,
-  suppressed: false,
-  digest: null,
-  investigate: false,
-  mentions: [],
-  actions: [],
-  ...over,
-});
+const decision = (over: Partial<RouteDecision> = {}): RouteDecision => ({ ...defaultDecision('x', '#sec', 'MEDIUM'), ...over });
 
 function texts(blocks: Block[]): string[] {
   const out: string[] = [];

@@ -26,3 +26,19 @@ export interface RouteDecision {
   mentions: string[];
   actions: AppliedAction[];
 }
+
+/** The decision before any rule: the default channel and the finding's own severity. */
+export function defaultDecision(findingId: string, channel: string, severity: SeverityLabel): RouteDecision {
+  return {
+    findingId,
+    matchedRules: [],
+    channel,
+    severity,
+    severityOverriddenBy: null,
+    suppressed: false,
+    digest: null,
+    investigate: false,
+    mentions: [],
+    actions: [],
+  };
+}

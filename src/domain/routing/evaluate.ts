@@ -1,5 +1,5 @@
 import type { Finding } from '../finding.ts';
-import type { RouteDecision } from './decision.ts';
+import { defaultDecision, type RouteDecision } from './decision.ts';
 import { matchDateFilters, matchMapFilters, matchNumberFilters, matchStringFilters } from './filters.ts';
 import { maps, numbers, readPath, strings } from './raw-path.ts';
 import type { Criterion, Rule, RuleSet } from './rules.ts';
@@ -217,18 +217,7 @@ export function route(ruleSet: RuleSet, finding: Finding, now: number): RouteDec
     }
   }
 
-  const decision: RouteDecision = {
-    findingId: finding.id,
-    matchedRules: [],
-    channel: ruleSet.defaultChannel,
-    severity: finding.severity.label,
-    severityOverriddenBy: null,
-    suppressed: false,
-    digest: null,
-    investigate: false,
-    mentions: [],
-    actions: [],
-  };
+  const decision = defaultDecision(finding.id, ruleSet.defaultChannel, finding.severity.label);
   let current = finding;
   for (let r = 0; r < rules.length; r++) {
     if (candidate[r] === 0) continue;

@@ -104,34 +104,29 @@ function anyMap(maps: readonly Record<string, string>[], f: MapFilter): boolean 
 
 /*
  * A negative filter holds when no value hits it; a positive one when any value does.
- * Plain loops: this runs for every rule against every finding of a storm.
+ * `hit` is a module-level function, not a closure: this runs for every rule against
+ * every finding of a storm.
  */
-export function matchStringFilters(values: readonly string[], filters: StringFilter[]): boolean {
+function combine<F extends { Comparison: string }, V>(filters: F[], values: V, hit: (values: V, f: F) => boolean): boolean {
   let positives = 0;
   let positiveHit = false;
   for (const f of filters) {
     if (isNegative(f.Comparison)) {
-      if (anyString(values, f)) return false;
+      if (hit(values, f)) return false;
     } else {
       positives++;
-      if (!positiveHit && anyString(values, f)) positiveHit = true;
+      if (!positiveHit && hit(values, f)) positiveHit = true;
     }
   }
   return positives === 0 || positiveHit;
 }
 
+export function matchStringFilters(values: readonly string[], filters: StringFilter[]): boolean {
+  return combine(filters, values, anyString);
+}
+
 export function matchMapFilters(maps: readonly Record<string, string>[], filters: MapFilter[]): boolean {
-  let positives = 0;
-  let positiveHit = false;
-  for (const f of filters) {
-    if (isNegative(f.Comparison)) {
-      if (anyMap(maps, f)) return false;
-    } else {
-      positives++;
-      if (!positiveHit && anyMap(maps, f)) positiveHit = true;
-    }
-  }
-  return positives === 0 || positiveHit;
+  return combine(filters, maps, anyMap);
 }
 
 function inRange(n: number, f: NumberFilter): boolean {
