@@ -2,7 +2,7 @@ import PQueue from 'p-queue';
 import { WebClient, WebClientEvent, type WebClientOptions } from '@slack/web-api';
 import type { Logger } from '../runtime/logger.ts';
 import { boltLogger } from './logger.ts';
-import { SlidingWindowPacer } from './pacer.ts';
+import { SlidingWindowPacer } from '../lib/pacer.ts';
 import type { SlackMessage } from './views/blocks.ts';
 
 /** The only way findings reach Slack. Small on purpose: delivery logic depends on this, not on Bolt. */

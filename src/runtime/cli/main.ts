@@ -1,13 +1,15 @@
 import { RulesFileError } from '../../config/rules-file.ts';
+import * as investigate from './commands/investigate.ts';
 import * as normalize from './commands/normalize.ts';
 import * as route from './commands/route.ts';
 import * as rules from './commands/rules.ts';
 import { type CliIo, UsageError, processIo } from './io.ts';
 
-const COMMANDS: Record<string, { run: (args: string[], io: CliIo) => number; usage: string }> = {
+const COMMANDS: Record<string, { run: (args: string[], io: CliIo) => number | Promise<number>; usage: string }> = {
   normalize,
   route,
   rules,
+  investigate,
 };
 
 function usage(): string {
@@ -27,7 +29,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     return 2;
   }
   try {
-    return command.run(args, io);
+    return await command.run(args, io);
   } catch (err) {
     if (err instanceof UsageError) {
       io.stderr(`error: ${err.message}\n${usage()}`);

@@ -1,0 +1,32 @@
+import PQueue from 'p-queue';
+import { SlidingWindowPacer } from '../lib/pacer.ts';
+
+/** Documented request rates, per account and region. */
+export const API_RATES: Record<string, { limit: number; windowMs: number }> = {
+  // "LookupEvents: 2 requests per second per account per Region" (CloudTrail quotas).
+  'cloudtrail:LookupEvents': { limit: 2, windowMs: 1000 },
+};
+
+/**
+ * One queue per (API, account, region), each paced at that API's documented rate, so
+ * gathering in parallel across sources and accounts never outruns a quota; the SDK's
+ * retry handles the throttling that still slips through.
+ */
+export class QuotaQueues {
+  private readonly lanes = new Map<string, { queue: PQueue; pacer: SlidingWindowPacer }>();
+
+  /** `scale` multiplies every rate, for a fake AWS that runs its clock faster. */
+  constructor(private readonly scale = 1) {}
+
+  run<T>(api: string, accountId: string, region: string, call: () => Promise<T>): Promise<T> {
+    const key = `${api}|${accountId}|${region}`;
+    let lane = this.lanes.get(key);
+    if (!lane) {
+      const rate = API_RATES[api] ?? { limit: 5, windowMs: 1000 };
+      lane = { queue: new PQueue({ concurrency: 1 }), pacer: new SlidingWindowPacer(rate.limit * this.scale, rate.windowMs) };
+      this.lanes.set(key, lane);
+    }
+    const { queue, pacer } = lane;
+    return queue.add(() => pacer.run(call)) as Promise<T>;
+  }
+}

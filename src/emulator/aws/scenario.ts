@@ -1,0 +1,105 @@
+import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+
+/**
+ * A scenario is a folder anyone can fill with exported data:
+ * - `cloudtrail/`: any number of files, each `{"Records": […]}` as CloudTrail writes
+ *   them to S3 (optionally `.json.gz`), a JSON array of records, or JSON lines.
+ * Each record is served in the account (`recipientAccountId`) and region (`awsRegion`)
+ * it names, whatever the region string.
+ */
+
+export type RawRecord = Record<string, unknown> & { eventID: string; eventTime: string; eventName: string; awsRegion: string };
+
+export interface Scenario {
+  dir: string;
+  /** Records by `${account}|${region}`, newest first. */
+  cloudtrail: Map<string, RawRecord[]>;
+  /** Files or lines that could not be read, with why. */
+  problems: string[];
+  accounts: string[];
+  latestEventMs: number | null;
+}
+
+function readText(file: string): string {
+  const buf = readFileSync(file);
+  return file.endsWith('.gz') ? gunzipSync(buf).toString('utf8') : buf.toString('utf8');
+}
+
+function recordsIn(text: string, file: string, problems: string[]): unknown[] {
+  try {
+    const doc: unknown = JSON.parse(text);
+    if (Array.isArray(doc)) return doc;
+    if (doc && typeof doc === 'object' && Array.isArray((doc as { Records?: unknown }).Records)) return (doc as { Records: unknown[] }).Records;
+    return [doc];
+  } catch {
+    const out: unknown[] = [];
+    text.split('\n').forEach((line, i) => {
+      if (!line.trim()) return;
+      try {
+        out.push(JSON.parse(line));
+      } catch (err) {
+        problems.push(`${file}:${i + 1}: not JSON (${(err as Error).message})`);
+      }
+    });
+    return out;
+  }
+}
+
+function isRecord(r: unknown): r is RawRecord {
+  if (!r || typeof r !== 'object') return false;
+  const o = r as Record<string, unknown>;
+  return typeof o.eventID === 'string' && typeof o.eventTime === 'string' && typeof o.eventName === 'string' && typeof o.awsRegion === 'string';
+}
+
+export function accountOf(r: RawRecord): string {
+  if (typeof r.recipientAccountId === 'string') return r.recipientAccountId;
+  const id = (r.userIdentity as { accountId?: unknown } | undefined)?.accountId;
+  return typeof id === 'string' ? id : 'unknown';
+}
+
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) return filesUnder(full);
+    return /\.(json|jsonl|ndjson)(\.gz)?$/.test(name) ? [full] : [];
+  });
+}
+
+/** Loads CloudTrail records from `dir/cloudtrail` plus any extra files or folders given. */
+export function loadScenario(dir: string, extraCloudTrail: string[] = []): Scenario {
+  const problems: string[] = [];
+  const cloudtrail = new Map<string, RawRecord[]>();
+  const seen = new Set<string>();
+  const files = [
+    ...filesUnder(path.join(dir, 'cloudtrail')),
+    ...extraCloudTrail.flatMap((p) => (statSync(p).isDirectory() ? filesUnder(p) : [p])),
+  ];
+  let latest: number | null = null;
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readText(file);
+    } catch (err) {
+      problems.push(`${file}: ${(err as Error).message}`);
+      continue;
+    }
+    for (const r of recordsIn(text, file, problems)) {
+      if (!isRecord(r)) {
+        problems.push(`${file}: a record without eventID, eventTime, eventName or awsRegion was skipped`);
+        continue;
+      }
+      const t = Date.parse(r.eventTime);
+      if (Number.isNaN(t) || seen.has(r.eventID)) continue;
+      seen.add(r.eventID);
+      latest = latest === null ? t : Math.max(latest, t);
+      const key = `${accountOf(r)}|${r.awsRegion}`;
+      cloudtrail.set(key, [...(cloudtrail.get(key) ?? []), r]);
+    }
+  }
+  for (const list of cloudtrail.values()) list.sort((a, b) => Date.parse(b.eventTime) - Date.parse(a.eventTime));
+  const accounts = [...new Set([...cloudtrail.keys()].map((k) => k.split('|')[0] as string))];
+  return { dir, cloudtrail, problems, accounts, latestEventMs: latest };
+}

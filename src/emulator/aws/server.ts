@@ -1,0 +1,119 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SlidingWindowLimiter, type RateLimits } from '../slack/rate-limit.ts';
+import { lookupEvents, type LookupEventsInput } from './cloudtrail.ts';
+import { AwsError, throttled } from './errors.ts';
+import { loadScenario, type Scenario } from './scenario.ts';
+
+/**
+ * A local AWS that the real SDK clients reach through `endpoint`: the operations
+ * sirbot calls, in their real wire protocols, over a scenario's data, with the
+ * documented quotas answered by the real ThrottlingException shape.
+ *
+ * Callers are told apart the way AWS does, by the access key in their SigV4
+ * credential scope: a key `FAKE<12-digit account>` acts in that account.
+ */
+export interface FakeAwsOptions {
+  scenario: string | Scenario;
+  port?: number;
+  host?: string;
+  /** Scenario clock; defaults to one minute after the latest event, advancing in real time. */
+  clock?: () => number;
+  /** Multiplies every quota (a bench may run faster than AWS allows; ratios still hold). */
+  quotaScale?: number;
+  /** Account for callers whose key names none. */
+  defaultAccount?: string;
+}
+
+export interface FakeAws {
+  endpoint: string;
+  port: number;
+  scenario: Scenario;
+  now(): number;
+  calls(): Array<{ operation: string; account: string; region: string; status: number; at: number }>;
+  close(): Promise<void>;
+}
+
+/** Documented quotas, per account and region. */
+function quotas(scale: number): RateLimits {
+  return {
+    'cloudtrail:LookupEvents': { limit: 2 * scale, windowMs: 1000, scope: 'channel' },
+  };
+}
+
+interface Caller {
+  account: string;
+  region: string;
+}
+
+function callerOf(req: IncomingMessage, fallbackAccount: string): Caller {
+  const auth = String(req.headers.authorization ?? '');
+  const m = /Credential=([^/]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(auth);
+  const key = m?.[1] ?? '';
+  const account = /^FAKE(\d{12})$/.exec(key)?.[1] ?? fallbackAccount;
+  return { account, region: m?.[2] ?? 'us-east-1' };
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function sendJson11(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': crypto.randomUUID(), ...headers });
+  res.end(JSON.stringify(body));
+}
+
+export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
+  const scenario = typeof options.scenario === 'string' ? loadScenario(options.scenario) : options.scenario;
+  const started = Date.now();
+  const origin = (scenario.latestEventMs ?? started) + 60_000;
+  const now = options.clock ?? (() => origin + (Date.now() - started));
+  const limiter = new SlidingWindowLimiter(quotas(options.quotaScale ?? 1));
+  const fallback = options.defaultAccount ?? scenario.accounts[0] ?? '000000000000';
+  const log: Array<{ operation: string; account: string; region: string; status: number; at: number }> = [];
+
+  const server: Server = createServer((req, res) => {
+    void handle(req, res).catch((err: unknown) => sendJson11(res, 500, { __type: 'InternalFailure', message: String(err) }));
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    const caller = callerOf(req, fallback);
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const operation = target.split('.').pop() ?? '';
+    const record = (status: number) => log.push({ operation, account: caller.account, region: caller.region, status, at: Date.now() });
+    try {
+      // The SDK sends the service shape's name; older clients prefix the namespace.
+      if (/^(com\.amazonaws\.cloudtrail\.v20131101\.)?CloudTrail_20131101\./.test(target)) {
+        if (operation !== 'LookupEvents') throw new AwsError('UnknownOperationException', `${operation} is not served by the fake`);
+        if (limiter.take('cloudtrail:LookupEvents', `${caller.account}|${caller.region}`, Date.now()) > 0) throw throttled();
+        const records = scenario.cloudtrail.get(`${caller.account}|${caller.region}`) ?? [];
+        const out = lookupEvents(records, JSON.parse(body || '{}') as LookupEventsInput, now());
+        record(200);
+        return sendJson11(res, 200, out);
+      }
+      throw new AwsError('UnknownOperationException', `no fake for ${target || req.url}`);
+    } catch (err) {
+      if (!(err instanceof AwsError)) throw err;
+      record(err.status);
+      sendJson11(res, err.status, { __type: err.code, message: err.message }, { 'x-amzn-errortype': err.code });
+    }
+  }
+
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    endpoint: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    port,
+    scenario,
+    now,
+    calls: () => [...log],
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}

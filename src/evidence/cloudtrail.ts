@@ -1,0 +1,141 @@
+import { LookupEventsCommand, type LookupAttributeKey } from '@aws-sdk/client-cloudtrail';
+import { z } from 'zod';
+import type { AwsClientFactory } from '../aws/clients.ts';
+import type { QuotaQueues } from '../aws/quotas.ts';
+import type { CloudTrailRecord } from '../domain/investigation/cloudtrail-record.ts';
+import type { LimitingFactor } from '../domain/investigation/limiting.ts';
+import { entryFromCloudTrail, type TimelineEntry } from '../domain/investigation/timeline.ts';
+import type { Collector, CollectorProgress, CollectorResult, EvidenceScope } from './collector.ts';
+
+/** CloudTrail records are attacker-influenced (user agents, names): shape-checked before use. */
+const optionalString = z.string().nullish().transform((v) => v ?? undefined);
+const recordSchema = z.object({
+  eventID: z.string(),
+  eventName: z.string(),
+  eventSource: z.string(),
+  eventTime: z.string(),
+  awsRegion: z.string(),
+  recipientAccountId: optionalString,
+  sourceIPAddress: optionalString,
+  userAgent: optionalString,
+  errorCode: optionalString,
+  errorMessage: optionalString,
+  readOnly: z.boolean().nullish().transform((v) => v ?? undefined),
+  userIdentity: z
+    .object({
+      type: optionalString,
+      arn: optionalString,
+      userName: optionalString,
+      principalId: optionalString,
+      accountId: optionalString,
+      accessKeyId: optionalString,
+    })
+    .nullish()
+    .transform((v) => v ?? undefined),
+  requestParameters: z.record(z.string(), z.unknown()).nullish(),
+  responseElements: z.record(z.string(), z.unknown()).nullish(),
+  resources: z.array(z.object({ ARN: optionalString, type: optionalString })).nullish().transform((v) => v ?? undefined),
+});
+
+export interface CloudTrailCollectorOptions {
+  /** Stop a single lookup after this many events and say so. */
+  maxEventsPerLookup?: number;
+}
+
+/**
+ * CloudTrail LookupEvents by access key, user name, resource name and event name over
+ * the window: every page (50 events each), every lookup in parallel, each call through
+ * the (LookupEvents, account, region) quota queue.
+ */
+export class CloudTrailCollector implements Collector {
+  readonly id = 'cloudtrail' as const;
+
+  constructor(
+    private readonly clients: AwsClientFactory,
+    private readonly quotas: QuotaQueues,
+    private readonly options: CloudTrailCollectorOptions = {},
+  ) {}
+
+  async collect(scope: EvidenceScope, onProgress?: (p: CollectorProgress) => void): Promise<CollectorResult> {
+    const lookups: Array<[LookupAttributeKey, string]> = [
+      ...scope.accessKeyIds.map((v) => ['AccessKeyId', v] as [LookupAttributeKey, string]),
+      ...scope.usernames.map((v) => ['Username', v] as [LookupAttributeKey, string]),
+      ...scope.resourceNames.map((v) => ['ResourceName', v] as [LookupAttributeKey, string]),
+      ...scope.eventNames.map((v) => ['EventName', v] as [LookupAttributeKey, string]),
+    ];
+    const progress = { collector: this.id, pages: 0, items: 0 };
+    const results = await Promise.all(lookups.map(([key, value]) => this.lookup(scope, key, value, progress, onProgress)));
+    return {
+      collector: this.id,
+      items: results.flatMap((r) => r.items),
+      limitingFactors: results.flatMap((r) => r.limitingFactors),
+      pages: progress.pages,
+    };
+  }
+
+  private async lookup(
+    scope: EvidenceScope,
+    key: LookupAttributeKey,
+    value: string,
+    progress: CollectorProgress,
+    onProgress?: (p: CollectorProgress) => void,
+  ): Promise<{ items: TimelineEntry[]; limitingFactors: LimitingFactor[] }> {
+    const client = this.clients.cloudTrail(scope.accountId, scope.region);
+    const max = this.options.maxEventsPerLookup ?? 10_000;
+    const items: TimelineEntry[] = [];
+    const limitingFactors: LimitingFactor[] = [];
+    let unreadable = 0;
+    let token: string | undefined;
+    try {
+      do {
+        const page = await this.quotas.run('cloudtrail:LookupEvents', scope.accountId, scope.region, () =>
+          client.send(
+            new LookupEventsCommand({
+              LookupAttributes: [{ AttributeKey: key, AttributeValue: value }],
+              StartTime: new Date(scope.window.start),
+              EndTime: new Date(scope.window.end),
+              MaxResults: 50,
+              ...(token ? { NextToken: token } : {}),
+            }),
+          ),
+        );
+        for (const e of page.Events ?? []) {
+          const parsed = recordSchema.safeParse(safeJson(e.CloudTrailEvent));
+          if (parsed.success) items.push(entryFromCloudTrail(parsed.data as CloudTrailRecord));
+          else unreadable++;
+        }
+        token = page.NextToken;
+        progress.pages++;
+        progress.items += page.Events?.length ?? 0;
+        onProgress?.({ ...progress });
+        if (token && items.length >= max) {
+          limitingFactors.push({
+            source: 'cloudtrail',
+            reason: 'truncated',
+            detail: `${key}=${value}: stopped after ${items.length} events (limit ${max})`,
+          });
+          break;
+        }
+      } while (token);
+    } catch (err) {
+      const e = err as { name?: string; message?: string };
+      limitingFactors.push({
+        source: 'cloudtrail',
+        reason: e.name === 'AccessDeniedException' ? 'access-denied' : 'failed',
+        detail: `${key}=${value} in ${scope.accountId}/${scope.region}: ${e.name ?? 'Error'}: ${e.message ?? String(err)}`,
+      });
+    }
+    if (unreadable > 0) {
+      limitingFactors.push({ source: 'cloudtrail', reason: 'failed', detail: `${key}=${value}: ${unreadable} event(s) could not be read` });
+    }
+    return { items, limitingFactors };
+  }
+}
+
+function safeJson(text: string | undefined): unknown {
+  try {
+    return JSON.parse(text ?? 'null');
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,38 @@
+import type { LimitingFactor } from '../domain/investigation/limiting.ts';
+import type { CollectorId } from '../domain/investigation/playbooks.ts';
+import type { TimelineEntry } from '../domain/investigation/timeline.ts';
+import type { InvestigationWindow } from '../domain/investigation/window.ts';
+
+/** Where and what to look for: one account and region, one window, the identifiers in play. */
+export interface EvidenceScope {
+  accountId: string;
+  region: string;
+  window: InvestigationWindow;
+  accessKeyIds: string[];
+  /** IAM user names or role session names. */
+  usernames: string[];
+  /** Resource names or ids the finding names (instance ids, bucket names, role names…). */
+  resourceNames: string[];
+  /** API calls to find whoever made them (persistence, privilege escalation, defense evasion). */
+  eventNames: string[];
+}
+
+export interface CollectorProgress {
+  collector: CollectorId;
+  pages: number;
+  items: number;
+}
+
+export interface CollectorResult {
+  collector: CollectorId;
+  items: TimelineEntry[];
+  /** What it could not collect, and why. */
+  limitingFactors: LimitingFactor[];
+  pages: number;
+}
+
+/** Every evidence source behind one interface. Collectors get their clients from the AWS factory. */
+export interface Collector {
+  readonly id: CollectorId;
+  collect(scope: EvidenceScope, onProgress?: (p: CollectorProgress) => void): Promise<CollectorResult>;
+}

@@ -1,0 +1,93 @@
+import { IDENTITY_CREATIONS } from '../domain/investigation/attack.ts';
+import type { LimitingFactor } from '../domain/investigation/limiting.ts';
+import { type Answers, type Playbook, playbookFor, prefill } from '../domain/investigation/playbooks.ts';
+import { summarize, type InvestigationSummary } from '../domain/investigation/summary.ts';
+import { buildTimeline, type TimelineEntry } from '../domain/investigation/timeline.ts';
+import { investigationWindow, type InvestigationWindow } from '../domain/investigation/window.ts';
+import type { Finding } from '../domain/finding.ts';
+import type { Collector, CollectorProgress, EvidenceScope } from '../evidence/collector.ts';
+
+export interface InvestigationResult {
+  findingId: string;
+  playbook: Playbook['id'];
+  answers: Answers;
+  window: InvestigationWindow;
+  summary: InvestigationSummary;
+  timeline: TimelineEntry[];
+  limitingFactors: LimitingFactor[];
+}
+
+/** Account-wide calls worth finding whoever made them: new identities, policy changes, logging turned off. */
+const WATCHED_EVENTS = [
+  ...IDENTITY_CREATIONS,
+  'AttachUserPolicy',
+  'PutUserPolicy',
+  'AttachRolePolicy',
+  'PutRolePolicy',
+  'CreatePolicyVersion',
+  'UpdateAssumeRolePolicy',
+  'StopLogging',
+  'DeleteTrail',
+  'DeleteDetector',
+  'RunInstances',
+];
+
+/** `arn:aws:iam::1:user/path/alice` → `alice`; a plain name stays as it is. */
+function nameOf(principal: string): string {
+  return principal.includes('/') ? (principal.split('/').pop() as string) : principal;
+}
+
+export function scopeFor(finding: Finding, answers: Answers, window: InvestigationWindow, playbook: Playbook): EvidenceScope {
+  const keys = new Set<string>();
+  if (answers.accessKeyId) keys.add(answers.accessKeyId);
+  const users = new Set<string>();
+  if (answers.principal) users.add(nameOf(answers.principal));
+  const resources = new Set<string>();
+  if (answers.instanceId) resources.add(answers.instanceId);
+  for (const r of finding.resources) {
+    if (r.type === 'AwsEc2Instance' || r.type === 'AwsS3Bucket' || r.type === 'AwsIamRole') resources.add(nameOf(r.id.replace(/^arn:aws:s3:::/, '')));
+  }
+  return {
+    accountId: answers.accountId ?? finding.accountId,
+    region: finding.region,
+    window,
+    accessKeyIds: [...keys],
+    usernames: [...users],
+    resourceNames: [...resources],
+    eventNames: playbook.id === 'generic' ? [] : WATCHED_EVENTS,
+  };
+}
+
+/**
+ * Runs a finding's playbook: fills what the finding answers, sets the window, runs
+ * every available collector in parallel, merges one timeline and summarizes. A
+ * collector that fails, or is not available, becomes a limiting factor.
+ */
+export async function investigate(
+  finding: Finding,
+  given: Answers,
+  collectors: Collector[],
+  now: number,
+  onProgress?: (p: CollectorProgress) => void,
+): Promise<InvestigationResult> {
+  const playbook = playbookFor(finding);
+  const answers: Answers = { ...prefill(finding), ...given };
+  const { window, limitingFactors } = investigationWindow(finding, answers, playbook, now);
+  const scope = scopeFor(finding, answers, window, playbook);
+  const wanted = collectors.filter((c) => playbook.collectors.includes(c.id));
+  const missing = playbook.collectors.filter((id) => !collectors.some((c) => c.id === id));
+  for (const id of missing) limitingFactors.push({ source: id, reason: 'not-configured', detail: `no ${id} collector in this runtime` });
+  const settled = await Promise.allSettled(wanted.map((c) => c.collect(scope, onProgress)));
+  const items: TimelineEntry[] = [];
+  settled.forEach((s, i) => {
+    if (s.status === 'fulfilled') {
+      items.push(...s.value.items);
+      limitingFactors.push(...s.value.limitingFactors);
+    } else {
+      limitingFactors.push({ source: wanted[i]?.id ?? 'unknown', reason: 'failed', detail: String((s.reason as Error)?.message ?? s.reason) });
+    }
+  });
+  const timeline = buildTimeline(items);
+  const summary = summarize(finding, timeline, limitingFactors, playbook.containment);
+  return { findingId: finding.id, playbook: playbook.id, answers, window, summary, timeline, limitingFactors };
+}

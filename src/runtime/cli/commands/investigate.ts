@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import { AwsClientFactory, fakeCredentials } from '../../../aws/clients.ts';
+import { QuotaQueues } from '../../../aws/quotas.ts';
+import type { Answers, QuestionId } from '../../../domain/investigation/playbooks.ts';
+import { startFakeAws } from '../../../emulator/aws/server.ts';
+import { CloudTrailCollector } from '../../../evidence/cloudtrail.ts';
+import { normalizeText } from '../../../ingest/normalize.ts';
+import { investigate, type InvestigationResult } from '../../../investigation/investigate.ts';
+import { type CliIo, UsageError, parseArgs } from '../io.ts';
+
+export const usage =
+  'sirbot investigate --finding FINDING.json --scenario DIR [--answers ANSWERS.json] [--format json|text] [--quota-scale N]';
+
+const ANSWER_KEYS: QuestionId[] = ['exposedAt', 'principal', 'accessKeyId', 'rotated', 'accountId', 'instanceId'];
+
+function readAnswers(path: string | undefined): Answers {
+  if (!path) return {};
+  const raw = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  const answers: Answers = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (!ANSWER_KEYS.includes(k as QuestionId)) throw new UsageError(`--answers: unknown question ${JSON.stringify(k)} (known: ${ANSWER_KEYS.join(', ')})`);
+    if (typeof v !== 'string') throw new UsageError(`--answers: ${k} must be a string`);
+    answers[k as QuestionId] = v;
+  }
+  return answers;
+}
+
+function text(r: InvestigationResult): string {
+  const s = r.summary;
+  const lines = [
+    s.text,
+    '',
+    `Window: ${r.window.start} → ${r.window.end} (playbook ${r.playbook})`,
+    s.createdIdentities.length ? `Created: ${s.createdIdentities.map((c) => `${c.kind} ${c.name}`).join(', ')}` : '',
+    'Recommendations:',
+    ...s.recommendations.map((x) => `  - ${x}`),
+    r.limitingFactors.length ? 'Limiting factors:' : '',
+    ...r.limitingFactors.map((l) => `  - ${l.source} ${l.reason}: ${l.detail}`),
+    '',
+    'Timeline:',
+    ...r.timeline.map(
+      (e) =>
+        `  ${e.time}  ${e.action.padEnd(28)} ${(e.errorCode ?? 'ok').padEnd(14)} ${e.actor ?? '?'} from ${e.sourceIp ?? '?'}` +
+        (e.tactics.length ? `  [${e.tactics.join(', ')}]` : '') +
+        (e.highlights.length ? `  ! ${e.highlights.join('; ')}` : ''),
+    ),
+  ];
+  return lines.filter((l, i) => l !== '' || lines[i - 1] !== '').join('\n');
+}
+
+/**
+ * Runs the investigation engine against the fake AWS seeded from a scenario folder,
+ * with the same collectors, quotas and SDK clients the bot uses.
+ */
+export async function run(args: string[], io: CliIo): Promise<number> {
+  const { options } = parseArgs(args, ['finding', 'scenario', 'answers', 'format', 'quota-scale']);
+  if (typeof options.finding !== 'string') throw new UsageError('investigate needs --finding FINDING.json');
+  if (typeof options.scenario !== 'string') throw new UsageError('investigate needs --scenario DIR');
+  const format = options.format ?? 'json';
+  if (format !== 'json' && format !== 'text') throw new UsageError('--format is json or text');
+  const scale = Number(options['quota-scale'] ?? 1);
+  if (!(scale >= 1)) throw new UsageError('--quota-scale must be a number ≥ 1');
+
+  const normalized = normalizeText(io.readInput(options.finding));
+  const finding = normalized.findings[0];
+  if (!finding) {
+    io.stderr(`error: no finding could be read from ${options.finding}: ${normalized.errors[0]?.message ?? 'empty'}`);
+    return 1;
+  }
+  const answers = readAnswers(typeof options.answers === 'string' ? options.answers : undefined);
+  const aws = await startFakeAws({ scenario: options.scenario, quotaScale: scale });
+  const clients = new AwsClientFactory({ region: finding.region, endpoint: aws.endpoint, credentialsFor: fakeCredentials });
+  try {
+    for (const p of aws.scenario.problems) io.stderr(`warning: scenario: ${p}`);
+    const collectors = [new CloudTrailCollector(clients, new QuotaQueues(scale))];
+    const result = await investigate(finding, answers, collectors, aws.now());
+    if (format === 'text') io.stdout(text(result));
+    else io.stdout(JSON.stringify({ summary: result.summary, timeline: result.timeline, limitingFactors: result.limitingFactors, window: result.window, playbook: result.playbook, answers: result.answers }));
+    return 0;
+  } finally {
+    clients.destroy();
+    await aws.close();
+  }
+}

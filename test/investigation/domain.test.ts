@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { tacticsFor } from '../../src/domain/investigation/attack.ts';
+import { openQuestions, playbookFor, prefill } from '../../src/domain/investigation/playbooks.ts';
+import { createdIdentities, summarize } from '../../src/domain/investigation/summary.ts';
+import { buildTimeline, type TimelineEntry } from '../../src/domain/investigation/timeline.ts';
+import { investigationWindow } from '../../src/domain/investigation/window.ts';
+import { makeFinding } from '../support/findings.ts';
+
+function entry(over: Partial<TimelineEntry>): TimelineEntry {
+  return {
+    id: over.id ?? Math.random().toString(36),
+    time: '2026-11-21T10:00:00.000Z',
+    source: 'cloudtrail',
+    action: 'ListUsers',
+    service: 'iam.amazonaws.com',
+    actor: 'arn:aws:iam::111122223333:user/alice',
+    actorType: 'IAMUser',
+    accessKeyId: 'AKIAALICE00000000001',
+    sourceIp: '203.0.113.9',
+    userAgent: 'aws-cli/2',
+    resources: [],
+    errorCode: null,
+    accountId: '111122223333',
+    region: 'us-east-1',
+    tactics: tacticsFor(over.action ?? 'ListUsers'),
+    highlights: [],
+    ...over,
+  };
+}
+
+const gd = (type: string) => makeFinding({ schema: 'guardduty', type, types: [type], product: 'GuardDuty' });
+
+describe('playbooks', () => {
+  it.each([
+    ['UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS', 'credential-exposure'],
+    ['UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.InsideAWS', 'credential-exposure'],
+    ['Recon:IAMUser/MaliciousIPCaller', 'credential-exposure'],
+    ['Discovery:S3/MaliciousIPCaller', 'credential-exposure'],
+    ['Persistence:IAMUser/AnomalousBehavior', 'credential-exposure'],
+    ['PrivilegeEscalation:IAMUser/AnomalousBehavior', 'credential-exposure'],
+    ['AttackSequence:IAM/CompromisedCredentials', 'credential-exposure'],
+    ['Backdoor:EC2/C&CActivity.B', 'ec2-compromise'],
+    ['CryptoCurrency:EC2/BitcoinTool.B!DNS', 'ec2-compromise'],
+    ['UnauthorizedAccess:EC2/SSHBruteForce', 'ec2-compromise'],
+    ['Trojan:EC2/DNSDataExfiltration', 'ec2-compromise'],
+    ['Policy:IAMUser/RootCredentialUsage', 'root-credential-use'],
+    ['Software and Configuration Checks/Industry and Regulatory Standards', 'generic'],
+  ])('%s → %s', (type, id) => {
+    expect(playbookFor(gd(type)).id).toBe(id);
+  });
+
+  it('asks only what the finding does not already answer', () => {
+    const finding = gd('UnauthorizedAccess:IAMUser/MaliciousIPCaller.Custom');
+    finding.resources = [
+      { type: 'AwsIamAccessKey', id: 'AKIAEXPOSED000000001', region: 'us-east-1', tags: {} },
+      { type: 'AwsIamUser', id: 'ci-deployer', region: 'us-east-1', tags: {} },
+    ];
+    const answers = prefill(finding);
+    expect(answers).toEqual({ accountId: '111122223333', accessKeyId: 'AKIAEXPOSED000000001', principal: 'ci-deployer' });
+    expect(openQuestions(playbookFor(finding), answers).map((q) => q.id)).toEqual(['exposedAt', 'rotated']);
+    // A finding that names no key or user leaves those open too.
+    const bare = gd('Recon:IAMUser/TorIPCaller');
+    bare.resources = [];
+    expect(openQuestions(playbookFor(bare), prefill(bare)).map((q) => q.id)).toEqual(['exposedAt', 'principal', 'accessKeyId', 'rotated']);
+  });
+});
+
+describe('investigation window', () => {
+  const finding = makeFinding({ firstSeenAt: '2026-11-21T10:00:00.000Z', lastSeenAt: '2026-11-21T12:00:00.000Z' });
+  const pb = playbookFor(gd('Recon:IAMUser/MaliciousIPCaller'));
+  const now = Date.parse('2026-11-22T00:00:00Z');
+
+  it('runs from the lookback (or the exposure answer) to an hour after the last sighting', () => {
+    expect(investigationWindow(finding, {}, pb, now).window).toEqual({ start: '2026-11-14T10:00:00.000Z', end: '2026-11-21T13:00:00.000Z' });
+    expect(investigationWindow(finding, { exposedAt: '2026-11-01' }, pb, now).window.start).toBe('2026-11-01T00:00:00.000Z');
+  });
+
+  it("reports what is older than CloudTrail's 90 days as a limiting factor", () => {
+    const { window, limitingFactors } = investigationWindow(finding, { exposedAt: '2026-01-01' }, pb, now);
+    expect(window.start).toBe('2026-08-24T00:00:00.000Z');
+    expect(limitingFactors).toEqual([expect.objectContaining({ source: 'cloudtrail', reason: 'out-of-window' })]);
+  });
+});
+
+describe('timeline', () => {
+  it('merges sources, drops duplicate event ids and sorts by time', () => {
+    const a = entry({ id: 'e1', time: '2026-11-21T10:05:00.000Z', action: 'CreateUser' });
+    const b = entry({ id: 'e2', time: '2026-11-21T10:00:00.000Z', action: 'GetCallerIdentity' });
+    const timeline = buildTimeline([a, b, { ...a }]);
+    expect(timeline.map((e) => e.id)).toEqual(['e2', 'e1']);
+    expect(timeline[1]?.tactics).toEqual(['Persistence']);
+  });
+
+  it('highlights first-seen IPs, AccessDenied bursts, root use and launch bursts', () => {
+    const denied = [0, 1, 2, 3, 4].map((i) => entry({ id: `d${i}`, time: `2026-11-21T10:0${i}:00.000Z`, errorCode: 'AccessDenied' }));
+    const root = entry({ id: 'r', time: '2026-11-21T11:00:00.000Z', actorType: 'Root', actor: 'root (111122223333)', sourceIp: '203.0.113.9' });
+    const launches = [0, 1, 2].map((i) => entry({ id: `l${i}`, time: `2026-11-21T12:0${i}:00.000Z`, action: 'RunInstances', sourceIp: '192.0.2.1' }));
+    const t = buildTimeline([...denied, root, ...launches]);
+    expect(t.find((e) => e.id === 'd0')?.highlights).toEqual(['first seen source IP 203.0.113.9', 'burst of access denied']);
+    expect(t.find((e) => e.id === 'd4')?.highlights).toEqual(['burst of access denied']);
+    expect(t.find((e) => e.id === 'r')?.highlights).toEqual(['root credentials used']);
+    expect(t.find((e) => e.id === 'l2')?.tactics).toContain('Impact');
+    // Four denials are not a burst.
+    expect(buildTimeline(denied.slice(0, 4)).some((e) => e.highlights.includes('burst of access denied'))).toBe(false);
+  });
+});
+
+describe('summary', () => {
+  it('names identities created in the window and recommends removing them', () => {
+    const timeline = buildTimeline([
+      entry({ id: '1', time: '2026-11-21T10:00:00.000Z', action: 'CreateUser', resources: ['backup-svc'] }),
+      entry({ id: '2', time: '2026-11-21T10:01:00.000Z', action: 'CreateAccessKey', resources: ['backup-svc', 'AKIANEWKEY0000000001'] }),
+      entry({ id: '3', time: '2026-11-21T10:02:00.000Z', action: 'AttachUserPolicy', resources: ['backup-svc', 'arn:aws:iam::aws:policy/AdministratorAccess'] }),
+      entry({ id: '4', time: '2026-11-21T10:03:00.000Z', action: 'CreateUser', resources: ['denied-user'], errorCode: 'AccessDenied' }),
+      entry({ id: '5', time: '2026-11-21T10:04:00.000Z', action: 'StopLogging', resources: ['main-trail'] }),
+    ]);
+    expect(createdIdentities(timeline).map((c) => `${c.kind}:${c.name}`)).toEqual(['user:backup-svc', 'access-key:AKIANEWKEY0000000001']);
+    const s = summarize(makeFinding(), timeline, [{ source: 'iam', reason: 'failed', detail: 'x' }], ['Contain first.']);
+    expect(s.recommendations[0]).toBe('Contain first.');
+    expect(s.recommendations.join('\n')).toContain('Remove the IAM user(s) created during the activity, after preserving evidence: backup-svc');
+    expect(s.recommendations.join('\n')).toContain('Delete the access key(s) created during the activity: AKIANEWKEY0000000001');
+    expect(s.recommendations.join('\n')).toContain('Revert the 1 policy change(s)');
+    expect(s.recommendations.join('\n')).toContain('Re-enable logging');
+    expect(s.timeframe).toEqual({ start: '2026-11-21T10:00:00.000Z', end: '2026-11-21T10:04:00.000Z', events: 5 });
+    expect(s.text).toContain('Limits: iam failed.');
+  });
+});
