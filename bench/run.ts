@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import type { EvidenceResult } from './evidence.ts';
 import type { NormalizeRouteResult } from './normalize-route.ts';
 import type { StormResult } from './storm.ts';
 
@@ -29,6 +30,11 @@ async function main(): Promise<void> {
   console.log(`throughput ${nr.findingsPerSecond.toLocaleString('en')} findings/s`);
   console.log(`route ÷ JSON.parse = ${nr.routeRatioToParse}`);
   console.log(`(normalize + route) ÷ JSON.parse = ${nr.ratioToParse} (runs ${nr.ratioRange[0]}–${nr.ratioRange[1]}; target ≤ 2)\n`);
+
+  const ev = inChild<EvidenceResult>('./evidence.ts');
+  console.log(`## evidence gathering: ${ev.events.toLocaleString('en')} CloudTrail events under LookupEvents' quota (fake and queues at ${ev.quotaScale}× AWS's 2 req/s per account and region)`);
+  console.log(`one account: ${ev.single.pages} pages in ${ev.single.ms} ms vs floor ${ev.single.floorMs} ms: ratio ${ev.single.ratio} (target ≤ 1.1)`);
+  console.log(`${ev.spread.accounts} accounts in parallel: ${ev.spread.pages} pages in ${ev.spread.ms} ms vs single floor ÷ ${ev.spread.accounts} = ${ev.spread.floorMs} ms: ratio ${ev.spread.ratio} (target ≤ 1.3)\n`);
 }
 
 main().catch((err: unknown) => {
