@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { validateBlocks } from '../../src/emulator/slack/block-kit.ts';
+import { openQuestions, playbookFor, prefill } from '../../src/domain/investigation/playbooks.ts';
+import { summarize } from '../../src/domain/investigation/summary.ts';
+import { buildTimeline, type TimelineEntry } from '../../src/domain/investigation/timeline.ts';
+import { questionsMessage, summaryMessage, timelineLine } from '../../src/slack/views/investigation.ts';
+import { makeFinding } from '../support/findings.ts';
+import { messageTexts } from '../support/slack-text.ts';
+
+const HOSTILE = '<!channel> *pwned* <https://evil.example|login here> & @here `x`';
+
+function entry(i: number, over: Partial<TimelineEntry> = {}): TimelineEntry {
+  return {
+    id: `e${i}`,
+    time: new Date(Date.parse('2026-11-21T10:00:00Z') + i * 1000).toISOString(),
+    source: 'cloudtrail',
+    action: 'CreateUser',
+    service: 'iam.amazonaws.com',
+    actor: `arn:aws:iam::111122223333:user/${HOSTILE}`,
+    actorType: 'IAMUser',
+    accessKeyId: 'AKIAEXAMPLE000000001',
+    sourceIp: '203.0.113.5',
+    userAgent: `${HOSTILE}${'u'.repeat(5000)}`,
+    resources: [`${HOSTILE}-bucket`],
+    errorCode: null,
+    accountId: '111122223333',
+    region: 'us-east-1',
+    tactics: ['Persistence'],
+    highlights: [],
+    ...over,
+  };
+}
+
+describe('investigation views', () => {
+  it('render attacker-controlled user agents, names and resources escaped, within Block Kit limits', () => {
+    const timeline = buildTimeline(Array.from({ length: 200 }, (_, i) => entry(i)));
+    const finding = makeFinding({ title: HOSTILE });
+    const message = summaryMessage(summarize(finding, timeline, [{ source: 'iam', reason: 'failed', detail: HOSTILE }], [HOSTILE]), timeline);
+    expect(validateBlocks(message.blocks)).toEqual([]);
+    for (const text of messageTexts(message)) {
+      expect(text).not.toMatch(/<!channel>|<https:\/\/evil/);
+      expect(text).not.toMatch(/(^|[^\u2060])@here/);
+    }
+    const line = timelineLine(timeline[0] as TimelineEntry);
+    expect(line).toContain('UA `&lt;!channel&gt; *pwned* &lt;https://evil.example|login here&gt; &amp; @\u2060here ˋxˋ');
+  });
+
+  it('asks only the open questions, with a date picker, a select, text inputs and an Investigate now button', () => {
+    const finding = makeFinding({ schema: 'guardduty', types: ['Recon:IAMUser/MaliciousIPCaller'], type: 'Recon:IAMUser/MaliciousIPCaller', resources: [] });
+    const pb = playbookFor(finding);
+    const known = prefill(finding);
+    const message = questionsMessage('inv-1', openQuestions(pb, known), known);
+    expect(validateBlocks(message.blocks)).toEqual([]);
+    const kinds = message.blocks.map((b) => (b.type === 'section' && b.accessory ? b.accessory.type : b.type === 'input' ? b.element.type : b.type));
+    expect(kinds).toEqual(['section', 'datepicker', 'plain_text_input', 'plain_text_input', 'static_select', 'actions']);
+    expect(JSON.stringify(message.blocks)).toContain('investigation_start_now');
+    expect(messageTexts(message).join('\n')).toContain('accountId: `111122223333`');
+  });
+});
