@@ -1,6 +1,7 @@
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { AwsCredentialIdentity } from '@smithy/types';
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 
 /**
  * The one place AWS SDK clients are built, so region, endpoint overrides (the local
@@ -17,6 +18,11 @@ export interface AwsClientSettings {
   credentialsFor?: (accountId: string) => AwsCredentialIdentity;
   /** Attempts per call, including retries of throttling and transient errors. */
   maxAttempts?: number;
+  /**
+   * Evidence in other accounts is gathered by assuming this role there. `{account}` in
+   * the name is replaced; a bare name becomes arn:aws:iam::<account>:role/<name>.
+   */
+  assumeRole?: { roleName: string; externalId?: string; homeAccount: string; sessionName?: string };
 }
 
 export function awsSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): AwsClientSettings {
@@ -33,17 +39,46 @@ export function secretsManager(settings: AwsClientSettings): SecretsManagerClien
   return new SecretsManagerClient({ region: settings.region, ...(settings.endpoint ? { endpoint: settings.endpoint } : {}) });
 }
 
+export function roleArnFor(roleName: string, accountId: string): string {
+  const name = roleName.replace(/\{account\}/g, accountId);
+  return name.startsWith('arn:') ? name : `arn:aws:iam::${accountId}:role/${name}`;
+}
+
 export class AwsClientFactory {
   private readonly cloudTrails = new Map<string, CloudTrailClient>();
+  /** One provider per account: it caches the session and renews it before it expires. */
+  private readonly assumed = new Map<string, AwsCredentialIdentityProvider>();
 
   constructor(private readonly settings: AwsClientSettings) {}
 
+  /** Credentials for an account: our own in the home account, an assumed role elsewhere. */
+  credentials(accountId: string): AwsCredentialIdentity | AwsCredentialIdentityProvider | undefined {
+    const { assumeRole, credentialsFor } = this.settings;
+    if (!assumeRole || accountId === assumeRole.homeAccount) return credentialsFor?.(accountId);
+    let provider = this.assumed.get(accountId);
+    if (!provider) {
+      provider = fromTemporaryCredentials({
+        params: {
+          RoleArn: roleArnFor(assumeRole.roleName, accountId),
+          RoleSessionName: assumeRole.sessionName ?? 'sirbot-evidence',
+          ...(assumeRole.externalId ? { ExternalId: assumeRole.externalId } : {}),
+          DurationSeconds: 3600,
+        },
+        ...(credentialsFor ? { masterCredentials: credentialsFor(assumeRole.homeAccount) } : {}),
+        clientConfig: { region: this.settings.region, ...(this.settings.endpoint ? { endpoint: this.settings.endpoint } : {}) },
+      });
+      this.assumed.set(accountId, provider);
+    }
+    return provider;
+  }
+
   private common(accountId: string, region: string) {
+    const credentials = this.credentials(accountId);
     return {
       region,
       maxAttempts: this.settings.maxAttempts ?? 8,
       ...(this.settings.endpoint ? { endpoint: this.settings.endpoint } : {}),
-      ...(this.settings.credentialsFor ? { credentials: this.settings.credentialsFor(accountId) } : {}),
+      ...(credentials ? { credentials } : {}),
     };
   }
 

@@ -121,7 +121,7 @@ export class CloudTrailCollector implements Collector {
       const e = err as { name?: string; message?: string };
       limitingFactors.push({
         source: 'cloudtrail',
-        reason: e.name === 'AccessDeniedException' ? 'access-denied' : 'failed',
+        reason: /AccessDenied/.test(e.name ?? '') ? 'access-denied' : 'failed',
         detail: `${key}=${value} in ${scope.accountId}/${scope.region}: ${e.name ?? 'Error'}: ${e.message ?? String(err)}`,
       });
     }

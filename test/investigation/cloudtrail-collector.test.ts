@@ -153,3 +153,44 @@ describe('CloudTrail collector', () => {
     clients.destroy();
   });
 });
+
+describe('cross-account gathering', () => {
+  const HOME = '999999999999';
+
+  it("assumes the configured role in the finding's account once, and reuses the session", async () => {
+    const aws = await fakeWith(generateRecords({ count: 120, accountId: B, region: 'us-east-1', accessKeyId: KEY, userName: 'bob', latest: LATEST }), 10);
+    const clients = new AwsClientFactory({
+      region: 'us-east-1',
+      endpoint: aws.endpoint,
+      credentialsFor: fakeCredentials,
+      assumeRole: { roleName: 'sirbot-evidence', homeAccount: HOME, externalId: 'sirbot-ext-1' },
+    });
+    const collector = new CloudTrailCollector(clients, new QuotaQueues(10));
+    const result = await collector.collect(scope(B, { usernames: ['bob'] }));
+    // Both lookups (key and user) find the same 120 events; the timeline merges them.
+    expect(result.items.length).toBe(240);
+    expect(new Set(result.items.map((i) => i.id)).size).toBe(120);
+    expect(result.limitingFactors).toEqual([]);
+    const calls = aws.calls();
+    expect(calls.filter((c) => c.operation === 'AssumeRole')).toHaveLength(1);
+    // Every lookup ran in the role's account, not the home account.
+    expect(new Set(calls.filter((c) => c.operation === 'LookupEvents').map((c) => c.account))).toEqual(new Set([B]));
+    clients.destroy();
+  });
+
+  it('a role that cannot be assumed is a limiting factor, not a crash', async () => {
+    const aws = await fakeWith(generateRecords({ count: 5, accountId: A, region: 'us-east-1', accessKeyId: KEY, userName: 'a', latest: LATEST }), 10);
+    const clients = new AwsClientFactory({
+      region: 'us-east-1',
+      endpoint: aws.endpoint,
+      credentialsFor: fakeCredentials,
+      assumeRole: { roleName: 'sirbot-evidence', homeAccount: HOME },
+    });
+    const result = await new CloudTrailCollector(clients, new QuotaQueues(10)).collect(scope('777777777777'));
+    expect(result.items).toEqual([]);
+    expect(result.limitingFactors).toHaveLength(1);
+    expect(result.limitingFactors[0]).toMatchObject({ source: 'cloudtrail', reason: 'access-denied' });
+    expect(result.limitingFactors[0]?.detail).toContain('arn:aws:iam::777777777777:role/sirbot-evidence');
+    clients.destroy();
+  });
+});

@@ -4,6 +4,7 @@ import { SlidingWindowLimiter, type RateLimits } from '../slack/rate-limit.ts';
 import { lookupEvents, type LookupEventsInput } from './cloudtrail.ts';
 import { AwsError, throttled } from './errors.ts';
 import { loadScenario, type Scenario } from './scenario.ts';
+import { assumeRole, queryError, type TrustPolicy } from './sts.ts';
 
 /**
  * A local AWS that the real SDK clients reach through `endpoint`: the operations
@@ -23,6 +24,8 @@ export interface FakeAwsOptions {
   quotaScale?: number;
   /** Account for callers whose key names none. */
   defaultAccount?: string;
+  /** Which roles STS lets callers assume; default: any role in an account the scenario has. */
+  trust?: TrustPolicy;
 }
 
 export interface FakeAws {
@@ -44,6 +47,8 @@ function quotas(scale: number): RateLimits {
 interface Caller {
   account: string;
   region: string;
+  /** The SigV4 signing name: which service the request is for. */
+  service: string;
 }
 
 function callerOf(req: IncomingMessage, fallbackAccount: string): Caller {
@@ -51,7 +56,7 @@ function callerOf(req: IncomingMessage, fallbackAccount: string): Caller {
   const m = /Credential=([^/]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(auth);
   const key = m?.[1] ?? '';
   const account = /^FAKE(\d{12})$/.exec(key)?.[1] ?? fallbackAccount;
-  return { account, region: m?.[2] ?? 'us-east-1' };
+  return { account, region: m?.[2] ?? 'us-east-1', service: m?.[3] ?? '' };
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
@@ -82,7 +87,8 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
     const body = await readBody(req);
     const caller = callerOf(req, fallback);
     const target = String(req.headers['x-amz-target'] ?? '');
-    const operation = target.split('.').pop() ?? '';
+    const query = target ? null : new URLSearchParams(body);
+    const operation = query?.get('Action') ?? target.split('.').pop() ?? '';
     const record = (status: number) => log.push({ operation, account: caller.account, region: caller.region, status, at: Date.now() });
     try {
       // The SDK sends the service shape's name; older clients prefix the namespace.
@@ -94,10 +100,20 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
         record(200);
         return sendJson11(res, 200, out);
       }
-      throw new AwsError('UnknownOperationException', `no fake for ${target || req.url}`);
+      if (caller.service === 'sts' && operation === 'AssumeRole' && query) {
+        const xml = assumeRole(query, options.trust ?? {}, scenario.accounts, now());
+        record(200);
+        res.writeHead(200, { 'content-type': 'text/xml' });
+        return void res.end(xml);
+      }
+      throw new AwsError('UnknownOperationException', `no fake for ${target || `${caller.service} ${operation}`}`);
     } catch (err) {
       if (!(err instanceof AwsError)) throw err;
       record(err.status);
+      if (query) {
+        res.writeHead(err.status, { 'content-type': 'text/xml' });
+        return void res.end(queryError(err.code, err.message));
+      }
       sendJson11(res, err.status, { __type: err.code, message: err.message }, { 'x-amzn-errortype': err.code });
     }
   }
