@@ -101,7 +101,7 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
         return sendJson11(res, 200, out);
       }
       if (caller.service === 'sts' && operation === 'AssumeRole' && query) {
-        const xml = assumeRole(query, options.trust ?? {}, scenario.accounts, now());
+        const xml = assumeRole(query, options.trust ?? {}, scenario.accounts);
         record(200);
         res.writeHead(200, { 'content-type': 'text/xml' });
         return void res.end(xml);

@@ -12,7 +12,7 @@ const xmlEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').
  * STS AssumeRole (query protocol). The session's access key names the role's
  * account (`FAKE<account>`), so every later call acts in that account.
  */
-export function assumeRole(params: URLSearchParams, trust: TrustPolicy, accounts: string[], now: number): string {
+export function assumeRole(params: URLSearchParams, trust: TrustPolicy, accounts: string[]): string {
   const roleArn = params.get('RoleArn') ?? '';
   const session = params.get('RoleSessionName') ?? '';
   const m = /^arn:aws[\w-]*:iam::(\d{12}):role\/(.+)$/.exec(roleArn);
@@ -25,7 +25,8 @@ export function assumeRole(params: URLSearchParams, trust: TrustPolicy, accounts
   if (!allowed) {
     throw new AwsError('AccessDenied', `User is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`, 403);
   }
-  const expiration = new Date(now + 3600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  // Sessions expire in wall-clock time (the SDK refreshes by it), not in the scenario's replayed time.
+  const expiration = new Date(Date.now() + 3600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
   return `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
   <AssumeRoleResult>
     <Credentials>
