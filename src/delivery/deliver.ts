@@ -98,6 +98,7 @@ export class Deliverer {
       workflowStatus: finding.workflowStatus,
       recordState: finding.recordState,
       deliveredAt: new Date(now).toISOString(),
+      snapshot: JSON.stringify(finding),
       ...rest,
     };
   }

@@ -1,4 +1,4 @@
-import type { DeadLetter, DigestMember, DigestRecord, FindingRecord, Store } from './store.ts';
+import type { DeadLetter, DigestMember, DigestRecord, FindingRecord, InvestigationRecord, InvestigationState, Store } from './store.ts';
 
 /** In-process store for tests and short-lived runtimes. Same contract as SQLite. */
 export class MemoryStore implements Store {
@@ -8,6 +8,7 @@ export class MemoryStore implements Store {
   private readonly members = new Map<string, DigestMember[]>();
   private readonly keys = new Map<string, string>();
   private readonly dead: DeadLetter[] = [];
+  private readonly investigations = new Map<string, InvestigationRecord>();
   private nextDigest = 1;
   private deadSeq = 0;
 
@@ -99,6 +100,30 @@ export class MemoryStore implements Store {
     if (expires && expires > now) return false;
     this.keys.set(key, new Date(Date.parse(now) + ttlSeconds * 1000).toISOString());
     return true;
+  }
+
+  async insertInvestigation(record: InvestigationRecord) {
+    if (this.investigations.has(record.id) || [...this.investigations.values()].some((i) => i.findingId === record.findingId)) return false;
+    this.investigations.set(record.id, { ...record });
+    return true;
+  }
+
+  async getInvestigation(id: string) {
+    const r = this.investigations.get(id);
+    return r ? { ...r } : null;
+  }
+
+  async findInvestigationByThread(channel: string, threadTs: string) {
+    const r = [...this.investigations.values()].find((i) => i.channel === channel && i.threadTs === threadTs);
+    return r ? { ...r } : null;
+  }
+
+  async updateInvestigation(record: InvestigationRecord) {
+    if (this.investigations.has(record.id)) this.investigations.set(record.id, { ...record });
+  }
+
+  async listInvestigations(state?: InvestigationState) {
+    return [...this.investigations.values()].filter((i) => !state || i.state === state).map((i) => ({ ...i }));
   }
 
   async addDeadLetter(entry: Omit<DeadLetter, 'id'>) {

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { DeadLetter, DigestMember, DigestRecord, FindingRecord, Store } from './store.ts';
+import type { DeadLetter, DigestMember, DigestRecord, FindingRecord, InvestigationRecord, Store } from './store.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS findings (
@@ -13,8 +13,23 @@ CREATE TABLE IF NOT EXISTS findings (
   severity TEXT NOT NULL,
   workflow_status TEXT NOT NULL,
   record_state TEXT NOT NULL,
-  delivered_at TEXT NOT NULL
+  delivered_at TEXT NOT NULL,
+  snapshot TEXT
 );
+CREATE TABLE IF NOT EXISTS investigations (
+  id TEXT PRIMARY KEY,
+  finding_id TEXT NOT NULL UNIQUE,
+  channel TEXT NOT NULL,
+  thread_ts TEXT NOT NULL,
+  state TEXT NOT NULL,
+  answers TEXT NOT NULL,
+  questions_ts TEXT,
+  progress_ts TEXT,
+  result TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS investigations_thread ON investigations (channel, thread_ts);
 CREATE TABLE IF NOT EXISTS root_slots (
   channel TEXT NOT NULL,
   finding_id TEXT NOT NULL,
@@ -70,7 +85,50 @@ interface FindingRow {
   workflow_status: FindingRecord['workflowStatus'];
   record_state: FindingRecord['recordState'];
   delivered_at: string;
+  snapshot: string | null;
 }
+
+interface InvestigationRow {
+  id: string;
+  finding_id: string;
+  channel: string;
+  thread_ts: string;
+  state: InvestigationRecord['state'];
+  answers: string;
+  questions_ts: string | null;
+  progress_ts: string | null;
+  result: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+const toInvestigation = (r: InvestigationRow): InvestigationRecord => ({
+  id: r.id,
+  findingId: r.finding_id,
+  channel: r.channel,
+  threadTs: r.thread_ts,
+  state: r.state,
+  answers: r.answers,
+  questionsTs: r.questions_ts,
+  progressTs: r.progress_ts,
+  result: r.result,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+const investigationParams = (r: InvestigationRecord) => ({
+  id: r.id,
+  finding_id: r.findingId,
+  channel: r.channel,
+  thread_ts: r.threadTs,
+  state: r.state,
+  answers: r.answers,
+  questions_ts: r.questionsTs,
+  progress_ts: r.progressTs,
+  result: r.result,
+  created_at: r.createdAt,
+  updated_at: r.updatedAt,
+});
 
 interface DigestRow {
   id: string;
@@ -114,6 +172,7 @@ const toFinding = (r: FindingRow): FindingRecord => ({
   workflowStatus: r.workflow_status,
   recordState: r.record_state,
   deliveredAt: r.delivered_at,
+  snapshot: r.snapshot,
 });
 
 const toDigest = (r: DigestRow): DigestRecord => ({
@@ -140,6 +199,7 @@ const findingParams = (r: FindingRecord) => ({
   workflow_status: r.workflowStatus,
   record_state: r.recordState,
   delivered_at: r.deliveredAt,
+  snapshot: r.snapshot,
 });
 
 /**
@@ -154,6 +214,13 @@ export class SqliteStore implements Store {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(SCHEMA);
+    this.migrate();
+  }
+
+  /** Files written by earlier versions get the columns added since. */
+  private migrate(): void {
+    const columns = (this.db.prepare('PRAGMA table_info(findings)').all() as Array<{ name: string }>).map((c) => c.name);
+    if (!columns.includes('snapshot')) this.db.exec('ALTER TABLE findings ADD COLUMN snapshot TEXT');
   }
 
   async getFinding(findingId: string): Promise<FindingRecord | null> {
@@ -165,7 +232,7 @@ export class SqliteStore implements Store {
     const result = this.db
       .prepare(
         `INSERT INTO findings VALUES (@finding_id, @fingerprint, @updated_at, @channel, @ts, @digest_id, @suppressed,
-           @severity, @workflow_status, @record_state, @delivered_at) ON CONFLICT (finding_id) DO NOTHING`,
+           @severity, @workflow_status, @record_state, @delivered_at, @snapshot) ON CONFLICT (finding_id) DO NOTHING`,
       )
       .run(findingParams(record));
     return result.changes === 1;
@@ -176,7 +243,7 @@ export class SqliteStore implements Store {
       .prepare(
         `UPDATE findings SET fingerprint=@fingerprint, updated_at=@updated_at, channel=@channel, ts=@ts,
            digest_id=@digest_id, suppressed=@suppressed, severity=@severity, workflow_status=@workflow_status,
-           record_state=@record_state, delivered_at=@delivered_at WHERE finding_id=@finding_id`,
+           record_state=@record_state, delivered_at=@delivered_at, snapshot=@snapshot WHERE finding_id=@finding_id`,
       )
       .run(findingParams(record));
   }
@@ -290,6 +357,46 @@ export class SqliteStore implements Store {
       this.db.prepare('INSERT OR REPLACE INTO idempotency_keys VALUES (?, ?)').run(key, expires);
       return true;
     })();
+  }
+
+  async insertInvestigation(record: InvestigationRecord): Promise<boolean> {
+    const result = this.db
+      .prepare(
+        `INSERT INTO investigations VALUES (@id, @finding_id, @channel, @thread_ts, @state, @answers, @questions_ts,
+           @progress_ts, @result, @created_at, @updated_at) ON CONFLICT DO NOTHING`,
+      )
+      .run(investigationParams(record));
+    return result.changes === 1;
+  }
+
+  async getInvestigation(id: string): Promise<InvestigationRecord | null> {
+    const row = this.db.prepare('SELECT * FROM investigations WHERE id = ?').get(id) as InvestigationRow | undefined;
+    return row ? toInvestigation(row) : null;
+  }
+
+  async findInvestigationByThread(channel: string, threadTs: string): Promise<InvestigationRecord | null> {
+    const row = this.db.prepare('SELECT * FROM investigations WHERE channel = ? AND thread_ts = ?').get(channel, threadTs) as
+      | InvestigationRow
+      | undefined;
+    return row ? toInvestigation(row) : null;
+  }
+
+  async updateInvestigation(record: InvestigationRecord): Promise<void> {
+    this.db
+      .prepare(
+        `UPDATE investigations SET state=@state, answers=@answers, questions_ts=@questions_ts, progress_ts=@progress_ts,
+           result=@result, updated_at=@updated_at WHERE id=@id`,
+      )
+      .run(investigationParams(record));
+  }
+
+  async listInvestigations(state?: InvestigationRecord['state']): Promise<InvestigationRecord[]> {
+    const rows = (
+      state
+        ? this.db.prepare('SELECT * FROM investigations WHERE state = ? ORDER BY created_at').all(state)
+        : this.db.prepare('SELECT * FROM investigations ORDER BY created_at').all()
+    ) as InvestigationRow[];
+    return rows.map(toInvestigation);
   }
 
   async addDeadLetter(entry: Omit<DeadLetter, 'id'>): Promise<void> {

@@ -21,6 +21,27 @@ export interface FindingRecord {
   workflowStatus: WorkflowStatus;
   recordState: RecordState;
   deliveredAt: string;
+  /** The delivered finding (normalized, with its raw document), for investigations started later. */
+  snapshot: string | null;
+}
+
+export type InvestigationState = 'asked' | 'gathering' | 'summarized' | 'failed';
+
+/** One investigation per finding, living in the finding's thread; survives restarts. */
+export interface InvestigationRecord {
+  id: string;
+  findingId: string;
+  channel: string;
+  threadTs: string;
+  state: InvestigationState;
+  /** JSON of the answers so far (pre-filled and given). */
+  answers: string;
+  questionsTs: string | null;
+  progressTs: string | null;
+  /** JSON of the summary once summarized, or of the error once failed. */
+  result: string | null;
+  createdAt: string;
+  updatedAt: string;
 }
 
 export interface DigestRecord {
@@ -81,6 +102,13 @@ export interface Store {
 
   /** Claims an idempotency key; false if it was already claimed and has not expired. */
   claimKey(key: string, ttlSeconds: number, now: string): Promise<boolean>;
+
+  /** Inserts only if absent; false when the finding already has an investigation. */
+  insertInvestigation(record: InvestigationRecord): Promise<boolean>;
+  getInvestigation(id: string): Promise<InvestigationRecord | null>;
+  findInvestigationByThread(channel: string, threadTs: string): Promise<InvestigationRecord | null>;
+  updateInvestigation(record: InvestigationRecord): Promise<void>;
+  listInvestigations(state?: InvestigationState): Promise<InvestigationRecord[]>;
 
   addDeadLetter(entry: Omit<DeadLetter, 'id'>): Promise<void>;
   listDeadLetters(limit?: number): Promise<DeadLetter[]>;

@@ -22,6 +22,7 @@ function record(id: string, over: Partial<FindingRecord> = {}): FindingRecord {
     workflowStatus: 'NEW',
     recordState: 'ACTIVE',
     deliveredAt: T0,
+    snapshot: null,
     ...over,
   };
 }
@@ -133,5 +134,34 @@ describe('sqlite persistence', () => {
     const b = new SqliteStore(file);
     expect((await b.getFinding('kept'))?.ts).toBe('9.000900');
     await b.close();
+  });
+});
+
+describe.each(implementations)('%s store: investigations', (_name, make) => {
+  const inv = (over: Record<string, unknown> = {}) => ({
+    id: 'inv-1',
+    findingId: 'f1',
+    channel: 'C1',
+    threadTs: '1.000100',
+    state: 'asked' as const,
+    answers: '{}',
+    questionsTs: null,
+    progressTs: null,
+    result: null,
+    createdAt: T0,
+    updatedAt: T0,
+    ...over,
+  });
+
+  it('keeps one investigation per finding, found by id or by its thread', async () => {
+    const store = make();
+    expect(await store.insertInvestigation(inv())).toBe(true);
+    expect(await store.insertInvestigation(inv({ id: 'inv-2' }))).toBe(false);
+    await store.updateInvestigation({ ...inv(), state: 'gathering', answers: '{"rotated":"no"}' });
+    expect(await store.findInvestigationByThread('C1', '1.000100')).toMatchObject({ id: 'inv-1', state: 'gathering', answers: '{"rotated":"no"}' });
+    expect((await store.listInvestigations('gathering')).map((i) => i.id)).toEqual(['inv-1']);
+    expect(await store.listInvestigations('asked')).toEqual([]);
+    expect(await store.getInvestigation('nope')).toBeNull();
+    await store.close();
   });
 });
