@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 export const BUNDLED_RULES = fileURLToPath(new URL('../rules/default.yml', import.meta.url));
+export const BUNDLED_SCENARIO = fileURLToPath(new URL('../scenarios/exposed-access-key', import.meta.url));
 
 const int = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 const optionalSecret = z
@@ -34,6 +35,13 @@ export const envSchema = z.object({
   SIRBOT_INGEST_TOKEN: optionalSecret,
   /** Port of the embedded Slack emulator used when no Slack token is configured (0 = any free port). */
   SIRBOT_EMULATOR_PORT: int(3001, 0, 65535),
+  /** Where investigations gather evidence: the embedded fake AWS seeded with a scenario, or real AWS. */
+  SIRBOT_AWS: z.enum(['fake', 'real']).default('fake'),
+  SIRBOT_SCENARIO: z.string().default(BUNDLED_SCENARIO),
+  /** Real AWS: the role assumed in other accounts (`{account}` is replaced), its external id, and sirbot's own account. */
+  SIRBOT_ROLE_NAME: z.string().optional(),
+  SIRBOT_ROLE_EXTERNAL_ID: z.string().optional(),
+  SIRBOT_HOME_ACCOUNT: z.string().regex(/^\d{12}$/, 'must be a 12-digit account id').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -11,7 +11,7 @@ import { findingMessage } from '../slack/views/finding-message.ts';
 import { digestMemberUpdateReply, updateReply } from '../slack/views/update-reply.ts';
 import type { FindingRecord, Store } from '../store/store.ts';
 import { DigestFlusher } from './digests.ts';
-import { KeyedLock } from './keyed-lock.ts';
+import { KeyedLock } from '../lib/keyed-lock.ts';
 
 export type Outcome = 'posted' | 'updated' | 'duplicate' | 'stale' | 'suppressed' | 'digested' | 'failed';
 
@@ -30,6 +30,8 @@ export interface DelivererOptions {
   logger: Logger;
   clock?: () => number;
   digestDebounceMs?: number;
+  /** Called after a finding's root message is posted, e.g. to start investigating it. */
+  onRootPosted?: (finding: Finding, decision: RouteDecision, channel: string, ts: string) => void;
 }
 
 /**
@@ -120,6 +122,7 @@ export class Deliverer {
       try {
         const posted = await poster.post(decision.channel, findingMessage(finding, decision));
         await store.updateFinding({ ...record, channel: posted.channel, ts: posted.ts });
+        this.o.onRootPosted?.(finding, decision, posted.channel, posted.ts);
         return 'posted';
       } catch (err) {
         await store.deleteFinding(finding.id);

@@ -2,7 +2,7 @@ import type { Logger } from '../runtime/logger.ts';
 import type { SlackPoster } from '../slack/poster.ts';
 import { LINES_PER_LISTING, digestListingMessage, digestRootMessage } from '../slack/views/digest-message.ts';
 import type { Store } from '../store/store.ts';
-import { KeyedLock } from './keyed-lock.ts';
+import { KeyedLock } from '../lib/keyed-lock.ts';
 
 /**
  * Keeps each digest's Slack messages in step with its members: posts the root on

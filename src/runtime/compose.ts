@@ -5,6 +5,8 @@ import { IngestFindings } from '../delivery/ingest-findings.ts';
 import type { RuleSet } from '../domain/routing/rules.ts';
 import { RateLimitedPoster, SLACK_LIMITS, type PosterLimits, type SlackPoster } from '../slack/poster.ts';
 import type { Store } from '../store/store.ts';
+import type { Collector } from '../evidence/collector.ts';
+import { InvestigationService } from '../investigation/service.ts';
 import type { Logger } from './logger.ts';
 
 export interface Core {
@@ -14,6 +16,14 @@ export interface Core {
   poster: SlackPoster;
   deliverer: Deliverer;
   ingest: IngestFindings;
+  investigations: InvestigationService | undefined;
+}
+
+/** Where evidence comes from in this runtime. */
+export interface EvidenceSources {
+  collectors: () => Collector[];
+  /** "Now" on the AWS side: the fake's scenario clock, or the wall clock. */
+  awsNow: () => number;
 }
 
 export interface CoreOptions {
@@ -25,6 +35,7 @@ export interface CoreOptions {
   posterLimits?: PosterLimits;
   clock?: () => number;
   digestDebounceMs?: number;
+  evidence?: EvidenceSources;
 }
 
 /** Wires the pipeline once; every runtime (local server, Lambda, CLI) builds on this. */
@@ -35,6 +46,16 @@ export function composeCore(o: CoreOptions): Core {
   const poster = new RateLimitedPoster(o.slackToken, o.posterLimits ?? SLACK_LIMITS, {
     ...(o.slackApiUrl ? { slackApiUrl: o.slackApiUrl } : {}),
   }, o.logger);
+  const investigations = o.evidence
+    ? new InvestigationService({
+        store: o.store,
+        poster,
+        logger: o.logger,
+        collectors: o.evidence.collectors,
+        awsNow: o.evidence.awsNow,
+        ...(o.clock ? { clock: o.clock } : {}),
+      })
+    : undefined;
   const deliverer = new Deliverer({
     store: o.store,
     poster,
@@ -47,7 +68,15 @@ export function composeCore(o: CoreOptions): Core {
     logger: o.logger,
     ...(o.clock ? { clock: o.clock } : {}),
     ...(o.digestDebounceMs !== undefined ? { digestDebounceMs: o.digestDebounceMs } : {}),
+    ...(investigations
+      ? {
+          onRootPosted: (finding, decision, channel, ts) => {
+            if (!decision.investigate) return;
+            investigations.start(finding.id, channel, ts).catch((err: unknown) => o.logger.error({ err, findingId: finding.id }, 'could not start investigation'));
+          },
+        }
+      : {}),
   });
   const ingest = new IngestFindings(o.store, deliverer, o.logger, o.clock);
-  return { rules, ruleWarnings: compiled.warnings, store: o.store, poster, deliverer, ingest };
+  return { rules, ruleWarnings: compiled.warnings, store: o.store, poster, deliverer, ingest, investigations };
 }

@@ -1,13 +1,20 @@
 import { App, HTTPReceiver, type Receiver } from '@slack/bolt';
 import type { RuleSet } from '../domain/routing/rules.ts';
 import type { Logger } from '../runtime/logger.ts';
+import type { InvestigationService } from '../investigation/service.ts';
+import type { Store } from '../store/store.ts';
+import * as investigationActions from './actions/investigation.ts';
 import * as openConsole from './actions/open-console.ts';
 import * as appMention from './events/app-mention.ts';
+import * as threadReply from './events/thread-reply.ts';
 import { boltLogger } from './logger.ts';
 
 export interface SlackAppDeps {
   rules: () => RuleSet;
   logger: Logger;
+  /** Present where the runtime can investigate (not yet in Lambda). */
+  investigations?: InvestigationService;
+  store?: Store;
 }
 
 export interface SlackAppOptions {
@@ -39,7 +46,9 @@ export function createSlackApp(options: SlackAppOptions, deps: SlackAppDeps): Ap
     ...(options.slackApiUrl ? { clientOptions: { slackApiUrl: options.slackApiUrl } } : {}),
   });
   appMention.register(app, deps);
+  threadReply.register(app, deps);
   openConsole.register(app);
+  investigationActions.register(app, deps);
   app.error(async (error) => {
     deps.logger.error({ err: error, code: (error as { code?: string }).code }, 'Slack listener failed');
   });

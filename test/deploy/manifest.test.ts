@@ -36,9 +36,9 @@ describe('manifest.yml', () => {
   });
 
   it('asks only for the scopes the bot uses', () => {
-    expect(manifest.oauth_config.scopes.bot).toEqual(['chat:write', 'app_mentions:read']);
+    expect(manifest.oauth_config.scopes.bot).toEqual(['chat:write', 'app_mentions:read', 'channels:history', 'groups:history']);
     expect(manifest.oauth_config.scopes.user).toBeUndefined();
-    expect(manifest.settings.event_subscriptions.bot_events).toEqual(['app_mention']);
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual(['app_mention', 'message.channels', 'message.groups']);
   });
 
   it('sends events and interactions to the Bolt receiver path', () => {

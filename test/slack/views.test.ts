@@ -85,11 +85,13 @@ describe('finding message', () => {
     expect(all).toContain('<!subteam^S0ONCALL1>');
   });
 
-  it('links to the console only with a URL we built and that fits', () => {
-    const withLink = findingMessage(makeFinding(), decision());
-    expect(withLink.blocks.at(-1)?.type).toBe('actions');
+  it('links to the console only with a URL we built and that fits, and offers Investigate unless a rule already started it', () => {
+    const buttons = (m: ReturnType<typeof findingMessage>) =>
+      m.blocks.flatMap((b) => (b.type === 'actions' ? b.elements : [])).map((e) => ('action_id' in e ? e.action_id : ''));
+    expect(buttons(findingMessage(makeFinding(), decision()))).toEqual(['investigation_start', 'open_console']);
     const tooLong = findingMessage(makeFinding({ consoleUrl: `https://console.aws.amazon.com/${'a'.repeat(4000)}` }), decision());
-    expect(tooLong.blocks.some((b) => b.type === 'actions')).toBe(false);
+    expect(buttons(tooLong)).toEqual(['investigation_start']);
+    expect(buttons(findingMessage(makeFinding(), decision({ investigate: true })))).toEqual(['open_console']);
   });
 });
 

@@ -6,6 +6,10 @@ import { startLocalRuntime, type LocalRuntime } from '../../src/runtime/local/se
 import { silentLogger } from '../../src/runtime/logger.ts';
 import type { PosterLimits } from '../../src/slack/poster.ts';
 import { SqliteStore } from '../../src/store/sqlite.ts';
+import { AwsClientFactory, fakeCredentials } from '../../src/aws/clients.ts';
+import { QuotaQueues } from '../../src/aws/quotas.ts';
+import { startFakeAws } from '../../src/emulator/aws/server.ts';
+import { CloudTrailCollector } from '../../src/evidence/cloudtrail.ts';
 import { startFakeSlack } from './fake-slack.ts';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
@@ -27,6 +31,10 @@ export interface TestRuntimeOptions {
   postsPerSecondPerChannel?: number;
   updatesPerMinute?: number;
   digestDebounceMs?: number;
+  /** Seeds a fake AWS from this scenario folder and investigates against it. */
+  scenario?: string;
+  /** Reuse a store file (to test restarts). */
+  dbFile?: string;
 }
 
 /**
@@ -44,7 +52,10 @@ export async function startTestRuntime(o: TestRuntimeOptions = {}): Promise<Test
     },
   });
   const dir = mkdtempSync(path.join(tmpdir(), 'sirbot-it-'));
-  const env = parseEnv({ PORT: '0', SIRBOT_DB: path.join(dir, 'sirbot.db'), LOG_LEVEL: 'silent', ...o.env });
+  const env = parseEnv({ PORT: '0', SIRBOT_DB: o.dbFile ?? path.join(dir, 'sirbot.db'), LOG_LEVEL: 'silent', ...o.env });
+  const aws = o.scenario ? await startFakeAws({ scenario: o.scenario, quotaScale: 10 }) : undefined;
+  const clients = aws ? new AwsClientFactory({ region: 'us-east-1', endpoint: aws.endpoint, credentialsFor: fakeCredentials }) : undefined;
+  const quotas = new QuotaQueues(10);
   const posterLimits: PosterLimits = {
     postPerChannel: { intervalCap: posts, intervalMs: 1000 },
     update: { intervalCap: updates, intervalMs: 60_000 },
@@ -56,6 +67,9 @@ export async function startTestRuntime(o: TestRuntimeOptions = {}): Promise<Test
     store: new SqliteStore(env.SIRBOT_DB),
     posterLimits,
     digestDebounceMs: o.digestDebounceMs ?? 50,
+    ...(aws && clients
+      ? { evidence: { collectors: () => [new CloudTrailCollector(clients, quotas)], awsNow: () => aws.now() } }
+      : {}),
   });
   return {
     runtime,
@@ -70,8 +84,10 @@ export async function startTestRuntime(o: TestRuntimeOptions = {}): Promise<Test
     },
     async close() {
       await runtime.close();
+      clients?.destroy();
+      await aws?.close();
       await fake.emulator.close();
-      rmSync(dir, { recursive: true, force: true });
+      if (!o.dbFile) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -49,3 +49,33 @@ export function postSignedToSlackReceiver(url: string, o: SignedPost): Promise<R
   });
   return fetch(url, { method: 'POST', headers: { 'content-type': o.contentType, ...signed, ...o.headers }, body: o.body });
 }
+
+/** A block_actions interaction on a message in a thread, as Slack sends it. */
+export function blockActionPayload(o: {
+  actionId: string;
+  channel: string;
+  messageTs: string;
+  threadTs?: string;
+  user?: string;
+  value?: string;
+  selectedDate?: string;
+  selectedOption?: string;
+}): Record<string, unknown> {
+  const action: Record<string, unknown> = { action_id: o.actionId, block_id: 'b1', action_ts: `${Math.floor(Date.now() / 1000)}.000100` };
+  if (o.selectedDate !== undefined) Object.assign(action, { type: 'datepicker', selected_date: o.selectedDate });
+  else if (o.selectedOption !== undefined) Object.assign(action, { type: 'static_select', selected_option: { value: o.selectedOption, text: { type: 'plain_text', text: o.selectedOption } } });
+  else Object.assign(action, { type: 'button', value: o.value ?? '' });
+  return {
+    type: 'block_actions',
+    team: { id: 'T0EMULATOR', domain: 'emulator' },
+    user: { id: o.user ?? 'U0RESPONDER', username: 'responder', team_id: 'T0EMULATOR' },
+    api_app_id: 'A0SIRBOT',
+    token: 'legacy-verification-token',
+    container: { type: 'message', message_ts: o.messageTs, channel_id: o.channel, is_ephemeral: false, thread_ts: o.threadTs },
+    trigger_id: '1234567890.1234567890.abcdef',
+    channel: { id: o.channel, name: 'security-incidents' },
+    message: { type: 'message', ts: o.messageTs, ...(o.threadTs ? { thread_ts: o.threadTs } : {}), text: '' },
+    response_url: 'https://hooks.slack.invalid/actions/T0EMULATOR/1/xyz',
+    actions: [action],
+  };
+}

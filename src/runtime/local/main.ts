@@ -2,6 +2,7 @@ import { ConfigError, parseEnv } from '../../config/env.ts';
 import { RulesFileError } from '../../config/rules-file.ts';
 import { startSlackEmulator } from '../../emulator/slack/index.ts';
 import { createLogger } from '../logger.ts';
+import { evidenceFromEnv } from '../evidence.ts';
 import { startLocalRuntime } from './server.ts';
 
 /** Credentials the embedded emulator accepts; they never leave this machine. */
@@ -24,7 +25,8 @@ async function main(): Promise<void> {
   const slack = real
     ? { token: env.SLACK_BOT_TOKEN as string, signingSecret: env.SLACK_SIGNING_SECRET as string, ...(env.SLACK_API_URL ? { apiUrl: env.SLACK_API_URL } : {}) }
     : { token: EMULATOR_TOKEN, signingSecret: EMULATOR_SIGNING_SECRET, apiUrl: emulator?.url as string };
-  const runtime = await startLocalRuntime({ env, logger, slack });
+  const evidence = await evidenceFromEnv(env);
+  const runtime = await startLocalRuntime({ env, logger, slack, evidence });
 
   const lines = [
     '',
@@ -34,6 +36,9 @@ async function main(): Promise<void> {
     `  dead letters     GET  ${runtime.url}/dead-letters`,
     `  rules            ${env.SIRBOT_RULES} (${runtime.core.rules().rules.length} rules, default channel ${runtime.core.rules().defaultChannel})`,
     `  store            ${env.SIRBOT_DB}`,
+    evidence.fake
+      ? `  AWS              embedded fake seeded with ${env.SIRBOT_SCENARIO} (${evidence.fake.scenario.accounts.join(', ') || 'no accounts'}); SIRBOT_AWS=real uses your AWS credentials`
+      : '  AWS              real (default credential chain)',
     real
       ? '  Slack            real workspace (SLACK_BOT_TOKEN)'
       : `  Slack            embedded emulator at ${emulator?.url} — see what the bot posted: GET ${emulator?.url.replace(/\/api\/$/, '')}/api/conversations`,
@@ -43,6 +48,7 @@ async function main(): Promise<void> {
 
   const stop = async () => {
     await runtime.close();
+    await evidence.close();
     await emulator?.close();
     process.exit(0);
   };

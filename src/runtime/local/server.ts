@@ -5,7 +5,7 @@ import { createHttpReceiver, createSlackApp } from '../../slack/app.ts';
 import type { PosterLimits } from '../../slack/poster.ts';
 import { SqliteStore } from '../../store/sqlite.ts';
 import type { Store } from '../../store/store.ts';
-import { composeCore, type Core } from '../compose.ts';
+import { composeCore, type Core, type EvidenceSources } from '../compose.ts';
 import type { Logger } from '../logger.ts';
 import { BodyTooLargeError, readBody, sendJson } from './http.ts';
 
@@ -21,6 +21,7 @@ export interface LocalRuntimeOptions {
   posterLimits?: PosterLimits;
   clock?: () => number;
   digestDebounceMs?: number;
+  evidence?: EvidenceSources;
 }
 
 export interface LocalRuntime {
@@ -47,12 +48,15 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
     ...(o.posterLimits ? { posterLimits: o.posterLimits } : {}),
     ...(o.clock ? { clock: o.clock } : {}),
     ...(o.digestDebounceMs !== undefined ? { digestDebounceMs: o.digestDebounceMs } : {}),
+    ...(o.evidence ? { evidence: o.evidence } : {}),
   });
   const receiver = createHttpReceiver(o.slack.signingSecret, o.logger);
   createSlackApp(
     { signingSecret: o.slack.signingSecret, token: o.slack.token, receiver, ...(o.slack.apiUrl ? { slackApiUrl: o.slack.apiUrl } : {}) },
-    { rules: core.rules, logger: o.logger },
+    { rules: core.rules, logger: o.logger, store, ...(core.investigations ? { investigations: core.investigations } : {}) },
   );
+  // Investigations that were gathering when the process stopped start again.
+  await core.investigations?.resume();
   const background = new Set<Promise<unknown>>();
 
   const server: Server = createServer((req, res) => {
@@ -128,8 +132,11 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
     async idle() {
       while (background.size > 0) await Promise.allSettled([...background]);
       await core.deliverer.idle();
+      await core.investigations?.idle();
+      await core.poster.idle();
     },
     async close() {
+      await core.investigations?.idle();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;

@@ -1,6 +1,7 @@
 import type { Finding, SeverityLabel } from '../../domain/finding.ts';
 import type { RouteDecision } from '../../domain/routing/decision.ts';
-import { type Block, type SlackMessage, mrkdwn, plain } from './blocks.ts';
+import { type Block, type Button, type SlackMessage, mrkdwn, plain } from './blocks.ts';
+import { INVESTIGATION_ACTIONS } from './investigation.ts';
 import { LIMITS, code, escapeText, safeText, slackDate, truncate } from './text.ts';
 
 const SEVERITY_ICON: Record<SeverityLabel, string> = {
@@ -77,12 +78,15 @@ export function findingMessage(finding: Finding, decision: RouteDecision): Slack
   if (decision.mentions.length > 0) {
     blocks.push({ type: 'section', text: mrkdwn(decision.mentions.map(mentionMarkup).join(' ')) });
   }
-  if (finding.consoleUrl && finding.consoleUrl.length <= LIMITS.url) {
-    blocks.push({
-      type: 'actions',
-      elements: [{ type: 'button', text: plain('Open in AWS console'), action_id: 'open_console', url: finding.consoleUrl }],
-    });
+  const buttons: Button[] = [];
+  // Findings a rule flags start investigating on their own; the others offer it.
+  if (!decision.investigate && finding.id.length <= LIMITS.buttonValue) {
+    buttons.push({ type: 'button', text: plain('Investigate'), action_id: INVESTIGATION_ACTIONS.investigate, value: finding.id });
   }
+  if (finding.consoleUrl && finding.consoleUrl.length <= LIMITS.url) {
+    buttons.push({ type: 'button', text: plain('Open in AWS console'), action_id: 'open_console', url: finding.consoleUrl });
+  }
+  if (buttons.length > 0) blocks.push({ type: 'actions', elements: buttons });
   return { text: findingFallbackText(finding, decision), blocks };
 }
 

@@ -1,0 +1,72 @@
+import type { Answers, QuestionId } from './playbooks.ts';
+
+/**
+ * Answers arrive from people: through blocks or as a plain reply in the thread. Each is
+ * checked for its form; a reply may give several as `key: value` lines, or bare values
+ * whose form says what they are (an access key id, an account id, a date…).
+ */
+
+const FORMS: Record<QuestionId, { re: RegExp; hint: string }> = {
+  exposedAt: { re: /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/, hint: 'a date such as 2026-11-20 or 2026-11-20T09:30Z' },
+  principal: { re: /^(arn:aws[\w-]*:(iam|sts)::\d{12}:[\w+=,.@/-]{1,512}|[\w+=,.@-]{1,128})$/, hint: 'an IAM user or role name, or its ARN' },
+  accessKeyId: { re: /^(AKIA|ASIA)[A-Z0-9]{12,124}$/, hint: 'an access key id (AKIA… or ASIA…)' },
+  rotated: { re: /^(no|deactivated|deleted|unknown)$/, hint: 'no, deactivated, deleted or unknown' },
+  accountId: { re: /^\d{12}$/, hint: 'a 12-digit AWS account id' },
+  instanceId: { re: /^i-[0-9a-f]{8,17}$/, hint: 'an instance id such as i-0123456789abcdef0' },
+};
+
+const KEYS: Array<[RegExp, QuestionId]> = [
+  [/^(exposed(\s*at)?|exposedat|when|since)$/i, 'exposedAt'],
+  [/^(principal|user|iam\s*user|role|who)$/i, 'principal'],
+  [/^(access\s*key(\s*id)?|accesskeyid|key)$/i, 'accessKeyId'],
+  [/^(rotated|rotation)$/i, 'rotated'],
+  [/^(account(\s*id)?|accountid)$/i, 'accountId'],
+  [/^(instance(\s*id)?|instanceid)$/i, 'instanceId'],
+];
+
+const ROTATED_WORDS: Array<[RegExp, string]> = [
+  [/^(no|not yet|not rotated|still active|active)$/i, 'no'],
+  [/^(deactivated|disabled|inactive)$/i, 'deactivated'],
+  [/^(yes|rotated|deleted|removed)$/i, 'deleted'],
+  [/^(unknown|don'?t know|not sure)$/i, 'unknown'],
+];
+
+export type Checked = { ok: true; value: string } | { ok: false; error: string };
+
+/** Normalizes and checks one answer. */
+export function checkAnswer(id: QuestionId, raw: string): Checked {
+  let value = raw.trim().replace(/^`|`$/g, '');
+  if (id === 'rotated') value = ROTATED_WORDS.find(([re]) => re.test(value))?.[1] ?? value.toLowerCase();
+  const form = FORMS[id];
+  if (!form.re.test(value)) return { ok: false, error: `${id}: expected ${form.hint}` };
+  if (id === 'exposedAt' && Number.isNaN(Date.parse(value))) return { ok: false, error: `${id}: ${value} is not a date` };
+  return { ok: true, value };
+}
+
+/** What a thread reply answers, and what it tried to answer but could not be read. */
+export function parseReply(text: string): { answers: Answers; errors: string[] } {
+  const answers: Answers = {};
+  const errors: string[] = [];
+  for (const line of text.split(/\n+/)) {
+    const kv = /^\s*([\w\s]{2,20}?)\s*[:=]\s*(.+?)\s*$/.exec(line);
+    const key = kv ? KEYS.find(([re]) => re.test((kv[1] as string).trim()))?.[1] : undefined;
+    if (kv && key) {
+      const checked = checkAnswer(key, kv[2] as string);
+      if (checked.ok) answers[key] = checked.value;
+      else errors.push(checked.error);
+      continue;
+    }
+    // Bare values: their form says which question they answer.
+    for (const token of line.split(/[\s,;]+/).filter(Boolean)) {
+      for (const id of ['accessKeyId', 'accountId', 'instanceId', 'exposedAt'] as const) {
+        if (!answers[id] && FORMS[id].re.test(token)) {
+          answers[id] = token;
+          break;
+        }
+      }
+    }
+    const rotated = ROTATED_WORDS.find(([re]) => re.test(line.trim()))?.[1];
+    if (rotated && !answers.rotated) answers.rotated = rotated;
+  }
+  return { answers, errors };
+}

@@ -1,0 +1,193 @@
+import { createHash } from 'node:crypto';
+import { checkAnswer, parseReply } from '../domain/investigation/answers.ts';
+import { type Answers, type QuestionId, openQuestions, playbookFor, prefill } from '../domain/investigation/playbooks.ts';
+import type { Finding } from '../domain/finding.ts';
+import type { Collector, CollectorProgress } from '../evidence/collector.ts';
+import { KeyedLock } from '../lib/keyed-lock.ts';
+import type { Logger } from '../runtime/logger.ts';
+import type { SlackPoster } from '../slack/poster.ts';
+import { progressMessage, questionsMessage, summaryMessage } from '../slack/views/investigation.ts';
+import type { InvestigationRecord, Store } from '../store/store.ts';
+import { investigate } from './investigate.ts';
+
+export interface InvestigationServiceOptions {
+  store: Store;
+  poster: SlackPoster;
+  logger: Logger;
+  /** The evidence sources of this runtime (real AWS, or the fake seeded with a scenario). */
+  collectors: () => Collector[];
+  /** "Now" as the AWS side sees it: the fake's scenario clock, or the wall clock. */
+  awsNow: () => number;
+  clock?: () => number;
+  /** Least time between two edits of the progress message. */
+  progressEveryMs?: number;
+}
+
+export type AnswerOutcome = { ok: true; open: QuestionId[] } | { ok: false; error: string };
+
+/** Deterministic per finding, so two starts of the same finding meet on one record. */
+export function investigationIdFor(findingId: string): string {
+  return `inv-${createHash('sha256').update(findingId).digest('hex').slice(0, 20)}`;
+}
+
+/**
+ * The investigation of one finding, in its thread: ask what the finding does not say,
+ * take answers from blocks or replies, then gather, show progress and post the summary.
+ * State lives in the store, so a restart picks up where it was.
+ */
+export class InvestigationService {
+  private readonly lock = new KeyedLock();
+  private readonly running = new Set<Promise<unknown>>();
+  private readonly clock: () => number;
+
+  constructor(private readonly o: InvestigationServiceOptions) {
+    this.clock = o.clock ?? Date.now;
+  }
+
+  private async finding(findingId: string): Promise<Finding | null> {
+    const record = await this.o.store.getFinding(findingId);
+    return record?.snapshot ? (JSON.parse(record.snapshot) as Finding) : null;
+  }
+
+  private nowIso(): string {
+    return new Date(this.clock()).toISOString();
+  }
+
+  /** Starts (or returns) the investigation of a delivered finding, in the thread given. */
+  start(findingId: string, channel: string, threadTs: string): Promise<InvestigationRecord | null> {
+    const id = investigationIdFor(findingId);
+    return this.lock.run(id, async () => {
+      const existing = await this.o.store.getInvestigation(id);
+      if (existing) return existing;
+      const finding = await this.finding(findingId);
+      if (!finding) return null;
+      const answers = prefill(finding);
+      const record: InvestigationRecord = {
+        id,
+        findingId,
+        channel,
+        threadTs,
+        state: 'asked',
+        answers: JSON.stringify(answers),
+        questionsTs: null,
+        progressTs: null,
+        result: null,
+        createdAt: this.nowIso(),
+        updatedAt: this.nowIso(),
+      };
+      if (!(await this.o.store.insertInvestigation(record))) return this.o.store.getInvestigation(id);
+      const open = openQuestions(playbookFor(finding), answers);
+      if (open.length === 0) {
+        this.launch(id);
+        return record;
+      }
+      const posted = await this.o.poster.post(channel, questionsMessage(id, open, answers), threadTs);
+      const asked = { ...record, questionsTs: posted.ts, updatedAt: this.nowIso() };
+      await this.o.store.updateInvestigation(asked);
+      return asked;
+    });
+  }
+
+  /** One answer from a block (date picker, select, text input). */
+  answer(id: string, question: QuestionId, raw: string): Promise<AnswerOutcome> {
+    const checked = checkAnswer(question, raw);
+    if (!checked.ok) return Promise.resolve(checked);
+    return this.applyAnswers(id, { [question]: checked.value });
+  }
+
+  /** A plain reply in a thread that has an investigation waiting for answers. */
+  async reply(channel: string, threadTs: string, text: string): Promise<AnswerOutcome | null> {
+    const record = await this.o.store.findInvestigationByThread(channel, threadTs);
+    if (!record || record.state !== 'asked') return null;
+    const { answers, errors } = parseReply(text);
+    if (Object.keys(answers).length === 0) return errors.length ? { ok: false, error: errors.join('; ') } : null;
+    return this.applyAnswers(record.id, answers);
+  }
+
+  private applyAnswers(id: string, given: Answers): Promise<AnswerOutcome> {
+    return this.lock.run(id, async () => {
+      const record = await this.o.store.getInvestigation(id);
+      if (!record) return { ok: false, error: 'no such investigation' } as const;
+      if (record.state !== 'asked') return { ok: false, error: `the investigation is already ${record.state}` } as const;
+      const finding = await this.finding(record.findingId);
+      if (!finding) return { ok: false, error: 'the finding is no longer known' } as const;
+      const answers: Answers = { ...(JSON.parse(record.answers) as Answers), ...given };
+      const open = openQuestions(playbookFor(finding), answers);
+      await this.o.store.updateInvestigation({ ...record, answers: JSON.stringify(answers), updatedAt: this.nowIso() });
+      if (record.questionsTs) {
+        // The answer is kept even if the message cannot be edited (deleted, or Slack is down).
+        await this.o.poster
+          .update(record.channel, record.questionsTs, questionsMessage(id, open, answers))
+          .catch((err: unknown) => this.o.logger.warn({ err, investigation: id }, 'could not update the questions message'));
+      }
+      if (open.length === 0) this.launch(id);
+      return { ok: true, open: open.map((q) => q.id) } as const;
+    });
+  }
+
+  /** "Investigate now": go with what is known. */
+  investigateNow(id: string): void {
+    this.launch(id);
+  }
+
+  /** After a restart: investigations that were gathering are gathered again. */
+  async resume(): Promise<number> {
+    const stuck = await this.o.store.listInvestigations('gathering');
+    for (const r of stuck) this.launch(r.id, true);
+    return stuck.length;
+  }
+
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+    await this.lock.idle();
+  }
+
+  private launch(id: string, resuming = false): void {
+    const task = this.gather(id, resuming).catch((err: unknown) => this.o.logger.error({ err, investigation: id }, 'investigation failed'));
+    this.running.add(task);
+    void task.finally(() => this.running.delete(task));
+  }
+
+  private async gather(id: string, resuming: boolean): Promise<void> {
+    const claimed = await this.lock.run(id, async () => {
+      const record = await this.o.store.getInvestigation(id);
+      // A double click, a retried action or a second launch finds it already under way.
+      if (!record || record.state === 'summarized' || (record.state === 'gathering' && !resuming)) return null;
+      const next = { ...record, state: 'gathering' as const, updatedAt: this.nowIso() };
+      await this.o.store.updateInvestigation(next);
+      return next;
+    });
+    if (!claimed) return;
+    const finding = await this.finding(claimed.findingId);
+    if (!finding) return;
+    const progress = new Map<string, { source: string; pages: number; items: number; done: boolean }>();
+    const collectors = this.o.collectors();
+    for (const c of collectors) progress.set(c.id, { source: c.id, pages: 0, items: 0, done: false });
+    const post = await this.o.poster.post(claimed.channel, progressMessage([...progress.values()]), claimed.threadTs);
+    await this.o.store.updateInvestigation({ ...claimed, progressTs: post.ts, updatedAt: this.nowIso() });
+    let lastEdit = 0;
+    const onProgress = (p: CollectorProgress) => {
+      progress.set(p.collector, { source: p.collector, pages: p.pages, items: p.items, done: false });
+      const t = this.clock();
+      if (t - lastEdit < (this.o.progressEveryMs ?? 1000)) return;
+      lastEdit = t;
+      void this.o.poster.update(claimed.channel, post.ts, progressMessage([...progress.values()])).catch(() => undefined);
+    };
+    try {
+      const result = await investigate(finding, JSON.parse(claimed.answers) as Answers, collectors, this.o.awsNow(), onProgress);
+      for (const v of progress.values()) v.done = true;
+      await this.o.poster.update(claimed.channel, post.ts, progressMessage([...progress.values()]));
+      await this.o.poster.post(claimed.channel, summaryMessage(result.summary, result.timeline), claimed.threadTs);
+      await this.o.store.updateInvestigation({
+        ...claimed,
+        progressTs: post.ts,
+        state: 'summarized',
+        result: JSON.stringify({ summary: result.summary, window: result.window, events: result.timeline.length }),
+        updatedAt: this.nowIso(),
+      });
+    } catch (err) {
+      await this.o.store.updateInvestigation({ ...claimed, progressTs: post.ts, state: 'failed', result: JSON.stringify({ error: String(err) }), updatedAt: this.nowIso() });
+      throw err;
+    }
+  }
+}

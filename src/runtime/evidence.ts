@@ -1,0 +1,45 @@
+import { AwsClientFactory, fakeCredentials } from '../aws/clients.ts';
+import { QuotaQueues } from '../aws/quotas.ts';
+import type { Env } from '../config/env.ts';
+import { startFakeAws, type FakeAws } from '../emulator/aws/server.ts';
+import { CloudTrailCollector } from '../evidence/cloudtrail.ts';
+import type { EvidenceSources } from './compose.ts';
+
+export interface RuntimeEvidence extends EvidenceSources {
+  /** The embedded fake, when investigating against a scenario. */
+  fake: FakeAws | undefined;
+  close(): Promise<void>;
+}
+
+/** Real AWS (default credential chain, optional cross-account role) or the fake seeded with a scenario. */
+export async function evidenceFromEnv(env: Env): Promise<RuntimeEvidence> {
+  const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  const fake = env.SIRBOT_AWS === 'fake' ? await startFakeAws({ scenario: env.SIRBOT_SCENARIO, host: env.HOST }) : undefined;
+  const clients = new AwsClientFactory(
+    fake
+      ? { region, endpoint: fake.endpoint, credentialsFor: fakeCredentials }
+      : {
+          region,
+          ...(env.SIRBOT_ROLE_NAME && env.SIRBOT_HOME_ACCOUNT
+            ? {
+                assumeRole: {
+                  roleName: env.SIRBOT_ROLE_NAME,
+                  homeAccount: env.SIRBOT_HOME_ACCOUNT,
+                  ...(env.SIRBOT_ROLE_EXTERNAL_ID ? { externalId: env.SIRBOT_ROLE_EXTERNAL_ID } : {}),
+                },
+              }
+            : {}),
+        },
+  );
+  const quotas = new QuotaQueues();
+  const collectors = [new CloudTrailCollector(clients, quotas)];
+  return {
+    fake,
+    collectors: () => collectors,
+    awsNow: () => fake?.now() ?? Date.now(),
+    async close() {
+      clients.destroy();
+      await fake?.close();
+    },
+  };
+}
