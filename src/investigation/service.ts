@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { checkAnswer, parseReply } from '../domain/investigation/answers.ts';
+import { timelineCsv, timelineJson } from '../domain/investigation/export.ts';
 import { type Answers, type QuestionId, openQuestions, playbookFor, prefill } from '../domain/investigation/playbooks.ts';
 import type { Finding } from '../domain/finding.ts';
 import type { Collector, CollectorProgress } from '../evidence/collector.ts';
@@ -178,6 +179,20 @@ export class InvestigationService {
       for (const v of progress.values()) v.done = true;
       await this.o.poster.update(claimed.channel, post.ts, progressMessage([...progress.values()]));
       await this.o.poster.post(claimed.channel, summaryMessage(result.summary, result.timeline), claimed.threadTs);
+      if (result.timeline.length > 0) {
+        const base = `timeline-${claimed.findingId.replace(/[^\w.-]+/g, '_').slice(-60)}`;
+        await this.o.poster
+          .upload(
+            claimed.channel,
+            claimed.threadTs,
+            [
+              { filename: `${base}.csv`, content: timelineCsv(result.timeline) },
+              { filename: `${base}.json`, content: timelineJson(result.timeline) },
+            ],
+            `Full timeline: ${result.timeline.length} events`,
+          )
+          .catch((err: unknown) => this.o.logger.warn({ err, investigation: id }, 'could not upload the timeline files'));
+      }
       await this.o.store.updateInvestigation({
         ...claimed,
         progressTs: post.ts,

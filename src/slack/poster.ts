@@ -9,6 +9,8 @@ import type { SlackMessage } from './views/blocks.ts';
 export interface SlackPoster {
   post(channel: string, message: SlackMessage, threadTs?: string): Promise<{ channel: string; ts: string }>;
   update(channel: string, ts: string, message: SlackMessage): Promise<void>;
+  /** Uploads files into a thread (files.uploadV2), paced with the channel's posts. */
+  upload(channel: string, threadTs: string, files: Array<{ filename: string; content: string }>, comment: string): Promise<void>;
   /** Resolves when every queued call has finished. */
   idle(): Promise<void>;
   stats(): PosterStats;
@@ -115,6 +117,32 @@ export class RateLimitedPoster implements SlackPoster {
         throw err;
       }
     });
+  }
+
+  async upload(channel: string, threadTs: string, files: Array<{ filename: string; content: string }>, comment: string): Promise<void> {
+    const lane = this.laneFor(channel);
+    await lane.queue.add(async () => {
+      try {
+        await lane.pacer.run(() =>
+          this.client.filesUploadV2({
+            channel_id: this.idOf(channel),
+            thread_ts: threadTs,
+            initial_comment: comment,
+            file_uploads: files.map((f) => ({ file: Buffer.from(f.content, 'utf8'), filename: f.filename })),
+          }),
+        );
+      } catch (err) {
+        this.counters.failed++;
+        throw err;
+      }
+    });
+  }
+
+  /** files.completeUploadExternal wants an id; names are resolved through an earlier post's answer. */
+  private idOf(channel: string): string {
+    if (/^[CGD][A-Z0-9]{8,}$/.test(channel)) return channel;
+    for (const [id, name] of this.aliasOf) if (name === channel) return id;
+    return channel;
   }
 
   async idle(): Promise<void> {

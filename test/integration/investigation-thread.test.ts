@@ -61,6 +61,15 @@ describe('investigation in the finding thread', () => {
     expect(text).toContain('UA `&lt;!channel&gt; *urgent* &lt;https://evil.example|click&gt; &amp; boto3/1.34`');
     const progress = all.find((m) => m.text === 'Gathering evidence…');
     expect(messageTexts(progress!).join('\n')).toMatch(/:white_check_mark: cloudtrail: \d+ events/);
+    // The full timeline arrives as CSV and JSON files in the thread.
+    const files = t.slack.state.files();
+    expect(files.map((f) => f.name).sort()).toEqual(['timeline-7ec6f1a2b3c4d5e6f708192a3b4c5d6e.csv', 'timeline-7ec6f1a2b3c4d5e6f708192a3b4c5d6e.json']);
+    expect(files.every((f) => f.threadTs === root.ts)).toBe(true);
+    const json = JSON.parse(files.find((f) => f.name.endsWith('.json'))!.content!.toString('utf8')) as Array<{ action: string }>;
+    expect(json.map((e) => e.action)).toContain('AttachUserPolicy');
+    const csv = files.find((f) => f.name.endsWith('.csv'))!.content!.toString('utf8');
+    expect(csv.split('\r\n')[0]).toBe('time,source,action,service,actor,actorType,accessKeyId,sourceIp,userAgent,resources,errorCode,accountId,region,tactics,highlights');
+    expect(csv.trim().split('\r\n')).toHaveLength(json.length + 1);
     const [record] = await t.runtime.core.store.listInvestigations();
     expect(record?.state).toBe('summarized');
     expect(JSON.parse(record!.answers)).toMatchObject({ rotated: 'no', exposedAt: '2026-11-19', accessKeyId: 'AKIAEXPOSEDKEY000001' });

@@ -125,3 +125,15 @@ describe('summary', () => {
     expect(s.text).toContain('Limits: iam failed.');
   });
 });
+
+describe('timeline export', () => {
+  it('writes CSV that a spreadsheet cannot run as formulas, and JSON', async () => {
+    const { timelineCsv, timelineJson } = await import('../../src/domain/investigation/export.ts');
+    const t = buildTimeline([entry({ id: 'x', userAgent: '=HYPERLINK("http://evil.example","click")', resources: ['a,b', 'c"d'] })]);
+    const csv = timelineCsv(t);
+    const row = csv.split('\r\n')[1] as string;
+    expect(row).toContain(`"'=HYPERLINK(""http://evil.example"",""click"")"`);
+    expect(row).toContain('"a,b; c""d"');
+    expect(JSON.parse(timelineJson(t))[0].userAgent).toBe('=HYPERLINK("http://evil.example","click")');
+  });
+});

@@ -124,6 +124,48 @@ export const METHODS: Record<string, (args: Args, ctx: MethodContext) => Answer>
     return { ok: true, channel, permalink: `${origin}/archives/${channel}/p${ts.replace('.', '')}` };
   },
 
+  'files.getUploadURLExternal': (args, { ws, origin }) => {
+    const filename = String(args.filename ?? '');
+    const length = Number(args.length);
+    if (!filename) return fail('invalid_arguments');
+    if (!Number.isInteger(length) || length <= 0) return fail('invalid_arguments');
+    const file = ws.reserveFile(filename, length);
+    return { ok: true, upload_url: `${origin}/upload/v1/${file.id}`, file_id: file.id };
+  },
+
+  'files.completeUploadExternal': (args, { ws, now }) => {
+    let files: Array<{ id: string; title?: string }>;
+    try {
+      files = typeof args.files === 'string' ? JSON.parse(args.files) : (args.files as typeof files);
+    } catch {
+      return fail('invalid_arguments');
+    }
+    if (!Array.isArray(files) || files.length === 0) return fail('invalid_arguments');
+    const uploaded = files.map((f) => ws.file(f.id));
+    if (uploaded.some((f) => !f || f.content === null)) return fail('file_not_found');
+    const channel = args.channel_id ? ws.resolve(String(args.channel_id), false) : undefined;
+    if (args.channel_id && !channel) return fail('channel_not_found');
+    const threadTs = typeof args.thread_ts === 'string' && args.thread_ts ? args.thread_ts : undefined;
+    const shared = uploaded.map((f, i) => {
+      const file = f as NonNullable<typeof f>;
+      file.title = files[i]?.title ?? file.name;
+      file.channel = channel ?? null;
+      file.threadTs = threadTs ?? null;
+      return { id: file.id, name: file.name, title: file.title };
+    });
+    if (channel) {
+      ws.add({
+        channel,
+        ts: ws.nextTs(now),
+        user: ws.botUserId,
+        text: typeof args.initial_comment === 'string' ? args.initial_comment : '',
+        files: shared,
+        ...(threadTs ? { thread_ts: threadTs } : {}),
+      });
+    }
+    return { ok: true, files: shared };
+  },
+
   'conversations.replies': (args, { ws }) => {
     const channel = ws.resolve(String(args.channel ?? ''), false);
     if (!channel) return fail('channel_not_found');

@@ -23,6 +23,8 @@ export const DEFAULT_LIMITS: RateLimits = {
   'conversations.info': TIER_4,
   'chat.getPermalink': TIER_4,
   'auth.test': TIER_4,
+  'files.getUploadURLExternal': TIER_4,
+  'files.completeUploadExternal': TIER_4,
 };
 
 /** A sliding window per (method, scope key). Only calls that were let through count. */

@@ -67,6 +67,8 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', origin);
     if (req.method === 'GET') return inspect(url, res);
+    const upload = /^\/upload\/v1\/(F[A-Z0-9]+)$/.exec(url.pathname);
+    if (upload) return receiveUpload(upload[1] as string, req, res);
     const method = url.pathname.replace(/^\/api\//, '');
     const args = parseArgs(await readBody(req), req.headers['content-type']);
     const now = Date.now();
@@ -94,6 +96,20 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     send(res, 200, answer);
   }
 
+  /** The upload URL step of files.uploadV2: the bytes of a reserved file. */
+  async function receiveUpload(id: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const file = ws.file(id);
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    if (!file) {
+      res.writeHead(404);
+      return void res.end('file not found');
+    }
+    file.content = fileContent(Buffer.concat(chunks), String(req.headers['content-type'] ?? ''));
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.end(`OK - ${file.content.length}`);
+  }
+
   /** Plain JSON views of the state, for scripts, tests and the workbench page. */
   function inspect(url: URL, res: ServerResponse): void {
     if (url.pathname === '/api/conversations') return send(res, 200, { channels: ws.channels() });
@@ -119,4 +135,16 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
       await closed;
     },
   };
+}
+
+/** The bytes of an upload, whether sent raw or as the single part of a multipart form. */
+function fileContent(body: Buffer, contentType: string): Buffer {
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(contentType);
+  if (!boundary) return body;
+  const marker = `--${boundary[1] ?? boundary[2]}`;
+  const text = body.toString('latin1');
+  const start = text.indexOf('\r\n\r\n', text.indexOf(marker));
+  const end = text.indexOf(`\r\n${marker}`, start);
+  if (start === -1 || end === -1) return body;
+  return Buffer.from(text.slice(start + 4, end), 'latin1');
 }

@@ -12,6 +12,7 @@ export interface EmulatedMessage {
   latest_reply?: string;
   edited?: { user: string; ts: string };
   metadata?: unknown;
+  files?: Array<{ id: string; name: string; title: string }>;
 }
 
 export interface Channel {
@@ -29,6 +30,16 @@ export interface CallRecord {
   at: number;
 }
 
+export interface UploadedFile {
+  id: string;
+  name: string;
+  title: string;
+  length: number;
+  content: Buffer | null;
+  channel: string | null;
+  threadTs: string | null;
+}
+
 export interface EphemeralMessage {
   channel: string;
   user: string;
@@ -44,6 +55,8 @@ export class Workspace {
   /** Top-level messages and replies of each channel, in post order. */
   private readonly messagesByChannel = new Map<string, EmulatedMessage[]>();
   private readonly ephemeralList: EphemeralMessage[] = [];
+  private readonly fileMap = new Map<string, UploadedFile>();
+  private fileSeq = 0;
   private readonly callLog: CallRecord[] = [];
   private lastTs = 0;
   private channelSeq = 0;
@@ -136,6 +149,22 @@ export class Workspace {
 
   ephemerals(): EphemeralMessage[] {
     return [...this.ephemeralList];
+  }
+
+  /** files.getUploadURLExternal reserves an id; the content arrives at the upload URL. */
+  reserveFile(name: string, length: number): UploadedFile {
+    const id = `F${(++this.fileSeq).toString(36).toUpperCase().padStart(10, '0')}`;
+    const file: UploadedFile = { id, name, title: name, length, content: null, channel: null, threadTs: null };
+    this.fileMap.set(id, file);
+    return file;
+  }
+
+  file(id: string): UploadedFile | undefined {
+    return this.fileMap.get(id);
+  }
+
+  files(): UploadedFile[] {
+    return [...this.fileMap.values()];
   }
 
   record(call: CallRecord): void {
