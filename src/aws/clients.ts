@@ -1,4 +1,5 @@
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
@@ -46,6 +47,7 @@ export function roleArnFor(roleName: string, accountId: string): string {
 
 export class AwsClientFactory {
   private readonly cloudTrails = new Map<string, CloudTrailClient>();
+  private readonly iams = new Map<string, IAMClient>();
   /** One provider per account: it caches the session and renews it before it expires. */
   private readonly assumed = new Map<string, AwsCredentialIdentityProvider>();
 
@@ -92,8 +94,19 @@ export class AwsClientFactory {
     return client;
   }
 
+  /** IAM is global: one client per account, signed for us-east-1. */
+  iam(accountId: string): IAMClient {
+    let client = this.iams.get(accountId);
+    if (!client) {
+      client = new IAMClient(this.common(accountId, 'us-east-1'));
+      this.iams.set(accountId, client);
+    }
+    return client;
+  }
+
   destroy(): void {
-    for (const c of this.cloudTrails.values()) c.destroy();
+    for (const c of [...this.cloudTrails.values(), ...this.iams.values()]) c.destroy();
     this.cloudTrails.clear();
+    this.iams.clear();
   }
 }

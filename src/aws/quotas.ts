@@ -5,6 +5,8 @@ import { SlidingWindowPacer } from '../lib/pacer.ts';
 export const API_RATES: Record<string, { limit: number; windowMs: number }> = {
   // "LookupEvents: 2 requests per second per account per Region" (CloudTrail quotas).
   'cloudtrail:LookupEvents': { limit: 2, windowMs: 1000 },
+  // IAM's read APIs share an account-wide budget AWS does not publish; stay well below it.
+  iam: { limit: 10, windowMs: 1000 },
 };
 
 /**

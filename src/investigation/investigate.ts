@@ -1,7 +1,7 @@
 import { IDENTITY_CREATIONS } from '../domain/investigation/attack.ts';
 import type { LimitingFactor } from '../domain/investigation/limiting.ts';
 import { type Answers, type Playbook, playbookFor, prefill } from '../domain/investigation/playbooks.ts';
-import { summarize, type InvestigationSummary } from '../domain/investigation/summary.ts';
+import { createdIdentities, summarize, type InvestigationSummary } from '../domain/investigation/summary.ts';
 import { buildTimeline, type TimelineEntry } from '../domain/investigation/timeline.ts';
 import { investigationWindow, type InvestigationWindow } from '../domain/investigation/window.ts';
 import type { Finding } from '../domain/finding.ts';
@@ -31,6 +31,9 @@ const WATCHED_EVENTS = [
   'DeleteDetector',
   'RunInstances',
 ];
+
+/** Sources of events; the others describe the current state of what the events touched. */
+const EVENT_SOURCES = new Set<string>(['cloudtrail', 'findings', 'guardduty', 'securityhub']);
 
 /** `arn:aws:iam::1:user/path/alice` → `alice`; a plain name stays as it is. */
 function nameOf(principal: string): string {
@@ -77,17 +80,29 @@ export async function investigate(
   const wanted = collectors.filter((c) => playbook.collectors.includes(c.id));
   const missing = playbook.collectors.filter((id) => !collectors.some((c) => c.id === id));
   for (const id of missing) limitingFactors.push({ source: id, reason: 'not-configured', detail: `no ${id} collector in this runtime` });
-  const settled = await Promise.allSettled(wanted.map((c) => c.collect(scope, onProgress)));
   const items: TimelineEntry[] = [];
-  settled.forEach((s, i) => {
-    if (s.status === 'fulfilled') {
-      items.push(...s.value.items);
-      limitingFactors.push(...s.value.limitingFactors);
-    } else {
-      limitingFactors.push({ source: wanted[i]?.id ?? 'unknown', reason: 'failed', detail: String((s.reason as Error)?.message ?? s.reason) });
-    }
+  const run = async (batch: Collector[], batchScope: EvidenceScope) => {
+    const settled = await Promise.allSettled(batch.map((c) => c.collect(batchScope, onProgress)));
+    settled.forEach((s, i) => {
+      if (s.status === 'fulfilled') {
+        items.push(...s.value.items);
+        limitingFactors.push(...s.value.limitingFactors);
+      } else {
+        limitingFactors.push({ source: batch[i]?.id ?? 'unknown', reason: 'failed', detail: String((s.reason as Error)?.message ?? s.reason) });
+      }
+    });
+  };
+  // Activity first; then the current state of what that activity created.
+  await run(wanted.filter((c) => EVENT_SOURCES.has(c.id)), scope);
+  const created = createdIdentities(buildTimeline(items));
+  const pick = (kind: string) => created.filter((c) => c.kind === kind).map((c) => c.name);
+  await run(wanted.filter((c) => !EVENT_SOURCES.has(c.id)), {
+    ...scope,
+    created: { users: pick('user'), roles: pick('role'), accessKeys: pick('access-key'), instances: pick('instance') },
   });
-  const timeline = buildTimeline(items);
-  const summary = summarize(finding, timeline, limitingFactors, playbook.containment);
+  // State (IAM users and keys as they are now) is reported apart from what happened.
+  const timeline = buildTimeline(items.filter((e) => EVENT_SOURCES.has(e.source)));
+  const state = items.filter((e) => !EVENT_SOURCES.has(e.source));
+  const summary = summarize(finding, timeline, limitingFactors, playbook.containment, [], state);
   return { findingId: finding.id, playbook: playbook.id, answers, window, summary, timeline, limitingFactors };
 }

@@ -43,6 +43,14 @@ describe('sirbot investigate: exposed access key used for recon, persistence and
     expect(recs).toContain('terminate, the instance(s) launched during the activity: i-0a1b2c3d4e5f00001');
     expect(out.summary.timeframe.start).toBe('2026-11-20T14:02:11.000Z');
     expect(out.summary.affectedResources).toEqual(expect.arrayContaining(['backup-svc', 'AKIABACKUPSVCKEY0001', 'i-0a1b2c3d4e5f00003']));
+    // IAM says what the new identities look like now: the user is still there, with admin rights and a live key.
+    expect(out.summary.currentState).toEqual(
+      expect.arrayContaining([
+        { kind: 'IAMUser', resources: ['backup-svc', 'arn:aws:iam::aws:policy/AdministratorAccess'], facts: ['created in the window and still exists', 'has AdministratorAccess'] },
+        expect.objectContaining({ kind: 'AccessKey', resources: ['backup-svc', 'AKIABACKUPSVCKEY0001'], facts: ['Active (still usable)', 'last used 2026-11-21T10:10:00.000Z on ec2 in us-east-1'] }),
+      ]),
+    );
+    expect(out.timeline.every((e: { source: string }) => e.source === 'cloudtrail')).toBe(true);
     // The hostile user agent is carried as data; escaping is the Slack views' job.
     expect(out.timeline.some((e: { userAgent: string }) => e.userAgent.startsWith('<!channel>'))).toBe(true);
   }, 60_000);

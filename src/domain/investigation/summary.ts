@@ -21,6 +21,8 @@ export interface InvestigationSummary {
   affectedResources: string[];
   createdIdentities: CreatedIdentity[];
   policyChanges: Array<{ action: string; target: string; at: string }>;
+  /** What the identities and resources in play look like now (IAM, EC2), as opposed to what happened. */
+  currentState: Array<{ kind: string; resources: string[]; facts: string[] }>;
   limitingFactors: LimitingFactor[];
   recommendations: string[];
 }
@@ -96,6 +98,7 @@ export function summarize(
   limitingFactors: LimitingFactor[],
   containment: string[],
   relatedFindings: Array<{ id: string; title: string; severity: string }> = [],
+  state: TimelineEntry[] = [],
 ): InvestigationSummary {
   const created = createdIdentities(timeline);
   const activity = TACTIC_ORDER.map((tactic) => {
@@ -124,6 +127,9 @@ export function summarize(
       : 'No activity was found in the investigation window.',
     activity.length > 0 ? `Observed: ${activity.map((a) => `${a.tactic} (${a.events})`).join(', ')}.` : '',
     created.length > 0 ? `Created: ${created.map((c) => `${c.kind} ${c.name}`).join(', ')}.` : '',
+    state.length > 0
+      ? `Now: ${state.map((e) => `${e.action === 'AccessKey' ? 'key' : e.action === 'IAMUser' ? 'user' : e.action} ${e.resources[e.action === 'AccessKey' ? 1 : 0] ?? '?'} ${e.highlights[0] ?? ''}`.trim()).join('; ')}.`
+      : '',
     limitingFactors.length > 0 ? `Limits: ${limitingFactors.map((l) => `${l.source} ${l.reason}`).join(', ')}.` : '',
   ].filter(Boolean);
   return {
@@ -136,6 +142,7 @@ export function summarize(
     affectedResources: [...affected],
     createdIdentities: created,
     policyChanges,
+    currentState: state.map((e) => ({ kind: e.action, resources: e.resources, facts: e.highlights })),
     limitingFactors,
     recommendations: recs,
   };

@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import type { IamState } from './iam.ts';
 
 /**
  * A scenario is a folder anyone can fill with exported data:
@@ -14,6 +15,8 @@ export type RawRecord = Record<string, unknown> & { eventID: string; eventTime: 
 
 export interface Scenario {
   dir: string;
+  /** IAM state (`iam.json`), as the IAM API returns it. */
+  iam: IamState;
   /** Records by `${account}|${region}`, newest first. */
   cloudtrail: Map<string, RawRecord[]>;
   /** Files or lines that could not be read, with why. */
@@ -101,5 +104,16 @@ export function loadScenario(dir: string, extraCloudTrail: string[] = []): Scena
   }
   for (const list of cloudtrail.values()) list.sort((a, b) => Date.parse(b.eventTime) - Date.parse(a.eventTime));
   const accounts = [...new Set([...cloudtrail.keys()].map((k) => k.split('|')[0] as string))];
-  return { dir, cloudtrail, problems, accounts, latestEventMs: latest };
+  const iam = readOptionalJson<IamState>(path.join(dir, 'iam.json'), problems) ?? { accounts: {} };
+  return { dir, iam, cloudtrail, problems, accounts: [...new Set([...accounts, ...Object.keys(iam.accounts ?? {})])], latestEventMs: latest };
+}
+
+function readOptionalJson<T>(file: string, problems: string[]): T | null {
+  if (!existsSync(file)) return null;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
+  } catch (err) {
+    problems.push(`${file}: ${(err as Error).message}`);
+    return null;
+  }
 }

@@ -4,6 +4,7 @@ import { SlidingWindowLimiter, type RateLimits } from '../slack/rate-limit.ts';
 import { lookupEvents, type LookupEventsInput } from './cloudtrail.ts';
 import { AwsError, throttled } from './errors.ts';
 import { loadScenario, type Scenario } from './scenario.ts';
+import { iamAction } from './iam.ts';
 import { assumeRole, queryError, type TrustPolicy } from './sts.ts';
 
 /**
@@ -99,6 +100,12 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
         const out = lookupEvents(records, JSON.parse(body || '{}') as LookupEventsInput, now());
         record(200);
         return sendJson11(res, 200, out);
+      }
+      if (caller.service === 'iam' && query) {
+        const xml = iamAction(scenario.iam, caller.account, operation, query);
+        record(200);
+        res.writeHead(200, { 'content-type': 'text/xml' });
+        return void res.end(xml);
       }
       if (caller.service === 'sts' && operation === 'AssumeRole' && query) {
         const xml = assumeRole(query, options.trust ?? {}, scenario.accounts);

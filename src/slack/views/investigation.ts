@@ -109,6 +109,10 @@ export function summaryMessage(summary: InvestigationSummary, timeline: Timeline
       text: mrkdwn(truncate(`*Recommended containment*\n${s.recommendations.map((r) => `• ${safeText(r, 500)}`).join('\n')}`, LIMITS.sectionText)),
     },
   ];
+  if (s.currentState.length > 0) {
+    const lines = s.currentState.slice(0, 10).map((c) => `• ${c.kind} ${c.resources.slice(0, 2).map((r) => code(r, 100)).join(' ')}: ${c.facts.map((f) => safeText(f, 120)).join('; ')}`);
+    blocks.push({ type: 'section', text: mrkdwn(truncate(`*As it is now*\n${lines.join('\n')}`, LIMITS.sectionText)) });
+  }
   if (s.affectedResources.length > 0) {
     const shown = s.affectedResources.slice(0, 15).map((r) => code(r, 150)).join(' ');
     const more = s.affectedResources.length > 15 ? ` _+${s.affectedResources.length - 15} more_` : '';

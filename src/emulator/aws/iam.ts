@@ -1,0 +1,95 @@
+import { AwsError } from './errors.ts';
+import { queryResponse } from './query.ts';
+
+/**
+ * IAM state of a scenario (`iam.json`), in the shapes the IAM API returns:
+ * `{"accounts": {"<account>": {"users": [{UserName, UserId, Arn, CreateDate, Path?,
+ *   AccessKeys?: [{AccessKeyId, Status, CreateDate, LastUsed?: {LastUsedDate, ServiceName, Region}}],
+ *   AttachedPolicies?: [{PolicyName, PolicyArn}], InlinePolicyNames?: [string]}],
+ *   "roles": [{RoleName, RoleId, Arn, CreateDate, AttachedPolicies?}]}}}`
+ */
+export interface IamAccessKey {
+  AccessKeyId: string;
+  Status: 'Active' | 'Inactive';
+  CreateDate: string;
+  LastUsed?: { LastUsedDate?: string; ServiceName?: string; Region?: string };
+}
+
+export interface IamUser {
+  UserName: string;
+  UserId: string;
+  Arn: string;
+  CreateDate: string;
+  Path?: string;
+  AccessKeys?: IamAccessKey[];
+  AttachedPolicies?: Array<{ PolicyName: string; PolicyArn: string }>;
+  InlinePolicyNames?: string[];
+}
+
+export interface IamRole {
+  RoleName: string;
+  RoleId: string;
+  Arn: string;
+  CreateDate: string;
+  Path?: string;
+  AttachedPolicies?: Array<{ PolicyName: string; PolicyArn: string }>;
+}
+
+export interface IamState {
+  accounts: Record<string, { users?: IamUser[]; roles?: IamRole[] }>;
+}
+
+const NS = 'https://iam.amazonaws.com/doc/2010-05-08/';
+
+function noSuch(kind: string, name: string): AwsError {
+  return new AwsError('NoSuchEntity', `The ${kind} with name ${name} cannot be found.`, 404);
+}
+
+export function iamAction(state: IamState, account: string, action: string, params: URLSearchParams): string {
+  const acct = state.accounts[account] ?? {};
+  const user = () => {
+    const name = params.get('UserName') ?? '';
+    const u = (acct.users ?? []).find((x) => x.UserName === name);
+    if (!u) throw noSuch('user', name);
+    return u;
+  };
+  switch (action) {
+    case 'GetUser': {
+      const u = user();
+      return queryResponse(action, NS, { User: { Path: u.Path ?? '/', UserName: u.UserName, UserId: u.UserId, Arn: u.Arn, CreateDate: u.CreateDate } });
+    }
+    case 'ListAccessKeys': {
+      const u = user();
+      return queryResponse(action, NS, {
+        AccessKeyMetadata: (u.AccessKeys ?? []).map((k) => ({ UserName: u.UserName, AccessKeyId: k.AccessKeyId, Status: k.Status, CreateDate: k.CreateDate })),
+        IsTruncated: false,
+      });
+    }
+    case 'GetAccessKeyLastUsed': {
+      const id = params.get('AccessKeyId') ?? '';
+      for (const u of acct.users ?? []) {
+        const k = (u.AccessKeys ?? []).find((x) => x.AccessKeyId === id);
+        if (k) return queryResponse(action, NS, { UserName: u.UserName, AccessKeyLastUsed: { ServiceName: 'N/A', Region: 'N/A', ...k.LastUsed } });
+      }
+      throw new AwsError('AccessDenied', `The access key ${id} is not in this account.`, 403);
+    }
+    case 'ListAttachedUserPolicies':
+      return queryResponse(action, NS, { AttachedPolicies: user().AttachedPolicies ?? [], IsTruncated: false });
+    case 'ListUserPolicies':
+      return queryResponse(action, NS, { PolicyNames: user().InlinePolicyNames ?? [], IsTruncated: false });
+    case 'GetRole': {
+      const name = params.get('RoleName') ?? '';
+      const r = (acct.roles ?? []).find((x) => x.RoleName === name);
+      if (!r) throw noSuch('role', name);
+      return queryResponse(action, NS, { Role: { Path: r.Path ?? '/', RoleName: r.RoleName, RoleId: r.RoleId, Arn: r.Arn, CreateDate: r.CreateDate } });
+    }
+    case 'ListAttachedRolePolicies': {
+      const name = params.get('RoleName') ?? '';
+      const r = (acct.roles ?? []).find((x) => x.RoleName === name);
+      if (!r) throw noSuch('role', name);
+      return queryResponse(action, NS, { AttachedPolicies: r.AttachedPolicies ?? [], IsTruncated: false });
+    }
+    default:
+      throw new AwsError('InvalidAction', `${action} is not served by the fake IAM`, 400);
+  }
+}

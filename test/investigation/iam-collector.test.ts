@@ -1,0 +1,66 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { AwsClientFactory, fakeCredentials } from '../../src/aws/clients.ts';
+import { QuotaQueues } from '../../src/aws/quotas.ts';
+import { startFakeAws, type FakeAws } from '../../src/emulator/aws/server.ts';
+import { IamCollector } from '../../src/evidence/iam.ts';
+import { generateRecords, writeScenario } from '../support/cloudtrail-scenario.ts';
+
+const A = '111122223333';
+let dir = '';
+let aws: FakeAws;
+afterAll(async () => {
+  await aws?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('IAM collector against the fake IAM (query protocol)', () => {
+  it("reports users' current state: keys and their last use, admin policies, users that are gone", async () => {
+    dir = writeScenario(generateRecords({ count: 1, accountId: A, region: 'us-east-1', accessKeyId: 'AKIAX0000000000000001', userName: 'alice', latest: '2026-11-21T12:00:00Z' }));
+    writeFileSync(
+      path.join(dir, 'iam.json'),
+      JSON.stringify({
+        accounts: {
+          [A]: {
+            users: [
+              {
+                UserName: 'intruder',
+                UserId: 'AIDAINTRUDER00000001',
+                Arn: `arn:aws:iam::${A}:user/intruder`,
+                CreateDate: '2026-11-21T10:00:00Z',
+                AccessKeys: [
+                  { AccessKeyId: 'AKIAINTRUDER00000001', Status: 'Active', CreateDate: '2026-11-21T10:01:00Z', LastUsed: { LastUsedDate: '2026-11-21T11:00:00Z', ServiceName: 's3', Region: 'us-east-1' } },
+                  { AccessKeyId: 'AKIAINTRUDER00000002', Status: 'Inactive', CreateDate: '2026-11-21T10:02:00Z' },
+                ],
+                AttachedPolicies: [{ PolicyName: 'AdministratorAccess', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' }],
+              },
+            ],
+          },
+        },
+      }),
+    );
+    aws = await startFakeAws({ scenario: dir });
+    const clients = new AwsClientFactory({ region: 'us-east-1', endpoint: aws.endpoint, credentialsFor: fakeCredentials });
+    const result = await new IamCollector(clients, new QuotaQueues(5)).collect({
+      accountId: A,
+      region: 'us-east-1',
+      window: { start: '2026-11-20T00:00:00.000Z', end: '2026-11-22T00:00:00.000Z' },
+      accessKeyIds: [],
+      usernames: ['deleted-already'],
+      resourceNames: [],
+      eventNames: [],
+      created: { users: ['intruder'], roles: ['gone-role'], accessKeys: [], instances: [] },
+    });
+    expect(result.limitingFactors).toEqual([]);
+    const facts = Object.fromEntries(result.items.map((i) => [`${i.action}:${i.resources.at(i.action === 'AccessKey' ? 1 : 0)}`, i.highlights]));
+    expect(facts).toEqual({
+      'IAMUser:deleted-already': ['no longer exists'],
+      'IAMUser:intruder': ['created in the window and still exists', 'has AdministratorAccess'],
+      'AccessKey:AKIAINTRUDER00000001': ['Active (still usable)', 'last used 2026-11-21T11:00:00.000Z on s3 in us-east-1'],
+      'AccessKey:AKIAINTRUDER00000002': ['Inactive', 'never used'],
+      'IAMRole:gone-role': ['no longer exists'],
+    });
+    clients.destroy();
+  });
+});
