@@ -1,4 +1,5 @@
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
@@ -48,6 +49,7 @@ export function roleArnFor(roleName: string, accountId: string): string {
 export class AwsClientFactory {
   private readonly cloudTrails = new Map<string, CloudTrailClient>();
   private readonly iams = new Map<string, IAMClient>();
+  private readonly ec2s = new Map<string, EC2Client>();
   /** One provider per account: it caches the session and renews it before it expires. */
   private readonly assumed = new Map<string, AwsCredentialIdentityProvider>();
 
@@ -104,9 +106,20 @@ export class AwsClientFactory {
     return client;
   }
 
+  ec2(accountId: string, region: string): EC2Client {
+    const key = `${accountId}|${region}`;
+    let client = this.ec2s.get(key);
+    if (!client) {
+      client = new EC2Client(this.common(accountId, region));
+      this.ec2s.set(key, client);
+    }
+    return client;
+  }
+
   destroy(): void {
-    for (const c of [...this.cloudTrails.values(), ...this.iams.values()]) c.destroy();
+    for (const c of [...this.cloudTrails.values(), ...this.iams.values(), ...this.ec2s.values()]) c.destroy();
     this.cloudTrails.clear();
     this.iams.clear();
+    this.ec2s.clear();
   }
 }

@@ -7,6 +7,8 @@ export const API_RATES: Record<string, { limit: number; windowMs: number }> = {
   'cloudtrail:LookupEvents': { limit: 2, windowMs: 1000 },
   // IAM's read APIs share an account-wide budget AWS does not publish; stay well below it.
   iam: { limit: 10, windowMs: 1000 },
+  // EC2 Describe* calls draw on a token bucket of 100 refilled at 20 per second per account and region.
+  'ec2:Describe': { limit: 20, windowMs: 1000 },
 };
 
 /**

@@ -3,6 +3,7 @@ import { QuotaQueues } from '../aws/quotas.ts';
 import type { Env } from '../config/env.ts';
 import { startFakeAws, type FakeAws } from '../emulator/aws/server.ts';
 import { CloudTrailCollector } from '../evidence/cloudtrail.ts';
+import { Ec2Collector } from '../evidence/ec2.ts';
 import { IamCollector } from '../evidence/iam.ts';
 import type { EvidenceSources } from './compose.ts';
 
@@ -33,7 +34,7 @@ export async function evidenceFromEnv(env: Env): Promise<RuntimeEvidence> {
         },
   );
   const quotas = new QuotaQueues();
-  const collectors = [new CloudTrailCollector(clients, quotas), new IamCollector(clients, quotas)];
+  const collectors = [new CloudTrailCollector(clients, quotas), new IamCollector(clients, quotas), new Ec2Collector(clients, quotas)];
   return {
     fake,
     collectors: () => collectors,

@@ -50,6 +50,13 @@ describe('sirbot investigate: exposed access key used for recon, persistence and
         expect.objectContaining({ kind: 'AccessKey', resources: ['backup-svc', 'AKIABACKUPSVCKEY0001'], facts: ['Active (still usable)', 'last used 2026-11-21T10:10:00.000Z on ec2 in us-east-1'] }),
       ]),
     );
+    expect(out.summary.currentState).toEqual(
+      expect.arrayContaining([
+        { kind: 'EC2Instance', resources: ['i-0a1b2c3d4e5f00001', 'sg-0badc0ffee0000001'], facts: ['running p3.16xlarge', 'public IP 192.0.2.71', 'sg-0badc0ffee0000001 open to 0.0.0.0/0 on port 22 (sensitive)'] },
+        { kind: 'EC2Instance', resources: ['i-0a1b2c3d4e5f00003'], facts: ['not found (terminated and purged, or in another region)'] },
+      ]),
+    );
+    expect(out.limitingFactors.map((l: { source: string }) => l.source)).toEqual(['findings']);
     expect(out.timeline.every((e: { source: string }) => e.source === 'cloudtrail')).toBe(true);
     // The hostile user agent is carried as data; escaping is the Slack views' job.
     expect(out.timeline.some((e: { userAgent: string }) => e.userAgent.startsWith('<!channel>'))).toBe(true);

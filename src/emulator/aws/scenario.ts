@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import type { Ec2State } from './ec2.ts';
 import type { IamState } from './iam.ts';
 
 /**
@@ -17,6 +18,8 @@ export interface Scenario {
   dir: string;
   /** IAM state (`iam.json`), as the IAM API returns it. */
   iam: IamState;
+  /** EC2 state (`ec2.json`) per account and region. */
+  ec2: Ec2State;
   /** Records by `${account}|${region}`, newest first. */
   cloudtrail: Map<string, RawRecord[]>;
   /** Files or lines that could not be read, with why. */
@@ -105,7 +108,8 @@ export function loadScenario(dir: string, extraCloudTrail: string[] = []): Scena
   for (const list of cloudtrail.values()) list.sort((a, b) => Date.parse(b.eventTime) - Date.parse(a.eventTime));
   const accounts = [...new Set([...cloudtrail.keys()].map((k) => k.split('|')[0] as string))];
   const iam = readOptionalJson<IamState>(path.join(dir, 'iam.json'), problems) ?? { accounts: {} };
-  return { dir, iam, cloudtrail, problems, accounts: [...new Set([...accounts, ...Object.keys(iam.accounts ?? {})])], latestEventMs: latest };
+  const ec2 = readOptionalJson<Ec2State>(path.join(dir, 'ec2.json'), problems) ?? { accounts: {} };
+  return { dir, iam, ec2, cloudtrail, problems, accounts: [...new Set([...accounts, ...Object.keys(iam.accounts ?? {})])], latestEventMs: latest };
 }
 
 function readOptionalJson<T>(file: string, problems: string[]): T | null {

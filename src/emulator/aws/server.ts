@@ -4,6 +4,7 @@ import { SlidingWindowLimiter, type RateLimits } from '../slack/rate-limit.ts';
 import { lookupEvents, type LookupEventsInput } from './cloudtrail.ts';
 import { AwsError, throttled } from './errors.ts';
 import { loadScenario, type Scenario } from './scenario.ts';
+import { ec2Action, ec2Error } from './ec2.ts';
 import { iamAction } from './iam.ts';
 import { assumeRole, queryError, type TrustPolicy } from './sts.ts';
 
@@ -101,6 +102,12 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
         record(200);
         return sendJson11(res, 200, out);
       }
+      if (caller.service === 'ec2' && query) {
+        const xml = ec2Action(scenario.ec2, caller.account, caller.region, operation, query);
+        record(200);
+        res.writeHead(200, { 'content-type': 'text/xml' });
+        return void res.end(xml);
+      }
       if (caller.service === 'iam' && query) {
         const xml = iamAction(scenario.iam, caller.account, operation, query);
         record(200);
@@ -119,7 +126,7 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
       record(err.status);
       if (query) {
         res.writeHead(err.status, { 'content-type': 'text/xml' });
-        return void res.end(queryError(err.code, err.message));
+        return void res.end(caller.service === 'ec2' ? ec2Error(err.code, err.message) : queryError(err.code, err.message));
       }
       sendJson11(res, err.status, { __type: err.code, message: err.message }, { 'x-amzn-errortype': err.code });
     }
