@@ -1,6 +1,8 @@
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
@@ -50,6 +52,8 @@ export class AwsClientFactory {
   private readonly cloudTrails = new Map<string, CloudTrailClient>();
   private readonly iams = new Map<string, IAMClient>();
   private readonly ec2s = new Map<string, EC2Client>();
+  private readonly guardDuties = new Map<string, GuardDutyClient>();
+  private readonly securityHubs = new Map<string, SecurityHubClient>();
   /** One provider per account: it caches the session and renews it before it expires. */
   private readonly assumed = new Map<string, AwsCredentialIdentityProvider>();
 
@@ -116,10 +120,33 @@ export class AwsClientFactory {
     return client;
   }
 
+  guardDuty(accountId: string, region: string): GuardDutyClient {
+    const key = `${accountId}|${region}`;
+    let client = this.guardDuties.get(key);
+    if (!client) {
+      client = new GuardDutyClient(this.common(accountId, region));
+      this.guardDuties.set(key, client);
+    }
+    return client;
+  }
+
+  securityHub(accountId: string, region: string): SecurityHubClient {
+    const key = `${accountId}|${region}`;
+    let client = this.securityHubs.get(key);
+    if (!client) {
+      client = new SecurityHubClient(this.common(accountId, region));
+      this.securityHubs.set(key, client);
+    }
+    return client;
+  }
+
   destroy(): void {
-    for (const c of [...this.cloudTrails.values(), ...this.iams.values(), ...this.ec2s.values()]) c.destroy();
+    const all = [...this.cloudTrails.values(), ...this.iams.values(), ...this.ec2s.values(), ...this.guardDuties.values(), ...this.securityHubs.values()];
+    for (const c of all) c.destroy();
     this.cloudTrails.clear();
     this.iams.clear();
     this.ec2s.clear();
+    this.guardDuties.clear();
+    this.securityHubs.clear();
   }
 }

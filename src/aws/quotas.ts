@@ -9,6 +9,9 @@ export const API_RATES: Record<string, { limit: number; windowMs: number }> = {
   iam: { limit: 10, windowMs: 1000 },
   // EC2 Describe* calls draw on a token bucket of 100 refilled at 20 per second per account and region.
   'ec2:Describe': { limit: 20, windowMs: 1000 },
+  // GuardDuty and Security Hub read APIs: well under their per-account rates (GetFindings is 3/s in Security Hub).
+  guardduty: { limit: 5, windowMs: 1000 },
+  securityhub: { limit: 3, windowMs: 1000 },
 };
 
 /**

@@ -100,9 +100,21 @@ export async function investigate(
     ...scope,
     created: { users: pick('user'), roles: pick('role'), accessKeys: pick('access-key'), instances: pick('instance') },
   });
-  // State (IAM users and keys as they are now) is reported apart from what happened.
-  const timeline = buildTimeline(items.filter((e) => EVENT_SOURCES.has(e.source)));
-  const state = items.filter((e) => !EVENT_SOURCES.has(e.source));
-  const summary = summarize(finding, timeline, limitingFactors, playbook.containment, [], state);
+  // The finding under investigation is not evidence about itself.
+  const evidence = items.filter((e) => e.id !== `finding:${finding.id}`);
+  // State (IAM users and keys as they are now, failing controls) is reported apart from what happened.
+  const isEvent = (e: TimelineEntry) => EVENT_SOURCES.has(e.source) && !(e.source === 'securityhub' && e.tactics.length === 0);
+  // A finding first seen before the window enters the timeline where the window starts.
+  const clamp = (e: TimelineEntry) => (e.source !== 'cloudtrail' && e.time < window.start ? { ...e, time: window.start } : e);
+  const timeline = buildTimeline(evidence.filter(isEvent).map(clamp));
+  const state = evidence.filter((e) => !isEvent(e));
+  const related = timeline
+    .filter((e) => e.source === 'guardduty' || e.source === 'securityhub')
+    .map((e) => ({
+      id: e.id.slice('finding:'.length),
+      title: (e.highlights.find((h) => h.startsWith('finding: ')) ?? e.action).replace(/^finding: /, ''),
+      severity: (e.highlights.find((h) => h.startsWith('severity ')) ?? '').replace('severity ', ''),
+    }));
+  const summary = summarize(finding, timeline, limitingFactors, playbook.containment, related, state);
   return { findingId: finding.id, playbook: playbook.id, answers, window, summary, timeline, limitingFactors };
 }

@@ -4,6 +4,7 @@ import type { Env } from '../config/env.ts';
 import { startFakeAws, type FakeAws } from '../emulator/aws/server.ts';
 import { CloudTrailCollector } from '../evidence/cloudtrail.ts';
 import { Ec2Collector } from '../evidence/ec2.ts';
+import { FindingsCollector } from '../evidence/findings.ts';
 import { IamCollector } from '../evidence/iam.ts';
 import type { EvidenceSources } from './compose.ts';
 
@@ -34,7 +35,7 @@ export async function evidenceFromEnv(env: Env): Promise<RuntimeEvidence> {
         },
   );
   const quotas = new QuotaQueues();
-  const collectors = [new CloudTrailCollector(clients, quotas), new IamCollector(clients, quotas), new Ec2Collector(clients, quotas)];
+  const collectors = [new CloudTrailCollector(clients, quotas), new IamCollector(clients, quotas), new Ec2Collector(clients, quotas), new FindingsCollector(clients, quotas)];
   return {
     fake,
     collectors: () => collectors,

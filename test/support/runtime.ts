@@ -11,6 +11,7 @@ import { QuotaQueues } from '../../src/aws/quotas.ts';
 import { startFakeAws } from '../../src/emulator/aws/server.ts';
 import { CloudTrailCollector } from '../../src/evidence/cloudtrail.ts';
 import { Ec2Collector } from '../../src/evidence/ec2.ts';
+import { FindingsCollector } from '../../src/evidence/findings.ts';
 import { IamCollector } from '../../src/evidence/iam.ts';
 import { startFakeSlack } from './fake-slack.ts';
 
@@ -70,7 +71,7 @@ export async function startTestRuntime(o: TestRuntimeOptions = {}): Promise<Test
     posterLimits,
     digestDebounceMs: o.digestDebounceMs ?? 50,
     ...(aws && clients
-      ? { evidence: { collectors: () => [new CloudTrailCollector(clients, quotas), new IamCollector(clients, quotas), new Ec2Collector(clients, quotas)], awsNow: () => aws.now() } }
+      ? { evidence: { collectors: () => [new CloudTrailCollector(clients, quotas), new IamCollector(clients, quotas), new Ec2Collector(clients, quotas), new FindingsCollector(clients, quotas)], awsNow: () => aws.now() } }
       : {}),
   });
   return {

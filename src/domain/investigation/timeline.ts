@@ -122,7 +122,7 @@ function markBursts(entries: TimelineEntry[], matches: (e: TimelineEntry) => boo
  */
 export function buildTimeline(entries: TimelineEntry[], policy: HighlightPolicy = DEFAULT_HIGHLIGHTS): TimelineEntry[] {
   const byId = new Map<string, TimelineEntry>();
-  for (const e of entries) if (!byId.has(e.id)) byId.set(e.id, { ...e, tactics: [...e.tactics], highlights: [] });
+  for (const e of entries) if (!byId.has(e.id)) byId.set(e.id, { ...e, tactics: [...e.tactics], highlights: [...e.highlights] });
   const timeline = [...byId.values()].sort((a, b) => a.time.localeCompare(b.time) || a.id.localeCompare(b.id));
 
   const seenIps = new Set<string>();

@@ -3,6 +3,9 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { Ec2State } from './ec2.ts';
 import type { IamState } from './iam.ts';
+import type { ScenarioFindings } from './findings.ts';
+import { normalizeText } from '../../ingest/normalize.ts';
+import { camelizeKeys } from '../../ingest/guardduty.ts';
 
 /**
  * A scenario is a folder anyone can fill with exported data:
@@ -20,6 +23,8 @@ export interface Scenario {
   iam: IamState;
   /** EC2 state (`ec2.json`) per account and region. */
   ec2: Ec2State;
+  /** Other findings (`findings/`), served by the fake GuardDuty and Security Hub. */
+  findings: ScenarioFindings;
   /** Records by `${account}|${region}`, newest first. */
   cloudtrail: Map<string, RawRecord[]>;
   /** Files or lines that could not be read, with why. */
@@ -109,7 +114,25 @@ export function loadScenario(dir: string, extraCloudTrail: string[] = []): Scena
   const accounts = [...new Set([...cloudtrail.keys()].map((k) => k.split('|')[0] as string))];
   const iam = readOptionalJson<IamState>(path.join(dir, 'iam.json'), problems) ?? { accounts: {} };
   const ec2 = readOptionalJson<Ec2State>(path.join(dir, 'ec2.json'), problems) ?? { accounts: {} };
-  return { dir, iam, ec2, cloudtrail, problems, accounts: [...new Set([...accounts, ...Object.keys(iam.accounts ?? {})])], latestEventMs: latest };
+  const findings = loadFindings(path.join(dir, 'findings'), problems);
+  return { dir, iam, ec2, findings, cloudtrail, problems, accounts: [...new Set([...accounts, ...Object.keys(iam.accounts ?? {})])], latestEventMs: latest };
+}
+
+/** Any finding files sirbot can ingest; GuardDuty ones are served by GuardDuty, ASFF by Security Hub. */
+function loadFindings(dir: string, problems: string[]): ScenarioFindings {
+  const out: ScenarioFindings = { guardduty: new Map(), securityhub: new Map() };
+  for (const file of filesUnder(dir)) {
+    const result = normalizeText(readText(file), path.basename(file));
+    for (const e of result.errors) problems.push(`${file}: ${e.path}: ${e.message}`);
+    for (const f of result.findings) {
+      const key = `${f.accountId}|${f.region}`;
+      const bucket = f.schema === 'guardduty' ? out.guardduty : f.schema === 'asff' ? out.securityhub : null;
+      if (!bucket) continue;
+      const raw = f.raw as Record<string, unknown>;
+      bucket.set(key, [...(bucket.get(key) ?? []), f.schema === 'guardduty' && 'AccountId' in raw ? (camelizeKeys(raw) as Record<string, unknown>) : raw]);
+    }
+  }
+  return out;
 }
 
 function readOptionalJson<T>(file: string, problems: string[]): T | null {

@@ -5,6 +5,7 @@ import { lookupEvents, type LookupEventsInput } from './cloudtrail.ts';
 import { AwsError, throttled } from './errors.ts';
 import { loadScenario, type Scenario } from './scenario.ts';
 import { ec2Action, ec2Error } from './ec2.ts';
+import { findingsRoute } from './findings.ts';
 import { iamAction } from './iam.ts';
 import { assumeRole, queryError, type TrustPolicy } from './sts.ts';
 
@@ -89,8 +90,9 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
     const body = await readBody(req);
     const caller = callerOf(req, fallback);
     const target = String(req.headers['x-amz-target'] ?? '');
-    const query = target ? null : new URLSearchParams(body);
-    const operation = query?.get('Action') ?? target.split('.').pop() ?? '';
+    const restJson = caller.service === 'guardduty' || caller.service === 'securityhub';
+    const query = target || restJson ? null : new URLSearchParams(body);
+    const operation = query?.get('Action') ?? (restJson ? `${req.method} ${new URL(req.url ?? '/', 'http://fake').pathname}` : target.split('.').pop() ?? '');
     const record = (status: number) => log.push({ operation, account: caller.account, region: caller.region, status, at: Date.now() });
     try {
       // The SDK sends the service shape's name; older clients prefix the namespace.
@@ -120,13 +122,25 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
         res.writeHead(200, { 'content-type': 'text/xml' });
         return void res.end(xml);
       }
-      throw new AwsError('UnknownOperationException', `no fake for ${target || `${caller.service} ${operation}`}`);
+      if (caller.service === 'guardduty' || caller.service === 'securityhub') {
+        const out = findingsRoute(scenario.findings, caller.account, caller.region, req, body);
+        if (out) {
+          record(out.status);
+          res.writeHead(out.status, { 'content-type': 'application/json' });
+          return void res.end(JSON.stringify(out.body));
+        }
+      }
+      throw new AwsError('UnknownOperationException', `no fake for ${target || `${caller.service} ${req.method} ${req.url}`}`);
     } catch (err) {
       if (!(err instanceof AwsError)) throw err;
       record(err.status);
       if (query) {
         res.writeHead(err.status, { 'content-type': 'text/xml' });
         return void res.end(caller.service === 'ec2' ? ec2Error(err.code, err.message) : queryError(err.code, err.message));
+      }
+      if (restJson) {
+        res.writeHead(err.status, { 'content-type': 'application/json', 'x-amzn-errortype': err.code });
+        return void res.end(JSON.stringify({ __type: err.code, message: err.message }));
       }
       sendJson11(res, err.status, { __type: err.code, message: err.message }, { 'x-amzn-errortype': err.code });
     }

@@ -5,6 +5,7 @@ import type { Answers, QuestionId } from '../../../domain/investigation/playbook
 import { startFakeAws } from '../../../emulator/aws/server.ts';
 import { CloudTrailCollector } from '../../../evidence/cloudtrail.ts';
 import { Ec2Collector } from '../../../evidence/ec2.ts';
+import { FindingsCollector } from '../../../evidence/findings.ts';
 import { IamCollector } from '../../../evidence/iam.ts';
 import { normalizeText } from '../../../ingest/normalize.ts';
 import { investigate, type InvestigationResult } from '../../../investigation/investigate.ts';
@@ -75,7 +76,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   try {
     for (const p of aws.scenario.problems) io.stderr(`warning: scenario: ${p}`);
     const quotas = new QuotaQueues(scale);
-    const collectors = [new CloudTrailCollector(clients, quotas), new IamCollector(clients, quotas), new Ec2Collector(clients, quotas)];
+    const collectors = [new CloudTrailCollector(clients, quotas), new IamCollector(clients, quotas), new Ec2Collector(clients, quotas), new FindingsCollector(clients, quotas)];
     const result = await investigate(finding, answers, collectors, aws.now());
     if (format === 'text') io.stdout(text(result));
     else io.stdout(JSON.stringify({ summary: result.summary, timeline: result.timeline, limitingFactors: result.limitingFactors, window: result.window, playbook: result.playbook, answers: result.answers }));

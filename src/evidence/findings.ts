@@ -1,0 +1,123 @@
+import { GetFindingsCommand as GetGuardDutyFindings, ListDetectorsCommand, ListFindingsCommand } from '@aws-sdk/client-guardduty';
+import { GetFindingsCommand as GetSecurityHubFindings } from '@aws-sdk/client-securityhub';
+import type { AwsClientFactory } from '../aws/clients.ts';
+import type { QuotaQueues } from '../aws/quotas.ts';
+import type { Tactic } from '../domain/investigation/attack.ts';
+import type { LimitingFactor } from '../domain/investigation/limiting.ts';
+import type { TimelineEntry } from '../domain/investigation/timeline.ts';
+import type { Finding } from '../domain/finding.ts';
+import { normalizeInput } from '../ingest/normalize.ts';
+import type { Collector, CollectorProgress, CollectorResult, EvidenceScope } from './collector.ts';
+
+/** GuardDuty's threat purposes, as ATT&CK tactics. */
+const PURPOSE: Record<string, Tactic> = {
+  Recon: 'Discovery',
+  Discovery: 'Discovery',
+  Persistence: 'Persistence',
+  PrivilegeEscalation: 'Privilege Escalation',
+  DefenseEvasion: 'Defense Evasion',
+  Stealth: 'Defense Evasion',
+  CredentialAccess: 'Credential Access',
+  Exfiltration: 'Exfiltration',
+  Impact: 'Impact',
+  CryptoCurrency: 'Impact',
+  InitialAccess: 'Initial Access',
+  Execution: 'Execution',
+};
+
+function entryOf(f: Finding, scope: EvidenceScope): TimelineEntry {
+  const purpose = f.type.split(':')[0] ?? '';
+  const tactic = PURPOSE[purpose];
+  return {
+    id: `${FINDING_ENTRY_PREFIX}${f.id}`,
+    time: f.firstSeenAt ?? f.createdAt ?? scope.window.end,
+    source: f.schema === 'guardduty' ? 'guardduty' : 'securityhub',
+    action: f.controlId ? `control ${f.controlId}` : f.type || f.title,
+    service: f.product,
+    actor: null,
+    actorType: null,
+    accessKeyId: f.resources.find((r) => r.type === 'AwsIamAccessKey')?.id ?? null,
+    sourceIp: null,
+    userAgent: null,
+    resources: f.resources.map((r) => r.id).slice(0, 10),
+    errorCode: null,
+    accountId: f.accountId,
+    region: f.region,
+    tactics: tactic ? [tactic] : [],
+    highlights: [`severity ${f.severity.label}`, `finding: ${f.title}`.slice(0, 200)],
+  };
+}
+
+/**
+ * Other findings on the same access key, user or instance, from GuardDuty and Security
+ * Hub in the finding's account and region: the picture of what else the same actor did.
+ */
+export const FINDING_ENTRY_PREFIX = 'finding:';
+
+export class FindingsCollector implements Collector {
+  readonly id = 'findings' as const;
+
+  constructor(
+    private readonly clients: AwsClientFactory,
+    private readonly quotas: QuotaQueues,
+  ) {}
+
+  async collect(scope: EvidenceScope, onProgress?: (p: CollectorProgress) => void): Promise<CollectorResult> {
+    const items: TimelineEntry[] = [];
+    const limitingFactors: LimitingFactor[] = [];
+    let pages = 0;
+    const run = <T>(api: string, fn: () => Promise<T>) => this.quotas.run(api, scope.accountId, scope.region, fn).finally(() => pages++);
+    const keep = (docs: unknown[]) => {
+      if (docs.length > 0) for (const f of normalizeInput(docs).findings) items.push(entryOf(f, scope));
+    };
+
+    const gd = this.clients.guardDuty(scope.accountId, scope.region);
+    const criteria: Array<[string, string[]]> = [
+      ['resource.accessKeyDetails.accessKeyId', scope.accessKeyIds],
+      ['resource.accessKeyDetails.userName', scope.usernames],
+      ['resource.instanceDetails.instanceId', scope.resourceNames.filter((r) => r.startsWith('i-'))],
+    ];
+    try {
+      const detectors = (await run('guardduty', () => gd.send(new ListDetectorsCommand({})))).DetectorIds ?? [];
+      for (const detectorId of detectors) {
+        const ids = new Set<string>();
+        for (const [field, values] of criteria.filter(([, v]) => v.length > 0)) {
+          const out = await run('guardduty', () => gd.send(new ListFindingsCommand({ DetectorId: detectorId, FindingCriteria: { Criterion: { [field]: { Equals: values } } } })));
+          for (const id of out.FindingIds ?? []) ids.add(id);
+        }
+        const all = [...ids];
+        for (let i = 0; i < all.length; i += 50) {
+          const out = await run('guardduty', () => gd.send(new GetGuardDutyFindings({ DetectorId: detectorId, FindingIds: all.slice(i, i + 50) })));
+          // Back to the wire form sirbot ingests: the SDK hands back PascalCase members and Dates.
+          keep(JSON.parse(JSON.stringify(out.Findings ?? [])));
+        }
+      }
+    } catch (err) {
+      limitingFactors.push(this.limit('GuardDuty', scope, err));
+    }
+
+    const sh = this.clients.securityHub(scope.accountId, scope.region);
+    const resourceIds = [...scope.accessKeyIds, ...scope.usernames, ...scope.resourceNames];
+    if (resourceIds.length > 0) {
+      try {
+        const out = await run('securityhub', () =>
+          sh.send(new GetSecurityHubFindings({ Filters: { ResourceId: resourceIds.map((v) => ({ Value: v, Comparison: 'EQUALS' })) }, MaxResults: 100 })),
+        );
+        keep(JSON.parse(JSON.stringify(out.Findings ?? [])));
+      } catch (err) {
+        limitingFactors.push(this.limit('Security Hub', scope, err));
+      }
+    }
+    onProgress?.({ collector: this.id, pages, items: items.length });
+    return { collector: this.id, items, limitingFactors, pages };
+  }
+
+  private limit(service: string, scope: EvidenceScope, err: unknown): LimitingFactor {
+    const e = err as { name?: string; message?: string };
+    return {
+      source: 'findings',
+      reason: /AccessDenied|Unauthorized/.test(e.name ?? '') ? 'access-denied' : 'failed',
+      detail: `${service} in ${scope.accountId}/${scope.region}: ${e.name}: ${e.message}`,
+    };
+  }
+}
