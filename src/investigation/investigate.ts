@@ -96,9 +96,11 @@ export async function investigate(
   await run(wanted.filter((c) => EVENT_SOURCES.has(c.id)), scope);
   const created = createdIdentities(buildTimeline(items));
   const pick = (kind: string) => created.filter((c) => c.kind === kind).map((c) => c.name);
+  // Instances launched or touched in the window: any instance id the events name.
+  const touched = items.flatMap((e) => e.resources.filter((r) => /^i-[0-9a-f]{8,17}$/.test(r)));
   await run(wanted.filter((c) => !EVENT_SOURCES.has(c.id)), {
     ...scope,
-    created: { users: pick('user'), roles: pick('role'), accessKeys: pick('access-key'), instances: pick('instance') },
+    created: { users: pick('user'), roles: pick('role'), accessKeys: pick('access-key'), instances: [...new Set([...pick('instance'), ...touched])] },
   });
   // The finding under investigation is not evidence about itself.
   const evidence = items.filter((e) => e.id !== `finding:${finding.id}`);

@@ -63,6 +63,19 @@ describe('playbooks', () => {
     bare.resources = [];
     expect(openQuestions(playbookFor(bare), prefill(bare)).map((q) => q.id)).toEqual(['exposedAt', 'principal', 'accessKeyId', 'rotated']);
   });
+
+  it('asks for the instance when an EC2 finding does not name it, and only the exposure time for root use', () => {
+    const ec2 = gd('CryptoCurrency:EC2/BitcoinTool.B!DNS');
+    ec2.resources = [];
+    expect(openQuestions(playbookFor(ec2), prefill(ec2)).map((q) => q.id)).toEqual(['instanceId']);
+    ec2.resources = [{ type: 'AwsEc2Instance', id: 'i-0123456789abcdef0', region: 'us-east-1', tags: {} }];
+    expect(openQuestions(playbookFor(ec2), prefill(ec2))).toEqual([]);
+    const root = gd('Policy:IAMUser/RootCredentialUsage');
+    expect(openQuestions(playbookFor(root), prefill(root)).map((q) => q.id)).toEqual(['exposedAt']);
+    const control = makeFinding();
+    expect(playbookFor(control).collectors).toEqual(['cloudtrail', 'findings']);
+    expect(openQuestions(playbookFor(control), prefill(control))).toEqual([]);
+  });
 });
 
 describe('investigation window', () => {
