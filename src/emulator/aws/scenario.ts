@@ -4,6 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import type { Ec2State } from './ec2.ts';
 import type { IamState } from './iam.ts';
 import type { ScenarioFindings } from './findings.ts';
+import type { TrustPolicy } from './sts.ts';
 import { normalizeText } from '../../ingest/normalize.ts';
 import { camelizeKeys } from '../../ingest/guardduty.ts';
 
@@ -25,6 +26,8 @@ export interface Scenario {
   ec2: Ec2State;
   /** Other findings (`findings/`), served by the fake GuardDuty and Security Hub. */
   findings: ScenarioFindings;
+  /** Which roles may be assumed (`sts.json`); absent: any role in a scenario account. */
+  trust: TrustPolicy | null;
   /** Records by `${account}|${region}`, newest first. */
   cloudtrail: Map<string, RawRecord[]>;
   /** Files or lines that could not be read, with why. */
@@ -115,7 +118,8 @@ export function loadScenario(dir: string, extraCloudTrail: string[] = []): Scena
   const iam = readOptionalJson<IamState>(path.join(dir, 'iam.json'), problems) ?? { accounts: {} };
   const ec2 = readOptionalJson<Ec2State>(path.join(dir, 'ec2.json'), problems) ?? { accounts: {} };
   const findings = loadFindings(path.join(dir, 'findings'), problems);
-  return { dir, iam, ec2, findings, cloudtrail, problems, accounts: [...new Set([...accounts, ...Object.keys(iam.accounts ?? {})])], latestEventMs: latest };
+  const trust = readOptionalJson<TrustPolicy>(path.join(dir, 'sts.json'), problems);
+  return { dir, iam, ec2, findings, trust, cloudtrail, problems, accounts: [...new Set([...accounts, ...Object.keys(iam.accounts ?? {})])], latestEventMs: latest };
 }
 
 /** Any finding files sirbot can ingest; GuardDuty ones are served by GuardDuty, ASFF by Security Hub. */

@@ -117,7 +117,7 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
         return void res.end(xml);
       }
       if (caller.service === 'sts' && operation === 'AssumeRole' && query) {
-        const xml = assumeRole(query, options.trust ?? {}, scenario.accounts);
+        const xml = assumeRole(query, options.trust ?? scenario.trust ?? {}, scenario.accounts);
         record(200);
         res.writeHead(200, { 'content-type': 'text/xml' });
         return void res.end(xml);
