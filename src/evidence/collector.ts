@@ -15,7 +15,7 @@ export interface EvidenceScope {
   resourceNames: string[];
   /** API calls to find whoever made them (persistence, privilege escalation, defense evasion). */
   eventNames: string[];
-  /** What the first round of evidence showed was created in the window, for current-state checks. */
+  /** What the first round of evidence showed was created or changed in the window, for current-state checks. */
   created?: { users: string[]; roles: string[]; accessKeys: string[]; instances: string[] };
 }
 

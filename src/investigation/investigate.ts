@@ -98,9 +98,20 @@ export async function investigate(
   const pick = (kind: string) => created.filter((c) => c.kind === kind).map((c) => c.name);
   // Instances launched or touched in the window: any instance id the events name.
   const touched = items.flatMap((e) => e.resources.filter((r) => /^i-[0-9a-f]{8,17}$/.test(r)));
+  // Users and roles whose policies changed in the window, named first in those events.
+  const changed = (suffix: string) =>
+    items
+      .filter((e) => e.errorCode === null && /^(Attach|Put|Detach|Delete)/.test(e.action) && e.action.endsWith(suffix))
+      .map((e) => e.resources[0])
+      .filter((r): r is string => !!r && !r.startsWith('arn:'));
   await run(wanted.filter((c) => !EVENT_SOURCES.has(c.id)), {
     ...scope,
-    created: { users: pick('user'), roles: pick('role'), accessKeys: pick('access-key'), instances: [...new Set([...pick('instance'), ...touched])] },
+    created: {
+      users: [...new Set([...pick('user'), ...changed('UserPolicy')])],
+      roles: [...new Set([...pick('role'), ...changed('RolePolicy')])],
+      accessKeys: pick('access-key'),
+      instances: [...new Set([...pick('instance'), ...touched])],
+    },
   });
   // The finding under investigation is not evidence about itself.
   const evidence = items.filter((e) => e.id !== `finding:${finding.id}`);
