@@ -15,8 +15,10 @@ export interface EvidenceScope {
   resourceNames: string[];
   /** API calls to find whoever made them (persistence, privilege escalation, defense evasion). */
   eventNames: string[];
-  /** What the first round of evidence showed was created or changed in the window, for current-state checks. */
+  /** What the first round of evidence showed was created in the window, for current-state checks. */
   created?: { users: string[]; roles: string[]; accessKeys: string[]; instances: string[] };
+  /** Existing identities and instances the window's events changed or touched. */
+  touched?: { users: string[]; roles: string[]; instances: string[] };
 }
 
 export interface CollectorProgress {

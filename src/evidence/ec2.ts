@@ -33,7 +33,9 @@ export class Ec2Collector implements Collector {
   ) {}
 
   async collect(scope: EvidenceScope, onProgress?: (p: CollectorProgress) => void): Promise<CollectorResult> {
-    const ids = [...new Set([...scope.resourceNames.filter((r) => /^i-[0-9a-f]+$/.test(r)), ...(scope.created?.instances ?? [])])];
+    const ids = [
+      ...new Set([...scope.resourceNames.filter((r) => /^i-[0-9a-f]+$/.test(r)), ...(scope.created?.instances ?? []), ...(scope.touched?.instances ?? [])]),
+    ];
     const items: TimelineEntry[] = [];
     const limitingFactors: LimitingFactor[] = [];
     if (ids.length === 0) return { collector: this.id, items, limitingFactors, pages: 0 };

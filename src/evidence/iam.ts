@@ -54,8 +54,9 @@ export class IamCollector implements Collector {
   }
 
   async collect(scope: EvidenceScope, onProgress?: (p: CollectorProgress) => void): Promise<CollectorResult> {
-    const users = [...new Set([...scope.usernames, ...(scope.created?.users ?? [])])];
-    const roles = [...new Set(scope.created?.roles ?? [])];
+    const users = [...new Set([...scope.usernames, ...(scope.created?.users ?? []), ...(scope.touched?.users ?? [])])];
+    const roles = [...new Set([...(scope.created?.roles ?? []), ...(scope.touched?.roles ?? [])])];
+    const createdRoles = new Set(scope.created?.roles ?? []);
     const items: TimelineEntry[] = [];
     const limitingFactors: LimitingFactor[] = [];
     let calls = 0;
@@ -63,7 +64,7 @@ export class IamCollector implements Collector {
     const created = new Set(scope.created?.users ?? []);
     await Promise.all([
       ...users.map((u) => this.user(scope, u, created.has(u), items, limitingFactors, () => (calls++, progress()))),
-      ...roles.map((r) => this.role(scope, r, items, limitingFactors, () => (calls++, progress()))),
+      ...roles.map((r) => this.role(scope, r, createdRoles.has(r), items, limitingFactors, () => (calls++, progress()))),
     ]);
     return { collector: this.id, items, limitingFactors, pages: calls };
   }
@@ -108,14 +109,19 @@ export class IamCollector implements Collector {
     }
   }
 
-  private async role(scope: EvidenceScope, name: string, items: TimelineEntry[], limits: LimitingFactor[], tick: () => void) {
+  private async role(scope: EvidenceScope, name: string, createdInWindow: boolean, items: TimelineEntry[], limits: LimitingFactor[], tick: () => void) {
     const iam = this.clients.iam(scope.accountId);
     try {
       const { Role } = await this.call(scope, () => iam.send(new GetRoleCommand({ RoleName: name })));
       const attached = await this.call(scope, () => iam.send(new ListAttachedRolePoliciesCommand({ RoleName: name })));
       tick();
       const policies = (attached.AttachedPolicies ?? []).map((p) => p.PolicyArn ?? p.PolicyName ?? '?');
-      items.push(iamEntry(scope, `role:${name}`, Role?.CreateDate, 'IAMRole', [name, ...policies], ['created in the window and still exists']));
+      items.push(
+        iamEntry(scope, `role:${name}`, Role?.CreateDate, 'IAMRole', [name, ...policies], [
+          createdInWindow ? 'created in the window and still exists' : 'role exists',
+          ...policies.filter((p) => ADMIN.test(p)).map((p) => `has ${p.split('/').pop()}`),
+        ]),
+      );
     } catch (err) {
       const e = err as { name?: string; message?: string };
       if (e.name === 'NoSuchEntityException' || e.name === 'NoSuchEntity') {

@@ -106,12 +106,8 @@ export async function investigate(
       .filter((r): r is string => !!r && !r.startsWith('arn:'));
   await run(wanted.filter((c) => !EVENT_SOURCES.has(c.id)), {
     ...scope,
-    created: {
-      users: [...new Set([...pick('user'), ...changed('UserPolicy')])],
-      roles: [...new Set([...pick('role'), ...changed('RolePolicy')])],
-      accessKeys: pick('access-key'),
-      instances: [...new Set([...pick('instance'), ...touched])],
-    },
+    created: { users: pick('user'), roles: pick('role'), accessKeys: pick('access-key'), instances: pick('instance') },
+    touched: { users: changed('UserPolicy'), roles: changed('RolePolicy'), instances: touched },
   });
   // The finding under investigation is not evidence about itself.
   const evidence = items.filter((e) => e.id !== `finding:${finding.id}`);
