@@ -90,63 +90,42 @@ export class AwsClientFactory {
     };
   }
 
-  cloudTrail(accountId: string, region: string): CloudTrailClient {
+  /** One client per (service, account, region), built on first use. */
+  private cached<C extends { destroy(): void }>(cache: Map<string, C>, accountId: string, region: string, make: (config: ReturnType<AwsClientFactory['common']>) => C): C {
     const key = `${accountId}|${region}`;
-    let client = this.cloudTrails.get(key);
+    let client = cache.get(key);
     if (!client) {
-      client = new CloudTrailClient(this.common(accountId, region));
-      this.cloudTrails.set(key, client);
+      client = make(this.common(accountId, region));
+      cache.set(key, client);
     }
     return client;
+  }
+
+  cloudTrail(accountId: string, region: string): CloudTrailClient {
+    return this.cached(this.cloudTrails, accountId, region, (c) => new CloudTrailClient(c));
   }
 
   /** IAM is global: one client per account, signed for us-east-1. */
   iam(accountId: string): IAMClient {
-    let client = this.iams.get(accountId);
-    if (!client) {
-      client = new IAMClient(this.common(accountId, 'us-east-1'));
-      this.iams.set(accountId, client);
-    }
-    return client;
+    return this.cached(this.iams, accountId, 'us-east-1', (c) => new IAMClient(c));
   }
 
   ec2(accountId: string, region: string): EC2Client {
-    const key = `${accountId}|${region}`;
-    let client = this.ec2s.get(key);
-    if (!client) {
-      client = new EC2Client(this.common(accountId, region));
-      this.ec2s.set(key, client);
-    }
-    return client;
+    return this.cached(this.ec2s, accountId, region, (c) => new EC2Client(c));
   }
 
   guardDuty(accountId: string, region: string): GuardDutyClient {
-    const key = `${accountId}|${region}`;
-    let client = this.guardDuties.get(key);
-    if (!client) {
-      client = new GuardDutyClient(this.common(accountId, region));
-      this.guardDuties.set(key, client);
-    }
-    return client;
+    return this.cached(this.guardDuties, accountId, region, (c) => new GuardDutyClient(c));
   }
 
   securityHub(accountId: string, region: string): SecurityHubClient {
-    const key = `${accountId}|${region}`;
-    let client = this.securityHubs.get(key);
-    if (!client) {
-      client = new SecurityHubClient(this.common(accountId, region));
-      this.securityHubs.set(key, client);
-    }
-    return client;
+    return this.cached(this.securityHubs, accountId, region, (c) => new SecurityHubClient(c));
   }
 
   destroy(): void {
-    const all = [...this.cloudTrails.values(), ...this.iams.values(), ...this.ec2s.values(), ...this.guardDuties.values(), ...this.securityHubs.values()];
-    for (const c of all) c.destroy();
-    this.cloudTrails.clear();
-    this.iams.clear();
-    this.ec2s.clear();
-    this.guardDuties.clear();
-    this.securityHubs.clear();
+    for (const cache of [this.cloudTrails, this.iams, this.ec2s, this.guardDuties, this.securityHubs] as Array<Map<string, { destroy(): void }>>) {
+      for (const c of cache.values()) c.destroy();
+      cache.clear();
+    }
   }
 }

@@ -4,6 +4,7 @@ import type { QuotaQueues } from '../aws/quotas.ts';
 import type { LimitingFactor } from '../domain/investigation/limiting.ts';
 import type { TimelineEntry } from '../domain/investigation/timeline.ts';
 import type { Collector, CollectorProgress, CollectorResult, EvidenceScope } from './collector.ts';
+import { stateEntry } from './state-entry.ts';
 
 const SENSITIVE_PORTS = [22, 3389, 3306, 5432, 6379, 9200, 27017];
 
@@ -18,6 +19,10 @@ function openToWorld(group: SecurityGroup): string[] {
     facts.push(`${group.GroupId} open to 0.0.0.0/0 on ${ports}${sensitive ? ' (sensitive)' : ''}`);
   }
   return facts;
+}
+
+function instanceEntry(scope: EvidenceScope, id: string, time: string, resources: string[], highlights: string[]): TimelineEntry {
+  return stateEntry({ id: `ec2:${scope.accountId}:${id}`, time, source: 'ec2', action: 'EC2Instance', service: 'ec2.amazonaws.com', accountId: scope.accountId, region: scope.region, resources, highlights });
 }
 
 /**
@@ -55,44 +60,18 @@ export class Ec2Collector implements Collector {
       for (const i of instances) {
         const id = i.InstanceId as string;
         const exposure = groups.filter((g) => (i.SecurityGroups ?? []).some((s) => s.GroupId === g.GroupId)).flatMap(openToWorld);
-        items.push({
-          id: `ec2:${scope.accountId}:${id}`,
-          time: (i.LaunchTime ?? new Date(scope.window.end)).toISOString(),
-          source: 'ec2',
-          action: 'EC2Instance',
-          service: 'ec2.amazonaws.com',
-          actor: null,
-          actorType: null,
-          accessKeyId: null,
-          sourceIp: null,
-          userAgent: null,
-          resources: [id, ...(i.SecurityGroups ?? []).map((g) => g.GroupId as string), ...(i.IamInstanceProfile?.Arn ? [i.IamInstanceProfile.Arn] : [])],
-          errorCode: null,
-          accountId: scope.accountId,
-          region: scope.region,
-          tactics: [],
-          highlights: [`${i.State?.Name ?? 'unknown'}${i.InstanceType ? ` ${i.InstanceType}` : ''}`, ...(i.PublicIpAddress ? [`public IP ${i.PublicIpAddress}`] : []), ...exposure],
-        });
+        items.push(
+          instanceEntry(
+            scope,
+            id,
+            (i.LaunchTime ?? new Date(scope.window.end)).toISOString(),
+            [id, ...(i.SecurityGroups ?? []).map((g) => g.GroupId as string), ...(i.IamInstanceProfile?.Arn ? [i.IamInstanceProfile.Arn] : [])],
+            [`${i.State?.Name ?? 'unknown'}${i.InstanceType ? ` ${i.InstanceType}` : ''}`, ...(i.PublicIpAddress ? [`public IP ${i.PublicIpAddress}`] : []), ...exposure],
+          ),
+        );
       }
       for (const missing of ids.filter((id) => !instances.some((i) => i.InstanceId === id))) {
-        items.push({
-          id: `ec2:${scope.accountId}:${missing}`,
-          time: scope.window.end,
-          source: 'ec2',
-          action: 'EC2Instance',
-          service: 'ec2.amazonaws.com',
-          actor: null,
-          actorType: null,
-          accessKeyId: null,
-          sourceIp: null,
-          userAgent: null,
-          resources: [missing],
-          errorCode: null,
-          accountId: scope.accountId,
-          region: scope.region,
-          tactics: [],
-          highlights: ['not found (terminated and purged, or in another region)'],
-        });
+        items.push(instanceEntry(scope, missing, scope.window.end, [missing], ['not found (terminated and purged, or in another region)']));
       }
       onProgress?.({ collector: this.id, pages, items: items.length });
     } catch (err) {

@@ -12,28 +12,22 @@ import type { QuotaQueues } from '../aws/quotas.ts';
 import type { LimitingFactor } from '../domain/investigation/limiting.ts';
 import type { TimelineEntry } from '../domain/investigation/timeline.ts';
 import type { Collector, CollectorProgress, CollectorResult, EvidenceScope } from './collector.ts';
+import { stateEntry } from './state-entry.ts';
 
 const ADMIN = /AdministratorAccess|IAMFullAccess|PowerUserAccess/;
 
 function iamEntry(scope: EvidenceScope, id: string, time: Date | undefined, action: string, resources: string[], highlights: string[]): TimelineEntry {
-  return {
+  return stateEntry({
     id: `iam:${scope.accountId}:${id}`,
     time: (time ?? new Date(scope.window.end)).toISOString(),
     source: 'iam',
     action,
     service: 'iam.amazonaws.com',
-    actor: null,
-    actorType: null,
-    accessKeyId: null,
-    sourceIp: null,
-    userAgent: null,
-    resources,
-    errorCode: null,
     accountId: scope.accountId,
     region: null,
-    tactics: [],
+    resources,
     highlights,
-  };
+  });
 }
 
 /**
