@@ -30,7 +30,7 @@ export interface DelivererOptions {
   logger: Logger;
   clock?: () => number;
   digestDebounceMs?: number;
-  /** Called after a finding's root message is posted, e.g. to start investigating it. */
+  /** Called after a finding's root message is posted, to start investigating it; without it no Investigate button is offered. */
   onRootPosted?: (finding: Finding, decision: RouteDecision, channel: string, ts: string) => void;
 }
 
@@ -120,7 +120,7 @@ export class Deliverer {
       (await store.reserveRootSlot(decision.channel, finding.id, windowStart(now, storm.windowSeconds), storm.threshold, nowIso));
     if (ownThread) {
       try {
-        const posted = await poster.post(decision.channel, findingMessage(finding, decision));
+        const posted = await poster.post(decision.channel, findingMessage(finding, decision, this.o.onRootPosted !== undefined));
         await store.updateFinding({ ...record, channel: posted.channel, ts: posted.ts });
         this.o.onRootPosted?.(finding, decision, posted.channel, posted.ts);
         return 'posted';
@@ -156,7 +156,7 @@ export class Deliverer {
     }
     const next = { ...previous, ...this.record(finding, decision, now, {}), channel: previous.channel, ts: previous.ts, digestId: previous.digestId };
     if (previous.ts) {
-      await poster.update(previous.channel, previous.ts, findingMessage(finding, decision));
+      await poster.update(previous.channel, previous.ts, findingMessage(finding, decision, this.o.onRootPosted !== undefined));
       if (comparison.changes.length > 0) await poster.post(previous.channel, updateReply(finding, comparison.changes), previous.ts);
     } else if (previous.digestId && comparison.changes.length > 0) {
       await this.digests.flushNow(previous.digestId);

@@ -92,6 +92,7 @@ describe('finding message', () => {
     const tooLong = findingMessage(makeFinding({ consoleUrl: `https://console.aws.amazon.com/${'a'.repeat(4000)}` }), decision());
     expect(buttons(tooLong)).toEqual(['investigation_start']);
     expect(buttons(findingMessage(makeFinding(), decision({ investigate: true })))).toEqual(['open_console']);
+    expect(buttons(findingMessage(makeFinding(), decision(), false))).toEqual(['open_console']);
   });
 });
 

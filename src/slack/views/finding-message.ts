@@ -46,8 +46,11 @@ export function findingFallbackText(finding: Finding, decision: RouteDecision): 
   );
 }
 
-/** The root message of a finding's thread. Every finding-supplied string is escaped and cut to fit. */
-export function findingMessage(finding: Finding, decision: RouteDecision): SlackMessage {
+/**
+ * The root message of a finding's thread. Every finding-supplied string is escaped and
+ * cut to fit. `offerInvestigation` is false where the runtime cannot investigate.
+ */
+export function findingMessage(finding: Finding, decision: RouteDecision, offerInvestigation = true): SlackMessage {
   const blocks: Block[] = [
     { type: 'header', text: plain(safeText(`${finding.title || '(untitled finding)'}`, LIMITS.headerText)) },
     {
@@ -80,7 +83,7 @@ export function findingMessage(finding: Finding, decision: RouteDecision): Slack
   }
   const buttons: Button[] = [];
   // Findings a rule flags start investigating on their own; the others offer it.
-  if (!decision.investigate && finding.id.length <= LIMITS.buttonValue) {
+  if (offerInvestigation && !decision.investigate && finding.id.length <= LIMITS.buttonValue) {
     buttons.push({ type: 'button', text: plain('Investigate'), action_id: INVESTIGATION_ACTIONS.investigate, value: finding.id });
   }
   if (finding.consoleUrl && finding.consoleUrl.length <= LIMITS.url) {
