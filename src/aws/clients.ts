@@ -34,10 +34,7 @@ export function awsSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): AwsCli
   return env.SIRBOT_AWS_ENDPOINT ? { region, endpoint: env.SIRBOT_AWS_ENDPOINT } : { region };
 }
 
-/** Credentials the fake AWS maps to an account; they sign requests but open nothing real. */
-export function fakeCredentials(accountId: string): AwsCredentialIdentity {
-  return { accessKeyId: `FAKE${accountId}`, secretAccessKey: 'fake-secret-for-the-local-aws-emulator' };
-}
+export { fakeCredentials } from './fake-credentials.ts';
 
 export function secretsManager(settings: AwsClientSettings): SecretsManagerClient {
   return new SecretsManagerClient({ region: settings.region, ...(settings.endpoint ? { endpoint: settings.endpoint } : {}) });

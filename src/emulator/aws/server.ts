@@ -6,6 +6,9 @@ import { AwsError, throttled } from './errors.ts';
 import { loadScenario, type Scenario } from './scenario.ts';
 import { ec2Action, ec2Error } from './ec2.ts';
 import { findingsRoute } from './findings.ts';
+import { SirState, ValidationFailure, securityIrRoute } from './security-ir.ts';
+import { verifySigV4 } from './sigv4.ts';
+import { FAKE_SECRET } from '../../aws/fake-credentials.ts';
 import { iamAction } from './iam.ts';
 import { assumeRole, queryError, type TrustPolicy } from './sts.ts';
 
@@ -35,6 +38,8 @@ export interface FakeAws {
   endpoint: string;
   port: number;
   scenario: Scenario;
+  /** Security Incident Response cases, for tests and the workbench to look at. */
+  securityIr: SirState;
   now(): number;
   calls(): Array<{ operation: string; account: string; region: string; status: number; at: number }>;
   close(): Promise<void>;
@@ -44,6 +49,7 @@ export interface FakeAws {
 function quotas(scale: number): RateLimits {
   return {
     'cloudtrail:LookupEvents': { limit: 2 * scale, windowMs: 1000, scope: 'channel' },
+    'security-ir': { limit: 10 * scale, windowMs: 1000, scope: 'channel' },
   };
 }
 
@@ -80,6 +86,9 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
   const now = options.clock ?? (() => origin + (Date.now() - started));
   const limiter = new SlidingWindowLimiter(quotas(options.quotaScale ?? 1));
   const fallback = options.defaultAccount ?? scenario.accounts[0] ?? '000000000000';
+  const sir = new SirState();
+  /** Secrets the fake knows: its static one, and each session STS handed out. */
+  const secretFor = (accessKeyId: string) => (/^FAKE\d{12}$/.test(accessKeyId) ? FAKE_SECRET : undefined);
   const log: Array<{ operation: string; account: string; region: string; status: number; at: number }> = [];
 
   const server: Server = createServer((req, res) => {
@@ -90,7 +99,7 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
     const body = await readBody(req);
     const caller = callerOf(req, fallback);
     const target = String(req.headers['x-amz-target'] ?? '');
-    const restJson = caller.service === 'guardduty' || caller.service === 'securityhub';
+    const restJson = caller.service === 'guardduty' || caller.service === 'securityhub' || caller.service === 'security-ir';
     const query = target || restJson ? null : new URLSearchParams(body);
     const operation = query?.get('Action') ?? (restJson ? `${req.method} ${new URL(req.url ?? '/', 'http://fake').pathname}` : target.split('.').pop() ?? '');
     const record = (status: number) => log.push({ operation, account: caller.account, region: caller.region, status, at: Date.now() });
@@ -122,6 +131,15 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
         res.writeHead(200, { 'content-type': 'text/xml' });
         return void res.end(xml);
       }
+      if (caller.service === 'security-ir') {
+        verifySigV4(req, body, secretFor, 'security-ir');
+        if (limiter.take('security-ir', `${caller.account}|${caller.region}`, Date.now()) > 0) throw throttled();
+        const url = new URL(req.url ?? '/', 'http://fake');
+        const out = securityIrRoute(sir, caller.account, caller.region, req.method ?? 'GET', url.pathname, body ? (JSON.parse(body) as Record<string, unknown>) : {}, Date.now());
+        record(out.status);
+        res.writeHead(out.status, { 'content-type': 'application/json' });
+        return void res.end(JSON.stringify(out.body));
+      }
       if (caller.service === 'guardduty' || caller.service === 'securityhub') {
         const out = findingsRoute(scenario.findings, caller.account, caller.region, req, body);
         if (out) {
@@ -139,8 +157,13 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
         return void res.end(caller.service === 'ec2' ? ec2Error(err.code, err.message) : queryError(err.code, err.message));
       }
       if (restJson) {
-        res.writeHead(err.status, { 'content-type': 'application/json', 'x-amzn-errortype': err.code });
-        return void res.end(JSON.stringify({ __type: err.code, message: err.message }));
+        const extra = err instanceof ValidationFailure ? { reason: 'FIELD_VALIDATION_FAILED', fieldList: err.fieldList } : {};
+        res.writeHead(err.status, {
+          'content-type': 'application/json',
+          'x-amzn-errortype': err.code,
+          ...(err.code === 'ThrottlingException' ? { 'retry-after': '1' } : {}),
+        });
+        return void res.end(JSON.stringify({ __type: err.code, message: err.message, ...extra }));
       }
       sendJson11(res, err.status, { __type: err.code, message: err.message }, { 'x-amzn-errortype': err.code });
     }
@@ -152,6 +175,7 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
     endpoint: `http://${options.host ?? '127.0.0.1'}:${port}`,
     port,
     scenario,
+    securityIr: sir,
     now,
     calls: () => [...log],
     async close() {

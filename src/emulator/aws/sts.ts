@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { FAKE_SECRET } from '../../aws/fake-credentials.ts';
 import { AwsError } from './errors.ts';
 
 /** Who may assume which role: from the scenario's `sts.json`, else any role in a scenario account. */
@@ -10,7 +11,8 @@ const xmlEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').
 
 /**
  * STS AssumeRole (query protocol). The session's access key names the role's
- * account (`FAKE<account>`), so every later call acts in that account.
+ * account (`FAKE<account>`), so every later call acts in that account; its secret is
+ * the fake's one, so the fake can check the session's signatures.
  */
 export function assumeRole(params: URLSearchParams, trust: TrustPolicy, accounts: string[]): string {
   const roleArn = params.get('RoleArn') ?? '';
@@ -31,7 +33,7 @@ export function assumeRole(params: URLSearchParams, trust: TrustPolicy, accounts
   <AssumeRoleResult>
     <Credentials>
       <AccessKeyId>FAKE${account}</AccessKeyId>
-      <SecretAccessKey>${randomBytes(20).toString('hex')}</SecretAccessKey>
+      <SecretAccessKey>${FAKE_SECRET}</SecretAccessKey>
       <SessionToken>${randomBytes(32).toString('base64')}</SessionToken>
       <Expiration>${expiration}</Expiration>
     </Credentials>
