@@ -1,4 +1,16 @@
 import Database from 'better-sqlite3';
+import {
+  type DeadLetterRow,
+  type DigestRow,
+  type FindingRow,
+  type InvestigationRow,
+  findingParams,
+  investigationParams,
+  toDeadLetter,
+  toDigest,
+  toFinding,
+  toInvestigation,
+} from './sqlite-rows.ts';
 import type { DeadLetter, DigestMember, DigestRecord, FindingRecord, InvestigationRecord, Store } from './store.ts';
 
 const SCHEMA = `
@@ -72,135 +84,6 @@ CREATE TABLE IF NOT EXISTS dead_letters (
   payload TEXT NOT NULL
 );
 `;
-
-interface FindingRow {
-  finding_id: string;
-  fingerprint: string;
-  updated_at: string | null;
-  channel: string;
-  ts: string | null;
-  digest_id: string | null;
-  suppressed: number;
-  severity: FindingRecord['severity'];
-  workflow_status: FindingRecord['workflowStatus'];
-  record_state: FindingRecord['recordState'];
-  delivered_at: string;
-  snapshot: string | null;
-}
-
-interface InvestigationRow {
-  id: string;
-  finding_id: string;
-  channel: string;
-  thread_ts: string;
-  state: InvestigationRecord['state'];
-  answers: string;
-  questions_ts: string | null;
-  progress_ts: string | null;
-  result: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-const toInvestigation = (r: InvestigationRow): InvestigationRecord => ({
-  id: r.id,
-  findingId: r.finding_id,
-  channel: r.channel,
-  threadTs: r.thread_ts,
-  state: r.state,
-  answers: r.answers,
-  questionsTs: r.questions_ts,
-  progressTs: r.progress_ts,
-  result: r.result,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
-
-const investigationParams = (r: InvestigationRecord) => ({
-  id: r.id,
-  finding_id: r.findingId,
-  channel: r.channel,
-  thread_ts: r.threadTs,
-  state: r.state,
-  answers: r.answers,
-  questions_ts: r.questionsTs,
-  progress_ts: r.progressTs,
-  result: r.result,
-  created_at: r.createdAt,
-  updated_at: r.updatedAt,
-});
-
-interface DigestRow {
-  id: string;
-  channel: string;
-  group_key: string;
-  label: string;
-  ts: string | null;
-  slack_channel: string | null;
-  opened_at: string;
-  last_added_at: string;
-  count: number;
-}
-
-interface DeadLetterRow {
-  id: number;
-  received_at: string;
-  origin: string;
-  path: string;
-  error: string;
-  payload: string;
-}
-
-const toDeadLetter = (r: DeadLetterRow): DeadLetter => ({
-  id: r.id,
-  receivedAt: r.received_at,
-  origin: r.origin,
-  path: r.path,
-  error: r.error,
-  payload: r.payload,
-});
-
-const toFinding = (r: FindingRow): FindingRecord => ({
-  findingId: r.finding_id,
-  fingerprint: r.fingerprint,
-  updatedAt: r.updated_at,
-  channel: r.channel,
-  ts: r.ts,
-  digestId: r.digest_id,
-  suppressed: r.suppressed === 1,
-  severity: r.severity,
-  workflowStatus: r.workflow_status,
-  recordState: r.record_state,
-  deliveredAt: r.delivered_at,
-  snapshot: r.snapshot,
-});
-
-const toDigest = (r: DigestRow): DigestRecord => ({
-  id: r.id,
-  channel: r.channel,
-  groupKey: r.group_key,
-  label: r.label,
-  ts: r.ts,
-  slackChannel: r.slack_channel,
-  openedAt: r.opened_at,
-  lastAddedAt: r.last_added_at,
-  count: r.count,
-});
-
-const findingParams = (r: FindingRecord) => ({
-  finding_id: r.findingId,
-  fingerprint: r.fingerprint,
-  updated_at: r.updatedAt,
-  channel: r.channel,
-  ts: r.ts,
-  digest_id: r.digestId,
-  suppressed: r.suppressed ? 1 : 0,
-  severity: r.severity,
-  workflow_status: r.workflowStatus,
-  record_state: r.recordState,
-  delivered_at: r.deliveredAt,
-  snapshot: r.snapshot,
-});
 
 /**
  * The local runtime's store: one SQLite file (WAL). better-sqlite3 is synchronous,
