@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 
 /** Slack's v0 signature: HMAC-SHA256 over `v0:<timestamp>:<raw body>` with the signing secret. */
 export function signSlackRequest(o: { signingSecret: string; body: string; timestamp?: number }): Record<string, string> {
@@ -7,24 +7,38 @@ export function signSlackRequest(o: { signingSecret: string; body: string; times
   return { 'x-slack-signature': `v0=${signature}`, 'x-slack-request-timestamp': String(timestamp) };
 }
 
-/** A slash command POST body, form-encoded as Slack sends it. */
-export function slashCommandBody(fields: Record<string, string>): string {
-  return new URLSearchParams(fields).toString();
+/** A slash command POST body, form-encoded as Slack sends it; `fields` override the usual ones. */
+export function slashCommandBody(fields: Record<string, string> = {}): string {
+  return new URLSearchParams({
+    token: 'legacy-verification-token',
+    team_id: 'T0EMULATOR',
+    team_domain: 'emulator',
+    channel_id: 'C0SECALERTS',
+    channel_name: 'sec-alerts',
+    user_id: 'U0RESPONDER',
+    user_name: 'responder',
+    command: '/sirbot',
+    text: '',
+    api_app_id: 'A0SIRBOT',
+    response_url: 'https://hooks.slack.invalid/commands/T0EMULATOR/1/xyz',
+    trigger_id: '1234567890.1234567890.abcdef',
+    ...fields,
+  }).toString();
 }
 
-/** An interaction (block_actions, view_submission…): `payload=<url-encoded JSON>`. */
+/** An interaction (block_actions, view_submission…): `payload=<url-encoded JSON>`, sent as a form. */
 export function interactionBody(payload: unknown): string {
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
 
-/** An Events API `event_callback` envelope. */
+/** An Events API `event_callback` envelope around `event`; `extra` overrides envelope fields. */
 export function eventCallbackBody(event: Record<string, unknown>, extra: Record<string, unknown> = {}): string {
   return JSON.stringify({
     token: 'legacy-verification-token',
     team_id: 'T0EMULATOR',
     api_app_id: 'A0SIRBOT',
     type: 'event_callback',
-    event_id: `Ev${Math.random().toString(36).slice(2, 12).toUpperCase()}`,
+    event_id: `Ev${randomBytes(6).toString('hex').toUpperCase()}`,
     event_time: Math.floor(Date.now() / 1000),
     event,
     ...extra,
@@ -35,18 +49,24 @@ export interface SignedPost {
   body: string;
   contentType: string;
   signingSecret: string;
+  /** Unix seconds; an old one makes a stale request. */
   timestamp?: number;
   /** Sign this instead of `body`, to send a body that was changed after signing. */
   signedBody?: string;
+  /** Sent instead of the computed `X-Slack-Signature`; null sends none. */
+  signature?: string | null;
   headers?: Record<string, string>;
 }
 
+/** POSTs to a Slack request receiver (Bolt's /slack/events…) as Slack would, or with the signature spoiled. */
 export function postSignedToSlackReceiver(url: string, o: SignedPost): Promise<Response> {
   const signed = signSlackRequest({
     signingSecret: o.signingSecret,
     body: o.signedBody ?? o.body,
     ...(o.timestamp !== undefined ? { timestamp: o.timestamp } : {}),
   });
+  if (o.signature === null) delete signed['x-slack-signature'];
+  else if (o.signature !== undefined) signed['x-slack-signature'] = o.signature;
   return fetch(url, { method: 'POST', headers: { 'content-type': o.contentType, ...signed, ...o.headers }, body: o.body });
 }
 

@@ -1,4 +1,6 @@
 export { startSlackEmulator, type SlackEmulator, type SlackEmulatorOptions } from './server.ts';
 export { DEFAULT_LIMITS, type RateLimit, type RateLimits } from './rate-limit.ts';
-export { validateBlocks, type Surface } from './block-kit.ts';
-export type { EmulatedMessage, CallRecord } from './workspace.ts';
+export { BLOCKS, validateBlocks, type BlockRule, type Surface } from './block-kit.ts';
+export { ELEMENTS, type ElementRule } from './block-kit-elements.ts';
+export { SERVED_METHODS } from './methods/index.ts';
+export type { CallRecord, Channel, EmulatedMessage, EphemeralMessage, UploadedFile, Workspace, WorkspaceStats } from './workspace.ts';

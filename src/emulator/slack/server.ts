@@ -1,10 +1,14 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { METHODS, type Args } from './methods.ts';
+import { BodyTooLarge, parseArgs, presentedToken, readBody, sendJson } from './http-io.ts';
+import { inspectView } from './inspect.ts';
+import { methodFor, type Answer, type Args } from './methods/index.ts';
 import { DEFAULT_LIMITS, SlidingWindowLimiter, type RateLimits } from './rate-limit.ts';
+import { uploadedBytes } from './upload.ts';
 import { Workspace } from './workspace.ts';
 
 export interface SlackEmulatorOptions {
+  /** 0 (the default) picks a free port. */
   port?: number;
   host?: string;
   /** When set, every call must carry this bot token. */
@@ -20,131 +24,105 @@ export interface SlackEmulator {
   url: string;
   port: number;
   state: Workspace;
+  /** Forgets the workspace's state and every rate-limit window. */
+  reset(): void;
   close(): Promise<void>;
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-/** Form bodies (what WebClient sends) and JSON bodies both become plain arguments. */
-function parseArgs(body: string, contentType: string | undefined): Args {
-  if (!body) return {};
-  if (contentType?.includes('application/json')) {
-    try {
-      const parsed: unknown = JSON.parse(body);
-      return parsed && typeof parsed === 'object' ? (parsed as Args) : {};
-    } catch {
-      return {};
-    }
-  }
-  return Object.fromEntries(new URLSearchParams(body));
-}
-
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-  res.end(text);
-}
+const METHOD_PATH = /^\/api\/([^/]+)$/;
+const UPLOAD_PATH = /^\/upload\/v1\/(F[A-Z0-9]+)$/;
 
 /**
- * A Slack Web API that the real `@slack/web-api` client can talk to: the methods
- * sirbot calls, Slack's per-method rate limits (429 + Retry-After) and Block Kit
- * validation, over in-memory state that tests and the local workbench can inspect.
+ * A Slack Web API that the real `@slack/web-api` client can talk to: the methods sirbot
+ * calls, Slack's per-method rate limits (429 + Retry-After) and Block Kit validation, over
+ * in-memory state that tests and the local workbench can inspect.
  */
 export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Promise<SlackEmulator> {
   const ws = new Workspace(options.teamId ?? 'T0EMULATOR', options.botUserId ?? 'U0SIRBOT');
   const limits = options.limits === false ? false : ({ ...DEFAULT_LIMITS, ...options.limits } as RateLimits);
   const limiter = new SlidingWindowLimiter(limits);
+  const host = options.host ?? '127.0.0.1';
   let origin = '';
 
-  const server: Server = createServer((req, res) => {
-    void handle(req, res).catch((err: unknown) => send(res, 500, { ok: false, error: 'internal_error', detail: String(err) }));
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (res.headersSent) return void res.destroy();
+      if (err instanceof BodyTooLarge) return sendJson(res, 413, { ok: false, error: 'request_too_large' });
+      sendJson(res, 500, { ok: false, error: 'internal_error', detail: String(err) });
+    });
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', origin);
-    if (req.method === 'GET') return inspect(url, res);
-    const upload = /^\/upload\/v1\/(F[A-Z0-9]+)$/.exec(url.pathname);
-    if (upload) return receiveUpload(upload[1] as string, req, res);
-    const method = url.pathname.replace(/^\/api\//, '');
-    const args = parseArgs(await readBody(req), req.headers['content-type']);
-    const now = Date.now();
-    const channel = typeof args.channel === 'string' ? (ws.channelId(args.channel) ?? args.channel) : undefined;
-    const log = (status: number, ok: boolean, error?: string) =>
-      ws.record({ method, ...(channel ? { channel } : {}), ok, status, at: now, ...(error ? { error } : {}) });
+    const upload = UPLOAD_PATH.exec(url.pathname);
+    if (req.method === 'POST' && upload) return receiveUpload(upload[1] as string, req, res);
+    if (req.method === 'GET') {
+      const view = inspectView(ws, url.pathname);
+      if (view) return sendJson(res, view.status, view.body);
+    }
+    const method = METHOD_PATH.exec(url.pathname)?.[1];
+    if (!method || (req.method !== 'POST' && req.method !== 'GET')) return sendJson(res, 404, { ok: false, error: 'not_found' });
+    const body = req.method === 'POST' ? (await readBody(req)).toString('utf8') : '';
+    const args = parseArgs(url.searchParams, body, req.headers['content-type']);
+    const { status, answer, headers } = call(method, args, presentedToken(req, args));
+    sendJson(res, status, answer, headers);
+  }
 
-    const handler = METHODS[method];
-    if (!handler) {
-      log(200, false, 'unknown_method');
-      return send(res, 200, { ok: false, error: 'unknown_method' });
-    }
-    const presented = (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '') || (typeof args.token === 'string' ? args.token : '');
-    if (options.token && presented !== options.token) {
-      log(200, false, presented ? 'invalid_auth' : 'not_authed');
-      return send(res, 200, { ok: false, error: presented ? 'invalid_auth' : 'not_authed' });
-    }
-    const waitMs = limiter.take(method, typeof args.channel === 'string' ? ws.channelKey(args.channel) : undefined, now);
+  function call(method: string, args: Args, token: string): { status: number; answer: Answer; headers?: Record<string, string> } {
+    const now = Date.now();
+    const named = typeof args.channel === 'string' ? args.channel : undefined;
+    const log = (status: number, answer: Answer) => {
+      const channel = typeof answer.channel === 'string' ? answer.channel : named && (ws.channelId(named) ?? named);
+      const error = typeof answer.error === 'string' ? answer.error : undefined;
+      ws.record({ method, ok: answer.ok, status, at: now, ...(channel ? { channel } : {}), ...(error ? { error } : {}) });
+      return { status, answer };
+    };
+
+    const handler = methodFor(method);
+    if (!handler) return log(200, { ok: false, error: 'unknown_method' });
+    if (options.token && token !== options.token) return log(200, { ok: false, error: token ? 'invalid_auth' : 'not_authed' });
+    const waitMs = limiter.take(method, named === undefined ? undefined : ws.channelKey(named), now);
     if (waitMs > 0) {
-      log(429, false, 'ratelimited');
-      return send(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(Math.max(1, Math.ceil(waitMs / 1000))) });
+      const retryAfter = String(Math.max(1, Math.ceil(waitMs / 1000)));
+      return { ...log(429, { ok: false, error: 'ratelimited' }), headers: { 'retry-after': retryAfter } };
     }
-    const answer = handler(args, { ws, now, origin });
-    log(200, answer.ok, typeof answer.error === 'string' ? answer.error : undefined);
-    send(res, 200, answer);
+    return log(200, handler(args, { ws, now, origin }));
   }
 
   /** The upload URL step of files.uploadV2: the bytes of a reserved file. */
   async function receiveUpload(id: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req);
     const file = ws.file(id);
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
     if (!file) {
-      res.writeHead(404);
+      res.writeHead(404, { 'content-type': 'text/plain' });
       return void res.end('file not found');
     }
-    file.content = fileContent(Buffer.concat(chunks), String(req.headers['content-type'] ?? ''));
+    file.content = uploadedBytes(body, String(req.headers['content-type'] ?? ''));
     res.writeHead(200, { 'content-type': 'text/plain' });
     res.end(`OK - ${file.content.length}`);
   }
 
-  /** Plain JSON views of the state, for scripts, tests and the workbench page. */
-  function inspect(url: URL, res: ServerResponse): void {
-    if (url.pathname === '/api/conversations') return send(res, 200, { channels: ws.channels() });
-    const m = /^\/api\/conversations\/([^/]+)\/messages$/.exec(url.pathname);
-    if (m) {
-      const channel = decodeURIComponent(m[1] as string);
-      const messages = ws.messages(channel).map((parent) => ({ ...parent, replies: ws.thread(channel, parent.ts).slice(1) }));
-      return send(res, ws.channelId(channel) ? 200 : 404, { channel: ws.channelId(channel) ?? null, messages });
-    }
-    send(res, 404, { error: 'not found' });
-  }
-
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   const port = (server.address() as AddressInfo).port;
-  origin = `http://${options.host ?? '127.0.0.1'}:${port}`;
+  origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   return {
     url: `${origin}/api/`,
     port,
     state: ws,
+    reset() {
+      ws.reset();
+      limiter.reset();
+    },
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;
     },
   };
-}
-
-/** The bytes of an upload, whether sent raw or as the single part of a multipart form. */
-function fileContent(body: Buffer, contentType: string): Buffer {
-  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(contentType);
-  if (!boundary) return body;
-  const marker = `--${boundary[1] ?? boundary[2]}`;
-  const text = body.toString('latin1');
-  const start = text.indexOf('\r\n\r\n', text.indexOf(marker));
-  const end = text.indexOf(`\r\n${marker}`, start);
-  if (start === -1 || end === -1) return body;
-  return Buffer.from(text.slice(start + 4, end), 'latin1');
 }

@@ -1,14 +1,21 @@
-/** The emulated workspace's state: channels, messages, threads, and a log of every call. */
+/** The emulated workspace's state: channels, messages, threads, files, and a log of every call. */
+import { createHash } from 'node:crypto';
 
 export interface EmulatedMessage {
   channel: string;
   ts: string;
   user: string;
+  bot_id?: string;
   text?: string;
   blocks?: unknown[];
+  attachments?: unknown[];
+  /** On replies: the parent's ts. On parents with replies: their own ts, as Slack sets it. */
   thread_ts?: string;
+  /** `thread_broadcast` for replies also sent to the channel. */
+  subtype?: string;
   reply_count?: number;
   reply_users?: string[];
+  reply_users_count?: number;
   latest_reply?: string;
   edited?: { user: string; ts: string };
   metadata?: unknown;
@@ -49,6 +56,25 @@ export interface EphemeralMessage {
   thread_ts?: string;
 }
 
+export interface WorkspaceStats {
+  calls: Record<string, number>;
+  rateLimited: number;
+  invalidBlocks: number;
+}
+
+/** What Slack channel ids look like; such strings are never taken for channel names. */
+export const CHANNEL_ID = /^[CGD][A-Z0-9]{8,}$/;
+
+const ID_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
+/** Ten id characters derived from a seed, so a channel keeps its id across emulator restarts. */
+function idChars(seed: string): string {
+  const digest = createHash('sha256').update(seed).digest();
+  return [...digest.subarray(0, 10)].map((byte) => ID_ALPHABET[byte % ID_ALPHABET.length]).join('');
+}
+
+const isTopLevel = (m: EmulatedMessage) => !m.thread_ts || m.thread_ts === m.ts || m.subtype === 'thread_broadcast';
+
 export class Workspace {
   private readonly channelsById = new Map<string, Channel>();
   private readonly idByName = new Map<string, string>();
@@ -58,36 +84,38 @@ export class Workspace {
   private readonly fileMap = new Map<string, UploadedFile>();
   private fileSeq = 0;
   private readonly callLog: CallRecord[] = [];
-  private lastTs = 0;
-  private channelSeq = 0;
+  /** Survives reset(), so no ts is ever handed out twice by one emulator. */
+  private lastTsMicros = 0;
 
   constructor(
     readonly teamId: string,
     readonly botUserId: string,
   ) {}
 
-  /** Strictly increasing Slack-style timestamps ("seconds.micros"). */
+  /** Strictly increasing Slack-style timestamps ("seconds.micros"), close to the wall clock. */
   nextTs(now: number): string {
-    const micros = Math.max(now * 1000, this.lastTs + 1);
-    this.lastTs = micros;
+    const micros = Math.max(now * 1000, this.lastTsMicros + 1);
+    this.lastTsMicros = micros;
     return `${Math.floor(micros / 1e6)}.${String(micros % 1e6).padStart(6, '0')}`;
   }
 
+  /** The id of the channel with this name, created if needed. */
   createChannel(name: string): string {
     const clean = name.replace(/^#/, '');
     const existing = this.idByName.get(clean);
     if (existing) return existing;
-    const id = `C${(++this.channelSeq).toString(36).toUpperCase().padStart(10, '0')}`;
+    let id = `C${idChars(clean)}`;
+    for (let salt = 1; this.channelsById.has(id); salt++) id = `C${idChars(`${clean}#${salt}`)}`;
     this.channelsById.set(id, { id, name: clean, created: Math.floor(Date.now() / 1000) });
     this.idByName.set(clean, id);
     this.messagesByChannel.set(id, []);
     return id;
   }
 
-  /** A channel id from an id or a name; names create the channel on first use, as posting to a public channel would. */
+  /** A channel id from an id or a name; `create` makes a named channel on first use, as posting to it does. */
   resolve(channel: string, create: boolean): string | undefined {
     if (this.channelsById.has(channel)) return channel;
-    if (/^[CGD][A-Z0-9]{8,}$/.test(channel)) return undefined;
+    if (CHANNEL_ID.test(channel) || channel.replace(/^#/, '') === '') return undefined;
     const name = channel.replace(/^#/, '');
     return this.idByName.get(name) ?? (create ? this.createChannel(name) : undefined);
   }
@@ -101,19 +129,26 @@ export class Workspace {
     return this.resolve(nameOrId, false);
   }
 
+  channel(nameOrId: string): Channel | undefined {
+    const id = this.channelId(nameOrId);
+    return id ? this.channelsById.get(id) : undefined;
+  }
+
+  /** Channels with how many top-level messages each holds. */
   channels(): Array<Channel & { messages: number }> {
     return [...this.channelsById.values()].map((c) => ({ ...c, messages: this.messages(c.id).length }));
   }
 
+  /** Stores a message; a reply also updates its parent's thread summary, as Slack does. */
   add(message: EmulatedMessage): EmulatedMessage {
     this.messagesByChannel.get(message.channel)?.push(message);
-    if (message.thread_ts) {
-      const parent = this.find(message.channel, message.thread_ts);
-      if (parent) {
-        parent.reply_count = (parent.reply_count ?? 0) + 1;
-        parent.reply_users = [...new Set([...(parent.reply_users ?? []), message.user])];
-        parent.latest_reply = message.ts;
-      }
+    const parent = message.thread_ts ? this.find(message.channel, message.thread_ts) : undefined;
+    if (parent && parent !== message) {
+      parent.thread_ts = parent.ts;
+      parent.reply_count = (parent.reply_count ?? 0) + 1;
+      parent.reply_users = [...new Set([...(parent.reply_users ?? []), message.user])];
+      parent.reply_users_count = parent.reply_users.length;
+      parent.latest_reply = message.ts;
     }
     return message;
   }
@@ -122,14 +157,14 @@ export class Workspace {
     return this.messagesByChannel.get(channel)?.find((m) => m.ts === ts);
   }
 
-  /** Top-level messages (and thread parents), oldest first. */
+  /** What the channel shows: messages, thread parents and broadcast replies, oldest first. */
   messages(nameOrId: string): EmulatedMessage[] {
     const id = this.channelId(nameOrId);
     if (!id) return [];
-    return (this.messagesByChannel.get(id) ?? []).filter((m) => !m.thread_ts || m.thread_ts === m.ts);
+    return (this.messagesByChannel.get(id) ?? []).filter(isTopLevel);
   }
 
-  /** A thread: its parent first, then replies oldest first. */
+  /** A thread: its parent first, then replies oldest first; empty when there is no such parent. */
   thread(nameOrId: string, ts: string): EmulatedMessage[] {
     const id = this.channelId(nameOrId);
     if (!id) return [];
@@ -139,6 +174,7 @@ export class Workspace {
     return [parent, ...all.filter((m) => m.thread_ts === ts && m.ts !== ts)];
   }
 
+  /** Every message of every channel, replies included, in post order per channel. */
   allMessages(): EmulatedMessage[] {
     return [...this.messagesByChannel.values()].flat();
   }
@@ -175,7 +211,7 @@ export class Workspace {
     return [...this.callLog];
   }
 
-  stats(): { calls: Record<string, number>; rateLimited: number; invalidBlocks: number } {
+  stats(): WorkspaceStats {
     const calls: Record<string, number> = {};
     let rateLimited = 0;
     let invalidBlocks = 0;
@@ -187,11 +223,13 @@ export class Workspace {
     return { calls, rateLimited, invalidBlocks };
   }
 
+  /** Forgets channels, messages, files and calls (rate-limit windows live in the server). */
   reset(): void {
     this.channelsById.clear();
     this.idByName.clear();
     this.messagesByChannel.clear();
     this.ephemeralList.length = 0;
+    this.fileMap.clear();
     this.callLog.length = 0;
   }
 }

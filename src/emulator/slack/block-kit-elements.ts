@@ -1,0 +1,87 @@
+import type { Check, Json } from './block-kit-check.ts';
+
+/** Rules for one interactive (or image) element; add an entry to teach the emulator a new one. */
+export type ElementRule = (element: Json, at: string, check: Check) => void;
+
+const placeholder: ElementRule = (el, at, check) => check.text(el, 'placeholder', at, { max: 150, plainOnly: true });
+
+const select: ElementRule = (el, at, check) => {
+  placeholder(el, at, check);
+  if (el.option_groups !== undefined) {
+    check.list(el, 'option_groups', at, { min: 1, max: 100 }).forEach((group, i) => {
+      const pointer = `${at}/option_groups/${i}`;
+      if (!check.object(group, pointer)) return;
+      check.text(group, 'label', pointer, { max: 75, plainOnly: true, required: true });
+      check.options(group, 'options', pointer, { min: 1, max: 100, required: true });
+    });
+  } else {
+    check.options(el, 'options', at, { min: 1, max: 100, required: true });
+  }
+};
+
+const datePattern = /^\d{4}-\d{2}-\d{2}$/;
+const timePattern = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+export const ELEMENTS: Record<string, ElementRule> = {
+  button(el, at, check) {
+    check.text(el, 'text', at, { max: 75, plainOnly: true, required: true });
+    check.string(el, 'value', at, { max: 2000 });
+    check.string(el, 'url', at, { max: 3000 });
+    check.string(el, 'accessibility_label', at, { max: 75 });
+    check.enumOf(el, 'style', at, ['primary', 'danger']);
+  },
+  static_select: select,
+  multi_static_select: select,
+  overflow(el, at, check) {
+    check.options(el, 'options', at, { min: 1, max: 5, required: true });
+  },
+  checkboxes(el, at, check) {
+    check.options(el, 'options', at, { min: 1, max: 10, required: true, mrkdwn: true });
+  },
+  radio_buttons(el, at, check) {
+    check.options(el, 'options', at, { min: 1, max: 10, required: true, mrkdwn: true });
+  },
+  datepicker(el, at, check) {
+    placeholder(el, at, check);
+    if (el.initial_date !== undefined && !datePattern.test(String(el.initial_date))) check.add('must match format "YYYY-MM-DD"', `${at}/initial_date`);
+  },
+  timepicker(el, at, check) {
+    placeholder(el, at, check);
+    if (el.initial_time !== undefined && !timePattern.test(String(el.initial_time))) check.add('must match format "HH:mm"', `${at}/initial_time`);
+  },
+  datetimepicker() {},
+  plain_text_input(el, at, check) {
+    placeholder(el, at, check);
+    check.string(el, 'initial_value', at, { max: 3000 });
+  },
+  email_text_input: placeholder,
+  url_text_input: placeholder,
+  number_input: placeholder,
+  external_select: placeholder,
+  users_select: placeholder,
+  conversations_select: placeholder,
+  channels_select: placeholder,
+  multi_external_select: placeholder,
+  multi_users_select: placeholder,
+  multi_conversations_select: placeholder,
+  multi_channels_select: placeholder,
+  workflow_button(el, at, check) {
+    check.text(el, 'text', at, { max: 75, plainOnly: true, required: true });
+  },
+  image(el, at, check) {
+    if (el.slack_file === undefined) check.string(el, 'image_url', at, { max: 3000, required: true });
+    check.string(el, 'alt_text', at, { max: 2000, required: true });
+  },
+};
+
+/** Checks an element, including the action_id Slack wants unique across the whole message. */
+export function checkElement(element: unknown, at: string, check: Check, actionIds: Set<string>): void {
+  if (!check.object(element, at)) return;
+  const rule = typeof element.type === 'string' && Object.hasOwn(ELEMENTS, element.type) ? ELEMENTS[element.type] : undefined;
+  if (!rule) return check.add(`unsupported type: ${String(element.type)}`, `${at}/type`);
+  if (element.action_id !== undefined) {
+    check.string(element, 'action_id', at, { max: 255 });
+    check.unique(actionIds, element, 'action_id', at);
+  }
+  rule(element, at, check);
+}

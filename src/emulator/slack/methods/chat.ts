@@ -1,0 +1,81 @@
+import { fail, flagArg, isFailure, jsonArg, stringArg, type Method } from './method.ts';
+import { messageContent, publicMessage } from './message-content.ts';
+
+export const BOT_ID = 'B0EMULATOR';
+
+const postMessage: Method = (args, { ws, now }) => {
+  const channel = ws.resolve(stringArg(args, 'channel') ?? '', true);
+  if (!channel) return fail('channel_not_found');
+  const content = messageContent(args);
+  if (isFailure(content)) return content;
+  // Slack accepts a thread_ts that matches no message and keeps the post out of the channel view.
+  const threadTs = stringArg(args, 'thread_ts');
+  const metadata = jsonArg(args, 'metadata');
+  const message = ws.add({
+    channel,
+    ts: ws.nextTs(now),
+    user: ws.botUserId,
+    bot_id: BOT_ID,
+    ...content,
+    ...(threadTs ? { thread_ts: threadTs } : {}),
+    ...(threadTs && flagArg(args, 'reply_broadcast') ? { subtype: 'thread_broadcast' } : {}),
+    ...(metadata.value !== undefined ? { metadata: metadata.value } : {}),
+  });
+  return { ok: true, channel, ts: message.ts, message: publicMessage(message) };
+};
+
+const update: Method = (args, { ws, now }) => {
+  const channel = ws.resolve(stringArg(args, 'channel') ?? '', false);
+  if (!channel) return fail('channel_not_found');
+  const message = ws.find(channel, stringArg(args, 'ts') ?? '');
+  if (!message) return fail('message_not_found');
+  const content = messageContent(args);
+  if (isFailure(content)) return content;
+  // Omitted blocks are kept, an empty array removes them: chat.update's documented behaviour.
+  if (content.text !== undefined) message.text = content.text;
+  if (content.blocks) {
+    if (content.blocks.length > 0) message.blocks = content.blocks;
+    else delete message.blocks;
+  }
+  if (content.attachments) message.attachments = content.attachments;
+  message.edited = { user: ws.botUserId, ts: ws.nextTs(now) };
+  return { ok: true, channel, ts: message.ts, text: message.text ?? '', message: publicMessage(message) };
+};
+
+const postEphemeral: Method = (args, { ws, now }) => {
+  const channel = ws.resolve(stringArg(args, 'channel') ?? '', false);
+  if (!channel) return fail('channel_not_found');
+  const user = stringArg(args, 'user');
+  if (!user) return fail('user_not_in_channel');
+  const content = messageContent(args);
+  if (isFailure(content)) return content;
+  const ts = ws.nextTs(now);
+  const threadTs = stringArg(args, 'thread_ts');
+  ws.addEphemeral({
+    channel,
+    user,
+    ts,
+    ...(content.text !== undefined ? { text: content.text } : {}),
+    ...(content.blocks ? { blocks: content.blocks } : {}),
+    ...(threadTs ? { thread_ts: threadTs } : {}),
+  });
+  return { ok: true, message_ts: ts };
+};
+
+const getPermalink: Method = (args, { ws, origin }) => {
+  const channel = ws.resolve(stringArg(args, 'channel') ?? '', false);
+  if (!channel) return fail('channel_not_found');
+  const ts = stringArg(args, 'message_ts') ?? '';
+  const message = ws.find(channel, ts);
+  if (!message) return fail('message_not_found');
+  const base = `${origin}/archives/${channel}/p${ts.replace('.', '')}`;
+  const inThread = message.thread_ts && message.thread_ts !== ts;
+  return { ok: true, channel, permalink: inThread ? `${base}?thread_ts=${message.thread_ts}&cid=${channel}` : base };
+};
+
+export const CHAT_METHODS: Record<string, Method> = {
+  'chat.postMessage': postMessage,
+  'chat.update': update,
+  'chat.postEphemeral': postEphemeral,
+  'chat.getPermalink': getPermalink,
+};
