@@ -1,7 +1,9 @@
+import { MemoryActionStore } from './memory-actions.ts';
 import type { DeadLetter, DigestMember, DigestRecord, FindingRecord, InvestigationRecord, InvestigationState, Store } from './store.ts';
 
 /** In-process store for tests and short-lived runtimes. Same contract as SQLite. */
 export class MemoryStore implements Store {
+  readonly actions = new MemoryActionStore();
   private readonly findings = new Map<string, FindingRecord>();
   private readonly slots = new Map<string, Map<string, string>>();
   private readonly digests = new Map<string, DigestRecord>();

@@ -11,6 +11,7 @@ import {
   toFinding,
   toInvestigation,
 } from './sqlite-rows.ts';
+import { SqliteActionStore } from './sqlite-actions.ts';
 import type { DeadLetter, DigestMember, DigestRecord, FindingRecord, InvestigationRecord, Store } from './store.ts';
 
 const SCHEMA = `
@@ -91,6 +92,7 @@ CREATE TABLE IF NOT EXISTS dead_letters (
  */
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
+  readonly actions: SqliteActionStore;
 
   constructor(path: string) {
     this.db = new Database(path);
@@ -98,6 +100,7 @@ export class SqliteStore implements Store {
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(SCHEMA);
     this.migrate();
+    this.actions = new SqliteActionStore(this.db);
   }
 
   /** Files written by earlier versions get the columns added since. */

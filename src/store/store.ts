@@ -1,4 +1,5 @@
 import type { SeverityLabel, RecordState, WorkflowStatus } from '../domain/finding.ts';
+import type { ActionStore } from './action-store.ts';
 
 /**
  * Everything sirbot must remember between deliveries, behind one interface so the
@@ -115,6 +116,9 @@ export interface Store {
   getDeadLetter(id: number): Promise<DeadLetter | null>;
   /** Removes a dead letter once its replay has been delivered. */
   deleteDeadLetter(id: number): Promise<void>;
+
+  /** Requests, cases, the audit log and escalation timers of the actions taken from Slack. */
+  readonly actions: ActionStore;
 
   close(): Promise<void>;
 }

@@ -1,0 +1,90 @@
+import type { ActionRecord, ActionState, ActionStore, AuditRecord, CaseRecord, EscalationRecord, EscalationStage } from './action-store.ts';
+
+/** In-process action records for tests and short-lived runtimes. Same contract as SQLite. */
+export class MemoryActionStore implements ActionStore {
+  private readonly actions = new Map<string, ActionRecord>();
+  private readonly cases = new Map<string, CaseRecord>();
+  private readonly audit: AuditRecord[] = [];
+  private readonly escalations = new Map<string, EscalationRecord>();
+
+  async insertAction(record: ActionRecord) {
+    if (this.actions.has(record.id)) return false;
+    this.actions.set(record.id, { ...record });
+    return true;
+  }
+
+  async getAction(id: string) {
+    const r = this.actions.get(id);
+    return r ? { ...r } : null;
+  }
+
+  async transitionAction(id: string, from: ActionState[], patch: Partial<Omit<ActionRecord, 'id'>>) {
+    const r = this.actions.get(id);
+    if (!r || !from.includes(r.state)) return null;
+    const next = { ...r, ...patch, id };
+    this.actions.set(id, next);
+    return { ...next };
+  }
+
+  async listActions(filter: { findingId?: string; state?: ActionState; kind?: string } = {}) {
+    return [...this.actions.values()]
+      .filter((a) => (!filter.findingId || a.findingId === filter.findingId) && (!filter.state || a.state === filter.state) && (!filter.kind || a.kind === filter.kind))
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+      .map((a) => ({ ...a }));
+  }
+
+  async putCase(record: CaseRecord) {
+    this.cases.set(record.caseId, { ...record });
+  }
+
+  async getCase(caseId: string) {
+    const r = this.cases.get(caseId);
+    return r ? { ...r } : null;
+  }
+
+  async findCaseByThread(channel: string, threadTs: string) {
+    const r = [...this.cases.values()].find((c) => c.channel === channel && c.threadTs === threadTs);
+    return r ? { ...r } : null;
+  }
+
+  async listCases(limit = 50) {
+    return [...this.cases.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, limit).map((c) => ({ ...c }));
+  }
+
+  async appendAudit(record: AuditRecord) {
+    this.audit.push(structuredClone(record));
+  }
+
+  async listAudit(filter: { since?: string; limit?: number } = {}) {
+    return this.audit
+      .filter((a) => !filter.since || a.at >= filter.since)
+      .slice(0, filter.limit ?? Number.MAX_SAFE_INTEGER)
+      .map((a) => structuredClone(a));
+  }
+
+  async insertEscalation(record: EscalationRecord) {
+    if (this.escalations.has(record.findingId)) return false;
+    this.escalations.set(record.findingId, structuredClone(record));
+    return true;
+  }
+
+  async getEscalation(findingId: string) {
+    const r = this.escalations.get(findingId);
+    return r ? structuredClone(r) : null;
+  }
+
+  async dueEscalations(now: string) {
+    return [...this.escalations.values()]
+      .filter((e) => e.nextAt !== null && e.nextAt <= now)
+      .sort((a, b) => (a.nextAt as string).localeCompare(b.nextAt as string))
+      .map((e) => structuredClone(e));
+  }
+
+  async transitionEscalation(findingId: string, from: EscalationStage[], patch: Partial<Omit<EscalationRecord, 'findingId'>>) {
+    const r = this.escalations.get(findingId);
+    if (!r || !from.includes(r.stage)) return null;
+    const next = { ...r, ...patch, findingId };
+    this.escalations.set(findingId, next);
+    return structuredClone(next);
+  }
+}
