@@ -2,9 +2,12 @@ import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { SecurityIRClient } from './security-ir/client.ts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 
 /**
@@ -51,6 +54,9 @@ export class AwsClientFactory {
   private readonly ec2s = new Map<string, EC2Client>();
   private readonly guardDuties = new Map<string, GuardDutyClient>();
   private readonly securityHubs = new Map<string, SecurityHubClient>();
+  private readonly ssms = new Map<string, SSMClient>();
+  private readonly s3s = new Map<string, S3Client>();
+  private readonly securityIrs = new Map<string, SecurityIRClient>();
   /** One provider per account: it caches the session and renews it before it expires. */
   private readonly assumed = new Map<string, AwsCredentialIdentityProvider>();
 
@@ -119,8 +125,22 @@ export class AwsClientFactory {
     return this.cached(this.securityHubs, accountId, region, (c) => new SecurityHubClient(c));
   }
 
+  ssm(accountId: string, region: string): SSMClient {
+    return this.cached(this.ssms, accountId, region, (c) => new SSMClient(c));
+  }
+
+  /** Path-style addressing when an endpoint is overridden: a local fake has no bucket subdomains. */
+  s3(accountId: string, region: string): S3Client {
+    return this.cached(this.s3s, accountId, region, (c) => new S3Client({ ...c, ...(this.settings.endpoint ? { forcePathStyle: true } : {}) }));
+  }
+
+  /** Security Incident Response, where the membership lives (sirbot's own account unless configured). */
+  securityIr(accountId: string, region: string): SecurityIRClient {
+    return this.cached(this.securityIrs, accountId, region, (c) => new SecurityIRClient(c));
+  }
+
   destroy(): void {
-    for (const cache of [this.cloudTrails, this.iams, this.ec2s, this.guardDuties, this.securityHubs] as Array<Map<string, { destroy(): void }>>) {
+    for (const cache of [this.securityIrs, this.cloudTrails, this.iams, this.ec2s, this.guardDuties, this.securityHubs, this.ssms, this.s3s] as Array<Map<string, { destroy(): void }>>) {
       for (const c of cache.values()) c.destroy();
       cache.clear();
     }

@@ -11,6 +11,11 @@ const optionalSecret = z
   .transform((v) => (v === '' ? undefined : v))
   .optional();
 
+const slackIds = z
+  .string()
+  .default('')
+  .refine((v) => v.split(/[\s,]+/).filter(Boolean).every((id) => /^[UWS][A-Z0-9]{2,}$/.test(id)), 'must be comma-separated Slack user (U…/W…) or user group (S…) ids');
+
 /**
  * Every setting sirbot reads from the environment, validated once at start-up. A
  * wrong value stops start-up with the variable's name and what it expects.
@@ -42,6 +47,23 @@ export const envSchema = z.object({
   SIRBOT_ROLE_NAME: z.string().optional(),
   SIRBOT_ROLE_EXTERNAL_ID: z.string().optional(),
   SIRBOT_HOME_ACCOUNT: z.string().regex(/^\d{12}$/, 'must be a 12-digit account id').optional(),
+  /** Who may act from Slack: Slack user ids (U…/W…) and user group ids (S…), comma-separated. */
+  SIRBOT_RESPONDERS: slackIds,
+  /** Who may approve destructive remediations (two-person rule); approvers may also respond. */
+  SIRBOT_APPROVERS: slackIds,
+  /** Emails added as watchers to every Security IR case (a case needs at least one). */
+  SIRBOT_CASE_WATCHERS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(/[\s,]+/).filter(Boolean))
+    .pipe(z.array(z.email('must be comma-separated email addresses'))),
+  /** Region of the Security Incident Response membership (default: AWS_REGION). */
+  SIRBOT_SIR_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be a region such as us-east-1').optional(),
+  /** AWSSupport-ContainEC2Instance: S3 bucket for the security-group backup, and the automation role. */
+  SIRBOT_CONTAINMENT_BACKUP_BUCKET: z.string().optional(),
+  SIRBOT_CONTAINMENT_ROLE_ARN: z.string().regex(/^arn:aws[\w-]*:iam::\d{12}:role\/.+$/, 'must be an IAM role ARN').optional(),
+  /** How often due escalation steps are looked for. */
+  SIRBOT_ESCALATION_TICK_SECONDS: int(15, 1, 3600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

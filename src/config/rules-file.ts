@@ -24,6 +24,7 @@ const filter = z.union([stringFilter, mapFilter, numberFilter, dateFilter]);
 
 /** Slack ids for mentions: user groups (S…) or users (U…/W…). */
 const mentionId = z.string().regex(/^[SUW][A-Z0-9]{2,}$/, 'must be a Slack user group (S…) or user (U…/W…) id');
+const duration = z.string().regex(/^\d{1,6}\s*[smhd]$/, 'must be a duration such as 90s, 15m, 1h or 1d');
 const channel = z.string().regex(/^(#[a-z0-9][a-z0-9._-]{0,79}|[CG][A-Z0-9]{8,})$/, 'must be #name or a channel id (C…/G…)');
 
 export const ruleDocumentSchema = z.strictObject({
@@ -42,6 +43,14 @@ export const ruleDocumentSchema = z.strictObject({
       Suppress: z.boolean().optional(),
       Digest: z.union([z.boolean(), z.string().min(1).max(100)]).optional(),
       Investigate: z.boolean().optional(),
+      Acknowledge: z
+        .strictObject({
+          Within: duration,
+          Notify: z.union([mentionId, z.array(mentionId)]).optional(),
+          CirtAfter: duration.optional(),
+          AutoOpenCase: z.boolean().optional(),
+        })
+        .optional(),
     })
     .optional(),
 });

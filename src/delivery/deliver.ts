@@ -7,7 +7,7 @@ import type { RuleSet } from '../domain/routing/rules.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { SlackPoster } from '../slack/poster.ts';
 import { digestLine } from '../slack/views/digest-message.ts';
-import { findingMessage } from '../slack/views/finding-message.ts';
+import { type RootFeatures, type RootMarks, findingMessage } from '../slack/views/finding-message.ts';
 import { digestMemberUpdateReply, updateReply } from '../slack/views/update-reply.ts';
 import type { FindingRecord, Store } from '../store/store.ts';
 import { DigestFlusher } from './digests.ts';
@@ -30,8 +30,14 @@ export interface DelivererOptions {
   logger: Logger;
   clock?: () => number;
   digestDebounceMs?: number;
-  /** Called after a finding's root message is posted, to start investigating it; without it no Investigate button is offered. */
+  /** Called after a finding's root message is posted (to start investigating it, to arm its escalation). */
   onRootPosted?: (finding: Finding, decision: RouteDecision, channel: string, ts: string) => void;
+  /** Whether root messages offer Investigate (the runtime can investigate). */
+  investigate?: boolean;
+  /** Whether root messages offer actions (status, case, acknowledge). */
+  actions?: boolean;
+  /** What people did to a finding from Slack, shown on its root message. */
+  marks?: (findingId: string) => Promise<RootMarks>;
 }
 
 /**
@@ -48,6 +54,28 @@ export class Deliverer {
   constructor(private readonly o: DelivererOptions) {
     this.clock = o.clock ?? Date.now;
     this.digests = new DigestFlusher(o.store, o.poster, o.logger, o.digestDebounceMs ?? 1000);
+  }
+
+  private features(): RootFeatures {
+    return { investigate: this.o.investigate ?? false, actions: this.o.actions ?? false };
+  }
+
+  private async rootMessage(finding: Finding, decision: RouteDecision) {
+    return findingMessage(finding, decision, this.features(), (await this.o.marks?.(finding.id)) ?? {});
+  }
+
+  /**
+   * Redraws a finding's root message after people acted on it (status, acknowledgement,
+   * case), with the rules as they are now. Serialized with the finding's deliveries.
+   */
+  async refreshRoot(findingId: string): Promise<void> {
+    await this.lock.run(findingId, async () => {
+      const record = await this.o.store.getFinding(findingId);
+      if (!record?.ts || !record.snapshot) return;
+      const finding = JSON.parse(record.snapshot) as Finding;
+      const decision = route(this.o.rules(), finding, this.clock());
+      await this.o.poster.update(record.channel, record.ts, await this.rootMessage(finding, decision));
+    });
   }
 
   async deliver(findings: Finding[]): Promise<DeliveryResult[]> {
@@ -120,7 +148,7 @@ export class Deliverer {
       (await store.reserveRootSlot(decision.channel, finding.id, windowStart(now, storm.windowSeconds), storm.threshold, nowIso));
     if (ownThread) {
       try {
-        const posted = await poster.post(decision.channel, findingMessage(finding, decision, this.o.onRootPosted !== undefined));
+        const posted = await poster.post(decision.channel, await this.rootMessage(finding, decision));
         await store.updateFinding({ ...record, channel: posted.channel, ts: posted.ts });
         this.o.onRootPosted?.(finding, decision, posted.channel, posted.ts);
         return 'posted';
@@ -156,7 +184,7 @@ export class Deliverer {
     }
     const next = { ...previous, ...this.record(finding, decision, now, {}), channel: previous.channel, ts: previous.ts, digestId: previous.digestId };
     if (previous.ts) {
-      await poster.update(previous.channel, previous.ts, findingMessage(finding, decision, this.o.onRootPosted !== undefined));
+      await poster.update(previous.channel, previous.ts, await this.rootMessage(finding, decision));
       if (comparison.changes.length > 0) await poster.post(previous.channel, updateReply(finding, comparison.changes), previous.ts);
     } else if (previous.digestId && comparison.changes.length > 0) {
       await this.digests.flushNow(previous.digestId);

@@ -30,3 +30,8 @@ export function securityHubV2FindingUrl(srcUrl: string | null | undefined, regio
 export function guardDutyFindingUrl(id: string, region: string, partition?: string | null): string {
   return `${consoleHost(partition)}/guardduty/home?region=${encodeURIComponent(region)}#/findings?macros=current&fId=${encodeURIComponent(id)}`;
 }
+
+/** A Security Incident Response case in the console. */
+export function securityIrCaseUrl(caseId: string, region: string, partition?: string | null): string {
+  return `${consoleHost(partition)}/security-ir/home?region=${encodeURIComponent(region)}#/cases/${encodeURIComponent(caseId)}`;
+}

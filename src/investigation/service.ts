@@ -3,6 +3,8 @@ import { checkAnswer, parseReply } from '../domain/investigation/answers.ts';
 import { timelineCsv, timelineJson } from '../domain/investigation/export.ts';
 import { type Answers, type QuestionId, openQuestions, playbookFor, prefill } from '../domain/investigation/playbooks.ts';
 import type { Finding } from '../domain/finding.ts';
+import type { TimelineEntry } from '../domain/investigation/timeline.ts';
+import type { Block } from '../slack/views/blocks.ts';
 import type { Collector, CollectorProgress } from '../evidence/collector.ts';
 import { KeyedLock } from '../lib/keyed-lock.ts';
 import type { Logger } from '../runtime/logger.ts';
@@ -22,7 +24,12 @@ export interface InvestigationServiceOptions {
   clock?: () => number;
   /** Least time between two edits of the progress message. */
   progressEveryMs?: number;
+  /** What the summary offers next (remediations), where the runtime can act. */
+  nextSteps?: (finding: Finding, timeline: TimelineEntry[]) => Block[];
 }
+
+/** Highlighted entries kept with the result, for case comments; the full timeline is in the files. */
+const KEPT_HIGHLIGHTS = 500;
 
 export type AnswerOutcome = { ok: true; open: QuestionId[] } | { ok: false; error: string };
 
@@ -178,7 +185,7 @@ export class InvestigationService {
       const result = await investigate(finding, JSON.parse(claimed.answers) as Answers, collectors, this.o.awsNow(), onProgress);
       for (const v of progress.values()) v.done = true;
       await this.o.poster.update(claimed.channel, post.ts, progressMessage([...progress.values()]));
-      await this.o.poster.post(claimed.channel, summaryMessage(result.summary, result.timeline), claimed.threadTs);
+      await this.o.poster.post(claimed.channel, summaryMessage(result.summary, result.timeline, this.o.nextSteps?.(finding, result.timeline) ?? []), claimed.threadTs);
       if (result.timeline.length > 0) {
         const base = `timeline-${claimed.findingId.replace(/[^\w.-]+/g, '_').slice(-60)}`;
         await this.o.poster
@@ -197,7 +204,12 @@ export class InvestigationService {
         ...claimed,
         progressTs: post.ts,
         state: 'summarized',
-        result: JSON.stringify({ summary: result.summary, window: result.window, events: result.timeline.length }),
+        result: JSON.stringify({
+          summary: result.summary,
+          window: result.window,
+          events: result.timeline.length,
+          highlights: result.timeline.filter((e) => e.highlights.length > 0).slice(0, KEPT_HIGHLIGHTS),
+        }),
         updatedAt: this.nowIso(),
       });
     } catch (err) {

@@ -8,6 +8,21 @@ import type { Store } from '../store/store.ts';
 import type { Collector } from '../evidence/collector.ts';
 import { InvestigationService } from '../investigation/service.ts';
 import type { Logger } from './logger.ts';
+import { WebClient } from '@slack/web-api';
+import { AccessControl } from '../actions/access.ts';
+import { Auditor } from '../actions/audit.ts';
+import { CaseService } from '../actions/cases.ts';
+import { EscalationService } from '../actions/escalations.ts';
+import { rootMarks } from '../actions/marks.ts';
+import { RemediationService } from '../actions/remediations.ts';
+import { StatusService } from '../actions/status.ts';
+import type { AwsClientFactory } from '../aws/clients.ts';
+import { AwsCallExecutor } from '../aws/executor.ts';
+import { parseMembers, type Members } from '../domain/actions/access.ts';
+import { suggestRemediations } from '../domain/remediation/suggest.ts';
+import type { ActionServices } from '../slack/actions/services.ts';
+import { SlackDirectory } from '../slack/directory.ts';
+import { remediationBlocks } from '../slack/views/remediation.ts';
 
 export interface Core {
   rules: () => RuleSet;
@@ -17,6 +32,13 @@ export interface Core {
   deliverer: Deliverer;
   ingest: IngestFindings;
   investigations: InvestigationService | undefined;
+  actions: ActionServices | undefined;
+}
+
+/** Where actions act: the AWS clients, and the account and region of the Security IR membership. */
+export interface ActionSettings {
+  clients: AwsClientFactory;
+  securityIr: { account: string; region: string };
 }
 
 /** Where evidence comes from in this runtime. */
@@ -36,6 +58,14 @@ export interface CoreOptions {
   clock?: () => number;
   digestDebounceMs?: number;
   evidence?: EvidenceSources;
+  /** Present where the runtime can act (set status, open cases, remediate, escalate). */
+  actions?: ActionSettings;
+}
+
+function members(list: string): Members {
+  const parsed = parseMembers(list);
+  // The environment schema has checked the ids' form already.
+  return 'error' in parsed ? { users: [], groups: [] } : parsed;
 }
 
 /** Wires the pipeline once; every runtime (local server, Lambda, CLI) builds on this. */
@@ -46,6 +76,11 @@ export function composeCore(o: CoreOptions): Core {
   const poster = new RateLimitedPoster(o.slackToken, o.posterLimits ?? SLACK_LIMITS, {
     ...(o.slackApiUrl ? { slackApiUrl: o.slackApiUrl } : {}),
   }, o.logger);
+  const clock = o.clock ?? Date.now;
+  // Late-bound: the services redraw root messages through the deliverer built after them.
+  let deliverer: Deliverer | undefined;
+  const refreshRoot = (findingId: string) => deliverer?.refreshRoot(findingId) ?? Promise.resolve();
+  const actions = o.actions ? composeActions(o, o.actions, poster, refreshRoot, clock) : undefined;
   const investigations = o.evidence
     ? new InvestigationService({
         store: o.store,
@@ -54,9 +89,10 @@ export function composeCore(o: CoreOptions): Core {
         collectors: o.evidence.collectors,
         awsNow: o.evidence.awsNow,
         ...(o.clock ? { clock: o.clock } : {}),
+        ...(actions ? { nextSteps: (finding, timeline) => remediationBlocks(suggestRemediations(finding, timeline), finding.id) } : {}),
       })
     : undefined;
-  const deliverer = new Deliverer({
+  deliverer = new Deliverer({
     store: o.store,
     poster,
     rules,
@@ -68,15 +104,60 @@ export function composeCore(o: CoreOptions): Core {
     logger: o.logger,
     ...(o.clock ? { clock: o.clock } : {}),
     ...(o.digestDebounceMs !== undefined ? { digestDebounceMs: o.digestDebounceMs } : {}),
-    ...(investigations
-      ? {
-          onRootPosted: (finding, decision, channel, ts) => {
-            if (!decision.investigate) return;
-            investigations.start(finding.id, channel, ts).catch((err: unknown) => o.logger.error({ err, findingId: finding.id }, 'could not start investigation'));
-          },
-        }
-      : {}),
+    investigate: investigations !== undefined,
+    ...(actions ? { actions: true, marks: (id: string) => rootMarks(o.store.actions, id) } : {}),
+    onRootPosted: (finding, decision, channel, ts) => {
+      if (decision.investigate && investigations) {
+        investigations.start(finding.id, channel, ts).catch((err: unknown) => o.logger.error({ err, findingId: finding.id }, 'could not start investigation'));
+      }
+      if (decision.acknowledge && actions) {
+        actions.escalations.arm(finding.id, channel, ts, decision.acknowledge).catch((err: unknown) => o.logger.error({ err, findingId: finding.id }, 'could not arm the escalation'));
+      }
+    },
   });
   const ingest = new IngestFindings(o.store, deliverer, o.logger, o.clock);
-  return { rules, ruleWarnings: compiled.warnings, store: o.store, poster, deliverer, ingest, investigations };
+  return { rules, ruleWarnings: compiled.warnings, store: o.store, poster, deliverer, ingest, investigations, actions };
+}
+
+/** Status changes, cases, remediations and escalations, sharing one access policy and one audit log. */
+function composeActions(o: CoreOptions, settings: ActionSettings, poster: RateLimitedPoster, refreshRoot: (findingId: string) => Promise<void>, clock: () => number): ActionServices {
+  const directory = o.slackToken ? new SlackDirectory(new WebClient(o.slackToken, o.slackApiUrl ? { slackApiUrl: o.slackApiUrl } : {})) : null;
+  const access = new AccessControl({ responders: members(o.env.SIRBOT_RESPONDERS), approvers: members(o.env.SIRBOT_APPROVERS) }, directory, undefined, clock);
+  if (access.policy.responders.users.length + access.policy.responders.groups.length + access.policy.approvers.users.length + access.policy.approvers.groups.length === 0) {
+    o.logger.warn('SIRBOT_RESPONDERS and SIRBOT_APPROVERS are empty: every action from Slack will be refused');
+  }
+  const audit = new Auditor(o.store.actions, o.logger, (channel, ts) => poster.permalink(channel, ts), clock);
+  const executor = new AwsCallExecutor(settings.clients);
+  const common = { store: o.store, access, audit, poster, logger: o.logger, clock };
+  const cases = new CaseService({
+    ...common,
+    refreshRoot,
+    securityIr: () => settings.clients.securityIr(settings.securityIr.account, settings.securityIr.region),
+    region: settings.securityIr.region,
+    defaultWatchers: o.env.SIRBOT_CASE_WATCHERS.map((email) => ({ email })),
+    emailOf: (userId) => directory?.emailOf(userId) ?? Promise.resolve(null),
+  });
+  return {
+    access,
+    audit,
+    cases,
+    status: new StatusService({ ...common, executor, refreshRoot }),
+    remediations: new RemediationService({
+      ...common,
+      executor,
+      extraInputs: {
+        ...(o.env.SIRBOT_CONTAINMENT_BACKUP_BUCKET ? { backupBucket: o.env.SIRBOT_CONTAINMENT_BACKUP_BUCKET } : {}),
+        ...(o.env.SIRBOT_CONTAINMENT_ROLE_ARN ? { automationRole: o.env.SIRBOT_CONTAINMENT_ROLE_ARN } : {}),
+      },
+    }),
+    escalations: new EscalationService({
+      ...common,
+      refreshRoot,
+      openCirtCase: async (findingId) => {
+        const draft = await cases.draft(findingId, 'sirbot');
+        if (!draft) return { ok: false, kind: 'invalid', reason: 'the finding is no longer known' };
+        return cases.open(findingId, 'sirbot', { ...draft.draft, watchers: draft.watchers, resolverType: 'AWS' }, true);
+      },
+    }),
+  };
 }

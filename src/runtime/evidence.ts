@@ -9,6 +9,11 @@ import { IamCollector } from '../evidence/iam.ts';
 import type { EvidenceSources } from './compose.ts';
 
 export interface RuntimeEvidence extends EvidenceSources {
+  /** The clients evidence and actions share. */
+  clients: AwsClientFactory;
+  /** sirbot's own account (the fake's first scenario account), where the Security IR membership is. */
+  homeAccount: string;
+  region: string;
   /** The embedded fake, when investigating against a scenario. */
   fake: FakeAws | undefined;
   close(): Promise<void>;
@@ -38,6 +43,9 @@ export async function evidenceFromEnv(env: Env): Promise<RuntimeEvidence> {
   const collectors = [new CloudTrailCollector(clients, quotas), new IamCollector(clients, quotas), new Ec2Collector(clients, quotas), new FindingsCollector(clients, quotas)];
   return {
     fake,
+    clients,
+    homeAccount: env.SIRBOT_HOME_ACCOUNT ?? fake?.scenario.accounts[0] ?? '000000000000',
+    region,
     collectors: () => collectors,
     awsNow: () => fake?.now() ?? Date.now(),
     async close() {

@@ -8,6 +8,10 @@ import * as openConsole from './actions/open-console.ts';
 import * as appMention from './events/app-mention.ts';
 import * as threadReply from './events/thread-reply.ts';
 import { boltLogger } from './logger.ts';
+import type { ActionServices } from './actions/services.ts';
+import * as caseActions from './actions/case-actions.ts';
+import * as findingActions from './actions/finding-actions.ts';
+import * as remediationActions from './actions/remediation-actions.ts';
 
 export interface SlackAppDeps {
   rules: () => RuleSet;
@@ -15,6 +19,8 @@ export interface SlackAppDeps {
   /** Present where the runtime can investigate (not yet in Lambda). */
   investigations?: InvestigationService;
   store?: Store;
+  /** Present where the runtime can act (status, cases, remediations, escalations). */
+  actions?: ActionServices;
 }
 
 export interface SlackAppOptions {
@@ -49,6 +55,9 @@ export function createSlackApp(options: SlackAppOptions, deps: SlackAppDeps): Ap
   threadReply.register(app, deps);
   openConsole.register(app);
   investigationActions.register(app, deps);
+  findingActions.register(app, deps);
+  caseActions.register(app, deps);
+  remediationActions.register(app, deps);
   app.error(async (error) => {
     deps.logger.error({ err: error, code: (error as { code?: string }).code }, 'Slack listener failed');
   });

@@ -11,6 +11,8 @@ export interface SlackPoster {
   update(channel: string, ts: string, message: SlackMessage): Promise<void>;
   /** Uploads files into a thread (files.uploadV2), paced with the channel's posts. */
   upload(channel: string, threadTs: string, files: Array<{ filename: string; content: string }>, comment: string): Promise<void>;
+  /** A link to a message, for audit records; null when Slack cannot give one. */
+  permalink(channel: string, ts: string): Promise<string | null>;
   /** Resolves when every queued call has finished. */
   idle(): Promise<void>;
   stats(): PosterStats;
@@ -143,6 +145,15 @@ export class RateLimitedPoster implements SlackPoster {
     if (/^[CGD][A-Z0-9]{8,}$/.test(channel)) return channel;
     for (const [id, name] of this.aliasOf) if (name === channel) return id;
     return channel;
+  }
+
+  async permalink(channel: string, ts: string): Promise<string | null> {
+    try {
+      const res = await this.client.chat.getPermalink({ channel: this.idOf(channel), message_ts: ts });
+      return res.permalink ?? null;
+    } catch {
+      return null;
+    }
   }
 
   async idle(): Promise<void> {

@@ -88,11 +88,15 @@ describe('finding message', () => {
   it('links to the console only with a URL we built and that fits, and offers Investigate unless a rule already started it', () => {
     const buttons = (m: ReturnType<typeof findingMessage>) =>
       m.blocks.flatMap((b) => (b.type === 'actions' ? b.elements : [])).map((e) => ('action_id' in e ? e.action_id : ''));
-    expect(buttons(findingMessage(makeFinding(), decision()))).toEqual(['investigation_start', 'open_console']);
-    const tooLong = findingMessage(makeFinding({ consoleUrl: `https://console.aws.amazon.com/${'a'.repeat(4000)}` }), decision());
+    expect(buttons(findingMessage(makeFinding(), decision(), { investigate: true, actions: false }))).toEqual(['investigation_start', 'open_console']);
+    const tooLong = findingMessage(makeFinding({ consoleUrl: `https://console.aws.amazon.com/${'a'.repeat(4000)}` }), decision(), { investigate: true, actions: false });
     expect(buttons(tooLong)).toEqual(['investigation_start']);
-    expect(buttons(findingMessage(makeFinding(), decision({ investigate: true })))).toEqual(['open_console']);
-    expect(buttons(findingMessage(makeFinding(), decision(), false))).toEqual(['open_console']);
+    expect(buttons(findingMessage(makeFinding(), decision({ investigate: true }), { investigate: true, actions: false }))).toEqual(['open_console']);
+    expect(buttons(findingMessage(makeFinding(), decision(), { investigate: false, actions: false }))).toEqual(['open_console']);
+    const withActions = { investigate: true, actions: true };
+    expect(buttons(findingMessage(makeFinding(), decision(), withActions))).toEqual(['investigation_start', 'finding_set_status', 'case_open', 'open_console']);
+    const acked = findingMessage(makeFinding(), decision(), withActions, { ack: { by: null, at: null, stage: 'waiting' }, caseId: '123' });
+    expect(buttons(acked)).toEqual(['finding_acknowledge', 'investigation_start', 'finding_set_status', 'open_console']);
   });
 });
 

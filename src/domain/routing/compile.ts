@@ -22,6 +22,7 @@ export interface RuleDocument {
     Suppress?: boolean;
     Digest?: boolean | string;
     Investigate?: boolean;
+    Acknowledge?: { Within: string; Notify?: string | string[]; CirtAfter?: string; AutoOpenCase?: boolean };
   };
 }
 
@@ -148,6 +149,20 @@ function compileActions(doc: RuleDocument): RuleActions {
   if (a.Suppress !== undefined) actions.suppress = a.Suppress;
   if (a.Digest !== undefined) actions.digest = a.Digest;
   if (a.Investigate !== undefined) actions.investigate = a.Investigate;
+  if (a.Acknowledge !== undefined) {
+    const within = durationSeconds(a.Acknowledge.Within);
+    const cirtAfter = durationSeconds(a.Acknowledge.CirtAfter ?? a.Acknowledge.Within);
+    // The rules file's schema has checked the durations' form.
+    if (within !== null && cirtAfter !== null) {
+      const notify = a.Acknowledge.Notify;
+      actions.acknowledge = {
+        withinSeconds: within,
+        notify: notify === undefined ? [] : Array.isArray(notify) ? notify : [notify],
+        cirtAfterSeconds: cirtAfter,
+        autoOpenCase: a.Acknowledge.AutoOpenCase ?? false,
+      };
+    }
+  }
   return actions;
 }
 
@@ -201,3 +216,11 @@ export function compileRuleSet(doc: RuleSetDocument, fallbackChannel: string): C
   };
 }
 
+
+/** `90s`, `15m`, `1h`, `1d` as seconds; null when it is none of those. */
+export function durationSeconds(text: string): number | null {
+  const m = /^(\d{1,6})\s*(s|m|h|d)$/.exec(text.trim());
+  if (!m) return null;
+  const unit = { s: 1, m: 60, h: 3600, d: 86_400 }[m[2] as 's' | 'm' | 'h' | 'd'];
+  return Number(m[1]) * unit;
+}

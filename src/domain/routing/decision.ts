@@ -1,4 +1,5 @@
 import type { SeverityLabel } from '../finding.ts';
+import type { AckPolicy } from './rules.ts';
 
 export type RuleActionType = 'CHANNEL' | 'MENTION' | 'SEVERITY' | 'SUPPRESS' | 'DIGEST' | 'INVESTIGATE' | 'ACKNOWLEDGE_WITHIN';
 
@@ -24,6 +25,8 @@ export interface RouteDecision {
   investigate: boolean;
   /** User-group (S…) or user (U…) ids to mention in the thread. */
   mentions: string[];
+  /** Set when a matched rule asks for acknowledgement within a time. */
+  acknowledge: AckPolicy | null;
   actions: AppliedAction[];
 }
 
@@ -39,6 +42,7 @@ export function defaultDecision(findingId: string, channel: string, severity: Se
     digest: null,
     investigate: false,
     mentions: [],
+    acknowledge: null,
     actions: [],
   };
 }

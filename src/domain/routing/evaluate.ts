@@ -166,6 +166,10 @@ function applyActions(decision: RouteDecision, rule: Rule, originalSeverity: Rou
     decision.investigate = a.investigate;
     decision.actions.push({ rule: name, type: 'INVESTIGATE', value: a.investigate });
   }
+  if (a.acknowledge !== undefined) {
+    decision.acknowledge = a.acknowledge;
+    decision.actions.push({ rule: name, type: 'ACKNOWLEDGE_WITHIN', value: a.acknowledge.withinSeconds });
+  }
   return severityChanged;
 }
 

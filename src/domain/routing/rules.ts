@@ -11,6 +11,19 @@ export interface RuleActions {
   /** true groups by the rule's name; a string names the digest group. */
   digest?: boolean | string;
   investigate?: boolean;
+  acknowledge?: AckPolicy;
+}
+
+/**
+ * On-call escalation: someone must acknowledge the finding within `withinSeconds`, or
+ * `notify` is mentioned in its thread; still nobody after `cirtAfterSeconds` more, a
+ * case with the AWS CIRT is proposed (or opened, with `autoOpenCase`).
+ */
+export interface AckPolicy {
+  withinSeconds: number;
+  notify: string[];
+  cirtAfterSeconds: number;
+  autoOpenCase: boolean;
 }
 
 export type CriterionFilters =

@@ -26,7 +26,13 @@ async function main(): Promise<void> {
     ? { token: env.SLACK_BOT_TOKEN as string, signingSecret: env.SLACK_SIGNING_SECRET as string, ...(env.SLACK_API_URL ? { apiUrl: env.SLACK_API_URL } : {}) }
     : { token: EMULATOR_TOKEN, signingSecret: EMULATOR_SIGNING_SECRET, apiUrl: emulator?.url as string };
   const evidence = await evidenceFromEnv(env);
-  const runtime = await startLocalRuntime({ env, logger, slack, evidence });
+  const runtime = await startLocalRuntime({
+    env,
+    logger,
+    slack,
+    evidence,
+    actions: { clients: evidence.clients, securityIr: { account: evidence.homeAccount, region: env.SIRBOT_SIR_REGION ?? evidence.region } },
+  });
 
   const lines = [
     '',

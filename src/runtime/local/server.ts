@@ -5,7 +5,7 @@ import { createHttpReceiver, createSlackApp } from '../../slack/app.ts';
 import type { PosterLimits } from '../../slack/poster.ts';
 import { SqliteStore } from '../../store/sqlite.ts';
 import type { Store } from '../../store/store.ts';
-import { composeCore, type Core, type EvidenceSources } from '../compose.ts';
+import { composeCore, type ActionSettings, type Core, type EvidenceSources } from '../compose.ts';
 import type { Logger } from '../logger.ts';
 import { BodyTooLargeError, readBody, sendJson } from './http.ts';
 
@@ -22,6 +22,7 @@ export interface LocalRuntimeOptions {
   clock?: () => number;
   digestDebounceMs?: number;
   evidence?: EvidenceSources;
+  actions?: ActionSettings;
 }
 
 export interface LocalRuntime {
@@ -49,12 +50,21 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
     ...(o.clock ? { clock: o.clock } : {}),
     ...(o.digestDebounceMs !== undefined ? { digestDebounceMs: o.digestDebounceMs } : {}),
     ...(o.evidence ? { evidence: o.evidence } : {}),
+    ...(o.actions ? { actions: o.actions } : {}),
   });
   const receiver = createHttpReceiver(o.slack.signingSecret, o.logger);
   createSlackApp(
     { signingSecret: o.slack.signingSecret, token: o.slack.token, receiver, ...(o.slack.apiUrl ? { slackApiUrl: o.slack.apiUrl } : {}) },
-    { rules: core.rules, logger: o.logger, store, ...(core.investigations ? { investigations: core.investigations } : {}) },
+    {
+      rules: core.rules,
+      logger: o.logger,
+      store,
+      ...(core.investigations ? { investigations: core.investigations } : {}),
+      ...(core.actions ? { actions: core.actions } : {}),
+    },
   );
+  // Escalation timers live in the store: due steps are taken after a restart too.
+  core.actions?.escalations.start(o.env.SIRBOT_ESCALATION_TICK_SECONDS * 1000);
   // Investigations that were gathering when the process stopped start again.
   await core.investigations?.resume();
   const background = new Set<Promise<unknown>>();
@@ -136,6 +146,7 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
       await core.poster.idle();
     },
     async close() {
+      core.actions?.escalations.stop();
       await core.investigations?.idle();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();

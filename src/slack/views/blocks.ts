@@ -12,6 +12,15 @@ export interface Mrkdwn {
 }
 export type TextObject = PlainText | Mrkdwn;
 
+/** Slack's own "are you sure?" dialog on a button. */
+export interface ConfirmDialog {
+  title: PlainText;
+  text: TextObject;
+  confirm: PlainText;
+  deny: PlainText;
+  style?: 'primary' | 'danger';
+}
+
 export interface Button {
   type: 'button';
   text: PlainText;
@@ -19,6 +28,7 @@ export interface Button {
   value?: string;
   url?: string;
   style?: 'primary' | 'danger';
+  confirm?: ConfirmDialog;
 }
 
 export interface Option {
@@ -30,7 +40,8 @@ export type Element =
   | Button
   | { type: 'static_select'; action_id: string; placeholder?: PlainText; options: Option[]; initial_option?: Option }
   | { type: 'datepicker'; action_id: string; initial_date?: string; placeholder?: PlainText }
-  | { type: 'plain_text_input'; action_id: string; initial_value?: string; placeholder?: PlainText };
+  | { type: 'plain_text_input'; action_id: string; initial_value?: string; placeholder?: PlainText; multiline?: boolean; max_length?: number }
+  | { type: 'radio_buttons'; action_id: string; options: Option[]; initial_option?: Option };
 
 export type Block =
   | { type: 'header'; text: PlainText; block_id?: string }
@@ -39,6 +50,24 @@ export type Block =
   | { type: 'divider'; block_id?: string }
   | { type: 'actions'; elements: Element[]; block_id?: string }
   | { type: 'input'; label: PlainText; element: Element; dispatch_action?: boolean; optional?: boolean; block_id?: string };
+
+/** A modal view (views.open / views.update / views.push). */
+export interface Modal {
+  type: 'modal';
+  callback_id: string;
+  title: PlainText;
+  submit?: PlainText;
+  close?: PlainText;
+  /** Our own JSON (≤ 3,000 characters): what the submission is about. */
+  private_metadata?: string;
+  blocks: Block[];
+}
+
+/** The App Home tab (views.publish). */
+export interface HomeView {
+  type: 'home';
+  blocks: Block[];
+}
 
 export interface SlackMessage {
   /** Notification and accessibility fallback; mrkdwn, already escaped. */

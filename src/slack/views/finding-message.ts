@@ -1,6 +1,7 @@
-import type { Finding, SeverityLabel } from '../../domain/finding.ts';
+import type { Finding, SeverityLabel, WorkflowStatus } from '../../domain/finding.ts';
 import type { RouteDecision } from '../../domain/routing/decision.ts';
 import { type Block, type Button, type SlackMessage, mrkdwn, plain } from './blocks.ts';
+import { FINDING_ACTIONS } from './action-ids.ts';
 import { INVESTIGATION_ACTIONS } from './investigation.ts';
 import { LIMITS, code, escapeText, safeText, slackDate, truncate } from './text.ts';
 
@@ -46,11 +47,38 @@ export function findingFallbackText(finding: Finding, decision: RouteDecision): 
   );
 }
 
+/** What this runtime can do from a root message. */
+export interface RootFeatures {
+  investigate: boolean;
+  /** Set status, open a case, acknowledge. */
+  actions: boolean;
+}
+
+/** What people did to the finding from Slack, shown on its root message. */
+export interface RootMarks {
+  status?: { status: WorkflowStatus; by: string; at: string };
+  /** Present when a rule asks for acknowledgement; `by` once someone took it. */
+  ack?: { by: string | null; at: string | null; stage: string };
+  caseId?: string;
+}
+
+const NO_FEATURES: RootFeatures = { investigate: false, actions: false };
+
+function marksLine(marks: RootMarks): string | null {
+  const parts: string[] = [];
+  if (marks.status) parts.push(`Status set to *${marks.status.status}* by ${mentionMarkup(marks.status.by)} ${slackDate(marks.status.at)}`);
+  if (marks.ack?.by) parts.push(`:raised_hand: Acknowledged by ${mentionMarkup(marks.ack.by)} ${slackDate(marks.ack.at)}`);
+  else if (marks.ack) parts.push(`:hourglass_flowing_sand: Waiting for acknowledgement (${marks.ack.stage})`);
+  if (marks.caseId) parts.push(`Security IR case ${code(marks.caseId, 40)}`);
+  return parts.length > 0 ? truncate(parts.join(' · '), LIMITS.contextText) : null;
+}
+
 /**
  * The root message of a finding's thread. Every finding-supplied string is escaped and
- * cut to fit. `offerInvestigation` is false where the runtime cannot investigate.
+ * cut to fit. `features` says what the runtime can do (no Investigate button where it
+ * cannot investigate); `marks` shows what people already did.
  */
-export function findingMessage(finding: Finding, decision: RouteDecision, offerInvestigation = true): SlackMessage {
+export function findingMessage(finding: Finding, decision: RouteDecision, features: RootFeatures = NO_FEATURES, marks: RootMarks = {}): SlackMessage {
   const blocks: Block[] = [
     { type: 'header', text: plain(safeText(`${finding.title || '(untitled finding)'}`, LIMITS.headerText)) },
     {
@@ -61,7 +89,7 @@ export function findingMessage(finding: Finding, decision: RouteDecision, offerI
         mrkdwn(`*Region*\n${code(finding.region, 64)}`),
         mrkdwn(`*Product*\n${code(finding.product, 100)}`),
         mrkdwn(`*Type*\n${code(finding.type || '—', 300)}`),
-        mrkdwn(`*Status*\n${finding.workflowStatus} · ${finding.recordState}`),
+        mrkdwn(`*Status*\n${marks.status?.status ?? finding.workflowStatus} · ${finding.recordState}`),
         mrkdwn(`*First seen*\n${slackDate(finding.firstSeenAt ?? finding.createdAt)}`),
         mrkdwn(`*Last seen*\n${slackDate(finding.lastSeenAt ?? finding.updatedAt)}`),
       ],
@@ -78,13 +106,24 @@ export function findingMessage(finding: Finding, decision: RouteDecision, offerI
     context.push(`rules ${decision.matchedRules.slice(0, 5).map((r) => code(r, 60)).join(' ')}`);
   }
   blocks.push({ type: 'context', elements: [mrkdwn(truncate(context.join(' · '), LIMITS.contextText))] });
+  const marked = marksLine(marks);
+  if (marked) blocks.push({ type: 'context', elements: [mrkdwn(marked)] });
   if (decision.mentions.length > 0) {
     blocks.push({ type: 'section', text: mrkdwn(decision.mentions.map(mentionMarkup).join(' ')) });
   }
   const buttons: Button[] = [];
+  // Button values carry the finding id; an id too long for one gets no buttons rather than a broken one.
+  const fits = finding.id.length <= LIMITS.buttonValue;
+  if (features.actions && fits && marks.ack && !marks.ack.by) {
+    buttons.push({ type: 'button', text: plain('Acknowledge'), action_id: FINDING_ACTIONS.acknowledge, value: finding.id, style: 'primary' });
+  }
   // Findings a rule flags start investigating on their own; the others offer it.
-  if (offerInvestigation && !decision.investigate && finding.id.length <= LIMITS.buttonValue) {
+  if (features.investigate && !decision.investigate && fits) {
     buttons.push({ type: 'button', text: plain('Investigate'), action_id: INVESTIGATION_ACTIONS.investigate, value: finding.id });
+  }
+  if (features.actions && fits) {
+    buttons.push({ type: 'button', text: plain('Set status'), action_id: FINDING_ACTIONS.setStatus, value: finding.id });
+    if (!marks.caseId) buttons.push({ type: 'button', text: plain('Open SIR case'), action_id: FINDING_ACTIONS.openCase, value: finding.id });
   }
   if (finding.consoleUrl && finding.consoleUrl.length <= LIMITS.url) {
     buttons.push({ type: 'button', text: plain('Open in AWS console'), action_id: 'open_console', url: finding.consoleUrl });

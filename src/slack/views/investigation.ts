@@ -90,7 +90,7 @@ export function keyEntries(timeline: TimelineEntry[], max = MAX_ENTRIES_INLINE):
   return picked.sort((a, b) => a.time.localeCompare(b.time));
 }
 
-export function summaryMessage(summary: InvestigationSummary, timeline: TimelineEntry[]): SlackMessage {
+export function summaryMessage(summary: InvestigationSummary, timeline: TimelineEntry[], next: Block[] = []): SlackMessage {
   const s = summary;
   const blocks: Block[] = [
     { type: 'header', text: plain('Investigation summary') },
@@ -132,5 +132,7 @@ export function summaryMessage(summary: InvestigationSummary, timeline: Timeline
       elements: [mrkdwn(truncate(`*Limiting factors*: ${s.limitingFactors.map((l) => `${l.source} ${l.reason} — ${safeText(l.detail, 200)}`).join('; ')}`, LIMITS.contextText))],
     });
   }
+  // What to do next (remediations, a case) goes last, within the message's block limit.
+  blocks.push(...next.slice(0, LIMITS.blocksPerMessage - blocks.length));
   return { text: `Investigation summary: ${safeText(s.text, 500)}`, blocks };
 }

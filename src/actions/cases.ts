@@ -1,0 +1,300 @@
+import { createHash } from 'node:crypto';
+import { type CaseDraft, caseDraft, highlightLines, splitComments } from '../domain/actions/case-draft.ts';
+import { securityIrCaseUrl } from '../domain/console-links.ts';
+import type { Finding } from '../domain/finding.ts';
+import type { InvestigationSummary } from '../domain/investigation/summary.ts';
+import type { TimelineEntry } from '../domain/investigation/timeline.ts';
+import type { SecurityIRClient } from '../aws/security-ir/client.ts';
+import {
+  CloseCaseCommand,
+  CreateCaseCommand,
+  CreateCaseCommentCommand,
+  GetCaseCommand,
+  type GetCaseOutput,
+  type ResolverType,
+  type SelfManagedCaseStatus,
+  type Watcher,
+  UpdateCaseStatusCommand,
+  UpdateResolverTypeCommand,
+} from '../aws/security-ir/commands.ts';
+import { investigationIdFor } from '../investigation/service.ts';
+import type { Logger } from '../runtime/logger.ts';
+import type { SlackPoster } from '../slack/poster.ts';
+import { caseEventMessage, caseOpenedMessage } from '../slack/views/case.ts';
+import type { CaseRecord } from '../store/action-store.ts';
+import type { Store } from '../store/store.ts';
+import type { AccessControl } from './access.ts';
+import type { Auditor } from './audit.ts';
+import { deliveredFinding } from './finding-snapshot.ts';
+
+/** What the case modal submits, checked at the Slack boundary. */
+export interface CaseForm extends CaseDraft {
+  resolverType: ResolverType;
+  watchers: Watcher[];
+}
+
+export interface CaseServiceDeps {
+  store: Store;
+  access: AccessControl;
+  audit: Auditor;
+  /** The Security IR client of the account holding the membership. */
+  securityIr: () => SecurityIRClient;
+  region: string;
+  poster: SlackPoster;
+  refreshRoot: (findingId: string) => Promise<void>;
+  /** Watchers every case gets (the team's distribution list), from configuration. */
+  defaultWatchers: Watcher[];
+  /** The Slack user's email, to add the person who opens the case as a watcher. */
+  emailOf: (userId: string) => Promise<string | null>;
+  logger: Logger;
+  clock?: () => number;
+}
+
+export type CaseResult =
+  | { ok: true; caseId: string; already: boolean; comments?: number }
+  | { ok: false; kind: 'refused' | 'invalid' | 'busy' | 'failed'; reason: string };
+
+/** A stored investigation's conclusions, as the case needs them. */
+interface InvestigationOutcome {
+  summary: InvestigationSummary;
+  highlights?: TimelineEntry[];
+}
+
+const errorText = (err: unknown) => {
+  const e = err as { name?: string; message?: string };
+  return `${e.name ?? 'Error'}: ${e.message ?? String(err)}`;
+};
+
+/**
+ * Security Incident Response cases from finding threads: drafted from the
+ * investigation, created once per finding (the client token is derived from it, so
+ * retries and double submits meet the same case), with the timeline's highlights as
+ * comments; escalated to the AWS CIRT, moved through statuses and closed from Slack.
+ */
+export class CaseService {
+  private readonly clock: () => number;
+
+  constructor(private readonly d: CaseServiceDeps) {
+    this.clock = d.clock ?? Date.now;
+  }
+
+  private now(): string {
+    return new Date(this.clock()).toISOString();
+  }
+
+  consoleUrl(caseId: string): string {
+    return securityIrCaseUrl(caseId, this.d.region);
+  }
+
+  private async outcomeOf(findingId: string): Promise<InvestigationOutcome | null> {
+    const inv = await this.d.store.getInvestigation(investigationIdFor(findingId));
+    if (!inv || inv.state !== 'summarized' || !inv.result) return null;
+    return JSON.parse(inv.result) as InvestigationOutcome;
+  }
+
+  /** What the modal is pre-filled with. */
+  async draft(findingId: string, userId: string): Promise<{ finding: Finding; draft: CaseDraft; watchers: Watcher[] } | null> {
+    const delivered = await deliveredFinding(this.d.store, findingId);
+    if (!delivered) return null;
+    const outcome = await this.outcomeOf(findingId);
+    const email = await this.d.emailOf(userId).catch(() => null);
+    const watchers = [...this.d.defaultWatchers, ...(email ? [{ email }] : [])];
+    return { finding: delivered.finding, draft: caseDraft(delivered.finding, outcome?.summary ?? null, outcome?.highlights ?? []), watchers };
+  }
+
+  /** The idempotency key and client token of a finding's case. */
+  static caseActionId(findingId: string): string {
+    return `case-${createHash('sha256').update(findingId).digest('hex').slice(0, 32)}`;
+  }
+
+  /**
+   * Opens the finding's case. `byRule` is for escalations a routing rule asked for
+   * (AutoOpenCase): the rule is the authorization, and `sirbot` the recorded actor.
+   */
+  async open(findingId: string, userId: string, form: CaseForm, byRule = false): Promise<CaseResult> {
+    const { store, audit } = this.d;
+    const delivered = await deliveredFinding(store, findingId);
+    const where = { channel: delivered?.record.channel ?? null, ts: delivered?.record.ts ?? null };
+    const auditBase = { actor: userId, action: 'case.create', target: findingId, inputs: { ...form, description: `${form.description.length} characters` }, ...where };
+    const allowed = byRule ? ({ allowed: true } as const) : await this.d.access.check(userId, 'responder');
+    if (!allowed.allowed) {
+      await audit.record({ ...auditBase, outcome: 'refused', result: { reason: allowed.reason } });
+      return { ok: false, kind: 'refused', reason: allowed.reason };
+    }
+    if (!delivered) return { ok: false, kind: 'invalid', reason: `sirbot has not delivered a finding with id ${findingId}` };
+    if (form.watchers.length === 0) return { ok: false, kind: 'invalid', reason: 'a case needs at least one watcher email (set SIRBOT_CASE_WATCHERS)' };
+    const id = CaseService.caseActionId(findingId);
+    const fresh = {
+      id,
+      kind: 'case',
+      findingId,
+      channel: where.channel,
+      threadTs: where.ts,
+      requestedBy: userId,
+      approvedBy: null,
+      state: 'running' as const,
+      input: JSON.stringify(form),
+      result: null,
+      messageTs: null,
+      createdAt: this.now(),
+      updatedAt: this.now(),
+    };
+    if (!(await store.actions.insertAction(fresh))) {
+      const existing = await store.actions.getAction(id);
+      if (existing?.state === 'succeeded') return { ok: true, caseId: (JSON.parse(existing.result ?? '{}') as { caseId: string }).caseId, already: true };
+      // A failed attempt may be retried; the client token makes a retry of a half-done one safe.
+      const retry = await store.actions.transitionAction(id, ['failed'], { state: 'running', requestedBy: userId, input: fresh.input, updatedAt: this.now() });
+      if (!retry) return { ok: false, kind: 'busy', reason: 'a case for this finding is being opened' };
+    }
+    await audit.record({ ...auditBase, outcome: 'requested' });
+    let caseId: string;
+    try {
+      ({ caseId } = await this.d.securityIr().send(
+        new CreateCaseCommand({
+          clientToken: id,
+          resolverType: form.resolverType,
+          title: form.title,
+          description: form.description,
+          engagementType: form.engagementType,
+          reportedIncidentStartDate: new Date(form.reportedIncidentStartDate),
+          impactedAccounts: form.impactedAccounts,
+          watchers: form.watchers,
+          ...(form.threatActorIpAddresses.length ? { threatActorIpAddresses: form.threatActorIpAddresses.map((ipAddress) => ({ ipAddress })) } : {}),
+          ...(form.impactedServices.length ? { impactedServices: form.impactedServices } : {}),
+          ...(form.impactedAwsRegions.length ? { impactedAwsRegions: form.impactedAwsRegions.map((region) => ({ region })) } : {}),
+          tags: { 'sirbot:finding': createHash('sha256').update(findingId).digest('hex').slice(0, 32) },
+        }),
+      ));
+    } catch (err) {
+      await store.actions.transitionAction(id, ['running'], { state: 'failed', result: JSON.stringify({ error: errorText(err) }), updatedAt: this.now() });
+      await audit.record({ ...auditBase, outcome: 'failed', result: { error: errorText(err) } });
+      return { ok: false, kind: 'failed', reason: errorText(err) };
+    }
+    const record: CaseRecord = {
+      caseId,
+      findingId,
+      channel: where.channel,
+      threadTs: where.ts,
+      title: form.title,
+      status: 'Submitted',
+      resolverType: form.resolverType,
+      createdBy: userId,
+      createdAt: this.now(),
+      updatedAt: this.now(),
+    };
+    await store.actions.putCase(record);
+    const comments = await this.addHighlights(caseId, id, findingId);
+    await store.actions.transitionAction(id, ['running'], { state: 'succeeded', result: JSON.stringify({ caseId, comments }), updatedAt: this.now() });
+    await audit.record({ ...auditBase, outcome: 'executed', result: { caseId, comments } });
+    if (where.channel && where.ts) {
+      const posted = await this.d.poster
+        .post(where.channel, caseOpenedMessage(record, this.consoleUrl(caseId), userId, comments), where.ts)
+        .catch((err: unknown) => (this.d.logger.warn({ err, caseId }, 'could not post the case message'), null));
+      if (posted) await store.actions.transitionAction(id, ['succeeded'], { messageTs: posted.ts });
+    }
+    await this.d.refreshRoot(findingId).catch((err: unknown) => this.d.logger.warn({ err, findingId }, 'could not redraw the root message'));
+    return { ok: true, caseId, already: false, comments };
+  }
+
+  /** The investigation's highlighted events as case comments, each within the comment limit. */
+  private async addHighlights(caseId: string, actionId: string, findingId: string): Promise<number> {
+    const outcome = await this.outcomeOf(findingId);
+    const chunks = splitComments(highlightLines(outcome?.highlights ?? []));
+    let added = 0;
+    for (const [n, body] of chunks.entries()) {
+      try {
+        await this.d.securityIr().send(new CreateCaseCommentCommand({ caseId, body, clientToken: `${actionId}-c${n + 1}` }));
+        added++;
+      } catch (err) {
+        this.d.logger.warn({ err, caseId, comment: n + 1 }, 'could not add a timeline comment to the case');
+      }
+    }
+    return added;
+  }
+
+  /** Hands a self-managed case to the AWS Customer Incident Response Team. */
+  async escalate(caseId: string, userId: string): Promise<CaseResult> {
+    return this.change(caseId, userId, 'case.escalate', { resolverType: 'AWS' }, async (c) => {
+      if (c.resolverType === 'AWS') return { already: true };
+      await this.d.securityIr().send(new UpdateResolverTypeCommand({ caseId, resolverType: 'AWS' }));
+      return { patch: { resolverType: 'AWS' as const }, event: 'escalated the case to the AWS CIRT (AWS-supported)' };
+    });
+  }
+
+  async setStatus(caseId: string, userId: string, status: SelfManagedCaseStatus): Promise<CaseResult> {
+    return this.change(caseId, userId, 'case.status', { caseStatus: status }, async (c) => {
+      if (c.resolverType === 'AWS') throw Object.assign(new Error('the AWS CIRT manages the status of an AWS-supported case'), { name: 'NotSelfManaged' });
+      if (c.status === status) return { already: true };
+      await this.d.securityIr().send(new UpdateCaseStatusCommand({ caseId, caseStatus: status }));
+      return { patch: { status }, event: `set the case status to *${status}*` };
+    });
+  }
+
+  async close(caseId: string, userId: string): Promise<CaseResult> {
+    return this.change(caseId, userId, 'case.close', {}, async (c) => {
+      if (c.status === 'Closed') return { already: true };
+      const out = await this.d.securityIr().send(new CloseCaseCommand({ caseId }));
+      return { patch: { status: out.caseStatus ?? 'Closed' }, event: 'closed the case' };
+    });
+  }
+
+  async get(caseId: string): Promise<GetCaseOutput> {
+    return this.d.securityIr().send(new GetCaseCommand({ caseId }));
+  }
+
+  /**
+   * One change to a case: authorized, applied once (a repeat finds it already done),
+   * audited, and told in the case's thread.
+   */
+  private async change(
+    caseId: string,
+    userId: string,
+    action: string,
+    inputs: Record<string, unknown>,
+    apply: (c: CaseRecord) => Promise<{ already: true } | { patch: Partial<CaseRecord>; event: string }>,
+  ): Promise<CaseResult> {
+    const { store, audit } = this.d;
+    let record = await store.actions.getCase(caseId);
+    const auditBase = { actor: userId, action, target: caseId, inputs, channel: record?.channel ?? null, ts: record?.threadTs ?? null };
+    const allowed = await this.d.access.check(userId, 'responder');
+    if (!allowed.allowed) {
+      await audit.record({ ...auditBase, outcome: 'refused', result: { reason: allowed.reason } });
+      return { ok: false, kind: 'refused', reason: allowed.reason };
+    }
+    if (!record) {
+      // A case opened elsewhere (the console, another tool) can still be handled from Slack.
+      try {
+        const c = await this.get(caseId);
+        record = {
+          caseId,
+          findingId: null,
+          channel: null,
+          threadTs: null,
+          title: c.title ?? '',
+          status: c.caseStatus ?? 'Submitted',
+          resolverType: c.resolverType ?? 'Self',
+          createdBy: 'aws',
+          createdAt: (c.createdDate ?? new Date(this.clock())).toISOString(),
+          updatedAt: this.now(),
+        };
+      } catch (err) {
+        return { ok: false, kind: 'invalid', reason: errorText(err) };
+      }
+    }
+    await audit.record({ ...auditBase, outcome: 'requested' });
+    try {
+      const done = await apply(record);
+      if ('already' in done) return { ok: true, caseId, already: true };
+      const next = { ...record, ...done.patch, updatedAt: this.now() };
+      await store.actions.putCase(next);
+      await audit.record({ ...auditBase, outcome: 'executed', result: done.patch });
+      if (next.channel && next.threadTs) {
+        await this.d.poster.post(next.channel, caseEventMessage(next, this.consoleUrl(caseId), userId, done.event), next.threadTs).catch(() => undefined);
+      }
+      return { ok: true, caseId, already: false };
+    } catch (err) {
+      await audit.record({ ...auditBase, outcome: 'failed', result: { error: errorText(err) } });
+      return { ok: false, kind: 'failed', reason: errorText(err) };
+    }
+  }
+}

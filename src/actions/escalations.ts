@@ -1,0 +1,149 @@
+import type { AckPolicy } from '../domain/routing/rules.ts';
+import type { Logger } from '../runtime/logger.ts';
+import type { SlackPoster } from '../slack/poster.ts';
+import { acknowledgedMessage, cirtProposalMessage, escalationMentionMessage, autoCaseMessage } from '../slack/views/escalation.ts';
+import type { EscalationRecord } from '../store/action-store.ts';
+import type { Store } from '../store/store.ts';
+import type { AccessControl } from './access.ts';
+import type { Auditor } from './audit.ts';
+import type { CaseResult } from './cases.ts';
+
+export interface EscalationServiceDeps {
+  store: Store;
+  access: AccessControl;
+  audit: Auditor;
+  poster: SlackPoster;
+  refreshRoot: (findingId: string) => Promise<void>;
+  /** Opens the finding's case with the AWS CIRT engaged, when a rule says so. */
+  openCirtCase: (findingId: string) => Promise<CaseResult>;
+  logger: Logger;
+  clock?: () => number;
+}
+
+export type AckResult = { ok: true; already: boolean } | { ok: false; kind: 'refused' | 'invalid'; reason: string };
+
+const BOT = 'sirbot';
+
+/**
+ * On-call escalation for findings a rule wants acknowledged in time. Timers are rows
+ * in the store, advanced by `tick()` with compare-and-set, so a restart (or a second
+ * process) neither loses nor repeats a step.
+ */
+export class EscalationService {
+  private readonly clock: () => number;
+  private timer: NodeJS.Timeout | null = null;
+  private ticking: Promise<number> | null = null;
+
+  constructor(private readonly d: EscalationServiceDeps) {
+    this.clock = d.clock ?? Date.now;
+  }
+
+  private at(offsetSeconds = 0): string {
+    return new Date(this.clock() + offsetSeconds * 1000).toISOString();
+  }
+
+  /** Starts the clock for a finding whose root was just posted; once per finding. */
+  async arm(findingId: string, channel: string, threadTs: string, policy: AckPolicy): Promise<boolean> {
+    const armed = await this.d.store.actions.insertEscalation({
+      findingId,
+      channel,
+      threadTs,
+      stage: 'waiting',
+      nextAt: this.at(policy.withinSeconds),
+      notify: policy.notify,
+      cirtAfterSeconds: policy.cirtAfterSeconds,
+      autoOpenCase: policy.autoOpenCase,
+      ackedBy: null,
+      ackedAt: null,
+      createdAt: this.at(),
+      updatedAt: this.at(),
+    });
+    if (armed) await this.d.refreshRoot(findingId).catch(() => undefined);
+    return armed;
+  }
+
+  async acknowledge(findingId: string, userId: string): Promise<AckResult> {
+    const current = await this.d.store.actions.getEscalation(findingId);
+    const auditBase = { actor: userId, action: 'acknowledge', target: findingId, inputs: {}, channel: current?.channel ?? null, ts: current?.threadTs ?? null };
+    const allowed = await this.d.access.check(userId, 'responder');
+    if (!allowed.allowed) {
+      await this.d.audit.record({ ...auditBase, outcome: 'refused', result: { reason: allowed.reason } });
+      return { ok: false, kind: 'refused', reason: allowed.reason };
+    }
+    if (!current) return { ok: false, kind: 'invalid', reason: 'this finding has no acknowledgement to take' };
+    const taken = await this.d.store.actions.transitionEscalation(findingId, ['waiting', 'mentioned', 'proposed', 'opened'], {
+      stage: 'acknowledged',
+      nextAt: null,
+      ackedBy: userId,
+      ackedAt: this.at(),
+      updatedAt: this.at(),
+    });
+    if (!taken) return { ok: true, already: true };
+    await this.d.audit.record({ ...auditBase, outcome: 'executed', result: { previousStage: current.stage } });
+    await this.d.refreshRoot(findingId).catch(() => undefined);
+    await this.d.poster.post(taken.channel, acknowledgedMessage(userId), taken.threadTs).catch(() => undefined);
+    return { ok: true, already: false };
+  }
+
+  /** Takes every step that is due; returns how many were taken. */
+  tick(): Promise<number> {
+    // One tick at a time in this process; the store's compare-and-set guards against others.
+    this.ticking ??= this.advance().finally(() => {
+      this.ticking = null;
+    });
+    return this.ticking;
+  }
+
+  private async advance(): Promise<number> {
+    let steps = 0;
+    for (const e of await this.d.store.actions.dueEscalations(this.at())) {
+      try {
+        if (await this.step(e)) steps++;
+      } catch (err) {
+        this.d.logger.error({ err, findingId: e.findingId }, 'escalation step failed');
+      }
+    }
+    return steps;
+  }
+
+  private async step(e: EscalationRecord): Promise<boolean> {
+    const audit = (action: string, result: unknown) =>
+      this.d.audit.record({ actor: BOT, action, target: e.findingId, inputs: { notify: e.notify }, outcome: 'executed', result, channel: e.channel, ts: e.threadTs });
+    if (e.stage === 'waiting') {
+      const moved = await this.d.store.actions.transitionEscalation(e.findingId, ['waiting'], { stage: 'mentioned', nextAt: this.at(e.cirtAfterSeconds), updatedAt: this.at() });
+      if (!moved) return false;
+      await this.d.poster.post(e.channel, escalationMentionMessage(e.notify, e.cirtAfterSeconds, e.autoOpenCase), e.threadTs);
+      await audit('escalation.mention', { notified: e.notify });
+      await this.d.refreshRoot(e.findingId).catch(() => undefined);
+      return true;
+    }
+    if (e.stage === 'mentioned') {
+      const next = e.autoOpenCase ? 'opened' : 'proposed';
+      const moved = await this.d.store.actions.transitionEscalation(e.findingId, ['mentioned'], { stage: next, nextAt: null, updatedAt: this.at() });
+      if (!moved) return false;
+      if (e.autoOpenCase) {
+        const opened = await this.d.openCirtCase(e.findingId);
+        await audit('escalation.case', opened);
+        if (!opened.ok) await this.d.poster.post(e.channel, autoCaseMessage(opened.reason, e.findingId), e.threadTs);
+      } else {
+        await this.d.poster.post(e.channel, cirtProposalMessage(e.findingId, e.notify), e.threadTs);
+        await audit('escalation.propose-cirt', { proposed: true });
+      }
+      await this.d.refreshRoot(e.findingId).catch(() => undefined);
+      return true;
+    }
+    return false;
+  }
+
+  /** Checks for due steps every `everyMs` until stopped. */
+  start(everyMs = 15_000): void {
+    this.stop();
+    this.timer = setInterval(() => void this.tick().catch((err: unknown) => this.d.logger.error({ err }, 'escalation tick failed')), everyMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+}

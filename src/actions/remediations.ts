@@ -1,0 +1,272 @@
+import { createHash } from 'node:crypto';
+import type { AwsCall } from '../domain/actions/aws-call.ts';
+import { type Plan, type Remediation, type RemediationInputs, checkInputs, remediationById } from '../domain/remediation/catalog.ts';
+import type { AwsCallExecutor, CallOutcome, RunStatus } from '../aws/executor.ts';
+import type { Logger } from '../runtime/logger.ts';
+import type { SlackPoster } from '../slack/poster.ts';
+import { approvalMessage, remediationResultMessage } from '../slack/views/remediation.ts';
+import type { ActionRecord, ActionState } from '../store/action-store.ts';
+import type { Store } from '../store/store.ts';
+import type { AccessControl } from './access.ts';
+import type { Auditor } from './audit.ts';
+
+export interface RemediationTarget {
+  remediationId: string;
+  inputs: RemediationInputs;
+  findingId: string | null;
+  channel: string | null;
+  threadTs: string | null;
+}
+
+/** What a confirmation modal shows: the plan, and a hash that proves the submission is for that plan. */
+export interface Preview {
+  remediation: Remediation;
+  plan: Plan;
+  planHash: string;
+}
+
+/** A remediation request as stored in its action record. */
+export interface RemediationInput extends RemediationTarget {
+  plan: Plan;
+  note: string;
+}
+
+export interface RemediationOutcome {
+  status: RunStatus;
+  outcomes: CallOutcome[];
+}
+
+export type RemediationResult =
+  | { ok: true; state: ActionState; actionId: string; already?: boolean }
+  | { ok: false; kind: 'refused' | 'invalid' | 'busy' | 'stale'; reason: string };
+
+export interface RemediationServiceDeps {
+  store: Store;
+  access: AccessControl;
+  audit: Auditor;
+  executor: AwsCallExecutor;
+  poster: SlackPoster;
+  logger: Logger;
+  /** Configured extras some remediations take (the runbook's S3 backup bucket and role). */
+  extraInputs?: RemediationInputs;
+  clock?: () => number;
+}
+
+const hashOf = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).digest('hex');
+
+/** Requests that ended without a lasting effect: the same remediation may be asked again. */
+const ENDED: ActionState[] = ['undone', 'failed', 'rejected'];
+
+/**
+ * Remediations from Slack: preview the exact calls, confirm, (for destructive ones)
+ * a second person approves, execute against AWS, report, and undo. Every step is a
+ * compare-and-set on the request's record, so clicks and retries never run it twice.
+ */
+export class RemediationService {
+  private readonly clock: () => number;
+
+  constructor(private readonly d: RemediationServiceDeps) {
+    this.clock = d.clock ?? Date.now;
+  }
+
+  private now(): string {
+    return new Date(this.clock()).toISOString();
+  }
+
+  private withExtras(r: Remediation, inputs: RemediationInputs): RemediationInputs {
+    if (r.id !== 'contain-instance-runbook') return inputs;
+    return { ...inputs, ...this.d.extraInputs };
+  }
+
+  /** Who may even ask: refusals are audited here, before anything is shown. */
+  async authorize(userId: string, target: RemediationTarget): Promise<{ allowed: true } | { allowed: false; reason: string }> {
+    const r = remediationById(target.remediationId);
+    if (!r) return { allowed: false, reason: `unknown remediation ${target.remediationId}` };
+    const decision = await this.d.access.check(userId, r.role);
+    if (!decision.allowed) {
+      await this.d.audit.record({
+        actor: userId,
+        action: `remediation:${r.id}`,
+        target: this.targetOf(target),
+        inputs: target.inputs,
+        outcome: 'refused',
+        result: { reason: decision.reason },
+        channel: target.channel,
+        ts: target.threadTs,
+      });
+    }
+    return decision;
+  }
+
+  private targetOf(t: RemediationTarget): string {
+    return t.inputs.accessKeyId ?? t.inputs.instanceId ?? t.inputs.bucket ?? t.inputs.policyArn ?? t.findingId ?? '?';
+  }
+
+  async preview(target: RemediationTarget): Promise<Preview | { error: string }> {
+    const r = remediationById(target.remediationId);
+    if (!r) return { error: `unknown remediation ${target.remediationId}` };
+    const problem = checkInputs(r, target.inputs);
+    if (problem) return { error: problem };
+    const inputs = this.withExtras(r, target.inputs);
+    const answers = await this.d.executor.read(r.reads(inputs));
+    const plan = r.plan(inputs, answers);
+    if ('error' in plan) return { error: plan.error };
+    return { remediation: r, plan, planHash: hashOf(plan.calls).slice(0, 32) };
+  }
+
+  private async actionIdFor(r: Remediation, inputs: RemediationInputs): Promise<{ id: string; active: ActionRecord | null }> {
+    const base = `rem-${hashOf(r.idempotencyKey(inputs)).slice(0, 24)}`;
+    const earlier = await this.d.store.actions.listActions({ kind: `remediation:${r.id}` });
+    const same = earlier.filter((a) => a.id.startsWith(`${base}-`));
+    const active = same.find((a) => !ENDED.includes(a.state)) ?? null;
+    return { id: `${base}-${same.length + 1}`, active };
+  }
+
+  /** The confirmed request: runs now, or waits for an approver when the remediation needs one. */
+  async request(target: RemediationTarget, userId: string, planHash: string, note: string): Promise<RemediationResult> {
+    const preview = await this.preview(target);
+    if ('error' in preview) return { ok: false, kind: 'invalid', reason: preview.error };
+    if (preview.planHash !== planHash) {
+      return { ok: false, kind: 'stale', reason: 'what this remediation would do has changed since the preview; open it again to see the new plan' };
+    }
+    const r = preview.remediation;
+    const allowed = await this.authorize(userId, target);
+    if (!allowed.allowed) return { ok: false, kind: 'refused', reason: allowed.reason };
+    const { id, active } = await this.actionIdFor(r, target.inputs);
+    if (active) return { ok: true, state: active.state, actionId: active.id, already: true };
+    const input: RemediationInput = { ...target, plan: preview.plan, note };
+    const state: ActionState = r.secondApprover ? 'awaiting_approval' : 'running';
+    const inserted = await this.d.store.actions.insertAction({
+      id,
+      kind: `remediation:${r.id}`,
+      findingId: target.findingId,
+      channel: target.channel,
+      threadTs: target.threadTs,
+      requestedBy: userId,
+      approvedBy: null,
+      state,
+      input: JSON.stringify(input),
+      result: null,
+      messageTs: null,
+      createdAt: this.now(),
+      updatedAt: this.now(),
+    });
+    // Two confirmations at once: the other one made the request.
+    if (!inserted) return { ok: true, state: 'running', actionId: id, already: true };
+    await this.d.audit.record({ actor: userId, action: `remediation:${r.id}`, target: this.targetOf(target), inputs: { ...target.inputs, note, calls: preview.plan.calls }, outcome: 'requested', channel: target.channel, ts: target.threadTs });
+    if (r.secondApprover) {
+      if (target.channel && target.threadTs) {
+        const posted = await this.d.poster.post(target.channel, approvalMessage(id, r, input, userId), target.threadTs).catch(() => null);
+        if (posted) await this.d.store.actions.transitionAction(id, ['awaiting_approval'], { messageTs: posted.ts });
+      }
+      return { ok: true, state: 'awaiting_approval', actionId: id };
+    }
+    const done = await this.execute(id);
+    return { ok: true, state: done?.state ?? 'running', actionId: id };
+  }
+
+  async approve(actionId: string, approverId: string): Promise<RemediationResult> {
+    const action = await this.d.store.actions.getAction(actionId);
+    if (!action || !action.kind.startsWith('remediation:')) return { ok: false, kind: 'invalid', reason: 'no such remediation request' };
+    const input = JSON.parse(action.input) as RemediationInput;
+    const auditBase = { actor: approverId, action: action.kind, target: this.targetOf(input), inputs: { actionId }, channel: action.channel, ts: action.messageTs ?? action.threadTs };
+    const decision = await this.d.access.checkApproval(approverId, action.requestedBy);
+    if (!decision.allowed) {
+      await this.d.audit.record({ ...auditBase, outcome: 'refused', result: { reason: decision.reason } });
+      return { ok: false, kind: 'refused', reason: decision.reason };
+    }
+    const claimed = await this.d.store.actions.transitionAction(actionId, ['awaiting_approval'], { state: 'running', approvedBy: approverId, updatedAt: this.now() });
+    if (!claimed) return { ok: true, state: action.state, actionId, already: true };
+    await this.d.audit.record({ ...auditBase, outcome: 'approved' });
+    const done = await this.execute(actionId);
+    return { ok: true, state: done?.state ?? 'running', actionId };
+  }
+
+  async reject(actionId: string, userId: string): Promise<RemediationResult> {
+    const action = await this.d.store.actions.getAction(actionId);
+    if (!action || !action.kind.startsWith('remediation:')) return { ok: false, kind: 'invalid', reason: 'no such remediation request' };
+    const input = JSON.parse(action.input) as RemediationInput;
+    const auditBase = { actor: userId, action: action.kind, target: this.targetOf(input), inputs: { actionId }, channel: action.channel, ts: action.messageTs ?? action.threadTs };
+    // The requester may withdraw their own request; anyone else needs to be an approver.
+    const decision = userId === action.requestedBy ? { allowed: true as const } : await this.d.access.check(userId, 'approver');
+    if (!decision.allowed) {
+      await this.d.audit.record({ ...auditBase, outcome: 'refused', result: { reason: decision.reason } });
+      return { ok: false, kind: 'refused', reason: decision.reason };
+    }
+    const rejected = await this.d.store.actions.transitionAction(actionId, ['awaiting_approval'], { state: 'rejected', approvedBy: userId, updatedAt: this.now() });
+    if (!rejected) return { ok: true, state: action.state, actionId, already: true };
+    await this.d.audit.record({ ...auditBase, outcome: 'rejected' });
+    await this.show(rejected);
+    return { ok: true, state: 'rejected', actionId };
+  }
+
+  private async execute(actionId: string): Promise<ActionRecord | null> {
+    const action = await this.d.store.actions.getAction(actionId);
+    if (!action || action.state !== 'running') return action;
+    const input = JSON.parse(action.input) as RemediationInput;
+    const run = await this.d.executor.run(input.plan.calls);
+    const done = await this.d.store.actions.transitionAction(actionId, ['running'], {
+      state: run.status,
+      result: JSON.stringify(run satisfies RemediationOutcome),
+      updatedAt: this.now(),
+    });
+    await this.d.audit.record({
+      actor: action.approvedBy ?? action.requestedBy,
+      action: action.kind,
+      target: this.targetOf(input),
+      inputs: { actionId, requestedBy: action.requestedBy, approvedBy: action.approvedBy },
+      outcome: run.status === 'failed' ? 'failed' : 'executed',
+      result: { status: run.status, outcomes: run.outcomes },
+      channel: action.channel,
+      ts: action.messageTs ?? action.threadTs,
+    });
+    if (done) await this.show(done);
+    return done;
+  }
+
+  /** Puts things back as they were before the remediation, with the calls its plan recorded. */
+  async undo(actionId: string, userId: string): Promise<RemediationResult> {
+    const action = await this.d.store.actions.getAction(actionId);
+    if (!action || !action.kind.startsWith('remediation:')) return { ok: false, kind: 'invalid', reason: 'no such remediation request' };
+    const input = JSON.parse(action.input) as RemediationInput;
+    const r = remediationById(input.remediationId);
+    const auditBase = { actor: userId, action: `undo:${input.remediationId}`, target: this.targetOf(input), inputs: { actionId, calls: input.plan.undo }, channel: action.channel, ts: action.messageTs ?? action.threadTs };
+    const decision = await this.d.access.check(userId, r?.role ?? 'responder');
+    if (!decision.allowed) {
+      await this.d.audit.record({ ...auditBase, outcome: 'refused', result: { reason: decision.reason } });
+      return { ok: false, kind: 'refused', reason: decision.reason };
+    }
+    if (!input.plan.undo) return { ok: false, kind: 'invalid', reason: 'this remediation cannot be undone' };
+    const claimed = await this.d.store.actions.transitionAction(actionId, ['succeeded', 'partial'], { state: 'undoing', updatedAt: this.now() });
+    if (!claimed) return { ok: true, state: action.state, actionId, already: true };
+    await this.d.audit.record({ ...auditBase, outcome: 'requested' });
+    const run = await this.d.executor.run(input.plan.undo as AwsCall[]);
+    const previous = JSON.parse(action.result ?? '{}') as RemediationOutcome;
+    const done = await this.d.store.actions.transitionAction(actionId, ['undoing'], {
+      state: run.status === 'succeeded' ? 'undone' : 'undo_failed',
+      result: JSON.stringify({ ...previous, undo: run, undoneBy: userId }),
+      updatedAt: this.now(),
+    });
+    await this.d.audit.record({ ...auditBase, outcome: run.status === 'succeeded' ? 'executed' : 'failed', result: run });
+    if (done) await this.show(done);
+    return { ok: true, state: done?.state ?? 'undoing', actionId };
+  }
+
+  /** The request's message in the thread shows where it stands: edited in place when there is one. */
+  private async show(action: ActionRecord): Promise<void> {
+    if (!action.channel || !action.threadTs) return;
+    const input = JSON.parse(action.input) as RemediationInput;
+    const r = remediationById(input.remediationId);
+    if (!r) return;
+    const message = remediationResultMessage(action, r, input);
+    try {
+      if (action.messageTs) await this.d.poster.update(action.channel, action.messageTs, message);
+      else {
+        const posted = await this.d.poster.post(action.channel, message, action.threadTs);
+        await this.d.store.actions.transitionAction(action.id, [action.state], { messageTs: posted.ts });
+      }
+    } catch (err) {
+      this.d.logger.warn({ err, action: action.id }, 'could not show the remediation in its thread');
+    }
+  }
+}

@@ -1,0 +1,111 @@
+import { createHash } from 'node:crypto';
+import type { WorkflowStatus } from '../domain/finding.ts';
+import { NOTE_MAX, statusCall, unprocessedOf } from '../domain/actions/workflow-status.ts';
+import type { AwsCallExecutor } from '../aws/executor.ts';
+import type { Logger } from '../runtime/logger.ts';
+import type { SlackPoster } from '../slack/poster.ts';
+import { statusResultMessage } from '../slack/views/status.ts';
+import type { Store } from '../store/store.ts';
+import type { AccessControl } from './access.ts';
+import type { Auditor } from './audit.ts';
+import { deliveredFinding } from './finding-snapshot.ts';
+
+export interface StatusRequest {
+  findingId: string;
+  status: WorkflowStatus;
+  note: string;
+  userId: string;
+  /** Shown on the finding in AWS as who set it. */
+  userName?: string;
+}
+
+export type StatusResult =
+  | { ok: true; already: boolean }
+  | { ok: false; kind: 'refused' | 'invalid' | 'busy' | 'failed'; reason: string; unprocessed?: Array<{ id: string; reason: string }> };
+
+export interface StatusServiceDeps {
+  store: Store;
+  access: AccessControl;
+  audit: Auditor;
+  executor: AwsCallExecutor;
+  poster: SlackPoster;
+  refreshRoot: (findingId: string) => Promise<void>;
+  logger: Logger;
+  clock?: () => number;
+}
+
+/**
+ * Sets a finding's workflow status where the finding lives (Security Hub CSPM, the
+ * OCSF Security Hub, or GuardDuty), then shows it on the root message and in the
+ * thread. One request per (finding, status, previous change): double clicks and
+ * retried submissions meet the same record.
+ */
+export class StatusService {
+  private readonly clock: () => number;
+
+  constructor(private readonly d: StatusServiceDeps) {
+    this.clock = d.clock ?? Date.now;
+  }
+
+  async set(req: StatusRequest): Promise<StatusResult> {
+    const { store, access, audit } = this.d;
+    const now = () => new Date(this.clock()).toISOString();
+    const delivered = await deliveredFinding(store, req.findingId);
+    const where = { channel: delivered?.record.channel ?? null, ts: delivered?.record.ts ?? null };
+    const auditBase = { actor: req.userId, action: 'status', target: req.findingId, inputs: { status: req.status, note: req.note }, ...where };
+    const allowed = await access.check(req.userId, 'responder');
+    if (!allowed.allowed) {
+      await audit.record({ ...auditBase, outcome: 'refused', result: { reason: allowed.reason } });
+      return { ok: false, kind: 'refused', reason: allowed.reason };
+    }
+    if (!delivered) return { ok: false, kind: 'invalid', reason: `sirbot has not delivered a finding with id ${req.findingId}` };
+    if (req.note.length > NOTE_MAX - 60) return { ok: false, kind: 'invalid', reason: `the note is longer than ${NOTE_MAX - 60} characters` };
+
+    const history = await store.actions.listActions({ findingId: req.findingId, kind: 'status' });
+    const last = history.at(-1);
+    if (last && (last.state === 'running' || last.state === 'awaiting_approval')) {
+      return { ok: false, kind: 'busy', reason: 'another status change of this finding is under way' };
+    }
+    if (last?.state === 'succeeded' && (JSON.parse(last.input) as { status: string }).status === req.status) return { ok: true, already: true };
+    const id = `status-${createHash('sha256').update(`${req.findingId}\n${req.status}\n${last?.id ?? '-'}`).digest('hex').slice(0, 24)}`;
+    const call = statusCall({ finding: delivered.finding, status: req.status, note: req.note, by: req.userName ? `${req.userName} (${req.userId})` : req.userId });
+    if ('error' in call) return { ok: false, kind: 'invalid', reason: call.error };
+    const inserted = await store.actions.insertAction({
+      id,
+      kind: 'status',
+      findingId: req.findingId,
+      channel: where.channel,
+      threadTs: where.ts,
+      requestedBy: req.userId,
+      approvedBy: null,
+      state: 'running',
+      input: JSON.stringify({ status: req.status, note: req.note, call }),
+      result: null,
+      messageTs: null,
+      createdAt: now(),
+      updatedAt: now(),
+    });
+    if (!inserted) return { ok: true, already: true };
+    await audit.record({ ...auditBase, outcome: 'requested', inputs: { ...auditBase.inputs, call } });
+
+    const run = await this.d.executor.run([call]);
+    const outcome = run.outcomes[0];
+    const unprocessed = outcome?.ok ? unprocessedOf(call, outcome.answer) : [];
+    const failed = run.status !== 'succeeded' || unprocessed.length > 0;
+    const result = { error: outcome?.error ?? null, unprocessed };
+    await store.actions.transitionAction(id, ['running'], { state: failed ? 'failed' : 'succeeded', result: JSON.stringify(result), updatedAt: now() });
+    await audit.record({ ...auditBase, outcome: failed ? 'failed' : 'executed', result });
+    if (!failed) {
+      await store.updateFinding({ ...delivered.record, workflowStatus: req.status });
+      await this.d.refreshRoot(req.findingId).catch((err: unknown) => this.d.logger.warn({ err, findingId: req.findingId }, 'could not redraw the root message'));
+    }
+    if (where.channel && where.ts) {
+      await this.d.poster
+        .post(where.channel, statusResultMessage({ status: req.status, note: req.note, userId: req.userId, call, error: outcome?.error ?? null, unprocessed }), where.ts)
+        .catch((err: unknown) => this.d.logger.warn({ err, findingId: req.findingId }, 'could not post the status result'));
+    }
+    if (!failed) return { ok: true, already: false };
+    const reason = outcome?.error ? `${outcome.error.name}: ${outcome.error.message}` : unprocessed.map((u) => `${u.id}: ${u.reason}`).join('; ');
+    return { ok: false, kind: 'failed', reason, unprocessed };
+  }
+}

@@ -1,0 +1,302 @@
+import type { Role } from '../actions/access.ts';
+import type { AwsCall } from '../actions/aws-call.ts';
+
+/**
+ * The remediations sirbot can run, as data: each declares its inputs, the read-only
+ * calls that inform its plan, the exact calls it will make (previewed before anyone
+ * confirms), the role it needs, whether a second person must approve it, its
+ * idempotency key and how to undo it. Nothing here does I/O: the executor runs the calls.
+ */
+export type RemediationInputs = Record<string, string>;
+
+export interface InputSpec {
+  name: string;
+  label: string;
+  pattern: RegExp;
+}
+
+export interface Plan {
+  calls: AwsCall[];
+  /** The calls that put things back, or null where nothing can (a deleted key is gone). */
+  undo: AwsCall[] | null;
+  /** What a person should know before confirming. */
+  notes: string[];
+}
+
+export interface Remediation {
+  id: string;
+  title: string;
+  /** One line saying what it does, for the confirmation modal. */
+  effect: string;
+  inputs: InputSpec[];
+  role: Role;
+  /** Destructive (irreversible) remediations need a second person: an approver other than the requester. */
+  secondApprover: boolean;
+  /** Read-only calls whose answers the plan depends on (current groups, current settings). */
+  reads(i: RemediationInputs): AwsCall[];
+  /** `answers[n]` is the answer to `reads(i)[n]`, or `{ error: <AWS error name> }`. */
+  plan(i: RemediationInputs, answers: unknown[]): Plan | { error: string };
+  /** The same remediation of the same target is one request, whoever clicks and however often. */
+  idempotencyKey(i: RemediationInputs): string;
+}
+
+const ACCOUNT = /^\d{12}$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+const ACCESS_KEY = /^(AKIA|ASIA)[A-Z0-9]{12,124}$/;
+const USER = /^[\w+=,.@-]{1,64}$/;
+const INSTANCE = /^i-[0-9a-f]{8,17}$/;
+const POLICY_ARN = /^arn:aws[\w-]*:iam::(aws|\d{12}):policy\/[\w+=,.@/-]{1,512}$/;
+const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+const inAccount: InputSpec = { name: 'account', label: 'Account', pattern: ACCOUNT };
+const inRegion: InputSpec = { name: 'region', label: 'Region', pattern: REGION };
+/** IAM is global; its calls are signed for us-east-1. */
+const IAM_REGION = 'us-east-1';
+
+/** Security group that isolates an instance: no inbound rule, and its default egress removed. */
+export const QUARANTINE_GROUP = 'sirbot-quarantine';
+
+const iam = (i: RemediationInputs, operation: string, input: Record<string, unknown>): AwsCall => ({
+  service: 'iam',
+  operation,
+  account: i.account as string,
+  region: IAM_REGION,
+  input,
+});
+const ec2 = (i: RemediationInputs, operation: string, input: Record<string, unknown>, saveAs?: string): AwsCall => ({
+  service: 'ec2',
+  operation,
+  account: i.account as string,
+  region: i.region as string,
+  input,
+  ...(saveAs ? { saveAs } : {}),
+});
+
+const failed = (answer: unknown): string | null => {
+  const e = (answer as { error?: string } | null)?.error;
+  return typeof e === 'string' ? e : null;
+};
+
+const deactivateAccessKey: Remediation = {
+  id: 'deactivate-access-key',
+  title: 'Deactivate access key',
+  effect: 'Sets the access key to Inactive: every call signed with it fails until it is reactivated.',
+  inputs: [inAccount, { name: 'userName', label: 'IAM user', pattern: USER }, { name: 'accessKeyId', label: 'Access key', pattern: ACCESS_KEY }],
+  role: 'responder',
+  secondApprover: false,
+  reads: () => [],
+  plan: (i) => ({
+    calls: [iam(i, 'UpdateAccessKey', { UserName: i.userName, AccessKeyId: i.accessKeyId, Status: 'Inactive' })],
+    undo: [iam(i, 'UpdateAccessKey', { UserName: i.userName, AccessKeyId: i.accessKeyId, Status: 'Active' })],
+    notes: ['Applications using this key stop working until it is reactivated or replaced.'],
+  }),
+  idempotencyKey: (i) => `deactivate-access-key:${i.account}:${i.accessKeyId}`,
+};
+
+const deleteAccessKey: Remediation = {
+  id: 'delete-access-key',
+  title: 'Delete access key',
+  effect: 'Deletes the access key for good. Meant for keys an attacker created during the activity.',
+  inputs: [inAccount, { name: 'userName', label: 'IAM user', pattern: USER }, { name: 'accessKeyId', label: 'Access key', pattern: ACCESS_KEY }],
+  role: 'responder',
+  secondApprover: true,
+  reads: () => [],
+  plan: (i) => ({
+    calls: [iam(i, 'DeleteAccessKey', { UserName: i.userName, AccessKeyId: i.accessKeyId })],
+    undo: null,
+    notes: ['This cannot be undone: a deleted key is gone. Deactivate first if you are unsure.'],
+  }),
+  idempotencyKey: (i) => `delete-access-key:${i.account}:${i.accessKeyId}`,
+};
+
+const detachUserPolicy: Remediation = {
+  id: 'detach-user-policy',
+  title: 'Detach user policy',
+  effect: 'Detaches a managed policy from an IAM user (one attached during the activity).',
+  inputs: [inAccount, { name: 'userName', label: 'IAM user', pattern: USER }, { name: 'policyArn', label: 'Policy ARN', pattern: POLICY_ARN }],
+  role: 'responder',
+  secondApprover: false,
+  reads: () => [],
+  plan: (i) => ({
+    calls: [iam(i, 'DetachUserPolicy', { UserName: i.userName, PolicyArn: i.policyArn })],
+    undo: [iam(i, 'AttachUserPolicy', { UserName: i.userName, PolicyArn: i.policyArn })],
+    notes: [],
+  }),
+  idempotencyKey: (i) => `detach-user-policy:${i.account}:${i.userName}:${i.policyArn}`,
+};
+
+interface DescribedInstance {
+  VpcId?: string;
+  SecurityGroups?: Array<{ GroupId?: string }>;
+  BlockDeviceMappings?: Array<{ Ebs?: { VolumeId?: string } }>;
+}
+
+function instanceOf(answer: unknown): DescribedInstance | null {
+  const a = answer as { Reservations?: Array<{ Instances?: DescribedInstance[] }> } | null;
+  return a?.Reservations?.[0]?.Instances?.[0] ?? null;
+}
+
+const describeInstance = (i: RemediationInputs) => ec2(i, 'DescribeInstances', { InstanceIds: [i.instanceId] });
+
+export function quarantineGroupName(instanceId: string): string {
+  return `${QUARANTINE_GROUP}-${instanceId}`;
+}
+
+const quarantineInstance: Remediation = {
+  id: 'quarantine-instance',
+  title: 'Quarantine EC2 instance',
+  effect: `Replaces the instance's security groups with a ${QUARANTINE_GROUP} group (no inbound, no outbound); the previous groups are recorded for undo.`,
+  inputs: [inAccount, inRegion, { name: 'instanceId', label: 'Instance', pattern: INSTANCE }],
+  role: 'responder',
+  secondApprover: false,
+  reads: (i) => [
+    describeInstance(i),
+    ec2(i, 'DescribeSecurityGroups', { Filters: [{ Name: 'group-name', Values: [quarantineGroupName(i.instanceId as string)] }] }),
+  ],
+  plan: (i, answers) => {
+    const problem = failed(answers[0]) ?? failed(answers[1]);
+    if (problem) return { error: `could not describe ${i.instanceId} or its quarantine group: ${problem}` };
+    const instance = instanceOf(answers[0]);
+    if (!instance) return { error: `instance ${i.instanceId} was not found in ${i.account}/${i.region}` };
+    if (!instance.VpcId) return { error: `instance ${i.instanceId} is not in a VPC, so its groups cannot be replaced` };
+    const previous = (instance.SecurityGroups ?? []).map((g) => g.GroupId).filter((g): g is string => Boolean(g));
+    // A group left by an earlier quarantine of this instance is reused: creating it again would fail.
+    const existing = ((answers[1] as { SecurityGroups?: Array<{ GroupId?: string; VpcId?: string }> } | null)?.SecurityGroups ?? []).find(
+      (g) => g.GroupId && (!g.VpcId || g.VpcId === instance.VpcId),
+    );
+    if (existing?.GroupId && previous.length === 1 && previous[0] === existing.GroupId) return { error: `instance ${i.instanceId} is already quarantined` };
+    const group = existing?.GroupId ?? { $ref: 'quarantine.GroupId' };
+    const create = existing?.GroupId
+      ? []
+      : [
+          ec2(i, 'CreateSecurityGroup', { GroupName: quarantineGroupName(i.instanceId as string), Description: `sirbot quarantine for ${i.instanceId}`, VpcId: instance.VpcId }, 'quarantine'),
+          ec2(i, 'RevokeSecurityGroupEgress', { GroupId: group, IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] }),
+        ];
+    return {
+      calls: [...create, ec2(i, 'ModifyInstanceAttribute', { InstanceId: i.instanceId, Groups: [group] })],
+      undo: previous.length > 0 ? [ec2(i, 'ModifyInstanceAttribute', { InstanceId: i.instanceId, Groups: previous })] : null,
+      notes: [
+        `Current groups, restored by undo: ${previous.join(', ') || 'none'}.`,
+        'Connections already open may survive until they close (security groups track connections); snapshot first if you need the disks.',
+      ],
+    };
+  },
+  idempotencyKey: (i) => `quarantine-instance:${i.account}:${i.region}:${i.instanceId}`,
+};
+
+const containInstanceRunbook: Remediation = {
+  id: 'contain-instance-runbook',
+  title: 'Contain EC2 instance (AWSSupport-ContainEC2Instance)',
+  effect: "Runs AWS's AWSSupport-ContainEC2Instance automation in Contain mode; undo runs it in Release mode.",
+  inputs: [inAccount, inRegion, { name: 'instanceId', label: 'Instance', pattern: INSTANCE }],
+  role: 'responder',
+  secondApprover: false,
+  reads: () => [],
+  plan: (i) => {
+    const run = (action: 'Contain' | 'Release'): AwsCall => ({
+      service: 'ssm',
+      operation: 'StartAutomationExecution',
+      account: i.account as string,
+      region: i.region as string,
+      input: {
+        DocumentName: 'AWSSupport-ContainEC2Instance',
+        Parameters: {
+          InstanceId: [i.instanceId],
+          Action: [action],
+          ...(i.backupBucket ? { BackupS3BucketName: [i.backupBucket] } : {}),
+          ...(i.automationRole ? { AutomationAssumeRole: [i.automationRole] } : {}),
+        },
+      },
+    });
+    return { calls: [run('Contain')], undo: [run('Release')], notes: ['The runbook backs up the current security groups to S3 and restores them on Release.'] };
+  },
+  idempotencyKey: (i) => `contain-instance-runbook:${i.account}:${i.region}:${i.instanceId}`,
+};
+
+const snapshotInstance: Remediation = {
+  id: 'snapshot-instance',
+  title: 'Snapshot EBS volumes',
+  effect: "Snapshots every EBS volume attached to the instance, for forensics, before it is contained or terminated.",
+  inputs: [inAccount, inRegion, { name: 'instanceId', label: 'Instance', pattern: INSTANCE }],
+  role: 'responder',
+  secondApprover: false,
+  reads: (i) => [describeInstance(i)],
+  plan: (i, answers) => {
+    const problem = failed(answers[0]);
+    if (problem) return { error: `could not describe ${i.instanceId}: ${problem}` };
+    const instance = instanceOf(answers[0]);
+    if (!instance) return { error: `instance ${i.instanceId} was not found in ${i.account}/${i.region}` };
+    const volumes = (instance.BlockDeviceMappings ?? []).map((b) => b.Ebs?.VolumeId).filter(Boolean);
+    return {
+      calls: [
+        ec2(i, 'CreateSnapshots', {
+          InstanceSpecification: { InstanceId: i.instanceId, ExcludeBootVolume: false },
+          Description: `sirbot forensic snapshot of ${i.instanceId}`,
+          CopyTagsFromSource: 'volume',
+          TagSpecifications: [{ ResourceType: 'snapshot', Tags: [{ Key: 'sirbot:forensics', Value: i.instanceId }] }],
+        }),
+      ],
+      // Evidence is kept: there is nothing to put back.
+      undo: null,
+      notes: [`${volumes.length} attached volume(s): ${volumes.join(', ') || 'none listed'}.`],
+    };
+  },
+  idempotencyKey: (i) => `snapshot-instance:${i.account}:${i.region}:${i.instanceId}`,
+};
+
+const ALL_BLOCKED = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true };
+const NONE_BLOCKED = { BlockPublicAcls: false, IgnorePublicAcls: false, BlockPublicPolicy: false, RestrictPublicBuckets: false };
+
+const blockBucketPublicAccess: Remediation = {
+  id: 'block-s3-public-access',
+  title: 'Block public access on S3 bucket',
+  effect: 'Turns on all four S3 Block Public Access settings for the bucket; undo restores the settings it had.',
+  inputs: [inAccount, inRegion, { name: 'bucket', label: 'Bucket', pattern: BUCKET }],
+  role: 'responder',
+  secondApprover: false,
+  reads: (i) => [{ service: 's3', operation: 'GetPublicAccessBlock', account: i.account as string, region: i.region as string, input: { Bucket: i.bucket } }],
+  plan: (i, answers) => {
+    const problem = failed(answers[0]);
+    if (problem && problem !== 'NoSuchPublicAccessBlockConfiguration') return { error: `could not read the bucket's settings: ${problem}` };
+    const previous = problem ? NONE_BLOCKED : ((answers[0] as { PublicAccessBlockConfiguration?: Record<string, boolean> }).PublicAccessBlockConfiguration ?? NONE_BLOCKED);
+    const put = (config: Record<string, boolean>): AwsCall => ({
+      service: 's3',
+      operation: 'PutPublicAccessBlock',
+      account: i.account as string,
+      region: i.region as string,
+      input: { Bucket: i.bucket, PublicAccessBlockConfiguration: config },
+    });
+    return {
+      calls: [put(ALL_BLOCKED)],
+      undo: [put({ ...NONE_BLOCKED, ...previous })],
+      notes: [`Current settings, restored by undo: ${JSON.stringify(previous)}.`, 'Anything that relied on public access (a website, public downloads) stops working.'],
+    };
+  },
+  idempotencyKey: (i) => `block-s3-public-access:${i.account}:${i.bucket}`,
+};
+
+export const REMEDIATIONS: readonly Remediation[] = [
+  deactivateAccessKey,
+  deleteAccessKey,
+  detachUserPolicy,
+  snapshotInstance,
+  quarantineInstance,
+  containInstanceRunbook,
+  blockBucketPublicAccess,
+];
+
+export function remediationById(id: string): Remediation | undefined {
+  return REMEDIATIONS.find((r) => r.id === id);
+}
+
+/** Every declared input present and well-formed; extra inputs are refused so nothing unseen rides along. */
+export function checkInputs(r: Remediation, i: RemediationInputs): string | null {
+  for (const spec of r.inputs) {
+    const v = i[spec.name];
+    if (v === undefined || v === '') return `${spec.label} is missing`;
+    if (!spec.pattern.test(v)) return `${spec.label} "${v.slice(0, 80)}" is not well-formed`;
+  }
+  const optional = new Set(['backupBucket', 'automationRole']);
+  const extra = Object.keys(i).filter((k) => !r.inputs.some((s) => s.name === k) && !optional.has(k));
+  return extra.length > 0 ? `unexpected input(s): ${extra.join(', ')}` : null;
+}

@@ -1,0 +1,16 @@
+import type { AccessControl } from '../../actions/access.ts';
+import type { Auditor } from '../../actions/audit.ts';
+import type { CaseService } from '../../actions/cases.ts';
+import type { EscalationService } from '../../actions/escalations.ts';
+import type { RemediationService } from '../../actions/remediations.ts';
+import type { StatusService } from '../../actions/status.ts';
+
+/** The use cases Slack's action surfaces call; present where the runtime can act. */
+export interface ActionServices {
+  access: AccessControl;
+  audit: Auditor;
+  status: StatusService;
+  cases: CaseService;
+  remediations: RemediationService;
+  escalations: EscalationService;
+}

@@ -1,0 +1,30 @@
+/** Action and callback ids of sirbot's action surfaces, shared by view builders and listeners. */
+export const FINDING_ACTIONS = {
+  setStatus: 'finding_set_status',
+  openCase: 'case_open',
+  /** The escalation's proposal: the case modal with the AWS CIRT engaged. */
+  openCaseCirt: 'case_open_cirt',
+  acknowledge: 'finding_acknowledge',
+} as const;
+
+export const CASE_ACTIONS = {
+  escalate: 'case_escalate_cirt',
+  status: 'case_set_status',
+  close: 'case_close',
+} as const;
+
+export const REMEDIATION_ACTIONS = {
+  /** Prefix: one action id per offered remediation, so Slack keeps them apart in one block. */
+  request: 'remediation_request',
+  approve: 'remediation_approve',
+  reject: 'remediation_reject',
+  undo: 'remediation_undo',
+} as const;
+
+export const CALLBACKS = {
+  statusModal: 'status_modal',
+  caseModal: 'case_modal',
+  remediationModal: 'remediation_modal',
+  undoModal: 'remediation_undo_modal',
+  investigateShortcut: 'investigate_message',
+} as const;

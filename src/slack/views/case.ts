@@ -1,0 +1,170 @@
+import type { CaseDraft } from '../../domain/actions/case-draft.ts';
+import type { Finding } from '../../domain/finding.ts';
+import { SELF_MANAGED_CASE_STATUSES, type GetCaseOutput, type Watcher } from '../../aws/security-ir/commands.ts';
+import type { CaseRecord } from '../../store/action-store.ts';
+import { type Block, type Modal, type Option, type SlackMessage, mrkdwn, plain } from './blocks.ts';
+import { CALLBACKS, CASE_ACTIONS } from './action-ids.ts';
+import { mentionMarkup } from './finding-message.ts';
+import { LIMITS, code, escapeText, link, safeText, truncate } from './text.ts';
+
+/** Block ids of the case modal's inputs; the submission is read back by them. */
+export const CASE_BLOCKS = {
+  title: 'title',
+  description: 'description',
+  engagement: 'engagement',
+  start: 'start',
+  accounts: 'accounts',
+  regions: 'regions',
+  ips: 'ips',
+  services: 'services',
+  watchers: 'watchers',
+  resolver: 'resolver',
+} as const;
+
+/** Slack's plain_text_input holds at most 3,000 characters; the API takes a longer description, the modal cannot. */
+const INPUT_MAX = 3000;
+
+const opt = (text: string, value: string): Option => ({ text: plain(text), value });
+const RESOLVERS = [opt('Self-managed: our team runs the response', 'Self'), opt('AWS-supported: engage the AWS CIRT', 'AWS')];
+const ENGAGEMENTS = [opt('Security Incident', 'Security Incident'), opt('Investigation', 'Investigation')];
+
+const textInput = (block: string, label: string, initial: string, o: { multiline?: boolean; optional?: boolean; max?: number; hint?: string } = {}): Block => ({
+  type: 'input',
+  block_id: block,
+  label: plain(label),
+  ...(o.optional ? { optional: true } : {}),
+  element: {
+    type: 'plain_text_input',
+    action_id: 'value',
+    ...(initial ? { initial_value: initial.slice(0, o.max ?? INPUT_MAX) } : {}),
+    ...(o.multiline ? { multiline: true } : {}),
+    max_length: o.max ?? INPUT_MAX,
+    ...(o.hint ? { placeholder: plain(o.hint) } : {}),
+  },
+});
+
+/**
+ * The "Open SIR case" modal, pre-filled from the investigation. Finding-supplied text
+ * goes only into plain_text values, where Slack renders nothing.
+ */
+export function caseModal(finding: Finding, draft: CaseDraft, watchers: Watcher[], engageCirt = false): Modal {
+  return {
+    type: 'modal',
+    callback_id: CALLBACKS.caseModal,
+    title: plain('Open SIR case'),
+    submit: plain('Open case'),
+    close: plain('Cancel'),
+    private_metadata: JSON.stringify({ findingId: finding.id, start: draft.reportedIncidentStartDate }),
+    blocks: [
+      { type: 'context', elements: [mrkdwn(truncate(`AWS Security Incident Response case for ${code(finding.id, 300)}`, LIMITS.contextText))] },
+      textInput(CASE_BLOCKS.title, 'Title', draft.title, { max: 300 }),
+      textInput(CASE_BLOCKS.description, 'Description', draft.description, { multiline: true }),
+      {
+        type: 'input',
+        block_id: CASE_BLOCKS.engagement,
+        label: plain('Engagement type'),
+        element: { type: 'static_select', action_id: 'value', options: ENGAGEMENTS, initial_option: ENGAGEMENTS.find((e) => e.value === draft.engagementType) ?? ENGAGEMENTS[0] },
+      } as Block,
+      {
+        type: 'input',
+        block_id: CASE_BLOCKS.start,
+        label: plain('Reported incident start (first suspicious event)'),
+        element: { type: 'datepicker', action_id: 'value', initial_date: draft.reportedIncidentStartDate.slice(0, 10) },
+      },
+      textInput(CASE_BLOCKS.accounts, 'Impacted accounts', draft.impactedAccounts.join(', '), { hint: '123456789012, …' }),
+      textInput(CASE_BLOCKS.regions, 'Impacted regions', draft.impactedAwsRegions.join(', '), { optional: true }),
+      textInput(CASE_BLOCKS.ips, 'Threat actor IP addresses', draft.threatActorIpAddresses.join(', '), { optional: true }),
+      textInput(CASE_BLOCKS.services, 'Impacted services', draft.impactedServices.join(', '), { optional: true }),
+      textInput(CASE_BLOCKS.watchers, 'Watchers (emails)', watchers.map((w) => w.email).join(', '), { hint: 'secops@example.com, …' }),
+      {
+        type: 'input',
+        block_id: CASE_BLOCKS.resolver,
+        label: plain('Resolver'),
+        element: { type: 'radio_buttons', action_id: 'value', options: RESOLVERS, initial_option: RESOLVERS[engageCirt ? 1 : 0] as Option },
+      },
+    ],
+  };
+}
+
+function caseLine(c: CaseRecord, url: string): string {
+  const resolver = c.resolverType === 'AWS' ? 'AWS-supported (AWS CIRT engaged)' : 'Self-managed';
+  return `${link(url, `Case ${c.caseId}`)} · ${escapeText(c.status)} · ${resolver}`;
+}
+
+function caseButtons(c: CaseRecord): Block[] {
+  if (c.status === 'Closed') return [];
+  const elements = [];
+  if (c.resolverType === 'Self') {
+    elements.push({
+      type: 'button' as const,
+      text: plain('Escalate to AWS CIRT'),
+      action_id: CASE_ACTIONS.escalate,
+      value: c.caseId,
+      style: 'danger' as const,
+      confirm: {
+        title: plain('Engage the AWS CIRT?'),
+        text: plain('The case becomes AWS-supported: the AWS Customer Incident Response Team takes part in the response.'),
+        confirm: plain('Escalate'),
+        deny: plain('Cancel'),
+      },
+    });
+    elements.push({
+      type: 'static_select' as const,
+      action_id: CASE_ACTIONS.status,
+      placeholder: plain('Case status'),
+      options: SELF_MANAGED_CASE_STATUSES.map((s) => opt(s, s)),
+    });
+  }
+  elements.push({
+    type: 'button' as const,
+    text: plain('Close case'),
+    action_id: CASE_ACTIONS.close,
+    value: c.caseId,
+    confirm: { title: plain('Close the case?'), text: plain('Closing cannot be undone from Slack.'), confirm: plain('Close case'), deny: plain('Cancel') },
+  });
+  return [{ type: 'actions', block_id: `case-${c.caseId}`, elements }];
+}
+
+export function caseOpenedMessage(c: CaseRecord, url: string, userId: string, comments: number): SlackMessage {
+  return {
+    text: `Security IR case ${escapeText(c.caseId)} opened`,
+    blocks: [
+      { type: 'section', text: mrkdwn(`:rotating_light: ${mentionMarkup(userId)} opened Security Incident Response ${caseLine(c, url)}`) },
+      { type: 'context', elements: [mrkdwn(truncate(`${escapeText(c.title)} · ${comments} timeline comment(s) added`, LIMITS.contextText))] },
+      ...caseButtons(c),
+    ],
+  };
+}
+
+export function caseEventMessage(c: CaseRecord, url: string, userId: string, event: string): SlackMessage {
+  return {
+    text: `Security IR case ${escapeText(c.caseId)}: ${event.replace(/\*/g, '')}`,
+    blocks: [{ type: 'section', text: mrkdwn(`${mentionMarkup(userId)} ${event}: ${caseLine(c, url)}`) }, ...caseButtons(c)],
+  };
+}
+
+/** `/sir case ID`: the case as the service describes it. */
+export function caseDetailsMessage(caseId: string, c: GetCaseOutput, url: string): SlackMessage {
+  const fields = [
+    `*Status*\n${escapeText(c.caseStatus ?? '?')}`,
+    `*Resolver*\n${c.resolverType === 'AWS' ? 'AWS-supported' : 'Self-managed'}`,
+    `*Engagement*\n${escapeText(c.engagementType ?? '?')}`,
+    `*Accounts*\n${(c.impactedAccounts ?? []).slice(0, 10).map((a) => code(a, 20)).join(' ') || '—'}`,
+  ];
+  return {
+    text: `Security IR case ${escapeText(caseId)}`,
+    blocks: [
+      { type: 'section', text: mrkdwn(`${link(url, `Case ${caseId}`)}: ${escapeText(truncate(c.title ?? '', 300))}`) },
+      { type: 'section', fields: fields.map((f) => mrkdwn(f)) },
+      ...(c.description ? [{ type: 'section' as const, text: plain(safeText(c.description, 1500)) }] : []),
+    ],
+  };
+}
+
+export function casesListMessage(cases: Array<{ caseId: string; title: string; status: string; resolverType: string }>, urlOf: (id: string) => string): SlackMessage {
+  const lines = cases.slice(0, 40).map((c) => `• ${link(urlOf(c.caseId), c.caseId)} ${escapeText(truncate(c.title, 120))} · ${escapeText(c.status)} · ${c.resolverType === 'AWS' ? 'AWS-supported' : 'Self-managed'}`);
+  return {
+    text: `${cases.length} open Security IR case(s)`,
+    blocks: [{ type: 'section', text: mrkdwn(truncate(lines.length > 0 ? `*Open cases*\n${lines.join('\n')}` : 'No open cases.', LIMITS.sectionText)) }],
+  };
+}

@@ -1,0 +1,50 @@
+import { type SlackMessage, mrkdwn, plain } from './blocks.ts';
+import { FINDING_ACTIONS } from './action-ids.ts';
+import { mentionMarkup } from './finding-message.ts';
+import { LIMITS, escapeText, truncate } from './text.ts';
+
+function minutes(seconds: number): string {
+  return seconds % 60 === 0 ? `${seconds / 60} min` : `${seconds} s`;
+}
+
+/** Only configured ids are mentioned (rules validate them); nothing from a finding. */
+export function escalationMentionMessage(notify: string[], nextSeconds: number, autoOpenCase: boolean): SlackMessage {
+  const who = notify.length > 0 ? notify.map(mentionMarkup).join(' ') : 'On-call';
+  const next = autoOpenCase ? 'a case will be opened with the AWS CIRT' : 'sirbot will propose a case with the AWS CIRT';
+  return {
+    text: 'Nobody has acknowledged this finding in time',
+    blocks: [
+      { type: 'section', text: mrkdwn(`:rotating_light: ${who} nobody has acknowledged this finding in time. Press *Acknowledge* on it to take it; in ${minutes(nextSeconds)} ${next}.`) },
+    ],
+  };
+}
+
+export function cirtProposalMessage(findingId: string, notify: string[]): SlackMessage {
+  const blocks: SlackMessage['blocks'] = [
+    {
+      type: 'section',
+      text: mrkdwn(`:sos: ${notify.map(mentionMarkup).join(' ')} still unacknowledged. Open a Security Incident Response case with the AWS Customer Incident Response Team?`.trim()),
+    },
+  ];
+  if (findingId.length <= LIMITS.buttonValue) {
+    blocks.push({
+      type: 'actions',
+      elements: [
+        { type: 'button', text: plain('Open SIR case with AWS CIRT'), action_id: FINDING_ACTIONS.openCaseCirt, value: findingId, style: 'danger' },
+        { type: 'button', text: plain('Acknowledge'), action_id: FINDING_ACTIONS.acknowledge, value: findingId },
+      ],
+    });
+  }
+  return { text: 'Open a case with the AWS CIRT?', blocks };
+}
+
+export function autoCaseMessage(reason: string, _findingId: string): SlackMessage {
+  return {
+    text: 'Could not open the case automatically',
+    blocks: [{ type: 'section', text: mrkdwn(truncate(`:x: The rule asks for a case with the AWS CIRT, but it could not be opened: ${escapeText(reason)}`, LIMITS.sectionText)) }],
+  };
+}
+
+export function acknowledgedMessage(userId: string): SlackMessage {
+  return { text: 'Acknowledged', blocks: [{ type: 'section', text: mrkdwn(`:raised_hand: ${mentionMarkup(userId)} acknowledged this finding.`) }] };
+}

@@ -1,0 +1,175 @@
+import { describeCall } from '../../domain/actions/aws-call.ts';
+import type { Remediation } from '../../domain/remediation/catalog.ts';
+import type { Suggestion } from '../../domain/remediation/suggest.ts';
+import type { CallOutcome, RunStatus } from '../../aws/executor.ts';
+import type { ActionRecord } from '../../store/action-store.ts';
+import type { Preview, RemediationInput, RemediationTarget } from '../../actions/remediations.ts';
+import { type Block, type Button, type Modal, type SlackMessage, mrkdwn, plain } from './blocks.ts';
+import { CALLBACKS, REMEDIATION_ACTIONS } from './action-ids.ts';
+import { mentionMarkup } from './finding-message.ts';
+import { LIMITS, code, escapeText, safeText, truncate } from './text.ts';
+
+export const REMEDIATION_BLOCKS = { note: 'note' } as const;
+
+/** What a remediation button carries: short keys, since a value holds 2,000 characters. */
+export interface RemediationButtonValue {
+  r: string;
+  i: Record<string, string>;
+  f: string | null;
+}
+
+/** Buttons offering the suggested remediations; one whose value would not fit is left out. */
+export function remediationBlocks(suggestions: Suggestion[], findingId: string | null): Block[] {
+  const buttons: Button[] = [];
+  for (const [n, s] of suggestions.entries()) {
+    const value = JSON.stringify({ r: s.remediationId, i: s.inputs, f: findingId } satisfies RemediationButtonValue);
+    if (value.length > LIMITS.buttonValue) continue;
+    buttons.push({
+      type: 'button',
+      text: plain(safeText(s.label, LIMITS.buttonText)),
+      action_id: `${REMEDIATION_ACTIONS.request}:${n}`,
+      value,
+      ...(s.remediationId.startsWith('delete') ? { style: 'danger' as const } : {}),
+    });
+  }
+  if (buttons.length === 0) return [];
+  return [
+    { type: 'section', text: mrkdwn('*Containment* — each opens a preview of the exact AWS calls before anything runs') },
+    { type: 'actions', block_id: 'remediations', elements: buttons.slice(0, 25) },
+  ];
+}
+
+const callLines = (calls: Array<Parameters<typeof describeCall>[0]>) =>
+  calls.map((c, n) => `${n + 1}. ${code(describeCall(c), 700)}`).join('\n');
+
+export function preparingModal(title: string): Modal {
+  return {
+    type: 'modal',
+    callback_id: CALLBACKS.remediationModal,
+    title: plain('Remediation'),
+    close: plain('Close'),
+    blocks: [{ type: 'section', text: plain(safeText(`Preparing a preview of "${title}"…`, 300)) }],
+  };
+}
+
+export function errorModal(message: string): Modal {
+  return {
+    type: 'modal',
+    callback_id: CALLBACKS.remediationModal,
+    title: plain('Remediation'),
+    close: plain('Close'),
+    blocks: [{ type: 'section', text: plain(safeText(message, 2000)) }],
+  };
+}
+
+/** The confirmation: what will run, what undo would run, who must approve. */
+export function remediationModal(preview: Preview, target: RemediationTarget): Modal {
+  const { remediation: r, plan } = preview;
+  const blocks: Block[] = [
+    { type: 'header', text: plain(safeText(r.title, LIMITS.headerText)) },
+    { type: 'section', text: plain(safeText(r.effect, 1000)) },
+    { type: 'section', text: mrkdwn(truncate(`*AWS calls that will be made*\n${callLines(plan.calls)}`, LIMITS.sectionText)) },
+    {
+      type: 'section',
+      text: mrkdwn(truncate(plan.undo ? `*Undo would call*\n${callLines(plan.undo)}` : '*Undo*: not possible — this cannot be reversed.', LIMITS.sectionText)),
+    },
+  ];
+  if (plan.notes.length > 0) blocks.push({ type: 'context', elements: [mrkdwn(truncate(plan.notes.map((n) => escapeText(n)).join('\n'), LIMITS.contextText))] });
+  if (r.secondApprover) {
+    blocks.push({ type: 'context', elements: [mrkdwn(':busts_in_silhouette: Destructive: after you confirm, an approver other than you must approve it in the thread.')] });
+  }
+  blocks.push({
+    type: 'input',
+    block_id: REMEDIATION_BLOCKS.note,
+    optional: true,
+    label: plain('Reason (kept in the audit log)'),
+    element: { type: 'plain_text_input', action_id: 'value', max_length: 500 },
+  });
+  return {
+    type: 'modal',
+    callback_id: CALLBACKS.remediationModal,
+    title: plain('Confirm remediation'),
+    submit: plain(r.secondApprover ? 'Request approval' : 'Run'),
+    close: plain('Cancel'),
+    private_metadata: JSON.stringify({ ...target, planHash: preview.planHash }),
+    blocks,
+  };
+}
+
+export function approvalMessage(actionId: string, r: Remediation, input: RemediationInput, requester: string): SlackMessage {
+  return {
+    text: `Approval needed: ${escapeText(r.title)}`,
+    blocks: [
+      { type: 'section', text: mrkdwn(`:busts_in_silhouette: ${mentionMarkup(requester)} asks to run *${escapeText(r.title)}*. An approver other than them must approve.`) },
+      { type: 'section', text: mrkdwn(truncate(`*AWS calls*\n${callLines(input.plan.calls)}`, LIMITS.sectionText)) },
+      ...(input.note ? [{ type: 'context' as const, elements: [mrkdwn(truncate(`Reason: ${escapeText(input.note)}`, LIMITS.contextText))] }] : []),
+      {
+        type: 'actions',
+        elements: [
+          {
+            type: 'button',
+            text: plain('Approve'),
+            action_id: REMEDIATION_ACTIONS.approve,
+            value: actionId,
+            style: 'danger',
+            confirm: { title: plain('Approve and run?'), text: plain(safeText(`${r.title}: ${r.effect}`, 300)), confirm: plain('Approve'), deny: plain('Cancel') },
+          },
+          { type: 'button', text: plain('Reject'), action_id: REMEDIATION_ACTIONS.reject, value: actionId },
+        ],
+      },
+    ],
+  };
+}
+
+const STATE_LINE: Record<string, string> = {
+  awaiting_approval: ':hourglass_flowing_sand: waiting for approval',
+  running: ':gear: running',
+  succeeded: ':white_check_mark: succeeded',
+  partial: ':warning: partly done',
+  failed: ':x: failed',
+  rejected: ':no_entry_sign: rejected',
+  undoing: ':leftwards_arrow_with_hook: undoing',
+  undone: ':leftwards_arrow_with_hook: undone',
+  undo_failed: ':x: undo failed',
+};
+
+function outcomeLines(outcomes: CallOutcome[]): string {
+  return outcomes
+    .map((o) => `${o.ok ? ':white_check_mark:' : ':x:'} ${code(`${o.call.service}:${o.call.operation}`, 80)}${o.error ? ` ${code(o.error.name, 80)} ${escapeText(truncate(o.error.message, 300))}` : ''}`)
+    .join('\n');
+}
+
+/** Where a remediation request stands, with who asked, who approved and what AWS answered. */
+export function remediationResultMessage(action: ActionRecord, r: Remediation, input: RemediationInput): SlackMessage {
+  const result = action.result
+    ? (JSON.parse(action.result) as { status?: RunStatus; outcomes?: CallOutcome[]; undo?: { outcomes: CallOutcome[] }; undoneBy?: string })
+    : null;
+  const who = [`requested by ${mentionMarkup(action.requestedBy)}`];
+  if (action.approvedBy) who.push(`${action.state === 'rejected' ? 'rejected' : 'approved'} by ${mentionMarkup(action.approvedBy)}`);
+  if (result?.undoneBy) who.push(`undone by ${mentionMarkup(result.undoneBy)}`);
+  const blocks: Block[] = [
+    { type: 'section', text: mrkdwn(`*${escapeText(r.title)}* — ${STATE_LINE[action.state] ?? action.state}\n${who.join(' · ')}`) },
+  ];
+  if (result?.outcomes?.length) blocks.push({ type: 'section', text: mrkdwn(truncate(outcomeLines(result.outcomes), LIMITS.sectionText)) });
+  if (result?.undo?.outcomes.length) blocks.push({ type: 'section', text: mrkdwn(truncate(`*Undo*\n${outcomeLines(result.undo.outcomes)}`, LIMITS.sectionText)) });
+  if (input.plan.undo && (action.state === 'succeeded' || action.state === 'partial')) {
+    blocks.push({
+      type: 'actions',
+      elements: [
+        {
+          type: 'button',
+          text: plain('Undo'),
+          action_id: REMEDIATION_ACTIONS.undo,
+          value: action.id,
+          confirm: {
+            title: plain('Undo this remediation?'),
+            text: mrkdwn(truncate(`These calls will be made:\n${callLines(input.plan.undo)}`, 300)),
+            confirm: plain('Undo'),
+            deny: plain('Cancel'),
+          },
+        },
+      ],
+    });
+  }
+  return { text: `${r.title}: ${action.state}`, blocks };
+}
