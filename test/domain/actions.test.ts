@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest';
+import { mayAct, mayApprove, parseMembers, rolesOf, type AccessPolicy } from '../../src/domain/actions/access.ts';
+import { describeCall, resolveRefs } from '../../src/domain/actions/aws-call.ts';
+import { caseDraft, highlightLines, splitComments } from '../../src/domain/actions/case-draft.ts';
+import { statusCall, unprocessedOf } from '../../src/domain/actions/workflow-status.ts';
+import type { TimelineEntry } from '../../src/domain/investigation/timeline.ts';
+import { compileRuleSet } from '../../src/domain/routing/compile.ts';
+import { route } from '../../src/domain/routing/evaluate.ts';
+import { makeFinding } from '../support/findings.ts';
+
+const policy: AccessPolicy = { responders: { users: ['U0RESP'], groups: ['S0SECOPS'] }, approvers: { users: ['U0BOSS'], groups: [] } };
+
+describe('access policy', () => {
+  it('gives roles by user id and by group; approvers also respond', () => {
+    expect([...rolesOf(policy, 'U0RESP', [])]).toEqual(['responder']);
+    expect([...rolesOf(policy, 'U0OTHER', ['S0SECOPS'])]).toEqual(['responder']);
+    expect([...rolesOf(policy, 'U0BOSS', [])].sort()).toEqual(['approver', 'responder']);
+    expect(mayAct(policy, 'U0NOBODY', [], 'responder')).toEqual({ allowed: false, reason: 'this needs the responder role, which you do not have' });
+  });
+
+  it('applies the two-person rule: a requester never approves their own request', () => {
+    expect(mayApprove(policy, 'U0BOSS', [], 'U0BOSS').allowed).toBe(false);
+    expect(mayApprove(policy, 'U0RESP', [], 'U0BOSS').allowed).toBe(false);
+    expect(mayApprove(policy, 'U0BOSS', [], 'U0RESP')).toEqual({ allowed: true });
+  });
+
+  it('parses configured members and names a bad id', () => {
+    expect(parseMembers('U0A, S0B W0C')).toEqual({ users: ['U0A', 'W0C'], groups: ['S0B'] });
+    expect(parseMembers('U0A,@alice')).toEqual({ error: '"@alice" is neither a Slack user id (U…/W…) nor a user group id (S…)' });
+  });
+});
+
+describe('workflow status calls', () => {
+  it('Security Hub CSPM (ASFF): BatchUpdateFindings by id and product ARN, with a note naming the Slack user', () => {
+    const finding = makeFinding();
+    const call = statusCall({ finding, status: 'RESOLVED', note: 'fixed the bucket policy', by: 'alice (U0RESP)' });
+    expect(call).toEqual({
+      service: 'securityhub',
+      operation: 'BatchUpdateFindings',
+      account: '111122223333',
+      region: 'us-east-1',
+      input: {
+        FindingIdentifiers: [{ Id: finding.id, ProductArn: finding.productArn }],
+        Workflow: { Status: 'RESOLVED' },
+        Note: { Text: 'RESOLVED set from Slack by alice (U0RESP): fixed the bucket policy', UpdatedBy: 'alice (U0RESP)' },
+      },
+    });
+  });
+
+  it('Security Hub OCSF: BatchUpdateFindingsV2 with the finding identifier and status id', () => {
+    const finding = makeFinding({ schema: 'ocsf', id: 'uid-1', productArn: 'arn:aws:securityhub:us-east-1::productv2/aws/guardduty' });
+    const call = statusCall({ finding, status: 'SUPPRESSED', note: '', by: 'U0RESP' });
+    expect(call).toMatchObject({
+      operation: 'BatchUpdateFindingsV2',
+      input: { FindingIdentifiers: [{ CloudAccountUid: '111122223333', FindingInfoUid: 'uid-1', MetadataProductUid: finding.productArn }], StatusId: 3 },
+    });
+    const byMetadata = statusCall({ finding: makeFinding({ schema: 'ocsf', productArn: null, raw: { metadata: { uid: 'meta-9' } } }), status: 'NOTIFIED', note: '', by: 'U' });
+    expect(byMetadata).toMatchObject({ input: { MetadataUids: ['meta-9'], StatusId: 2 } });
+  });
+
+  it('GuardDuty: archive to resolve or suppress, unarchive to reopen, in the detector of the finding', () => {
+    const raw = { arn: 'arn:aws:guardduty:us-east-1:111122223333:detector/5ac6d7e8/finding/abc', service: { detectorId: 'ignored' } };
+    const finding = makeFinding({ schema: 'guardduty', id: 'abc', productArn: null, raw });
+    expect(statusCall({ finding, status: 'RESOLVED', note: '', by: 'U' })).toMatchObject({ service: 'guardduty', operation: 'ArchiveFindings', input: { DetectorId: '5ac6d7e8', FindingIds: ['abc'] } });
+    expect(statusCall({ finding, status: 'NOTIFIED', note: '', by: 'U' })).toMatchObject({ operation: 'UnarchiveFindings' });
+    expect(statusCall({ finding: makeFinding({ schema: 'guardduty', raw: {} }), status: 'RESOLVED', note: '', by: 'U' })).toEqual({ error: 'the GuardDuty finding names no detector' });
+  });
+
+  it('keeps the note within 512 characters and reports unprocessed findings with their reason', () => {
+    const call = statusCall({ finding: makeFinding(), status: 'RESOLVED', note: 'x'.repeat(600), by: 'U' });
+    expect(((call as { input: { Note: { Text: string } } }).input.Note.Text).length).toBe(512);
+    const answer = { UnprocessedFindings: [{ FindingIdentifier: { Id: 'f1' }, ErrorCode: 'FindingNotFound', ErrorMessage: 'no such finding' }] };
+    expect(unprocessedOf(call as never, answer)).toEqual([{ id: 'f1', reason: 'FindingNotFound: no such finding' }]);
+  });
+});
+
+describe('AWS calls as data', () => {
+  it('resolves references to earlier answers and shows them in previews', () => {
+    const call = { service: 'ec2' as const, operation: 'ModifyInstanceAttribute', account: '1', region: 'r', input: { Groups: [{ $ref: 'q.GroupId' }] } };
+    expect(describeCall(call)).toBe('ec2:ModifyInstanceAttribute in 1/r {"Groups":["<q.GroupId>"]}');
+    expect(resolveRefs(call.input, { q: { GroupId: 'sg-1' } })).toEqual({ Groups: ['sg-1'] });
+    expect(() => resolveRefs(call.input, {})).toThrow('reference q.GroupId has no value');
+  });
+});
+
+const entry = (over: Partial<TimelineEntry>): TimelineEntry => ({
+  id: Math.random().toString(36),
+  time: '2026-11-21T10:00:00Z',
+  source: 'cloudtrail',
+  action: 'ListUsers',
+  service: 'iam.amazonaws.com',
+  actor: 'ci-deployer',
+  actorType: 'IAMUser',
+  accessKeyId: 'AKIAEXPOSEDKEY000001',
+  sourceIp: '203.0.113.50',
+  userAgent: 'aws-cli',
+  resources: [],
+  errorCode: null,
+  accountId: '111122223333',
+  region: 'us-east-1',
+  tactics: ['Discovery'],
+  highlights: [],
+  ...over,
+});
+
+describe('case drafts', () => {
+  it('starts at the first suspicious event and lists accounts, regions, public IPs and services', () => {
+    const timeline = [entry({ time: '2026-11-21T09:00:00Z', tactics: [], highlights: [] }), entry({ time: '2026-11-21T10:00:00Z', highlights: ['first use of 203.0.113.50'] }), entry({ accountId: '444455556666', region: 'eu-west-1', service: 'ec2.amazonaws.com' })];
+    const summary = { text: 'Recon then persistence.', sourceIps: ['203.0.113.50', '10.0.0.1'], recommendations: ['Deactivate the key.'], timeframe: { start: null, end: null, events: 3 } } as never;
+    const draft = caseDraft(makeFinding({ title: 'Key used from a threat list IP' }), summary, timeline);
+    expect(draft.reportedIncidentStartDate).toBe('2026-11-21T10:00:00Z');
+    expect(draft.impactedAccounts).toEqual(['111122223333', '444455556666']);
+    expect(draft.impactedAwsRegions).toEqual(['us-east-1', 'eu-west-1']);
+    expect(draft.threatActorIpAddresses).toEqual(['203.0.113.50']);
+    expect(draft.impactedServices).toEqual(['IAM', 'EC2']);
+    expect(draft.description).toContain('Recommended containment:\n- Deactivate the key.');
+  });
+
+  it('splits highlights into comments of at most 12,000 characters, never dropping a line', () => {
+    const lines = highlightLines(Array.from({ length: 400 }, (_, i) => entry({ id: `e${i}`, highlights: [`highlight ${i} ${'x'.repeat(60)}`] })));
+    const comments = splitComments(lines);
+    expect(comments.length).toBeGreaterThan(2);
+    for (const c of comments) expect(c.length).toBeLessThanOrEqual(12_000);
+    expect(comments.join('\n').match(/highlight \d+/g)).toHaveLength(400);
+    expect(comments[0]).toMatch(/^Timeline highlights \(1\/\d+\)\n/);
+    expect(splitComments(['y'.repeat(20_000)])[0]?.length).toBeLessThanOrEqual(12_000);
+  });
+});
+
+describe('acknowledgement rules', () => {
+  it('compile Acknowledge into an escalation policy on the decision', () => {
+    const { ruleSet, errors } = compileRuleSet(
+      {
+        rules: [
+          {
+            RuleName: 'critical-ack',
+            RuleOrder: 1,
+            Criteria: { SeverityLabel: [{ Value: 'CRITICAL', Comparison: 'EQUALS' }] },
+            Actions: { Acknowledge: { Within: '15m', Notify: 'S0ONCALL', CirtAfter: '30m', AutoOpenCase: true } },
+          },
+        ],
+      },
+      '#sec',
+    );
+    expect(errors).toEqual([]);
+    const decision = route(ruleSet, makeFinding({ severity: { label: 'CRITICAL', score: 90 } }), Date.now());
+    expect(decision.acknowledge).toEqual({ withinSeconds: 900, notify: ['S0ONCALL'], cirtAfterSeconds: 1800, autoOpenCase: true });
+    expect(route(ruleSet, makeFinding(), Date.now()).acknowledge).toBeNull();
+  });
+});
