@@ -68,7 +68,7 @@ describe('workflow status calls', () => {
 
   it('keeps the note within 512 characters and reports unprocessed findings with their reason', () => {
     const call = statusCall({ finding: makeFinding(), status: 'RESOLVED', note: 'x'.repeat(600), by: 'U' });
-    expect(((call as { input: { Note: { Text: string } } }).input.Note.Text).length).toBe(512);
+    expect(((call as unknown as { input: { Note: { Text: string } } }).input.Note.Text).length).toBe(512);
     const answer = { UnprocessedFindings: [{ FindingIdentifier: { Id: 'f1' }, ErrorCode: 'FindingNotFound', ErrorMessage: 'no such finding' }] };
     expect(unprocessedOf(call as never, answer)).toEqual([{ id: 'f1', reason: 'FindingNotFound: no such finding' }]);
   });

@@ -1,4 +1,5 @@
 import { RulesFileError } from '../../config/rules-file.ts';
+import * as audit from './commands/audit.ts';
 import * as investigate from './commands/investigate.ts';
 import * as normalize from './commands/normalize.ts';
 import * as route from './commands/route.ts';
@@ -10,6 +11,7 @@ const COMMANDS: Record<string, { run: (args: string[], io: CliIo) => number | Pr
   route,
   rules,
   investigate,
+  audit,
 };
 
 function usage(): string {
