@@ -73,6 +73,8 @@ export class Deliverer {
       const record = await this.o.store.getFinding(findingId);
       if (!record?.ts || !record.snapshot) return;
       const finding = JSON.parse(record.snapshot) as Finding;
+      // An ad-hoc investigation's thread may hang off someone else's message: never edit it.
+      if (finding.generatorId === 'sirbot/ad-hoc') return;
       const decision = route(this.o.rules(), finding, this.clock());
       await this.o.poster.update(record.channel, record.ts, await this.rootMessage(finding, decision));
     });

@@ -9,9 +9,10 @@ import type { Collector, CollectorProgress } from '../evidence/collector.ts';
 import { KeyedLock } from '../lib/keyed-lock.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { SlackPoster } from '../slack/poster.ts';
-import { progressMessage, questionsMessage, summaryMessage } from '../slack/views/investigation.ts';
+import { adHocMessage, progressMessage, questionsMessage, summaryMessage } from '../slack/views/investigation.ts';
 import type { InvestigationRecord, Store } from '../store/store.ts';
 import { investigate } from './investigate.ts';
+import { type InvestigationTarget, adHocFinding } from '../domain/investigation/ad-hoc.ts';
 
 export interface InvestigationServiceOptions {
   store: Store;
@@ -62,14 +63,14 @@ export class InvestigationService {
   }
 
   /** Starts (or returns) the investigation of a delivered finding, in the thread given. */
-  start(findingId: string, channel: string, threadTs: string): Promise<InvestigationRecord | null> {
+  start(findingId: string, channel: string, threadTs: string, given: Answers = {}): Promise<InvestigationRecord | null> {
     const id = investigationIdFor(findingId);
     return this.lock.run(id, async () => {
       const existing = await this.o.store.getInvestigation(id);
       if (existing) return existing;
       const finding = await this.finding(findingId);
       if (!finding) return null;
-      const answers = prefill(finding);
+      const answers = { ...prefill(finding), ...given };
       const record: InvestigationRecord = {
         id,
         findingId,
@@ -94,6 +95,45 @@ export class InvestigationService {
       await this.o.store.updateInvestigation(asked);
       return asked;
     });
+  }
+
+  /**
+   * An investigation nobody's finding asked for (`/sir investigate`, the message
+   * shortcut): a root message in the channel (or a reply in the thread given), then the
+   * usual questions and evidence. The same request id is the same investigation.
+   */
+  async startAdHoc(o: {
+    requestId: string;
+    target: InvestigationTarget;
+    account: string;
+    region: string;
+    since: string | null;
+    channel: string;
+    threadTs?: string;
+    requestedBy: string;
+  }): Promise<InvestigationRecord | null> {
+    const id = `sirbot-adhoc-${createHash('sha256').update(o.requestId).digest('hex').slice(0, 24)}`;
+    const existing = await this.o.store.getInvestigation(investigationIdFor(id));
+    if (existing) return existing;
+    const { finding, answers } = adHocFinding({ ...o, id, now: this.nowIso() });
+    const record = {
+      findingId: id,
+      fingerprint: 'ad-hoc',
+      updatedAt: finding.updatedAt,
+      channel: o.channel,
+      ts: null,
+      digestId: null,
+      suppressed: false,
+      severity: finding.severity.label,
+      workflowStatus: finding.workflowStatus,
+      recordState: finding.recordState,
+      deliveredAt: this.nowIso(),
+      snapshot: JSON.stringify(finding),
+    };
+    if (!(await this.o.store.insertFinding(record))) return null;
+    const posted = await this.o.poster.post(o.channel, adHocMessage(finding, o.target, o.requestedBy), o.threadTs);
+    await this.o.store.updateFinding({ ...record, channel: posted.channel, ts: o.threadTs ?? posted.ts });
+    return this.start(id, posted.channel, o.threadTs ?? posted.ts, answers);
   }
 
   /** One answer from a block (date picker, select, text input). */

@@ -5,6 +5,8 @@ import type { InvestigationService } from '../investigation/service.ts';
 import type { Store } from '../store/store.ts';
 import * as investigationActions from './actions/investigation.ts';
 import * as openConsole from './actions/open-console.ts';
+import * as appHome from './events/app-home.ts';
+import * as investigateMessage from './shortcuts/investigate-message.ts';
 import * as appMention from './events/app-mention.ts';
 import * as threadReply from './events/thread-reply.ts';
 import { boltLogger } from './logger.ts';
@@ -21,6 +23,8 @@ export interface SlackAppDeps {
   store?: Store;
   /** Present where the runtime can act (status, cases, remediations, escalations). */
   actions?: ActionServices;
+  /** Where ad-hoc investigations look when the request names no account or region. */
+  adHoc?: { account: string; region: string };
 }
 
 export interface SlackAppOptions {
@@ -58,6 +62,8 @@ export function createSlackApp(options: SlackAppOptions, deps: SlackAppDeps): Ap
   findingActions.register(app, deps);
   caseActions.register(app, deps);
   remediationActions.register(app, deps);
+  appHome.register(app, deps);
+  investigateMessage.register(app, deps);
   app.error(async (error) => {
     deps.logger.error({ err: error, code: (error as { code?: string }).code }, 'Slack listener failed');
   });

@@ -61,6 +61,7 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
       store,
       ...(core.investigations ? { investigations: core.investigations } : {}),
       ...(core.actions ? { actions: core.actions } : {}),
+      ...(o.actions ? { adHoc: o.actions.securityIr } : {}),
     },
   );
   // Escalation timers live in the store: due steps are taken after a restart too.

@@ -1,3 +1,5 @@
+import type { Finding } from '../../domain/finding.ts';
+import type { InvestigationTarget } from '../../domain/investigation/ad-hoc.ts';
 import type { Question, QuestionId } from '../../domain/investigation/playbooks.ts';
 import type { InvestigationSummary } from '../../domain/investigation/summary.ts';
 import type { TimelineEntry } from '../../domain/investigation/timeline.ts';
@@ -135,4 +137,29 @@ export function summaryMessage(summary: InvestigationSummary, timeline: Timeline
   // What to do next (remediations, a case) goes last, within the message's block limit.
   blocks.push(...next.slice(0, LIMITS.blocksPerMessage - blocks.length));
   return { text: `Investigation summary: ${safeText(s.text, 500)}`, blocks };
+}
+
+const TARGET_LABEL: Record<InvestigationTarget['type'], string> = {
+  accessKey: 'access key',
+  iamUser: 'IAM user',
+  userArn: 'IAM user',
+  roleArn: 'IAM role',
+  instance: 'EC2 instance',
+  ip: 'IP address',
+};
+
+/** The root of an ad-hoc investigation's thread; the target is shown as an identifier, never as markup. */
+export function adHocMessage(finding: Finding, target: InvestigationTarget, requestedBy: string): SlackMessage {
+  const who = /^[UW][A-Z0-9]+$/.test(requestedBy) ? `<@${requestedBy}>` : code(requestedBy, 40);
+  return {
+    text: `Ad-hoc investigation of ${TARGET_LABEL[target.type]} ${code(target.value, 200)}`,
+    blocks: [
+      { type: 'header', text: plain('Ad-hoc investigation') },
+      {
+        type: 'section',
+        text: mrkdwn(`${who} asked sirbot to investigate ${TARGET_LABEL[target.type]} ${code(target.value, 300)} in account ${code(finding.accountId, 20)}, ${code(finding.region, 30)}.`),
+      },
+      { type: 'context', elements: [mrkdwn(`Window from ${slackDate(finding.firstSeenAt)} · ID ${code(finding.id, 80)}`)] },
+    ],
+  };
 }
