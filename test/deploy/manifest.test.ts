@@ -4,6 +4,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sharedJson } from '../support/fixtures.ts';
+import { CALLBACKS } from '../../src/slack/views/action-ids.ts';
 
 const SCHEMAS = 'slack/schemas';
 const manifest = parse(readFileSync(fileURLToPath(new URL('../../manifest.yml', import.meta.url)), 'utf8')) as Record<string, any>;
@@ -36,9 +37,26 @@ describe('manifest.yml', () => {
   });
 
   it('asks only for the scopes the bot uses', () => {
-    expect(manifest.oauth_config.scopes.bot).toEqual(['chat:write', 'app_mentions:read', 'channels:history', 'groups:history']);
+    expect(manifest.oauth_config.scopes.bot).toEqual([
+      'chat:write',
+      'app_mentions:read',
+      'channels:history',
+      'groups:history',
+      'files:write',
+      'commands',
+      'usergroups:read',
+      'users:read',
+      'users:read.email',
+    ]);
     expect(manifest.oauth_config.scopes.user).toBeUndefined();
-    expect(manifest.settings.event_subscriptions.bot_events).toEqual(['app_mention', 'message.channels', 'message.groups']);
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual(['app_home_opened', 'app_mention', 'message.channels', 'message.groups']);
+  });
+
+  it('declares exactly the one /sir command, the message shortcut the bot listens for, and the Home tab', () => {
+    expect(manifest.features.slash_commands.map((c: { command: string }) => c.command)).toEqual(['/sir']);
+    expect(manifest.features.slash_commands[0].url).toMatch(/\/slack\/events$/);
+    expect(manifest.features.shortcuts).toEqual([expect.objectContaining({ type: 'message', callback_id: CALLBACKS.investigateShortcut })]);
+    expect(manifest.features.app_home).toMatchObject({ home_tab_enabled: true, messages_tab_enabled: false });
   });
 
   it('sends events and interactions to the Bolt receiver path', () => {
