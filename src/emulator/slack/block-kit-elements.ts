@@ -19,6 +19,19 @@ const select: ElementRule = (el, at, check) => {
   }
 };
 
+/** Slack's "are you sure?" dialog on buttons and selects. */
+const confirmDialog: ElementRule = (el, at, check) => {
+  const c = el.confirm;
+  if (c === undefined) return;
+  const pointer = `${at}/confirm`;
+  if (!check.object(c, pointer)) return;
+  check.text(c, 'title', pointer, { max: 100, plainOnly: true, required: true });
+  check.text(c, 'text', pointer, { max: 300, required: true });
+  check.text(c, 'confirm', pointer, { max: 30, plainOnly: true, required: true });
+  check.text(c, 'deny', pointer, { max: 30, plainOnly: true, required: true });
+  check.enumOf(c, 'style', pointer, ['primary', 'danger']);
+};
+
 const datePattern = /^\d{4}-\d{2}-\d{2}$/;
 const timePattern = /^([01]\d|2[0-3]):[0-5]\d$/;
 
@@ -29,6 +42,7 @@ export const ELEMENTS: Record<string, ElementRule> = {
     check.string(el, 'url', at, { max: 3000 });
     check.string(el, 'accessibility_label', at, { max: 75 });
     check.enumOf(el, 'style', at, ['primary', 'danger']);
+    confirmDialog(el, at, check);
   },
   static_select: select,
   multi_static_select: select,
@@ -53,6 +67,9 @@ export const ELEMENTS: Record<string, ElementRule> = {
   plain_text_input(el, at, check) {
     placeholder(el, at, check);
     check.string(el, 'initial_value', at, { max: 3000 });
+    const max = el.max_length;
+    if (max !== undefined && (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > 3000)) check.add('must be an integer between 1 and 3000', `${at}/max_length`);
+    if (typeof max === 'number' && typeof el.initial_value === 'string' && el.initial_value.length > max) check.add(`must be less than ${max + 1} characters`, `${at}/initial_value`);
   },
   email_text_input: placeholder,
   url_text_input: placeholder,

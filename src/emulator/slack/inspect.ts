@@ -7,10 +7,13 @@ export interface JsonView {
 
 /**
  * Plain JSON views of the workspace for scripts, tests and the workbench page:
- * `GET /api/conversations` and `GET /api/conversations/:channel/messages`.
+ * `GET /api/conversations`, `GET /api/conversations/:channel/messages`, `GET /api/views`
+ * (open modals per user, Home tabs) and `GET /api/ephemerals`.
  */
 export function inspectView(ws: Workspace, pathname: string): JsonView | undefined {
   if (pathname === '/api/conversations') return { status: 200, body: { channels: ws.channels() } };
+  if (pathname === '/api/views') return { status: 200, body: ws.surfaces.snapshot() };
+  if (pathname === '/api/ephemerals') return { status: 200, body: { ephemerals: ws.ephemerals() } };
   const match = /^\/api\/conversations\/([^/]+)\/messages$/.exec(pathname);
   if (!match) return undefined;
   const channel = ws.channelId(decodeURIComponent(match[1] as string));

@@ -5,7 +5,7 @@ import { inspectView } from './inspect.ts';
 import { methodFor, type Answer, type Args } from './methods/index.ts';
 import { DEFAULT_LIMITS, SlidingWindowLimiter, type RateLimits } from './rate-limit.ts';
 import { uploadedBytes } from './upload.ts';
-import { Workspace } from './workspace.ts';
+import { type Directory, Workspace } from './workspace.ts';
 
 export interface SlackEmulatorOptions {
   /** 0 (the default) picks a free port. */
@@ -17,6 +17,8 @@ export interface SlackEmulatorOptions {
   limits?: Partial<RateLimits> | false;
   botUserId?: string;
   teamId?: string;
+  /** People and user groups the workspace has. */
+  directory?: Directory;
 }
 
 export interface SlackEmulator {
@@ -39,6 +41,7 @@ const UPLOAD_PATH = /^\/upload\/v1\/(F[A-Z0-9]+)$/;
  */
 export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Promise<SlackEmulator> {
   const ws = new Workspace(options.teamId ?? 'T0EMULATOR', options.botUserId ?? 'U0SIRBOT');
+  if (options.directory) ws.directory = options.directory;
   const limits = options.limits === false ? false : ({ ...DEFAULT_LIMITS, ...options.limits } as RateLimits);
   const limiter = new SlidingWindowLimiter(limits);
   const host = options.host ?? '127.0.0.1';
@@ -59,6 +62,11 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     if (req.method === 'GET') {
       const view = inspectView(ws, url.pathname);
       if (view) return sendJson(res, view.status, view.body);
+    }
+    // Interactions carry a trigger id Slack issued; whoever builds one here (tests, the workbench) asks for it.
+    if (req.method === 'POST' && url.pathname === '/api/trigger') {
+      const user = url.searchParams.get('user') ?? 'U0EMULATOR';
+      return sendJson(res, 200, { ok: true, trigger_id: ws.surfaces.issueTrigger(Date.now(), user) });
     }
     const method = METHOD_PATH.exec(url.pathname)?.[1];
     if (!method || (req.method !== 'POST' && req.method !== 'GET')) return sendJson(res, 404, { ok: false, error: 'not_found' });

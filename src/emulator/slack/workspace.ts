@@ -1,5 +1,6 @@
 /** The emulated workspace's state: channels, messages, threads, files, and a log of every call. */
 import { createHash } from 'node:crypto';
+import { ViewSurfaces } from './views-state.ts';
 
 export interface EmulatedMessage {
   channel: string;
@@ -56,6 +57,12 @@ export interface EphemeralMessage {
   thread_ts?: string;
 }
 
+/** The workspace's people (id → name and email) and user groups (id → member ids). */
+export interface Directory {
+  users: Record<string, { name: string; email?: string }>;
+  groups: Record<string, string[]>;
+}
+
 export interface WorkspaceStats {
   calls: Record<string, number>;
   rateLimited: number;
@@ -84,6 +91,10 @@ export class Workspace {
   private readonly fileMap = new Map<string, UploadedFile>();
   private fileSeq = 0;
   private readonly callLog: CallRecord[] = [];
+  /** Modals, Home tabs and the trigger ids that open them. */
+  readonly surfaces = new ViewSurfaces();
+  /** People and user groups, for usergroups.users.list and users.info. */
+  directory: Directory = { users: {}, groups: {} };
   /** Survives reset(), so no ts is ever handed out twice by one emulator. */
   private lastTsMicros = 0;
 
@@ -231,5 +242,6 @@ export class Workspace {
     this.ephemeralList.length = 0;
     this.fileMap.clear();
     this.callLog.length = 0;
+    this.surfaces.reset();
   }
 }

@@ -1,7 +1,9 @@
 import { BOT_ID, CHAT_METHODS } from './chat.ts';
 import { CONVERSATION_METHODS } from './conversations.ts';
+import { DIRECTORY_METHODS } from './directory.ts';
 import { FILE_METHODS } from './files.ts';
 import type { Method } from './method.ts';
+import { VIEW_METHODS } from './views.ts';
 
 export type { Answer, Args, Method, MethodContext } from './method.ts';
 
@@ -21,6 +23,8 @@ const METHODS: Record<string, Method> = {
   ...CHAT_METHODS,
   ...CONVERSATION_METHODS,
   ...FILE_METHODS,
+  ...VIEW_METHODS,
+  ...DIRECTORY_METHODS,
 };
 
 /** The handler of a Web API method, if the emulator serves it. */
