@@ -29,9 +29,10 @@ describe('Block Kit validation fails like Slack', () => {
     ],
     ['51 blocks', Array.from({ length: 51 }, () => section('x')), ['no more than 50 items allowed [json-pointer:/blocks]']],
     [
-      'duplicate action_id across blocks',
-      [{ type: 'actions', elements: [button('ack')] }, { type: 'section', text: mrkdwn('x'), accessory: button('ack') }],
-      ['`action_id` "ack" already exists [json-pointer:/blocks/1/accessory/action_id]'],
+      // Slack wants action_ids unique within their block; the same one in two blocks is fine (state.values is keyed by block first).
+      'duplicate action_id within a block',
+      [{ type: 'section', text: mrkdwn('x'), accessory: button('ack') }, { type: 'actions', elements: [button('ack'), button('ack')] }],
+      ['`action_id` "ack" already exists [json-pointer:/blocks/1/elements/1/action_id]'],
     ],
     ['header over 150 characters', [{ type: 'header', text: plain('h'.repeat(151)) }], ['must be less than 151 characters [json-pointer:/blocks/0/text/text]']],
     ['header in mrkdwn', [{ type: 'header', text: mrkdwn('h') }], ['must be a valid enum value [json-pointer:/blocks/0/text/type]']],

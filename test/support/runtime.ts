@@ -14,6 +14,9 @@ import { Ec2Collector } from '../../src/evidence/ec2.ts';
 import { FindingsCollector } from '../../src/evidence/findings.ts';
 import { IamCollector } from '../../src/evidence/iam.ts';
 import { startFakeSlack } from './fake-slack.ts';
+import { SlackUser } from './slack-user.ts';
+import type { Directory } from '../../src/emulator/slack/index.ts';
+import type { FakeAws } from '../../src/emulator/aws/server.ts';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
 export const BOT_TOKEN = 'xoxb-test-token';
@@ -25,6 +28,10 @@ export interface TestRuntime {
   slack: FakeSlack['emulator'];
   /** POSTs a body to /ingest and returns the status and JSON answer. */
   ingest(body: unknown, options?: { wait?: boolean; raw?: boolean }): Promise<{ status: number; json: any }>;
+  /** The fake AWS, when the runtime was started with a scenario. */
+  aws: FakeAws | undefined;
+  /** A person in the emulated workspace who clicks, submits and types commands. */
+  user(id: string, name?: string): SlackUser;
   close(): Promise<void>;
 }
 
@@ -38,6 +45,10 @@ export interface TestRuntimeOptions {
   scenario?: string;
   /** Reuse a store file (to test restarts). */
   dbFile?: string;
+  /** People and user groups of the emulated workspace. */
+  directory?: Directory;
+  /** Clock of the bot (escalation timers, audit times); the wall clock by default. */
+  clock?: () => number;
 }
 
 /**
@@ -53,6 +64,7 @@ export async function startTestRuntime(o: TestRuntimeOptions = {}): Promise<Test
       'chat.postMessage': { limit: posts, windowMs: 1000, scope: 'channel' },
       'chat.update': { limit: updates, windowMs: 60_000, scope: 'workspace' },
     },
+    ...(o.directory ? { directory: o.directory } : {}),
   });
   const dir = mkdtempSync(path.join(tmpdir(), 'sirbot-it-'));
   const env = parseEnv({ PORT: '0', SIRBOT_DB: o.dbFile ?? path.join(dir, 'sirbot.db'), LOG_LEVEL: 'silent', ...o.env });
@@ -70,6 +82,8 @@ export async function startTestRuntime(o: TestRuntimeOptions = {}): Promise<Test
     store: new SqliteStore(env.SIRBOT_DB),
     posterLimits,
     digestDebounceMs: o.digestDebounceMs ?? 50,
+    ...(o.clock ? { clock: o.clock } : {}),
+    ...(aws && clients ? { actions: { clients, securityIr: { account: aws.scenario.accounts[0] ?? '111122223333', region: 'us-east-1' } } } : {}),
     ...(aws && clients
       ? { evidence: { collectors: () => [new CloudTrailCollector(clients, quotas), new IamCollector(clients, quotas), new Ec2Collector(clients, quotas), new FindingsCollector(clients, quotas)], awsNow: () => aws.now() } }
       : {}),
@@ -77,6 +91,8 @@ export async function startTestRuntime(o: TestRuntimeOptions = {}): Promise<Test
   return {
     runtime,
     slack: fake.emulator,
+    aws,
+    user: (id, name) => new SlackUser({ receiverUrl: `${runtime.url}/slack/events`, signingSecret: SIGNING_SECRET, emulator: fake.emulator, id, ...(name ? { name } : {}) }),
     async ingest(body, options = {}) {
       const res = await fetch(`${runtime.url}/ingest${options.wait === false ? '' : '?wait=true'}`, {
         method: 'POST',

@@ -72,9 +72,10 @@ export function validateBlocks(blocks: unknown, surface: Surface = 'message', ro
   const max = MAX_BLOCKS[surface];
   if (blocks.length > max) check.add(`no more than ${max} items allowed`, root);
   const blockIds = new Set<string>();
-  const actionIds = new Set<string>();
-  const scope: BlockScope = { check, element: (el, at) => checkElement(el, at, check, actionIds) };
   blocks.forEach((block, i) => {
+    // Slack wants an action_id unique among the others of its containing block.
+    const actionIds = new Set<string>();
+    const scope: BlockScope = { check, element: (el, at) => checkElement(el, at, check, actionIds) };
     const at = `${root}/${i}`;
     if (!check.object(block, at)) return;
     const rule = typeof block.type === 'string' && Object.hasOwn(BLOCKS, block.type) ? BLOCKS[block.type] : undefined;

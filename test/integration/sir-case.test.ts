@@ -1,0 +1,120 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
+import { messageTexts } from '../support/slack-text.ts';
+
+const SCENARIO = 'src/scenarios/exposed-access-key';
+const FINDING = JSON.parse(readFileSync(`${SCENARIO}/finding.json`, 'utf8')) as Record<string, unknown>;
+const ENV = { SIRBOT_RESPONDERS: 'U0ALICE,S0SECOPS', SIRBOT_APPROVERS: 'U0BOSS', SIRBOT_CASE_WATCHERS: 'secops@example.com' };
+const DIRECTORY = { users: { U0ALICE: { name: 'alice', email: 'alice@example.com' }, U0BOB: { name: 'bob', email: 'bob@example.com' }, U0CAROL: { name: 'carol' } }, groups: { S0SECOPS: ['U0CAROL'] } };
+
+let t: TestRuntime | undefined;
+afterEach(async () => {
+  await t?.close();
+  t = undefined;
+});
+
+const rootOf = (runtime: TestRuntime) => {
+  const [root] = runtime.slack.state.messages('#security-incidents');
+  if (!root) throw new Error('no root message');
+  return root;
+};
+const threadTexts = (runtime: TestRuntime) => {
+  const root = rootOf(runtime);
+  return runtime.slack.state.thread(root.channel, root.ts).slice(1).map((m) => messageTexts(m).join('\n'));
+};
+
+describe('Open SIR case from a finding thread', () => {
+  it('button → modal → submit creates exactly one case, whatever the double clicks and duplicate submissions', async () => {
+    t = await startTestRuntime({ scenario: SCENARIO, env: ENV, directory: DIRECTORY });
+    await t.ingest(FINDING);
+    await expect.poll(() => t!.slack.state.messages('#security-incidents').length).toBe(1);
+    const alice = t.user('U0ALICE', 'alice');
+
+    // Clicked twice: two modals in turn, both pre-filled from the finding.
+    expect((await alice.click(rootOf(t), 'case_open')).status).toBe(200);
+    const first = await alice.waitForModal('case_modal');
+    expect((await alice.click(rootOf(t), 'case_open')).status).toBe(200);
+    const second = await alice.waitForModal('case_modal', (v) => v.id !== first.id);
+    const initial = (block: string) => (second.blocks as any[]).find((b) => b.block_id === block)?.element;
+    expect(initial('accounts').initial_value).toBe('111122223333');
+    expect(initial('watchers').initial_value).toBe('secops@example.com, alice@example.com');
+    expect(initial('resolver').initial_option.value).toBe('Self');
+    expect(initial('start').initial_date).toBe('2026-11-21');
+
+    // Both modals submitted, the second one twice (Slack retries when an answer is slow).
+    const answers = await Promise.all([alice.submit({}, first), alice.submit({}, second), alice.submit({}, second)]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    await expect.poll(() => threadTexts(t!).filter((m) => m.includes('opened Security Incident Response')).length, { timeout: 10_000 }).toBe(1);
+
+    const cases = [...t.aws!.securityIr.cases.values()];
+    expect(cases).toHaveLength(1);
+    const created = cases[0]!;
+    expect(created).toMatchObject({ resolverType: 'Self', engagementType: 'Security Incident', impactedAccounts: ['111122223333'] });
+    expect(created.watchers.map((w: { email: string }) => w.email)).toEqual(['secops@example.com', 'alice@example.com']);
+    const caseId = [...t.aws!.securityIr.cases.keys()][0]!;
+    expect(threadTexts(t).find((m) => m.includes('opened Security Incident Response'))).toContain(`Case ${caseId}`);
+    // The root shows the case and no longer offers to open one.
+    await expect.poll(() => messageTexts(rootOf(t!)).join('\n')).toContain(caseId);
+    expect(JSON.stringify(rootOf(t).blocks)).not.toContain('"case_open"');
+
+    const audit = await t.runtime.core.store.actions.listAudit();
+    expect(audit.filter((a) => a.action === 'case.create').map((a) => a.outcome)).toEqual(['requested', 'executed']);
+    expect(audit.find((a) => a.outcome === 'executed')).toMatchObject({ actor: 'U0ALICE', target: String(FINDING.id), result: { caseId } });
+    expect(audit.find((a) => a.outcome === 'executed')?.permalink).toMatch(/\/archives\/C[A-Z0-9]+\/p\d+/);
+  });
+
+  it('refuses people without the responder role, privately, and audits the refusal; group members are responders', async () => {
+    t = await startTestRuntime({ scenario: SCENARIO, env: ENV, directory: DIRECTORY });
+    await t.ingest(FINDING);
+    await expect.poll(() => t!.slack.state.messages('#security-incidents').length).toBe(1);
+    const bob = t.user('U0BOB', 'bob');
+    await bob.click(rootOf(t), 'case_open');
+    await expect.poll(() => t!.slack.state.ephemerals().filter((e) => e.user === 'U0BOB').length).toBe(1);
+    expect(t.slack.state.ephemerals()[0]?.text).toBe('Not allowed: this needs the responder role, which you do not have.');
+    expect(bob.modal()).toBeUndefined();
+    expect(await t.runtime.core.store.actions.listAudit()).toEqual([expect.objectContaining({ actor: 'U0BOB', action: 'case.create', outcome: 'refused' })]);
+
+    const carol = t.user('U0CAROL', 'carol');
+    await carol.click(rootOf(t), 'case_open');
+    expect((await carol.waitForModal('case_modal')).callback_id).toBe('case_modal');
+  });
+
+  it('shows what is wrong in the modal and creates nothing', async () => {
+    t = await startTestRuntime({ scenario: SCENARIO, env: ENV, directory: DIRECTORY });
+    await t.ingest(FINDING);
+    await expect.poll(() => t!.slack.state.messages('#security-incidents').length).toBe(1);
+    const alice = t.user('U0ALICE');
+    await alice.click(rootOf(t), 'case_open');
+    await alice.waitForModal('case_modal');
+    const answer = await alice.submit({ accounts: '1234', watchers: 'not-an-email', ips: '203.0.113.5, 999.1.1.1' });
+    expect(answer.body).toEqual({
+      response_action: 'errors',
+      errors: { accounts: 'account ids have 12 digits', ips: 'not an IP address', watchers: 'not an email address' },
+    });
+    expect(alice.modal()?.callback_id).toBe('case_modal');
+    expect(t.aws!.securityIr.cases.size).toBe(0);
+  });
+
+  it('escalates a self-managed case to the AWS CIRT and moves its status from the thread', async () => {
+    t = await startTestRuntime({ scenario: SCENARIO, env: ENV, directory: DIRECTORY });
+    await t.ingest(FINDING);
+    await expect.poll(() => t!.slack.state.messages('#security-incidents').length).toBe(1);
+    const alice = t.user('U0ALICE');
+    await alice.click(rootOf(t), 'case_open');
+    await alice.waitForModal('case_modal');
+    await alice.submit();
+    const caseMessage = async () => {
+      const root = rootOf(t!);
+      return t!.slack.state.thread(root.channel, root.ts).find((m) => JSON.stringify(m.blocks).includes('case_set_status'));
+    };
+    await expect.poll(caseMessage, { timeout: 10_000 }).toBeDefined();
+    const caseId = [...t.aws!.securityIr.cases.keys()][0]!;
+    await alice.click((await caseMessage())!, 'case_set_status', { option: 'Containment, Eradication and Recovery' });
+    await expect.poll(() => t!.aws!.securityIr.cases.get(caseId)?.caseStatus).toBe('Containment, Eradication and Recovery');
+    await alice.click((await caseMessage())!, 'case_escalate_cirt');
+    await expect.poll(() => t!.aws!.securityIr.cases.get(caseId)?.resolverType).toBe('AWS');
+    await expect.poll(() => threadTexts(t!).some((m) => m.includes('escalated the case to the AWS CIRT'))).toBe(true);
+    expect((await t.runtime.core.store.actions.getCase(caseId))?.resolverType).toBe('AWS');
+  });
+});
