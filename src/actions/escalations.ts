@@ -106,7 +106,22 @@ export class EscalationService {
     return steps;
   }
 
+  /**
+   * Takes one step: claims it by moving the stage (so no other tick takes it), then
+   * tells the thread. If telling fails, the claim is given back and retried in a
+   * minute: a step is never lost to a Slack outage.
+   */
   private async step(e: EscalationRecord): Promise<boolean> {
+    try {
+      return await this.stepOnce(e);
+    } catch (err) {
+      const next = e.stage === 'waiting' ? 'mentioned' : e.autoOpenCase ? 'opened' : 'proposed';
+      await this.d.store.actions.transitionEscalation(e.findingId, [next], { stage: e.stage, nextAt: this.at(60), updatedAt: this.at() });
+      throw err;
+    }
+  }
+
+  private async stepOnce(e: EscalationRecord): Promise<boolean> {
     const audit = (action: string, result: unknown) =>
       this.d.audit.record({ actor: BOT, action, target: e.findingId, inputs: { notify: e.notify }, outcome: 'executed', result, channel: e.channel, ts: e.threadTs });
     if (e.stage === 'waiting') {
