@@ -11,9 +11,46 @@ export interface ScenarioFindings {
   guardduty: Map<string, Array<Record<string, unknown>>>;
   /** ASFF findings, by `${account}|${region}`. */
   securityhub: Map<string, Array<Record<string, unknown>>>;
+  /** OCSF (Security Hub V2) findings, by `${account}|${region}`; only BatchUpdateFindingsV2 reaches them. */
+  ocsf?: Map<string, Array<Record<string, unknown>>>;
 }
 
+/** The detector of an account and region whose findings name none. */
 const DETECTOR = '0123456789abcdef0123456789abcdef';
+
+/**
+ * An account has one detector per region; the findings' own detector id is used so
+ * that calls built from a finding (its ARN names the detector) reach it.
+ */
+export function detectorIds(findings: ScenarioFindings, key: string): string[] {
+  const ids = (findings.guardduty.get(key) ?? []).map((f) => {
+    const fromService = (f.service as { detectorId?: unknown } | undefined)?.detectorId;
+    return typeof fromService === 'string' ? fromService : /detector\/([0-9a-f]+)\//.exec(String(f.arn ?? ''))?.[1];
+  });
+  const named = [...new Set(ids.filter((id): id is string => Boolean(id)))];
+  return named.length > 0 ? named : [DETECTOR];
+}
+
+export function checkDetector(findings: ScenarioFindings, key: string, detectorId: string): void {
+  if (!detectorIds(findings, key).includes(detectorId)) {
+    throw new AwsError('BadRequestException', 'The request is rejected because the input detectorId is not owned by the current account.', 400);
+  }
+}
+
+/** GuardDuty and Security Hub operations by method and path, for the call log. */
+export function findingsOperation(service: string, method: string, path: string): string {
+  const routes: Array<[string, string, RegExp, string]> = [
+    ['guardduty', 'GET', /^\/detector$/, 'ListDetectors'],
+    ['guardduty', 'POST', /^\/detector\/[^/]+\/findings$/, 'ListFindings'],
+    ['guardduty', 'POST', /^\/detector\/[^/]+\/findings\/get$/, 'GetFindings'],
+    ['guardduty', 'POST', /^\/detector\/[^/]+\/findings\/archive$/, 'ArchiveFindings'],
+    ['guardduty', 'POST', /^\/detector\/[^/]+\/findings\/unarchive$/, 'UnarchiveFindings'],
+    ['securityhub', 'POST', /^\/findings$/, 'GetFindings'],
+    ['securityhub', 'PATCH', /^\/findings\/batchupdate$/, 'BatchUpdateFindings'],
+    ['securityhub', 'PATCH', /^\/findingsv2\/batchupdatev2$/, 'BatchUpdateFindingsV2'],
+  ];
+  return routes.find(([s, m, p]) => s === service && m === method && p.test(path))?.[3] ?? `${method} ${path}`;
+}
 
 function get(obj: unknown, path: string): unknown[] {
   let current: unknown[] = [obj];
@@ -59,16 +96,17 @@ export function findingsRoute(
   const url = new URL(req.url ?? '/', 'http://fake');
   const input = body ? (JSON.parse(body) as Record<string, unknown>) : {};
   const key = `${account}|${region}`;
-  if (req.method === 'GET' && url.pathname === '/detector') return { status: 200, body: { detectorIds: [DETECTOR] } };
+  if (req.method === 'GET' && url.pathname === '/detector') return { status: 200, body: { detectorIds: detectorIds(findings, key) } };
   const list = /^\/detector\/([^/]+)\/findings$/.exec(url.pathname);
   if (req.method === 'POST' && list) {
-    if (list[1] !== DETECTOR) throw new AwsError('BadRequestException', 'The request is rejected because the input detectorId is not owned by the current account.', 400);
+    checkDetector(findings, key, decodeURIComponent(list[1] as string));
     const criteria = ((input.findingCriteria as { criterion?: Record<string, Criterion> } | undefined)?.criterion ?? {}) as Record<string, Criterion>;
     const ids = (findings.guardduty.get(key) ?? []).filter((f) => matchesCriteria(f, criteria)).map((f) => String(f.id));
     return { status: 200, body: { findingIds: ids } };
   }
   const getFindings = /^\/detector\/([^/]+)\/findings\/get$/.exec(url.pathname);
   if (req.method === 'POST' && getFindings) {
+    checkDetector(findings, key, decodeURIComponent(getFindings[1] as string));
     const ids = new Set((input.findingIds as string[] | undefined) ?? []);
     return { status: 200, body: { findings: (findings.guardduty.get(key) ?? []).filter((f) => ids.has(String(f.id))) } };
   }

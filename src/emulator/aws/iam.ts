@@ -39,9 +39,9 @@ export interface IamState {
   accounts: Record<string, { users?: IamUser[]; roles?: IamRole[] }>;
 }
 
-const NS = 'https://iam.amazonaws.com/doc/2010-05-08/';
+export const NS = 'https://iam.amazonaws.com/doc/2010-05-08/';
 
-function noSuch(kind: string, name: string): AwsError {
+export function noSuch(kind: string, name: string): AwsError {
   return new AwsError('NoSuchEntity', `The ${kind} with name ${name} cannot be found.`, 404);
 }
 

@@ -4,6 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import type { Ec2State } from './ec2.ts';
 import type { IamState } from './iam.ts';
 import type { ScenarioFindings } from './findings.ts';
+import type { S3State } from './s3.ts';
 import type { TrustPolicy } from './sts.ts';
 import { normalizeText } from '../../ingest/normalize.ts';
 import { camelizeKeys } from '../../ingest/guardduty.ts';
@@ -24,6 +25,8 @@ export interface Scenario {
   iam: IamState;
   /** EC2 state (`ec2.json`) per account and region. */
   ec2: Ec2State;
+  /** S3 buckets (`s3.json`) per account; absent: no buckets. */
+  s3?: S3State;
   /** Other findings (`findings/`), served by the fake GuardDuty and Security Hub. */
   findings: ScenarioFindings;
   /** Which roles may be assumed (`sts.json`); absent: any role in a scenario account. */
@@ -117,20 +120,21 @@ export function loadScenario(dir: string, extraCloudTrail: string[] = []): Scena
   const accounts = [...new Set([...cloudtrail.keys()].map((k) => k.split('|')[0] as string))];
   const iam = readOptionalJson<IamState>(path.join(dir, 'iam.json'), problems) ?? { accounts: {} };
   const ec2 = readOptionalJson<Ec2State>(path.join(dir, 'ec2.json'), problems) ?? { accounts: {} };
+  const s3 = readOptionalJson<S3State>(path.join(dir, 's3.json'), problems) ?? { accounts: {} };
   const findings = loadFindings(path.join(dir, 'findings'), problems);
   const trust = readOptionalJson<TrustPolicy>(path.join(dir, 'sts.json'), problems);
-  return { dir, iam, ec2, findings, trust, cloudtrail, problems, accounts: [...new Set([...accounts, ...Object.keys(iam.accounts ?? {})])], latestEventMs: latest };
+  return { dir, iam, ec2, s3, findings, trust, cloudtrail, problems, accounts: [...new Set([...accounts, ...Object.keys(iam.accounts ?? {})])], latestEventMs: latest };
 }
 
-/** Any finding files sirbot can ingest; GuardDuty ones are served by GuardDuty, ASFF by Security Hub. */
+/** Any finding files sirbot can ingest; GuardDuty ones are served by GuardDuty, ASFF and OCSF by Security Hub. */
 function loadFindings(dir: string, problems: string[]): ScenarioFindings {
-  const out: ScenarioFindings = { guardduty: new Map(), securityhub: new Map() };
+  const out: ScenarioFindings = { guardduty: new Map(), securityhub: new Map(), ocsf: new Map() };
   for (const file of filesUnder(dir)) {
     const result = normalizeText(readText(file), path.basename(file));
     for (const e of result.errors) problems.push(`${file}: ${e.path}: ${e.message}`);
     for (const f of result.findings) {
       const key = `${f.accountId}|${f.region}`;
-      const bucket = f.schema === 'guardduty' ? out.guardduty : f.schema === 'asff' ? out.securityhub : null;
+      const bucket = f.schema === 'guardduty' ? out.guardduty : f.schema === 'asff' ? out.securityhub : out.ocsf;
       if (!bucket) continue;
       const raw = f.raw as Record<string, unknown>;
       bucket.set(key, [...(bucket.get(key) ?? []), f.schema === 'guardduty' && 'AccountId' in raw ? (camelizeKeys(raw) as Record<string, unknown>) : raw]);

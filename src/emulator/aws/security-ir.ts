@@ -2,10 +2,21 @@ import { AwsError } from './errors.ts';
 
 /**
  * A fake AWS Security Incident Response: cases and comments in memory, with the API's
- * validation (required fields, enum values, lengths), idempotent creation by
- * `clientToken`, and its status rules. Every request must carry a valid SigV4
- * signature for the `security-ir` signing name (checked by the server).
+ * validation as its model states it (required members, enum values, lengths, patterns,
+ * list sizes and unique items), idempotent creation by `clientToken`, its status rules,
+ * and the paginated listings (ListCases, ListComments) with opaque `nextToken`s. Every
+ * request must carry a valid SigV4 signature for the `security-ir` signing name
+ * (checked by the server).
  */
+
+export interface SirComment {
+  commentId: string;
+  body: string;
+  createdDate: number;
+  lastUpdatedDate: number;
+  creator: string;
+  lastUpdatedBy: string;
+}
 
 export interface SirCase {
   caseId: string;
@@ -16,16 +27,19 @@ export interface SirCase {
   engagementType: string;
   resolverType: string;
   reportedIncidentStartDate: number;
+  actualIncidentStartDate?: number;
   impactedAccounts: string[];
   watchers: Array<{ email: string; name?: string; jobTitle?: string }>;
   threatActorIpAddresses: Array<{ ipAddress: string; userAgent?: string }>;
   impactedServices: string[];
   impactedAwsRegions: Array<{ region: string }>;
+  tags: Record<string, string>;
   createdDate: number;
   lastUpdatedDate: number;
   closedDate?: number;
+  /** `PendingAction`: `Customer` or `None`. */
   pendingAction: string;
-  comments: Array<{ commentId: string; body: string; createdDate: number; creator: string }>;
+  comments: SirComment[];
 }
 
 export class ValidationFailure extends AwsError {
@@ -45,29 +59,65 @@ export class SirState {
 }
 
 type Problems = Array<{ name: string; message: string }>;
+type Body = Record<string, unknown>;
 
-export function requireString(o: Record<string, unknown>, name: string, min: number, max: number, problems: Problems, required = true): string | undefined {
+/** The model's limits, by shape. */
+export const SIR_LIMITS = {
+  clientToken: { min: 1, max: 255 },
+  title: { min: 1, max: 300 },
+  description: { min: 1, max: 8000 },
+  commentBody: { min: 1, max: 12_000 },
+  /** ImpactedAccounts: 0–200 unique 12-digit account ids. */
+  impactedAccounts: { min: 0, max: 200 },
+  /** Watchers: 0–30 unique watchers. */
+  watchers: { min: 0, max: 30 },
+  personName: { min: 1, max: 50 },
+  jobTitle: { min: 1, max: 50 },
+  email: { min: 6, max: 254 },
+  /** ThreatActorIpList: 0–200 (not required to be unique). */
+  threatActorIpAddresses: { min: 0, max: 200 },
+  userAgent: { min: 1, max: 500 },
+  /** ImpactedServicesList: 0–600 unique AwsService names of 2–50 characters. */
+  impactedServices: { min: 0, max: 600 },
+  awsService: { min: 2, max: 50 },
+  /** ImpactedAwsRegionList: 0–50 unique regions. */
+  impactedAwsRegions: { min: 0, max: 50 },
+  tags: { max: 200 },
+  tagKey: { min: 1, max: 128 },
+  tagValue: { min: 0, max: 256 },
+  maxResults: { min: 1, max: 25 },
+  nextToken: { max: 2000 },
+} as const;
+
+export function requireString(o: Body, name: string, min: number, max: number, problems: Problems, required = true, pattern?: RegExp, field = name): string | undefined {
   const v = o[name];
   if (v === undefined || v === null) {
-    if (required) problems.push({ name, message: 'is required' });
+    if (required) problems.push({ name: field, message: 'is required' });
     return undefined;
   }
   if (typeof v !== 'string') {
-    problems.push({ name, message: 'must be a string' });
+    problems.push({ name: field, message: 'must be a string' });
     return undefined;
   }
-  if (v.length < min || v.length > max) problems.push({ name, message: `length must be between ${min} and ${max}` });
+  if (v.length < min || v.length > max) {
+    problems.push({ name: field, message: `length must be between ${min} and ${max}` });
+    return undefined;
+  }
+  if (pattern && !pattern.test(v)) {
+    problems.push({ name: field, message: `must match the pattern ${pattern.source}` });
+    return undefined;
+  }
   return v;
 }
 
-export function requireEnum(o: Record<string, unknown>, name: string, allowed: readonly string[], problems: Problems, required = true): string | undefined {
+export function requireEnum(o: Body, name: string, allowed: readonly string[], problems: Problems, required = true, field = name): string | undefined {
   const v = o[name];
   if (v === undefined || v === null) {
-    if (required) problems.push({ name, message: 'is required' });
+    if (required) problems.push({ name: field, message: 'is required' });
     return undefined;
   }
   if (typeof v !== 'string' || !allowed.includes(v)) {
-    problems.push({ name, message: `must be one of: ${allowed.join(', ')}` });
+    problems.push({ name: field, message: `must be one of: ${allowed.join(', ')}` });
     return undefined;
   }
   return v;
@@ -76,26 +126,86 @@ export function requireEnum(o: Record<string, unknown>, name: string, allowed: r
 const RESOLVERS = ['AWS', 'Self'] as const;
 const ENGAGEMENTS = ['Security Incident', 'Investigation'] as const;
 const SELF_MANAGED = ['Submitted', 'Detection and Analysis', 'Containment, Eradication and Recovery', 'Post-incident Activities'] as const;
+/** The `AwsRegion` enum. */
+export const SIR_REGIONS = [
+  'af-south-1',
+  'ap-east-1',
+  'ap-east-2',
+  'ap-northeast-1',
+  'ap-northeast-2',
+  'ap-northeast-3',
+  'ap-south-1',
+  'ap-south-2',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ap-southeast-3',
+  'ap-southeast-4',
+  'ap-southeast-5',
+  'ap-southeast-6',
+  'ap-southeast-7',
+  'ca-central-1',
+  'ca-west-1',
+  'cn-north-1',
+  'cn-northwest-1',
+  'eu-central-1',
+  'eu-central-2',
+  'eu-north-1',
+  'eu-south-1',
+  'eu-south-2',
+  'eu-west-1',
+  'eu-west-2',
+  'eu-west-3',
+  'il-central-1',
+  'me-central-1',
+  'me-south-1',
+  'mx-central-1',
+  'sa-east-1',
+  'us-east-1',
+  'us-east-2',
+  'us-west-1',
+  'us-west-2',
+] as const;
+const ACCOUNT_ID = /^[0-9]{12}$/;
+const CASE_ID = /^\d{10,32}$/;
 const EMAIL = /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)*$/;
-const IPV4 = /^(\d{1,3}\.){3}\d{1,3}$/;
+/**
+ * The model's `IPAddress` pattern, as written: dotted IPv4 with octets up to 255, or
+ * IPv6 with all eight groups in upper-case hex (or six and an IPv4 tail). Compressed
+ * (`::`) and lower-case IPv6 addresses do not match it.
+ */
+const IP_ADDRESS =
+  /^(?:(?:(?:25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)\.){3}(?:25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?))|(?:(?:[A-F0-9]{1,4}:){7}[A-F0-9]{1,4})|(?:(?:[A-F0-9]{1,4}:){6}(?:(?:25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)\.){3}(?:25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?))$/;
+/** The model's `AwsService` pattern (` -.` is the range from space to dot). */
+const AWS_SERVICE = /^[a-zA-Z0-9 -.():]+$/;
 
-function list<T>(o: Record<string, unknown>, name: string, min: number, max: number, problems: Problems, required: boolean, check: (v: unknown, i: number) => T | undefined): T[] {
+/** A list member: its size, optionally unique items, each item checked (undefined drops it). */
+function list<T>(
+  o: Body,
+  name: string,
+  size: { min: number; max: number },
+  problems: Problems,
+  required: boolean,
+  check: (v: unknown) => T | undefined,
+  uniqueBy?: (v: T) => string,
+): T[] | undefined {
   const v = o[name];
   if (v === undefined || v === null) {
     if (required) problems.push({ name, message: 'is required' });
-    return [];
+    return undefined;
   }
   if (!Array.isArray(v)) {
     problems.push({ name, message: 'must be a list' });
-    return [];
+    return undefined;
   }
-  if (v.length < min || v.length > max) problems.push({ name, message: `must have between ${min} and ${max} items` });
-  return v.map(check).filter((x): x is T => x !== undefined);
+  if (v.length < size.min || v.length > size.max) problems.push({ name, message: `must have between ${size.min} and ${size.max} items` });
+  const items = v.map(check).filter((x): x is T => x !== undefined);
+  if (uniqueBy && new Set(items.map(uniqueBy)).size !== items.length) problems.push({ name, message: 'must not contain duplicate items' });
+  return items;
 }
 
-function timestamp(o: Record<string, unknown>, name: string, problems: Problems, required: boolean): number | undefined {
+function timestamp(o: Body, name: string, problems: Problems, required: boolean): number | undefined {
   const v = o[name];
-  if (v === undefined) {
+  if (v === undefined || v === null) {
     if (required) problems.push({ name, message: 'is required' });
     return undefined;
   }
@@ -106,6 +216,174 @@ function timestamp(o: Record<string, unknown>, name: string, problems: Problems,
   return v;
 }
 
+const structure = (v: unknown): Body | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Body) : undefined);
+
+function accounts(o: Body, name: string, problems: Problems, required: boolean): string[] | undefined {
+  let bad = false;
+  return list(
+    o,
+    name,
+    SIR_LIMITS.impactedAccounts,
+    problems,
+    required,
+    (v) => {
+      if (typeof v === 'string' && ACCOUNT_ID.test(v)) return v;
+      if (!bad) problems.push({ name, message: 'must be 12-digit account ids' });
+      bad = true;
+      return undefined;
+    },
+    (a) => a,
+  );
+}
+
+type Watcher = SirCase['watchers'][number];
+function watchers(o: Body, name: string, problems: Problems, required: boolean): Watcher[] | undefined {
+  return list(
+    o,
+    name,
+    SIR_LIMITS.watchers,
+    problems,
+    required,
+    (v) => {
+      const w = structure(v) ?? {};
+      const { email: e, personName: n, jobTitle: j } = SIR_LIMITS;
+      const email = requireString(w, 'email', e.min, e.max, problems, true, EMAIL, `${name}.email`);
+      if (email === undefined) return undefined;
+      const before = problems.length;
+      const person = requireString(w, 'name', n.min, n.max, problems, false, undefined, `${name}.name`);
+      const jobTitle = requireString(w, 'jobTitle', j.min, j.max, problems, false, undefined, `${name}.jobTitle`);
+      if (problems.length > before) return undefined;
+      return { email, ...(person !== undefined ? { name: person } : {}), ...(jobTitle !== undefined ? { jobTitle } : {}) };
+    },
+    (w) => JSON.stringify([w.email, w.name ?? null, w.jobTitle ?? null]),
+  );
+}
+
+type ThreatActorIp = SirCase['threatActorIpAddresses'][number];
+function threatActorIps(o: Body, name: string, problems: Problems): ThreatActorIp[] | undefined {
+  return list(o, name, SIR_LIMITS.threatActorIpAddresses, problems, false, (v) => {
+    const t = structure(v) ?? {};
+    const ipAddress = t.ipAddress;
+    if (ipAddress === undefined || ipAddress === null) {
+      problems.push({ name: `${name}.ipAddress`, message: 'is required' });
+      return undefined;
+    }
+    if (typeof ipAddress !== 'string' || !IP_ADDRESS.test(ipAddress)) {
+      problems.push({ name: `${name}.ipAddress`, message: 'must be an IPv4 address, or an IPv6 address in full upper-case form' });
+      return undefined;
+    }
+    const u = SIR_LIMITS.userAgent;
+    const before = problems.length;
+    const userAgent = requireString(t, 'userAgent', u.min, u.max, problems, false, undefined, `${name}.userAgent`);
+    if (problems.length > before) return undefined;
+    return { ipAddress, ...(userAgent !== undefined ? { userAgent } : {}) };
+  });
+}
+
+function services(o: Body, name: string, problems: Problems): string[] | undefined {
+  let bad = false;
+  return list(
+    o,
+    name,
+    SIR_LIMITS.impactedServices,
+    problems,
+    false,
+    (v) => {
+      const { min, max } = SIR_LIMITS.awsService;
+      if (typeof v === 'string' && v.length >= min && v.length <= max && AWS_SERVICE.test(v)) return v;
+      if (!bad) problems.push({ name, message: `service names must be ${min} to ${max} characters matching ${AWS_SERVICE.source}` });
+      bad = true;
+      return undefined;
+    },
+    (s) => s,
+  );
+}
+
+function regions(o: Body, name: string, problems: Problems): Array<{ region: string }> | undefined {
+  return list(
+    o,
+    name,
+    SIR_LIMITS.impactedAwsRegions,
+    problems,
+    false,
+    (v) => {
+      const region = requireEnum(structure(v) ?? {}, 'region', SIR_REGIONS, problems, true, `${name}.region`);
+      return region === undefined ? undefined : { region };
+    },
+    (r) => r.region,
+  );
+}
+
+function tags(o: Body, problems: Problems): Record<string, string> | undefined {
+  const v = o.tags;
+  if (v === undefined || v === null) return undefined;
+  const map = structure(v);
+  if (!map) {
+    problems.push({ name: 'tags', message: 'must be a map of strings' });
+    return undefined;
+  }
+  const entries = Object.entries(map);
+  if (entries.length > SIR_LIMITS.tags.max) problems.push({ name: 'tags', message: `must have at most ${SIR_LIMITS.tags.max} entries` });
+  const { tagKey: k, tagValue: val } = SIR_LIMITS;
+  for (const [key, value] of entries) {
+    if (key.length < k.min || key.length > k.max) problems.push({ name: 'tags', message: `keys must be ${k.min} to ${k.max} characters` });
+    if (typeof value !== 'string' || value.length > val.max) problems.push({ name: 'tags', message: `values must be strings of at most ${val.max} characters` });
+  }
+  return Object.fromEntries(entries) as Record<string, string>;
+}
+
+/** `maxResults` (1–25, default 25) and `nextToken` (at most 2,000 characters) of a listing. */
+function paging(o: Body, problems: Problems): { max: number; token: string | undefined } {
+  const v = o.maxResults;
+  let max: number = SIR_LIMITS.maxResults.max;
+  if (v !== undefined && v !== null) {
+    const { min, max: top } = SIR_LIMITS.maxResults;
+    if (typeof v !== 'number' || !Number.isInteger(v)) problems.push({ name: 'maxResults', message: 'must be an integer' });
+    else if (v < min || v > top) problems.push({ name: 'maxResults', message: `must be between ${min} and ${top}` });
+    else max = v;
+  }
+  const token = requireString(o, 'nextToken', 0, SIR_LIMITS.nextToken.max, problems, false);
+  return { max, token: token || undefined };
+}
+
+/** Opaque to callers: which listing it continues, and the last key it returned. */
+function encodeToken(scope: string, after: string): string {
+  return Buffer.from(JSON.stringify({ v: 1, scope, after }), 'utf8').toString('base64url');
+}
+function decodeToken(token: string, scope: string): string {
+  try {
+    const t = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { v?: number; scope?: string; after?: string };
+    if (t.v === 1 && t.scope === scope && typeof t.after === 'string' && /^\d{1,32}$/.test(t.after)) return t.after;
+  } catch {
+    // falls through to the refusal
+  }
+  throw new ValidationFailure([{ name: 'nextToken', message: 'is not a token this listing returned' }]);
+}
+
+/**
+ * One page of `items` (already in the listing's order): those after the key the token
+ * names (`follows(key, last)`), so cases added meanwhile neither repeat nor shift a page.
+ */
+function page<T>(items: T[], keyOf: (t: T) => string, follows: (key: string, last: string) => boolean, scope: string, paged: { max: number; token: string | undefined }) {
+  let start = 0;
+  if (paged.token !== undefined) {
+    const last = decodeToken(paged.token, scope);
+    const i = items.findIndex((t) => follows(keyOf(t), last));
+    start = i === -1 ? items.length : i;
+  }
+  const slice = items.slice(start, start + paged.max);
+  const lastItem = slice[slice.length - 1];
+  const more = start + slice.length < items.length;
+  return { slice, nextToken: more && lastItem !== undefined ? encodeToken(scope, keyOf(lastItem)) : undefined };
+}
+
+/** Case and comment ids are digit strings; compare them as numbers. */
+function compareIds(a: string, b: string): number {
+  const x = BigInt(a);
+  const y = BigInt(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
 function caseOf(state: SirState, caseId: string): SirCase {
   const c = state.cases.get(caseId);
   if (!c) throw new AwsError('ResourceNotFoundException', `Case ${caseId} does not exist.`, 404);
@@ -113,9 +391,13 @@ function caseOf(state: SirState, caseId: string): SirCase {
 }
 
 function publicCase(c: SirCase): Record<string, unknown> {
-  const { comments: _comments, caseId: _id, ...rest } = c;
+  const { comments: _comments, caseId: _id, tags: _tags, ...rest } = c;
   return rest;
 }
+
+const accountOfCase = (c: SirCase) => c.caseArn.split(':')[4];
+
+const CASE_OPERATIONS = new Set(['get-case', 'update-case', 'update-case-status', 'update-resolver-type', 'close-case', 'create-comment', 'list-comments']);
 
 /** Routes one Security IR request (already authenticated) to its operation. */
 export function securityIrRoute(state: SirState, account: string, region: string, method: string, path: string, body: Record<string, unknown>, now: number): { status: number; body: unknown } {
@@ -124,36 +406,18 @@ export function securityIrRoute(state: SirState, account: string, region: string
     if (problems.length > 0) throw new ValidationFailure(problems);
   };
   if (method === 'POST' && path === '/v1/create-case') {
-    const clientToken = requireString(body, 'clientToken', 1, 255, problems, false);
+    const clientToken = requireString(body, 'clientToken', SIR_LIMITS.clientToken.min, SIR_LIMITS.clientToken.max, problems, false);
     const resolverType = requireEnum(body, 'resolverType', RESOLVERS, problems);
-    const title = requireString(body, 'title', 1, 300, problems);
-    const description = requireString(body, 'description', 1, 8000, problems);
+    const title = requireString(body, 'title', SIR_LIMITS.title.min, SIR_LIMITS.title.max, problems);
+    const description = requireString(body, 'description', SIR_LIMITS.description.min, SIR_LIMITS.description.max, problems);
     const engagementType = requireEnum(body, 'engagementType', ENGAGEMENTS, problems);
     const reportedIncidentStartDate = timestamp(body, 'reportedIncidentStartDate', problems, true);
-    const impactedAccounts = list(body, 'impactedAccounts', 1, 200, problems, true, (v) =>
-      typeof v === 'string' && /^[0-9]{12}$/.test(v) ? v : (problems.push({ name: 'impactedAccounts', message: 'must be 12-digit account ids' }), undefined),
-    );
-    const watchers = list(body, 'watchers', 1, 30, problems, true, (v) => {
-      const w = (v ?? {}) as Record<string, unknown>;
-      if (typeof w.email !== 'string' || !EMAIL.test(w.email) || w.email.length < 6 || w.email.length > 254) {
-        problems.push({ name: 'watchers.email', message: 'must be an email address' });
-        return undefined;
-      }
-      return w as SirCase['watchers'][number];
-    });
-    const threatActorIpAddresses = list(body, 'threatActorIpAddresses', 0, 200, problems, false, (v) => {
-      const t = (v ?? {}) as Record<string, unknown>;
-      if (typeof t.ipAddress !== 'string' || !(IPV4.test(t.ipAddress) || t.ipAddress.includes(':'))) {
-        problems.push({ name: 'threatActorIpAddresses.ipAddress', message: 'must be an IP address' });
-        return undefined;
-      }
-      if (t.userAgent !== undefined && (typeof t.userAgent !== 'string' || t.userAgent.length < 1 || t.userAgent.length > 500)) {
-        problems.push({ name: 'threatActorIpAddresses.userAgent', message: 'length must be between 1 and 500' });
-      }
-      return t as SirCase['threatActorIpAddresses'][number];
-    });
-    const impactedServices = list(body, 'impactedServices', 0, 600, problems, false, (v) => (typeof v === 'string' ? v : undefined));
-    const impactedAwsRegions = list(body, 'impactedAwsRegions', 0, 50, problems, false, (v) => v as { region: string });
+    const impactedAccounts = accounts(body, 'impactedAccounts', problems, true) ?? [];
+    const watcherList = watchers(body, 'watchers', problems, true) ?? [];
+    const threatActorIpAddresses = threatActorIps(body, 'threatActorIpAddresses', problems) ?? [];
+    const impactedServices = services(body, 'impactedServices', problems) ?? [];
+    const impactedAwsRegions = regions(body, 'impactedAwsRegions', problems) ?? [];
+    const caseTags = tags(body, problems) ?? {};
     fail();
     // The same client token is the same case: retries and double submits create one.
     const existing = clientToken ? state.tokens.get(`${account}|${clientToken}`) : undefined;
@@ -169,21 +433,44 @@ export function securityIrRoute(state: SirState, account: string, region: string
       resolverType: resolverType as string,
       reportedIncidentStartDate: reportedIncidentStartDate as number,
       impactedAccounts,
-      watchers,
+      watchers: watcherList,
       threatActorIpAddresses,
       impactedServices,
       impactedAwsRegions,
+      tags: caseTags,
       createdDate: now / 1000,
       lastUpdatedDate: now / 1000,
-      pendingAction: resolverType === 'AWS' ? 'Support' : 'None',
+      pendingAction: 'None',
       comments: [],
     });
     if (clientToken) state.tokens.set(`${account}|${clientToken}`, caseId);
     return { status: 201, body: { caseId } };
   }
-  const m = /^\/v1\/cases\/(\d{10,32})\/([a-z-]+)$/.exec(path);
-  if (!m) throw new AwsError('UnknownOperationException', `no Security IR operation at ${method} ${path}`, 404);
-  const [, caseId, op] = m as unknown as [string, string, string];
+  if (method === 'POST' && path === '/v1/list-cases') {
+    const paged = paging(body, problems);
+    fail();
+    // The caller's cases, newest first.
+    const mine = [...state.cases.values()].filter((c) => accountOfCase(c) === account).sort((a, b) => compareIds(b.caseId, a.caseId));
+    const { slice, nextToken } = page(mine, (c) => c.caseId, (key, last) => compareIds(key, last) < 0, 'list-cases', paged);
+    const items = slice.map((c) => ({
+      caseId: c.caseId,
+      lastUpdatedDate: c.lastUpdatedDate,
+      title: c.title,
+      caseArn: c.caseArn,
+      engagementType: c.engagementType,
+      caseStatus: c.caseStatus,
+      createdDate: c.createdDate,
+      ...(c.closedDate !== undefined ? { closedDate: c.closedDate } : {}),
+      resolverType: c.resolverType,
+      pendingAction: c.pendingAction,
+    }));
+    return { status: 200, body: { items, total: mine.length, ...(nextToken ? { nextToken } : {}) } };
+  }
+  const m = /^\/v1\/cases\/([^/]*)\/([a-z-]+)$/.exec(path);
+  if (!m || !CASE_OPERATIONS.has(m[2] as string)) throw new AwsError('UnknownOperationException', `no Security IR operation at ${method} ${path}`, 404);
+  const [, rawId, op] = m as unknown as [string, string, string];
+  const caseId = decodeURIComponent(rawId);
+  if (!CASE_ID.test(caseId)) throw new ValidationFailure([{ name: 'caseId', message: 'must be 10 to 32 digits' }]);
   const c = caseOf(state, caseId);
   const touch = () => {
     c.lastUpdatedDate = now / 1000;
@@ -192,12 +479,47 @@ export function securityIrRoute(state: SirState, account: string, region: string
     case 'GET get-case':
       return { status: 200, body: publicCase(c) };
     case 'POST update-case': {
-      if (body.title !== undefined) c.title = requireString(body, 'title', 1, 300, problems) ?? c.title;
-      if (body.description !== undefined) c.description = requireString(body, 'description', 1, 8000, problems) ?? c.description;
+      const title = requireString(body, 'title', SIR_LIMITS.title.min, SIR_LIMITS.title.max, problems, false);
+      const description = requireString(body, 'description', SIR_LIMITS.description.min, SIR_LIMITS.description.max, problems, false);
+      const reported = timestamp(body, 'reportedIncidentStartDate', problems, false);
+      const actual = timestamp(body, 'actualIncidentStartDate', problems, false);
+      const engagementType = requireEnum(body, 'engagementType', ENGAGEMENTS, problems, false);
+      const watchersToAdd = watchers(body, 'watchersToAdd', problems, false) ?? [];
+      const watchersToDelete = watchers(body, 'watchersToDelete', problems, false) ?? [];
+      const ipsToAdd = threatActorIps(body, 'threatActorIpAddressesToAdd', problems) ?? [];
+      const ipsToDelete = threatActorIps(body, 'threatActorIpAddressesToDelete', problems) ?? [];
+      const servicesToAdd = services(body, 'impactedServicesToAdd', problems) ?? [];
+      const servicesToDelete = services(body, 'impactedServicesToDelete', problems) ?? [];
+      const regionsToAdd = regions(body, 'impactedAwsRegionsToAdd', problems) ?? [];
+      const regionsToDelete = regions(body, 'impactedAwsRegionsToDelete', problems) ?? [];
+      const accountsToAdd = accounts(body, 'impactedAccountsToAdd', problems, false) ?? [];
+      const accountsToDelete = accounts(body, 'impactedAccountsToDelete', problems, false) ?? [];
       fail();
-      for (const ip of (body.threatActorIpAddressesToAdd as SirCase['threatActorIpAddresses'] | undefined) ?? []) c.threatActorIpAddresses.push(ip);
-      for (const a of (body.impactedAccountsToAdd as string[] | undefined) ?? []) if (!c.impactedAccounts.includes(a)) c.impactedAccounts.push(a);
-      for (const w of (body.watchersToAdd as SirCase['watchers'] | undefined) ?? []) if (!c.watchers.some((x) => x.email === w.email)) c.watchers.push(w);
+      // The case as it would be; only committed if it still fits the model's limits.
+      const next = {
+        watchers: [...c.watchers.filter((w) => !watchersToDelete.some((d) => d.email === w.email)), ...watchersToAdd.filter((w) => !c.watchers.some((x) => x.email === w.email))],
+        threatActorIpAddresses: [
+          ...c.threatActorIpAddresses.filter((t) => !ipsToDelete.some((d) => d.ipAddress === t.ipAddress && (d.userAgent === undefined || d.userAgent === t.userAgent))),
+          ...ipsToAdd.filter((t) => !c.threatActorIpAddresses.some((x) => x.ipAddress === t.ipAddress && x.userAgent === t.userAgent)),
+        ],
+        impactedServices: [...c.impactedServices.filter((s) => !servicesToDelete.includes(s)), ...servicesToAdd.filter((s) => !c.impactedServices.includes(s))],
+        impactedAwsRegions: [
+          ...c.impactedAwsRegions.filter((r) => !regionsToDelete.some((d) => d.region === r.region)),
+          ...regionsToAdd.filter((r) => !c.impactedAwsRegions.some((x) => x.region === r.region)),
+        ],
+        impactedAccounts: [...c.impactedAccounts.filter((a) => !accountsToDelete.includes(a)), ...accountsToAdd.filter((a) => !c.impactedAccounts.includes(a))],
+      };
+      for (const key of Object.keys(next) as Array<keyof typeof next>) {
+        const max = SIR_LIMITS[key].max;
+        if (next[key].length > max) problems.push({ name: key, message: `the case would have ${next[key].length}; at most ${max} are allowed` });
+      }
+      fail();
+      Object.assign(c, next);
+      if (title !== undefined) c.title = title;
+      if (description !== undefined) c.description = description;
+      if (reported !== undefined) c.reportedIncidentStartDate = reported;
+      if (actual !== undefined) c.actualIncidentStartDate = actual;
+      if (engagementType !== undefined) c.engagementType = engagementType;
       touch();
       return { status: 200, body: {} };
     }
@@ -220,7 +542,6 @@ export function securityIrRoute(state: SirState, account: string, region: string
       }
       c.resolverType = resolver as string;
       if (resolver === 'AWS' && c.caseStatus === 'Submitted') c.caseStatus = 'Detection and Analysis';
-      c.pendingAction = resolver === 'AWS' ? 'Support' : c.pendingAction;
       touch();
       return { status: 200, body: { caseId, caseStatus: c.caseStatus, resolverType: c.resolverType } };
     }
@@ -230,16 +551,23 @@ export function securityIrRoute(state: SirState, account: string, region: string
       touch();
       return { status: 200, body: { caseStatus: c.caseStatus, closedDate: c.closedDate } };
     case 'POST create-comment': {
-      const text = requireString(body, 'body', 1, 12_000, problems);
-      const clientToken = requireString(body, 'clientToken', 1, 255, problems, false);
+      const text = requireString(body, 'body', SIR_LIMITS.commentBody.min, SIR_LIMITS.commentBody.max, problems);
+      const clientToken = requireString(body, 'clientToken', SIR_LIMITS.clientToken.min, SIR_LIMITS.clientToken.max, problems, false);
       fail();
       const known = clientToken ? state.tokens.get(`${account}|${caseId}|comment|${clientToken}`) : undefined;
       if (known) return { status: 201, body: { commentId: known } };
       const commentId = String(c.comments.length + 1).padStart(6, '0');
-      c.comments.push({ commentId, body: text as string, createdDate: now / 1000, creator: account });
+      c.comments.push({ commentId, body: text as string, createdDate: now / 1000, lastUpdatedDate: now / 1000, creator: account, lastUpdatedBy: account });
       if (clientToken) state.tokens.set(`${account}|${caseId}|comment|${clientToken}`, commentId);
       touch();
       return { status: 201, body: { commentId } };
+    }
+    case 'POST list-comments': {
+      const paged = paging(body, problems);
+      fail();
+      // Oldest first, as the conversation went.
+      const { slice, nextToken } = page(c.comments, (x) => x.commentId, (key, last) => compareIds(key, last) > 0, `list-comments|${caseId}`, paged);
+      return { status: 200, body: { items: slice, total: c.comments.length, ...(nextToken ? { nextToken } : {}) } };
     }
     default:
       throw new AwsError('UnknownOperationException', `no Security IR operation at ${method} ${path}`, 404);

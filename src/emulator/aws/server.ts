@@ -4,12 +4,17 @@ import { SlidingWindowLimiter, type RateLimits } from '../slack/rate-limit.ts';
 import { lookupEvents, type LookupEventsInput } from './cloudtrail.ts';
 import { AwsError, throttled } from './errors.ts';
 import { loadScenario, type Scenario } from './scenario.ts';
-import { ec2Action, ec2Error } from './ec2.ts';
-import { findingsRoute } from './findings.ts';
+import { ec2Action, ec2Error, type Ec2State } from './ec2.ts';
+import { ec2Write } from './ec2-writes.ts';
+import { findingsOperation, findingsRoute, type ScenarioFindings } from './findings.ts';
+import { findingsUpdateRoute, type FindingUpdate } from './findings-updates.ts';
+import { s3Handle, type S3State } from './s3.ts';
+import { ssmAction, type SsmState } from './ssm.ts';
 import { SirState, ValidationFailure, securityIrRoute } from './security-ir.ts';
 import { verifySigV4 } from './sigv4.ts';
 import { FAKE_SECRET } from '../../aws/fake-credentials.ts';
-import { iamAction } from './iam.ts';
+import { iamAction, type IamState } from './iam.ts';
+import { iamWrite } from './iam-writes.ts';
 import { assumeRole, queryError, type TrustPolicy } from './sts.ts';
 
 /**
@@ -34,12 +39,31 @@ export interface FakeAwsOptions {
   trust?: TrustPolicy;
 }
 
+/**
+ * What the fake's writes have changed, for tests to check: the scenario's own state,
+ * changed in place, and what exists only once a call made it.
+ */
+export interface FakeAwsState {
+  iam: IamState;
+  /** Instances, security groups and snapshots taken. */
+  ec2: Ec2State;
+  /** Buckets with their Block Public Access settings. */
+  s3: S3State;
+  /** Automation executions started. */
+  ssm: SsmState;
+  /** GuardDuty, Security Hub (ASFF) and OCSF findings, as updated. */
+  findings: ScenarioFindings;
+  /** Every finding a workflow write changed, in order. */
+  findingUpdates: FindingUpdate[];
+}
+
 export interface FakeAws {
   endpoint: string;
   port: number;
   scenario: Scenario;
   /** Security Incident Response cases, for tests and the workbench to look at. */
   securityIr: SirState;
+  state: FakeAwsState;
   now(): number;
   calls(): Array<{ operation: string; account: string; region: string; status: number; at: number }>;
   close(): Promise<void>;
@@ -87,6 +111,15 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
   const limiter = new SlidingWindowLimiter(quotas(options.quotaScale ?? 1));
   const fallback = options.defaultAccount ?? scenario.accounts[0] ?? '000000000000';
   const sir = new SirState();
+  const state: FakeAwsState = {
+    iam: scenario.iam,
+    ec2: scenario.ec2,
+    s3: (scenario.s3 ??= { accounts: {} }),
+    ssm: { executions: [] },
+    findings: scenario.findings,
+    findingUpdates: [],
+  };
+  scenario.findings.ocsf ??= new Map();
   /** Secrets the fake knows: its static one, and each session STS handed out. */
   const secretFor = (accessKeyId: string) => (/^FAKE\d{12}$/.test(accessKeyId) ? FAKE_SECRET : undefined);
   const log: Array<{ operation: string; account: string; region: string; status: number; at: number }> = [];
@@ -99,9 +132,16 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
     const body = await readBody(req);
     const caller = callerOf(req, fallback);
     const target = String(req.headers['x-amz-target'] ?? '');
+    const url = new URL(req.url ?? '/', 'http://fake');
     const restJson = caller.service === 'guardduty' || caller.service === 'securityhub' || caller.service === 'security-ir';
-    const query = target || restJson ? null : new URLSearchParams(body);
-    const operation = query?.get('Action') ?? (restJson ? `${req.method} ${new URL(req.url ?? '/', 'http://fake').pathname}` : target.split('.').pop() ?? '');
+    const query = target || restJson || caller.service === 's3' ? null : new URLSearchParams(body);
+    const operation =
+      query?.get('Action') ??
+      (caller.service === 'guardduty' || caller.service === 'securityhub'
+        ? findingsOperation(caller.service, req.method ?? 'GET', url.pathname)
+        : restJson
+          ? `${req.method} ${url.pathname}`
+          : (target.split('.').pop() ?? ''));
     const record = (status: number) => log.push({ operation, account: caller.account, region: caller.region, status, at: Date.now() });
     try {
       // The SDK sends the service shape's name; older clients prefix the namespace.
@@ -113,14 +153,25 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
         record(200);
         return sendJson11(res, 200, out);
       }
+      if (target.startsWith('AmazonSSM.')) {
+        const out = ssmAction(state.ssm, caller.account, caller.region, operation, JSON.parse(body || '{}') as Record<string, unknown>, now());
+        record(200);
+        return sendJson11(res, 200, out);
+      }
+      if (caller.service === 's3') {
+        const out = s3Handle(state.s3, caller.account, caller.region, req.method ?? 'GET', url, req.headers, body);
+        log.push({ operation: out.operation, account: caller.account, region: caller.region, status: out.status, at: Date.now() });
+        res.writeHead(out.status, out.headers);
+        return void res.end(out.body);
+      }
       if (caller.service === 'ec2' && query) {
-        const xml = ec2Action(scenario.ec2, caller.account, caller.region, operation, query);
+        const xml = ec2Write(scenario.ec2, caller.account, caller.region, operation, query, now()) ?? ec2Action(scenario.ec2, caller.account, caller.region, operation, query);
         record(200);
         res.writeHead(200, { 'content-type': 'text/xml' });
         return void res.end(xml);
       }
       if (caller.service === 'iam' && query) {
-        const xml = iamAction(scenario.iam, caller.account, operation, query);
+        const xml = iamWrite(scenario.iam, caller.account, operation, query) ?? iamAction(scenario.iam, caller.account, operation, query);
         record(200);
         res.writeHead(200, { 'content-type': 'text/xml' });
         return void res.end(xml);
@@ -134,14 +185,17 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
       if (caller.service === 'security-ir') {
         verifySigV4(req, body, secretFor, 'security-ir');
         if (limiter.take('security-ir', `${caller.account}|${caller.region}`, Date.now()) > 0) throw throttled();
-        const url = new URL(req.url ?? '/', 'http://fake');
         const out = securityIrRoute(sir, caller.account, caller.region, req.method ?? 'GET', url.pathname, body ? (JSON.parse(body) as Record<string, unknown>) : {}, Date.now());
         record(out.status);
         res.writeHead(out.status, { 'content-type': 'application/json' });
         return void res.end(JSON.stringify(out.body));
       }
       if (caller.service === 'guardduty' || caller.service === 'securityhub') {
-        const out = findingsRoute(scenario.findings, caller.account, caller.region, req, body);
+        const input = body ? (JSON.parse(body) as Record<string, unknown>) : {};
+        const at = new Date(now()).toISOString();
+        const out =
+          findingsUpdateRoute(scenario.findings, state.findingUpdates, caller.account, caller.region, req.method ?? 'GET', url.pathname, input, at) ??
+          findingsRoute(scenario.findings, caller.account, caller.region, req, body);
         if (out) {
           record(out.status);
           res.writeHead(out.status, { 'content-type': 'application/json' });
@@ -176,6 +230,7 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
     port,
     scenario,
     securityIr: sir,
+    state,
     now,
     calls: () => [...log],
     async close() {
