@@ -9,12 +9,15 @@ import {
   CreateCaseCommand,
   CreateCaseCommentCommand,
   GetCaseCommand,
+  ListCasesCommand,
+  ListCommentsCommand,
   UpdateCaseCommand,
   UpdateCaseStatusCommand,
   UpdateResolverTypeCommand,
   type CreateCaseInput,
 } from '../../src/aws/security-ir/commands.ts';
-import { SecurityIRError, ValidationError } from '../../src/aws/security-ir/errors.ts';
+import { NotFoundError, SecurityIRError, ValidationError } from '../../src/aws/security-ir/errors.ts';
+import { paginateListCases, paginateListComments } from '../../src/aws/security-ir/paginators.ts';
 import { startFakeAws, type FakeAws } from '../../src/emulator/aws/server.ts';
 import { generateRecords, writeScenario } from '../support/cloudtrail-scenario.ts';
 
@@ -141,6 +144,203 @@ describe('Security IR client against the fake (signed restJson1)', () => {
   it('retries throttled calls after Retry-After and then succeeds', async () => {
     const results = await Promise.all(Array.from({ length: 14 }, () => client.send(new GetCaseCommand({ caseId: '8403556001' }))));
     expect(results.every((r) => r.caseArn?.endsWith('8403556001'))).toBe(true);
-    expect(aws.calls().some((c) => c.status === 400 && c.operation.includes('get-case'))).toBe(true);
+    expect(aws.calls().some((c) => c.status === 429 && c.operation.includes('get-case'))).toBe(true);
+  });
+});
+
+/** A client for another account (and region): its own cases, and its own request budget. */
+const clientFor = (account: string, region = 'us-east-1') => new SecurityIRClient({ region, endpoint: aws.endpoint, credentials: fakeCredentials(account) });
+const failure = (p: Promise<unknown>) => p.then(() => { throw new Error('expected the call to fail'); }, (e: unknown) => e as SecurityIRError);
+
+describe('ListCases and ListComments (paginated, per the model)', () => {
+  it('lists the caller’s cases newest first, a page at a time, with an opaque token and the total', async () => {
+    const mine = clientFor('444455556666', 'us-west-2');
+    const ids: string[] = [];
+    for (const n of [1, 2, 3]) ids.push((await mine.send(new CreateCaseCommand(input({ title: `case ${n}`, impactedAccounts: ['444455556666'] })))).caseId);
+    const first = await mine.send(new ListCasesCommand({ maxResults: 2 }));
+    expect(first.total).toBe(3);
+    expect(first.items?.map((i) => i.caseId)).toEqual([ids[2], ids[1]]);
+    expect(first.items?.[0]).toMatchObject({ title: 'case 3', caseStatus: 'Submitted', resolverType: 'Self', engagementType: 'Security Incident', pendingAction: 'None' });
+    expect(first.items?.[0]?.caseArn).toBe(`arn:aws:security-ir:us-west-2:444455556666:case/${ids[2]}`);
+    expect(first.items?.[0]?.createdDate).toBeInstanceOf(Date);
+    expect(first.items?.[0]?.lastUpdatedDate).toBeInstanceOf(Date);
+    expect(typeof first.nextToken).toBe('string');
+    expect(first.nextToken).not.toContain(ids[1] as string);
+    const second = await mine.send(new ListCasesCommand({ maxResults: 2, nextToken: first.nextToken as string }));
+    expect(second.items?.map((i) => i.caseId)).toEqual([ids[0]]);
+    expect(second.nextToken).toBeUndefined();
+    expect(second.total).toBe(3);
+
+    // The paginator walks the same pages; another account's cases never show.
+    const pages = [];
+    for await (const p of paginateListCases({ client: mine, pageSize: 2 })) pages.push(p);
+    expect(pages.map((p) => p.items?.length)).toEqual([2, 1]);
+    expect(pages.flatMap((p) => p.items ?? []).map((i) => i.caseId)).toEqual([ids[2], ids[1], ids[0]]);
+    const closed = await mine.send(new CloseCaseCommand({ caseId: ids[0] as string }));
+    const all = await mine.send(new ListCasesCommand({}));
+    expect(all.items).toHaveLength(3);
+    expect(all.items?.[2]?.closedDate?.getTime()).toBe(closed.closedDate?.getTime());
+    const others = await client.send(new ListCasesCommand({ maxResults: 25 }));
+    expect(others.items?.some((i) => ids.includes(i.caseId))).toBe(false);
+  });
+
+  it('lists a case’s comments oldest first across pages; tokens only continue the listing that made them', async () => {
+    const mine = clientFor('555566667777', 'eu-west-1');
+    const { caseId } = await mine.send(new CreateCaseCommand(input({ impactedAccounts: ['555566667777'] })));
+    for (const body of ['first', 'second', 'z'.repeat(12_000)]) await mine.send(new CreateCaseCommentCommand({ caseId, body }));
+    const first = await mine.send(new ListCommentsCommand({ caseId, maxResults: 2 }));
+    expect(first.total).toBe(3);
+    expect(first.items?.map((i) => [i.commentId, i.body])).toEqual([
+      ['000001', 'first'],
+      ['000002', 'second'],
+    ]);
+    expect(first.items?.[0]).toMatchObject({ creator: '555566667777', lastUpdatedBy: '555566667777' });
+    expect(first.items?.[0]?.createdDate).toBeInstanceOf(Date);
+    const second = await mine.send(new ListCommentsCommand({ caseId, maxResults: 2, nextToken: first.nextToken as string }));
+    expect(second.items?.map((i) => i.commentId)).toEqual(['000003']);
+    expect(second.items?.[0]?.body).toHaveLength(12_000);
+    expect(second.nextToken).toBeUndefined();
+    const walked = [];
+    for await (const p of paginateListComments({ client: mine, pageSize: 1 }, { caseId })) walked.push(...(p.items ?? []));
+    expect(walked.map((i) => i.commentId)).toEqual(['000001', '000002', '000003']);
+
+    // A comments token is not a cases token, nor another case's; made-up tokens are refused too.
+    const cases = await failure(mine.send(new ListCasesCommand({ nextToken: first.nextToken as string })));
+    expect(cases).toBeInstanceOf(ValidationError);
+    expect(cases.message).toBe('nextToken: is not a token this listing returned');
+    const { caseId: other } = await mine.send(new CreateCaseCommand(input({ impactedAccounts: ['555566667777'] })));
+    expect((await failure(mine.send(new ListCommentsCommand({ caseId: other, nextToken: first.nextToken as string })))).message).toContain('nextToken');
+    expect((await failure(mine.send(new ListCommentsCommand({ caseId, nextToken: 'bm90LWEtdG9rZW4' })))).message).toContain('nextToken');
+    expect((await mine.send(new ListCommentsCommand({ caseId: other }))).items).toEqual([]);
+    expect(await failure(mine.send(new ListCommentsCommand({ caseId: '9999999999' })))).toBeInstanceOf(NotFoundError);
+  });
+
+  it("refuses maxResults outside 1–25 and over-long tokens with the service's message", async () => {
+    const mine = clientFor('666677778888');
+    const { caseId } = await mine.send(new CreateCaseCommand(input({ impactedAccounts: ['666677778888'] })));
+    for (const maxResults of [0, 26]) {
+      const err = await failure(mine.send(new ListCasesCommand({ maxResults })));
+      expect(err).toBeInstanceOf(ValidationError);
+      expect(err.status).toBe(400);
+      expect(err.message).toBe('maxResults: must be between 1 and 25');
+      expect((err as ValidationError).fieldList).toEqual([{ name: 'maxResults', message: 'must be between 1 and 25' }]);
+    }
+    expect((await failure(mine.send(new ListCommentsCommand({ caseId, maxResults: 100 })))).message).toBe('maxResults: must be between 1 and 25');
+    expect((await failure(mine.send(new ListCommentsCommand({ caseId, maxResults: 2.5 })))).message).toBe('maxResults: must be an integer');
+    expect((await failure(mine.send(new ListCasesCommand({ nextToken: 'x'.repeat(2001) })))).message).toBe('nextToken: length must be between 0 and 2000');
+    expect((await mine.send(new ListCasesCommand({ maxResults: 25 }))).items).toHaveLength(1);
+  });
+});
+
+describe('the fake validates as the model says', () => {
+  const refusal = async (c: SecurityIRClient, over: Partial<CreateCaseInput>) => failure(c.send(new CreateCaseCommand(input(over))));
+
+  it('impactedAccounts and watchers may be empty (0–200, 0–30) but not repeat an item', async () => {
+    const mine = clientFor('777788889999');
+    const { caseId } = await mine.send(new CreateCaseCommand(input({ impactedAccounts: [], watchers: [] })));
+    expect(await mine.send(new GetCaseCommand({ caseId }))).toMatchObject({ impactedAccounts: [], watchers: [] });
+    expect((await refusal(mine, { impactedAccounts: [ACCOUNT, ACCOUNT] })).message).toBe('impactedAccounts: must not contain duplicate items');
+    expect((await refusal(mine, { impactedAccounts: Array.from({ length: 201 }, (_, i) => String(100000000000 + i)) })).message).toBe('impactedAccounts: must have between 0 and 200 items');
+    expect((await refusal(mine, { impactedAccounts: ['12345', 'abc'] })).message).toBe('impactedAccounts: must be 12-digit account ids');
+    const twice = { email: 'a@example.com', name: 'A' };
+    expect((await refusal(mine, { watchers: [twice, twice] })).message).toBe('watchers: must not contain duplicate items');
+    expect((await refusal(mine, { watchers: Array.from({ length: 31 }, (_, i) => ({ email: `w${i}@example.com` })) })).message).toBe('watchers: must have between 0 and 30 items');
+  });
+
+  it('watcher names and job titles are 1–50 characters, emails 6–254', async () => {
+    const mine = clientFor('777788889999', 'us-east-2');
+    const err = (await refusal(mine, { watchers: [{ email: 'a@example.com', name: 'n'.repeat(51), jobTitle: '' }] })) as ValidationError;
+    expect(err.fieldList).toEqual([
+      { name: 'watchers.name', message: 'length must be between 1 and 50' },
+      { name: 'watchers.jobTitle', message: 'length must be between 1 and 50' },
+    ]);
+    expect((await refusal(mine, { watchers: [{ email: 'a@b.c' }] })).message).toBe('watchers.email: length must be between 6 and 254');
+    await expect(mine.send(new CreateCaseCommand(input({ watchers: [{ email: 'a@example.com', name: 'n'.repeat(50), jobTitle: 'j'.repeat(50) }] })))).resolves.toMatchObject({ caseId: expect.any(String) });
+  });
+
+  it("threat actor IPs match the model's IPAddress pattern; user agents are 1–500 characters", async () => {
+    const mine = clientFor('888899990000');
+    const ipMessage = 'threatActorIpAddresses.ipAddress: must be an IPv4 address, or an IPv6 address in full upper-case form';
+    expect((await refusal(mine, { threatActorIpAddresses: [{ ipAddress: '256.1.1.1' }] })).message).toBe(ipMessage);
+    expect((await refusal(mine, { threatActorIpAddresses: [{ ipAddress: '2001:db8::1' }] })).message).toBe(ipMessage);
+    expect((await refusal(mine, { threatActorIpAddresses: [{ ipAddress: '198.51.100.7', userAgent: 'u'.repeat(501) }] })).message).toBe('threatActorIpAddresses.userAgent: length must be between 1 and 500');
+    const { caseId } = await mine.send(new CreateCaseCommand(input({ threatActorIpAddresses: [{ ipAddress: '2001:DB8:0:0:0:0:0:1' }, { ipAddress: '0:0:0:0:0:FFFF:192.0.2.1' }] })));
+    expect((await mine.send(new GetCaseCommand({ caseId }))).threatActorIpAddresses?.map((t) => t.ipAddress)).toEqual(['2001:DB8:0:0:0:0:0:1', '0:0:0:0:0:FFFF:192.0.2.1']);
+  });
+
+  it('impacted services are unique AwsService names (2–50 characters of the allowed set)', async () => {
+    const mine = clientFor('888899990000', 'eu-central-1');
+    const message = 'impactedServices: service names must be 2 to 50 characters matching ^[a-zA-Z0-9 -.():]+$';
+    expect((await refusal(mine, { impactedServices: ['X'] })).message).toBe(message);
+    expect((await refusal(mine, { impactedServices: ['s'.repeat(51)] })).message).toBe(message);
+    expect((await refusal(mine, { impactedServices: ['Amazon_S3'] })).message).toBe(message);
+    expect((await refusal(mine, { impactedServices: ['IAM', 'IAM'] })).message).toBe('impactedServices: must not contain duplicate items');
+    const { caseId } = await mine.send(new CreateCaseCommand(input({ impactedServices: ['S3', 'Amazon EC2', 'AWS Identity and Access Management (IAM)'] })));
+    expect((await mine.send(new GetCaseCommand({ caseId }))).impactedServices).toEqual(['S3', 'Amazon EC2', 'AWS Identity and Access Management (IAM)']);
+  });
+
+  it('impacted regions are unique values of the AwsRegion enum; tags keep to their sizes', async () => {
+    const mine = clientFor('999900001111');
+    const bad = (await refusal(mine, { impactedAwsRegions: [{ region: 'us-gov-west-1' }] })) as ValidationError;
+    expect(bad.fieldList[0]?.name).toBe('impactedAwsRegions.region');
+    expect(bad.message).toContain('must be one of: af-south-1, ap-east-1');
+    expect((await refusal(mine, { impactedAwsRegions: [{ region: 'us-east-1' }, { region: 'us-east-1' }] })).message).toBe('impactedAwsRegions: must not contain duplicate items');
+    expect((await refusal(mine, { tags: { ['k'.repeat(129)]: 'v' } })).message).toBe('tags: keys must be 1 to 128 characters');
+    expect((await refusal(mine, { tags: { k: 'v'.repeat(257) } })).message).toBe('tags: values must be strings of at most 256 characters');
+  });
+
+  it('title, description and client token lengths; the case id in the path is 10–32 digits', async () => {
+    const mine = clientFor('999900001111', 'ap-southeast-2');
+    expect((await refusal(mine, { title: 't'.repeat(301) })).message).toBe('title: length must be between 1 and 300');
+    expect((await refusal(mine, { description: 'd'.repeat(8001) })).message).toBe('description: length must be between 1 and 8000');
+    expect((await refusal(mine, { clientToken: 'c'.repeat(256) })).message).toBe('clientToken: length must be between 1 and 255');
+    const err = await failure(mine.send(new GetCaseCommand({ caseId: 'not-a-case' })));
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as ValidationError).fieldList).toEqual([{ name: 'caseId', message: 'must be 10 to 32 digits' }]);
+  });
+
+  it('pendingAction is one of the model’s values (None), whoever resolves the case', async () => {
+    const mine = clientFor('121212121212');
+    const { caseId } = await mine.send(new CreateCaseCommand(input({ resolverType: 'AWS' })));
+    expect((await mine.send(new GetCaseCommand({ caseId }))).pendingAction).toBe('None');
+    const self = await mine.send(new CreateCaseCommand(input()));
+    await mine.send(new UpdateResolverTypeCommand({ caseId: self.caseId, resolverType: 'AWS' }));
+    expect((await mine.send(new GetCaseCommand({ caseId: self.caseId }))).pendingAction).toBe('None');
+  });
+
+  it('UpdateCase checks every member as CreateCase does, applies adds and deletes, and keeps the list limits', async () => {
+    const mine = clientFor('131313131313');
+    const { caseId } = await mine.send(new CreateCaseCommand(input()));
+    const bad = (await failure(
+      mine.send(new UpdateCaseCommand({ caseId, title: 't'.repeat(301), engagementType: 'Drill' as never, watchersToAdd: [{ email: 'nope' }], impactedAccountsToAdd: ['1'], impactedAwsRegionsToAdd: [{ region: 'mars-1' as never }] })),
+    )) as ValidationError;
+    expect(bad.fieldList.map((f) => f.name)).toEqual(['title', 'engagementType', 'watchersToAdd.email', 'impactedAwsRegionsToAdd.region', 'impactedAccountsToAdd']);
+    expect((await mine.send(new GetCaseCommand({ caseId }))).title).toBe('Exposed access key used for recon and persistence');
+
+    await mine.send(
+      new UpdateCaseCommand({
+        caseId,
+        description: 'updated',
+        actualIncidentStartDate: new Date('2026-11-21T09:30:00Z'),
+        engagementType: 'Investigation',
+        watchersToAdd: [{ email: 'ir@example.com' }],
+        watchersToDelete: [{ email: 'secops@example.com' }],
+        impactedServicesToAdd: ['Amazon S3'],
+        impactedServicesToDelete: ['IAM'],
+        impactedAwsRegionsToAdd: [{ region: 'eu-west-1' }],
+        impactedAccountsToAdd: ['222233334444'],
+        threatActorIpAddressesToDelete: [{ ipAddress: '203.0.113.50' }],
+      }),
+    );
+    const got = await mine.send(new GetCaseCommand({ caseId }));
+    expect(got).toMatchObject({ description: 'updated', engagementType: 'Investigation', watchers: [{ email: 'ir@example.com' }], impactedServices: ['Amazon EC2', 'Amazon S3'], threatActorIpAddresses: [] });
+    expect(got.impactedAwsRegions).toEqual([{ region: 'us-east-1' }, { region: 'eu-west-1' }]);
+    expect(got.impactedAccounts).toEqual([ACCOUNT, '222233334444']);
+    expect(got.actualIncidentStartDate?.toISOString()).toBe('2026-11-21T09:30:00.000Z');
+
+    const many = Array.from({ length: 30 }, (_, i) => ({ email: `w${i}@example.com` }));
+    const over = await failure(mine.send(new UpdateCaseCommand({ caseId, watchersToAdd: many })));
+    expect(over.message).toBe('watchers: the case would have 31; at most 30 are allowed');
+    expect((await mine.send(new GetCaseCommand({ caseId }))).watchers).toHaveLength(1);
   });
 });

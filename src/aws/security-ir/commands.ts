@@ -25,6 +25,9 @@ export const SELF_MANAGED_CASE_STATUSES: readonly SelfManagedCaseStatus[] = [
   'Post-incident Activities',
 ];
 
+/** Whose move a case waits on (`PendingAction`). */
+export type PendingAction = 'Customer' | 'None';
+
 export interface Watcher {
   email: string;
   name?: string;
@@ -37,6 +40,12 @@ export interface ThreatActorIp {
 
 const label = (id: string) => encodeURIComponent(id);
 const date = (v: unknown) => (typeof v === 'number' ? new Date(v * 1000) : typeof v === 'string' ? new Date(v) : undefined);
+/** A copy of `o` with the named timestamp members as Dates. */
+function withDates(o: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  const out = { ...o };
+  for (const k of keys) if (o[k] !== undefined && o[k] !== null) out[k] = date(o[k]);
+  return out;
+}
 
 abstract class Command<Input, Output> implements SecurityIRCommand<Output> {
   constructor(readonly input: Input) {}
@@ -76,7 +85,7 @@ export interface GetCaseOutput {
   actualIncidentStartDate?: Date;
   impactedAwsRegions?: Array<{ region: string }>;
   threatActorIpAddresses?: ThreatActorIp[];
-  pendingAction?: string;
+  pendingAction?: PendingAction;
   impactedAccounts?: string[];
   watchers?: Watcher[];
   createdDate?: Date;
@@ -84,7 +93,15 @@ export interface GetCaseOutput {
   closureCode?: string;
   resolverType?: ResolverType;
   impactedServices?: string[];
+  caseAttachments?: CaseAttachment[];
   closedDate?: Date;
+}
+export interface CaseAttachment {
+  attachmentId: string;
+  fileName: string;
+  attachmentStatus: 'Verified' | 'Failed' | 'Pending';
+  creator: string;
+  createdDate: Date;
 }
 export class GetCaseCommand extends Command<{ caseId: string }, GetCaseOutput> {
   request(): HttpCall {
@@ -96,6 +113,7 @@ export class GetCaseCommand extends Command<{ caseId: string }, GetCaseOutput> {
     for (const k of ['reportedIncidentStartDate', 'actualIncidentStartDate', 'createdDate', 'lastUpdatedDate', 'closedDate'] as const) {
       if (o[k] !== undefined) out[k] = date(o[k]);
     }
+    if (Array.isArray(o.caseAttachments)) out.caseAttachments = (o.caseAttachments as Array<Record<string, unknown>>).map((a) => withDates(a, ['createdDate']) as unknown as CaseAttachment);
     return out;
   }
 }
@@ -157,5 +175,85 @@ export class CreateCaseCommentCommand extends Command<{ caseId: string; body: st
   request(): HttpCall {
     const { caseId, ...body } = this.input;
     return { method: 'POST', path: `/v1/cases/${label(caseId)}/create-comment`, body };
+  }
+}
+
+/**
+ * Paginated listings (`smithy.api#paginated`: `nextToken` in and out, `maxResults` as
+ * the page size, `items`). `maxResults` is 1 to 25 (default 25); `nextToken` is opaque,
+ * at most 2,000 characters, and only good for the operation (and case) that returned it.
+ */
+export const LIST_MAX_RESULTS = 25;
+
+export interface ListCasesInput {
+  nextToken?: string;
+  maxResults?: number;
+}
+export interface ListCasesItem {
+  caseId: string;
+  lastUpdatedDate?: Date;
+  title?: string;
+  caseArn?: string;
+  engagementType?: EngagementType;
+  caseStatus?: CaseStatus;
+  createdDate?: Date;
+  closedDate?: Date;
+  resolverType?: ResolverType;
+  pendingAction?: PendingAction;
+}
+export interface ListCasesOutput {
+  nextToken?: string;
+  items?: ListCasesItem[];
+  /** How many cases there are in all, across pages. */
+  total?: number;
+}
+/** `POST /v1/list-cases`: the cases the caller has access to, a page at a time. */
+export class ListCasesCommand extends Command<ListCasesInput, ListCasesOutput> {
+  request(): HttpCall {
+    return { method: 'POST', path: '/v1/list-cases', body: { nextToken: this.input.nextToken, maxResults: this.input.maxResults } };
+  }
+  override parse(json: unknown): ListCasesOutput {
+    const o = json as { nextToken?: string; items?: Array<Record<string, unknown>>; total?: number };
+    return {
+      ...(o.nextToken ? { nextToken: o.nextToken } : {}),
+      items: (o.items ?? []).map((i) => withDates(i, ['lastUpdatedDate', 'createdDate', 'closedDate']) as unknown as ListCasesItem),
+      ...(typeof o.total === 'number' ? { total: o.total } : {}),
+    };
+  }
+}
+
+export interface ListCommentsInput {
+  caseId: string;
+  nextToken?: string;
+  maxResults?: number;
+}
+export interface ListCommentsItem {
+  commentId: string;
+  createdDate?: Date;
+  lastUpdatedDate?: Date;
+  /** A principal: an account id, `AWS Responder`, an IAM ARN or `security-ir.amazonaws.com`. */
+  creator?: string;
+  lastUpdatedBy?: string;
+  body?: string;
+}
+export interface ListCommentsOutput {
+  nextToken?: string;
+  items?: ListCommentsItem[];
+  /** How many comments the case has in all, across pages. */
+  total?: number;
+}
+/** `POST /v1/cases/{caseId}/list-comments`: a case's comments, a page at a time. */
+export class ListCommentsCommand extends Command<ListCommentsInput, ListCommentsOutput> {
+  request(): HttpCall {
+    const { caseId, nextToken, maxResults } = this.input;
+    return { method: 'POST', path: `/v1/cases/${label(caseId)}/list-comments`, body: { nextToken, maxResults } };
+  }
+  override parse(json: unknown): ListCommentsOutput {
+    const o = json as { nextToken?: string; items?: Array<Record<string, unknown>>; total?: number };
+    return {
+      ...(o.nextToken ? { nextToken: o.nextToken } : {}),
+      items: (o.items ?? []).map((i) => withDates(i, ['createdDate', 'lastUpdatedDate']) as unknown as ListCommentsItem),
+      ...(typeof o.total === 'number' ? { total: o.total } : {}),
+    };
   }
 }

@@ -10,4 +10,5 @@ export class AwsError extends Error {
   }
 }
 
-export const throttled = (message = 'Rate exceeded') => new AwsError('ThrottlingException', message, 400);
+/** CloudTrail (awsJson1.1) answers throttling with 400; Security IR's model gives ThrottlingException HTTP 429. */
+export const throttled = (message = 'Rate exceeded', status = 400) => new AwsError('ThrottlingException', message, status);

@@ -184,7 +184,7 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
       }
       if (caller.service === 'security-ir') {
         verifySigV4(req, body, secretFor, 'security-ir');
-        if (limiter.take('security-ir', `${caller.account}|${caller.region}`, Date.now()) > 0) throw throttled();
+        if (limiter.take('security-ir', `${caller.account}|${caller.region}`, Date.now()) > 0) throw throttled('Rate exceeded', 429);
         const out = securityIrRoute(sir, caller.account, caller.region, req.method ?? 'GET', url.pathname, body ? (JSON.parse(body) as Record<string, unknown>) : {}, Date.now());
         record(out.status);
         res.writeHead(out.status, { 'content-type': 'application/json' });
