@@ -18,6 +18,7 @@ import {
   UpdateResolverTypeCommand,
 } from '../aws/security-ir/commands.ts';
 import { investigationIdFor } from '../investigation/service.ts';
+import { paginateListCases } from '../aws/security-ir/paginators.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { SlackPoster } from '../slack/poster.ts';
 import { caseEventMessage, caseOpenedMessage } from '../slack/views/case.ts';
@@ -236,6 +237,18 @@ export class CaseService {
       const out = await this.d.securityIr().send(new CloseCaseCommand({ caseId }));
       return { patch: { status: out.caseStatus ?? 'Closed' }, event: 'closed the case' };
     });
+  }
+
+  /** Cases as Security IR lists them (every page); open ones unless `all`. Newest first. */
+  async list(all = false): Promise<Array<{ caseId: string; title: string; status: string; resolverType: string }>> {
+    const out: Array<{ caseId: string; title: string; status: string; resolverType: string; created: number }> = [];
+    for await (const page of paginateListCases({ client: this.d.securityIr() })) {
+      for (const c of page.items ?? []) {
+        if (!all && c.caseStatus === 'Closed') continue;
+        out.push({ caseId: c.caseId, title: c.title ?? '', status: c.caseStatus ?? '?', resolverType: c.resolverType ?? 'Self', created: c.createdDate?.getTime() ?? 0 });
+      }
+    }
+    return out.sort((a, b) => b.created - a.created).map(({ created: _c, ...rest }) => rest);
   }
 
   async get(caseId: string): Promise<GetCaseOutput> {

@@ -6,6 +6,8 @@ import type { Store } from '../store/store.ts';
 import * as investigationActions from './actions/investigation.ts';
 import * as openConsole from './actions/open-console.ts';
 import * as appHome from './events/app-home.ts';
+import * as sirCommand from './commands/sir.ts';
+import type { AwsClientFactory } from '../aws/clients.ts';
 import * as investigateMessage from './shortcuts/investigate-message.ts';
 import * as appMention from './events/app-mention.ts';
 import * as threadReply from './events/thread-reply.ts';
@@ -25,6 +27,12 @@ export interface SlackAppDeps {
   actions?: ActionServices;
   /** Where ad-hoc investigations look when the request names no account or region. */
   adHoc?: { account: string; region: string };
+  /** Where `/sir finding` fetches findings sirbot has not seen. */
+  findingSource?: { clients: AwsClientFactory; home: { account: string; region: string } };
+  /** Feeds a fetched finding document through ingest and delivery, and waits for it. */
+  ingest?: (document: unknown) => Promise<string[]>;
+  permalink?: (channel: string, ts: string) => Promise<string | null>;
+  clock?: () => number;
 }
 
 export interface SlackAppOptions {
@@ -63,6 +71,7 @@ export function createSlackApp(options: SlackAppOptions, deps: SlackAppDeps): Ap
   caseActions.register(app, deps);
   remediationActions.register(app, deps);
   appHome.register(app, deps);
+  sirCommand.register(app, deps);
   investigateMessage.register(app, deps);
   app.error(async (error) => {
     deps.logger.error({ err: error, code: (error as { code?: string }).code }, 'Slack listener failed');

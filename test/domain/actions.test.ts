@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mayAct, mayApprove, parseMembers, rolesOf, type AccessPolicy } from '../../src/domain/actions/access.ts';
 import { describeCall, resolveRefs } from '../../src/domain/actions/aws-call.ts';
-import { caseDraft, highlightLines, splitComments } from '../../src/domain/actions/case-draft.ts';
+import { canonicalIp, caseDraft, highlightLines, splitComments } from '../../src/domain/actions/case-draft.ts';
 import { statusCall, unprocessedOf } from '../../src/domain/actions/workflow-status.ts';
 import type { TimelineEntry } from '../../src/domain/investigation/timeline.ts';
 import { compileRuleSet } from '../../src/domain/routing/compile.ts';
@@ -104,16 +104,32 @@ const entry = (over: Partial<TimelineEntry>): TimelineEntry => ({
 });
 
 describe('case drafts', () => {
-  it('starts at the first suspicious event and lists accounts, regions, public IPs and services', () => {
-    const timeline = [entry({ time: '2026-11-21T09:00:00Z', tactics: [], highlights: [] }), entry({ time: '2026-11-21T10:00:00Z', highlights: ['first use of 203.0.113.50'] }), entry({ accountId: '444455556666', region: 'eu-west-1', service: 'ec2.amazonaws.com' })];
-    const summary = { text: 'Recon then persistence.', sourceIps: ['203.0.113.50', '10.0.0.1'], recommendations: ['Deactivate the key.'], timeframe: { start: null, end: null, events: 3 } } as never;
-    const draft = caseDraft(makeFinding({ title: 'Key used from a threat list IP' }), summary, timeline);
+  it('starts at the first event from the IP the finding names, and lists accounts, regions, actor IPs and services', () => {
+    const timeline = [
+      entry({ time: '2026-11-20T09:00:00Z', sourceIp: '198.51.100.10', highlights: ['first seen source IP 198.51.100.10'] }),
+      entry({ time: '2026-11-21T10:00:00Z', highlights: ['first seen source IP 203.0.113.50'] }),
+      entry({ time: '2026-11-21T10:05:00Z', accountId: '444455556666', region: 'eu-west-1', service: 'ec2.amazonaws.com', sourceIp: '10.0.0.1', highlights: ['first seen source IP 10.0.0.1'] }),
+    ];
+    const summary = { text: 'Recon then persistence.', sourceIps: ['203.0.113.50', '10.0.0.1', '198.51.100.10'], recommendations: ['Deactivate the key.'], timeframe: { start: null, end: null, events: 3 } } as never;
+    const raw = { service: { action: { awsApiCallAction: { remoteIpDetails: { ipAddressV4: '203.0.113.50' } } } } };
+    const draft = caseDraft(makeFinding({ title: 'Key used from a threat list IP', raw }), summary, timeline);
     expect(draft.reportedIncidentStartDate).toBe('2026-11-21T10:00:00Z');
     expect(draft.impactedAccounts).toEqual(['111122223333', '444455556666']);
     expect(draft.impactedAwsRegions).toEqual(['us-east-1', 'eu-west-1']);
+    // The baseline IP (the key's owner) is no threat actor; a private one is no use to AWS.
     expect(draft.threatActorIpAddresses).toEqual(['203.0.113.50']);
     expect(draft.impactedServices).toEqual(['IAM', 'EC2']);
     expect(draft.description).toContain('Recommended containment:\n- Deactivate the key.');
+    // Without an IP from the finding: the first highlight after the baseline.
+    expect(caseDraft(makeFinding(), summary, timeline).reportedIncidentStartDate).toBe('2026-11-21T10:00:00Z');
+  });
+
+  it('writes IPv6 addresses in the full upper-case form Security IR accepts', () => {
+    expect(canonicalIp('203.0.113.9')).toBe('203.0.113.9');
+    expect(canonicalIp('2001:db8::1')).toBe('2001:0DB8:0000:0000:0000:0000:0000:0001');
+    expect(canonicalIp('::1')).toBe('0000:0000:0000:0000:0000:0000:0000:0001');
+    expect(canonicalIp('2001:db8:0:0:0:0:2:1')).toBe('2001:0DB8:0000:0000:0000:0000:0002:0001');
+    for (const bad of ['999.1.1.1', '1::2::3', '2001:db8', 'fe80::zz', '12345::1']) expect(canonicalIp(bad), bad).toBeNull();
   });
 
   it('splits highlights into comments of at most 12,000 characters, never dropping a line', () => {

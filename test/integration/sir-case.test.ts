@@ -117,4 +117,33 @@ describe('Open SIR case from a finding thread', () => {
     await expect.poll(() => threadTexts(t!).some((m) => m.includes('escalated the case to the AWS CIRT'))).toBe(true);
     expect((await t.runtime.core.store.actions.getCase(caseId))?.resolverType).toBe('AWS');
   });
+
+  it('after an investigation: starts at the first suspicious event, names the attacker IPs, and adds the highlights as comments', async () => {
+    t = await startTestRuntime({ scenario: SCENARIO, env: ENV, directory: DIRECTORY });
+    await t.ingest(FINDING);
+    const alice = t.user('U0ALICE');
+    const withAction = (id: string) => {
+      const root = rootOf(t!);
+      return t!.slack.state.thread(root.channel, root.ts).find((m) => JSON.stringify(m.blocks ?? []).includes(id));
+    };
+    await expect.poll(() => withAction('investigation_start_now'), { timeout: 10_000 }).toBeDefined();
+    await alice.click(withAction('investigation_start_now')!, 'investigation_start_now');
+    await expect.poll(() => withAction('remediation_request'), { timeout: 30_000 }).toBeDefined();
+
+    await alice.click(rootOf(t), 'case_open');
+    const modal = await alice.waitForModal('case_modal');
+    const initial = (block: string) => (modal.blocks as any[]).find((b) => b.block_id === block)?.element;
+    expect(initial('ips').initial_value).toContain('203.0.113.50');
+    expect(initial('description').initial_value).toContain('Investigation summary:');
+    expect(initial('services').initial_value).toContain('IAM');
+    await alice.submit();
+    await expect.poll(() => threadTexts(t!).find((m) => m.includes('opened Security Incident Response')), { timeout: 10_000 }).toBeDefined();
+    const created = [...t.aws!.securityIr.cases.values()][0]!;
+    expect(created.threatActorIpAddresses).toContainEqual({ ipAddress: '203.0.113.50' });
+    expect(new Date(created.reportedIncidentStartDate * 1000).toISOString().slice(0, 10)).toBe('2026-11-21');
+    expect(created.comments.length).toBeGreaterThan(0);
+    for (const c of created.comments) expect(c.body.length).toBeLessThanOrEqual(12_000);
+    expect(created.comments[0]!.body).toMatch(/^Timeline highlights \(1\/\d+\)/);
+    expect(threadTexts(t).find((m) => m.includes('opened Security Incident Response'))).toContain(`${created.comments.length} timeline comment(s) added`);
+  });
 });

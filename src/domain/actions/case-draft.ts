@@ -45,12 +45,37 @@ function isPublicIp(ip: string): boolean {
   return !(a === 10 || a === 127 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254));
 }
 
+const IP_KEYS = new Set(['ipAddressV4', 'IpAddressV4', 'SourceIpV4', 'ipAddressV6', 'IpAddressV6', 'SourceIpV6']);
+
+/** IP addresses the finding itself names as the actor's (GuardDuty remoteIpDetails, ASFF Network/Action). */
+export function findingIps(raw: unknown, depth = 0, out = new Set<string>()): Set<string> {
+  if (depth > 8 || !raw || typeof raw !== 'object') return out;
+  for (const [k, v] of Object.entries(raw)) {
+    if (IP_KEYS.has(k) && typeof v === 'string') out.add(v);
+    else findingIps(v, depth + 1, out);
+  }
+  return out;
+}
+
+/**
+ * When the incident started: the first event from an IP the finding names; else the
+ * first highlighted event after the window's first (which is only the baseline every
+ * "first seen" is measured from); else the finding's first sighting.
+ */
+function incidentStart(finding: Finding, timeline: readonly TimelineEntry[], named: Set<string>): string {
+  const fromNamed = timeline.find((e) => e.sourceIp && named.has(e.sourceIp));
+  const highlighted = timeline.slice(1).find((e) => e.highlights.length > 0);
+  return fromNamed?.time ?? highlighted?.time ?? finding.firstSeenAt ?? finding.createdAt ?? finding.updatedAt ?? new Date(0).toISOString();
+}
+
 export function caseDraft(finding: Finding, summary: InvestigationSummary | null, timeline: readonly TimelineEntry[] = []): CaseDraft {
-  const suspicious = timeline.filter((e) => e.highlights.length > 0 || e.tactics.length > 0);
-  const start = suspicious[0]?.time ?? summary?.timeframe.start ?? finding.firstSeenAt ?? finding.createdAt ?? finding.updatedAt ?? new Date(0).toISOString();
+  const named = findingIps(finding.raw);
+  const start = incidentStart(finding, timeline, named);
   const accounts = new Set([finding.accountId, ...timeline.map((e) => e.accountId).filter((a): a is string => Boolean(a && /^\d{12}$/.test(a)))]);
   const regions = new Set([finding.region, ...timeline.map((e) => e.region).filter((r): r is string => Boolean(r))]);
-  const ips = new Set((summary?.sourceIps ?? []).filter(isPublicIp));
+  // The actor's IPs: those the finding names, and those first seen since the incident started.
+  const fresh = timeline.filter((e) => e.time >= start && e.sourceIp && e.highlights.some((h) => h.startsWith('first seen'))).map((e) => e.sourceIp as string);
+  const ips = new Set([...named, ...fresh].filter(isPublicIp).map(canonicalIp).filter((ip): ip is string => ip !== null));
   const services = new Set(timeline.map((e) => e.service).filter((s): s is string => Boolean(s)).map(serviceName));
   const description = [
     `sirbot finding ${finding.id} (${finding.product}, ${finding.severity.label}) in account ${finding.accountId}, ${finding.region}.`,
@@ -70,6 +95,23 @@ export function caseDraft(finding: Finding, summary: InvestigationSummary | null
     threatActorIpAddresses: [...ips].slice(0, CASE_LIMITS.threatActorIps),
     impactedServices: [...services].slice(0, 50),
   };
+}
+
+/**
+ * An IP address as Security IR's `IPAddress` pattern takes it: IPv4 as is, IPv6 in full
+ * upper-case form (eight groups of four digits). Null when it is neither.
+ */
+export function canonicalIp(ip: string): string | null {
+  if (/^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/.test(ip)) return ip;
+  if (!/^[0-9a-fA-F:]+$/.test(ip) || ip.split('::').length > 2) return null;
+  const [head = '', tail] = ip.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const missing = 8 - left.length - right.length;
+  if (tail === undefined ? missing !== 0 : missing < 1) return null;
+  const groups = [...left, ...Array.from({ length: tail === undefined ? 0 : missing }, () => '0'), ...right];
+  if (groups.some((g) => g.length === 0 || g.length > 4)) return null;
+  return groups.map((g) => g.padStart(4, '0').toUpperCase()).join(':');
 }
 
 /** One line per highlighted timeline entry, for case comments. */

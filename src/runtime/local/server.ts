@@ -61,7 +61,13 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
       store,
       ...(core.investigations ? { investigations: core.investigations } : {}),
       ...(core.actions ? { actions: core.actions } : {}),
-      ...(o.actions ? { adHoc: o.actions.securityIr } : {}),
+      ...(o.actions ? { adHoc: o.actions.securityIr, findingSource: { clients: o.actions.clients, home: o.actions.securityIr } } : {}),
+      ingest: async (document: unknown) => {
+        const { delivered } = await core.ingest.fromText(JSON.stringify(document), 'slack:/sir finding');
+        return (await delivered).map((r) => r.findingId);
+      },
+      permalink: (channel: string, ts: string) => core.poster.permalink(channel, ts),
+      ...(o.clock ? { clock: o.clock } : {}),
     },
   );
   // Escalation timers live in the store: due steps are taken after a restart too.

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { CASE_LIMITS } from '../../domain/actions/case-draft.ts';
+import { CASE_LIMITS, canonicalIp } from '../../domain/actions/case-draft.ts';
 import type { CaseForm } from '../../actions/cases.ts';
 import { CASE_BLOCKS } from '../views/case.ts';
 import { type ViewValues, listIn, valueIn } from './view-values.ts';
 
-const ipv4 = z.string().regex(/^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/);
-const ipv6 = z.string().regex(/^[0-9a-fA-F:]{2,39}$/).refine((v) => v.includes(':'));
+/** Security IR takes IPv6 only in full upper-case form: people may type it any way. */
+const ip = z.string().transform((v, ctx) => canonicalIp(v) ?? (ctx.addIssue({ code: 'custom', message: 'not an IP address' }), z.NEVER));
 
 /** The case modal's fields, checked before anything reaches AWS; messages say what to fix. */
 const caseFormSchema = z.object({
@@ -15,7 +15,7 @@ const caseFormSchema = z.object({
   [CASE_BLOCKS.start]: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'pick the date the incident started'),
   [CASE_BLOCKS.accounts]: z.array(z.string().regex(/^\d{12}$/, 'account ids have 12 digits')).min(1, 'name at least one account').max(CASE_LIMITS.impactedAccounts),
   [CASE_BLOCKS.regions]: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'regions look like us-east-1')).max(CASE_LIMITS.impactedRegions),
-  [CASE_BLOCKS.ips]: z.array(z.union([ipv4, ipv6], 'not an IP address')).max(CASE_LIMITS.threatActorIps),
+  [CASE_BLOCKS.ips]: z.array(ip).max(CASE_LIMITS.threatActorIps),
   [CASE_BLOCKS.services]: z.array(z.string().max(50)).max(600),
   [CASE_BLOCKS.watchers]: z.array(z.email('not an email address')).min(1, 'add at least one watcher email').max(CASE_LIMITS.watchers),
   [CASE_BLOCKS.resolver]: z.enum(['Self', 'AWS'], 'choose a resolver'),

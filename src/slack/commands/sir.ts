@@ -1,0 +1,114 @@
+import type { AllMiddlewareArgs, App, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { SIR_USAGE, type SirCommand, parseSirCommand, sinceStart } from '../../domain/commands/sir-command.ts';
+import { fetchFinding } from '../../aws/finding-lookup.ts';
+import type { SlackAppDeps } from '../app.ts';
+import { caseDetailsMessage, casesListMessage } from '../views/case.ts';
+import type { SlackMessage } from '../views/blocks.ts';
+import { sirHelpMessage, sirNoteMessage, sirUsageMessage } from '../views/sir-command.ts';
+
+type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+
+/** Subcommands that change something need the responder role; reading is open to the channel. */
+const ACTING = new Set<SirCommand['kind']>(['investigate', 'status', 'caseStatus', 'caseClose']);
+
+/**
+ * `/sir`: parsed at the boundary (bad input gets the problem and the usage, privately),
+ * acknowledged at once, then answered privately in the channel when the work is done.
+ */
+export function register(app: App, deps: SlackAppDeps): void {
+  const { actions, store } = deps;
+  app.command('/sir', async ({ command, ack, client }: CommandArgs) => {
+    const parsed = parseSirCommand(command.text ?? '', { now: deps.clock?.() ?? Date.now() });
+    if (!parsed.ok) return void (await ack({ response_type: 'ephemeral', ...sirUsageMessage(parsed.error, parsed.usage) }));
+    const c = parsed.command;
+    if (c.kind === 'help') return void (await ack({ response_type: 'ephemeral', ...sirHelpMessage(SIR_USAGE) }));
+    if (!actions || !store) return void (await ack({ response_type: 'ephemeral', text: 'This sirbot runtime does not take actions from Slack.' }));
+    const user = command.user_id;
+    if (ACTING.has(c.kind)) {
+      const allowed = await actions.access.check(user, 'responder');
+      if (!allowed.allowed) {
+        await actions.audit.record({ actor: user, action: `command.${c.kind}`, target: command.text.slice(0, 200), inputs: c, outcome: 'refused', result: { reason: allowed.reason }, channel: command.channel_id, ts: null });
+        return void (await ack({ response_type: 'ephemeral', text: `Not allowed: ${allowed.reason}.` }));
+      }
+    }
+    await ack();
+    const reply = (m: SlackMessage) => tell(client, command.channel_id, user, m, deps);
+    try {
+      await run(c, { user, channel: command.channel_id, triggerId: command.trigger_id, reply }, deps);
+    } catch (err) {
+      deps.logger.error({ err, command: c.kind }, '/sir failed');
+      await reply(sirNoteMessage(`/sir ${c.kind} failed: ${(err as Error).message ?? String(err)}`));
+    }
+  });
+}
+
+async function tell(client: WebClient, channel: string, user: string, m: SlackMessage, deps: SlackAppDeps): Promise<void> {
+  await client.chat.postEphemeral({ channel, user, text: m.text, blocks: m.blocks as never }).catch((err: unknown) => deps.logger.warn({ err, user }, 'could not answer /sir'));
+}
+
+interface Ctx {
+  user: string;
+  channel: string;
+  triggerId: string;
+  reply: (m: SlackMessage) => Promise<void>;
+}
+
+async function run(c: Exclude<SirCommand, { kind: 'help' }>, ctx: Ctx, deps: SlackAppDeps): Promise<void> {
+  const actions = deps.actions!;
+  const store = deps.store!;
+  switch (c.kind) {
+    case 'investigate': {
+      if (!deps.investigations || !deps.adHoc) return ctx.reply(sirNoteMessage('This sirbot runtime cannot investigate.'));
+      const now = deps.clock?.() ?? Date.now();
+      await actions.audit.record({ actor: ctx.user, action: 'investigate', target: c.target.value, inputs: c, outcome: 'executed', channel: ctx.channel, ts: null });
+      await deps.investigations.startAdHoc({
+        // Slack issues one trigger per command: a retried delivery of the same command is the same request.
+        requestId: `command:${ctx.triggerId}`,
+        target: c.target,
+        account: c.account ?? deps.adHoc.account,
+        region: c.region ?? deps.adHoc.region,
+        since: c.since ? sinceStart(c.since, now) : null,
+        channel: ctx.channel,
+        requestedBy: ctx.user,
+      });
+      return;
+    }
+    case 'finding': {
+      // A GuardDuty finding is known by its id; its ARN ends with it.
+      const known = (await store.getFinding(c.findingId)) ?? (await store.getFinding(c.findingId.split('/').pop() ?? ''));
+      if (known?.ts) {
+        const url = await deps.permalink?.(known.channel, known.ts);
+        return ctx.reply(sirNoteMessage('That finding already has a thread:', url ?? undefined, 'open it'));
+      }
+      if (!deps.findingSource || !deps.ingest) return ctx.reply(sirNoteMessage('sirbot has not seen that finding and cannot fetch findings here.'));
+      const document = await fetchFinding(deps.findingSource.clients, c.findingId, deps.adHoc ?? deps.findingSource.home);
+      if (!document) return ctx.reply(sirNoteMessage(`No finding ${c.findingId} was found in Security Hub or GuardDuty.`));
+      const [id] = await deps.ingest(document);
+      const delivered = id ? await store.getFinding(id) : null;
+      const url = delivered?.ts ? await deps.permalink?.(delivered.channel, delivered.ts) : null;
+      return ctx.reply(url ? sirNoteMessage('Posted the finding:', url, 'open its thread') : sirNoteMessage('The finding was fetched; its routing rules did not give it a thread of its own (suppressed or in a digest).'));
+    }
+    case 'case': {
+      const found = await actions.cases.get(c.caseId);
+      return ctx.reply(caseDetailsMessage(c.caseId, found, actions.cases.consoleUrl(c.caseId)));
+    }
+    case 'caseStatus': {
+      const result = await actions.cases.setStatus(c.caseId, ctx.user, c.status);
+      return ctx.reply(sirNoteMessage(result.ok ? (result.already ? `Case ${c.caseId} is already ${c.status}.` : `Case ${c.caseId} is now ${c.status}.`) : `Case status not changed: ${result.reason}`));
+    }
+    case 'caseClose': {
+      const result = await actions.cases.close(c.caseId, ctx.user);
+      return ctx.reply(sirNoteMessage(result.ok ? `Case ${c.caseId} is closed.` : `Case not closed: ${result.reason}`));
+    }
+    case 'cases': {
+      const listed = await actions.cases.list(c.all);
+      return ctx.reply(casesListMessage(listed, (id) => actions.cases.consoleUrl(id)));
+    }
+    case 'status': {
+      const result = await actions.status.set({ findingId: c.findingId, status: c.status, note: c.note ?? '', userId: ctx.user });
+      if (result.ok) return ctx.reply(sirNoteMessage(result.already ? `That finding is already ${c.status}.` : `Workflow status set to ${c.status}.`));
+      return ctx.reply(sirNoteMessage(`Status not set: ${result.reason}`));
+    }
+  }
+}
