@@ -165,39 +165,44 @@ export class RemediationService {
     return { ok: true, state: done?.state ?? 'running', actionId: id };
   }
 
-  async approve(actionId: string, approverId: string): Promise<RemediationResult> {
-    const action = await this.d.store.actions.getAction(actionId);
-    if (!action || !action.kind.startsWith('remediation:')) return { ok: false, kind: 'invalid', reason: 'no such remediation request' };
-    const input = JSON.parse(action.input) as RemediationInput;
-    const auditBase = { actor: approverId, action: action.kind, target: this.targetOf(input), inputs: { actionId }, channel: action.channel, ts: action.messageTs ?? action.threadTs };
-    const decision = await this.d.access.checkApproval(approverId, action.requestedBy);
-    if (!decision.allowed) {
-      await this.d.audit.record({ ...auditBase, outcome: 'refused', result: { reason: decision.reason } });
-      return { ok: false, kind: 'refused', reason: decision.reason };
-    }
-    const claimed = await this.d.store.actions.transitionAction(actionId, ['awaiting_approval'], { state: 'running', approvedBy: approverId, updatedAt: this.now() });
-    if (!claimed) return { ok: true, state: action.state, actionId, already: true };
-    await this.d.audit.record({ ...auditBase, outcome: 'approved' });
-    const done = await this.execute(actionId);
-    return { ok: true, state: done?.state ?? 'running', actionId };
-  }
-
-  async reject(actionId: string, userId: string): Promise<RemediationResult> {
+  /**
+   * A decision on a waiting request: whoever decides must be allowed to (`allowed`),
+   * and only the first decision counts. Refusals are audited like decisions.
+   */
+  private async decide(
+    actionId: string,
+    userId: string,
+    allowed: (action: ActionRecord) => Promise<{ allowed: true } | { allowed: false; reason: string }>,
+    verdict: 'approved' | 'rejected',
+  ): Promise<RemediationResult> {
     const action = await this.d.store.actions.getAction(actionId);
     if (!action || !action.kind.startsWith('remediation:')) return { ok: false, kind: 'invalid', reason: 'no such remediation request' };
     const input = JSON.parse(action.input) as RemediationInput;
     const auditBase = { actor: userId, action: action.kind, target: this.targetOf(input), inputs: { actionId }, channel: action.channel, ts: action.messageTs ?? action.threadTs };
-    // The requester may withdraw their own request; anyone else needs to be an approver.
-    const decision = userId === action.requestedBy ? { allowed: true as const } : await this.d.access.check(userId, 'approver');
+    const decision = await allowed(action);
     if (!decision.allowed) {
       await this.d.audit.record({ ...auditBase, outcome: 'refused', result: { reason: decision.reason } });
       return { ok: false, kind: 'refused', reason: decision.reason };
     }
-    const rejected = await this.d.store.actions.transitionAction(actionId, ['awaiting_approval'], { state: 'rejected', approvedBy: userId, updatedAt: this.now() });
-    if (!rejected) return { ok: true, state: action.state, actionId, already: true };
-    await this.d.audit.record({ ...auditBase, outcome: 'rejected' });
-    await this.show(rejected);
-    return { ok: true, state: 'rejected', actionId };
+    const next = verdict === 'approved' ? ('running' as const) : ('rejected' as const);
+    const decided = await this.d.store.actions.transitionAction(actionId, ['awaiting_approval'], { state: next, approvedBy: userId, updatedAt: this.now() });
+    if (!decided) return { ok: true, state: action.state, actionId, already: true };
+    await this.d.audit.record({ ...auditBase, outcome: verdict });
+    if (verdict === 'rejected') {
+      await this.show(decided);
+      return { ok: true, state: 'rejected', actionId };
+    }
+    const done = await this.execute(actionId);
+    return { ok: true, state: done?.state ?? 'running', actionId };
+  }
+
+  approve(actionId: string, approverId: string): Promise<RemediationResult> {
+    return this.decide(actionId, approverId, (a) => this.d.access.checkApproval(approverId, a.requestedBy), 'approved');
+  }
+
+  /** The requester may withdraw their own request; anyone else needs to be an approver. */
+  reject(actionId: string, userId: string): Promise<RemediationResult> {
+    return this.decide(actionId, userId, async (a) => (userId === a.requestedBy ? { allowed: true } : this.d.access.check(userId, 'approver')), 'rejected');
   }
 
   private async execute(actionId: string): Promise<ActionRecord | null> {

@@ -96,6 +96,14 @@ describe('remediations from the investigation summary', () => {
   });
 
   it('deleting a key needs a second person: the requester cannot approve, a non-approver cannot either', async () => {
+    // Asked, then withdrawn by the requester: nothing runs, and it may be asked again.
+    await preview('U0ALICE', 'Delete AKIABACKUPSVCKEY0001');
+    await t.user('U0ALICE').submit();
+    await expect.poll(() => withAction(/remediation_approve/).length, { timeout: 10_000 }).toBe(1);
+    await t.user('U0ALICE').click(withAction(/remediation_approve/)[0]!, 'remediation_reject');
+    await expect.poll(() => text(resultOf('Delete access key'))).toContain('rejected by <@U0ALICE>');
+    expect(withAction(/remediation_approve/)).toHaveLength(0);
+
     await preview('U0ALICE', 'Delete AKIABACKUPSVCKEY0001');
     await t.user('U0ALICE').submit();
     await expect.poll(() => text(resultOf('Delete access key')) || text(withAction(/remediation_approve/).at(-1)), { timeout: 10_000 }).toContain('asks to run *Delete access key*');
@@ -115,7 +123,15 @@ describe('remediations from the investigation summary', () => {
     // Deleted is deleted: no undo offered.
     expect(JSON.stringify(resultOf('Delete access key')!.blocks)).not.toContain('remediation_undo');
     const audit = (await t.runtime.core.store.actions.listAudit()).filter((a) => a.target === 'AKIABACKUPSVCKEY0001');
-    expect(audit.map((a) => `${a.actor} ${a.outcome}`)).toEqual(['U0ALICE requested', 'U0ALICE refused', 'U0DAVE refused', 'U0BOSS approved', 'U0BOSS executed']);
+    expect(audit.map((a) => `${a.actor} ${a.outcome}`)).toEqual([
+      'U0ALICE requested',
+      'U0ALICE rejected',
+      'U0ALICE requested',
+      'U0ALICE refused',
+      'U0DAVE refused',
+      'U0BOSS approved',
+      'U0BOSS executed',
+    ]);
   });
 
   it('quarantine an instance: new isolation group, previous groups restored by undo', async () => {
