@@ -25,6 +25,11 @@ export interface InvestigationServiceOptions {
   clock?: () => number;
   /** Least time between two edits of the progress message. */
   progressEveryMs?: number;
+  /**
+   * Where gathering runs. Unset: in this process, in the background. Lambda sends it
+   * to the work queue instead, since a function stops when it has answered.
+   */
+  schedule?: (id: string, resuming: boolean) => void;
   /** What the summary offers next (remediations), where the runtime can act. */
   nextSteps?: (finding: Finding, timeline: TimelineEntry[]) => Block[];
 }
@@ -190,7 +195,13 @@ export class InvestigationService {
     await this.lock.idle();
   }
 
+  /** Gathers now and resolves when done (the worker's side of `schedule`). */
+  gatherNow(id: string, resuming = false): Promise<void> {
+    return this.gather(id, resuming);
+  }
+
   private launch(id: string, resuming = false): void {
+    if (this.o.schedule) return this.o.schedule(id, resuming);
     const task = this.gather(id, resuming).catch((err: unknown) => this.o.logger.error({ err, investigation: id }, 'investigation failed'));
     this.running.add(task);
     void task.finally(() => this.running.delete(task));

@@ -21,6 +21,7 @@ import { AwsCallExecutor } from '../aws/executor.ts';
 import { parseMembers, type Members } from '../domain/actions/access.ts';
 import { suggestRemediations } from '../domain/remediation/suggest.ts';
 import type { ActionServices } from '../slack/actions/services.ts';
+import type { SlackAppDeps } from '../slack/app.ts';
 import { SlackDirectory } from '../slack/directory.ts';
 import { remediationBlocks } from '../slack/views/remediation.ts';
 
@@ -159,5 +160,26 @@ function composeActions(o: CoreOptions, settings: ActionSettings, poster: RateLi
         return cases.open(findingId, 'sirbot', { ...draft.draft, watchers: draft.watchers, resolverType: 'AWS' }, true);
       },
     }),
+  };
+}
+
+/**
+ * What the Slack surfaces need from the core, the same in every runtime; the runtime
+ * adds where jobs run.
+ */
+export function slackAppDeps(core: Core, logger: Logger, actions?: ActionSettings, clock?: () => number): Omit<SlackAppDeps, 'jobs'> {
+  return {
+    rules: core.rules,
+    logger,
+    store: core.store,
+    ...(core.investigations ? { investigations: core.investigations } : {}),
+    ...(core.actions ? { actions: core.actions } : {}),
+    ...(actions ? { adHoc: actions.securityIr, findingSource: { clients: actions.clients, home: actions.securityIr } } : {}),
+    ingest: async (document: unknown) => {
+      const { delivered } = await core.ingest.fromText(JSON.stringify(document), 'slack:/sir finding');
+      return (await delivered).map((r) => r.findingId);
+    },
+    permalink: (channel: string, ts: string) => core.poster.permalink(channel, ts),
+    ...(clock ? { clock } : {}),
   };
 }

@@ -8,6 +8,7 @@ import * as openConsole from './actions/open-console.ts';
 import * as appHome from './events/app-home.ts';
 import * as sirCommand from './commands/sir.ts';
 import type { AwsClientFactory } from '../aws/clients.ts';
+import type { JobRunner } from './jobs/job.ts';
 import * as investigateMessage from './shortcuts/investigate-message.ts';
 import * as appMention from './events/app-mention.ts';
 import * as threadReply from './events/thread-reply.ts';
@@ -33,6 +34,8 @@ export interface SlackAppDeps {
   ingest?: (document: unknown) => Promise<string[]>;
   permalink?: (channel: string, ts: string) => Promise<string | null>;
   clock?: () => number;
+  /** Where slow work goes once an interaction is acknowledged; required with investigations or actions. */
+  jobs?: JobRunner;
 }
 
 export interface SlackAppOptions {

@@ -5,7 +5,10 @@ import { createHttpReceiver, createSlackApp } from '../../slack/app.ts';
 import type { PosterLimits } from '../../slack/poster.ts';
 import { SqliteStore } from '../../store/sqlite.ts';
 import type { Store } from '../../store/store.ts';
-import { composeCore, type ActionSettings, type Core, type EvidenceSources } from '../compose.ts';
+import { composeCore, slackAppDeps, type ActionSettings, type Core, type EvidenceSources } from '../compose.ts';
+import type { WebClient } from '@slack/web-api';
+import { dispatchJob } from '../../slack/jobs/dispatch.ts';
+import { InlineJobs } from '../../slack/jobs/inline.ts';
 import type { Logger } from '../logger.ts';
 import { BodyTooLargeError, readBody, sendJson } from './http.ts';
 
@@ -53,23 +56,15 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
     ...(o.actions ? { actions: o.actions } : {}),
   });
   const receiver = createHttpReceiver(o.slack.signingSecret, o.logger);
-  createSlackApp(
+  const deps = slackAppDeps(core, o.logger, o.actions, o.clock);
+  // Jobs run here, after the acknowledgement; they answer through the app's own client.
+  let client: WebClient | undefined;
+  const jobs: InlineJobs = new InlineJobs((job): Promise<void> => dispatchJob(job, { ...deps, jobs, client: client as WebClient }), o.logger);
+  const app = createSlackApp(
     { signingSecret: o.slack.signingSecret, token: o.slack.token, receiver, ...(o.slack.apiUrl ? { slackApiUrl: o.slack.apiUrl } : {}) },
-    {
-      rules: core.rules,
-      logger: o.logger,
-      store,
-      ...(core.investigations ? { investigations: core.investigations } : {}),
-      ...(core.actions ? { actions: core.actions } : {}),
-      ...(o.actions ? { adHoc: o.actions.securityIr, findingSource: { clients: o.actions.clients, home: o.actions.securityIr } } : {}),
-      ingest: async (document: unknown) => {
-        const { delivered } = await core.ingest.fromText(JSON.stringify(document), 'slack:/sir finding');
-        return (await delivered).map((r) => r.findingId);
-      },
-      permalink: (channel: string, ts: string) => core.poster.permalink(channel, ts),
-      ...(o.clock ? { clock: o.clock } : {}),
-    },
+    { ...deps, jobs },
   );
+  client = app.client;
   // Escalation timers live in the store: due steps are taken after a restart too.
   core.actions?.escalations.start(o.env.SIRBOT_ESCALATION_TICK_SECONDS * 1000);
   // Investigations that were gathering when the process stopped start again.
@@ -148,12 +143,14 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
     core,
     async idle() {
       while (background.size > 0) await Promise.allSettled([...background]);
+      await jobs.idle();
       await core.deliverer.idle();
       await core.investigations?.idle();
       await core.poster.idle();
     },
     async close() {
       core.actions?.escalations.stop();
+      await jobs.idle();
       await core.investigations?.idle();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();

@@ -5,13 +5,18 @@ import { caseModal } from '../views/case.ts';
 import { STATUS_BLOCKS, isWorkflowStatus, statusModal } from '../views/status.ts';
 import { deliveredFinding } from '../../actions/finding-snapshot.ts';
 import { parseCaseForm } from './case-form.ts';
-import { placeOf, tellPrivately } from './reply.ts';
+import { placeOf, replyToPlace, tellPrivately } from './reply.ts';
 import { type ViewValues, valueIn } from './view-values.ts';
 
 type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
 const valueOf = (action: BlockAction['actions'][number]) => (action as { value?: string }).value ?? '';
+
+/** Private answers about a finding go to its thread. */
+function replyToFinding(record: { channel: string; ts: string | null } | null, user: string) {
+  return { ...(record ? { channel: record.channel } : {}), ...(record?.ts ? { threadTs: record.ts } : {}), user };
+}
 
 function metadata<T>(view: { private_metadata?: string }): Partial<T> {
   try {
@@ -26,8 +31,8 @@ function metadata<T>(view: { private_metadata?: string }): Partial<T> {
  * person's role before showing anything, and again when the modal is submitted.
  */
 export function register(app: App, deps: SlackAppDeps): void {
-  const services = deps.actions;
-  if (!services || !deps.store) return;
+  const { actions: services, jobs } = deps;
+  if (!services || !deps.store || !jobs) return;
   const store = deps.store;
   const log = deps.logger;
 
@@ -44,18 +49,23 @@ export function register(app: App, deps: SlackAppDeps): void {
     await client.views.open({ trigger_id: body.trigger_id, view: statusModal(delivered.finding) as never });
   });
 
-  app.view<ViewSubmitAction>(CALLBACKS.statusModal, async ({ ack, body, view, client }: ViewArgs) => {
+  app.view<ViewSubmitAction>(CALLBACKS.statusModal, async ({ ack, body, view }: ViewArgs) => {
     const values = view.state.values as ViewValues;
     const status = valueIn(values, STATUS_BLOCKS.status);
     if (!isWorkflowStatus(status)) return void (await ack({ response_action: 'errors', errors: { [STATUS_BLOCKS.status]: 'choose a status' } }));
     await ack();
     const { findingId } = metadata<{ findingId: string }>(view);
     if (!findingId) return;
-    const result = await services.status.set({ findingId, status, note: valueIn(values, STATUS_BLOCKS.note), userId: body.user.id, userName: body.user.name });
-    if (!result.ok) {
-      const record = await store.getFinding(findingId);
-      await tellPrivately(client, { channel: record?.channel, threadTs: record?.ts ?? undefined, user: body.user.id }, `Status not set: ${result.reason}`, log);
-    }
+    const record = await store.getFinding(findingId);
+    await jobs.run({
+      kind: 'status.set',
+      findingId,
+      status,
+      note: valueIn(values, STATUS_BLOCKS.note),
+      userId: body.user.id,
+      ...(body.user.name ? { userName: body.user.name } : {}),
+      replyTo: replyToFinding(record, body.user.id),
+    });
   });
 
   const openCaseModal = (engageCirt: boolean) => async ({ ack, body, action, client }: ActionArgs) => {
@@ -74,23 +84,19 @@ export function register(app: App, deps: SlackAppDeps): void {
   app.action<BlockAction>(FINDING_ACTIONS.openCase, openCaseModal(false));
   app.action<BlockAction>(FINDING_ACTIONS.openCaseCirt, openCaseModal(true));
 
-  app.view<ViewSubmitAction>(CALLBACKS.caseModal, async ({ ack, body, view, client }: ViewArgs) => {
+  app.view<ViewSubmitAction>(CALLBACKS.caseModal, async ({ ack, body, view }: ViewArgs) => {
     const meta = metadata<{ findingId: string; start: string }>(view);
     const parsed = parseCaseForm(view.state.values as ViewValues, meta.start ?? null);
     if ('errors' in parsed) return void (await ack({ response_action: 'errors', errors: parsed.errors }));
     // Creating the case may take longer than Slack waits for an answer: close the modal first.
     await ack();
     if (!meta.findingId) return;
-    const result = await services.cases.open(meta.findingId, body.user.id, parsed.form);
-    if (!result.ok) {
-      const record = await store.getFinding(meta.findingId);
-      await tellPrivately(client, { channel: record?.channel, threadTs: record?.ts ?? undefined, user: body.user.id }, `Case not opened: ${result.reason}`, log);
-    }
+    const record = await store.getFinding(meta.findingId);
+    await jobs.run({ kind: 'case.open', findingId: meta.findingId, userId: body.user.id, form: parsed.form, replyTo: replyToFinding(record, body.user.id) });
   });
 
-  app.action<BlockAction>(FINDING_ACTIONS.acknowledge, async ({ ack, body, action, client }: ActionArgs) => {
+  app.action<BlockAction>(FINDING_ACTIONS.acknowledge, async ({ ack, body, action }: ActionArgs) => {
     await ack();
-    const result = await services.escalations.acknowledge(valueOf(action), body.user.id);
-    if (!result.ok) await tellPrivately(client, placeOf(body), `Not acknowledged: ${result.reason}.`, log);
+    await jobs.run({ kind: 'acknowledge', findingId: valueOf(action), userId: body.user.id, replyTo: replyToPlace(placeOf(body)) });
   });
 }

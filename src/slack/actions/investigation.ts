@@ -1,5 +1,4 @@
 import type { AllMiddlewareArgs, App, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import type { QuestionId } from '../../domain/investigation/playbooks.ts';
 import type { SlackAppDeps } from '../app.ts';
 import { INVESTIGATION_ACTIONS } from '../views/investigation.ts';
 
@@ -21,34 +20,31 @@ function threadOf(body: BlockAction): { channel?: string; ts?: string } {
  * an answer within 3 seconds) and tells the person, only them, when an answer is refused.
  */
 export function register(app: App, deps: SlackAppDeps): void {
-  const investigations = deps.investigations;
-  if (!investigations) return;
+  const { investigations, jobs } = deps;
+  if (!investigations || !jobs) return;
 
   app.action<BlockAction>(INVESTIGATION_ACTIONS.investigate, async ({ ack, body, action }: ActionArgs) => {
     await ack();
     const findingId = valueOf(action);
     const { channel, ts } = threadOf(body);
     if (!findingId || !channel || !ts) return;
-    await investigations.start(findingId, channel, ts);
+    await jobs.run({ kind: 'investigation.start', findingId, channel, threadTs: ts });
   });
 
   app.action<BlockAction>(INVESTIGATION_ACTIONS.investigateNow, async ({ ack, action }: ActionArgs) => {
     await ack();
     const id = valueOf(action);
-    if (id) investigations.investigateNow(id);
+    if (id) await jobs.run({ kind: 'investigation.now', id });
   });
 
-  app.action<BlockAction>(/^investigation_answer_/, async ({ ack, body, action, client }: ActionArgs) => {
+  app.action<BlockAction>(/^investigation_answer_/, async ({ ack, body, action }: ActionArgs) => {
     await ack();
-    const question = action.action_id.replace('investigation_answer_', '') as QuestionId;
+    const question = action.action_id.replace('investigation_answer_', '');
     const { channel, ts } = threadOf(body);
     const value = valueOf(action);
     if (!channel || !ts || value === undefined) return;
     const record = await deps.store?.findInvestigationByThread(channel, ts);
     if (!record) return;
-    const outcome = await investigations.answer(record.id, question, value);
-    if (!outcome.ok) {
-      await client.chat.postEphemeral({ channel, user: body.user.id, thread_ts: ts, text: `Not taken: ${outcome.error}` });
-    }
+    await jobs.run({ kind: 'investigation.answer', id: record.id, question, value, replyTo: { channel, threadTs: ts, user: body.user.id } });
   });
 }

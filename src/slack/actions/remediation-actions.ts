@@ -3,9 +3,9 @@ import { z } from 'zod';
 import type { RemediationTarget } from '../../actions/remediations.ts';
 import type { SlackAppDeps } from '../app.ts';
 import { CALLBACKS, REMEDIATION_ACTIONS } from '../views/action-ids.ts';
-import { REMEDIATION_BLOCKS, errorModal, preparingModal, remediationModal } from '../views/remediation.ts';
+import { REMEDIATION_BLOCKS, preparingModal } from '../views/remediation.ts';
 import { remediationById } from '../../domain/remediation/catalog.ts';
-import { placeOf, tellPrivately } from './reply.ts';
+import { placeOf, replyToPlace, tellPrivately } from './reply.ts';
 import { type ViewValues, valueIn } from './view-values.ts';
 
 type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
@@ -35,8 +35,8 @@ function parseJson(text: string | undefined): unknown {
  * submission confirms, Approve/Reject settle destructive requests, Undo reverts.
  */
 export function register(app: App, deps: SlackAppDeps): void {
-  const services = deps.actions;
-  if (!services) return;
+  const { actions: services, jobs } = deps;
+  if (!services || !jobs) return;
   const log = deps.logger;
 
   app.action<BlockAction>(new RegExp(`^${REMEDIATION_ACTIONS.request}:\\d+$`), async ({ ack, body, action, client }: ActionArgs) => {
@@ -50,29 +50,24 @@ export function register(app: App, deps: SlackAppDeps): void {
     // The trigger expires in 3 seconds, the preview may take longer: open first, fill in after.
     const opened = await client.views.open({ trigger_id: body.trigger_id, view: preparingModal(remediationById(target.remediationId)?.title ?? target.remediationId) as never });
     const viewId = opened.view?.id;
-    const preview = await services.remediations.preview(target);
-    const view = 'error' in preview ? errorModal(`This remediation cannot run: ${preview.error}`) : remediationModal(preview, target);
-    if (viewId) await client.views.update({ view_id: viewId, view: view as never });
+    if (viewId) await jobs.run({ kind: 'remediation.preview', viewId, target, replyTo: replyToPlace(place) });
   });
 
-  app.view<ViewSubmitAction>(CALLBACKS.remediationModal, async ({ ack, body, view, client }: ViewArgs) => {
+  app.view<ViewSubmitAction>(CALLBACKS.remediationModal, async ({ ack, body, view }: ViewArgs) => {
     const parsed = modalMetadata.safeParse(parseJson(view.private_metadata));
     await ack();
     if (!parsed.success) return void log.warn({ issues: parsed.error.issues }, 'malformed remediation modal metadata');
     const meta = parsed.data;
     const { planHash, ...target } = meta;
     const note = valueIn(view.state.values as ViewValues, REMEDIATION_BLOCKS.note);
-    const result = await services.remediations.request(target, body.user.id, planHash, note);
-    const place = { channel: target.channel ?? undefined, threadTs: target.threadTs ?? undefined, user: body.user.id };
-    if (!result.ok) await tellPrivately(client, place, `Remediation not run: ${result.reason}`, log);
-    else if (result.already) await tellPrivately(client, place, `This remediation was already requested (${result.state.replace('_', ' ')}).`, log);
+    const replyTo = { ...(target.channel ? { channel: target.channel } : {}), ...(target.threadTs ? { threadTs: target.threadTs } : {}), user: body.user.id };
+    await jobs.run({ kind: 'remediation.request', target, userId: body.user.id, planHash, note, replyTo });
   });
 
-  const settle = (verb: 'approve' | 'reject' | 'undo') => async ({ ack, body, action, client }: ActionArgs) => {
+  const settle = (verb: 'approve' | 'reject' | 'undo') => async ({ ack, body, action }: ActionArgs) => {
     await ack();
-    const id = (action as { value?: string }).value ?? '';
-    const result = await services.remediations[verb](id, body.user.id);
-    if (!result.ok) await tellPrivately(client, placeOf(body), `Not done: ${result.reason}.`, log);
+    const actionId = (action as { value?: string }).value ?? '';
+    await jobs.run({ kind: `remediation.${verb}`, actionId, userId: body.user.id, replyTo: replyToPlace(placeOf(body)) });
   };
   app.action<BlockAction>(REMEDIATION_ACTIONS.approve, settle('approve'));
   app.action<BlockAction>(REMEDIATION_ACTIONS.reject, settle('reject'));

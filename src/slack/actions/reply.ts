@@ -24,6 +24,11 @@ export async function tellPrivately(client: WebClient, place: Place, text: strin
   }
 }
 
+/** A place as a job's `replyTo` (optional fields left out, not undefined). */
+export function replyToPlace(p: Place): { channel?: string; threadTs?: string; user: string } {
+  return { ...(p.channel ? { channel: p.channel } : {}), ...(p.threadTs ? { threadTs: p.threadTs } : {}), user: p.user };
+}
+
 /** An interaction's channel and thread, from a block action's body. */
 export function placeOf(body: { user: { id: string }; channel?: { id?: string }; container?: { channel_id?: string }; message?: unknown }): Place {
   const message = body.message as { ts?: string; thread_ts?: string } | undefined;

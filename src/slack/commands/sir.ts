@@ -3,6 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import { SIR_USAGE, type SirCommand, parseSirCommand, sinceStart } from '../../domain/commands/sir-command.ts';
 import { fetchFinding } from '../../aws/finding-lookup.ts';
 import type { SlackAppDeps } from '../app.ts';
+import type { JobDeps } from '../jobs/dispatch.ts';
 import { caseDetailsMessage, casesListMessage } from '../views/case.ts';
 import type { SlackMessage } from '../views/blocks.ts';
 import { sirHelpMessage, sirNoteMessage, sirUsageMessage } from '../views/sir-command.ts';
@@ -14,16 +15,17 @@ const ACTING = new Set<SirCommand['kind']>(['investigate', 'status', 'caseStatus
 
 /**
  * `/sir`: parsed at the boundary (bad input gets the problem and the usage, privately),
- * acknowledged at once, then answered privately in the channel when the work is done.
+ * authorized, acknowledged at once; the work is a job, answered privately in the
+ * channel when done.
  */
 export function register(app: App, deps: SlackAppDeps): void {
-  const { actions, store } = deps;
-  app.command('/sir', async ({ command, ack, client }: CommandArgs) => {
+  app.command('/sir', async ({ command, ack }: CommandArgs) => {
     const parsed = parseSirCommand(command.text ?? '', { now: deps.clock?.() ?? Date.now() });
     if (!parsed.ok) return void (await ack({ response_type: 'ephemeral', ...sirUsageMessage(parsed.error, parsed.usage) }));
     const c = parsed.command;
     if (c.kind === 'help') return void (await ack({ response_type: 'ephemeral', ...sirHelpMessage(SIR_USAGE) }));
-    if (!actions || !store) return void (await ack({ response_type: 'ephemeral', text: 'This sirbot runtime does not take actions from Slack.' }));
+    const { actions, jobs } = deps;
+    if (!actions || !jobs || !deps.store) return void (await ack({ response_type: 'ephemeral', text: 'This sirbot runtime does not take actions from Slack.' }));
     const user = command.user_id;
     if (ACTING.has(c.kind)) {
       const allowed = await actions.access.check(user, 'responder');
@@ -33,14 +35,22 @@ export function register(app: App, deps: SlackAppDeps): void {
       }
     }
     await ack();
-    const reply = (m: SlackMessage) => tell(client, command.channel_id, user, m, deps);
-    try {
-      await run(c, { user, channel: command.channel_id, triggerId: command.trigger_id, reply }, deps);
-    } catch (err) {
-      deps.logger.error({ err, command: c.kind }, '/sir failed');
-      await reply(sirNoteMessage(`/sir ${c.kind} failed: ${(err as Error).message ?? String(err)}`));
-    }
+    await jobs.run({ kind: 'sir', text: command.text ?? '', user, channel: command.channel_id, triggerId: command.trigger_id });
   });
+}
+
+/** The work of a `/sir` command, in the background or the worker; the text is parsed again there. */
+export async function runSirCommand(job: { text: string; user: string; channel: string; triggerId: string }, deps: JobDeps): Promise<void> {
+  const parsed = parseSirCommand(job.text, { now: deps.clock?.() ?? Date.now() });
+  if (!parsed.ok || parsed.command.kind === 'help' || !deps.actions || !deps.store) return;
+  const c = parsed.command;
+  const reply = (m: SlackMessage) => tell(deps.client, job.channel, job.user, m, deps);
+  try {
+    await run(c, { user: job.user, channel: job.channel, triggerId: job.triggerId, reply }, deps);
+  } catch (err) {
+    deps.logger.error({ err, command: c.kind }, '/sir failed');
+    await reply(sirNoteMessage(`/sir ${c.kind} failed: ${(err as Error).message ?? String(err)}`));
+  }
 }
 
 async function tell(client: WebClient, channel: string, user: string, m: SlackMessage, deps: SlackAppDeps): Promise<void> {

@@ -12,8 +12,8 @@ type ShortcutArgs = SlackShortcutMiddlewareArgs<MessageShortcut> & AllMiddleware
  * region unless the text names an account through an ARN.
  */
 export function register(app: App, deps: SlackAppDeps): void {
-  const { investigations, actions, adHoc } = deps;
-  if (!investigations || !actions || !adHoc) return;
+  const { investigations, actions, adHoc, jobs } = deps;
+  if (!investigations || !actions || !adHoc || !jobs) return;
   app.shortcut<MessageShortcut>(CALLBACKS.investigateShortcut, async ({ ack, shortcut, client }: ShortcutArgs) => {
     await ack();
     const place = { channel: shortcut.channel.id, threadTs: shortcut.message.thread_ts ?? shortcut.message.ts, user: shortcut.user.id };
@@ -25,7 +25,8 @@ export function register(app: App, deps: SlackAppDeps): void {
     const [target] = extractTargets(shortcut.message.text ?? '');
     if (!target) return tellPrivately(client, place, 'That message names no access key id (AKIA…/ASIA…), IAM ARN, instance id (i-…) or IPv4 address to investigate.', deps.logger);
     await actions.audit.record({ actor: shortcut.user.id, action: 'investigate', target: target.value, inputs: { via: 'message shortcut' }, outcome: 'executed', channel: place.channel, ts: place.threadTs });
-    await investigations.startAdHoc({
+    await jobs.run({
+      kind: 'investigation.adhoc',
       // The message, not the click, identifies the request: investigating it twice opens one thread.
       requestId: `shortcut:${place.channel}:${shortcut.message.ts}:${target.value}`,
       target,

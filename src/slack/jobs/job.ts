@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { WORKFLOW_STATUSES } from '../../domain/finding.ts';
+
+/**
+ * Slow work a Slack interaction asks for, as data: run in the background of the
+ * local process, or sent to the work queue and run by the worker in Lambda (where the
+ * Slack function must answer before it does anything slow). The schema is the worker's
+ * boundary: a message that does not match is a poisoned message.
+ */
+const replyTo = z.object({ channel: z.string().max(100).optional(), threadTs: z.string().max(40).optional(), user: z.string().max(40) });
+const inputs = z.record(z.string(), z.string().max(600));
+const target = z.object({
+  remediationId: z.string().max(60),
+  inputs,
+  findingId: z.string().max(1024).nullable(),
+  channel: z.string().max(100).nullable(),
+  threadTs: z.string().max(40).nullable(),
+});
+const caseForm = z.object({
+  title: z.string(),
+  description: z.string(),
+  engagementType: z.enum(['Security Incident', 'Investigation']),
+  reportedIncidentStartDate: z.string(),
+  impactedAccounts: z.array(z.string()),
+  impactedAwsRegions: z.array(z.string()),
+  threatActorIpAddresses: z.array(z.string()),
+  impactedServices: z.array(z.string()),
+  watchers: z.array(z.object({ email: z.string(), name: z.string().optional(), jobTitle: z.string().optional() })),
+  resolverType: z.enum(['AWS', 'Self']),
+});
+const investigationTarget = z.object({ type: z.enum(['accessKey', 'iamUser', 'roleArn', 'userArn', 'instance', 'ip']), value: z.string().max(600) });
+
+export const jobSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('investigation.start'), findingId: z.string(), channel: z.string(), threadTs: z.string() }),
+  z.object({ kind: z.literal('investigation.now'), id: z.string() }),
+  z.object({ kind: z.literal('investigation.answer'), id: z.string(), question: z.string(), value: z.string(), replyTo }),
+  z.object({ kind: z.literal('investigation.reply'), channel: z.string(), threadTs: z.string(), text: z.string(), replyTo }),
+  z.object({ kind: z.literal('investigation.gather'), id: z.string(), resuming: z.boolean() }),
+  z.object({
+    kind: z.literal('investigation.adhoc'),
+    requestId: z.string(),
+    target: investigationTarget,
+    account: z.string(),
+    region: z.string(),
+    since: z.string().nullable(),
+    channel: z.string(),
+    threadTs: z.string().optional(),
+    requestedBy: z.string(),
+  }),
+  z.object({ kind: z.literal('status.set'), findingId: z.string(), status: z.enum(WORKFLOW_STATUSES), note: z.string(), userId: z.string(), userName: z.string().optional(), replyTo }),
+  z.object({ kind: z.literal('case.open'), findingId: z.string(), userId: z.string(), form: caseForm, replyTo }),
+  z.object({ kind: z.literal('case.escalate'), caseId: z.string(), userId: z.string(), replyTo }),
+  z.object({ kind: z.literal('case.status'), caseId: z.string(), status: z.enum(['Submitted', 'Detection and Analysis', 'Containment, Eradication and Recovery', 'Post-incident Activities']), userId: z.string(), replyTo }),
+  z.object({ kind: z.literal('case.close'), caseId: z.string(), userId: z.string(), replyTo }),
+  z.object({ kind: z.literal('remediation.preview'), viewId: z.string(), target, replyTo }),
+  z.object({ kind: z.literal('remediation.request'), target, userId: z.string(), planHash: z.string(), note: z.string(), replyTo }),
+  z.object({ kind: z.enum(['remediation.approve', 'remediation.reject', 'remediation.undo']), actionId: z.string(), userId: z.string(), replyTo }),
+  z.object({ kind: z.literal('acknowledge'), findingId: z.string(), userId: z.string(), replyTo }),
+  z.object({ kind: z.literal('sir'), text: z.string(), user: z.string(), channel: z.string(), triggerId: z.string() }),
+]);
+
+export type Job = z.infer<typeof jobSchema>;
+export type ReplyTo = z.infer<typeof replyTo>;
+
+/** Where slow work goes: this process's background, or the work queue. */
+export interface JobRunner {
+  run(job: Job): Promise<void>;
+  /** Resolves when every job started here has finished (local runtime and tests). */
+  idle(): Promise<void>;
+}
