@@ -43,6 +43,9 @@ export function secretsManager(settings: AwsClientSettings): SecretsManagerClien
   return new SecretsManagerClient({ region: settings.region, ...(settings.endpoint ? { endpoint: settings.endpoint } : {}) });
 }
 
+/** The account sirbot's own credentials act in, whatever its id (Security IR lives there). */
+export const SELF = 'self';
+
 export function roleArnFor(roleName: string, accountId: string): string {
   const name = roleName.replace(/\{account\}/g, accountId);
   return name.startsWith('arn:') ? name : `arn:aws:iam::${accountId}:role/${name}`;
@@ -62,10 +65,10 @@ export class AwsClientFactory {
 
   constructor(private readonly settings: AwsClientSettings) {}
 
-  /** Credentials for an account: our own in the home account, an assumed role elsewhere. */
+  /** Credentials for an account: our own in the home account (or `SELF`), an assumed role elsewhere. */
   credentials(accountId: string): AwsCredentialIdentity | AwsCredentialIdentityProvider | undefined {
     const { assumeRole, credentialsFor } = this.settings;
-    if (!assumeRole || accountId === assumeRole.homeAccount) return credentialsFor?.(accountId);
+    if (!assumeRole || accountId === assumeRole.homeAccount || accountId === SELF) return credentialsFor?.(accountId);
     let provider = this.assumed.get(accountId);
     if (!provider) {
       provider = fromTemporaryCredentials({

@@ -62,6 +62,11 @@ export const envSchema = z.object({
   /** AWSSupport-ContainEC2Instance: S3 bucket for the security-group backup, and the automation role. */
   SIRBOT_CONTAINMENT_BACKUP_BUCKET: z.string().optional(),
   SIRBOT_CONTAINMENT_ROLE_ARN: z.string().regex(/^arn:aws[\w-]*:iam::\d{12}:role\/.+$/, 'must be an IAM role ARN').optional(),
+  /** Lambda: the DynamoDB table and the work queue (set by serverless.ts). */
+  SIRBOT_TABLE: z.string().regex(/^[\w.-]{3,255}$/, 'must be a DynamoDB table name').optional(),
+  SIRBOT_QUEUE_URL: z.url().optional(),
+  /** Tests and local trials of the Lambda functions: DynamoDB elsewhere than AWS (dynalite, DynamoDB Local). */
+  SIRBOT_DYNAMODB_ENDPOINT: z.url().optional(),
   /** How often due escalation steps are looked for. */
   SIRBOT_ESCALATION_TICK_SECONDS: int(15, 1, 3600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -73,9 +78,36 @@ export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';
 }
 
+/** How to fix a setting, beyond what its check says. */
+const HOW_TO_FIX: Partial<Record<keyof Env, string>> = {
+  SLACK_BOT_TOKEN: 'copy the Bot User OAuth Token (xoxb-…) from the app\'s OAuth & Permissions page, or unset it to use the emulator',
+  SLACK_APP_TOKEN: 'create an app-level token with connections:write under Basic Information → App-Level Tokens',
+  SIRBOT_RESPONDERS: 'list Slack member ids (profile → ⋮ → Copy member ID) and user group ids, comma-separated',
+  SIRBOT_APPROVERS: 'list Slack member ids and user group ids, comma-separated',
+  SIRBOT_CASE_WATCHERS: 'list the emails of your incident mailbox or on-call people, comma-separated',
+  SIRBOT_HOME_ACCOUNT: 'the 12-digit id of the account sirbot runs in (aws sts get-caller-identity)',
+  SIRBOT_TABLE: 'serverless.ts sets it; locally, leave it unset (SQLite is used)',
+  SIRBOT_QUEUE_URL: 'serverless.ts sets it; locally, leave it unset (jobs run in the process)',
+};
+
+function describeIssue(path: PropertyKey[], message: string): string {
+  const name = String(path[0] ?? '');
+  const hint = HOW_TO_FIX[name as keyof Env];
+  return `  ${path.map(String).join('.')}: ${message}${hint ? ` — ${hint}` : ''}`;
+}
+
 export function parseEnv(env: NodeJS.ProcessEnv = process.env): Env {
   const parsed = envSchema.safeParse(env);
   if (parsed.success) return parsed.data;
-  const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+  const lines = parsed.error.issues.map((i) => describeIssue(i.path, i.message));
   throw new ConfigError(`Invalid configuration (see README "Configuration"):\n${lines.join('\n')}`);
+}
+
+/** Lambda needs what serverless.ts provides; without it, nothing could be stored or queued. */
+export function requireLambdaSettings(env: Env): Env & { SIRBOT_TABLE: string; SIRBOT_QUEUE_URL: string; SIRBOT_SLACK_SECRET_ID: string } {
+  const missing = (['SIRBOT_TABLE', 'SIRBOT_QUEUE_URL', 'SIRBOT_SLACK_SECRET_ID'] as const).filter((k) => !env[k]);
+  if (missing.length > 0) {
+    throw new ConfigError(`Invalid configuration for Lambda: ${missing.join(', ')} not set — deploy with serverless.ts, which sets them from the stack's table, queue and secret`);
+  }
+  return env as Env & { SIRBOT_TABLE: string; SIRBOT_QUEUE_URL: string; SIRBOT_SLACK_SECRET_ID: string };
 }

@@ -61,6 +61,8 @@ export interface CoreOptions {
   evidence?: EvidenceSources;
   /** Present where the runtime can act (set status, open cases, remediate, escalate). */
   actions?: ActionSettings;
+  /** Where gathering runs when not in this process (Lambda: the work queue). */
+  scheduleGathering?: (id: string, resuming: boolean) => void;
 }
 
 function members(list: string): Members {
@@ -91,6 +93,7 @@ export function composeCore(o: CoreOptions): Core {
         awsNow: o.evidence.awsNow,
         ...(o.clock ? { clock: o.clock } : {}),
         ...(actions ? { nextSteps: (finding, timeline) => remediationBlocks(suggestRemediations(finding, timeline), finding.id) } : {}),
+        ...(o.scheduleGathering ? { schedule: o.scheduleGathering } : {}),
       })
     : undefined;
   deliverer = new Deliverer({

@@ -57,6 +57,19 @@ export function createHttpReceiver(signingSecret: string, logger: Logger): HTTPR
   });
 }
 
+/**
+ * Slack redelivers an event it thinks went unanswered (x-slack-retry-num). The first
+ * delivery claims its event id, after Bolt has checked the signature; a redelivery of
+ * work already accepted is acknowledged and dropped.
+ */
+function ignoreRedeliveredEvents(app: App, store: Store, clock: () => number): void {
+  app.use(async ({ body, next }) => {
+    const eventId = (body as { event_id?: unknown }).event_id;
+    if (typeof eventId === 'string' && !(await store.claimKey(`slack-event:${eventId}`, 3600, new Date(clock()).toISOString()))) return;
+    await next();
+  });
+}
+
 /** Assembles the Bolt app: every Slack surface registers itself from its own folder. */
 export function createSlackApp(options: SlackAppOptions, deps: SlackAppDeps): App {
   const app = new App({
@@ -66,6 +79,7 @@ export function createSlackApp(options: SlackAppOptions, deps: SlackAppDeps): Ap
     ...(options.receiver ? { receiver: options.receiver } : {}),
     ...(options.slackApiUrl ? { clientOptions: { slackApiUrl: options.slackApiUrl } } : {}),
   });
+  if (deps.store) ignoreRedeliveredEvents(app, deps.store, deps.clock ?? Date.now);
   appMention.register(app, deps);
   threadReply.register(app, deps);
   openConsole.register(app);

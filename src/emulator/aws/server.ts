@@ -10,6 +10,7 @@ import { findingsOperation, findingsRoute, type ScenarioFindings } from './findi
 import { findingsUpdateRoute, type FindingUpdate } from './findings-updates.ts';
 import { s3Handle, type S3State } from './s3.ts';
 import { ssmAction, type SsmState } from './ssm.ts';
+import { getSecretValue, sqsAction, type QueueState } from './queues.ts';
 import { SirState, ValidationFailure, securityIrRoute } from './security-ir.ts';
 import { verifySigV4 } from './sigv4.ts';
 import { FAKE_SECRET } from '../../aws/fake-credentials.ts';
@@ -37,6 +38,8 @@ export interface FakeAwsOptions {
   defaultAccount?: string;
   /** Which roles STS lets callers assume; default: any role in an account the scenario has. */
   trust?: TrustPolicy;
+  /** Secrets Manager secrets by id (the Lambda functions' Slack credentials). */
+  secrets?: Record<string, string>;
 }
 
 /**
@@ -55,6 +58,8 @@ export interface FakeAwsState {
   findings: ScenarioFindings;
   /** Every finding a workflow write changed, in order. */
   findingUpdates: FindingUpdate[];
+  /** Messages sent to SQS queues. */
+  sqs: QueueState;
 }
 
 export interface FakeAws {
@@ -118,6 +123,7 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
     ssm: { executions: [] },
     findings: scenario.findings,
     findingUpdates: [],
+    sqs: { messages: [] },
   };
   scenario.findings.ocsf ??= new Map();
   /** Secrets the fake knows: its static one, and each session STS handed out. */
@@ -150,6 +156,17 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
         if (limiter.take('cloudtrail:LookupEvents', `${caller.account}|${caller.region}`, Date.now()) > 0) throw throttled();
         const records = scenario.cloudtrail.get(`${caller.account}|${caller.region}`) ?? [];
         const out = lookupEvents(records, JSON.parse(body || '{}') as LookupEventsInput, now());
+        record(200);
+        return sendJson11(res, 200, out);
+      }
+      if (target.startsWith('AmazonSQS.')) {
+        const out = sqsAction(state.sqs, operation, JSON.parse(body || '{}') as Record<string, unknown>);
+        record(200);
+        res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': crypto.randomUUID() });
+        return void res.end(JSON.stringify(out));
+      }
+      if (target === 'secretsmanager.GetSecretValue') {
+        const out = getSecretValue(options.secrets ?? {}, JSON.parse(body || '{}') as Record<string, unknown>);
         record(200);
         return sendJson11(res, 200, out);
       }

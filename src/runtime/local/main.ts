@@ -20,10 +20,17 @@ async function main(): Promise<void> {
   if (env.SLACK_BOT_TOKEN && !env.SLACK_SIGNING_SECRET) {
     throw new ConfigError('SLACK_BOT_TOKEN is set but SLACK_SIGNING_SECRET is not: set both to use a real workspace, or neither for the emulator');
   }
-  if (env.SLACK_APP_TOKEN) logger.warn('SLACK_APP_TOKEN is set, but Socket Mode is not available yet; using HTTP on /slack/events');
+  if (env.SLACK_APP_TOKEN && !env.SLACK_BOT_TOKEN) {
+    throw new ConfigError('SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN is not: Socket Mode needs both (and SLACK_SIGNING_SECRET); see README "Use a real workspace"');
+  }
   const emulator = real ? undefined : await startSlackEmulator({ port: env.SIRBOT_EMULATOR_PORT, host: env.HOST, token: EMULATOR_TOKEN });
   const slack = real
-    ? { token: env.SLACK_BOT_TOKEN as string, signingSecret: env.SLACK_SIGNING_SECRET as string, ...(env.SLACK_API_URL ? { apiUrl: env.SLACK_API_URL } : {}) }
+    ? {
+        token: env.SLACK_BOT_TOKEN as string,
+        signingSecret: env.SLACK_SIGNING_SECRET as string,
+        ...(env.SLACK_API_URL ? { apiUrl: env.SLACK_API_URL } : {}),
+        ...(env.SLACK_APP_TOKEN ? { appToken: env.SLACK_APP_TOKEN } : {}),
+      }
     : { token: EMULATOR_TOKEN, signingSecret: EMULATOR_SIGNING_SECRET, apiUrl: emulator?.url as string };
   const evidence = await evidenceFromEnv(env);
   const runtime = await startLocalRuntime({
@@ -46,7 +53,7 @@ async function main(): Promise<void> {
       ? `  AWS              embedded fake seeded with ${env.SIRBOT_SCENARIO} (${evidence.fake.scenario.accounts.join(', ') || 'no accounts'}); SIRBOT_AWS=real uses your AWS credentials`
       : '  AWS              real (default credential chain)',
     real
-      ? '  Slack            real workspace (SLACK_BOT_TOKEN)'
+      ? `  Slack            real workspace (SLACK_BOT_TOKEN), ${env.SLACK_APP_TOKEN ? 'Socket Mode (SLACK_APP_TOKEN): no public URL needed' : `events and interactions on ${runtime.url}/slack/events`}`
       : `  Slack            embedded emulator at ${emulator?.url} — see what the bot posted: GET ${emulator?.url.replace(/\/api\/$/, '')}/api/conversations`,
     '',
   ];

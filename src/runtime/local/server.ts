@@ -1,7 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Env } from '../../config/env.ts';
+import { HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import { createHttpReceiver, createSlackApp } from '../../slack/app.ts';
+import { boltLogger } from '../../slack/logger.ts';
 import type { PosterLimits } from '../../slack/poster.ts';
 import { SqliteStore } from '../../store/sqlite.ts';
 import type { Store } from '../../store/store.ts';
@@ -19,7 +21,7 @@ export interface LocalRuntimeOptions {
   env: Env;
   logger: Logger;
   /** Slack Web API base URL and credentials; the caller decides real Slack or the emulator. */
-  slack: { token: string; signingSecret: string; apiUrl?: string };
+  slack: { token: string; signingSecret: string; apiUrl?: string; appToken?: string };
   store?: Store;
   posterLimits?: PosterLimits;
   clock?: () => number;
@@ -55,7 +57,10 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
     ...(o.evidence ? { evidence: o.evidence } : {}),
     ...(o.actions ? { actions: o.actions } : {}),
   });
-  const receiver = createHttpReceiver(o.slack.signingSecret, o.logger);
+  // Socket Mode (an app-level token) needs no public URL: Slack's events come over a WebSocket.
+  const socket = o.slack.appToken ? new SocketModeReceiver({ appToken: o.slack.appToken, logger: boltLogger(o.logger) }) : undefined;
+  const http = socket ? undefined : createHttpReceiver(o.slack.signingSecret, o.logger);
+  const receiver = socket ?? (http as HTTPReceiver);
   const deps = slackAppDeps(core, o.logger, o.actions, o.clock);
   // Jobs run here, after the acknowledgement; they answer through the app's own client.
   let client: WebClient | undefined;
@@ -65,6 +70,7 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
     { ...deps, jobs },
   );
   client = app.client;
+  if (socket) await socket.start();
   // Escalation timers live in the store: due steps are taken after a restart too.
   core.actions?.escalations.start(o.env.SIRBOT_ESCALATION_TICK_SECONDS * 1000);
   // Investigations that were gathering when the process stopped start again.
@@ -73,7 +79,7 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
 
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname === '/slack/events') return receiver.requestListener(req, res);
+    if (url.pathname === '/slack/events' && http) return http.requestListener(req, res);
     if (url.pathname === '/ingest' && req.method === 'POST') {
       void handleIngest(req, res, url).catch((err: unknown) => {
         o.logger.error({ err }, 'ingest request failed');
@@ -150,6 +156,7 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
     },
     async close() {
       core.actions?.escalations.stop();
+      await socket?.stop();
       await jobs.idle();
       await core.investigations?.idle();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
