@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseEnv, requireLambdaSettings } from '../../src/config/env.ts';
+
+const attempt = (env: Record<string, string>) => {
+  try {
+    parseEnv(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error('expected a configuration error');
+};
+
+describe('configuration', () => {
+  it('runs on defaults alone', () => {
+    const env = parseEnv({});
+    expect(env).toMatchObject({ PORT: 3000, SIRBOT_AWS: 'fake', SIRBOT_RESPONDERS: '', SIRBOT_CASE_WATCHERS: [] });
+  });
+
+  it('names every wrong setting, says what it expects and how to fix it', () => {
+    const message = attempt({ SLACK_BOT_TOKEN: 'xoxp-user-token', PORT: '99999', SIRBOT_RESPONDERS: 'alice', SIRBOT_CASE_WATCHERS: 'not-an-email' });
+    expect(message).toContain('Invalid configuration (see README "Configuration")');
+    expect(message).toContain("SLACK_BOT_TOKEN: must be a bot token (xoxb-…) — copy the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page");
+    expect(message).toMatch(/PORT: .*65535/);
+    expect(message).toContain('SIRBOT_RESPONDERS: must be comma-separated Slack user (U…/W…) or user group (S…) ids — list Slack member ids');
+    expect(message).toContain('SIRBOT_CASE_WATCHERS');
+  });
+
+  it('Lambda refuses to start without its table, queue and secret, and says where they come from', () => {
+    expect(() => requireLambdaSettings(parseEnv({ SIRBOT_TABLE: 'sirbot-prod' }))).toThrow(
+      'Invalid configuration for Lambda: SIRBOT_QUEUE_URL, SIRBOT_SLACK_SECRET_ID not set — deploy with serverless.ts, which sets them from the stack\'s table, queue and secret',
+    );
+    const ok = requireLambdaSettings(parseEnv({ SIRBOT_TABLE: 'sirbot-prod', SIRBOT_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/1/q', SIRBOT_SLACK_SECRET_ID: 'sirbot/slack' }));
+    expect(ok.SIRBOT_TABLE).toBe('sirbot-prod');
+  });
+});
