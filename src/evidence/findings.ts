@@ -74,7 +74,8 @@ export class FindingsCollector implements Collector {
     const gd = this.clients.guardDuty(scope.accountId, scope.region);
     const criteria: Array<[string, string[]]> = [
       ['resource.accessKeyDetails.accessKeyId', scope.accessKeyIds],
-      ['resource.accessKeyDetails.userName', scope.usernames],
+      // GuardDuty names the root user "Root" where CloudTrail says "root".
+      ['resource.accessKeyDetails.userName', scope.usernames.flatMap((u) => (u === 'root' ? ['root', 'Root'] : [u]))],
       ['resource.instanceDetails.instanceId', scope.resourceNames.filter((r) => r.startsWith('i-'))],
     ];
     try {

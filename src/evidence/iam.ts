@@ -48,7 +48,8 @@ export class IamCollector implements Collector {
   }
 
   async collect(scope: EvidenceScope, onProgress?: (p: CollectorProgress) => void): Promise<CollectorResult> {
-    const users = [...new Set([...scope.usernames, ...(scope.created?.users ?? []), ...(scope.touched?.users ?? [])])];
+    // The root user is no IAM user: GetUser cannot describe it, and saying it "no longer exists" would mislead.
+    const users = [...new Set([...scope.usernames, ...(scope.created?.users ?? []), ...(scope.touched?.users ?? [])])].filter((u) => u !== 'root');
     const roles = [...new Set([...(scope.created?.roles ?? []), ...(scope.touched?.roles ?? [])])];
     const createdRoles = new Set(scope.created?.roles ?? []);
     const items: TimelineEntry[] = [];

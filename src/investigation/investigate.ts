@@ -37,7 +37,9 @@ const EVENT_SOURCES = new Set<string>(['cloudtrail', 'findings', 'guardduty', 's
 
 /** `arn:aws:iam::1:user/path/alice` → `alice`; a plain name stays as it is. */
 function nameOf(principal: string): string {
-  return principal.includes('/') ? (principal.split('/').pop() as string) : principal;
+  const name = principal.includes('/') ? (principal.split('/').pop() as string) : principal;
+  // GuardDuty says "Root"; CloudTrail names the root user's events "root".
+  return name.toLowerCase() === 'root' ? 'root' : name;
 }
 
 export function scopeFor(finding: Finding, answers: Answers, window: InvestigationWindow, playbook: Playbook): EvidenceScope {
