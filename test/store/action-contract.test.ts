@@ -1,11 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { ActionRecord, EscalationRecord } from '../../src/store/action-store.ts';
+import { DynamoStore } from '../../src/store/dynamodb.ts';
 import { MemoryStore } from '../../src/store/memory.ts';
 import { SqliteStore } from '../../src/store/sqlite.ts';
 import type { Store } from '../../src/store/store.ts';
+import { startDynalite, type Dynalite } from '../support/dynalite.ts';
 
 const T0 = '2026-11-22T12:00:00.000Z';
 const at = (seconds: number) => new Date(Date.parse(T0) + seconds * 1000).toISOString();
@@ -44,7 +46,10 @@ const escalation = (findingId: string, nextAt: string | null): EscalationRecord 
 
 const dirs: string[] = [];
 let sqlitePath = '';
-const implementations: Array<[string, () => Store, (() => Store) | null]> = [
+// One dynalite for the file, a fresh table for each store; reopening is a new store over the same table.
+let dynalite: Promise<Dynalite> | undefined;
+let dynamoTable = '';
+const implementations: Array<[string, () => Store | Promise<Store>, (() => Store | Promise<Store>) | null]> = [
   ['memory', () => new MemoryStore(), null],
   [
     'sqlite',
@@ -56,22 +61,35 @@ const implementations: Array<[string, () => Store, (() => Store) | null]> = [
     },
     () => new SqliteStore(sqlitePath),
   ],
+  [
+    'dynamodb',
+    async () => {
+      const d = await (dynalite ??= startDynalite());
+      dynamoTable = await d.createTable();
+      return new DynamoStore({ client: d.client, tableName: dynamoTable });
+    },
+    async () => new DynamoStore({ client: (await dynalite!).client, tableName: dynamoTable }),
+  ],
 ];
 
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
+afterAll(async () => {
+  await (await dynalite)?.close();
+});
+
 describe.each(implementations)('%s action store contract', (_name, make, reopen) => {
   it('records a request once, whatever the number of deliveries', async () => {
-    const { actions } = make();
+    const { actions } = await make();
     expect(await actions.insertAction(action('a1'))).toBe(true);
     expect(await actions.insertAction(action('a1', { requestedBy: 'U2' }))).toBe(false);
     expect((await actions.getAction('a1'))?.requestedBy).toBe('U1');
   });
 
   it('moves an action only from the states named: the second of two concurrent moves loses', async () => {
-    const { actions } = make();
+    const { actions } = await make();
     await actions.insertAction(action('a1', { state: 'awaiting_approval' }));
     const [first, second] = await Promise.all([
       actions.transitionAction('a1', ['awaiting_approval'], { state: 'running', approvedBy: 'U2' }),
@@ -84,7 +102,7 @@ describe.each(implementations)('%s action store contract', (_name, make, reopen)
   });
 
   it('lists actions by finding, state and kind', async () => {
-    const { actions } = make();
+    const { actions } = await make();
     await actions.insertAction(action('a1', { kind: 'status', createdAt: at(1) }));
     await actions.insertAction(action('a2', { kind: 'status', findingId: 'f2', createdAt: at(2) }));
     await actions.insertAction(action('a3', { state: 'awaiting_approval', createdAt: at(3) }));
@@ -94,7 +112,7 @@ describe.each(implementations)('%s action store contract', (_name, make, reopen)
   });
 
   it('keeps cases, finds them by thread, lists the newest first', async () => {
-    const { actions } = make();
+    const { actions } = await make();
     const base = { findingId: 'f1', channel: 'C1', title: 't', status: 'Submitted', resolverType: 'Self' as const, createdBy: 'U1', updatedAt: T0 };
     await actions.putCase({ ...base, caseId: '100', threadTs: '1.1', createdAt: at(1) });
     await actions.putCase({ ...base, caseId: '200', threadTs: '2.2', createdAt: at(2) });
@@ -105,7 +123,7 @@ describe.each(implementations)('%s action store contract', (_name, make, reopen)
   });
 
   it('appends audit records in order and filters by time', async () => {
-    const { actions } = make();
+    const { actions } = await make();
     for (const [i, outcome] of (['requested', 'approved', 'executed'] as const).entries()) {
       await actions.appendAudit({ at: at(i * 60), actor: 'U1', action: 'status', target: 'f1', inputs: { status: 'RESOLVED' }, outcome, result: null, permalink: null });
     }
@@ -115,7 +133,7 @@ describe.each(implementations)('%s action store contract', (_name, make, reopen)
   });
 
   it('keeps escalation timers: due ones are found, a transition is taken once', async () => {
-    const store = make();
+    const store = await make();
     expect(await store.actions.insertEscalation(escalation('f1', at(900)))).toBe(true);
     expect(await store.actions.insertEscalation(escalation('f1', at(10)))).toBe(false);
     await store.actions.insertEscalation(escalation('f2', at(300)));
@@ -125,7 +143,7 @@ describe.each(implementations)('%s action store contract', (_name, make, reopen)
     expect((await store.actions.dueEscalations(at(3600))).map((e) => e.findingId)).toEqual(['f1']);
     if (reopen) {
       await store.close();
-      const again = reopen();
+      const again = await reopen();
       expect((await again.actions.dueEscalations(at(3600))).map((e) => e.findingId)).toEqual(['f1']);
       await again.close();
     }

@@ -1,10 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { DynamoStore, TTL_ATTRIBUTE } from '../../src/store/dynamodb.ts';
 import { MemoryStore } from '../../src/store/memory.ts';
 import { SqliteStore } from '../../src/store/sqlite.ts';
 import type { FindingRecord, Store } from '../../src/store/store.ts';
+import { startDynalite, type Dynalite } from '../support/dynalite.ts';
 
 const T0 = '2026-11-22T12:00:00.000Z';
 const at = (seconds: number) => new Date(Date.parse(T0) + seconds * 1000).toISOString();
@@ -28,7 +31,14 @@ function record(id: string, over: Partial<FindingRecord> = {}): FindingRecord {
 }
 
 const dirs: string[] = [];
-const implementations: Array<[string, () => Store]> = [
+// One dynalite for the file, a fresh table for each store.
+let dynalite: Promise<Dynalite> | undefined;
+const dynamo = async () => {
+  const d = await (dynalite ??= startDynalite());
+  const tableName = await d.createTable();
+  return { d, tableName, store: new DynamoStore({ client: d.client, tableName }) };
+};
+const implementations: Array<[string, () => Store | Promise<Store>]> = [
   ['memory', () => new MemoryStore()],
   [
     'sqlite',
@@ -38,15 +48,20 @@ const implementations: Array<[string, () => Store]> = [
       return new SqliteStore(path.join(dir, 'test.db'));
     },
   ],
+  ['dynamodb', async () => (await dynamo()).store],
 ];
 
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
+afterAll(async () => {
+  await (await dynalite)?.close();
+});
+
 describe.each(implementations)('%s store contract', (_name, make) => {
   it('inserts a finding once; a second insert of the same id loses', async () => {
-    const store = make();
+    const store = await make();
     expect(await store.insertFinding(record('f1'))).toBe(true);
     expect(await store.insertFinding(record('f1', { fingerprint: 'other' }))).toBe(false);
     expect((await store.getFinding('f1'))?.fingerprint).toBe('fp1');
@@ -57,15 +72,35 @@ describe.each(implementations)('%s store contract', (_name, make) => {
     await store.close();
   });
 
-  it('concurrent first deliveries of one finding: exactly one insert wins', async () => {
-    const store = make();
-    const wins = await Promise.all(Array.from({ length: 10 }, () => store.insertFinding(record('same'))));
+  it('concurrent first deliveries of the same finding create exactly one thread', async () => {
+    const store = await make();
+    const wins = await Promise.all(Array.from({ length: 20 }, (_, i) => store.insertFinding(record('same', { fingerprint: `fp-${i}` }))));
     expect(wins.filter(Boolean)).toHaveLength(1);
+    expect((await store.getFinding('same'))?.fingerprint).toBe(`fp-${wins.indexOf(true)}`);
+    await store.close();
+  });
+
+  it('concurrent root-slot reservations never exceed the limit', async () => {
+    const store = await make();
+    const since = at(-60);
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => store.reserveRootSlot('#storm', `f${i}`, since, 10, at(i % 5))));
+    expect(results.filter(Boolean)).toHaveLength(10);
+    expect(await store.reserveRootSlot('#storm', 'one-more', since, 10, at(6))).toBe(false);
+    await store.close();
+  });
+
+  it('a forgotten finding gives its root slot back', async () => {
+    const store = await make();
+    await store.insertFinding(record('f1', { channel: '#a' }));
+    expect(await store.reserveRootSlot('#a', 'f1', at(-60), 1, at(0))).toBe(true);
+    expect(await store.reserveRootSlot('#a', 'f2', at(-60), 1, at(1))).toBe(false);
+    await store.deleteFinding('f1');
+    expect(await store.reserveRootSlot('#a', 'f2', at(-60), 1, at(2))).toBe(true);
     await store.close();
   });
 
   it('reserves root slots up to the limit within the window, per channel', async () => {
-    const store = make();
+    const store = await make();
     const since = at(-60);
     const results = [];
     for (let i = 0; i < 5; i++) results.push(await store.reserveRootSlot('#a', `f${i}`, since, 3, at(i)));
@@ -77,7 +112,7 @@ describe.each(implementations)('%s store contract', (_name, make) => {
   });
 
   it('opens one digest per channel and group within its window, counts and lists members once', async () => {
-    const store = make();
+    const store = await make();
     const d1 = await store.openDigest('#a', 'storm|control S3.1', 'control S3.1', at(-900), at(0));
     const d2 = await store.openDigest('#a', 'storm|control S3.1', 'control S3.1', at(-900), at(1));
     expect(d2.id).toBe(d1.id);
@@ -102,7 +137,7 @@ describe.each(implementations)('%s store contract', (_name, make) => {
   });
 
   it('claims idempotency keys until they expire', async () => {
-    const store = make();
+    const store = await make();
     expect(await store.claimKey('k', 60, at(0))).toBe(true);
     expect(await store.claimKey('k', 60, at(30))).toBe(false);
     expect(await store.claimKey('k', 60, at(61))).toBe(true);
@@ -110,7 +145,7 @@ describe.each(implementations)('%s store contract', (_name, make) => {
   });
 
   it('keeps dead letters newest first', async () => {
-    const store = make();
+    const store = await make();
     await store.addDeadLetter({ receivedAt: at(0), origin: 'http', path: 'a', error: 'e1', payload: '{}' });
     await store.addDeadLetter({ receivedAt: at(1), origin: 'sns', path: 'b', error: 'e2', payload: '[]' });
     const [newest, oldest] = await store.listDeadLetters();
@@ -154,7 +189,7 @@ describe.each(implementations)('%s store: investigations', (_name, make) => {
   });
 
   it('keeps one investigation per finding, found by id or by its thread', async () => {
-    const store = make();
+    const store = await make();
     expect(await store.insertInvestigation(inv())).toBe(true);
     expect(await store.insertInvestigation(inv({ id: 'inv-2' }))).toBe(false);
     await store.updateInvestigation({ ...inv(), state: 'gathering', answers: '{"rotated":"no"}' });
@@ -163,5 +198,51 @@ describe.each(implementations)('%s store: investigations', (_name, make) => {
     expect(await store.listInvestigations('asked')).toEqual([]);
     expect(await store.getInvestigation('nope')).toBeNull();
     await store.close();
+  });
+});
+
+describe('dynamodb table', () => {
+  const scan = async (d: Dynalite, tableName: string) => (await d.client.send(new ScanCommand({ TableName: tableName }))).Items ?? [];
+
+  it('puts a TTL (epoch seconds) on disposable items only: idempotency keys and root windows, not audit records', async () => {
+    const { d, tableName, store } = await dynamo();
+    await store.claimKey('k', 60, at(0));
+    await store.reserveRootSlot('#a', 'f1', at(-60), 3, at(0));
+    await store.insertFinding(record('f1'));
+    await store.actions.appendAudit({ at: at(0), actor: 'U1', action: 'status', target: 'f1', inputs: {}, outcome: 'requested', result: null, permalink: null });
+    const items = await scan(d, tableName);
+    const ttlOf = (pk: string) => items.find((i) => i.pk?.S?.startsWith(pk))?.[TTL_ATTRIBUTE]?.N;
+    expect(Number(ttlOf('KEY#'))).toBe(Date.parse(at(60)) / 1000);
+    expect(Number(ttlOf('ROOTS#'))).toBeGreaterThan(Date.parse(at(60)) / 1000);
+    expect(ttlOf('AUDIT#')).toBeUndefined();
+    expect(ttlOf('FINDING#')).toBeUndefined();
+  });
+
+  it('keeps ids numeric and ordered, escapes key separators in free-form parts', async () => {
+    const { store } = await dynamo();
+    await store.insertFinding(record('a#b', { channel: '#x#y' }));
+    await store.insertFinding(record('a', { channel: '#x' }));
+    expect((await store.getFinding('a#b'))?.channel).toBe('#x#y');
+    expect((await store.getFinding('a'))?.channel).toBe('#x');
+    const one = await store.openDigest('#a', 'g#1', 'g', at(-900), at(0));
+    const two = await store.openDigest('#a#g', '1', 'g', at(-900), at(0));
+    expect(one.id).not.toBe(two.id);
+    for (let i = 0; i < 12; i++) await store.addDeadLetter({ receivedAt: at(i), origin: 'http', path: 'p', error: `e${i}`, payload: '{}' });
+    const listed = await store.listDeadLetters(3);
+    expect(listed.map((l) => l.error)).toEqual(['e11', 'e10', 'e9']);
+    expect(listed.map((l) => typeof l.id)).toEqual(['number', 'number', 'number']);
+  });
+
+  it('concurrent openers of a group share one digest and count every member once', async () => {
+    const { store } = await dynamo();
+    const digests = await Promise.all(Array.from({ length: 8 }, (_, i) => store.openDigest('#a', 'g', 'g', at(-900), at(i))));
+    expect(new Set(digests.map((d) => d.id)).size).toBe(1);
+    const id = digests[0]!.id;
+    await Promise.all(
+      Array.from({ length: 12 }, (_, i) => store.addDigestMember({ digestId: id, findingId: `f${i % 6}`, line: 'l', accountId: 'a', severity: 'LOW' }, at(i))),
+    );
+    expect((await store.getDigest(id))?.count).toBe(6);
+    const seqs = (await store.unlistedMembers(id, 100)).map((m) => m.seq);
+    expect(new Set(seqs).size).toBe(6);
   });
 });
