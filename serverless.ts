@@ -6,7 +6,18 @@
  * Slack credentials live in one Secrets Manager secret, JSON {"signingSecret","botToken"},
  * created outside this stack; functions read it at cold start. Nothing secret is in
  * this template or its environment.
+ *
+ * Each function has its own role listing only what it calls. The worker reaches AWS
+ * (evidence, remediations, status changes), in sirbot's own account too, by assuming
+ * the member role (deploy/member-role.yml) — its own role can read nothing else.
+ *
+ * Documented exception to "no write on every resource": `security-ir:CreateCase` (Sid
+ * `CreateCaseNamesNoResource`): the case does not exist before the call, so the action
+ * can name none. Reads on every resource: none (the worker reads through the member role).
  */
+
+/** Statements allowed to name `*` for a write, each for the reason in its Sid. */
+export const DOCUMENTED_WILDCARD_WRITES = ['CreateCaseNamesNoResource'];
 
 const SECURITY_HUB_DETAIL_TYPES = [
   'Security Hub Findings - Imported',
@@ -14,17 +25,82 @@ const SECURITY_HUB_DETAIL_TYPES = [
   'Findings Imported V2',
 ] as const;
 
+const SEVERITIES = ['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
+
+/**
+ * Findings below this severity never reach sirbot: the EventBridge rules filter them
+ * (`SIRBOT_SEVERITY_FLOOR=MEDIUM npx osls deploy …`). Rules can still suppress more.
+ */
+const floor = (process.env.SIRBOT_SEVERITY_FLOOR ?? 'INFORMATIONAL').toUpperCase();
+if (!(SEVERITIES as readonly string[]).includes(floor)) throw new Error(`SIRBOT_SEVERITY_FLOOR must be one of ${SEVERITIES.join(', ')}`);
+const atOrAbove = SEVERITIES.slice(SEVERITIES.indexOf(floor as (typeof SEVERITIES)[number]));
+/** OCSF severity ids: 1 Informational … 5 Critical, 6 Fatal. */
+const ocsfAtOrAbove = [...atOrAbove.map((s) => SEVERITIES.indexOf(s) + 1), 6];
+/** GuardDuty's numeric severity: Low 1–3.9, Medium 4–6.9, High 7–8.9, Critical 9–10. */
+const guardDutyMin: Record<string, number> = { INFORMATIONAL: 0, LOW: 0, MEDIUM: 4, HIGH: 7, CRITICAL: 9 };
+
+function severityFilter(detailType: string): Record<string, unknown> {
+  if (floor === 'INFORMATIONAL') return {};
+  if (detailType === 'Findings Imported V2') return { detail: { findings: { severity_id: ocsfAtOrAbove } } };
+  return { detail: { findings: { Severity: { Label: atOrAbove } } } };
+}
+
 const slackSecretArn = {
   'Fn::Sub': 'arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:${self:custom.slackSecretId}-*',
 };
+const tableArn = { 'Fn::GetAtt': ['Table', 'Arn'] };
+const tableIndexesArn = { 'Fn::Sub': '${Table.Arn}/index/*' };
+const queueArn = { 'Fn::GetAtt': ['WorkQueue', 'Arn'] };
 
 const onlyBundle = (name: string) => ({ patterns: ['!**', `.build/${name}/**`] });
+
+/** A function's role: its log group, the Slack secret, the table, and what else it calls. */
+function role(name: string, extra: Array<Record<string, unknown>>): Record<string, unknown> {
+  return {
+    Type: 'AWS::IAM::Role',
+    Properties: {
+      AssumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      },
+      Policies: [
+        {
+          PolicyName: `sirbot-${name}`,
+          PolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Sid: 'WriteOwnLogs',
+                Effect: 'Allow',
+                Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+                Resource: [{ 'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/sirbot-\${sls:stage}-${name}:*` }],
+              },
+              { Sid: 'ReadSlackCredentials', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [slackSecretArn] },
+              {
+                Sid: 'UseTable',
+                Effect: 'Allow',
+                Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
+                Resource: [tableArn, tableIndexesArn],
+              },
+              ...extra,
+            ],
+          },
+        },
+      ],
+    },
+  };
+}
+
+const sendJobs = { Sid: 'QueueJobs', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [queueArn] };
 
 const configuration = {
   service: 'sirbot',
   frameworkVersion: '>=3',
   custom: {
     slackSecretId: '${param:slackSecretId, "sirbot/slack"}',
+    /** The member role the worker assumes in every account (deploy/member-role.yml). */
+    memberRoleName: '${param:memberRoleName, "sirbot-member"}',
+    externalId: '${param:externalId, "sirbot"}',
   },
   provider: {
     name: 'aws',
@@ -37,27 +113,18 @@ const configuration = {
     environment: {
       NODE_OPTIONS: '--enable-source-maps',
       SIRBOT_SLACK_SECRET_ID: '${self:custom.slackSecretId}',
+      SIRBOT_TABLE: { Ref: 'Table' },
+      SIRBOT_QUEUE_URL: { Ref: 'WorkQueue' },
       LOG_LEVEL: 'info',
-    },
-    iam: {
-      role: {
-        statements: [
-          {
-            Sid: 'ReadSlackCredentials',
-            Effect: 'Allow',
-            Action: ['secretsmanager:GetSecretValue'],
-            Resource: [slackSecretArn],
-          },
-        ],
-      },
     },
   },
   package: { individually: true, patterns: ['!**'] },
   functions: {
     slack: {
       handler: '.build/slack/index.handler',
-      description: 'Slack events and interactions (Bolt AwsLambdaReceiver)',
+      description: 'Slack events and interactions (Bolt AwsLambdaReceiver); slow work goes to the work queue',
       timeout: 10,
+      role: 'SlackRole',
       package: onlyBundle('slack'),
       environment: { SIRBOT_RULES: '.build/slack/rules/default.yml' },
       events: [{ httpApi: { method: 'POST', path: '/slack/events' } }],
@@ -66,14 +133,40 @@ const configuration = {
       handler: '.build/ingest/index.handler',
       description: 'Security Hub and GuardDuty findings from EventBridge and SNS',
       timeout: 60,
+      role: 'IngestRole',
       package: onlyBundle('ingest'),
       environment: { SIRBOT_RULES: '.build/ingest/rules/default.yml' },
       events: [
         ...SECURITY_HUB_DETAIL_TYPES.map((detailType) => ({
-          eventBridge: { pattern: { source: ['aws.securityhub'], 'detail-type': [detailType] } },
+          eventBridge: { pattern: { source: ['aws.securityhub'], 'detail-type': [detailType], ...severityFilter(detailType) } },
         })),
-        { eventBridge: { pattern: { source: ['aws.guardduty'], 'detail-type': ['GuardDuty Finding'] } } },
+        {
+          eventBridge: {
+            pattern: {
+              source: ['aws.guardduty'],
+              'detail-type': ['GuardDuty Finding'],
+              ...(guardDutyMin[floor] ? { detail: { severity: [{ numeric: ['>=', guardDutyMin[floor]] }] } } : {}),
+            },
+          },
+        },
         { sns: { arn: { Ref: 'FindingsTopic' }, topicName: 'sirbot-findings-${sls:stage}' } },
+      ],
+    },
+    worker: {
+      handler: '.build/worker/index.handler',
+      description: 'Investigations, cases, status changes and remediations from the work queue; the escalation clock',
+      timeout: 300,
+      memorySize: 1024,
+      role: 'WorkerRole',
+      package: onlyBundle('worker'),
+      environment: {
+        SIRBOT_RULES: '.build/worker/rules/default.yml',
+        SIRBOT_ROLE_NAME: '${self:custom.memberRoleName}',
+        SIRBOT_ROLE_EXTERNAL_ID: '${self:custom.externalId}',
+      },
+      events: [
+        { sqs: { arn: queueArn, batchSize: 5, functionResponseType: 'ReportBatchItemFailures' } },
+        { schedule: { rate: 'rate(1 minute)', description: 'Escalation timers' } },
       ],
     },
   },
@@ -81,14 +174,106 @@ const configuration = {
     Resources: {
       FindingsTopic: {
         Type: 'AWS::SNS::Topic',
+        Properties: { TopicName: 'sirbot-findings-${sls:stage}', KmsMasterKeyId: 'alias/aws/sns' },
+      },
+      /** One table: threads, investigations, idempotency keys (TTL), action records, the audit log. */
+      Table: {
+        Type: 'AWS::DynamoDB::Table',
+        DeletionPolicy: 'Retain',
         Properties: {
-          TopicName: 'sirbot-findings-${sls:stage}',
-          KmsMasterKeyId: 'alias/aws/sns',
+          TableName: 'sirbot-${sls:stage}',
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: [
+            { AttributeName: 'pk', AttributeType: 'S' },
+            { AttributeName: 'sk', AttributeType: 'S' },
+            { AttributeName: 'gsi1pk', AttributeType: 'S' },
+            { AttributeName: 'gsi1sk', AttributeType: 'S' },
+          ],
+          KeySchema: [
+            { AttributeName: 'pk', KeyType: 'HASH' },
+            { AttributeName: 'sk', KeyType: 'RANGE' },
+          ],
+          GlobalSecondaryIndexes: [
+            {
+              IndexName: 'gsi1',
+              KeySchema: [
+                { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+                { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+              ],
+              Projection: { ProjectionType: 'ALL' },
+            },
+          ],
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+          SSESpecification: { SSEEnabled: true },
         },
       },
+      WorkQueue: {
+        Type: 'AWS::SQS::Queue',
+        Properties: {
+          QueueName: 'sirbot-work-${sls:stage}',
+          // Above the worker's 300 s timeout, so a running job is never handed to a second worker.
+          VisibilityTimeout: 360,
+          SqsManagedSseEnabled: true,
+          RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': ['WorkDeadLetterQueue', 'Arn'] }, maxReceiveCount: 3 },
+        },
+      },
+      WorkDeadLetterQueue: {
+        Type: 'AWS::SQS::Queue',
+        Properties: { QueueName: 'sirbot-work-dlq-${sls:stage}', MessageRetentionPeriod: 1209600, SqsManagedSseEnabled: true },
+      },
+      WorkDeadLetterAlarm: {
+        Type: 'AWS::CloudWatch::Alarm',
+        Properties: {
+          AlarmName: 'sirbot-work-dlq-${sls:stage}',
+          AlarmDescription: 'A sirbot job failed three times and sits in the dead-letter queue',
+          Namespace: 'AWS/SQS',
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['WorkDeadLetterQueue', 'QueueName'] } }],
+          Statistic: 'Maximum',
+          Period: 60,
+          EvaluationPeriods: 1,
+          Threshold: 0,
+          ComparisonOperator: 'GreaterThanThreshold',
+          TreatMissingData: 'notBreaching',
+        },
+      },
+      SlackRole: role('slack', [sendJobs]),
+      IngestRole: role('ingest', [sendJobs]),
+      WorkerRole: role('worker', [
+        sendJobs,
+        { Sid: 'ConsumeJobs', Effect: 'Allow', Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'], Resource: [queueArn] },
+        {
+          Sid: 'AssumeMemberRoleOnly',
+          Effect: 'Allow',
+          Action: ['sts:AssumeRole'],
+          Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::*:role/${self:custom.memberRoleName}' }],
+        },
+        {
+          Sid: 'SecurityIncidentResponseCases',
+          Effect: 'Allow',
+          Action: [
+            'security-ir:TagResource',
+            'security-ir:GetCase',
+            'security-ir:ListCases',
+            'security-ir:UpdateCase',
+            'security-ir:UpdateCaseStatus',
+            'security-ir:UpdateResolverType',
+            'security-ir:CloseCase',
+            'security-ir:CreateCaseComment',
+            'security-ir:ListComments',
+          ],
+          Resource: [
+            { 'Fn::Sub': 'arn:${AWS::Partition}:security-ir:${AWS::Region}:${AWS::AccountId}:case/*' },
+            { 'Fn::Sub': 'arn:${AWS::Partition}:security-ir:${AWS::Region}:${AWS::AccountId}:membership/*' },
+          ],
+        },
+        { Sid: 'CreateCaseNamesNoResource', Effect: 'Allow', Action: ['security-ir:CreateCase'], Resource: ['*'] },
+      ]),
     },
     Outputs: {
       FindingsTopicArn: { Description: 'Publish findings here to route them through sirbot', Value: { Ref: 'FindingsTopic' } },
+      WorkerRoleArn: { Description: 'Trusted by the member role (deploy/member-role.yml)', Value: { 'Fn::GetAtt': ['WorkerRole', 'Arn'] } },
     },
   },
 };

@@ -2,7 +2,9 @@ import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -38,6 +40,16 @@ export function awsSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): AwsCli
 }
 
 export { fakeCredentials } from './fake-credentials.ts';
+
+/** sirbot's own table; `endpoint` points it at DynamoDB Local or dynalite. */
+export function dynamoDb(settings: AwsClientSettings, endpoint?: string): DynamoDBClient {
+  return new DynamoDBClient({ region: settings.region, ...(endpoint ? { endpoint } : {}) });
+}
+
+/** sirbot's own work queue. */
+export function sqs(settings: AwsClientSettings): SQSClient {
+  return new SQSClient({ region: settings.region, ...(settings.endpoint ? { endpoint: settings.endpoint } : {}) });
+}
 
 export function secretsManager(settings: AwsClientSettings): SecretsManagerClient {
   return new SecretsManagerClient({ region: settings.region, ...(settings.endpoint ? { endpoint: settings.endpoint } : {}) });

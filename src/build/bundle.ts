@@ -9,6 +9,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const FUNCTIONS = {
   slack: 'src/runtime/lambda/slack.ts',
   ingest: 'src/runtime/lambda/ingest.ts',
+  worker: 'src/runtime/lambda/worker.ts',
 } as const;
 
 export type FunctionName = keyof typeof FUNCTIONS;

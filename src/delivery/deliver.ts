@@ -31,7 +31,7 @@ export interface DelivererOptions {
   clock?: () => number;
   digestDebounceMs?: number;
   /** Called after a finding's root message is posted (to start investigating it, to arm its escalation). */
-  onRootPosted?: (finding: Finding, decision: RouteDecision, channel: string, ts: string) => void;
+  onRootPosted?: (finding: Finding, decision: RouteDecision, channel: string, ts: string) => Promise<unknown> | void;
   /** Whether root messages offer Investigate (the runtime can investigate). */
   investigate?: boolean;
   /** Whether root messages offer actions (status, case, acknowledge). */
@@ -84,7 +84,17 @@ export class Deliverer {
     return Promise.all(findings.map((f) => this.lock.run(f.id, () => this.deliverOne(f))));
   }
 
+  /** Work started after a root was posted: a Lambda function must not return before it is done. */
+  private readonly followUps = new Set<Promise<unknown>>();
+
+  private track(work: Promise<unknown> | void): void {
+    if (!work) return;
+    const tracked = work.catch((err: unknown) => this.o.logger.error({ err }, 'work after posting a root message failed')).finally(() => this.followUps.delete(tracked));
+    this.followUps.add(tracked);
+  }
+
   async idle(): Promise<void> {
+    while (this.followUps.size > 0) await Promise.allSettled([...this.followUps]);
     await this.lock.idle();
     await this.digests.idle();
     await this.o.poster.idle();
@@ -152,7 +162,7 @@ export class Deliverer {
       try {
         const posted = await poster.post(decision.channel, await this.rootMessage(finding, decision));
         await store.updateFinding({ ...record, channel: posted.channel, ts: posted.ts });
-        this.o.onRootPosted?.(finding, decision, posted.channel, posted.ts);
+        this.track(this.o.onRootPosted?.(finding, decision, posted.channel, posted.ts));
         return 'posted';
       } catch (err) {
         await store.deleteFinding(finding.id);

@@ -29,7 +29,7 @@ export interface InvestigationServiceOptions {
    * Where gathering runs. Unset: in this process, in the background. Lambda sends it
    * to the work queue instead, since a function stops when it has answered.
    */
-  schedule?: (id: string, resuming: boolean) => void;
+  schedule?: (id: string, resuming: boolean) => Promise<void>;
   /** What the summary offers next (remediations), where the runtime can act. */
   nextSteps?: (finding: Finding, timeline: TimelineEntry[]) => Block[];
 }
@@ -201,8 +201,8 @@ export class InvestigationService {
   }
 
   private launch(id: string, resuming = false): void {
-    if (this.o.schedule) return this.o.schedule(id, resuming);
-    const task = this.gather(id, resuming).catch((err: unknown) => this.o.logger.error({ err, investigation: id }, 'investigation failed'));
+    // Scheduling elsewhere is tracked like gathering here: idle() waits until the job is queued.
+    const task = (this.o.schedule ? this.o.schedule(id, resuming) : this.gather(id, resuming)).catch((err: unknown) => this.o.logger.error({ err, investigation: id }, 'investigation failed'));
     this.running.add(task);
     void task.finally(() => this.running.delete(task));
   }

@@ -62,7 +62,7 @@ export interface CoreOptions {
   /** Present where the runtime can act (set status, open cases, remediate, escalate). */
   actions?: ActionSettings;
   /** Where gathering runs when not in this process (Lambda: the work queue). */
-  scheduleGathering?: (id: string, resuming: boolean) => void;
+  scheduleGathering?: (id: string, resuming: boolean) => Promise<void>;
 }
 
 function members(list: string): Members {
@@ -110,14 +110,15 @@ export function composeCore(o: CoreOptions): Core {
     ...(o.digestDebounceMs !== undefined ? { digestDebounceMs: o.digestDebounceMs } : {}),
     investigate: investigations !== undefined,
     ...(actions ? { actions: true, marks: (id: string) => rootMarks(o.store.actions, id) } : {}),
-    onRootPosted: (finding, decision, channel, ts) => {
-      if (decision.investigate && investigations) {
-        investigations.start(finding.id, channel, ts).catch((err: unknown) => o.logger.error({ err, findingId: finding.id }, 'could not start investigation'));
-      }
-      if (decision.acknowledge && actions) {
-        actions.escalations.arm(finding.id, channel, ts, decision.acknowledge).catch((err: unknown) => o.logger.error({ err, findingId: finding.id }, 'could not arm the escalation'));
-      }
-    },
+    onRootPosted: (finding, decision, channel, ts) =>
+      Promise.all([
+        decision.investigate && investigations
+          ? investigations.start(finding.id, channel, ts).catch((err: unknown) => o.logger.error({ err, findingId: finding.id }, 'could not start investigation'))
+          : undefined,
+        decision.acknowledge && actions
+          ? actions.escalations.arm(finding.id, channel, ts, decision.acknowledge).catch((err: unknown) => o.logger.error({ err, findingId: finding.id }, 'could not arm the escalation'))
+          : undefined,
+      ]),
   });
   const ingest = new IngestFindings(o.store, deliverer, o.logger, o.clock);
   return { rules, ruleWarnings: compiled.warnings, store: o.store, poster, deliverer, ingest, investigations, actions };

@@ -1,8 +1,18 @@
-import { awsSettingsFromEnv, secretsManager } from '../../aws/clients.ts';
+import { WebClient } from '@slack/web-api';
+import { AwsClientFactory, SELF, awsSettingsFromEnv, dynamoDb, secretsManager, sqs } from '../../aws/clients.ts';
+import { QuotaQueues } from '../../aws/quotas.ts';
 import { loadSlackSecret, type SlackSecret } from '../../aws/slack-secret.ts';
-import { parseEnv, type Env } from '../../config/env.ts';
-import { MemoryStore } from '../../store/memory.ts';
-import { composeCore, type Core } from '../compose.ts';
+import { parseEnv, requireLambdaSettings, type Env } from '../../config/env.ts';
+import { CloudTrailCollector } from '../../evidence/cloudtrail.ts';
+import { Ec2Collector } from '../../evidence/ec2.ts';
+import { FindingsCollector } from '../../evidence/findings.ts';
+import { IamCollector } from '../../evidence/iam.ts';
+import type { SlackAppDeps } from '../../slack/app.ts';
+import { dispatchJob } from '../../slack/jobs/dispatch.ts';
+import type { Job } from '../../slack/jobs/job.ts';
+import { SqsJobs } from '../../slack/jobs/sqs.ts';
+import { DynamoStore } from '../../store/dynamodb.ts';
+import { composeCore, slackAppDeps, type ActionSettings, type Core } from '../compose.ts';
 import { createLogger, type Logger } from '../logger.ts';
 
 export interface LambdaContext {
@@ -10,31 +20,66 @@ export interface LambdaContext {
   logger: Logger;
   slack: SlackSecret;
   core: Core;
+  jobs: SqsJobs;
+  /** What the Slack surfaces need, with jobs going to the work queue. */
+  deps: SlackAppDeps;
+  /** Runs a job here (the worker). */
+  dispatch(job: Job): Promise<void>;
 }
 
 let context: Promise<LambdaContext> | undefined;
 
 /**
- * Built once per container. The store is in-memory until the DynamoDB store lands
- * (see docs/ARCHITECTURE.md): dedup then holds within a warm container only.
+ * Built once per container and shared by the three functions: the DynamoDB store, the
+ * work queue, and AWS clients that act in every account through the configured role
+ * (the home account included, so the function's own role stays read-nothing).
  */
 export function lambdaContext(): Promise<LambdaContext> {
   context ??= (async () => {
-    const env = parseEnv();
+    const env = requireLambdaSettings(parseEnv());
     const logger = createLogger(env.LOG_LEVEL);
-    if (!env.SIRBOT_SLACK_SECRET_ID) throw new Error('SIRBOT_SLACK_SECRET_ID must name the Slack credentials secret');
-    const slack = await loadSlackSecret(secretsManager(awsSettingsFromEnv()), env.SIRBOT_SLACK_SECRET_ID);
+    const settings = awsSettingsFromEnv();
+    const slack = await loadSlackSecret(secretsManager(settings), env.SIRBOT_SLACK_SECRET_ID);
+    const store = new DynamoStore({ client: dynamoDb(settings, env.SIRBOT_DYNAMODB_ENDPOINT), tableName: env.SIRBOT_TABLE });
+    const jobs = new SqsJobs(sqs(settings), env.SIRBOT_QUEUE_URL);
+    const clients = new AwsClientFactory({
+      region: settings.region,
+      ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
+      ...(env.SIRBOT_ROLE_NAME
+        ? {
+            assumeRole: {
+              roleName: env.SIRBOT_ROLE_NAME,
+              // Every account, sirbot's own too, is reached through the role: the function's own role reads nothing.
+              homeAccount: 'none',
+              ...(env.SIRBOT_ROLE_EXTERNAL_ID ? { externalId: env.SIRBOT_ROLE_EXTERNAL_ID } : {}),
+            },
+          }
+        : {}),
+    });
+    const quotas = new QuotaQueues();
+    const collectors = [new CloudTrailCollector(clients, quotas), new IamCollector(clients, quotas), new Ec2Collector(clients, quotas), new FindingsCollector(clients, quotas)];
+    const actions: ActionSettings = { clients, securityIr: { account: SELF, region: env.SIRBOT_SIR_REGION ?? settings.region } };
     const core = composeCore({
       env,
-      store: new MemoryStore(),
+      store,
       logger,
       slackToken: slack.botToken,
       ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
+      evidence: { collectors: () => collectors, awsNow: Date.now },
+      actions,
+      scheduleGathering: (id, resuming) => jobs.run({ kind: 'investigation.gather', id, resuming }),
     });
-    return { env, logger, slack, core };
+    const deps: SlackAppDeps = { ...slackAppDeps(core, logger, actions), jobs };
+    const client = new WebClient(slack.botToken, env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {});
+    return { env, logger, slack, core, jobs, deps, dispatch: (job: Job) => dispatchJob(job, { ...deps, client }) };
   })();
   context.catch(() => {
     context = undefined;
   });
   return context;
+}
+
+/** Tests build a new context per run. */
+export function resetLambdaContext(): void {
+  context = undefined;
 }

@@ -10,7 +10,9 @@ export async function handler(event: unknown): Promise<{ received: number; accep
   const origin = isSns(event) ? 'sns' : 'eventbridge';
   const { report, delivered } = await core.ingest.fromEvent(event, origin);
   const results = await delivered;
+  // A function stops when it returns: questions posted and gathering queued first.
   await core.deliverer.idle();
+  await core.investigations?.idle();
   const failed = results.filter((r) => r.outcome === 'failed');
   logger.info({ origin, ...report, rejected: report.rejected.length, failed: failed.length }, 'ingested');
   if (failed.length > 0) throw new Error(`${failed.length} finding(s) could not be delivered to Slack: ${failed[0]?.error}`);

@@ -8,18 +8,21 @@ type Handler = (event: AwsEvent, context: unknown, callback: AwsCallback) => Pro
 let handlerPromise: Promise<Handler> | undefined;
 
 async function buildHandler(): Promise<Handler> {
-  const { slack, core, logger, env } = await lambdaContext();
+  const { slack, logger, env, deps } = await lambdaContext();
   const receiver = new AwsLambdaReceiver({ signingSecret: slack.signingSecret, logger: boltLogger(logger) });
-  createSlackApp(
-    { signingSecret: slack.signingSecret, token: slack.botToken, receiver, ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}) },
-    { rules: core.rules, logger },
-  );
+  createSlackApp({ signingSecret: slack.signingSecret, token: slack.botToken, receiver, ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}) }, deps);
   return receiver.toHandler() as Handler;
 }
 
-/** API Gateway HTTP API → Bolt. The signature is verified by the receiver before any listener runs. */
+/**
+ * API Gateway HTTP API → Bolt. The signature is verified before any listener runs;
+ * listeners acknowledge and queue anything slow, so Slack hears back within 3 seconds.
+ */
 export async function handler(event: AwsEvent, context: unknown): Promise<AwsResponse> {
   handlerPromise ??= buildHandler();
+  handlerPromise.catch(() => {
+    handlerPromise = undefined;
+  });
   const h = await handlerPromise;
   return h(event, context, () => {});
 }

@@ -1,0 +1,62 @@
+import { jobSchema } from '../../slack/jobs/job.ts';
+import { lambdaContext } from './context.ts';
+
+interface SqsRecord {
+  messageId: string;
+  body: string;
+  attributes?: { ApproximateReceiveCount?: string };
+}
+
+interface ScheduledEvent {
+  source: 'aws.events';
+  'detail-type': 'Scheduled Event';
+}
+
+export interface BatchResponse {
+  batchItemFailures: Array<{ itemIdentifier: string }>;
+}
+
+function isScheduled(event: unknown): event is ScheduledEvent {
+  return typeof event === 'object' && event !== null && (event as ScheduledEvent)['detail-type'] === 'Scheduled Event';
+}
+
+/**
+ * The work queue's consumer (investigations, cases, status changes, remediations) and,
+ * on its schedule, the escalation clock. A message that is not a job, or whose job
+ * fails, is reported as a batch item failure: SQS retries it, then moves it to the
+ * dead-letter queue; the rest of the batch is done.
+ */
+export async function handler(event: { Records?: SqsRecord[] } | ScheduledEvent): Promise<BatchResponse | { steps: number }> {
+  const ctx = await lambdaContext();
+  if (isScheduled(event)) {
+    const steps = await ctx.core.actions?.escalations.tick() ?? 0;
+    return { steps };
+  }
+  const failures: Array<{ itemIdentifier: string }> = [];
+  for (const record of event.Records ?? []) {
+    let body: unknown;
+    try {
+      body = JSON.parse(record.body);
+    } catch {
+      body = undefined;
+    }
+    const parsed = jobSchema.safeParse(body);
+    if (!parsed.success) {
+      ctx.logger.error({ messageId: record.messageId, issues: parsed.error.issues.slice(0, 3) }, 'work queue message is not a job');
+      failures.push({ itemIdentifier: record.messageId });
+      continue;
+    }
+    // A redelivered gathering was interrupted (timeout, crash): it resumes instead of finding itself busy.
+    const job = parsed.data.kind === 'investigation.gather' && Number(record.attributes?.ApproximateReceiveCount ?? '1') > 1 ? { ...parsed.data, resuming: true } : parsed.data;
+    try {
+      await ctx.dispatch(job);
+    } catch (err) {
+      ctx.logger.error({ err, messageId: record.messageId, job: job.kind }, 'job failed');
+      failures.push({ itemIdentifier: record.messageId });
+    }
+  }
+  // A function stops when it returns: what the jobs set going (queued gathering, posts) finishes first.
+  await ctx.core.investigations?.idle();
+  await ctx.core.deliverer.idle();
+  return { batchItemFailures: failures };
+}

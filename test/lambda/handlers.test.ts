@@ -1,0 +1,171 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FAKE_SECRET } from '../../src/aws/fake-credentials.ts';
+import { startFakeAws, type FakeAws } from '../../src/emulator/aws/server.ts';
+import { loadScenario } from '../../src/emulator/aws/scenario.ts';
+import type { EmulatedMessage } from '../../src/emulator/slack/index.ts';
+import { startFakeSlack, type FakeSlack } from '../support/fake-slack.ts';
+import { startDynalite, type Dynalite } from '../support/dynalite.ts';
+import { interactionBody, signSlackRequest } from '../support/slack-signer.ts';
+import { messageTexts } from '../support/slack-text.ts';
+
+const SCENARIO = 'src/scenarios/exposed-access-key';
+const GUARDDUTY = JSON.parse(readFileSync(`${SCENARIO}/finding.json`, 'utf8')) as Record<string, any>;
+const ASFF = (JSON.parse(readFileSync(`${SCENARIO}/findings/securityhub.json`, 'utf8')) as { Findings: Array<Record<string, any>> }).Findings[0]!;
+const SIGNING_SECRET = 'lambda-test-signing-secret';
+const BOT_TOKEN = 'xoxb-lambda-test';
+const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/111122223333/sirbot-work-test';
+
+let aws: FakeAws;
+let slack: FakeSlack;
+let dynamo: Dynalite;
+let handlers: {
+  ingest: typeof import('../../src/runtime/lambda/ingest.ts').handler;
+  slack: typeof import('../../src/runtime/lambda/slack.ts').handler;
+  worker: typeof import('../../src/runtime/lambda/worker.ts').handler;
+};
+const saved = { ...process.env };
+
+beforeAll(async () => {
+  aws = await startFakeAws({ scenario: loadScenario(SCENARIO), quotaScale: 10, secrets: { 'sirbot/slack': JSON.stringify({ signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN }) } });
+  slack = await startFakeSlack({ token: BOT_TOKEN });
+  dynamo = await startDynalite();
+  Object.assign(process.env, {
+    AWS_REGION: 'us-east-1',
+    // The "own" credentials of the functions; the fake knows them by their account.
+    AWS_ACCESS_KEY_ID: 'FAKE111122223333',
+    AWS_SECRET_ACCESS_KEY: FAKE_SECRET,
+    SIRBOT_AWS_ENDPOINT: aws.endpoint,
+    SIRBOT_DYNAMODB_ENDPOINT: dynamo.endpoint,
+    SIRBOT_TABLE: dynamo.tableName,
+    SIRBOT_QUEUE_URL: QUEUE_URL,
+    SIRBOT_SLACK_SECRET_ID: 'sirbot/slack',
+    SLACK_API_URL: slack.emulator.url,
+    SIRBOT_ROLE_NAME: 'sirbot-member',
+    SIRBOT_RESPONDERS: 'U0ALICE',
+    LOG_LEVEL: 'silent',
+  });
+  const { resetLambdaContext } = await import('../../src/runtime/lambda/context.ts');
+  resetLambdaContext();
+  handlers = {
+    ingest: (await import('../../src/runtime/lambda/ingest.ts')).handler,
+    slack: (await import('../../src/runtime/lambda/slack.ts')).handler,
+    worker: (await import('../../src/runtime/lambda/worker.ts')).handler,
+  };
+}, 30_000);
+
+afterAll(async () => {
+  process.env = saved;
+  await aws?.close();
+  await slack?.emulator.close();
+  await dynamo?.close();
+});
+
+const eventBridge = (detailType: string, source: string, detail: unknown) => ({
+  version: '0',
+  id: crypto.randomUUID(),
+  'detail-type': detailType,
+  source,
+  account: '111122223333',
+  time: '2026-11-21T10:07:30Z',
+  region: 'us-east-1',
+  resources: [],
+  detail,
+});
+
+/** An API Gateway HTTP API (payload 2.0) event carrying a body Slack signed. */
+function apiGatewayEvent(body: string, contentType: string) {
+  const headers = { 'content-type': contentType, ...signSlackRequest({ signingSecret: SIGNING_SECRET, body }) };
+  return {
+    version: '2.0',
+    routeKey: 'POST /slack/events',
+    rawPath: '/slack/events',
+    rawQueryString: '',
+    headers,
+    requestContext: { http: { method: 'POST', path: '/slack/events', protocol: 'HTTP/1.1', sourceIp: '203.0.113.1', userAgent: 'Slackbot 1.0' }, requestId: 'r', routeKey: 'POST /slack/events', stage: '$default', timeEpoch: Date.now() },
+    body,
+    isBase64Encoded: false,
+  };
+}
+
+/** Takes what the functions queued since last time, as an SQS batch for the worker. */
+let taken = 0;
+function queuedBatch(extra: Array<{ messageId: string; body: string; attributes?: { ApproximateReceiveCount: string } }> = []) {
+  const fresh = aws.state.sqs.messages.slice(taken);
+  taken = aws.state.sqs.messages.length;
+  return { Records: [...fresh.map((m) => ({ messageId: m.messageId, body: m.body, attributes: { ApproximateReceiveCount: '1' } })), ...extra] };
+}
+
+const thread = (): EmulatedMessage[] => {
+  const [root] = slack.emulator.state.messages('#security-incidents');
+  return root ? slack.emulator.state.thread(root.channel, root.ts) : [];
+};
+
+describe('Lambda handlers with real event shapes', () => {
+  it('ingest: an EventBridge GuardDuty event posts one thread and asks the questions; a redelivery posts nothing', async () => {
+    const event = eventBridge('GuardDuty Finding', 'aws.guardduty', GUARDDUTY);
+    expect(await handlers.ingest(event)).toMatchObject({ received: 1, accepted: 1, rejected: 0 });
+    expect(thread()).toHaveLength(2);
+    expect(messageTexts(thread()[1]!).join('\n')).toContain('When were the credentials first exposed');
+    await handlers.ingest(event);
+    expect(slack.emulator.state.messages('#security-incidents')).toHaveLength(1);
+  });
+
+  it('ingest: SNS records carrying Security Hub events', async () => {
+    const sns = {
+      Records: [
+        {
+          EventSource: 'aws:sns',
+          EventVersion: '1.0',
+          EventSubscriptionArn: 'arn:aws:sns:us-east-1:111122223333:sirbot-findings-test:1',
+          Sns: { Type: 'Notification', MessageId: crypto.randomUUID(), TopicArn: 'arn:aws:sns:us-east-1:111122223333:sirbot-findings-test', Message: JSON.stringify(eventBridge('Security Hub Findings - Imported', 'aws.securityhub', { findings: [ASFF] })), Timestamp: new Date().toISOString() },
+        },
+      ],
+    };
+    expect(await handlers.ingest(sns)).toMatchObject({ accepted: 1, rejected: 0 });
+    expect(slack.emulator.state.allMessages().some((m) => JSON.stringify(m.blocks ?? []).includes(ASFF.Id.slice(-30)))).toBe(true);
+  });
+
+  it('slack: a signed click through API Gateway is acknowledged at once and its work queued', async () => {
+    const questions = thread()[1]!;
+    const payload = {
+      type: 'block_actions',
+      team: { id: 'T0EMULATOR' },
+      user: { id: 'U0ALICE', username: 'alice', team_id: 'T0EMULATOR' },
+      api_app_id: 'A0SIRBOT',
+      token: 'x',
+      container: { type: 'message', message_ts: questions.ts, channel_id: questions.channel },
+      trigger_id: slack.emulator.state.surfaces.issueTrigger(Date.now(), 'U0ALICE'),
+      channel: { id: questions.channel, name: 'security-incidents' },
+      message: { type: 'message', ts: questions.ts, thread_ts: questions.thread_ts, text: '' },
+      response_url: 'https://hooks.slack.invalid/1',
+      actions: [{ type: 'button', action_id: 'investigation_start_now', block_id: 'b', value: (questions.blocks as any[]).flatMap((b) => b.elements ?? []).find((e: any) => e.action_id === 'investigation_start_now').value, action_ts: '1' }],
+    };
+    const started = Date.now();
+    const response = await handlers.slack(apiGatewayEvent(interactionBody(payload), 'application/x-www-form-urlencoded') as never, {});
+    expect(response.statusCode).toBe(200);
+    expect(Date.now() - started).toBeLessThan(3000);
+    const queued = aws.state.sqs.messages.slice(taken).map((m) => JSON.parse(m.body) as { kind: string });
+    expect(queued.map((j) => j.kind)).toEqual(['investigation.now']);
+
+    const unsigned = { ...apiGatewayEvent(interactionBody(payload), 'application/x-www-form-urlencoded'), body: interactionBody({ ...payload, user: { id: 'U0MALLORY' } }) };
+    expect((await handlers.slack(unsigned as never, {})).statusCode).toBe(401);
+  });
+
+  it('worker: a batch with one poisoned message reports just that one; the rest runs, and gathering comes back as a job', async () => {
+    const poisoned = { messageId: 'poison-1', body: '{"kind":"rm -rf","path":"/"}', attributes: { ApproximateReceiveCount: '1' } };
+    const first = await handlers.worker(queuedBatch([poisoned]));
+    expect(first).toEqual({ batchItemFailures: [{ itemIdentifier: 'poison-1' }] });
+    // "Investigate now" scheduled the gathering on the queue: the worker runs it.
+    const second = await handlers.worker(queuedBatch([{ messageId: 'not-json', body: 'hello', attributes: { ApproximateReceiveCount: '1' } }]));
+    expect(second).toEqual({ batchItemFailures: [{ itemIdentifier: 'not-json' }] });
+    const texts = thread().map((m) => messageTexts(m).join('\n'));
+    expect(texts.some((t) => t.includes('Investigation summary'))).toBe(true);
+    // Evidence came through the member role, assumed in the finding's account.
+    expect(aws.calls().some((c) => c.operation === 'AssumeRole')).toBe(true);
+  });
+
+  it('worker: the schedule runs the escalation clock', async () => {
+    expect(await handlers.worker({ source: 'aws.events', 'detail-type': 'Scheduled Event' })).toEqual({ steps: 0 });
+  });
+});
