@@ -1,8 +1,18 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 export const BUNDLED_RULES = fileURLToPath(new URL('../rules/default.yml', import.meta.url));
-export const BUNDLED_SCENARIO = fileURLToPath(new URL('../scenarios/exposed-access-key', import.meta.url));
+const SCENARIOS_DIR = fileURLToPath(new URL('../scenarios/', import.meta.url));
+export const BUNDLED_SCENARIO = `${SCENARIOS_DIR}exposed-access-key`;
+
+/** The scenarios sirbot ships, by name; `SIRBOT_SCENARIO` takes one of these or a folder. */
+export function bundledScenarios(): string[] {
+  return readdirSync(SCENARIOS_DIR, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
+}
 
 const int = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 const optionalSecret = z
@@ -42,7 +52,11 @@ export const envSchema = z.object({
   SIRBOT_EMULATOR_PORT: int(3001, 0, 65535),
   /** Where investigations gather evidence: the embedded fake AWS seeded with a scenario, or real AWS. */
   SIRBOT_AWS: z.enum(['fake', 'real']).default('fake'),
-  SIRBOT_SCENARIO: z.string().default(BUNDLED_SCENARIO),
+  SIRBOT_SCENARIO: z
+    .string()
+    .default(BUNDLED_SCENARIO)
+    .transform((v) => (bundledScenarios().includes(v) ? `${SCENARIOS_DIR}${v}` : v))
+    .refine((v) => existsSync(v), { message: 'must be a folder or one of the bundled scenarios' }),
   /** Real AWS: the role assumed in other accounts (`{account}` is replaced), its external id, and sirbot's own account. */
   SIRBOT_ROLE_NAME: z.string().optional(),
   SIRBOT_ROLE_EXTERNAL_ID: z.string().optional(),
@@ -85,6 +99,7 @@ const HOW_TO_FIX: Partial<Record<keyof Env, string>> = {
   SIRBOT_RESPONDERS: 'list Slack member ids (profile → ⋮ → Copy member ID) and user group ids, comma-separated',
   SIRBOT_APPROVERS: 'list Slack member ids and user group ids, comma-separated',
   SIRBOT_CASE_WATCHERS: 'list the emails of your incident mailbox or on-call people, comma-separated',
+  SIRBOT_SCENARIO: `name one of ${bundledScenarios().join(', ')}, or a scenario folder (docs/SCENARIOS.md)`,
   SIRBOT_HOME_ACCOUNT: 'the 12-digit id of the account sirbot runs in (aws sts get-caller-identity)',
   SIRBOT_TABLE: 'serverless.ts sets it; locally, leave it unset (SQLite is used)',
   SIRBOT_QUEUE_URL: 'serverless.ts sets it; locally, leave it unset (jobs run in the process)',

@@ -34,3 +34,13 @@ describe('configuration', () => {
     expect(ok.SIRBOT_TABLE).toBe('sirbot-prod');
   });
 });
+
+describe('scenarios', () => {
+  it('takes a bundled scenario by name, or a folder; anything else is refused with the choices', async () => {
+    const { bundledScenarios } = await import('../../src/config/env.ts');
+    expect(bundledScenarios()).toEqual(['cryptomining-ec2', 'exposed-access-key', 'public-s3-bucket', 'root-credential-use']);
+    expect(parseEnv({ SIRBOT_SCENARIO: 'root-credential-use' }).SIRBOT_SCENARIO).toMatch(/src\/scenarios\/root-credential-use$/);
+    expect(parseEnv({ SIRBOT_SCENARIO: 'src/scenarios/public-s3-bucket' }).SIRBOT_SCENARIO).toBe('src/scenarios/public-s3-bucket');
+    expect(attempt({ SIRBOT_SCENARIO: 'no-such-incident' })).toContain('SIRBOT_SCENARIO: must be a folder or one of the bundled scenarios');
+  });
+});
