@@ -1,11 +1,7 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { eventCallbackBody as envelope, signSlackRequest } from '../../src/emulator/slack/people/sign.ts';
 
-/** Slack's v0 signature: HMAC-SHA256 over `v0:<timestamp>:<raw body>` with the signing secret. */
-export function signSlackRequest(o: { signingSecret: string; body: string; timestamp?: number }): Record<string, string> {
-  const timestamp = o.timestamp ?? Math.floor(Date.now() / 1000);
-  const signature = createHmac('sha256', o.signingSecret).update(`v0:${timestamp}:${o.body}`).digest('hex');
-  return { 'x-slack-signature': `v0=${signature}`, 'x-slack-request-timestamp': String(timestamp) };
-}
+// The emulator signs its people's requests the way Slack does; tests sign theirs with the same code.
+export { interactionBody, signSlackRequest } from '../../src/emulator/slack/people/sign.ts';
 
 /** A slash command POST body, form-encoded as Slack sends it; `fields` override the usual ones. */
 export function slashCommandBody(fields: Record<string, string> = {}): string {
@@ -26,23 +22,9 @@ export function slashCommandBody(fields: Record<string, string> = {}): string {
   }).toString();
 }
 
-/** An interaction (block_actions, view_submission…): `payload=<url-encoded JSON>`, sent as a form. */
-export function interactionBody(payload: unknown): string {
-  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-}
-
 /** An Events API `event_callback` envelope around `event`; `extra` overrides envelope fields. */
 export function eventCallbackBody(event: Record<string, unknown>, extra: Record<string, unknown> = {}): string {
-  return JSON.stringify({
-    token: 'legacy-verification-token',
-    team_id: 'T0EMULATOR',
-    api_app_id: 'A0SIRBOT',
-    type: 'event_callback',
-    event_id: `Ev${randomBytes(6).toString('hex').toUpperCase()}`,
-    event_time: Math.floor(Date.now() / 1000),
-    event,
-    ...extra,
-  });
+  return envelope(event, 'T0EMULATOR', extra);
 }
 
 export interface SignedPost {

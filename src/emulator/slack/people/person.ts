@@ -1,0 +1,200 @@
+import type { EmulatedView } from '../views-state.ts';
+import type { EmulatedMessage, Workspace } from '../workspace.ts';
+import { eventCallbackBody, interactionBody, signSlackRequest } from './sign.ts';
+
+type Json = Record<string, any>;
+
+/** A value typed into a modal input: text, a chosen option's value, or a date. */
+export type InputValue = string | { option: string } | { date: string };
+
+export interface Answered {
+  status: number;
+  /** What the bot answered to Slack (empty on a plain ack; `response_action` otherwise). */
+  body: Json | null;
+}
+
+/** Every interactive element in a list of blocks, with the block it sits in. */
+function elementsOf(blocks: unknown[] | undefined): Array<{ block: Json; element: Json }> {
+  const out: Array<{ block: Json; element: Json }> = [];
+  for (const block of (blocks ?? []) as Json[]) {
+    if (block.type === 'actions') for (const element of block.elements ?? []) out.push({ block, element });
+    if (block.type === 'section' && block.accessory) out.push({ block, element: block.accessory });
+    if (block.type === 'input' && block.element) out.push({ block, element: block.element });
+  }
+  return out;
+}
+
+/**
+ * A person in the emulated workspace, acting on what the bot actually posted: clicks
+ * the buttons in its messages, fills in and submits the modals it opened, runs `/sir`,
+ * replies in threads, uses shortcuts, opens App Home. Every interaction is Slack's real
+ * payload, with a trigger id the emulator issued, signed and sent to the bot's
+ * receiver: the workbench page and the tests drive the bot the way Slack does.
+ */
+export class EmulatedPerson {
+  constructor(
+    private readonly o: { receiverUrl: string; signingSecret: string; workspace: Workspace; id: string; name?: string },
+  ) {}
+
+  get id(): string {
+    return this.o.id;
+  }
+
+  private get ws() {
+    return this.o.workspace;
+  }
+
+  private user() {
+    return { id: this.o.id, username: this.o.name ?? this.o.id.toLowerCase(), name: this.o.name ?? this.o.id.toLowerCase(), team_id: this.ws.teamId };
+  }
+
+  private trigger(): string {
+    return this.ws.surfaces.issueTrigger(Date.now(), this.o.id);
+  }
+
+  private async send(body: string, contentType: string): Promise<Answered> {
+    const headers = { 'content-type': contentType, ...signSlackRequest({ signingSecret: this.o.signingSecret, body }) };
+    const res = await fetch(this.o.receiverUrl, { method: 'POST', headers, body });
+    const text = await res.text();
+    let parsed: Json | null = null;
+    try {
+      parsed = text ? (JSON.parse(text) as Json) : null;
+    } catch {
+      parsed = { text };
+    }
+    return { status: res.status, body: parsed };
+  }
+
+  /** Clicks the element `actionId` (or the first matching) in a message; `option` picks a select's option. */
+  async click(message: EmulatedMessage, actionId: string | RegExp, o: { option?: string } = {}): Promise<Answered> {
+    const found = elementsOf(message.blocks).find(({ element }) =>
+      typeof actionId === 'string' ? element.action_id === actionId : actionId.test(String(element.action_id)),
+    );
+    if (!found) throw new Error(`no element ${String(actionId)} in message ${message.ts}: ${JSON.stringify(message.blocks)}`);
+    const { block, element } = found;
+    const action: Json = { type: element.type, action_id: element.action_id, block_id: block.block_id ?? 'b', action_ts: `${Date.now() / 1000}` };
+    if (element.type === 'button') Object.assign(action, { value: element.value ?? '', text: element.text });
+    if (element.type === 'static_select' || element.type === 'overflow') {
+      const option = (element.options as Json[]).find((opt) => opt.value === o.option);
+      if (!option) throw new Error(`no option ${o.option} in ${element.action_id}`);
+      action.selected_option = option;
+    }
+    const channel = message.channel;
+    const payload = {
+      type: 'block_actions',
+      team: { id: this.ws.teamId, domain: 'emulator' },
+      user: this.user(),
+      api_app_id: 'A0SIRBOT',
+      token: 'legacy-verification-token',
+      container: { type: 'message', message_ts: message.ts, channel_id: channel, is_ephemeral: false, ...(message.thread_ts ? { thread_ts: message.thread_ts } : {}) },
+      trigger_id: this.trigger(),
+      channel: { id: channel, name: this.ws.channel(channel)?.name ?? channel },
+      message: { type: 'message', ts: message.ts, text: message.text ?? '', blocks: message.blocks, user: message.user, ...(message.thread_ts ? { thread_ts: message.thread_ts } : {}) },
+      response_url: 'https://hooks.slack.invalid/actions/1',
+      actions: [action],
+    };
+    return this.send(interactionBody(payload), 'application/x-www-form-urlencoded');
+  }
+
+  /** The modal on top of this person's stack, as the bot last opened or updated it. */
+  modal(): EmulatedView | undefined {
+    return this.ws.surfaces.top(this.o.id);
+  }
+
+  /** Waits until a modal (optionally with this callback id and no "Preparing" placeholder) is open. */
+  async waitForModal(callbackId?: string, ready: (v: EmulatedView) => boolean = () => true, timeoutMs = 10_000): Promise<EmulatedView> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      const v = this.modal();
+      if (v && (!callbackId || v.callback_id === callbackId) && ready(v)) return v;
+      if (Date.now() > end) throw new Error(`no modal ${callbackId ?? ''} opened for ${this.o.id}; top is ${JSON.stringify(v?.blocks ?? null).slice(0, 400)}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  /**
+   * Submits the top modal. Inputs keep their initial values unless `values` (by block id)
+   * says otherwise. Like Slack, the modal closes on a plain ack and stays open on errors.
+   */
+  async submit(values: Record<string, InputValue> = {}, view: EmulatedView | undefined = this.modal()): Promise<Answered> {
+    if (!view) throw new Error(`${this.o.id} has no open modal`);
+    const state: Record<string, Record<string, Json>> = {};
+    for (const { block, element } of elementsOf(view.blocks)) {
+      if (block.type !== 'input') continue;
+      const given = values[block.block_id];
+      const s: Json = { type: element.type };
+      if (element.type === 'plain_text_input') s.value = typeof given === 'string' ? given : (element.initial_value ?? null);
+      else if (element.type === 'datepicker') s.selected_date = given && typeof given === 'object' && 'date' in given ? given.date : (element.initial_date ?? null);
+      else {
+        const wanted = given && typeof given === 'object' && 'option' in given ? given.option : undefined;
+        s.selected_option = wanted ? ((element.options as Json[]).find((opt) => opt.value === wanted) ?? { value: wanted }) : (element.initial_option ?? null);
+      }
+      state[block.block_id] = { [element.action_id]: s };
+    }
+    const payload = {
+      type: 'view_submission',
+      team: { id: this.ws.teamId, domain: 'emulator' },
+      user: this.user(),
+      api_app_id: 'A0SIRBOT',
+      token: 'legacy-verification-token',
+      trigger_id: this.trigger(),
+      view: { ...view, state: { values: state } },
+      response_urls: [],
+    };
+    const answer = await this.send(interactionBody(payload), 'application/x-www-form-urlencoded');
+    if (!answer.body || Object.keys(answer.body).length === 0 || answer.body.response_action === 'clear') this.ws.surfaces.close(this.o.id);
+    return answer;
+  }
+
+  /** `/sir <text>` typed in a channel. */
+  async command(text: string, channel: string, command = '/sir'): Promise<Answered> {
+    const body = new URLSearchParams({
+      token: 'legacy-verification-token',
+      team_id: this.ws.teamId,
+      team_domain: 'emulator',
+      channel_id: this.ws.channelId(channel) ?? channel,
+      channel_name: this.ws.channel(channel)?.name ?? channel,
+      user_id: this.o.id,
+      user_name: this.user().username,
+      command,
+      text,
+      api_app_id: 'A0SIRBOT',
+      response_url: 'https://hooks.slack.invalid/commands/1',
+      trigger_id: this.trigger(),
+    }).toString();
+    return this.send(body, 'application/x-www-form-urlencoded');
+  }
+
+  /** A message shortcut on someone's message. */
+  async shortcut(message: EmulatedMessage, callbackId: string): Promise<Answered> {
+    const payload = {
+      type: 'message_action',
+      callback_id: callbackId,
+      team: { id: this.ws.teamId, domain: 'emulator' },
+      user: this.user(),
+      api_app_id: 'A0SIRBOT',
+      token: 'legacy-verification-token',
+      trigger_id: this.trigger(),
+      action_ts: `${Date.now() / 1000}`,
+      channel: { id: message.channel, name: this.ws.channel(message.channel)?.name ?? message.channel },
+      message: { type: 'message', ts: message.ts, text: message.text ?? '', user: message.user, ...(message.thread_ts ? { thread_ts: message.thread_ts } : {}) },
+      message_ts: message.ts,
+      response_url: 'https://hooks.slack.invalid/actions/2',
+    };
+    return this.send(interactionBody(payload), 'application/x-www-form-urlencoded');
+  }
+
+  /** Opens sirbot's Home tab. */
+  async openHome(): Promise<Answered> {
+    return this.send(eventCallbackBody({ type: 'app_home_opened', user: this.o.id, channel: 'D0SIRBOT', tab: 'home', event_ts: `${Date.now() / 1000}` }, this.ws.teamId), 'application/json');
+  }
+
+  /** Says something in a channel or a thread: the message is stored as Slack would, and the bot gets the event. */
+  async say(channel: string, text: string, threadTs?: string): Promise<EmulatedMessage> {
+    const id = this.ws.resolve(channel, true) as string;
+    const message = this.ws.add({ channel: id, ts: this.ws.nextTs(Date.now()), user: this.o.id, text, ...(threadTs ? { thread_ts: threadTs } : {}) });
+    const event = { type: 'message', channel: id, user: this.o.id, text, ts: message.ts, ...(threadTs ? { thread_ts: threadTs } : {}), channel_type: 'channel', event_ts: message.ts };
+    await this.send(eventCallbackBody(event, this.ws.teamId), 'application/json');
+    return message;
+  }
+}
