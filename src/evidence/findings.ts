@@ -98,7 +98,7 @@ export class FindingsCollector implements Collector {
     }
 
     const sh = this.clients.securityHub(scope.accountId, scope.region);
-    const resourceIds = [...scope.accessKeyIds, ...scope.usernames, ...scope.resourceNames];
+    const resourceIds = securityHubResourceIds(scope);
     if (resourceIds.length > 0) {
       try {
         const out = await run('securityhub', () =>
@@ -121,4 +121,22 @@ export class FindingsCollector implements Collector {
       detail: `${service} in ${scope.accountId}/${scope.region}: ${e.name}: ${e.message}`,
     };
   }
+}
+
+/** Security Hub filters take at most 20 values per field. */
+const MAX_FILTER_VALUES = 20;
+
+/**
+ * ASFF names resources by ARN (`arn:aws:s3:::bucket`, `…:instance/i-…`, `…:user/name`)
+ * while the evidence names them bare: EQUALS needs both spellings.
+ */
+export function securityHubResourceIds(scope: Pick<EvidenceScope, 'accountId' | 'region' | 'accessKeyIds' | 'usernames' | 'resourceNames'>): string[] {
+  const ids = new Set<string>(scope.accessKeyIds);
+  for (const user of scope.usernames.filter((u) => u !== 'root')) ids.add(user).add(`arn:aws:iam::${scope.accountId}:user/${user}`);
+  for (const name of scope.resourceNames) {
+    ids.add(name);
+    if (/^i-[0-9a-f]{8,17}$/.test(name)) ids.add(`arn:aws:ec2:${scope.region}:${scope.accountId}:instance/${name}`);
+    else if (/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name)) ids.add(`arn:aws:s3:::${name}`);
+  }
+  return [...ids].slice(0, MAX_FILTER_VALUES);
 }

@@ -302,3 +302,12 @@ describe('root-credential-use: root taken over through a password reset', () => 
     expect(JSON.stringify(out.summary.currentState)).not.toContain('user Root');
   });
 });
+
+describe('other Security Hub findings on the same bucket', () => {
+  it('are found although ASFF names the bucket by ARN', async () => {
+    const all = (JSON.parse(readFileSync(`${S3}/finding.json`, 'utf8')) as { Findings: Array<{ AwsAccountId: string }> }).Findings;
+    const media = all.find((f) => f.AwsAccountId === '111122223333');
+    const out = await investigate(S3, { text: JSON.stringify(media) });
+    expect(out.summary.currentState.map((s) => s.kind)).toContain('control S3.2');
+  });
+});
