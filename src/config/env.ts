@@ -6,8 +6,12 @@ export const BUNDLED_RULES = fileURLToPath(new URL('../rules/default.yml', impor
 const SCENARIOS_DIR = fileURLToPath(new URL('../scenarios/', import.meta.url));
 export const BUNDLED_SCENARIO = `${SCENARIOS_DIR}exposed-access-key`;
 
-/** The scenarios sirbot ships, by name; `SIRBOT_SCENARIO` takes one of these or a folder. */
+/**
+ * The scenarios sirbot ships, by name; `SIRBOT_SCENARIO` takes one of these or a folder.
+ * None in a Lambda bundle, which carries no scenarios (and must still start).
+ */
 export function bundledScenarios(): string[] {
+  if (!existsSync(SCENARIOS_DIR)) return [];
   return readdirSync(SCENARIOS_DIR, { withFileTypes: true })
     .filter((d) => d.isDirectory())
     .map((d) => d.name)
@@ -55,8 +59,7 @@ export const envSchema = z.object({
   SIRBOT_SCENARIO: z
     .string()
     .default(BUNDLED_SCENARIO)
-    .transform((v) => (bundledScenarios().includes(v) ? `${SCENARIOS_DIR}${v}` : v))
-    .refine((v) => existsSync(v), { message: 'must be a folder or one of the bundled scenarios' }),
+    .transform((v) => (bundledScenarios().includes(v) ? `${SCENARIOS_DIR}${v}` : v)),
   /** Real AWS: the role assumed in other accounts (`{account}` is replaced), its external id, and sirbot's own account. */
   SIRBOT_ROLE_NAME: z.string().optional(),
   SIRBOT_ROLE_EXTERNAL_ID: z.string().optional(),
@@ -99,7 +102,7 @@ const HOW_TO_FIX: Partial<Record<keyof Env, string>> = {
   SIRBOT_RESPONDERS: 'list Slack member ids (profile → ⋮ → Copy member ID) and user group ids, comma-separated',
   SIRBOT_APPROVERS: 'list Slack member ids and user group ids, comma-separated',
   SIRBOT_CASE_WATCHERS: 'list the emails of your incident mailbox or on-call people, comma-separated',
-  SIRBOT_SCENARIO: `name one of ${bundledScenarios().join(', ')}, or a scenario folder (docs/SCENARIOS.md)`,
+  SIRBOT_SCENARIO: 'name a bundled scenario or a scenario folder (docs/SCENARIOS.md)',
   SIRBOT_HOME_ACCOUNT: 'the 12-digit id of the account sirbot runs in (aws sts get-caller-identity)',
   SIRBOT_TABLE: 'serverless.ts sets it; locally, leave it unset (SQLite is used)',
   SIRBOT_QUEUE_URL: 'serverless.ts sets it; locally, leave it unset (jobs run in the process)',
@@ -109,6 +112,17 @@ function describeIssue(path: PropertyKey[], message: string): string {
   const name = String(path[0] ?? '');
   const hint = HOW_TO_FIX[name as keyof Env];
   return `  ${path.map(String).join('.')}: ${message}${hint ? ` — ${hint}` : ''}`;
+}
+
+/**
+ * The fake AWS needs its scenario folder; checked where the fake is started (the local
+ * runtime, the CLI), not in Lambda, which never starts one.
+ */
+export function requireScenario(env: Env): string {
+  if (existsSync(env.SIRBOT_SCENARIO)) return env.SIRBOT_SCENARIO;
+  throw new ConfigError(
+    `Invalid configuration: SIRBOT_SCENARIO: ${env.SIRBOT_SCENARIO} is neither a folder nor a bundled scenario — use one of ${bundledScenarios().join(', ')}, or a scenario folder (docs/SCENARIOS.md)`,
+  );
 }
 
 export function parseEnv(env: NodeJS.ProcessEnv = process.env): Env {

@@ -1,6 +1,6 @@
 import { AwsClientFactory, fakeCredentials } from '../aws/clients.ts';
 import { QuotaQueues } from '../aws/quotas.ts';
-import type { Env } from '../config/env.ts';
+import { requireScenario, type Env } from '../config/env.ts';
 import { startFakeAws, type FakeAws } from '../emulator/aws/server.ts';
 import { CloudTrailCollector } from '../evidence/cloudtrail.ts';
 import { Ec2Collector } from '../evidence/ec2.ts';
@@ -22,7 +22,7 @@ export interface RuntimeEvidence extends EvidenceSources {
 /** Real AWS (default credential chain, optional cross-account role) or the fake seeded with a scenario. */
 export async function evidenceFromEnv(env: Env): Promise<RuntimeEvidence> {
   const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
-  const fake = env.SIRBOT_AWS === 'fake' ? await startFakeAws({ scenario: env.SIRBOT_SCENARIO, host: env.HOST }) : undefined;
+  const fake = env.SIRBOT_AWS === 'fake' ? await startFakeAws({ scenario: requireScenario(env), host: env.HOST }) : undefined;
   const clients = new AwsClientFactory(
     fake
       ? { region, endpoint: fake.endpoint, credentialsFor: fakeCredentials }

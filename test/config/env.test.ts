@@ -41,6 +41,9 @@ describe('scenarios', () => {
     expect(bundledScenarios()).toEqual(['cryptomining-ec2', 'exposed-access-key', 'public-s3-bucket', 'root-credential-use']);
     expect(parseEnv({ SIRBOT_SCENARIO: 'root-credential-use' }).SIRBOT_SCENARIO).toMatch(/src\/scenarios\/root-credential-use$/);
     expect(parseEnv({ SIRBOT_SCENARIO: 'src/scenarios/public-s3-bucket' }).SIRBOT_SCENARIO).toBe('src/scenarios/public-s3-bucket');
-    expect(attempt({ SIRBOT_SCENARIO: 'no-such-incident' })).toContain('SIRBOT_SCENARIO: must be a folder or one of the bundled scenarios');
+    const { requireScenario } = await import('../../src/config/env.ts');
+    expect(() => requireScenario(parseEnv({ SIRBOT_SCENARIO: 'no-such-incident' }))).toThrow(
+      'SIRBOT_SCENARIO: no-such-incident is neither a folder nor a bundled scenario — use one of cryptomining-ec2, exposed-access-key, public-s3-bucket, root-credential-use',
+    );
   });
 });

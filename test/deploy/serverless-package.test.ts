@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -122,6 +122,21 @@ describe('serverless.ts packaged by osls', () => {
     expect((table?.Properties.GlobalSecondaryIndexes ?? []).map((g: any) => [g.IndexName, g.KeySchema])).toEqual(
       (expected.GlobalSecondaryIndexes ?? []).map((g) => [g.IndexName, g.KeySchema]),
     );
+  });
+
+  it('each bundle loads on its own, with nothing of the repository beside it', async () => {
+    // A Lambda bundle carries only itself and its rules; anything read from the source tree at import time breaks start-up.
+    const dir = mkdtempSync(path.join(tmpdir(), 'sirbot-bundle-'));
+    try {
+      for (const name of ['slack', 'ingest', 'worker']) {
+        cpSync(path.join(ROOT, '.build', name), path.join(dir, name), { recursive: true });
+        const entry = path.join(dir, name, 'index.mjs');
+        const { stdout } = await run(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(entry)}); console.log(typeof m.handler);`], { cwd: dir, timeout: 30_000 });
+        expect(stdout.trim(), name).toBe('function');
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('puts no Slack secret in any environment', () => {
