@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -23,7 +23,21 @@ export interface BundleResult {
 /**
  * ESM bundles for Node 22 on Lambda. CommonJS dependencies that call require() get
  * one through createRequire; the native SQLite driver stays out (Lambda never loads it).
+ * Exported so bench/bundles.ts bundles its bare Bolt reference the same way.
  */
+export const LAMBDA_BUILD_OPTIONS: BuildOptions = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node22',
+  minify: true,
+  sourcemap: 'linked',
+  external: ['better-sqlite3'],
+  banner: { js: "import { createRequire as __sirbotRequire } from 'node:module'; const require = __sirbotRequire(import.meta.url);" },
+  logLevel: 'warning',
+};
+
+/** Each function's bundle in `<outRoot>/<name>/index.mjs`, with the default rules beside it. */
 export async function bundle(names: FunctionName[] = Object.keys(FUNCTIONS) as FunctionName[], outRoot = path.join(ROOT, '.build')): Promise<BundleResult[]> {
   const results: BundleResult[] = [];
   for (const name of names) {
@@ -31,19 +45,7 @@ export async function bundle(names: FunctionName[] = Object.keys(FUNCTIONS) as F
     rmSync(outDir, { recursive: true, force: true });
     mkdirSync(path.join(outDir, 'rules'), { recursive: true });
     const file = path.join(outDir, 'index.mjs');
-    await build({
-      entryPoints: [path.join(ROOT, FUNCTIONS[name])],
-      outfile: file,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node22',
-      minify: true,
-      sourcemap: 'linked',
-      external: ['better-sqlite3'],
-      banner: { js: "import { createRequire as __sirbotRequire } from 'node:module'; const require = __sirbotRequire(import.meta.url);" },
-      logLevel: 'warning',
-    });
+    await build({ ...LAMBDA_BUILD_OPTIONS, entryPoints: [path.join(ROOT, FUNCTIONS[name])], outfile: file });
     copyFileSync(path.join(ROOT, 'src/rules/default.yml'), path.join(outDir, 'rules/default.yml'));
     results.push({ name, file, bytes: statSync(file).size });
   }
