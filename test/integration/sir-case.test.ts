@@ -129,6 +129,8 @@ describe('Open SIR case from a finding thread', () => {
     await expect.poll(() => withAction('investigation_start_now'), { timeout: 10_000 }).toBeDefined();
     await alice.click(withAction('investigation_start_now')!, 'investigation_start_now');
     await expect.poll(() => withAction('remediation_request'), { timeout: 30_000 }).toBeDefined();
+    // The summary is posted before the record says so (the timeline files go up in between).
+    await expect.poll(async () => (await t!.runtime.core.store.listInvestigations())[0]?.state, { timeout: 10_000 }).toBe('summarized');
 
     await alice.click(rootOf(t), 'case_open');
     const modal = await alice.waitForModal('case_modal');
