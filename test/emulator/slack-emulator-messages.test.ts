@@ -143,16 +143,18 @@ describe('Slack emulator: messages and threads through the real WebClient', () =
     expect(emulator.state.allMessages()).toHaveLength(1);
   });
 
-  it('builds permalinks on the emulator host, with the thread for replies', async () => {
-    const { webClient, emulator } = await start();
+  it("builds Slack's permalinks on the workspace's domain, with the thread for replies", async () => {
+    const { webClient } = await start({ teamDomain: 'acme-sec' });
     const client = webClient();
     const root = await client.chat.postMessage({ channel: '#p', text: 'root' });
     const reply = await client.chat.postMessage({ channel: '#p', thread_ts: root.ts as string, text: 'reply' });
-    const origin = emulator.url.replace(/\/api\/$/, '');
     const link = await client.chat.getPermalink({ channel: root.channel as string, message_ts: root.ts as string });
-    expect(link.permalink).toBe(`${origin}/archives/${root.channel}/p${(root.ts as string).replace('.', '')}`);
+    expect(link).toMatchObject({ ok: true, channel: root.channel });
+    expect(link.permalink).toBe(`https://acme-sec.slack.com/archives/${root.channel}/p${(root.ts as string).replace('.', '')}`);
     const replyLink = await client.chat.getPermalink({ channel: root.channel as string, message_ts: reply.ts as string });
-    expect(replyLink.permalink).toBe(`${origin}/archives/${root.channel}/p${(reply.ts as string).replace('.', '')}?thread_ts=${root.ts}&cid=${root.channel}`);
+    expect(replyLink.permalink).toBe(`https://acme-sec.slack.com/archives/${root.channel}/p${(reply.ts as string).replace('.', '')}?thread_ts=${root.ts}&cid=${root.channel}`);
+    expect((await slackError(client.chat.getPermalink({ channel: root.channel as string, message_ts: '1.000001' }))).error).toBe('message_not_found');
+    expect((await slackError(client.chat.getPermalink({ channel: 'C0NOTREAL99', message_ts: root.ts as string }))).error).toBe('channel_not_found');
   });
 
   it('lists channels and describes one', async () => {

@@ -19,8 +19,10 @@ describe('Slack emulator rate limits', () => {
     for (const m of ['chat.update', 'chat.postEphemeral', 'conversations.replies', 'conversations.history']) {
       expect(DEFAULT_LIMITS[m]).toEqual({ limit: 50, windowMs: 60_000, scope: 'workspace' });
     }
-    for (const m of ['auth.test', 'chat.getPermalink', 'conversations.info']) expect(DEFAULT_LIMITS[m]).toEqual({ limit: 100, windowMs: 60_000, scope: 'workspace' });
-    expect(DEFAULT_LIMITS['conversations.list']).toEqual({ limit: 20, windowMs: 60_000, scope: 'workspace' });
+    for (const m of ['auth.test', 'chat.getPermalink', 'conversations.info', 'views.open', 'views.push', 'views.update', 'views.publish', 'users.info']) {
+      expect(DEFAULT_LIMITS[m]).toEqual({ limit: 100, windowMs: 60_000, scope: 'workspace' });
+    }
+    for (const m of ['conversations.list', 'usergroups.users.list']) expect(DEFAULT_LIMITS[m]).toEqual({ limit: 20, windowMs: 60_000, scope: 'workspace' });
   });
 
   it('answers 429 with Retry-After once a channel is over its limit, while another channel is still served', async () => {

@@ -3,7 +3,16 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isValidSlackRequest } from '@slack/bolt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventCallbackBody, interactionBody, postSignedToSlackReceiver, signSlackRequest, slashCommandBody } from '../support/slack-signer.ts';
+import {
+  eventCallbackBody,
+  interactionBody,
+  postSignedToSlackReceiver,
+  signSlackRequest,
+  sirCommandBody,
+  slashCommandBody,
+  stateValues,
+  viewSubmissionPayload,
+} from '../support/slack-signer.ts';
 
 const SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
 
@@ -55,6 +64,48 @@ describe('Slack request bodies', () => {
     expect(Math.abs(first.event_time - Date.now() / 1000)).toBeLessThan(5);
     expect(second.team_id).toBe('T0OTHER');
     expect(second.event_id).not.toBe(first.event_id);
+  });
+});
+
+describe('modal and command payload builders', () => {
+  const plain = (text: string) => ({ type: 'plain_text', text });
+  const option = (value: string) => ({ text: plain(value), value });
+  const input = (blockId: string, element: Record<string, unknown>) => ({ type: 'input', block_id: blockId, label: plain(blockId), element: { action_id: 'v', ...element } });
+
+  it('fills state.values from answers by block id; unanswered inputs keep their initial values', () => {
+    const view = {
+      blocks: [
+        { type: 'section', text: plain('not an input'), accessory: { type: 'button', action_id: 'b', text: plain('b') } },
+        input('text', { type: 'plain_text_input' }),
+        input('date', { type: 'datepicker', initial_date: '2026-01-02' }),
+        input('pick', { type: 'static_select', option_groups: [{ label: plain('g'), options: [option('a'), option('b')] }] }),
+        input('ticks', { type: 'checkboxes', options: [option('x'), option('y')], initial_options: [option('x')] }),
+        input('areas', { type: 'multi_static_select', options: [option('iam'), option('s3')] }),
+        input('owner', { type: 'users_select' }),
+        input('watchers', { type: 'multi_users_select', initial_users: ['U1'] }),
+      ],
+    };
+    expect(stateValues(view, { text: 'typed', pick: { option: 'b' }, areas: { options: ['s3', 'iam'] }, owner: { user: 'U2' } })).toEqual({
+      text: { v: { type: 'plain_text_input', value: 'typed' } },
+      date: { v: { type: 'datepicker', selected_date: '2026-01-02' } },
+      pick: { v: { type: 'static_select', selected_option: option('b') } },
+      ticks: { v: { type: 'checkboxes', selected_options: [option('x')] } },
+      areas: { v: { type: 'multi_static_select', selected_options: [option('s3'), option('iam')] } },
+      owner: { v: { type: 'users_select', selected_user: 'U2' } },
+      watchers: { v: { type: 'multi_users_select', selected_users: ['U1'] } },
+    });
+  });
+
+  it('submits the view as the emulator holds it, for the person whose screen it is on', () => {
+    const view = { id: 'V1', user: 'U0ALICE', callback_id: 'cb', private_metadata: 'pm', hash: '1.a', blocks: [input('text', { type: 'plain_text_input' })], state: { values: {} } };
+    const payload = viewSubmissionPayload({ view: view as never, answers: { text: 'hi' }, triggerId: '1.2.abc' }) as any;
+    expect(payload).toMatchObject({ type: 'view_submission', trigger_id: '1.2.abc', user: { id: 'U0ALICE' }, team: { id: 'T0EMULATOR', domain: 'emulator' } });
+    expect(payload.view).toEqual({ id: 'V1', callback_id: 'cb', private_metadata: 'pm', hash: '1.a', blocks: view.blocks, state: { values: { text: { v: { type: 'plain_text_input', value: 'hi' } } } } });
+  });
+
+  it('sends /sir with the trigger id it is given', () => {
+    const fields = new URLSearchParams(sirCommandBody('status GD-1', { triggerId: '9.9.ff', user: 'U0BOB', channel: { id: 'C0TEAM', name: 'team' } }));
+    expect(Object.fromEntries(fields)).toMatchObject({ command: '/sir', text: 'status GD-1', trigger_id: '9.9.ff', user_id: 'U0BOB', channel_id: 'C0TEAM', channel_name: 'team' });
   });
 });
 

@@ -1,12 +1,18 @@
 import { ErrorCode, LogLevel, WebClient, type Logger, type WebAPIPlatformError } from '@slack/web-api';
-import { startSlackEmulator, type SlackEmulator, type SlackEmulatorOptions } from '../../src/emulator/slack/index.ts';
+import { startSlackEmulator, type EmulatedView, type SlackEmulator, type SlackEmulatorOptions } from '../../src/emulator/slack/index.ts';
 
-export type { SlackEmulator } from '../../src/emulator/slack/index.ts';
+export type { EmulatedView, SlackEmulator } from '../../src/emulator/slack/index.ts';
 
 export interface FakeSlack {
   emulator: SlackEmulator;
   /** A real WebClient pointed at the emulator; the token defaults to the one the emulator wants. */
   webClient(token?: string): WebClient;
+  /** A trigger id for an interaction of `user`, good for one views.open within 3 s: put it in the payload you send the bot. */
+  issueTriggerId(user?: string): string;
+  /** The modal last opened, pushed or updated for `user` (even if closed since), as the emulator holds it. */
+  latestView(user: string): EmulatedView | undefined;
+  /** The modals `user` has open, the root first. */
+  openModals(user: string): EmulatedView[];
 }
 
 // Platform errors are what these tests provoke; the client need not also print them.
@@ -25,6 +31,9 @@ export async function startFakeSlack(options: SlackEmulatorOptions = {}): Promis
   const emulator = await startSlackEmulator({ port: 0, ...options });
   return {
     emulator,
+    issueTriggerId: (user = 'U0RESPONDER') => emulator.state.issueTriggerId(user),
+    latestView: (user) => emulator.state.surfaces.latest(user),
+    openModals: (user) => emulator.state.surfaces.modals(user),
     webClient(token = options.token ?? 'xoxb-test') {
       return new WebClient(token, {
         slackApiUrl: emulator.url,

@@ -1,23 +1,8 @@
 import type { Check, Json } from './block-kit-check.ts';
+import { CHOICE_ELEMENTS, placeholder } from './block-kit-choices.ts';
 
 /** Rules for one interactive (or image) element; add an entry to teach the emulator a new one. */
 export type ElementRule = (element: Json, at: string, check: Check) => void;
-
-const placeholder: ElementRule = (el, at, check) => check.text(el, 'placeholder', at, { max: 150, plainOnly: true });
-
-const select: ElementRule = (el, at, check) => {
-  placeholder(el, at, check);
-  if (el.option_groups !== undefined) {
-    check.list(el, 'option_groups', at, { min: 1, max: 100 }).forEach((group, i) => {
-      const pointer = `${at}/option_groups/${i}`;
-      if (!check.object(group, pointer)) return;
-      check.text(group, 'label', pointer, { max: 75, plainOnly: true, required: true });
-      check.options(group, 'options', pointer, { min: 1, max: 100, required: true });
-    });
-  } else {
-    check.options(el, 'options', at, { min: 1, max: 100, required: true });
-  }
-};
 
 /** Slack's "are you sure?" dialog on buttons and selects. */
 const confirmDialog: ElementRule = (el, at, check) => {
@@ -32,6 +17,7 @@ const confirmDialog: ElementRule = (el, at, check) => {
   check.enumOf(c, 'style', pointer, ['primary', 'danger']);
 };
 
+const integerIn = (v: unknown, min: number, max: number) => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
 const datePattern = /^\d{4}-\d{2}-\d{2}$/;
 const timePattern = /^([01]\d|2[0-3]):[0-5]\d$/;
 
@@ -44,17 +30,7 @@ export const ELEMENTS: Record<string, ElementRule> = {
     check.enumOf(el, 'style', at, ['primary', 'danger']);
     confirmDialog(el, at, check);
   },
-  static_select: select,
-  multi_static_select: select,
-  overflow(el, at, check) {
-    check.options(el, 'options', at, { min: 1, max: 5, required: true });
-  },
-  checkboxes(el, at, check) {
-    check.options(el, 'options', at, { min: 1, max: 10, required: true, mrkdwn: true });
-  },
-  radio_buttons(el, at, check) {
-    check.options(el, 'options', at, { min: 1, max: 10, required: true, mrkdwn: true });
-  },
+  ...CHOICE_ELEMENTS,
   datepicker(el, at, check) {
     placeholder(el, at, check);
     if (el.initial_date !== undefined && !datePattern.test(String(el.initial_date))) check.add('must match format "YYYY-MM-DD"', `${at}/initial_date`);
@@ -67,19 +43,20 @@ export const ELEMENTS: Record<string, ElementRule> = {
   plain_text_input(el, at, check) {
     placeholder(el, at, check);
     check.string(el, 'initial_value', at, { max: 3000 });
+    if (el.multiline !== undefined && typeof el.multiline !== 'boolean') check.add('must provide a boolean', `${at}/multiline`);
+    const min = el.min_length;
+    if (min !== undefined && !integerIn(min, 0, 3000)) check.add('must be an integer between 0 and 3000', `${at}/min_length`);
     const max = el.max_length;
-    if (max !== undefined && (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > 3000)) check.add('must be an integer between 1 and 3000', `${at}/max_length`);
+    if (max !== undefined && !integerIn(max, 1, 3000)) check.add('must be an integer between 1 and 3000', `${at}/max_length`);
     if (typeof max === 'number' && typeof el.initial_value === 'string' && el.initial_value.length > max) check.add(`must be less than ${max + 1} characters`, `${at}/initial_value`);
   },
   email_text_input: placeholder,
   url_text_input: placeholder,
   number_input: placeholder,
   external_select: placeholder,
-  users_select: placeholder,
   conversations_select: placeholder,
   channels_select: placeholder,
   multi_external_select: placeholder,
-  multi_users_select: placeholder,
   multi_conversations_select: placeholder,
   multi_channels_select: placeholder,
   workflow_button(el, at, check) {

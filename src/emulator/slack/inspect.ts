@@ -8,12 +8,22 @@ export interface JsonView {
 /**
  * Plain JSON views of the workspace for scripts, tests and the workbench page:
  * `GET /api/conversations`, `GET /api/conversations/:channel/messages`, `GET /api/views`
- * (open modals per user, Home tabs) and `GET /api/ephemerals`.
+ * (open modals per user, root first, and Home tabs; `?user=` for one person's) and
+ * `GET /api/ephemerals` (`?channel=` and `?user=` narrow it).
  */
-export function inspectView(ws: Workspace, pathname: string): JsonView | undefined {
+export function inspectView(ws: Workspace, pathname: string, query: URLSearchParams = new URLSearchParams()): JsonView | undefined {
+  const param = (key: string) => query.get(key) || undefined;
   if (pathname === '/api/conversations') return { status: 200, body: { channels: ws.channels() } };
-  if (pathname === '/api/views') return { status: 200, body: ws.surfaces.snapshot() };
-  if (pathname === '/api/ephemerals') return { status: 200, body: { ephemerals: ws.ephemerals() } };
+  if (pathname === '/api/views') {
+    const user = param('user');
+    if (!user) return { status: 200, body: ws.views() };
+    return { status: 200, body: { user, modals: ws.surfaces.modals(user), home: ws.surfaces.home(user) ?? null } };
+  }
+  if (pathname === '/api/ephemerals') {
+    const channel = param('channel');
+    const user = param('user');
+    return { status: 200, body: { ephemerals: ws.ephemerals({ ...(channel ? { channel } : {}), ...(user ? { user } : {}) }) } };
+  }
   const match = /^\/api\/conversations\/([^/]+)\/messages$/.exec(pathname);
   if (!match) return undefined;
   const channel = ws.channelId(decodeURIComponent(match[1] as string));

@@ -25,6 +25,12 @@ export const DEFAULT_LIMITS: RateLimits = {
   'auth.test': TIER_4,
   'files.getUploadURLExternal': TIER_4,
   'files.completeUploadExternal': TIER_4,
+  'views.open': TIER_4,
+  'views.push': TIER_4,
+  'views.update': TIER_4,
+  'views.publish': TIER_4,
+  'users.info': TIER_4,
+  'usergroups.users.list': TIER_2,
 };
 
 /** A sliding window per (method, scope key). Only calls that were let through count. */

@@ -17,8 +17,14 @@ export interface SlackEmulatorOptions {
   limits?: Partial<RateLimits> | false;
   botUserId?: string;
   teamId?: string;
+  /** The workspace's `<domain>.slack.com`, in permalinks; `emulator` by default. */
+  teamDomain?: string;
   /** People and user groups the workspace has. */
   directory?: Directory;
+  /** People by id, merged over `directory.users`: what users.info answers. */
+  users?: Directory['users'];
+  /** User groups by id (`{ S0ONCALL: ['U1', 'U2'] }`), merged over `directory.groups`: what usergroups.users.list answers. */
+  userGroups?: Directory['groups'];
 }
 
 export interface SlackEmulator {
@@ -40,8 +46,11 @@ const UPLOAD_PATH = /^\/upload\/v1\/(F[A-Z0-9]+)$/;
  * in-memory state that tests and the local workbench can inspect.
  */
 export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Promise<SlackEmulator> {
-  const ws = new Workspace(options.teamId ?? 'T0EMULATOR', options.botUserId ?? 'U0SIRBOT');
-  if (options.directory) ws.directory = options.directory;
+  const ws = new Workspace(options.teamId ?? 'T0EMULATOR', options.botUserId ?? 'U0SIRBOT', options.teamDomain);
+  ws.directory = {
+    users: { ...options.directory?.users, ...options.users },
+    groups: { ...options.directory?.groups, ...options.userGroups },
+  };
   const limits = options.limits === false ? false : ({ ...DEFAULT_LIMITS, ...options.limits } as RateLimits);
   const limiter = new SlidingWindowLimiter(limits);
   const host = options.host ?? '127.0.0.1';
@@ -60,18 +69,18 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     const upload = UPLOAD_PATH.exec(url.pathname);
     if (req.method === 'POST' && upload) return receiveUpload(upload[1] as string, req, res);
     if (req.method === 'GET') {
-      const view = inspectView(ws, url.pathname);
+      const view = inspectView(ws, url.pathname, url.searchParams);
       if (view) return sendJson(res, view.status, view.body);
-    }
-    // Interactions carry a trigger id Slack issued; whoever builds one here (tests, the workbench) asks for it.
-    if (req.method === 'POST' && url.pathname === '/api/trigger') {
-      const user = url.searchParams.get('user') ?? 'U0EMULATOR';
-      return sendJson(res, 200, { ok: true, trigger_id: ws.surfaces.issueTrigger(Date.now(), user) });
     }
     const method = METHOD_PATH.exec(url.pathname)?.[1];
     if (!method || (req.method !== 'POST' && req.method !== 'GET')) return sendJson(res, 404, { ok: false, error: 'not_found' });
     const body = req.method === 'POST' ? (await readBody(req)).toString('utf8') : '';
     const args = parseArgs(url.searchParams, body, req.headers['content-type']);
+    // Interactions carry a trigger id Slack issued; whoever builds one here (tests, the workbench) asks for it.
+    if (req.method === 'POST' && method === 'trigger') {
+      const user = typeof args.user === 'string' && args.user !== '' ? args.user : 'U0EMULATOR';
+      return sendJson(res, 200, { ok: true, trigger_id: ws.issueTriggerId(user) });
+    }
     const { status, answer, headers } = call(method, args, presentedToken(req, args));
     sendJson(res, status, answer, headers);
   }

@@ -1,6 +1,6 @@
 /** The emulated workspace's state: channels, messages, threads, files, and a log of every call. */
 import { createHash } from 'node:crypto';
-import { ViewSurfaces } from './views-state.ts';
+import { ViewSurfaces, type EmulatedView } from './views-state.ts';
 
 export interface EmulatedMessage {
   channel: string;
@@ -57,6 +57,12 @@ export interface EphemeralMessage {
   thread_ts?: string;
 }
 
+/** Which ephemerals to list: those shown in a channel, to a person, or both. */
+export interface EphemeralFilter {
+  channel?: string;
+  user?: string;
+}
+
 /** The workspace's people (id → name and email) and user groups (id → member ids). */
 export interface Directory {
   users: Record<string, { name: string; email?: string }>;
@@ -101,7 +107,22 @@ export class Workspace {
   constructor(
     readonly teamId: string,
     readonly botUserId: string,
+    /** The `<domain>.slack.com` of permalinks and interaction payloads. */
+    readonly teamDomain = 'emulator',
   ) {}
+
+  /**
+   * A trigger id as Slack puts into an interaction payload or slash command of `user`:
+   * views.open takes it once, within 3 seconds, and opens the modal on that user's screen.
+   */
+  issueTriggerId(user = 'U0EMULATOR', now = Date.now()): string {
+    return this.surfaces.issueTrigger(now, user);
+  }
+
+  /** Open modals (root first) and Home views, per user. */
+  views(): { modals: Record<string, EmulatedView[]>; homes: Record<string, EmulatedView> } {
+    return this.surfaces.snapshot();
+  }
 
   /** Strictly increasing Slack-style timestamps ("seconds.micros"), close to the wall clock. */
   nextTs(now: number): string {
@@ -194,8 +215,10 @@ export class Workspace {
     this.ephemeralList.push(m);
   }
 
-  ephemerals(): EphemeralMessage[] {
-    return [...this.ephemeralList];
+  /** Ephemeral messages in post order; a channel may be named by id or name. */
+  ephemerals(filter: EphemeralFilter = {}): EphemeralMessage[] {
+    const channel = filter.channel === undefined ? undefined : (this.channelId(filter.channel) ?? filter.channel);
+    return this.ephemeralList.filter((e) => (channel === undefined || e.channel === channel) && (filter.user === undefined || e.user === filter.user));
   }
 
   /** files.getUploadURLExternal reserves an id; the content arrives at the upload URL. */
@@ -234,7 +257,7 @@ export class Workspace {
     return { calls, rateLimited, invalidBlocks };
   }
 
-  /** Forgets channels, messages, files and calls (rate-limit windows live in the server). */
+  /** Forgets channels, messages, files, views and calls (rate-limit windows live in the server; the directory stays). */
   reset(): void {
     this.channelsById.clear();
     this.idByName.clear();

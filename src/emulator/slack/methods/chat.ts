@@ -62,13 +62,17 @@ const postEphemeral: Method = (args, { ws, now }) => {
   return { ok: true, message_ts: ts };
 };
 
-const getPermalink: Method = (args, { ws, origin }) => {
+/**
+ * Slack's permalink: the workspace's `<domain>.slack.com`, the ts without its dot, and for a
+ * reply the thread it belongs to (`?thread_ts=…&cid=…`).
+ */
+const getPermalink: Method = (args, { ws }) => {
   const channel = ws.resolve(stringArg(args, 'channel') ?? '', false);
   if (!channel) return fail('channel_not_found');
   const ts = stringArg(args, 'message_ts') ?? '';
   const message = ws.find(channel, ts);
   if (!message) return fail('message_not_found');
-  const base = `${origin}/archives/${channel}/p${ts.replace('.', '')}`;
+  const base = `https://${ws.teamDomain}.slack.com/archives/${channel}/p${ts.replace('.', '')}`;
   const inThread = message.thread_ts && message.thread_ts !== ts;
   return { ok: true, channel, permalink: inThread ? `${base}?thread_ts=${message.thread_ts}&cid=${channel}` : base };
 };

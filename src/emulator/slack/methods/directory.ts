@@ -1,22 +1,29 @@
-import { fail, stringArg, type Method } from './method.ts';
+import type { Workspace } from '../workspace.ts';
+import { BOT_ID } from './chat.ts';
+import { fail, invalidArguments, stringArg, type Method } from './method.ts';
 
-/** usergroups.users.list and users.info over the people and groups the emulator was given. */
+/** usergroups.users.list over the user groups the emulator was given (`userGroups`, `directory`). */
 const usergroupUsers: Method = (args, { ws }) => {
   const group = stringArg(args, 'usergroup');
-  if (!group) return fail('invalid_arguments');
-  const users = ws.directory.groups[group];
+  if (!group) return invalidArguments(['missing required field: usergroup']);
+  const users = Object.hasOwn(ws.directory.groups, group) ? ws.directory.groups[group] : undefined;
   return users ? { ok: true, users: [...users] } : fail('no_such_subteam');
 };
 
+/** The fields of Slack's user object sirbot and its tests read; the bot itself is a user too. */
+function userObject(ws: Workspace, id: string): Record<string, unknown> | undefined {
+  if (id === ws.botUserId) {
+    return { id, team_id: ws.teamId, name: 'sirbot', real_name: 'sirbot', deleted: false, is_bot: true, profile: { real_name: 'sirbot', display_name: 'sirbot', bot_id: BOT_ID } };
+  }
+  const person = Object.hasOwn(ws.directory.users, id) ? ws.directory.users[id] : undefined;
+  if (!person) return undefined;
+  const profile = { real_name: person.name, display_name: person.name, ...(person.email ? { email: person.email } : {}) };
+  return { id, team_id: ws.teamId, name: person.name, real_name: person.name, deleted: false, is_bot: false, profile };
+}
+
 const usersInfo: Method = (args, { ws }) => {
-  const id = stringArg(args, 'user');
-  if (!id) return fail('user_not_found');
-  const person = ws.directory.users[id];
-  if (!person) return fail('user_not_found');
-  return {
-    ok: true,
-    user: { id, team_id: ws.teamId, name: person.name, real_name: person.name, is_bot: false, profile: { real_name: person.name, display_name: person.name, ...(person.email ? { email: person.email } : {}) } },
-  };
+  const user = userObject(ws, stringArg(args, 'user') ?? '');
+  return user ? { ok: true, user } : fail('user_not_found');
 };
 
 export const DIRECTORY_METHODS: Record<string, Method> = {

@@ -16,6 +16,10 @@ export type Method = (args: Args, ctx: MethodContext) => Answer;
 
 export const fail = (error: string, extra: Record<string, unknown> = {}): Answer => ({ ok: false, error, ...extra });
 
+/** Slack's refusal of a malformed argument: `invalid_arguments` with `[ERROR] …` messages. */
+export const invalidArguments = (problems: string[]): Answer =>
+  fail('invalid_arguments', { response_metadata: { messages: problems.map((p) => `[ERROR] ${p}`) } });
+
 export const isFailure = (value: unknown): value is Answer =>
   typeof value === 'object' && value !== null && (value as Answer).ok === false;
 

@@ -1,27 +1,26 @@
 import type { EmulatedView } from '../views-state.ts';
 import type { EmulatedMessage, Workspace } from '../workspace.ts';
+import {
+  appHomeOpenedEvent,
+  elementsOf,
+  messageShortcutPayload,
+  slashCommandFields,
+  stateValues,
+  viewClosedPayload,
+  viewSubmissionPayload,
+  type Actor,
+  type InputValue,
+} from './payloads.ts';
 import { eventCallbackBody, interactionBody, signSlackRequest } from './sign.ts';
 
 type Json = Record<string, any>;
 
-/** A value typed into a modal input: text, a chosen option's value, or a date. */
-export type InputValue = string | { option: string } | { date: string };
+export type { InputValue } from './payloads.ts';
 
 export interface Answered {
   status: number;
   /** What the bot answered to Slack (empty on a plain ack; `response_action` otherwise). */
   body: Json | null;
-}
-
-/** Every interactive element in a list of blocks, with the block it sits in. */
-function elementsOf(blocks: unknown[] | undefined): Array<{ block: Json; element: Json }> {
-  const out: Array<{ block: Json; element: Json }> = [];
-  for (const block of (blocks ?? []) as Json[]) {
-    if (block.type === 'actions') for (const element of block.elements ?? []) out.push({ block, element });
-    if (block.type === 'section' && block.accessory) out.push({ block, element: block.accessory });
-    if (block.type === 'input' && block.element) out.push({ block, element: block.element });
-  }
-  return out;
 }
 
 /**
@@ -46,6 +45,10 @@ export class EmulatedPerson {
 
   private user() {
     return { id: this.o.id, username: this.o.name ?? this.o.id.toLowerCase(), name: this.o.name ?? this.o.id.toLowerCase(), team_id: this.ws.teamId };
+  }
+
+  private actor(): Actor {
+    return { user: this.o.id, ...(this.o.name ? { userName: this.o.name } : {}), teamId: this.ws.teamId, teamDomain: this.ws.teamDomain };
   }
 
   private trigger(): string {
@@ -82,7 +85,7 @@ export class EmulatedPerson {
     const channel = message.channel;
     const payload = {
       type: 'block_actions',
-      team: { id: this.ws.teamId, domain: 'emulator' },
+      team: { id: this.ws.teamId, domain: this.ws.teamDomain },
       user: this.user(),
       api_app_id: 'A0SIRBOT',
       token: 'legacy-verification-token',
@@ -113,80 +116,49 @@ export class EmulatedPerson {
   }
 
   /**
-   * Submits the top modal. Inputs keep their initial values unless `values` (by block id)
-   * says otherwise. Like Slack, the modal closes on a plain ack and stays open on errors.
+   * Submits the top modal (or `view`). Inputs keep their initial values unless `values` (by
+   * block id) says otherwise. Like Slack, the modal closes on a plain ack and stays open on errors.
    */
   async submit(values: Record<string, InputValue> = {}, view: EmulatedView | undefined = this.modal()): Promise<Answered> {
     if (!view) throw new Error(`${this.o.id} has no open modal`);
-    const state: Record<string, Record<string, Json>> = {};
-    for (const { block, element } of elementsOf(view.blocks)) {
-      if (block.type !== 'input') continue;
-      const given = values[block.block_id];
-      const s: Json = { type: element.type };
-      if (element.type === 'plain_text_input') s.value = typeof given === 'string' ? given : (element.initial_value ?? null);
-      else if (element.type === 'datepicker') s.selected_date = given && typeof given === 'object' && 'date' in given ? given.date : (element.initial_date ?? null);
-      else {
-        const wanted = given && typeof given === 'object' && 'option' in given ? given.option : undefined;
-        s.selected_option = wanted ? ((element.options as Json[]).find((opt) => opt.value === wanted) ?? { value: wanted }) : (element.initial_option ?? null);
-      }
-      state[block.block_id] = { [element.action_id]: s };
-    }
-    const payload = {
-      type: 'view_submission',
-      team: { id: this.ws.teamId, domain: 'emulator' },
-      user: this.user(),
-      api_app_id: 'A0SIRBOT',
-      token: 'legacy-verification-token',
-      trigger_id: this.trigger(),
-      view: { ...view, state: { values: state } },
-      response_urls: [],
-    };
+    const payload = viewSubmissionPayload({ ...this.actor(), view, values: stateValues(view, values), triggerId: this.trigger() });
     const answer = await this.send(interactionBody(payload), 'application/x-www-form-urlencoded');
-    if (!answer.body || Object.keys(answer.body).length === 0 || answer.body.response_action === 'clear') this.ws.surfaces.close(this.o.id);
+    // A plain ack closes the submitted modal (back to the one under it); `clear` closes them all.
+    if (answer.body?.response_action === 'clear') this.ws.surfaces.close(this.o.id);
+    else if (!answer.body || Object.keys(answer.body).length === 0) this.ws.surfaces.closeView(this.o.id, view.id);
     return answer;
+  }
+
+  /**
+   * Closes the top modal with its close button: back one modal, or the whole stack when the
+   * view has `clear_on_close`. The bot hears of it when the view asked for `notify_on_close`.
+   */
+  async cancel(view: EmulatedView | undefined = this.modal()): Promise<Answered | null> {
+    if (!view) throw new Error(`${this.o.id} has no open modal`);
+    if (view.clear_on_close) this.ws.surfaces.close(this.o.id);
+    else this.ws.surfaces.closeView(this.o.id, view.id);
+    if (!view.notify_on_close) return null;
+    return this.send(interactionBody(viewClosedPayload({ ...this.actor(), view, isCleared: view.clear_on_close })), 'application/x-www-form-urlencoded');
   }
 
   /** `/sir <text>` typed in a channel. */
   async command(text: string, channel: string, command = '/sir'): Promise<Answered> {
-    const body = new URLSearchParams({
-      token: 'legacy-verification-token',
-      team_id: this.ws.teamId,
-      team_domain: 'emulator',
-      channel_id: this.ws.channelId(channel) ?? channel,
-      channel_name: this.ws.channel(channel)?.name ?? channel,
-      user_id: this.o.id,
-      user_name: this.user().username,
-      command,
-      text,
-      api_app_id: 'A0SIRBOT',
-      response_url: 'https://hooks.slack.invalid/commands/1',
-      trigger_id: this.trigger(),
-    }).toString();
-    return this.send(body, 'application/x-www-form-urlencoded');
+    const where = { id: this.ws.channelId(channel) ?? channel, name: this.ws.channel(channel)?.name ?? channel };
+    const fields = slashCommandFields({ ...this.actor(), command, text, channel: where, triggerId: this.trigger(), responseUrl: 'https://hooks.slack.invalid/commands/1' });
+    return this.send(new URLSearchParams(fields).toString(), 'application/x-www-form-urlencoded');
   }
 
   /** A message shortcut on someone's message. */
   async shortcut(message: EmulatedMessage, callbackId: string): Promise<Answered> {
-    const payload = {
-      type: 'message_action',
-      callback_id: callbackId,
-      team: { id: this.ws.teamId, domain: 'emulator' },
-      user: this.user(),
-      api_app_id: 'A0SIRBOT',
-      token: 'legacy-verification-token',
-      trigger_id: this.trigger(),
-      action_ts: `${Date.now() / 1000}`,
-      channel: { id: message.channel, name: this.ws.channel(message.channel)?.name ?? message.channel },
-      message: { type: 'message', ts: message.ts, text: message.text ?? '', user: message.user, ...(message.thread_ts ? { thread_ts: message.thread_ts } : {}) },
-      message_ts: message.ts,
-      response_url: 'https://hooks.slack.invalid/actions/2',
-    };
+    const channel = { id: message.channel, name: this.ws.channel(message.channel)?.name ?? message.channel };
+    const payload = messageShortcutPayload({ ...this.actor(), callbackId, message, channel, triggerId: this.trigger(), responseUrl: 'https://hooks.slack.invalid/actions/2' });
     return this.send(interactionBody(payload), 'application/x-www-form-urlencoded');
   }
 
   /** Opens sirbot's Home tab. */
   async openHome(): Promise<Answered> {
-    return this.send(eventCallbackBody({ type: 'app_home_opened', user: this.o.id, channel: 'D0SIRBOT', tab: 'home', event_ts: `${Date.now() / 1000}` }, this.ws.teamId), 'application/json');
+    const home = this.ws.surfaces.home(this.o.id);
+    return this.send(eventCallbackBody(appHomeOpenedEvent({ user: this.o.id, ...(home ? { view: home } : {}) }), this.ws.teamId), 'application/json');
   }
 
   /** Says something in a channel or a thread: the message is stored as Slack would, and the bot gets the event. */
