@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { type BundlesResult, bundlesReport } from './bundles.ts';
 import type { EvidenceResult } from './evidence.ts';
 import type { NormalizeRouteResult } from './normalize-route.ts';
 import type { StormResult } from './storm.ts';
@@ -35,6 +36,9 @@ async function main(): Promise<void> {
   console.log(`## evidence gathering: ${ev.events.toLocaleString('en')} CloudTrail events under LookupEvents' quota (fake and queues at ${ev.quotaScale}× AWS's 2 req/s per account and region)`);
   console.log(`one account: ${ev.single.pages} pages in ${ev.single.ms} ms vs floor ${ev.single.floorMs} ms: ratio ${ev.single.ratio} (target ≤ 1.1)`);
   console.log(`${ev.spread.accounts} accounts in parallel: ${ev.spread.pages} pages in ${ev.spread.ms} ms vs single floor ÷ ${ev.spread.accounts} = ${ev.spread.floorMs} ms: ratio ${ev.spread.ratio} (target ≤ 1.3)\n`);
+  const bundles = inChild<BundlesResult>('./bundles.ts');
+  console.log('## Lambda bundles: size and cold module init, against a bare Bolt app bundled the same way');
+  console.log(`${bundlesReport(bundles).join('\n')}\n`);
 }
 
 main().catch((err: unknown) => {
