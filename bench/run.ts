@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { type AckLatencyResult, ackLatencyReport } from './ack-latency.ts';
 import { type BundlesResult, bundlesReport } from './bundles.ts';
 import type { EvidenceResult } from './evidence.ts';
 import type { NormalizeRouteResult } from './normalize-route.ts';
@@ -39,6 +40,9 @@ async function main(): Promise<void> {
   const bundles = inChild<BundlesResult>('./bundles.ts');
   console.log('## Lambda bundles: size and cold module init, against a bare Bolt app bundled the same way');
   console.log(`${bundlesReport(bundles).join('\n')}\n`);
+  const ack = inChild<AckLatencyResult>('./ack-latency.ts');
+  console.log('## Slack ack latency: sirbot\'s local HTTP receiver against a bare Bolt HTTPReceiver, the same signed requests');
+  console.log(`${ackLatencyReport(ack).join('\n')}\n`);
 }
 
 main().catch((err: unknown) => {
