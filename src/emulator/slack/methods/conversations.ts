@@ -1,7 +1,12 @@
-import type { Channel } from '../workspace.ts';
-import { fail, flagArg, isFailure, stringArg, type Args, type Method } from './method.ts';
+import type { Channel, EmulatedMessage } from '../workspace.ts';
+import { fail, flagArg, isFailure, stringArg, type Answer, type Args, type Method } from './method.ts';
 import { publicMessage } from './message-content.ts';
 import { paginate } from './pagination.ts';
+
+/** One page of messages as conversations.history and conversations.replies answer it. */
+function messagesPage(page: { items: EmulatedMessage[]; nextCursor: string }): Answer {
+  return { ok: true, messages: page.items.map(publicMessage), has_more: page.nextCursor !== '', response_metadata: { next_cursor: page.nextCursor } };
+}
 
 function channelObject(c: Channel): Record<string, unknown> {
   return {
@@ -38,13 +43,7 @@ const replies: Method = (args, { ws }) => {
   const thread = parentTs ? ws.thread(channel, parentTs) : [];
   if (thread.length === 0) return fail('thread_not_found');
   const page = paginate(thread, args, { defaultLimit: 1000, maxLimit: 1000 });
-  if (isFailure(page)) return page;
-  return {
-    ok: true,
-    messages: page.items.map(publicMessage),
-    has_more: page.nextCursor !== '',
-    response_metadata: { next_cursor: page.nextCursor },
-  };
+  return isFailure(page) ? page : messagesPage(page);
 };
 
 const history: Method = (args, { ws }) => {
@@ -56,13 +55,7 @@ const history: Method = (args, { ws }) => {
     .filter((m) => within(m.ts))
     .reverse();
   const page = paginate(newestFirst, args, { defaultLimit: 100, maxLimit: 999 });
-  if (isFailure(page)) return page;
-  return {
-    ok: true,
-    messages: page.items.map(publicMessage),
-    has_more: page.nextCursor !== '',
-    response_metadata: { next_cursor: page.nextCursor },
-  };
+  return isFailure(page) ? page : messagesPage(page);
 };
 
 const list: Method = (args, { ws }) => {
