@@ -9,6 +9,7 @@ import {
   viewClosedPayload,
   viewSubmissionPayload,
   type Actor,
+  payloadView,
   type InputValue,
 } from './payloads.ts';
 import { eventCallbackBody, interactionBody, signSlackRequest } from './sign.ts';
@@ -16,6 +17,46 @@ import { eventCallbackBody, interactionBody, signSlackRequest } from './sign.ts'
 type Json = Record<string, any>;
 
 export type { InputValue } from './payloads.ts';
+
+/** How a person answers an element: the option they pick, the date, or the text they type. */
+export interface ActionChoice {
+  /** The element's block, when the same action id appears in more than one block. */
+  blockId?: string;
+  option?: string;
+  date?: string;
+  value?: string;
+}
+
+function findElement(blocks: unknown[] | undefined, actionId: string | RegExp, where: string, blockId?: string): { block: Json; element: Json } {
+  const found = elementsOf(blocks).find(
+    ({ block, element }) =>
+      (blockId === undefined || block.block_id === blockId) && (typeof actionId === 'string' ? element.action_id === actionId : actionId.test(String(element.action_id))),
+  );
+  if (!found) throw new Error(`no element ${String(actionId)} in ${where}: ${JSON.stringify(blocks).slice(0, 400)}`);
+  return found;
+}
+
+/** The `actions[0]` Slack sends for an element, shaped by the element's type. */
+function actionOf(block: Json, element: Json, o: ActionChoice): Json {
+  const action: Json = { type: element.type, action_id: element.action_id, block_id: block.block_id ?? 'b', action_ts: `${Date.now() / 1000}` };
+  switch (element.type) {
+    case 'button':
+      return Object.assign(action, { value: element.value ?? '', text: element.text });
+    case 'static_select':
+    case 'overflow': {
+      const option = ((element.options ?? []) as Json[]).find((opt) => opt.value === o.option);
+      if (!option) throw new Error(`no option ${o.option} in ${element.action_id}`);
+      return Object.assign(action, { selected_option: option });
+    }
+    case 'datepicker':
+      if (!o.date || !/^\d{4}-\d{2}-\d{2}$/.test(o.date)) throw new Error(`${element.action_id} needs a date (YYYY-MM-DD), got ${o.date}`);
+      return Object.assign(action, { selected_date: o.date });
+    case 'plain_text_input':
+      return Object.assign(action, { value: o.value ?? '' });
+    default:
+      return action;
+  }
+}
 
 export interface Answered {
   status: number;
@@ -68,20 +109,13 @@ export class EmulatedPerson {
     return { status: res.status, body: parsed };
   }
 
-  /** Clicks the element `actionId` (or the first matching) in a message; `option` picks a select's option. */
-  async click(message: EmulatedMessage, actionId: string | RegExp, o: { option?: string } = {}): Promise<Answered> {
-    const found = elementsOf(message.blocks).find(({ element }) =>
-      typeof actionId === 'string' ? element.action_id === actionId : actionId.test(String(element.action_id)),
-    );
-    if (!found) throw new Error(`no element ${String(actionId)} in message ${message.ts}: ${JSON.stringify(message.blocks)}`);
-    const { block, element } = found;
-    const action: Json = { type: element.type, action_id: element.action_id, block_id: block.block_id ?? 'b', action_ts: `${Date.now() / 1000}` };
-    if (element.type === 'button') Object.assign(action, { value: element.value ?? '', text: element.text });
-    if (element.type === 'static_select' || element.type === 'overflow') {
-      const option = (element.options as Json[]).find((opt) => opt.value === o.option);
-      if (!option) throw new Error(`no option ${o.option} in ${element.action_id}`);
-      action.selected_option = option;
-    }
+  /**
+   * Uses the element `actionId` (or the first matching) in a message: clicks a button, or
+   * answers it with `option` (select, overflow), `date` (datepicker) or `value` (a text
+   * input that dispatches its action on Enter).
+   */
+  async click(message: EmulatedMessage, actionId: string | RegExp, o: ActionChoice = {}): Promise<Answered> {
+    const { block, element } = findElement(message.blocks, actionId, `message ${message.ts}`, o.blockId);
     const channel = message.channel;
     const payload = {
       type: 'block_actions',
@@ -93,8 +127,26 @@ export class EmulatedPerson {
       trigger_id: this.trigger(),
       channel: { id: channel, name: this.ws.channel(channel)?.name ?? channel },
       message: { type: 'message', ts: message.ts, text: message.text ?? '', blocks: message.blocks, user: message.user, ...(message.thread_ts ? { thread_ts: message.thread_ts } : {}) },
+      ...(block.type === 'input' ? { state: { values: { [block.block_id]: { [element.action_id]: actionOf(block, element, o) } } } } : {}),
       response_url: 'https://hooks.slack.invalid/actions/1',
-      actions: [action],
+      actions: [actionOf(block, element, o)],
+    };
+    return this.send(interactionBody(payload), 'application/x-www-form-urlencoded');
+  }
+
+  /** The same, on an element of a view: the Home tab or an open modal. */
+  async clickInView(view: EmulatedView, actionId: string | RegExp, o: ActionChoice = {}): Promise<Answered> {
+    const { block, element } = findElement(view.blocks, actionId, `view ${view.id}`, o.blockId);
+    const payload = {
+      type: 'block_actions',
+      team: { id: this.ws.teamId, domain: this.ws.teamDomain },
+      user: this.user(),
+      api_app_id: 'A0SIRBOT',
+      token: 'legacy-verification-token',
+      container: { type: 'view', view_id: view.id },
+      trigger_id: this.trigger(),
+      view: payloadView(view, view.type === 'modal' ? stateValues(view) : {}),
+      actions: [actionOf(block, element, o)],
     };
     return this.send(interactionBody(payload), 'application/x-www-form-urlencoded');
   }
