@@ -28,6 +28,8 @@ export interface LocalRuntimeOptions {
   digestDebounceMs?: number;
   evidence?: EvidenceSources;
   actions?: ActionSettings;
+  /** More routes on the same server (the workbench page); return false to leave a request to the 404. */
+  routes?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 export interface LocalRuntime {
@@ -100,6 +102,7 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
       });
       return;
     }
+    if (o.routes?.(req, res)) return;
     sendJson(res, 404, { error: 'not found' });
   });
 
