@@ -1,0 +1,158 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseEnv } from '../../src/config/env.ts';
+import { asEventBridge, kindOf, scenarioFindings, wrap } from '../../src/emulator/workbench/findings.ts';
+import { normalizeInput } from '../../src/ingest/normalize.ts';
+import { startLocalStack, type LocalStack } from '../../src/runtime/local/start.ts';
+import { silentLogger } from '../../src/runtime/logger.ts';
+import { ownJson, sharedJson } from '../support/fixtures.ts';
+
+const SCENARIO = 'src/scenarios/exposed-access-key';
+const ASFF_EVENT = sharedJson<{ detail: { findings: Array<Record<string, unknown>> } }>('securityhub/asr-eventbridge-envelopes', 'source__playbooks__AFSBP__test__test_data__AFSBP-iam.6.json');
+const OCSF_EVENT = ownJson<{ detail: { findings: Array<Record<string, unknown>> } }>('ocsf', 'findings-imported-v2-detection.json');
+
+describe('findings panel: what the scenario offers and how it is wrapped', () => {
+  it('offers every finding of the scenario once, the headline first', () => {
+    const offered = scenarioFindings(SCENARIO);
+    expect(offered[0]).toMatchObject({ id: 'finding.json#0', kind: 'guardduty', account: '111122223333' });
+    // finding.json is also the first of findings/guardduty.json: offered once.
+    expect(new Set(offered.map((f) => f.title)).size).toBe(offered.length);
+    expect(offered.map((f) => f.kind)).toEqual(['guardduty', 'guardduty', 'asff']);
+  });
+
+  it.each([
+    ['GuardDuty', () => scenarioFindings(SCENARIO)[0]!.doc, 'guardduty', 'GuardDuty Finding'],
+    ['ASFF', () => ASFF_EVENT.detail.findings[0]!, 'asff', 'Security Hub Findings - Imported'],
+    ['OCSF', () => OCSF_EVENT.detail.findings[0]!, 'ocsf', 'Findings Imported V2'],
+  ])('%s: bare, as an EventBridge event and inside an SNS notification, sirbot reads the same finding', (_name, doc, kind, detailType) => {
+    const finding = doc();
+    expect(kindOf(finding)).toBe(kind);
+    expect(asEventBridge(finding, new Date())['detail-type']).toBe(detailType);
+    const ids = (['none', 'eventbridge', 'sns'] as const).map((how) => {
+      const { findings, errors } = normalizeInput(JSON.parse(JSON.stringify(wrap(finding, how))));
+      expect(errors).toEqual([]);
+      return findings.map((f) => f.id);
+    });
+    expect(ids[0]).toHaveLength(1);
+    expect(ids[1]).toEqual(ids[0]);
+    expect(ids[2]).toEqual(ids[0]);
+  });
+});
+
+describe('workbench over HTTP (what the page calls)', () => {
+  let stack: LocalStack;
+  let dir: string;
+  let base: string;
+  const get = async (p: string) => {
+    const res = await fetch(`${base}${p}`);
+    return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
+  };
+  const post = async (p: string, body: unknown) => {
+    const res = await fetch(`${base}${p}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    return { status: res.status, json: (await res.json()) as any };
+  };
+  const screen = async (q: Record<string, string>) => (await get(`/workbench/api/screen?${new URLSearchParams(q)}`)) as { status: number; text: string };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'sirbot-workbench-'));
+    const env = parseEnv({ PORT: '0', SIRBOT_EMULATOR_PORT: '0', SIRBOT_DB: path.join(dir, 'sirbot.db'), SIRBOT_SCENARIO: 'exposed-access-key', LOG_LEVEL: 'silent' });
+    stack = await startLocalStack(env, silentLogger());
+    base = stack.workbenchUrl!.replace(/\/$/, '');
+  });
+
+  afterAll(async () => {
+    await stack?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('serves the page, its script and styles; the banner says where everything is', async () => {
+    const page = await get('/');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<title>sirbot workbench</title>');
+    expect(page.text).toContain('scenario: exposed-access-key');
+    // Roles are given to the emulated people when none are configured.
+    expect(page.text).toContain('alice — responder');
+    expect(page.text).toContain('sam — approver');
+    expect((await get('/workbench/app.js')).type).toContain('text/javascript');
+    expect((await get('/workbench/app.css')).type).toContain('text/css');
+    const banner = stack.banner().join('\n');
+    expect(banner).toContain(`open ${base}/ in a browser`);
+    expect(banner).toContain(`SQLite at ${path.join(dir, 'sirbot.db')}`);
+    expect(banner).toContain('scenario exposed-access-key');
+    expect(banner).toContain('SLACK_APP_TOKEN (Socket Mode)');
+    expect(banner).toContain('SIRBOT_AWS=real');
+  });
+
+  it('sends a scenario finding SNS-wrapped; it lands in the channel; sending it again is a duplicate', async () => {
+    const first = await post('/workbench/api/findings/send', { id: 'findings/guardduty.json#1', wrap: 'sns' });
+    expect(first.status).toBe(200);
+    expect(first.json.results).toEqual([expect.objectContaining({ outcome: 'posted', channel: '#security-incidents' })]);
+    const again = await post('/workbench/api/findings/send', { id: 'findings/guardduty.json#1', wrap: 'eventbridge' });
+    expect(again.json.results).toEqual([expect.objectContaining({ outcome: 'duplicate' })]);
+    const conversations = JSON.parse((await get('/api/conversations')).text) as { channels: Array<{ name: string; messages: number }> };
+    expect(conversations.channels).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'security-incidents', messages: 1 })]));
+    const shown = JSON.parse((await screen({ user: 'U0ALICE', channel: 'security-incidents' })).text);
+    expect(shown.messages).toContain('User ci-deployer anomalously created an IAM user and access key.');
+  });
+
+  it('pasted JSON: a clear error when it is not JSON; hostile text is shown as text', async () => {
+    const bad = await post('/workbench/api/findings/send', { json: '{"oops"', wrap: 'none' });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error).toMatch(/^the pasted text is not JSON/);
+
+    const hostile = structuredClone(ASFF_EVENT.detail.findings[0]!) as Record<string, any>;
+    hostile.Id = 'arn:aws:securityhub:us-east-1:111122223333:finding/hostile-1';
+    hostile.Title = '<!channel> <script>alert(1)</script> <https://evil.example|click> & more';
+    const sent = await post('/workbench/api/findings/send', { json: JSON.stringify(hostile), wrap: 'eventbridge' });
+    const channel = sent.json.results[0].channel.replace('#', '');
+    const { messages } = JSON.parse((await screen({ user: 'U0ALICE', channel })).text) as { messages: string };
+    expect(messages).not.toContain('<script>');
+    expect(messages).not.toContain('href="https://evil.example');
+    expect(messages).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+  });
+
+  it('/sir typed in the page: the bot’s immediate answer shows to that person only', async () => {
+    const answer = await post('/workbench/api/command', { user: 'U0EVE', channel: 'security-incidents', text: 'help' });
+    expect(answer.status).toBe(200);
+    const eve = JSON.parse((await screen({ user: 'U0EVE', channel: 'security-incidents' })).text);
+    expect(eve.messages).toContain('Only visible to you');
+    expect(eve.messages).toContain('/sir');
+    const alice = JSON.parse((await screen({ user: 'U0ALICE', channel: 'security-incidents' })).text);
+    expect(alice.messages).not.toContain('Only visible to you');
+  });
+
+  it('a reply typed in a thread is posted as that person and shown in the thread', async () => {
+    const [root] = stack.emulator!.state.messages('security-incidents');
+    const said = await post('/workbench/api/say', { user: 'U0ALICE', channel: 'security-incidents', text: 'looking at it <@U0SAM>', threadTs: root!.ts });
+    expect(said.status).toBe(200);
+    const { thread } = JSON.parse((await screen({ user: 'U0ALICE', channel: 'security-incidents', thread: root!.ts })).text);
+    expect(thread.html).toContain('looking at it');
+    expect(thread.html).toContain('@sam');
+  });
+
+  it('Home: opening it publishes the person’s roles', async () => {
+    expect((await post('/workbench/api/home', { user: 'U0SAM' })).status).toBe(200);
+    await expect.poll(async () => JSON.parse((await screen({ user: 'U0SAM', home: '1' })).text).home?.html ?? '', { timeout: 10_000 }).toContain('Your sirbot roles: approver, responder');
+  });
+
+  it('refuses malformed requests with a reason, and unknown messages with 404', async () => {
+    expect((await post('/workbench/api/act', { user: 'not a user', actionId: 'x' })).status).toBe(400);
+    expect((await post('/workbench/api/act', 'not json')).json.error).toBe('the body is not JSON');
+    const missing = await post('/workbench/api/act', { user: 'U0ALICE', actionId: 'x', channel: 'security-incidents', ts: '1.000001' });
+    expect(missing.status).toBe(404);
+    expect((await post('/workbench/api/submit', { user: 'U0ALICE', viewId: 'V0NOPE', values: {} })).status).toBe(404);
+  });
+
+  it('shows uploaded files as plain text, never as a page', async () => {
+    const ws = stack.emulator!.state;
+    const file = ws.reserveFile('timeline.html', 20);
+    file.content = Buffer.from('<script>alert(1)</script>');
+    const shown = await get(`/workbench/files/${file.id}`);
+    expect(shown.status).toBe(200);
+    expect(shown.type).toBe('text/plain; charset=utf-8');
+    expect(shown.text).toBe('<script>alert(1)</script>');
+    expect((await get('/workbench/files/F0MISSING')).status).toBe(404);
+  });
+});
