@@ -11,7 +11,11 @@ export default class SummaryReporter implements Reporter {
         const state = t.result().state;
         if (state === 'passed') passed++;
         else if (state === 'failed') failed++;
-        else skipped++;
+        else {
+          skipped++;
+          // Tests skipped for a reason (a missing browser) say so by name; nobody should miss it.
+          if (t.name.startsWith('skipped:')) process.stdout.write(`\n${t.fullName}\n`);
+        }
       }
       if (m.state() === 'failed' && [...m.children.allTests()].length === 0) failed++;
     }
