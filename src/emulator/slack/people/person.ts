@@ -116,37 +116,39 @@ export class EmulatedPerson {
    */
   async click(message: EmulatedMessage, actionId: string | RegExp, o: ActionChoice = {}): Promise<Answered> {
     const { block, element } = findElement(message.blocks, actionId, `message ${message.ts}`, o.blockId);
+    const action = actionOf(block, element, o);
     const channel = message.channel;
-    const payload = {
-      type: 'block_actions',
-      team: { id: this.ws.teamId, domain: this.ws.teamDomain },
-      user: this.user(),
-      api_app_id: 'A0SIRBOT',
-      token: 'legacy-verification-token',
-      container: { type: 'message', message_ts: message.ts, channel_id: channel, is_ephemeral: false, ...(message.thread_ts ? { thread_ts: message.thread_ts } : {}) },
-      trigger_id: this.trigger(),
+    const thread = message.thread_ts ? { thread_ts: message.thread_ts } : {};
+    return this.blockActions(action, {
+      container: { type: 'message', message_ts: message.ts, channel_id: channel, is_ephemeral: false, ...thread },
       channel: { id: channel, name: this.ws.channel(channel)?.name ?? channel },
-      message: { type: 'message', ts: message.ts, text: message.text ?? '', blocks: message.blocks, user: message.user, ...(message.thread_ts ? { thread_ts: message.thread_ts } : {}) },
-      ...(block.type === 'input' ? { state: { values: { [block.block_id]: { [element.action_id]: actionOf(block, element, o) } } } } : {}),
+      message: { type: 'message', ts: message.ts, text: message.text ?? '', blocks: message.blocks, user: message.user, ...thread },
+      // A text input in a message dispatches with its value in the message's state too.
+      ...(block.type === 'input' ? { state: { values: { [block.block_id]: { [element.action_id]: action } } } } : {}),
       response_url: 'https://hooks.slack.invalid/actions/1',
-      actions: [actionOf(block, element, o)],
-    };
-    return this.send(interactionBody(payload), 'application/x-www-form-urlencoded');
+    });
   }
 
   /** The same, on an element of a view: the Home tab or an open modal. */
   async clickInView(view: EmulatedView, actionId: string | RegExp, o: ActionChoice = {}): Promise<Answered> {
     const { block, element } = findElement(view.blocks, actionId, `view ${view.id}`, o.blockId);
+    return this.blockActions(actionOf(block, element, o), {
+      container: { type: 'view', view_id: view.id },
+      view: payloadView(view, view.type === 'modal' ? stateValues(view) : {}),
+    });
+  }
+
+  /** `block_actions` with what every one carries, and where the element was. */
+  private blockActions(action: Json, where: Json): Promise<Answered> {
     const payload = {
       type: 'block_actions',
       team: { id: this.ws.teamId, domain: this.ws.teamDomain },
       user: this.user(),
       api_app_id: 'A0SIRBOT',
       token: 'legacy-verification-token',
-      container: { type: 'view', view_id: view.id },
       trigger_id: this.trigger(),
-      view: payloadView(view, view.type === 'modal' ? stateValues(view) : {}),
-      actions: [actionOf(block, element, o)],
+      ...where,
+      actions: [action],
     };
     return this.send(interactionBody(payload), 'application/x-www-form-urlencoded');
   }
