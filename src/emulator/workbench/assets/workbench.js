@@ -81,7 +81,8 @@ function renderAws(aws) {
 async function refresh() {
   const q = new URLSearchParams({ user: view.user, channel: view.channel || '', thread: view.thread || '', home: view.home ? '1' : '' });
   const screen = await call(`/workbench/api/screen?${q}`);
-  renderChannels(screen.channels, screen.channel);
+  renderChannels(screen.channels, view.home ? null : screen.channel);
+  $('wb-home-link').classList.toggle('wb-current', view.home);
   $('wb-channel-title').textContent = view.home ? 'sirbot — Home' : `# ${screen.channel ? screen.channel.name : view.channel}`;
   $('wb-home').hidden = !view.home;
   $('wb-messages').hidden = view.home;
