@@ -132,6 +132,26 @@ describe('workbench over HTTP (what the page calls)', () => {
     expect(thread.html).toContain('@sam');
   });
 
+  it('a message posted from the page can be investigated with the manifest’s message shortcut', async () => {
+    expect((await get('/')).text).toContain('Investigate with sirbot');
+    const posted = await post('/workbench/api/say', { user: 'U0ALICE', channel: 'ops', text: 'found AKIAEXPOSEDKEY000001 in a public gist (account 111122223333)' });
+    expect(posted.status).toBe(200);
+    const used = await post('/workbench/api/shortcut', { user: 'U0ALICE', channel: 'ops', ts: posted.json.ts, callbackId: 'investigate_message' });
+    expect(used.status).toBe(200);
+    await expect
+      .poll(async () => JSON.parse((await screen({ user: 'U0ALICE', channel: 'ops', thread: posted.json.ts })).text).thread?.html ?? '', { timeout: 10_000 })
+      .toContain('asked sirbot to investigate access key');
+    // Only shortcuts the app declares can be used.
+    expect((await post('/workbench/api/shortcut', { user: 'U0ALICE', channel: 'ops', ts: posted.json.ts, callbackId: 'delete_everything' })).status).toBe(400);
+  });
+
+  it('mentioning the bot in a message sends it app_mention too, and it answers in the thread', async () => {
+    const posted = await post('/workbench/api/say', { user: 'U0SAM', channel: 'ops', text: '<@U0SIRBOT> what can you do?' });
+    await expect
+      .poll(async () => stack.emulator!.state.thread('ops', posted.json.ts).filter((m) => m.user === stack.emulator!.state.botUserId).length, { timeout: 10_000 })
+      .toBeGreaterThan(0);
+  });
+
   it('Home: opening it publishes the person’s roles', async () => {
     expect((await post('/workbench/api/home', { user: 'U0SAM' })).status).toBe(200);
     await expect.poll(async () => JSON.parse((await screen({ user: 'U0SAM', home: '1' })).text).home?.html ?? '', { timeout: 10_000 }).toContain('Your sirbot roles: approver, responder');

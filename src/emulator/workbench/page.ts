@@ -13,6 +13,8 @@ export interface PageOptions {
   people: WorkbenchPerson[];
   channel: string;
   teamDomain: string;
+  /** Message shortcuts the app declares; the page offers them on each message. */
+  shortcuts: Array<{ name: string; callbackId: string }>;
 }
 
 /**
@@ -30,7 +32,7 @@ export function pageHtml(o: PageOptions): string {
 <title>sirbot workbench</title>
 <link rel="stylesheet" href="/workbench/app.css">
 </head>
-<body${attrs({ 'data-channel': o.channel.replace(/^#/, ''), 'data-team-domain': o.teamDomain })}>
+<body${attrs({ 'data-channel': o.channel.replace(/^#/, ''), 'data-team-domain': o.teamDomain, 'data-shortcuts': JSON.stringify(o.shortcuts) })}>
 <header class="wb-top">
   <strong class="wb-brand">sirbot workbench</strong>
   ${scenario}
@@ -48,7 +50,7 @@ export function pageHtml(o: PageOptions): string {
     <div id="wb-messages" class="wb-messages" aria-live="polite"></div>
     <div id="wb-home" class="wb-home" hidden></div>
     <form id="wb-command-form" class="wb-composer" autocomplete="off">
-      <input id="wb-command" name="command" placeholder="/sir help — type a /sir command for this channel" aria-label="Slash command">
+      <input id="wb-command" name="command" placeholder="Message the channel, or type a command: /sir help" aria-label="Message or /sir command">
       <button type="submit" class="sb-button sb-button-primary">Send</button>
     </form>
   </main>
@@ -67,7 +69,7 @@ export function pageHtml(o: PageOptions): string {
         <li>Send a finding below. sirbot posts it to a channel.</li>
         <li>Open its thread (“replies”): answer sirbot's questions, or press <em>Investigate now</em>.</li>
         <li>Read the timeline and summary; use the buttons to open a Security IR case, set the finding's status, or remediate.</li>
-        <li>Type <code>/sir help</code> in the box under the channel. Switch “Acting as” to see roles at work.</li>
+        <li>Type <code>/sir help</code> in the box under the channel, or a message naming a key, instance or IP and use its “⋮” menu. Switch “Acting as” to see roles at work.</li>
       </ol>
     </section>
     <section>

@@ -24,6 +24,8 @@ export interface WorkbenchOptions {
   people: WorkbenchPerson[];
   /** Channel the page opens first (the rules' default channel, which a rules reload may change). */
   channel: () => string;
+  /** The app's message shortcuts (from its manifest), offered on every message. */
+  shortcuts?: Array<{ name: string; callbackId: string }>;
   /** A short status of the fake AWS's changes for the page, if there is one. */
   awsChanges?: () => unknown;
 }
@@ -56,6 +58,7 @@ const bodies = {
   close: z.object({ user, viewId: z.string().min(1) }),
   command: z.object({ user, channel, text: z.string().max(4000) }),
   say: z.object({ user, channel, text: z.string().min(1).max(40_000), threadTs: ts.optional() }),
+  shortcut: z.object({ user, channel, ts, callbackId: z.string().min(1).max(255) }),
   home: z.object({ user }),
   send: z.object({ id: z.string().optional(), json: z.string().max(BODY_LIMIT).optional(), wrap: z.enum(['none', 'eventbridge', 'sns']) }),
 };
@@ -114,7 +117,7 @@ export function createWorkbench(o: WorkbenchOptions): Workbench {
   };
   let offered: OfferedFinding[] | undefined;
   const findings = () => (offered ??= o.scenario ? scenarioFindings(o.scenario.dir) : []);
-  const page = () => pageHtml({ scenario: o.scenario?.name ?? null, people: o.people, channel: o.channel(), teamDomain: ws.teamDomain });
+  const page = () => pageHtml({ scenario: o.scenario?.name ?? null, people: o.people, channel: o.channel(), teamDomain: ws.teamDomain, shortcuts: o.shortcuts ?? [] });
 
   function message(channelName: string, messageTs: string) {
     const id = ws.channelId(channelName);
@@ -195,6 +198,11 @@ export function createWorkbench(o: WorkbenchOptions): Workbench {
       const b = await readJson(req, bodies.say);
       const said = await person(b.user).say(b.channel, b.text, b.threadTs);
       return { status: 200, body: { ts: said.ts } };
+    },
+    'POST /workbench/api/shortcut': async (req) => {
+      const b = await readJson(req, bodies.shortcut);
+      if (!(o.shortcuts ?? []).some((sc) => sc.callbackId === b.callbackId)) throw new HttpError(400, `the app has no message shortcut ${b.callbackId}`);
+      return { status: 200, body: await person(b.user).shortcut(message(b.channel, b.ts), b.callbackId) };
     },
     'POST /workbench/api/home': async (req) => {
       const b = await readJson(req, bodies.home);

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { ConfigError, type Env } from '../../config/env.ts';
 import { startSlackEmulator, type Directory, type SlackEmulator } from '../../emulator/slack/index.ts';
 import { createWorkbench, type WorkbenchPerson } from '../../emulator/workbench/workbench.ts';
@@ -31,6 +33,16 @@ export interface LocalStack {
   /** What the terminal shows at start: where everything is, and how to switch to real Slack and AWS. */
   banner(): string[];
   close(): Promise<void>;
+}
+
+/** The message shortcuts manifest.yml declares: what Slack would offer on each message. */
+function manifestShortcuts(): Array<{ name: string; callbackId: string }> {
+  try {
+    const manifest = parseYaml(readFileSync(new URL('../../../manifest.yml', import.meta.url), 'utf8')) as { features?: { shortcuts?: Array<{ name: string; type: string; callback_id: string }> } };
+    return (manifest.features?.shortcuts ?? []).filter((s) => s.type === 'message').map((s) => ({ name: s.name, callbackId: s.callback_id }));
+  } catch {
+    return [];
+  }
 }
 
 function roleOf(env: Env, id: string): string {
@@ -79,6 +91,7 @@ export async function startLocalStack(given: Env, logger: Logger): Promise<Local
         scenario: evidence.fake ? { name: path.basename(env.SIRBOT_SCENARIO), dir: env.SIRBOT_SCENARIO } : null,
         people: PEOPLE.map((p): WorkbenchPerson => ({ id: p.id, name: p.name, role: roleOf(env, p.id) })),
         channel: () => defaultChannel(),
+        shortcuts: manifestShortcuts(),
         ...(evidence.fake ? { awsChanges: awsChanges(evidence.fake) } : {}),
       })
     : undefined;

@@ -215,12 +215,16 @@ export class EmulatedPerson {
     return this.send(eventCallbackBody(appHomeOpenedEvent({ user: this.o.id, ...(home ? { view: home } : {}) }), this.ws.teamId), 'application/json');
   }
 
-  /** Says something in a channel or a thread: the message is stored as Slack would, and the bot gets the event. */
+  /**
+   * Says something in a channel or a thread: the message is stored as Slack would, and the
+   * bot gets the `message` event, and `app_mention` too when the text mentions it.
+   */
   async say(channel: string, text: string, threadTs?: string): Promise<EmulatedMessage> {
     const id = this.ws.resolve(channel, true) as string;
     const message = this.ws.add({ channel: id, ts: this.ws.nextTs(Date.now()), user: this.o.id, text, ...(threadTs ? { thread_ts: threadTs } : {}) });
-    const event = { type: 'message', channel: id, user: this.o.id, text, ts: message.ts, ...(threadTs ? { thread_ts: threadTs } : {}), channel_type: 'channel', event_ts: message.ts };
-    await this.send(eventCallbackBody(event, this.ws.teamId), 'application/json');
+    const event = { channel: id, user: this.o.id, text, ts: message.ts, ...(threadTs ? { thread_ts: threadTs } : {}), event_ts: message.ts };
+    await this.send(eventCallbackBody({ type: 'message', ...event, channel_type: 'channel' }, this.ws.teamId), 'application/json');
+    if (text.includes(`<@${this.ws.botUserId}>`)) await this.send(eventCallbackBody({ type: 'app_mention', ...event }, this.ws.teamId), 'application/json');
     return message;
   }
 }

@@ -91,10 +91,10 @@ async function refresh() {
     put('home', $('wb-home'), screen.home ? screen.home.html : '<p class="wb-hint">Opening Home…</p>', false);
   } else {
     const empty = '<p class="wb-hint wb-empty">No messages here yet. Send a finding from the panel on the right: sirbot posts it in the channel its rules pick.</p>';
-    put('messages', $('wb-messages'), screen.messages || empty, true);
+    if (put('messages', $('wb-messages'), screen.messages || empty, true)) addShortcutMenus($('wb-messages'));
   }
   $('wb-thread-pane').hidden = !screen.thread;
-  if (screen.thread) put('thread', $('wb-thread'), screen.thread.html, true);
+  if (screen.thread && put('thread', $('wb-thread'), screen.thread.html, true)) addShortcutMenus($('wb-thread'));
   else shown.thread = '';
   renderModal(screen.modal);
   renderAws(screen.aws);
@@ -267,14 +267,44 @@ $('wb-home-link').addEventListener('click', async () => {
   await act('Opening Home', () => call('/workbench/api/home', { user: view.user }));
 });
 
+// Like Slack's composer: a message, or a slash command when it starts with one.
 $('wb-command-form').addEventListener('submit', async (e) => {
   e.preventDefault();
   const input = $('wb-command');
   const typed = input.value.trim();
+  if (!typed) return;
   const m = /^\/(\S+)\s*([\s\S]*)$/.exec(typed);
-  if (!m || m[1] !== 'sir') return toast('Type a command that starts with /sir, e.g. /sir help', 'error');
+  if (m && m[1] !== 'sir') return toast(`/${m[1]} is not a command here; sirbot's is /sir (try /sir help)`, 'error');
   input.value = '';
-  await act('/sir', () => call('/workbench/api/command', { user: view.user, channel: view.channel, text: m[2] }));
+  if (m) await act('/sir', () => call('/workbench/api/command', { user: view.user, channel: view.channel, text: m[2] }));
+  else await act('Posting', () => call('/workbench/api/say', { user: view.user, channel: view.channel, text: typed }));
+});
+
+// ---- message shortcuts ---------------------------------------------------------------
+
+const SHORTCUTS = JSON.parse(document.body.dataset.shortcuts || '[]');
+
+/** Slack's "More actions" menu on each message, offering the app's message shortcuts. */
+function addShortcutMenus(root) {
+  if (SHORTCUTS.length === 0) return;
+  for (const header of root.querySelectorAll('.sb-message > .sb-message-header')) {
+    if (header.closest('.wb-ephemeral') || header.querySelector('.wb-shortcuts')) continue;
+    const menu = document.createElement('select');
+    menu.className = 'wb-shortcuts';
+    menu.setAttribute('aria-label', 'More actions');
+    menu.append(new Option('⋮', '', true, true), ...SHORTCUTS.map((s) => new Option(s.name, s.callbackId)));
+    menu.options[0].disabled = true;
+    header.append(menu);
+  }
+}
+
+document.addEventListener('change', (e) => {
+  const menu = e.target;
+  if (!menu.classList || !menu.classList.contains('wb-shortcuts') || !menu.value) return;
+  const callbackId = menu.value;
+  menu.selectedIndex = 0;
+  const where = containerOf(menu);
+  if (where) act('The shortcut', () => call('/workbench/api/shortcut', { user: view.user, ...where, callbackId }));
 });
 
 $('wb-reply-form').addEventListener('submit', async (e) => {
