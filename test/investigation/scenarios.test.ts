@@ -292,6 +292,8 @@ describe('root-credential-use: root taken over through a password reset', () => 
       ['2026-12-03T03:35:20.000Z', '203.0.113.201'],
     ]);
     expect(logins.every((e) => e.actor === ROOT_ACTOR && e.tactics.includes('Initial Access') && e.highlights.includes('root credentials used'))).toBe(true);
+    // Failed sign-ins say so (CloudTrail puts no errorCode on them), successful ones do not.
+    expect(logins.map((e) => e.errorCode)).toEqual([null, ...Array(5).fill('Failed authentication'), null, null]);
     expect(out.timeline.map((e) => e.action)).toEqual(expect.arrayContaining(['PasswordRecoveryRequested', 'PasswordRecoveryCompleted', 'StopLogging']));
   });
 

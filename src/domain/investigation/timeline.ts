@@ -65,6 +65,16 @@ function actorOf(r: CloudTrailRecord): string | null {
   return u.arn ?? u.userName ?? u.principalId ?? null;
 }
 
+/**
+ * Sign-in events (ConsoleLogin, SwitchRole, CheckMfa…) carry no errorCode when they fail:
+ * the outcome is `responseElements.<eventName>: "Failure"`, the reason in errorMessage.
+ */
+function errorOf(r: CloudTrailRecord): string | null {
+  if (r.errorCode) return r.errorCode;
+  if (r.eventSource === 'signin.amazonaws.com' && r.responseElements?.[r.eventName] === 'Failure') return r.errorMessage || 'Failure';
+  return null;
+}
+
 export function entryFromCloudTrail(r: CloudTrailRecord): TimelineEntry {
   return {
     id: r.eventID,
@@ -78,7 +88,7 @@ export function entryFromCloudTrail(r: CloudTrailRecord): TimelineEntry {
     sourceIp: r.sourceIPAddress ?? null,
     userAgent: r.userAgent ?? null,
     resources: resourcesOf(r),
-    errorCode: r.errorCode ?? null,
+    errorCode: errorOf(r),
     accountId: r.recipientAccountId ?? r.userIdentity?.accountId ?? null,
     region: r.awsRegion ?? null,
     tactics: tacticsFor(r.eventName),
