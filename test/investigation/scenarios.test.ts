@@ -51,6 +51,25 @@ async function investigate(scenario: string, finding: { file: string } | { text:
   return JSON.parse(run.stdout.join('\n')) as Investigation;
 }
 
+describe('investigate CLI: a file with several findings', () => {
+  const FILE = 'src/scenarios/public-s3-bucket/findings/111122223333-us-east-1.json';
+
+  it('asks which one instead of picking the first, and investigates the one named', async () => {
+    const ids = (await normalize(FILE)).map((l) => l.id as string);
+    expect(ids.length).toBeGreaterThan(1);
+    const ambiguous = await runCli(['investigate', '--finding', FILE, '--scenario', 'src/scenarios/public-s3-bucket', '--quota-scale', '10']);
+    expect(ambiguous.code).toBe(1);
+    expect(ambiguous.stderr.join('\n')).toContain(`holds ${ids.length} findings; pick one with --finding-id`);
+    expect(ambiguous.stderr.join('\n')).toContain(ids[1]);
+
+    const out = await investigate('src/scenarios/public-s3-bucket', { file: FILE }, ['--finding-id', ids[1]!]);
+    expect(out.summary.criticalFindings.map((f) => f.id)).toContain(ids[1]);
+    const unknown = await runCli(['investigate', '--finding', FILE, '--finding-id', 'nope', '--scenario', 'src/scenarios/public-s3-bucket']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr.join('\n')).toContain('no finding nope in');
+  });
+});
+
 async function normalize(file: string): Promise<Array<Record<string, unknown>>> {
   const run = await runCli(['normalize', file]);
   expect(run.code).toBe(0);

@@ -12,7 +12,7 @@ import { investigate, type InvestigationResult } from '../../../investigation/in
 import { type CliIo, UsageError, parseArgs } from '../io.ts';
 
 export const usage =
-  'sirbot investigate --finding FINDING.json --scenario DIR [--answers ANSWERS.json] [--format json|text] [--quota-scale N]';
+  'sirbot investigate --finding FINDING.json [--finding-id ID] --scenario DIR [--answers ANSWERS.json] [--format json|text] [--quota-scale N]';
 
 const ANSWER_KEYS: QuestionId[] = ['exposedAt', 'principal', 'accessKeyId', 'rotated', 'accountId', 'instanceId'];
 
@@ -56,7 +56,7 @@ function text(r: InvestigationResult): string {
  * with the same collectors, quotas and SDK clients the bot uses.
  */
 export async function run(args: string[], io: CliIo): Promise<number> {
-  const { options } = parseArgs(args, ['finding', 'scenario', 'answers', 'format', 'quota-scale']);
+  const { options } = parseArgs(args, ['finding', 'finding-id', 'scenario', 'answers', 'format', 'quota-scale']);
   if (typeof options.finding !== 'string') throw new UsageError('investigate needs --finding FINDING.json');
   if (typeof options.scenario !== 'string') throw new UsageError('investigate needs --scenario DIR');
   const format = options.format ?? 'json';
@@ -65,9 +65,20 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   if (!(scale >= 1)) throw new UsageError('--quota-scale must be a number ≥ 1');
 
   const normalized = normalizeText(io.readInput(options.finding));
-  const finding = normalized.findings[0];
-  if (!finding) {
+  if (normalized.findings.length === 0) {
     io.stderr(`error: no finding could be read from ${options.finding}: ${normalized.errors[0]?.message ?? 'empty'}`);
+    return 1;
+  }
+  // A file may hold many findings: investigating one of them silently would answer the wrong question.
+  const wanted = options['finding-id'];
+  const finding = typeof wanted === 'string' ? normalized.findings.find((f) => f.id === wanted) : normalized.findings.length === 1 ? normalized.findings[0] : undefined;
+  if (!finding) {
+    const ids = normalized.findings.map((f) => `  ${f.id}`).join('\n');
+    io.stderr(
+      typeof wanted === 'string'
+        ? `error: no finding ${wanted} in ${options.finding}; it holds:\n${ids}`
+        : `error: ${options.finding} holds ${normalized.findings.length} findings; pick one with --finding-id:\n${ids}`,
+    );
     return 1;
   }
   const answers = readAnswers(typeof options.answers === 'string' ? options.answers : undefined);
