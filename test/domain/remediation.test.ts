@@ -111,6 +111,20 @@ describe('suggested remediations', () => {
     for (const x of s) expect(checkInputs(get(x.remediationId), x.inputs)).toBeNull();
   });
 
+  it('offers nothing against what AWS services did in the window (Auto Scaling launches)', () => {
+    const finding = makeFinding({ schema: 'guardduty', resources: [], raw: {} });
+    const autoscaling = {
+      action: 'RunInstances',
+      actor: 'arn:aws:sts::111122223333:assumed-role/AWSServiceRoleForAutoScaling/AutoScaling',
+      actorType: 'AssumedRole',
+      accessKeyId: null,
+      sourceIp: 'autoscaling.amazonaws.com',
+      userAgent: 'autoscaling.amazonaws.com',
+    };
+    const timeline = [ct({ ...autoscaling, resources: ['i-0autoscaled0000001'] }), ct({ action: 'RunInstances', resources: ['i-0a1b2c3d4e5f00001'] })];
+    expect(suggestRemediations(finding, timeline).map((x) => x.label)).toEqual(['Snapshot i-0a1b2c3d4e5f00001', 'Quarantine i-0a1b2c3d4e5f00001']);
+  });
+
   it('offers blocking public access for a bucket finding', () => {
     expect(suggestRemediations(makeFinding(), []).map((x) => x.inputs)).toEqual([{ account: '111122223333', region: 'us-east-1', bucket: 'example-bucket' }]);
   });

@@ -45,6 +45,15 @@ function instanceIdOf(resourceId: string): string | null {
 }
 
 /**
+ * Calls AWS made on someone's behalf (Auto Scaling launching instances, CloudFormation
+ * creating users): CloudTrail names the service as the source, and the service's role.
+ * They are in the window but are not the activity, so nothing is offered against them.
+ */
+function byAwsService(e: TimelineEntry): boolean {
+  return e.actorType === 'AWSService' || /\.amazonaws\.com$/.test(e.sourceIp ?? '') || /:assumed-role\/AWSServiceRoleFor/.test(e.actor ?? '');
+}
+
+/**
  * What to offer once a finding is investigated: deactivate the key it is about; delete
  * keys created and detach policies attached during the activity; snapshot, then
  * quarantine, instances it names or that were launched; block public access on buckets.
@@ -58,7 +67,7 @@ export function suggestRemediations(finding: Finding, timeline: readonly Timelin
   const key = findingAccessKey(finding);
   if (key) add({ remediationId: 'deactivate-access-key', inputs: { account, userName: key.user, accessKeyId: key.key }, label: `Deactivate ${key.key}` });
 
-  const ok = timeline.filter((e) => e.errorCode === null && e.source === 'cloudtrail');
+  const ok = timeline.filter((e) => e.errorCode === null && e.source === 'cloudtrail' && !byAwsService(e));
   for (const e of ok) {
     const where = e.accountId ?? account;
     const user = e.resources.find((r) => USER.test(r) && !ACCESS_KEY.test(r) && !INSTANCE.test(r));
