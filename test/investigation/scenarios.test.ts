@@ -38,6 +38,11 @@ interface Investigation {
 }
 
 const CRYPTO = 'src/scenarios/cryptomining-ec2';
+const S3_FIXES = {
+  DeletePublicAccessBlock: 'restore its Block Public Access settings',
+  PutBucketPolicy: 'remove bucket-policy statements that grant public or outside access',
+  PutBucketAcl: 'remove ACL grants to everyone or to other accounts',
+};
 const S3 = 'src/scenarios/public-s3-bucket';
 const ROOT = 'src/scenarios/root-credential-use';
 
@@ -64,6 +69,10 @@ describe('investigate CLI: a file with several findings', () => {
 
     const out = await investigate('src/scenarios/public-s3-bucket', { file: FILE }, ['--finding-id', ids[1]!]);
     expect(out.summary.criticalFindings.map((f) => f.id)).toContain(ids[1]);
+    // A control failure gets the fix for what the timeline shows, not only the control's generic guidance.
+    expect(out.summary.recommendations).toContain(
+      'Bucket examplecorp-media-assets: restore its Block Public Access settings, and remove bucket-policy statements that grant public or outside access (changed from 2026-09-08T14:11:40.000Z by arn:aws:sts::111122223333:assumed-role/terraform-deployer/terraform-apply); then fix what made the change, or its next run undoes yours.',
+    );
     const unknown = await runCli(['investigate', '--finding', FILE, '--finding-id', 'nope', '--scenario', 'src/scenarios/public-s3-bucket']);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr.join('\n')).toContain('no finding nope in');
@@ -203,7 +212,11 @@ describe('public-s3-bucket: one module change makes a bucket public in each of t
       expect(changes.map((e) => e.action)).toEqual(c.made);
       for (const e of changes) expect(e.resources).toContain(c.bucket);
       expect(changes.filter((e) => e.action !== 'DeletePublicAccessBlock').every((e) => e.actor === TF(c.account) && e.tactics.includes('Exfiltration'))).toBe(true);
-      expect(out.summary.recommendations).toEqual(['Apply the control’s remediation guidance to the affected resources, then confirm the finding resolves.']);
+      // The control's guidance, then how to close this bucket again, in the order the changes were made.
+      const fixes = [...new Set(c.made)].map((a) => S3_FIXES[a as keyof typeof S3_FIXES]).join(', and ');
+      expect(out.summary.recommendations).toHaveLength(2);
+      expect(out.summary.recommendations[0]).toBe('Apply the control’s remediation guidance to the affected resources, then confirm the finding resolves.');
+      expect(out.summary.recommendations[1]?.startsWith(`Bucket ${c.bucket}: ${fixes} (changed from `)).toBe(true);
     }
 
     // Media and partner portal: the pipeline did it all.

@@ -71,6 +71,33 @@ export function createdIdentities(timeline: TimelineEntry[]): CreatedIdentity[] 
   return out;
 }
 
+/** S3 calls that can open a bucket to the public or other accounts, and what undoes each. */
+const S3_EXPOSURES: Record<string, string> = {
+  DeletePublicAccessBlock: 'restore its Block Public Access settings',
+  DeleteBucketPublicAccessBlock: 'restore its Block Public Access settings',
+  PutBucketPolicy: 'remove bucket-policy statements that grant public or outside access',
+  PutBucketAcl: 'remove ACL grants to everyone or to other accounts',
+};
+
+/** Per bucket: who opened it, when, and how to close it again, from the calls that succeeded. */
+function s3Recommendations(timeline: TimelineEntry[]): string[] {
+  const byBucket = new Map<string, { fixes: Set<string>; who: Set<string>; first: string }>();
+  for (const e of timeline) {
+    const fix = S3_EXPOSURES[e.action];
+    if (!fix || !succeeded(e)) continue;
+    const bucket = e.resources.find((r) => !r.startsWith('arn:')) ?? e.resources[0];
+    if (!bucket) continue;
+    const b = byBucket.get(bucket) ?? { fixes: new Set<string>(), who: new Set<string>(), first: e.time };
+    b.fixes.add(fix);
+    if (e.actor) b.who.add(e.actor);
+    byBucket.set(bucket, b);
+  }
+  return [...byBucket].map(
+    ([bucket, b]) =>
+      `Bucket ${bucket}: ${[...b.fixes].join(', and ')} (changed from ${b.first} by ${[...b.who].join(', ') || 'an unknown principal'}); then fix what made the change, or its next run undoes yours.`,
+  );
+}
+
 function recommendations(finding: Finding, timeline: TimelineEntry[], created: CreatedIdentity[], containment: string[]): string[] {
   const recs = [...containment];
   const keys = new Set(timeline.filter((e) => e.accessKeyId?.startsWith('AKIA')).map((e) => e.accessKeyId as string));
@@ -85,6 +112,7 @@ function recommendations(finding: Finding, timeline: TimelineEntry[], created: C
   if (roles.length) recs.push(`Remove the IAM role(s) created during the activity: ${roles.join(', ')}.`);
   const policy = timeline.filter((e) => succeeded(e) && POLICY_CHANGES.has(e.action));
   if (policy.length) recs.push(`Revert the ${policy.length} policy change(s) made during the activity (${[...new Set(policy.map((p) => p.action))].join(', ')}).`);
+  recs.push(...s3Recommendations(timeline));
   if (instances.length) recs.push(`Snapshot, then terminate, the instance(s) launched during the activity: ${instances.join(', ')}.`);
   if (timeline.some((e) => e.tactics.includes('Defense Evasion') && succeeded(e))) recs.push('Re-enable logging and detection that was stopped or changed (CloudTrail, GuardDuty, Security Hub, Config).');
   if (keys.size > 0 || users.length > 0) recs.push("Review the other IAM users' access keys and recent activity in the affected account(s).");
