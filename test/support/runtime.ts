@@ -20,6 +20,7 @@ import type { FakeAws } from '../../src/emulator/aws/server.ts';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
 export const BOT_TOKEN = 'xoxb-test-token';
+export const APP_TOKEN = 'xapp-1-A0SIRBOT-test';
 
 type FakeSlack = Awaited<ReturnType<typeof startFakeSlack>>;
 
@@ -49,6 +50,8 @@ export interface TestRuntimeOptions {
   directory?: Directory;
   /** Clock of the bot (escalation timers, audit times); the wall clock by default. */
   clock?: () => number;
+  /** Slack reaches the bot over Socket Mode (an app-level token) instead of signed HTTP. */
+  socketMode?: boolean;
 }
 
 /**
@@ -65,6 +68,7 @@ export async function startTestRuntime(o: TestRuntimeOptions = {}): Promise<Test
       'chat.update': { limit: updates, windowMs: 60_000, scope: 'workspace' },
     },
     ...(o.directory ? { directory: o.directory } : {}),
+    ...(o.socketMode ? { appToken: APP_TOKEN } : {}),
   });
   const dir = mkdtempSync(path.join(tmpdir(), 'sirbot-it-'));
   const env = parseEnv({ PORT: '0', SIRBOT_DB: o.dbFile ?? path.join(dir, 'sirbot.db'), LOG_LEVEL: 'silent', ...o.env });
@@ -78,7 +82,7 @@ export async function startTestRuntime(o: TestRuntimeOptions = {}): Promise<Test
   const runtime = await startLocalRuntime({
     env,
     logger: silentLogger(),
-    slack: { token: BOT_TOKEN, signingSecret: SIGNING_SECRET, apiUrl: fake.emulator.url },
+    slack: { token: BOT_TOKEN, signingSecret: SIGNING_SECRET, apiUrl: fake.emulator.url, ...(o.socketMode ? { appToken: APP_TOKEN } : {}) },
     store: new SqliteStore(env.SIRBOT_DB),
     posterLimits,
     digestDebounceMs: o.digestDebounceMs ?? 50,
@@ -92,7 +96,15 @@ export async function startTestRuntime(o: TestRuntimeOptions = {}): Promise<Test
     runtime,
     slack: fake.emulator,
     aws,
-    user: (id, name) => new SlackUser({ receiverUrl: `${runtime.url}/slack/events`, signingSecret: SIGNING_SECRET, emulator: fake.emulator, id, ...(name ? { name } : {}) }),
+    user: (id, name) =>
+      new SlackUser({
+        receiverUrl: `${runtime.url}/slack/events`,
+        signingSecret: SIGNING_SECRET,
+        emulator: fake.emulator,
+        id,
+        ...(name ? { name } : {}),
+        ...(o.socketMode ? { delivery: fake.emulator.socketMode } : {}),
+      }),
     async ingest(body, options = {}) {
       const res = await fetch(`${runtime.url}/ingest${options.wait === false ? '' : '?wait=true'}`, {
         method: 'POST',

@@ -4,6 +4,7 @@ import { BodyTooLarge, parseArgs, presentedToken, readBody, sendJson } from './h
 import { inspectView } from './inspect.ts';
 import { methodFor, type Answer, type Args } from './methods/index.ts';
 import { DEFAULT_LIMITS, SlidingWindowLimiter, type RateLimits } from './rate-limit.ts';
+import { SocketModeHub } from './socket-mode.ts';
 import { uploadedBytes } from './upload.ts';
 import { type Directory, Workspace } from './workspace.ts';
 
@@ -13,6 +14,8 @@ export interface SlackEmulatorOptions {
   host?: string;
   /** When set, every call must carry this bot token. */
   token?: string;
+  /** When set, `apps.connections.open` takes this app-level token (`xapp-…`) and Socket Mode is served. */
+  appToken?: string;
   /** Per-method limits merged over Slack's defaults; false disables limiting. */
   limits?: Partial<RateLimits> | false;
   botUserId?: string;
@@ -32,6 +35,8 @@ export interface SlackEmulator {
   url: string;
   port: number;
   state: Workspace;
+  /** Slack's side of Socket Mode: delivers events and interactions to a connected app. */
+  socketMode: SocketModeHub;
   /** Forgets the workspace's state and every rate-limit window. */
   reset(): void;
   close(): Promise<void>;
@@ -55,6 +60,7 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
   const limiter = new SlidingWindowLimiter(limits);
   const host = options.host ?? '127.0.0.1';
   let origin = '';
+  const socketMode = new SocketModeHub();
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
@@ -62,6 +68,10 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
       if (err instanceof BodyTooLarge) return sendJson(res, 413, { ok: false, error: 'request_too_large' });
       sendJson(res, 500, { ok: false, error: 'internal_error', detail: String(err) });
     });
+  });
+
+  server.on('upgrade', (req, socket, head: Buffer) => {
+    if (!socketMode.handleUpgrade(req, socket, head)) socket.destroy();
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -95,6 +105,12 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
       return { status, answer };
     };
 
+    // Socket Mode's handshake takes the app-level token, not the bot token.
+    if (method === 'apps.connections.open') {
+      if (!options.appToken) return log(200, { ok: false, error: 'not_allowed_token_type' });
+      if (token !== options.appToken) return log(200, { ok: false, error: token ? 'invalid_auth' : 'not_authed' });
+      return log(200, { ok: true, url: socketMode.open(origin) });
+    }
     const handler = methodFor(method);
     if (!handler) return log(200, { ok: false, error: 'unknown_method' });
     if (options.token && token !== options.token) return log(200, { ok: false, error: token ? 'invalid_auth' : 'not_authed' });
@@ -132,11 +148,13 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     url: `${origin}/api/`,
     port,
     state: ws,
+    socketMode,
     reset() {
       ws.reset();
       limiter.reset();
     },
     async close() {
+      socketMode.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;

@@ -60,7 +60,14 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
     ...(o.actions ? { actions: o.actions } : {}),
   });
   // Socket Mode (an app-level token) needs no public URL: Slack's events come over a WebSocket.
-  const socket = o.slack.appToken ? new SocketModeReceiver({ appToken: o.slack.appToken, logger: boltLogger(o.logger) }) : undefined;
+  // A Web API URL other than Slack's (an emulator) is where Socket Mode opens its connection too.
+  const socket = o.slack.appToken
+    ? new SocketModeReceiver({
+        appToken: o.slack.appToken,
+        logger: boltLogger(o.logger),
+        ...(o.slack.apiUrl ? { installerOptions: { clientOptions: { slackApiUrl: o.slack.apiUrl } } } : {}),
+      })
+    : undefined;
   const http = socket ? undefined : createHttpReceiver(o.slack.signingSecret, o.logger);
   const receiver = socket ?? (http as HTTPReceiver);
   const deps = slackAppDeps(core, o.logger, o.actions, o.clock);

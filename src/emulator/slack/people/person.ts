@@ -12,7 +12,8 @@ import {
   payloadView,
   type InputValue,
 } from './payloads.ts';
-import { eventCallbackBody, interactionBody, signSlackRequest } from './sign.ts';
+import { type Answered, type Delivery, httpDelivery } from './delivery.ts';
+import { eventCallback } from './sign.ts';
 
 type Json = Record<string, any>;
 
@@ -58,11 +59,7 @@ function actionOf(block: Json, element: Json, o: ActionChoice): Json {
   }
 }
 
-export interface Answered {
-  status: number;
-  /** What the bot answered to Slack (empty on a plain ack; `response_action` otherwise). */
-  body: Json | null;
-}
+export type { Answered, Delivery } from './delivery.ts';
 
 /**
  * A person in the emulated workspace, acting on what the bot actually posted: clicks
@@ -72,9 +69,14 @@ export interface Answered {
  * receiver: the workbench page and the tests drive the bot the way Slack does.
  */
 export class EmulatedPerson {
+  private readonly delivery: Delivery;
+
+  /** Slack reaches the bot over signed HTTP to `receiverUrl`, unless a `delivery` (Socket Mode) is given. */
   constructor(
-    private readonly o: { receiverUrl: string; signingSecret: string; workspace: Workspace; id: string; name?: string },
-  ) {}
+    private readonly o: { receiverUrl: string; signingSecret: string; workspace: Workspace; id: string; name?: string; delivery?: Delivery },
+  ) {
+    this.delivery = o.delivery ?? httpDelivery(o.receiverUrl, o.signingSecret);
+  }
 
   get id(): string {
     return this.o.id;
@@ -94,19 +96,6 @@ export class EmulatedPerson {
 
   private trigger(): string {
     return this.ws.surfaces.issueTrigger(Date.now(), this.o.id);
-  }
-
-  private async send(body: string, contentType: string): Promise<Answered> {
-    const headers = { 'content-type': contentType, ...signSlackRequest({ signingSecret: this.o.signingSecret, body }) };
-    const res = await fetch(this.o.receiverUrl, { method: 'POST', headers, body });
-    const text = await res.text();
-    let parsed: Json | null = null;
-    try {
-      parsed = text ? (JSON.parse(text) as Json) : null;
-    } catch {
-      parsed = { text };
-    }
-    return { status: res.status, body: parsed };
   }
 
   /**
@@ -150,7 +139,7 @@ export class EmulatedPerson {
       ...where,
       actions: [action],
     };
-    return this.send(interactionBody(payload), 'application/x-www-form-urlencoded');
+    return this.delivery.deliver('interactive', payload);
   }
 
   /** The modal on top of this person's stack, as the bot last opened or updated it. */
@@ -176,7 +165,7 @@ export class EmulatedPerson {
   async submit(values: Record<string, InputValue> = {}, view: EmulatedView | undefined = this.modal()): Promise<Answered> {
     if (!view) throw new Error(`${this.o.id} has no open modal`);
     const payload = viewSubmissionPayload({ ...this.actor(), view, values: stateValues(view, values), triggerId: this.trigger() });
-    const answer = await this.send(interactionBody(payload), 'application/x-www-form-urlencoded');
+    const answer = await this.delivery.deliver('interactive', payload);
     // A plain ack closes the submitted modal (back to the one under it); `clear` closes them all.
     if (answer.body?.response_action === 'clear') this.ws.surfaces.close(this.o.id);
     else if (!answer.body || Object.keys(answer.body).length === 0) this.ws.surfaces.closeView(this.o.id, view.id);
@@ -192,27 +181,27 @@ export class EmulatedPerson {
     if (view.clear_on_close) this.ws.surfaces.close(this.o.id);
     else this.ws.surfaces.closeView(this.o.id, view.id);
     if (!view.notify_on_close) return null;
-    return this.send(interactionBody(viewClosedPayload({ ...this.actor(), view, isCleared: view.clear_on_close })), 'application/x-www-form-urlencoded');
+    return this.delivery.deliver('interactive', viewClosedPayload({ ...this.actor(), view, isCleared: view.clear_on_close }));
   }
 
   /** `/sir <text>` typed in a channel. */
   async command(text: string, channel: string, command = '/sir'): Promise<Answered> {
     const where = { id: this.ws.channelId(channel) ?? channel, name: this.ws.channel(channel)?.name ?? channel };
     const fields = slashCommandFields({ ...this.actor(), command, text, channel: where, triggerId: this.trigger(), responseUrl: 'https://hooks.slack.invalid/commands/1' });
-    return this.send(new URLSearchParams(fields).toString(), 'application/x-www-form-urlencoded');
+    return this.delivery.deliver('slash_commands', fields);
   }
 
   /** A message shortcut on someone's message. */
   async shortcut(message: EmulatedMessage, callbackId: string): Promise<Answered> {
     const channel = { id: message.channel, name: this.ws.channel(message.channel)?.name ?? message.channel };
     const payload = messageShortcutPayload({ ...this.actor(), callbackId, message, channel, triggerId: this.trigger(), responseUrl: 'https://hooks.slack.invalid/actions/2' });
-    return this.send(interactionBody(payload), 'application/x-www-form-urlencoded');
+    return this.delivery.deliver('interactive', payload);
   }
 
   /** Opens sirbot's Home tab. */
   async openHome(): Promise<Answered> {
     const home = this.ws.surfaces.home(this.o.id);
-    return this.send(eventCallbackBody(appHomeOpenedEvent({ user: this.o.id, ...(home ? { view: home } : {}) }), this.ws.teamId), 'application/json');
+    return this.delivery.deliver('events_api', eventCallback(appHomeOpenedEvent({ user: this.o.id, ...(home ? { view: home } : {}) }), this.ws.teamId));
   }
 
   /**
@@ -223,8 +212,8 @@ export class EmulatedPerson {
     const id = this.ws.resolve(channel, true) as string;
     const message = this.ws.add({ channel: id, ts: this.ws.nextTs(Date.now()), user: this.o.id, text, ...(threadTs ? { thread_ts: threadTs } : {}) });
     const event = { channel: id, user: this.o.id, text, ts: message.ts, ...(threadTs ? { thread_ts: threadTs } : {}), event_ts: message.ts };
-    await this.send(eventCallbackBody({ type: 'message', ...event, channel_type: 'channel' }, this.ws.teamId), 'application/json');
-    if (text.includes(`<@${this.ws.botUserId}>`)) await this.send(eventCallbackBody({ type: 'app_mention', ...event }, this.ws.teamId), 'application/json');
+    await this.delivery.deliver('events_api', eventCallback({ type: 'message', ...event, channel_type: 'channel' }, this.ws.teamId));
+    if (text.includes(`<@${this.ws.botUserId}>`)) await this.delivery.deliver('events_api', eventCallback({ type: 'app_mention', ...event }, this.ws.teamId));
     return message;
   }
 }

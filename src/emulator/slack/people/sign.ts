@@ -13,8 +13,8 @@ export function interactionBody(payload: unknown): string {
 }
 
 /** An Events API `event_callback` envelope around `event`. */
-export function eventCallbackBody(event: Record<string, unknown>, teamId = 'T0EMULATOR', extra: Record<string, unknown> = {}): string {
-  return JSON.stringify({
+export function eventCallback(event: Record<string, unknown>, teamId = 'T0EMULATOR', extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
     token: 'legacy-verification-token',
     team_id: teamId,
     api_app_id: 'A0SIRBOT',
@@ -23,5 +23,10 @@ export function eventCallbackBody(event: Record<string, unknown>, teamId = 'T0EM
     event_time: Math.floor(Date.now() / 1000),
     event,
     ...extra,
-  });
+  };
+}
+
+/** The same, as the JSON body Slack posts over HTTP. */
+export function eventCallbackBody(event: Record<string, unknown>, teamId = 'T0EMULATOR', extra: Record<string, unknown> = {}): string {
+  return JSON.stringify(eventCallback(event, teamId, extra));
 }
