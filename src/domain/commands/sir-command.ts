@@ -1,6 +1,11 @@
 import { NOTE_MAX } from '../actions/workflow-status.ts';
 import type { WorkflowStatus } from '../finding.ts';
 import type { InvestigationTarget } from '../investigation/ad-hoc.ts';
+import { decodeSlackText, isOption, parseArgs, tokenize, type Token } from './sir-tokens.ts';
+import { ACCOUNT, CASE_ID, IAM_ARN, REGION, SIR_CASE_STATUSES, SIR_MAX_SINCE_HOURS, classifyTarget, parseCaseStatus, parseSince, type SirCaseStatus, type SirSince } from './sir-values.ts';
+
+export { decodeSlackText } from './sir-tokens.ts';
+export { SIR_CASE_STATUSES, SIR_MAX_SINCE_HOURS, classifyTarget, parseCaseStatus, parseSince, sinceStart, type SirCaseStatus, type SirSince } from './sir-values.ts';
 
 /**
  * `/sir …`: the text Slack sends after the command, parsed into what was asked for, or
@@ -11,22 +16,13 @@ import type { InvestigationTarget } from '../investigation/ad-hoc.ts';
 export const SIR_SUBCOMMANDS = ['help', 'investigate', 'finding', 'case', 'cases', 'status'] as const;
 export type SirSubcommand = (typeof SIR_SUBCOMMANDS)[number];
 
-/** The statuses UpdateCaseStatus accepts (Security IR's `SelfManagedCaseStatus`). */
-export const SIR_CASE_STATUSES = ['Submitted', 'Detection and Analysis', 'Containment, Eradication and Recovery', 'Post-incident Activities'] as const;
-export type SirCaseStatus = (typeof SIR_CASE_STATUSES)[number];
-
 /** The workflow statuses `/sir status` sets (BatchUpdateFindings `Workflow.Status`). */
 export const SIR_FINDING_STATUSES = ['NEW', 'NOTIFIED', 'RESOLVED', 'SUPPRESSED'] as const satisfies readonly WorkflowStatus[];
 
-/** CloudTrail event history (LookupEvents) reaches back 90 days. */
-export const SIR_MAX_SINCE_HOURS = 90 * 24;
 /** Finding ids and ARNs are kept to this many characters. */
 export const SIR_MAX_FINDING_ID = 512;
 /** `/sir status` notes: BatchUpdateFindings `Note.Text` holds at most 512 characters. */
 export const SIR_MAX_NOTE = NOTE_MAX;
-
-/** How far back `--since` reaches: relative (`7d`, `24h`, `90m`) or from an instant. */
-export type SirSince = { hours: number } | { iso: string };
 
 export type SirCommand =
   | { kind: 'help'; topic?: SirSubcommand }
@@ -73,220 +69,6 @@ const PURPOSE: Readonly<Record<SirSubcommand, string>> = {
 
 /** The help text, a line per subcommand. */
 export const SIR_USAGE: readonly string[] = SIR_SUBCOMMANDS.map((s) => `${SIR_USAGE_BY_SUBCOMMAND[s]} — ${PURPOSE[s]}`);
-
-/**
- * Slack's encoding undone: `<url|label>` → label, `<url>` → url (also mentions and
- * channel links), then the `&lt;` `&gt;` `&amp;` entities. Wrappers go first, as any
- * `<` the person typed arrives as `&lt;`.
- */
-export function decodeSlackText(text: string): string {
-  return text
-    .replace(/<([^<>|]*)(?:\|([^<>]*))?>/g, (_m, target: string, label: string | undefined) => (label ? label : target))
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
-}
-
-interface Token {
-  value: string;
-  /** It began with a quote: never an option, and may hold spaces. */
-  quoted: boolean;
-  /** It was exactly one quoted string ("like this"). */
-  wholeQuoted: boolean;
-  start: number;
-  end: number;
-}
-
-/** Opening quotes and what closes them: straight, curly (phones), and „German“. */
-const QUOTES: Readonly<Record<string, RegExp>> = { '"': /["”]/, '“': /[”"]/, '”': /[”"]/, '„': /[“"]/ };
-
-/** Whitespace-separated words; "double quotes" (straight or curly) keep spaces in a word. */
-function tokenize(text: string): { tokens: Token[]; unterminatedAt: number | null } {
-  const tokens: Token[] = [];
-  let i = 0;
-  for (;;) {
-    while (i < text.length && /\s/.test(text[i] as string)) i++;
-    if (i >= text.length) return { tokens, unterminatedAt: null };
-    const start = i;
-    let value = '';
-    let sections = 0;
-    let plain = false;
-    while (i < text.length && !/\s/.test(text[i] as string)) {
-      const ch = text[i] as string;
-      const closer = QUOTES[ch];
-      if (!closer) {
-        value += ch;
-        plain = true;
-        i++;
-        continue;
-      }
-      const length = text.slice(i + 1).search(closer);
-      if (length === -1) {
-        tokens.push({ value: value + text.slice(i + 1), quoted: start === i, wholeQuoted: false, start, end: text.length });
-        return { tokens, unterminatedAt: i };
-      }
-      value += text.slice(i + 1, i + 1 + length);
-      sections++;
-      i += length + 2;
-    }
-    const quoted = QUOTES[text[start] as string] !== undefined;
-    tokens.push({ value, quoted, wholeQuoted: quoted && sections === 1 && !plain, start, end: i });
-  }
-}
-
-const DASHES = /^(?:--|[—–])(?=[a-z])/i;
-const isOption = (t: Token) => !t.quoted && (t.value.startsWith('--') || /^[—–]/.test(t.value));
-
-type Options = Record<string, 'value' | 'switch'>;
-
-/** Positionals and `--name value` / `--name=value` / `--switch` options, each at most once. */
-function parseArgs(tokens: Token[], allowed: Options): { positionals: Token[]; options: Map<string, string | true> } | { error: string } {
-  const positionals: Token[] = [];
-  const options = new Map<string, string | true>();
-  const known = Object.keys(allowed).map((o) => `--${o}`);
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i] as Token;
-    if (!isOption(t)) {
-      positionals.push(t);
-      continue;
-    }
-    // Phones turn "--" into a dash; "—since" is "--since".
-    const raw = t.value.replace(DASHES, '--');
-    const eq = raw.indexOf('=');
-    const name = (eq === -1 ? raw : raw.slice(0, eq)).slice(2).toLowerCase();
-    const kind = allowed[name];
-    if (!kind) return { error: `unknown option ${eq === -1 ? raw : raw.slice(0, eq)}${known.length ? ` (options: ${known.join(', ')})` : ' (this subcommand takes no options)'}` };
-    if (options.has(name)) return { error: `--${name} is given twice` };
-    if (kind === 'switch') {
-      if (eq !== -1) return { error: `--${name} takes no value` };
-      options.set(name, true);
-      continue;
-    }
-    let value: string | undefined = eq === -1 ? undefined : raw.slice(eq + 1);
-    if (value === undefined) {
-      const next = tokens[i + 1];
-      if (next && !isOption(next)) {
-        value = next.value;
-        i++;
-      }
-    }
-    if (!value) return { error: `--${name} needs a value` };
-    options.set(name, value);
-  }
-  return { positionals, options };
-}
-
-const ACCESS_KEY = /^(?:AKIA|ASIA)[A-Z0-9]{16}$/;
-const INSTANCE = /^i-[0-9a-f]{8}(?:[0-9a-f]{9})?$/;
-const IAM_ARN = /^arn:aws[-a-z]*:iam::(\d{12}):(role|user)\/((?:[\x21-\x2e\x30-\x7e]+\/)*)([\w+=,.@-]{1,64})$/;
-const IAM_USER = /^[\w+=,.@-]{1,64}$/;
-const ACCOUNT = /^\d{12}$/;
-const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
-const CASE_ID = /^\d{10,32}$/;
-
-function isIpv4(s: string): boolean {
-  const parts = s.split('.');
-  return parts.length === 4 && parts.every((p) => /^(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/.test(p));
-}
-
-function isIpv6(s: string): boolean {
-  if (!s.includes(':') || !/^[0-9a-fA-F:.]+$/.test(s)) return false;
-  let hex = s;
-  const tail = s.slice(s.lastIndexOf(':') + 1);
-  if (tail.includes('.')) {
-    if (!isIpv4(tail)) return false;
-    hex = `${s.slice(0, s.lastIndexOf(':') + 1)}0:0`;
-  }
-  const halves = hex.split('::');
-  if (halves.length > 2) return false;
-  const groups = halves.flatMap((h) => (h === '' ? [] : h.split(':')));
-  if (!groups.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g))) return false;
-  return halves.length === 2 ? groups.length <= 7 : groups.length === 8;
-}
-
-/** What a target names, most specific first; an error says why it is none of them. */
-export function classifyTarget(value: string): InvestigationTarget | { error: string } {
-  if (/^arn:/i.test(value)) {
-    const m = IAM_ARN.exec(value);
-    if (m && value.length <= 2048) return { type: m[2] === 'role' ? 'roleArn' : 'userArn', value };
-    if (/^arn:aws[-a-z]*:sts::\d{12}:assumed-role\//.test(value)) return { error: `"${value}" is an assumed-role session; name the role (arn:aws:iam::ACCOUNT:role/NAME)` };
-    return { error: `"${value}" is not an IAM role or user ARN (arn:aws:iam::123456789012:role/NAME or …:user/NAME)` };
-  }
-  if (ACCESS_KEY.test(value)) return { type: 'accessKey', value };
-  if (/^(?:AKIA|ASIA)[A-Z0-9]*$/.test(value)) return { error: `"${value}" looks like an access key id but has ${value.length} characters; access key ids have 20` };
-  if (INSTANCE.test(value)) return { type: 'instance', value };
-  if (/^i-[0-9a-f]+$/i.test(value)) return { error: `"${value}" looks like an instance id, but those are i- and 8 or 17 lower-case hex digits` };
-  if (isIpv4(value)) return { type: 'ip', value };
-  if (/^\d+(?:\.\d+){3}$/.test(value)) return { error: `"${value}" is not a valid IPv4 address` };
-  if (value.includes(':')) return isIpv6(value) ? { type: 'ip', value } : { error: `"${value}" is not a valid IPv6 address` };
-  if (IAM_USER.test(value)) return { type: 'iamUser', value };
-  if (/^[\w+=,.@-]+$/.test(value)) return { error: `"${value}" is too long for an IAM user name (at most 64 characters)` };
-  return { error: `"${value}" is not an access key id, IAM user name, role or user ARN, instance id or IP address` };
-}
-
-const toMs = (now: Date | number | string) => (now instanceof Date ? now.getTime() : typeof now === 'number' ? now : Date.parse(now));
-
-const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
-
-/** `7d`, `24h`, `90m` or an ISO date (`2026-11-20`, `2026-11-20T08:00Z`; no zone is UTC), within CloudTrail's 90 days. */
-export function parseSince(raw: string, now: Date | number | string): SirSince | { error: string } {
-  const limit = `CloudTrail event history covers the last ${SIR_MAX_SINCE_HOURS / 24} days`;
-  const rel = /^(\d{1,7})([dhm])$/i.exec(raw);
-  if (rel) {
-    const n = Number(rel[1]);
-    const perUnit = { d: 24, h: 1, m: 1 / 60 }[(rel[2] as string).toLowerCase() as 'd' | 'h' | 'm'];
-    if (n === 0) return { error: '--since must be more than zero' };
-    if (n * perUnit > SIR_MAX_SINCE_HOURS) return { error: `--since ${raw} reaches back too far: ${limit}` };
-    return { hours: n * perUnit };
-  }
-  const m = ISO.exec(raw);
-  if (!m) return { error: `--since "${raw}" is neither a duration (7d, 24h, 90m) nor a date (YYYY-MM-DD or an ISO date-time)` };
-  const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4] ?? '00', m[5] ?? '00', m[6] ?? '00'].map(Number) as [number, number, number, number, number, number];
-  const fraction = m[7] ?? '';
-  const zone = m[8]?.toUpperCase();
-  const wall = new Date(Date.UTC(y, mo - 1, d, h, mi, s, Number(`0.${fraction || '0'}`) * 1000));
-  if (wall.getUTCFullYear() !== y || wall.getUTCMonth() !== mo - 1 || wall.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) {
-    return { error: `--since "${raw}" is not a real date` };
-  }
-  // An offset moves the instant: 08:00+02:00 is 06:00Z.
-  const offsetMinutes = !zone || zone === 'Z' ? 0 : (zone.startsWith('-') ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(-2)));
-  const at = wall.getTime() - offsetMinutes * 60_000;
-  const nowMs = toMs(now);
-  if (at > nowMs) return { error: `--since ${raw} is in the future` };
-  if (nowMs - at > SIR_MAX_SINCE_HOURS * 3600_000) return { error: `--since ${raw} reaches back too far: ${limit}` };
-  return { iso: new Date(at).toISOString() };
-}
-
-/** Where a `--since` starts, as an ISO instant. */
-export function sinceStart(since: SirSince, now: Date | number | string): string {
-  return 'iso' in since ? since.iso : new Date(toMs(now) - since.hours * 3600_000).toISOString();
-}
-
-const words = (s: string) => s.toLowerCase().replace(/[^a-z]+/g, ' ').trim();
-
-/** Exact values (any case, any punctuation) and short names, to the API's value. */
-const CASE_STATUS_NAMES: ReadonlyMap<string, SirCaseStatus> = new Map<string, SirCaseStatus>([
-  ...SIR_CASE_STATUSES.map((s) => [words(s), s] as [string, SirCaseStatus]),
-  ['submit', 'Submitted'],
-  ['detection', 'Detection and Analysis'],
-  ['analysis', 'Detection and Analysis'],
-  ['containment', 'Containment, Eradication and Recovery'],
-  ['eradication', 'Containment, Eradication and Recovery'],
-  ['recovery', 'Containment, Eradication and Recovery'],
-  ['post incident', 'Post-incident Activities'],
-  ['postincident', 'Post-incident Activities'],
-  ['post', 'Post-incident Activities'],
-]);
-
-export function parseCaseStatus(raw: string): SirCaseStatus | { error: string } {
-  const key = words(raw);
-  const status = CASE_STATUS_NAMES.get(key);
-  if (status) return status;
-  if (key === 'closed' || key === 'close') return { error: 'to close a case, use /sir case <case id> close' };
-  const choices = `${SIR_CASE_STATUSES.map((s) => `"${s}"`).join(', ')} (or submitted, detection, containment, post-incident)`;
-  if (key === 'acknowledged' || key === 'ready to close') return { error: `"${raw}" is set by the service, not through UpdateCaseStatus; choose ${choices}` };
-  return { error: `"${raw}" is not a case status; choose ${choices}` };
-}
 
 function findingIdError(t: Token | undefined): string | null {
   if (!t || t.value === '') return 'missing finding id';
