@@ -1,4 +1,5 @@
-import { App, HTTPReceiver, type Receiver } from '@slack/bolt';
+import type { App, HTTPReceiver, Receiver } from '@slack/bolt';
+import * as bolt from './bolt.ts';
 import type { RuleSet } from '../domain/routing/rules.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { InvestigationService } from '../investigation/service.ts';
@@ -13,6 +14,7 @@ import * as investigateMessage from './shortcuts/investigate-message.ts';
 import * as appMention from './events/app-mention.ts';
 import * as threadReply from './events/thread-reply.ts';
 import { boltLogger } from './logger.ts';
+import { SlackRouter } from './router.ts';
 import type { ActionServices } from './actions/services.ts';
 import * as caseActions from './actions/case-actions.ts';
 import * as findingActions from './actions/finding-actions.ts';
@@ -48,7 +50,7 @@ export interface SlackAppOptions {
 
 /** An HTTP receiver that sirbot's own server mounts at /slack/events (see runtime/local). */
 export function createHttpReceiver(signingSecret: string, logger: Logger): HTTPReceiver {
-  return new HTTPReceiver({
+  return new bolt.HTTPReceiver({
     signingSecret,
     endpoints: '/slack/events',
     logger: boltLogger(logger),
@@ -70,26 +72,31 @@ function ignoreRedeliveredEvents(app: App, store: Store, clock: () => number): v
   });
 }
 
-/** Assembles the Bolt app: every Slack surface registers itself from its own folder. */
+/** Assembles the Bolt app: every Slack surface registers itself from its own folder, through one router (./router.ts). */
 export function createSlackApp(options: SlackAppOptions, deps: SlackAppDeps): App {
-  const app = new App({
+  const app = new bolt.App({
     signingSecret: options.signingSecret,
     token: options.token,
     logger: boltLogger(deps.logger),
+    // No listener keeps conversation state, and an in-memory store would be wrong with more than one
+    // instance (Lambda): without it Bolt skips a lookup (and a thrown "not found") on every request.
+    convoStore: false,
     ...(options.receiver ? { receiver: options.receiver } : {}),
     ...(options.slackApiUrl ? { clientOptions: { slackApiUrl: options.slackApiUrl } } : {}),
   });
   if (deps.store) ignoreRedeliveredEvents(app, deps.store, deps.clock ?? Date.now);
-  appMention.register(app, deps);
-  threadReply.register(app, deps);
-  openConsole.register(app);
-  investigationActions.register(app, deps);
-  findingActions.register(app, deps);
-  caseActions.register(app, deps);
-  remediationActions.register(app, deps);
-  appHome.register(app, deps);
-  sirCommand.register(app, deps);
-  investigateMessage.register(app, deps);
+  const router = new SlackRouter();
+  appMention.register(router, deps);
+  threadReply.register(router, deps);
+  openConsole.register(router);
+  investigationActions.register(router, deps);
+  findingActions.register(router, deps);
+  caseActions.register(router, deps);
+  remediationActions.register(router, deps);
+  appHome.register(router, deps);
+  sirCommand.register(router, deps);
+  investigateMessage.register(router, deps);
+  router.mount(app);
   app.error(async (error) => {
     deps.logger.error({ err: error, code: (error as { code?: string }).code }, 'Slack listener failed');
   });

@@ -1,6 +1,6 @@
-import { AwsLambdaReceiver } from '@slack/bolt';
 import type { AwsCallback, AwsEvent, AwsResponse } from '@slack/bolt/dist/receivers/AwsLambdaReceiver.js';
 import { createSlackApp } from '../../slack/app.ts';
+import { AwsLambdaReceiver } from '../../slack/bolt.ts';
 import { boltLogger } from '../../slack/logger.ts';
 import { lambdaContext } from './context.ts';
 

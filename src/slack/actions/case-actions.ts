@@ -1,4 +1,5 @@
-import type { AllMiddlewareArgs, App, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { SlackRouter } from '../router.ts';
 import { SELF_MANAGED_CASE_STATUSES, type SelfManagedCaseStatus } from '../../aws/security-ir/commands.ts';
 import type { SlackAppDeps } from '../app.ts';
 import { CASE_ACTIONS } from '../views/action-ids.ts';
@@ -7,7 +8,7 @@ import { placeOf, replyToPlace } from './reply.ts';
 type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
 /** The buttons on a case message: escalate to the AWS CIRT, move the status, close. */
-export function register(app: App, deps: SlackAppDeps): void {
+export function register(app: SlackRouter, deps: SlackAppDeps): void {
   const { actions, jobs } = deps;
   if (!actions || !jobs) return;
 

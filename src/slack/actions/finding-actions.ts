@@ -1,4 +1,5 @@
-import type { AllMiddlewareArgs, App, BlockAction, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import type { SlackRouter } from '../router.ts';
 import type { SlackAppDeps } from '../app.ts';
 import { CALLBACKS, FINDING_ACTIONS } from '../views/action-ids.ts';
 import { caseModal } from '../views/case.ts';
@@ -30,7 +31,7 @@ function metadata<T>(view: { private_metadata?: string }): Partial<T> {
  * A finding's root message: Set status, Open SIR case, Acknowledge. Each checks the
  * person's role before showing anything, and again when the modal is submitted.
  */
-export function register(app: App, deps: SlackAppDeps): void {
+export function register(app: SlackRouter, deps: SlackAppDeps): void {
   const { actions: services, jobs } = deps;
   if (!services || !deps.store || !jobs) return;
   const store = deps.store;

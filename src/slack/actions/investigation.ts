@@ -1,4 +1,5 @@
-import type { AllMiddlewareArgs, App, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { SlackRouter } from '../router.ts';
 import type { SlackAppDeps } from '../app.ts';
 import { INVESTIGATION_ACTIONS } from '../views/investigation.ts';
 
@@ -19,7 +20,7 @@ function threadOf(body: BlockAction): { channel?: string; ts?: string } {
  * Buttons and inputs of the investigation thread. Each acknowledges first (Slack wants
  * an answer within 3 seconds) and tells the person, only them, when an answer is refused.
  */
-export function register(app: App, deps: SlackAppDeps): void {
+export function register(app: SlackRouter, deps: SlackAppDeps): void {
   const { investigations, jobs } = deps;
   if (!investigations || !jobs) return;
 

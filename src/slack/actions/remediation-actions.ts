@@ -1,4 +1,5 @@
-import type { AllMiddlewareArgs, App, BlockAction, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import type { SlackRouter } from '../router.ts';
 import { z } from 'zod';
 import type { RemediationTarget } from '../../actions/remediations.ts';
 import type { SlackAppDeps } from '../app.ts';
@@ -34,7 +35,7 @@ function parseJson(text: string | undefined): unknown {
  * Remediation buttons: a click opens the preview (after the role check), the modal's
  * submission confirms, Approve/Reject settle destructive requests, Undo reverts.
  */
-export function register(app: App, deps: SlackAppDeps): void {
+export function register(app: SlackRouter, deps: SlackAppDeps): void {
   const { actions: services, jobs } = deps;
   if (!services || !jobs) return;
   const log = deps.logger;

@@ -1,4 +1,5 @@
-import type { AllMiddlewareArgs, App, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { SlackRouter } from '../router.ts';
 import type { WebClient } from '@slack/web-api';
 import { SIR_USAGE, type SirCommand, parseSirCommand, sinceStart } from '../../domain/commands/sir-command.ts';
 import { fetchFinding } from '../../aws/finding-lookup.ts';
@@ -13,17 +14,21 @@ type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 /** Subcommands that change something need the responder role; reading is open to the channel. */
 const ACTING = new Set<SirCommand['kind']>(['investigate', 'status', 'caseStatus', 'caseClose']);
 
+/** The help answer never changes: built once, on first use. */
+let help: { response_type: 'ephemeral' } & ReturnType<typeof sirHelpMessage> | undefined;
+const helpAnswer = () => (help ??= { response_type: 'ephemeral', ...sirHelpMessage(SIR_USAGE) });
+
 /**
  * `/sir`: parsed at the boundary (bad input gets the problem and the usage, privately),
  * authorized, acknowledged at once; the work is a job, answered privately in the
  * channel when done.
  */
-export function register(app: App, deps: SlackAppDeps): void {
+export function register(app: SlackRouter, deps: SlackAppDeps): void {
   app.command('/sir', async ({ command, ack }: CommandArgs) => {
     const parsed = parseSirCommand(command.text ?? '', { now: deps.clock?.() ?? Date.now() });
     if (!parsed.ok) return void (await ack({ response_type: 'ephemeral', ...sirUsageMessage(parsed.error, parsed.usage) }));
     const c = parsed.command;
-    if (c.kind === 'help') return void (await ack({ response_type: 'ephemeral', ...sirHelpMessage(SIR_USAGE) }));
+    if (c.kind === 'help') return void (await ack(helpAnswer()));
     const { actions, jobs } = deps;
     if (!actions || !jobs || !deps.store) return void (await ack({ response_type: 'ephemeral', text: 'This sirbot runtime does not take actions from Slack.' }));
     const user = command.user_id;

@@ -1,4 +1,4 @@
-import type { App } from '@slack/bolt';
+import type { SlackRouter } from '../router.ts';
 import type { Finding } from '../../domain/finding.ts';
 import type { SlackAppDeps } from '../app.ts';
 import { homeView } from '../views/home.ts';
@@ -6,7 +6,7 @@ import { homeView } from '../views/home.ts';
 const OPEN = new Set(['asked', 'gathering']);
 
 /** App Home: open investigations, recent cases, and the approvals waiting on whoever opens it. */
-export function register(app: App, deps: SlackAppDeps): void {
+export function register(app: SlackRouter, deps: SlackAppDeps): void {
   const { store, actions } = deps;
   if (!store || !actions) return;
   app.event('app_home_opened', async ({ event, client }) => {

@@ -1,4 +1,5 @@
-import type { AllMiddlewareArgs, App, SlackEventMiddlewareArgs } from '@slack/bolt';
+import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
+import type { SlackRouter } from '../router.ts';
 import { helpMessage } from '../views/help.ts';
 import type { SlackAppDeps } from '../app.ts';
 
@@ -15,6 +16,6 @@ export function appMentionListener(deps: SlackAppDeps) {
   };
 }
 
-export function register(app: App, deps: SlackAppDeps): void {
+export function register(app: SlackRouter, deps: SlackAppDeps): void {
   app.event('app_mention', appMentionListener(deps));
 }

@@ -1,11 +1,11 @@
-import type { App } from '@slack/bolt';
+import type { SlackRouter } from '../router.ts';
 import type { SlackAppDeps } from '../app.ts';
 
 /** A person's plain reply in a finding's thread may answer the investigation's questions. */
-export function register(app: App, deps: SlackAppDeps): void {
+export function register(app: SlackRouter, deps: SlackAppDeps): void {
   const { investigations, jobs } = deps;
   if (!investigations || !jobs) return;
-  app.message(async ({ message }) => {
+  app.event('message', async ({ message }) => {
     const m = message as { subtype?: string; thread_ts?: string; ts: string; text?: string; channel: string; user?: string; bot_id?: string };
     if (m.subtype || m.bot_id || !m.thread_ts || m.thread_ts === m.ts || !m.text || !m.user) return;
     await jobs.run({ kind: 'investigation.reply', channel: m.channel, threadTs: m.thread_ts, text: m.text, replyTo: { channel: m.channel, threadTs: m.thread_ts, user: m.user } });

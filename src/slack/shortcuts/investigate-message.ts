@@ -1,4 +1,5 @@
-import type { AllMiddlewareArgs, App, MessageShortcut, SlackShortcutMiddlewareArgs } from '@slack/bolt';
+import type { AllMiddlewareArgs, MessageShortcut, SlackShortcutMiddlewareArgs } from '@slack/bolt';
+import type { SlackRouter } from '../router.ts';
 import { extractTargets } from '../../domain/investigation/ad-hoc.ts';
 import type { SlackAppDeps } from '../app.ts';
 import { tellPrivately } from '../actions/reply.ts';
@@ -11,7 +12,7 @@ type ShortcutArgs = SlackShortcutMiddlewareArgs<MessageShortcut> & AllMiddleware
  * or IP in it is investigated in that message's thread, in sirbot's own account and
  * region unless the text names an account through an ARN.
  */
-export function register(app: App, deps: SlackAppDeps): void {
+export function register(app: SlackRouter, deps: SlackAppDeps): void {
   const { investigations, actions, adHoc, jobs } = deps;
   if (!investigations || !actions || !adHoc || !jobs) return;
   app.shortcut<MessageShortcut>(CALLBACKS.investigateShortcut, async ({ ack, shortcut, client }: ShortcutArgs) => {
