@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { statementCache } from './sqlite-rows.ts';
 import type { ActionRecord, ActionState, ActionStore, AuditRecord, CaseRecord, EscalationRecord, EscalationStage } from './action-store.ts';
 
 /**
@@ -41,27 +42,29 @@ CREATE INDEX IF NOT EXISTS escalations_due ON escalations (next_at);
 const parse = <T>(row: { doc: string } | undefined): T | null => (row ? (JSON.parse(row.doc) as T) : null);
 
 export class SqliteActionStore implements ActionStore {
+  private readonly sql: (sql: string) => Database.Statement;
+
   constructor(private readonly db: Database.Database) {
     db.exec(ACTION_SCHEMA);
+    this.sql = statementCache(db);
   }
 
   async insertAction(r: ActionRecord) {
-    const result = this.db
-      .prepare('INSERT INTO actions (id, kind, finding_id, state, created_at, doc) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING')
+    const result = this.sql('INSERT INTO actions (id, kind, finding_id, state, created_at, doc) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING')
       .run(r.id, r.kind, r.findingId, r.state, r.createdAt, JSON.stringify(r));
     return result.changes === 1;
   }
 
   async getAction(id: string) {
-    return parse<ActionRecord>(this.db.prepare('SELECT doc FROM actions WHERE id = ?').get(id) as { doc: string } | undefined);
+    return parse<ActionRecord>(this.sql('SELECT doc FROM actions WHERE id = ?').get(id) as { doc: string } | undefined);
   }
 
   async transitionAction(id: string, from: ActionState[], patch: Partial<Omit<ActionRecord, 'id'>>) {
     return this.db.transaction(() => {
-      const current = parse<ActionRecord>(this.db.prepare('SELECT doc FROM actions WHERE id = ?').get(id) as { doc: string } | undefined);
+      const current = parse<ActionRecord>(this.sql('SELECT doc FROM actions WHERE id = ?').get(id) as { doc: string } | undefined);
       if (!current || !from.includes(current.state)) return null;
       const next: ActionRecord = { ...current, ...patch, id };
-      this.db.prepare('UPDATE actions SET state = ?, doc = ? WHERE id = ?').run(next.state, JSON.stringify(next), id);
+      this.sql('UPDATE actions SET state = ?, doc = ? WHERE id = ?').run(next.state, JSON.stringify(next), id);
       return next;
     })();
   }
@@ -73,64 +76,61 @@ export class SqliteActionStore implements ActionStore {
     if (filter.state) (where.push('state = ?'), args.push(filter.state));
     if (filter.kind) (where.push('kind = ?'), args.push(filter.kind));
     const sql = `SELECT doc FROM actions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at`;
-    return (this.db.prepare(sql).all(...args) as Array<{ doc: string }>).map((r) => JSON.parse(r.doc) as ActionRecord);
+    return (this.sql(sql).all(...args) as Array<{ doc: string }>).map((r) => JSON.parse(r.doc) as ActionRecord);
   }
 
   async putCase(r: CaseRecord) {
-    this.db
-      .prepare('INSERT OR REPLACE INTO cases (case_id, channel, thread_ts, created_at, doc) VALUES (?, ?, ?, ?, ?)')
+    this.sql('INSERT OR REPLACE INTO cases (case_id, channel, thread_ts, created_at, doc) VALUES (?, ?, ?, ?, ?)')
       .run(r.caseId, r.channel, r.threadTs, r.createdAt, JSON.stringify(r));
   }
 
   async getCase(caseId: string) {
-    return parse<CaseRecord>(this.db.prepare('SELECT doc FROM cases WHERE case_id = ?').get(caseId) as { doc: string } | undefined);
+    return parse<CaseRecord>(this.sql('SELECT doc FROM cases WHERE case_id = ?').get(caseId) as { doc: string } | undefined);
   }
 
   async findCaseByThread(channel: string, threadTs: string) {
     return parse<CaseRecord>(
-      this.db.prepare('SELECT doc FROM cases WHERE channel = ? AND thread_ts = ? ORDER BY created_at LIMIT 1').get(channel, threadTs) as { doc: string } | undefined,
+      this.sql('SELECT doc FROM cases WHERE channel = ? AND thread_ts = ? ORDER BY created_at LIMIT 1').get(channel, threadTs) as { doc: string } | undefined,
     );
   }
 
   async listCases(limit = 50) {
-    return (this.db.prepare('SELECT doc FROM cases ORDER BY created_at DESC LIMIT ?').all(limit) as Array<{ doc: string }>).map(
+    return (this.sql('SELECT doc FROM cases ORDER BY created_at DESC LIMIT ?').all(limit) as Array<{ doc: string }>).map(
       (r) => JSON.parse(r.doc) as CaseRecord,
     );
   }
 
   async appendAudit(r: AuditRecord) {
-    this.db.prepare('INSERT INTO audit (at, doc) VALUES (?, ?)').run(r.at, JSON.stringify(r));
+    this.sql('INSERT INTO audit (at, doc) VALUES (?, ?)').run(r.at, JSON.stringify(r));
   }
 
   async listAudit(filter: { since?: string; limit?: number } = {}) {
-    const rows = this.db
-      .prepare('SELECT doc FROM audit WHERE at >= ? ORDER BY seq LIMIT ?')
+    const rows = this.sql('SELECT doc FROM audit WHERE at >= ? ORDER BY seq LIMIT ?')
       .all(filter.since ?? '', filter.limit ?? -1) as Array<{ doc: string }>;
     return rows.map((r) => JSON.parse(r.doc) as AuditRecord);
   }
 
   async insertEscalation(r: EscalationRecord) {
-    const result = this.db
-      .prepare('INSERT INTO escalations (finding_id, stage, next_at, doc) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING')
+    const result = this.sql('INSERT INTO escalations (finding_id, stage, next_at, doc) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING')
       .run(r.findingId, r.stage, r.nextAt, JSON.stringify(r));
     return result.changes === 1;
   }
 
   async getEscalation(findingId: string) {
-    return parse<EscalationRecord>(this.db.prepare('SELECT doc FROM escalations WHERE finding_id = ?').get(findingId) as { doc: string } | undefined);
+    return parse<EscalationRecord>(this.sql('SELECT doc FROM escalations WHERE finding_id = ?').get(findingId) as { doc: string } | undefined);
   }
 
   async dueEscalations(now: string) {
-    const rows = this.db.prepare('SELECT doc FROM escalations WHERE next_at IS NOT NULL AND next_at <= ? ORDER BY next_at').all(now) as Array<{ doc: string }>;
+    const rows = this.sql('SELECT doc FROM escalations WHERE next_at IS NOT NULL AND next_at <= ? ORDER BY next_at').all(now) as Array<{ doc: string }>;
     return rows.map((r) => JSON.parse(r.doc) as EscalationRecord);
   }
 
   async transitionEscalation(findingId: string, from: EscalationStage[], patch: Partial<Omit<EscalationRecord, 'findingId'>>) {
     return this.db.transaction(() => {
-      const current = parse<EscalationRecord>(this.db.prepare('SELECT doc FROM escalations WHERE finding_id = ?').get(findingId) as { doc: string } | undefined);
+      const current = parse<EscalationRecord>(this.sql('SELECT doc FROM escalations WHERE finding_id = ?').get(findingId) as { doc: string } | undefined);
       if (!current || !from.includes(current.stage)) return null;
       const next: EscalationRecord = { ...current, ...patch, findingId };
-      this.db.prepare('UPDATE escalations SET stage = ?, next_at = ?, doc = ? WHERE finding_id = ?').run(next.stage, next.nextAt, JSON.stringify(next), findingId);
+      this.sql('UPDATE escalations SET stage = ?, next_at = ?, doc = ? WHERE finding_id = ?').run(next.stage, next.nextAt, JSON.stringify(next), findingId);
       return next;
     })();
   }

@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import type { DeadLetter, DigestRecord, FindingRecord, InvestigationRecord } from './store.ts';
 
 /** SQLite rows (snake_case columns) and the records they hold, both ways. */
@@ -131,3 +132,20 @@ export const findingParams = (r: FindingRecord) => ({
   snapshot: r.snapshot,
 });
 
+
+/**
+ * Prepared statements, one per SQL text, kept for the connection's life: preparing a
+ * statement parses and plans it every time, which on the Slack path (a finding looked
+ * up per click) cost more than running it.
+ */
+export function statementCache(db: Database.Database): (sql: string) => Database.Statement {
+  const cache = new Map<string, Database.Statement>();
+  return (sql) => {
+    let statement = cache.get(sql);
+    if (!statement) {
+      statement = db.prepare(sql);
+      cache.set(sql, statement);
+    }
+    return statement;
+  };
+}

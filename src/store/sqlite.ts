@@ -6,6 +6,7 @@ import {
   type InvestigationRow,
   findingParams,
   investigationParams,
+  statementCache,
   toDeadLetter,
   toDigest,
   toFinding,
@@ -92,6 +93,7 @@ CREATE TABLE IF NOT EXISTS dead_letters (
  */
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
+  private readonly sql: (sql: string) => Database.Statement;
   readonly actions: SqliteActionStore;
 
   constructor(path: string) {
@@ -100,6 +102,7 @@ export class SqliteStore implements Store {
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(SCHEMA);
     this.migrate();
+    this.sql = statementCache(this.db);
     this.actions = new SqliteActionStore(this.db);
   }
 
@@ -110,13 +113,12 @@ export class SqliteStore implements Store {
   }
 
   async getFinding(findingId: string): Promise<FindingRecord | null> {
-    const row = this.db.prepare('SELECT * FROM findings WHERE finding_id = ?').get(findingId) as FindingRow | undefined;
+    const row = this.sql('SELECT * FROM findings WHERE finding_id = ?').get(findingId) as FindingRow | undefined;
     return row ? toFinding(row) : null;
   }
 
   async insertFinding(record: FindingRecord): Promise<boolean> {
-    const result = this.db
-      .prepare(
+    const result = this.sql(
         `INSERT INTO findings VALUES (@finding_id, @fingerprint, @updated_at, @channel, @ts, @digest_id, @suppressed,
            @severity, @workflow_status, @record_state, @delivered_at, @snapshot) ON CONFLICT (finding_id) DO NOTHING`,
       )
@@ -125,8 +127,7 @@ export class SqliteStore implements Store {
   }
 
   async updateFinding(record: FindingRecord): Promise<void> {
-    this.db
-      .prepare(
+    this.sql(
         `UPDATE findings SET fingerprint=@fingerprint, updated_at=@updated_at, channel=@channel, ts=@ts,
            digest_id=@digest_id, suppressed=@suppressed, severity=@severity, workflow_status=@workflow_status,
            record_state=@record_state, delivered_at=@delivered_at, snapshot=@snapshot WHERE finding_id=@finding_id`,
@@ -135,54 +136,49 @@ export class SqliteStore implements Store {
   }
 
   async deleteFinding(findingId: string): Promise<void> {
-    this.db.prepare('DELETE FROM findings WHERE finding_id = ?').run(findingId);
-    this.db.prepare('DELETE FROM root_slots WHERE finding_id = ?').run(findingId);
+    this.sql('DELETE FROM findings WHERE finding_id = ?').run(findingId);
+    this.sql('DELETE FROM root_slots WHERE finding_id = ?').run(findingId);
   }
 
   async reserveRootSlot(channel: string, findingId: string, since: string, limit: number, now: string): Promise<boolean> {
     return this.db.transaction(() => {
-      const { n } = this.db
-        .prepare('SELECT COUNT(*) AS n FROM root_slots WHERE channel = ? AND at >= ?')
+      const { n } = this.sql('SELECT COUNT(*) AS n FROM root_slots WHERE channel = ? AND at >= ?')
         .get(channel, since) as { n: number };
       if (n >= limit) return false;
-      this.db.prepare('INSERT OR REPLACE INTO root_slots VALUES (?, ?, ?)').run(channel, findingId, now);
-      this.db.prepare('DELETE FROM root_slots WHERE channel = ? AND at < ?').run(channel, since);
+      this.sql('INSERT OR REPLACE INTO root_slots VALUES (?, ?, ?)').run(channel, findingId, now);
+      this.sql('DELETE FROM root_slots WHERE channel = ? AND at < ?').run(channel, since);
       return true;
     })();
   }
 
   async openDigest(channel: string, groupKey: string, label: string, since: string, now: string): Promise<DigestRecord> {
     return this.db.transaction(() => {
-      const open = this.db
-        .prepare('SELECT * FROM digests WHERE channel = ? AND group_key = ? AND last_added_at >= ? ORDER BY opened_at DESC LIMIT 1')
+      const open = this.sql('SELECT * FROM digests WHERE channel = ? AND group_key = ? AND last_added_at >= ? ORDER BY opened_at DESC LIMIT 1')
         .get(channel, groupKey, since) as DigestRow | undefined;
       if (open) return toDigest(open);
       const id = `dg-${Date.parse(now).toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
-      this.db
-        .prepare('INSERT INTO digests (id, channel, group_key, label, ts, slack_channel, opened_at, last_added_at, count) VALUES (?, ?, ?, ?, NULL, NULL, ?, ?, 0)')
+      this.sql('INSERT INTO digests (id, channel, group_key, label, ts, slack_channel, opened_at, last_added_at, count) VALUES (?, ?, ?, ?, NULL, NULL, ?, ?, 0)')
         .run(id, channel, groupKey, label, now, now);
-      return toDigest(this.db.prepare('SELECT * FROM digests WHERE id = ?').get(id) as DigestRow);
+      return toDigest(this.sql('SELECT * FROM digests WHERE id = ?').get(id) as DigestRow);
     })();
   }
 
   async addDigestMember(m: Omit<DigestMember, 'seq' | 'listed'>, now: string): Promise<void> {
     this.db.transaction(() => {
-      const { count } = this.db.prepare('SELECT count FROM digests WHERE id = ?').get(m.digestId) as { count: number };
-      const inserted = this.db
-        .prepare(
+      const { count } = this.sql('SELECT count FROM digests WHERE id = ?').get(m.digestId) as { count: number };
+      const inserted = this.sql(
           `INSERT INTO digest_members (digest_id, finding_id, seq, line, account_id, severity, listed)
            VALUES (?, ?, ?, ?, ?, ?, 0) ON CONFLICT DO NOTHING`,
         )
         .run(m.digestId, m.findingId, count + 1, m.line, m.accountId, m.severity);
       if (inserted.changes === 1) {
-        this.db.prepare('UPDATE digests SET count = count + 1, last_added_at = ? WHERE id = ?').run(now, m.digestId);
+        this.sql('UPDATE digests SET count = count + 1, last_added_at = ? WHERE id = ?').run(now, m.digestId);
       }
     })();
   }
 
   async unlistedMembers(digestId: string, limit: number): Promise<DigestMember[]> {
-    const rows = this.db
-      .prepare('SELECT * FROM digest_members WHERE digest_id = ? AND listed = 0 ORDER BY seq LIMIT ?')
+    const rows = this.sql('SELECT * FROM digest_members WHERE digest_id = ? AND listed = 0 ORDER BY seq LIMIT ?')
       .all(digestId, limit) as Array<{
       digest_id: string;
       finding_id: string;
@@ -204,30 +200,28 @@ export class SqliteStore implements Store {
   }
 
   async markListed(digestId: string, findingIds: string[]): Promise<void> {
-    const stmt = this.db.prepare('UPDATE digest_members SET listed = 1 WHERE digest_id = ? AND finding_id = ?');
+    const stmt = this.sql('UPDATE digest_members SET listed = 1 WHERE digest_id = ? AND finding_id = ?');
     this.db.transaction(() => {
       for (const id of findingIds) stmt.run(digestId, id);
     })();
   }
 
   async setDigestTs(digestId: string, ts: string, slackChannel: string): Promise<void> {
-    this.db.prepare('UPDATE digests SET ts = ?, slack_channel = ? WHERE id = ?').run(ts, slackChannel, digestId);
+    this.sql('UPDATE digests SET ts = ?, slack_channel = ? WHERE id = ?').run(ts, slackChannel, digestId);
   }
 
   async getDigest(digestId: string): Promise<DigestRecord | null> {
-    const row = this.db.prepare('SELECT * FROM digests WHERE id = ?').get(digestId) as DigestRow | undefined;
+    const row = this.sql('SELECT * FROM digests WHERE id = ?').get(digestId) as DigestRow | undefined;
     return row ? toDigest(row) : null;
   }
 
   async digestBreakdown(digestId: string) {
     const byAccount: Record<string, number> = {};
     const bySeverity: Record<string, number> = {};
-    const accounts = this.db
-      .prepare('SELECT account_id AS k, COUNT(*) AS n FROM digest_members WHERE digest_id = ? GROUP BY account_id')
+    const accounts = this.sql('SELECT account_id AS k, COUNT(*) AS n FROM digest_members WHERE digest_id = ? GROUP BY account_id')
       .all(digestId) as Array<{ k: string; n: number }>;
     for (const a of accounts) byAccount[a.k] = a.n;
-    const severities = this.db
-      .prepare('SELECT severity AS k, COUNT(*) AS n FROM digest_members WHERE digest_id = ? GROUP BY severity')
+    const severities = this.sql('SELECT severity AS k, COUNT(*) AS n FROM digest_members WHERE digest_id = ? GROUP BY severity')
       .all(digestId) as Array<{ k: string; n: number }>;
     for (const s of severities) bySeverity[s.k] = s.n;
     return { byAccount, bySeverity };
@@ -236,18 +230,17 @@ export class SqliteStore implements Store {
   async claimKey(key: string, ttlSeconds: number, now: string): Promise<boolean> {
     const expires = new Date(Date.parse(now) + ttlSeconds * 1000).toISOString();
     return this.db.transaction(() => {
-      const row = this.db.prepare('SELECT expires_at FROM idempotency_keys WHERE key = ?').get(key) as
+      const row = this.sql('SELECT expires_at FROM idempotency_keys WHERE key = ?').get(key) as
         | { expires_at: string }
         | undefined;
       if (row && row.expires_at > now) return false;
-      this.db.prepare('INSERT OR REPLACE INTO idempotency_keys VALUES (?, ?)').run(key, expires);
+      this.sql('INSERT OR REPLACE INTO idempotency_keys VALUES (?, ?)').run(key, expires);
       return true;
     })();
   }
 
   async insertInvestigation(record: InvestigationRecord): Promise<boolean> {
-    const result = this.db
-      .prepare(
+    const result = this.sql(
         `INSERT INTO investigations VALUES (@id, @finding_id, @channel, @thread_ts, @state, @answers, @questions_ts,
            @progress_ts, @result, @created_at, @updated_at) ON CONFLICT DO NOTHING`,
       )
@@ -256,20 +249,19 @@ export class SqliteStore implements Store {
   }
 
   async getInvestigation(id: string): Promise<InvestigationRecord | null> {
-    const row = this.db.prepare('SELECT * FROM investigations WHERE id = ?').get(id) as InvestigationRow | undefined;
+    const row = this.sql('SELECT * FROM investigations WHERE id = ?').get(id) as InvestigationRow | undefined;
     return row ? toInvestigation(row) : null;
   }
 
   async findInvestigationByThread(channel: string, threadTs: string): Promise<InvestigationRecord | null> {
-    const row = this.db.prepare('SELECT * FROM investigations WHERE channel = ? AND thread_ts = ?').get(channel, threadTs) as
+    const row = this.sql('SELECT * FROM investigations WHERE channel = ? AND thread_ts = ?').get(channel, threadTs) as
       | InvestigationRow
       | undefined;
     return row ? toInvestigation(row) : null;
   }
 
   async updateInvestigation(record: InvestigationRecord): Promise<void> {
-    this.db
-      .prepare(
+    this.sql(
         `UPDATE investigations SET state=@state, answers=@answers, questions_ts=@questions_ts, progress_ts=@progress_ts,
            result=@result, updated_at=@updated_at WHERE id=@id`,
       )
@@ -279,30 +271,29 @@ export class SqliteStore implements Store {
   async listInvestigations(state?: InvestigationRecord['state']): Promise<InvestigationRecord[]> {
     const rows = (
       state
-        ? this.db.prepare('SELECT * FROM investigations WHERE state = ? ORDER BY created_at').all(state)
-        : this.db.prepare('SELECT * FROM investigations ORDER BY created_at').all()
+        ? this.sql('SELECT * FROM investigations WHERE state = ? ORDER BY created_at').all(state)
+        : this.sql('SELECT * FROM investigations ORDER BY created_at').all()
     ) as InvestigationRow[];
     return rows.map(toInvestigation);
   }
 
   async addDeadLetter(entry: Omit<DeadLetter, 'id'>): Promise<void> {
-    this.db
-      .prepare('INSERT INTO dead_letters (received_at, origin, path, error, payload) VALUES (?, ?, ?, ?, ?)')
+    this.sql('INSERT INTO dead_letters (received_at, origin, path, error, payload) VALUES (?, ?, ?, ?, ?)')
       .run(entry.receivedAt, entry.origin, entry.path, entry.error, entry.payload);
   }
 
   async listDeadLetters(limit = 100): Promise<DeadLetter[]> {
-    const rows = this.db.prepare('SELECT * FROM dead_letters ORDER BY id DESC LIMIT ?').all(limit) as DeadLetterRow[];
+    const rows = this.sql('SELECT * FROM dead_letters ORDER BY id DESC LIMIT ?').all(limit) as DeadLetterRow[];
     return rows.map(toDeadLetter);
   }
 
   async getDeadLetter(id: number): Promise<DeadLetter | null> {
-    const row = this.db.prepare('SELECT * FROM dead_letters WHERE id = ?').get(id) as DeadLetterRow | undefined;
+    const row = this.sql('SELECT * FROM dead_letters WHERE id = ?').get(id) as DeadLetterRow | undefined;
     return row ? toDeadLetter(row) : null;
   }
 
   async deleteDeadLetter(id: number): Promise<void> {
-    this.db.prepare('DELETE FROM dead_letters WHERE id = ?').run(id);
+    this.sql('DELETE FROM dead_letters WHERE id = ?').run(id);
   }
 
   async close(): Promise<void> {
