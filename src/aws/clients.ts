@@ -1,20 +1,21 @@
-import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { GuardDutyClient } from '@aws-sdk/client-guardduty';
-import { IAMClient } from '@aws-sdk/client-iam';
+import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { GuardDutyClient } from '@aws-sdk/client-guardduty';
+import type { IAMClient } from '@aws-sdk/client-iam';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { SecurityHubClient } from '@aws-sdk/client-securityhub';
-import { SSMClient } from '@aws-sdk/client-ssm';
+import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { cloudTrailSdk, credentialProvidersSdk, ec2Sdk, guardDutySdk, iamSdk, s3Sdk, securityHubSdk, ssmSdk } from './sdk.ts';
 import { SecurityIRClient } from './security-ir/client.ts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 
 /**
  * The one place AWS SDK clients are built, so region, endpoint overrides (the local
- * fake AWS), credentials per account and retries are decided once.
+ * fake AWS), credentials per account and retries are decided once. Clients for other
+ * accounts come from SDK packages loaded on first use (./sdk.ts).
  */
 export interface AwsClientSettings {
   region: string;
@@ -83,7 +84,7 @@ export class AwsClientFactory {
     if (!assumeRole || accountId === assumeRole.homeAccount || accountId === SELF) return credentialsFor?.(accountId);
     let provider = this.assumed.get(accountId);
     if (!provider) {
-      provider = fromTemporaryCredentials({
+      provider = credentialProvidersSdk().fromTemporaryCredentials({
         params: {
           RoleArn: roleArnFor(assumeRole.roleName, accountId),
           RoleSessionName: assumeRole.sessionName ?? 'sirbot-evidence',
@@ -120,33 +121,33 @@ export class AwsClientFactory {
   }
 
   cloudTrail(accountId: string, region: string): CloudTrailClient {
-    return this.cached(this.cloudTrails, accountId, region, (c) => new CloudTrailClient(c));
+    return this.cached(this.cloudTrails, accountId, region, (c) => new (cloudTrailSdk().CloudTrailClient)(c));
   }
 
   /** IAM is global: one client per account, signed for us-east-1. */
   iam(accountId: string): IAMClient {
-    return this.cached(this.iams, accountId, 'us-east-1', (c) => new IAMClient(c));
+    return this.cached(this.iams, accountId, 'us-east-1', (c) => new (iamSdk().IAMClient)(c));
   }
 
   ec2(accountId: string, region: string): EC2Client {
-    return this.cached(this.ec2s, accountId, region, (c) => new EC2Client(c));
+    return this.cached(this.ec2s, accountId, region, (c) => new (ec2Sdk().EC2Client)(c));
   }
 
   guardDuty(accountId: string, region: string): GuardDutyClient {
-    return this.cached(this.guardDuties, accountId, region, (c) => new GuardDutyClient(c));
+    return this.cached(this.guardDuties, accountId, region, (c) => new (guardDutySdk().GuardDutyClient)(c));
   }
 
   securityHub(accountId: string, region: string): SecurityHubClient {
-    return this.cached(this.securityHubs, accountId, region, (c) => new SecurityHubClient(c));
+    return this.cached(this.securityHubs, accountId, region, (c) => new (securityHubSdk().SecurityHubClient)(c));
   }
 
   ssm(accountId: string, region: string): SSMClient {
-    return this.cached(this.ssms, accountId, region, (c) => new SSMClient(c));
+    return this.cached(this.ssms, accountId, region, (c) => new (ssmSdk().SSMClient)(c));
   }
 
   /** Path-style addressing when an endpoint is overridden: a local fake has no bucket subdomains. */
   s3(accountId: string, region: string): S3Client {
-    return this.cached(this.s3s, accountId, region, (c) => new S3Client({ ...c, ...(this.settings.endpoint ? { forcePathStyle: true } : {}) }));
+    return this.cached(this.s3s, accountId, region, (c) => new (s3Sdk().S3Client)({ ...c, ...(this.settings.endpoint ? { forcePathStyle: true } : {}) }));
   }
 
   /** Security Incident Response, where the membership lives (sirbot's own account unless configured). */

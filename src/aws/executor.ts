@@ -1,48 +1,32 @@
-import {
-  AttachUserPolicyCommand,
-  DeleteAccessKeyCommand,
-  DetachUserPolicyCommand,
-  UpdateAccessKeyCommand,
-} from '@aws-sdk/client-iam';
-import {
-  CreateSecurityGroupCommand,
-  CreateSnapshotsCommand,
-  DescribeInstancesCommand,
-  DescribeSecurityGroupsCommand,
-  ModifyInstanceAttributeCommand,
-  RevokeSecurityGroupEgressCommand,
-} from '@aws-sdk/client-ec2';
-import { ArchiveFindingsCommand, UnarchiveFindingsCommand } from '@aws-sdk/client-guardduty';
-import { GetPublicAccessBlockCommand, PutPublicAccessBlockCommand } from '@aws-sdk/client-s3';
-import { BatchUpdateFindingsCommand, BatchUpdateFindingsV2Command } from '@aws-sdk/client-securityhub';
-import { StartAutomationExecutionCommand } from '@aws-sdk/client-ssm';
+import { ec2Sdk, guardDutySdk, iamSdk, s3Sdk, securityHubSdk, ssmSdk } from './sdk.ts';
 import { type AwsCall, resolveRefs } from '../domain/actions/aws-call.ts';
 import type { AwsClientFactory } from './clients.ts';
 
 type Send = (clients: AwsClientFactory, call: AwsCall, input: never) => Promise<unknown>;
 
 /**
- * The only AWS calls actions may make, each mapped to its SDK command. A call not
+ * The only AWS calls actions may make, each mapped to its SDK command (from packages
+ * loaded on first use, see ./sdk.ts). A call not
  * listed here is refused, whatever a plan says: the allowlist is the blast radius.
  */
 const OPERATIONS: Record<string, Send> = {
-  'iam:UpdateAccessKey': (c, call, input) => c.iam(call.account).send(new UpdateAccessKeyCommand(input)),
-  'iam:DeleteAccessKey': (c, call, input) => c.iam(call.account).send(new DeleteAccessKeyCommand(input)),
-  'iam:DetachUserPolicy': (c, call, input) => c.iam(call.account).send(new DetachUserPolicyCommand(input)),
-  'iam:AttachUserPolicy': (c, call, input) => c.iam(call.account).send(new AttachUserPolicyCommand(input)),
-  'ec2:DescribeInstances': (c, call, input) => c.ec2(call.account, call.region).send(new DescribeInstancesCommand(input)),
-  'ec2:DescribeSecurityGroups': (c, call, input) => c.ec2(call.account, call.region).send(new DescribeSecurityGroupsCommand(input)),
-  'ec2:CreateSecurityGroup': (c, call, input) => c.ec2(call.account, call.region).send(new CreateSecurityGroupCommand(input)),
-  'ec2:RevokeSecurityGroupEgress': (c, call, input) => c.ec2(call.account, call.region).send(new RevokeSecurityGroupEgressCommand(input)),
-  'ec2:ModifyInstanceAttribute': (c, call, input) => c.ec2(call.account, call.region).send(new ModifyInstanceAttributeCommand(input)),
-  'ec2:CreateSnapshots': (c, call, input) => c.ec2(call.account, call.region).send(new CreateSnapshotsCommand(input)),
-  'ssm:StartAutomationExecution': (c, call, input) => c.ssm(call.account, call.region).send(new StartAutomationExecutionCommand(input)),
-  's3:GetPublicAccessBlock': (c, call, input) => c.s3(call.account, call.region).send(new GetPublicAccessBlockCommand(input)),
-  's3:PutPublicAccessBlock': (c, call, input) => c.s3(call.account, call.region).send(new PutPublicAccessBlockCommand(input)),
-  'securityhub:BatchUpdateFindings': (c, call, input) => c.securityHub(call.account, call.region).send(new BatchUpdateFindingsCommand(input)),
-  'securityhub:BatchUpdateFindingsV2': (c, call, input) => c.securityHub(call.account, call.region).send(new BatchUpdateFindingsV2Command(input)),
-  'guardduty:ArchiveFindings': (c, call, input) => c.guardDuty(call.account, call.region).send(new ArchiveFindingsCommand(input)),
-  'guardduty:UnarchiveFindings': (c, call, input) => c.guardDuty(call.account, call.region).send(new UnarchiveFindingsCommand(input)),
+  'iam:UpdateAccessKey': (c, call, input) => c.iam(call.account).send(new (iamSdk().UpdateAccessKeyCommand)(input)),
+  'iam:DeleteAccessKey': (c, call, input) => c.iam(call.account).send(new (iamSdk().DeleteAccessKeyCommand)(input)),
+  'iam:DetachUserPolicy': (c, call, input) => c.iam(call.account).send(new (iamSdk().DetachUserPolicyCommand)(input)),
+  'iam:AttachUserPolicy': (c, call, input) => c.iam(call.account).send(new (iamSdk().AttachUserPolicyCommand)(input)),
+  'ec2:DescribeInstances': (c, call, input) => c.ec2(call.account, call.region).send(new (ec2Sdk().DescribeInstancesCommand)(input)),
+  'ec2:DescribeSecurityGroups': (c, call, input) => c.ec2(call.account, call.region).send(new (ec2Sdk().DescribeSecurityGroupsCommand)(input)),
+  'ec2:CreateSecurityGroup': (c, call, input) => c.ec2(call.account, call.region).send(new (ec2Sdk().CreateSecurityGroupCommand)(input)),
+  'ec2:RevokeSecurityGroupEgress': (c, call, input) => c.ec2(call.account, call.region).send(new (ec2Sdk().RevokeSecurityGroupEgressCommand)(input)),
+  'ec2:ModifyInstanceAttribute': (c, call, input) => c.ec2(call.account, call.region).send(new (ec2Sdk().ModifyInstanceAttributeCommand)(input)),
+  'ec2:CreateSnapshots': (c, call, input) => c.ec2(call.account, call.region).send(new (ec2Sdk().CreateSnapshotsCommand)(input)),
+  'ssm:StartAutomationExecution': (c, call, input) => c.ssm(call.account, call.region).send(new (ssmSdk().StartAutomationExecutionCommand)(input)),
+  's3:GetPublicAccessBlock': (c, call, input) => c.s3(call.account, call.region).send(new (s3Sdk().GetPublicAccessBlockCommand)(input)),
+  's3:PutPublicAccessBlock': (c, call, input) => c.s3(call.account, call.region).send(new (s3Sdk().PutPublicAccessBlockCommand)(input)),
+  'securityhub:BatchUpdateFindings': (c, call, input) => c.securityHub(call.account, call.region).send(new (securityHubSdk().BatchUpdateFindingsCommand)(input)),
+  'securityhub:BatchUpdateFindingsV2': (c, call, input) => c.securityHub(call.account, call.region).send(new (securityHubSdk().BatchUpdateFindingsV2Command)(input)),
+  'guardduty:ArchiveFindings': (c, call, input) => c.guardDuty(call.account, call.region).send(new (guardDutySdk().ArchiveFindingsCommand)(input)),
+  'guardduty:UnarchiveFindings': (c, call, input) => c.guardDuty(call.account, call.region).send(new (guardDutySdk().UnarchiveFindingsCommand)(input)),
 };
 
 export interface CallError {

@@ -1,6 +1,5 @@
-import { GetFindingsCommand as GetGuardDutyFindingsCommand, ListDetectorsCommand } from '@aws-sdk/client-guardduty';
-import { GetFindingsCommand } from '@aws-sdk/client-securityhub';
 import type { AwsClientFactory } from './clients.ts';
+import { guardDutySdk, securityHubSdk } from './sdk.ts';
 
 /** Where a finding id says it lives: ARNs name their region and account; a bare GuardDuty id does not. */
 export function findingHome(id: string, fallback: { account: string; region: string }): { account: string; region: string; service: 'securityhub' | 'guardduty' } {
@@ -17,12 +16,14 @@ export function findingHome(id: string, fallback: { account: string; region: str
 export async function fetchFinding(clients: AwsClientFactory, id: string, fallback: { account: string; region: string }): Promise<unknown | null> {
   const home = findingHome(id, fallback);
   if (home.service === 'securityhub') {
+    const { GetFindingsCommand } = securityHubSdk();
     const out = await clients.securityHub(home.account, home.region).send(new GetFindingsCommand({ Filters: { Id: [{ Value: id, Comparison: 'EQUALS' }] }, MaxResults: 1 }));
     const found = out.Findings?.[0];
     return found ? { Findings: [found] } : null;
   }
   const findingId = id.split('/').pop() as string;
   const gd = clients.guardDuty(home.account, home.region);
+  const { GetFindingsCommand: GetGuardDutyFindingsCommand, ListDetectorsCommand } = guardDutySdk();
   const { DetectorIds = [] } = await gd.send(new ListDetectorsCommand({}));
   for (const DetectorId of DetectorIds) {
     const out = await gd.send(new GetGuardDutyFindingsCommand({ DetectorId, FindingIds: [findingId] }));

@@ -1,6 +1,7 @@
-import { LookupEventsCommand, type LookupAttributeKey } from '@aws-sdk/client-cloudtrail';
+import type { LookupAttributeKey } from '@aws-sdk/client-cloudtrail';
 import { z } from 'zod';
 import type { AwsClientFactory } from '../aws/clients.ts';
+import { cloudTrailSdk } from '../aws/sdk.ts';
 import type { QuotaQueues } from '../aws/quotas.ts';
 import type { CloudTrailRecord } from '../domain/investigation/cloudtrail-record.ts';
 import type { LimitingFactor } from '../domain/investigation/limiting.ts';
@@ -81,6 +82,7 @@ export class CloudTrailCollector implements Collector {
     onProgress?: (p: CollectorProgress) => void,
   ): Promise<{ items: TimelineEntry[]; limitingFactors: LimitingFactor[] }> {
     const client = this.clients.cloudTrail(scope.accountId, scope.region);
+    const { LookupEventsCommand } = cloudTrailSdk();
     const max = this.options.maxEventsPerLookup ?? 10_000;
     const items: TimelineEntry[] = [];
     const limitingFactors: LimitingFactor[] = [];

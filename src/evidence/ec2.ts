@@ -1,5 +1,6 @@
-import { DescribeInstancesCommand, DescribeSecurityGroupsCommand, type SecurityGroup } from '@aws-sdk/client-ec2';
+import type { SecurityGroup } from '@aws-sdk/client-ec2';
 import type { AwsClientFactory } from '../aws/clients.ts';
+import { ec2Sdk } from '../aws/sdk.ts';
 import type { QuotaQueues } from '../aws/quotas.ts';
 import type { LimitingFactor } from '../domain/investigation/limiting.ts';
 import type { TimelineEntry } from '../domain/investigation/timeline.ts';
@@ -45,6 +46,7 @@ export class Ec2Collector implements Collector {
     const limitingFactors: LimitingFactor[] = [];
     if (ids.length === 0) return { collector: this.id, items, limitingFactors, pages: 0 };
     const ec2 = this.clients.ec2(scope.accountId, scope.region);
+    const { DescribeInstancesCommand, DescribeSecurityGroupsCommand } = ec2Sdk();
     const call = <T>(fn: () => Promise<T>) => this.quotas.run('ec2:Describe', scope.accountId, scope.region, fn);
     let pages = 0;
     try {

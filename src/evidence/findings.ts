@@ -1,6 +1,5 @@
-import { GetFindingsCommand as GetGuardDutyFindings, ListDetectorsCommand, ListFindingsCommand } from '@aws-sdk/client-guardduty';
-import { GetFindingsCommand as GetSecurityHubFindings } from '@aws-sdk/client-securityhub';
 import type { AwsClientFactory } from '../aws/clients.ts';
+import { guardDutySdk, securityHubSdk } from '../aws/sdk.ts';
 import type { QuotaQueues } from '../aws/quotas.ts';
 import type { Tactic } from '../domain/investigation/attack.ts';
 import type { LimitingFactor } from '../domain/investigation/limiting.ts';
@@ -72,6 +71,7 @@ export class FindingsCollector implements Collector {
     };
 
     const gd = this.clients.guardDuty(scope.accountId, scope.region);
+    const { GetFindingsCommand: GetGuardDutyFindings, ListDetectorsCommand, ListFindingsCommand } = guardDutySdk();
     const criteria: Array<[string, string[]]> = [
       ['resource.accessKeyDetails.accessKeyId', scope.accessKeyIds],
       // GuardDuty names the root user "Root" where CloudTrail says "root".
@@ -98,6 +98,7 @@ export class FindingsCollector implements Collector {
     }
 
     const sh = this.clients.securityHub(scope.accountId, scope.region);
+    const { GetFindingsCommand: GetSecurityHubFindings } = securityHubSdk();
     const resourceIds = securityHubResourceIds(scope);
     if (resourceIds.length > 0) {
       try {

@@ -1,13 +1,5 @@
-import {
-  GetAccessKeyLastUsedCommand,
-  GetRoleCommand,
-  GetUserCommand,
-  ListAccessKeysCommand,
-  ListAttachedRolePoliciesCommand,
-  ListAttachedUserPoliciesCommand,
-  ListUserPoliciesCommand,
-} from '@aws-sdk/client-iam';
 import type { AwsClientFactory } from '../aws/clients.ts';
+import { iamSdk } from '../aws/sdk.ts';
 import type { QuotaQueues } from '../aws/quotas.ts';
 import type { LimitingFactor } from '../domain/investigation/limiting.ts';
 import type { TimelineEntry } from '../domain/investigation/timeline.ts';
@@ -66,6 +58,7 @@ export class IamCollector implements Collector {
 
   private async user(scope: EvidenceScope, name: string, createdInWindow: boolean, items: TimelineEntry[], limits: LimitingFactor[], tick: () => void) {
     const iam = this.clients.iam(scope.accountId);
+    const { GetAccessKeyLastUsedCommand, GetUserCommand, ListAccessKeysCommand, ListAttachedUserPoliciesCommand, ListUserPoliciesCommand } = iamSdk();
     try {
       const { User } = await this.call(scope, () => iam.send(new GetUserCommand({ UserName: name })));
       tick();
@@ -106,6 +99,7 @@ export class IamCollector implements Collector {
 
   private async role(scope: EvidenceScope, name: string, createdInWindow: boolean, items: TimelineEntry[], limits: LimitingFactor[], tick: () => void) {
     const iam = this.clients.iam(scope.accountId);
+    const { GetRoleCommand, ListAttachedRolePoliciesCommand } = iamSdk();
     try {
       const { Role } = await this.call(scope, () => iam.send(new GetRoleCommand({ RoleName: name })));
       const attached = await this.call(scope, () => iam.send(new ListAttachedRolePoliciesCommand({ RoleName: name })));

@@ -1,7 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { credentialProvidersSdk } from '../sdk.ts';
 import { errorFrom, ThrottlingError } from './errors.ts';
 
 /**
@@ -69,7 +69,7 @@ export class SignedJsonTransport {
     this.signer = new SignatureV4({
       service: 'security-ir',
       region: config.region,
-      credentials: config.credentials ?? fromNodeProviderChain(),
+      credentials: config.credentials ?? credentialProvidersSdk().fromNodeProviderChain(),
       sha256: Sha256,
     });
   }
