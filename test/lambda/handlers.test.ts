@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAKE_SECRET } from '../../src/aws/fake-credentials.ts';
+import { bundle } from '../../src/build/bundle.ts';
 import { startFakeAws, type FakeAws } from '../../src/emulator/aws/server.ts';
 import { loadScenario } from '../../src/emulator/aws/scenario.ts';
 import type { EmulatedMessage } from '../../src/emulator/slack/index.ts';
@@ -9,6 +13,7 @@ import { startDynalite, type Dynalite } from '../support/dynalite.ts';
 import { interactionBody, signSlackRequest } from '../support/slack-signer.ts';
 import { messageTexts } from '../support/slack-text.ts';
 
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SCENARIO = 'src/scenarios/exposed-access-key';
 const GUARDDUTY = JSON.parse(readFileSync(`${SCENARIO}/finding.json`, 'utf8')) as Record<string, any>;
 const ASFF = (JSON.parse(readFileSync(`${SCENARIO}/findings/securityhub.json`, 'utf8')) as { Findings: Array<Record<string, any>> }).Findings[0]!;
@@ -16,14 +21,47 @@ const SIGNING_SECRET = 'lambda-test-signing-secret';
 const BOT_TOKEN = 'xoxb-lambda-test';
 const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/111122223333/sirbot-work-test';
 
-let aws: FakeAws;
-let slack: FakeSlack;
-let dynamo: Dynalite;
-let handlers: {
+interface Handlers {
   ingest: typeof import('../../src/runtime/lambda/ingest.ts').handler;
   slack: typeof import('../../src/runtime/lambda/slack.ts').handler;
   worker: typeof import('../../src/runtime/lambda/worker.ts').handler;
-};
+}
+
+/** The handlers as the source defines them. */
+async function fromSource(): Promise<Handlers> {
+  const { resetLambdaContext } = await import('../../src/runtime/lambda/context.ts');
+  resetLambdaContext();
+  return {
+    ingest: (await import('../../src/runtime/lambda/ingest.ts')).handler,
+    slack: (await import('../../src/runtime/lambda/slack.ts')).handler,
+    worker: (await import('../../src/runtime/lambda/worker.ts')).handler,
+  };
+}
+
+/**
+ * The handlers as Lambda runs them: the esbuild bundles serverless.ts deploys, with Bolt's
+ * unused receivers left out and the account-side SDK clients required on first use.
+ */
+async function fromBundles(): Promise<Handlers> {
+  // Inside the checkout, so the lazily required SDK resolves from node_modules as it does from the runtime's.
+  const built = await mkdtemp(path.join(ROOT, '.build-test-'));
+  await bundle(['ingest', 'slack', 'worker'], built);
+  bundles.push(built);
+  // As serverless.ts sets it: each bundle carries its rules beside it.
+  process.env.SIRBOT_RULES = path.join(built, 'slack', 'rules', 'default.yml');
+  const load = async (name: string) => ((await import(pathToFileURL(path.join(built, name, 'index.mjs')).href)) as { handler: never }).handler;
+  return { ingest: await load('ingest'), slack: await load('slack'), worker: await load('worker') };
+}
+const bundles: string[] = [];
+
+describe.each([
+  ['source', fromSource],
+  ['bundles', fromBundles],
+] as const)('Lambda handlers (%s) with real event shapes', (_name, load) => {
+let aws: FakeAws;
+let slack: FakeSlack;
+let dynamo: Dynalite;
+let handlers: Handlers;
 const saved = { ...process.env };
 
 beforeAll(async () => {
@@ -45,14 +83,8 @@ beforeAll(async () => {
     SIRBOT_RESPONDERS: 'U0ALICE',
     LOG_LEVEL: 'silent',
   });
-  const { resetLambdaContext } = await import('../../src/runtime/lambda/context.ts');
-  resetLambdaContext();
-  handlers = {
-    ingest: (await import('../../src/runtime/lambda/ingest.ts')).handler,
-    slack: (await import('../../src/runtime/lambda/slack.ts')).handler,
-    worker: (await import('../../src/runtime/lambda/worker.ts')).handler,
-  };
-}, 30_000);
+  handlers = await load();
+}, 60_000);
 
 afterAll(async () => {
   process.env = saved;
@@ -101,7 +133,6 @@ const thread = (): EmulatedMessage[] => {
   return root ? slack.emulator.state.thread(root.channel, root.ts) : [];
 };
 
-describe('Lambda handlers with real event shapes', () => {
   it('ingest: an EventBridge GuardDuty event posts one thread and asks the questions; a redelivery posts nothing', async () => {
     const event = eventBridge('GuardDuty Finding', 'aws.guardduty', GUARDDUTY);
     expect(await handlers.ingest(event)).toMatchObject({ received: 1, accepted: 1, rejected: 0 });
@@ -168,4 +199,8 @@ describe('Lambda handlers with real event shapes', () => {
   it('worker: the schedule runs the escalation clock', async () => {
     expect(await handlers.worker({ source: 'aws.events', 'detail-type': 'Scheduled Event' })).toEqual({ steps: 0 });
   });
+});
+
+afterAll(async () => {
+  for (const dir of bundles) await rm(dir, { recursive: true, force: true });
 });
