@@ -1,5 +1,5 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The Slack credentials secret: one JSON secret so rotation changes one thing. */
 export const slackSecretSchema = z.object({

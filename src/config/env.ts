@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const BUNDLED_RULES = fileURLToPath(new URL('../rules/default.yml', import.meta.url));
 const SCENARIOS_DIR = fileURLToPath(new URL('../scenarios/', import.meta.url));

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { SEVERITY_LABELS } from '../domain/finding.ts';
 import { compileRuleSet, type CompileResult, type RuleSetDocument } from '../domain/routing/compile.ts';
 import { MAP_COMPARISONS, STRING_COMPARISONS } from '../domain/routing/filters.ts';

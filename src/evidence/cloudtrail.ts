@@ -1,5 +1,5 @@
 import type { LookupAttributeKey } from '@aws-sdk/client-cloudtrail';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AwsClientFactory } from '../aws/clients.ts';
 import { cloudTrailSdk } from '../aws/sdk.ts';
 import type { QuotaQueues } from '../aws/quotas.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Finding, Resource, WorkflowStatus } from '../domain/finding.ts';
 import { SEVERITY_LABELS } from '../domain/finding.ts';
 import { labelForScore, scoreForLabel } from '../domain/severity.ts';

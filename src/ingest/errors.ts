@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /** Why one input (an envelope, or one finding inside it) could not be normalized. */
 export interface IngestError {

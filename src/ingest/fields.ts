@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Shared zod pieces for source documents. Sources are lenient about extra fields, strict about types. */
 

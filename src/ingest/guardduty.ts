@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Finding, Resource } from '../domain/finding.ts';
 import { guardDutyLabel } from '../domain/severity.ts';
 import { guardDutyFindingUrl } from '../domain/console-links.ts';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Finding } from '../domain/finding.ts';
 import { asffSchema, normalizeAsff } from './asff.ts';
 import { describeZodError, type IngestError } from './errors.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Finding, RecordState, Resource, SeverityLabel, WorkflowStatus } from '../domain/finding.ts';
 import { scoreForLabel } from '../domain/severity.ts';
 import { partitionOfArn, securityHubV2FindingUrl } from '../domain/console-links.ts';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { z } from 'zod';
+import * as z from 'zod';
 import { EmulatedPerson, type Answered, type InputValue } from '../slack/people/person.ts';
 import { inspectView } from '../slack/inspect.ts';
 import type { Workspace } from '../slack/workspace.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CASE_LIMITS, canonicalIp } from '../../domain/actions/case-draft.ts';
 import type { CaseForm } from '../../actions/cases.ts';
 import { CASE_BLOCKS } from '../views/case.ts';

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { SlackRouter } from '../router.ts';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RemediationTarget } from '../../actions/remediations.ts';
 import type { SlackAppDeps } from '../app.ts';
 import { CALLBACKS, REMEDIATION_ACTIONS } from '../views/action-ids.ts';

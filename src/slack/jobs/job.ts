@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { WORKFLOW_STATUSES } from '../../domain/finding.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { stringify } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseRules } from '../../../config/rules-file.ts';
 import { migrateRules, type CspmAutomationRule } from '../../../domain/routing/migrate.ts';
 import { type CliIo, UsageError, parseArgs } from '../io.ts';
