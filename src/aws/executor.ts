@@ -3,6 +3,19 @@ import { type AwsCall, resolveRefs } from '../domain/actions/aws-call.ts';
 import type { AwsClientFactory } from './clients.ts';
 
 type Send = (clients: AwsClientFactory, call: AwsCall, input: never) => Promise<unknown>;
+// Each SDK client's `send` is typed for its own commands; the allowlist below pairs them by hand.
+type AnyCommand = never;
+
+/**
+ * A command from a package loaded on first use. On Lambda that package is the runtime's
+ * SDK, which may predate a command (BatchUpdateFindingsV2 is recent): say so, rather than
+ * "is not a constructor".
+ */
+export function command<M extends object, K extends keyof M & string>(sdk: M, name: K, input: never): AnyCommand {
+  const Command: unknown = sdk[name];
+  if (typeof Command !== 'function') throw new Error(`the AWS SDK loaded here has no ${name}: it is older than the command (on Lambda, the runtime's SDK; see src/aws/sdk.ts)`);
+  return new (Command as new (input: never) => never)(input);
+}
 
 /**
  * The only AWS calls actions may make, each mapped to its SDK command (from packages
@@ -10,23 +23,23 @@ type Send = (clients: AwsClientFactory, call: AwsCall, input: never) => Promise<
  * listed here is refused, whatever a plan says: the allowlist is the blast radius.
  */
 const OPERATIONS: Record<string, Send> = {
-  'iam:UpdateAccessKey': (c, call, input) => c.iam(call.account).send(new (iamSdk().UpdateAccessKeyCommand)(input)),
-  'iam:DeleteAccessKey': (c, call, input) => c.iam(call.account).send(new (iamSdk().DeleteAccessKeyCommand)(input)),
-  'iam:DetachUserPolicy': (c, call, input) => c.iam(call.account).send(new (iamSdk().DetachUserPolicyCommand)(input)),
-  'iam:AttachUserPolicy': (c, call, input) => c.iam(call.account).send(new (iamSdk().AttachUserPolicyCommand)(input)),
-  'ec2:DescribeInstances': (c, call, input) => c.ec2(call.account, call.region).send(new (ec2Sdk().DescribeInstancesCommand)(input)),
-  'ec2:DescribeSecurityGroups': (c, call, input) => c.ec2(call.account, call.region).send(new (ec2Sdk().DescribeSecurityGroupsCommand)(input)),
-  'ec2:CreateSecurityGroup': (c, call, input) => c.ec2(call.account, call.region).send(new (ec2Sdk().CreateSecurityGroupCommand)(input)),
-  'ec2:RevokeSecurityGroupEgress': (c, call, input) => c.ec2(call.account, call.region).send(new (ec2Sdk().RevokeSecurityGroupEgressCommand)(input)),
-  'ec2:ModifyInstanceAttribute': (c, call, input) => c.ec2(call.account, call.region).send(new (ec2Sdk().ModifyInstanceAttributeCommand)(input)),
-  'ec2:CreateSnapshots': (c, call, input) => c.ec2(call.account, call.region).send(new (ec2Sdk().CreateSnapshotsCommand)(input)),
-  'ssm:StartAutomationExecution': (c, call, input) => c.ssm(call.account, call.region).send(new (ssmSdk().StartAutomationExecutionCommand)(input)),
-  's3:GetPublicAccessBlock': (c, call, input) => c.s3(call.account, call.region).send(new (s3Sdk().GetPublicAccessBlockCommand)(input)),
-  's3:PutPublicAccessBlock': (c, call, input) => c.s3(call.account, call.region).send(new (s3Sdk().PutPublicAccessBlockCommand)(input)),
-  'securityhub:BatchUpdateFindings': (c, call, input) => c.securityHub(call.account, call.region).send(new (securityHubSdk().BatchUpdateFindingsCommand)(input)),
-  'securityhub:BatchUpdateFindingsV2': (c, call, input) => c.securityHub(call.account, call.region).send(new (securityHubSdk().BatchUpdateFindingsV2Command)(input)),
-  'guardduty:ArchiveFindings': (c, call, input) => c.guardDuty(call.account, call.region).send(new (guardDutySdk().ArchiveFindingsCommand)(input)),
-  'guardduty:UnarchiveFindings': (c, call, input) => c.guardDuty(call.account, call.region).send(new (guardDutySdk().UnarchiveFindingsCommand)(input)),
+  'iam:UpdateAccessKey': (c, call, input) => c.iam(call.account).send(command(iamSdk(), 'UpdateAccessKeyCommand', input)),
+  'iam:DeleteAccessKey': (c, call, input) => c.iam(call.account).send(command(iamSdk(), 'DeleteAccessKeyCommand', input)),
+  'iam:DetachUserPolicy': (c, call, input) => c.iam(call.account).send(command(iamSdk(), 'DetachUserPolicyCommand', input)),
+  'iam:AttachUserPolicy': (c, call, input) => c.iam(call.account).send(command(iamSdk(), 'AttachUserPolicyCommand', input)),
+  'ec2:DescribeInstances': (c, call, input) => c.ec2(call.account, call.region).send(command(ec2Sdk(), 'DescribeInstancesCommand', input)),
+  'ec2:DescribeSecurityGroups': (c, call, input) => c.ec2(call.account, call.region).send(command(ec2Sdk(), 'DescribeSecurityGroupsCommand', input)),
+  'ec2:CreateSecurityGroup': (c, call, input) => c.ec2(call.account, call.region).send(command(ec2Sdk(), 'CreateSecurityGroupCommand', input)),
+  'ec2:RevokeSecurityGroupEgress': (c, call, input) => c.ec2(call.account, call.region).send(command(ec2Sdk(), 'RevokeSecurityGroupEgressCommand', input)),
+  'ec2:ModifyInstanceAttribute': (c, call, input) => c.ec2(call.account, call.region).send(command(ec2Sdk(), 'ModifyInstanceAttributeCommand', input)),
+  'ec2:CreateSnapshots': (c, call, input) => c.ec2(call.account, call.region).send(command(ec2Sdk(), 'CreateSnapshotsCommand', input)),
+  'ssm:StartAutomationExecution': (c, call, input) => c.ssm(call.account, call.region).send(command(ssmSdk(), 'StartAutomationExecutionCommand', input)),
+  's3:GetPublicAccessBlock': (c, call, input) => c.s3(call.account, call.region).send(command(s3Sdk(), 'GetPublicAccessBlockCommand', input)),
+  's3:PutPublicAccessBlock': (c, call, input) => c.s3(call.account, call.region).send(command(s3Sdk(), 'PutPublicAccessBlockCommand', input)),
+  'securityhub:BatchUpdateFindings': (c, call, input) => c.securityHub(call.account, call.region).send(command(securityHubSdk(), 'BatchUpdateFindingsCommand', input)),
+  'securityhub:BatchUpdateFindingsV2': (c, call, input) => c.securityHub(call.account, call.region).send(command(securityHubSdk(), 'BatchUpdateFindingsV2Command', input)),
+  'guardduty:ArchiveFindings': (c, call, input) => c.guardDuty(call.account, call.region).send(command(guardDutySdk(), 'ArchiveFindingsCommand', input)),
+  'guardduty:UnarchiveFindings': (c, call, input) => c.guardDuty(call.account, call.region).send(command(guardDutySdk(), 'UnarchiveFindingsCommand', input)),
 };
 
 export interface CallError {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AwsClientFactory, fakeCredentials } from '../../src/aws/clients.ts';
-import { AwsCallExecutor } from '../../src/aws/executor.ts';
+import { AwsCallExecutor, command } from '../../src/aws/executor.ts';
 import { remediationById, type RemediationInputs } from '../../src/domain/remediation/catalog.ts';
 import { startFakeAws, type FakeAws } from '../../src/emulator/aws/server.ts';
 import { loadScenario } from '../../src/emulator/aws/scenario.ts';
@@ -90,5 +90,13 @@ describe('every remediation against the fake AWS: execute, then undo', () => {
     const run = await executor.run([{ service: 'iam', operation: 'DeleteUser', account: ACCOUNT, region: REGION, input: { UserName: 'ci-deployer' } }]);
     expect(run).toMatchObject({ status: 'failed', outcomes: [{ ok: false, error: { name: 'NotAllowed' } }] });
     expect(user('ci-deployer')).toBeDefined();
+  });
+});
+
+describe('commands from an SDK loaded at run time', () => {
+  it('says which command an older SDK lacks, instead of "is not a constructor"', () => {
+    const olderSecurityHub = { BatchUpdateFindingsCommand: class {} } as unknown as { BatchUpdateFindingsCommand: new () => object; BatchUpdateFindingsV2Command: new () => object };
+    expect(() => command(olderSecurityHub, 'BatchUpdateFindingsV2Command', {} as never)).toThrow('the AWS SDK loaded here has no BatchUpdateFindingsV2Command');
+    expect(command(olderSecurityHub, 'BatchUpdateFindingsCommand', {} as never)).toBeInstanceOf(olderSecurityHub.BatchUpdateFindingsCommand);
   });
 });
