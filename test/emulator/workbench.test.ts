@@ -78,7 +78,7 @@ describe('workbench over HTTP (what the page calls)', () => {
     expect((await get('/workbench/app.js')).type).toContain('text/javascript');
     expect((await get('/workbench/app.css')).type).toContain('text/css');
     const banner = stack.banner().join('\n');
-    expect(banner).toContain(`open ${base}/ in a browser`);
+    expect(banner).toContain(`open http://localhost:${stack.runtime.port}/ in a browser`);
     expect(banner).toContain(`SQLite at ${path.join(dir, 'sirbot.db')}`);
     expect(banner).toContain('scenario exposed-access-key');
     expect(banner).toContain('SLACK_APP_TOKEN (Socket Mode)');

@@ -116,7 +116,9 @@ export async function startLocalStack(given: Env, logger: Logger): Promise<Local
     banner() {
       const rules = runtime.core.rules();
       const lines = [''];
-      if (workbench) lines.push(`sirbot workbench: open ${runtime.url}/ in a browser`, '');
+      // What a browser on this machine opens: localhost, whichever loopback or wildcard address the server took.
+      const pageUrl = /^(127\.0\.0\.1|0\.0\.0\.0|::1?|\[::1?\])$/.test(env.HOST) ? `http://localhost:${runtime.port}/` : `${runtime.url}/`;
+      if (workbench) lines.push(`sirbot workbench: open ${pageUrl} in a browser`, '');
       lines.push(
         `sirbot is listening on ${runtime.url}`,
         `  Slack events     POST ${runtime.url}/slack/events`,
