@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as z from 'zod';
 import { EmulatedPerson, type Answered, type InputValue } from '../slack/people/person.ts';
+import { BodyTooLarge, readBody, sendJson as sendJsonAs } from '../slack/http-io.ts';
 import { inspectView } from '../slack/inspect.ts';
 import type { Workspace } from '../slack/workspace.ts';
 import { scenarioFindings, wrap, type OfferedFinding } from './findings.ts';
@@ -72,23 +73,20 @@ class HttpError extends Error {
   }
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
-  res.end(text);
-}
+/** The page's answers are always current: never cached. */
+const sendJson = (res: ServerResponse, status: number, body: unknown): void => sendJsonAs(res, status, body, { 'cache-control': 'no-store' });
 
 async function readJson<T>(req: IncomingMessage, schema: z.ZodType<T>): Promise<T> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > BODY_LIMIT) throw new HttpError(413, `request body over ${BODY_LIMIT} bytes`);
-    chunks.push(chunk as Buffer);
+  let body: Buffer;
+  try {
+    body = await readBody(req, BODY_LIMIT);
+  } catch (err) {
+    if (err instanceof BodyTooLarge) throw new HttpError(413, `request body over ${BODY_LIMIT} bytes`);
+    throw err;
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    parsed = JSON.parse(body.toString('utf8'));
   } catch {
     throw new HttpError(400, 'the body is not JSON');
   }
