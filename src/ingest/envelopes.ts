@@ -135,7 +135,7 @@ function visitEventBridge(node: Record<string, unknown>, path: string, ctx: Cont
 }
 
 /** Recognises a bare finding by the fields only its format has. */
-function detectKind(doc: Record<string, unknown>): { kind: SourceKind; doc: Record<string, unknown> } | null {
+export function detectKind(doc: Record<string, unknown>): { kind: SourceKind; doc: Record<string, unknown> } | null {
   if ('ProductArn' in doc || ('SchemaVersion' in doc && 'AwsAccountId' in doc)) return { kind: 'asff', doc };
   if ('finding_info' in doc || ('class_uid' in doc && 'metadata' in doc)) return { kind: 'ocsf', doc };
   if (typeof doc.type === 'string' && 'accountId' in doc && 'severity' in doc) return { kind: 'guardduty', doc };

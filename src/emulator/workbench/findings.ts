@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { detectKind, type SourceKind } from '../../ingest/envelopes.ts';
 
 type Json = Record<string, unknown>;
 
@@ -15,7 +16,7 @@ export interface OfferedFinding {
   doc: Json;
 }
 
-export type FindingKind = 'guardduty' | 'asff' | 'ocsf' | 'unknown';
+export type FindingKind = SourceKind | 'unknown';
 
 /** How the panel sends a document to POST /ingest. */
 export type Wrapping = 'none' | 'eventbridge' | 'sns';
@@ -23,11 +24,9 @@ export type Wrapping = 'none' | 'eventbridge' | 'sns';
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const text = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
 
+/** The finding's format, as ingest recognises a bare finding. */
 export function kindOf(doc: Json): FindingKind {
-  if (typeof doc.SchemaVersion === 'string' && 'ProductArn' in doc) return 'asff';
-  if (typeof doc.schemaVersion === 'string' && isObject(doc.service)) return 'guardduty';
-  if (typeof doc.class_uid === 'number' && isObject(doc.metadata)) return 'ocsf';
-  return 'unknown';
+  return detectKind(doc)?.kind ?? 'unknown';
 }
 
 /** The findings in one document as exported: a bare finding, an array, or `{Findings: […]}`. */
