@@ -18,7 +18,7 @@ import { RemediationService } from '../actions/remediations.ts';
 import { StatusService } from '../actions/status.ts';
 import type { AwsClientFactory } from '../aws/clients.ts';
 import { AwsCallExecutor } from '../aws/executor.ts';
-import { parseMembers, type Members } from '../domain/actions/access.ts';
+import { parseMembers, type AccessPolicy, type Members } from '../domain/actions/access.ts';
 import { suggestRemediations } from '../domain/remediation/suggest.ts';
 import type { ActionServices } from '../slack/actions/services.ts';
 import type { SlackAppDeps } from '../slack/app.ts';
@@ -69,6 +69,11 @@ function members(list: string): Members {
   const parsed = parseMembers(list);
   // The environment schema has checked the ids' form already.
   return 'error' in parsed ? { users: [], groups: [] } : parsed;
+}
+
+/** Who may act, as configuration says (SIRBOT_RESPONDERS, SIRBOT_APPROVERS). */
+export function accessPolicyOf(env: Env): AccessPolicy {
+  return { responders: members(env.SIRBOT_RESPONDERS), approvers: members(env.SIRBOT_APPROVERS) };
 }
 
 /** Wires the pipeline once; every runtime (local server, Lambda, CLI) builds on this. */
@@ -127,7 +132,7 @@ export function composeCore(o: CoreOptions): Core {
 /** Status changes, cases, remediations and escalations, sharing one access policy and one audit log. */
 function composeActions(o: CoreOptions, settings: ActionSettings, poster: RateLimitedPoster, refreshRoot: (findingId: string) => Promise<void>, clock: () => number): ActionServices {
   const directory = o.slackToken ? new SlackDirectory(new WebClient(o.slackToken, o.slackApiUrl ? { slackApiUrl: o.slackApiUrl } : {})) : null;
-  const access = new AccessControl({ responders: members(o.env.SIRBOT_RESPONDERS), approvers: members(o.env.SIRBOT_APPROVERS) }, directory, undefined, clock);
+  const access = new AccessControl(accessPolicyOf(o.env), directory, undefined, clock);
   if (access.policy.responders.users.length + access.policy.responders.groups.length + access.policy.approvers.users.length + access.policy.approvers.groups.length === 0) {
     o.logger.warn('SIRBOT_RESPONDERS and SIRBOT_APPROVERS are empty: every action from Slack will be refused');
   }

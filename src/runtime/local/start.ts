@@ -5,6 +5,8 @@ import { ConfigError, type Env } from '../../config/env.ts';
 import { startSlackEmulator, type Directory, type SlackEmulator } from '../../emulator/slack/index.ts';
 import { createWorkbench, type WorkbenchPerson } from '../../emulator/workbench/workbench.ts';
 import { awsChanges } from '../../emulator/workbench/aws-changes.ts';
+import { rolesOf } from '../../domain/actions/access.ts';
+import { accessPolicyOf } from '../compose.ts';
 import { evidenceFromEnv, type RuntimeEvidence } from '../evidence.ts';
 import type { Logger } from '../logger.ts';
 import { startLocalRuntime, type LocalRuntime } from './server.ts';
@@ -45,10 +47,11 @@ function manifestShortcuts(): Array<{ name: string; callbackId: string }> {
   }
 }
 
+/** A person's sirbot roles as the page lists them; an approver may respond too. */
 function roleOf(env: Env, id: string): string {
-  const listed = (v: string) => v.split(/[\s,]+/).includes(id);
-  if (listed(env.SIRBOT_APPROVERS)) return 'approver';
-  if (listed(env.SIRBOT_RESPONDERS)) return 'responder';
+  const roles = rolesOf(accessPolicyOf(env), id, []);
+  if (roles.has('approver')) return 'approver';
+  if (roles.has('responder')) return 'responder';
   return 'no role (reads only)';
 }
 
