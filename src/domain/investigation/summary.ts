@@ -1,7 +1,7 @@
 import type { Finding } from '../finding.ts';
 import type { Tactic } from './attack.ts';
 import type { LimitingFactor } from './limiting.ts';
-import type { TimelineEntry } from './timeline.ts';
+import { isAwsServiceSource, type TimelineEntry } from './timeline.ts';
 
 export interface CreatedIdentity {
   kind: 'user' | 'role' | 'access-key' | 'login-profile' | 'instance';
@@ -142,7 +142,7 @@ export function summarize(
   const start = timeline[0]?.time ?? null;
   const end = timeline.at(-1)?.time ?? null;
   const actors = [...new Set(timeline.map((e) => e.actor).filter((a): a is string => !!a))];
-  const ips = [...new Set(timeline.map((e) => e.sourceIp).filter((ip): ip is string => !!ip && !ip.endsWith('.amazonaws.com')))];
+  const ips = [...new Set(timeline.map((e) => e.sourceIp).filter((ip): ip is string => !!ip && !isAwsServiceSource(ip)))];
   const policyChanges = timeline
     .filter((e) => succeeded(e) && POLICY_CHANGES.has(e.action))
     .map((e) => ({ action: e.action, target: e.resources.join(' '), at: e.time }));

@@ -96,6 +96,9 @@ export function entryFromCloudTrail(r: CloudTrailRecord): TimelineEntry {
   };
 }
 
+/** CloudTrail names an AWS service acting for someone (`config.amazonaws.com`) where an IP would be. */
+export const isAwsServiceSource = (sourceIp: string | null): boolean => sourceIp !== null && sourceIp.endsWith('.amazonaws.com');
+
 export const ACCESS_DENIED = /AccessDenied|UnauthorizedOperation|Unauthorized|Forbidden/i;
 
 export interface HighlightPolicy {
@@ -137,7 +140,7 @@ export function buildTimeline(entries: TimelineEntry[], policy: HighlightPolicy 
 
   const seenIps = new Set<string>();
   for (const e of timeline) {
-    if (e.sourceIp && !seenIps.has(e.sourceIp) && !e.sourceIp.endsWith('.amazonaws.com')) {
+    if (e.sourceIp && !seenIps.has(e.sourceIp) && !isAwsServiceSource(e.sourceIp)) {
       seenIps.add(e.sourceIp);
       e.highlights.push(`first seen source IP ${e.sourceIp}`);
     }

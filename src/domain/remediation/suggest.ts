@@ -1,5 +1,5 @@
 import type { Finding } from '../finding.ts';
-import type { TimelineEntry } from '../investigation/timeline.ts';
+import { isAwsServiceSource, type TimelineEntry } from '../investigation/timeline.ts';
 import type { RemediationInputs } from './catalog.ts';
 
 /** A remediation offered in a thread, with its inputs already filled from the evidence. */
@@ -50,7 +50,7 @@ function instanceIdOf(resourceId: string): string | null {
  * They are in the window but are not the activity, so nothing is offered against them.
  */
 function byAwsService(e: TimelineEntry): boolean {
-  return e.actorType === 'AWSService' || /\.amazonaws\.com$/.test(e.sourceIp ?? '') || /:assumed-role\/AWSServiceRoleFor/.test(e.actor ?? '');
+  return e.actorType === 'AWSService' || isAwsServiceSource(e.sourceIp) || /:assumed-role\/AWSServiceRoleFor/.test(e.actor ?? '');
 }
 
 /**
