@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Answered, Delivery, DeliveryKind } from './people/delivery.ts';
+import { APP_ID } from './people/payloads.ts';
 
 export const SOCKET_MODE_PATH = '/socket-mode';
 /** Slack waits this long for an envelope's acknowledgement before it counts the delivery as failed. */
@@ -30,7 +31,7 @@ export class SocketModeHub implements Delivery {
   private turn = 0;
   private readonly pinger: NodeJS.Timeout;
 
-  constructor(private readonly appId = 'A0SIRBOT') {
+  constructor(private readonly appId = APP_ID) {
     this.pinger = setInterval(() => {
       for (const s of this.sockets) s.ping();
     }, PING_EVERY_MS);

@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import { APP_ID, LEGACY_TOKEN } from './payloads.ts';
 
 /** Slack's v0 signature: HMAC-SHA256 over `v0:<timestamp>:<raw body>` with the app's signing secret. */
 export function signSlackRequest(o: { signingSecret: string; body: string; timestamp?: number }): Record<string, string> {
@@ -15,9 +16,9 @@ export function interactionBody(payload: unknown): string {
 /** An Events API `event_callback` envelope around `event`. */
 export function eventCallback(event: Record<string, unknown>, teamId = 'T0EMULATOR', extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    token: 'legacy-verification-token',
+    token: LEGACY_TOKEN,
     team_id: teamId,
-    api_app_id: 'A0SIRBOT',
+    api_app_id: APP_ID,
     type: 'event_callback',
     event_id: `Ev${randomBytes(6).toString('hex').toUpperCase()}`,
     event_time: Math.floor(Date.now() / 1000),
