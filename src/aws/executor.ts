@@ -17,29 +17,42 @@ export function command<M extends object, K extends keyof M & string>(sdk: M, na
   return new (Command as new (input: never) => never)(input);
 }
 
+/** A command's name in the SDK package `F` loads: checked when compiling, looked up at run time. */
+type CommandName<F extends () => object> = keyof ReturnType<F> & string;
+
+// One maker per service: which client (IAM is global) and which SDK package its commands come from.
+const iam = (name: CommandName<typeof iamSdk>): Send => (c, call, input) => c.iam(call.account).send(command(iamSdk(), name, input));
+const ec2 = (name: CommandName<typeof ec2Sdk>): Send => (c, call, input) => c.ec2(call.account, call.region).send(command(ec2Sdk(), name, input));
+const ssm = (name: CommandName<typeof ssmSdk>): Send => (c, call, input) => c.ssm(call.account, call.region).send(command(ssmSdk(), name, input));
+const s3 = (name: CommandName<typeof s3Sdk>): Send => (c, call, input) => c.s3(call.account, call.region).send(command(s3Sdk(), name, input));
+const securityHub = (name: CommandName<typeof securityHubSdk>): Send => (c, call, input) =>
+  c.securityHub(call.account, call.region).send(command(securityHubSdk(), name, input));
+const guardDuty = (name: CommandName<typeof guardDutySdk>): Send => (c, call, input) =>
+  c.guardDuty(call.account, call.region).send(command(guardDutySdk(), name, input));
+
 /**
  * The only AWS calls actions may make, each mapped to its SDK command (from packages
- * loaded on first use, see ./sdk.ts). A call not
- * listed here is refused, whatever a plan says: the allowlist is the blast radius.
+ * loaded on first use, see ./sdk.ts). A call not listed here is refused, whatever a plan
+ * says: the allowlist is the blast radius.
  */
 const OPERATIONS: Record<string, Send> = {
-  'iam:UpdateAccessKey': (c, call, input) => c.iam(call.account).send(command(iamSdk(), 'UpdateAccessKeyCommand', input)),
-  'iam:DeleteAccessKey': (c, call, input) => c.iam(call.account).send(command(iamSdk(), 'DeleteAccessKeyCommand', input)),
-  'iam:DetachUserPolicy': (c, call, input) => c.iam(call.account).send(command(iamSdk(), 'DetachUserPolicyCommand', input)),
-  'iam:AttachUserPolicy': (c, call, input) => c.iam(call.account).send(command(iamSdk(), 'AttachUserPolicyCommand', input)),
-  'ec2:DescribeInstances': (c, call, input) => c.ec2(call.account, call.region).send(command(ec2Sdk(), 'DescribeInstancesCommand', input)),
-  'ec2:DescribeSecurityGroups': (c, call, input) => c.ec2(call.account, call.region).send(command(ec2Sdk(), 'DescribeSecurityGroupsCommand', input)),
-  'ec2:CreateSecurityGroup': (c, call, input) => c.ec2(call.account, call.region).send(command(ec2Sdk(), 'CreateSecurityGroupCommand', input)),
-  'ec2:RevokeSecurityGroupEgress': (c, call, input) => c.ec2(call.account, call.region).send(command(ec2Sdk(), 'RevokeSecurityGroupEgressCommand', input)),
-  'ec2:ModifyInstanceAttribute': (c, call, input) => c.ec2(call.account, call.region).send(command(ec2Sdk(), 'ModifyInstanceAttributeCommand', input)),
-  'ec2:CreateSnapshots': (c, call, input) => c.ec2(call.account, call.region).send(command(ec2Sdk(), 'CreateSnapshotsCommand', input)),
-  'ssm:StartAutomationExecution': (c, call, input) => c.ssm(call.account, call.region).send(command(ssmSdk(), 'StartAutomationExecutionCommand', input)),
-  's3:GetPublicAccessBlock': (c, call, input) => c.s3(call.account, call.region).send(command(s3Sdk(), 'GetPublicAccessBlockCommand', input)),
-  's3:PutPublicAccessBlock': (c, call, input) => c.s3(call.account, call.region).send(command(s3Sdk(), 'PutPublicAccessBlockCommand', input)),
-  'securityhub:BatchUpdateFindings': (c, call, input) => c.securityHub(call.account, call.region).send(command(securityHubSdk(), 'BatchUpdateFindingsCommand', input)),
-  'securityhub:BatchUpdateFindingsV2': (c, call, input) => c.securityHub(call.account, call.region).send(command(securityHubSdk(), 'BatchUpdateFindingsV2Command', input)),
-  'guardduty:ArchiveFindings': (c, call, input) => c.guardDuty(call.account, call.region).send(command(guardDutySdk(), 'ArchiveFindingsCommand', input)),
-  'guardduty:UnarchiveFindings': (c, call, input) => c.guardDuty(call.account, call.region).send(command(guardDutySdk(), 'UnarchiveFindingsCommand', input)),
+  'iam:UpdateAccessKey': iam('UpdateAccessKeyCommand'),
+  'iam:DeleteAccessKey': iam('DeleteAccessKeyCommand'),
+  'iam:DetachUserPolicy': iam('DetachUserPolicyCommand'),
+  'iam:AttachUserPolicy': iam('AttachUserPolicyCommand'),
+  'ec2:DescribeInstances': ec2('DescribeInstancesCommand'),
+  'ec2:DescribeSecurityGroups': ec2('DescribeSecurityGroupsCommand'),
+  'ec2:CreateSecurityGroup': ec2('CreateSecurityGroupCommand'),
+  'ec2:RevokeSecurityGroupEgress': ec2('RevokeSecurityGroupEgressCommand'),
+  'ec2:ModifyInstanceAttribute': ec2('ModifyInstanceAttributeCommand'),
+  'ec2:CreateSnapshots': ec2('CreateSnapshotsCommand'),
+  'ssm:StartAutomationExecution': ssm('StartAutomationExecutionCommand'),
+  's3:GetPublicAccessBlock': s3('GetPublicAccessBlockCommand'),
+  's3:PutPublicAccessBlock': s3('PutPublicAccessBlockCommand'),
+  'securityhub:BatchUpdateFindings': securityHub('BatchUpdateFindingsCommand'),
+  'securityhub:BatchUpdateFindingsV2': securityHub('BatchUpdateFindingsV2Command'),
+  'guardduty:ArchiveFindings': guardDuty('ArchiveFindingsCommand'),
+  'guardduty:UnarchiveFindings': guardDuty('UnarchiveFindingsCommand'),
 };
 
 export interface CallError {
