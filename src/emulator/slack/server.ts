@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { BodyTooLarge, parseArgs, presentedToken, readBody, sendJson } from './http-io.ts';
 import { inspectView } from './inspect.ts';
 import { methodFor, type Answer, type Args } from './methods/index.ts';
+import { type Fault, Faults } from './faults.ts';
 import { DEFAULT_LIMITS, SlidingWindowLimiter, type RateLimits } from './rate-limit.ts';
 import { SocketModeHub } from './socket-mode.ts';
 import { uploadedBytes } from './upload.ts';
@@ -37,6 +38,8 @@ export interface SlackEmulator {
   state: Workspace;
   /** Slack's side of Socket Mode: delivers events and interactions to a connected app. */
   socketMode: SocketModeHub;
+  /** Faults to inject into later calls (5xx, 429, slow or lost answers). */
+  faults: Faults;
   /** Forgets the workspace's state and every rate-limit window. */
   reset(): void;
   close(): Promise<void>;
@@ -61,6 +64,9 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
   const host = options.host ?? '127.0.0.1';
   let origin = '';
   const socketMode = new SocketModeHub();
+  const faults = new Faults();
+  /** Answers held back by a `hang` fault: released (destroyed) when the emulator closes. */
+  const hanging = new Set<ServerResponse>();
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
@@ -91,8 +97,35 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
       const user = typeof args.user === 'string' && args.user !== '' ? args.user : 'U0EMULATOR';
       return sendJson(res, 200, { ok: true, trigger_id: ws.issueTriggerId(user) });
     }
+    const fault = faults.take(method, typeof args.channel === 'string' ? args.channel : undefined);
+    if (fault && (await injected(fault, method, args, req, res))) return;
     const { status, answer, headers } = call(method, args, presentedToken(req, args));
     sendJson(res, status, answer, headers);
+  }
+
+  /** Applies a fault; true when it answered (or withheld the answer) itself. */
+  async function injected(fault: Fault, method: string, args: Args, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    const at = Date.now();
+    switch (fault.kind) {
+      case 'delay':
+        await new Promise((resolve) => setTimeout(resolve, fault.ms));
+        return false;
+      case 'status':
+        ws.record({ method, ok: false, status: fault.status, at, error: `http_${fault.status}` });
+        res.writeHead(fault.status, { 'content-type': 'text/html' });
+        res.end(`<html><body>${fault.status} injected by the emulator</body></html>`);
+        return true;
+      case 'ratelimit':
+        ws.record({ method, ok: false, status: 429, at, error: 'ratelimited' });
+        sendJson(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(fault.retryAfterSeconds) });
+        return true;
+      case 'hang':
+        if (fault.applied) call(method, args, presentedToken(req, args));
+        else ws.record({ method, ok: false, status: 0, at, error: 'no_answer' });
+        hanging.add(res);
+        res.on('close', () => hanging.delete(res));
+        return true;
+    }
   }
 
   function call(method: string, args: Args, token: string): { status: number; answer: Answer; headers?: Record<string, string> } {
@@ -149,12 +182,15 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     port,
     state: ws,
     socketMode,
+    faults,
     reset() {
       ws.reset();
       limiter.reset();
+      faults.clear();
     },
     async close() {
       socketMode.close();
+      for (const res of hanging) res.destroy();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;

@@ -11,6 +11,8 @@ const postMessage: Method = (args, { ws, now }) => {
   // Slack accepts a thread_ts that matches no message and keeps the post out of the channel view.
   const threadTs = stringArg(args, 'thread_ts');
   const metadata = jsonArg(args, 'metadata');
+  if (metadata.malformed) return fail('invalid_metadata_format');
+  if (metadata.value !== undefined && !isMessageMetadata(metadata.value)) return fail('invalid_metadata_schema');
   const message = ws.add({
     channel,
     ts: ws.nextTs(now),
@@ -23,6 +25,12 @@ const postMessage: Method = (args, { ws, now }) => {
   });
   return { ok: true, channel, ts: message.ts, message: publicMessage(message) };
 };
+
+/** Slack's message metadata: an event type and a payload object. */
+function isMessageMetadata(value: unknown): boolean {
+  const m = value as { event_type?: unknown; event_payload?: unknown } | null;
+  return typeof m === 'object' && m !== null && typeof m.event_type === 'string' && /^[a-z0-9_]{1,64}$/.test(m.event_type) && typeof m.event_payload === 'object' && m.event_payload !== null && !Array.isArray(m.event_payload);
+}
 
 const update: Method = (args, { ws, now }) => {
   const channel = ws.resolve(stringArg(args, 'channel') ?? '', false);

@@ -1,11 +1,25 @@
-import type { Channel, EmulatedMessage } from '../workspace.ts';
-import { fail, flagArg, isFailure, stringArg, type Answer, type Args, type Method } from './method.ts';
+import { CHANNEL_ID, type Channel, type EmulatedMessage } from '../workspace.ts';
+import { fail, flagArg, isFailure, stringArg, type Answer, type Args, type Method, type MethodContext } from './method.ts';
 import { publicMessage } from './message-content.ts';
 import { paginate } from './pagination.ts';
 
-/** One page of messages as conversations.history and conversations.replies answer it. */
-function messagesPage(page: { items: EmulatedMessage[]; nextCursor: string }): Answer {
-  return { ok: true, messages: page.items.map(publicMessage), has_more: page.nextCursor !== '', response_metadata: { next_cursor: page.nextCursor } };
+/**
+ * One page of messages as conversations.history and conversations.replies answer it.
+ * Message metadata is left out unless the caller asks for it with `include_all_metadata`.
+ */
+function messagesPage(page: { items: EmulatedMessage[]; nextCursor: string }, args: Args): Answer {
+  const withMetadata = flagArg(args, 'include_all_metadata');
+  const shown = page.items.map((m) => {
+    const { metadata: _metadata, ...rest } = publicMessage(m);
+    return withMetadata && m.metadata !== undefined ? { ...rest, metadata: m.metadata } : rest;
+  });
+  return { ok: true, messages: shown, has_more: page.nextCursor !== '', response_metadata: { next_cursor: page.nextCursor } };
+}
+
+/** Reading history takes a conversation id, as Slack's does; a channel name is channel_not_found. */
+function conversationById(ws: MethodContext['ws'], args: Args): string | undefined {
+  const named = stringArg(args, 'channel') ?? '';
+  return CHANNEL_ID.test(named) ? ws.channelId(named) : undefined;
 }
 
 function channelObject(c: Channel): Record<string, unknown> {
@@ -35,19 +49,20 @@ function inWindow(args: Args): (ts: string) => boolean {
 }
 
 const replies: Method = (args, { ws }) => {
-  const channel = ws.resolve(stringArg(args, 'channel') ?? '', false);
+  const channel = conversationById(ws, args);
   if (!channel) return fail('channel_not_found');
   // The ts of any message in a thread names the whole thread.
   const named = ws.find(channel, stringArg(args, 'ts') ?? '');
   const parentTs = named?.thread_ts && ws.find(channel, named.thread_ts) ? named.thread_ts : named?.ts;
   const thread = parentTs ? ws.thread(channel, parentTs) : [];
   if (thread.length === 0) return fail('thread_not_found');
-  const page = paginate(thread, args, { defaultLimit: 1000, maxLimit: 1000 });
-  return isFailure(page) ? page : messagesPage(page);
+  const within = inWindow(args);
+  const page = paginate(thread.filter((m) => m.ts === parentTs || within(m.ts)), args, { defaultLimit: 1000, maxLimit: 1000 });
+  return isFailure(page) ? page : messagesPage(page, args);
 };
 
 const history: Method = (args, { ws }) => {
-  const channel = ws.resolve(stringArg(args, 'channel') ?? '', false);
+  const channel = conversationById(ws, args);
   if (!channel) return fail('channel_not_found');
   const within = inWindow(args);
   const newestFirst = ws
@@ -55,7 +70,7 @@ const history: Method = (args, { ws }) => {
     .filter((m) => within(m.ts))
     .reverse();
   const page = paginate(newestFirst, args, { defaultLimit: 100, maxLimit: 999 });
-  return isFailure(page) ? page : messagesPage(page);
+  return isFailure(page) ? page : messagesPage(page, args);
 };
 
 const list: Method = (args, { ws }) => {
