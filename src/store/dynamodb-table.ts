@@ -15,12 +15,12 @@ import {
  * wrapper over the document client. The key layout, item by item:
  *
  *   pk                                   sk                            what
- *   FINDING#<findingId>                  FINDING                       finding record (thread, digest, snapshot)
+ *   FINDING#<findingId>                  FINDING                       finding record (thread, digest, snapshot)  gsi1 while incomplete: DELIVERIES#incomplete / <attemptAt>#<findingId>
  *   FINDING#<findingId>                  INVESTIGATION                 lock: the one investigation of the finding {id}
  *   FINDING#<findingId>                  ACTION#<createdAt>#<id>       hint: an action about the finding {id}
  *   ROOTS#<channel>                      WINDOW                        root slots of the channel's storm window {slots, version} (ttl)
  *   DIGESTS#<channel>#<groupKey>         OPEN                          the digest open for a group {digestId}
- *   DIGEST#<digestId>                    DIGEST                        digest record {count, lastSeq, ...}
+ *   DIGEST#<digestId>                    DIGEST                        digest record {count, unlisted, lastSeq, ...}  gsi1: DIGESTS / <openedAt>#<digestId>
  *   DIGEST#<digestId>                    MEMBER#<findingId>            digest member {seq, listed, ...}
  *   KEY#<key>                            KEY                           idempotency key {expiresAt} (ttl)
  *   INVESTIGATION#<id>                   INVESTIGATION                 investigation record            gsi1: INVESTIGATIONS#<state> / <createdAt>#<id>
@@ -36,7 +36,8 @@ import {
  *
  * One GSI, `gsi1` (gsi1pk/gsi1sk, all attributes projected), holds the time-ordered lists
  * that follow a record's changing state: investigations by state, actions by state, cases
- * newest first, and escalations by due time (sparse: only while a next step is due). A
+ * newest first, escalations by due time (sparse: only while a next step is due),
+ * deliveries not finished yet (sparse) and digests by opening time. A
  * GSI is eventually consistent, so those lists may lag a write by a moment; everything
  * that decides something (inserts, transitions, slots, keys) reads and writes the base
  * table with strongly consistent reads and conditional writes.
@@ -129,6 +130,8 @@ export const lists = {
   actions: (state: string, createdAt: string, id: string) => ({ gsi1pk: `ACTIONS#${state}`, gsi1sk: `${createdAt}#${part(id)}` }),
   cases: (createdAt: string, caseId: string) => ({ gsi1pk: 'CASES', gsi1sk: `${createdAt}#${part(caseId)}` }),
   dueEscalations: (nextAt: string, findingId: string) => ({ gsi1pk: 'ESCALATIONS', gsi1sk: `${nextAt}#${part(findingId)}` }),
+  incompleteDeliveries: (attemptAt: string | null, findingId: string) => ({ gsi1pk: 'DELIVERIES#incomplete', gsi1sk: `${attemptAt ?? ''}#${part(findingId)}` }),
+  digests: (openedAt: string, id: string) => ({ gsi1pk: 'DIGESTS', gsi1sk: `${openedAt}#${part(id)}` }),
 };
 
 /** The fields of a record type, listed as an object so the compiler notices a field added to the type. */
@@ -139,6 +142,13 @@ export function pick<T>(item: object, fields: ReadonlyArray<keyof T & string>): 
   const out: Record<string, unknown> = {};
   for (const f of fields) out[f] = (item as Item)[f] ?? null;
   return out as T;
+}
+
+/** The given fields of a partial record that are set (undefined left out). */
+export function pickDefined<T>(partial: Partial<T>, fields: ReadonlyArray<keyof T & string>): Item {
+  const out: Item = {};
+  for (const f of fields) if (partial[f] !== undefined) out[f] = partial[f];
+  return out;
 }
 
 /** Items ordered by a string attribute, as DynamoDB orders keys (merged lists keep their common order). */

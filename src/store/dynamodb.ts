@@ -3,20 +3,33 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoActionStore } from './dynamodb-actions.ts';
 import {
+  GSI,
   TTL_ATTRIBUTE,
   Table,
+  assignments,
   backoff,
   epochSeconds,
-  exists,
   fieldsOf,
   keys,
   lists,
   notExists,
   pick,
+  pickDefined,
   sortBy,
   tableDefinition,
 } from './dynamodb-table.ts';
-import type { DeadLetter, DigestMember, DigestRecord, FindingRecord, InvestigationRecord, InvestigationState, Store } from './store.ts';
+import { needsFlush, newDigest } from './digest-records.ts';
+import {
+  type DeadLetter,
+  type DigestMember,
+  type DigestProgress,
+  type DigestRecord,
+  type FindingRecord,
+  type InvestigationRecord,
+  type InvestigationState,
+  type Store,
+  isIncomplete,
+} from './store.ts';
 
 export { TTL_ATTRIBUTE } from './dynamodb-table.ts';
 
@@ -33,6 +46,13 @@ const FINDING = fieldsOf<FindingRecord>({
   recordState: true,
   deliveredAt: true,
   snapshot: true,
+  state: true,
+  version: true,
+  sentAt: true,
+  attemptAt: true,
+  attempts: true,
+  followUpPending: true,
+  pendingSnapshot: true,
 });
 const INVESTIGATION = fieldsOf<InvestigationRecord>({
   id: true,
@@ -55,12 +75,34 @@ const DIGEST = fieldsOf<DigestRecord>({
   label: true,
   ts: true,
   slackChannel: true,
+  rootSentAt: true,
+  listingKey: true,
+  listingSentAt: true,
+  attempts: true,
+  lastError: true,
   openedAt: true,
   lastAddedAt: true,
   count: true,
+  unlisted: true,
+  flushLease: true,
+});
+const DIGEST_PROGRESS = fieldsOf<DigestProgress>({
+  ts: true,
+  slackChannel: true,
+  rootSentAt: true,
+  listingKey: true,
+  listingSentAt: true,
+  attempts: true,
+  lastError: true,
 });
 const MEMBER = fieldsOf<DigestMember>({ digestId: true, findingId: true, seq: true, line: true, accountId: true, severity: true, listed: true });
-const DEAD_LETTER = fieldsOf<DeadLetter>({ id: true, receivedAt: true, origin: true, path: true, error: true, payload: true });
+const DEAD_LETTER = fieldsOf<DeadLetter>({ id: true, receivedAt: true, origin: true, path: true, error: true, payload: true, count: true });
+
+/** A finding record as stored: numbers come back as numbers, flags as booleans. */
+function toFinding(item: Record<string, unknown>): FindingRecord {
+  const r = pick<FindingRecord>(item, FINDING);
+  return { ...r, version: Number(r.version ?? 1), attempts: Number(r.attempts ?? 0), followUpPending: r.followUpPending === true, state: r.state ?? 'received' };
+}
 
 /** Past this many lost compare-and-sets in a row something is wrong (each loss is another caller's win). */
 const MAX_ATTEMPTS = 50;
@@ -97,29 +139,35 @@ export class DynamoStore implements Store {
 
   async getFinding(findingId: string): Promise<FindingRecord | null> {
     const item = await this.table.get(keys.finding(findingId));
-    return item ? pick<FindingRecord>(item, FINDING) : null;
+    return item ? toFinding(item) : null;
+  }
+
+  /** The item of a finding record; an incomplete delivery is also on the sparse list resuming reads. */
+  private findingItem(record: FindingRecord) {
+    return {
+      ...keys.finding(record.findingId),
+      type: 'finding',
+      ...pick<FindingRecord>(record, FINDING),
+      ...(isIncomplete(record) ? lists.incompleteDeliveries(record.attemptAt, record.findingId) : {}),
+    };
   }
 
   insertFinding(record: FindingRecord): Promise<boolean> {
-    return this.table.put({ ...keys.finding(record.findingId), type: 'finding', ...pick<FindingRecord>(record, FINDING) }, notExists);
+    return this.table.put(this.findingItem(record), notExists);
   }
 
-  async updateFinding(record: FindingRecord): Promise<void> {
-    await this.table.put({ ...keys.finding(record.findingId), type: 'finding', ...pick<FindingRecord>(record, FINDING) }, exists);
+  updateFinding(record: FindingRecord): Promise<boolean> {
+    return this.table.put(
+      { ...this.findingItem(record), version: record.version + 1 },
+      { expression: '#v = :v', names: { '#v': 'version' }, values: { ':v': record.version } },
+    );
   }
 
-  async deleteFinding(findingId: string): Promise<void> {
-    const old = await this.table.delete(keys.finding(findingId));
-    // Give back the root slot the finding may hold in its channel's window.
-    if (typeof old?.channel === 'string') {
-      await this.table.update({
-        Key: keys.rootWindow(old.channel),
-        UpdateExpression: 'REMOVE #slots.#f ADD #v :one',
-        ConditionExpression: 'attribute_exists(#slots.#f)',
-        ExpressionAttributeNames: { '#slots': 'slots', '#f': findingId, '#v': 'version' },
-        ExpressionAttributeValues: { ':one': 1 },
-      });
-    }
+  async listIncompleteFindings(staleBefore: string, limit: number): Promise<FindingRecord[]> {
+    // The list is a GSI (eventually consistent): each entry is read again from the table and kept only if still incomplete and stale.
+    const entries = await this.table.list(lists.incompleteDeliveries(null, '').gsi1pk, { upTo: staleBefore, limit });
+    const records = await Promise.all(entries.map((e) => this.getFinding(String(e.findingId))));
+    return records.filter((r): r is FindingRecord => r !== null && isIncomplete(r) && (r.attemptAt === null || r.attemptAt < staleBefore));
   }
 
   /**
@@ -138,6 +186,7 @@ export class DynamoStore implements Store {
       const current = await this.table.get(key);
       const slots: Record<string, string> = {};
       for (const [id, at] of Object.entries((current?.slots ?? {}) as Record<string, string>)) if (at >= since) slots[id] = at;
+      if (slots[findingId] !== undefined) return true;
       if (Object.keys(slots).length >= limit) return false;
       slots[findingId] = now;
       const version = typeof current?.version === 'number' ? current.version : 0;
@@ -165,8 +214,9 @@ export class DynamoStore implements Store {
       const current = openId ? await this.getDigest(openId) : null;
       if (current && current.lastAddedAt >= since) return current;
       const id = `dg-${Date.parse(now).toString(36)}-${randomUUID().slice(0, 8)}`;
-      const digest: DigestRecord = { id, channel, groupKey, label, ts: null, slackChannel: null, openedAt: now, lastAddedAt: now, count: 0 };
-      await this.table.put({ ...keys.digest(id), type: 'digest', ...digest, lastSeq: 0 }, notExists);
+      const digest = newDigest(id, channel, groupKey, label, now);
+      const { flushLease: _noLease, ...stored } = digest;
+      await this.table.put({ ...keys.digest(id), type: 'digest', ...stored, lastSeq: 0, ...lists.digests(now, id) }, notExists);
       const moved = await this.table.put(
         { ...openKey, type: 'digestGroup', digestId: id },
         open ? { expression: '#d = :d', names: { '#d': 'digestId' }, values: { ':d': openId } } : notExists,
@@ -188,10 +238,10 @@ export class DynamoStore implements Store {
     const memberKey = keys.digestMember(m.digestId, m.findingId);
     if (await this.table.get(memberKey)) return;
     const digestKey = keys.digest(m.digestId);
-    const names = { '#count': 'count', '#seq': 'lastSeq', '#last': 'lastAddedAt' };
+    const names = { '#count': 'count', '#unlisted': 'unlisted', '#seq': 'lastSeq', '#last': 'lastAddedAt' };
     const counted = await this.table.update({
       Key: digestKey,
-      UpdateExpression: 'ADD #count :one, #seq :one SET #last = :now',
+      UpdateExpression: 'ADD #count :one, #unlisted :one, #seq :one SET #last = :now',
       ConditionExpression: 'attribute_exists(pk)',
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: { ':one': 1, ':now': now },
@@ -209,8 +259,8 @@ export class DynamoStore implements Store {
     if (await this.table.put({ ...memberKey, type: 'digestMember', ...member }, notExists)) return;
     await this.table.update({
       Key: digestKey,
-      UpdateExpression: 'ADD #count :minus',
-      ExpressionAttributeNames: { '#count': 'count' },
+      UpdateExpression: 'ADD #count :minus, #unlisted :minus',
+      ExpressionAttributeNames: { '#count': 'count', '#unlisted': 'unlisted' },
       ExpressionAttributeValues: { ':minus': -1 },
     });
   }
@@ -224,33 +274,80 @@ export class DynamoStore implements Store {
     return (await this.members(digestId)).filter((m) => !m.listed).slice(0, limit);
   }
 
+  /** Each member flips once (a condition on its `listed`), and only a flip counts down the digest's unlisted members. */
   async markListed(digestId: string, findingIds: string[]): Promise<void> {
-    await Promise.all(
+    const flipped = await Promise.all(
       findingIds.map((findingId) =>
         this.table.update({
           Key: keys.digestMember(digestId, findingId),
           UpdateExpression: 'SET #listed = :true',
-          ConditionExpression: 'attribute_exists(pk)',
+          ConditionExpression: 'attribute_exists(pk) AND #listed = :false',
           ExpressionAttributeNames: { '#listed': 'listed' },
-          ExpressionAttributeValues: { ':true': true },
+          ExpressionAttributeValues: { ':true': true, ':false': false },
         }),
       ),
     );
-  }
-
-  async setDigestTs(digestId: string, ts: string, slackChannel: string): Promise<void> {
+    const n = flipped.filter((f) => f !== null).length;
+    if (n === 0) return;
     await this.table.update({
       Key: keys.digest(digestId),
-      UpdateExpression: 'SET #ts = :ts, #sc = :sc',
+      UpdateExpression: 'ADD #unlisted :minus',
       ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeNames: { '#ts': 'ts', '#sc': 'slackChannel' },
-      ExpressionAttributeValues: { ':ts': ts, ':sc': slackChannel },
+      ExpressionAttributeNames: { '#unlisted': 'unlisted' },
+      ExpressionAttributeValues: { ':minus': -n },
     });
+  }
+
+  async updateDigest(digestId: string, progress: Partial<DigestProgress>): Promise<void> {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const sets = assignments(pickDefined(progress, DIGEST_PROGRESS), names, values);
+    if (sets.length === 0) return;
+    await this.table.update({
+      Key: keys.digest(digestId),
+      UpdateExpression: `SET ${sets.join(', ')}`,
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    });
+  }
+
+  /** The lease is an attribute present only while held (a crashed holder's runs out). */
+  async claimDigestFlush(digestId: string, until: string, now: string, held?: string): Promise<boolean> {
+    const claimed = await this.table.update({
+      Key: keys.digest(digestId),
+      UpdateExpression: 'SET #l = :until',
+      ConditionExpression: `attribute_exists(pk) AND (attribute_not_exists(#l) OR #l <= :now${held ? ' OR #l = :held' : ''})`,
+      ExpressionAttributeNames: { '#l': 'flushLease' },
+      ExpressionAttributeValues: { ':until': until, ':now': now, ...(held ? { ':held': held } : {}) },
+    });
+    return claimed !== null;
+  }
+
+  async releaseDigestFlush(digestId: string): Promise<void> {
+    await this.table.update({ Key: keys.digest(digestId), UpdateExpression: 'REMOVE #l', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeNames: { '#l': 'flushLease' } });
+  }
+
+  async listDigestsToFlush(openedSince: string, limit: number): Promise<DigestRecord[]> {
+    const items = await this.table.query(
+      {
+        IndexName: GSI,
+        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk >= :since',
+        FilterExpression: '#u > :zero OR (#c > :zero AND (attribute_not_exists(#ts) OR attribute_type(#ts, :null)))',
+        ExpressionAttributeNames: { '#u': 'unlisted', '#c': 'count', '#ts': 'ts' },
+        ExpressionAttributeValues: { ':pk': lists.digests('', '').gsi1pk, ':since': openedSince, ':zero': 0, ':null': 'NULL' },
+      },
+      limit,
+    );
+    // The GSI lags: read each again from the table.
+    const digests = await Promise.all(items.map((i) => this.getDigest(String(i.id))));
+    return digests.filter((d): d is DigestRecord => d !== null && needsFlush(d));
   }
 
   async getDigest(digestId: string): Promise<DigestRecord | null> {
     const item = await this.table.get(keys.digest(digestId));
-    return item ? { ...pick<DigestRecord>(item, DIGEST), count: Number(item.count) } : null;
+    if (!item) return null;
+    return { ...pick<DigestRecord>(item, DIGEST), count: Number(item.count), unlisted: Number(item.unlisted ?? 0), attempts: Number(item.attempts ?? 0) };
   }
 
   async digestBreakdown(digestId: string) {
@@ -302,10 +399,9 @@ export class DynamoStore implements Store {
   }
 
   /** Like SQLite: what an investigation is about (finding, thread, creation) does not change. */
-  async updateInvestigation(r: InvestigationRecord): Promise<void> {
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = {};
-    const sets = Object.entries({
+  /** What an update may change (what an investigation is about stays), with the state list it moves to. */
+  private investigationChanges(r: InvestigationRecord) {
+    return {
       state: r.state,
       answers: r.answers,
       questionsTs: r.questionsTs,
@@ -313,11 +409,13 @@ export class DynamoStore implements Store {
       result: r.result,
       updatedAt: r.updatedAt,
       gsi1pk: lists.investigations(r.state, '', r.id).gsi1pk,
-    }).map(([name, value], i) => {
-      names[`#a${i}`] = name;
-      values[`:a${i}`] = value;
-      return `#a${i} = :a${i}`;
-    });
+    };
+  }
+
+  async updateInvestigation(r: InvestigationRecord): Promise<void> {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const sets = assignments(this.investigationChanges(r), names, values);
     await this.table.update({
       Key: keys.investigation(r.id),
       UpdateExpression: `SET ${sets.join(', ')}`,
@@ -325,6 +423,20 @@ export class DynamoStore implements Store {
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
     });
+  }
+
+  async transitionInvestigation(expected: Pick<InvestigationRecord, 'id' | 'state' | 'updatedAt'>, next: InvestigationRecord): Promise<boolean> {
+    const names: Record<string, string> = { '#state': 'state', '#updated': 'updatedAt' };
+    const values: Record<string, unknown> = { ':expectedState': expected.state, ':expectedUpdated': expected.updatedAt };
+    const sets = assignments(this.investigationChanges(next), names, values);
+    const moved = await this.table.update({
+      Key: keys.investigation(expected.id),
+      UpdateExpression: `SET ${sets.join(', ')}`,
+      ConditionExpression: 'attribute_exists(pk) AND #state = :expectedState AND #updated = :expectedUpdated',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    });
+    return moved !== null;
   }
 
   async listInvestigations(state?: InvestigationState): Promise<InvestigationRecord[]> {

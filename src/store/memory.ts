@@ -1,5 +1,16 @@
 import { MemoryActionStore } from './memory-actions.ts';
-import type { DeadLetter, DigestMember, DigestRecord, FindingRecord, InvestigationRecord, InvestigationState, Store } from './store.ts';
+import { needsFlush, newDigest } from './digest-records.ts';
+import {
+  type DeadLetter,
+  type DigestMember,
+  type DigestProgress,
+  type DigestRecord,
+  type FindingRecord,
+  type InvestigationRecord,
+  type InvestigationState,
+  type Store,
+  isIncomplete,
+} from './store.ts';
 
 /** In-process store for tests and short-lived runtimes. Same contract as SQLite. */
 export class MemoryStore implements Store {
@@ -26,18 +37,25 @@ export class MemoryStore implements Store {
   }
 
   async updateFinding(record: FindingRecord) {
-    if (this.findings.has(record.findingId)) this.findings.set(record.findingId, { ...record });
+    const stored = this.findings.get(record.findingId);
+    if (!stored || stored.version !== record.version) return false;
+    this.findings.set(record.findingId, { ...record, version: record.version + 1 });
+    return true;
   }
 
-  async deleteFinding(findingId: string) {
-    this.findings.delete(findingId);
-    for (const slots of this.slots.values()) slots.delete(findingId);
+  async listIncompleteFindings(staleBefore: string, limit: number) {
+    return [...this.findings.values()]
+      .filter((r) => isIncomplete(r) && (r.attemptAt === null || r.attemptAt < staleBefore))
+      .sort((a, b) => (a.attemptAt ?? '').localeCompare(b.attemptAt ?? ''))
+      .slice(0, limit)
+      .map((r) => ({ ...r }));
   }
 
   async reserveRootSlot(channel: string, findingId: string, since: string, limit: number, now: string) {
     const slots = this.slots.get(channel) ?? new Map<string, string>();
     this.slots.set(channel, slots);
     for (const [id, at] of slots) if (at < since) slots.delete(id);
+    if (slots.has(findingId)) return true;
     if (slots.size >= limit) return false;
     slots.set(findingId, now);
     return true;
@@ -50,7 +68,7 @@ export class MemoryStore implements Store {
     }
     if (open) return { ...open };
     const id = `dg-${this.nextDigest++}`;
-    const d: DigestRecord = { id, channel, groupKey, label, ts: null, slackChannel: null, openedAt: now, lastAddedAt: now, count: 0 };
+    const d: DigestRecord = { ...newDigest(id, channel, groupKey, label, now) };
     this.digests.set(id, d);
     this.members.set(id, []);
     return { ...d };
@@ -61,6 +79,7 @@ export class MemoryStore implements Store {
     const digest = this.digests.get(m.digestId);
     if (!list || !digest || list.some((x) => x.findingId === m.findingId)) return;
     digest.count++;
+    digest.unlisted++;
     digest.lastAddedAt = now;
     list.push({ ...m, seq: digest.count, listed: false });
   }
@@ -71,15 +90,37 @@ export class MemoryStore implements Store {
 
   async markListed(digestId: string, findingIds: string[]) {
     const ids = new Set(findingIds);
-    for (const m of this.members.get(digestId) ?? []) if (ids.has(m.findingId)) m.listed = true;
+    const digest = this.digests.get(digestId);
+    for (const m of this.members.get(digestId) ?? []) {
+      if (!ids.has(m.findingId) || m.listed) continue;
+      m.listed = true;
+      if (digest) digest.unlisted--;
+    }
   }
 
-  async setDigestTs(digestId: string, ts: string, slackChannel: string) {
+  async updateDigest(digestId: string, progress: Partial<DigestProgress>) {
     const d = this.digests.get(digestId);
-    if (d) {
-      d.ts = ts;
-      d.slackChannel = slackChannel;
-    }
+    if (d) Object.assign(d, progress);
+  }
+
+  async claimDigestFlush(digestId: string, until: string, now: string, held?: string) {
+    const d = this.digests.get(digestId);
+    if (!d || (d.flushLease !== null && d.flushLease > now && d.flushLease !== held)) return false;
+    d.flushLease = until;
+    return true;
+  }
+
+  async releaseDigestFlush(digestId: string) {
+    const d = this.digests.get(digestId);
+    if (d) d.flushLease = null;
+  }
+
+  async listDigestsToFlush(openedSince: string, limit: number) {
+    return [...this.digests.values()]
+      .filter((d) => d.openedAt >= openedSince && needsFlush(d))
+      .sort((a, b) => a.openedAt.localeCompare(b.openedAt))
+      .slice(0, limit)
+      .map((d) => ({ ...d }));
   }
 
   async getDigest(digestId: string) {
@@ -122,6 +163,13 @@ export class MemoryStore implements Store {
 
   async updateInvestigation(record: InvestigationRecord) {
     if (this.investigations.has(record.id)) this.investigations.set(record.id, { ...record });
+  }
+
+  async transitionInvestigation(expected: Pick<InvestigationRecord, 'id' | 'state' | 'updatedAt'>, next: InvestigationRecord) {
+    const stored = this.investigations.get(expected.id);
+    if (!stored || stored.state !== expected.state || stored.updatedAt !== expected.updatedAt) return false;
+    this.investigations.set(expected.id, { ...next });
+    return true;
   }
 
   async listInvestigations(state?: InvestigationState) {

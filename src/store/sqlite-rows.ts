@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { DeadLetter, DigestRecord, FindingRecord, InvestigationRecord } from './store.ts';
+import type { DeadLetter, DigestProgress, DigestRecord, FindingRecord, InvestigationRecord } from './store.ts';
 
 /** SQLite rows (snake_case columns) and the records they hold, both ways. */
 
@@ -16,7 +16,37 @@ export interface FindingRow {
   record_state: FindingRecord['recordState'];
   delivered_at: string;
   snapshot: string | null;
+  state: FindingRecord['state'];
+  version: number;
+  sent_at: string | null;
+  attempt_at: string | null;
+  attempts: number;
+  follow_up_pending: number;
+  pending_snapshot: string | null;
 }
+
+/** The findings table's columns, in the order inserts name them. */
+export const FINDING_COLUMNS = [
+  'finding_id',
+  'fingerprint',
+  'updated_at',
+  'channel',
+  'ts',
+  'digest_id',
+  'suppressed',
+  'severity',
+  'workflow_status',
+  'record_state',
+  'delivered_at',
+  'snapshot',
+  'state',
+  'version',
+  'sent_at',
+  'attempt_at',
+  'attempts',
+  'follow_up_pending',
+  'pending_snapshot',
+] as const satisfies ReadonlyArray<keyof FindingRow>;
 
 export interface InvestigationRow {
   id: string;
@@ -70,6 +100,13 @@ export interface DigestRow {
   opened_at: string;
   last_added_at: string;
   count: number;
+  root_sent_at: string | null;
+  listing_key: string | null;
+  listing_sent_at: string | null;
+  attempts: number;
+  last_error: string | null;
+  unlisted: number;
+  flush_lease: string | null;
 }
 
 export interface DeadLetterRow {
@@ -79,6 +116,7 @@ export interface DeadLetterRow {
   path: string;
   error: string;
   payload: string;
+  count: number;
 }
 
 export const toDeadLetter = (r: DeadLetterRow): DeadLetter => ({
@@ -88,6 +126,7 @@ export const toDeadLetter = (r: DeadLetterRow): DeadLetter => ({
   path: r.path,
   error: r.error,
   payload: r.payload,
+  count: r.count,
 });
 
 export const toFinding = (r: FindingRow): FindingRecord => ({
@@ -103,6 +142,13 @@ export const toFinding = (r: FindingRow): FindingRecord => ({
   recordState: r.record_state,
   deliveredAt: r.delivered_at,
   snapshot: r.snapshot,
+  state: r.state,
+  version: r.version,
+  sentAt: r.sent_at,
+  attemptAt: r.attempt_at,
+  attempts: r.attempts,
+  followUpPending: r.follow_up_pending === 1,
+  pendingSnapshot: r.pending_snapshot,
 });
 
 export const toDigest = (r: DigestRow): DigestRecord => ({
@@ -115,7 +161,34 @@ export const toDigest = (r: DigestRow): DigestRecord => ({
   openedAt: r.opened_at,
   lastAddedAt: r.last_added_at,
   count: r.count,
+  rootSentAt: r.root_sent_at,
+  listingKey: r.listing_key,
+  listingSentAt: r.listing_sent_at,
+  attempts: r.attempts,
+  lastError: r.last_error,
+  unlisted: r.unlisted,
+  flushLease: r.flush_lease,
 });
+
+const DIGEST_PROGRESS_COLUMNS: Record<keyof DigestProgress, keyof DigestRow> = {
+  ts: 'ts',
+  slackChannel: 'slack_channel',
+  rootSentAt: 'root_sent_at',
+  listingKey: 'listing_key',
+  listingSentAt: 'listing_sent_at',
+  attempts: 'attempts',
+  lastError: 'last_error',
+};
+
+/** The columns a digest progress update sets (only the fields given). */
+export function digestProgressParams(progress: Partial<DigestProgress>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [field, column] of Object.entries(DIGEST_PROGRESS_COLUMNS)) {
+    const value = progress[field as keyof DigestProgress];
+    if (value !== undefined) out[column] = value;
+  }
+  return out;
+}
 
 export const findingParams = (r: FindingRecord) => ({
   finding_id: r.findingId,
@@ -130,6 +203,13 @@ export const findingParams = (r: FindingRecord) => ({
   record_state: r.recordState,
   delivered_at: r.deliveredAt,
   snapshot: r.snapshot,
+  state: r.state,
+  version: r.version,
+  sent_at: r.sentAt,
+  attempt_at: r.attemptAt,
+  attempts: r.attempts,
+  follow_up_pending: r.followUpPending ? 1 : 0,
+  pending_snapshot: r.pendingSnapshot,
 });
 
 

@@ -1,5 +1,7 @@
 import Database from 'better-sqlite3';
 import {
+  FINDING_COLUMNS,
+  digestProgressParams,
   type DeadLetterRow,
   type DigestRow,
   type FindingRow,
@@ -13,7 +15,7 @@ import {
   toInvestigation,
 } from './sqlite-rows.ts';
 import { SqliteActionStore } from './sqlite-actions.ts';
-import type { DeadLetter, DigestMember, DigestRecord, FindingRecord, InvestigationRecord, Store } from './store.ts';
+import type { DeadLetter, DigestMember, DigestProgress, DigestRecord, FindingRecord, InvestigationRecord, Store } from './store.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS findings (
@@ -28,7 +30,14 @@ CREATE TABLE IF NOT EXISTS findings (
   workflow_status TEXT NOT NULL,
   record_state TEXT NOT NULL,
   delivered_at TEXT NOT NULL,
-  snapshot TEXT
+  snapshot TEXT,
+  state TEXT NOT NULL DEFAULT 'received',
+  version INTEGER NOT NULL DEFAULT 1,
+  sent_at TEXT,
+  attempt_at TEXT,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  follow_up_pending INTEGER NOT NULL DEFAULT 0,
+  pending_snapshot TEXT
 );
 CREATE TABLE IF NOT EXISTS investigations (
   id TEXT PRIMARY KEY,
@@ -60,7 +69,14 @@ CREATE TABLE IF NOT EXISTS digests (
   slack_channel TEXT,
   opened_at TEXT NOT NULL,
   last_added_at TEXT NOT NULL,
-  count INTEGER NOT NULL DEFAULT 0
+  count INTEGER NOT NULL DEFAULT 0,
+  root_sent_at TEXT,
+  listing_key TEXT,
+  listing_sent_at TEXT,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT,
+  unlisted INTEGER NOT NULL DEFAULT 0,
+  flush_lease TEXT
 );
 CREATE INDEX IF NOT EXISTS digests_open ON digests (channel, group_key, last_added_at);
 CREATE TABLE IF NOT EXISTS digest_members (
@@ -83,8 +99,16 @@ CREATE TABLE IF NOT EXISTS dead_letters (
   origin TEXT NOT NULL,
   path TEXT NOT NULL,
   error TEXT NOT NULL,
-  payload TEXT NOT NULL
+  payload TEXT NOT NULL,
+  count INTEGER NOT NULL DEFAULT 1
 );
+`;
+
+/** Indexes on columns that files written by earlier versions gain in migrate(). */
+const INDEXES = `
+CREATE INDEX IF NOT EXISTS findings_incomplete ON findings (attempt_at)
+  WHERE state IN ('received', 'posting') OR follow_up_pending = 1 OR pending_snapshot IS NOT NULL;
+CREATE INDEX IF NOT EXISTS digests_to_flush ON digests (opened_at) WHERE unlisted > 0 OR ts IS NULL;
 `;
 
 /**
@@ -102,14 +126,53 @@ export class SqliteStore implements Store {
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(SCHEMA);
     this.migrate();
+    this.db.exec(INDEXES);
     this.sql = statementCache(this.db);
     this.actions = new SqliteActionStore(this.db);
   }
 
-  /** Files written by earlier versions get the columns added since. */
+  /**
+   * Files written by earlier versions get the columns added since. Their findings had
+   * no delivery state: a record with neither a root nor a digest was cut off mid-post
+   * (the post may have reached Slack), so it resumes as `posting` with a look first.
+   */
   private migrate(): void {
-    const columns = (this.db.prepare('PRAGMA table_info(findings)').all() as Array<{ name: string }>).map((c) => c.name);
-    if (!columns.includes('snapshot')) this.db.exec('ALTER TABLE findings ADD COLUMN snapshot TEXT');
+    const columnsOf = (table: string) => new Set((this.db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>).map((c) => c.name));
+    const add = (table: string, columns: Set<string>, name: string, definition: string) => {
+      if (!columns.has(name)) this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${name} ${definition}`);
+    };
+    const findings = columnsOf('findings');
+    const hadState = findings.has('state');
+    add('findings', findings, 'snapshot', 'TEXT');
+    add('findings', findings, 'state', "TEXT NOT NULL DEFAULT 'received'");
+    add('findings', findings, 'version', 'INTEGER NOT NULL DEFAULT 1');
+    add('findings', findings, 'sent_at', 'TEXT');
+    add('findings', findings, 'attempt_at', 'TEXT');
+    add('findings', findings, 'attempts', 'INTEGER NOT NULL DEFAULT 0');
+    add('findings', findings, 'follow_up_pending', 'INTEGER NOT NULL DEFAULT 0');
+    add('findings', findings, 'pending_snapshot', 'TEXT');
+    if (!hadState) {
+      this.db.exec(`UPDATE findings SET state = CASE
+        WHEN suppressed = 1 THEN 'suppressed' WHEN ts IS NOT NULL THEN 'posted' WHEN digest_id IS NOT NULL THEN 'digested' ELSE 'posting' END,
+        sent_at = CASE WHEN ts IS NULL AND digest_id IS NULL AND suppressed = 0 THEN delivered_at END`);
+    }
+    const digests = columnsOf('digests');
+    const hadUnlisted = digests.has('unlisted');
+    for (const [name, definition] of [
+      ['root_sent_at', 'TEXT'],
+      ['listing_key', 'TEXT'],
+      ['listing_sent_at', 'TEXT'],
+      ['attempts', 'INTEGER NOT NULL DEFAULT 0'],
+      ['last_error', 'TEXT'],
+      ['unlisted', 'INTEGER NOT NULL DEFAULT 0'],
+      ['flush_lease', 'TEXT'],
+    ] as const) {
+      add('digests', digests, name, definition);
+    }
+    if (!hadUnlisted) {
+      this.db.exec('UPDATE digests SET unlisted = (SELECT COUNT(*) FROM digest_members m WHERE m.digest_id = digests.id AND m.listed = 0), root_sent_at = opened_at WHERE ts IS NULL');
+    }
+    add('dead_letters', columnsOf('dead_letters'), 'count', 'INTEGER NOT NULL DEFAULT 1');
   }
 
   async getFinding(findingId: string): Promise<FindingRecord | null> {
@@ -119,29 +182,33 @@ export class SqliteStore implements Store {
 
   async insertFinding(record: FindingRecord): Promise<boolean> {
     const result = this.sql(
-        `INSERT INTO findings VALUES (@finding_id, @fingerprint, @updated_at, @channel, @ts, @digest_id, @suppressed,
-           @severity, @workflow_status, @record_state, @delivered_at, @snapshot) ON CONFLICT (finding_id) DO NOTHING`,
+        `INSERT INTO findings (${FINDING_COLUMNS.join(', ')}) VALUES (${FINDING_COLUMNS.map((c) => `@${c}`).join(', ')})
+           ON CONFLICT (finding_id) DO NOTHING`,
       )
       .run(findingParams(record));
     return result.changes === 1;
   }
 
-  async updateFinding(record: FindingRecord): Promise<void> {
-    this.sql(
-        `UPDATE findings SET fingerprint=@fingerprint, updated_at=@updated_at, channel=@channel, ts=@ts,
-           digest_id=@digest_id, suppressed=@suppressed, severity=@severity, workflow_status=@workflow_status,
-           record_state=@record_state, delivered_at=@delivered_at, snapshot=@snapshot WHERE finding_id=@finding_id`,
-      )
+  async updateFinding(record: FindingRecord): Promise<boolean> {
+    const assignments = FINDING_COLUMNS.filter((c) => c !== 'finding_id' && c !== 'version').map((c) => `${c}=@${c}`);
+    const result = this.sql(`UPDATE findings SET ${assignments.join(', ')}, version = version + 1 WHERE finding_id=@finding_id AND version=@version`)
       .run(findingParams(record));
+    return result.changes === 1;
   }
 
-  async deleteFinding(findingId: string): Promise<void> {
-    this.sql('DELETE FROM findings WHERE finding_id = ?').run(findingId);
-    this.sql('DELETE FROM root_slots WHERE finding_id = ?').run(findingId);
+  async listIncompleteFindings(staleBefore: string, limit: number): Promise<FindingRecord[]> {
+    const rows = this.sql(
+        `SELECT * FROM findings WHERE (state IN ('received', 'posting') OR follow_up_pending = 1 OR pending_snapshot IS NOT NULL)
+           AND (attempt_at IS NULL OR attempt_at < ?) ORDER BY attempt_at LIMIT ?`,
+      )
+      .all(staleBefore, limit) as FindingRow[];
+    return rows.map(toFinding);
   }
 
   async reserveRootSlot(channel: string, findingId: string, since: string, limit: number, now: string): Promise<boolean> {
     return this.db.transaction(() => {
+      const held = this.sql('SELECT 1 FROM root_slots WHERE channel = ? AND finding_id = ? AND at >= ?').get(channel, findingId, since);
+      if (held) return true;
       const { n } = this.sql('SELECT COUNT(*) AS n FROM root_slots WHERE channel = ? AND at >= ?')
         .get(channel, since) as { n: number };
       if (n >= limit) return false;
@@ -157,7 +224,7 @@ export class SqliteStore implements Store {
         .get(channel, groupKey, since) as DigestRow | undefined;
       if (open) return toDigest(open);
       const id = `dg-${Date.parse(now).toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
-      this.sql('INSERT INTO digests (id, channel, group_key, label, ts, slack_channel, opened_at, last_added_at, count) VALUES (?, ?, ?, ?, NULL, NULL, ?, ?, 0)')
+      this.sql('INSERT INTO digests (id, channel, group_key, label, opened_at, last_added_at) VALUES (?, ?, ?, ?, ?, ?)')
         .run(id, channel, groupKey, label, now, now);
       return toDigest(this.sql('SELECT * FROM digests WHERE id = ?').get(id) as DigestRow);
     })();
@@ -172,7 +239,7 @@ export class SqliteStore implements Store {
         )
         .run(m.digestId, m.findingId, count + 1, m.line, m.accountId, m.severity);
       if (inserted.changes === 1) {
-        this.sql('UPDATE digests SET count = count + 1, last_added_at = ? WHERE id = ?').run(now, m.digestId);
+        this.sql('UPDATE digests SET count = count + 1, unlisted = unlisted + 1, last_added_at = ? WHERE id = ?').run(now, m.digestId);
       }
     })();
   }
@@ -200,14 +267,35 @@ export class SqliteStore implements Store {
   }
 
   async markListed(digestId: string, findingIds: string[]): Promise<void> {
-    const stmt = this.sql('UPDATE digest_members SET listed = 1 WHERE digest_id = ? AND finding_id = ?');
+    const stmt = this.sql('UPDATE digest_members SET listed = 1 WHERE digest_id = ? AND finding_id = ? AND listed = 0');
     this.db.transaction(() => {
-      for (const id of findingIds) stmt.run(digestId, id);
+      let flipped = 0;
+      for (const id of findingIds) flipped += stmt.run(digestId, id).changes;
+      this.sql('UPDATE digests SET unlisted = unlisted - ? WHERE id = ?').run(flipped, digestId);
     })();
   }
 
-  async setDigestTs(digestId: string, ts: string, slackChannel: string): Promise<void> {
-    this.sql('UPDATE digests SET ts = ?, slack_channel = ? WHERE id = ?').run(ts, slackChannel, digestId);
+  async updateDigest(digestId: string, progress: Partial<DigestProgress>): Promise<void> {
+    const params = digestProgressParams(progress);
+    const columns = Object.keys(params);
+    if (columns.length === 0) return;
+    this.sql(`UPDATE digests SET ${columns.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`).run({ ...params, id: digestId });
+  }
+
+  async claimDigestFlush(digestId: string, until: string, now: string, held?: string): Promise<boolean> {
+    const result = this.sql('UPDATE digests SET flush_lease = ? WHERE id = ? AND (flush_lease IS NULL OR flush_lease <= ? OR flush_lease = ?)')
+      .run(until, digestId, now, held ?? null);
+    return result.changes === 1;
+  }
+
+  async releaseDigestFlush(digestId: string): Promise<void> {
+    this.sql('UPDATE digests SET flush_lease = NULL WHERE id = ?').run(digestId);
+  }
+
+  async listDigestsToFlush(openedSince: string, limit: number): Promise<DigestRecord[]> {
+    const rows = this.sql('SELECT * FROM digests WHERE (unlisted > 0 OR (ts IS NULL AND count > 0)) AND opened_at >= ? ORDER BY opened_at LIMIT ?')
+      .all(openedSince, limit) as DigestRow[];
+    return rows.map(toDigest);
   }
 
   async getDigest(digestId: string): Promise<DigestRecord | null> {
@@ -268,6 +356,15 @@ export class SqliteStore implements Store {
       .run(investigationParams(record));
   }
 
+  async transitionInvestigation(expected: Pick<InvestigationRecord, 'id' | 'state' | 'updatedAt'>, next: InvestigationRecord): Promise<boolean> {
+    const result = this.sql(
+        `UPDATE investigations SET state=@state, answers=@answers, questions_ts=@questions_ts, progress_ts=@progress_ts,
+           result=@result, updated_at=@updated_at WHERE id=@id AND state=@expected_state AND updated_at=@expected_updated_at`,
+      )
+      .run({ ...investigationParams(next), id: expected.id, expected_state: expected.state, expected_updated_at: expected.updatedAt });
+    return result.changes === 1;
+  }
+
   async listInvestigations(state?: InvestigationRecord['state']): Promise<InvestigationRecord[]> {
     const rows = (
       state
@@ -278,8 +375,8 @@ export class SqliteStore implements Store {
   }
 
   async addDeadLetter(entry: Omit<DeadLetter, 'id'>): Promise<void> {
-    this.sql('INSERT INTO dead_letters (received_at, origin, path, error, payload) VALUES (?, ?, ?, ?, ?)')
-      .run(entry.receivedAt, entry.origin, entry.path, entry.error, entry.payload);
+    this.sql('INSERT INTO dead_letters (received_at, origin, path, error, payload, count) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(entry.receivedAt, entry.origin, entry.path, entry.error, entry.payload, entry.count);
   }
 
   async listDeadLetters(limit = 100): Promise<DeadLetter[]> {

@@ -7,6 +7,17 @@ import type { ActionStore } from './action-store.ts';
  * contract. Methods that decide something under concurrency are atomic.
  */
 
+/**
+ * Where a finding's delivery stands. `received`: stored, not yet given a thread or a
+ * digest; `posting`: its own root message is being posted (`sentAt` says whether a post
+ * may already have reached Slack); `posted`: the root is in Slack (`ts`); `digested`: a
+ * member of a digest, whose listing the digest tracks; `suppressed`: a rule keeps it out
+ * of Slack; `failed`: Slack refused it for good (dead-lettered; a redelivery or a replay
+ * tries again).
+ */
+export const DELIVERY_STATES = ['received', 'posting', 'posted', 'digested', 'suppressed', 'failed'] as const;
+export type DeliveryState = (typeof DELIVERY_STATES)[number];
+
 /** Where a finding was delivered and what it looked like when last delivered. */
 export interface FindingRecord {
   findingId: string;
@@ -24,6 +35,19 @@ export interface FindingRecord {
   deliveredAt: string;
   /** The delivered finding (normalized, with its raw document), for investigations started later. */
   snapshot: string | null;
+  state: DeliveryState;
+  /** Bumped by every write: `updateFinding` is a compare-and-set on it. */
+  version: number;
+  /** When the root message was last sent to Slack; its answer may have been lost, so look before posting again. */
+  sentAt: string | null;
+  /** When the current delivery attempt began: another process takes an incomplete delivery over only once this is stale. */
+  attemptAt: string | null;
+  /** Delivery attempts so far (a finding Slack keeps failing is dead-lettered after a bounded number). */
+  attempts: number;
+  /** The root is posted but what follows it (questions, escalation timer) has not been started yet. */
+  followUpPending: boolean;
+  /** A newer version received but not yet shown in Slack (the root edit and change reply are still to do). */
+  pendingSnapshot: string | null;
 }
 
 export type InvestigationState = 'asked' | 'gathering' | 'summarized' | 'failed';
@@ -45,18 +69,34 @@ export interface InvestigationRecord {
   updatedAt: string;
 }
 
-export interface DigestRecord {
+/** Where a digest's own messages stand; only the holder of the flush lease writes it. */
+export interface DigestProgress {
+  ts: string | null;
+  /** The channel id Slack answered with when the root was posted (the rules may name a channel). */
+  slackChannel: string | null;
+  /** When the root was last sent to Slack (its answer may have been lost). */
+  rootSentAt: string | null;
+  /** The listing reply last sent (its key) and when: after a crash, look for it before posting it again. */
+  listingKey: string | null;
+  listingSentAt: string | null;
+  /** Failed flushes in a row, and the last Slack error. */
+  attempts: number;
+  lastError: string | null;
+}
+
+export interface DigestRecord extends DigestProgress {
   id: string;
   channel: string;
   groupKey: string;
   /** What the digest groups, as shown in its header (a control id, a type, a rule). */
   label: string;
-  ts: string | null;
-  /** The channel id Slack answered with when the root was posted (the rules may name a channel). */
-  slackChannel: string | null;
   openedAt: string;
   lastAddedAt: string;
   count: number;
+  /** Members not listed in the thread yet. */
+  unlisted: number;
+  /** Until when a flush holds the digest (null: nobody); a crashed holder's lease runs out. */
+  flushLease: string | null;
 }
 
 export interface DigestMember {
@@ -77,27 +117,48 @@ export interface DeadLetter {
   path: string;
   error: string;
   payload: string;
+  /** Bad items the entry stands for (one body with many bad findings is one dead letter). */
+  count: number;
 }
 
 export interface Store {
   getFinding(findingId: string): Promise<FindingRecord | null>;
   /** Inserts only if absent; false when another delivery got there first. */
   insertFinding(record: FindingRecord): Promise<boolean>;
-  updateFinding(record: FindingRecord): Promise<void>;
-  /** Forgets a finding whose delivery failed, so a redelivery can try again. */
-  deleteFinding(findingId: string): Promise<void>;
+  /**
+   * Writes the record only if the stored one still has `record.version` (the version it
+   * was read with), storing `version + 1`; false when another write came first.
+   */
+  updateFinding(record: FindingRecord): Promise<boolean>;
+  /**
+   * Deliveries that have not finished (received, posting, a root whose follow-ups are
+   * pending, a newer version not yet shown) and whose attempt began before `staleBefore`
+   * (or never), oldest attempt first.
+   */
+  listIncompleteFindings(staleBefore: string, limit: number): Promise<FindingRecord[]>;
   /**
    * Reserves one root-message slot in a channel's storm window: true if fewer than
-   * `limit` roots were posted in that channel since `since`.
+   * `limit` roots were posted in that channel since `since`, or if this finding already
+   * holds a slot in the window (a resumed delivery keeps the slot it had).
    */
   reserveRootSlot(channel: string, findingId: string, since: string, limit: number, now: string): Promise<boolean>;
 
   /** The digest open for (channel, group) since `since`, created if none. */
   openDigest(channel: string, groupKey: string, label: string, since: string, now: string): Promise<DigestRecord>;
+  /** Adds a member once; a second addition of the same finding changes nothing. */
   addDigestMember(member: Omit<DigestMember, 'seq' | 'listed'>, now: string): Promise<void>;
   unlistedMembers(digestId: string, limit: number): Promise<DigestMember[]>;
   markListed(digestId: string, findingIds: string[]): Promise<void>;
-  setDigestTs(digestId: string, ts: string, slackChannel: string): Promise<void>;
+  /** Records how far the digest's own messages got (root ts, the listing being sent, failures). */
+  updateDigest(digestId: string, progress: Partial<DigestProgress>): Promise<void>;
+  /**
+   * Takes the digest's flush lease until `until` if nobody holds it at `now`, or renews it
+   * if the lease is still `held` (the holder's own, a long flush going on); false otherwise.
+   */
+  claimDigestFlush(digestId: string, until: string, now: string, held?: string): Promise<boolean>;
+  releaseDigestFlush(digestId: string): Promise<void>;
+  /** Digests opened since `openedSince` with members still to list (or a root still to post), oldest first. */
+  listDigestsToFlush(openedSince: string, limit: number): Promise<DigestRecord[]>;
   getDigest(digestId: string): Promise<DigestRecord | null>;
   digestBreakdown(digestId: string): Promise<{ byAccount: Record<string, number>; bySeverity: Record<string, number> }>;
 
@@ -109,6 +170,11 @@ export interface Store {
   getInvestigation(id: string): Promise<InvestigationRecord | null>;
   findInvestigationByThread(channel: string, threadTs: string): Promise<InvestigationRecord | null>;
   updateInvestigation(record: InvestigationRecord): Promise<void>;
+  /**
+   * Moves an investigation to `next` only if it is still in the state and at the
+   * `updatedAt` it was read with (compare-and-set): of two workers, one gathers.
+   */
+  transitionInvestigation(expected: Pick<InvestigationRecord, 'id' | 'state' | 'updatedAt'>, next: InvestigationRecord): Promise<boolean>;
   listInvestigations(state?: InvestigationState): Promise<InvestigationRecord[]>;
 
   addDeadLetter(entry: Omit<DeadLetter, 'id'>): Promise<void>;
@@ -121,4 +187,9 @@ export interface Store {
   readonly actions: ActionStore;
 
   close(): Promise<void>;
+}
+
+/** Whether a finding's delivery still has work to do (what resuming picks up). */
+export function isIncomplete(r: Pick<FindingRecord, 'state' | 'followUpPending' | 'pendingSnapshot'>): boolean {
+  return r.state === 'received' || r.state === 'posting' || r.followUpPending || r.pendingSnapshot !== null;
 }

@@ -1,3 +1,4 @@
+import { newDigest } from '../../src/store/digest-records.ts';
 import { describe, expect, it } from 'vitest';
 import { defaultDecision, type RouteDecision } from '../../src/domain/routing/decision.ts';
 import type { Block, TextObject } from '../../src/slack/views/blocks.ts';
@@ -119,7 +120,7 @@ describe('digest messages', () => {
 
   it('summarizes counts by severity and account', () => {
     const root = digestRootMessage(
-      { id: 'd', channel: '#a', groupKey: 'k', label: 'control <S3.1>', ts: null, slackChannel: null, openedAt: '', lastAddedAt: '', count: 12 },
+      { ...newDigest('d', '#a', 'k', 'control <S3.1>', ''), count: 12 },
       { byAccount: { a: 7, b: 5 }, bySeverity: { LOW: 12 } },
     );
     const all = texts(root.blocks).join('\n');

@@ -26,6 +26,13 @@ function record(id: string, over: Partial<FindingRecord> = {}): FindingRecord {
     recordState: 'ACTIVE',
     deliveredAt: T0,
     snapshot: null,
+    state: 'received',
+    version: 1,
+    sentAt: null,
+    attemptAt: null,
+    attempts: 0,
+    followUpPending: false,
+    pendingSnapshot: null,
     ...over,
   };
 }
@@ -65,10 +72,42 @@ describe.each(implementations)('%s store contract', (_name, make) => {
     expect(await store.insertFinding(record('f1'))).toBe(true);
     expect(await store.insertFinding(record('f1', { fingerprint: 'other' }))).toBe(false);
     expect((await store.getFinding('f1'))?.fingerprint).toBe('fp1');
-    await store.updateFinding(record('f1', { ts: '1.000100', channel: 'C123' }));
-    expect(await store.getFinding('f1')).toMatchObject({ ts: '1.000100', channel: 'C123' });
-    await store.deleteFinding('f1');
-    expect(await store.getFinding('f1')).toBeNull();
+    expect(await store.getFinding('nope')).toBeNull();
+    await store.close();
+  });
+
+  it('updates a finding by compare-and-set on its version: of two writers that read the same version, one wins', async () => {
+    const store = await make();
+    await store.insertFinding(record('f1'));
+    const read = (await store.getFinding('f1'))!;
+    expect(await store.updateFinding({ ...read, state: 'posting', sentAt: at(1) })).toBe(true);
+    expect(await store.updateFinding({ ...read, state: 'digested', digestId: 'dg' })).toBe(false);
+    const now = (await store.getFinding('f1'))!;
+    expect(now).toMatchObject({ state: 'posting', sentAt: at(1), version: 2, digestId: null });
+    expect(await store.updateFinding({ ...now, state: 'posted', ts: '1.000100', channel: 'C123', followUpPending: true })).toBe(true);
+    expect(await store.getFinding('f1')).toMatchObject({ state: 'posted', ts: '1.000100', channel: 'C123', followUpPending: true, version: 3 });
+    const racers = await Promise.all(Array.from({ length: 10 }, (_, i) => store.updateFinding({ ...(now as FindingRecord), version: 3, attempts: i + 1 })));
+    expect(racers.filter(Boolean)).toHaveLength(1);
+    await store.close();
+  });
+
+  it('lists incomplete deliveries whose attempt is stale, oldest attempt first', async () => {
+    const store = await make();
+    await store.insertFinding(record('received-never-tried'));
+    await store.insertFinding(record('posting-old', { state: 'posting', attemptAt: at(-600), sentAt: at(-600) }));
+    await store.insertFinding(record('posting-fresh', { state: 'posting', attemptAt: at(-5) }));
+    await store.insertFinding(record('posted', { state: 'posted', ts: '1.1', attemptAt: at(-900) }));
+    await store.insertFinding(record('follow-ups', { state: 'posted', ts: '1.2', attemptAt: at(-300), followUpPending: true }));
+    await store.insertFinding(record('newer-version', { state: 'posted', ts: '1.3', attemptAt: at(-200), pendingSnapshot: '{}' }));
+    await store.insertFinding(record('digested', { state: 'digested', digestId: 'dg', attemptAt: at(-900) }));
+    await store.insertFinding(record('failed', { state: 'failed', attemptAt: at(-900) }));
+    const stale = await store.listIncompleteFindings(at(-60), 10);
+    expect(stale.map((r) => r.findingId)).toEqual(['received-never-tried', 'posting-old', 'follow-ups', 'newer-version']);
+    expect((await store.listIncompleteFindings(at(-60), 2)).map((r) => r.findingId)).toEqual(['received-never-tried', 'posting-old']);
+    // Completing one takes it off the list.
+    const old = (await store.getFinding('posting-old'))!;
+    await store.updateFinding({ ...old, state: 'posted', ts: '2.2' });
+    expect((await store.listIncompleteFindings(at(0), 10)).map((r) => r.findingId)).toEqual(['received-never-tried', 'follow-ups', 'newer-version', 'posting-fresh']);
     await store.close();
   });
 
@@ -89,13 +128,14 @@ describe.each(implementations)('%s store contract', (_name, make) => {
     await store.close();
   });
 
-  it('a forgotten finding gives its root slot back', async () => {
+  it('a finding that holds a slot in the window keeps it (a resumed delivery), a full window takes nobody else', async () => {
     const store = await make();
-    await store.insertFinding(record('f1', { channel: '#a' }));
     expect(await store.reserveRootSlot('#a', 'f1', at(-60), 1, at(0))).toBe(true);
     expect(await store.reserveRootSlot('#a', 'f2', at(-60), 1, at(1))).toBe(false);
-    await store.deleteFinding('f1');
-    expect(await store.reserveRootSlot('#a', 'f2', at(-60), 1, at(2))).toBe(true);
+    expect(await store.reserveRootSlot('#a', 'f1', at(-60), 1, at(2))).toBe(true);
+    // Once the window has moved past the slot, it is a new reservation like any other.
+    expect(await store.reserveRootSlot('#a', 'f2', at(1), 1, at(61))).toBe(true);
+    expect(await store.reserveRootSlot('#a', 'f1', at(1), 1, at(62))).toBe(false);
     await store.close();
   });
 
@@ -124,15 +164,56 @@ describe.each(implementations)('%s store contract', (_name, make) => {
     await store.addDigestMember({ digestId: d1.id, findingId: 'f0', line: 'dup', accountId: 'acct0', severity: 'LOW' }, at(9));
     expect((await store.getDigest(d1.id))?.count).toBe(5);
     expect(await store.digestBreakdown(d1.id)).toEqual({ byAccount: { acct0: 3, acct1: 2 }, bySeverity: { LOW: 5 } });
+    expect((await store.getDigest(d1.id))?.unlisted).toBe(5);
     const first = await store.unlistedMembers(d1.id, 3);
     expect(first.map((m) => [m.findingId, m.seq])).toEqual([['f0', 1], ['f1', 2], ['f2', 3]]);
     await store.markListed(d1.id, first.map((m) => m.findingId));
+    // Marking again (a resumed flush) counts nothing twice.
+    await store.markListed(d1.id, ['f0', 'f1']);
     expect((await store.unlistedMembers(d1.id, 10)).map((m) => m.findingId)).toEqual(['f3', 'f4']);
-    await store.setDigestTs(d1.id, '2.000200', 'C999');
-    expect(await store.getDigest(d1.id)).toMatchObject({ ts: '2.000200', slackChannel: 'C999', channel: '#a' });
+    expect((await store.getDigest(d1.id))?.unlisted).toBe(2);
+    await store.updateDigest(d1.id, { ts: '2.000200', slackChannel: 'C999', rootSentAt: at(3) });
+    await store.updateDigest(d1.id, { listingKey: 'k1', listingSentAt: at(4), attempts: 2, lastError: 'http 503' });
+    expect(await store.getDigest(d1.id)).toMatchObject({
+      ts: '2.000200',
+      slackChannel: 'C999',
+      channel: '#a',
+      rootSentAt: at(3),
+      listingKey: 'k1',
+      listingSentAt: at(4),
+      attempts: 2,
+      lastError: 'http 503',
+    });
     // After the digest window closes a new digest opens for the same group.
     const later = await store.openDigest('#a', 'storm|control S3.1', 'control S3.1', at(1000), at(2000));
     expect(later.id).not.toBe(d1.id);
+    await store.close();
+  });
+
+  it('lists digests with members to list or a root to post, and leases one flush at a time', async () => {
+    const store = await make();
+    const posted = await store.openDigest('#a', 'g1', 'g1', at(-900), at(0));
+    const waiting = await store.openDigest('#a', 'g2', 'g2', at(-900), at(1));
+    const empty = await store.openDigest('#a', 'g3', 'g3', at(-900), at(2));
+    const old = await store.openDigest('#b', 'g1', 'g1', at(-900), at(-5000));
+    for (const d of [posted, waiting, old]) await store.addDigestMember({ digestId: d.id, findingId: `f-${d.id}`, line: 'l', accountId: 'a', severity: 'LOW' }, at(3));
+    await store.updateDigest(posted.id, { ts: '1.1', slackChannel: 'C1' });
+    await store.markListed(posted.id, [`f-${posted.id}`]);
+    expect((await store.listDigestsToFlush(at(-1000), 10)).map((d) => d.id)).toEqual([waiting.id]);
+    expect((await store.listDigestsToFlush(at(-6000), 10)).map((d) => d.id)).toEqual([old.id, waiting.id]);
+    expect(empty.count).toBe(0);
+
+    expect(await store.claimDigestFlush(waiting.id, at(60), at(0))).toBe(true);
+    expect(await store.claimDigestFlush(waiting.id, at(70), at(10))).toBe(false);
+    // The holder renews its own lease; someone holding an older one cannot.
+    expect(await store.claimDigestFlush(waiting.id, at(90), at(30), at(60))).toBe(true);
+    expect(await store.claimDigestFlush(waiting.id, at(95), at(31), at(60))).toBe(false);
+    // A crashed holder's lease runs out.
+    expect(await store.claimDigestFlush(waiting.id, at(130), at(91))).toBe(true);
+    await store.releaseDigestFlush(waiting.id);
+    const racers = await Promise.all(Array.from({ length: 6 }, () => store.claimDigestFlush(waiting.id, at(200), at(62))));
+    expect(racers.filter(Boolean)).toHaveLength(1);
+    expect(await store.claimDigestFlush('no-such-digest', at(60), at(0))).toBe(false);
     await store.close();
   });
 
@@ -146,10 +227,11 @@ describe.each(implementations)('%s store contract', (_name, make) => {
 
   it('keeps dead letters newest first', async () => {
     const store = await make();
-    await store.addDeadLetter({ receivedAt: at(0), origin: 'http', path: 'a', error: 'e1', payload: '{}' });
-    await store.addDeadLetter({ receivedAt: at(1), origin: 'sns', path: 'b', error: 'e2', payload: '[]' });
+    await store.addDeadLetter({ receivedAt: at(0), origin: 'http', path: 'a', error: 'e1', payload: '{}', count: 1 });
+    await store.addDeadLetter({ receivedAt: at(1), origin: 'sns', path: 'b', error: 'e2', payload: '[]', count: 40 });
     const [newest, oldest] = await store.listDeadLetters();
     expect([newest?.error, oldest?.error]).toEqual(['e2', 'e1']);
+    expect(newest?.count).toBe(40);
     expect(await store.getDeadLetter(oldest!.id)).toEqual(oldest);
     await store.deleteDeadLetter(oldest!.id);
     expect(await store.getDeadLetter(oldest!.id)).toBeNull();
@@ -199,6 +281,23 @@ describe.each(implementations)('%s store: investigations', (_name, make) => {
     expect(await store.getInvestigation('nope')).toBeNull();
     await store.close();
   });
+
+  it('moves an investigation by compare-and-set on its state and update time: of two workers, one claims it', async () => {
+    const store = await make();
+    await store.insertInvestigation(inv());
+    const read = (await store.getInvestigation('inv-1'))!;
+    const claim = (by: string) => store.transitionInvestigation(read, { ...read, state: 'gathering', updatedAt: at(1), result: by });
+    const wins = await Promise.all(['worker-a', 'worker-b', 'worker-c'].map(claim));
+    expect(wins.filter(Boolean)).toHaveLength(1);
+    const claimed = (await store.getInvestigation('inv-1'))!;
+    expect(claimed.state).toBe('gathering');
+    expect((await store.listInvestigations('gathering')).map((i) => i.id)).toEqual(['inv-1']);
+    // A stale read (the state or the time moved on) loses.
+    expect(await store.transitionInvestigation(read, { ...read, state: 'summarized' })).toBe(false);
+    expect(await store.transitionInvestigation(claimed, { ...claimed, state: 'summarized', updatedAt: at(2) })).toBe(true);
+    expect((await store.getInvestigation('inv-1'))?.state).toBe('summarized');
+    await store.close();
+  });
 });
 
 describe('dynamodb table', () => {
@@ -227,7 +326,7 @@ describe('dynamodb table', () => {
     const one = await store.openDigest('#a', 'g#1', 'g', at(-900), at(0));
     const two = await store.openDigest('#a#g', '1', 'g', at(-900), at(0));
     expect(one.id).not.toBe(two.id);
-    for (let i = 0; i < 12; i++) await store.addDeadLetter({ receivedAt: at(i), origin: 'http', path: 'p', error: `e${i}`, payload: '{}' });
+    for (let i = 0; i < 12; i++) await store.addDeadLetter({ receivedAt: at(i), origin: 'http', path: 'p', error: `e${i}`, payload: '{}', count: 1 });
     const listed = await store.listDeadLetters(3);
     expect(listed.map((l) => l.error)).toEqual(['e11', 'e10', 'e9']);
     expect(listed.map((l) => typeof l.id)).toEqual(['number', 'number', 'number']);
