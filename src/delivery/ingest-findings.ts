@@ -1,3 +1,5 @@
+import { BODY_BOUNDS, boundInPlace } from '../ingest/bounds.ts';
+import type { IngestError } from '../ingest/errors.ts';
 import { normalizeInput, normalizeText, type NormalizeResult } from '../ingest/normalize.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { Store } from '../store/store.ts';
@@ -6,58 +8,127 @@ import type { Deliverer, DeliveryResult } from './deliver.ts';
 export interface IngestReport {
   received: number;
   accepted: number;
+  /** The first rejections, each with the field that broke it (at most REPORTED_REJECTIONS). */
   rejected: Array<{ path: string; error: string }>;
+  /** Every rejection, counted. */
+  rejectedCount: number;
 }
 
 export interface Ingested {
   report: IngestReport;
-  /** Settles when every accepted finding has been delivered (or dead-lettered). */
+  /**
+   * Settles when every accepted finding has been delivered, or, where delivery happens
+   * elsewhere (the Lambda ingest), stored for it (outcome `received`).
+   */
   delivered: Promise<DeliveryResult[]>;
 }
 
+export interface IngestOptions {
+  /** Dead letters one origin may write per minute; past it they are counted in the log, not stored. */
+  deadLettersPerMinute?: number;
+  clock?: () => number;
+}
+
 const MAX_DEAD_LETTER_PAYLOAD = 256 * 1024;
+const REPORTED_REJECTIONS = 100;
+/** Rejections named in a dead letter's error and in the log line. */
+const NAMED_REJECTIONS = 5;
+
+/** A fixed one-minute window per origin; a flood of origins is forgotten rather than kept. */
+class PerOriginLimit {
+  private readonly windows = new Map<string, { start: number; used: number; refused: number }>();
+
+  constructor(private readonly perMinute: number) {}
+
+  take(origin: string, now: number): { allowed: boolean; refusedBefore: number } {
+    if (this.windows.size > 1000) this.windows.clear();
+    let w = this.windows.get(origin);
+    let refusedBefore = 0;
+    if (!w || now - w.start >= 60_000) {
+      refusedBefore = w?.refused ?? 0;
+      w = { start: now, used: 0, refused: 0 };
+      this.windows.set(origin, w);
+    }
+    if (w.used >= this.perMinute) {
+      w.refused++;
+      return { allowed: false, refusedBefore };
+    }
+    w.used++;
+    return { allowed: true, refusedBefore };
+  }
+}
 
 /**
  * The one use case every entry point shares (HTTP, Lambda EventBridge, SNS): normalize,
- * dead-letter what cannot be read, deliver the rest. A bad finding is logged with the
- * field that broke it and kept for replay; it never holds up its batch.
+ * dead-letter what cannot be read, deliver (or store for delivery) the rest. Bad
+ * findings never hold up their batch; all of one body's bad findings make one dead
+ * letter (with their count and the first reasons), and each origin may write only so
+ * many dead letters a minute, so a hostile body cannot fill the store or the log.
  */
 export class IngestFindings {
+  private readonly clock: () => number;
+  private readonly limit: PerOriginLimit;
+
   constructor(
     private readonly store: Store,
     private readonly deliverer: Deliverer,
     private readonly logger: Logger,
-    private readonly clock: () => number = Date.now,
-  ) {}
+    options: IngestOptions = {},
+  ) {
+    this.clock = options.clock ?? Date.now;
+    this.limit = new PerOriginLimit(options.deadLettersPerMinute ?? 60);
+  }
 
+  /** A request body or file: delivered here. */
   fromText(text: string, origin: string): Promise<Ingested> {
-    return this.handle(normalizeText(text), origin);
+    return this.handle(normalizeText(text), origin, true);
   }
 
+  /** An event already parsed: delivered here. */
   fromEvent(event: unknown, origin: string): Promise<Ingested> {
-    return this.handle(normalizeInput(event), origin);
+    return this.handle(normalizeInput(event), origin, true);
   }
 
-  private async handle(normalized: NormalizeResult, origin: string): Promise<Ingested> {
-    const receivedAt = new Date(this.clock()).toISOString();
-    for (const e of normalized.errors) {
-      this.logger.error({ origin, path: e.path, error: e.message }, 'rejected malformed finding input; dead-lettered');
-      const payload = typeof e.input === 'string' ? e.input : JSON.stringify(e.input) ?? 'undefined';
-      await this.store.addDeadLetter({
-        receivedAt,
-        origin,
-        path: e.path,
-        error: e.message,
-        payload: payload.length > MAX_DEAD_LETTER_PAYLOAD ? `${payload.slice(0, MAX_DEAD_LETTER_PAYLOAD)}…(truncated)` : payload,
-      });
-    }
+  /** An event whose findings are only stored here, for a worker to deliver (the Lambda ingest). */
+  storeEvent(event: unknown, origin: string): Promise<Ingested> {
+    return this.handle(normalizeInput(event), origin, false);
+  }
+
+  private async handle(normalized: NormalizeResult, origin: string, deliverHere: boolean): Promise<Ingested> {
+    const { errors, findings } = normalized;
+    if (errors.length > 0) await this.deadLetter(errors, origin);
     return {
       report: {
         received: normalized.items.length,
-        accepted: normalized.findings.length,
-        rejected: normalized.errors.map((e) => ({ path: e.path, error: e.message })),
+        accepted: findings.length,
+        rejected: errors.slice(0, REPORTED_REJECTIONS).map((e) => ({ path: e.path, error: e.message })),
+        rejectedCount: errors.length,
       },
-      delivered: this.deliverer.deliver(normalized.findings),
+      delivered: deliverHere ? this.deliverer.deliver(findings) : this.deliverer.receive(findings),
     };
   }
+
+  /** One dead letter for all of a body's bad findings: the first reasons, the count, their inputs (capped). */
+  private async deadLetter(errors: IngestError[], origin: string): Promise<void> {
+    const now = this.clock();
+    const named = errors.slice(0, NAMED_REJECTIONS).map((e) => `${e.path}: ${e.message}`);
+    const more = errors.length - named.length;
+    const error = errors.length === 1 ? (errors[0] as IngestError).message : more > 0 ? `${named.join('; ')}; and ${more} more` : named.join('; ');
+    this.logger.error({ origin, rejected: errors.length, first: errors.slice(0, 3).map((e) => ({ path: e.path, error: e.message })) }, 'rejected malformed finding input; dead-lettered');
+    const { allowed, refusedBefore } = this.limit.take(origin, now);
+    if (refusedBefore > 0) this.logger.warn({ origin, refused: refusedBefore }, 'dead letters from this origin were over the rate limit last minute and were not stored');
+    if (!allowed) return;
+    const inputs = errors.map((e) => boundInPlace(e.input, BODY_BOUNDS).value);
+    const payload = errors.length === 1 ? stringOf(inputs[0]) : JSON.stringify(inputs);
+    await this.store.addDeadLetter({
+      receivedAt: new Date(now).toISOString(),
+      origin,
+      path: errors.length === 1 ? (errors[0] as IngestError).path : `${errors.length} inputs, first at ${(errors[0] as IngestError).path}`,
+      error,
+      payload: payload.length > MAX_DEAD_LETTER_PAYLOAD ? `${payload.slice(0, MAX_DEAD_LETTER_PAYLOAD)}…(truncated)` : payload,
+      count: errors.length,
+    });
+  }
 }
+
+const stringOf = (input: unknown) => (typeof input === 'string' ? input : (JSON.stringify(input) ?? 'undefined'));

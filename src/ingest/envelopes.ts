@@ -1,3 +1,4 @@
+import { DOCUMENT_BOUNDS, boundInPlace } from './bounds.ts';
 import { joinPath, type IngestError } from './errors.ts';
 
 /**
@@ -51,6 +52,12 @@ function fail(out: Unwrapped, path: string, message: string, input: unknown): vo
   out.items.push({ ok: false, path: path || '(root)', message, input });
 }
 
+/** A finding document, with its deep and huge fields cut before anything reads or stores it. */
+function found(out: Unwrapped, kind: SourceKind, doc: Record<string, unknown>, path: string, ctx: Context): void {
+  boundInPlace(doc, DOCUMENT_BOUNDS);
+  out.items.push({ ok: true, kind, doc, path, ...ctx });
+}
+
 function visit(node: unknown, path: string, ctx: Context, depth: number, out: Unwrapped): void {
   if (depth > MAX_DEPTH) return fail(out, path, `nested more than ${MAX_DEPTH} envelopes deep`, node);
   if (Array.isArray(node)) {
@@ -88,7 +95,7 @@ function visit(node: unknown, path: string, ctx: Context, depth: number, out: Un
   if (!kind) {
     return fail(out, path, 'not a recognised finding or envelope (expected ASFF, OCSF, GuardDuty, EventBridge or SNS)', node);
   }
-  out.items.push({ ok: true, kind: kind.kind, doc: kind.doc, path: path || '(root)', ...ctx });
+  found(out, kind.kind, kind.doc, path || '(root)', ctx);
 }
 
 function visitSnsMessage(message: unknown, path: string, ctx: Context, depth: number, out: Unwrapped): void {
@@ -121,13 +128,13 @@ function visitEventBridge(node: Record<string, unknown>, path: string, ctx: Cont
       detail.findings.forEach((f, i) => {
         const fPath = joinPath(joinPath(detailPath, 'findings'), i);
         if (!isRecord(f)) return fail(out, fPath, `expected a finding object, got ${f === null ? 'null' : typeof f}`, f);
-        out.items.push({ ok: true, kind, doc: f, path: fPath, region, customAction });
+        found(out, kind, f, fPath, { region, customAction });
       });
       return;
     }
     case GUARDDUTY_FINDING:
       if (!isRecord(detail)) return fail(out, detailPath, 'GuardDuty Finding event needs detail to be an object', node);
-      out.items.push({ ok: true, kind: 'guardduty', doc: detail, path: detailPath, region, customAction: null });
+      found(out, 'guardduty', detail, detailPath, { region, customAction: null });
       return;
     default:
       return fail(out, joinPath(path, 'detail-type'), `unsupported EventBridge detail-type ${JSON.stringify(detailType)}`, node);

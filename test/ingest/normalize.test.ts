@@ -166,14 +166,34 @@ describe('hostile and malformed input', () => {
     expect(normalizeInput(42).errors[0]?.message).toMatch(/expected an object, got number/);
   });
 
-  it('passes hostile strings through untouched (escaping is the views\' job) and survives 100 KB fields', () => {
+  it('passes hostile strings through untouched (escaping is the views\' job); cuts 100 KB fields to 32 KB, saying so', () => {
     const event = structuredClone(valid);
     const f = event.detail.findings[0] as Record<string, unknown>;
     f.Title = '<!channel> *URGENT* <https://evil.example|click> & 🚨';
     f.Description = 'x'.repeat(100_000);
     const [finding] = normalizeInput(event).findings;
     expect(finding?.title).toBe('<!channel> *URGENT* <https://evil.example|click> & 🚨');
-    expect(finding?.description).toHaveLength(100_000);
+    expect(finding?.description).toBe(`${'x'.repeat(32 * 1024)}…[cut by sirbot: 100000 characters]`);
+  });
+
+  it('cuts fields nested deeper than 32 levels to a marker, without recursion, and keeps the finding', () => {
+    const event = structuredClone(valid);
+    const f = event.detail.findings[0] as Record<string, unknown>;
+    let deep: unknown = 'bottom';
+    for (let i = 0; i < 100_000; i++) deep = { a: deep };
+    f.ProductFields = { ok: 'yes' };
+    f.Extra = deep;
+    const { findings, errors } = normalizeInput(event);
+    expect(errors).toEqual([]);
+    let node = (findings[0]?.raw as Record<string, unknown>).Extra;
+    let depth = 1;
+    while (node && typeof node === 'object') {
+      node = (node as { a: unknown }).a;
+      depth++;
+    }
+    expect(node).toBe('[cut by sirbot: nested deeper than 32 levels]');
+    expect(depth).toBe(32);
+    expect(() => JSON.stringify(findings[0])).not.toThrow();
   });
 });
 
