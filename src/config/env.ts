@@ -86,6 +86,8 @@ export const envSchema = z.object({
   SIRBOT_DYNAMODB_ENDPOINT: z.url().optional(),
   /** How often due escalation steps are looked for. */
   SIRBOT_ESCALATION_TICK_SECONDS: int(15, 1, 3600),
+  /** How often the local runtime looks for deliveries and digests left unfinished (Slack failing, a crash). */
+  SIRBOT_RESUME_SECONDS: int(30, 1, 3600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -10,7 +10,8 @@ import { KeyedLock } from '../lib/keyed-lock.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { SlackPoster } from '../slack/poster.ts';
 import { adHocMessage, progressMessage, questionsMessage, summaryMessage } from '../slack/views/investigation.ts';
-import type { InvestigationRecord, Store } from '../store/store.ts';
+import type { FindingRecord, InvestigationRecord, Store } from '../store/store.ts';
+import { questionsPostKey } from '../delivery/post-keys.ts';
 import { investigate } from './investigate.ts';
 import { type InvestigationTarget, adHocFinding } from '../domain/investigation/ad-hoc.ts';
 
@@ -38,6 +39,14 @@ export interface InvestigationServiceOptions {
 const KEPT_HIGHLIGHTS = 500;
 
 export type AnswerOutcome = { ok: true; open: QuestionId[] } | { ok: false; error: string };
+
+/** Questions not recorded as posted this long after the investigation began were lost with their process. */
+const QUESTIONS_LEASE_MS = 120_000;
+
+/** A time after `previous`, so a compare-and-set on the update time tells every claim apart. */
+function laterThan(previous: string, now: string): string {
+  return now > previous ? now : new Date(Date.parse(previous) + 1).toISOString();
+}
 
 /** Deterministic per finding, so two starts of the same finding meet on one record. */
 export function investigationIdFor(findingId: string): string {
@@ -72,7 +81,7 @@ export class InvestigationService {
     const id = investigationIdFor(findingId);
     return this.lock.run(id, async () => {
       const existing = await this.o.store.getInvestigation(id);
-      if (existing) return existing;
+      if (existing) return this.askedAgainIfLost(existing);
       const finding = await this.finding(findingId);
       if (!finding) return null;
       const answers = { ...prefill(finding), ...given };
@@ -95,11 +104,39 @@ export class InvestigationService {
         this.launch(id);
         return record;
       }
-      const posted = await this.o.poster.post(channel, questionsMessage(id, open, answers), threadTs);
-      const asked = { ...record, questionsTs: posted.ts, updatedAt: this.nowIso() };
-      await this.o.store.updateInvestigation(asked);
-      return asked;
+      return this.ask(record, open, answers, false);
     });
+  }
+
+  /** Posts the questions once (a keyed post: a retry after a lost answer finds the first one). */
+  private async ask(record: InvestigationRecord, open: ReturnType<typeof openQuestions>, answers: Answers, mayExist: boolean): Promise<InvestigationRecord> {
+    const posted = await this.o.poster.postOnce(record.channel, questionsMessage(record.id, open, answers), {
+      key: questionsPostKey(record.id),
+      threadTs: record.threadTs,
+      mayExist,
+      since: record.createdAt,
+    });
+    const asked = { ...record, questionsTs: posted.ts, updatedAt: this.nowIso() };
+    await this.o.store.updateInvestigation(asked);
+    return asked;
+  }
+
+  /**
+   * An investigation whose questions were never recorded as posted (the process stopped
+   * between creating it and posting them) asks them now, once its creator is surely gone.
+   */
+  private async askedAgainIfLost(record: InvestigationRecord, creatorGone = false): Promise<InvestigationRecord> {
+    const age = this.clock() - Date.parse(record.createdAt);
+    if (record.state !== 'asked' || record.questionsTs || (!creatorGone && age < QUESTIONS_LEASE_MS)) return record;
+    const finding = await this.finding(record.findingId);
+    if (!finding) return record;
+    const answers = JSON.parse(record.answers) as Answers;
+    const open = openQuestions(playbookFor(finding), answers);
+    if (open.length === 0) {
+      this.launch(record.id);
+      return record;
+    }
+    return this.ask(record, open, answers, true);
   }
 
   /**
@@ -121,7 +158,8 @@ export class InvestigationService {
     const existing = await this.o.store.getInvestigation(investigationIdFor(id));
     if (existing) return existing;
     const { finding, answers } = adHocFinding({ ...o, id, now: this.nowIso() });
-    const record = {
+    // Not a delivery sirbot resumes: the record is `posted` from the start and only gains its thread.
+    const record: FindingRecord = {
       findingId: id,
       fingerprint: 'ad-hoc',
       updatedAt: finding.updatedAt,
@@ -134,6 +172,13 @@ export class InvestigationService {
       recordState: finding.recordState,
       deliveredAt: this.nowIso(),
       snapshot: JSON.stringify(finding),
+      state: 'posted',
+      version: 1,
+      sentAt: null,
+      attemptAt: null,
+      attempts: 0,
+      followUpPending: false,
+      pendingSnapshot: null,
     };
     if (!(await this.o.store.insertFinding(record))) return null;
     const posted = await this.o.poster.post(o.channel, adHocMessage(finding, o.target, o.requestedBy), o.threadTs);
@@ -183,10 +228,16 @@ export class InvestigationService {
     this.launch(id);
   }
 
-  /** After a restart: investigations that were gathering are gathered again. */
+  /**
+   * After a restart (nothing else runs): investigations that were gathering are gathered
+   * again, and questions the stopped process never got to post are asked.
+   */
   async resume(): Promise<number> {
     const stuck = await this.o.store.listInvestigations('gathering');
     for (const r of stuck) this.launch(r.id, true);
+    for (const r of await this.o.store.listInvestigations('asked')) {
+      if (!r.questionsTs) await this.lock.run(r.id, () => this.askedAgainIfLost(r, true)).catch((err: unknown) => this.o.logger.warn({ err, investigation: r.id }, 'could not ask the questions again'));
+    }
     return stuck.length;
   }
 
@@ -207,14 +258,19 @@ export class InvestigationService {
     void task.finally(() => this.running.delete(task));
   }
 
+  /**
+   * Claims the investigation by compare-and-set, so of two workers (two Lambda
+   * invocations, a double click) one gathers. `resuming` takes over a gathering whose
+   * worker is gone (a restart, or an SQS redelivery, which comes only after the first
+   * worker's timeout).
+   */
   private async gather(id: string, resuming: boolean): Promise<void> {
     const claimed = await this.lock.run(id, async () => {
       const record = await this.o.store.getInvestigation(id);
       // A double click, a retried action or a second launch finds it already under way.
       if (!record || record.state === 'summarized' || (record.state === 'gathering' && !resuming)) return null;
-      const next = { ...record, state: 'gathering' as const, updatedAt: this.nowIso() };
-      await this.o.store.updateInvestigation(next);
-      return next;
+      const next = { ...record, state: 'gathering' as const, updatedAt: laterThan(record.updatedAt, this.nowIso()) };
+      return (await this.o.store.transitionInvestigation(record, next)) ? next : null;
     });
     if (!claimed) return;
     const finding = await this.finding(claimed.findingId);

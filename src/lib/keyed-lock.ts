@@ -13,6 +13,11 @@ export class KeyedLock {
     return next;
   }
 
+  /** Whether a task for the key is running or waiting. */
+  busy(key: string): boolean {
+    return this.tails.has(key);
+  }
+
   async idle(): Promise<void> {
     while (this.tails.size > 0) await Promise.all(this.tails.values());
   }

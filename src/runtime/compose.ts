@@ -63,6 +63,12 @@ export interface CoreOptions {
   actions?: ActionSettings;
   /** Where gathering runs when not in this process (Lambda: the work queue). */
   scheduleGathering?: (id: string, resuming: boolean) => Promise<void>;
+  /**
+   * Lease of a delivery attempt or digest flush, the poster's first retry pause and its
+   * call timeout (tests shorten them); `retryHere`: unfinished deliveries are retried in
+   * this process (the local runtime) rather than left to a sweep or a redelivered job.
+   */
+  delivery?: { leaseMs?: number; retryBaseMs?: number; callTimeoutMs?: number; retryHere?: boolean };
 }
 
 function members(list: string): Members {
@@ -81,9 +87,11 @@ export function composeCore(o: CoreOptions): Core {
   const compiled = loadRulesFile(o.env.SIRBOT_RULES, o.env.SIRBOT_DEFAULT_CHANNEL);
   for (const w of compiled.warnings) o.logger.warn({ rules: o.env.SIRBOT_RULES }, w);
   const rules = () => compiled.ruleSet;
-  const poster = new RateLimitedPoster(o.slackToken, o.posterLimits ?? SLACK_LIMITS, {
-    ...(o.slackApiUrl ? { slackApiUrl: o.slackApiUrl } : {}),
-  }, o.logger);
+  const poster = new RateLimitedPoster(o.slackToken, o.posterLimits ?? SLACK_LIMITS, o.slackApiUrl ? { slackApiUrl: o.slackApiUrl } : {}, {
+    logger: o.logger,
+    ...(o.delivery?.retryBaseMs !== undefined ? { retryBaseMs: o.delivery.retryBaseMs } : {}),
+    ...(o.delivery?.callTimeoutMs !== undefined ? { timeoutMs: o.delivery.callTimeoutMs } : {}),
+  });
   const clock = o.clock ?? Date.now;
   // Late-bound: the services redraw root messages through the deliverer built after them.
   let deliverer: Deliverer | undefined;
@@ -113,6 +121,9 @@ export function composeCore(o: CoreOptions): Core {
     logger: o.logger,
     ...(o.clock ? { clock: o.clock } : {}),
     ...(o.digestDebounceMs !== undefined ? { digestDebounceMs: o.digestDebounceMs } : {}),
+    ...(o.delivery?.leaseMs !== undefined ? { leaseMs: o.delivery.leaseMs } : {}),
+    // A whole delivery is retried after ten of the poster's pauses (it already retried its own calls).
+    ...(o.delivery?.retryHere ? { retryBaseMs: (o.delivery.retryBaseMs ?? 500) * 10 } : {}),
     investigate: investigations !== undefined,
     ...(actions ? { actions: true, marks: (id: string) => rootMarks(o.store.actions, id) } : {}),
     onRootPosted: (finding, decision, channel, ts) =>
@@ -125,7 +136,7 @@ export function composeCore(o: CoreOptions): Core {
           : undefined,
       ]),
   });
-  const ingest = new IngestFindings(o.store, deliverer, o.logger, o.clock);
+  const ingest = new IngestFindings(o.store, deliverer, o.logger, o.clock ? { clock: o.clock } : {});
   return { rules, ruleWarnings: compiled.warnings, store: o.store, poster, deliverer, ingest, investigations, actions };
 }
 

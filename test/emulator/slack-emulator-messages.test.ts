@@ -190,11 +190,14 @@ describe('Slack emulator: messages and threads through the real WebClient', () =
       body: JSON.stringify({ token: 'xoxb-json', channel: '#json', text: 'hi', blocks: [{ type: 'divider' }] }),
     });
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ ok: true, message: { text: 'hi', blocks: [{ type: 'divider' }] } });
+    const answer = (await res.json()) as { channel: string };
+    expect(answer).toMatchObject({ ok: true, message: { text: 'hi', blocks: [{ type: 'divider' }] } });
     const missing = await fetch(`${emulator.url}auth.test`, { method: 'POST' });
     expect(await missing.json()).toEqual({ ok: false, error: 'not_authed' });
-    const viaQuery = await fetch(`${emulator.url}conversations.history?channel=json&token=xoxb-json`);
+    const viaQuery = await fetch(`${emulator.url}conversations.history?channel=${answer.channel}&token=xoxb-json`);
     expect(await viaQuery.json()).toMatchObject({ ok: true, messages: [{ text: 'hi' }] });
+    // Like Slack's, history takes a conversation id, not a name.
+    expect(await (await fetch(`${emulator.url}conversations.history?channel=json&token=xoxb-json`)).json()).toEqual({ ok: false, error: 'channel_not_found' });
     expect(await (await fetch(`${emulator.url}constructor`, { method: 'POST' })).json()).toEqual({ ok: false, error: 'unknown_method' });
   });
 

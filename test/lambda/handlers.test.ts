@@ -133,13 +133,35 @@ const thread = (): EmulatedMessage[] => {
   return root ? slack.emulator.state.thread(root.channel, root.ts) : [];
 };
 
-  it('ingest: an EventBridge GuardDuty event posts one thread and asks the questions; a redelivery posts nothing', async () => {
+  it('ingest stores and enqueues; the worker posts one thread and asks the questions; a redelivery posts nothing', async () => {
     const event = eventBridge('GuardDuty Finding', 'aws.guardduty', GUARDDUTY);
-    expect(await handlers.ingest(event)).toMatchObject({ received: 1, accepted: 1, rejected: 0 });
+    expect(await handlers.ingest(event)).toMatchObject({ received: 1, accepted: 1, rejected: 0, queued: 1 });
+    // The ingest function itself never talks to Slack.
+    expect(slack.emulator.state.messages('#security-incidents')).toHaveLength(0);
+    const batch = queuedBatch();
+    expect(batch.Records.map((r) => JSON.parse(r.body).kind)).toEqual(['delivery.complete']);
+    expect(await handlers.worker(batch)).toEqual({ batchItemFailures: [] });
     expect(thread()).toHaveLength(2);
     expect(messageTexts(thread()[1]!).join('\n')).toContain('When were the credentials first exposed');
-    await handlers.ingest(event);
+    expect(await handlers.ingest(event)).toMatchObject({ accepted: 1, queued: 0 });
+    // A redelivered job finds the delivery complete.
+    expect(await handlers.worker({ Records: batch.Records.map((r) => ({ ...r, messageId: `${r.messageId}-again` })) })).toEqual({ batchItemFailures: [] });
     expect(slack.emulator.state.messages('#security-incidents')).toHaveLength(1);
+  });
+
+  it('ingest stopped after storing and before enqueuing: the redelivered event completes the delivery, once', async () => {
+    const finding = { ...ASFF, Id: `${ASFF.Id}-stopped-before-enqueue`, Title: 'Stored, then the queue was down' };
+    const event = eventBridge('Security Hub Findings - Imported', 'aws.securityhub', { findings: [finding] });
+    // SQS refuses every attempt the SDK makes: the invocation fails after the finding was stored.
+    aws.state.sqs.failSends = 10;
+    await expect(handlers.ingest(event)).rejects.toThrow();
+    aws.state.sqs.failSends = 0;
+    expect(queuedBatch().Records).toHaveLength(0);
+    // Lambda's asynchronous retry delivers the same event again: stored but undelivered is not a duplicate.
+    expect(await handlers.ingest(event)).toMatchObject({ accepted: 1, queued: 1 });
+    expect(await handlers.worker(queuedBatch())).toEqual({ batchItemFailures: [] });
+    const roots = slack.emulator.state.allMessages().filter((m) => !m.thread_ts || m.thread_ts === m.ts);
+    expect(roots.filter((m) => messageTexts(m).join('\n').includes('Stored, then the queue was down'))).toHaveLength(1);
   });
 
   it('ingest: SNS records carrying Security Hub events', async () => {
@@ -153,7 +175,8 @@ const thread = (): EmulatedMessage[] => {
         },
       ],
     };
-    expect(await handlers.ingest(sns)).toMatchObject({ accepted: 1, rejected: 0 });
+    expect(await handlers.ingest(sns)).toMatchObject({ accepted: 1, rejected: 0, queued: 1 });
+    expect(await handlers.worker(queuedBatch())).toEqual({ batchItemFailures: [] });
     expect(slack.emulator.state.allMessages().some((m) => JSON.stringify(m.blocks ?? []).includes(ASFF.Id.slice(-30)))).toBe(true);
   });
 
@@ -197,7 +220,7 @@ const thread = (): EmulatedMessage[] => {
   });
 
   it('worker: the schedule runs the escalation clock', async () => {
-    expect(await handlers.worker({ source: 'aws.events', 'detail-type': 'Scheduled Event' })).toEqual({ steps: 0 });
+    expect(await handlers.worker({ source: 'aws.events', 'detail-type': 'Scheduled Event' })).toEqual({ steps: 0, resumed: 0 });
   });
 });
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseEnv } from '../../src/config/env.ts';
-import { startLocalRuntime, type LocalRuntime } from '../../src/runtime/local/server.ts';
+import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from '../../src/runtime/local/server.ts';
 import { silentLogger } from '../../src/runtime/logger.ts';
 import type { PosterLimits } from '../../src/slack/poster.ts';
 import { SqliteStore } from '../../src/store/sqlite.ts';
@@ -52,6 +52,8 @@ export interface TestRuntimeOptions {
   clock?: () => number;
   /** Slack reaches the bot over Socket Mode (an app-level token) instead of signed HTTP. */
   socketMode?: boolean;
+  /** Delivery leases, retry pauses and Slack call timeouts. */
+  delivery?: LocalRuntimeOptions['delivery'];
 }
 
 /**
@@ -86,6 +88,7 @@ export async function startTestRuntime(o: TestRuntimeOptions = {}): Promise<Test
     store: new SqliteStore(env.SIRBOT_DB),
     posterLimits,
     digestDebounceMs: o.digestDebounceMs ?? 50,
+    ...(o.delivery ? { delivery: o.delivery } : {}),
     ...(o.clock ? { clock: o.clock } : {}),
     ...(aws && clients ? { actions: { clients, securityIr: { account: aws.scenario.accounts[0] ?? '111122223333', region: 'us-east-1' } } } : {}),
     ...(aws && clients

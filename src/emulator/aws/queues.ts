@@ -15,6 +15,8 @@ export interface QueuedMessage {
 
 export interface QueueState {
   messages: QueuedMessage[];
+  /** Sends still to refuse with a 500 (a test's outage of SQS): each SendMessage while above 0 fails and counts down. */
+  failSends?: number;
 }
 
 /** SQS refuses bodies over 256 KiB. */
@@ -22,6 +24,10 @@ const MAX_BODY = 256 * 1024;
 
 export function sqsAction(state: QueueState, operation: string, input: Record<string, unknown>): Record<string, unknown> {
   if (operation !== 'SendMessage') throw new AwsError('UnsupportedOperation', `${operation} is not served by the fake`);
+  if ((state.failSends ?? 0) > 0) {
+    state.failSends = (state.failSends ?? 0) - 1;
+    throw new AwsError('InternalError', 'We encountered an internal error. Please try again.', 500);
+  }
   const queueUrl = input.QueueUrl;
   const body = input.MessageBody;
   if (typeof queueUrl !== 'string' || !queueUrl) throw new AwsError('com.amazonaws.sqs#QueueDoesNotExist', 'The specified queue does not exist.');

@@ -7,12 +7,14 @@
 export type Fault =
   /** Answer with this HTTP status (500, 502, 503…) and an HTML-ish body, as a load balancer would; nothing happens. */
   | { kind: 'status'; status: number }
+  /** Slack's own refusal (HTTP 200, `ok: false`), e.g. `is_archived`; nothing happens. */
+  | { kind: 'error'; error: string }
   /** 429 with this Retry-After; nothing happens. */
   | { kind: 'ratelimit'; retryAfterSeconds: number }
   /** Never answer. With `applied`, the call takes effect first and only its answer is lost. */
   | { kind: 'hang'; applied: boolean }
-  /** Answer normally, this much later. */
-  | { kind: 'delay'; ms: number };
+  /** Answer normally, this much later; with `applied`, the call takes effect at once and only the answer waits. */
+  | { kind: 'delay'; ms: number; applied?: boolean };
 
 export interface FaultRule {
   /** Web API method, e.g. `chat.postMessage`. */

@@ -107,13 +107,24 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
   async function injected(fault: Fault, method: string, args: Args, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     const at = Date.now();
     switch (fault.kind) {
-      case 'delay':
+      case 'delay': {
+        if (!fault.applied) {
+          await new Promise((resolve) => setTimeout(resolve, fault.ms));
+          return false;
+        }
+        const { status, answer, headers } = call(method, args, presentedToken(req, args));
         await new Promise((resolve) => setTimeout(resolve, fault.ms));
-        return false;
+        sendJson(res, status, answer, headers);
+        return true;
+      }
       case 'status':
         ws.record({ method, ok: false, status: fault.status, at, error: `http_${fault.status}` });
         res.writeHead(fault.status, { 'content-type': 'text/html' });
         res.end(`<html><body>${fault.status} injected by the emulator</body></html>`);
+        return true;
+      case 'error':
+        ws.record({ method, ok: false, status: 200, at, error: fault.error });
+        sendJson(res, 200, { ok: false, error: fault.error });
         return true;
       case 'ratelimit':
         ws.record({ method, ok: false, status: 429, at, error: 'ratelimited' });

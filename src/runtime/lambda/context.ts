@@ -14,6 +14,7 @@ import { SqsJobs } from '../../slack/jobs/sqs.ts';
 import { DynamoStore } from '../../store/dynamodb.ts';
 import { composeCore, slackAppDeps, type ActionSettings, type Core } from '../compose.ts';
 import { createLogger, type Logger } from '../logger.ts';
+import { guardUnhandledRejections } from '../process-guards.ts';
 
 export interface LambdaContext {
   env: Env;
@@ -38,6 +39,7 @@ export function lambdaContext(): Promise<LambdaContext> {
   context ??= (async () => {
     const env = requireLambdaSettings(parseEnv());
     const logger = createLogger(env.LOG_LEVEL);
+    guardUnhandledRejections(logger);
     const settings = awsSettingsFromEnv();
     const slack = await loadSlackSecret(secretsManager(settings), env.SIRBOT_SLACK_SECRET_ID);
     const store = new DynamoStore({ client: dynamoDb(settings, env.SIRBOT_DYNAMODB_ENDPOINT), tableName: env.SIRBOT_TABLE });

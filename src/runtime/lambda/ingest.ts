@@ -1,22 +1,27 @@
+import { DELIVERY_BATCH } from '../../slack/jobs/job.ts';
 import { lambdaContext } from './context.ts';
 
 /**
- * EventBridge (Security Hub, GuardDuty) and SNS deliveries. Malformed findings are
- * dead-lettered and logged; if Slack delivery fails the invocation fails so Lambda
- * retries it, which is safe because redeliveries are deduplicated.
+ * EventBridge (Security Hub, GuardDuty) and SNS deliveries. The function only
+ * validates, stores and enqueues, so it is quick and cannot lose what it accepted: the
+ * worker posts to Slack. Malformed findings are dead-lettered and logged. If storing
+ * or enqueuing fails the invocation fails, and Lambda's asynchronous retries (then the
+ * on-failure queue) redeliver the event; a redelivered finding whose delivery is not
+ * complete is enqueued again, never taken for a duplicate.
  */
-export async function handler(event: unknown): Promise<{ received: number; accepted: number; rejected: number }> {
-  const { core, logger } = await lambdaContext();
+export async function handler(event: unknown): Promise<{ received: number; accepted: number; rejected: number; queued: number }> {
+  const { core, logger, jobs } = await lambdaContext();
   const origin = isSns(event) ? 'sns' : 'eventbridge';
-  const { report, delivered } = await core.ingest.fromEvent(event, origin);
+  const { report, delivered } = await core.ingest.storeEvent(event, origin);
   const results = await delivered;
-  // A function stops when it returns: questions posted and gathering queued first.
-  await core.deliverer.idle();
-  await core.investigations?.idle();
-  const failed = results.filter((r) => r.outcome === 'failed');
-  logger.info({ origin, ...report, rejected: report.rejected.length, failed: failed.length }, 'ingested');
-  if (failed.length > 0) throw new Error(`${failed.length} finding(s) could not be delivered to Slack: ${failed[0]?.error}`);
-  return { received: report.received, accepted: report.accepted, rejected: report.rejected.length };
+  const unstored = results.filter((r) => r.outcome === 'pending');
+  const toDeliver = results.filter((r) => r.outcome === 'received').map((r) => r.findingId);
+  for (let i = 0; i < toDeliver.length; i += DELIVERY_BATCH) {
+    await jobs.run({ kind: 'delivery.complete', findingIds: toDeliver.slice(i, i + DELIVERY_BATCH) });
+  }
+  logger.info({ origin, received: report.received, accepted: report.accepted, rejected: report.rejectedCount, queued: toDeliver.length, unstored: unstored.length }, 'ingested');
+  if (unstored.length > 0) throw new Error(`${unstored.length} finding(s) could not be stored: ${unstored[0]?.error ?? 'unknown error'}`);
+  return { received: report.received, accepted: report.accepted, rejected: report.rejectedCount, queued: toDeliver.length };
 }
 
 function isSns(event: unknown): boolean {

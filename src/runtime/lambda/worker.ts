@@ -1,5 +1,5 @@
-import { jobSchema } from '../../slack/jobs/job.ts';
-import { lambdaContext } from './context.ts';
+import { type Job, jobSchema } from '../../slack/jobs/job.ts';
+import { type LambdaContext, lambdaContext } from './context.ts';
 
 interface SqsRecord {
   messageId: string;
@@ -16,6 +16,15 @@ export interface BatchResponse {
   batchItemFailures: Array<{ itemIdentifier: string }>;
 }
 
+/** Findings to deliver run on the deliverer; the rest are Slack interactions' jobs. */
+async function run(job: Job, ctx: LambdaContext): Promise<void> {
+  if (job.kind !== 'delivery.complete') return ctx.dispatch(job);
+  const results = await Promise.all(job.findingIds.map((id) => ctx.core.deliverer.complete(id)));
+  // Not finished (Slack failing, or another worker on it): SQS brings the message back later.
+  const unfinished = results.filter((r) => r.outcome === 'pending');
+  if (unfinished.length > 0) throw new Error(`${unfinished.length} delivery(ies) not finished: ${unfinished[0]?.error ?? 'in progress elsewhere'}`);
+}
+
 function isScheduled(event: unknown): event is ScheduledEvent {
   return typeof event === 'object' && event !== null && (event as ScheduledEvent)['detail-type'] === 'Scheduled Event';
 }
@@ -26,11 +35,14 @@ function isScheduled(event: unknown): event is ScheduledEvent {
  * fails, is reported as a batch item failure: SQS retries it, then moves it to the
  * dead-letter queue; the rest of the batch is done.
  */
-export async function handler(event: { Records?: SqsRecord[] } | ScheduledEvent): Promise<BatchResponse | { steps: number }> {
+export async function handler(event: { Records?: SqsRecord[] } | ScheduledEvent): Promise<BatchResponse | { steps: number; resumed: number }> {
   const ctx = await lambdaContext();
   if (isScheduled(event)) {
-    const steps = await ctx.core.actions?.escalations.tick() ?? 0;
-    return { steps };
+    const steps = (await ctx.core.actions?.escalations.tick()) ?? 0;
+    // Deliveries left unfinished (a worker that timed out, Slack down for a while) are completed here too.
+    const resumed = await ctx.core.deliverer.resume();
+    await ctx.core.deliverer.idle();
+    return { steps, resumed: resumed.findings + resumed.digests };
   }
   const failures: Array<{ itemIdentifier: string }> = [];
   for (const record of event.Records ?? []) {
@@ -49,7 +61,7 @@ export async function handler(event: { Records?: SqsRecord[] } | ScheduledEvent)
     // A redelivered gathering was interrupted (timeout, crash): it resumes instead of finding itself busy.
     const job = parsed.data.kind === 'investigation.gather' && Number(record.attributes?.ApproximateReceiveCount ?? '1') > 1 ? { ...parsed.data, resuming: true } : parsed.data;
     try {
-      await ctx.dispatch(job);
+      await run(job, ctx);
     } catch (err) {
       ctx.logger.error({ err, messageId: record.messageId, job: job.kind }, 'job failed');
       failures.push({ itemIdentifier: record.messageId });

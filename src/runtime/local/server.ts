@@ -7,11 +7,12 @@ import { boltLogger } from '../../slack/logger.ts';
 import type { PosterLimits } from '../../slack/poster.ts';
 import { SqliteStore } from '../../store/sqlite.ts';
 import type { Store } from '../../store/store.ts';
-import { composeCore, slackAppDeps, type ActionSettings, type Core, type EvidenceSources } from '../compose.ts';
+import { composeCore, slackAppDeps, type ActionSettings, type Core, type CoreOptions, type EvidenceSources } from '../compose.ts';
 import type { WebClient } from '@slack/web-api';
 import { dispatchJob } from '../../slack/jobs/dispatch.ts';
 import { InlineJobs } from '../../slack/jobs/inline.ts';
 import type { Logger } from '../logger.ts';
+import { unhandledRejections } from '../process-guards.ts';
 import { BodyTooLargeError, readBody, sendJson } from './http.ts';
 
 /** Security Hub events carry up to 100 findings; each may be large. */
@@ -26,6 +27,8 @@ export interface LocalRuntimeOptions {
   posterLimits?: PosterLimits;
   clock?: () => number;
   digestDebounceMs?: number;
+  /** Delivery leases, retry pauses and call timeouts (tests shorten them). */
+  delivery?: CoreOptions['delivery'];
   evidence?: EvidenceSources;
   actions?: ActionSettings;
   /** More routes on the same server (the workbench page); return false to leave a request to the 404. */
@@ -56,6 +59,7 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
     ...(o.posterLimits ? { posterLimits: o.posterLimits } : {}),
     ...(o.clock ? { clock: o.clock } : {}),
     ...(o.digestDebounceMs !== undefined ? { digestDebounceMs: o.digestDebounceMs } : {}),
+    delivery: { ...o.delivery, retryHere: true },
     ...(o.evidence ? { evidence: o.evidence } : {}),
     ...(o.actions ? { actions: o.actions } : {}),
   });
@@ -85,6 +89,23 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
   // Investigations that were gathering when the process stopped start again.
   await core.investigations?.resume();
   const background = new Set<Promise<unknown>>();
+  const inBackground = (work: Promise<unknown>) => {
+    const tracked = work.finally(() => background.delete(tracked));
+    background.add(tracked);
+    return tracked;
+  };
+  // Deliveries and digests the stopped process left unfinished are completed (nothing else runs
+  // yet, so none is anyone's), then looked for again on a timer: Slack may fail for a while.
+  const resumeDeliveries = (force: boolean) =>
+    inBackground(
+      core.deliverer
+        .resume(force)
+        .then((n) => (n.findings + n.digests > 0 ? o.logger.info(n, 'resumed unfinished deliveries') : undefined))
+        .catch((err: unknown) => o.logger.error({ err }, 'resuming unfinished deliveries failed')),
+    );
+  resumeDeliveries(true);
+  const resumer = setInterval(() => resumeDeliveries(false), o.env.SIRBOT_RESUME_SECONDS * 1000);
+  resumer.unref();
 
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -96,7 +117,7 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
       });
       return;
     }
-    if (url.pathname === '/healthz') return sendJson(res, 200, { ok: true, poster: core.poster.stats() });
+    if (url.pathname === '/healthz') return sendJson(res, 200, { ok: true, poster: core.poster.stats(), unhandledRejections: unhandledRejections() });
     if (url.pathname === '/dead-letters' && req.method === 'GET') {
       void store.listDeadLetters(Number(url.searchParams.get('limit') ?? 100)).then((d) => sendJson(res, 200, d));
       return;
@@ -124,9 +145,8 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
       if (err instanceof BodyTooLargeError) return sendJson(res, 413, { error: err.message });
       throw err;
     }
-    const { report, delivered } = await core.ingest.fromText(body, 'http');
-    const tracked = delivered.finally(() => background.delete(tracked));
-    background.add(tracked);
+    const { report, delivered } = await core.ingest.fromText(body, `http:${req.socket.remoteAddress ?? 'unknown'}`);
+    inBackground(delivered);
     const status = report.accepted === 0 ? 400 : 202;
     if (url.searchParams.get('wait') === 'true') {
       const results = await delivered;
@@ -145,7 +165,7 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
     if (!letter) return sendJson(res, 404, { error: `no dead letter ${id}` });
     const { report, delivered } = await core.ingest.fromText(letter.payload, `replay:${id}`);
     const results = await delivered;
-    const clean = report.rejected.length === 0 && report.accepted > 0 && results.every((r) => r.outcome !== 'failed');
+    const clean = report.rejected.length === 0 && report.accepted > 0 && results.every((r) => r.outcome !== 'failed' && r.outcome !== 'pending');
     if (clean) await store.deleteDeadLetter(id);
     sendJson(res, clean ? 200 : 422, { ...report, results, removed: clean });
   }
@@ -165,6 +185,7 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
       await core.poster.idle();
     },
     async close() {
+      clearInterval(resumer);
       core.actions?.escalations.stop();
       await socket?.stop();
       await jobs.idle();

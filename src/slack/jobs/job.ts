@@ -30,6 +30,9 @@ const caseForm = z.object({
 });
 const investigationTarget = z.object({ type: z.enum(['accessKey', 'iamUser', 'roleArn', 'userArn', 'instance', 'ip']), value: z.string().max(600) });
 
+/** Findings per delivery job: SQS takes 256 KB a message, finding ids run to 2 KB. */
+export const DELIVERY_BATCH = 50;
+
 export const jobSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('investigation.start'), findingId: z.string(), channel: z.string(), threadTs: z.string() }),
   z.object({ kind: z.literal('investigation.now'), id: z.string() }),
@@ -57,6 +60,8 @@ export const jobSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.enum(['remediation.approve', 'remediation.reject', 'remediation.undo']), actionId: z.string(), userId: z.string(), replyTo }),
   z.object({ kind: z.literal('acknowledge'), findingId: z.string(), userId: z.string(), replyTo }),
   z.object({ kind: z.literal('sir'), text: z.string(), user: z.string(), channel: z.string(), triggerId: z.string() }),
+  // Findings the ingest function stored, for the worker to deliver (not a Slack interaction: the worker runs it).
+  z.object({ kind: z.literal('delivery.complete'), findingIds: z.array(z.string().max(2048)).min(1).max(DELIVERY_BATCH) }),
 ]);
 
 export type Job = z.infer<typeof jobSchema>;

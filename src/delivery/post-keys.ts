@@ -1,0 +1,13 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * The keys sirbot's exactly-once posts carry as Slack message metadata (see
+ * slack/post-lookup.ts): one per message that must never be posted twice. Finding ids
+ * are ARNs up to 512+ characters, so they are hashed to a fixed length.
+ */
+const hashed = (value: string) => createHash('sha256').update(value).digest('hex').slice(0, 32);
+
+export const rootPostKey = (findingId: string) => `root:${hashed(findingId)}`;
+export const digestRootKey = (digestId: string) => `digest:${digestId}`;
+export const listingPostKey = (digestId: string, firstSeq: number, lastSeq: number) => `listing:${digestId}:${firstSeq}-${lastSeq}`;
+export const questionsPostKey = (investigationId: string) => `questions:${investigationId}`;
