@@ -52,6 +52,11 @@ export const envSchema = z.object({
   SIRBOT_DIGEST_WINDOW_SECONDS: int(900, 1, 86_400),
   /** When set, POST /ingest requires `Authorization: Bearer <token>`. */
   SIRBOT_INGEST_TOKEN: optionalSecret,
+  /**
+   * GET /dead-letters and POST /dead-letters/:id/replay require `Authorization: Bearer <token>`;
+   * unset, SIRBOT_INGEST_TOKEN is used, and with neither, a random token made at start.
+   */
+  SIRBOT_ADMIN_TOKEN: optionalSecret.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters'),
   /** Port of the embedded Slack emulator used when no Slack token is configured (0 = any free port). */
   SIRBOT_EMULATOR_PORT: int(3001, 0, 65535),
   /** Where investigations gather evidence: the embedded fake AWS seeded with a scenario, or real AWS. */
@@ -103,6 +108,7 @@ const HOW_TO_FIX: Partial<Record<keyof Env, string>> = {
   SIRBOT_APPROVERS: 'list Slack member ids and user group ids, comma-separated',
   SIRBOT_CASE_WATCHERS: 'list the emails of your incident mailbox or on-call people, comma-separated',
   SIRBOT_SCENARIO: 'name a bundled scenario or a scenario folder (docs/SCENARIOS.md)',
+  SIRBOT_ADMIN_TOKEN: 'a long random string, e.g. openssl rand -base64 32',
   SIRBOT_HOME_ACCOUNT: 'the 12-digit id of the account sirbot runs in (aws sts get-caller-identity)',
   SIRBOT_TABLE: 'serverless.ts sets it; locally, leave it unset (SQLite is used)',
   SIRBOT_QUEUE_URL: 'serverless.ts sets it; locally, leave it unset (jobs run in the process)',

@@ -117,7 +117,8 @@ describe('dead letters', () => {
     expect(letter?.path).toBe('detail.findings[0]');
 
     // Replaying as-is fails again and keeps the letter.
-    const again = await fetch(`${t.runtime.url}/dead-letters/${letter!.id}/replay`, { method: 'POST' });
+    const admin = { authorization: `Bearer ${t.runtime.admin.token}` };
+    const again = await fetch(`${t.runtime.url}/dead-letters/${letter!.id}/replay`, { method: 'POST', headers: admin });
     expect(again.status).toBe(422);
     expect(await t.runtime.core.store.getDeadLetter(letter!.id)).not.toBeNull();
 
@@ -126,7 +127,7 @@ describe('dead letters', () => {
     await t.runtime.core.store.deleteDeadLetter(letter!.id);
     await t.runtime.core.store.addDeadLetter({ ...letter!, payload: JSON.stringify(fixed) });
     const [stored] = await t.runtime.core.store.listDeadLetters();
-    const replayed = await fetch(`${t.runtime.url}/dead-letters/${stored!.id}/replay`, { method: 'POST' });
+    const replayed = await fetch(`${t.runtime.url}/dead-letters/${stored!.id}/replay`, { method: 'POST', headers: admin });
     expect(replayed.status).toBe(200);
     expect(((await replayed.json()) as { removed: boolean }).removed).toBe(true);
     expect(t.slack.state.allMessages()).toHaveLength(2);
