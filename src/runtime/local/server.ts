@@ -15,6 +15,8 @@ import type { Logger } from '../logger.ts';
 import { BodyTooLargeError, readBody, sendJson } from './http.ts';
 import { adminTokenOf, hasBearer, type AdminToken } from './admin-auth.ts';
 import * as z from 'zod';
+import { SlackRequestGuard } from '../../slack/request-guard.ts';
+import { slackEventsRoute } from './slack-route.ts';
 
 /** `GET /dead-letters?limit=`: how many to list. */
 const DEAD_LETTER_LIMIT = z.coerce.number().int().min(1).max(1000).default(100);
@@ -93,10 +95,11 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
   await core.investigations?.resume();
   const background = new Set<Promise<unknown>>();
   const admin = adminTokenOf(o.env);
+  const slackEvents = http ? slackEventsRoute(http, new SlackRequestGuard({ signingSecret: o.slack.signingSecret, store, logger: o.logger }), o.logger) : undefined;
 
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname === '/slack/events' && http) return http.requestListener(req, res);
+    if (url.pathname === '/slack/events' && slackEvents) return slackEvents(req, res);
     if (url.pathname === '/ingest' && req.method === 'POST') {
       void handleIngest(req, res, url).catch((err: unknown) => {
         o.logger.error({ err }, 'ingest request failed');
