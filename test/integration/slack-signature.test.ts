@@ -84,6 +84,18 @@ describe('Slack request timestamps, both ways', () => {
     }
   });
 
+  it("answers Slack's unsigned ssl_check probe, and nothing smuggled in it runs", async () => {
+    const before = t.slack.state.allMessages().length;
+    const res = await fetch(url(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ ssl_check: '1', payload: JSON.stringify({ type: 'event_callback', event: { type: 'app_mention', channel: 'C1', ts: '1.1', text: 'x' } }) }).toString(),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('');
+    expect(t.slack.state.allMessages()).toHaveLength(before);
+  });
+
   it('answers an identical replay with an empty 200: the challenge is not answered twice', async () => {
     const timestamp = now();
     const body = JSON.stringify({ ...challenge(), challenge: 'replay-me-once' });
