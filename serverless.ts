@@ -9,15 +9,15 @@
  *
  * Each function has its own role listing only what it calls. The worker reaches AWS
  * (evidence, remediations, status changes), in sirbot's own account too, by assuming
- * the member role (deploy/member-role.yml) — its own role can read nothing else.
+ * the member role (deploy/member-role.yml) — its own role can read nothing else. The
+ * only action on every resource is `security-ir:ListCases`, a List action for which the
+ * Service Authorization Reference defines no resource type (test/support/least-privilege.ts).
  *
- * Documented exception to "no write on every resource": `security-ir:CreateCase` (Sid
- * `CreateCaseNamesNoResource`): the case does not exist before the call, so the action
- * can name none. Reads on every resource: none (the worker reads through the member role).
+ * Ingest is invoked asynchronously (EventBridge, SNS): an event it fails on twice, or that
+ * waited six hours, goes to `IngestFailedQueue` (Lambda on-failure destination), and so
+ * does a message SNS could not deliver (subscription redrive policy); an event
+ * EventBridge could not deliver goes to `IngestUndeliveredQueue`. Each queue has an alarm.
  */
-
-/** Statements allowed to name `*` for a write, each for the reason in its Sid. */
-export const DOCUMENTED_WILDCARD_WRITES = ['CreateCaseNamesNoResource'];
 
 const SECURITY_HUB_DETAIL_TYPES = [
   'Security Hub Findings - Imported',
@@ -49,6 +49,8 @@ const slackSecretArn = {
   'Fn::Sub': 'arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:${self:custom.slackSecretId}-*',
 };
 const tableArn = { 'Fn::GetAtt': ['Table', 'Arn'] };
+const ingestFailedArn = { 'Fn::GetAtt': ['IngestFailedQueue', 'Arn'] };
+const ingestUndeliveredArn = { 'Fn::GetAtt': ['IngestUndeliveredQueue', 'Arn'] };
 const tableIndexesArn = { 'Fn::Sub': '${Table.Arn}/index/*' };
 const queueArn = { 'Fn::GetAtt': ['WorkQueue', 'Arn'] };
 
@@ -93,6 +95,33 @@ function role(name: string, extra: Array<Record<string, unknown>>): Record<strin
 
 const sendJobs = { Sid: 'QueueJobs', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [queueArn] };
 
+/** Held 14 days, encrypted; what it holds is described where it is used. */
+const holdingQueue = (name: string) => ({
+  Type: 'AWS::SQS::Queue',
+  Properties: { QueueName: `sirbot-${name}-\${sls:stage}`, MessageRetentionPeriod: 1209600, SqsManagedSseEnabled: true },
+});
+
+/** Goes off as soon as one message waits in the queue. */
+const waitingAlarm = (queue: string, name: string, description: string) => ({
+  Type: 'AWS::CloudWatch::Alarm',
+  Properties: {
+    AlarmName: `sirbot-${name}-\${sls:stage}`,
+    AlarmDescription: description,
+    Namespace: 'AWS/SQS',
+    MetricName: 'ApproximateNumberOfMessagesVisible',
+    Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queue, 'QueueName'] } }],
+    Statistic: 'Maximum',
+    Period: 60,
+    EvaluationPeriods: 1,
+    Threshold: 0,
+    ComparisonOperator: 'GreaterThanThreshold',
+    TreatMissingData: 'notBreaching',
+  },
+});
+
+/** EventBridge's own delivery of a finding event to ingest: retried for a day, then kept. */
+const eventBridgeDelivery = { retryPolicy: { maximumEventAge: 86400, maximumRetryAttempts: 185 }, deadLetterQueueArn: ingestUndeliveredArn };
+
 const configuration = {
   service: 'sirbot',
   frameworkVersion: '>=3',
@@ -100,6 +129,8 @@ const configuration = {
     slackSecretId: '${param:slackSecretId, "sirbot/slack"}',
     /** The member role the worker assumes in every account (deploy/member-role.yml). */
     memberRoleName: '${param:memberRoleName, "sirbot-member"}',
+    /** GuardDuty organization: its administrator account, through which findings are archived (empty: standalone). */
+    guardDutyAdminAccount: '${param:guardDutyAdminAccount, ""}',
     externalId: '${param:externalId, "sirbot"}',
   },
   provider: {
@@ -136,9 +167,14 @@ const configuration = {
       role: 'IngestRole',
       package: onlyBundle('ingest'),
       environment: { SIRBOT_RULES: '.build/ingest/rules/default.yml' },
+      // Asynchronous invocations: an event is retried twice (it is idempotent: findings are
+      // deduplicated by id and version), for up to six hours (the most Lambda allows), then kept.
+      maximumRetryAttempts: 2,
+      maximumEventAge: 21600,
+      destinations: { onFailure: { type: 'sqs', arn: ingestFailedArn } },
       events: [
         ...SECURITY_HUB_DETAIL_TYPES.map((detailType) => ({
-          eventBridge: { pattern: { source: ['aws.securityhub'], 'detail-type': [detailType], ...severityFilter(detailType) } },
+          eventBridge: { pattern: { source: ['aws.securityhub'], 'detail-type': [detailType], ...severityFilter(detailType) }, ...eventBridgeDelivery },
         })),
         {
           eventBridge: {
@@ -147,9 +183,10 @@ const configuration = {
               'detail-type': ['GuardDuty Finding'],
               ...(guardDutyMin[floor] ? { detail: { severity: [{ numeric: ['>=', guardDutyMin[floor]] }] } } : {}),
             },
+            ...eventBridgeDelivery,
           },
         },
-        { sns: { arn: { Ref: 'FindingsTopic' }, topicName: 'sirbot-findings-${sls:stage}' } },
+        { sns: { arn: { Ref: 'FindingsTopic' }, topicName: 'sirbot-findings-${sls:stage}', redrivePolicy: { deadLetterTargetRef: 'IngestFailedQueue' } } },
       ],
     },
     worker: {
@@ -163,6 +200,7 @@ const configuration = {
         SIRBOT_RULES: '.build/worker/rules/default.yml',
         SIRBOT_ROLE_NAME: '${self:custom.memberRoleName}',
         SIRBOT_ROLE_EXTERNAL_ID: '${self:custom.externalId}',
+        SIRBOT_GUARDDUTY_ADMIN_ACCOUNT: '${self:custom.guardDutyAdminAccount}',
       },
       events: [
         { sqs: { arn: queueArn, batchSize: 5, functionResponseType: 'ReportBatchItemFailures' } },
@@ -222,24 +260,38 @@ const configuration = {
         Type: 'AWS::SQS::Queue',
         Properties: { QueueName: 'sirbot-work-dlq-${sls:stage}', MessageRetentionPeriod: 1209600, SqsManagedSseEnabled: true },
       },
-      WorkDeadLetterAlarm: {
-        Type: 'AWS::CloudWatch::Alarm',
+      WorkDeadLetterAlarm: waitingAlarm('WorkDeadLetterQueue', 'work-dlq', 'A sirbot job failed three times and sits in the dead-letter queue'),
+      /** Lambda's on-failure records ({requestContext, requestPayload: the event}) and SNS messages not delivered. */
+      IngestFailedQueue: holdingQueue('ingest-failed'),
+      IngestFailedAlarm: waitingAlarm('IngestFailedQueue', 'ingest-failed', 'Findings sirbot could not ingest after its retries wait in the ingest-failed queue'),
+      /** Finding events EventBridge could not deliver to ingest within a day. */
+      IngestUndeliveredQueue: holdingQueue('ingest-undelivered'),
+      IngestUndeliveredAlarm: waitingAlarm('IngestUndeliveredQueue', 'ingest-undelivered', 'Finding events EventBridge could not deliver to sirbot wait in the ingest-undelivered queue'),
+      IngestUndeliveredQueuePolicy: {
+        Type: 'AWS::SQS::QueuePolicy',
         Properties: {
-          AlarmName: 'sirbot-work-dlq-${sls:stage}',
-          AlarmDescription: 'A sirbot job failed three times and sits in the dead-letter queue',
-          Namespace: 'AWS/SQS',
-          MetricName: 'ApproximateNumberOfMessagesVisible',
-          Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['WorkDeadLetterQueue', 'QueueName'] } }],
-          Statistic: 'Maximum',
-          Period: 60,
-          EvaluationPeriods: 1,
-          Threshold: 0,
-          ComparisonOperator: 'GreaterThanThreshold',
-          TreatMissingData: 'notBreaching',
+          Queues: [{ Ref: 'IngestUndeliveredQueue' }],
+          PolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Sid: 'IngestRulesDeadLetters',
+                Effect: 'Allow',
+                Principal: { Service: 'events.amazonaws.com' },
+                Action: 'sqs:SendMessage',
+                Resource: ingestUndeliveredArn,
+                Condition: { ArnLike: { 'aws:SourceArn': { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/sirbot-${sls:stage}-ingest-rule-*' } } },
+              },
+            ],
+          },
         },
       },
       SlackRole: role('slack', [sendJobs]),
-      IngestRole: role('ingest', [sendJobs]),
+      // Ingest validates, stores and puts the work on the queue; what it cannot take goes to its failure queue.
+      IngestRole: role('ingest', [
+        sendJobs,
+        { Sid: 'KeepFailedEvents', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [ingestFailedArn] },
+      ]),
       WorkerRole: role('worker', [
         sendJobs,
         { Sid: 'ConsumeJobs', Effect: 'Allow', Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'], Resource: [queueArn] },
@@ -249,13 +301,15 @@ const configuration = {
           Action: ['sts:AssumeRole'],
           Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::*:role/${self:custom.memberRoleName}' }],
         },
+        // Every case action sirbot takes names the case resource type (CreateCase too, and the
+        // TagResource it authorizes), per the Service Authorization Reference.
         {
           Sid: 'SecurityIncidentResponseCases',
           Effect: 'Allow',
           Action: [
+            'security-ir:CreateCase',
             'security-ir:TagResource',
             'security-ir:GetCase',
-            'security-ir:ListCases',
             'security-ir:UpdateCase',
             'security-ir:UpdateCaseStatus',
             'security-ir:UpdateResolverType',
@@ -263,12 +317,10 @@ const configuration = {
             'security-ir:CreateCaseComment',
             'security-ir:ListComments',
           ],
-          Resource: [
-            { 'Fn::Sub': 'arn:${AWS::Partition}:security-ir:${AWS::Region}:${AWS::AccountId}:case/*' },
-            { 'Fn::Sub': 'arn:${AWS::Partition}:security-ir:${AWS::Region}:${AWS::AccountId}:membership/*' },
-          ],
+          Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:security-ir:${AWS::Region}:${AWS::AccountId}:case/*' }],
         },
-        { Sid: 'CreateCaseNamesNoResource', Effect: 'Allow', Action: ['security-ir:CreateCase'], Resource: ['*'] },
+        // A List action with no resource type: IAM evaluates it against "*" only.
+        { Sid: 'ListCasesHasNoResourceType', Effect: 'Allow', Action: ['security-ir:ListCases'], Resource: ['*'] },
       ]),
     },
     Outputs: {

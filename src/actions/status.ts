@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { WorkflowStatus } from '../domain/finding.ts';
-import { NOTE_MAX, statusCall, unprocessedOf } from '../domain/actions/workflow-status.ts';
+import { NOTE_MAX, statusPlan, unprocessedOf, type GuardDutySetup } from '../domain/actions/workflow-status.ts';
 import type { AwsCallExecutor } from '../aws/executor.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { SlackPoster } from '../slack/poster.ts';
@@ -32,6 +32,8 @@ export interface StatusServiceDeps {
   refreshRoot: (findingId: string) => Promise<void>;
   logger: Logger;
   clock?: () => number;
+  /** GuardDuty organization: findings are archived through its administrator account. */
+  guardDuty?: GuardDutySetup;
 }
 
 /**
@@ -68,8 +70,9 @@ export class StatusService {
     }
     if (last?.state === 'succeeded' && (JSON.parse(last.input) as { status: string }).status === req.status) return { ok: true, already: true };
     const id = `status-${createHash('sha256').update(`${req.findingId}\n${req.status}\n${last?.id ?? '-'}`).digest('hex').slice(0, 24)}`;
-    const call = statusCall({ finding: delivered.finding, status: req.status, note: req.note, by: req.userName ? `${req.userName} (${req.userId})` : req.userId });
-    if ('error' in call) return { ok: false, kind: 'invalid', reason: call.error };
+    const plan = statusPlan({ finding: delivered.finding, status: req.status, note: req.note, by: req.userName ? `${req.userName} (${req.userId})` : req.userId }, this.d.guardDuty);
+    if ('error' in plan) return { ok: false, kind: 'invalid', reason: plan.error };
+    const call = plan.main;
     const inserted = await store.actions.insertAction({
       id,
       kind: 'status',
@@ -79,18 +82,20 @@ export class StatusService {
       requestedBy: req.userId,
       approvedBy: null,
       state: 'running',
-      input: JSON.stringify({ status: req.status, note: req.note, call }),
+      input: JSON.stringify({ status: req.status, note: req.note, call, ...(plan.calls.length > 1 ? { calls: plan.calls } : {}) }),
       result: null,
       messageTs: null,
       createdAt: now(),
       updatedAt: now(),
     });
     if (!inserted) return { ok: true, already: true };
-    await audit.record({ ...auditBase, outcome: 'requested', inputs: { ...auditBase.inputs, call } });
+    await audit.record({ ...auditBase, outcome: 'requested', inputs: { ...auditBase.inputs, call, ...(plan.calls.length > 1 ? { calls: plan.calls } : {}) } });
 
-    const run = await this.d.executor.run([call]);
-    const outcome = run.outcomes[0];
-    const unprocessed = outcome?.ok ? unprocessedOf(call, outcome.answer) : [];
+    const run = await this.d.executor.run(plan.calls);
+    // The status call's outcome, or the lookup's that stopped the run before it.
+    const outcome = run.outcomes.at(-1);
+    const shown = outcome?.call ?? call;
+    const unprocessed = outcome?.ok ? unprocessedOf(shown, outcome.answer) : [];
     const failed = run.status !== 'succeeded' || unprocessed.length > 0;
     const result = { error: outcome?.error ?? null, unprocessed };
     await store.actions.transitionAction(id, ['running'], { state: failed ? 'failed' : 'succeeded', result: JSON.stringify(result), updatedAt: now() });
@@ -101,7 +106,7 @@ export class StatusService {
     }
     if (where.channel && where.ts) {
       await this.d.poster
-        .post(where.channel, statusResultMessage({ status: req.status, note: req.note, userId: req.userId, call, error: outcome?.error ?? null, unprocessed }), where.ts)
+        .post(where.channel, statusResultMessage({ status: req.status, note: req.note, userId: req.userId, call: shown, error: outcome?.error ?? null, unprocessed }), where.ts)
         .catch((err: unknown) => this.d.logger.warn({ err, findingId: req.findingId }, 'could not post the status result'));
     }
     if (!failed) return { ok: true, already: false };

@@ -32,7 +32,20 @@ export interface AwsClientSettings {
    * Evidence in other accounts is gathered by assuming this role there. `{account}` in
    * the name is replaced; a bare name becomes arn:aws:iam::<account>:role/<name>.
    */
-  assumeRole?: { roleName: string; externalId?: string; homeAccount: string; sessionName?: string };
+  assumeRole?: {
+    roleName: string;
+    externalId?: string;
+    homeAccount: string;
+    sessionName?: string;
+    /** Another role (name or ARN) for some accounts, e.g. the GuardDuty administrator's. */
+    roleFor?: Record<string, string>;
+  };
+}
+
+/** The role settings for the GuardDuty administrator account, when it has a role of its own. */
+export function guardDutyAdminRole(env: { SIRBOT_GUARDDUTY_ADMIN_ACCOUNT?: string | undefined; SIRBOT_GUARDDUTY_ADMIN_ROLE?: string | undefined }): { roleFor: Record<string, string> } | Record<string, never> {
+  const account = env.SIRBOT_GUARDDUTY_ADMIN_ACCOUNT;
+  return account && env.SIRBOT_GUARDDUTY_ADMIN_ROLE ? { roleFor: { [account]: env.SIRBOT_GUARDDUTY_ADMIN_ROLE } } : {};
 }
 
 export function awsSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): AwsClientSettings {
@@ -86,7 +99,7 @@ export class AwsClientFactory {
     if (!provider) {
       provider = credentialProvidersSdk().fromTemporaryCredentials({
         params: {
-          RoleArn: roleArnFor(assumeRole.roleName, accountId),
+          RoleArn: roleArnFor(assumeRole.roleFor?.[accountId] ?? assumeRole.roleName, accountId),
           RoleSessionName: assumeRole.sessionName ?? 'sirbot-evidence',
           ...(assumeRole.externalId ? { ExternalId: assumeRole.externalId } : {}),
           DurationSeconds: 3600,

@@ -51,6 +51,8 @@ const OPERATIONS: Record<string, Send> = {
   's3:PutPublicAccessBlock': s3('PutPublicAccessBlockCommand'),
   'securityhub:BatchUpdateFindings': securityHub('BatchUpdateFindingsCommand'),
   'securityhub:BatchUpdateFindingsV2': securityHub('BatchUpdateFindingsV2Command'),
+  // The GuardDuty administrator's detector, looked up before archiving through it.
+  'guardduty:ListDetectors': guardDuty('ListDetectorsCommand'),
   'guardduty:ArchiveFindings': guardDuty('ArchiveFindingsCommand'),
   'guardduty:UnarchiveFindings': guardDuty('UnarchiveFindingsCommand'),
 };

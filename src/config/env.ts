@@ -52,6 +52,11 @@ export const envSchema = z.object({
   SIRBOT_DIGEST_WINDOW_SECONDS: int(900, 1, 86_400),
   /** When set, POST /ingest requires `Authorization: Bearer <token>`. */
   SIRBOT_INGEST_TOKEN: optionalSecret,
+  /**
+   * GET /dead-letters and POST /dead-letters/:id/replay require `Authorization: Bearer <token>`;
+   * unset, SIRBOT_INGEST_TOKEN is used, and with neither, a random token made at start.
+   */
+  SIRBOT_ADMIN_TOKEN: optionalSecret.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters'),
   /** Port of the embedded Slack emulator used when no Slack token is configured (0 = any free port). */
   SIRBOT_EMULATOR_PORT: int(3001, 0, 65535),
   /** Where investigations gather evidence: the embedded fake AWS seeded with a scenario, or real AWS. */
@@ -64,6 +69,13 @@ export const envSchema = z.object({
   SIRBOT_ROLE_NAME: z.string().optional(),
   SIRBOT_ROLE_EXTERNAL_ID: z.string().optional(),
   SIRBOT_HOME_ACCOUNT: z.string().regex(/^\d{12}$/, 'must be a 12-digit account id').optional(),
+  /**
+   * GuardDuty organization: findings are archived and unarchived through its administrator
+   * account (members may not), reached through SIRBOT_ROLE_NAME there unless
+   * SIRBOT_GUARDDUTY_ADMIN_ROLE names another role (a name, `{account}` replaced, or an ARN).
+   */
+  SIRBOT_GUARDDUTY_ADMIN_ACCOUNT: optionalSecret.refine((v) => v === undefined || /^\d{12}$/.test(v), 'must be a 12-digit account id'),
+  SIRBOT_GUARDDUTY_ADMIN_ROLE: optionalSecret,
   /** Who may act from Slack: Slack user ids (U…/W…) and user group ids (S…), comma-separated. */
   SIRBOT_RESPONDERS: slackIds,
   /** Who may approve destructive remediations (two-person rule); approvers may also respond. */
@@ -105,6 +117,8 @@ const HOW_TO_FIX: Partial<Record<keyof Env, string>> = {
   SIRBOT_APPROVERS: 'list Slack member ids and user group ids, comma-separated',
   SIRBOT_CASE_WATCHERS: 'list the emails of your incident mailbox or on-call people, comma-separated',
   SIRBOT_SCENARIO: 'name a bundled scenario or a scenario folder (docs/SCENARIOS.md)',
+  SIRBOT_ADMIN_TOKEN: 'a long random string, e.g. openssl rand -base64 32',
+  SIRBOT_GUARDDUTY_ADMIN_ACCOUNT: 'the delegated GuardDuty administrator (GuardDuty console → Settings → Accounts, or aws guardduty list-organization-admin-accounts in the management account); unset for standalone GuardDuty',
   SIRBOT_HOME_ACCOUNT: 'the 12-digit id of the account sirbot runs in (aws sts get-caller-identity)',
   SIRBOT_TABLE: 'serverless.ts sets it; locally, leave it unset (SQLite is used)',
   SIRBOT_QUEUE_URL: 'serverless.ts sets it; locally, leave it unset (jobs run in the process)',

@@ -162,7 +162,12 @@ function composeActions(o: CoreOptions, settings: ActionSettings, poster: RateLi
     access,
     audit,
     cases,
-    status: new StatusService({ ...common, executor, refreshRoot }),
+    status: new StatusService({
+      ...common,
+      executor,
+      refreshRoot,
+      ...(o.env.SIRBOT_GUARDDUTY_ADMIN_ACCOUNT ? { guardDuty: { administratorAccount: o.env.SIRBOT_GUARDDUTY_ADMIN_ACCOUNT } } : {}),
+    }),
     remediations: new RemediationService({
       ...common,
       executor,

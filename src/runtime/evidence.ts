@@ -1,4 +1,4 @@
-import { AwsClientFactory, fakeCredentials } from '../aws/clients.ts';
+import { AwsClientFactory, fakeCredentials, guardDutyAdminRole } from '../aws/clients.ts';
 import { QuotaQueues } from '../aws/quotas.ts';
 import { requireScenario, type Env } from '../config/env.ts';
 import { startFakeAws, type FakeAws } from '../emulator/aws/server.ts';
@@ -34,6 +34,7 @@ export async function evidenceFromEnv(env: Env): Promise<RuntimeEvidence> {
                   roleName: env.SIRBOT_ROLE_NAME,
                   homeAccount: env.SIRBOT_HOME_ACCOUNT,
                   ...(env.SIRBOT_ROLE_EXTERNAL_ID ? { externalId: env.SIRBOT_ROLE_EXTERNAL_ID } : {}),
+                  ...guardDutyAdminRole(env),
                 },
               }
             : {}),

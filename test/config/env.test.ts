@@ -26,6 +26,11 @@ describe('configuration', () => {
     expect(message).toContain('SIRBOT_CASE_WATCHERS');
   });
 
+  it('refuses a short admin token rather than guard the dead letters with it', () => {
+    expect(attempt({ SIRBOT_ADMIN_TOKEN: 'hunter2' })).toContain('SIRBOT_ADMIN_TOKEN: must be at least 16 characters — a long random string');
+    expect(parseEnv({ SIRBOT_ADMIN_TOKEN: 'x'.repeat(16) }).SIRBOT_ADMIN_TOKEN).toBe('x'.repeat(16));
+  });
+
   it('Lambda refuses to start without its table, queue and secret, and says where they come from', () => {
     expect(() => requireLambdaSettings(parseEnv({ SIRBOT_TABLE: 'sirbot-prod' }))).toThrow(
       'Invalid configuration for Lambda: SIRBOT_QUEUE_URL, SIRBOT_SLACK_SECRET_ID not set — deploy with serverless.ts, which sets them from the stack\'s table, queue and secret',

@@ -1,23 +1,26 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Scalar, parse, type Tags } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { statusPlan } from '../../src/domain/actions/workflow-status.ts';
+import type { AwsCall } from '../../src/domain/actions/aws-call.ts';
+import { iamStatements, memberRoleTemplate, type Statement } from '../support/cloudformation.ts';
+import { isRead, leastPrivilegeProblems } from '../support/least-privilege.ts';
+import { makeFinding } from '../support/findings.ts';
 
-/** CloudFormation's short-form intrinsics, kept as `{ 'Fn::…': value }`. */
-const intrinsic = (tag: string, fn: string) => ({ tag, resolve: (value: unknown) => ({ [fn]: value instanceof Scalar ? value.value : value }) });
-const CFN_TAGS: Tags = [
-  { ...intrinsic('!Ref', 'Ref'), identify: () => false },
-  { ...intrinsic('!Sub', 'Fn::Sub'), identify: () => false },
-  { ...intrinsic('!GetAtt', 'Fn::GetAtt'), identify: () => false },
-  { tag: '!Equals', collection: 'seq', resolve: (v: unknown) => ({ 'Fn::Equals': v }), identify: () => false } as never,
-];
-
-const template = parse(readFileSync(fileURLToPath(new URL('../../deploy/member-role.yml', import.meta.url)), 'utf8'), { customTags: CFN_TAGS }) as Record<string, any>;
+const template = memberRoleTemplate();
 const role = template.Resources.MemberRole.Properties;
-const statements = (policy: { PolicyDocument: { Statement: any[] } }) => policy.PolicyDocument.Statement;
-const evidence = statements(role.Policies.find((p: any) => p.PolicyName === 'sirbot-evidence-read-only'));
-const workflow = statements(role.Policies.find((p: any) => p.PolicyName === 'sirbot-finding-workflow'));
-const remediation = statements(template.Resources.RemediationPolicy.Properties);
+const statements = iamStatements(template.Resources);
+const inPolicy = (name: string) => statements.filter((s) => s.from.includes(name));
+const evidence = inPolicy('sirbot-evidence-read-only');
+const workflow = inPolicy('sirbot-finding-workflow');
+const remediation = inPolicy('RemediationPolicy');
+const bySid = (sid: string) => statements.find((s) => s.Sid === sid) as Statement;
+
+/** The IAM action authorizing an API call, where its name differs (Service Authorization Reference). */
+const IAM_ACTION: Record<string, string> = {
+  's3:PutPublicAccessBlock': 's3:PutBucketPublicAccessBlock',
+  's3:GetPublicAccessBlock': 's3:GetBucketPublicAccessBlock',
+  'securityhub:BatchUpdateFindingsV2': 'securityhub:BatchUpdateFindings',
+};
+const iamActionOf = (call: AwsCall) => IAM_ACTION[`${call.service}:${call.operation}`] ?? `${call.service}:${call.operation}`;
 
 describe('deploy/member-role.yml', () => {
   it('trusts only the sirbot worker role, with the external id', () => {
@@ -26,38 +29,76 @@ describe('deploy/member-role.yml', () => {
     ]);
   });
 
-  it('reads evidence only: every evidence action is a read, and "*" only where IAM allows nothing narrower', () => {
-    for (const s of evidence) {
-      for (const a of [s.Action].flat() as string[]) expect(a).toMatch(/:(Get|List|Describe|Lookup)/);
-    }
+  it('reads evidence only: every evidence action is a read', () => {
+    expect(evidence.length).toBeGreaterThan(0);
+    for (const s of evidence) for (const a of [s.Action].flat()) expect(isRead(a), a).toBe(true);
   });
 
   it('writes only finding metadata without opting in; remediation is a separate, conditional policy', () => {
-    expect(workflow.flatMap((s: any) => s.Action).sort()).toEqual(['guardduty:ArchiveFindings', 'guardduty:UnarchiveFindings', 'securityhub:BatchUpdateFindings', 'securityhub:BatchUpdateFindingsV2']);
+    expect(workflow.flatMap((s) => [s.Action].flat()).sort()).toEqual(['guardduty:ArchiveFindings', 'guardduty:UnarchiveFindings', 'securityhub:BatchUpdateFindings']);
     expect(template.Resources.RemediationPolicy.Condition).toBe('Remediate');
     expect(template.Parameters.EnableRemediation.Default).toBe('false');
   });
 
-  it('allows no wildcard action and no write on every resource', () => {
-    for (const s of [...evidence, ...workflow, ...remediation]) {
-      const actions = [s.Action].flat() as string[];
-      for (const a of actions) expect(a === '*' || a.endsWith(':*')).toBe(false);
-      if ([s.Resource].flat().includes('*')) for (const a of actions) expect(a).toMatch(/:(Get|List|Describe|Lookup)/);
-    }
+  it('has no wildcard action and nothing on every resource that AWS lets a policy narrow (test/support/least-privilege.ts)', () => {
+    expect(statements.flatMap(leastPrivilegeProblems)).toEqual([]);
   });
 
-  it('allows exactly the calls the remediation catalog makes', async () => {
+  it('re-attaches only the policies an operator listed, by exact ARN; none by default', () => {
+    const attach = statements.filter((s) => [s.Action].flat().includes('iam:AttachUserPolicy'));
+    expect(attach.map((s) => s.Sid)).toEqual(['ReattachListedPolicies']);
+    expect(attach[0]?.from).toContain('if ReattachPolicies');
+    expect(attach[0]?.Condition).toEqual({ ArnEquals: { 'iam:PolicyARN': { Ref: 'ReattachablePolicyArns' } } });
+    const list = template.Parameters.ReattachablePolicyArns;
+    expect(list).toMatchObject({ Type: 'CommaDelimitedList', Default: '' });
+    // CloudFormation applies AllowedPattern to each listed value: exact policy ARNs, never a wildcard.
+    const pattern = new RegExp(list.AllowedPattern);
+    expect(pattern.test('')).toBe(true);
+    expect(pattern.test('arn:aws:iam::aws:policy/ReadOnlyAccess')).toBe(true);
+    expect(pattern.test('arn:aws:iam::111122223333:policy/team/deploy-readonly')).toBe(true);
+    for (const bad of ['*', 'arn:aws:iam::aws:policy/*', 'arn:aws:iam::*:policy/X', 'AdministratorAccess']) expect(pattern.test(bad), bad).toBe(false);
+    expect(template.Conditions.ReattachPolicies).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ 'Fn::Join': ['', { Ref: 'ReattachablePolicyArns' }] }, ''] }] });
+  });
+
+  it('starts only the AWSSupport-ContainEC2Instance runbook, and passes only the configured containment role, to SSM only', () => {
+    const start = statements.filter((s) => [s.Action].flat().includes('ssm:StartAutomationExecution'));
+    expect(start).toHaveLength(1);
+    expect(start[0]?.Resource).toEqual([
+      { 'Fn::Sub': 'arn:${AWS::Partition}:ssm:*::document/AWSSupport-ContainEC2Instance' },
+      { 'Fn::Sub': 'arn:${AWS::Partition}:ssm:*:*:automation-definition/AWSSupport-ContainEC2Instance:*' },
+      { 'Fn::Sub': 'arn:${AWS::Partition}:ssm:*:${AWS::AccountId}:automation-execution/*' },
+    ]);
+    const pass = bySid('PassContainmentRoleToSsm');
+    expect(pass.from).toContain('if PassContainmentRole');
+    expect(pass.Action).toBe('iam:PassRole');
+    expect(pass.Resource).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${ContainmentRoleName}' });
+    expect(pass.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } });
+    expect(statements.filter((s) => [s.Action].flat().includes('iam:PassRole'))).toHaveLength(1);
+    expect(new RegExp(template.Parameters.ContainmentRoleName.AllowedPattern).test('*')).toBe(false);
+  });
+
+  it('allows every call sirbot makes: the remediation catalog (with the runbook role passed), and status changes, standalone or through the GuardDuty administrator', async () => {
     const { REMEDIATIONS } = await import('../../src/domain/remediation/catalog.ts');
-    const sample = { account: '111122223333', region: 'us-east-1', userName: 'u', accessKeyId: 'AKIAAAAAAAAAAAAAAAAA', policyArn: 'arn:aws:iam::aws:policy/X', instanceId: 'i-0123456789abcdef0', bucket: 'b-1' };
+    const sample = { account: '111122223333', region: 'us-east-1', userName: 'u', accessKeyId: 'AKIAAAAAAAAAAAAAAAAA', policyArn: 'arn:aws:iam::aws:policy/X', instanceId: 'i-0123456789abcdef0', bucket: 'b-1', automationRole: 'arn:aws:iam::111122223333:role/contain' };
     const described = { Reservations: [{ Instances: [{ VpcId: 'vpc-1', SecurityGroups: [{ GroupId: 'sg-1' }] }] }] };
-    const iamAction: Record<string, string> = { PutPublicAccessBlock: 's3:PutBucketPublicAccessBlock', GetPublicAccessBlock: 's3:GetBucketPublicAccessBlock' };
-    const granted = new Set([...evidence, ...workflow, ...remediation].flatMap((s: any) => [s.Action].flat()));
+    const granted = new Set(statements.flatMap((s) => [s.Action].flat()));
+    const calls: AwsCall[] = [];
     for (const r of REMEDIATIONS) {
       const plan = r.plan(sample, [described, { SecurityGroups: [] }]);
       if ('error' in plan) throw new Error(plan.error);
-      for (const call of [...r.reads(sample), ...plan.calls, ...(plan.undo ?? [])]) {
-        expect(granted, `${r.id}: ${call.service}:${call.operation}`).toContain(iamAction[call.operation] ?? `${call.service}:${call.operation}`);
+      calls.push(...r.reads(sample), ...plan.calls, ...(plan.undo ?? []));
+    }
+    for (const schema of ['asff', 'ocsf', 'guardduty'] as const) {
+      const finding = makeFinding({ schema, raw: { arn: 'arn:aws:guardduty:us-east-1:111122223333:detector/5ac6d7e8/finding/abc', metadata: { uid: 'm' } } });
+      for (const admin of [undefined, '444455556666']) {
+        const plan = statusPlan({ finding, status: 'RESOLVED', note: '', by: 'U' }, admin ? { administratorAccount: admin } : {});
+        if ('error' in plan) throw new Error(plan.error);
+        calls.push(...plan.calls);
       }
     }
+    for (const call of calls) expect(granted, `${call.service}:${call.operation}`).toContain(iamActionOf(call));
+    // The runbook is started with AutomationAssumeRole: the role must be passable.
+    expect(calls.some((c) => c.operation === 'StartAutomationExecution' && JSON.stringify(c.input).includes('AutomationAssumeRole'))).toBe(true);
+    expect(granted).toContain('iam:PassRole');
   });
 });

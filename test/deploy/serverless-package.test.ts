@@ -7,7 +7,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundle } from '../../src/build/bundle.ts';
 import { DynamoStore, TTL_ATTRIBUTE } from '../../src/store/dynamodb.ts';
-import { DOCUMENTED_WILDCARD_WRITES } from '../../serverless.ts';
+import { iamStatements, memberRoleTemplate } from '../support/cloudformation.ts';
+import { leastPrivilegeProblems } from '../support/least-privilege.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const run = promisify(execFile);
@@ -62,22 +63,66 @@ describe('serverless.ts packaged by osls', () => {
     expect(subscription?.Properties.TopicArn).toEqual({ Ref: 'FindingsTopic' });
   });
 
-  it('grants no wildcard actions and no writes on every resource, except the documented ones', () => {
-    const statements = ofType('AWS::IAM::Role').flatMap((r) =>
-      (r.Properties.Policies ?? []).flatMap((p: { PolicyDocument: { Statement: any[] } }) => p.PolicyDocument.Statement),
-    );
-    expect(statements.length).toBeGreaterThan(0);
-    for (const s of statements) {
-      const actions: string[] = [s.Action].flat();
-      const targets: unknown[] = [s.Resource].flat();
-      for (const a of actions) expect(a === '*' || a.endsWith(':*')).toBe(false);
-      if (targets.includes('*') && !DOCUMENTED_WILDCARD_WRITES.includes(s.Sid)) {
-        // Only reads may apply to every resource.
-        for (const a of actions) expect(a).toMatch(/:(Get|List|Describe)/);
-      }
-    }
-    const secretRead = statements.find((s) => [s.Action].flat().includes('secretsmanager:GetSecretValue'));
+  it('least privilege, in the packaged template and the member role: no wildcard action, nothing on "*" that AWS lets a policy narrow (test/support/least-privilege.ts)', () => {
+    const statements = [...iamStatements(resources), ...iamStatements(memberRoleTemplate().Resources)];
+    expect(statements.length).toBeGreaterThan(20);
+    expect(statements.flatMap(leastPrivilegeProblems)).toEqual([]);
+    const packaged = iamStatements(resources);
+    const secretRead = packaged.find((s) => [s.Action].flat().includes('secretsmanager:GetSecretValue'));
     expect(JSON.stringify(secretRead?.Resource)).toContain(':secret:sirbot/slack-*');
+    // Security IR: every case action on the account's cases; only ListCases (no resource type) on "*".
+    const caseActions = packaged.find((s) => s.Sid === 'SecurityIncidentResponseCases');
+    expect([caseActions?.Action].flat()).toContain('security-ir:CreateCase');
+    expect(JSON.stringify(caseActions?.Resource)).toBe(JSON.stringify([{ 'Fn::Sub': 'arn:${AWS::Partition}:security-ir:${AWS::Region}:${AWS::AccountId}:case/*' }]));
+    expect(packaged.filter((s) => [s.Resource].flat().includes('*')).flatMap((s) => [s.Action].flat())).toEqual(['security-ir:ListCases']);
+  });
+
+  it('the least-privilege check itself fails on wildcard actions and on writes on "*"', () => {
+    const problems = (Action: string | string[], Resource: unknown) => leastPrivilegeProblems({ Effect: 'Allow', Action, Resource, from: 'probe' });
+    expect(problems('*', 'arn:aws:s3:::b')).toHaveLength(1);
+    expect(problems('iam:*', 'arn:aws:iam::1:user/u')).toHaveLength(1);
+    expect(problems('iam:Attach*', 'arn:aws:iam::1:user/u')).toHaveLength(1);
+    expect(problems(['iam:AttachUserPolicy'], ['*'])).toEqual(['probe: write iam:AttachUserPolicy on every resource ("*"), though AWS defines a resource type for it']);
+    expect(problems('security-ir:CreateCase', '*')).toHaveLength(1);
+    expect(problems('securityhub:GetFindings', '*')).toHaveLength(1);
+    expect(problems(['guardduty:ListDetectors', 'cloudtrail:LookupEvents'], '*')).toEqual([]);
+  });
+
+  it('ingest never loses an event: two retries over six hours, then its failure queue; SNS and EventBridge keep what they cannot deliver; alarms on each queue', () => {
+    const ingest = ofType('AWS::Lambda::Function').find((f) => f.Properties.Handler === '.build/ingest/index.handler')!;
+    const [invoke] = ofType('AWS::Lambda::EventInvokeConfig');
+    expect(invoke?.Properties).toEqual({
+      FunctionName: { Ref: Object.entries(resources).find(([, r]) => r === ingest)![0] },
+      Qualifier: '$LATEST',
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 21600,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['IngestFailedQueue', 'Arn'] } } },
+    });
+    // The function's own role delivers to its failure destination, and puts work on the queue.
+    const ingestRole = iamStatements({ IngestRole: resources.IngestRole! });
+    const sends = ingestRole.filter((s) => [s.Action].flat().includes('sqs:SendMessage')).flatMap((s) => [s.Resource].flat());
+    expect(sends).toEqual(expect.arrayContaining([{ 'Fn::GetAtt': ['WorkQueue', 'Arn'] }, { 'Fn::GetAtt': ['IngestFailedQueue', 'Arn'] }]));
+    const [subscription] = ofType('AWS::SNS::Subscription');
+    expect(subscription?.Properties.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': ['IngestFailedQueue', 'Arn'] } });
+    const rules = ofType('AWS::Events::Rule').filter((r) => r.Properties.EventPattern);
+    expect(rules).toHaveLength(4);
+    for (const r of rules) {
+      expect(r.Properties.Targets[0]).toMatchObject({
+        RetryPolicy: { MaximumEventAgeInSeconds: 86400, MaximumRetryAttempts: 185 },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['IngestUndeliveredQueue', 'Arn'] } },
+      });
+    }
+    // Only the services delivering there may send to these queues, and only from sirbot's topic and rules.
+    const policies = ofType('AWS::SQS::QueuePolicy').flatMap((p) => p.Properties.PolicyDocument.Statement as any[]);
+    expect(policies.map((p) => [p.Principal.Service, p.Action, Object.keys(p.Condition)[0]]).sort()).toEqual([
+      ['events.amazonaws.com', 'sqs:SendMessage', 'ArnLike'],
+      ['sns.amazonaws.com', 'sqs:SendMessage', 'ArnEquals'],
+    ]);
+    for (const queue of ['IngestFailedQueue', 'IngestUndeliveredQueue']) {
+      expect(resources[queue]?.Properties).toMatchObject({ MessageRetentionPeriod: 1209600, SqsManagedSseEnabled: true });
+      const alarm = ofType('AWS::CloudWatch::Alarm').find((a) => JSON.stringify(a.Properties.Dimensions).includes(queue));
+      expect(alarm?.Properties, queue).toMatchObject({ Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+    }
   });
 
   it('gives each function its own role: only the worker assumes roles, and only the member role', () => {
@@ -104,9 +149,8 @@ describe('serverless.ts packaged by osls', () => {
     expect(work.Properties.VisibilityTimeout).toBeGreaterThan(worker.Properties.Timeout);
     const [mapping] = ofType('AWS::Lambda::EventSourceMapping');
     expect(mapping?.Properties.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
-    const [alarm] = ofType('AWS::CloudWatch::Alarm');
+    const alarm = ofType('AWS::CloudWatch::Alarm').find((a) => JSON.stringify(a.Properties.Dimensions).includes('WorkDeadLetterQueue'));
     expect(alarm?.Properties).toMatchObject({ Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 0 });
-    expect(JSON.stringify(alarm?.Properties.Dimensions)).toContain('WorkDeadLetterQueue');
   });
 
   it('keeps state in one on-demand DynamoDB table with point-in-time recovery and TTL, keyed as the store expects', () => {
@@ -137,6 +181,11 @@ describe('serverless.ts packaged by osls', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('gives the worker the GuardDuty administrator account (param guardDutyAdminAccount; empty: standalone)', () => {
+    const worker = ofType('AWS::Lambda::Function').find((f) => f.Properties.Handler === '.build/worker/index.handler')!;
+    expect(worker.Properties.Environment.Variables).toMatchObject({ SIRBOT_GUARDDUTY_ADMIN_ACCOUNT: '', SIRBOT_ROLE_NAME: 'sirbot-member' });
   });
 
   it('puts no Slack secret in any environment', () => {

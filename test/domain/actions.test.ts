@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mayAct, mayApprove, parseMembers, rolesOf, type AccessPolicy } from '../../src/domain/actions/access.ts';
 import { describeCall, resolveRefs } from '../../src/domain/actions/aws-call.ts';
 import { canonicalIp, caseDraft, highlightLines, splitComments } from '../../src/domain/actions/case-draft.ts';
-import { statusCall, unprocessedOf } from '../../src/domain/actions/workflow-status.ts';
+import { statusCall, statusPlan, unprocessedOf } from '../../src/domain/actions/workflow-status.ts';
 import type { TimelineEntry } from '../../src/domain/investigation/timeline.ts';
 import { compileRuleSet } from '../../src/domain/routing/compile.ts';
 import { route } from '../../src/domain/routing/evaluate.ts';
@@ -64,6 +64,27 @@ describe('workflow status calls', () => {
     expect(statusCall({ finding, status: 'RESOLVED', note: '', by: 'U' })).toMatchObject({ service: 'guardduty', operation: 'ArchiveFindings', input: { DetectorId: '5ac6d7e8', FindingIds: ['abc'] } });
     expect(statusCall({ finding, status: 'NOTIFIED', note: '', by: 'U' })).toMatchObject({ operation: 'UnarchiveFindings' });
     expect(statusCall({ finding: makeFinding({ schema: 'guardduty', raw: {} }), status: 'RESOLVED', note: '', by: 'U' })).toEqual({ error: 'the GuardDuty finding names no detector' });
+  });
+
+  it("GuardDuty in an organization: archived through the administrator account's own detector, looked up there first", () => {
+    const raw = { arn: 'arn:aws:guardduty:eu-west-1:111122223333:detector/5ac6d7e8/finding/abc' };
+    const finding = makeFinding({ schema: 'guardduty', id: 'abc', accountId: '111122223333', region: 'eu-west-1', productArn: null, raw });
+    const plan = statusPlan({ finding, status: 'SUPPRESSED', note: '', by: 'U' }, { administratorAccount: '444455556666' });
+    if ('error' in plan) throw new Error(plan.error);
+    expect(plan.calls).toEqual([
+      { service: 'guardduty', operation: 'ListDetectors', account: '444455556666', region: 'eu-west-1', input: {}, saveAs: 'guardDutyAdministratorDetector' },
+      { service: 'guardduty', operation: 'ArchiveFindings', account: '444455556666', region: 'eu-west-1', input: { DetectorId: { $ref: 'guardDutyAdministratorDetector.DetectorIds.0' }, FindingIds: ['abc'] } },
+    ]);
+    expect(plan.main).toBe(plan.calls[1]);
+    expect(resolveRefs(plan.main.input, { guardDutyAdministratorDetector: { DetectorIds: ['admindet'] } })).toEqual({ DetectorId: 'admindet', FindingIds: ['abc'] });
+    const reopen = statusPlan({ finding, status: 'NOTIFIED', note: '', by: 'U' }, { administratorAccount: '444455556666' });
+    expect('main' in reopen && reopen.main.operation).toBe('UnarchiveFindings');
+    // The finding's own detector is not needed there; Security Hub findings are unaffected.
+    expect(statusPlan({ finding: makeFinding({ schema: 'guardduty', raw: {} }), status: 'RESOLVED', note: '', by: 'U' }, { administratorAccount: '444455556666' })).toHaveProperty('main.account', '444455556666');
+    const asff = statusPlan({ finding: makeFinding(), status: 'RESOLVED', note: '', by: 'U' }, { administratorAccount: '444455556666' });
+    expect('calls' in asff && asff.calls.map((c) => [c.operation, c.account])).toEqual([['BatchUpdateFindings', '111122223333']]);
+    // Standalone: the finding's own account and detector, as statusCall says.
+    expect(statusPlan({ finding, status: 'RESOLVED', note: '', by: 'U' })).toEqual({ calls: [statusCall({ finding, status: 'RESOLVED', note: '', by: 'U' })], main: statusCall({ finding, status: 'RESOLVED', note: '', by: 'U' }) });
   });
 
   it('keeps the note within 512 characters and reports unprocessed findings with their reason', () => {

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -313,5 +313,58 @@ describe('GuardDuty archive', () => {
       status: 400,
     });
     expect(aws.state.findings.guardduty.get(`${A}|${REGION}`)?.every((f) => (f.service as { archived: boolean }).archived === false)).toBe(true);
+  });
+});
+
+describe('GuardDuty archive in an organization (guardduty.json names the administrator)', () => {
+  const ADMIN = '444455556666';
+  let orgDir = '';
+  beforeAll(() => {
+    orgDir = mkdtempSync(path.join(tmpdir(), 'sirbot-aws-org-'));
+    cpSync('src/scenarios/exposed-access-key', orgDir, { recursive: true });
+    writeFileSync(path.join(orgDir, 'guardduty.json'), JSON.stringify({ administratorAccount: ADMIN }));
+  });
+  afterAll(() => rmSync(orgDir, { recursive: true, force: true }));
+
+  it("refuses a member account's ArchiveFindings with GuardDuty's documented wording, and changes nothing", async () => {
+    const org = await startFakeAws({ scenario: orgDir });
+    try {
+      const member = new GuardDutyClient({ ...config(), endpoint: org.endpoint });
+      expect(await failure(member.send(new ArchiveFindingsCommand({ DetectorId: GD_DETECTOR, FindingIds: [GD_FINDING] })))).toEqual({
+        name: 'BadRequestException',
+        message: "Only the administrator account can archive findings. Member accounts don't have permission to archive findings from their accounts.",
+        status: 400,
+      });
+      expect(org.state.findingUpdates).toEqual([]);
+    } finally {
+      await org.close();
+    }
+  });
+
+  it("archives and unarchives a member's finding through the administrator's own detector", async () => {
+    const org = await startFakeAws({ scenario: orgDir });
+    try {
+      expect(org.scenario.accounts).toContain(ADMIN);
+      const admin = new GuardDutyClient({ ...config(ADMIN), endpoint: org.endpoint });
+      const [detector] = (await admin.send(new ListDetectorsCommand({}))).DetectorIds ?? [];
+      expect(detector).toMatch(/^[0-9a-f]{32}$/);
+      expect(detector).not.toBe(GD_DETECTOR);
+      // The member's detector is not the administrator's.
+      expect(await failure(admin.send(new ArchiveFindingsCommand({ DetectorId: GD_DETECTOR, FindingIds: [GD_FINDING] })))).toMatchObject({ name: 'BadRequestException', status: 400 });
+      await admin.send(new ArchiveFindingsCommand({ DetectorId: detector, FindingIds: [GD_FINDING] }));
+      const seenByMember = async () =>
+        (await new GuardDutyClient({ ...config(), endpoint: org.endpoint }).send(new GetGuardDutyFindingsCommand({ DetectorId: GD_DETECTOR, FindingIds: [GD_FINDING] }))).Findings?.[0]?.Service?.Archived;
+      expect(await seenByMember()).toBe(true);
+      // The administrator reads its members' findings too.
+      expect((await admin.send(new GetGuardDutyFindingsCommand({ DetectorId: detector, FindingIds: [GD_FINDING] }))).Findings?.[0]?.AccountId).toBe(A);
+      await admin.send(new UnarchiveFindingsCommand({ DetectorId: detector, FindingIds: [GD_FINDING] }));
+      expect(await seenByMember()).toBe(false);
+      expect(org.state.findingUpdates.map((u) => [u.operation, u.account])).toEqual([
+        ['ArchiveFindings', ADMIN],
+        ['UnarchiveFindings', ADMIN],
+      ]);
+    } finally {
+      await org.close();
+    }
   });
 });

@@ -83,6 +83,11 @@ describe('workbench over HTTP (what the page calls)', () => {
     expect(banner).toContain('scenario exposed-access-key');
     expect(banner).toContain('SLACK_APP_TOKEN (Socket Mode)');
     expect(banner).toContain('SIRBOT_AWS=real');
+    // No token configured: the one made for this run is shown, and it opens /dead-letters.
+    expect(stack.runtime.admin.from).toBe('generated');
+    expect(banner).toContain(`Authorization: Bearer ${stack.runtime.admin.token}`);
+    expect((await fetch(`${stack.runtime.url}/dead-letters`)).status).toBe(401);
+    expect((await fetch(`${stack.runtime.url}/dead-letters`, { headers: { authorization: `Bearer ${stack.runtime.admin.token}` } })).status).toBe(200);
   });
 
   it('sends a scenario finding SNS-wrapped; it lands in the channel; sending it again is a duplicate', async () => {

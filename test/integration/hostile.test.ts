@@ -11,6 +11,21 @@ afterEach(async () => {
 
 const HOSTILE = '<!channel> <!here> @everyone *bold* _it_ `code` & <https://evil.example|click here> <@U0ADMIN>';
 
+/** Trojan Source reversal and isolates, NUL, ESC colour codes, a zero-width space splitting @channel. */
+const SPOOF = 'invoice\u202Efdp.exe \u2066// ok\u2069 bucket\u0000 \u001b[31mRED\u001b[0m @chan\u200Bnel\uFEFF @\u2060here';
+/** The characters none of which may reach Slack (sirbot's own word joiner in `@\u2060here` aside). */
+const INVISIBLE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200B-\u200F\u202A-\u202E\u2060\u2066-\u2069\uFEFF]/;
+/** Fields Slack never shows: they carry exact ids back to sirbot. */
+const MACHINE_FIELDS = new Set(['value', 'private_metadata', 'action_id', 'block_id', 'callback_id']);
+
+/** Every shown string of what the bot sent, with its own defused mentions taken out. */
+function shown(value: unknown): string[] {
+  if (typeof value === 'string') return [value.replace(/@\u2060(?=here|channel|everyone)/gi, '@')];
+  if (Array.isArray(value)) return value.flatMap(shown);
+  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => (MACHINE_FIELDS.has(k) ? [] : shown(v)));
+  return [];
+}
+
 describe('hostile input through /ingest', () => {
   it('escapes and truncates attacker-controlled strings, and loses nothing else in the batch', async () => {
     t = await startTestRuntime();
@@ -61,6 +76,38 @@ describe('hostile input through /ingest', () => {
   });
 });
 
+describe('invisible characters through /ingest and actions', () => {
+  it('reach Slack in no message, thread reply or private answer, and are shown where they were', async () => {
+    t = await startTestRuntime({ scenario: 'src/scenarios/exposed-access-key', env: { SIRBOT_RESPONDERS: 'U0ALICE' } });
+    const f = asffControlFinding({ index: 5, control: 0 });
+    f.Id = `${f.Id as string}/${SPOOF}`;
+    f.Title = `Bucket ${SPOOF}`;
+    f.Description = `${SPOOF}\n${SPOOF}`;
+    f.Types = [SPOOF];
+    (f.Resources as Array<Record<string, unknown>>)[0]!.Id = `arn:aws:s3:::${SPOOF}`;
+    (f.Resources as Array<Record<string, unknown>>)[0]!.Tags = { [SPOOF]: SPOOF };
+    const { json } = await t.ingest(importedEvent([f]));
+    expect(json.results.map((r: { outcome: string }) => r.outcome)).toEqual(['posted']);
+    const [root] = t.slack.state.allMessages();
+    expect(root!.blocks?.[0]).toMatchObject({ type: 'header', text: { text: expect.stringContaining('invoice[U+202E]fdp.exe [U+2066]// ok[U+2069] bucket[U+0000] [U+001B][31mRED') } });
+
+    // Alice sets a status with a spoofing note: Security Hub does not know the finding, so the
+    // thread shows the failure (with the note and the id) and Alice is told privately (tellPrivately).
+    const alice = t.user('U0ALICE', 'alice');
+    await alice.click(root!, 'finding_set_status');
+    await alice.waitForModal('status_modal');
+    await alice.submit({ status: { option: 'RESOLVED' }, note: SPOOF });
+    await expect.poll(() => t!.slack.state.thread(root!.channel, root!.ts).length, { timeout: 10_000 }).toBe(2);
+    await expect.poll(() => t!.slack.state.ephemerals({ user: 'U0ALICE' }).length, { timeout: 10_000 }).toBeGreaterThan(0);
+    const reply = t.slack.state.thread(root!.channel, root!.ts)[1]!;
+    expect(messageTexts(reply).join('\n')).toContain('@chan[U+200B]nel[U+FEFF] @[U+2060]here');
+
+    const sent = [...t.slack.state.allMessages(), ...t.slack.state.ephemerals(), ...Object.values(t.slack.state.views().modals).flat()];
+    expect(shown(sent).filter((s) => INVISIBLE.test(s))).toEqual([]);
+    expect(t.slack.state.stats().invalidBlocks).toBe(0);
+  });
+});
+
 describe('dead letters', () => {
   it('can be replayed once the cause is fixed, and are removed when delivered', async () => {
     t = await startTestRuntime();
@@ -70,7 +117,8 @@ describe('dead letters', () => {
     expect(letter?.path).toBe('detail.findings[0]');
 
     // Replaying as-is fails again and keeps the letter.
-    const again = await fetch(`${t.runtime.url}/dead-letters/${letter!.id}/replay`, { method: 'POST' });
+    const admin = { authorization: `Bearer ${t.runtime.admin.token}` };
+    const again = await fetch(`${t.runtime.url}/dead-letters/${letter!.id}/replay`, { method: 'POST', headers: admin });
     expect(again.status).toBe(422);
     expect(await t.runtime.core.store.getDeadLetter(letter!.id)).not.toBeNull();
 
@@ -79,7 +127,7 @@ describe('dead letters', () => {
     await t.runtime.core.store.deleteDeadLetter(letter!.id);
     await t.runtime.core.store.addDeadLetter({ ...letter!, payload: JSON.stringify(fixed) });
     const [stored] = await t.runtime.core.store.listDeadLetters();
-    const replayed = await fetch(`${t.runtime.url}/dead-letters/${stored!.id}/replay`, { method: 'POST' });
+    const replayed = await fetch(`${t.runtime.url}/dead-letters/${stored!.id}/replay`, { method: 'POST', headers: admin });
     expect(replayed.status).toBe(200);
     expect(((await replayed.json()) as { removed: boolean }).removed).toBe(true);
     expect(t.slack.state.allMessages()).toHaveLength(2);

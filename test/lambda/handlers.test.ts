@@ -106,8 +106,8 @@ const eventBridge = (detailType: string, source: string, detail: unknown) => ({
 });
 
 /** An API Gateway HTTP API (payload 2.0) event carrying a body Slack signed. */
-function apiGatewayEvent(body: string, contentType: string) {
-  const headers = { 'content-type': contentType, ...signSlackRequest({ signingSecret: SIGNING_SECRET, body }) };
+function apiGatewayEvent(body: string, contentType: string, timestamp?: number) {
+  const headers = { 'content-type': contentType, ...signSlackRequest({ signingSecret: SIGNING_SECRET, body, ...(timestamp !== undefined ? { timestamp } : {}) }) };
   return {
     version: '2.0',
     routeKey: 'POST /slack/events',
@@ -221,6 +221,39 @@ const thread = (): EmulatedMessage[] => {
 
   it('worker: the schedule runs the escalation clock', async () => {
     expect(await handlers.worker({ source: 'aws.events', 'detail-type': 'Scheduled Event' })).toEqual({ steps: 0, resumed: 0 });
+  });
+
+  it('slack: a replayed signed click is acknowledged and not queued again (base64 or not); one dated an hour ahead is refused', async () => {
+    const questions = thread()[1]!;
+    const button = (questions.blocks as any[]).flatMap((b) => b.elements ?? []).find((e: any) => e.action_id === 'investigation_start_now');
+    const payload = {
+      type: 'block_actions',
+      team: { id: 'T0EMULATOR' },
+      user: { id: 'U0ALICE', username: 'alice', team_id: 'T0EMULATOR' },
+      api_app_id: 'A0SIRBOT',
+      token: 'x',
+      container: { type: 'message', message_ts: questions.ts, channel_id: questions.channel },
+      trigger_id: slack.emulator.state.surfaces.issueTrigger(Date.now(), 'U0ALICE'),
+      channel: { id: questions.channel, name: 'security-incidents' },
+      message: { type: 'message', ts: questions.ts, thread_ts: questions.thread_ts, text: '' },
+      response_url: 'https://hooks.slack.invalid/2',
+      actions: [{ type: 'button', action_id: 'investigation_start_now', block_id: 'b', value: button.value, action_ts: '2' }],
+    };
+    const body = interactionBody(payload);
+    const queued = () => aws.state.sqs.messages.length;
+    const before = queued();
+    const click = apiGatewayEvent(body, 'application/x-www-form-urlencoded');
+    expect((await handlers.slack(click as never, {})).statusCode).toBe(200);
+    expect(queued()).toBe(before + 1);
+    expect(await handlers.slack(structuredClone(click) as never, {})).toMatchObject({ statusCode: 200, body: '' });
+    // The same bytes, as API Gateway passes a body it chose to base64.
+    const encoded = { ...structuredClone(click), body: Buffer.from(body).toString('base64'), isBase64Encoded: true };
+    expect(await handlers.slack(encoded as never, {})).toMatchObject({ statusCode: 200, body: '' });
+    expect(queued()).toBe(before + 1);
+
+    const ahead = apiGatewayEvent(interactionBody({ ...payload, response_url: 'https://hooks.slack.invalid/3' }), 'application/x-www-form-urlencoded', Math.floor(Date.now() / 1000) + 3600);
+    expect((await handlers.slack(ahead as never, {})).statusCode).toBe(401);
+    expect(queued()).toBe(before + 1);
   });
 });
 

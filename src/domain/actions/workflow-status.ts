@@ -31,9 +31,48 @@ export function detectorOf(finding: Finding): string | null {
 }
 
 /**
+ * Where GuardDuty findings are archived. In an organization only the GuardDuty
+ * administrator account may archive (API reference, ArchiveFindings: "Member accounts
+ * don't have permission to archive findings from their accounts"), with its own detector;
+ * standalone, each finding's own account and detector.
+ */
+export interface GuardDutySetup {
+  administratorAccount?: string;
+}
+
+/** What setting a status runs: `calls` in order, the last one (`main`) recording the status. */
+export interface StatusPlan {
+  calls: AwsCall[];
+  main: AwsCall;
+}
+
+/** The administrator's detector in the finding's region, looked up there first (one per account and region). */
+const ADMIN_DETECTOR = 'guardDutyAdministratorDetector';
+
+export function statusPlan(c: StatusChange, guardDuty: GuardDutySetup = {}): StatusPlan | { error: string } {
+  const admin = guardDuty.administratorAccount;
+  if (c.finding.schema !== 'guardduty' || !admin) {
+    const call = statusCall(c);
+    return 'error' in call ? call : { calls: [call], main: call };
+  }
+  const where = { account: admin, region: c.finding.region };
+  const lookup: AwsCall = { service: 'guardduty', operation: 'ListDetectors', ...where, input: {}, saveAs: ADMIN_DETECTOR };
+  const main: AwsCall = {
+    service: 'guardduty',
+    operation: archives(c.status) ? 'ArchiveFindings' : 'UnarchiveFindings',
+    ...where,
+    input: { DetectorId: { $ref: `${ADMIN_DETECTOR}.DetectorIds.0` }, FindingIds: [c.finding.id] },
+  };
+  return { calls: [lookup, main], main };
+}
+
+const archives = (status: WorkflowStatus) => status === 'RESOLVED' || status === 'SUPPRESSED';
+
+/**
  * The call that records a workflow status where the finding lives: Security Hub CSPM
  * (ASFF) by id and product ARN, Security Hub OCSF findings by metadata uid, native
- * GuardDuty findings by archiving (resolved, suppressed) or unarchiving.
+ * GuardDuty findings by archiving (resolved, suppressed) or unarchiving in the finding's
+ * own account (standalone GuardDuty; see statusPlan for an organization).
  */
 export function statusCall(c: StatusChange): AwsCall | { error: string } {
   const { finding } = c;
@@ -70,10 +109,9 @@ export function statusCall(c: StatusChange): AwsCall | { error: string } {
     case 'guardduty': {
       const detectorId = detectorOf(finding);
       if (!detectorId) return { error: 'the GuardDuty finding names no detector' };
-      const archive = c.status === 'RESOLVED' || c.status === 'SUPPRESSED';
       return {
         service: 'guardduty',
-        operation: archive ? 'ArchiveFindings' : 'UnarchiveFindings',
+        operation: archives(c.status) ? 'ArchiveFindings' : 'UnarchiveFindings',
         ...where,
         input: { DetectorId: detectorId, FindingIds: [finding.id] },
       };

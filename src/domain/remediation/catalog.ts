@@ -120,7 +120,8 @@ const detachUserPolicy: Remediation = {
   plan: (i) => ({
     calls: [iam(i, 'DetachUserPolicy', { UserName: i.userName, PolicyArn: i.policyArn })],
     undo: [iam(i, 'AttachUserPolicy', { UserName: i.userName, PolicyArn: i.policyArn })],
-    notes: [],
+    // The member role may re-attach only policies its deployer listed (deploy/member-role.yml).
+    notes: ['Undo re-attaches the policy only in accounts whose sirbot member role lists it in ReattachablePolicyArns; elsewhere, re-attach it by hand.'],
   }),
   idempotencyKey: (i) => `detach-user-policy:${i.account}:${i.userName}:${i.policyArn}`,
 };

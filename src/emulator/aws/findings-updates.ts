@@ -1,5 +1,5 @@
 import { AwsError } from './errors.ts';
-import { checkDetector, type ScenarioFindings } from './findings.ts';
+import { checkDetector, guardDutyFindingsSeenBy, type ScenarioFindings } from './findings.ts';
 
 /**
  * The workflow writes on findings: Security Hub BatchUpdateFindings (ASFF) and
@@ -120,19 +120,29 @@ function batchUpdateFindingsV2(ctx: Ctx, input: Record<string, unknown>): Route 
   return { status: 200, body: { ProcessedFindings: processed, UnprocessedFindings: unprocessed } };
 }
 
+/**
+ * The GuardDuty API reference (ArchiveFindings): "Only the administrator account can archive
+ * findings. Member accounts don't have permission to archive findings from their accounts."
+ * Answered as the service's BadRequestException (HTTP 400) with that wording.
+ */
+export const MEMBER_CANNOT_ARCHIVE = "Only the administrator account can archive findings. Member accounts don't have permission to archive findings from their accounts.";
+
 function archive(ctx: Ctx, detectorId: string, input: Record<string, unknown>, archived: boolean): Route {
   const { findings, key, at } = ctx;
   checkDetector(findings, key, detectorId);
+  const administrator = findings.guardDutyAdministrator;
+  if (archived && administrator && ctx.account !== administrator) throw new AwsError('BadRequestException', MEMBER_CANNOT_ARCHIVE, 400);
   const ids = input.findingIds;
   if (!Array.isArray(ids) || ids.length === 0 || ids.length > 50) {
     throw new AwsError('BadRequestException', 'The request is rejected because findingIds must list between 1 and 50 findings.', 400);
   }
-  const all = findings.guardduty.get(key) ?? [];
+  // The administrator's detector reaches its members' findings too.
+  const all = guardDutyFindingsSeenBy(findings, ctx.account, ctx.region);
   const missing = ids.filter((id) => !all.some((f) => f.id === id));
   if (missing.length > 0) throw new AwsError('BadRequestException', `The request is rejected because these findingIds are not found: ${missing.join(', ')}.`, 400);
   for (const f of all.filter((x) => ids.includes(x.id))) {
     f.service = { ...(f.service as object | undefined), archived };
-    ctx.log.push({ operation: archived ? 'ArchiveFindings' : 'UnarchiveFindings', account: ctx.account, region: ctx.region, findingId: String(f.id), changes: { archived }, at });
+    ctx.log.push({ operation: archived ? 'ArchiveFindings' : 'UnarchiveFindings', account: ctx.account, region: ctx.region, findingId: String(f.id), changes: { archived, findingAccount: f.accountId }, at });
   }
   return { status: 200, body: {} };
 }

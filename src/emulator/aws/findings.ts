@@ -13,6 +13,21 @@ export interface ScenarioFindings {
   securityhub: Map<string, Array<Record<string, unknown>>>;
   /** OCSF (Security Hub V2) findings, by `${account}|${region}`; only BatchUpdateFindingsV2 reaches them. */
   ocsf?: Map<string, Array<Record<string, unknown>>>;
+  /**
+   * The GuardDuty administrator account of the scenario's organization (`guardduty.json`);
+   * absent: every account is standalone. The administrator sees its members' findings
+   * and is the only account that may archive them.
+   */
+  guardDutyAdministrator?: string;
+}
+
+/**
+ * The GuardDuty findings an account's detector serves in a region: its own, and for the
+ * organization's administrator, every member's too.
+ */
+export function guardDutyFindingsSeenBy(findings: ScenarioFindings, account: string, region: string): Array<Record<string, unknown>> {
+  if (findings.guardDutyAdministrator !== account) return findings.guardduty.get(`${account}|${region}`) ?? [];
+  return [...findings.guardduty.entries()].filter(([key]) => key.endsWith(`|${region}`)).flatMap(([, list]) => list);
 }
 
 /** The detector of an account and region whose findings name none. */
@@ -101,14 +116,14 @@ export function findingsRoute(
   if (req.method === 'POST' && list) {
     checkDetector(findings, key, decodeURIComponent(list[1] as string));
     const criteria = ((input.findingCriteria as { criterion?: Record<string, Criterion> } | undefined)?.criterion ?? {}) as Record<string, Criterion>;
-    const ids = (findings.guardduty.get(key) ?? []).filter((f) => matchesCriteria(f, criteria)).map((f) => String(f.id));
+    const ids = guardDutyFindingsSeenBy(findings, account, region).filter((f) => matchesCriteria(f, criteria)).map((f) => String(f.id));
     return { status: 200, body: { findingIds: ids } };
   }
   const getFindings = /^\/detector\/([^/]+)\/findings\/get$/.exec(url.pathname);
   if (req.method === 'POST' && getFindings) {
     checkDetector(findings, key, decodeURIComponent(getFindings[1] as string));
     const ids = new Set((input.findingIds as string[] | undefined) ?? []);
-    return { status: 200, body: { findings: (findings.guardduty.get(key) ?? []).filter((f) => ids.has(String(f.id))) } };
+    return { status: 200, body: { findings: guardDutyFindingsSeenBy(findings, account, region).filter((f) => ids.has(String(f.id))) } };
   }
   if (req.method === 'POST' && url.pathname === '/findings') {
     const filters = (input.Filters ?? {}) as Record<string, Array<{ Value?: string; Comparison?: string }>>;

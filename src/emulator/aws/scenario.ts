@@ -122,8 +122,21 @@ export function loadScenario(dir: string, extraCloudTrail: string[] = []): Scena
   const ec2 = readOptionalJson<Ec2State>(path.join(dir, 'ec2.json'), problems) ?? { accounts: {} };
   const s3 = readOptionalJson<S3State>(path.join(dir, 's3.json'), problems) ?? { accounts: {} };
   const findings = loadFindings(path.join(dir, 'findings'), problems);
+  const administrator = guardDutyAdministrator(path.join(dir, 'guardduty.json'), problems);
+  if (administrator) findings.guardDutyAdministrator = administrator;
   const trust = readOptionalJson<TrustPolicy>(path.join(dir, 'sts.json'), problems);
-  return { dir, iam, ec2, s3, findings, trust, cloudtrail, problems, accounts: [...new Set([...accounts, ...Object.keys(iam.accounts ?? {})])], latestEventMs: latest };
+  const all = [...accounts, ...Object.keys(iam.accounts ?? {}), ...(administrator ? [administrator] : [])];
+  return { dir, iam, ec2, s3, findings, trust, cloudtrail, problems, accounts: [...new Set(all)], latestEventMs: latest };
+}
+
+/** `guardduty.json`: `{"administratorAccount": "<12 digits>"}` puts the scenario's accounts in one GuardDuty organization. */
+function guardDutyAdministrator(file: string, problems: string[]): string | undefined {
+  const config = readOptionalJson<{ administratorAccount?: unknown }>(file, problems);
+  if (!config) return undefined;
+  const account = config.administratorAccount;
+  if (typeof account === 'string' && /^\d{12}$/.test(account)) return account;
+  problems.push(`${file}: administratorAccount must be a 12-digit account id`);
+  return undefined;
 }
 
 /** Any finding files sirbot can ingest; GuardDuty ones are served by GuardDuty, ASFF and OCSF by Security Hub. */

@@ -1,5 +1,5 @@
 import { WebClient } from '@slack/web-api';
-import { AwsClientFactory, SELF, awsSettingsFromEnv, dynamoDb, secretsManager, sqs } from '../../aws/clients.ts';
+import { AwsClientFactory, SELF, awsSettingsFromEnv, dynamoDb, guardDutyAdminRole, secretsManager, sqs } from '../../aws/clients.ts';
 import { QuotaQueues } from '../../aws/quotas.ts';
 import { loadSlackSecret, type SlackSecret } from '../../aws/slack-secret.ts';
 import { parseEnv, requireLambdaSettings, type Env } from '../../config/env.ts';
@@ -54,6 +54,7 @@ export function lambdaContext(): Promise<LambdaContext> {
               // Every account, sirbot's own too, is reached through the role: the function's own role reads nothing.
               homeAccount: 'none',
               ...(env.SIRBOT_ROLE_EXTERNAL_ID ? { externalId: env.SIRBOT_ROLE_EXTERNAL_ID } : {}),
+              ...guardDutyAdminRole(env),
             },
           }
         : {}),

@@ -14,6 +14,13 @@ import { InlineJobs } from '../../slack/jobs/inline.ts';
 import type { Logger } from '../logger.ts';
 import { unhandledRejections } from '../process-guards.ts';
 import { BodyTooLargeError, readBody, sendJson } from './http.ts';
+import { adminTokenOf, hasBearer, type AdminToken } from './admin-auth.ts';
+import * as z from 'zod';
+import { SlackRequestGuard } from '../../slack/request-guard.ts';
+import { slackEventsRoute } from './slack-route.ts';
+
+/** `GET /dead-letters?limit=`: how many to list. */
+const DEAD_LETTER_LIMIT = z.coerce.number().int().min(1).max(1000).default(100);
 
 /** Security Hub events carry up to 100 findings; each may be large. */
 const INGEST_BODY_LIMIT = 20 * 1024 * 1024;
@@ -39,6 +46,8 @@ export interface LocalRuntime {
   url: string;
   port: number;
   core: Core;
+  /** The bearer token of /dead-letters, and where it comes from (a generated one is shown in the banner). */
+  admin: AdminToken;
   /** Resolves when every accepted finding has been delivered. */
   idle(): Promise<void>;
   close(): Promise<void>;
@@ -106,10 +115,12 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
   resumeDeliveries(true);
   const resumer = setInterval(() => resumeDeliveries(false), o.env.SIRBOT_RESUME_SECONDS * 1000);
   resumer.unref();
+  const admin = adminTokenOf(o.env);
+  const slackEvents = http ? slackEventsRoute(http, new SlackRequestGuard({ signingSecret: o.slack.signingSecret, store, logger: o.logger }), o.logger) : undefined;
 
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname === '/slack/events' && http) return http.requestListener(req, res);
+    if (url.pathname === '/slack/events' && slackEvents) return slackEvents(req, res);
     if (url.pathname === '/ingest' && req.method === 'POST') {
       void handleIngest(req, res, url).catch((err: unknown) => {
         o.logger.error({ err }, 'ingest request failed');
@@ -118,11 +129,24 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
       return;
     }
     if (url.pathname === '/healthz') return sendJson(res, 200, { ok: true, poster: core.poster.stats(), unhandledRejections: unhandledRejections() });
-    if (url.pathname === '/dead-letters' && req.method === 'GET') {
-      void store.listDeadLetters(Number(url.searchParams.get('limit') ?? 100)).then((d) => sendJson(res, 200, d));
+    const deadLetters = url.pathname === '/dead-letters' && req.method === 'GET';
+    const replay = /^\/dead-letters\/(\d+)\/replay$/.exec(url.pathname);
+    if ((deadLetters || (replay && req.method === 'POST')) && !hasBearer(req, admin.token)) {
+      o.logger.warn({ path: url.pathname, method: req.method }, 'operator endpoint refused: missing or wrong bearer token');
+      return sendJson(res, 401, { error: 'missing or wrong bearer token (SIRBOT_ADMIN_TOKEN)' });
+    }
+    if (deadLetters) {
+      const limit = DEAD_LETTER_LIMIT.safeParse(url.searchParams.get('limit') ?? undefined);
+      if (!limit.success) return sendJson(res, 400, { error: 'limit must be a whole number from 1 to 1000' });
+      void store.listDeadLetters(limit.data).then(
+        (d) => sendJson(res, 200, d),
+        (err: unknown) => {
+          o.logger.error({ err }, 'listing dead letters failed');
+          sendJson(res, 500, { error: 'internal error' });
+        },
+      );
       return;
     }
-    const replay = /^\/dead-letters\/(\d+)\/replay$/.exec(url.pathname);
     if (replay && req.method === 'POST') {
       void replayDeadLetter(Number(replay[1]), res).catch((err: unknown) => {
         o.logger.error({ err }, 'dead-letter replay failed');
@@ -177,6 +201,7 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
     url: `http://${o.env.HOST}:${port}`,
     port,
     core,
+    admin,
     async idle() {
       while (background.size > 0) await Promise.allSettled([...background]);
       await jobs.idle();

@@ -126,7 +126,10 @@ export async function startLocalStack(given: Env, logger: Logger): Promise<Local
         `sirbot is listening on ${runtime.url}`,
         `  Slack events     POST ${runtime.url}/slack/events`,
         `  findings         POST ${runtime.url}/ingest   (EventBridge, SNS or exported findings; add ?wait=true to wait for Slack)`,
-        `  dead letters     GET  ${runtime.url}/dead-letters`,
+        `  dead letters     GET  ${runtime.url}/dead-letters, POST …/dead-letters/<id>/replay`,
+        runtime.admin.from === 'generated'
+          ? `                   with Authorization: Bearer ${runtime.admin.token}   (made for this run; SIRBOT_ADMIN_TOKEN sets one)`
+          : `                   with Authorization: Bearer $${runtime.admin.from}`,
         `  rules            ${env.SIRBOT_RULES} (${rules.rules.length} rules, default channel ${rules.defaultChannel})`,
         `  store            SQLite at ${path.resolve(env.SIRBOT_DB)}`,
         evidence.fake

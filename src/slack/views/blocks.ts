@@ -1,3 +1,5 @@
+import { visibleOnly } from './text.ts';
+
 /** Minimal Block Kit shapes sirbot builds; kept local so views stay free of SDK types. */
 
 export interface PlainText {
@@ -75,6 +77,7 @@ export interface SlackMessage {
   blocks: Block[];
 }
 
-export const plain = (text: string): PlainText => ({ type: 'plain_text', text, emoji: true });
+/** Every text object is built here, so no invisible character reaches Slack even if a builder forgot text.ts. */
+export const plain = (text: string): PlainText => ({ type: 'plain_text', text: visibleOnly(text), emoji: true });
 /** verbatim: Slack must not auto-link names or URLs in text we did not write. */
-export const mrkdwn = (text: string): Mrkdwn => ({ type: 'mrkdwn', text, verbatim: true });
+export const mrkdwn = (text: string): Mrkdwn => ({ type: 'mrkdwn', text: visibleOnly(text), verbatim: true });

@@ -5,7 +5,7 @@ import type { CaseRecord } from '../../store/action-store.ts';
 import { type Block, type Modal, type Option, type SlackMessage, mrkdwn, plain } from './blocks.ts';
 import { CALLBACKS, CASE_ACTIONS } from './action-ids.ts';
 import { mentionMarkup } from './finding-message.ts';
-import { LIMITS, code, escapeText, link, safeText, truncate } from './text.ts';
+import { LIMITS, code, escapeText, link, neutralize, safeText, truncate } from './text.ts';
 
 /** Block ids of the case modal's inputs; the submission is read back by them. */
 export const CASE_BLOCKS = {
@@ -36,7 +36,8 @@ const textInput = (block: string, label: string, initial: string, o: { multiline
   element: {
     type: 'plain_text_input',
     action_id: 'value',
-    ...(initial ? { initial_value: initial.slice(0, o.max ?? INPUT_MAX) } : {}),
+    // A plain value (Slack shows it as typed, entities and all), so only its invisible characters are made visible.
+    ...(initial ? { initial_value: truncate(neutralize(initial.slice(0, (o.max ?? INPUT_MAX) * 4)), o.max ?? INPUT_MAX) } : {}),
     ...(o.multiline ? { multiline: true } : {}),
     max_length: o.max ?? INPUT_MAX,
     ...(o.hint ? { placeholder: plain(o.hint) } : {}),

@@ -3,7 +3,7 @@ import type { RouteDecision } from '../../domain/routing/decision.ts';
 import { type Block, type Button, type SlackMessage, mrkdwn, plain } from './blocks.ts';
 import { FINDING_ACTIONS } from './action-ids.ts';
 import { INVESTIGATION_ACTIONS } from './investigation.ts';
-import { LIMITS, code, escapeText, safeText, slackDate, truncate } from './text.ts';
+import { LIMITS, code, escapeText, safeText, safeUrl, slackDate, truncate } from './text.ts';
 
 const SEVERITY_ICON: Record<SeverityLabel, string> = {
   CRITICAL: ':red_circle:',
@@ -125,8 +125,9 @@ export function findingMessage(finding: Finding, decision: RouteDecision, featur
     buttons.push({ type: 'button', text: plain('Set status'), action_id: FINDING_ACTIONS.setStatus, value: finding.id });
     if (!marks.caseId) buttons.push({ type: 'button', text: plain('Open SIR case'), action_id: FINDING_ACTIONS.openCase, value: finding.id });
   }
-  if (finding.consoleUrl && finding.consoleUrl.length <= LIMITS.url) {
-    buttons.push({ type: 'button', text: plain('Open in AWS console'), action_id: 'open_console', url: finding.consoleUrl });
+  const consoleUrl = finding.consoleUrl ? safeUrl(finding.consoleUrl) : null;
+  if (consoleUrl && consoleUrl.length <= LIMITS.url) {
+    buttons.push({ type: 'button', text: plain('Open in AWS console'), action_id: 'open_console', url: consoleUrl });
   }
   if (buttons.length > 0) blocks.push({ type: 'actions', elements: buttons });
   return { text: findingFallbackText(finding, decision), blocks };

@@ -1,15 +1,22 @@
+import { neutralizeInvisible } from '../../domain/invisible.ts';
+
 /**
  * Making finding-supplied (attacker-controlled) strings safe for Slack.
  *
- * Slack parses `&`, `<` and `>` as control characters in every text object, so they
- * are always entity-escaped: that alone defuses `<!channel>`, `<@U…>` and forged
+ * Invisible characters (bidi overrides and isolates, zero-width characters, NUL, ESC
+ * and the other controls: domain/invisible.ts) are replaced by a visible `[U+202E]`
+ * first, so nothing can reorder or hide what a responder reads. Slack parses `&`, `<`
+ * and `>` as control characters in every text object, so they are always
+ * entity-escaped: that alone defuses `<!channel>`, `<@U…>` and forged
  * `<https://evil|click>` links. Prose goes into plain_text objects (no formatting is
  * parsed there); identifiers go into mrkdwn code spans, where `*`, `_` and `~` are
  * literal. Bare `@here`/`@channel`/`@everyone` get a word joiner so no client or
- * `link_names` setting can turn them into a broadcast.
+ * `link_names` setting can turn them into a broadcast — after the input's own word
+ * joiners were made visible, so the only ones left are these.
  */
 
 const WORD_JOINER = '\u2060';
+const DEFUSED_MENTION = /^(here|channel|everyone)\b/i;
 
 export const LIMITS = {
   headerText: 150,
@@ -26,8 +33,13 @@ export const LIMITS = {
   fallbackText: 3000,
 } as const;
 
+/** The input's invisible characters made visible, nothing else changed: for plain input values (a modal's initial_value). */
+export function neutralize(value: string): string {
+  return neutralizeInvisible(value);
+}
+
 export function escapeText(value: string): string {
-  return value
+  return neutralizeInvisible(value)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
@@ -56,8 +68,10 @@ export function safeText(value: string, max: number): string {
 
 /** An identifier as an inline code span: formatting characters stay literal. */
 export function code(value: string, max = 200): string {
-  const cleaned = value.replace(/`/g, 'ˋ').replace(/[\r\n]+/g, ' ');
-  return `\`${truncate(escapeText(cleaned.length > max * 4 ? cleaned.slice(0, max * 4) : cleaned), max)}\``;
+  const cut = value.length > max * 4 ? value.slice(0, max * 4) : value;
+  // Invisible characters first: the line breaks they include become spaces too.
+  const cleaned = neutralizeInvisible(cut).replace(/`/g, 'ˋ').replace(/\n+/g, ' ');
+  return `\`${truncate(escapeText(cleaned), max)}\``;
 }
 
 /** Slack renders this in the reader's time zone and falls back to the ISO string. */
@@ -68,8 +82,32 @@ export function slackDate(iso: string | null): string {
   return `<!date^${seconds}^{date_short_pretty} {time}|${escapeText(iso)}>`;
 }
 
+/**
+ * A URL that cannot close a link or hide in its text: `<`, `>`, `|`, white space and
+ * invisible characters percent-encoded (a finding's own console URL may carry them).
+ */
+export function safeUrl(url: string): string {
+  return url.replace(/[<>|\s\x00-\x1F\x7F-\x9F\p{Cf}]/gu, encodeURIComponent);
+}
+
 /** A link whose URL we built ourselves; the label is escaped so it cannot close the link. */
 export function link(url: string, label: string): string {
-  const safeUrl = url.replace(/[<>|\s]/g, encodeURIComponent);
-  return `<${safeUrl}|${escapeText(label).replace(/\|/g, '∣')}>`;
+  return `<${safeUrl(url)}|${escapeText(label).replace(/\|/g, '∣')}>`;
+}
+
+/**
+ * Last line of defence for every text object (views/blocks.ts `plain`, `mrkdwn`): an
+ * invisible character a builder let through becomes U+FFFD, which never lengthens the
+ * text past a limit it was cut to. The word joiners escapeText puts into
+ * `@here`/`@channel`/`@everyone` are kept.
+ */
+export function visibleOnly(text: string): string {
+  return neutralizeInvisible(text, (codePoint, index, whole) =>
+    codePoint === 0x2060 && whole[index - 1] === '@' && DEFUSED_MENTION.test(whole.slice(index + 1, index + 10)) ? WORD_JOINER : '\uFFFD',
+  );
+}
+
+/** A file name Slack shows for an upload: letters, digits, `.`, `_` and `-` only (anything else becomes `_`). */
+export function fileName(base: string, max = 80): string {
+  return base.replace(/[^\w.-]+/g, '_').slice(-max);
 }
