@@ -42,6 +42,8 @@ describe('manifest.yml', () => {
       'app_mentions:read',
       'channels:history',
       'groups:history',
+      'channels:read',
+      'groups:read',
       'files:write',
       'commands',
       'usergroups:read',
