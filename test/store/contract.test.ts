@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { DynamoStore, TTL_ATTRIBUTE } from '../../src/store/dynamodb.ts';
 import { MemoryStore } from '../../src/store/memory.ts';
@@ -241,6 +242,42 @@ describe.each(implementations)('%s store contract', (_name, make) => {
 });
 
 describe('sqlite persistence', () => {
+  it('migrates a file written before delivery states: a record cut off mid-post resumes as posting, with a look first', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sirbot-store-'));
+    dirs.push(dir);
+    const file = path.join(dir, 'old.db');
+    const old = new Database(file);
+    old.exec(`
+      CREATE TABLE findings (finding_id TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, updated_at TEXT, channel TEXT NOT NULL, ts TEXT,
+        digest_id TEXT, suppressed INTEGER NOT NULL, severity TEXT NOT NULL, workflow_status TEXT NOT NULL, record_state TEXT NOT NULL,
+        delivered_at TEXT NOT NULL, snapshot TEXT);
+      CREATE TABLE digests (id TEXT PRIMARY KEY, channel TEXT NOT NULL, group_key TEXT NOT NULL, label TEXT NOT NULL, ts TEXT,
+        slack_channel TEXT, opened_at TEXT NOT NULL, last_added_at TEXT NOT NULL, count INTEGER NOT NULL DEFAULT 0);
+      CREATE TABLE digest_members (digest_id TEXT NOT NULL, finding_id TEXT NOT NULL, seq INTEGER NOT NULL, line TEXT NOT NULL,
+        account_id TEXT NOT NULL, severity TEXT NOT NULL, listed INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (digest_id, finding_id));
+      CREATE TABLE dead_letters (id INTEGER PRIMARY KEY AUTOINCREMENT, received_at TEXT NOT NULL, origin TEXT NOT NULL, path TEXT NOT NULL,
+        error TEXT NOT NULL, payload TEXT NOT NULL);
+      INSERT INTO findings VALUES ('cut-off', 'fp', NULL, '#a', NULL, NULL, 0, 'HIGH', 'NEW', 'ACTIVE', '${at(-30)}', '{}');
+      INSERT INTO findings VALUES ('posted', 'fp', NULL, 'C1', '1.1', NULL, 0, 'HIGH', 'NEW', 'ACTIVE', '${at(-30)}', '{}');
+      INSERT INTO findings VALUES ('in-digest', 'fp', NULL, '#a', NULL, 'dg', 0, 'LOW', 'NEW', 'ACTIVE', '${at(-30)}', '{}');
+      INSERT INTO findings VALUES ('quiet', 'fp', NULL, '#a', NULL, NULL, 1, 'LOW', 'NEW', 'ACTIVE', '${at(-30)}', '{}');
+      INSERT INTO digests VALUES ('dg', '#a', 'g', 'g', NULL, NULL, '${at(-30)}', '${at(-20)}', 2);
+      INSERT INTO digest_members VALUES ('dg', 'in-digest', 1, 'l1', 'a', 'LOW', 0), ('dg', 'other', 2, 'l2', 'a', 'LOW', 1);
+      INSERT INTO dead_letters (received_at, origin, path, error, payload) VALUES ('${at(-10)}', 'http', 'p', 'e', '{}');
+    `);
+    old.close();
+    const store = new SqliteStore(file);
+    expect(await store.getFinding('cut-off')).toMatchObject({ state: 'posting', sentAt: at(-30), version: 1 });
+    expect((await store.getFinding('posted'))?.state).toBe('posted');
+    expect((await store.getFinding('in-digest'))?.state).toBe('digested');
+    expect((await store.getFinding('quiet'))?.state).toBe('suppressed');
+    expect((await store.listIncompleteFindings(at(0), 10)).map((r) => r.findingId)).toEqual(['cut-off']);
+    expect(await store.getDigest('dg')).toMatchObject({ unlisted: 1, rootSentAt: at(-30) });
+    expect((await store.listDigestsToFlush(at(-60), 10)).map((d) => d.id)).toEqual(['dg']);
+    expect((await store.listDeadLetters())[0]?.count).toBe(1);
+    await store.close();
+  });
+
   it('survives a restart', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sirbot-store-'));
     dirs.push(dir);
