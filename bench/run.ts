@@ -6,6 +6,7 @@ import { type BundlesResult, bundlesReport } from './bundles.ts';
 import type { EvidenceResult } from './evidence.ts';
 import type { NormalizeRouteResult } from './normalize-route.ts';
 import type { StormResult } from './storm.ts';
+import type { CrashRecoveryResult } from './crash-recovery.ts';
 
 /** Each benchmark gets a fresh process, so one's heap cannot skew another's timings or RSS. */
 function inChild<T>(file: string): T {
@@ -26,6 +27,10 @@ async function main(): Promise<void> {
   console.log(`messages ${storm.messages}; chat.postMessage calls ${storm.postsInBusiestChannel}; 429s ${storm.rateLimited}; failed ${storm.failed}`);
   console.log(`drain ${storm.drainMs} ms vs floor ${storm.floorMs} ms (posts ÷ 10/s per channel): ratio ${storm.ratioToFloor} (target ≤ 1.2)`);
   console.log(`peak RSS ${storm.peakRssMB} MB (target < 250 MB); ${storm.baselineRssMB} MB before the burst\n`);
+  const crash = inChild<CrashRecoveryResult>('./crash-recovery.ts');
+  console.log(`## crash recovery: ${crash.findings} findings into \`npm start\` (Slack at 1 post/s per channel, each answer 300 ms late), SIGKILL after ${crash.messagesAtKill} posts, restart, every event redelivered`);
+  console.log(`restart → all delivered ${crash.restartToDeliveredMs} ms vs the same storm never interrupted ${crash.uninterruptedMs} ms: ratio ${crash.restartRatio}`);
+  console.log(`${crash.messages} messages; posts found in Slack after a lost answer ${crash.foundAfterLoss}; posted twice ${crash.repeatedPosts}; findings shown twice ${crash.repeatedFindings} (both must be 0)\n`);
   const nr = inChild<NormalizeRouteResult>('./normalize-route.ts');
   console.log('## normalize + route: 100,000 mixed findings (ASFF, OCSF, GuardDuty) × 100 rules, one event at a time');
   console.log(`input ${nr.inputMB} MB; medians of ${nr.runs} runs: JSON.parse ${nr.parseMs} ms; normalize ${nr.normalizeMs} ms; route ${nr.routeMs} ms`);

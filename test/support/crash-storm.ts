@@ -21,7 +21,7 @@ export interface CrashStormResult {
   messagesAtKill: number;
   /** Messages sirbot posted in all. */
   messages: number;
-  /** From the second process's start until every finding was in Slack. */
+  /** From the second process's start (without a kill: from the first POST) until every finding was in Slack. */
   restartToDeliveredMs: number;
   deadLetters: DeadLetter[];
   /** The two processes' PIDs. */
@@ -38,7 +38,7 @@ export interface CrashStormResult {
  * then a second process on the same SQLite file and every event delivered again, as
  * EventBridge and SNS retries do.
  */
-export async function runCrashStorm(o: { findings?: number; killAfterMessages?: number; answerDelayMs?: number; timeoutMs?: number } = {}): Promise<CrashStormResult> {
+export async function runCrashStorm(o: { findings?: number; killAfterMessages?: number | null; answerDelayMs?: number; timeoutMs?: number } = {}): Promise<CrashStormResult> {
   const count = o.findings ?? 300;
   const slack = await startFakeSlack({ token: TOKEN });
   slack.emulator.faults.add({ method: 'chat.postMessage', fault: { kind: 'delay', ms: o.answerDelayMs ?? 300, applied: true } });
@@ -66,17 +66,23 @@ export async function runCrashStorm(o: { findings?: number; killAfterMessages?: 
 
     const first = await startBotProcess(env);
     pids.push(first.pid);
+    const sentAt = performance.now();
     await send(first);
-    // Killed right after Slack made a post: its answer is still on the way, the store never hears of it.
-    const killAt = o.killAfterMessages ?? 6;
-    while (posted() < killAt) await new Promise((r) => setTimeout(r, 2));
-    await first.kill('SIGKILL');
-    const messagesAtKill = posted();
-
-    const restartedAt = performance.now();
-    const second = await startBotProcess(env);
-    pids.push(second.pid);
-    await send(second);
+    // Without a kill (the reference run), the same process delivers everything.
+    let second = first;
+    let messagesAtKill = 0;
+    let restartedAt = sentAt;
+    if (o.killAfterMessages !== null) {
+      // Killed right after Slack made a post: its answer is still on the way, the store never hears of it.
+      const killAt = o.killAfterMessages ?? 6;
+      while (posted() < killAt) await new Promise((r) => setTimeout(r, 2));
+      await first.kill('SIGKILL');
+      messagesAtKill = posted();
+      restartedAt = performance.now();
+      second = await startBotProcess(env);
+      pids.push(second.pid);
+      await send(second);
+    }
     const shown = () => slack.emulator.state.allMessages().flatMap(findingIdsIn);
     const deadline = Date.now() + (o.timeoutMs ?? 120_000);
     while (new Set(shown()).size < count) {
