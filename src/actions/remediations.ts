@@ -127,7 +127,19 @@ export class RemediationService {
     const preview = await this.preview(target);
     if ('error' in preview) return { ok: false, kind: 'invalid', reason: preview.error };
     if (preview.planHash !== planHash) {
-      return { ok: false, kind: 'stale', reason: 'what this remediation would do has changed since the preview; open it again to see the new plan' };
+      // Not what the person confirmed: refused like any other mismatch, and recorded.
+      const reason = 'what this remediation would do has changed since the preview; open it again to see the new plan';
+      await this.d.audit.record({
+        actor: userId,
+        action: `remediation:${preview.remediation.id}`,
+        target: this.targetOf(target),
+        inputs: { ...target.inputs, planHash, current: preview.planHash },
+        outcome: 'refused',
+        result: { reason },
+        channel: target.channel,
+        ts: target.threadTs,
+      });
+      return { ok: false, kind: 'stale', reason };
     }
     const r = preview.remediation;
     const allowed = await this.authorize(userId, target);

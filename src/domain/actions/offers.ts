@@ -11,6 +11,9 @@ export type OfferKind = 'status' | 'case' | 'case-cirt' | 'acknowledge' | 'remed
 /** The buttons of a finding's root message that are offers (Investigate is bound by its thread instead). */
 export type RootOfferKind = Extract<OfferKind, 'status' | 'case' | 'acknowledge'>;
 
+/** The offer ids of a root message's buttons, by kind; a kind without an id is not offered. */
+export type RootOffers = Partial<Record<RootOfferKind, string>>;
+
 /** What a remediation offer fixes: the remediation and every input it runs with. */
 export interface RemediationPayload {
   remediationId: string;
@@ -74,7 +77,7 @@ export function checkOffer(o: {
   /** Where the offer's finding was delivered; null when sirbot no longer knows it. */
   thread: { channel: string; ts: string | null } | null;
   /** Where the click came from; absent for a modal's submission. */
-  clickedIn?: { channel: string | undefined; threadTs: string | undefined };
+  clickedIn?: { channel: string | undefined; threadTs?: string | undefined };
 }): OfferCheck {
   if (!o.offer) return refuse('unknown-offer');
   if (!(o.kinds as readonly string[]).includes(o.offer.kind)) return refuse('wrong-kind');
