@@ -80,11 +80,12 @@ export class OfferBook {
     const payload = offer ? (JSON.parse(offer.payload) as OfferPayload) : {};
     if (check.ok && offer && record?.snapshot) return { ok: true, offer, record, finding: JSON.parse(record.snapshot) as Finding, payload };
     const reason = check.ok ? 'sirbot no longer knows this finding' : check.reason;
-    const kind = (offer?.kind ?? o.kinds[0] ?? 'status') as OfferKind;
-    const remediationId = (payload as Partial<RemediationPayload>).remediationId;
+    // Named for what the person tried to do (the control they used), as the action itself would be.
+    const tried = o.kinds[0] ?? 'status';
+    const remediationId = offer?.kind === 'remediation' ? (payload as Partial<RemediationPayload>).remediationId : undefined;
     await this.audit.record({
       actor: o.userId,
-      action: kind === 'remediation' && remediationId ? `remediation:${remediationId}` : AUDIT_ACTION[kind] ?? kind,
+      action: tried === 'remediation' && remediationId ? `remediation:${remediationId}` : AUDIT_ACTION[tried],
       target: offer?.findingId ?? o.offerId.slice(0, 200),
       inputs: { offerId: o.offerId.slice(0, 200), ...(clickedIn ? { clickedIn } : {}), ...(remediationId ? { remediation: payload } : {}) },
       outcome: 'refused',

@@ -19,6 +19,8 @@ function threadOf(body: BlockAction): { channel?: string; ts?: string } {
 }
 
 const isQuestion = (id: string): id is QuestionId => Object.hasOwn(QUESTIONS, id);
+/** Longer than any finding id sirbot delivers (and than a store key may be). */
+const MAX_FINDING_ID = 1024;
 
 /**
  * Buttons and inputs of the investigation thread. Each acknowledges first (Slack wants
@@ -37,7 +39,7 @@ export function register(app: SlackRouter, deps: SlackAppDeps): void {
     const { channel, ts } = threadOf(body);
     if (!findingId || !channel || !ts) return;
     // The button names its finding; it is honoured only in that finding's own thread.
-    const record = await store.getFinding(findingId);
+    const record = findingId.length <= MAX_FINDING_ID ? await store.getFinding(findingId) : null;
     if (!record?.snapshot || record.channel !== channel || record.ts !== ts) {
       const reason = record?.snapshot ? "this was offered in another finding's thread" : 'sirbot no longer knows this finding';
       await deps.actions?.audit.record({ actor: body.user.id, action: 'investigate', target: findingId.slice(0, 200), inputs: { clickedIn: { channel, threadTs: ts } }, outcome: 'refused', result: { reason }, channel, ts });
