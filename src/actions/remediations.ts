@@ -81,12 +81,11 @@ export class RemediationService {
   /** Who may even ask: refusals are audited here, before anything is shown. */
   async authorize(userId: string, target: RemediationTarget): Promise<{ allowed: true } | { allowed: false; reason: string }> {
     const r = remediationById(target.remediationId);
-    if (!r) return { allowed: false, reason: `unknown remediation ${target.remediationId}` };
-    const decision = await this.d.access.check(userId, r.role);
+    const decision = r ? await this.d.access.check(userId, r.role) : ({ allowed: false, reason: `unknown remediation ${target.remediationId}` } as const);
     if (!decision.allowed) {
       await this.d.audit.record({
         actor: userId,
-        action: `remediation:${r.id}`,
+        action: `remediation:${target.remediationId}`,
         target: this.targetOf(target),
         inputs: target.inputs,
         outcome: 'refused',
