@@ -51,7 +51,7 @@ export function findingFallbackText(finding: Finding, decision: RouteDecision): 
 /** What this runtime can do from a root message. */
 export interface RootFeatures {
   investigate: boolean;
-  /** Set status, open a case, acknowledge. */
+  /** Set status, open a case, acknowledge: their buttons come with the offers stored for them. */
   actions: boolean;
 }
 
