@@ -3,6 +3,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { type AckLatencyResult, ackLatencyReport } from './ack-latency.ts';
 import { type BundlesResult, bundlesReport } from './bundles.ts';
+import { type ModalOpenResult, modalOpenReport } from './modal-open.ts';
 import type { EvidenceResult } from './evidence.ts';
 import type { NormalizeRouteResult } from './normalize-route.ts';
 import type { StormResult } from './storm.ts';
@@ -48,6 +49,9 @@ async function main(): Promise<void> {
   const ack = inChild<AckLatencyResult>('./ack-latency.ts');
   console.log('## Slack ack latency: sirbot\'s local HTTP receiver against a bare Bolt HTTPReceiver, the same signed requests');
   console.log(`${ackLatencyReport(ack).join('\n')}\n`);
+  const modal = inChild<ModalOpenResult>('./modal-open.ts');
+  console.log('## modal first: a cold Lambda slack function answering "Set status", against a bare Bolt AwsLambdaReceiver opening a modal at once');
+  console.log(`${modalOpenReport(modal).join('\n')}\n`);
 }
 
 main().catch((err: unknown) => {

@@ -122,7 +122,11 @@ export class CaseService {
       await audit.record({ ...auditBase, outcome: 'refused', result: { reason: allowed.reason } });
       return { ok: false, kind: 'refused', reason: allowed.reason };
     }
-    if (!delivered) return { ok: false, kind: 'invalid', reason: `sirbot has not delivered a finding with id ${findingId}` };
+    if (!delivered) {
+      const reason = `sirbot has not delivered a finding with id ${findingId}`;
+      await audit.record({ ...auditBase, outcome: 'refused', result: { reason } });
+      return { ok: false, kind: 'refused', reason };
+    }
     if (form.watchers.length === 0) return { ok: false, kind: 'invalid', reason: 'a case needs at least one watcher email (set SIRBOT_CASE_WATCHERS)' };
     const id = CaseService.caseActionId(findingId);
     const fresh = {

@@ -7,12 +7,15 @@ import type { Store } from '../store/store.ts';
 import type { AccessControl } from './access.ts';
 import type { Auditor } from './audit.ts';
 import type { CaseResult } from './cases.ts';
+import type { OfferBook } from './offers.ts';
 
 export interface EscalationServiceDeps {
   store: Store;
   access: AccessControl;
   audit: Auditor;
   poster: SlackPoster;
+  /** The proposal's buttons are offers, stored before it is posted. */
+  offers: OfferBook;
   refreshRoot: (findingId: string) => Promise<void>;
   /** Opens the finding's case with the AWS CIRT engaged, when a rule says so. */
   openCirtCase: (findingId: string) => Promise<CaseResult>;
@@ -141,7 +144,8 @@ export class EscalationService {
         await audit('escalation.case', opened);
         if (!opened.ok) await this.d.poster.post(e.channel, autoCaseMessage(opened.reason, e.findingId), e.threadTs);
       } else {
-        await this.d.poster.post(e.channel, cirtProposalMessage(e.findingId, e.notify), e.threadTs);
+        const offered = { caseCirt: await this.d.offers.offer(e.findingId, 'case-cirt'), acknowledge: await this.d.offers.offer(e.findingId, 'acknowledge') };
+        await this.d.poster.post(e.channel, cirtProposalMessage(offered, e.notify), e.threadTs);
         await audit('escalation.propose-cirt', { proposed: true });
       }
       await this.d.refreshRoot(e.findingId).catch(() => undefined);

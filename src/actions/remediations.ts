@@ -81,12 +81,11 @@ export class RemediationService {
   /** Who may even ask: refusals are audited here, before anything is shown. */
   async authorize(userId: string, target: RemediationTarget): Promise<{ allowed: true } | { allowed: false; reason: string }> {
     const r = remediationById(target.remediationId);
-    if (!r) return { allowed: false, reason: `unknown remediation ${target.remediationId}` };
-    const decision = await this.d.access.check(userId, r.role);
+    const decision = r ? await this.d.access.check(userId, r.role) : ({ allowed: false, reason: `unknown remediation ${target.remediationId}` } as const);
     if (!decision.allowed) {
       await this.d.audit.record({
         actor: userId,
-        action: `remediation:${r.id}`,
+        action: `remediation:${target.remediationId}`,
         target: this.targetOf(target),
         inputs: target.inputs,
         outcome: 'refused',
@@ -127,7 +126,19 @@ export class RemediationService {
     const preview = await this.preview(target);
     if ('error' in preview) return { ok: false, kind: 'invalid', reason: preview.error };
     if (preview.planHash !== planHash) {
-      return { ok: false, kind: 'stale', reason: 'what this remediation would do has changed since the preview; open it again to see the new plan' };
+      // Not what the person confirmed: refused like any other mismatch, and recorded.
+      const reason = 'what this remediation would do has changed since the preview; open it again to see the new plan';
+      await this.d.audit.record({
+        actor: userId,
+        action: `remediation:${preview.remediation.id}`,
+        target: this.targetOf(target),
+        inputs: { ...target.inputs, planHash, current: preview.planHash },
+        outcome: 'refused',
+        result: { reason },
+        channel: target.channel,
+        ts: target.threadTs,
+      });
+      return { ok: false, kind: 'stale', reason };
     }
     const r = preview.remediation;
     const allowed = await this.authorize(userId, target);

@@ -60,7 +60,11 @@ export class StatusService {
       await audit.record({ ...auditBase, outcome: 'refused', result: { reason: allowed.reason } });
       return { ok: false, kind: 'refused', reason: allowed.reason };
     }
-    if (!delivered) return { ok: false, kind: 'invalid', reason: `sirbot has not delivered a finding with id ${req.findingId}` };
+    if (!delivered) {
+      const reason = `sirbot has not delivered a finding with id ${req.findingId}`;
+      await audit.record({ ...auditBase, outcome: 'refused', result: { reason } });
+      return { ok: false, kind: 'refused', reason };
+    }
     if (req.note.length > NOTE_MAX - 60) return { ok: false, kind: 'invalid', reason: `the note is longer than ${NOTE_MAX - 60} characters` };
 
     const history = await store.actions.listActions({ findingId: req.findingId, kind: 'status' });

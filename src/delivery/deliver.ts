@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { RootOffers } from '../domain/actions/offers.ts';
 import { compareDelivery } from '../domain/delivery/versions.ts';
 import { type StormPolicy, digestGroup, windowStart } from '../domain/delivery/storm.ts';
 import type { Finding } from '../domain/finding.ts';
@@ -59,6 +60,8 @@ export interface DelivererOptions {
   actions?: boolean;
   /** What people did to a finding from Slack, shown on its root message. */
   marks?: (findingId: string) => Promise<RootMarks>;
+  /** Stores the offers behind the root's action buttons before the message is posted or redrawn. */
+  offers?: (finding: Finding, features: RootFeatures, marks: RootMarks) => Promise<RootOffers>;
 }
 
 export const DEFAULT_LEASE_MS = 120_000;
@@ -121,7 +124,9 @@ export class Deliverer {
   }
 
   private async rootMessage(finding: Finding, decision: RouteDecision) {
-    return findingMessage(finding, decision, this.features(), (await this.o.marks?.(finding.id)) ?? {});
+    const features = this.features();
+    const marks = (await this.o.marks?.(finding.id)) ?? {};
+    return findingMessage(finding, decision, features, marks, (await this.o.offers?.(finding, features, marks)) ?? {});
   }
 
   private decide(finding: Finding): RouteDecision {

@@ -1,6 +1,9 @@
 import { IDENTITY_CREATIONS } from '../domain/investigation/attack.ts';
 import type { LimitingFactor } from '../domain/investigation/limiting.ts';
 import { type Answers, type Playbook, playbookFor, prefill } from '../domain/investigation/playbooks.ts';
+import { type SearchedAnswers, type StoredAnswers, searchedAnswers } from '../domain/investigation/answer-book.ts';
+
+const NOTHING_ELSE: SearchedAnswers['also'] = { accessKeyIds: [], principals: [], instanceIds: [] };
 import { createdIdentities, summarize, type InvestigationSummary } from '../domain/investigation/summary.ts';
 import { buildTimeline, type TimelineEntry } from '../domain/investigation/timeline.ts';
 import { investigationWindow, type InvestigationWindow } from '../domain/investigation/window.ts';
@@ -42,13 +45,14 @@ function nameOf(principal: string): string {
   return name.toLowerCase() === 'root' ? 'root' : name;
 }
 
-export function scopeFor(finding: Finding, answers: Answers, window: InvestigationWindow, playbook: Playbook): EvidenceScope {
+/** `also`: identifiers people gave that differ from the kept answers: searched as well (domain/investigation/answer-book.ts). */
+export function scopeFor(finding: Finding, answers: Answers, window: InvestigationWindow, playbook: Playbook, also: SearchedAnswers['also'] = NOTHING_ELSE): EvidenceScope {
   const keys = new Set<string>();
-  if (answers.accessKeyId) keys.add(answers.accessKeyId);
+  for (const key of [answers.accessKeyId, ...also.accessKeyIds]) if (key) keys.add(key);
   const users = new Set<string>();
-  if (answers.principal) users.add(nameOf(answers.principal));
+  for (const principal of [answers.principal, ...also.principals]) if (principal) users.add(nameOf(principal));
   const resources = new Set<string>();
-  if (answers.instanceId) resources.add(answers.instanceId);
+  for (const instance of [answers.instanceId, ...also.instanceIds]) if (instance) resources.add(instance);
   for (const r of finding.resources) {
     if (r.type === 'AwsEc2Instance' || r.type === 'AwsS3Bucket' || r.type === 'AwsIamRole') resources.add(nameOf(r.id.replace(/^arn:aws:s3:::/, '')));
   }
@@ -70,15 +74,16 @@ export function scopeFor(finding: Finding, answers: Answers, window: Investigati
  */
 export async function investigate(
   finding: Finding,
-  given: Answers,
+  given: StoredAnswers,
   collectors: Collector[],
   now: number,
   onProgress?: (p: CollectorProgress) => void,
 ): Promise<InvestigationResult> {
   const playbook = playbookFor(finding);
-  const answers: Answers = { ...prefill(finding), ...given };
+  // Disputed answers widen the search (earliest exposure, every key, user and instance named); they never narrow it.
+  const { answers, also } = searchedAnswers({ ...prefill(finding), ...given });
   const { window, limitingFactors } = investigationWindow(finding, answers, playbook, now);
-  const scope = scopeFor(finding, answers, window, playbook);
+  const scope = scopeFor(finding, answers, window, playbook, also);
   const wanted = collectors.filter((c) => playbook.collectors.includes(c.id));
   const missing = playbook.collectors.filter((id) => !collectors.some((c) => c.id === id));
   for (const id of missing) limitingFactors.push({ source: id, reason: 'not-configured', detail: `no ${id} collector in this runtime` });

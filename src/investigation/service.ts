@@ -2,6 +2,9 @@ import { createHash } from 'node:crypto';
 import { checkAnswer, parseReply } from '../domain/investigation/answers.ts';
 import { timelineCsv, timelineJson } from '../domain/investigation/export.ts';
 import { type Answers, type QuestionId, openQuestions, playbookFor, prefill } from '../domain/investigation/playbooks.ts';
+import { type Disagreement, type StoredAnswers, addAnswers, disagreements } from '../domain/investigation/answer-book.ts';
+import type { AccessDecision, Role } from '../domain/actions/access.ts';
+import type { AuditEntry } from '../actions/audit.ts';
 import type { Finding } from '../domain/finding.ts';
 import type { TimelineEntry } from '../domain/investigation/timeline.ts';
 import type { Block } from '../slack/views/blocks.ts';
@@ -32,14 +35,26 @@ export interface InvestigationServiceOptions {
    * to the work queue instead, since a function stops when it has answered.
    */
   schedule?: (id: string, resuming: boolean) => Promise<void>;
-  /** What the summary offers next (remediations), where the runtime can act. */
-  nextSteps?: (finding: Finding, timeline: TimelineEntry[]) => Block[];
+  /** What the summary offers next (remediations, stored as offers before the summary is posted), where the runtime can act. */
+  nextSteps?: (finding: Finding, timeline: TimelineEntry[]) => Promise<Block[]>;
+  /** Who may change an investigation's inputs (answers, Investigate now): responders. Absent: nobody may. */
+  access?: { check(userId: string, needs: Role): Promise<AccessDecision> };
+  /** Where every change of inputs, and every refusal, is recorded. */
+  audit?: { record(entry: AuditEntry): Promise<void> };
 }
 
 /** Highlighted entries kept with the result, for case comments; the full timeline is in the files. */
 const KEPT_HIGHLIGHTS = 500;
 
-export type AnswerOutcome = { ok: true; open: QuestionId[] } | { ok: false; error: string };
+/**
+ * What became of an answer (or of Investigate now): taken, with the questions still open
+ * and the disagreements it recorded; not taken because it is malformed or too late
+ * (`invalid`), or because the person is not a responder (`refused`, audited).
+ */
+export type AnswerOutcome = { ok: true; open: QuestionId[]; disputed: Disagreement[] } | { ok: false; kind: 'invalid' | 'refused'; error: string };
+
+type Refusal = Extract<AnswerOutcome, { ok: false }>;
+const invalid = (error: string): Refusal => ({ ok: false, kind: 'invalid', error });
 
 /** Questions not recorded as posted this long after the investigation began were lost with their process. */
 const QUESTIONS_LEASE_MS = 120_000;
@@ -187,46 +202,111 @@ export class InvestigationService {
     return this.start(id, posted.channel, o.threadTs ?? posted.ts, answers);
   }
 
-  /** One answer from a block (date picker, select, text input). */
-  answer(id: string, question: QuestionId, raw: string): Promise<AnswerOutcome> {
-    const checked = checkAnswer(question, raw);
-    if (!checked.ok) return Promise.resolve(checked);
-    return this.applyAnswers(id, { [question]: checked.value });
+  /**
+   * Only responders change what an investigation looks for; anyone else is refused, and
+   * the attempt is audited with what they tried to give.
+   */
+  private async mayChange(record: InvestigationRecord, userId: string, action: string, inputs: Record<string, unknown>): Promise<Refusal | null> {
+    const decision = this.o.access ? await this.o.access.check(userId, 'responder') : ({ allowed: false, reason: 'this runtime has no access policy' } as const);
+    if (decision.allowed) return null;
+    await this.o.audit?.record({
+      actor: userId,
+      action,
+      target: record.findingId,
+      inputs: { investigation: record.id, ...inputs },
+      outcome: 'refused',
+      result: { reason: decision.reason },
+      channel: record.channel,
+      ts: record.threadTs,
+    });
+    return { ok: false, kind: 'refused', error: decision.reason };
   }
 
-  /** A plain reply in a thread that has an investigation waiting for answers. */
-  async reply(channel: string, threadTs: string, text: string): Promise<AnswerOutcome | null> {
+  /** One answer from a block (date picker, select, text input), by `userId`. */
+  async answer(id: string, question: QuestionId, raw: string, userId: string): Promise<AnswerOutcome> {
+    const record = await this.o.store.getInvestigation(id);
+    if (!record) return invalid('no such investigation');
+    const refused = await this.mayChange(record, userId, 'investigation.answer', { via: 'block', answers: { [question]: raw.slice(0, 200) } });
+    if (refused) return refused;
+    const checked = checkAnswer(question, raw);
+    if (!checked.ok) return invalid(checked.error);
+    return this.applyAnswers(id, { [question]: checked.value }, userId, 'block');
+  }
+
+  /**
+   * A plain reply in a thread that has an investigation waiting for answers. Chat (a
+   * reply that answers nothing, nor tries to) is no business of the investigation's: null.
+   */
+  async reply(channel: string, threadTs: string, text: string, userId: string): Promise<AnswerOutcome | null> {
     const record = await this.o.store.findInvestigationByThread(channel, threadTs);
     if (!record || record.state !== 'asked') return null;
     const { answers, errors } = parseReply(text);
-    if (Object.keys(answers).length === 0) return errors.length ? { ok: false, error: errors.join('; ') } : null;
-    return this.applyAnswers(record.id, answers);
+    if (Object.keys(answers).length === 0 && errors.length === 0) return null;
+    const refused = await this.mayChange(record, userId, 'investigation.answer', { via: 'reply', answers, ...(errors.length ? { errors } : {}) });
+    if (refused) return refused;
+    if (Object.keys(answers).length === 0) return invalid(errors.join('; '));
+    return this.applyAnswers(record.id, answers, userId, 'reply');
   }
 
-  private applyAnswers(id: string, given: Answers): Promise<AnswerOutcome> {
+  /**
+   * Adds a responder's answers: open questions take them; a value that differs from one
+   * already known is recorded beside it and shown, never put in its place
+   * (domain/investigation/answer-book.ts). Audited whatever it changed.
+   */
+  private applyAnswers(id: string, given: Answers, userId: string, via: 'block' | 'reply'): Promise<AnswerOutcome> {
     return this.lock.run(id, async () => {
       const record = await this.o.store.getInvestigation(id);
-      if (!record) return { ok: false, error: 'no such investigation' } as const;
-      if (record.state !== 'asked') return { ok: false, error: `the investigation is already ${record.state}` } as const;
+      if (!record) return invalid('no such investigation');
+      if (record.state !== 'asked') return invalid(`the investigation is already ${record.state}`);
       const finding = await this.finding(record.findingId);
-      if (!finding) return { ok: false, error: 'the finding is no longer known' } as const;
-      const answers: Answers = { ...(JSON.parse(record.answers) as Answers), ...given };
-      const open = openQuestions(playbookFor(finding), answers);
-      await this.o.store.updateInvestigation({ ...record, answers: JSON.stringify(answers), updatedAt: this.nowIso() });
+      if (!finding) return invalid('the finding is no longer known');
+      const added = addAnswers(JSON.parse(record.answers) as StoredAnswers, given, userId, this.nowIso());
+      const open = openQuestions(playbookFor(finding), added.next);
+      await this.o.store.updateInvestigation({ ...record, answers: JSON.stringify(added.next), updatedAt: this.nowIso() });
+      const { next: _next, ...changes } = added;
+      await this.o.audit?.record({
+        actor: userId,
+        action: 'investigation.answer',
+        target: record.findingId,
+        inputs: { investigation: id, via, answers: given },
+        outcome: 'executed',
+        result: { ...changes, open: open.map((q) => q.id) },
+        channel: record.channel,
+        ts: record.threadTs,
+      });
       if (record.questionsTs) {
         // The answer is kept even if the message cannot be edited (deleted, or Slack is down).
         await this.o.poster
-          .update(record.channel, record.questionsTs, questionsMessage(id, open, answers))
+          .update(record.channel, record.questionsTs, questionsMessage(id, open, added.next))
           .catch((err: unknown) => this.o.logger.warn({ err, investigation: id }, 'could not update the questions message'));
       }
       if (open.length === 0) this.launch(id);
-      return { ok: true, open: open.map((q) => q.id) } as const;
+      const disputed = disagreements(added.next).filter((d) => added.disputed.includes(d.question));
+      return { ok: true, open: open.map((q) => q.id), disputed } as const;
     });
   }
 
-  /** "Investigate now": go with what is known. */
-  investigateNow(id: string): void {
+  /** "Investigate now": go with what is known, leaving the open questions unanswered. A responder's call, audited. */
+  async investigateNow(id: string, userId: string): Promise<AnswerOutcome> {
+    const record = await this.o.store.getInvestigation(id);
+    if (!record) return invalid('no such investigation');
+    const refused = await this.mayChange(record, userId, 'investigation.now', {});
+    if (refused) return refused;
+    // Already gathering or done: a second click changes nothing (gathering is claimed once).
+    if (record.state !== 'asked') return { ok: true, open: [], disputed: [] };
+    const finding = await this.finding(record.findingId);
+    const open = finding ? openQuestions(playbookFor(finding), JSON.parse(record.answers) as StoredAnswers).map((q) => q.id) : [];
+    await this.o.audit?.record({
+      actor: userId,
+      action: 'investigation.now',
+      target: record.findingId,
+      inputs: { investigation: id, unanswered: open },
+      outcome: 'executed',
+      channel: record.channel,
+      ts: record.threadTs,
+    });
     this.launch(id);
+    return { ok: true, open, disputed: [] };
   }
 
   /**
@@ -293,7 +373,7 @@ export class InvestigationService {
       const result = await investigate(finding, JSON.parse(claimed.answers) as Answers, collectors, this.o.awsNow(), onProgress);
       for (const v of progress.values()) v.done = true;
       await this.o.poster.update(claimed.channel, post.ts, progressMessage([...progress.values()]));
-      await this.o.poster.post(claimed.channel, summaryMessage(result.summary, result.timeline, this.o.nextSteps?.(finding, result.timeline) ?? []), claimed.threadTs);
+      await this.o.poster.post(claimed.channel, summaryMessage(result.summary, result.timeline, (await this.o.nextSteps?.(finding, result.timeline)) ?? []), claimed.threadTs);
       if (result.timeline.length > 0) {
         const base = `timeline-${fileName(claimed.findingId, 60)}`;
         await this.o.poster

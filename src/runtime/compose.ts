@@ -19,7 +19,12 @@ import { StatusService } from '../actions/status.ts';
 import type { AwsClientFactory } from '../aws/clients.ts';
 import { AwsCallExecutor } from '../aws/executor.ts';
 import { parseMembers, type AccessPolicy, type Members } from '../domain/actions/access.ts';
+import { rootOfferKinds } from '../domain/actions/offers.ts';
+import type { Finding } from '../domain/finding.ts';
+import type { TimelineEntry } from '../domain/investigation/timeline.ts';
 import { suggestRemediations } from '../domain/remediation/suggest.ts';
+import { OfferBook } from '../actions/offers.ts';
+import type { Block } from '../slack/views/blocks.ts';
 import type { ActionServices } from '../slack/actions/services.ts';
 import type { SlackAppDeps } from '../slack/app.ts';
 import { SlackDirectory } from '../slack/directory.ts';
@@ -105,7 +110,7 @@ export function composeCore(o: CoreOptions): Core {
         collectors: o.evidence.collectors,
         awsNow: o.evidence.awsNow,
         ...(o.clock ? { clock: o.clock } : {}),
-        ...(actions ? { nextSteps: (finding, timeline) => remediationBlocks(suggestRemediations(finding, timeline), finding.id) } : {}),
+        ...(actions ? { nextSteps: (finding, timeline) => offeredRemediations(actions.offers, finding, timeline), access: actions.access, audit: actions.audit } : {}),
         ...(o.scheduleGathering ? { schedule: o.scheduleGathering } : {}),
       })
     : undefined;
@@ -125,7 +130,14 @@ export function composeCore(o: CoreOptions): Core {
     // A whole delivery is retried after ten of the poster's pauses (it already retried its own calls).
     ...(o.delivery?.retryHere ? { retryBaseMs: (o.delivery.retryBaseMs ?? 500) * 10 } : {}),
     investigate: investigations !== undefined,
-    ...(actions ? { actions: true, marks: (id: string) => rootMarks(o.store.actions, id) } : {}),
+    ...(actions
+      ? {
+          actions: true,
+          marks: (id: string) => rootMarks(o.store.actions, id),
+          offers: (finding, features, marks) =>
+            actions.offers.offerRoot(finding.id, rootOfferKinds({ canAct: features.actions, awaitingAck: !!marks.ack && !marks.ack.by, caseOpen: !!marks.caseId })),
+        }
+      : {}),
     onRootPosted: (finding, decision, channel, ts) =>
       Promise.all([
         decision.investigate && investigations
@@ -140,7 +152,14 @@ export function composeCore(o: CoreOptions): Core {
   return { rules, ruleWarnings: compiled.warnings, store: o.store, poster, deliverer, ingest, investigations, actions };
 }
 
-/** Status changes, cases, remediations and escalations, sharing one access policy and one audit log. */
+/** The remediations the evidence supports, each stored as an offer before the summary that carries it is posted. */
+async function offeredRemediations(offers: OfferBook, finding: Finding, timeline: TimelineEntry[]): Promise<Block[]> {
+  const suggestions = suggestRemediations(finding, timeline);
+  const ids = await offers.offerRemediations(finding.id, suggestions);
+  return remediationBlocks(suggestions.map((s, i) => ({ offerId: ids[i] as string, remediationId: s.remediationId, label: s.label })));
+}
+
+/** Status changes, cases, remediations and escalations, sharing one access policy, one audit log and the offers they act on. */
 function composeActions(o: CoreOptions, settings: ActionSettings, poster: RateLimitedPoster, refreshRoot: (findingId: string) => Promise<void>, clock: () => number): ActionServices {
   const directory = o.slackToken ? new SlackDirectory(new WebClient(o.slackToken, o.slackApiUrl ? { slackApiUrl: o.slackApiUrl } : {})) : null;
   const access = new AccessControl(accessPolicyOf(o.env), directory, undefined, clock);
@@ -149,6 +168,7 @@ function composeActions(o: CoreOptions, settings: ActionSettings, poster: RateLi
   }
   const audit = new Auditor(o.store.actions, o.logger, (channel, ts) => poster.permalink(channel, ts), clock);
   const executor = new AwsCallExecutor(settings.clients);
+  const offers = new OfferBook(o.store, audit, clock);
   const common = { store: o.store, access, audit, poster, logger: o.logger, clock };
   const cases = new CaseService({
     ...common,
@@ -161,6 +181,7 @@ function composeActions(o: CoreOptions, settings: ActionSettings, poster: RateLi
   return {
     access,
     audit,
+    offers,
     cases,
     status: new StatusService({
       ...common,
@@ -178,6 +199,7 @@ function composeActions(o: CoreOptions, settings: ActionSettings, poster: RateLi
     }),
     escalations: new EscalationService({
       ...common,
+      offers,
       refreshRoot,
       openCirtCase: async (findingId) => {
         const draft = await cases.draft(findingId, 'sirbot');

@@ -92,6 +92,21 @@ export interface EscalationRecord {
   updatedAt: string;
 }
 
+/**
+ * Something sirbot offered on a finding's message (a root button, a suggested
+ * remediation): a click carries its id, and only what the offer holds is acted on.
+ */
+export interface OfferRecord {
+  /** Derived from (finding, kind, payload): the same offer always has the same id. */
+  id: string;
+  findingId: string;
+  /** `status`, `case`, `case-cirt`, `acknowledge`, `remediation`. */
+  kind: string;
+  /** JSON of what was offered beyond the finding (a remediation's id and inputs). */
+  payload: string;
+  createdAt: string;
+}
+
 export interface ActionStore {
   /** Inserts only if absent; false when the same request was already made. */
   insertAction(record: ActionRecord): Promise<boolean>;
@@ -99,6 +114,10 @@ export interface ActionStore {
   /** Applies `patch` only if the action is in one of `from`; the updated record, or null if it was not. */
   transitionAction(id: string, from: ActionState[], patch: Partial<Omit<ActionRecord, 'id'>>): Promise<ActionRecord | null>;
   listActions(filter?: { findingId?: string; state?: ActionState; kind?: string }): Promise<ActionRecord[]>;
+
+  /** Inserts only if absent: an offer, once stored, never changes. False when it was already there. */
+  insertOffer(record: OfferRecord): Promise<boolean>;
+  getOffer(id: string): Promise<OfferRecord | null>;
 
   /** Inserts or replaces a case (a case id is AWS's, so the latest view of it wins). */
   putCase(record: CaseRecord): Promise<void>;

@@ -1,5 +1,5 @@
-import type { ActionRecord, ActionState, ActionStore, AuditRecord, CaseRecord, EscalationRecord, EscalationStage } from './action-store.ts';
-import { type Item, type Key, type Table, assignments, auditDay, fieldsOf, keys, lists, notExists, pick, sortBy, upTo } from './dynamodb-table.ts';
+import type { ActionRecord, ActionState, ActionStore, AuditRecord, CaseRecord, EscalationRecord, EscalationStage, OfferRecord } from './action-store.ts';
+import { type Item, type Key, type Table, assignments, auditDay, fieldsOf, keys, lists, notExists, part, pick, sortBy, upTo } from './dynamodb-table.ts';
 
 const ACTION = fieldsOf<ActionRecord>({
   id: true,
@@ -53,6 +53,10 @@ const ESCALATION = fieldsOf<EscalationRecord>({
   createdAt: true,
   updatedAt: true,
 });
+
+const OFFER = fieldsOf<OfferRecord>({ id: true, findingId: true, kind: true, payload: true, createdAt: true });
+/** `OFFER#<id>` / `OFFER`: an offer, written once (its id says what it holds) and read by id. */
+const offerKey = (id: string): Key => ({ pk: `OFFER#${part(id)}`, sk: 'OFFER' });
 
 const toAction = (i: Item) => pick<ActionRecord>(i, ACTION);
 const toCase = (i: Item) => pick<CaseRecord>(i, CASE);
@@ -132,6 +136,15 @@ export class DynamoActionStore implements ActionStore {
     return records
       .filter((a) => (!filter.findingId || a.findingId === filter.findingId) && (!filter.state || a.state === filter.state) && (!filter.kind || a.kind === filter.kind))
       .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  insertOffer(r: OfferRecord): Promise<boolean> {
+    return this.table.put({ ...offerKey(r.id), type: 'offer', ...pick<OfferRecord>(r, OFFER) }, notExists);
+  }
+
+  async getOffer(id: string): Promise<OfferRecord | null> {
+    const item = await this.table.get(offerKey(id));
+    return item ? pick<OfferRecord>(item, OFFER) : null;
   }
 
   /** The latest view wins; the thread hint follows the case when its thread or creation changes. */

@@ -1,4 +1,4 @@
-import type { ActionRecord, ActionState, ActionStore, AuditRecord, CaseRecord, EscalationRecord, EscalationStage } from './action-store.ts';
+import type { ActionRecord, ActionState, ActionStore, AuditRecord, CaseRecord, EscalationRecord, EscalationStage, OfferRecord } from './action-store.ts';
 
 /** In-process action records for tests and short-lived runtimes. Same contract as SQLite. */
 export class MemoryActionStore implements ActionStore {
@@ -6,6 +6,7 @@ export class MemoryActionStore implements ActionStore {
   private readonly cases = new Map<string, CaseRecord>();
   private readonly audit: AuditRecord[] = [];
   private readonly escalations = new Map<string, EscalationRecord>();
+  private readonly offers = new Map<string, OfferRecord>();
 
   async insertAction(record: ActionRecord) {
     if (this.actions.has(record.id)) return false;
@@ -31,6 +32,17 @@ export class MemoryActionStore implements ActionStore {
       .filter((a) => (!filter.findingId || a.findingId === filter.findingId) && (!filter.state || a.state === filter.state) && (!filter.kind || a.kind === filter.kind))
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
       .map((a) => ({ ...a }));
+  }
+
+  async insertOffer(record: OfferRecord) {
+    if (this.offers.has(record.id)) return false;
+    this.offers.set(record.id, { ...record });
+    return true;
+  }
+
+  async getOffer(id: string) {
+    const r = this.offers.get(id);
+    return r ? { ...r } : null;
   }
 
   async putCase(record: CaseRecord) {

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { statementCache } from './sqlite-rows.ts';
-import type { ActionRecord, ActionState, ActionStore, AuditRecord, CaseRecord, EscalationRecord, EscalationStage } from './action-store.ts';
+import type { ActionRecord, ActionState, ActionStore, AuditRecord, CaseRecord, EscalationRecord, EscalationStage, OfferRecord } from './action-store.ts';
 
 /**
  * Action records in the local SQLite file. Each record is one JSON document with the
@@ -37,6 +37,11 @@ CREATE TABLE IF NOT EXISTS escalations (
   doc TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS escalations_due ON escalations (next_at);
+CREATE TABLE IF NOT EXISTS offers (
+  id TEXT PRIMARY KEY,
+  finding_id TEXT NOT NULL,
+  doc TEXT NOT NULL
+);
 `;
 
 const parse = <T>(row: { doc: string } | undefined): T | null => (row ? (JSON.parse(row.doc) as T) : null);
@@ -77,6 +82,15 @@ export class SqliteActionStore implements ActionStore {
     if (filter.kind) (where.push('kind = ?'), args.push(filter.kind));
     const sql = `SELECT doc FROM actions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at`;
     return (this.sql(sql).all(...args) as Array<{ doc: string }>).map((r) => JSON.parse(r.doc) as ActionRecord);
+  }
+
+  async insertOffer(r: OfferRecord) {
+    const result = this.sql('INSERT INTO offers (id, finding_id, doc) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(r.id, r.findingId, JSON.stringify(r));
+    return result.changes === 1;
+  }
+
+  async getOffer(id: string) {
+    return parse<OfferRecord>(this.sql('SELECT doc FROM offers WHERE id = ?').get(id) as { doc: string } | undefined);
   }
 
   async putCase(r: CaseRecord) {

@@ -503,7 +503,8 @@ describe('what sirbot really sends', () => {
   const finding = makeFinding();
 
   it('a finding root message', () => {
-    const message = findingMessage(finding, { ...defaultDecision(finding.id, '#sec', 'HIGH'), mentions: ['S1', 'U2'] }, { investigate: true, actions: true }, { ack: { by: null, at: null, stage: 'first' } });
+    const offers = { acknowledge: `offer-${'a'.repeat(32)}`, status: `offer-${'b'.repeat(32)}`, case: `offer-${'c'.repeat(32)}` };
+    const message = findingMessage(finding, { ...defaultDecision(finding.id, '#sec', 'HIGH'), mentions: ['S1', 'U2'] }, { investigate: true, actions: true }, { ack: { by: null, at: null, stage: 'first' } }, offers);
     const out = renderMessage({ channel: 'C1', ts: '1763632800.000100', user: 'UBOT', bot_id: 'B1', ...message }, ctx);
     wellFormed(out);
     expect(out).toContain(`<h3 class="sb-header-text">${finding.title}</h3>`);
@@ -513,17 +514,17 @@ describe('what sirbot really sends', () => {
     expect(out).toContain('@secops</span> <span class="sb-mention sb-mention-user" data-user-id="U2">@bob</span>');
     const buttons = wellFormed(out).filter((t) => t.attrs['data-type'] === 'button');
     expect(buttons.map((b) => [b.name, b.attrs['data-action-id'], b.attrs['data-value']])).toEqual([
-      ['button', 'finding_acknowledge', finding.id],
+      ['button', 'finding_acknowledge', offers.acknowledge],
       ['button', 'investigation_start', finding.id],
-      ['button', 'finding_set_status', finding.id],
-      ['button', 'case_open', finding.id],
+      ['button', 'finding_set_status', offers.status],
+      ['button', 'case_open', offers.case],
       ['a', 'open_console', undefined],
     ]);
     expect(buttons[4]?.attrs.href).toBe(finding.consoleUrl);
   });
 
   it('the case modal', () => {
-    const modal = caseModal(finding, caseDraft(finding, null), [{ email: 'secops@example.com' }], true);
+    const modal = caseModal(finding, caseDraft(finding, null), [{ email: 'secops@example.com' }], true, 'offer-0123456789abcdef0123456789abcdef');
     const out = renderView({ id: 'V1', ...modal }, ctx);
     const tags = wellFormed(out);
     expect(out).toMatch(/^<form class="sb-view sb-modal" method="dialog" data-view-id="V1" data-callback-id="case_modal">/);
@@ -546,7 +547,7 @@ describe('what sirbot really sends', () => {
   });
 
   it('the status modal', () => {
-    const out = renderView(statusModal(finding, 'RESOLVED'), ctx);
+    const out = renderView(statusModal(finding, 'offer-0123456789abcdef0123456789abcdef', 'RESOLVED'), ctx);
     const tags = wellFormed(out);
     expect(tags.filter((t) => t.attrs.name === 'status.value').map((t) => [t.attrs.value, 'checked' in t.attrs])).toEqual([
       ['NOTIFIED', false],
@@ -561,7 +562,7 @@ describe('what sirbot really sends', () => {
     const remediation = REMEDIATIONS.find((r) => r.secondApprover);
     if (!remediation) throw new Error('a destructive remediation is expected in the catalog');
     const plan = { calls: [{ service: 'iam' as const, operation: 'DeleteAccessKey', account: '111122223333', region: 'us-east-1', input: { UserName: '<script>x</script>' } }], undo: null, notes: ['Note <!here>'] };
-    const modal = remediationModal({ remediation, plan, planHash: 'h' }, { remediationId: remediation.id, inputs: {}, findingId: null, channel: null, threadTs: null });
+    const modal = remediationModal({ remediation, plan, planHash: 'h' }, `offer-${'d'.repeat(32)}`);
     const out = renderView(modal, ctx);
     wellFormed(out);
     expect(out).toContain(`<h3 class="sb-header-text">${escapeHtml(remediation.title)}</h3>`);

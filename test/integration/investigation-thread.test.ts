@@ -8,6 +8,8 @@ import { messageTexts } from '../support/slack-text.ts';
 
 const SCENARIO = 'src/scenarios/exposed-access-key';
 const FINDING = JSON.parse(readFileSync(`${SCENARIO}/finding.json`, 'utf8')) as Record<string, unknown>;
+// The signed payloads below come from U0RESPONDER (test/support/slack-signer.ts): only responders' answers are taken.
+const RESPONDER = { SIRBOT_RESPONDERS: 'U0RESPONDER' };
 
 let t: TestRuntime | undefined;
 let dirs: string[] = [];
@@ -31,7 +33,7 @@ const thread = (runtime: TestRuntime) => {
 
 describe('investigation in the finding thread', () => {
   it('asks only what the finding does not say, takes answers from a select and a reply, then posts the summary', async () => {
-    t = await startTestRuntime({ scenario: SCENARIO });
+    t = await startTestRuntime({ scenario: SCENARIO, env: RESPONDER });
     await t.ingest(FINDING);
     await expect.poll(() => thread(t!).messages.length, { timeout: 5000 }).toBe(2);
     const { root, messages } = thread(t);
@@ -76,7 +78,7 @@ describe('investigation in the finding thread', () => {
   }, 60_000);
 
   it('an Investigate button starts one investigation however often it is clicked; Investigate now skips the rest', async () => {
-    t = await startTestRuntime({ scenario: SCENARIO });
+    t = await startTestRuntime({ scenario: SCENARIO, env: RESPONDER });
     // Same finding at MEDIUM: no rule asks to investigate it, so its root offers the button.
     await t.ingest({ ...FINDING, severity: 5 });
     const [root] = t.slack.state.messages('#security-findings');
@@ -97,7 +99,7 @@ describe('investigation in the finding thread', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sirbot-restart-'));
     dirs.push(dir);
     const dbFile = path.join(dir, 'sirbot.db');
-    t = await startTestRuntime({ scenario: SCENARIO, dbFile });
+    t = await startTestRuntime({ scenario: SCENARIO, dbFile, env: RESPONDER });
     await t.ingest(FINDING);
     await expect.poll(() => thread(t!).messages.length, { timeout: 5000 }).toBe(2);
     const before = await t.runtime.core.store.listInvestigations();
@@ -106,10 +108,10 @@ describe('investigation in the finding thread', () => {
     await t.close();
 
     // A new process on the same store; Slack's thread is the same (here: recreated in the new emulator).
-    t = await startTestRuntime({ scenario: SCENARIO, dbFile });
+    t = await startTestRuntime({ scenario: SCENARIO, dbFile, env: RESPONDER });
     const after = await t.runtime.core.store.getInvestigation(before[0]!.id);
     expect(after).toMatchObject({ state: 'asked', threadTs: root.ts });
-    const outcome = await t.runtime.core.investigations!.answer(before[0]!.id, 'rotated', 'deactivated');
-    expect(outcome).toEqual({ ok: true, open: ['exposedAt'] });
+    const outcome = await t.runtime.core.investigations!.answer(before[0]!.id, 'rotated', 'deactivated', 'U0RESPONDER');
+    expect(outcome).toEqual({ ok: true, open: ['exposedAt'], disputed: [] });
   }, 60_000);
 });

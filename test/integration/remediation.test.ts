@@ -28,7 +28,8 @@ async function preview(who: string, label: string): Promise<string> {
   const button = (summary()!.blocks as any[]).flatMap((b) => b.elements ?? []).find((e: any) => e.text?.text === label);
   if (!button) throw new Error(`no button ${label}`);
   await person.click(summary()!, button.action_id);
-  const modal = await person.waitForModal('remediation_modal', (v) => v.submit !== undefined);
+  // The click opens a placeholder at once; the preview (with its Run button) replaces it.
+  const modal = await person.waitForModal('remediation_modal', (v) => !!v.submit);
   return JSON.stringify(modal.blocks);
 }
 
@@ -88,10 +89,13 @@ describe('remediations from the investigation summary', () => {
     expect(audit[0]?.inputs).toMatchObject({ note: 'key on a paste site', calls: [expect.objectContaining({ operation: 'UpdateAccessKey' })] });
   });
 
-  it('refuses non-responders before showing anything, and audits it', async () => {
-    await t.user('U0EVE').click(summary()!, /remediation_request:/);
-    await expect.poll(() => ephemeralsOf('U0EVE')).toEqual(['Not allowed: this needs the responder role, which you do not have.']);
-    expect(t.user('U0EVE').modal()).toBeUndefined();
+  it('refuses non-responders before showing any plan: the modal opened at the click says why; audited', async () => {
+    const eve = t.user('U0EVE');
+    await eve.click(summary()!, /remediation_request:/);
+    const refused = await eve.waitForModal('sirbot_notice');
+    expect(JSON.stringify(refused.blocks)).toContain('Not allowed: this needs the responder role, which you do not have.');
+    expect(refused.submit).toBeNull();
+    expect(ephemeralsOf('U0EVE')).toEqual([]);
     expect((await t.runtime.core.store.actions.listAudit()).filter((a) => a.actor === 'U0EVE').map((a) => a.outcome)).toEqual(['refused']);
   });
 

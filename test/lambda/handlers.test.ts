@@ -206,6 +206,33 @@ const thread = (): EmulatedMessage[] => {
     expect((await handlers.slack(unsigned as never, {})).statusCode).toBe(401);
   });
 
+  it('slack: Set status opens its modal before reading DynamoDB, then fills it in from the stored offer', async () => {
+    const [root] = slack.emulator.state.messages('#security-incidents');
+    const button = (root!.blocks as any[]).flatMap((b) => b.elements ?? []).find((e: any) => e.action_id === 'finding_set_status');
+    expect(button.value).toMatch(/^offer-[0-9a-f]{32}$/);
+    const payload = {
+      type: 'block_actions',
+      team: { id: 'T0EMULATOR' },
+      user: { id: 'U0ALICE', username: 'alice', team_id: 'T0EMULATOR' },
+      api_app_id: 'A0SIRBOT',
+      token: 'x',
+      container: { type: 'message', message_ts: root!.ts, channel_id: root!.channel },
+      trigger_id: slack.emulator.state.surfaces.issueTrigger(Date.now(), 'U0ALICE'),
+      channel: { id: root!.channel, name: 'security-incidents' },
+      message: { type: 'message', ts: root!.ts, text: '' },
+      response_url: 'https://hooks.slack.invalid/1',
+      actions: [{ type: 'button', action_id: 'finding_set_status', block_id: 'b', value: button.value, action_ts: '1' }],
+    };
+    const from = slack.emulator.state.calls().length;
+    const queued = aws.state.sqs.messages.length;
+    const response = await handlers.slack(apiGatewayEvent(interactionBody(payload), 'application/x-www-form-urlencoded') as never, {});
+    expect(response.statusCode).toBe(200);
+    expect(slack.emulator.state.calls().slice(from).map((c) => `${c.method} ${c.ok}`)).toEqual(['views.open true', 'views.update true']);
+    expect(slack.emulator.state.surfaces.top('U0ALICE')?.callback_id).toBe('status_modal');
+    // Nothing to queue: the form is filled in by the Slack function itself.
+    expect(aws.state.sqs.messages.length).toBe(queued);
+  });
+
   it('worker: a batch with one poisoned message reports just that one; the rest runs, and gathering comes back as a job', async () => {
     const poisoned = { messageId: 'poison-1', body: '{"kind":"rm -rf","path":"/"}', attributes: { ApproximateReceiveCount: '1' } };
     const first = await handlers.worker(queuedBatch([poisoned]));

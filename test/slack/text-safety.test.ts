@@ -126,8 +126,8 @@ describe('every view built from a hostile finding', () => {
       highlights: [ISOLATES],
     };
     const built = {
-      root: findingMessage(finding, decision, { investigate: true, actions: true }),
-      statusModal: statusModal(finding),
+      root: findingMessage(finding, decision, { investigate: true, actions: true }, {}, { status: 'offer-s', case: 'offer-c', acknowledge: 'offer-a' }),
+      statusModal: statusModal(finding, 'offer-s'),
       statusResult: statusResultMessage({
         status: 'RESOLVED',
         note: ALL,
@@ -149,6 +149,8 @@ describe('every view built from a hostile finding', () => {
           impactedServices: [C1],
         },
         [{ email: 'a@example.com' }],
+        false,
+        'offer-c',
       ),
       digestRoot: digestRootMessage(
         { ...newDigest('d', '#a', 'k', ALL, ''), count: 2 },

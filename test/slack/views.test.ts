@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { defaultDecision, type RouteDecision } from '../../src/domain/routing/decision.ts';
 import type { Block, TextObject } from '../../src/slack/views/blocks.ts';
 import { digestLine, digestListingMessage, digestRootMessage } from '../../src/slack/views/digest-message.ts';
-import { findingMessage } from '../../src/slack/views/finding-message.ts';
+import { rootOfferKinds } from '../../src/domain/actions/offers.ts';
+import { type RootMarks, findingMessage } from '../../src/slack/views/finding-message.ts';
 import { code, escapeText, safeText, truncate } from '../../src/slack/views/text.ts';
 import { makeFinding } from '../support/findings.ts';
 
@@ -94,10 +95,22 @@ describe('finding message', () => {
     expect(buttons(tooLong)).toEqual(['investigation_start']);
     expect(buttons(findingMessage(makeFinding(), decision({ investigate: true }), { investigate: true, actions: false }))).toEqual(['open_console']);
     expect(buttons(findingMessage(makeFinding(), decision(), { investigate: false, actions: false }))).toEqual(['open_console']);
+    // Action buttons are the offers the runtime registered for the finding (rootOfferKinds decides which).
     const withActions = { investigate: true, actions: true };
-    expect(buttons(findingMessage(makeFinding(), decision(), withActions))).toEqual(['investigation_start', 'finding_set_status', 'case_open', 'open_console']);
-    const acked = findingMessage(makeFinding(), decision(), withActions, { ack: { by: null, at: null, stage: 'waiting' }, caseId: '123' });
+    const offersFor = (marks: RootMarks) =>
+      Object.fromEntries(rootOfferKinds({ canAct: true, awaitingAck: !!marks.ack && !marks.ack.by, caseOpen: !!marks.caseId }).map((k) => [k, `offer-${k}`]));
+    expect(buttons(findingMessage(makeFinding(), decision(), withActions, {}, offersFor({})))).toEqual(['investigation_start', 'finding_set_status', 'case_open', 'open_console']);
+    const waiting: RootMarks = { ack: { by: null, at: null, stage: 'waiting' }, caseId: '123' };
+    const acked = findingMessage(makeFinding(), decision(), withActions, waiting, offersFor(waiting));
     expect(buttons(acked)).toEqual(['finding_acknowledge', 'investigation_start', 'finding_set_status', 'open_console']);
+    // Without offers there is nothing to click but Investigate and the console.
+    expect(buttons(findingMessage(makeFinding(), decision(), withActions))).toEqual(['investigation_start', 'open_console']);
+  });
+
+  it('action buttons carry only the offer id, never the finding id', () => {
+    const offers = { status: `offer-${'1'.repeat(32)}`, case: `offer-${'2'.repeat(32)}` };
+    const elements = findingMessage(makeFinding(), decision(), { investigate: false, actions: true }, {}, offers).blocks.flatMap((b) => (b.type === 'actions' ? b.elements : []));
+    expect(elements.map((e) => ('value' in e ? e.value : undefined))).toEqual([offers.status, offers.case, undefined]);
   });
 });
 

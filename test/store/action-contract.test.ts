@@ -111,6 +111,24 @@ describe.each(implementations)('%s action store contract', (_name, make, reopen)
     expect((await actions.listActions({ kind: 'status' })).map((a) => a.id)).toEqual(['a1', 'a2']);
   });
 
+  it('keeps offers: inserted once (a second insert of the id changes nothing), read back by id, across a reopen', async () => {
+    const store = await make();
+    const offer = { id: 'offer-1', findingId: 'arn:aws:guardduty:us-east-1:1:detector/d/finding/f#1', kind: 'remediation', payload: '{"remediationId":"deactivate-access-key","inputs":{"accessKeyId":"AKIA1"}}', createdAt: T0 };
+    expect(await store.actions.insertOffer(offer)).toBe(true);
+    expect(await store.actions.insertOffer({ ...offer, findingId: 'other', payload: '{}', createdAt: at(5) })).toBe(false);
+    expect(await store.actions.getOffer('offer-1')).toEqual(offer);
+    expect(await store.actions.getOffer('offer-2')).toBeNull();
+    // Concurrent registrations of the same offer (two renderings of one message): one insert wins.
+    const raced = await Promise.all([1, 2, 3].map(() => store.actions.insertOffer({ ...offer, id: 'offer-3' })));
+    expect(raced.filter(Boolean)).toHaveLength(1);
+    if (reopen) {
+      await store.close();
+      const again = await reopen();
+      expect(await again.actions.getOffer('offer-1')).toEqual(offer);
+      await again.close();
+    }
+  });
+
   it('keeps cases, finds them by thread, lists the newest first', async () => {
     const { actions } = await make();
     const base = { findingId: 'f1', channel: 'C1', title: 't', status: 'Submitted', resolverType: 'Self' as const, createdBy: 'U1', updatedAt: T0 };

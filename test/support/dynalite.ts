@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoStore } from '../../src/store/dynamodb.ts';
 
 // dynalite ships no types: a function returning an http.Server.
@@ -35,7 +35,13 @@ export async function startDynalite(options: { tableName?: string } = {}): Promi
   });
   const createTable = async (name = `sirbot-${randomUUID().slice(0, 8)}`) => {
     await client.send(new CreateTableCommand(DynamoStore.tableDefinition(name)));
-    return name;
+    // dynalite, like DynamoDB, creates the table CREATING and only serves it once ACTIVE (on its next tick, under load later).
+    for (let i = 0; i < 200; i++) {
+      const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+      if (Table?.TableStatus === 'ACTIVE') return name;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    throw new Error(`dynalite table ${name} never became ACTIVE`);
   };
   const tableName = await createTable(options.tableName);
   return {

@@ -1,11 +1,14 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import * as z from 'zod';
 import type { SlackRouter } from '../router.ts';
 import type { SlackAppDeps } from '../app.ts';
+import type { OfferKind } from '../../domain/actions/offers.ts';
 import { CALLBACKS, FINDING_ACTIONS } from '../views/action-ids.ts';
 import { caseModal } from '../views/case.ts';
+import { loadingModal, noticeModal } from '../views/modal.ts';
 import { STATUS_BLOCKS, isWorkflowStatus, statusModal } from '../views/status.ts';
-import { deliveredFinding } from '../../actions/finding-snapshot.ts';
 import { parseCaseForm } from './case-form.ts';
+import { openFirst } from './modal-first.ts';
 import { placeOf, replyToPlace, tellPrivately } from './reply.ts';
 import { type ViewValues, valueIn } from './view-values.ts';
 
@@ -15,89 +18,106 @@ type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 const valueOf = (action: BlockAction['actions'][number]) => (action as { value?: string }).value ?? '';
 
 /** Private answers about a finding go to its thread. */
-function replyToFinding(record: { channel: string; ts: string | null } | null, user: string) {
-  return { ...(record ? { channel: record.channel } : {}), ...(record?.ts ? { threadTs: record.ts } : {}), user };
+function replyToFinding(record: { channel: string; ts: string | null }, user: string) {
+  return { channel: record.channel, ...(record.ts ? { threadTs: record.ts } : {}), user };
 }
 
-function metadata<T>(view: { private_metadata?: string }): Partial<T> {
+/** Modal metadata comes back from Slack: checked like any other input (an unreadable one names no offer). */
+const statusMetadata = z.object({ offerId: z.string().max(100) });
+const caseMetadata = z.object({ offerId: z.string().max(100), start: z.string().max(40).nullable().optional() });
+
+function metadata<T>(schema: z.ZodType<T>, view: { private_metadata?: string }): T | null {
   try {
-    return JSON.parse(view.private_metadata || '{}') as Partial<T>;
+    const parsed = schema.safeParse(JSON.parse(view.private_metadata || 'null'));
+    return parsed.success ? parsed.data : null;
   } catch {
-    return {};
+    return null;
   }
 }
 
+const STATUS_TITLE = 'Set workflow status';
+const CASE_TITLE = 'Open SIR case';
+
 /**
- * A finding's root message: Set status, Open SIR case, Acknowledge. Each checks the
- * person's role before showing anything, and again when the modal is submitted.
+ * A finding's root message (and the escalation's proposal): Set status, Open SIR case,
+ * Acknowledge. Each button carries the id of an offer; only an offer of this finding,
+ * clicked in its thread, is acted on, and with what the offer holds. A button that opens
+ * a modal opens it first (a placeholder), then checks the offer and the person's role
+ * and fills it in, or shows why not; submissions are checked again.
  */
 export function register(app: SlackRouter, deps: SlackAppDeps): void {
   const { actions: services, jobs } = deps;
   if (!services || !deps.store || !jobs) return;
-  const store = deps.store;
   const log = deps.logger;
 
   app.action<BlockAction>(FINDING_ACTIONS.setStatus, async ({ ack, body, action, client }: ActionArgs) => {
     await ack();
     const place = placeOf(body);
+    const modal = await openFirst(client, body.trigger_id, loadingModal(STATUS_TITLE, 'Loading the finding…'), place, log);
+    const offer = await services.offers.redeem({ offerId: valueOf(action), kinds: ['status'], userId: body.user.id, clickedIn: place });
+    if (!offer.ok) return modal.tell(STATUS_TITLE, `Not done: ${offer.reason}.`);
     const allowed = await services.access.check(body.user.id, 'responder');
     if (!allowed.allowed) {
-      await services.audit.record({ actor: body.user.id, action: 'status', target: valueOf(action), inputs: {}, outcome: 'refused', result: { reason: allowed.reason }, channel: place.channel ?? null, ts: place.threadTs ?? null });
-      return tellPrivately(client, place, `Not allowed: ${allowed.reason}.`, log);
+      await services.audit.record({ actor: body.user.id, action: 'status', target: offer.offer.findingId, inputs: {}, outcome: 'refused', result: { reason: allowed.reason }, channel: place.channel ?? null, ts: place.threadTs ?? null });
+      return modal.tell(STATUS_TITLE, `Not allowed: ${allowed.reason}.`);
     }
-    const delivered = await deliveredFinding(store, valueOf(action));
-    if (!delivered) return tellPrivately(client, place, 'sirbot no longer knows this finding.', log);
-    await client.views.open({ trigger_id: body.trigger_id, view: statusModal(delivered.finding) as never });
+    await modal.show(statusModal(offer.finding, offer.offer.id));
   });
 
   app.view<ViewSubmitAction>(CALLBACKS.statusModal, async ({ ack, body, view }: ViewArgs) => {
     const values = view.state.values as ViewValues;
     const status = valueIn(values, STATUS_BLOCKS.status);
     if (!isWorkflowStatus(status)) return void (await ack({ response_action: 'errors', errors: { [STATUS_BLOCKS.status]: 'choose a status' } }));
+    const offer = await services.offers.redeem({ offerId: metadata(statusMetadata, view)?.offerId ?? '', kinds: ['status'], userId: body.user.id });
+    if (!offer.ok) return void (await ack({ response_action: 'update', view: noticeModal(STATUS_TITLE, `Not done: ${offer.reason}.`) as never }));
     await ack();
-    const { findingId } = metadata<{ findingId: string }>(view);
-    if (!findingId) return;
-    const record = await store.getFinding(findingId);
     await jobs.run({
       kind: 'status.set',
-      findingId,
+      findingId: offer.offer.findingId,
       status,
       note: valueIn(values, STATUS_BLOCKS.note),
       userId: body.user.id,
       ...(body.user.name ? { userName: body.user.name } : {}),
-      replyTo: replyToFinding(record, body.user.id),
+      replyTo: replyToFinding(offer.record, body.user.id),
     });
   });
 
-  const openCaseModal = (engageCirt: boolean) => async ({ ack, body, action, client }: ActionArgs) => {
+  const openCaseModal = (kind: Extract<OfferKind, 'case' | 'case-cirt'>) => async ({ ack, body, action, client }: ActionArgs) => {
     await ack();
     const place = placeOf(body);
-    const findingId = valueOf(action);
+    const modal = await openFirst(client, body.trigger_id, loadingModal(CASE_TITLE, 'Drafting the case from the finding and its investigation…'), place, log);
+    const offer = await services.offers.redeem({ offerId: valueOf(action), kinds: [kind], userId: body.user.id, clickedIn: place });
+    if (!offer.ok) return modal.tell(CASE_TITLE, `Not done: ${offer.reason}.`);
+    const findingId = offer.offer.findingId;
     const allowed = await services.access.check(body.user.id, 'responder');
     if (!allowed.allowed) {
       await services.audit.record({ actor: body.user.id, action: 'case.create', target: findingId, inputs: {}, outcome: 'refused', result: { reason: allowed.reason }, channel: place.channel ?? null, ts: place.threadTs ?? null });
-      return tellPrivately(client, place, `Not allowed: ${allowed.reason}.`, log);
+      return modal.tell(CASE_TITLE, `Not allowed: ${allowed.reason}.`);
     }
     const draft = await services.cases.draft(findingId, body.user.id);
-    if (!draft) return tellPrivately(client, place, 'sirbot no longer knows this finding.', log);
-    await client.views.open({ trigger_id: body.trigger_id, view: caseModal(draft.finding, draft.draft, draft.watchers, engageCirt) as never });
+    if (!draft) return modal.tell(CASE_TITLE, 'sirbot no longer knows this finding.');
+    await modal.show(caseModal(draft.finding, draft.draft, draft.watchers, kind === 'case-cirt', offer.offer.id));
   };
-  app.action<BlockAction>(FINDING_ACTIONS.openCase, openCaseModal(false));
-  app.action<BlockAction>(FINDING_ACTIONS.openCaseCirt, openCaseModal(true));
+  app.action<BlockAction>(FINDING_ACTIONS.openCase, openCaseModal('case'));
+  app.action<BlockAction>(FINDING_ACTIONS.openCaseCirt, openCaseModal('case-cirt'));
 
   app.view<ViewSubmitAction>(CALLBACKS.caseModal, async ({ ack, body, view }: ViewArgs) => {
-    const meta = metadata<{ findingId: string; start: string }>(view);
-    const parsed = parseCaseForm(view.state.values as ViewValues, meta.start ?? null);
+    const meta = metadata(caseMetadata, view);
+    const parsed = parseCaseForm(view.state.values as ViewValues, meta?.start ?? null);
     if ('errors' in parsed) return void (await ack({ response_action: 'errors', errors: parsed.errors }));
+    // Both modals open the finding's one case; the form says who resolves it.
+    const offer = await services.offers.redeem({ offerId: meta?.offerId ?? '', kinds: ['case', 'case-cirt'], userId: body.user.id });
+    if (!offer.ok) return void (await ack({ response_action: 'update', view: noticeModal(CASE_TITLE, `Not done: ${offer.reason}.`) as never }));
     // Creating the case may take longer than Slack waits for an answer: close the modal first.
     await ack();
-    if (!meta.findingId) return;
-    const record = await store.getFinding(meta.findingId);
-    await jobs.run({ kind: 'case.open', findingId: meta.findingId, userId: body.user.id, form: parsed.form, replyTo: replyToFinding(record, body.user.id) });
+    await jobs.run({ kind: 'case.open', findingId: offer.offer.findingId, userId: body.user.id, form: parsed.form, replyTo: replyToFinding(offer.record, body.user.id) });
   });
 
-  app.action<BlockAction>(FINDING_ACTIONS.acknowledge, async ({ ack, body, action }: ActionArgs) => {
+  app.action<BlockAction>(FINDING_ACTIONS.acknowledge, async ({ ack, body, action, client }: ActionArgs) => {
     await ack();
-    await jobs.run({ kind: 'acknowledge', findingId: valueOf(action), userId: body.user.id, replyTo: replyToPlace(placeOf(body)) });
+    const place = placeOf(body);
+    const offer = await services.offers.redeem({ offerId: valueOf(action), kinds: ['acknowledge'], userId: body.user.id, clickedIn: place });
+    if (!offer.ok) return tellPrivately(client, place, `Not acknowledged: ${offer.reason}.`, log);
+    await jobs.run({ kind: 'acknowledge', findingId: offer.offer.findingId, userId: body.user.id, replyTo: replyToPlace(place) });
   });
 }

@@ -4,24 +4,18 @@ import * as z from 'zod';
 import type { RemediationTarget } from '../../actions/remediations.ts';
 import type { SlackAppDeps } from '../app.ts';
 import { CALLBACKS, REMEDIATION_ACTIONS } from '../views/action-ids.ts';
-import { REMEDIATION_BLOCKS, preparingModal } from '../views/remediation.ts';
-import { remediationById } from '../../domain/remediation/catalog.ts';
-import { placeOf, replyToPlace, tellPrivately } from './reply.ts';
+import { REMEDIATION_BLOCKS, errorModal, preparingModal } from '../views/remediation.ts';
+import type { RemediationPayload } from '../../domain/actions/offers.ts';
+import type { Redeemed } from '../../actions/offers.ts';
+import { openFirst } from './modal-first.ts';
+import { placeOf, replyToPlace } from './reply.ts';
 import { type ViewValues, valueIn } from './view-values.ts';
 
 type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
-/** Button values and modal metadata come back from Slack: checked like any other input. */
-const buttonValue = z.object({ r: z.string().max(60), i: z.record(z.string(), z.string().max(600)), f: z.string().max(1024).nullable() });
-const modalMetadata = z.object({
-  remediationId: z.string().max(60),
-  inputs: z.record(z.string(), z.string().max(600)),
-  findingId: z.string().max(1024).nullable(),
-  channel: z.string().max(100).nullable(),
-  threadTs: z.string().max(40).nullable(),
-  planHash: z.string().max(64),
-});
+/** Modal metadata comes back from Slack: checked like any other input (an unreadable one names no offer). */
+const modalMetadata = z.object({ offerId: z.string().max(100), planHash: z.string().max(64) });
 
 function parseJson(text: string | undefined): unknown {
   try {
@@ -31,9 +25,19 @@ function parseJson(text: string | undefined): unknown {
   }
 }
 
+/** What an accepted remediation offer runs on: the offer's remediation and inputs, in its finding's thread. */
+function targetOf(offer: Redeemed): RemediationTarget {
+  const payload = offer.payload as RemediationPayload;
+  return { remediationId: payload.remediationId, inputs: payload.inputs, findingId: offer.offer.findingId, channel: offer.record.channel, threadTs: offer.record.ts };
+}
+
+const TITLE = 'Remediation';
+
 /**
- * Remediation buttons: a click opens the preview (after the role check), the modal's
- * submission confirms, Approve/Reject settle destructive requests, Undo reverts.
+ * Remediation buttons: a click opens the preview at once (a placeholder), then checks
+ * the offer it carries and the person's role, and has the preview filled in; the modal's
+ * submission names the offer and the plan it showed; Approve/Reject settle destructive
+ * requests, Undo reverts. What runs is always the stored offer's remediation and inputs.
  */
 export function register(app: SlackRouter, deps: SlackAppDeps): void {
   const { actions: services, jobs } = deps;
@@ -43,26 +47,33 @@ export function register(app: SlackRouter, deps: SlackAppDeps): void {
   app.action<BlockAction>(new RegExp(`^${REMEDIATION_ACTIONS.request}:\\d+$`), async ({ ack, body, action, client }: ActionArgs) => {
     await ack();
     const place = placeOf(body);
-    const parsed = buttonValue.safeParse(parseJson((action as { value?: string }).value));
-    if (!parsed.success) return void log.warn({ issues: parsed.error.issues }, 'malformed remediation button value');
-    const target: RemediationTarget = { remediationId: parsed.data.r, inputs: parsed.data.i, findingId: parsed.data.f, channel: place.channel ?? null, threadTs: place.threadTs ?? null };
+    // The trigger expires in 3 seconds; the checks and the preview may take longer: open first, fill in after.
+    const modal = await openFirst(client, body.trigger_id, preparingModal(), place, log);
+    const offer = await services.offers.redeem({ offerId: (action as { value?: string }).value ?? '', kinds: ['remediation'], userId: body.user.id, clickedIn: place });
+    if (!offer.ok) return modal.tell(TITLE, `Not done: ${offer.reason}.`);
+    const target = targetOf(offer);
     const allowed = await services.remediations.authorize(body.user.id, target);
-    if (!allowed.allowed) return tellPrivately(client, place, `Not allowed: ${allowed.reason}.`, log);
-    // The trigger expires in 3 seconds, the preview may take longer: open first, fill in after.
-    const opened = await client.views.open({ trigger_id: body.trigger_id, view: preparingModal(remediationById(target.remediationId)?.title ?? target.remediationId) as never });
-    const viewId = opened.view?.id;
-    if (viewId) await jobs.run({ kind: 'remediation.preview', viewId, target, replyTo: replyToPlace(place) });
+    if (!allowed.allowed) return modal.tell(TITLE, `Not allowed: ${allowed.reason}.`);
+    if (!modal.opened) return modal.tell(TITLE, 'Slack did not let sirbot open the preview in time; please click again.');
+    await jobs.run({
+      kind: 'remediation.preview',
+      viewId: modal.opened.id,
+      ...(modal.opened.hash ? { hash: modal.opened.hash } : {}),
+      offerId: offer.offer.id,
+      target,
+      replyTo: replyToPlace(place),
+    });
   });
 
   app.view<ViewSubmitAction>(CALLBACKS.remediationModal, async ({ ack, body, view }: ViewArgs) => {
-    const parsed = modalMetadata.safeParse(parseJson(view.private_metadata));
+    const meta = modalMetadata.safeParse(parseJson(view.private_metadata));
+    const offer = await services.offers.redeem({ offerId: meta.success ? meta.data.offerId : '', kinds: ['remediation'], userId: body.user.id });
+    if (!offer.ok || !meta.success) return void (await ack({ response_action: 'update', view: errorModal(`Not done: ${offer.ok ? 'the preview is unreadable' : offer.reason}.`) as never }));
     await ack();
-    if (!parsed.success) return void log.warn({ issues: parsed.error.issues }, 'malformed remediation modal metadata');
-    const meta = parsed.data;
-    const { planHash, ...target } = meta;
+    const target = targetOf(offer);
     const note = valueIn(view.state.values as ViewValues, REMEDIATION_BLOCKS.note);
     const replyTo = { ...(target.channel ? { channel: target.channel } : {}), ...(target.threadTs ? { threadTs: target.threadTs } : {}), user: body.user.id };
-    await jobs.run({ kind: 'remediation.request', target, userId: body.user.id, planHash, note, replyTo });
+    await jobs.run({ kind: 'remediation.request', target, userId: body.user.id, planHash: meta.data.planHash, note, replyTo });
   });
 
   const settle = (verb: 'approve' | 'reject' | 'undo') => async ({ ack, body, action }: ActionArgs) => {

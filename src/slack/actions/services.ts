@@ -2,6 +2,7 @@ import type { AccessControl } from '../../actions/access.ts';
 import type { Auditor } from '../../actions/audit.ts';
 import type { CaseService } from '../../actions/cases.ts';
 import type { EscalationService } from '../../actions/escalations.ts';
+import type { OfferBook } from '../../actions/offers.ts';
 import type { RemediationService } from '../../actions/remediations.ts';
 import type { StatusService } from '../../actions/status.ts';
 
@@ -9,6 +10,8 @@ import type { StatusService } from '../../actions/status.ts';
 export interface ActionServices {
   access: AccessControl;
   audit: Auditor;
+  /** What finding messages offered: every click and submission is checked against it. */
+  offers: OfferBook;
   status: StatusService;
   cases: CaseService;
   remediations: RemediationService;

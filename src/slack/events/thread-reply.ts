@@ -1,7 +1,11 @@
 import type { SlackRouter } from '../router.ts';
 import type { SlackAppDeps } from '../app.ts';
 
-/** A person's plain reply in a finding's thread may answer the investigation's questions. */
+/**
+ * A person's plain reply in a finding's thread may answer the investigation's questions.
+ * Whether it does, and whether its author may, is the investigation service's call: chat
+ * is ignored, answers from anyone but a responder are refused privately and audited.
+ */
 export function register(app: SlackRouter, deps: SlackAppDeps): void {
   const { investigations, jobs } = deps;
   if (!investigations || !jobs) return;

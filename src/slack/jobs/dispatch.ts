@@ -1,8 +1,9 @@
 import type { WebClient } from '@slack/web-api';
-import type { QuestionId } from '../../domain/investigation/playbooks.ts';
+import type { AnswerOutcome } from '../../investigation/service.ts';
 import type { SlackAppDeps } from '../app.ts';
 import { tellPrivately } from '../actions/reply.ts';
 import { runSirCommand } from '../commands/sir.ts';
+import { disputeNote } from '../views/investigation.ts';
 import { errorModal, remediationModal } from '../views/remediation.ts';
 import type { Job, ReplyTo } from './job.ts';
 
@@ -20,21 +21,29 @@ const place = (r: ReplyTo) => ({ channel: r.channel, threadTs: r.threadTs, user:
 export async function dispatchJob(job: Job, deps: JobDeps): Promise<void> {
   const { actions, investigations, client, logger } = deps;
   const tell = (r: ReplyTo, text: string) => tellPrivately(client, place(r), text, logger);
+  // What the person who answered must know: why it was not taken, or that it was added beside a differing value.
+  const tellAnswer = async (r: ReplyTo, outcome: AnswerOutcome) => {
+    if (!outcome.ok) await tell(r, outcome.kind === 'refused' ? `Not allowed: ${outcome.error}.` : `Not taken: ${outcome.error}`);
+    else if (outcome.disputed.length > 0) await tell(r, disputeNote(outcome.disputed));
+  };
   switch (job.kind) {
     case 'investigation.start':
       await investigations?.start(job.findingId, job.channel, job.threadTs);
       return;
-    case 'investigation.now':
-      investigations?.investigateNow(job.id);
+    case 'investigation.now': {
+      const outcome = await investigations?.investigateNow(job.id, job.userId);
+      if (outcome) await tellAnswer(job.replyTo, outcome);
       return;
+    }
     case 'investigation.answer': {
-      const outcome = await investigations?.answer(job.id, job.question as QuestionId, job.value);
-      if (outcome && !outcome.ok) await tell(job.replyTo, `Not taken: ${outcome.error}`);
+      const outcome = await investigations?.answer(job.id, job.question, job.value, job.replyTo.user);
+      if (outcome) await tellAnswer(job.replyTo, outcome);
       return;
     }
     case 'investigation.reply': {
-      const outcome = await investigations?.reply(job.channel, job.threadTs, job.text);
-      if (outcome && !outcome.ok) await tell(job.replyTo, `Not taken: ${outcome.error}`);
+      // Null: chat, not an answer; nobody is told anything.
+      const outcome = await investigations?.reply(job.channel, job.threadTs, job.text, job.replyTo.user);
+      if (outcome) await tellAnswer(job.replyTo, outcome);
       return;
     }
     case 'investigation.gather':
@@ -78,8 +87,11 @@ export async function dispatchJob(job: Job, deps: JobDeps): Promise<void> {
     }
     case 'remediation.preview': {
       const preview = await actions.remediations.preview(job.target);
-      const view = 'error' in preview ? errorModal(`This remediation cannot run: ${preview.error}`) : remediationModal(preview, job.target);
-      await client.views.update({ view_id: job.viewId, view: view as never });
+      const view = 'error' in preview ? errorModal(`This remediation cannot run: ${preview.error}`) : remediationModal(preview, job.offerId);
+      // The hash is the placeholder's: a modal the person closed or that changed meanwhile is left alone.
+      await client.views
+        .update({ view_id: job.viewId, ...(job.hash ? { hash: job.hash } : {}), view: view as never })
+        .catch((err: unknown) => logger.warn({ err, view: job.viewId }, 'could not fill in the remediation preview'));
       return;
     }
     case 'remediation.request': {

@@ -1,5 +1,8 @@
 import * as z from 'zod';
 import { WORKFLOW_STATUSES } from '../../domain/finding.ts';
+import { QUESTIONS, type QuestionId } from '../../domain/investigation/playbooks.ts';
+
+const QUESTION_IDS = Object.keys(QUESTIONS) as [QuestionId, ...QuestionId[]];
 
 /**
  * Slow work a Slack interaction asks for, as data: run in the background of the
@@ -35,8 +38,8 @@ export const DELIVERY_BATCH = 50;
 
 export const jobSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('investigation.start'), findingId: z.string(), channel: z.string(), threadTs: z.string() }),
-  z.object({ kind: z.literal('investigation.now'), id: z.string() }),
-  z.object({ kind: z.literal('investigation.answer'), id: z.string(), question: z.string(), value: z.string(), replyTo }),
+  z.object({ kind: z.literal('investigation.now'), id: z.string(), userId: z.string(), replyTo }),
+  z.object({ kind: z.literal('investigation.answer'), id: z.string(), question: z.enum(QUESTION_IDS), value: z.string().max(3000), replyTo }),
   z.object({ kind: z.literal('investigation.reply'), channel: z.string(), threadTs: z.string(), text: z.string(), replyTo }),
   z.object({ kind: z.literal('investigation.gather'), id: z.string(), resuming: z.boolean() }),
   z.object({
@@ -55,7 +58,8 @@ export const jobSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('case.escalate'), caseId: z.string(), userId: z.string(), replyTo }),
   z.object({ kind: z.literal('case.status'), caseId: z.string(), status: z.enum(['Submitted', 'Detection and Analysis', 'Containment, Eradication and Recovery', 'Post-incident Activities']), userId: z.string(), replyTo }),
   z.object({ kind: z.literal('case.close'), caseId: z.string(), userId: z.string(), replyTo }),
-  z.object({ kind: z.literal('remediation.preview'), viewId: z.string(), target, replyTo }),
+  // The target is the stored offer's; the modal opened at the click is filled in by view id (and hash).
+  z.object({ kind: z.literal('remediation.preview'), viewId: z.string(), hash: z.string().optional(), offerId: z.string(), target, replyTo }),
   z.object({ kind: z.literal('remediation.request'), target, userId: z.string(), planHash: z.string(), note: z.string(), replyTo }),
   z.object({ kind: z.enum(['remediation.approve', 'remediation.reject', 'remediation.undo']), actionId: z.string(), userId: z.string(), replyTo }),
   z.object({ kind: z.literal('acknowledge'), findingId: z.string(), userId: z.string(), replyTo }),

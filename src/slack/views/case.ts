@@ -48,14 +48,14 @@ const textInput = (block: string, label: string, initial: string, o: { multiline
  * The "Open SIR case" modal, pre-filled from the investigation. Finding-supplied text
  * goes only into plain_text values, where Slack renders nothing.
  */
-export function caseModal(finding: Finding, draft: CaseDraft, watchers: Watcher[], engageCirt = false): Modal {
+export function caseModal(finding: Finding, draft: CaseDraft, watchers: Watcher[], engageCirt: boolean, offerId: string): Modal {
   return {
     type: 'modal',
     callback_id: CALLBACKS.caseModal,
     title: plain('Open SIR case'),
     submit: plain('Open case'),
     close: plain('Cancel'),
-    private_metadata: JSON.stringify({ findingId: finding.id, start: draft.reportedIncidentStartDate }),
+    private_metadata: JSON.stringify({ offerId, start: draft.reportedIncidentStartDate }),
     blocks: [
       { type: 'context', elements: [mrkdwn(truncate(`AWS Security Incident Response case for ${code(finding.id, 300)}`, LIMITS.contextText))] },
       textInput(CASE_BLOCKS.title, 'Title', draft.title, { max: 300 }),

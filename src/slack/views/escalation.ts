@@ -19,23 +19,24 @@ export function escalationMentionMessage(notify: string[], nextSeconds: number, 
   };
 }
 
-export function cirtProposalMessage(findingId: string, notify: string[]): SlackMessage {
-  const blocks: SlackMessage['blocks'] = [
-    {
-      type: 'section',
-      text: mrkdwn(`:sos: ${notify.map(mentionMarkup).join(' ')} still unacknowledged. Open a Security Incident Response case with the AWS Customer Incident Response Team?`.trim()),
-    },
-  ];
-  if (findingId.length <= LIMITS.buttonValue) {
-    blocks.push({
-      type: 'actions',
-      elements: [
-        { type: 'button', text: plain('Open SIR case with AWS CIRT'), action_id: FINDING_ACTIONS.openCaseCirt, value: findingId, style: 'danger' },
-        { type: 'button', text: plain('Acknowledge'), action_id: FINDING_ACTIONS.acknowledge, value: findingId },
-      ],
-    });
-  }
-  return { text: 'Open a case with the AWS CIRT?', blocks };
+/** The proposal's buttons carry the ids of their stored offers (the CIRT case, the acknowledgement), nothing else. */
+export function cirtProposalMessage(offers: { caseCirt: string; acknowledge: string }, notify: string[]): SlackMessage {
+  return {
+    text: 'Open a case with the AWS CIRT?',
+    blocks: [
+      {
+        type: 'section',
+        text: mrkdwn(`:sos: ${notify.map(mentionMarkup).join(' ')} still unacknowledged. Open a Security Incident Response case with the AWS Customer Incident Response Team?`.trim()),
+      },
+      {
+        type: 'actions',
+        elements: [
+          { type: 'button', text: plain('Open SIR case with AWS CIRT'), action_id: FINDING_ACTIONS.openCaseCirt, value: offers.caseCirt, style: 'danger' },
+          { type: 'button', text: plain('Acknowledge'), action_id: FINDING_ACTIONS.acknowledge, value: offers.acknowledge },
+        ],
+      },
+    ],
+  };
 }
 
 export function autoCaseMessage(reason: string, _findingId: string): SlackMessage {

@@ -1,3 +1,4 @@
+import type { RootOffers } from '../../domain/actions/offers.ts';
 import type { Finding, SeverityLabel, WorkflowStatus } from '../../domain/finding.ts';
 import type { RouteDecision } from '../../domain/routing/decision.ts';
 import { type Block, type Button, type SlackMessage, mrkdwn, plain } from './blocks.ts';
@@ -50,7 +51,7 @@ export function findingFallbackText(finding: Finding, decision: RouteDecision): 
 /** What this runtime can do from a root message. */
 export interface RootFeatures {
   investigate: boolean;
-  /** Set status, open a case, acknowledge. */
+  /** Set status, open a case, acknowledge: their buttons come with the offers stored for them. */
   actions: boolean;
 }
 
@@ -76,9 +77,11 @@ function marksLine(marks: RootMarks): string | null {
 /**
  * The root message of a finding's thread. Every finding-supplied string is escaped and
  * cut to fit. `features` says what the runtime can do (no Investigate button where it
- * cannot investigate); `marks` shows what people already did.
+ * cannot investigate); `marks` shows what people already did; `offers` holds the
+ * stored offer behind each action button (Acknowledge, Set status, Open SIR case): a
+ * button is shown only with its offer, and carries nothing but the offer's id.
  */
-export function findingMessage(finding: Finding, decision: RouteDecision, features: RootFeatures = NO_FEATURES, marks: RootMarks = {}): SlackMessage {
+export function findingMessage(finding: Finding, decision: RouteDecision, features: RootFeatures = NO_FEATURES, marks: RootMarks = {}, offers: RootOffers = {}): SlackMessage {
   const blocks: Block[] = [
     { type: 'header', text: plain(safeText(`${finding.title || '(untitled finding)'}`, LIMITS.headerText)) },
     {
@@ -112,19 +115,16 @@ export function findingMessage(finding: Finding, decision: RouteDecision, featur
     blocks.push({ type: 'section', text: mrkdwn(decision.mentions.map(mentionMarkup).join(' ')) });
   }
   const buttons: Button[] = [];
-  // Button values carry the finding id; an id too long for one gets no buttons rather than a broken one.
-  const fits = finding.id.length <= LIMITS.buttonValue;
-  if (features.actions && fits && marks.ack && !marks.ack.by) {
-    buttons.push({ type: 'button', text: plain('Acknowledge'), action_id: FINDING_ACTIONS.acknowledge, value: finding.id, style: 'primary' });
+  if (offers.acknowledge) {
+    buttons.push({ type: 'button', text: plain('Acknowledge'), action_id: FINDING_ACTIONS.acknowledge, value: offers.acknowledge, style: 'primary' });
   }
-  // Findings a rule flags start investigating on their own; the others offer it.
-  if (features.investigate && !decision.investigate && fits) {
+  // Findings a rule flags start investigating on their own; the others offer it. The value is the
+  // finding id (checked against the thread it is clicked in); an id too long for one gets no button.
+  if (features.investigate && !decision.investigate && finding.id.length <= LIMITS.buttonValue) {
     buttons.push({ type: 'button', text: plain('Investigate'), action_id: INVESTIGATION_ACTIONS.investigate, value: finding.id });
   }
-  if (features.actions && fits) {
-    buttons.push({ type: 'button', text: plain('Set status'), action_id: FINDING_ACTIONS.setStatus, value: finding.id });
-    if (!marks.caseId) buttons.push({ type: 'button', text: plain('Open SIR case'), action_id: FINDING_ACTIONS.openCase, value: finding.id });
-  }
+  if (offers.status) buttons.push({ type: 'button', text: plain('Set status'), action_id: FINDING_ACTIONS.setStatus, value: offers.status });
+  if (offers.case) buttons.push({ type: 'button', text: plain('Open SIR case'), action_id: FINDING_ACTIONS.openCase, value: offers.case });
   const consoleUrl = finding.consoleUrl ? safeUrl(finding.consoleUrl) : null;
   if (consoleUrl && consoleUrl.length <= LIMITS.url) {
     buttons.push({ type: 'button', text: plain('Open in AWS console'), action_id: 'open_console', url: consoleUrl });

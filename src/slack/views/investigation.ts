@@ -1,9 +1,11 @@
 import type { Finding } from '../../domain/finding.ts';
 import type { InvestigationTarget } from '../../domain/investigation/ad-hoc.ts';
+import { type Disagreement, type StoredAnswers, disagreements, knownAnswers } from '../../domain/investigation/answer-book.ts';
 import type { Question, QuestionId } from '../../domain/investigation/playbooks.ts';
 import type { InvestigationSummary } from '../../domain/investigation/summary.ts';
 import type { TimelineEntry } from '../../domain/investigation/timeline.ts';
 import { type Block, type SlackMessage, mrkdwn, plain } from './blocks.ts';
+import { mentionMarkup } from './finding-message.ts';
 import { LIMITS, code, safeText, slackDate, truncate } from './text.ts';
 
 /** Action ids of the investigation thread; the value of each carries the investigation id. */
@@ -15,23 +17,59 @@ export const INVESTIGATION_ACTIONS = {
 
 const MAX_ENTRIES_INLINE = 12;
 
-/** Only the open questions are asked; what the finding already says is shown as known. */
-export function questionsMessage(investigationId: string, questions: Question[], known: Partial<Record<QuestionId, string>>): SlackMessage {
-  const knownLines = Object.entries(known)
-    .filter(([, v]) => v)
-    .map(([k, v]) => `• ${k}: ${code(String(v), 200)}`);
+const EFFECT_TEXT: Record<Disagreement['effect'], (d: Disagreement) => string> = {
+  'all-searched': (d) => (d.others.length === 1 ? 'both are searched' : `all ${d.others.length + 1} are searched`),
+  'earliest-used': () => 'the search starts at the earliest of them',
+  'kept-only': (d) => `only ${code(d.kept, 60)} is searched (one investigation looks in one account)`,
+  'not-searched': () => 'this does not change what is searched',
+};
+
+/** One disagreement, as a responder needs it: what is kept and why, who said otherwise, what is searched. */
+export function disagreementLine(d: Disagreement): string {
+  const kept = d.keptBy ? `${mentionMarkup(d.keptBy)} answered ${code(d.kept, 200)} first` : `the finding names ${code(d.kept, 200)}`;
+  const others = d.others.map((o) => `${mentionMarkup(o.by)} answered ${code(o.value, 200)}`).join('; ');
+  const keeps = d.keptBy ? 'the first answer is kept' : "the finding's value is kept";
+  return `• *${d.question}*: ${kept}; ${others}. ${keeps[0]!.toUpperCase()}${keeps.slice(1)}; ${EFFECT_TEXT[d.effect](d)}.`;
+}
+
+/** Told privately to whoever gave a differing answer: plain text (the private answer escapes it). */
+export function disputeNote(disputed: Disagreement[]): string {
+  const lines = disputed.map((d) => {
+    const kept = d.keptBy ? `the first answer was ${d.kept}` : `the finding names ${d.kept}`;
+    const effect: Record<Disagreement['effect'], string> = {
+      'all-searched': 'both are searched',
+      'earliest-used': 'the search starts at the earliest of them',
+      'kept-only': `only ${d.kept} is searched`,
+      'not-searched': 'it does not change what is searched',
+    };
+    return `${d.question}: ${kept}; your answer ${d.others.at(-1)?.value ?? ''} is recorded beside it (${effect[d.effect]}).`;
+  });
+  return `Your answer differs from what is known, so it was added, not put in its place. ${lines.join(' ')}`;
+}
+
+/**
+ * Only the open questions are asked; what is already known is shown with where it came
+ * from (the finding, or who answered), and answers that differ from it are shown beside
+ * it with what the search does about them.
+ */
+export function questionsMessage(investigationId: string, questions: Question[], answers: StoredAnswers): SlackMessage {
+  const knownLines = knownAnswers(answers).map((k) => `• ${k.question}: ${code(k.value, 200)} (${k.by ? mentionMarkup(k.by) : 'from the finding'})`);
   const blocks: Block[] = [
     {
       type: 'section',
       text: mrkdwn(
         truncate(
-          `:mag: *Before I look, a few questions.* Answer below or reply in this thread (e.g. \`exposedAt: 2026-11-20\`).` +
-            (knownLines.length ? `\n*Already known from the finding*\n${knownLines.join('\n')}` : ''),
+          `:mag: *Before I look, a few questions.* Answer below or reply in this thread (e.g. \`exposedAt: 2026-11-20\`); answers from responders are taken.` +
+            (knownLines.length ? `\n*Known so far*\n${knownLines.join('\n')}` : ''),
           LIMITS.sectionText,
         ),
       ),
     },
   ];
+  const differing = disagreements(answers);
+  if (differing.length > 0) {
+    blocks.push({ type: 'section', text: mrkdwn(truncate(`:warning: *Answers that differ*\n${differing.map(disagreementLine).join('\n')}`, LIMITS.sectionText)) });
+  }
   for (const q of questions) {
     const action_id = INVESTIGATION_ACTIONS.answer(q.id);
     if (q.kind === 'date') {

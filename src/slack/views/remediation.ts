@@ -1,9 +1,8 @@
 import { describeCall } from '../../domain/actions/aws-call.ts';
 import type { Remediation } from '../../domain/remediation/catalog.ts';
-import type { Suggestion } from '../../domain/remediation/suggest.ts';
 import type { CallOutcome, RunStatus } from '../../aws/executor.ts';
 import type { ActionRecord } from '../../store/action-store.ts';
-import type { Preview, RemediationInput, RemediationTarget } from '../../actions/remediations.ts';
+import type { Preview, RemediationInput } from '../../actions/remediations.ts';
 import { type Block, type Button, type Modal, type SlackMessage, mrkdwn, plain } from './blocks.ts';
 import { CALLBACKS, REMEDIATION_ACTIONS } from './action-ids.ts';
 import { mentionMarkup } from './finding-message.ts';
@@ -11,44 +10,40 @@ import { LIMITS, code, escapeText, safeText, truncate } from './text.ts';
 
 export const REMEDIATION_BLOCKS = { note: 'note' } as const;
 
-/** What a remediation button carries: short keys, since a value holds 2,000 characters. */
-export interface RemediationButtonValue {
-  r: string;
-  i: Record<string, string>;
-  f: string | null;
+/** A suggested remediation, offered: the button carries only the offer's id. */
+export interface OfferedRemediation {
+  offerId: string;
+  remediationId: string;
+  label: string;
 }
 
-/** Buttons offering the suggested remediations; one whose value would not fit is left out. */
-export function remediationBlocks(suggestions: Suggestion[], findingId: string | null): Block[] {
-  const buttons: Button[] = [];
-  for (const [n, s] of suggestions.entries()) {
-    const value = JSON.stringify({ r: s.remediationId, i: s.inputs, f: findingId } satisfies RemediationButtonValue);
-    if (value.length > LIMITS.buttonValue) continue;
-    buttons.push({
-      type: 'button',
-      text: plain(safeText(s.label, LIMITS.buttonText)),
-      action_id: `${REMEDIATION_ACTIONS.request}:${n}`,
-      value,
-      ...(s.remediationId.startsWith('delete') ? { style: 'danger' as const } : {}),
-    });
-  }
+/** Buttons offering the suggested remediations (at most 25, Slack's limit for one block). */
+export function remediationBlocks(offered: OfferedRemediation[]): Block[] {
+  const buttons: Button[] = offered.slice(0, 25).map((o, n) => ({
+    type: 'button',
+    text: plain(safeText(o.label, LIMITS.buttonText)),
+    action_id: `${REMEDIATION_ACTIONS.request}:${n}`,
+    value: o.offerId,
+    ...(o.remediationId.startsWith('delete') ? { style: 'danger' as const } : {}),
+  }));
   if (buttons.length === 0) return [];
   return [
     { type: 'section', text: mrkdwn('*Containment* — each opens a preview of the exact AWS calls before anything runs') },
-    { type: 'actions', block_id: 'remediations', elements: buttons.slice(0, 25) },
+    { type: 'actions', block_id: 'remediations', elements: buttons },
   ];
 }
 
 const callLines = (calls: Array<Parameters<typeof describeCall>[0]>) =>
   calls.map((c, n) => `${n + 1}. ${code(describeCall(c), 700)}`).join('\n');
 
-export function preparingModal(title: string): Modal {
+/** Opened at the click, before anything is checked or read; the preview replaces it. */
+export function preparingModal(): Modal {
   return {
     type: 'modal',
     callback_id: CALLBACKS.remediationModal,
     title: plain('Remediation'),
     close: plain('Close'),
-    blocks: [{ type: 'section', text: plain(safeText(`Preparing a preview of "${title}"…`, 300)) }],
+    blocks: [{ type: 'section', text: plain('Preparing the preview: the exact AWS calls, what Undo would call, and who must approve…') }],
   };
 }
 
@@ -62,8 +57,12 @@ export function errorModal(message: string): Modal {
   };
 }
 
-/** The confirmation: what will run, what undo would run, who must approve. */
-export function remediationModal(preview: Preview, target: RemediationTarget): Modal {
+/**
+ * The confirmation: what will run, what undo would run, who must approve. The metadata
+ * names the offer and the plan shown, so the submission runs that offer's remediation
+ * and only if the plan is still the one previewed.
+ */
+export function remediationModal(preview: Preview, offerId: string): Modal {
   const { remediation: r, plan } = preview;
   const blocks: Block[] = [
     { type: 'header', text: plain(safeText(r.title, LIMITS.headerText)) },
@@ -91,7 +90,7 @@ export function remediationModal(preview: Preview, target: RemediationTarget): M
     title: plain('Confirm remediation'),
     submit: plain(r.secondApprover ? 'Request approval' : 'Run'),
     close: plain('Cancel'),
-    private_metadata: JSON.stringify({ ...target, planHash: preview.planHash }),
+    private_metadata: JSON.stringify({ offerId, planHash: preview.planHash }),
     blocks,
   };
 }

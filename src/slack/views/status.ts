@@ -19,8 +19,8 @@ const STATUS_HELP: Record<WorkflowStatus, string> = {
 
 const option = (s: WorkflowStatus) => ({ text: plain(`${s} — ${STATUS_HELP[s]}`), value: s });
 
-/** Which finding the modal is about travels in private_metadata, not in anything the user edits. */
-export function statusModal(finding: Finding, initial?: WorkflowStatus): Modal {
+/** The offer the modal answers (and through it the finding) travels in private_metadata, not in anything the user edits. */
+export function statusModal(finding: Finding, offerId: string, initial?: WorkflowStatus): Modal {
   const settable = SETTABLE_STATUSES.find((s) => s === initial);
   return {
     type: 'modal',
@@ -28,7 +28,7 @@ export function statusModal(finding: Finding, initial?: WorkflowStatus): Modal {
     title: plain('Set workflow status'),
     submit: plain('Set status'),
     close: plain('Cancel'),
-    private_metadata: JSON.stringify({ findingId: finding.id }),
+    private_metadata: JSON.stringify({ offerId }),
     blocks: [
       { type: 'section', text: plain(safeText(finding.title || finding.id, 300)) },
       { type: 'context', elements: [mrkdwn(`${code(finding.product, 60)} · account ${code(finding.accountId, 20)} · now ${finding.workflowStatus}`)] },

@@ -16,6 +16,7 @@ import {
 } from './payloads.ts';
 import { type Answered, type Delivery, httpDelivery } from './delivery.ts';
 import { eventCallback } from './sign.ts';
+import { buildView, parseView } from '../methods/view-args.ts';
 
 type Json = Record<string, any>;
 
@@ -162,16 +163,26 @@ export class EmulatedPerson {
 
   /**
    * Submits the top modal (or `view`). Inputs keep their initial values unless `values` (by
-   * block id) says otherwise. Like Slack, the modal closes on a plain ack and stays open on errors.
+   * block id) says otherwise. Like Slack, the modal closes on a plain ack, stays open on errors
+   * and is replaced by the answer's view on `update`.
    */
   async submit(values: Record<string, InputValue> = {}, view: EmulatedView | undefined = this.modal()): Promise<Answered> {
     if (!view) throw new Error(`${this.o.id} has no open modal`);
     const payload = viewSubmissionPayload({ ...this.actor(), view, values: stateValues(view, values), triggerId: this.trigger() });
     const answer = await this.delivery.deliver('interactive', payload);
-    // A plain ack closes the submitted modal (back to the one under it); `clear` closes them all.
+    // A plain ack closes the submitted modal (back to the one under it); `clear` closes them all;
+    // `update` puts the answer's view in its place, as Slack does (an invalid one leaves it as it was).
     if (answer.body?.response_action === 'clear') this.ws.surfaces.close(this.o.id);
+    else if (answer.body?.response_action === 'update') this.replaceView(view, answer.body.view);
     else if (!answer.body || Object.keys(answer.body).length === 0) this.ws.surfaces.closeView(this.o.id, view.id);
     return answer;
+  }
+
+  private replaceView(view: EmulatedView, next: unknown): void {
+    const parsed = parseView({ view: next }, 'modal');
+    if ('refusal' in parsed) return;
+    const ctx = { ws: this.ws, now: Date.now(), origin: '' };
+    this.ws.surfaces.save(buildView(parsed.view, ctx, { user: view.user, id: view.id, rootId: view.root_view_id, previousId: view.previous_view_id }));
   }
 
   /**
