@@ -9,6 +9,7 @@ import type { Collector } from '../evidence/collector.ts';
 import { InvestigationService } from '../investigation/service.ts';
 import type { Logger } from './logger.ts';
 import { WebClient } from '@slack/web-api';
+import { slackClientOptions } from '../slack/client-options.ts';
 import { AccessControl } from '../actions/access.ts';
 import { Auditor } from '../actions/audit.ts';
 import { CaseService } from '../actions/cases.ts';
@@ -161,7 +162,7 @@ async function offeredRemediations(offers: OfferBook, finding: Finding, timeline
 
 /** Status changes, cases, remediations and escalations, sharing one access policy, one audit log and the offers they act on. */
 function composeActions(o: CoreOptions, settings: ActionSettings, poster: RateLimitedPoster, refreshRoot: (findingId: string) => Promise<void>, clock: () => number): ActionServices {
-  const directory = o.slackToken ? new SlackDirectory(new WebClient(o.slackToken, o.slackApiUrl ? { slackApiUrl: o.slackApiUrl } : {})) : null;
+  const directory = o.slackToken ? new SlackDirectory(new WebClient(o.slackToken, slackClientOptions(o.slackApiUrl))) : null;
   const access = new AccessControl(accessPolicyOf(o.env), directory, undefined, clock);
   if (access.policy.responders.users.length + access.policy.responders.groups.length + access.policy.approvers.users.length + access.policy.approvers.groups.length === 0) {
     o.logger.warn('SIRBOT_RESPONDERS and SIRBOT_APPROVERS are empty: every action from Slack will be refused');

@@ -13,6 +13,7 @@ import type { JobRunner } from './jobs/job.ts';
 import * as investigateMessage from './shortcuts/investigate-message.ts';
 import * as appMention from './events/app-mention.ts';
 import * as threadReply from './events/thread-reply.ts';
+import { slackClientOptions } from './client-options.ts';
 import { boltLogger } from './logger.ts';
 import { SlackRouter } from './router.ts';
 import type { ActionServices } from './actions/services.ts';
@@ -82,7 +83,7 @@ export function createSlackApp(options: SlackAppOptions, deps: SlackAppDeps): Ap
     // instance (Lambda): without it Bolt skips a lookup (and a thrown "not found") on every request.
     convoStore: false,
     ...(options.receiver ? { receiver: options.receiver } : {}),
-    ...(options.slackApiUrl ? { clientOptions: { slackApiUrl: options.slackApiUrl } } : {}),
+    clientOptions: slackClientOptions(options.slackApiUrl),
   });
   if (deps.store) ignoreRedeliveredEvents(app, deps.store, deps.clock ?? Date.now);
   const router = new SlackRouter();

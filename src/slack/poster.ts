@@ -4,6 +4,7 @@ import { WebClient, WebClientEvent, type WebClientOptions } from '@slack/web-api
 import type { Logger } from '../runtime/logger.ts';
 import { boltLogger } from './logger.ts';
 import { SlidingWindowPacer } from '../lib/pacer.ts';
+import { slackClientOptions } from './client-options.ts';
 import { findKeyedMessage, postMetadata } from './post-lookup.ts';
 import { SlackPostError, classifySlackError, type SlackFailure } from './slack-errors.ts';
 import type { SlackMessage } from './views/blocks.ts';
@@ -69,8 +70,6 @@ export const SLACK_LIMITS: PosterLimits = {
   update: { intervalCap: 50, intervalMs: 60_000 },
 };
 
-/** No Web API call waits longer than this for its answer: a hung call fails and is retried. */
-export const CALL_TIMEOUT_MS = 10_000;
 /** Sends of one keyed post before it is given up (each after a look, with growing pauses). */
 const KEYED_ATTEMPTS = 6;
 /** 429s one keyed post waits out before it gives up (Slack says how long each time). */
@@ -120,7 +119,7 @@ export class RateLimitedPoster implements SlackPoster {
     this.retryBaseMs = options.retryBaseMs ?? 500;
     const common: WebClientOptions = {
       ...(options.logger ? { logger: boltLogger(options.logger) } : {}),
-      timeout: options.timeoutMs ?? CALL_TIMEOUT_MS,
+      ...slackClientOptions(undefined, options.timeoutMs),
       ...clientOptions,
     };
     // Retries of calls that are safe to repeat: 429s after Retry-After, 5xx, timeouts, broken connections.

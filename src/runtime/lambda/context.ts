@@ -1,4 +1,5 @@
 import { WebClient } from '@slack/web-api';
+import { slackClientOptions } from '../../slack/client-options.ts';
 import { AwsClientFactory, SELF, awsSettingsFromEnv, dynamoDb, guardDutyAdminRole, secretsManager, sqs } from '../../aws/clients.ts';
 import { QuotaQueues } from '../../aws/quotas.ts';
 import { loadSlackSecret, type SlackSecret } from '../../aws/slack-secret.ts';
@@ -73,7 +74,7 @@ export function lambdaContext(): Promise<LambdaContext> {
       scheduleGathering: (id, resuming) => jobs.run({ kind: 'investigation.gather', id, resuming }),
     });
     const deps: SlackAppDeps = { ...slackAppDeps(core, logger, actions), jobs };
-    const client = new WebClient(slack.botToken, env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {});
+    const client = new WebClient(slack.botToken, slackClientOptions(env.SLACK_API_URL));
     return { env, logger, slack, core, jobs, deps, dispatch: (job: Job) => dispatchJob(job, { ...deps, client }) };
   })();
   context.catch(() => {

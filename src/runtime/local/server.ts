@@ -13,6 +13,7 @@ import { dispatchJob } from '../../slack/jobs/dispatch.ts';
 import { InlineJobs } from '../../slack/jobs/inline.ts';
 import type { Logger } from '../logger.ts';
 import { unhandledRejections } from '../process-guards.ts';
+import { slackClientOptions } from '../../slack/client-options.ts';
 import { BodyTooLargeError, readBody, sendJson } from './http.ts';
 import { adminTokenOf, hasBearer, type AdminToken } from './admin-auth.ts';
 import * as z from 'zod';
@@ -78,7 +79,7 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
     ? new SocketModeReceiver({
         appToken: o.slack.appToken,
         logger: boltLogger(o.logger),
-        ...(o.slack.apiUrl ? { installerOptions: { clientOptions: { slackApiUrl: o.slack.apiUrl } } } : {}),
+        installerOptions: { clientOptions: slackClientOptions(o.slack.apiUrl) },
       })
     : undefined;
   const http = socket ? undefined : createHttpReceiver(o.slack.signingSecret, o.logger);
