@@ -45,6 +45,9 @@ export function versionFields(finding: Finding, decision: RouteDecision): Pick<F
   };
 }
 
+/** A record's delivery bookkeeping before any attempt: first version, nothing sent, nothing pending. */
+export const UNATTEMPTED = { version: 1, sentAt: null, attemptAt: null, attempts: 0, followUpPending: false, pendingSnapshot: null } as const;
+
 /** The record of a finding received for the first time: nothing of it is in Slack yet. */
 export function receivedRecord(finding: Finding, decision: RouteDecision, nowIso: string): FindingRecord {
   return {
@@ -56,12 +59,7 @@ export function receivedRecord(finding: Finding, decision: RouteDecision, nowIso
     suppressed: decision.suppressed,
     deliveredAt: nowIso,
     state: decision.suppressed ? 'suppressed' : 'received',
-    version: 1,
-    sentAt: null,
-    attemptAt: null,
-    attempts: 0,
-    followUpPending: false,
-    pendingSnapshot: null,
+    ...UNATTEMPTED,
   };
 }
 

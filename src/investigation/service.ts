@@ -16,6 +16,7 @@ import { adHocMessage, progressMessage, questionsMessage, summaryMessage } from 
 import { fileName } from '../slack/views/text.ts';
 import type { FindingRecord, InvestigationRecord, Store } from '../store/store.ts';
 import { questionsPostKey } from '../delivery/post-keys.ts';
+import { UNATTEMPTED } from '../delivery/finding-records.ts';
 import { investigate } from './investigate.ts';
 import { type InvestigationTarget, adHocFinding } from '../domain/investigation/ad-hoc.ts';
 
@@ -189,12 +190,7 @@ export class InvestigationService {
       deliveredAt: this.nowIso(),
       snapshot: JSON.stringify(finding),
       state: 'posted',
-      version: 1,
-      sentAt: null,
-      attemptAt: null,
-      attempts: 0,
-      followUpPending: false,
-      pendingSnapshot: null,
+      ...UNATTEMPTED,
     };
     if (!(await this.o.store.insertFinding(record))) return null;
     const posted = await this.o.poster.post(o.channel, adHocMessage(finding, o.target, o.requestedBy), o.threadTs);

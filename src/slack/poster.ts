@@ -62,6 +62,11 @@ export interface PosterLimits {
   update: RateLimit;
 }
 
+/** chat.postMessage's arguments for a message: links never unfurled (a finding's URLs are not ours to preview). */
+function postArgs(channel: string, message: SlackMessage, threadTs: string | undefined) {
+  return { channel, text: message.text, blocks: message.blocks as never, ...(threadTs ? { thread_ts: threadTs } : {}), unfurl_links: false, unfurl_media: false };
+}
+
 /** What Slack channel ids look like (public C…, private G…, direct D…). */
 const CHANNEL_ID = /^[CGD][A-Z0-9]{8,}$/;
 
@@ -147,17 +152,8 @@ export class RateLimitedPoster implements SlackPoster {
     const lane = this.laneFor(channel);
     return lane.queue.add(async () => {
       try {
-        const res = await lane.pacer.run(() => this.client.chat.postMessage({
-          channel,
-          text: message.text,
-          blocks: message.blocks as never,
-          ...(threadTs ? { thread_ts: threadTs } : {}),
-          unfurl_links: false,
-          unfurl_media: false,
-        }));
-        this.counters.posted++;
-        this.learn(channel, res.channel);
-        return { channel: res.channel ?? channel, ts: res.ts as string };
+        const res = await lane.pacer.run(() => this.client.chat.postMessage(postArgs(channel, message, threadTs)));
+        return this.posted(channel, res);
       } catch (err) {
         this.counters.failed++;
         throw err;
@@ -181,20 +177,8 @@ export class RateLimitedPoster implements SlackPoster {
         }
         await o.beforeSend?.();
         try {
-          const res = await lane.pacer.run(() =>
-            this.onceClient.chat.postMessage({
-              channel,
-              text: message.text,
-              blocks: message.blocks as never,
-              metadata: postMetadata(o.key),
-              ...(o.threadTs ? { thread_ts: o.threadTs } : {}),
-              unfurl_links: false,
-              unfurl_media: false,
-            }),
-          );
-          this.counters.posted++;
-          this.learn(channel, res.channel);
-          return { channel: res.channel ?? channel, ts: res.ts as string };
+          const res = await lane.pacer.run(() => this.onceClient.chat.postMessage({ ...postArgs(channel, message, o.threadTs), metadata: postMetadata(o.key) }));
+          return this.posted(channel, res);
         } catch (err) {
           last = classifySlackError(err);
           if (last.kind === 'permanent') break;
@@ -258,9 +242,12 @@ export class RateLimitedPoster implements SlackPoster {
     return ids;
   }
 
-  /** Remembers the id Slack answered for a channel named by name, so both spellings share one lane. */
-  private learn(named: string, id: string | undefined): void {
+  /** Counts a post and remembers the id Slack answered for a channel named by name, so both spellings share one lane. */
+  private posted(named: string, res: { channel?: string; ts?: string }): { channel: string; ts: string } {
+    this.counters.posted++;
+    const id = res.channel;
     if (id && id !== named && !this.aliasOf.has(id)) this.aliasOf.set(id, named);
+    return { channel: id ?? named, ts: res.ts as string };
   }
 
   async update(channel: string, ts: string, message: SlackMessage): Promise<void> {
