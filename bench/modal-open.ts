@@ -140,11 +140,14 @@ export async function benchModalOpen(runs = 7): Promise<ModalOpenResult> {
       LOG_LEVEL: 'silent',
     };
 
-    // A delivered finding to click on: the ingest handler (from source, in this process) posts its root and stores its offers.
+    // A delivered finding to click on: the ingest handler (from source, in this process) stores and enqueues it,
+    // the worker posts its root and stores its offers.
     Object.assign(process.env, lambdaEnv, { SIRBOT_RULES: path.join(ROOT, 'src/rules/default.yml') });
     const { handler: ingest } = await import(pathToFileURL(path.join(ROOT, 'src/runtime/lambda/ingest.ts')).href);
+    const { handler: worker } = await import(pathToFileURL(path.join(ROOT, 'src/runtime/lambda/worker.ts')).href);
     const finding = (await import(pathToFileURL(path.join(SCENARIO, 'finding.json')).href, { with: { type: 'json' } })).default;
     await ingest({ version: '0', id: 'bench', 'detail-type': 'GuardDuty Finding', source: 'aws.guardduty', account: '111122223333', time: new Date().toISOString(), region: 'us-east-1', resources: [], detail: finding });
+    await worker({ Records: aws.state.sqs.messages.map((m) => ({ messageId: m.messageId, body: m.body, attributes: { ApproximateReceiveCount: '1' } })) });
     const root = slack.state.messages('#security-incidents')[0];
     const offerId = (root?.blocks as Array<{ type: string; elements?: Array<{ action_id: string; value?: string }> }> | undefined)
       ?.flatMap((b) => b.elements ?? [])
