@@ -7,7 +7,8 @@ import type { Finding } from '../finding.ts';
  */
 
 export type QuestionId = 'exposedAt' | 'principal' | 'accessKeyId' | 'rotated' | 'accountId' | 'instanceId';
-export type CollectorId = 'cloudtrail' | 'iam' | 'ec2' | 'findings';
+/** Evidence sources; a playbook may name one this runtime lacks (it becomes a limiting factor, never a guess). */
+export type CollectorId = 'cloudtrail' | 'iam' | 'ec2' | 'findings' | 's3' | 'eks' | 'ecs' | 'rds' | 'lambda';
 
 export interface Question {
   id: QuestionId;
