@@ -32,7 +32,7 @@ export async function benchEvidence(events = 5000, quotaScale = 1): Promise<Evid
   const aws = await startFakeAws({ scenario: dir, quotaScale });
   const clients = new AwsClientFactory({ region: 'us-east-1', endpoint: aws.endpoint, credentialsFor: fakeCredentials });
   const window = { start: '2026-10-01T00:00:00.000Z', end: '2026-11-22T00:00:00.000Z' };
-  const scope = (accountId: string, region: string) => ({ accountId, region, window, accessKeyIds: [KEY], usernames: [], resourceNames: [], eventNames: [] });
+  const scope = (accountId: string, region: string) => ({ accountId, region, window, accessKeyIds: [KEY], usernames: [], roleNames: [], subjects: [], resourceNames: [], eventNames: [] });
   try {
     const collector = new CloudTrailCollector(clients, new QuotaQueues(quotaScale));
     let t = performance.now();

@@ -38,6 +38,14 @@ const recordSchema = z.object({
   resources: z.array(z.object({ ARN: optionalString, type: optionalString })).nullish().transform((v) => v ?? undefined),
 });
 
+/** How a lookup reads in a summary's list of what was searched. */
+const LOOKUP_WORDS: Partial<Record<LookupAttributeKey, string>> = {
+  AccessKeyId: 'events by access key',
+  Username: 'events by user or session',
+  ResourceName: 'events naming',
+  EventName: 'calls to',
+};
+
 export interface CloudTrailCollectorOptions {
   /** Stop a single lookup after this many events and say so. */
   maxEventsPerLookup?: number;
@@ -69,6 +77,15 @@ export class CloudTrailCollector implements Collector {
     return {
       collector: this.id,
       items: results.flatMap((r) => r.items),
+      states: [],
+      searched: lookups.map(([key, value], i) => ({
+        source: this.id,
+        what: `${LOOKUP_WORDS[key] ?? key} ${value}`,
+        accountId: scope.accountId,
+        region: scope.region,
+        window: scope.window,
+        found: results[i]?.items.length ?? 0,
+      })),
       limitingFactors: results.flatMap((r) => r.limitingFactors),
       pages: progress.pages,
     };

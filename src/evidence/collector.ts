@@ -1,4 +1,7 @@
+import type { SubjectState } from '../domain/investigation/current-state.ts';
 import type { LimitingFactor } from '../domain/investigation/limiting.ts';
+import type { Searched } from '../domain/investigation/searched.ts';
+import type { Subject } from '../domain/investigation/subjects.ts';
 import type { CollectorId } from '../domain/investigation/playbooks.ts';
 import type { TimelineEntry } from '../domain/investigation/timeline.ts';
 import type { InvestigationWindow } from '../domain/investigation/window.ts';
@@ -9,8 +12,12 @@ export interface EvidenceScope {
   region: string;
   window: InvestigationWindow;
   accessKeyIds: string[];
-  /** IAM user names or role session names. */
+  /** IAM user names, `root`, and role session names (CloudTrail's event history names an assumed role's events by its session). */
   usernames: string[];
+  /** IAM roles in play: whose credentials were used, or which the finding names. */
+  roleNames: string[];
+  /** Everything the finding (and the answers) name, typed: what current-state collectors describe. */
+  subjects: Subject[];
   /** Resource names or ids the finding names (instance ids, bucket names, role names…). */
   resourceNames: string[];
   /** API calls to find whoever made them (persistence, privilege escalation, defense evasion). */
@@ -29,7 +36,12 @@ export interface CollectorProgress {
 
 export interface CollectorResult {
   collector: CollectorId;
+  /** Events: what happened. */
   items: TimelineEntry[];
+  /** Current state: how the subjects are now, as the API for each kind describes them. */
+  states: SubjectState[];
+  /** Every look it made, with what it found (also when it found nothing). */
+  searched: Searched[];
   /** What it could not collect, and why. */
   limitingFactors: LimitingFactor[];
   pages: number;

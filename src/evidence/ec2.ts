@@ -1,11 +1,11 @@
-import type { SecurityGroup } from '@aws-sdk/client-ec2';
+import type { Instance, SecurityGroup } from '@aws-sdk/client-ec2';
 import type { AwsClientFactory } from '../aws/clients.ts';
 import { ec2Sdk } from '../aws/sdk.ts';
 import type { QuotaQueues } from '../aws/quotas.ts';
+import type { SubjectState } from '../domain/investigation/current-state.ts';
+import { INSTANCE_ID } from '../domain/investigation/identifiers.ts';
 import type { LimitingFactor } from '../domain/investigation/limiting.ts';
-import type { TimelineEntry } from '../domain/investigation/timeline.ts';
 import type { Collector, CollectorProgress, CollectorResult, EvidenceScope } from './collector.ts';
-import { stateEntry } from './state-entry.ts';
 
 const SENSITIVE_PORTS = [22, 3389, 3306, 5432, 6379, 9200, 27017];
 
@@ -22,13 +22,37 @@ function openToWorld(group: SecurityGroup): string[] {
   return facts;
 }
 
-function instanceEntry(scope: EvidenceScope, id: string, time: string, resources: string[], highlights: string[]): TimelineEntry {
-  return stateEntry({ id: `ec2:${scope.accountId}:${id}`, time, source: 'ec2', action: 'EC2Instance', service: 'ec2.amazonaws.com', accountId: scope.accountId, region: scope.region, resources, highlights });
+function stateOfInstance(scope: EvidenceScope, i: Instance, groups: SecurityGroup[], createdInWindow: boolean): SubjectState {
+  const id = i.InstanceId as string;
+  const tokens = i.MetadataOptions?.HttpTokens;
+  const exposure = groups.filter((g) => (i.SecurityGroups ?? []).some((s) => s.GroupId === g.GroupId)).flatMap(openToWorld);
+  return {
+    kind: 'instance',
+    id,
+    accountId: scope.accountId,
+    region: scope.region,
+    exists: true,
+    status: i.State?.Name ?? 'unknown',
+    ...(i.IamInstanceProfile?.Arn ? { owner: i.IamInstanceProfile.Arn } : {}),
+    ...(i.LaunchTime ? { createdAt: i.LaunchTime.toISOString() } : {}),
+    ...(tokens === 'required' || tokens === 'optional' ? { metadataTokens: tokens } : {}),
+    ...(i.PublicIpAddress ? { publicIp: i.PublicIpAddress } : {}),
+    exposure,
+    createdInWindow,
+    facts: [
+      ...(i.InstanceType ? [i.InstanceType] : []),
+      ...(tokens === 'optional' ? ['IMDSv1 still allowed (HttpTokens optional)'] : tokens === 'required' ? ['IMDSv2 required'] : []),
+      ...exposure,
+    ],
+  };
 }
 
 /**
- * The instances in play — named by the finding or the responder, or launched in the
- * window — as they are now: state, type, role, network exposure of their security groups.
+ * The instances in play — named by the finding (as the affected resource, or as the
+ * session of the role whose credentials were used), by the responder, or launched in
+ * the window — as they are now: state, type, instance profile, whether IMDSv1 is still
+ * allowed, public IP, security group rules open to the internet. An instance
+ * DescribeInstances does not return is "not found in <region>", which is all it says.
  */
 export class Ec2Collector implements Collector {
   readonly id = 'ec2' as const;
@@ -39,12 +63,19 @@ export class Ec2Collector implements Collector {
   ) {}
 
   async collect(scope: EvidenceScope, onProgress?: (p: CollectorProgress) => void): Promise<CollectorResult> {
+    const created = new Set(scope.created?.instances ?? []);
     const ids = [
-      ...new Set([...scope.resourceNames.filter((r) => /^i-[0-9a-f]+$/.test(r)), ...(scope.created?.instances ?? []), ...(scope.touched?.instances ?? [])]),
+      ...new Set([
+        ...scope.subjects.filter((s) => s.kind === 'instance').map((s) => s.id),
+        ...scope.resourceNames.filter((r) => INSTANCE_ID.test(r)),
+        ...created,
+        ...(scope.touched?.instances ?? []),
+      ]),
     ];
-    const items: TimelineEntry[] = [];
+    const states: SubjectState[] = [];
     const limitingFactors: LimitingFactor[] = [];
-    if (ids.length === 0) return { collector: this.id, items, limitingFactors, pages: 0 };
+    const empty = { collector: this.id, items: [], states, searched: [], limitingFactors, pages: 0 };
+    if (ids.length === 0) return empty;
     const ec2 = this.clients.ec2(scope.accountId, scope.region);
     const { DescribeInstancesCommand, DescribeSecurityGroupsCommand } = ec2Sdk();
     const call = <T>(fn: () => Promise<T>) => this.quotas.run('ec2:Describe', scope.accountId, scope.region, fn);
@@ -55,27 +86,20 @@ export class Ec2Collector implements Collector {
       pages++;
       const instances = (out.Reservations ?? []).flatMap((r) => r.Instances ?? []);
       const groupIds = [...new Set(instances.flatMap((i) => (i.SecurityGroups ?? []).map((g) => g.GroupId as string)))];
-      const groups = groupIds.length
-        ? ((await call(() => ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: groupIds })))).SecurityGroups ?? [])
-        : [];
+      const groups = groupIds.length ? ((await call(() => ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: groupIds })))).SecurityGroups ?? []) : [];
       pages++;
-      for (const i of instances) {
-        const id = i.InstanceId as string;
-        const exposure = groups.filter((g) => (i.SecurityGroups ?? []).some((s) => s.GroupId === g.GroupId)).flatMap(openToWorld);
-        items.push(
-          instanceEntry(
-            scope,
-            id,
-            (i.LaunchTime ?? new Date(scope.window.end)).toISOString(),
-            [id, ...(i.SecurityGroups ?? []).map((g) => g.GroupId as string), ...(i.IamInstanceProfile?.Arn ? [i.IamInstanceProfile.Arn] : [])],
-            [`${i.State?.Name ?? 'unknown'}${i.InstanceType ? ` ${i.InstanceType}` : ''}`, ...(i.PublicIpAddress ? [`public IP ${i.PublicIpAddress}`] : []), ...exposure],
-          ),
-        );
-      }
+      for (const i of instances) states.push(stateOfInstance(scope, i, groups, created.has(i.InstanceId as string)));
       for (const missing of ids.filter((id) => !instances.some((i) => i.InstanceId === id))) {
-        items.push(instanceEntry(scope, missing, scope.window.end, [missing], ['not found (terminated and purged, or in another region)']));
+        states.push({
+          kind: 'instance',
+          id: missing,
+          accountId: scope.accountId,
+          region: scope.region,
+          exists: false,
+          facts: [`DescribeInstances does not return it in ${scope.region} (terminated and purged, or in another region)`],
+        });
       }
-      onProgress?.({ collector: this.id, pages, items: items.length });
+      onProgress?.({ collector: this.id, pages, items: states.length });
     } catch (err) {
       const e = err as { name?: string; message?: string };
       limitingFactors.push({
@@ -84,6 +108,7 @@ export class Ec2Collector implements Collector {
         detail: `instances in ${scope.accountId}/${scope.region}: ${e.name}: ${e.message}`,
       });
     }
-    return { collector: this.id, items, limitingFactors, pages };
+    const searched = ids.map((id) => ({ source: this.id, what: `EC2 instance ${id}`, accountId: scope.accountId, region: scope.region, window: null, found: states.some((s) => s.id === id && s.exists) ? 1 : 0 }));
+    return { ...empty, searched, pages };
   }
 }

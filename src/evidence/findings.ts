@@ -111,7 +111,12 @@ export class FindingsCollector implements Collector {
       }
     }
     onProgress?.({ collector: this.id, pages, items: items.length });
-    return { collector: this.id, items, limitingFactors, pages };
+    const where = { accountId: scope.accountId, region: scope.region, window: null };
+    const searched = [
+      ...criteria.filter(([, v]) => v.length > 0).map(([field, values]) => ({ source: this.id, what: `GuardDuty findings with ${field} ${values.join(', ')}`, ...where, found: items.filter((e) => e.source === 'guardduty').length })),
+      ...(resourceIds.length > 0 ? [{ source: this.id, what: `Security Hub findings on ${resourceIds.join(', ')}`, ...where, found: items.filter((e) => e.source === 'securityhub').length }] : []),
+    ];
+    return { collector: this.id, items, states: [], searched, limitingFactors, pages };
   }
 
   private limit(service: string, scope: EvidenceScope, err: unknown): LimitingFactor {
@@ -131,9 +136,12 @@ const MAX_FILTER_VALUES = 20;
  * ASFF names resources by ARN (`arn:aws:s3:::bucket`, `…:instance/i-…`, `…:user/name`)
  * while the evidence names them bare: EQUALS needs both spellings.
  */
-export function securityHubResourceIds(scope: Pick<EvidenceScope, 'accountId' | 'region' | 'accessKeyIds' | 'usernames' | 'resourceNames'>): string[] {
-  const ids = new Set<string>(scope.accessKeyIds);
-  for (const user of scope.usernames.filter((u) => u !== 'root')) ids.add(user).add(`arn:aws:iam::${scope.accountId}:user/${user}`);
+export function securityHubResourceIds(scope: Pick<EvidenceScope, 'accountId' | 'region' | 'accessKeyIds' | 'usernames' | 'roleNames' | 'resourceNames'>): string[] {
+  const ids = new Set<string>();
+  // Security Hub writes an access key resource as `AWS::IAM::AccessKey:<id>` (GuardDuty's findings), sometimes bare.
+  for (const key of scope.accessKeyIds) ids.add(key).add(`AWS::IAM::AccessKey:${key}`);
+  for (const user of scope.usernames.filter((u) => u !== 'root' && !/^i-[0-9a-f]+$/.test(u))) ids.add(user).add(`arn:aws:iam::${scope.accountId}:user/${user}`);
+  for (const role of scope.roleNames) ids.add(`arn:aws:iam::${scope.accountId}:role/${role}`);
   for (const name of scope.resourceNames) {
     ids.add(name);
     if (/^i-[0-9a-f]{8,17}$/.test(name)) ids.add(`arn:aws:ec2:${scope.region}:${scope.accountId}:instance/${name}`);

@@ -1,31 +1,31 @@
 import type { AwsClientFactory } from '../aws/clients.ts';
 import { iamSdk } from '../aws/sdk.ts';
 import type { QuotaQueues } from '../aws/quotas.ts';
+import type { SubjectState } from '../domain/investigation/current-state.ts';
+import { ACCESS_KEY_ID } from '../domain/investigation/identifiers.ts';
 import type { LimitingFactor } from '../domain/investigation/limiting.ts';
-import type { TimelineEntry } from '../domain/investigation/timeline.ts';
+import type { Searched } from '../domain/investigation/searched.ts';
 import type { Collector, CollectorProgress, CollectorResult, EvidenceScope } from './collector.ts';
-import { stateEntry } from './state-entry.ts';
 
 const ADMIN = /AdministratorAccess|IAMFullAccess|PowerUserAccess/;
 
-function iamEntry(scope: EvidenceScope, id: string, time: Date | undefined, action: string, resources: string[], highlights: string[]): TimelineEntry {
-  return stateEntry({
-    id: `iam:${scope.accountId}:${id}`,
-    time: (time ?? new Date(scope.window.end)).toISOString(),
-    source: 'iam',
-    action,
-    service: 'iam.amazonaws.com',
-    accountId: scope.accountId,
-    region: null,
-    resources,
-    highlights,
-  });
+const notFound = (err: unknown) => /^NoSuchEntity/.test((err as { name?: string }).name ?? '');
+const iso = (d: Date | undefined) => (d ? d.toISOString() : undefined);
+
+/** What the IAM collector learned, gathered as it goes. */
+interface Findings {
+  states: SubjectState[];
+  searched: Searched[];
+  limits: LimitingFactor[];
 }
 
 /**
- * The current state of the IAM principals in play: the finding's user (or the one the
- * responder named) and every user and role the window's events created — do they still
- * exist, which keys are active and when were they last used, which policies are attached.
+ * The current state of the IAM principals in play, from the API for each kind: users
+ * (GetUser, their keys and policies), roles (GetRole with its last use, its policies),
+ * access keys (through their user's key list, so a deleted key is known to be gone),
+ * and the role an instance profile carries. The root user is not an IAM user and has no
+ * IAM description: nothing is said of it here. "No longer exists" is said only when IAM
+ * answered NoSuchEntity (or the user's own key list lacks the key).
  */
 export class IamCollector implements Collector {
   readonly id = 'iam' as const;
@@ -40,25 +40,39 @@ export class IamCollector implements Collector {
   }
 
   async collect(scope: EvidenceScope, onProgress?: (p: CollectorProgress) => void): Promise<CollectorResult> {
-    // The root user is no IAM user: GetUser cannot describe it, and saying it "no longer exists" would mislead.
-    const users = [...new Set([...scope.usernames, ...(scope.created?.users ?? []), ...(scope.touched?.users ?? [])])].filter((u) => u !== 'root');
-    const roles = [...new Set([...(scope.created?.roles ?? []), ...(scope.touched?.roles ?? [])])];
-    const createdRoles = new Set(scope.created?.roles ?? []);
-    const items: TimelineEntry[] = [];
-    const limitingFactors: LimitingFactor[] = [];
+    const keys = scope.subjects.filter((s) => s.kind === 'accessKey' && ACCESS_KEY_ID.test(s.id) && s.principalType !== 'Root' && s.principalType !== 'AssumedRole');
+    const keyOwners = keys.map((k) => k.principal).filter((p): p is string => !!p);
+    const users = unique([...scope.subjects.filter((s) => s.kind === 'iamUser').map((s) => s.id), ...keyOwners, ...(scope.created?.users ?? []), ...(scope.touched?.users ?? [])]).filter((u) => u !== 'root');
+    const roles = unique([...scope.roleNames, ...(scope.created?.roles ?? []), ...(scope.touched?.roles ?? [])]);
+    const profiles = unique(scope.subjects.filter((s) => s.kind === 'instance' && s.instanceProfile).map((s) => s.instanceProfile as string));
+    const created = { users: new Set(scope.created?.users ?? []), roles: new Set(scope.created?.roles ?? []) };
+    const out: Findings = { states: [], searched: [], limits: [] };
     let calls = 0;
-    const progress = () => onProgress?.({ collector: this.id, pages: calls, items: items.length });
-    const created = new Set(scope.created?.users ?? []);
+    const tick = () => onProgress?.({ collector: this.id, pages: ++calls, items: out.states.length });
     await Promise.all([
-      ...users.map((u) => this.user(scope, u, created.has(u), items, limitingFactors, () => (calls++, progress()))),
-      ...roles.map((r) => this.role(scope, r, createdRoles.has(r), items, limitingFactors, () => (calls++, progress()))),
+      ...users.map((u) => this.user(scope, u, created.users.has(u), out, tick)),
+      ...roles.map((r) => this.role(scope, r, created.roles.has(r), out, tick)),
+      ...profiles.map((p) => this.instanceProfile(scope, p, out, tick)),
     ]);
-    return { collector: this.id, items, limitingFactors, pages: calls };
+    // Keys whose owner was not named: IAM tells the owner, if the key is in this account.
+    const described = new Set(out.states.filter((s) => s.kind === 'accessKey').map((s) => s.id));
+    await Promise.all(keys.filter((k) => !described.has(k.id)).map((k) => this.keyAlone(scope, k.id, out, tick)));
+    return { collector: this.id, items: [], states: out.states, searched: out.searched, limitingFactors: out.limits, pages: calls };
   }
 
-  private async user(scope: EvidenceScope, name: string, createdInWindow: boolean, items: TimelineEntry[], limits: LimitingFactor[], tick: () => void) {
+  private searched(scope: EvidenceScope, what: string, found: boolean, out: Findings): void {
+    out.searched.push({ source: this.id, what, accountId: scope.accountId, region: null, window: null, found: found ? 1 : 0 });
+  }
+
+  private failed(scope: EvidenceScope, what: string, err: unknown, out: Findings): void {
+    const e = err as { name?: string; message?: string };
+    out.limits.push({ source: 'iam', reason: /AccessDenied/.test(e.name ?? '') ? 'access-denied' : 'failed', detail: `${what} in ${scope.accountId}: ${e.name}: ${e.message}` });
+  }
+
+  private async user(scope: EvidenceScope, name: string, createdInWindow: boolean, out: Findings, tick: () => void): Promise<void> {
     const iam = this.clients.iam(scope.accountId);
     const { GetAccessKeyLastUsedCommand, GetUserCommand, ListAccessKeysCommand, ListAttachedUserPoliciesCommand, ListUserPoliciesCommand } = iamSdk();
+    const base = { kind: 'iamUser' as const, id: name, accountId: scope.accountId, region: null };
     try {
       const { User } = await this.call(scope, () => iam.send(new GetUserCommand({ UserName: name })));
       tick();
@@ -68,56 +82,121 @@ export class IamCollector implements Collector {
         this.call(scope, () => iam.send(new ListUserPoliciesCommand({ UserName: name }))),
       ]);
       tick();
-      const policies = (attached.AttachedPolicies ?? []).map((p) => p.PolicyArn ?? p.PolicyName ?? '?');
-      items.push(
-        iamEntry(scope, `user:${name}`, User?.CreateDate, 'IAMUser', [name, ...policies, ...(inline.PolicyNames ?? []).map((p) => `inline:${p}`)], [
-          createdInWindow ? 'created in the window and still exists' : 'user exists',
+      const policies = [...(attached.AttachedPolicies ?? []).map((p) => p.PolicyArn ?? p.PolicyName ?? '?'), ...(inline.PolicyNames ?? []).map((p) => `inline:${p}`)];
+      const active = (keys.AccessKeyMetadata ?? []).filter((k) => k.Status === 'Active').length;
+      out.states.push({
+        ...base,
+        exists: true,
+        ...(iso(User?.CreateDate) ? { createdAt: iso(User?.CreateDate) as string } : {}),
+        ...(iso(User?.PasswordLastUsed) ? { lastUsedAt: iso(User?.PasswordLastUsed) as string, lastUsedWhere: 'console' } : {}),
+        policies,
+        createdInWindow,
+        facts: [
+          `${active} active access key(s)`,
           ...policies.filter((p) => ADMIN.test(p)).map((p) => `has ${p.split('/').pop()}`),
-        ]),
-      );
+        ],
+      });
+      this.searched(scope, `IAM user ${name}`, true, out);
       for (const key of keys.AccessKeyMetadata ?? []) {
         const id = key.AccessKeyId ?? '?';
         const used = await this.call(scope, () => iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: id })));
         tick();
         const last = used.AccessKeyLastUsed;
-        items.push(
-          iamEntry(scope, `key:${id}`, key.CreateDate, 'AccessKey', [name, id], [
-            `${key.Status ?? 'unknown'}${key.Status === 'Active' ? ' (still usable)' : ''}`,
-            last?.LastUsedDate ? `last used ${last.LastUsedDate.toISOString()} on ${last.ServiceName} in ${last.Region}` : 'never used',
-          ]),
-        );
+        out.states.push({
+          kind: 'accessKey',
+          id,
+          accountId: scope.accountId,
+          region: null,
+          exists: true,
+          status: key.Status ?? 'unknown',
+          owner: name,
+          ...(iso(key.CreateDate) ? { createdAt: iso(key.CreateDate) as string } : {}),
+          ...(last?.LastUsedDate ? { lastUsedAt: last.LastUsedDate.toISOString(), lastUsedWhere: `${last.ServiceName} in ${last.Region}` } : {}),
+          facts: last?.LastUsedDate ? [] : ['never used'],
+        });
+      }
+      // The keys the finding named that the user no longer has: IAM's own list says they are gone.
+      for (const gone of unique(scope.subjects.filter((s) => s.kind === 'accessKey' && s.principal === name).map((s) => s.id))) {
+        if (!(keys.AccessKeyMetadata ?? []).some((k) => k.AccessKeyId === gone)) {
+          out.states.push({ kind: 'accessKey', id: gone, accountId: scope.accountId, region: null, exists: false, owner: name, facts: [`no longer among ${name}'s access keys (deleted)`] });
+        }
       }
     } catch (err) {
-      const e = err as { name?: string; message?: string };
-      if (e.name === 'NoSuchEntityException' || e.name === 'NoSuchEntity') {
-        items.push(iamEntry(scope, `user:${name}`, undefined, 'IAMUser', [name], ['no longer exists']));
+      if (notFound(err)) {
+        out.states.push({ ...base, exists: false, facts: ['IAM says the user no longer exists'] });
+        this.searched(scope, `IAM user ${name}`, false, out);
         return;
       }
-      limits.push({ source: 'iam', reason: /AccessDenied/.test(e.name ?? '') ? 'access-denied' : 'failed', detail: `user ${name} in ${scope.accountId}: ${e.name}: ${e.message}` });
+      this.failed(scope, `user ${name}`, err, out);
     }
   }
 
-  private async role(scope: EvidenceScope, name: string, createdInWindow: boolean, items: TimelineEntry[], limits: LimitingFactor[], tick: () => void) {
+  private async role(scope: EvidenceScope, name: string, createdInWindow: boolean, out: Findings, tick: () => void): Promise<void> {
     const iam = this.clients.iam(scope.accountId);
     const { GetRoleCommand, ListAttachedRolePoliciesCommand } = iamSdk();
+    const base = { kind: 'role' as const, id: name, accountId: scope.accountId, region: null };
     try {
       const { Role } = await this.call(scope, () => iam.send(new GetRoleCommand({ RoleName: name })));
       const attached = await this.call(scope, () => iam.send(new ListAttachedRolePoliciesCommand({ RoleName: name })));
       tick();
       const policies = (attached.AttachedPolicies ?? []).map((p) => p.PolicyArn ?? p.PolicyName ?? '?');
-      items.push(
-        iamEntry(scope, `role:${name}`, Role?.CreateDate, 'IAMRole', [name, ...policies], [
-          createdInWindow ? 'created in the window and still exists' : 'role exists',
-          ...policies.filter((p) => ADMIN.test(p)).map((p) => `has ${p.split('/').pop()}`),
-        ]),
-      );
+      const lastUsed = Role?.RoleLastUsed;
+      out.states.push({
+        ...base,
+        exists: true,
+        ...(iso(Role?.CreateDate) ? { createdAt: iso(Role?.CreateDate) as string } : {}),
+        ...(lastUsed?.LastUsedDate ? { lastUsedAt: lastUsed.LastUsedDate.toISOString(), ...(lastUsed.Region ? { lastUsedWhere: lastUsed.Region } : {}) } : {}),
+        policies,
+        createdInWindow,
+        facts: policies.filter((p) => ADMIN.test(p)).map((p) => `has ${p.split('/').pop()}`),
+      });
+      this.searched(scope, `IAM role ${name}`, true, out);
     } catch (err) {
-      const e = err as { name?: string; message?: string };
-      if (e.name === 'NoSuchEntityException' || e.name === 'NoSuchEntity') {
-        items.push(iamEntry(scope, `role:${name}`, undefined, 'IAMRole', [name], ['no longer exists']));
+      if (notFound(err)) {
+        out.states.push({ ...base, exists: false, facts: ['IAM says the role no longer exists'] });
+        this.searched(scope, `IAM role ${name}`, false, out);
         return;
       }
-      limits.push({ source: 'iam', reason: 'failed', detail: `role ${name} in ${scope.accountId}: ${e.name}: ${e.message}` });
+      this.failed(scope, `role ${name}`, err, out);
     }
   }
+
+  /** The role an instance runs with, through its instance profile (the names may differ). */
+  private async instanceProfile(scope: EvidenceScope, profileArn: string, out: Findings, tick: () => void): Promise<void> {
+    const name = profileArn.split('/').pop() as string;
+    const { GetInstanceProfileCommand } = iamSdk();
+    try {
+      const { InstanceProfile } = await this.call(scope, () => this.clients.iam(scope.accountId).send(new GetInstanceProfileCommand({ InstanceProfileName: name })));
+      tick();
+      const roles = (InstanceProfile?.Roles ?? []).map((r) => r.RoleName).filter((r): r is string => !!r);
+      out.states.push({ kind: 'instanceProfile', id: name, accountId: scope.accountId, region: null, exists: true, ...(roles[0] ? { owner: roles[0] } : {}), facts: roles.length ? [`role ${roles.join(', ')}`] : ['no role'] });
+      this.searched(scope, `instance profile ${name}`, true, out);
+      await Promise.all(roles.filter((r) => !scope.roleNames.includes(r)).map((r) => this.role(scope, r, false, out, tick)));
+    } catch (err) {
+      if (notFound(err)) {
+        out.states.push({ kind: 'instanceProfile', id: name, accountId: scope.accountId, region: null, exists: false, facts: ['IAM says the instance profile no longer exists'] });
+        return;
+      }
+      this.failed(scope, `instance profile ${name}`, err, out);
+    }
+  }
+
+  /** A key whose owner the finding did not say: IAM names it, if the key belongs to this account. */
+  private async keyAlone(scope: EvidenceScope, keyId: string, out: Findings, tick: () => void): Promise<void> {
+    const { GetAccessKeyLastUsedCommand } = iamSdk();
+    try {
+      const used = await this.call(scope, () => this.clients.iam(scope.accountId).send(new GetAccessKeyLastUsedCommand({ AccessKeyId: keyId })));
+      tick();
+      if (used.UserName) await this.user(scope, used.UserName, false, out, tick);
+      else out.states.push({ kind: 'accessKey', id: keyId, accountId: scope.accountId, region: null, exists: null, facts: ['IAM names no owner'] });
+    } catch (err) {
+      // IAM answers a key that is not in the account (another account's, or deleted) with AccessDenied: not "gone".
+      this.failed(scope, `access key ${keyId}`, err, out);
+      out.states.push({ kind: 'accessKey', id: keyId, accountId: scope.accountId, region: null, exists: null, facts: ['IAM would not describe it (not in this account, or deleted)'] });
+    }
+  }
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
 }

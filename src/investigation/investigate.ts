@@ -1,22 +1,32 @@
 import { IDENTITY_CREATIONS } from '../domain/investigation/attack.ts';
+import type { SubjectState } from '../domain/investigation/current-state.ts';
 import type { LimitingFactor } from '../domain/investigation/limiting.ts';
 import { type Answers, type Playbook, playbookFor, prefill } from '../domain/investigation/playbooks.ts';
 import { type SearchedAnswers, type StoredAnswers, searchedAnswers } from '../domain/investigation/answer-book.ts';
-
-const NOTHING_ELSE: SearchedAnswers['also'] = { accessKeyIds: [], principals: [], instanceIds: [] };
+import type { Searched } from '../domain/investigation/searched.ts';
+import { type Subject, subjectsOf } from '../domain/investigation/subjects.ts';
+import { readIdentifier } from '../domain/investigation/identifiers.ts';
 import { createdIdentities, summarize, type InvestigationSummary } from '../domain/investigation/summary.ts';
 import { buildTimeline, type TimelineEntry } from '../domain/investigation/timeline.ts';
 import { investigationWindow, type InvestigationWindow } from '../domain/investigation/window.ts';
 import type { Finding } from '../domain/finding.ts';
-import type { Collector, CollectorProgress, EvidenceScope } from '../evidence/collector.ts';
+import type { Collector, CollectorProgress, CollectorResult, EvidenceScope } from '../evidence/collector.ts';
+
+const NOTHING_ELSE: SearchedAnswers['also'] = { accessKeyIds: [], principals: [], instanceIds: [] };
 
 export interface InvestigationResult {
   findingId: string;
   playbook: Playbook['id'];
   answers: Answers;
+  /** What the investigation is about, typed (from the finding, then the answers). */
+  subjects: Subject[];
   window: InvestigationWindow;
   summary: InvestigationSummary;
   timeline: TimelineEntry[];
+  /** How the subjects and what the activity touched are now. */
+  states: SubjectState[];
+  /** Every look the collectors made, with what each found. */
+  searched: Searched[];
   limitingFactors: LimitingFactor[];
 }
 
@@ -38,30 +48,53 @@ const WATCHED_EVENTS = [
 /** Sources of events; the others describe the current state of what the events touched. */
 const EVENT_SOURCES = new Set<string>(['cloudtrail', 'findings', 'guardduty', 'securityhub']);
 
-/** `arn:aws:iam::1:user/path/alice` → `alice`; a plain name stays as it is. */
-function nameOf(principal: string): string {
-  const name = principal.includes('/') ? (principal.split('/').pop() as string) : principal;
-  // GuardDuty says "Root"; CloudTrail names the root user's events "root".
-  return name.toLowerCase() === 'root' ? 'root' : name;
+/**
+ * The subjects of the investigation: the finding's, then what people answered (a key, a
+ * principal, an instance — kept or disputed), each read the same way as the finding's
+ * identifiers, so an answer `arn:aws:iam::…:role/x` is a role and `AKIA…` a key.
+ */
+export function subjectsFor(finding: Finding, answers: Answers, also: SearchedAnswers['also'] = NOTHING_ELSE): Subject[] {
+  const subjects = subjectsOf(finding);
+  const has = (kind: Subject['kind'], id: string) => subjects.some((s) => s.kind === kind && s.id === id);
+  const add = (text: string | undefined, hint: string) => {
+    const named = readIdentifier(text, hint);
+    if (named && !has(named.kind, named.id)) subjects.push({ ...named, ...(named.kind === 'ip' || named.kind === 'bucket' ? {} : { accountId: answers.accountId ?? finding.accountId }) } as Subject);
+  };
+  const principal = answers.principal;
+  for (const key of [answers.accessKeyId, ...also.accessKeyIds]) {
+    const named = readIdentifier(key, 'AwsIamAccessKey');
+    if (named && !has('accessKey', named.id)) subjects.push({ kind: 'accessKey', id: named.id, accountId: answers.accountId ?? finding.accountId, ...(principal && !principal.startsWith('arn:') ? { principal } : {}) });
+  }
+  const principalKinds = new Set<Subject['kind']>(['iamUser', 'role', 'federatedUser']);
+  for (const p of [principal, ...also.principals]) {
+    if (!p || p === 'unknown') continue;
+    // A name the finding already gives a kind (a role whose session was used) is not also taken for a user.
+    if (subjects.some((s) => principalKinds.has(s.kind) && s.id === p)) continue;
+    if (p.toLowerCase() === 'root') {
+      if (!has('root', answers.accountId ?? finding.accountId)) subjects.push({ kind: 'root', id: answers.accountId ?? finding.accountId, accountId: answers.accountId ?? finding.accountId });
+      continue;
+    }
+    add(p, p.startsWith('arn:') ? '' : 'AwsIamUser');
+  }
+  for (const instance of [answers.instanceId, ...also.instanceIds]) add(instance, 'AwsEc2Instance');
+  return subjects;
 }
 
-/** `also`: identifiers people gave that differ from the kept answers: searched as well (domain/investigation/answer-book.ts). */
-export function scopeFor(finding: Finding, answers: Answers, window: InvestigationWindow, playbook: Playbook, also: SearchedAnswers['also'] = NOTHING_ELSE): EvidenceScope {
-  const keys = new Set<string>();
-  for (const key of [answers.accessKeyId, ...also.accessKeyIds]) if (key) keys.add(key);
-  const users = new Set<string>();
-  for (const principal of [answers.principal, ...also.principals]) if (principal) users.add(nameOf(principal));
-  const resources = new Set<string>();
-  for (const instance of [answers.instanceId, ...also.instanceIds]) if (instance) resources.add(instance);
-  for (const r of finding.resources) {
-    if (r.type === 'AwsEc2Instance' || r.type === 'AwsS3Bucket' || r.type === 'AwsIamRole') resources.add(nameOf(r.id.replace(/^arn:aws:s3:::/, '')));
-  }
+/** Where and what the collectors look for, from the subjects. */
+export function scopeFor(finding: Finding, answers: Answers, window: InvestigationWindow, playbook: Playbook, subjects: Subject[]): EvidenceScope {
+  const ids = (kind: Subject['kind']) => subjects.filter((s) => s.kind === kind).map((s) => s.id);
+  const roles = subjects.filter((s) => s.kind === 'role');
+  // CloudTrail's event history names an IAM user's events by the user, root's by `root`, and an assumed role's by its session.
+  const usernames = new Set<string>([...ids('iamUser'), ...(ids('root').length > 0 ? ['root'] : []), ...roles.map((r) => r.sessionName).filter((s): s is string => !!s)]);
+  const resources = new Set<string>([...ids('instance'), ...ids('bucket'), ...roles.map((r) => r.id)]);
   return {
     accountId: answers.accountId ?? finding.accountId,
     region: finding.region,
     window,
-    accessKeyIds: [...keys],
-    usernames: [...users],
+    accessKeyIds: ids('accessKey'),
+    usernames: [...usernames],
+    roleNames: roles.map((r) => r.id),
+    subjects,
     resourceNames: [...resources],
     eventNames: playbook.id === 'generic' ? [] : WATCHED_EVENTS,
   };
@@ -69,8 +102,9 @@ export function scopeFor(finding: Finding, answers: Answers, window: Investigati
 
 /**
  * Runs a finding's playbook: fills what the finding answers, sets the window, runs
- * every available collector in parallel, merges one timeline and summarizes. A
- * collector that fails, or is not available, becomes a limiting factor.
+ * every available collector in parallel (what happened first, then how the subjects and
+ * what the activity created are now), merges one timeline and summarizes. A collector
+ * that fails, or is not available, becomes a limiting factor.
  */
 export async function investigate(
   finding: Finding,
@@ -83,24 +117,22 @@ export async function investigate(
   // Disputed answers widen the search (earliest exposure, every key, user and instance named); they never narrow it.
   const { answers, also } = searchedAnswers({ ...prefill(finding), ...given });
   const { window, limitingFactors } = investigationWindow(finding, answers, playbook, now);
-  const scope = scopeFor(finding, answers, window, playbook, also);
+  const subjects = subjectsFor(finding, answers, also);
+  const scope = scopeFor(finding, answers, window, playbook, subjects);
   const wanted = collectors.filter((c) => playbook.collectors.includes(c.id));
   const missing = playbook.collectors.filter((id) => !collectors.some((c) => c.id === id));
   for (const id of missing) limitingFactors.push({ source: id, reason: 'not-configured', detail: `no ${id} collector in this runtime` });
-  const items: TimelineEntry[] = [];
+  const results: CollectorResult[] = [];
   const run = async (batch: Collector[], batchScope: EvidenceScope) => {
     const settled = await Promise.allSettled(batch.map((c) => c.collect(batchScope, onProgress)));
     settled.forEach((s, i) => {
-      if (s.status === 'fulfilled') {
-        items.push(...s.value.items);
-        limitingFactors.push(...s.value.limitingFactors);
-      } else {
-        limitingFactors.push({ source: batch[i]?.id ?? 'unknown', reason: 'failed', detail: String((s.reason as Error)?.message ?? s.reason) });
-      }
+      if (s.status === 'fulfilled') results.push(s.value);
+      else limitingFactors.push({ source: batch[i]?.id ?? 'unknown', reason: 'failed', detail: String((s.reason as Error)?.message ?? s.reason) });
     });
   };
-  // Activity first; then the current state of what that activity created.
+  // Activity first; then the current state of what that activity created or changed.
   await run(wanted.filter((c) => EVENT_SOURCES.has(c.id)), scope);
+  const items = results.flatMap((r) => r.items);
   const created = createdIdentities(buildTimeline(items));
   const pick = (kind: string) => created.filter((c) => c.kind === kind).map((c) => c.name);
   // Instances launched or touched in the window: any instance id the events name.
@@ -116,21 +148,30 @@ export async function investigate(
     created: { users: pick('user'), roles: pick('role'), accessKeys: pick('access-key'), instances: pick('instance') },
     touched: { users: changed('UserPolicy'), roles: changed('RolePolicy'), instances: touched },
   });
-  // The finding under investigation is not evidence about itself.
-  const evidence = items.filter((e) => e.id !== `finding:${finding.id}`);
-  // State (IAM users and keys as they are now, failing controls) is reported apart from what happened.
-  const isEvent = (e: TimelineEntry) => EVENT_SOURCES.has(e.source) && !(e.source === 'securityhub' && e.tactics.length === 0);
+  for (const r of results) limitingFactors.push(...r.limitingFactors);
+  // The finding under investigation is not evidence about itself, whether GuardDuty names it by id or Security Hub by its ARN.
+  const itself = new Set([`finding:${finding.id}`, `finding:${finding.id.split('/').pop()}`]);
+  const evidence = results.flatMap((r) => r.items).filter((e) => !itself.has(e.id) && !itself.has(`finding:${e.id.split('/').pop()}`));
+  // Failing controls without a tactic describe a configuration, not an event.
+  const isEvent = (e: TimelineEntry) => !(e.source === 'securityhub' && e.tactics.length === 0);
   // A finding first seen before the window enters the timeline where the window starts.
   const clamp = (e: TimelineEntry) => (e.source !== 'cloudtrail' && e.time < window.start ? { ...e, time: window.start } : e);
   const timeline = buildTimeline(evidence.filter(isEvent).map(clamp));
-  const state = evidence.filter((e) => !isEvent(e));
-  const related = timeline
-    .filter((e) => e.source === 'guardduty' || e.source === 'securityhub')
-    .map((e) => ({
-      id: e.id.slice('finding:'.length),
-      title: (e.highlights.find((h) => h.startsWith('finding: ')) ?? e.action).replace(/^finding: /, ''),
-      severity: (e.highlights.find((h) => h.startsWith('severity ')) ?? '').replace('severity ', ''),
-    }));
-  const summary = summarize(finding, timeline, limitingFactors, playbook.containment, related, state);
-  return { findingId: finding.id, playbook: playbook.id, answers, window, summary, timeline, limitingFactors };
+  const states = results.flatMap((r) => r.states);
+  const searched = results.flatMap((r) => r.searched);
+  // Other findings on the same subjects: those in the timeline, and failing controls (a configuration, not an event).
+  const related = [...timeline.filter((e) => e.source === 'guardduty' || e.source === 'securityhub'), ...evidence.filter((e) => !isEvent(e))]
+    .map((e) => {
+      const title = (e.highlights.find((h) => h.startsWith('finding: ')) ?? e.action).replace(/^finding: /, '');
+      // A failing control is known by its id (S3.2): say it first when its title does not.
+      const control = e.action.startsWith('control ') ? e.action.slice('control '.length) : null;
+      return {
+        id: e.id.slice('finding:'.length),
+        title: control && !title.startsWith(control) ? `${control} ${title}` : title,
+        severity: (e.highlights.find((h) => h.startsWith('severity ')) ?? '').replace('severity ', ''),
+      };
+    });
+  const summary = summarize({ finding, timeline, limitingFactors, containment: playbook.containment, relatedFindings: related, states, subjects, searched, window, playbook: playbook.id });
+  // The summary adds what an empty search could not see (other regions, older events, data events).
+  return { findingId: finding.id, playbook: playbook.id, answers, subjects, window, summary, timeline, states, searched, limitingFactors: summary.limitingFactors };
 }

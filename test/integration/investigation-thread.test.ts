@@ -60,7 +60,10 @@ describe('investigation in the finding thread', () => {
     expect(text).toContain('AKIABACKUPSVCKEY0001');
     expect(text).toContain('i-0a1b2c3d4e5f00001');
     expect(text).not.toMatch(/<!channel>|<https:\/\/evil/);
-    expect(text).toContain('UA `&lt;!channel&gt; *urgent* &lt;https://evil.example|click&gt; &amp; boto3/1.34`');
+    // The hostile user agent, escaped, once for its actor (not on every timeline line).
+    const agent = '`&lt;!channel&gt; *urgent* &lt;https://evil.example|click&gt; &amp; boto3/1.34`';
+    expect(text).toContain(agent);
+    expect(text.split(agent)).toHaveLength(2);
     const progress = all.find((m) => m.text === 'Gathering evidence…');
     expect(messageTexts(progress!).join('\n')).toMatch(/:white_check_mark: cloudtrail: \d+ events/);
     // The full timeline arrives as CSV and JSON files in the thread.

@@ -139,7 +139,7 @@ describe('remediations from the investigation summary', () => {
   });
 
   it('quarantine an instance: new isolation group, previous groups restored by undo', async () => {
-    const label = (summary()!.blocks as any[]).flatMap((b) => b.elements ?? []).map((e: any) => e.text?.text).find((l: string) => l.startsWith('Quarantine i-')) as string;
+    const label = (summary()!.blocks as any[]).flatMap((b) => b.elements ?? []).map((e: any) => e.text?.text).find((l: string | undefined) => l?.startsWith('Quarantine i-')) as string;
     const id = label.replace('Quarantine ', '');
     const before = instance(id).SecurityGroups!.map((g) => g.GroupId);
     const shown = await preview('U0ALICE', label);

@@ -55,14 +55,15 @@ describe('answers add to what is known', () => {
       id: 'cloudtrail',
       async collect(scope) {
         scopes.push(scope);
-        return { collector: 'cloudtrail', items: [], limitingFactors: [], pages: 0 };
+        return { collector: 'cloudtrail', items: [], states: [], searched: [], limitingFactors: [], pages: 0 };
       },
     };
     const answers = addAnswers(fromFinding, { exposedAt: '2021-12-30', accessKeyId: 'AKIAOTHERKEY00000001', principal: 'ci-deployer', accountId: '210987654321' }, 'U0ALICE', AT).next;
     const result = await investigate(FINDING, answers, [recorder], Date.parse('2022-01-20T00:00:00Z'));
     expect(scopes[0]).toMatchObject({
       accountId: '123456789012',
-      accessKeyIds: ['GeneratedFindingAccessKeyId', 'AKIAOTHERKEY00000001'],
+      // GuardDuty's sample finding has a placeholder where the key id would be: it is no key, so only the answered one is searched.
+      accessKeyIds: ['AKIAOTHERKEY00000001'],
       usernames: ['GeneratedFindingUserName', 'ci-deployer'],
       window: { start: '2021-12-30T00:00:00.000Z' },
     });

@@ -37,6 +37,8 @@ function scope(accountId: string, over: Partial<EvidenceScope> = {}): EvidenceSc
     window: { start: '2026-11-01T00:00:00.000Z', end: '2026-11-22T00:00:00.000Z' },
     accessKeyIds: [KEY],
     usernames: [],
+    roleNames: [],
+    subjects: [],
     resourceNames: [],
     eventNames: [],
     ...over,

@@ -128,14 +128,15 @@ describe('summary', () => {
       entry({ id: '5', time: '2026-11-21T10:04:00.000Z', action: 'StopLogging', resources: ['main-trail'] }),
     ]);
     expect(createdIdentities(timeline).map((c) => `${c.kind}:${c.name}`)).toEqual(['user:backup-svc', 'access-key:AKIANEWKEY0000000001']);
-    const s = summarize(makeFinding(), timeline, [{ source: 'iam', reason: 'failed', detail: 'x' }], ['Contain first.']);
-    expect(s.recommendations[0]).toBe('Contain first.');
+    const s = summarize({ finding: makeFinding(), timeline, limitingFactors: [{ source: 'iam', reason: 'failed', detail: 'GetUser was denied' }], containment: ['Contain first.'] });
+    expect(s.guidance).toEqual(['Contain first.']);
     expect(s.recommendations.join('\n')).toContain('Remove the IAM user(s) created during the activity, after preserving evidence: backup-svc');
     expect(s.recommendations.join('\n')).toContain('Delete the access key(s) created during the activity: AKIANEWKEY0000000001');
     expect(s.recommendations.join('\n')).toContain('Revert the 1 policy change(s)');
-    expect(s.recommendations.join('\n')).toContain('Re-enable logging');
+    expect(s.recommendations.join('\n')).toContain('Re-enable the logging and detection');
     expect(s.timeframe).toEqual({ start: '2026-11-21T10:00:00.000Z', end: '2026-11-21T10:04:00.000Z', events: 5 });
-    expect(s.text).toContain('Limits: iam failed.');
+    expect(s.text).toContain('Between 21 Nov 2026 10:00 UTC and 21 Nov 2026 10:04 UTC');
+    expect(s.text).toContain('Could not see: GetUser was denied.');
   });
 });
 

@@ -48,19 +48,24 @@ describe('IAM collector against the fake IAM (query protocol)', () => {
       window: { start: '2026-11-20T00:00:00.000Z', end: '2026-11-22T00:00:00.000Z' },
       accessKeyIds: [],
       usernames: ['deleted-already'],
+      roleNames: [],
+      subjects: [{ kind: 'iamUser', id: 'deleted-already', accountId: A }],
       resourceNames: [],
       eventNames: [],
       created: { users: ['intruder'], roles: ['gone-role'], accessKeys: [], instances: [] },
     });
     expect(result.limitingFactors).toEqual([]);
-    const facts = Object.fromEntries(result.items.map((i) => [`${i.action}:${i.resources.at(i.action === 'AccessKey' ? 1 : 0)}`, i.highlights]));
-    expect(facts).toEqual({
-      'IAMUser:deleted-already': ['no longer exists'],
-      'IAMUser:intruder': ['created in the window and still exists', 'has AdministratorAccess'],
-      'AccessKey:AKIAINTRUDER00000001': ['Active (still usable)', 'last used 2026-11-21T11:00:00.000Z on s3 in us-east-1'],
-      'AccessKey:AKIAINTRUDER00000002': ['Inactive', 'never used'],
-      'IAMRole:gone-role': ['no longer exists'],
+    expect(result.items).toEqual([]);
+    const states = Object.fromEntries(result.states.map((s) => [`${s.kind}:${s.id}`, { exists: s.exists, status: s.status, owner: s.owner, lastUsedAt: s.lastUsedAt, lastUsedWhere: s.lastUsedWhere, createdInWindow: s.createdInWindow, facts: s.facts }]));
+    expect(states).toEqual({
+      'iamUser:deleted-already': { exists: false, facts: ['IAM says the user no longer exists'] },
+      'iamUser:intruder': { exists: true, createdInWindow: true, facts: ['1 active access key(s)', 'has AdministratorAccess'] },
+      'accessKey:AKIAINTRUDER00000001': { exists: true, status: 'Active', owner: 'intruder', lastUsedAt: '2026-11-21T11:00:00.000Z', lastUsedWhere: 's3 in us-east-1', facts: [] },
+      'accessKey:AKIAINTRUDER00000002': { exists: true, status: 'Inactive', owner: 'intruder', facts: ['never used'] },
+      'role:gone-role': { exists: false, facts: ['IAM says the role no longer exists'] },
     });
+    // What was looked up, found or not, is said as well.
+    expect(result.searched.map((x) => `${x.what}: ${x.found}`).sort()).toEqual(['IAM role gone-role: 0', 'IAM user deleted-already: 0', 'IAM user intruder: 1']);
     clients.destroy();
   });
 });

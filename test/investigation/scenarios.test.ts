@@ -31,9 +31,11 @@ interface Investigation {
     actors: string[];
     sourceIps: string[];
     recommendations: string[];
+    guidance: string[];
     createdIdentities: Array<{ kind: string; name: string }>;
-    currentState: Array<{ kind: string; resources: string[]; facts: string[] }>;
+    currentState: Array<{ kind: string; id: string; exists: boolean | null; facts: string[] }>;
     criticalFindings: Array<{ id: string; severity: string }>;
+    relatedFindings: Array<{ id: string; title: string; severity: string }>;
   };
 }
 
@@ -71,7 +73,7 @@ describe('investigate CLI: a file with several findings', () => {
     expect(out.summary.criticalFindings.map((f) => f.id)).toContain(ids[1]);
     // A control failure gets the fix for what the timeline shows, not only the control's generic guidance.
     expect(out.summary.recommendations).toContain(
-      'Bucket examplecorp-media-assets: restore its Block Public Access settings, and remove bucket-policy statements that grant public or outside access (changed from 2026-09-08T14:11:40.000Z by arn:aws:sts::111122223333:assumed-role/terraform-deployer/terraform-apply); then fix what made the change, or its next run undoes yours.',
+      'Bucket examplecorp-media-assets: restore its Block Public Access settings, and remove bucket-policy statements that grant public or outside access (changed from 8 Sep 2026 14:11 UTC by arn:aws:sts::111122223333:assumed-role/terraform-deployer/terraform-apply); then fix what made the change, or its next run undoes yours.',
     );
     const unknown = await runCli(['investigate', '--finding', FILE, '--finding-id', 'nope', '--scenario', 'src/scenarios/public-s3-bucket']);
     expect(unknown.code).toBe(1);
@@ -119,7 +121,12 @@ describe('cryptomining-ec2: miners launched with a web server’s stolen role cr
     const out = await investigate(CRYPTO, { file: `${CRYPTO}/finding.json` });
     expect(out.playbook).toBe('ec2-compromise');
     expect(out.limitingFactors).toEqual([]);
-    expect(out.summary.text).toMatch(/^HIGH CryptoCurrency:EC2\/BitcoinTool\.B!DNS in account 111122223333 \(us-east-1\)\./);
+    expect(out.summary.text).toMatch(
+      /^HIGH: Amazon EC2 instance i-0f3b9d2e8a6c40001 is querying a domain name that is associated with Bitcoin-related activity \(account 111122223333, us-east-1\)\. Between 13 Oct 2026 18:02 UTC and 14 Oct 2026 12:44 UTC, role webapp-ec2-role \(session i-05e1a0b7c3d900a11\) from 203\.0\.113\.99 made 11 calls/,
+    );
+    // Auto Scaling launching a web server is in the window but is not the intruder: it is counted apart, never an actor of the activity.
+    expect(out.summary.text).toContain('AWS services acting for the account made 1 more.');
+    expect(out.summary.text).not.toContain('AWSServiceRoleForAutoScaling');
     const tl = out.timeline;
 
     // The launch: one call, three c5.4xlarge, by the web server's role session from outside, after two refused GPU launches.
@@ -145,17 +152,22 @@ describe('cryptomining-ec2: miners launched with a web server’s stolen role cr
 
     const created = out.summary.createdIdentities.filter((c) => c.kind === 'instance').map((c) => c.name);
     expect(created).toEqual(expect.arrayContaining(MINERS));
+    // Only what the intruder made: not the web server Auto Scaling launched in the same window.
+    expect(out.summary.createdIdentities.map((c) => c.name)).not.toContain('i-05e1a0b7c3d900a12');
     for (const id of MINERS) {
       expect(out.summary.currentState).toContainEqual({
-        kind: 'EC2Instance',
-        resources: [id, 'sg-0e7f1a2b3c4d50002'],
-        facts: ['running c5.4xlarge', `public IP 192.0.2.10${id.slice(-1)}`, 'sg-0e7f1a2b3c4d50002 open to 0.0.0.0/0 on all ports (sensitive)'],
+        kind: 'instance',
+        id,
+        exists: true,
+        facts: ['running', 'created during the activity', `public IP 192.0.2.10${id.slice(-1)}`, 'c5.4xlarge', 'sg-0e7f1a2b3c4d50002 open to 0.0.0.0/0 on all ports (sensitive)'],
       });
     }
+    expect(out.summary.guidance.join('\n')).toContain('Snapshot the instance volumes for forensics, then isolate the instance');
     const recs = out.summary.recommendations.join('\n');
-    expect(recs).toContain('Snapshot the instance volumes for forensics, then isolate the instance');
-    expect(recs).toContain("Revoke the instance role's active sessions");
-    expect(recs).toMatch(new RegExp(`Snapshot, then terminate, the instance\\(s\\) launched during the activity: .*${MINERS.join('.*')}`));
+    // The web server's role credentials were used from outside: the evidence, not only the playbook, says to revoke its sessions.
+    expect(recs).toContain("Revoke role webapp-ec2-role's active sessions (an inline deny on aws:TokenIssueTime before now): its instance credentials (session i-05e1a0b7c3d900a11) were used from 203.0.113.99");
+    expect(recs).toMatch(new RegExp(`Snapshot, then terminate, the instance\\(s\\) launched during the activity: ${MINERS.join(', ')}\\.`));
+    expect(recs).not.toContain('i-05e1a0b7c3d900a12');
   });
 
   it('from the credential finding, also sees the reconnaissance and the preparation', async () => {
@@ -164,8 +176,15 @@ describe('cryptomining-ec2: miners launched with a web server’s stolen role cr
     const out = await investigate(CRYPTO, { text: JSON.stringify(exfil) });
     expect(out.playbook).toBe('credential-exposure');
     expect(out.limitingFactors).toEqual([]);
-    const tl = out.timeline.filter((e) => e.actor === THIEF);
+    // The role's session (named after the instance) is searched too: the instance's own calls, from its own address, come first.
+    expect(out.timeline.find((e) => e.actor === THIEF)).toMatchObject({ sourceIp: '192.0.2.15' });
+    const tl = out.timeline.filter((e) => e.actor === THIEF && e.sourceIp === '203.0.113.99');
     expect(tl[0]).toMatchObject({ action: 'GetCallerIdentity', sourceIp: '203.0.113.99' });
+    // The credentials belong to a role, not a user: it is described as a role, and never said to be a missing user.
+    expect(out.summary.currentState).toContainEqual(expect.objectContaining({ kind: 'role', id: 'webapp-ec2-role', exists: true }));
+    expect(out.summary.currentState.some((s) => s.kind === 'iamUser')).toBe(false);
+    expect(out.summary.text).not.toContain('no longer exists');
+    expect(out.summary.recommendations.join('\n')).toContain("Revoke role webapp-ec2-role's active sessions");
     const order = ['ListUsers', 'DescribeRegions', 'ImportKeyPair', 'CreateSecurityGroup', 'AuthorizeSecurityGroupIngress', 'RunInstances'];
     const at = order.map((a) => indexOf(tl, (e) => e.action === a));
     expect(at).toEqual([...at].sort((a, b) => a - b));
@@ -204,7 +223,7 @@ describe('public-s3-bucket: one module change makes a bucket public in each of t
       const c = CASES[i] as (typeof CASES)[number];
       expect(out.playbook).toBe('generic');
       expect(out.limitingFactors).toEqual([]);
-      expect(out.summary.text).toContain(`in account ${c.account} (${c.region})`);
+      expect(out.summary.text).toContain(`(account ${c.account}, ${c.region})`);
       const tl = out.timeline;
       expect(tl.every((e) => e.accountId === c.account && e.region === c.region)).toBe(true);
       // The changes, successful, in the order the module made them.
@@ -214,9 +233,9 @@ describe('public-s3-bucket: one module change makes a bucket public in each of t
       expect(changes.filter((e) => e.action !== 'DeletePublicAccessBlock').every((e) => e.actor === TF(c.account) && e.tactics.includes('Exfiltration'))).toBe(true);
       // The control's guidance, then how to close this bucket again, in the order the changes were made.
       const fixes = [...new Set(c.made)].map((a) => S3_FIXES[a as keyof typeof S3_FIXES]).join(', and ');
-      expect(out.summary.recommendations).toHaveLength(2);
-      expect(out.summary.recommendations[0]).toBe('Apply the control’s remediation guidance to the affected resources, then confirm the finding resolves.');
-      expect(out.summary.recommendations[1]?.startsWith(`Bucket ${c.bucket}: ${fixes} (changed from `)).toBe(true);
+      expect(out.summary.guidance).toEqual(['Apply the control’s remediation guidance to the affected resources, then confirm the finding resolves.']);
+      expect(out.summary.recommendations).toHaveLength(1);
+      expect(out.summary.recommendations[0]?.startsWith(`Bucket ${c.bucket}: ${fixes} (changed from `)).toBe(true);
     }
 
     // Media and partner portal: the pipeline did it all.
@@ -282,21 +301,20 @@ describe('root-credential-use: root taken over through a password reset', () => 
       'access-key:AKIASUPPORTOPEXAMPLE',
       'login-profile:aws-support-ops',
     ]);
-    expect(out.summary.currentState).toContainEqual({
-      kind: 'IAMUser',
-      resources: ['aws-support-ops', 'arn:aws:iam::aws:policy/AdministratorAccess'],
-      facts: ['created in the window and still exists', 'has AdministratorAccess'],
-    });
-    expect(out.summary.recommendations).toEqual(
+    expect(out.summary.currentState).toContainEqual({ kind: 'iamUser', id: 'aws-support-ops', exists: true, facts: ['created during the activity', '1 active access key(s)', 'has AdministratorAccess'] });
+    // Root is no IAM user: IAM describes nothing of it, and its key is never to be "deactivated" with UpdateAccessKey.
+    expect(out.summary.currentState.some((s) => s.kind === 'iamUser' && /^root$/i.test(s.id))).toBe(false);
+    const recs = out.summary.recommendations;
+    expect(recs).toEqual(
       expect.arrayContaining([
-        expect.stringContaining('reset the root password and MFA and delete any root access keys'),
-        'Deactivate, then delete, the access key(s) used: AKIAROOTKEY01EXAMPLE.',
-        'Delete the access key(s) created during the activity: AKIAROOTKEY01EXAMPLE, AKIASUPPORTOPEXAMPLE.',
+        "Have the account owner sign in as root and, under the root user's Security credentials, delete any root access keys (AKIAROOTKEY01EXAMPLE), rotate the root password and check its MFA: root keys are not IAM user keys, so UpdateAccessKey cannot touch them.",
+        'Delete the access key(s) created during the activity: AKIASUPPORTOPEXAMPLE.',
         'Remove the IAM user(s) created during the activity, after preserving evidence: aws-support-ops.',
         'Revert the 1 policy change(s) made during the activity (AttachUserPolicy).',
-        'Re-enable logging and detection that was stopped or changed (CloudTrail, GuardDuty, Security Hub, Config).',
+        'Re-enable the logging and detection that was stopped or changed (CloudTrail, GuardDuty, Security Hub, Config), and check what happened while it was off.',
       ]),
     );
+    expect(recs.join('\n')).not.toMatch(/Deactivate[^\n]*AKIAROOTKEY01EXAMPLE/);
   });
 
   it('holds root sign-ins with and without MFA in the window', () => {
@@ -342,6 +360,6 @@ describe('other Security Hub findings on the same bucket', () => {
     const all = (JSON.parse(readFileSync(`${S3}/finding.json`, 'utf8')) as { Findings: Array<{ AwsAccountId: string }> }).Findings;
     const media = all.find((f) => f.AwsAccountId === '111122223333');
     const out = await investigate(S3, { text: JSON.stringify(media) });
-    expect(out.summary.currentState.map((s) => s.kind)).toContain('control S3.2');
+    expect(out.summary.relatedFindings.map((f) => f.title)).toEqual(expect.arrayContaining([expect.stringMatching(/^S3\.2 /)]));
   });
 });

@@ -35,14 +35,18 @@ describe('investigation views', () => {
   it('render attacker-controlled user agents, names and resources escaped, within Block Kit limits', () => {
     const timeline = buildTimeline(Array.from({ length: 200 }, (_, i) => entry(i)));
     const finding = makeFinding({ title: HOSTILE });
-    const message = summaryMessage(summarize(finding, timeline, [{ source: 'iam', reason: 'failed', detail: HOSTILE }], [HOSTILE]), timeline);
+    const message = summaryMessage(summarize({ finding, timeline, limitingFactors: [{ source: 'iam', reason: 'failed', detail: HOSTILE }], containment: [HOSTILE] }), timeline);
     expect(validateBlocks(message.blocks)).toEqual([]);
     for (const text of messageTexts(message)) {
       expect(text).not.toMatch(/<!channel>|<https:\/\/evil/);
       expect(text).not.toMatch(/(^|[^\u2060])@here/);
     }
+    // The user agent is shown once per actor, escaped, not on every timeline line.
     const line = timelineLine(timeline[0] as TimelineEntry);
-    expect(line).toContain('UA `&lt;!channel&gt; *pwned* &lt;https://evil.example|login here&gt; &amp; @\u2060here ˋxˋ');
+    expect(line).not.toContain('uuuu');
+    const who = messageTexts(message).find((t) => t.startsWith('*Who*'));
+    expect(who).toContain('`&lt;!channel&gt; *pwned* &lt;https://evil.example|login here&gt; &amp; @\u2060here ˋxˋ');
+    expect(who?.split('pwned').length).toBe(2);
   });
 
   it('asks only the open questions, with a date picker, a select, text inputs and an Investigate now button', () => {

@@ -1,7 +1,13 @@
 import type { Finding } from '../finding.ts';
 import type { Tactic } from './attack.ts';
+import type { SubjectState } from './current-state.ts';
 import type { LimitingFactor } from './limiting.ts';
-import { isAwsServiceSource, type TimelineEntry } from './timeline.ts';
+import { recommendationsFor } from './recommendations.ts';
+import type { Searched } from './searched.ts';
+import type { Subject } from './subjects.ts';
+import { type TimelineEntry, byAwsService, isAwsServiceSource } from './timeline.ts';
+import { CLOUDTRAIL_RETENTION_DAYS, type InvestigationWindow } from './window.ts';
+import { readableTime, readableWindow } from './words.ts';
 
 export interface CreatedIdentity {
   kind: 'user' | 'role' | 'access-key' | 'login-profile' | 'instance';
@@ -12,19 +18,42 @@ export interface CreatedIdentity {
 }
 
 export interface InvestigationSummary {
+  /** What happened, who and from where, what is at risk now, what to do next: in words. */
   text: string;
   criticalFindings: Array<{ id: string; title: string; severity: string }>;
+  /** Every other finding on the same subjects (GuardDuty, Security Hub, failing controls), whatever its severity. */
+  relatedFindings: Array<{ id: string; title: string; severity: string }>;
   timeframe: { start: string | null; end: string | null; events: number };
   activity: Array<{ tactic: Tactic; events: number; actions: string[] }>;
   actors: string[];
+  /** Each actor's user agents, once per actor (not on every timeline line). */
+  actorAgents: Array<{ actor: string; userAgents: string[] }>;
   sourceIps: string[];
   affectedResources: string[];
   createdIdentities: CreatedIdentity[];
   policyChanges: Array<{ action: string; target: string; at: string }>;
-  /** What the identities and resources in play look like now (IAM, EC2), as opposed to what happened. */
-  currentState: Array<{ kind: string; resources: string[]; facts: string[] }>;
+  /** How the subjects and what the activity created are now, from the API for each kind. */
+  currentState: Array<{ kind: string; id: string; exists: boolean | null; facts: string[] }>;
+  /** Every look the investigation made, and what each found. */
+  searched: Searched[];
   limitingFactors: LimitingFactor[];
+  /** What to do next, for what is still so (a key already deactivated is not to be deactivated again). */
   recommendations: string[];
+  /** The playbook's general containment steps, beside the specific recommendations. */
+  guidance: string[];
+}
+
+export interface SummaryInput {
+  finding: Finding;
+  timeline: TimelineEntry[];
+  limitingFactors: LimitingFactor[];
+  containment: string[];
+  relatedFindings?: Array<{ id: string; title: string; severity: string }>;
+  states?: SubjectState[];
+  subjects?: Subject[];
+  searched?: Searched[];
+  window?: InvestigationWindow | null;
+  playbook?: string;
 }
 
 const TACTIC_ORDER: Tactic[] = [
@@ -32,14 +61,27 @@ const TACTIC_ORDER: Tactic[] = [
   'Discovery', 'Lateral Movement', 'Collection', 'Exfiltration', 'Impact',
 ];
 
-const POLICY_CHANGES = new Set([
+/** How each tactic reads in a sentence. */
+const TACTIC_WORDS: Record<Tactic, string> = {
+  'Initial Access': 'signed in',
+  Execution: 'ran code',
+  Persistence: 'set up ways back in',
+  'Privilege Escalation': 'raised privileges',
+  'Defense Evasion': 'changed logging or detection',
+  'Credential Access': 'went after credentials',
+  Discovery: 'explored the account',
+  'Lateral Movement': 'moved to other roles or hosts',
+  Collection: 'gathered data',
+  Exfiltration: 'shared or copied data out',
+  Impact: 'disrupted or consumed resources',
+};
+
+export const POLICY_CHANGES = new Set([
   'AttachUserPolicy', 'PutUserPolicy', 'AttachRolePolicy', 'PutRolePolicy', 'AttachGroupPolicy', 'PutGroupPolicy',
   'CreatePolicyVersion', 'SetDefaultPolicyVersion', 'UpdateAssumeRolePolicy',
 ]);
 
-function succeeded(e: TimelineEntry): boolean {
-  return e.errorCode === null;
-}
+export const succeeded = (e: TimelineEntry): boolean => e.errorCode === null;
 
 /** Users, roles, keys, login profiles and instances the window's events created. */
 export function createdIdentities(timeline: TimelineEntry[]): CreatedIdentity[] {
@@ -47,7 +89,8 @@ export function createdIdentities(timeline: TimelineEntry[]): CreatedIdentity[] 
   const add = (kind: CreatedIdentity['kind'], name: string | undefined, e: TimelineEntry) => {
     if (name && !out.some((c) => c.kind === kind && c.name === name)) out.push({ kind, name, by: e.actor, at: e.time, accountId: e.accountId });
   };
-  for (const e of timeline.filter(succeeded)) {
+  // What AWS services made (Auto Scaling's instances, CloudFormation's users) is not the intruder's.
+  for (const e of timeline.filter((x) => succeeded(x) && !byAwsService(x))) {
     switch (e.action) {
       case 'CreateUser':
         add('user', e.resources[0], e);
@@ -71,63 +114,99 @@ export function createdIdentities(timeline: TimelineEntry[]): CreatedIdentity[] 
   return out;
 }
 
-/** S3 calls that can open a bucket to the public or other accounts, and what undoes each. */
-const S3_EXPOSURES: Record<string, string> = {
-  DeletePublicAccessBlock: 'restore its Block Public Access settings',
-  DeleteBucketPublicAccessBlock: 'restore its Block Public Access settings',
-  PutBucketPolicy: 'remove bucket-policy statements that grant public or outside access',
-  PutBucketAcl: 'remove ACL grants to everyone or to other accounts',
-};
+/** An actor as a person reads it: `role web-app-role (session i-0…)`, `user ci-deployer`, `root`. */
+export function actorWords(actor: string): string {
+  const assumed = /:assumed-role\/([^/]+)\/(.+)$/.exec(actor);
+  if (assumed) return `role ${assumed[1]} (session ${assumed[2]})`;
+  const user = /:user\/(?:.*\/)?([^/]+)$/.exec(actor);
+  if (user) return `user ${user[1]}`;
+  if (actor.startsWith('root')) return 'root';
+  return actor;
+}
 
-/** Per bucket: who opened it, when, and how to close it again, from the calls that succeeded. */
-function s3Recommendations(timeline: TimelineEntry[]): string[] {
-  const byBucket = new Map<string, { fixes: Set<string>; who: Set<string>; first: string }>();
-  for (const e of timeline) {
-    const fix = S3_EXPOSURES[e.action];
-    if (!fix || !succeeded(e)) continue;
-    const bucket = e.resources.find((r) => !r.startsWith('arn:')) ?? e.resources[0];
-    if (!bucket) continue;
-    const b = byBucket.get(bucket) ?? { fixes: new Set<string>(), who: new Set<string>(), first: e.time };
-    b.fixes.add(fix);
-    if (e.actor) b.who.add(e.actor);
-    byBucket.set(bucket, b);
+function list(items: string[], max = 4): string {
+  if (items.length <= max) return items.join(', ');
+  return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
+}
+
+/** What happened, in one sentence: who, from where, doing what, between when. */
+function activitySentence(timeline: TimelineEntry[], activity: InvestigationSummary['activity'], actors: string[], ips: string[]): string {
+  const start = timeline[0]?.time ?? null;
+  const end = timeline.at(-1)?.time ?? null;
+  const services = timeline.filter(byAwsService).length;
+  const people = actors.filter((a) => timeline.some((e) => e.actor === a && !byAwsService(e)));
+  const who = people.length > 0 ? list(people.map(actorWords), 3) : 'unknown principals';
+  const from = ips.length > 0 ? ` from ${list(ips, 3)}` : '';
+  const did = activity.filter((a) => a.tactic !== 'Discovery').map((a) => TACTIC_WORDS[a.tactic]);
+  const explored = activity.some((a) => a.tactic === 'Discovery') ? ['explored the account'] : [];
+  const what = [...did, ...explored];
+  const denied = timeline.filter((e) => e.errorCode && /AccessDenied|Unauthorized/i.test(e.errorCode)).length;
+  const deniedWords = denied > 0 ? ` (${denied} call${denied === 1 ? ' was' : 's were'} denied)` : '';
+  const own = timeline.length - services;
+  const alsoServices = services > 0 ? ` AWS services acting for the account made ${services} more.` : '';
+  return `${readableWindow(start, end)}, ${who}${from} made ${own} call${own === 1 ? '' : 's'}${what.length ? `: ${list(what, 5)}` : ''}${deniedWords}.${alsoServices}`;
+}
+
+/** What was looked for when nothing was found, and why more could still exist. */
+function nothingFoundSentence(searched: Searched[], window: InvestigationWindow | null | undefined): string {
+  const looks = searched.filter((s) => s.source === 'cloudtrail');
+  const where = [...new Set(looks.map((s) => `${s.accountId}/${s.region}`))];
+  const when = window ? ` between ${readableTime(window.start)} and ${readableTime(window.end)}` : '';
+  if (looks.length === 0) return `No activity was searched for: nothing in the finding names a key, user, role, instance or bucket to look up in CloudTrail${when}.`;
+  return `CloudTrail event history shows no activity for ${list(looks.map((s) => s.what), 4)} in ${list(where, 2)}${when}.`;
+}
+
+/** Why an empty (or thin) result may not mean nothing happened. */
+function blindSpots(finding: Finding, searched: Searched[], window: InvestigationWindow | null | undefined, subjects: Subject[]): LimitingFactor[] {
+  const out: LimitingFactor[] = [];
+  const regions = [...new Set(searched.filter((s) => s.source === 'cloudtrail').map((s) => s.region))];
+  out.push({
+    source: 'cloudtrail',
+    reason: 'not-searched',
+    detail: `only ${list(regions.filter((r): r is string => !!r), 3) || finding.region} was searched; activity in other regions (except global IAM, STS and sign-in events, recorded in us-east-1) is not in these results`,
+  });
+  if (window && Date.parse(window.start) > 0) {
+    out.push({ source: 'cloudtrail', reason: 'not-searched', detail: `event history keeps ${CLOUDTRAIL_RETENTION_DAYS} days and was searched from ${readableTime(window.start)} only; earlier activity needs the trail's S3 logs` });
   }
-  return [...byBucket].map(
-    ([bucket, b]) =>
-      `Bucket ${bucket}: ${[...b.fixes].join(', and ')} (changed from ${b.first} by ${[...b.who].join(', ') || 'an unknown principal'}); then fix what made the change, or its next run undoes yours.`,
-  );
+  if (subjects.some((s) => s.kind === 'bucket' || s.kind === 'lambdaFunction')) {
+    out.push({ source: 'cloudtrail', reason: 'data-events', detail: 'S3 object and Lambda invoke calls are data events: CloudTrail event history never shows them; only a trail that records data events (and its S3 logs or CloudTrail Lake) does' });
+  }
+  return out;
 }
 
-function recommendations(finding: Finding, timeline: TimelineEntry[], created: CreatedIdentity[], containment: string[]): string[] {
-  const recs = [...containment];
-  const keys = new Set(timeline.filter((e) => e.accessKeyId?.startsWith('AKIA')).map((e) => e.accessKeyId as string));
-  for (const r of finding.resources) if (r.type === 'AwsIamAccessKey' && /^AKIA/.test(r.id)) keys.add(r.id);
-  if (keys.size > 0) recs.push(`Deactivate, then delete, the access key(s) used: ${[...keys].join(', ')}.`);
-  const users = created.filter((c) => c.kind === 'user').map((c) => c.name);
-  const roles = created.filter((c) => c.kind === 'role').map((c) => c.name);
-  const newKeys = created.filter((c) => c.kind === 'access-key').map((c) => c.name);
-  const instances = created.filter((c) => c.kind === 'instance').map((c) => c.name);
-  if (newKeys.length) recs.push(`Delete the access key(s) created during the activity: ${newKeys.join(', ')}.`);
-  if (users.length) recs.push(`Remove the IAM user(s) created during the activity, after preserving evidence: ${users.join(', ')}.`);
-  if (roles.length) recs.push(`Remove the IAM role(s) created during the activity: ${roles.join(', ')}.`);
-  const policy = timeline.filter((e) => succeeded(e) && POLICY_CHANGES.has(e.action));
-  if (policy.length) recs.push(`Revert the ${policy.length} policy change(s) made during the activity (${[...new Set(policy.map((p) => p.action))].join(', ')}).`);
-  recs.push(...s3Recommendations(timeline));
-  if (instances.length) recs.push(`Snapshot, then terminate, the instance(s) launched during the activity: ${instances.join(', ')}.`);
-  if (timeline.some((e) => e.tactics.includes('Defense Evasion') && succeeded(e))) recs.push('Re-enable logging and detection that was stopped or changed (CloudTrail, GuardDuty, Security Hub, Config).');
-  if (keys.size > 0 || users.length > 0) recs.push("Review the other IAM users' access keys and recent activity in the affected account(s).");
-  return [...new Set(recs)];
+/** What is at risk now, from the current state: still-active credentials, admin rights, IMDSv1, exposure, gone. */
+function nowSentence(states: SubjectState[]): string {
+  const parts: string[] = [];
+  for (const s of states) {
+    if (s.kind === 'accessKey') {
+      if (s.exists === false) parts.push(`key ${s.id} was deleted`);
+      else if (s.status === 'Active') parts.push(`key ${s.id} is still active${s.lastUsedAt ? ` (last used ${readableTime(s.lastUsedAt)}${s.lastUsedWhere ? ` on ${s.lastUsedWhere}` : ''})` : ''}`);
+      else if (s.status === 'Inactive') parts.push(`key ${s.id} is inactive`);
+    } else if (s.kind === 'iamUser' || s.kind === 'role') {
+      const noun = s.kind === 'iamUser' ? 'user' : 'role';
+      if (s.exists === false) parts.push(`${noun} ${s.id} no longer exists`);
+      else if (s.exists) {
+        const admin = s.facts.filter((f) => f.startsWith('has '));
+        if (s.createdInWindow) parts.push(`${noun} ${s.id}, created during the activity, still exists${admin.length ? ` and ${admin.join(', ')}` : ''}`);
+        else if (admin.length) parts.push(`${noun} ${s.id} ${admin.join(', ')}`);
+      }
+    } else if (s.kind === 'instance') {
+      if (s.exists === false) parts.push(`instance ${s.id} is not found in ${s.region ?? 'its region'}`);
+      else if (s.exists) {
+        const risks = [...(s.metadataTokens === 'optional' ? ['still allows IMDSv1'] : []), ...(s.exposure?.length ? [`is open to the internet (${s.exposure.length} rule${s.exposure.length === 1 ? '' : 's'})`] : [])];
+        parts.push(`instance ${s.id} is ${s.status ?? 'in an unknown state'}${risks.length ? ` and ${risks.join(' and ')}` : ''}`);
+      }
+    }
+  }
+  return parts.length > 0 ? `Now: ${list(parts, 6)}.` : '';
 }
 
-/** The investigation's conclusions, from the finding, the merged timeline and what could not be seen. */
-export function summarize(
-  finding: Finding,
-  timeline: TimelineEntry[],
-  limitingFactors: LimitingFactor[],
-  containment: string[],
-  relatedFindings: Array<{ id: string; title: string; severity: string }> = [],
-  state: TimelineEntry[] = [],
-): InvestigationSummary {
+/** The investigation's conclusions, from the finding, the merged timeline, the current state and what could not be seen. */
+export function summarize(input: SummaryInput): InvestigationSummary {
+  const { finding, timeline, containment } = input;
+  const states = input.states ?? [];
+  const subjects = input.subjects ?? [];
+  const searched = input.searched ?? [];
   const created = createdIdentities(timeline);
   const activity = TACTIC_ORDER.map((tactic) => {
     const hits = timeline.filter((e) => e.tactics.includes(tactic));
@@ -137,41 +216,51 @@ export function summarize(
   for (const e of timeline) if (succeeded(e) && e.tactics.some((t) => t !== 'Discovery')) for (const r of e.resources) affected.add(r);
   const critical = [
     { id: finding.id, title: finding.title, severity: finding.severity.label },
-    ...relatedFindings.filter((f) => f.id !== finding.id && (f.severity === 'HIGH' || f.severity === 'CRITICAL')),
+    ...(input.relatedFindings ?? []).filter((f) => f.id !== finding.id && (f.severity === 'HIGH' || f.severity === 'CRITICAL')),
   ];
-  const start = timeline[0]?.time ?? null;
-  const end = timeline.at(-1)?.time ?? null;
   const actors = [...new Set(timeline.map((e) => e.actor).filter((a): a is string => !!a))];
+  const actorAgents = actors.map((actor) => ({ actor, userAgents: [...new Set(timeline.filter((e) => e.actor === actor && e.userAgent).map((e) => e.userAgent as string))].slice(0, 3) }));
   const ips = [...new Set(timeline.map((e) => e.sourceIp).filter((ip): ip is string => !!ip && !isAwsServiceSource(ip)))];
-  const policyChanges = timeline
-    .filter((e) => succeeded(e) && POLICY_CHANGES.has(e.action))
-    .map((e) => ({ action: e.action, target: e.resources.join(' '), at: e.time }));
-  const recs = recommendations(finding, timeline, created, containment);
+  const policyChanges = timeline.filter((e) => succeeded(e) && POLICY_CHANGES.has(e.action)).map((e) => ({ action: e.action, target: e.resources.join(' '), at: e.time }));
+  const limitingFactors = [...input.limitingFactors];
+  if (timeline.length === 0) limitingFactors.push(...blindSpots(finding, searched, input.window, subjects));
+  const recommendations = recommendationsFor({ finding, timeline, created, states, subjects });
 
   const lines = [
-    `${finding.severity.label} ${finding.type || finding.title} in account ${finding.accountId} (${finding.region}).`,
-    timeline.length > 0
-      ? `${timeline.length} events from ${start} to ${end} by ${actors.length} principal(s) from ${ips.length} source IP(s).`
-      : 'No activity was found in the investigation window.',
-    activity.length > 0 ? `Observed: ${activity.map((a) => `${a.tactic} (${a.events})`).join(', ')}.` : '',
-    created.length > 0 ? `Created: ${created.map((c) => `${c.kind} ${c.name}`).join(', ')}.` : '',
-    state.length > 0
-      ? `Now: ${state.map((e) => `${e.action === 'AccessKey' ? 'key' : e.action === 'IAMUser' ? 'user' : e.action} ${e.resources[e.action === 'AccessKey' ? 1 : 0] ?? '?'} ${e.highlights[0] ?? ''}`.trim()).join('; ')}.`
-      : '',
-    limitingFactors.length > 0 ? `Limits: ${limitingFactors.map((l) => `${l.source} ${l.reason}`).join(', ')}.` : '',
+    `${finding.severity.label}: ${(finding.title || finding.type).replace(/[.\s]+$/, "")} (account ${finding.accountId}, ${finding.region}).`,
+    timeline.length > 0 ? activitySentence(timeline, activity, actors, ips) : nothingFoundSentence(searched, input.window),
+    created.length > 0 ? `Created during the activity: ${list(created.map((c) => `${c.kind} ${c.name}`), 6)}.` : '',
+    nowSentence(states),
+    recommendations.length > 0 ? `Next: ${recommendations[0]}` : '',
+    limitingFactors.length > 0 ? `Could not see: ${list(limitingFactors.map((l) => l.detail), 2)}.` : '',
   ].filter(Boolean);
   return {
     text: lines.join(' '),
     criticalFindings: critical,
-    timeframe: { start, end, events: timeline.length },
+    relatedFindings: (input.relatedFindings ?? []).filter((f) => f.id !== finding.id),
+    timeframe: { start: timeline[0]?.time ?? null, end: timeline.at(-1)?.time ?? null, events: timeline.length },
     activity,
     actors,
+    actorAgents,
     sourceIps: ips,
     affectedResources: [...affected],
     createdIdentities: created,
     policyChanges,
-    currentState: state.map((e) => ({ kind: e.action, resources: e.resources, facts: e.highlights })),
+    currentState: states.map((s) => ({ kind: s.kind, id: s.id, exists: s.exists, facts: stateFacts(s) })),
+    searched,
     limitingFactors,
-    recommendations: recs,
+    recommendations,
+    guidance: containment,
   };
+}
+
+/** A state's facts in words, its status and last use first. */
+function stateFacts(s: SubjectState): string[] {
+  const head: string[] = [];
+  if (s.exists === true && s.status) head.push(s.status);
+  if (s.owner) head.push(s.kind === 'accessKey' ? `of ${s.owner}` : s.kind === 'instance' ? `profile ${s.owner.split('/').pop()}` : `in ${s.owner}`);
+  if (s.lastUsedAt) head.push(`last used ${readableTime(s.lastUsedAt)}${s.lastUsedWhere ? ` (${s.lastUsedWhere})` : ''}`);
+  if (s.createdInWindow) head.push('created during the activity');
+  if (s.publicIp) head.push(`public IP ${s.publicIp}`);
+  return [...head, ...s.facts];
 }

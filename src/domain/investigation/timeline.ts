@@ -99,6 +99,15 @@ export function entryFromCloudTrail(r: CloudTrailRecord): TimelineEntry {
 /** CloudTrail names an AWS service acting for someone (`config.amazonaws.com`) where an IP would be. */
 export const isAwsServiceSource = (sourceIp: string | null): boolean => sourceIp !== null && sourceIp.endsWith('.amazonaws.com');
 
+/**
+ * A call an AWS service made on someone's behalf (Auto Scaling launching instances,
+ * CloudFormation creating users): CloudTrail names the service as the source, or the
+ * caller is a service-linked role. In the window, but not the activity investigated.
+ */
+export function byAwsService(e: Pick<TimelineEntry, 'actorType' | 'sourceIp' | 'actor'>): boolean {
+  return e.actorType === 'AWSService' || isAwsServiceSource(e.sourceIp) || /:assumed-role\/AWSServiceRoleFor/.test(e.actor ?? '');
+}
+
 export const ACCESS_DENIED = /AccessDenied|UnauthorizedOperation|Unauthorized|Forbidden/i;
 
 export interface HighlightPolicy {

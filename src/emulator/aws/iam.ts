@@ -6,7 +6,8 @@ import { queryResponse } from './query.ts';
  * `{"accounts": {"<account>": {"users": [{UserName, UserId, Arn, CreateDate, Path?,
  *   AccessKeys?: [{AccessKeyId, Status, CreateDate, LastUsed?: {LastUsedDate, ServiceName, Region}}],
  *   AttachedPolicies?: [{PolicyName, PolicyArn}], InlinePolicyNames?: [string]}],
- *   "roles": [{RoleName, RoleId, Arn, CreateDate, AttachedPolicies?}]}}}`
+ *   "roles": [{RoleName, RoleId, Arn, CreateDate, RoleLastUsed?: {LastUsedDate, Region}, AttachedPolicies?}],
+ *   "instanceProfiles": [{InstanceProfileName, InstanceProfileId, Arn, CreateDate, Roles: [role name]}]}}}`
  */
 export interface IamAccessKey {
   AccessKeyId: string;
@@ -21,6 +22,7 @@ export interface IamUser {
   Arn: string;
   CreateDate: string;
   Path?: string;
+  PasswordLastUsed?: string;
   AccessKeys?: IamAccessKey[];
   AttachedPolicies?: Array<{ PolicyName: string; PolicyArn: string }>;
   InlinePolicyNames?: string[];
@@ -32,17 +34,33 @@ export interface IamRole {
   Arn: string;
   CreateDate: string;
   Path?: string;
+  RoleLastUsed?: { LastUsedDate?: string; Region?: string };
   AttachedPolicies?: Array<{ PolicyName: string; PolicyArn: string }>;
 }
 
+export interface IamInstanceProfile {
+  InstanceProfileName: string;
+  InstanceProfileId: string;
+  Arn: string;
+  CreateDate: string;
+  Path?: string;
+  /** The names of the roles in it (IAM allows one). */
+  Roles: string[];
+}
+
 export interface IamState {
-  accounts: Record<string, { users?: IamUser[]; roles?: IamRole[] }>;
+  accounts: Record<string, { users?: IamUser[]; roles?: IamRole[]; instanceProfiles?: IamInstanceProfile[] }>;
 }
 
 export const NS = 'https://iam.amazonaws.com/doc/2010-05-08/';
 
 export function noSuch(kind: string, name: string): AwsError {
   return new AwsError('NoSuchEntity', `The ${kind} with name ${name} cannot be found.`, 404);
+}
+
+/** A role as GetRole describes it (RoleLastUsed only when the scenario gives it, as IAM omits an empty one). */
+function roleShape(r: IamRole): Record<string, unknown> {
+  return { Path: r.Path ?? '/', RoleName: r.RoleName, RoleId: r.RoleId, Arn: r.Arn, CreateDate: r.CreateDate, ...(r.RoleLastUsed ? { RoleLastUsed: r.RoleLastUsed } : {}) };
 }
 
 export function iamAction(state: IamState, account: string, action: string, params: URLSearchParams): string {
@@ -56,7 +74,9 @@ export function iamAction(state: IamState, account: string, action: string, para
   switch (action) {
     case 'GetUser': {
       const u = user();
-      return queryResponse(action, NS, { User: { Path: u.Path ?? '/', UserName: u.UserName, UserId: u.UserId, Arn: u.Arn, CreateDate: u.CreateDate } });
+      return queryResponse(action, NS, {
+        User: { Path: u.Path ?? '/', UserName: u.UserName, UserId: u.UserId, Arn: u.Arn, CreateDate: u.CreateDate, ...(u.PasswordLastUsed ? { PasswordLastUsed: u.PasswordLastUsed } : {}) },
+      });
     }
     case 'ListAccessKeys': {
       const u = user();
@@ -81,7 +101,16 @@ export function iamAction(state: IamState, account: string, action: string, para
       const name = params.get('RoleName') ?? '';
       const r = (acct.roles ?? []).find((x) => x.RoleName === name);
       if (!r) throw noSuch('role', name);
-      return queryResponse(action, NS, { Role: { Path: r.Path ?? '/', RoleName: r.RoleName, RoleId: r.RoleId, Arn: r.Arn, CreateDate: r.CreateDate } });
+      return queryResponse(action, NS, { Role: roleShape(r) });
+    }
+    case 'GetInstanceProfile': {
+      const name = params.get('InstanceProfileName') ?? '';
+      const p = (acct.instanceProfiles ?? []).find((x) => x.InstanceProfileName === name);
+      if (!p) throw noSuch('instance profile', name);
+      const roles = p.Roles.map((n) => (acct.roles ?? []).find((r) => r.RoleName === n)).filter((r): r is IamRole => !!r);
+      return queryResponse(action, NS, {
+        InstanceProfile: { Path: p.Path ?? '/', InstanceProfileName: p.InstanceProfileName, InstanceProfileId: p.InstanceProfileId, Arn: p.Arn, CreateDate: p.CreateDate, Roles: roles.map(roleShape) },
+      });
     }
     case 'ListAttachedRolePolicies': {
       const name = params.get('RoleName') ?? '';

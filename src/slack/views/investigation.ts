@@ -2,7 +2,9 @@ import type { Finding } from '../../domain/finding.ts';
 import type { InvestigationTarget } from '../../domain/investigation/ad-hoc.ts';
 import { type Disagreement, type StoredAnswers, disagreements, knownAnswers } from '../../domain/investigation/answer-book.ts';
 import type { Question, QuestionId } from '../../domain/investigation/playbooks.ts';
-import type { InvestigationSummary } from '../../domain/investigation/summary.ts';
+import { rankedEntries } from '../../domain/investigation/key-entries.ts';
+import { type InvestigationSummary, actorWords } from '../../domain/investigation/summary.ts';
+import { READABLE_TIME, instantOf } from '../../domain/investigation/words.ts';
 import type { TimelineEntry } from '../../domain/investigation/timeline.ts';
 import { type Block, type SlackMessage, mrkdwn, plain } from './blocks.ts';
 import { mentionMarkup } from './finding-message.ts';
@@ -107,7 +109,7 @@ export function progressMessage(lines: Array<{ source: string; pages: number; it
   return { text: 'Gathering evidence…', blocks: [{ type: 'section', text: mrkdwn(truncate(`*Gathering evidence*\n${text || '…'}`, LIMITS.sectionText)) }] };
 }
 
-/** One timeline line: every field an attacker could have chosen is escaped, in code spans. */
+/** One timeline line: every field an attacker could have chosen is escaped, in code spans. The user agent is shown once per actor, not here. */
 export function timelineLine(e: TimelineEntry): string {
   const parts = [
     slackDate(e.time),
@@ -115,7 +117,6 @@ export function timelineLine(e: TimelineEntry): string {
     e.errorCode ? `:no_entry: ${code(e.errorCode, 60)}` : '',
     `by ${code(e.actor ?? '?', 120)}`,
     e.sourceIp ? `from ${code(e.sourceIp, 60)}` : '',
-    e.userAgent ? `UA ${code(e.userAgent, 100)}` : '',
     e.resources.length ? `on ${e.resources.slice(0, 3).map((r) => code(r, 80)).join(' ')}` : '',
     e.tactics.length ? `_${e.tactics.join(', ')}_` : '',
     e.highlights.length ? `:warning: ${e.highlights.map((h) => safeText(h, 80)).join('; ')}` : '',
@@ -123,18 +124,30 @@ export function timelineLine(e: TimelineEntry): string {
   return parts.filter(Boolean).join(' ');
 }
 
-/** The entries worth reading first: highlighted or tactic-tagged, then the rest, in time order. */
+/** The entries worth reading first (domain/investigation/key-entries.ts), in time order. */
 export function keyEntries(timeline: TimelineEntry[], max = MAX_ENTRIES_INLINE): TimelineEntry[] {
-  const important = timeline.filter((e) => e.highlights.length > 0 || (e.tactics.length > 0 && e.tactics.some((t) => t !== 'Discovery')));
-  const picked = important.length >= max ? important.slice(0, max) : [...important, ...timeline.filter((e) => !important.includes(e)).slice(0, max - important.length)];
-  return picked.sort((a, b) => a.time.localeCompare(b.time));
+  return rankedEntries(timeline, max);
+}
+
+/**
+ * Prose cut to `max` characters, with its times shown as Slack dates in each reader's own
+ * time zone (each date token is longer than the time it replaces: callers cut the block).
+ */
+function prose(text: string, max: number): string {
+  // Escaped first (the text carries finding fields); the times written by readableTime hold nothing to escape.
+  return safeText(text, max).replace(READABLE_TIME, (...m) => slackDate(new Date(instantOf(m as unknown as RegExpMatchArray)).toISOString()));
+}
+
+/** Each actor once, with the user agents it used. */
+function actorLines(s: InvestigationSummary): string[] {
+  return s.actorAgents.slice(0, 5).map((a) => `• ${code(actorWords(a.actor), 120)}${a.userAgents.length ? ` — ${a.userAgents.map((u) => code(u, 120)).join(', ')}` : ''}`);
 }
 
 export function summaryMessage(summary: InvestigationSummary, timeline: TimelineEntry[], next: Block[] = []): SlackMessage {
   const s = summary;
   const blocks: Block[] = [
     { type: 'header', text: plain('Investigation summary') },
-    { type: 'section', text: plain(safeText(s.text, LIMITS.sectionText)) },
+    { type: 'section', text: mrkdwn(truncate(prose(s.text, LIMITS.sectionText - 600), LIMITS.sectionText)) },
     {
       type: 'section',
       fields: [
@@ -146,13 +159,17 @@ export function summaryMessage(summary: InvestigationSummary, timeline: Timeline
     },
     {
       type: 'section',
-      text: mrkdwn(truncate(`*Recommended containment*\n${s.recommendations.map((r) => `• ${safeText(r, 500)}`).join('\n')}`, LIMITS.sectionText)),
+      text: mrkdwn(
+        truncate(`*Recommended next*\n${s.recommendations.map((r) => `• ${prose(r, 500)}`).join('\n') || '• Nothing specific: see the playbook below.'}`, LIMITS.sectionText),
+      ),
     },
   ];
+  if (s.guidance.length > 0) blocks.push({ type: 'context', elements: [mrkdwn(truncate(`*Playbook*: ${s.guidance.map((g) => safeText(g, 400)).join(' ')}`, LIMITS.contextText))] });
   if (s.currentState.length > 0) {
-    const lines = s.currentState.slice(0, 10).map((c) => `• ${c.kind} ${c.resources.slice(0, 2).map((r) => code(r, 100)).join(' ')}: ${c.facts.map((f) => safeText(f, 120)).join('; ')}`);
+    const lines = s.currentState.slice(0, 10).map((c) => `• ${c.kind} ${code(c.id, 100)}: ${c.facts.map((f) => prose(f, 160)).join('; ') || (c.exists ? 'exists' : 'unknown')}`);
     blocks.push({ type: 'section', text: mrkdwn(truncate(`*As it is now*\n${lines.join('\n')}`, LIMITS.sectionText)) });
   }
+  if (s.actorAgents.length > 0) blocks.push({ type: 'section', text: mrkdwn(truncate(`*Who*\n${actorLines(s).join('\n')}`, LIMITS.sectionText)) });
   if (s.affectedResources.length > 0) {
     const shown = s.affectedResources.slice(0, 15).map((r) => code(r, 150)).join(' ');
     const more = s.affectedResources.length > 15 ? ` _+${s.affectedResources.length - 15} more_` : '';
@@ -165,6 +182,10 @@ export function summaryMessage(summary: InvestigationSummary, timeline: Timeline
     for (let i = 0; i < entries.length; i += 4) {
       blocks.push({ type: 'section', text: mrkdwn(truncate(entries.slice(i, i + 4).map(timelineLine).join('\n'), LIMITS.sectionText)) });
     }
+  }
+  if (timeline.length === 0 && s.searched.length > 0) {
+    const looks = s.searched.slice(0, 8).map((x) => `${safeText(x.what, 120)} in ${code(x.accountId, 20)}${x.region ? `/${code(x.region, 20)}` : ''}: ${x.found}`);
+    blocks.push({ type: 'context', elements: [mrkdwn(truncate(`*Searched*: ${looks.join('; ')}`, LIMITS.contextText))] });
   }
   if (s.limitingFactors.length > 0) {
     blocks.push({
