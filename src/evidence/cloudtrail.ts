@@ -6,6 +6,8 @@ import type { QuotaQueues } from '../aws/quotas.ts';
 import type { CloudTrailRecord } from '../domain/investigation/cloudtrail-record.ts';
 import type { LimitingFactor } from '../domain/investigation/limiting.ts';
 import { entryFromCloudTrail, type TimelineEntry } from '../domain/investigation/timeline.ts';
+import type { Subject } from '../domain/investigation/subjects.ts';
+import { CLOUDTRAIL_RETENTION_DAYS } from '../domain/investigation/window.ts';
 import type { Collector, CollectorProgress, CollectorResult, EvidenceScope } from './collector.ts';
 
 /** CloudTrail records are attacker-influenced (user agents, names): shape-checked before use. */
@@ -89,6 +91,33 @@ export class CloudTrailCollector implements Collector {
       limitingFactors: results.flatMap((r) => r.limitingFactors),
       pages: progress.pages,
     };
+  }
+
+  async lastActivity(subject: Subject, accountId: string, region: string, now: number): Promise<string | null> {
+    const by: Partial<Record<Subject['kind'], [LookupAttributeKey, string]>> = {
+      accessKey: ['AccessKeyId', subject.id],
+      iamUser: ['Username', subject.id],
+      root: ['Username', 'root'],
+      role: ['ResourceName', subject.id],
+      instance: ['ResourceName', subject.id],
+      bucket: ['ResourceName', subject.id],
+    };
+    const attribute = by[subject.kind];
+    if (!attribute) return null;
+    const { LookupEventsCommand } = cloudTrailSdk();
+    const client = this.clients.cloudTrail(accountId, region);
+    // Event history answers newest first: one event is the latest.
+    const page = await this.quotas.run('cloudtrail:LookupEvents', accountId, region, () =>
+      client.send(
+        new LookupEventsCommand({
+          LookupAttributes: [{ AttributeKey: attribute[0], AttributeValue: attribute[1] }],
+          StartTime: new Date(now - CLOUDTRAIL_RETENTION_DAYS * 86_400_000),
+          EndTime: new Date(now),
+          MaxResults: 1,
+        }),
+      ),
+    );
+    return page.Events?.[0]?.EventTime?.toISOString() ?? null;
   }
 
   private async lookup(

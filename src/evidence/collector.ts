@@ -51,4 +51,10 @@ export interface CollectorResult {
 export interface Collector {
   readonly id: CollectorId;
   collect(scope: EvidenceScope, onProgress?: (p: CollectorProgress) => void): Promise<CollectorResult>;
+  /**
+   * The time of the newest event this source holds for a subject (CloudTrail: within its
+   * 90 days), or null when it holds none or cannot be asked about that kind of subject:
+   * where an investigation nobody's finding started should look.
+   */
+  lastActivity?(subject: Subject, accountId: string, region: string, now: number): Promise<string | null>;
 }

@@ -18,7 +18,7 @@ import type { FindingRecord, InvestigationRecord, Store } from '../store/store.t
 import { questionsPostKey } from '../delivery/post-keys.ts';
 import { UNATTEMPTED } from '../delivery/finding-records.ts';
 import { investigate } from './investigate.ts';
-import { type InvestigationTarget, adHocFinding } from '../domain/investigation/ad-hoc.ts';
+import { type AdHocWindow, type InvestigationTarget, adHocFinding, subjectOfTarget } from '../domain/investigation/ad-hoc.ts';
 
 export interface InvestigationServiceOptions {
   store: Store;
@@ -167,6 +167,8 @@ export class InvestigationService {
     account: string;
     region: string;
     since: string | null;
+    /** `--since 7d` as hours before the AWS side's now (the fake's scenario clock, or the wall clock). */
+    sinceHours?: number;
     channel: string;
     threadTs?: string;
     requestedBy: string;
@@ -174,7 +176,9 @@ export class InvestigationService {
     const id = `sirbot-adhoc-${createHash('sha256').update(o.requestId).digest('hex').slice(0, 24)}`;
     const existing = await this.o.store.getInvestigation(investigationIdFor(id));
     if (existing) return existing;
-    const { finding, answers } = adHocFinding({ ...o, id, now: this.nowIso() });
+    const awsNow = this.o.awsNow();
+    const window = await this.adHocWindow(o, awsNow);
+    const { finding, answers } = adHocFinding({ ...o, id, window, now: new Date(awsNow).toISOString() });
     // Not a delivery sirbot resumes: the record is `posted` from the start and only gains its thread.
     const record: FindingRecord = {
       findingId: id,
@@ -216,6 +220,28 @@ export class InvestigationService {
       ts: record.threadTs,
     });
     return { ok: false, kind: 'refused', error: decision.reason };
+  }
+
+  /**
+   * Where an ad-hoc investigation looks: where the person said, else around the newest
+   * event CloudTrail holds for the target — the data is where it last acted, not in the
+   * last hours of the clock — else the last day (saying there was nothing, or that an IP
+   * cannot be looked up in event history).
+   */
+  private async adHocWindow(o: { target: InvestigationTarget; account: string; region: string; since: string | null; sinceHours?: number }, awsNow: number): Promise<AdHocWindow> {
+    if (o.since) return { how: 'asked', start: o.since };
+    if (o.sinceHours) return { how: 'asked', start: new Date(awsNow - o.sinceHours * 3_600_000).toISOString() };
+    const subject = subjectOfTarget(o.target);
+    if (!subject || subject.kind === 'ip') return { how: 'not-searchable' };
+    for (const c of this.o.collectors()) {
+      if (!c.lastActivity) continue;
+      const last = await c.lastActivity(subject, o.account, o.region, awsNow).catch((err: unknown) => {
+        this.o.logger.warn({ err, target: o.target }, 'could not look for the last activity of an ad-hoc target');
+        return null;
+      });
+      if (last) return { how: 'last-activity', lastActivity: last };
+    }
+    return { how: 'no-activity' };
   }
 
   /** One answer from a block (date picker, select, text input), by `userId`. */

@@ -1,5 +1,7 @@
 import type { Finding, Resource } from '../finding.ts';
+import { readIdentifier } from './identifiers.ts';
 import type { Answers } from './playbooks.ts';
+import type { Subject } from './subjects.ts';
 
 /** What a person can ask sirbot to investigate without a finding. */
 export type TargetType = 'accessKey' | 'iamUser' | 'roleArn' | 'userArn' | 'instance' | 'ip';
@@ -33,6 +35,38 @@ export function extractTargets(text: string): InvestigationTarget[] {
 const ACCOUNT_IN_ARN = /^arn:aws[\w-]*:iam::(\d{12}):/;
 
 /**
+ * Where an ad-hoc investigation looks, and why there: where the person said, or around
+ * the newest event CloudTrail holds for the target (the data is where it last acted, not
+ * in the last hours of the clock), or the last day when there is none to find.
+ */
+export type AdHocWindow =
+  | { how: 'asked'; start: string }
+  | { how: 'last-activity'; lastActivity: string }
+  | { how: 'no-activity' }
+  | { how: 'not-searchable' };
+
+const DAY = 86_400_000;
+
+/** The subject a target names, read like any identifier (a role ARN is a role, `AKIA…` a key). */
+export function subjectOfTarget(target: InvestigationTarget): Subject | null {
+  const hint = target.type === 'iamUser' ? 'AwsIamUser' : '';
+  const named = readIdentifier(target.value, hint);
+  return named ? ({ ...named } as Subject) : null;
+}
+
+function span(window: AdHocWindow, now: string): { start: string; end: string } {
+  const nowMs = Date.parse(now);
+  switch (window.how) {
+    case 'asked':
+      return { start: window.start, end: now };
+    case 'last-activity':
+      return { start: new Date(Date.parse(window.lastActivity) - DAY).toISOString(), end: window.lastActivity };
+    default:
+      return { start: new Date(nowMs - DAY).toISOString(), end: now };
+  }
+}
+
+/**
  * A finding that stands for an ad-hoc request, so the investigation engine (playbook,
  * questions, window, collectors) runs on it as on any other. Its types choose the
  * playbook; its resources pre-fill the answers.
@@ -42,8 +76,8 @@ export function adHocFinding(o: {
   target: InvestigationTarget;
   account: string;
   region: string;
-  /** Start of the window the person asked for; otherwise the last 24 hours. */
-  since: string | null;
+  /** Where to look (see AdHocWindow); `now` is the AWS side's clock. */
+  window: AdHocWindow;
   now: string;
   requestedBy: string;
 }): { finding: Finding; answers: Answers } {
@@ -59,7 +93,8 @@ export function adHocFinding(o: {
     ip: { types: ['Unusual Behaviors/Network/AdHocInvestigation'], resources: [resource('Other', target.value)] },
   };
   const { types, resources } = byType[target.type];
-  const since = o.since ?? new Date(Date.parse(o.now) - 24 * 3600_000).toISOString();
+  const { start, end } = span(o.window, o.now);
+  const since = o.window.how === 'asked' ? o.window.start : null;
   const finding: Finding = {
     id: o.id,
     schema: 'asff',
@@ -77,15 +112,15 @@ export function adHocFinding(o: {
     generatorId: 'sirbot/ad-hoc',
     createdAt: o.now,
     updatedAt: o.now,
-    firstSeenAt: since,
-    lastSeenAt: o.now,
+    firstSeenAt: start,
+    lastSeenAt: end,
     workflowStatus: 'NEW',
     recordState: 'ACTIVE',
     consoleUrl: null,
-    raw: { sirbot: { adHoc: target } },
+    raw: { sirbot: { adHoc: target, window: o.window } },
   };
   const answers: Answers = {};
-  if (o.since && (target.type === 'accessKey' || target.type === 'iamUser' || target.type === 'userArn' || target.type === 'roleArn')) answers.exposedAt = o.since;
+  if (since && (target.type === 'accessKey' || target.type === 'iamUser' || target.type === 'userArn' || target.type === 'roleArn')) answers.exposedAt = since;
   if (target.type === 'ip') answers.principal = 'unknown';
   return { finding, answers };
 }

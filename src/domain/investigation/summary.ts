@@ -168,6 +168,9 @@ function blindSpots(finding: Finding, searched: Searched[], window: Investigatio
   if (window && Date.parse(window.start) > 0) {
     out.push({ source: 'cloudtrail', reason: 'not-searched', detail: `event history keeps ${CLOUDTRAIL_RETENTION_DAYS} days and was searched from ${readableTime(window.start)} only; earlier activity needs the trail's S3 logs` });
   }
+  if (subjects.some((s) => s.kind === 'ip')) {
+    out.push({ source: 'cloudtrail', reason: 'not-searched', detail: 'CloudTrail event history cannot be looked up by source IP: only the calls of the identities searched are found' });
+  }
   if (subjects.some((s) => s.kind === 'bucket' || s.kind === 'lambdaFunction')) {
     out.push({ source: 'cloudtrail', reason: 'data-events', detail: 'S3 object and Lambda invoke calls are data events: CloudTrail event history never shows them; only a trail that records data events (and its S3 logs or CloudTrail Lake) does' });
   }

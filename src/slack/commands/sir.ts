@@ -83,7 +83,9 @@ async function run(c: Exclude<SirCommand, { kind: 'help' }>, ctx: Ctx, deps: Sla
         target: c.target,
         account: c.account ?? deps.adHoc.account,
         region: c.region ?? deps.adHoc.region,
-        since: c.since ? sinceStart(c.since, now) : null,
+        // A relative `--since` counts back from the AWS side's now (in the fake, the scenario's clock).
+        since: c.since && 'iso' in c.since ? sinceStart(c.since, now) : null,
+        ...(c.since && 'hours' in c.since ? { sinceHours: c.since.hours } : {}),
         channel: ctx.channel,
         requestedBy: ctx.user,
       });

@@ -1,5 +1,5 @@
 import type { Finding } from '../../domain/finding.ts';
-import type { InvestigationTarget } from '../../domain/investigation/ad-hoc.ts';
+import type { AdHocWindow, InvestigationTarget } from '../../domain/investigation/ad-hoc.ts';
 import { type Disagreement, type StoredAnswers, disagreements, knownAnswers } from '../../domain/investigation/answer-book.ts';
 import type { Question, QuestionId } from '../../domain/investigation/playbooks.ts';
 import { rankedEntries } from '../../domain/investigation/key-entries.ts';
@@ -207,6 +207,24 @@ const TARGET_LABEL: Record<InvestigationTarget['type'], string> = {
   ip: 'IP address',
 };
 
+/** Where an ad-hoc investigation looks and why there, and how to look elsewhere. */
+function windowNote(finding: Finding, target: InvestigationTarget): string {
+  const window = (finding.raw as { sirbot?: { window?: AdHocWindow } } | null)?.sirbot?.window;
+  const wider = `\`/sir investigate ${safeText(target.value, 200)} --since 30d\` looks elsewhere`;
+  switch (window?.how) {
+    case 'asked':
+      return `Looking from ${slackDate(window.start)}, as asked.`;
+    case 'last-activity':
+      return `CloudTrail's newest event for it is at ${slackDate(window.lastActivity)}: the investigation looks back from there (${wider}).`;
+    case 'no-activity':
+      return `CloudTrail holds no event for it in its 90 days: looking at the last day anyway (${wider}).`;
+    case 'not-searchable':
+      return 'CloudTrail event history cannot be looked up by source IP: only what identities did is found (searching by IP needs a trail\'s logs, CloudTrail Lake or Athena).';
+    default:
+      return `Window from ${slackDate(finding.firstSeenAt)}.`;
+  }
+}
+
 /** The root of an ad-hoc investigation's thread; the target is shown as an identifier, never as markup. */
 export function adHocMessage(finding: Finding, target: InvestigationTarget, requestedBy: string): SlackMessage {
   const who = /^[UW][A-Z0-9]+$/.test(requestedBy) ? `<@${requestedBy}>` : code(requestedBy, 40);
@@ -218,7 +236,7 @@ export function adHocMessage(finding: Finding, target: InvestigationTarget, requ
         type: 'section',
         text: mrkdwn(`${who} asked sirbot to investigate ${TARGET_LABEL[target.type]} ${code(target.value, 300)} in account ${code(finding.accountId, 20)}, ${code(finding.region, 30)}.`),
       },
-      { type: 'context', elements: [mrkdwn(`Window from ${slackDate(finding.firstSeenAt)} · ID ${code(finding.id, 80)}`)] },
+      { type: 'context', elements: [mrkdwn(truncate(`${windowNote(finding, target)} · ID ${code(finding.id, 80)}`, LIMITS.contextText))] },
     ],
   };
 }
