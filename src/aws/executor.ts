@@ -89,7 +89,11 @@ function errorOf(err: unknown): CallError {
 
 /** Runs planned calls with the clients of the account each names. */
 export class AwsCallExecutor {
-  constructor(private readonly clients: AwsClientFactory) {}
+  /** `clock` dates calls whose input holds the time they are made (`{ $time: 'call' }`). */
+  constructor(
+    private readonly clients: AwsClientFactory,
+    private readonly clock: () => number = Date.now,
+  ) {}
 
   private async send(call: AwsCall): Promise<unknown> {
     const send = OPERATIONS[`${call.service}:${call.operation}`];
@@ -119,7 +123,7 @@ export class AwsCallExecutor {
     for (const planned of calls) {
       let call = planned;
       try {
-        call = { ...planned, input: resolveRefs(planned.input, saved) as Record<string, unknown> };
+        call = { ...planned, input: resolveRefs(planned.input, saved, new Date(this.clock()).toISOString()) as Record<string, unknown> };
         const answer = await this.send(call);
         if (planned.saveAs) saved[planned.saveAs] = answer;
         outcomes.push({ call, ok: true, answer });
