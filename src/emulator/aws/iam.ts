@@ -6,7 +6,9 @@ import { queryResponse } from './query.ts';
  * `{"accounts": {"<account>": {"users": [{UserName, UserId, Arn, CreateDate, Path?,
  *   AccessKeys?: [{AccessKeyId, Status, CreateDate, LastUsed?: {LastUsedDate, ServiceName, Region}}],
  *   AttachedPolicies?: [{PolicyName, PolicyArn}], InlinePolicyNames?: [string]}],
- *   "roles": [{RoleName, RoleId, Arn, CreateDate, AttachedPolicies?}]}}}`
+ *   "roles": [{RoleName, RoleId, Arn, CreateDate, Path?, AttachedPolicies?,
+ *   RolePolicyList?: [{PolicyName, PolicyDocument}]}]}}}` — a role's inline policies as
+ *   GetAccountAuthorizationDetails lists them, each document as JSON text.
  */
 export interface IamAccessKey {
   AccessKeyId: string;
@@ -33,6 +35,13 @@ export interface IamRole {
   CreateDate: string;
   Path?: string;
   AttachedPolicies?: Array<{ PolicyName: string; PolicyArn: string }>;
+  RolePolicyList?: IamInlinePolicy[];
+}
+
+export interface IamInlinePolicy {
+  PolicyName: string;
+  /** JSON text, as it was put. */
+  PolicyDocument: string;
 }
 
 export interface IamState {
@@ -43,6 +52,26 @@ export const NS = 'https://iam.amazonaws.com/doc/2010-05-08/';
 
 export function noSuch(kind: string, name: string): AwsError {
   return new AwsError('NoSuchEntity', `The ${kind} with name ${name} cannot be found.`, 404);
+}
+
+/** IAM's wording for a missing required member (it validates before looking anything up). */
+export function required(params: URLSearchParams, name: string): string {
+  const value = params.get(name);
+  if (!value) {
+    const member = name.charAt(0).toLowerCase() + name.slice(1);
+    throw new AwsError('ValidationError', `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`, 400);
+  }
+  return value;
+}
+
+export function roleNamed(state: IamState, account: string, name: string): IamRole {
+  const r = (state.accounts[account]?.roles ?? []).find((x) => x.RoleName === name);
+  if (!r) throw noSuch('role', name);
+  return r;
+}
+
+export function rolePolicyNotFound(name: string): AwsError {
+  return new AwsError('NoSuchEntity', `The role policy with name ${name} cannot be found.`, 404);
 }
 
 export function iamAction(state: IamState, account: string, action: string, params: URLSearchParams): string {
@@ -78,16 +107,20 @@ export function iamAction(state: IamState, account: string, action: string, para
     case 'ListUserPolicies':
       return queryResponse(action, NS, { PolicyNames: user().InlinePolicyNames ?? [], IsTruncated: false });
     case 'GetRole': {
-      const name = params.get('RoleName') ?? '';
-      const r = (acct.roles ?? []).find((x) => x.RoleName === name);
-      if (!r) throw noSuch('role', name);
+      const r = roleNamed(state, account, params.get('RoleName') ?? '');
       return queryResponse(action, NS, { Role: { Path: r.Path ?? '/', RoleName: r.RoleName, RoleId: r.RoleId, Arn: r.Arn, CreateDate: r.CreateDate } });
     }
-    case 'ListAttachedRolePolicies': {
-      const name = params.get('RoleName') ?? '';
-      const r = (acct.roles ?? []).find((x) => x.RoleName === name);
-      if (!r) throw noSuch('role', name);
-      return queryResponse(action, NS, { AttachedPolicies: r.AttachedPolicies ?? [], IsTruncated: false });
+    case 'ListAttachedRolePolicies':
+      return queryResponse(action, NS, { AttachedPolicies: roleNamed(state, account, params.get('RoleName') ?? '').AttachedPolicies ?? [], IsTruncated: false });
+    case 'ListRolePolicies':
+      return queryResponse(action, NS, { PolicyNames: (roleNamed(state, account, params.get('RoleName') ?? '').RolePolicyList ?? []).map((p) => p.PolicyName), IsTruncated: false });
+    case 'GetRolePolicy': {
+      const r = roleNamed(state, account, params.get('RoleName') ?? '');
+      const name = params.get('PolicyName') ?? '';
+      const policy = (r.RolePolicyList ?? []).find((p) => p.PolicyName === name);
+      if (!policy) throw rolePolicyNotFound(name);
+      // IAM answers policy documents URL-encoded (RFC 3986); the SDK does not decode them.
+      return queryResponse(action, NS, { RoleName: r.RoleName, PolicyName: policy.PolicyName, PolicyDocument: encodeURIComponent(policy.PolicyDocument) });
     }
     default:
       throw new AwsError('InvalidAction', `${action} is not served by the fake IAM`, 400);
