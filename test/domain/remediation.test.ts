@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { REMEDIATIONS, checkInputs, quarantineGroupName, remediationById } from '../../src/domain/remediation/catalog.ts';
-import { suggestRemediations } from '../../src/domain/remediation/suggest.ts';
-import type { TimelineEntry } from '../../src/domain/investigation/timeline.ts';
 import { resolveRefs } from '../../src/domain/actions/aws-call.ts';
-import { makeFinding } from '../support/findings.ts';
 
 const get = (id: string) => {
   const r = remediationById(id);
@@ -144,55 +141,5 @@ describe('remediation catalog', () => {
     expect(checkInputs(r, { ...key, accessKeyId: 'AKIA<@U123>' })).toBe('Access key "AKIA<@U123>" is not well-formed');
     expect(checkInputs(r, { ...key, account: '' })).toBe('Account is missing');
     expect(checkInputs(r, { ...key, extra: 'x' })).toBe('unexpected input(s): extra');
-  });
-});
-
-const ct = (over: Partial<TimelineEntry>): TimelineEntry => ({
-  id: Math.random().toString(36), time: '2026-11-21T10:00:00Z', source: 'cloudtrail', action: 'ListUsers', service: 'iam.amazonaws.com', actor: 'ci-deployer',
-  actorType: 'IAMUser', accessKeyId: 'AKIAEXPOSEDKEY000001', sourceIp: '203.0.113.50', userAgent: null, resources: [], errorCode: null,
-  accountId: '111122223333', region: 'us-east-1', tactics: [], highlights: [], ...over,
-});
-
-describe('suggested remediations', () => {
-  it('offers what the evidence supports, with inputs filled in', () => {
-    const finding = makeFinding({
-      schema: 'guardduty',
-      resources: [{ type: 'AwsIamAccessKey', id: 'AKIAEXPOSEDKEY000001', region: 'us-east-1', tags: {} }],
-      raw: { resource: { accessKeyDetails: { accessKeyId: 'AKIAEXPOSEDKEY000001', userName: 'ci-deployer' } } },
-    });
-    const timeline = [
-      ct({ action: 'CreateAccessKey', resources: ['backdoor-user', 'AKIABACKDOORKEY00001'] }),
-      ct({ action: 'AttachUserPolicy', resources: ['backdoor-user', 'arn:aws:iam::aws:policy/AdministratorAccess'] }),
-      ct({ action: 'RunInstances', resources: ['i-0a1b2c3d4e5f00001'] }),
-      ct({ action: 'CreateAccessKey', resources: ['x', 'AKIAFAILEDKEY0000001'], errorCode: 'AccessDenied' }),
-    ];
-    const s = suggestRemediations(finding, timeline);
-    expect(s.map((x) => `${x.remediationId} ${x.label}`)).toEqual([
-      'deactivate-access-key Deactivate AKIAEXPOSEDKEY000001',
-      'delete-access-key Delete AKIABACKDOORKEY00001',
-      'detach-user-policy Detach AdministratorAccess',
-      'snapshot-instance Snapshot i-0a1b2c3d4e5f00001',
-      'quarantine-instance Quarantine i-0a1b2c3d4e5f00001',
-    ]);
-    expect(s[1]?.inputs).toEqual({ account: '111122223333', userName: 'backdoor-user', accessKeyId: 'AKIABACKDOORKEY00001' });
-    for (const x of s) expect(checkInputs(get(x.remediationId), x.inputs)).toBeNull();
-  });
-
-  it('offers nothing against what AWS services did in the window (Auto Scaling launches)', () => {
-    const finding = makeFinding({ schema: 'guardduty', resources: [], raw: {} });
-    const autoscaling = {
-      action: 'RunInstances',
-      actor: 'arn:aws:sts::111122223333:assumed-role/AWSServiceRoleForAutoScaling/AutoScaling',
-      actorType: 'AssumedRole',
-      accessKeyId: null,
-      sourceIp: 'autoscaling.amazonaws.com',
-      userAgent: 'autoscaling.amazonaws.com',
-    };
-    const timeline = [ct({ ...autoscaling, resources: ['i-0autoscaled0000001'] }), ct({ action: 'RunInstances', resources: ['i-0a1b2c3d4e5f00001'] })];
-    expect(suggestRemediations(finding, timeline).map((x) => x.label)).toEqual(['Snapshot i-0a1b2c3d4e5f00001', 'Quarantine i-0a1b2c3d4e5f00001']);
-  });
-
-  it('offers blocking public access for a bucket finding', () => {
-    expect(suggestRemediations(makeFinding(), []).map((x) => x.inputs)).toEqual([{ account: '111122223333', region: 'us-east-1', bucket: 'example-bucket' }]);
   });
 });
