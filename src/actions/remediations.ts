@@ -98,7 +98,7 @@ export class RemediationService {
   }
 
   private targetOf(t: RemediationTarget): string {
-    return t.inputs.accessKeyId ?? t.inputs.instanceId ?? t.inputs.bucket ?? t.inputs.policyArn ?? t.findingId ?? '?';
+    return t.inputs.accessKeyId ?? t.inputs.instanceId ?? t.inputs.bucket ?? t.inputs.policyArn ?? t.inputs.roleName ?? t.findingId ?? '?';
   }
 
   async preview(target: RemediationTarget): Promise<Preview | { error: string }> {
@@ -247,7 +247,7 @@ export class RemediationService {
     const input = JSON.parse(action.input) as RemediationInput;
     const r = remediationById(input.remediationId);
     const auditBase = { actor: userId, action: `undo:${input.remediationId}`, target: this.targetOf(input), inputs: { actionId, calls: input.plan.undo }, channel: action.channel, ts: action.messageTs ?? action.threadTs };
-    const decision = await this.d.access.check(userId, r?.role ?? 'responder');
+    const decision = await this.d.access.check(userId, r?.undoRole ?? r?.role ?? 'responder');
     if (!decision.allowed) {
       await this.d.audit.record({ ...auditBase, outcome: 'refused', result: { reason: decision.reason } });
       return { ok: false, kind: 'refused', reason: decision.reason };

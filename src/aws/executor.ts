@@ -40,12 +40,19 @@ const OPERATIONS: Record<string, Send> = {
   'iam:DeleteAccessKey': iam('DeleteAccessKeyCommand'),
   'iam:DetachUserPolicy': iam('DetachUserPolicyCommand'),
   'iam:AttachUserPolicy': iam('AttachUserPolicyCommand'),
+  // Revoking a role's sessions: the role and its AWSRevokeOlderSessions policy read for the
+  // plan, the policy written, and removed (or put back) by undo.
+  'iam:GetRole': iam('GetRoleCommand'),
+  'iam:GetRolePolicy': iam('GetRolePolicyCommand'),
+  'iam:PutRolePolicy': iam('PutRolePolicyCommand'),
+  'iam:DeleteRolePolicy': iam('DeleteRolePolicyCommand'),
   'ec2:DescribeInstances': ec2('DescribeInstancesCommand'),
   'ec2:DescribeSecurityGroups': ec2('DescribeSecurityGroupsCommand'),
   'ec2:CreateSecurityGroup': ec2('CreateSecurityGroupCommand'),
   'ec2:RevokeSecurityGroupEgress': ec2('RevokeSecurityGroupEgressCommand'),
   'ec2:ModifyInstanceAttribute': ec2('ModifyInstanceAttributeCommand'),
   'ec2:CreateSnapshots': ec2('CreateSnapshotsCommand'),
+  'ec2:ModifyInstanceMetadataOptions': ec2('ModifyInstanceMetadataOptionsCommand'),
   'ssm:StartAutomationExecution': ssm('StartAutomationExecutionCommand'),
   's3:GetPublicAccessBlock': s3('GetPublicAccessBlockCommand'),
   's3:PutPublicAccessBlock': s3('PutPublicAccessBlockCommand'),
@@ -89,7 +96,11 @@ function errorOf(err: unknown): CallError {
 
 /** Runs planned calls with the clients of the account each names. */
 export class AwsCallExecutor {
-  constructor(private readonly clients: AwsClientFactory) {}
+  /** `clock` dates calls whose input holds the time they are made (`{ $time: 'call' }`). */
+  constructor(
+    private readonly clients: AwsClientFactory,
+    private readonly clock: () => number = Date.now,
+  ) {}
 
   private async send(call: AwsCall): Promise<unknown> {
     const send = OPERATIONS[`${call.service}:${call.operation}`];
@@ -119,7 +130,7 @@ export class AwsCallExecutor {
     for (const planned of calls) {
       let call = planned;
       try {
-        call = { ...planned, input: resolveRefs(planned.input, saved) as Record<string, unknown> };
+        call = { ...planned, input: resolveRefs(planned.input, saved, new Date(this.clock()).toISOString()) as Record<string, unknown> };
         const answer = await this.send(call);
         if (planned.saveAs) saved[planned.saveAs] = answer;
         outcomes.push({ call, ok: true, answer });

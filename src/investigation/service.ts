@@ -17,7 +17,7 @@ import { fileName } from '../slack/views/text.ts';
 import type { FindingRecord, InvestigationRecord, Store } from '../store/store.ts';
 import { questionsPostKey } from '../delivery/post-keys.ts';
 import { UNATTEMPTED } from '../delivery/finding-records.ts';
-import { investigate } from './investigate.ts';
+import { type InvestigationResult, investigate } from './investigate.ts';
 import { type AdHocWindow, type InvestigationTarget, adHocFinding, subjectOfTarget } from '../domain/investigation/ad-hoc.ts';
 
 export interface InvestigationServiceOptions {
@@ -37,7 +37,7 @@ export interface InvestigationServiceOptions {
    */
   schedule?: (id: string, resuming: boolean) => Promise<void>;
   /** What the summary offers next (remediations, stored as offers before the summary is posted), where the runtime can act. */
-  nextSteps?: (finding: Finding, timeline: TimelineEntry[]) => Promise<Block[]>;
+  nextSteps?: (finding: Finding, result: Pick<InvestigationResult, 'subjects' | 'timeline' | 'states'>) => Promise<Block[]>;
   /** Who may change an investigation's inputs (answers, Investigate now): responders. Absent: nobody may. */
   access?: { check(userId: string, needs: Role): Promise<AccessDecision> };
   /** Where every change of inputs, and every refusal, is recorded. */
@@ -395,7 +395,7 @@ export class InvestigationService {
       const result = await investigate(finding, JSON.parse(claimed.answers) as Answers, collectors, this.o.awsNow(), onProgress);
       for (const v of progress.values()) v.done = true;
       await this.o.poster.update(claimed.channel, post.ts, progressMessage([...progress.values()]));
-      await this.o.poster.post(claimed.channel, summaryMessage(result.summary, result.timeline, (await this.o.nextSteps?.(finding, result.timeline)) ?? []), claimed.threadTs);
+      await this.o.poster.post(claimed.channel, summaryMessage(result.summary, result.timeline, (await this.o.nextSteps?.(finding, result)) ?? []), claimed.threadTs);
       if (result.timeline.length > 0) {
         const base = `timeline-${fileName(claimed.findingId, 60)}`;
         await this.o.poster

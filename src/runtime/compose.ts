@@ -24,6 +24,8 @@ import { rootOfferKinds } from '../domain/actions/offers.ts';
 import type { Finding } from '../domain/finding.ts';
 import type { TimelineEntry } from '../domain/investigation/timeline.ts';
 import { suggestRemediations } from '../domain/remediation/suggest.ts';
+import type { SubjectState } from '../domain/investigation/current-state.ts';
+import { type Subject, subjectsOf } from '../domain/investigation/subjects.ts';
 import { OfferBook } from '../actions/offers.ts';
 import type { Block } from '../slack/views/blocks.ts';
 import type { ActionServices } from '../slack/actions/services.ts';
@@ -111,7 +113,7 @@ export function composeCore(o: CoreOptions): Core {
         collectors: o.evidence.collectors,
         awsNow: o.evidence.awsNow,
         ...(o.clock ? { clock: o.clock } : {}),
-        ...(actions ? { nextSteps: (finding, timeline) => offeredRemediations(actions.offers, finding, timeline), access: actions.access, audit: actions.audit } : {}),
+        ...(actions ? { nextSteps: (finding, result) => offeredRemediations(actions.offers, finding, result.timeline, result.subjects, result.states), access: actions.access, audit: actions.audit } : {}),
         ...(o.scheduleGathering ? { schedule: o.scheduleGathering } : {}),
       })
     : undefined;
@@ -153,9 +155,13 @@ export function composeCore(o: CoreOptions): Core {
   return { rules, ruleWarnings: compiled.warnings, store: o.store, poster, deliverer, ingest, investigations, actions };
 }
 
-/** The remediations the evidence supports, each stored as an offer before the summary that carries it is posted. */
-async function offeredRemediations(offers: OfferBook, finding: Finding, timeline: TimelineEntry[]): Promise<Block[]> {
-  const suggestions = suggestRemediations(finding, timeline);
+/**
+ * The remediations the evidence supports, each stored as an offer before the summary that
+ * carries it is posted. Until the engine hands over its subjects and their current state,
+ * the finding's own subjects stand in, with no state known.
+ */
+async function offeredRemediations(offers: OfferBook, finding: Finding, timeline: TimelineEntry[], subjects: Subject[] = subjectsOf(finding), states: SubjectState[] = []): Promise<Block[]> {
+  const suggestions = suggestRemediations(finding, subjects, timeline, states);
   const ids = await offers.offerRemediations(finding.id, suggestions);
   return remediationBlocks(suggestions.map((s, i) => ({ offerId: ids[i] as string, remediationId: s.remediationId, label: s.label })));
 }

@@ -93,6 +93,66 @@ describe('every remediation against the fake AWS: execute, then undo', () => {
   });
 });
 
+describe("a role's sessions and an instance's metadata options, against the fake AWS (cryptomining scenario)", () => {
+  let fake: FakeAws;
+  let factory: AwsClientFactory;
+  let run: AwsCallExecutor;
+  const CALLED_AT = Date.parse('2026-10-14T13:20:00.000Z');
+  beforeAll(async () => {
+    fake = await startFakeAws({ scenario: loadScenario('src/scenarios/cryptomining-ec2') });
+    factory = new AwsClientFactory({ region: REGION, endpoint: fake.endpoint, credentialsFor: fakeCredentials, maxAttempts: 1 });
+    run = new AwsCallExecutor(factory, () => CALLED_AT);
+  });
+  afterAll(async () => {
+    factory.destroy();
+    await fake.close();
+  });
+  const prepare = async (id: string, inputs: RemediationInputs) => {
+    const r = remediationById(id)!;
+    const plan = r.plan(inputs, await run.read(r.reads(inputs)));
+    if ('error' in plan) throw new Error(plan.error);
+    return plan;
+  };
+  const role = () => fake.state.iam.accounts[ACCOUNT]!.roles!.find((r) => r.RoleName === 'webapp-ec2-role')!;
+  const web = () => fake.state.ec2.accounts[ACCOUNT]![REGION]!.instances!.find((i) => i.InstanceId === 'i-05e1a0b7c3d900a11')!;
+
+  it('revokes the sessions dated by the call; a second revocation moves the time and its undo puts the first back; the last undo deletes it', async () => {
+    const inputs = { account: ACCOUNT, roleName: 'webapp-ec2-role' };
+    const first = await prepare('revoke-role-sessions', inputs);
+    const done = await run.run(first.calls);
+    expect(done.status).toBe('succeeded');
+    expect((done.outcomes[0]!.call.input as { PolicyDocument: string }).PolicyDocument).toContain('"aws:TokenIssueTime":"2026-10-14T13:20:00.000Z"');
+    expect(role().RolePolicyList?.map((p) => JSON.parse(p.PolicyDocument).Statement[0].Condition.DateLessThan['aws:TokenIssueTime'])).toEqual(['2026-10-14T13:20:00.000Z']);
+
+    const later = new AwsCallExecutor(factory, () => CALLED_AT + 3_600_000);
+    const second = await prepare('revoke-role-sessions', inputs);
+    expect((await later.run(second.calls)).status).toBe('succeeded');
+    expect(role().RolePolicyList?.[0]?.PolicyDocument).toContain('2026-10-14T14:20:00.000Z');
+    expect((await run.run(second.undo!)).status).toBe('succeeded');
+    expect(role().RolePolicyList?.[0]?.PolicyDocument).toContain('2026-10-14T13:20:00.000Z');
+    expect((await run.run(first.undo!)).status).toBe('succeeded');
+    expect(role().RolePolicyList).toEqual([]);
+  });
+
+  it("refuses the Auto Scaling service-linked role from its path, before any call", async () => {
+    const r = remediationById('revoke-role-sessions')!;
+    const inputs = { account: ACCOUNT, roleName: 'AWSServiceRoleForAutoScaling' };
+    expect(r.plan(inputs, await run.read(r.reads(inputs)))).toEqual({ error: 'AWSServiceRoleForAutoScaling is a service-linked role: IAM does not let its sessions be revoked' });
+  });
+
+  it('requires IMDSv2 on the web server, then undoes it back to optional', async () => {
+    const inputs = { account: ACCOUNT, region: REGION, instanceId: 'i-05e1a0b7c3d900a11' };
+    const plan = await prepare('enforce-imdsv2', inputs);
+    const done = await run.run(plan.calls);
+    expect(done.status).toBe('succeeded');
+    expect(done.outcomes[0]!.answer).toMatchObject({ InstanceId: inputs.instanceId, InstanceMetadataOptions: { State: 'pending', HttpTokens: 'required' } });
+    expect(web().MetadataOptions).toMatchObject({ HttpTokens: 'required', State: 'applied' });
+    await expect(prepare('enforce-imdsv2', inputs)).rejects.toThrow('already requires IMDSv2');
+    expect((await run.run(plan.undo!)).status).toBe('succeeded');
+    expect(web().MetadataOptions).toMatchObject({ HttpTokens: 'optional' });
+  });
+});
+
 describe('commands from an SDK loaded at run time', () => {
   it('says which command an older SDK lacks, instead of "is not a constructor"', () => {
     const olderSecurityHub = { BatchUpdateFindingsCommand: class {} } as unknown as { BatchUpdateFindingsCommand: new () => object; BatchUpdateFindingsV2Command: new () => object };

@@ -77,16 +77,46 @@ describe('deploy/member-role.yml', () => {
     expect(new RegExp(template.Parameters.ContainmentRoleName.AllowedPattern).test('*')).toBe(false);
   });
 
+  it("revokes role sessions on any role of the account but its own, and reads nothing else of a role's policies than it writes", () => {
+    const revoke = bySid('RevokeRoleSessions');
+    expect(revoke.from).toBe('RemediationPolicy (Remediate)');
+    expect([revoke.Action].flat().sort()).toEqual(['iam:DeleteRolePolicy', 'iam:GetRolePolicy', 'iam:PutRolePolicy']);
+    expect(revoke.Resource).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/*' });
+    const self = bySid('NeverRewriteItself');
+    expect(self).toMatchObject({ Effect: 'Deny', Action: ['iam:PutRolePolicy', 'iam:DeleteRolePolicy'], Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${RoleName}' } });
+    // Only the remediation policy writes a role's policies.
+    expect(statements.filter((s) => s.Effect === 'Allow' && [s.Action].flat().some((a) => /^iam:(Put|Delete|Attach|Detach)Role/.test(a))).map((s) => s.Sid)).toEqual(['RevokeRoleSessions']);
+  });
+
+  it('changes only HttpTokens of instances: never their metadata endpoint or hop limit', () => {
+    const imds = bySid('RequireImdsV2');
+    expect(imds).toMatchObject({ Action: ['ec2:ModifyInstanceMetadataOptions'], Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:ec2:*:${AWS::AccountId}:instance/*' } });
+    expect(imds.Condition).toEqual({
+      StringEquals: { 'ec2:Attribute/HttpTokens': ['required', 'optional'] },
+      Null: { 'ec2:Attribute/HttpEndpoint': 'true', 'ec2:Attribute/HttpPutResponseHopLimit': 'true' },
+    });
+  });
+
   it('allows every call sirbot makes: the remediation catalog (with the runbook role passed), and status changes, standalone or through the GuardDuty administrator', async () => {
     const { REMEDIATIONS } = await import('../../src/domain/remediation/catalog.ts');
-    const sample = { account: '111122223333', region: 'us-east-1', userName: 'u', accessKeyId: 'AKIAAAAAAAAAAAAAAAAA', policyArn: 'arn:aws:iam::aws:policy/X', instanceId: 'i-0123456789abcdef0', bucket: 'b-1', automationRole: 'arn:aws:iam::111122223333:role/contain' };
-    const described = { Reservations: [{ Instances: [{ VpcId: 'vpc-1', SecurityGroups: [{ GroupId: 'sg-1' }] }] }] };
-    const granted = new Set(statements.flatMap((s) => [s.Action].flat()));
+    const sample = { account: '111122223333', region: 'us-east-1', userName: 'u', roleName: 'app-role', accessKeyId: 'AKIAAAAAAAAAAAAAAAAA', policyArn: 'arn:aws:iam::aws:policy/X', instanceId: 'i-0123456789abcdef0', bucket: 'b-1', automationRole: 'arn:aws:iam::111122223333:role/contain' };
+    const described = { Reservations: [{ Instances: [{ VpcId: 'vpc-1', SecurityGroups: [{ GroupId: 'sg-1' }], MetadataOptions: { HttpTokens: 'optional' } }] }] };
+    const answers: Record<string, unknown[]> = { 'revoke-role-sessions': [{ Role: { Path: '/' } }, { error: 'NoSuchEntity' }] };
+    const allows = statements.filter((s) => s.Effect === 'Allow');
+    const granted = new Set(allows.flatMap((s) => [s.Action].flat()));
     const calls: AwsCall[] = [];
     for (const r of REMEDIATIONS) {
-      const plan = r.plan(sample, [described, { SecurityGroups: [] }]);
+      const plan = r.plan(sample, answers[r.id] ?? [described, { SecurityGroups: [] }]);
       if ('error' in plan) throw new Error(plan.error);
       calls.push(...r.reads(sample), ...plan.calls, ...(plan.undo ?? []));
+    }
+    // The revocation with its undo, and the metadata change with its undo, are among them.
+    expect(calls.map((c) => c.operation)).toEqual(expect.arrayContaining(['GetRole', 'GetRolePolicy', 'PutRolePolicy', 'DeleteRolePolicy', 'ModifyInstanceMetadataOptions']));
+    // Each metadata change passes the statement's conditions on the request's attributes.
+    for (const call of calls.filter((c) => c.operation === 'ModifyInstanceMetadataOptions')) {
+      const condition = bySid('RequireImdsV2').Condition as { StringEquals: Record<string, string[]>; Null: Record<string, string> };
+      expect(condition.StringEquals['ec2:Attribute/HttpTokens']).toContain(call.input.HttpTokens);
+      for (const key of Object.keys(condition.Null)) expect(call.input[key.replace('ec2:Attribute/', '')]).toBeUndefined();
     }
     for (const schema of ['asff', 'ocsf', 'guardduty'] as const) {
       const finding = makeFinding({ schema, raw: { arn: 'arn:aws:guardduty:us-east-1:111122223333:detector/5ac6d7e8/finding/abc', metadata: { uid: 'm' } } });

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { REMEDIATIONS, checkInputs, quarantineGroupName, remediationById } from '../../src/domain/remediation/catalog.ts';
-import { suggestRemediations } from '../../src/domain/remediation/suggest.ts';
-import type { TimelineEntry } from '../../src/domain/investigation/timeline.ts';
-import { makeFinding } from '../support/findings.ts';
+import { resolveRefs } from '../../src/domain/actions/aws-call.ts';
 
 const get = (id: string) => {
   const r = remediationById(id);
@@ -20,7 +18,10 @@ describe('remediation catalog', () => {
       expect(['responder', 'approver']).toContain(r.role);
       expect(r.effect.length).toBeGreaterThan(10);
     }
-    expect(REMEDIATIONS.filter((r) => r.secondApprover).map((r) => r.id)).toEqual(['delete-access-key']);
+    // Irreversible (a deleted key), or breaking every workload on a role (its sessions revoked).
+    expect(REMEDIATIONS.filter((r) => r.secondApprover).map((r) => r.id)).toEqual(['delete-access-key', 'revoke-role-sessions']);
+    // Undoing a revocation lets the stolen sessions work again: approvers only.
+    expect(REMEDIATIONS.filter((r) => r.undoRole).map((r) => `${r.id} ${r.undoRole}`)).toEqual(['revoke-role-sessions approver']);
   });
 
   it('deactivates a key and undoes by reactivating it', () => {
@@ -71,61 +72,74 @@ describe('remediation catalog', () => {
     expect(r.plan(bucket, [{ error: 'AccessDenied' }])).toEqual({ error: "could not read the bucket's settings: AccessDenied" });
   });
 
+  it("revokes a role's sessions as the IAM console does: AWSRevokeOlderSessions denies everything to tokens issued before the call", () => {
+    const r = get('revoke-role-sessions');
+    const role = { account: '111122223333', roleName: 'webapp-ec2-role' };
+    expect(r.reads(role)).toEqual([
+      { service: 'iam', operation: 'GetRole', account: role.account, region: 'us-east-1', input: { RoleName: 'webapp-ec2-role' } },
+      { service: 'iam', operation: 'GetRolePolicy', account: role.account, region: 'us-east-1', input: { RoleName: 'webapp-ec2-role', PolicyName: 'AWSRevokeOlderSessions' } },
+    ]);
+    const found = { Role: { RoleName: 'webapp-ec2-role', Path: '/' } };
+    const plan = r.plan(role, [found, { error: 'NoSuchEntity' }]);
+    if ('error' in plan) throw new Error(plan.error);
+    expect(plan.calls).toEqual([
+      {
+        service: 'iam',
+        operation: 'PutRolePolicy',
+        account: role.account,
+        region: 'us-east-1',
+        input: {
+          RoleName: 'webapp-ec2-role',
+          PolicyName: 'AWSRevokeOlderSessions',
+          PolicyDocument: { $json: { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: ['*'], Resource: ['*'], Condition: { DateLessThan: { 'aws:TokenIssueTime': { $time: 'call' } } } }] } },
+        },
+      },
+    ]);
+    expect(plan.undo).toEqual([expect.objectContaining({ operation: 'DeleteRolePolicy', input: { RoleName: 'webapp-ec2-role', PolicyName: 'AWSRevokeOlderSessions' } })]);
+    expect(plan.notes.join(' ')).toContain('only approvers may undo');
+    // What is sent: the document with the time of the call.
+    const sent = resolveRefs(plan.calls[0]!.input, {}, '2026-10-14T13:20:00.000Z') as { PolicyDocument: string };
+    expect(JSON.parse(sent.PolicyDocument).Statement[0].Condition).toEqual({ DateLessThan: { 'aws:TokenIssueTime': '2026-10-14T13:20:00.000Z' } });
+    expect(r.idempotencyKey(role)).toBe('revoke-role-sessions:111122223333:webapp-ec2-role');
+  });
+
+  it('a second revocation moves the time forward and its undo puts the earlier document back (IAM answers it URL-encoded)', () => {
+    const earlier = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: ['*'], Resource: ['*'], Condition: { DateLessThan: { 'aws:TokenIssueTime': '2026-01-01T00:00:00Z' } } }] });
+    const plan = get('revoke-role-sessions').plan({ account: '111122223333', roleName: 'app' }, [{ Role: { Path: '/' } }, { PolicyDocument: encodeURIComponent(earlier) }]);
+    expect(plan).toMatchObject({ undo: [{ operation: 'PutRolePolicy', input: { RoleName: 'app', PolicyName: 'AWSRevokeOlderSessions', PolicyDocument: earlier } }] });
+  });
+
+  it('refuses to revoke what IAM will not take, and says why', () => {
+    const r = get('revoke-role-sessions');
+    const plan = (roleName: string, role: unknown, policy: unknown = { error: 'NoSuchEntity' }) => r.plan({ account: '111122223333', roleName }, [role, policy]);
+    expect(plan('gone', { error: 'NoSuchEntity' })).toEqual({ error: 'role gone was not found in 111122223333' });
+    expect(plan('AWSServiceRoleForAutoScaling', { Role: { Path: '/aws-service-role/autoscaling.amazonaws.com/' } })).toEqual({ error: 'AWSServiceRoleForAutoScaling is a service-linked role: IAM does not let its sessions be revoked' });
+    expect(plan('AWSReservedSSO_Admin_0123', { Role: { Path: '/aws-reserved/sso.amazonaws.com/' } })).toMatchObject({ error: expect.stringContaining('revoke its sessions in IAM Identity Center') });
+    expect(plan('app', { Role: { Path: '/' } }, { error: 'AccessDenied' })).toEqual({ error: "could not read the role's AWSRevokeOlderSessions policy: AccessDenied" });
+    expect(checkInputs(r, { account: '111122223333', roleName: 'role/with/path' })).toBe('IAM role "role/with/path" is not well-formed');
+  });
+
+  it('requires IMDSv2 on an instance; undo sets back optional, and only when DescribeInstances said optional', () => {
+    const r = get('enforce-imdsv2');
+    expect(r.reads(instance).map((c) => c.operation)).toEqual(['DescribeInstances']);
+    const withOptions = (MetadataOptions: unknown, state = 'running') => ({ Reservations: [{ Instances: [{ State: { Name: state }, MetadataOptions }] }] });
+    const plan = r.plan(instance, [withOptions({ State: 'applied', HttpTokens: 'optional', HttpPutResponseHopLimit: 1, HttpEndpoint: 'enabled' })]);
+    if ('error' in plan) throw new Error(plan.error);
+    expect(plan.calls).toEqual([{ service: 'ec2', operation: 'ModifyInstanceMetadataOptions', account: instance.account, region: instance.region, input: { InstanceId: instance.instanceId, HttpTokens: 'required' } }]);
+    expect(plan.undo).toEqual([expect.objectContaining({ operation: 'ModifyInstanceMetadataOptions', input: { InstanceId: instance.instanceId, HttpTokens: 'optional' } })]);
+    expect(plan.notes.join(' ')).toContain('hop limit is 1');
+    expect(r.plan(instance, [withOptions(undefined)])).toMatchObject({ undo: null });
+    expect(r.plan(instance, [withOptions({ HttpTokens: 'required' })])).toEqual({ error: `instance ${instance.instanceId} already requires IMDSv2` });
+    expect(r.plan(instance, [withOptions({ HttpTokens: 'optional' }, 'terminated')])).toEqual({ error: `instance ${instance.instanceId} is terminated` });
+    expect(r.plan(instance, [{ error: 'InvalidInstanceID.NotFound' }])).toEqual({ error: `could not describe ${instance.instanceId}: InvalidInstanceID.NotFound` });
+    expect(r.idempotencyKey(instance)).toBe('enforce-imdsv2:111122223333:us-east-1:i-0a1b2c3d4e5f00001');
+  });
+
   it('refuses malformed or unexpected inputs', () => {
     const r = get('deactivate-access-key');
     expect(checkInputs(r, key)).toBeNull();
     expect(checkInputs(r, { ...key, accessKeyId: 'AKIA<@U123>' })).toBe('Access key "AKIA<@U123>" is not well-formed');
     expect(checkInputs(r, { ...key, account: '' })).toBe('Account is missing');
     expect(checkInputs(r, { ...key, extra: 'x' })).toBe('unexpected input(s): extra');
-  });
-});
-
-const ct = (over: Partial<TimelineEntry>): TimelineEntry => ({
-  id: Math.random().toString(36), time: '2026-11-21T10:00:00Z', source: 'cloudtrail', action: 'ListUsers', service: 'iam.amazonaws.com', actor: 'ci-deployer',
-  actorType: 'IAMUser', accessKeyId: 'AKIAEXPOSEDKEY000001', sourceIp: '203.0.113.50', userAgent: null, resources: [], errorCode: null,
-  accountId: '111122223333', region: 'us-east-1', tactics: [], highlights: [], ...over,
-});
-
-describe('suggested remediations', () => {
-  it('offers what the evidence supports, with inputs filled in', () => {
-    const finding = makeFinding({
-      schema: 'guardduty',
-      resources: [{ type: 'AwsIamAccessKey', id: 'AKIAEXPOSEDKEY000001', region: 'us-east-1', tags: {} }],
-      raw: { resource: { accessKeyDetails: { accessKeyId: 'AKIAEXPOSEDKEY000001', userName: 'ci-deployer' } } },
-    });
-    const timeline = [
-      ct({ action: 'CreateAccessKey', resources: ['backdoor-user', 'AKIABACKDOORKEY00001'] }),
-      ct({ action: 'AttachUserPolicy', resources: ['backdoor-user', 'arn:aws:iam::aws:policy/AdministratorAccess'] }),
-      ct({ action: 'RunInstances', resources: ['i-0a1b2c3d4e5f00001'] }),
-      ct({ action: 'CreateAccessKey', resources: ['x', 'AKIAFAILEDKEY0000001'], errorCode: 'AccessDenied' }),
-    ];
-    const s = suggestRemediations(finding, timeline);
-    expect(s.map((x) => `${x.remediationId} ${x.label}`)).toEqual([
-      'deactivate-access-key Deactivate AKIAEXPOSEDKEY000001',
-      'delete-access-key Delete AKIABACKDOORKEY00001',
-      'detach-user-policy Detach AdministratorAccess',
-      'snapshot-instance Snapshot i-0a1b2c3d4e5f00001',
-      'quarantine-instance Quarantine i-0a1b2c3d4e5f00001',
-    ]);
-    expect(s[1]?.inputs).toEqual({ account: '111122223333', userName: 'backdoor-user', accessKeyId: 'AKIABACKDOORKEY00001' });
-    for (const x of s) expect(checkInputs(get(x.remediationId), x.inputs)).toBeNull();
-  });
-
-  it('offers nothing against what AWS services did in the window (Auto Scaling launches)', () => {
-    const finding = makeFinding({ schema: 'guardduty', resources: [], raw: {} });
-    const autoscaling = {
-      action: 'RunInstances',
-      actor: 'arn:aws:sts::111122223333:assumed-role/AWSServiceRoleForAutoScaling/AutoScaling',
-      actorType: 'AssumedRole',
-      accessKeyId: null,
-      sourceIp: 'autoscaling.amazonaws.com',
-      userAgent: 'autoscaling.amazonaws.com',
-    };
-    const timeline = [ct({ ...autoscaling, resources: ['i-0autoscaled0000001'] }), ct({ action: 'RunInstances', resources: ['i-0a1b2c3d4e5f00001'] })];
-    expect(suggestRemediations(finding, timeline).map((x) => x.label)).toEqual(['Snapshot i-0a1b2c3d4e5f00001', 'Quarantine i-0a1b2c3d4e5f00001']);
-  });
-
-  it('offers blocking public access for a bucket finding', () => {
-    expect(suggestRemediations(makeFinding(), []).map((x) => x.inputs)).toEqual([{ account: '111122223333', region: 'us-east-1', bucket: 'example-bucket' }]);
   });
 });

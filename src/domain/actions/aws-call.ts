@@ -1,7 +1,12 @@
 /**
  * One AWS API call, as data: what remediations and status changes will do, shown to
- * people before it happens and executed exactly as shown. `{ $ref: 'name.Field' }` in
- * an input stands for a field of an earlier call's answer (saved under `saveAs`).
+ * people before it happens and executed exactly as shown. In an input:
+ * - `{ $ref: 'name.Field' }` stands for a field of an earlier call's answer (saved under `saveAs`);
+ * - `{ $time: 'call' }` stands for the moment the call is made (ISO 8601, UTC), for
+ *   what must be decided then and not at preview: a revocation covers every session
+ *   issued until it runs, however long an approval took;
+ * - `{ $json: value }` is `value` (markers resolved) sent as JSON text, for parameters
+ *   AWS takes as a document string (a policy), shown as the document in previews.
  */
 export interface AwsCall {
   service: 'iam' | 'ec2' | 'ssm' | 's3' | 'securityhub' | 'guardduty';
@@ -16,12 +21,20 @@ export interface Ref {
   $ref: string;
 }
 
+/** The time the call is made. */
+export const CALL_TIME = { $time: 'call' } as const;
+
+const only = (v: unknown, key: string): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 1 && key in v;
+
 export function isRef(v: unknown): v is Ref {
-  return typeof v === 'object' && v !== null && typeof (v as Ref).$ref === 'string' && Object.keys(v).length === 1;
+  return only(v, '$ref') && typeof (v as unknown as Ref).$ref === 'string';
 }
 
-/** Replaces references with the saved answers' fields. */
-export function resolveRefs(value: unknown, saved: Record<string, unknown>): unknown {
+const isCallTime = (v: unknown): boolean => only(v, '$time') && v.$time === 'call';
+const isJson = (v: unknown): v is { $json: unknown } => only(v, '$json');
+
+/** Replaces references with the saved answers' fields, the call's time with `at`, and `$json` with its JSON text. */
+export function resolveRefs(value: unknown, saved: Record<string, unknown>, at?: string): unknown {
   if (isRef(value)) {
     const [name, ...path] = value.$ref.split('.');
     let current: unknown = saved[name ?? ''];
@@ -29,13 +42,26 @@ export function resolveRefs(value: unknown, saved: Record<string, unknown>): unk
     if (current === undefined) throw new Error(`reference ${value.$ref} has no value`);
     return current;
   }
-  if (Array.isArray(value)) return value.map((v) => resolveRefs(v, saved));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveRefs(v, saved)]));
+  if (isCallTime(value)) {
+    if (!at) throw new Error('the time of the call is not known');
+    return at;
+  }
+  if (isJson(value)) return JSON.stringify(resolveRefs(value.$json, saved, at));
+  if (Array.isArray(value)) return value.map((v) => resolveRefs(v, saved, at));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveRefs(v, saved, at)]));
   return value;
 }
 
-/** `iam:UpdateAccessKey {…}` in one line, references shown as `<name.Field>`, for previews and audit. */
+/**
+ * `iam:UpdateAccessKey {…}` in one line, for previews and audit: references shown as
+ * `<name.Field>`, the call's time as `<time of the call>`, JSON text as its document.
+ */
 export function describeCall(call: AwsCall): string {
-  const input = JSON.stringify(call.input, (_k, v: unknown) => (isRef(v) ? `<${v.$ref}>` : v));
+  const input = JSON.stringify(call.input, (_k, v: unknown) => {
+    if (isRef(v)) return `<${v.$ref}>`;
+    if (isCallTime(v)) return '<time of the call>';
+    if (isJson(v)) return v.$json;
+    return v;
+  });
   return `${call.service}:${call.operation} in ${call.account}/${call.region} ${input}`;
 }

@@ -1,5 +1,8 @@
 import type { Role } from '../actions/access.ts';
 import type { AwsCall } from '../actions/aws-call.ts';
+import { ACCESS_KEY, BUCKET, POLICY_ARN, USER, describeInstance, ec2, failed, iam, inAccount, inInstance, inRegion, instanceOf } from './calls.ts';
+import { enforceImdsV2 } from './instance-metadata.ts';
+import { revokeRoleSessions } from './role-sessions.ts';
 
 /**
  * The remediations sirbot can run, as data: each declares its inputs, the read-only
@@ -30,8 +33,14 @@ export interface Remediation {
   effect: string;
   inputs: InputSpec[];
   role: Role;
-  /** Destructive (irreversible) remediations need a second person: an approver other than the requester. */
+  /**
+   * Destructive remediations need a second person, an approver other than the requester:
+   * those that cannot be undone, and those that break what the finding is not about
+   * (every workload using a role whose sessions are revoked).
+   */
   secondApprover: boolean;
+  /** Who may undo, when undoing needs more than asking did (it would let stolen sessions work again). Default: `role`. */
+  undoRole?: Role;
   /** Read-only calls whose answers the plan depends on (current groups, current settings). */
   reads(i: RemediationInputs): AwsCall[];
   /** `answers[n]` is the answer to `reads(i)[n]`, or `{ error: <AWS error name> }`. */
@@ -40,42 +49,8 @@ export interface Remediation {
   idempotencyKey(i: RemediationInputs): string;
 }
 
-const ACCOUNT = /^\d{12}$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
-const ACCESS_KEY = /^(AKIA|ASIA)[A-Z0-9]{12,124}$/;
-const USER = /^[\w+=,.@-]{1,64}$/;
-const INSTANCE = /^i-[0-9a-f]{8,17}$/;
-const POLICY_ARN = /^arn:aws[\w-]*:iam::(aws|\d{12}):policy\/[\w+=,.@/-]{1,512}$/;
-const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-
-const inAccount: InputSpec = { name: 'account', label: 'Account', pattern: ACCOUNT };
-const inRegion: InputSpec = { name: 'region', label: 'Region', pattern: REGION };
-/** IAM is global; its calls are signed for us-east-1. */
-const IAM_REGION = 'us-east-1';
-
 /** Security group that isolates an instance: no inbound rule, and its default egress removed. */
 export const QUARANTINE_GROUP = 'sirbot-quarantine';
-
-const iam = (i: RemediationInputs, operation: string, input: Record<string, unknown>): AwsCall => ({
-  service: 'iam',
-  operation,
-  account: i.account as string,
-  region: IAM_REGION,
-  input,
-});
-const ec2 = (i: RemediationInputs, operation: string, input: Record<string, unknown>, saveAs?: string): AwsCall => ({
-  service: 'ec2',
-  operation,
-  account: i.account as string,
-  region: i.region as string,
-  input,
-  ...(saveAs ? { saveAs } : {}),
-});
-
-const failed = (answer: unknown): string | null => {
-  const e = (answer as { error?: string } | null)?.error;
-  return typeof e === 'string' ? e : null;
-};
 
 const deactivateAccessKey: Remediation = {
   id: 'deactivate-access-key',
@@ -126,19 +101,6 @@ const detachUserPolicy: Remediation = {
   idempotencyKey: (i) => `detach-user-policy:${i.account}:${i.userName}:${i.policyArn}`,
 };
 
-interface DescribedInstance {
-  VpcId?: string;
-  SecurityGroups?: Array<{ GroupId?: string }>;
-  BlockDeviceMappings?: Array<{ Ebs?: { VolumeId?: string } }>;
-}
-
-function instanceOf(answer: unknown): DescribedInstance | null {
-  const a = answer as { Reservations?: Array<{ Instances?: DescribedInstance[] }> } | null;
-  return a?.Reservations?.[0]?.Instances?.[0] ?? null;
-}
-
-const describeInstance = (i: RemediationInputs) => ec2(i, 'DescribeInstances', { InstanceIds: [i.instanceId] });
-
 export function quarantineGroupName(instanceId: string): string {
   return `${QUARANTINE_GROUP}-${instanceId}`;
 }
@@ -147,7 +109,7 @@ const quarantineInstance: Remediation = {
   id: 'quarantine-instance',
   title: 'Quarantine EC2 instance',
   effect: `Replaces the instance's security groups with a ${QUARANTINE_GROUP} group (no inbound, no outbound); the previous groups are recorded for undo.`,
-  inputs: [inAccount, inRegion, { name: 'instanceId', label: 'Instance', pattern: INSTANCE }],
+  inputs: [inAccount, inRegion, inInstance],
   role: 'responder',
   secondApprover: false,
   reads: (i) => [
@@ -189,7 +151,7 @@ const containInstanceRunbook: Remediation = {
   id: 'contain-instance-runbook',
   title: 'Contain EC2 instance (AWSSupport-ContainEC2Instance)',
   effect: "Runs AWS's AWSSupport-ContainEC2Instance automation in Contain mode; undo runs it in Release mode.",
-  inputs: [inAccount, inRegion, { name: 'instanceId', label: 'Instance', pattern: INSTANCE }],
+  inputs: [inAccount, inRegion, inInstance],
   role: 'responder',
   secondApprover: false,
   reads: () => [],
@@ -218,7 +180,7 @@ const snapshotInstance: Remediation = {
   id: 'snapshot-instance',
   title: 'Snapshot EBS volumes',
   effect: "Snapshots every EBS volume attached to the instance, for forensics, before it is contained or terminated.",
-  inputs: [inAccount, inRegion, { name: 'instanceId', label: 'Instance', pattern: INSTANCE }],
+  inputs: [inAccount, inRegion, inInstance],
   role: 'responder',
   secondApprover: false,
   reads: (i) => [describeInstance(i)],
@@ -284,6 +246,8 @@ export const REMEDIATIONS: readonly Remediation[] = [
   quarantineInstance,
   containInstanceRunbook,
   blockBucketPublicAccess,
+  revokeRoleSessions,
+  enforceImdsV2,
 ];
 
 export function remediationById(id: string): Remediation | undefined {

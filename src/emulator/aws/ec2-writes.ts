@@ -1,24 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { AwsError } from './errors.ts';
-import { ec2Response, el, groupNotFound, listParam, tagSet, items, type Ec2IpPermission, type Ec2Region, type Ec2Snapshot, type Ec2State, type Ec2Tag } from './ec2.ts';
+import { ec2Response, el, groupNotFound, instanceIn, listParam, required, tagSet, items, type Ec2IpPermission, type Ec2Region, type Ec2Snapshot, type Ec2State, type Ec2Tag } from './ec2.ts';
+import { modifyInstanceMetadataOptions } from './ec2-metadata-options.ts';
 
 /**
  * The EC2 writes remediations make (quarantine: CreateSecurityGroup,
- * RevokeSecurityGroupEgress, ModifyInstanceAttribute; forensics: CreateSnapshots),
- * applied to the scenario's EC2 state in place so later describes see them.
+ * RevokeSecurityGroupEgress, ModifyInstanceAttribute; forensics: CreateSnapshots;
+ * IMDSv2: ModifyInstanceMetadataOptions, in ./ec2-metadata-options.ts), applied to the
+ * scenario's EC2 state in place so later describes see them.
  * VPCs are not modelled apart: a VPC exists if an instance or group names it.
  */
 
-const WRITES = new Set(['ModifyInstanceAttribute', 'CreateSecurityGroup', 'RevokeSecurityGroupEgress', 'CreateSnapshots']);
+const WRITES = new Set(['ModifyInstanceAttribute', 'CreateSecurityGroup', 'RevokeSecurityGroupEgress', 'CreateSnapshots', 'ModifyInstanceMetadataOptions']);
 
 /** EC2 resource ids: a prefix and 17 hex digits. */
 const newId = (prefix: string) => `${prefix}-${randomBytes(9).toString('hex').slice(0, 17)}`;
-
-function required(params: URLSearchParams, name: string): string {
-  const value = params.get(name);
-  if (!value) throw new AwsError('MissingParameter', `The request must contain the parameter ${name}`, 400);
-  return value;
-}
 
 /** `TagSpecification.N.ResourceType` / `.Tag.M.Key|Value`: the tags meant for `resourceType`. */
 function tagsFor(params: URLSearchParams, resourceType: string): Ec2Tag[] {
@@ -58,12 +54,6 @@ function vpcsOf(here: Ec2Region): Set<string> {
   return new Set([...(here.instances ?? []).map((i) => i.VpcId), ...(here.securityGroups ?? []).map((g) => g.VpcId)].filter((v): v is string => Boolean(v)));
 }
 
-function instanceIn(here: Ec2Region, id: string) {
-  const instance = (here.instances ?? []).find((i) => i.InstanceId === id);
-  if (!instance) throw new AwsError('InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`, 400);
-  return instance;
-}
-
 /** Answers an EC2 write, or null when `action` is not one (the reads answer it). */
 export function ec2Write(state: Ec2State, account: string, region: string, action: string, params: URLSearchParams, now: number): string | null {
   if (!WRITES.has(action)) return null;
@@ -71,6 +61,8 @@ export function ec2Write(state: Ec2State, account: string, region: string, actio
   const here = state.accounts[account]?.[region] ?? {};
   const groups = (here.securityGroups ??= []);
   switch (action) {
+    case 'ModifyInstanceMetadataOptions':
+      return modifyInstanceMetadataOptions(here, params);
     case 'ModifyInstanceAttribute': {
       const instance = instanceIn(here, required(params, 'InstanceId'));
       const ids = listParam(params, 'GroupId');

@@ -6,10 +6,13 @@ import { xmlEscape } from './query.ts';
  * `{"accounts": {"<account>": {"<region>": {"instances": [{InstanceId, ImageId, InstanceType,
  *   LaunchTime, State: {Name}, VpcId?, SecurityGroups: [{GroupId, GroupName}], Tags: [{Key, Value}],
  *   IamInstanceProfile?: {Arn}, PublicIpAddress?, PrivateIpAddress?, RootDeviceName?,
- *   BlockDeviceMappings?: [{DeviceName, Ebs: {VolumeId, AttachTime?, DeleteOnTermination?}}]}],
+ *   BlockDeviceMappings?: [{DeviceName, Ebs: {VolumeId, AttachTime?, DeleteOnTermination?}}],
+ *   MetadataOptions?: {HttpTokens, HttpPutResponseHopLimit?, HttpEndpoint?, State?}}],
  *   "securityGroups": [{GroupId, GroupName, Description?, VpcId?, IpPermissions: [{IpProtocol, FromPort?,
  *   ToPort?, IpRanges?: [{CidrIp}]}], IpPermissionsEgress?}], "snapshots": [...]}}}}`
- * Volumes are those the instances' block device mappings name.
+ * Volumes are those the instances' block device mappings name. An instance without
+ * `MetadataOptions` allows IMDSv1 (HttpTokens `optional`, hop limit 1), as EC2 launches
+ * from AMIs not marked for IMDSv2 when the account sets no default.
  */
 export interface Ec2Instance {
   InstanceId: string;
@@ -25,6 +28,34 @@ export interface Ec2Instance {
   PrivateIpAddress?: string;
   RootDeviceName?: string;
   BlockDeviceMappings?: Array<{ DeviceName: string; Ebs: { VolumeId: string; AttachTime?: string; DeleteOnTermination?: boolean; Status?: string } }>;
+  MetadataOptions?: Ec2MetadataOptions;
+}
+
+/** DescribeInstances' `MetadataOptions` (ModifyInstanceMetadataOptions answers the same shape). */
+export interface Ec2MetadataOptions {
+  /** `pending` while a change is being applied (on a stopped instance, until it starts). */
+  State?: 'pending' | 'applied';
+  HttpTokens: 'optional' | 'required';
+  HttpPutResponseHopLimit?: number;
+  HttpEndpoint?: 'enabled' | 'disabled';
+  HttpProtocolIpv6?: 'enabled' | 'disabled';
+  InstanceMetadataTags?: 'enabled' | 'disabled';
+}
+
+/** An instance's metadata options with what EC2 reports for those not set. */
+export function metadataOptionsOf(i: Ec2Instance): Required<Ec2MetadataOptions> {
+  return { State: 'applied', HttpPutResponseHopLimit: 1, HttpEndpoint: 'enabled', HttpProtocolIpv6: 'disabled', InstanceMetadataTags: 'disabled', ...(i.MetadataOptions ?? { HttpTokens: 'optional' }) };
+}
+
+export function renderMetadataOptions(o: Required<Ec2MetadataOptions>): string {
+  return (
+    el('state', o.State) +
+    el('httpTokens', o.HttpTokens) +
+    el('httpPutResponseHopLimit', o.HttpPutResponseHopLimit) +
+    el('httpEndpoint', o.HttpEndpoint) +
+    el('httpProtocolIpv6', o.HttpProtocolIpv6) +
+    el('instanceMetadataTags', o.InstanceMetadataTags)
+  );
 }
 
 export interface Ec2Tag {
@@ -124,7 +155,8 @@ function renderInstance(i: Ec2Instance): string {
       (b) =>
         el('deviceName', b.DeviceName) +
         `<ebs>${el('volumeId', b.Ebs.VolumeId)}${el('status', b.Ebs.Status ?? 'attached')}${el('attachTime', b.Ebs.AttachTime ?? i.LaunchTime)}${el('deleteOnTermination', b.Ebs.DeleteOnTermination ?? true)}</ebs>`,
-    )}</blockDeviceMapping>`
+    )}</blockDeviceMapping>` +
+    `<metadataOptions>${renderMetadataOptions(metadataOptionsOf(i))}</metadataOptions>`
   );
 }
 
@@ -155,6 +187,19 @@ export function volumesOf(here: Ec2Region): Array<{ instance: Ec2Instance; devic
       deleteOnTermination: b.Ebs.DeleteOnTermination ?? true,
     })),
   );
+}
+
+/** A required parameter, in EC2's words when it is missing. */
+export function required(params: URLSearchParams, name: string): string {
+  const value = params.get(name);
+  if (!value) throw new AwsError('MissingParameter', `The request must contain the parameter ${name}`, 400);
+  return value;
+}
+
+export function instanceIn(here: Ec2Region, id: string) {
+  const instance = (here.instances ?? []).find((i) => i.InstanceId === id);
+  if (!instance) throw new AwsError('InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`, 400);
+  return instance;
 }
 
 export function groupNotFound(id: string): AwsError {

@@ -1,27 +1,19 @@
 import { AwsError } from './errors.ts';
-import { NS, noSuch, type IamState, type IamUser } from './iam.ts';
+import { NS, noSuch, required, type IamState, type IamUser } from './iam.ts';
+import { deleteRolePolicy, putRolePolicy } from './iam-role-policies.ts';
 import { queryResponse } from './query.ts';
 
 /**
  * The IAM writes remediations make (UpdateAccessKey, DeleteAccessKey, DetachUserPolicy,
- * AttachUserPolicy), applied to the scenario's IAM state in place so later reads see
- * them, with IAM's errors for what IAM would refuse.
+ * AttachUserPolicy; PutRolePolicy and DeleteRolePolicy in ./iam-role-policies.ts),
+ * applied to the scenario's IAM state in place so later reads see them, with IAM's
+ * errors for what IAM would refuse.
  */
 
-const WRITES = new Set(['UpdateAccessKey', 'DeleteAccessKey', 'DetachUserPolicy', 'AttachUserPolicy']);
+const WRITES = new Set(['UpdateAccessKey', 'DeleteAccessKey', 'DetachUserPolicy', 'AttachUserPolicy', 'PutRolePolicy', 'DeleteRolePolicy']);
 /** IAM's default quota of managed policies attached to one user. */
 const POLICIES_PER_USER = 10;
 const POLICY_ARN = /^arn:aws[\w-]*:iam::(aws|\d{12}):policy\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]{1,128})$/;
-
-/** IAM's wording for a missing required member (it validates before looking anything up). */
-function required(params: URLSearchParams, name: string): string {
-  const value = params.get(name);
-  if (!value) {
-    const member = name.charAt(0).toLowerCase() + name.slice(1);
-    throw new AwsError('ValidationError', `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`, 400);
-  }
-  return value;
-}
 
 function keyNotFound(id: string): AwsError {
   return new AwsError('NoSuchEntity', `The Access Key with id ${id} cannot be found.`, 404);
@@ -51,6 +43,12 @@ export function iamWrite(state: IamState, account: string, action: string, param
     return owner;
   };
   switch (action) {
+    case 'PutRolePolicy':
+      putRolePolicy(state, account, params);
+      break;
+    case 'DeleteRolePolicy':
+      deleteRolePolicy(state, account, params);
+      break;
     case 'UpdateAccessKey': {
       const id = required(params, 'AccessKeyId');
       const status = required(params, 'Status');

@@ -6,8 +6,10 @@ import { queryResponse } from './query.ts';
  * `{"accounts": {"<account>": {"users": [{UserName, UserId, Arn, CreateDate, Path?,
  *   AccessKeys?: [{AccessKeyId, Status, CreateDate, LastUsed?: {LastUsedDate, ServiceName, Region}}],
  *   AttachedPolicies?: [{PolicyName, PolicyArn}], InlinePolicyNames?: [string]}],
- *   "roles": [{RoleName, RoleId, Arn, CreateDate, RoleLastUsed?: {LastUsedDate, Region}, AttachedPolicies?}],
+ *   "roles": [{RoleName, RoleId, Arn, CreateDate, Path?, RoleLastUsed?: {LastUsedDate, Region}, AttachedPolicies?,
+ *   RolePolicyList?: [{PolicyName, PolicyDocument}]}],
  *   "instanceProfiles": [{InstanceProfileName, InstanceProfileId, Arn, CreateDate, Roles: [role name]}]}}}`
+ *   — a role's inline policies as GetAccountAuthorizationDetails lists them, each document as JSON text.
  */
 export interface IamAccessKey {
   AccessKeyId: string;
@@ -36,6 +38,13 @@ export interface IamRole {
   Path?: string;
   RoleLastUsed?: { LastUsedDate?: string; Region?: string };
   AttachedPolicies?: Array<{ PolicyName: string; PolicyArn: string }>;
+  RolePolicyList?: IamInlinePolicy[];
+}
+
+export interface IamInlinePolicy {
+  PolicyName: string;
+  /** JSON text, as it was put. */
+  PolicyDocument: string;
 }
 
 export interface IamInstanceProfile {
@@ -61,6 +70,26 @@ export function noSuch(kind: string, name: string): AwsError {
 /** A role as GetRole describes it (RoleLastUsed only when the scenario gives it, as IAM omits an empty one). */
 function roleShape(r: IamRole): Record<string, unknown> {
   return { Path: r.Path ?? '/', RoleName: r.RoleName, RoleId: r.RoleId, Arn: r.Arn, CreateDate: r.CreateDate, ...(r.RoleLastUsed ? { RoleLastUsed: r.RoleLastUsed } : {}) };
+}
+
+/** IAM's wording for a missing required member (it validates before looking anything up). */
+export function required(params: URLSearchParams, name: string): string {
+  const value = params.get(name);
+  if (!value) {
+    const member = name.charAt(0).toLowerCase() + name.slice(1);
+    throw new AwsError('ValidationError', `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`, 400);
+  }
+  return value;
+}
+
+export function roleNamed(state: IamState, account: string, name: string): IamRole {
+  const r = (state.accounts[account]?.roles ?? []).find((x) => x.RoleName === name);
+  if (!r) throw noSuch('role', name);
+  return r;
+}
+
+export function rolePolicyNotFound(name: string): AwsError {
+  return new AwsError('NoSuchEntity', `The role policy with name ${name} cannot be found.`, 404);
 }
 
 export function iamAction(state: IamState, account: string, action: string, params: URLSearchParams): string {
@@ -98,10 +127,7 @@ export function iamAction(state: IamState, account: string, action: string, para
     case 'ListUserPolicies':
       return queryResponse(action, NS, { PolicyNames: user().InlinePolicyNames ?? [], IsTruncated: false });
     case 'GetRole': {
-      const name = params.get('RoleName') ?? '';
-      const r = (acct.roles ?? []).find((x) => x.RoleName === name);
-      if (!r) throw noSuch('role', name);
-      return queryResponse(action, NS, { Role: roleShape(r) });
+      return queryResponse(action, NS, { Role: roleShape(roleNamed(state, account, params.get('RoleName') ?? '')) });
     }
     case 'GetInstanceProfile': {
       const name = params.get('InstanceProfileName') ?? '';
@@ -112,11 +138,17 @@ export function iamAction(state: IamState, account: string, action: string, para
         InstanceProfile: { Path: p.Path ?? '/', InstanceProfileName: p.InstanceProfileName, InstanceProfileId: p.InstanceProfileId, Arn: p.Arn, CreateDate: p.CreateDate, Roles: roles.map(roleShape) },
       });
     }
-    case 'ListAttachedRolePolicies': {
-      const name = params.get('RoleName') ?? '';
-      const r = (acct.roles ?? []).find((x) => x.RoleName === name);
-      if (!r) throw noSuch('role', name);
-      return queryResponse(action, NS, { AttachedPolicies: r.AttachedPolicies ?? [], IsTruncated: false });
+    case 'ListAttachedRolePolicies':
+      return queryResponse(action, NS, { AttachedPolicies: roleNamed(state, account, params.get('RoleName') ?? '').AttachedPolicies ?? [], IsTruncated: false });
+    case 'ListRolePolicies':
+      return queryResponse(action, NS, { PolicyNames: (roleNamed(state, account, params.get('RoleName') ?? '').RolePolicyList ?? []).map((p) => p.PolicyName), IsTruncated: false });
+    case 'GetRolePolicy': {
+      const r = roleNamed(state, account, params.get('RoleName') ?? '');
+      const name = params.get('PolicyName') ?? '';
+      const policy = (r.RolePolicyList ?? []).find((p) => p.PolicyName === name);
+      if (!policy) throw rolePolicyNotFound(name);
+      // IAM answers policy documents URL-encoded (RFC 3986); the SDK does not decode them.
+      return queryResponse(action, NS, { RoleName: r.RoleName, PolicyName: policy.PolicyName, PolicyDocument: encodeURIComponent(policy.PolicyDocument) });
     }
     default:
       throw new AwsError('InvalidAction', `${action} is not served by the fake IAM`, 400);

@@ -1,5 +1,5 @@
 import { describeCall } from '../../domain/actions/aws-call.ts';
-import type { Remediation } from '../../domain/remediation/catalog.ts';
+import { type Remediation, remediationById } from '../../domain/remediation/catalog.ts';
 import type { CallOutcome, RunStatus } from '../../aws/executor.ts';
 import type { ActionRecord } from '../../store/action-store.ts';
 import type { Preview, RemediationInput } from '../../actions/remediations.ts';
@@ -24,7 +24,8 @@ export function remediationBlocks(offered: OfferedRemediation[]): Block[] {
     text: plain(safeText(o.label, LIMITS.buttonText)),
     action_id: `${REMEDIATION_ACTIONS.request}:${n}`,
     value: o.offerId,
-    ...(o.remediationId.startsWith('delete') ? { style: 'danger' as const } : {}),
+    // Red for what needs a second person (a deleted key, every session of a role).
+    ...(remediationById(o.remediationId)?.secondApprover ? { style: 'danger' as const } : {}),
   }));
   if (buttons.length === 0) return [];
   return [
