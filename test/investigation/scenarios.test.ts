@@ -162,7 +162,7 @@ describe('cryptomining-ec2: miners launched with a web server’s stolen role cr
     const all = JSON.parse(readFileSync(`${CRYPTO}/findings/guardduty-us-east-1.json`, 'utf8')) as Array<{ type: string }>;
     const exfil = all.find((f) => f.type.includes('InstanceCredentialExfiltration'));
     const out = await investigate(CRYPTO, { text: JSON.stringify(exfil) });
-    expect(out.playbook).toBe('credential-exposure');
+    expect(out.playbook).toBe('instance-credentials');
     expect(out.limitingFactors).toEqual([]);
     const tl = out.timeline.filter((e) => e.actor === THIEF);
     expect(tl[0]).toMatchObject({ action: 'GetCallerIdentity', sourceIp: '203.0.113.99' });
@@ -202,8 +202,9 @@ describe('public-s3-bucket: one module change makes a bucket public in each of t
     const runs = await Promise.all(raw.Findings.map((f) => investigate(S3, { text: JSON.stringify(f) })));
     for (const [i, out] of runs.entries()) {
       const c = CASES[i] as (typeof CASES)[number];
-      expect(out.playbook).toBe('generic');
-      expect(out.limitingFactors).toEqual([]);
+      // A control finding: its resource's current configuration is the S3 collector's, which this runtime lacks, and says so.
+      expect(out.playbook).toBe('security-control');
+      expect(out.limitingFactors).toEqual([{ source: 's3', reason: 'not-configured', detail: 'no s3 collector in this runtime' }]);
       expect(out.summary.text).toContain(`in account ${c.account} (${c.region})`);
       const tl = out.timeline;
       expect(tl.every((e) => e.accountId === c.account && e.region === c.region)).toBe(true);
