@@ -20,7 +20,7 @@ function ocsfGuardDuty(types: string[] | undefined, analytic?: string): Record<s
     activity_id: 1,
     severity_id: 3,
     status_id: 1,
-    time: 1795356191000,
+    time: 1795269791000,
     metadata: { version: '1.6.0', product: { name: 'GuardDuty', vendor_name: 'AWS', uid: `arn:aws:securityhub:${REGION}::productv2/aws/guardduty` } },
     finding_info: {
       uid: `arn:aws:guardduty:${REGION}:${ACCOUNT}:detector/12abc34d567e8fa901bc2d34e56789f0/finding/0f1e2d3c4b5a69788796a5b4c3d2e1f0`,

@@ -272,22 +272,45 @@ function camel(node: unknown): unknown {
   };
 }
 
+/**
+ * OCSF `data` is `json_t`: an object in Security Hub's OCSF findings, JSON text where the
+ * finding went through Security Lake's Parquet (which keeps `json_t` as a string).
+ */
+function jsonData(data: unknown): unknown {
+  if (typeof data !== 'string' || !/^\s*\{/.test(data)) return data;
+  try {
+    return JSON.parse(data) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The access key an OCSF resource describes, and who holds it: ASFF's
+ * `AwsIamAccessKey` details carried in `data` (PascalCase as Security Hub writes them,
+ * camelCase or snake_case as other mappings do), or the resource's `owner` (an OCSF user).
+ */
+function addOcsfAccessKey(out: SubjectSet, r: unknown, data: unknown, uid: string | undefined, account: string): void {
+  const key = at(data, 'awsIamAccessKey') ?? at(data, 'aws_iam_access_key') ?? data;
+  const owner = at(r, 'owner');
+  addCredentials(out, {
+    keyId: str(at(key, 'accessKeyId')) ?? str(at(key, 'access_key_id')) ?? uid,
+    principal: str(at(key, 'principalName')) ?? str(at(key, 'principal_name')) ?? str(at(key, 'userName')) ?? str(at(owner, 'name')),
+    principalType: principalTypeOf(at(key, 'principalType') ?? at(key, 'principal_type') ?? at(owner, 'type')),
+    principalId: str(at(key, 'principalId')) ?? str(at(key, 'principal_id')) ?? str(at(owner, 'uid')),
+    accountId: str(at(key, 'accountId')) ?? str(at(owner, 'account', 'uid')) ?? account,
+  });
+}
+
 /** An OCSF finding: resources (with their `data` details), the actor, and the endpoints, also inside evidences. */
 function fromOcsf(raw: Record<string, unknown>, finding: Finding, out: SubjectSet): void {
   const account = finding.accountId;
   for (const r of list(raw.resources)) {
     const type = str(at(r, 'type'));
     const uid = str(at(r, 'uid')) ?? str(at(r, 'name'));
-    const data = at(r, 'data');
-    const key = at(data, 'AwsIamAccessKey') ?? (kindOfType(type) === 'accessKey' ? data : undefined);
-    if (kindOfType(type) === 'accessKey') {
-      addCredentials(out, {
-        keyId: str(at(key, 'AccessKeyId')) ?? str(at(key, 'access_key_id')) ?? uid,
-        principal: str(at(key, 'PrincipalName')) ?? str(at(key, 'principal_name')) ?? str(at(key, 'UserName')),
-        principalType: principalTypeOf(at(key, 'PrincipalType') ?? at(key, 'principal_type')),
-        principalId: str(at(key, 'PrincipalId')) ?? str(at(key, 'principal_id')),
-        accountId: account,
-      });
+    const data = jsonData(at(r, 'data'));
+    if (kindOfType(type) === 'accessKey' || at(data, 'awsIamAccessKey') !== undefined) {
+      addOcsfAccessKey(out, r, data, uid, account);
       continue;
     }
     out.named(readIdentifier(uid, type), { ...(str(at(r, 'region')) ? { region: str(at(r, 'region')) as string } : {}) });
