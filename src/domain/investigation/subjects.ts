@@ -204,8 +204,15 @@ function fromGuardDuty(raw: unknown, finding: Finding, out: SubjectSet): void {
   addIp(out, at(action, 'networkConnectionAction', 'remoteIpDetails'), 'remote');
   for (const probe of list(at(action, 'portProbeAction', 'portProbeDetails'))) addIp(out, at(probe, 'remoteIpDetails'), 'prober');
 
-  // Extended Threat Detection attack sequences name their actors, resources and endpoints.
-  const sequence = at(raw, 'service', 'detection', 'sequence');
+  addSequence(out, at(raw, 'service', 'detection', 'sequence'), account);
+}
+
+/**
+ * An Extended Threat Detection attack sequence: its resources, actors and endpoints.
+ * GuardDuty's `service.detection.sequence` and ASFF's `Detection.Sequence` spell the same
+ * fields in camelCase and PascalCase, which `at` reads alike.
+ */
+function addSequence(out: SubjectSet, sequence: unknown, account: string): void {
   for (const r of list(at(sequence, 'resources'))) out.named(readIdentifier(str(at(r, 'uid')) ?? str(at(r, 'name')), str(at(r, 'type'))));
   for (const a of list(at(sequence, 'actors'))) {
     addCredentials(out, {
@@ -258,6 +265,7 @@ function fromAsff(raw: Record<string, unknown>, finding: Finding, out: SubjectSe
   addIp(out, camel(at(action, 'NetworkConnectionAction', 'RemoteIpDetails')), 'remote');
   for (const probe of list(at(action, 'PortProbeAction', 'PortProbeDetails'))) addIp(out, camel(at(probe, 'RemoteIpDetails')), 'prober');
   if (raw.ProductFields && typeof raw.ProductFields === 'object') fromGuardDutyProductFields(raw.ProductFields as Record<string, unknown>, out);
+  addSequence(out, at(raw.Detection, 'Sequence'), account);
 }
 
 /** ASFF's RemoteIpDetails spells `IpAddressV4`, `Country.CountryName`, `Organization.Asn`…: read as GuardDuty's. */
