@@ -6,8 +6,11 @@ import { epochMillis, firstDefined, isoDate, nonEmpty, toIso } from './fields.ts
 
 /**
  * OCSF findings as the new Security Hub emits them (Detection Finding 2004,
- * Compliance Finding 2003, Vulnerability Finding 2002, …). Times come as epoch
- * milliseconds (`*_time`) and/or ISO strings (`*_time_dt`); both are accepted.
+ * Compliance Finding 2003, Vulnerability Finding 2002, …), and as Security Lake keeps
+ * Security Hub's findings (OCSF 1.1). Times come as epoch milliseconds (`*_time`,
+ * `timestamp_t`) and/or `*_time_dt` (`datetime_t`): RFC 3339 text in the schema, but a
+ * Parquet timestamp in Security Lake, which JSON exports of it write as epoch
+ * milliseconds. Every spelling is accepted.
  */
 const tag = z.object({ name: z.string(), value: z.union([z.string(), z.number(), z.boolean()]).nullish() });
 
@@ -20,9 +23,11 @@ const ocsfResource = z.object({
   tags: z.array(tag).optional(),
 });
 
+const datetime = z.union([isoDate, epochMillis]);
+
 const time = (name: string) => ({
   [`${name}`]: epochMillis.optional(),
-  [`${name}_dt`]: isoDate.optional(),
+  [`${name}_dt`]: datetime.optional(),
 });
 
 export const ocsfSchema = z.object({
@@ -73,9 +78,9 @@ const ARCHIVED_STATUS_ID = 5;
 /** activity_id 3 ("Close") is how OCSF says the finding is no longer active. */
 const CLOSE_ACTIVITY_ID = 3;
 
-/** OCSF gives a time as `<name>_dt` (ISO) and/or `<name>` (epoch ms); either will do. */
+/** OCSF gives a time as `<name>_dt` (ISO text or epoch ms) and/or `<name>` (epoch ms); either will do. */
 function dt(obj: Record<string, unknown>, name: string): string | null {
-  return toIso(firstDefined<string | number>(obj[`${name}_dt`] as string | undefined, obj[name] as number | undefined));
+  return toIso(firstDefined<string | number>(obj[`${name}_dt`] as string | number | undefined, obj[name] as number | undefined));
 }
 
 function tagsOf(tags: z.infer<typeof tag>[] | undefined): Record<string, string> {

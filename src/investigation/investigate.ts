@@ -1,4 +1,3 @@
-import { IDENTITY_CREATIONS } from '../domain/investigation/attack.ts';
 import type { SubjectState } from '../domain/investigation/current-state.ts';
 import type { LimitingFactor } from '../domain/investigation/limiting.ts';
 import { type Answers, type Playbook, playbookFor, prefill } from '../domain/investigation/playbooks.ts';
@@ -29,21 +28,6 @@ export interface InvestigationResult {
   searched: Searched[];
   limitingFactors: LimitingFactor[];
 }
-
-/** Account-wide calls worth finding whoever made them: new identities, policy changes, logging turned off. */
-const WATCHED_EVENTS = [
-  ...IDENTITY_CREATIONS,
-  'AttachUserPolicy',
-  'PutUserPolicy',
-  'AttachRolePolicy',
-  'PutRolePolicy',
-  'CreatePolicyVersion',
-  'UpdateAssumeRolePolicy',
-  'StopLogging',
-  'DeleteTrail',
-  'DeleteDetector',
-  'RunInstances',
-];
 
 /** Sources of events; the others describe the current state of what the events touched. */
 const EVENT_SOURCES = new Set<string>(['cloudtrail', 'findings', 'guardduty', 'securityhub']);
@@ -80,13 +64,19 @@ export function subjectsFor(finding: Finding, answers: Answers, also: SearchedAn
   return subjects;
 }
 
-/** Where and what the collectors look for, from the subjects. */
-export function scopeFor(finding: Finding, answers: Answers, window: InvestigationWindow, playbook: Playbook, subjects: Subject[]): EvidenceScope {
+/**
+ * Where and what the collectors look for, from the subjects of the kinds the playbook
+ * searches by (and what people answered), and the calls it watches account-wide.
+ */
+export function scopeFor(finding: Finding, answers: Answers, window: InvestigationWindow, playbook: Playbook, all: Subject[]): EvidenceScope {
+  const searchBy = new Set(playbook.searchBy);
+  const subjects = all.filter((s) => searchBy.has(s.kind));
   const ids = (kind: Subject['kind']) => subjects.filter((s) => s.kind === kind).map((s) => s.id);
   const roles = subjects.filter((s) => s.kind === 'role');
   // CloudTrail's event history names an IAM user's events by the user, root's by `root`, and an assumed role's by its session.
   const usernames = new Set<string>([...ids('iamUser'), ...(ids('root').length > 0 ? ['root'] : []), ...roles.map((r) => r.sessionName).filter((s): s is string => !!s)]);
-  const resources = new Set<string>([...ids('instance'), ...ids('bucket'), ...roles.map((r) => r.id)]);
+  // CloudTrail's ResourceName lookup finds calls naming an instance, bucket, role, cluster, database or function.
+  const resources = new Set<string>([...ids('instance'), ...ids('bucket'), ...roles.map((r) => r.id), ...ids('eksCluster'), ...ids('ecsCluster'), ...ids('rdsInstance'), ...ids('lambdaFunction')]);
   return {
     accountId: answers.accountId ?? finding.accountId,
     region: finding.region,
@@ -94,9 +84,10 @@ export function scopeFor(finding: Finding, answers: Answers, window: Investigati
     accessKeyIds: ids('accessKey'),
     usernames: [...usernames],
     roleNames: roles.map((r) => r.id),
-    subjects,
+    // Current-state collectors describe every subject, searched by or not.
+    subjects: all,
     resourceNames: [...resources],
-    eventNames: playbook.id === 'generic' ? [] : WATCHED_EVENTS,
+    eventNames: playbook.watchedEvents,
   };
 }
 

@@ -8,15 +8,21 @@ import { questionsMessage } from '../../src/slack/views/investigation.ts';
 import { sharedJson } from '../support/fixtures.ts';
 import { messageTexts } from '../support/slack-text.ts';
 
-/** AWS's published sample of a GuardDuty IAM finding: it names an access key and a user. */
-const FINDING = normalizeInput(sharedJson('guardduty', 'aws-samples-guardduty-automated-response', 'guardduty_iam_event.json')).findings[0]!;
+/**
+ * AWS's published sample of a GuardDuty IAM finding: it names an access key and a user. Its
+ * key id is a placeholder (`GeneratedFindingAccessKeyId`), which names no key and is not
+ * taken from the finding (subjects.ts); AWS's documented example key id stands in for it.
+ */
+const KEY = 'AKIAIOSFODNN7EXAMPLE';
+const SAMPLE = sharedJson<{ resource: { accessKeyDetails: Record<string, string> } }>('guardduty', 'aws-samples-guardduty-automated-response', 'guardduty_iam_event.json');
+const FINDING = normalizeInput({ ...SAMPLE, resource: { ...SAMPLE.resource, accessKeyDetails: { ...SAMPLE.resource.accessKeyDetails, accessKeyId: KEY } } }).findings[0]!;
 const AT = '2026-11-22T12:00:00.000Z';
 
 describe('answers add to what is known', () => {
   const fromFinding: StoredAnswers = prefill(FINDING);
 
   it('an open question takes the answer; a known one keeps its value and records a differing answer beside it', () => {
-    expect(fromFinding).toMatchObject({ accessKeyId: 'GeneratedFindingAccessKeyId', principal: 'GeneratedFindingUserName' });
+    expect(fromFinding).toMatchObject({ accessKeyId: KEY, principal: 'GeneratedFindingUserName' });
     const added = addAnswers(fromFinding, { exposedAt: '2026-11-19', accessKeyId: 'AKIAOTHERKEY00000001', principal: 'GeneratedFindingUserName' }, 'U0ALICE', AT);
     expect(added).toMatchObject({ taken: ['exposedAt'], disputed: ['accessKeyId'], unchanged: ['principal'], dropped: [] });
     expect(added.next).toEqual({
@@ -31,7 +37,7 @@ describe('answers add to what is known', () => {
     expect(again.next.exposedAt).toBe('2026-11-19');
     expect(disagreements(again.next).map((d) => [d.question, d.kept, d.keptBy, d.others.map((o) => `${o.by}:${o.value}`), d.effect])).toEqual([
       ['exposedAt', '2026-11-19', 'U0ALICE', ['U0BOB:2026-11-02'], 'earliest-used'],
-      ['accessKeyId', 'GeneratedFindingAccessKeyId', null, ['U0ALICE:AKIAOTHERKEY00000001'], 'all-searched'],
+      ['accessKeyId', KEY, null, ['U0ALICE:AKIAOTHERKEY00000001'], 'all-searched'],
     ]);
   });
 
@@ -62,8 +68,7 @@ describe('answers add to what is known', () => {
     const result = await investigate(FINDING, answers, [recorder], Date.parse('2022-01-20T00:00:00Z'));
     expect(scopes[0]).toMatchObject({
       accountId: '123456789012',
-      // GuardDuty's sample finding has a placeholder where the key id would be: it is no key, so only the answered one is searched.
-      accessKeyIds: ['AKIAOTHERKEY00000001'],
+      accessKeyIds: [KEY, 'AKIAOTHERKEY00000001'],
       usernames: ['GeneratedFindingUserName', 'ci-deployer'],
       window: { start: '2021-12-30T00:00:00.000Z' },
     });
@@ -74,9 +79,9 @@ describe('answers add to what is known', () => {
     const answers = addAnswers(fromFinding, { accessKeyId: 'AKIAOTHERKEY00000001', accountId: '210987654321', rotated: 'no' }, 'U0ALICE', AT).next;
     const both = addAnswers(answers, { rotated: 'deactivated' }, 'U0BOB', AT).next;
     const text = messageTexts(questionsMessage('inv-1', [], both)).join('\n');
-    expect(text).toContain('accessKeyId: `GeneratedFindingAccessKeyId` (from the finding)');
+    expect(text).toContain(`accessKeyId: \`${KEY}\` (from the finding)`);
     expect(text).toContain('rotated: `no` (<@U0ALICE>)');
-    expect(text).toContain("*accessKeyId*: the finding names `GeneratedFindingAccessKeyId`; <@U0ALICE> answered `AKIAOTHERKEY00000001`. The finding's value is kept; both are searched.");
+    expect(text).toContain(`*accessKeyId*: the finding names \`${KEY}\`; <@U0ALICE> answered \`AKIAOTHERKEY00000001\`. The finding's value is kept; both are searched.`);
     expect(text).toContain("*accountId*: the finding names `123456789012`; <@U0ALICE> answered `210987654321`. The finding's value is kept; only `123456789012` is searched (one investigation looks in one account).");
     expect(text).toContain('*rotated*: <@U0ALICE> answered `no` first; <@U0BOB> answered `deactivated`. The first answer is kept; this does not change what is searched.');
   });

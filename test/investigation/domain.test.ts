@@ -32,10 +32,10 @@ const gd = (type: string) => makeFinding({ schema: 'guardduty', type, types: [ty
 
 describe('playbooks', () => {
   it.each([
-    ['UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS', 'credential-exposure'],
-    ['UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.InsideAWS', 'credential-exposure'],
+    ['UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS', 'instance-credentials'],
+    ['UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.InsideAWS', 'instance-credentials'],
     ['Recon:IAMUser/MaliciousIPCaller', 'credential-exposure'],
-    ['Discovery:S3/MaliciousIPCaller', 'credential-exposure'],
+    ['Discovery:S3/MaliciousIPCaller', 's3-data'],
     ['Persistence:IAMUser/AnomalousBehavior', 'credential-exposure'],
     ['PrivilegeEscalation:IAMUser/AnomalousBehavior', 'credential-exposure'],
     ['AttackSequence:IAM/CompromisedCredentials', 'credential-exposure'],
@@ -44,9 +44,14 @@ describe('playbooks', () => {
     ['UnauthorizedAccess:EC2/SSHBruteForce', 'ec2-compromise'],
     ['Trojan:EC2/DNSDataExfiltration', 'ec2-compromise'],
     ['Policy:IAMUser/RootCredentialUsage', 'root-credential-use'],
-    ['Software and Configuration Checks/Industry and Regulatory Standards', 'generic'],
+    ['Software and Configuration Checks/Industry and Regulatory Standards', 'security-control'],
   ])('%s → %s', (type, id) => {
     expect(playbookFor(gd(type)).id).toBe(id);
+  });
+
+  it('gives generic only to findings that are neither threats, controls nor vulnerabilities', () => {
+    const other = makeFinding({ product: 'sirbot', productArn: null, controlId: null, type: 'Unusual Behaviors/Network/AdHocInvestigation', types: ['Unusual Behaviors/Network/AdHocInvestigation'] });
+    expect(playbookFor(other).id).toBe('generic');
   });
 
   it('asks only what the finding does not already answer', () => {
@@ -72,8 +77,9 @@ describe('playbooks', () => {
     expect(openQuestions(playbookFor(ec2), prefill(ec2))).toEqual([]);
     const root = gd('Policy:IAMUser/RootCredentialUsage');
     expect(openQuestions(playbookFor(root), prefill(root)).map((q) => q.id)).toEqual(['exposedAt']);
+    // A control's collectors follow its resource type: an S3 bucket's configuration is read by the S3 collector.
     const control = makeFinding();
-    expect(playbookFor(control).collectors).toEqual(['cloudtrail', 'findings']);
+    expect(playbookFor(control).collectors).toEqual(['cloudtrail', 'findings', 's3']);
     expect(openQuestions(playbookFor(control), prefill(control))).toEqual([]);
   });
 });

@@ -55,7 +55,12 @@ describe('sirbot investigate: exposed access key used for recon, persistence and
     );
     expect(out.summary.currentState).toEqual(
       expect.arrayContaining([
-        { kind: 'instance', id: 'i-0a1b2c3d4e5f00001', exists: true, facts: ['running', 'created during the activity', 'public IP 192.0.2.71', 'p3.16xlarge', 'sg-0badc0ffee0000001 open to 0.0.0.0/0 on port 22 (sensitive)'] },
+        {
+          kind: 'instance',
+          id: 'i-0a1b2c3d4e5f00001',
+          exists: true,
+          facts: ['running', 'created during the activity', 'public IP 192.0.2.71', 'p3.16xlarge', 'IMDSv1 still allowed (HttpTokens optional)', 'sg-0badc0ffee0000001 open to 0.0.0.0/0 on port 22 (sensitive)'],
+        },
         // Not "no longer exists": DescribeInstances does not say more than that it did not return it.
         { kind: 'instance', id: 'i-0a1b2c3d4e5f00003', exists: false, facts: ['DescribeInstances does not return it in us-east-1 (terminated and purged, or in another region)'] },
       ]),

@@ -122,7 +122,7 @@ describe('cryptomining-ec2: miners launched with a web server’s stolen role cr
     expect(out.playbook).toBe('ec2-compromise');
     expect(out.limitingFactors).toEqual([]);
     expect(out.summary.text).toMatch(
-      /^HIGH: Amazon EC2 instance i-0f3b9d2e8a6c40001 is querying a domain name that is associated with Bitcoin-related activity \(account 111122223333, us-east-1\)\. Between 13 Oct 2026 18:02 UTC and 14 Oct 2026 12:44 UTC, role webapp-ec2-role \(session i-05e1a0b7c3d900a11\) from 203\.0\.113\.99 made 11 calls/,
+      /^HIGH: Amazon EC2 instance i-0f3b9d2e8a6c40001 is querying a domain name that is associated with Bitcoin-related activity \(account 111122223333, us-east-1\)\. Between 13 Oct 2026 18:02 UTC and 14 Oct 2026 12:44 UTC, role webapp-ec2-role \(session i-05e1a0b7c3d900a11\) from 203\.0\.113\.99 made 13 calls/,
     );
     // Auto Scaling launching a web server is in the window but is not the intruder: it is counted apart, never an actor of the activity.
     expect(out.summary.text).toContain('AWS services acting for the account made 1 more.');
@@ -159,7 +159,14 @@ describe('cryptomining-ec2: miners launched with a web server’s stolen role cr
         kind: 'instance',
         id,
         exists: true,
-        facts: ['running', 'created during the activity', `public IP 192.0.2.10${id.slice(-1)}`, 'c5.4xlarge', 'sg-0e7f1a2b3c4d50002 open to 0.0.0.0/0 on all ports (sensitive)'],
+        facts: [
+          'running',
+          'created during the activity',
+          `public IP 192.0.2.10${id.slice(-1)}`,
+          'c5.4xlarge',
+          'IMDSv1 still allowed (HttpTokens optional)',
+          'sg-0e7f1a2b3c4d50002 open to 0.0.0.0/0 on all ports (sensitive)',
+        ],
       });
     }
     expect(out.summary.guidance.join('\n')).toContain('Snapshot the instance volumes for forensics, then isolate the instance');
@@ -168,13 +175,16 @@ describe('cryptomining-ec2: miners launched with a web server’s stolen role cr
     expect(recs).toContain("Revoke role webapp-ec2-role's active sessions (an inline deny on aws:TokenIssueTime before now): its instance credentials (session i-05e1a0b7c3d900a11) were used from 203.0.113.99");
     expect(recs).toMatch(new RegExp(`Snapshot, then terminate, the instance\\(s\\) launched during the activity: ${MINERS.join(', ')}\\.`));
     expect(recs).not.toContain('i-05e1a0b7c3d900a12');
+    // IMDSv2 where the role credentials were read: the web server, not the miners (they are to be terminated).
+    expect(recs).toContain('Require IMDSv2 on instance i-05e1a0b7c3d900a11');
+    for (const id of MINERS) expect(recs).not.toContain(`Require IMDSv2 on instance ${id}`);
   });
 
   it('from the credential finding, also sees the reconnaissance and the preparation', async () => {
     const all = JSON.parse(readFileSync(`${CRYPTO}/findings/guardduty-us-east-1.json`, 'utf8')) as Array<{ type: string }>;
     const exfil = all.find((f) => f.type.includes('InstanceCredentialExfiltration'));
     const out = await investigate(CRYPTO, { text: JSON.stringify(exfil) });
-    expect(out.playbook).toBe('credential-exposure');
+    expect(out.playbook).toBe('instance-credentials');
     expect(out.limitingFactors).toEqual([]);
     // The role's session (named after the instance) is searched too: the instance's own calls, from its own address, come first.
     expect(out.timeline.find((e) => e.actor === THIEF)).toMatchObject({ sourceIp: '192.0.2.15' });
@@ -221,8 +231,9 @@ describe('public-s3-bucket: one module change makes a bucket public in each of t
     const runs = await Promise.all(raw.Findings.map((f) => investigate(S3, { text: JSON.stringify(f) })));
     for (const [i, out] of runs.entries()) {
       const c = CASES[i] as (typeof CASES)[number];
-      expect(out.playbook).toBe('generic');
-      expect(out.limitingFactors).toEqual([]);
+      // A control finding: its resource's current configuration is the S3 collector's, which this runtime lacks, and says so.
+      expect(out.playbook).toBe('security-control');
+      expect(out.limitingFactors).toEqual([{ source: 's3', reason: 'not-configured', detail: 'no s3 collector in this runtime' }]);
       expect(out.summary.text).toContain(`(account ${c.account}, ${c.region})`);
       const tl = out.timeline;
       expect(tl.every((e) => e.accountId === c.account && e.region === c.region)).toBe(true);

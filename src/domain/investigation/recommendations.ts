@@ -109,11 +109,17 @@ function roleAndInstanceRecommendations(input: RecommendationInput): string[] {
     if (!stillThere(stateOf(states, 'role', role))) continue;
     out.push(`Revoke role ${role}'s active sessions (an inline deny on aws:TokenIssueTime before now): ${why}.`);
   }
-  for (const instance of subjects.filter((s) => s.kind === 'instance')) {
-    const state = stateOf(states, 'instance', instance.id);
+  // IMDSv2 where role credentials can be read through the instance: the instance whose role session
+  // was used elsewhere, and instances the finding names — not those launched by the activity (they go).
+  const launched = new Set(input.created.filter((c) => c.kind === 'instance').map((c) => c.name));
+  const candidates = new Map<string, boolean>();
+  for (const s of subjects.filter((x) => x.kind === 'instance' && !launched.has(x.id))) candidates.set(s.id, s.via === 'role-session');
+  for (const used of instanceSessionsUsedElsewhere(timeline, states).values()) if (!launched.has(used.session)) candidates.set(used.session, true);
+  for (const [id, credentialsTaken] of candidates) {
+    const state = stateOf(states, 'instance', id);
     if (!stillThere(state) || state?.status === 'terminated') continue;
-    if (state?.metadataTokens === 'optional' || (instance.via === 'role-session' && state?.metadataTokens !== 'required')) {
-      out.push(`Require IMDSv2 on instance ${instance.id} (ModifyInstanceMetadataOptions HttpTokens=required): IMDSv1 lets a request forged through the instance read its role credentials.`);
+    if (state?.metadataTokens === 'optional' || (credentialsTaken && state?.metadataTokens !== 'required')) {
+      out.push(`Require IMDSv2 on instance ${id} (ModifyInstanceMetadataOptions HttpTokens=required): IMDSv1 lets a request forged through the instance read its role credentials.`);
     }
   }
   return out;

@@ -204,8 +204,15 @@ function fromGuardDuty(raw: unknown, finding: Finding, out: SubjectSet): void {
   addIp(out, at(action, 'networkConnectionAction', 'remoteIpDetails'), 'remote');
   for (const probe of list(at(action, 'portProbeAction', 'portProbeDetails'))) addIp(out, at(probe, 'remoteIpDetails'), 'prober');
 
-  // Extended Threat Detection attack sequences name their actors, resources and endpoints.
-  const sequence = at(raw, 'service', 'detection', 'sequence');
+  addSequence(out, at(raw, 'service', 'detection', 'sequence'), account);
+}
+
+/**
+ * An Extended Threat Detection attack sequence: its resources, actors and endpoints.
+ * GuardDuty's `service.detection.sequence` and ASFF's `Detection.Sequence` spell the same
+ * fields in camelCase and PascalCase, which `at` reads alike.
+ */
+function addSequence(out: SubjectSet, sequence: unknown, account: string): void {
   for (const r of list(at(sequence, 'resources'))) out.named(readIdentifier(str(at(r, 'uid')) ?? str(at(r, 'name')), str(at(r, 'type'))));
   for (const a of list(at(sequence, 'actors'))) {
     addCredentials(out, {
@@ -258,6 +265,7 @@ function fromAsff(raw: Record<string, unknown>, finding: Finding, out: SubjectSe
   addIp(out, camel(at(action, 'NetworkConnectionAction', 'RemoteIpDetails')), 'remote');
   for (const probe of list(at(action, 'PortProbeAction', 'PortProbeDetails'))) addIp(out, camel(at(probe, 'RemoteIpDetails')), 'prober');
   if (raw.ProductFields && typeof raw.ProductFields === 'object') fromGuardDutyProductFields(raw.ProductFields as Record<string, unknown>, out);
+  addSequence(out, at(raw.Detection, 'Sequence'), account);
 }
 
 /** ASFF's RemoteIpDetails spells `IpAddressV4`, `Country.CountryName`, `Organization.Asn`…: read as GuardDuty's. */
@@ -272,22 +280,45 @@ function camel(node: unknown): unknown {
   };
 }
 
+/**
+ * OCSF `data` is `json_t`: an object in Security Hub's OCSF findings, JSON text where the
+ * finding went through Security Lake's Parquet (which keeps `json_t` as a string).
+ */
+function jsonData(data: unknown): unknown {
+  if (typeof data !== 'string' || !/^\s*\{/.test(data)) return data;
+  try {
+    return JSON.parse(data) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The access key an OCSF resource describes, and who holds it: ASFF's
+ * `AwsIamAccessKey` details carried in `data` (PascalCase as Security Hub writes them,
+ * camelCase or snake_case as other mappings do), or the resource's `owner` (an OCSF user).
+ */
+function addOcsfAccessKey(out: SubjectSet, r: unknown, data: unknown, uid: string | undefined, account: string): void {
+  const key = at(data, 'awsIamAccessKey') ?? at(data, 'aws_iam_access_key') ?? data;
+  const owner = at(r, 'owner');
+  addCredentials(out, {
+    keyId: str(at(key, 'accessKeyId')) ?? str(at(key, 'access_key_id')) ?? uid,
+    principal: str(at(key, 'principalName')) ?? str(at(key, 'principal_name')) ?? str(at(key, 'userName')) ?? str(at(owner, 'name')),
+    principalType: principalTypeOf(at(key, 'principalType') ?? at(key, 'principal_type') ?? at(owner, 'type')),
+    principalId: str(at(key, 'principalId')) ?? str(at(key, 'principal_id')) ?? str(at(owner, 'uid')),
+    accountId: str(at(key, 'accountId')) ?? str(at(owner, 'account', 'uid')) ?? account,
+  });
+}
+
 /** An OCSF finding: resources (with their `data` details), the actor, and the endpoints, also inside evidences. */
 function fromOcsf(raw: Record<string, unknown>, finding: Finding, out: SubjectSet): void {
   const account = finding.accountId;
   for (const r of list(raw.resources)) {
     const type = str(at(r, 'type'));
     const uid = str(at(r, 'uid')) ?? str(at(r, 'name'));
-    const data = at(r, 'data');
-    const key = at(data, 'AwsIamAccessKey') ?? (kindOfType(type) === 'accessKey' ? data : undefined);
-    if (kindOfType(type) === 'accessKey') {
-      addCredentials(out, {
-        keyId: str(at(key, 'AccessKeyId')) ?? str(at(key, 'access_key_id')) ?? uid,
-        principal: str(at(key, 'PrincipalName')) ?? str(at(key, 'principal_name')) ?? str(at(key, 'UserName')),
-        principalType: principalTypeOf(at(key, 'PrincipalType') ?? at(key, 'principal_type')),
-        principalId: str(at(key, 'PrincipalId')) ?? str(at(key, 'principal_id')),
-        accountId: account,
-      });
+    const data = jsonData(at(r, 'data'));
+    if (kindOfType(type) === 'accessKey' || at(data, 'awsIamAccessKey') !== undefined) {
+      addOcsfAccessKey(out, r, data, uid, account);
       continue;
     }
     out.named(readIdentifier(uid, type), { ...(str(at(r, 'region')) ? { region: str(at(r, 'region')) as string } : {}) });

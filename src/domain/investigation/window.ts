@@ -14,9 +14,9 @@ export interface InvestigationWindow {
 
 /**
  * The window comes from the finding and the answers, never from the wall clock alone:
- * from the exposure answer (or first sighting minus the playbook's lookback) to an
- * hour after the last sighting. `now` only caps the end and tells what CloudTrail
- * still holds.
+ * from the exposure answer (or first sighting minus the playbook's lookback) to the
+ * playbook's follow-up (an hour, a day for defense evasion) after the last sighting.
+ * `now` only caps the end and tells what CloudTrail still holds.
  */
 export function investigationWindow(
   finding: Finding,
@@ -28,7 +28,7 @@ export function investigationWindow(
   const lastSeen = Date.parse(finding.lastSeenAt ?? finding.updatedAt ?? new Date(firstSeen).toISOString());
   const exposed = answers.exposedAt ? Date.parse(answers.exposedAt) : Number.NaN;
   let start = Number.isNaN(exposed) ? firstSeen - playbook.lookbackDays * DAY : Math.min(exposed, firstSeen);
-  const end = Math.min(Math.max(lastSeen, firstSeen) + HOUR, now);
+  const end = Math.min(Math.max(lastSeen, firstSeen) + playbook.followUpHours * HOUR, now);
   const limitingFactors: LimitingFactor[] = [];
   const oldest = now - CLOUDTRAIL_RETENTION_DAYS * DAY;
   if (start < oldest) {

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { AwsClientFactory, fakeCredentials } from '../../../aws/clients.ts';
 import { QuotaQueues } from '../../../aws/quotas.ts';
-import type { Answers, QuestionId } from '../../../domain/investigation/playbooks.ts';
+import type { Finding } from '../../../domain/finding.ts';
+import { type Answers, type Playbook, type QuestionId, playbookFor } from '../../../domain/investigation/playbooks.ts';
+import { type Subject, subjectsOf } from '../../../domain/investigation/subjects.ts';
 import { startFakeAws } from '../../../emulator/aws/server.ts';
 import { CloudTrailCollector } from '../../../evidence/cloudtrail.ts';
 import { Ec2Collector } from '../../../evidence/ec2.ts';
@@ -28,12 +30,22 @@ function readAnswers(path: string | undefined): Answers {
   return answers;
 }
 
-function text(r: InvestigationResult): string {
+/**
+ * The subjects of the investigation: the engine's when it reports them, else read from the
+ * finding here (the same function: `subjectsOf`).
+ */
+function subjectsFor(result: InvestigationResult, finding: Finding): Subject[] {
+  return (result as InvestigationResult & { subjects?: Subject[] }).subjects ?? subjectsOf(finding);
+}
+
+function text(r: InvestigationResult, subjects: Subject[], playbook: Playbook): string {
   const s = r.summary;
   const lines = [
     s.text,
     '',
     `Window: ${r.window.start} → ${r.window.end} (playbook ${r.playbook})`,
+    ...playbook.notes.map((n) => `Note: ${n}`),
+    subjects.length ? `Subjects: ${subjects.map((x) => `${x.kind} ${x.id}`).join(', ')}` : '',
     s.createdIdentities.length ? `Created: ${s.createdIdentities.map((c) => `${c.kind} ${c.name}`).join(', ')}` : '',
     'Recommendations:',
     ...s.recommendations.map((x) => `  - ${x}`),
@@ -89,8 +101,21 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     const quotas = new QuotaQueues(scale);
     const collectors = [new CloudTrailCollector(clients, quotas), new IamCollector(clients, quotas), new Ec2Collector(clients, quotas), new FindingsCollector(clients, quotas)];
     const result = await investigate(finding, answers, collectors, aws.now());
-    if (format === 'text') io.stdout(text(result));
-    else io.stdout(JSON.stringify({ summary: result.summary, timeline: result.timeline, limitingFactors: result.limitingFactors, window: result.window, playbook: result.playbook, answers: result.answers }));
+    const subjects = subjectsFor(result, finding);
+    if (format === 'text') io.stdout(text(result, subjects, playbookFor(finding)));
+    else {
+      io.stdout(
+        JSON.stringify({
+          summary: result.summary,
+          timeline: result.timeline,
+          limitingFactors: result.limitingFactors,
+          window: result.window,
+          playbook: result.playbook,
+          subjects,
+          answers: result.answers,
+        }),
+      );
+    }
     return 0;
   } finally {
     clients.destroy();
