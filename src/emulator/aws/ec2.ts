@@ -5,7 +5,7 @@ import { xmlEscape } from './query.ts';
  * EC2 state of a scenario (`ec2.json`), in the SDK's shapes:
  * `{"accounts": {"<account>": {"<region>": {"instances": [{InstanceId, ImageId, InstanceType,
  *   LaunchTime, State: {Name}, VpcId?, SecurityGroups: [{GroupId, GroupName}], Tags: [{Key, Value}],
- *   IamInstanceProfile?: {Arn}, PublicIpAddress?, PrivateIpAddress?, RootDeviceName?,
+ *   IamInstanceProfile?: {Arn, Id?}, MetadataOptions?: {HttpTokens, …}, PublicIpAddress?, PrivateIpAddress?, RootDeviceName?,
  *   BlockDeviceMappings?: [{DeviceName, Ebs: {VolumeId, AttachTime?, DeleteOnTermination?}}]}],
  *   "securityGroups": [{GroupId, GroupName, Description?, VpcId?, IpPermissions: [{IpProtocol, FromPort?,
  *   ToPort?, IpRanges?: [{CidrIp}]}], IpPermissionsEgress?}], "snapshots": [...]}}}}`
@@ -20,11 +20,23 @@ export interface Ec2Instance {
   VpcId?: string;
   SecurityGroups?: Array<{ GroupId: string; GroupName?: string }>;
   Tags?: Ec2Tag[];
-  IamInstanceProfile?: { Arn: string };
+  IamInstanceProfile?: { Arn: string; Id?: string };
+  /** As DescribeInstances reports it; absent in a scenario: not reported (the fake does not guess IMDS settings). */
+  MetadataOptions?: Ec2MetadataOptions;
   PublicIpAddress?: string;
   PrivateIpAddress?: string;
   RootDeviceName?: string;
   BlockDeviceMappings?: Array<{ DeviceName: string; Ebs: { VolumeId: string; AttachTime?: string; DeleteOnTermination?: boolean; Status?: string } }>;
+}
+
+/** IMDS settings: `HttpTokens: optional` still allows IMDSv1, `required` is IMDSv2 only. */
+export interface Ec2MetadataOptions {
+  State?: 'pending' | 'applied';
+  HttpTokens: 'optional' | 'required';
+  HttpPutResponseHopLimit?: number;
+  HttpEndpoint?: 'enabled' | 'disabled';
+  HttpProtocolIpv6?: 'enabled' | 'disabled';
+  InstanceMetadataTags?: 'enabled' | 'disabled';
 }
 
 export interface Ec2Tag {
@@ -116,7 +128,8 @@ function renderInstance(i: Ec2Instance): string {
     el('privateIpAddress', i.PrivateIpAddress) +
     `<groupSet>${items(i.SecurityGroups, (g) => el('groupId', g.GroupId) + el('groupName', g.GroupName))}</groupSet>` +
     tagSet(i.Tags) +
-    (i.IamInstanceProfile ? `<iamInstanceProfile>${el('arn', i.IamInstanceProfile.Arn)}</iamInstanceProfile>` : '') +
+    (i.IamInstanceProfile ? `<iamInstanceProfile>${el('arn', i.IamInstanceProfile.Arn)}${el('id', i.IamInstanceProfile.Id)}</iamInstanceProfile>` : '') +
+    (i.MetadataOptions ? renderMetadataOptions(i.MetadataOptions) : '') +
     el('rootDeviceName', i.RootDeviceName ?? i.BlockDeviceMappings?.[0]?.DeviceName) +
     (i.BlockDeviceMappings ? '<rootDeviceType>ebs</rootDeviceType>' : '') +
     `<blockDeviceMapping>${items(
@@ -125,6 +138,20 @@ function renderInstance(i: Ec2Instance): string {
         el('deviceName', b.DeviceName) +
         `<ebs>${el('volumeId', b.Ebs.VolumeId)}${el('status', b.Ebs.Status ?? 'attached')}${el('attachTime', b.Ebs.AttachTime ?? i.LaunchTime)}${el('deleteOnTermination', b.Ebs.DeleteOnTermination ?? true)}</ebs>`,
     )}</blockDeviceMapping>`
+  );
+}
+
+/** `<metadataOptions>` as DescribeInstances writes it; EC2's defaults fill what the scenario leaves out. */
+function renderMetadataOptions(m: Ec2MetadataOptions): string {
+  return (
+    '<metadataOptions>' +
+    el('state', m.State ?? 'applied') +
+    el('httpTokens', m.HttpTokens) +
+    el('httpPutResponseHopLimit', m.HttpPutResponseHopLimit ?? 1) +
+    el('httpEndpoint', m.HttpEndpoint ?? 'enabled') +
+    el('httpProtocolIpv6', m.HttpProtocolIpv6 ?? 'disabled') +
+    el('instanceMetadataTags', m.InstanceMetadataTags ?? 'disabled') +
+    '</metadataOptions>'
   );
 }
 

@@ -6,7 +6,9 @@ import { queryResponse } from './query.ts';
  * `{"accounts": {"<account>": {"users": [{UserName, UserId, Arn, CreateDate, Path?,
  *   AccessKeys?: [{AccessKeyId, Status, CreateDate, LastUsed?: {LastUsedDate, ServiceName, Region}}],
  *   AttachedPolicies?: [{PolicyName, PolicyArn}], InlinePolicyNames?: [string]}],
- *   "roles": [{RoleName, RoleId, Arn, CreateDate, AttachedPolicies?}]}}}`
+ *   "roles": [{RoleName, RoleId, Arn, CreateDate, AttachedPolicies?, Description?, MaxSessionDuration?,
+ *   AssumeRolePolicyDocument?, RoleLastUsed?: {LastUsedDate?, Region?}}],
+ *   "instanceProfiles": [{InstanceProfileName, InstanceProfileId, Arn, CreateDate, Path?, Roles: [role name]}]}}}`
  */
 export interface IamAccessKey {
   AccessKeyId: string;
@@ -33,10 +35,51 @@ export interface IamRole {
   CreateDate: string;
   Path?: string;
   AttachedPolicies?: Array<{ PolicyName: string; PolicyArn: string }>;
+  Description?: string;
+  MaxSessionDuration?: number;
+  /** The trust policy as a JSON object; IAM sends it URL-encoded. */
+  AssumeRolePolicyDocument?: Record<string, unknown>;
+  /** Absent: never used in the tracking period (IAM then answers an empty RoleLastUsed). */
+  RoleLastUsed?: { LastUsedDate?: string; Region?: string };
+}
+
+/** An instance profile and the role in it (by name; IAM allows one role per profile). */
+export interface IamInstanceProfile {
+  InstanceProfileName: string;
+  InstanceProfileId: string;
+  Arn: string;
+  CreateDate: string;
+  Path?: string;
+  Roles: string[];
 }
 
 export interface IamState {
-  accounts: Record<string, { users?: IamUser[]; roles?: IamRole[] }>;
+  accounts: Record<string, { users?: IamUser[]; roles?: IamRole[]; instanceProfiles?: IamInstanceProfile[] }>;
+}
+
+/** A role as GetRole and the instance-profile calls describe it. */
+function roleXmlShape(r: IamRole): Record<string, unknown> {
+  return {
+    Path: r.Path ?? '/',
+    RoleName: r.RoleName,
+    RoleId: r.RoleId,
+    Arn: r.Arn,
+    CreateDate: r.CreateDate,
+    ...(r.AssumeRolePolicyDocument ? { AssumeRolePolicyDocument: encodeURIComponent(JSON.stringify(r.AssumeRolePolicyDocument)) } : {}),
+    ...(r.Description ? { Description: r.Description } : {}),
+    MaxSessionDuration: r.MaxSessionDuration ?? 3600,
+  };
+}
+
+function profileXmlShape(p: IamInstanceProfile, roles: IamRole[]): Record<string, unknown> {
+  return {
+    Path: p.Path ?? '/',
+    InstanceProfileName: p.InstanceProfileName,
+    InstanceProfileId: p.InstanceProfileId,
+    Arn: p.Arn,
+    CreateDate: p.CreateDate,
+    Roles: roles.filter((r) => p.Roles.includes(r.RoleName)).map(roleXmlShape),
+  };
 }
 
 export const NS = 'https://iam.amazonaws.com/doc/2010-05-08/';
@@ -81,7 +124,19 @@ export function iamAction(state: IamState, account: string, action: string, para
       const name = params.get('RoleName') ?? '';
       const r = (acct.roles ?? []).find((x) => x.RoleName === name);
       if (!r) throw noSuch('role', name);
-      return queryResponse(action, NS, { Role: { Path: r.Path ?? '/', RoleName: r.RoleName, RoleId: r.RoleId, Arn: r.Arn, CreateDate: r.CreateDate } });
+      return queryResponse(action, NS, { Role: { ...roleXmlShape(r), RoleLastUsed: r.RoleLastUsed ?? {} } });
+    }
+    case 'GetInstanceProfile': {
+      const name = params.get('InstanceProfileName') ?? '';
+      const p = (acct.instanceProfiles ?? []).find((x) => x.InstanceProfileName === name);
+      if (!p) throw new AwsError('NoSuchEntity', `Instance Profile ${name} cannot be found.`, 404);
+      return queryResponse(action, NS, { InstanceProfile: profileXmlShape(p, acct.roles ?? []) });
+    }
+    case 'ListInstanceProfilesForRole': {
+      const name = params.get('RoleName') ?? '';
+      if (!(acct.roles ?? []).some((x) => x.RoleName === name)) throw noSuch('role', name);
+      const profiles = (acct.instanceProfiles ?? []).filter((p) => p.Roles.includes(name));
+      return queryResponse(action, NS, { InstanceProfiles: profiles.map((p) => profileXmlShape(p, acct.roles ?? [])), IsTruncated: false });
     }
     case 'ListAttachedRolePolicies': {
       const name = params.get('RoleName') ?? '';
