@@ -5,6 +5,7 @@ import { type AckLatencyResult, ackLatencyReport } from './ack-latency.ts';
 import { type BundlesResult, bundlesReport } from './bundles.ts';
 import { type ModalOpenResult, modalOpenReport } from './modal-open.ts';
 import type { EvidenceResult } from './evidence.ts';
+import { type ScenariosResult, scenariosReport } from './scenarios.ts';
 import type { NormalizeRouteResult } from './normalize-route.ts';
 import type { StormResult } from './storm.ts';
 import type { CrashRecoveryResult } from './crash-recovery.ts';
@@ -43,6 +44,10 @@ async function main(): Promise<void> {
   console.log(`## evidence gathering: ${ev.events.toLocaleString('en')} CloudTrail events under LookupEvents' quota (fake and queues at ${ev.quotaScale}× AWS's 2 req/s per account and region)`);
   console.log(`one account: ${ev.single.pages} pages in ${ev.single.ms} ms vs floor ${ev.single.floorMs} ms: ratio ${ev.single.ratio} (target ≤ 1.1)`);
   console.log(`${ev.spread.accounts} accounts in parallel: ${ev.spread.pages} pages in ${ev.spread.ms} ms vs single floor ÷ ${ev.spread.accounts} = ${ev.spread.floorMs} ms: ratio ${ev.spread.ratio} (target ≤ 1.3)\n`);
+  const sc = inChild<ScenariosResult>('./scenarios.ts');
+  console.log("## bundled scenarios: each finding.json investigated against the fake AWS at AWS's LookupEvents quota (2/s per account and region), then ingested into the runtime until its summary");
+  console.log('floor: the slowest account-region\'s pages ÷ 2/s; tight ratio: against (⌈pages ÷ 2⌉ − 1) s, the earliest the last page may be asked for');
+  console.log(`${scenariosReport(sc).join('\n')}\n`);
   const bundles = inChild<BundlesResult>('./bundles.ts');
   console.log('## Lambda bundles: size and cold module init, against a bare Bolt app bundled the same way');
   console.log(`${bundlesReport(bundles).join('\n')}\n`);

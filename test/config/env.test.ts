@@ -43,12 +43,12 @@ describe('configuration', () => {
 describe('scenarios', () => {
   it('takes a bundled scenario by name, or a folder; anything else is refused with the choices', async () => {
     const { bundledScenarios } = await import('../../src/config/env.ts');
-    expect(bundledScenarios()).toEqual(['cryptomining-ec2', 'exposed-access-key', 'public-s3-bucket', 'root-credential-use']);
+    expect(bundledScenarios()).toEqual(['cryptomining-ec2', 'exposed-access-key', 'instance-credential-exfiltration', 'public-s3-bucket', 'root-credential-use', 's3-data-exfiltration']);
     expect(parseEnv({ SIRBOT_SCENARIO: 'root-credential-use' }).SIRBOT_SCENARIO).toMatch(/src\/scenarios\/root-credential-use$/);
     expect(parseEnv({ SIRBOT_SCENARIO: 'src/scenarios/public-s3-bucket' }).SIRBOT_SCENARIO).toBe('src/scenarios/public-s3-bucket');
     const { requireScenario } = await import('../../src/config/env.ts');
     expect(() => requireScenario(parseEnv({ SIRBOT_SCENARIO: 'no-such-incident' }))).toThrow(
-      'SIRBOT_SCENARIO: no-such-incident is neither a folder nor a bundled scenario — use one of cryptomining-ec2, exposed-access-key, public-s3-bucket, root-credential-use',
+      'SIRBOT_SCENARIO: no-such-incident is neither a folder nor a bundled scenario — use one of cryptomining-ec2, exposed-access-key, instance-credential-exfiltration, public-s3-bucket, root-credential-use, s3-data-exfiltration',
     );
   });
 });

@@ -181,3 +181,57 @@ describe('workbench over HTTP (what the page calls)', () => {
     expect((await get('/workbench/files/F0MISSING')).status).toBe(404);
   });
 });
+
+describe('findings panel: the issue 12 scenarios', () => {
+  const CASES = [
+    {
+      name: 'instance-credential-exfiltration',
+      offered: [
+        ['finding.json#0', 'guardduty', 'UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS', 'ASIAREPORTS1AEXAMPLE'],
+        ['findings/guardduty-eu-west-1.json#1', 'guardduty', 'UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS', 'ASIAREPORTS1BEXAMPLE'],
+        ['findings/securityhub-eu-west-1.json#0', 'asff', 'Effects/Data Exfiltration/UnauthorizedAccess:IAMUser-InstanceCredentialExfiltration.OutsideAWS', 'AWS::IAM::AccessKey:ASIAREPORTS1AEXAMPLE'],
+      ],
+    },
+    {
+      name: 's3-data-exfiltration',
+      offered: [
+        ['finding.json#0', 'guardduty', 'Exfiltration:S3/AnomalousBehavior', 'AKIAANALYTICSETL0001'],
+        ['findings/guardduty-us-east-2.json#0', 'guardduty', 'Discovery:S3/AnomalousBehavior', 'AKIAANALYTICSETL0001'],
+        ['findings/guardduty-us-east-2.json#2', 'guardduty', 'Stealth:S3/ServerAccessLoggingDisabled', 'AKIAANALYTICSETL0001'],
+        ['findings/securityhub-us-east-2.json#0', 'asff', 'TTPs/Exfiltration:S3-AnomalousBehavior', 'AWS::IAM::AccessKey:AKIAANALYTICSETL0001'],
+      ],
+    },
+  ];
+
+  it.each(CASES)('$name: offers the headline finding, then every other one once, each readable bare, from EventBridge and from SNS', ({ name, offered }) => {
+    const list = scenarioFindings(`src/scenarios/${name}`);
+    const read = list.map((f) => {
+      const ids = (['none', 'eventbridge', 'sns'] as const).map((how) => {
+        const { findings, errors } = normalizeInput(JSON.parse(JSON.stringify(wrap(f.doc, how))));
+        expect(errors).toEqual([]);
+        return findings[0]!;
+      });
+      expect(new Set(ids.map((x) => x.id)).size).toBe(1);
+      return [f.id, f.kind, ids[0]!.type, ids[0]!.resources.find((r) => r.type === 'AwsIamAccessKey')?.id];
+    });
+    expect(read).toEqual(offered);
+  });
+
+  it.each(CASES.map((c) => c.name))('%s: the page offers them when SIRBOT_SCENARIO names it', async (name) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sirbot-workbench-'));
+    const env = parseEnv({ PORT: '0', SIRBOT_EMULATOR_PORT: '0', SIRBOT_DB: path.join(dir, 'sirbot.db'), SIRBOT_SCENARIO: name, LOG_LEVEL: 'silent' });
+    const stack = await startLocalStack(env, silentLogger());
+    try {
+      const base = stack.workbenchUrl!.replace(/\/$/, '');
+      expect(await (await fetch(`${base}/`)).text()).toContain(`scenario: ${name}`);
+      const panel = (await (await fetch(`${base}/workbench/api/findings`)).json()) as { scenario: string; findings: Array<{ id: string; severity: string }> };
+      expect(panel.scenario).toBe(name);
+      expect(panel.findings.map((f) => f.id)).toEqual(CASES.find((c) => c.name === name)!.offered.map(([id]) => id));
+      expect(panel.findings[0]?.severity).toBe('severity 8');
+      expect(stack.banner().join('\n')).toContain(`scenario ${name}`);
+    } finally {
+      await stack.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -47,6 +47,9 @@ const S3_FIXES = {
 };
 const S3 = 'src/scenarios/public-s3-bucket';
 const ROOT = 'src/scenarios/root-credential-use';
+// issue 12's scenarios; their investigations are in exfiltration-scenarios.test.ts.
+const ICE = 'src/scenarios/instance-credential-exfiltration';
+const S3X = 'src/scenarios/s3-data-exfiltration';
 
 /** Runs `sirbot investigate` in-process on a finding given as text (a virtual path) or a file. */
 async function investigate(scenario: string, finding: { file: string } | { text: string }, extra: string[] = []): Promise<Investigation> {
@@ -96,7 +99,7 @@ const indexOf = (timeline: Entry[], pred: (e: Entry) => boolean) => {
   return i;
 };
 
-describe.each([CRYPTO, S3, ROOT])('scenario %s', (dir) => {
+describe.each([CRYPTO, S3, ROOT, ICE, S3X])('scenario %s', (dir) => {
   it('loads without problems and its findings normalize', async () => {
     const scenario = loadScenario(dir);
     expect(scenario.problems).toEqual([]);

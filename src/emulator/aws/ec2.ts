@@ -5,7 +5,7 @@ import { xmlEscape } from './query.ts';
  * EC2 state of a scenario (`ec2.json`), in the SDK's shapes:
  * `{"accounts": {"<account>": {"<region>": {"instances": [{InstanceId, ImageId, InstanceType,
  *   LaunchTime, State: {Name}, VpcId?, SecurityGroups: [{GroupId, GroupName}], Tags: [{Key, Value}],
- *   IamInstanceProfile?: {Arn}, PublicIpAddress?, PrivateIpAddress?, RootDeviceName?,
+ *   IamInstanceProfile?: {Arn, Id?}, PublicIpAddress?, PrivateIpAddress?, RootDeviceName?,
  *   BlockDeviceMappings?: [{DeviceName, Ebs: {VolumeId, AttachTime?, DeleteOnTermination?}}],
  *   MetadataOptions?: {HttpTokens, HttpPutResponseHopLimit?, HttpEndpoint?, State?}}],
  *   "securityGroups": [{GroupId, GroupName, Description?, VpcId?, IpPermissions: [{IpProtocol, FromPort?,
@@ -23,7 +23,7 @@ export interface Ec2Instance {
   VpcId?: string;
   SecurityGroups?: Array<{ GroupId: string; GroupName?: string }>;
   Tags?: Ec2Tag[];
-  IamInstanceProfile?: { Arn: string };
+  IamInstanceProfile?: { Arn: string; Id?: string };
   PublicIpAddress?: string;
   PrivateIpAddress?: string;
   RootDeviceName?: string;
@@ -147,7 +147,7 @@ function renderInstance(i: Ec2Instance): string {
     el('privateIpAddress', i.PrivateIpAddress) +
     `<groupSet>${items(i.SecurityGroups, (g) => el('groupId', g.GroupId) + el('groupName', g.GroupName))}</groupSet>` +
     tagSet(i.Tags) +
-    (i.IamInstanceProfile ? `<iamInstanceProfile>${el('arn', i.IamInstanceProfile.Arn)}</iamInstanceProfile>` : '') +
+    (i.IamInstanceProfile ? `<iamInstanceProfile>${el('arn', i.IamInstanceProfile.Arn)}${el('id', i.IamInstanceProfile.Id)}</iamInstanceProfile>` : '') +
     el('rootDeviceName', i.RootDeviceName ?? i.BlockDeviceMappings?.[0]?.DeviceName) +
     (i.BlockDeviceMappings ? '<rootDeviceType>ebs</rootDeviceType>' : '') +
     `<blockDeviceMapping>${items(

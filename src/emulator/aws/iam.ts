@@ -6,9 +6,9 @@ import { queryResponse } from './query.ts';
  * `{"accounts": {"<account>": {"users": [{UserName, UserId, Arn, CreateDate, Path?,
  *   AccessKeys?: [{AccessKeyId, Status, CreateDate, LastUsed?: {LastUsedDate, ServiceName, Region}}],
  *   AttachedPolicies?: [{PolicyName, PolicyArn}], InlinePolicyNames?: [string]}],
- *   "roles": [{RoleName, RoleId, Arn, CreateDate, Path?, RoleLastUsed?: {LastUsedDate, Region}, AttachedPolicies?,
- *   RolePolicyList?: [{PolicyName, PolicyDocument}]}],
- *   "instanceProfiles": [{InstanceProfileName, InstanceProfileId, Arn, CreateDate, Roles: [role name]}]}}}`
+ *   "roles": [{RoleName, RoleId, Arn, CreateDate, Path?, AttachedPolicies?, Description?, MaxSessionDuration?,
+ *   AssumeRolePolicyDocument?, RoleLastUsed?: {LastUsedDate?, Region?}, RolePolicyList?: [{PolicyName, PolicyDocument}]}],
+ *   "instanceProfiles": [{InstanceProfileName, InstanceProfileId, Arn, CreateDate, Path?, Roles: [role name]}]}}}`
  *   — a role's inline policies as GetAccountAuthorizationDetails lists them, each document as JSON text.
  */
 export interface IamAccessKey {
@@ -36,9 +36,14 @@ export interface IamRole {
   Arn: string;
   CreateDate: string;
   Path?: string;
-  RoleLastUsed?: { LastUsedDate?: string; Region?: string };
   AttachedPolicies?: Array<{ PolicyName: string; PolicyArn: string }>;
   RolePolicyList?: IamInlinePolicy[];
+  Description?: string;
+  MaxSessionDuration?: number;
+  /** The trust policy as a JSON object; IAM sends it URL-encoded. */
+  AssumeRolePolicyDocument?: Record<string, unknown>;
+  /** Absent: never used in the tracking period (IAM then answers an empty RoleLastUsed). */
+  RoleLastUsed?: { LastUsedDate?: string; Region?: string };
 }
 
 export interface IamInlinePolicy {
@@ -47,13 +52,13 @@ export interface IamInlinePolicy {
   PolicyDocument: string;
 }
 
+/** An instance profile and the role in it (by name; IAM allows one role per profile). */
 export interface IamInstanceProfile {
   InstanceProfileName: string;
   InstanceProfileId: string;
   Arn: string;
   CreateDate: string;
   Path?: string;
-  /** The names of the roles in it (IAM allows one). */
   Roles: string[];
 }
 
@@ -61,15 +66,35 @@ export interface IamState {
   accounts: Record<string, { users?: IamUser[]; roles?: IamRole[]; instanceProfiles?: IamInstanceProfile[] }>;
 }
 
+/** A role as GetRole and the instance-profile calls describe it. */
+function roleXmlShape(r: IamRole): Record<string, unknown> {
+  return {
+    Path: r.Path ?? '/',
+    RoleName: r.RoleName,
+    RoleId: r.RoleId,
+    Arn: r.Arn,
+    CreateDate: r.CreateDate,
+    ...(r.AssumeRolePolicyDocument ? { AssumeRolePolicyDocument: encodeURIComponent(JSON.stringify(r.AssumeRolePolicyDocument)) } : {}),
+    ...(r.Description ? { Description: r.Description } : {}),
+    MaxSessionDuration: r.MaxSessionDuration ?? 3600,
+  };
+}
+
+function profileXmlShape(p: IamInstanceProfile, roles: IamRole[]): Record<string, unknown> {
+  return {
+    Path: p.Path ?? '/',
+    InstanceProfileName: p.InstanceProfileName,
+    InstanceProfileId: p.InstanceProfileId,
+    Arn: p.Arn,
+    CreateDate: p.CreateDate,
+    Roles: roles.filter((r) => p.Roles.includes(r.RoleName)).map(roleXmlShape),
+  };
+}
+
 export const NS = 'https://iam.amazonaws.com/doc/2010-05-08/';
 
 export function noSuch(kind: string, name: string): AwsError {
   return new AwsError('NoSuchEntity', `The ${kind} with name ${name} cannot be found.`, 404);
-}
-
-/** A role as GetRole describes it (RoleLastUsed only when the scenario gives it, as IAM omits an empty one). */
-function roleShape(r: IamRole): Record<string, unknown> {
-  return { Path: r.Path ?? '/', RoleName: r.RoleName, RoleId: r.RoleId, Arn: r.Arn, CreateDate: r.CreateDate, ...(r.RoleLastUsed ? { RoleLastUsed: r.RoleLastUsed } : {}) };
 }
 
 /** IAM's wording for a missing required member (it validates before looking anything up). */
@@ -127,16 +152,20 @@ export function iamAction(state: IamState, account: string, action: string, para
     case 'ListUserPolicies':
       return queryResponse(action, NS, { PolicyNames: user().InlinePolicyNames ?? [], IsTruncated: false });
     case 'GetRole': {
-      return queryResponse(action, NS, { Role: roleShape(roleNamed(state, account, params.get('RoleName') ?? '')) });
+      const r = roleNamed(state, account, params.get('RoleName') ?? '');
+      return queryResponse(action, NS, { Role: { ...roleXmlShape(r), RoleLastUsed: r.RoleLastUsed ?? {} } });
     }
     case 'GetInstanceProfile': {
       const name = params.get('InstanceProfileName') ?? '';
       const p = (acct.instanceProfiles ?? []).find((x) => x.InstanceProfileName === name);
-      if (!p) throw noSuch('instance profile', name);
-      const roles = p.Roles.map((n) => (acct.roles ?? []).find((r) => r.RoleName === n)).filter((r): r is IamRole => !!r);
-      return queryResponse(action, NS, {
-        InstanceProfile: { Path: p.Path ?? '/', InstanceProfileName: p.InstanceProfileName, InstanceProfileId: p.InstanceProfileId, Arn: p.Arn, CreateDate: p.CreateDate, Roles: roles.map(roleShape) },
-      });
+      if (!p) throw new AwsError('NoSuchEntity', `Instance Profile ${name} cannot be found.`, 404);
+      return queryResponse(action, NS, { InstanceProfile: profileXmlShape(p, acct.roles ?? []) });
+    }
+    case 'ListInstanceProfilesForRole': {
+      const name = params.get('RoleName') ?? '';
+      if (!(acct.roles ?? []).some((x) => x.RoleName === name)) throw noSuch('role', name);
+      const profiles = (acct.instanceProfiles ?? []).filter((p) => p.Roles.includes(name));
+      return queryResponse(action, NS, { InstanceProfiles: profiles.map((p) => profileXmlShape(p, acct.roles ?? [])), IsTruncated: false });
     }
     case 'ListAttachedRolePolicies':
       return queryResponse(action, NS, { AttachedPolicies: roleNamed(state, account, params.get('RoleName') ?? '').AttachedPolicies ?? [], IsTruncated: false });

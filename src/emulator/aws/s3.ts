@@ -4,10 +4,11 @@ import { AwsError } from './errors.ts';
 import { xmlEscape } from './query.ts';
 
 /**
- * S3 buckets of a scenario (`s3.json`) and their Block Public Access settings, served
- * path-style (restXml) as remediations use them: GetPublicAccessBlock,
- * PutPublicAccessBlock, DeletePublicAccessBlock.
- * `{"accounts": {"<account>": {"buckets": [{Name, Region?, PublicAccessBlockConfiguration?}]}}}`
+ * S3 buckets of a scenario (`s3.json`), their Block Public Access settings and bucket
+ * policy, served path-style (restXml): GetPublicAccessBlock, PutPublicAccessBlock,
+ * DeletePublicAccessBlock (remediations), GetBucketPolicy and GetBucketPolicyStatus
+ * (what an investigation reads).
+ * `{"accounts": {"<account>": {"buckets": [{Name, Region?, PublicAccessBlockConfiguration?, Policy?}]}}}`
  */
 export interface PublicAccessBlock {
   BlockPublicAcls: boolean;
@@ -21,6 +22,8 @@ export interface S3Bucket {
   /** Absent: the bucket answers in any region. */
   Region?: string;
   PublicAccessBlockConfiguration?: PublicAccessBlock;
+  /** The bucket policy, as a JSON document or its text; absent: the bucket has none. */
+  Policy?: string | Record<string, unknown>;
 }
 
 export interface S3State {
@@ -37,13 +40,59 @@ export interface S3Response {
 const NS = 'http://s3.amazonaws.com/doc/2006-03-01/';
 const SETTINGS = ['BlockPublicAcls', 'IgnorePublicAcls', 'BlockPublicPolicy', 'RestrictPublicBuckets'] as const;
 
-/** Which operation a path-style request is: `/{Bucket}?publicAccessBlock`. */
+const SERVED = new Set(['GetPublicAccessBlock', 'PutPublicAccessBlock', 'DeletePublicAccessBlock', 'GetBucketPolicy', 'GetBucketPolicyStatus']);
+
+/** Which operation a path-style request is: `/{Bucket}?publicAccessBlock`, `?policy`, `?policyStatus`. */
 function operationOf(method: string, url: URL): string {
   if (url.searchParams.has('publicAccessBlock')) {
     const verbs: Record<string, string> = { GET: 'GetPublicAccessBlock', PUT: 'PutPublicAccessBlock', DELETE: 'DeletePublicAccessBlock' };
     if (verbs[method]) return verbs[method];
   }
+  if (method === 'GET' && url.searchParams.has('policyStatus')) return 'GetBucketPolicyStatus';
+  if (method === 'GET' && url.searchParams.has('policy')) return 'GetBucketPolicy';
   return `${method} ${url.pathname}`;
+}
+
+/**
+ * Condition keys that, with a fixed value, keep a statement from being public in S3's
+ * sense ("The meaning of public" in the S3 user guide): the caller must then come from a
+ * known account, organization, network or resource.
+ */
+const RESTRICTING_KEYS = [
+  'aws:sourcearn', 'aws:sourcevpc', 'aws:sourcevpce', 'aws:sourceowner', 'aws:sourceaccount', 'aws:sourceip',
+  'aws:userid', 'aws:principalarn', 'aws:principalaccount', 'aws:principalorgid', 's3:dataaccesspointarn', 's3:dataaccesspointaccount',
+];
+
+const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
+
+/** A fixed value: no wildcard, and an address range narrower than the whole internet. */
+function fixed(key: string, value: unknown): boolean {
+  return asList(value).every((x) => typeof x === 'string' && !x.includes('*') && !(key === 'aws:sourceip' && /\/0$/.test(x)));
+}
+
+/**
+ * GetBucketPolicyStatus' IsPublic: some Allow statement grants everyone (`"*"`, or
+ * `{"AWS": "*"}`) without a condition that pins the caller down. A grant to another
+ * account is not public, and Block Public Access does not stop it.
+ */
+export function policyIsPublic(policy: S3Bucket['Policy']): boolean {
+  let doc: { Statement?: unknown };
+  try {
+    doc = (typeof policy === 'string' ? JSON.parse(policy) : policy) as { Statement?: unknown };
+  } catch {
+    return false;
+  }
+  return asList(doc?.Statement).some((raw) => {
+    const st = raw as { Effect?: unknown; Principal?: unknown; Condition?: Record<string, Record<string, unknown>> };
+    if (st.Effect !== 'Allow') return false;
+    const principal = st.Principal;
+    const everyone = principal === '*' || asList((principal as { AWS?: unknown } | undefined)?.AWS).includes('*');
+    if (!everyone) return false;
+    const pinned = Object.values(st.Condition ?? {}).some((byKey) =>
+      Object.entries(byKey ?? {}).some(([key, value]) => RESTRICTING_KEYS.includes(key.toLowerCase()) && fixed(key.toLowerCase(), value)),
+    );
+    return !pinned;
+  });
 }
 
 function errorXml(code: string, message: string, extra: Record<string, string>): string {
@@ -104,7 +153,7 @@ export function s3Handle(
   const bucketName = decodeURIComponent(url.pathname.split('/')[1] ?? '');
   const base = { 'x-amz-request-id': crypto.randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase() };
   try {
-    if (!operation.includes('PublicAccessBlock')) throw new AwsError('NotImplemented', `${operation} is not served by the fake S3`, 501);
+    if (!SERVED.has(operation)) throw new AwsError('NotImplemented', `${operation} is not served by the fake S3`, 501);
     const owner = Object.entries(state.accounts).find(([, a]) => (a.buckets ?? []).some((b) => b.Name === bucketName));
     if (!owner) throw new AwsError('NoSuchBucket', 'The specified bucket does not exist', 404);
     if (owner[0] !== account) throw new AwsError('AccessDenied', 'Access Denied', 403);
@@ -119,6 +168,15 @@ export function s3Handle(
           Endpoint: `s3.${bucket.Region}.amazonaws.com`,
         }),
       };
+    }
+    if (operation === 'GetBucketPolicy' || operation === 'GetBucketPolicyStatus') {
+      if (bucket.Policy === undefined) throw new AwsError('NoSuchBucketPolicy', 'The bucket policy does not exist', 404);
+      if (operation === 'GetBucketPolicy') {
+        const text = typeof bucket.Policy === 'string' ? bucket.Policy : JSON.stringify(bucket.Policy);
+        return { operation, status: 200, headers: { ...base, 'content-type': 'application/json' }, body: text };
+      }
+      const status = `<?xml version="1.0" encoding="UTF-8"?>\n<PolicyStatus xmlns="${NS}"><IsPublic>${policyIsPublic(bucket.Policy)}</IsPublic></PolicyStatus>`;
+      return { operation, status: 200, headers: { ...base, 'content-type': 'application/xml' }, body: status };
     }
     if (method === 'PUT') {
       checkDigest(headers, body);
