@@ -7,6 +7,7 @@ import type { CloudTrailRecord } from '../domain/investigation/cloudtrail-record
 import type { LimitingFactor } from '../domain/investigation/limiting.ts';
 import { entryFromCloudTrail, type TimelineEntry } from '../domain/investigation/timeline.ts';
 import type { Subject } from '../domain/investigation/subjects.ts';
+import { GLOBAL_EVENTS_REGION, type LookupAttribute, type PlannedLookup, planLookups } from '../domain/investigation/lookup-plan.ts';
 import { CLOUDTRAIL_RETENTION_DAYS } from '../domain/investigation/window.ts';
 import type { Collector, CollectorProgress, CollectorResult, EvidenceScope } from './collector.ts';
 
@@ -41,7 +42,7 @@ const recordSchema = z.object({
 });
 
 /** How a lookup reads in a summary's list of what was searched. */
-const LOOKUP_WORDS: Partial<Record<LookupAttributeKey, string>> = {
+const LOOKUP_WORDS: Record<LookupAttribute, string> = {
   AccessKeyId: 'events by access key',
   Username: 'events by user or session',
   ResourceName: 'events naming',
@@ -55,8 +56,8 @@ export interface CloudTrailCollectorOptions {
 
 /**
  * CloudTrail LookupEvents by access key, user name, resource name and event name over
- * the window: every page (50 events each), every lookup in parallel, each call through
- * the (LookupEvents, account, region) quota queue.
+ * the window, in the regions lookup-plan.ts chooses: every page (50 events each), every
+ * lookup in parallel, each call through the (LookupEvents, account, region) quota queue.
  */
 export class CloudTrailCollector implements Collector {
   readonly id = 'cloudtrail' as const;
@@ -68,23 +69,18 @@ export class CloudTrailCollector implements Collector {
   ) {}
 
   async collect(scope: EvidenceScope, onProgress?: (p: CollectorProgress) => void): Promise<CollectorResult> {
-    const lookups: Array<[LookupAttributeKey, string]> = [
-      ...scope.accessKeyIds.map((v) => ['AccessKeyId', v] as [LookupAttributeKey, string]),
-      ...scope.usernames.map((v) => ['Username', v] as [LookupAttributeKey, string]),
-      ...scope.resourceNames.map((v) => ['ResourceName', v] as [LookupAttributeKey, string]),
-      ...scope.eventNames.map((v) => ['EventName', v] as [LookupAttributeKey, string]),
-    ];
+    const lookups = planLookups({ ...scope, instances: scope.subjects.filter((s) => s.kind === 'instance').map((s) => s.id) });
     const progress = { collector: this.id, pages: 0, items: 0 };
-    const results = await Promise.all(lookups.map(([key, value]) => this.lookup(scope, key, value, progress, onProgress)));
+    const results = await Promise.all(lookups.map((l) => this.lookup(scope, l, progress, onProgress)));
     return {
       collector: this.id,
       items: results.flatMap((r) => r.items),
       states: [],
-      searched: lookups.map(([key, value], i) => ({
+      searched: lookups.map((l, i) => ({
         source: this.id,
-        what: `${LOOKUP_WORDS[key] ?? key} ${value}`,
+        what: `${LOOKUP_WORDS[l.attribute]} ${l.value}${l.keepNaming ? ` naming ${l.keepNaming.join(', ')}` : ''}`,
         accountId: scope.accountId,
-        region: scope.region,
+        region: l.region,
         window: scope.window,
         found: results[i]?.items.length ?? 0,
       })),
@@ -105,38 +101,47 @@ export class CloudTrailCollector implements Collector {
     const attribute = by[subject.kind];
     if (!attribute) return null;
     const { LookupEventsCommand } = cloudTrailSdk();
-    const client = this.clients.cloudTrail(accountId, region);
-    // Event history answers newest first: one event is the latest.
-    const page = await this.quotas.run('cloudtrail:LookupEvents', accountId, region, () =>
-      client.send(
-        new LookupEventsCommand({
-          LookupAttributes: [{ AttributeKey: attribute[0], AttributeValue: attribute[1] }],
-          StartTime: new Date(now - CLOUDTRAIL_RETENTION_DAYS * 86_400_000),
-          EndTime: new Date(now),
-          MaxResults: 1,
-        }),
-      ),
+    // A key or user may have been used only with a CLI's default region, or only on global services: both are in us-east-1.
+    const identity = subject.kind === 'accessKey' || subject.kind === 'iamUser' || subject.kind === 'root';
+    const regions = identity && region !== GLOBAL_EVENTS_REGION ? [region, GLOBAL_EVENTS_REGION] : [region];
+    const newest = await Promise.all(
+      regions.map(async (r) => {
+        const client = this.clients.cloudTrail(accountId, r);
+        // Event history answers newest first: one event is the latest.
+        const page = await this.quotas.run('cloudtrail:LookupEvents', accountId, r, () =>
+          client.send(
+            new LookupEventsCommand({
+              LookupAttributes: [{ AttributeKey: attribute[0], AttributeValue: attribute[1] }],
+              StartTime: new Date(now - CLOUDTRAIL_RETENTION_DAYS * 86_400_000),
+              EndTime: new Date(now),
+              MaxResults: 1,
+            }),
+          ),
+        );
+        return page.Events?.[0]?.EventTime?.toISOString() ?? null;
+      }),
     );
-    return page.Events?.[0]?.EventTime?.toISOString() ?? null;
+    return newest.filter((t): t is string => t !== null).sort().pop() ?? null;
   }
 
   private async lookup(
     scope: EvidenceScope,
-    key: LookupAttributeKey,
-    value: string,
+    { attribute: key, value, region, keepNaming }: PlannedLookup,
     progress: CollectorProgress,
     onProgress?: (p: CollectorProgress) => void,
   ): Promise<{ items: TimelineEntry[]; limitingFactors: LimitingFactor[] }> {
-    const client = this.clients.cloudTrail(scope.accountId, scope.region);
+    const client = this.clients.cloudTrail(scope.accountId, region);
+    const kept = (e: TimelineEntry) => !keepNaming || e.resources.some((r) => keepNaming.includes(r));
     const { LookupEventsCommand } = cloudTrailSdk();
     const max = this.options.maxEventsPerLookup ?? 10_000;
     const items: TimelineEntry[] = [];
     const limitingFactors: LimitingFactor[] = [];
     let unreadable = 0;
+    let seen = 0;
     let token: string | undefined;
     try {
       do {
-        const page = await this.quotas.run('cloudtrail:LookupEvents', scope.accountId, scope.region, () =>
+        const page = await this.quotas.run('cloudtrail:LookupEvents', scope.accountId, region, () =>
           client.send(
             new LookupEventsCommand({
               LookupAttributes: [{ AttributeKey: key, AttributeValue: value }],
@@ -149,18 +154,23 @@ export class CloudTrailCollector implements Collector {
         );
         for (const e of page.Events ?? []) {
           const parsed = recordSchema.safeParse(safeJson(e.CloudTrailEvent));
-          if (parsed.success) items.push(entryFromCloudTrail(parsed.data as CloudTrailRecord));
-          else unreadable++;
+          if (!parsed.success) {
+            unreadable++;
+            continue;
+          }
+          const entry = entryFromCloudTrail(parsed.data as CloudTrailRecord);
+          if (kept(entry)) items.push(entry);
         }
         token = page.NextToken;
         progress.pages++;
         progress.items += page.Events?.length ?? 0;
+        seen += page.Events?.length ?? 0;
         onProgress?.({ ...progress });
-        if (token && items.length >= max) {
+        if (token && seen >= max) {
           limitingFactors.push({
             source: 'cloudtrail',
             reason: 'truncated',
-            detail: `${key}=${value}: stopped after ${items.length} events (limit ${max})`,
+            detail: `${key}=${value} in ${region}: stopped after ${seen} events (limit ${max})`,
           });
           break;
         }
@@ -170,7 +180,7 @@ export class CloudTrailCollector implements Collector {
       limitingFactors.push({
         source: 'cloudtrail',
         reason: /AccessDenied/.test(e.name ?? '') ? 'access-denied' : 'failed',
-        detail: `${key}=${value} in ${scope.accountId}/${scope.region}: ${e.name ?? 'Error'}: ${e.message ?? String(err)}`,
+        detail: `${key}=${value} in ${scope.accountId}/${region}: ${e.name ?? 'Error'}: ${e.message ?? String(err)}`,
       });
     }
     if (unreadable > 0) {

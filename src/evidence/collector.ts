@@ -22,10 +22,12 @@ export interface EvidenceScope {
   resourceNames: string[];
   /** API calls to find whoever made them (persistence, privilege escalation, defense evasion). */
   eventNames: string[];
+  /** Calls into instances looked up by name and kept when they name an instance subject (lookup-plan.ts). */
+  instanceEvents?: string[];
   /** What the first round of evidence showed was created in the window, for current-state checks. */
   created?: { users: string[]; roles: string[]; accessKeys: string[]; instances: string[] };
   /** Existing identities and instances the window's events changed or touched. */
-  touched?: { users: string[]; roles: string[]; instances: string[] };
+  touched?: { users: string[]; roles: string[]; instances: string[]; buckets?: string[] };
 }
 
 export interface CollectorProgress {

@@ -71,6 +71,12 @@ const EC2_CHANGES = [
   'ModifyImageAttribute',
 ];
 
+/**
+ * Ways into a running instance's shell or console, which is how role credentials are read
+ * off it: CloudTrail names the instance only in the request (`instanceIds`, `target`).
+ */
+const INSTANCE_ACCESS = ['SendCommand', 'StartSession', 'SendSerialConsoleSSHPublicKey'];
+
 const EKS_CHANGES = ['CreateAccessEntry', 'AssociateAccessPolicy', 'UpdateClusterConfig', 'CreateNodegroup', 'UpdateNodegroupConfig', 'CreatePodIdentityAssociation'];
 const ECS_CHANGES = ['RegisterTaskDefinition', 'RunTask', 'UpdateService', 'ExecuteCommand'];
 const RDS_CHANGES = ['ModifyDBInstance', 'ModifyDBCluster', 'ModifyDBSnapshotAttribute', 'ModifyDBClusterSnapshotAttribute', 'CreateDBSnapshot', 'RestoreDBInstanceFromDBSnapshot', 'DeleteDBInstance'];
@@ -79,7 +85,11 @@ const LAMBDA_CHANGES = ['UpdateFunctionCode20150331v2', 'UpdateFunctionConfigura
 /** The fields every playbook has; what a finding adds to it is composed in playbooks.ts. */
 export type PlaybookBase = Omit<Playbook, 'notes' | 'signal' | 'threatType'>;
 
-const base = (p: Omit<PlaybookBase, 'followUpHours'> & { followUpHours?: number }): PlaybookBase => ({ followUpHours: 1, ...p });
+const base = (p: Omit<PlaybookBase, 'followUpHours' | 'instanceEvents'> & Partial<Pick<PlaybookBase, 'followUpHours' | 'instanceEvents'>>): PlaybookBase => ({
+  followUpHours: 1,
+  instanceEvents: [],
+  ...p,
+});
 
 export const PLAYBOOKS: Record<PlaybookId, PlaybookBase> = {
   'credential-exposure': base({
@@ -103,6 +113,7 @@ export const PLAYBOOKS: Record<PlaybookId, PlaybookBase> = {
       'Require IMDSv2 on the instance (HttpTokens required, hop limit 1), then look at what on the instance could reach its metadata service (SSRF, a compromised process).',
     ],
     watchedEvents: [...PERSISTENCE, 'RunInstances', 'ModifyInstanceMetadataOptions', 'AssociateIamInstanceProfile', 'ReplaceIamInstanceProfileAssociation', 'StopLogging', 'DeleteTrail'],
+    instanceEvents: INSTANCE_ACCESS,
     searchBy: ['accessKey', 'role', 'instance'],
   }),
   'ec2-compromise': base({
@@ -117,6 +128,7 @@ export const PLAYBOOKS: Record<PlaybookId, PlaybookBase> = {
     ],
     // A compromised instance's role is the first thing an intruder tries to widen (AttachRolePolicy, PutRolePolicy).
     watchedEvents: [...EC2_CHANGES, ...PERSISTENCE],
+    instanceEvents: INSTANCE_ACCESS,
     searchBy: ['instance', 'role', 'accessKey'],
   }),
   's3-data': base({
@@ -156,6 +168,7 @@ export const PLAYBOOKS: Record<PlaybookId, PlaybookBase> = {
       "Revoke the workload role's active sessions, then rebuild from a known-good image.",
     ],
     watchedEvents: [...ECS_CHANGES, ...EKS_CHANGES.slice(0, 3), 'RunInstances', ...IDENTITY_CREATIONS],
+    instanceEvents: INSTANCE_ACCESS,
     searchBy: ['ecsCluster', 'eksCluster', 'instance', 'role'],
   }),
   'rds-access': base({

@@ -70,6 +70,8 @@ export interface Playbook {
   containment: string[];
   /** CloudTrail event names worth finding whoever made them in the window, for this kind of finding. */
   watchedEvents: string[];
+  /** Calls into an instance that CloudTrail does not list among the event's resources (SendCommand, StartSession): looked up by name, kept when they name an investigated instance. */
+  instanceEvents: string[];
   /** The kinds of subject (subjects.ts) whose identifiers the activity search should use, most telling first. */
   searchBy: SubjectKind[];
   /** What the finding is, said plainly: a test signal, a probe rather than a compromise, root as the actor. */

@@ -30,15 +30,22 @@ const RESOURCE_KEYS = [
   'modelId', 'instanceId', 'target',
 ];
 
+/** EC2's ids: instances, security groups, snapshots, images, volumes. */
+const ID_PATTERN = /^(i|sg|snap|ami|vol)-[0-9a-f]+$/i;
+
 function collectStrings(value: unknown, out: Set<string>, depth = 0): void {
   if (depth > 4 || value === null || value === undefined) return;
   if (Array.isArray(value)) {
-    for (const v of value) collectStrings(v, out, depth + 1);
+    // Lists of ids (SendCommand's instanceIds, TerminateInstances' set) name what they touch one by one.
+    for (const v of value) {
+      if (typeof v === 'string' && ID_PATTERN.test(v)) out.add(v);
+      else collectStrings(v, out, depth + 1);
+    }
     return;
   }
   if (typeof value !== 'object') return;
   for (const [k, v] of Object.entries(value)) {
-    if (typeof v === 'string' && (RESOURCE_KEYS.includes(k) || /^(i|sg|snap|ami|vol)-[0-9a-f]+$/i.test(v))) out.add(v);
+    if (typeof v === 'string' && (RESOURCE_KEYS.includes(k) || ID_PATTERN.test(v))) out.add(v);
     else if (typeof v === 'object') collectStrings(v, out, depth + 1);
   }
 }
