@@ -10,10 +10,7 @@ import { EmulatedPerson } from '../src/emulator/slack/people/person.ts';
 import { startSlackEmulator } from '../src/emulator/slack/index.ts';
 import type { EmulatedMessage } from '../src/emulator/slack/workspace.ts';
 import { wrap } from '../src/emulator/workbench/findings.ts';
-import { CloudTrailCollector } from '../src/evidence/cloudtrail.ts';
-import { Ec2Collector } from '../src/evidence/ec2.ts';
-import { FindingsCollector } from '../src/evidence/findings.ts';
-import { IamCollector } from '../src/evidence/iam.ts';
+import { createCollectors } from '../src/evidence/collectors.ts';
 import { normalizeInput } from '../src/ingest/normalize.ts';
 import { investigate } from '../src/investigation/investigate.ts';
 import { evidenceFromEnv } from '../src/runtime/evidence.ts';
@@ -66,7 +63,7 @@ async function engineRun(dir: string, finding: Finding) {
   const clients = new AwsClientFactory({ region: finding.region, endpoint: aws.endpoint, credentialsFor: fakeCredentials });
   try {
     const quotas = new QuotaQueues(1);
-    const collectors = [new CloudTrailCollector(clients, quotas), new IamCollector(clients, quotas), new Ec2Collector(clients, quotas), new FindingsCollector(clients, quotas)];
+    const collectors = createCollectors(clients, quotas);
     const start = performance.now();
     const result = await investigate(finding, {}, collectors, aws.now());
     const engineMs = performance.now() - start;

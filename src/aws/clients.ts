@@ -158,9 +158,13 @@ export class AwsClientFactory {
     return this.cached(this.ssms, accountId, region, (c) => new (ssmSdk().SSMClient)(c));
   }
 
-  /** Path-style addressing when an endpoint is overridden: a local fake has no bucket subdomains. */
+  /**
+   * Path-style addressing when an endpoint is overridden: a local fake has no bucket
+   * subdomains. S3's redirect to a bucket's own region is followed: findings do not always
+   * say where a bucket lives.
+   */
   s3(accountId: string, region: string): S3Client {
-    return this.cached(this.s3s, accountId, region, (c) => new (s3Sdk().S3Client)({ ...c, ...(this.settings.endpoint ? { forcePathStyle: true } : {}) }));
+    return this.cached(this.s3s, accountId, region, (c) => new (s3Sdk().S3Client)({ ...c, followRegionRedirects: true, ...(this.settings.endpoint ? { forcePathStyle: true } : {}) }));
   }
 
   /** Security Incident Response, where the membership lives (sirbot's own account unless configured). */

@@ -4,6 +4,8 @@ import type { QuotaQueues } from '../aws/quotas.ts';
 import type { SubjectState } from '../domain/investigation/current-state.ts';
 import { ACCESS_KEY_ID } from '../domain/investigation/identifiers.ts';
 import type { LimitingFactor } from '../domain/investigation/limiting.ts';
+import { trustedPrincipals } from '../domain/investigation/trust-policy.ts';
+import { REVOKE_POLICY_NAME } from '../domain/remediation/role-sessions.ts';
 import type { Searched } from '../domain/investigation/searched.ts';
 import type { Collector, CollectorProgress, CollectorResult, EvidenceScope } from './collector.ts';
 
@@ -21,7 +23,8 @@ interface Findings {
 
 /**
  * The current state of the IAM principals in play, from the API for each kind: users
- * (GetUser, their keys and policies), roles (GetRole with its last use, its policies),
+ * (GetUser, their keys and policies), roles (GetRole with its trust and last use, its
+ * policies and the instance profiles it is in),
  * access keys (through their user's key list, so a deleted key is known to be gone),
  * and the role an instance profile carries. The root user is not an IAM user and has no
  * IAM description: nothing is said of it here. "No longer exists" is said only when IAM
@@ -133,22 +136,35 @@ export class IamCollector implements Collector {
 
   private async role(scope: EvidenceScope, name: string, createdInWindow: boolean, out: Findings, tick: () => void): Promise<void> {
     const iam = this.clients.iam(scope.accountId);
-    const { GetRoleCommand, ListAttachedRolePoliciesCommand } = iamSdk();
+    const { GetRoleCommand, ListAttachedRolePoliciesCommand, ListInstanceProfilesForRoleCommand, ListRolePoliciesCommand } = iamSdk();
     const base = { kind: 'role' as const, id: name, accountId: scope.accountId, region: null };
     try {
       const { Role } = await this.call(scope, () => iam.send(new GetRoleCommand({ RoleName: name })));
-      const attached = await this.call(scope, () => iam.send(new ListAttachedRolePoliciesCommand({ RoleName: name })));
+      const [attached, inline, profiles] = await Promise.all([
+        this.call(scope, () => iam.send(new ListAttachedRolePoliciesCommand({ RoleName: name }))),
+        this.call(scope, () => iam.send(new ListRolePoliciesCommand({ RoleName: name }))),
+        this.call(scope, () => iam.send(new ListInstanceProfilesForRoleCommand({ RoleName: name }))),
+      ]);
       tick();
-      const policies = (attached.AttachedPolicies ?? []).map((p) => p.PolicyArn ?? p.PolicyName ?? '?');
+      const inlineNames = inline.PolicyNames ?? [];
+      const policies = [...(attached.AttachedPolicies ?? []).map((p) => p.PolicyArn ?? p.PolicyName ?? '?'), ...inlineNames.map((p) => `inline:${p}`)];
+      const profileNames = (profiles.InstanceProfiles ?? []).map((p) => p.InstanceProfileName).filter((p): p is string => !!p);
+      const trusted = trustedPrincipals(Role?.AssumeRolePolicyDocument);
       const lastUsed = Role?.RoleLastUsed;
       out.states.push({
         ...base,
         exists: true,
+        ...(profileNames.length > 0 ? { owner: profileNames.join(', ') } : {}),
         ...(iso(Role?.CreateDate) ? { createdAt: iso(Role?.CreateDate) as string } : {}),
         ...(lastUsed?.LastUsedDate ? { lastUsedAt: lastUsed.LastUsedDate.toISOString(), ...(lastUsed.Region ? { lastUsedWhere: lastUsed.Region } : {}) } : {}),
         policies,
         createdInWindow,
-        facts: policies.filter((p) => ADMIN.test(p)).map((p) => `has ${p.split('/').pop()}`),
+        facts: [
+          trusted === null ? 'trust policy unreadable' : trusted.length > 0 ? `trusted by ${trusted.join(', ')}` : 'trusts no one',
+          ...policies.filter((p) => ADMIN.test(p)).map((p) => `has ${p.split('/').pop()}`),
+          // The console's "Revoke active sessions" leaves this policy: sessions issued before its time are already refused.
+          ...(inlineNames.includes(REVOKE_POLICY_NAME) ? ['older sessions revoked (AWSRevokeOlderSessions)'] : []),
+        ],
       });
       this.searched(scope, `IAM role ${name}`, true, out);
     } catch (err) {
@@ -169,7 +185,7 @@ export class IamCollector implements Collector {
       const { InstanceProfile } = await this.call(scope, () => this.clients.iam(scope.accountId).send(new GetInstanceProfileCommand({ InstanceProfileName: name })));
       tick();
       const roles = (InstanceProfile?.Roles ?? []).map((r) => r.RoleName).filter((r): r is string => !!r);
-      out.states.push({ kind: 'instanceProfile', id: name, accountId: scope.accountId, region: null, exists: true, ...(roles[0] ? { owner: roles[0] } : {}), facts: roles.length ? [`role ${roles.join(', ')}`] : ['no role'] });
+      out.states.push({ kind: 'instanceProfile', id: name, accountId: scope.accountId, region: null, exists: true, ...(roles[0] ? { owner: roles[0] } : {}), facts: roles.length === 0 ? ['no role'] : roles.length > 1 ? [`roles ${roles.join(', ')}`] : [] });
       this.searched(scope, `instance profile ${name}`, true, out);
       await Promise.all(roles.filter((r) => !scope.roleNames.includes(r)).map((r) => this.role(scope, r, false, out, tick)));
     } catch (err) {

@@ -88,7 +88,14 @@ export function scopeFor(finding: Finding, answers: Answers, window: Investigati
     subjects: all,
     resourceNames: [...resources],
     eventNames: playbook.watchedEvents,
+    instanceEvents: playbook.instanceEvents,
   };
+}
+
+/** Buckets whose policy, ACL, access block or logging a successful call in the window changed. */
+function changedBuckets(items: TimelineEntry[]): string[] {
+  const changes = /^(Put|Delete)(Bucket(Policy|Acl|Logging|Replication)|PublicAccessBlock|BucketPublicAccessBlock)$/;
+  return [...new Set(items.filter((e) => e.errorCode === null && e.service === 's3.amazonaws.com' && changes.test(e.action)).map((e) => e.resources.find((r) => !r.startsWith('arn:'))).filter((b): b is string => !!b))];
 }
 
 /**
@@ -137,7 +144,7 @@ export async function investigate(
   await run(wanted.filter((c) => !EVENT_SOURCES.has(c.id)), {
     ...scope,
     created: { users: pick('user'), roles: pick('role'), accessKeys: pick('access-key'), instances: pick('instance') },
-    touched: { users: changed('UserPolicy'), roles: changed('RolePolicy'), instances: touched },
+    touched: { users: changed('UserPolicy'), roles: changed('RolePolicy'), instances: touched, buckets: changedBuckets(items) },
   });
   for (const r of results) limitingFactors.push(...r.limitingFactors);
   // The finding under investigation is not evidence about itself, whether GuardDuty names it by id or Security Hub by its ARN.

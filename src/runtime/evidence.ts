@@ -2,10 +2,7 @@ import { AwsClientFactory, fakeCredentials, guardDutyAdminRole } from '../aws/cl
 import { QuotaQueues } from '../aws/quotas.ts';
 import { requireScenario, type Env } from '../config/env.ts';
 import { startFakeAws, type FakeAws } from '../emulator/aws/server.ts';
-import { CloudTrailCollector } from '../evidence/cloudtrail.ts';
-import { Ec2Collector } from '../evidence/ec2.ts';
-import { FindingsCollector } from '../evidence/findings.ts';
-import { IamCollector } from '../evidence/iam.ts';
+import { createCollectors } from '../evidence/collectors.ts';
 import type { EvidenceSources } from './compose.ts';
 
 export interface RuntimeEvidence extends EvidenceSources {
@@ -41,7 +38,7 @@ export async function evidenceFromEnv(env: Env): Promise<RuntimeEvidence> {
         },
   );
   const quotas = new QuotaQueues();
-  const collectors = [new CloudTrailCollector(clients, quotas), new IamCollector(clients, quotas), new Ec2Collector(clients, quotas), new FindingsCollector(clients, quotas)];
+  const collectors = createCollectors(clients, quotas);
   return {
     fake,
     clients,

@@ -1,4 +1,11 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { AwsClientFactory, fakeCredentials } from '../../src/aws/clients.ts';
+import { QuotaQueues } from '../../src/aws/quotas.ts';
+import { startFakeAws } from '../../src/emulator/aws/server.ts';
+import { createCollectors } from '../../src/evidence/collectors.ts';
+import { normalizeInput } from '../../src/ingest/normalize.ts';
+import { investigate } from '../../src/investigation/investigate.ts';
 import { statusPlan } from '../../src/domain/actions/workflow-status.ts';
 import type { AwsCall } from '../../src/domain/actions/aws-call.ts';
 import { iamStatements, memberRoleTemplate, type Statement } from '../support/cloudformation.ts';
@@ -131,4 +138,27 @@ describe('deploy/member-role.yml', () => {
     expect(calls.some((c) => c.operation === 'StartAutomationExecution' && JSON.stringify(c.input).includes('AutomationAssumeRole'))).toBe(true);
     expect(granted).toContain('iam:PassRole');
   });
+
+  it('allows every read the evidence collectors make, on every scenario (the fake logs each call by service and operation)', async () => {
+    const evidenceGranted = new Set(evidence.flatMap((s) => [s.Action].flat()));
+    const made = new Set<string>();
+    for (const scenario of readdirSync('src/scenarios')) {
+      const dir = `src/scenarios/${scenario}`;
+      const { findings } = normalizeInput(JSON.parse(readFileSync(`${dir}/finding.json`, 'utf8')));
+      const aws = await startFakeAws({ scenario: dir, quotaScale: 20 });
+      try {
+        for (const finding of findings.slice(0, 3)) {
+          const clients = new AwsClientFactory({ region: finding.region, endpoint: aws.endpoint, credentialsFor: fakeCredentials });
+          await investigate(finding, {}, createCollectors(clients, new QuotaQueues(20)), aws.now());
+          clients.destroy();
+        }
+        for (const c of aws.calls()) made.add(`${c.service}:${c.operation}`);
+      } finally {
+        await aws.close();
+      }
+    }
+    // The reads that describe what an investigation found now: roles and their profiles, buckets.
+    expect([...made]).toEqual(expect.arrayContaining(['iam:ListInstanceProfilesForRole', 'iam:GetInstanceProfile', 's3:GetBucketPolicyStatus', 's3:GetBucketLogging', 'cloudtrail:LookupEvents']));
+    for (const call of made) expect(evidenceGranted, call).toContain(IAM_ACTION[call] ?? call);
+  }, 120_000);
 });

@@ -139,7 +139,7 @@ describe('summary', () => {
     expect(s.recommendations.join('\n')).toContain('Remove the IAM user(s) created during the activity, after preserving evidence: backup-svc');
     expect(s.recommendations.join('\n')).toContain('Delete the access key(s) created during the activity: AKIANEWKEY0000000001');
     expect(s.recommendations.join('\n')).toContain('Revert the 1 policy change(s)');
-    expect(s.recommendations.join('\n')).toContain('Re-enable the logging and detection');
+    expect(s.recommendations).toContain('Turn back on what the activity turned off: CloudTrail logging (StopLogging at 21 Nov 2026 10:04 UTC); then check what happened while it was off.');
     expect(s.timeframe).toEqual({ start: '2026-11-21T10:00:00.000Z', end: '2026-11-21T10:04:00.000Z', events: 5 });
     expect(s.text).toContain('Between 21 Nov 2026 10:00 UTC and 21 Nov 2026 10:04 UTC');
     expect(s.text).toContain('Could not see: GetUser was denied.');

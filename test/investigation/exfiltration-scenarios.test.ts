@@ -1,18 +1,24 @@
 import { readFileSync } from 'node:fs';
 import { GetBucketPolicyCommand, GetBucketPolicyStatusCommand, GetPublicAccessBlockCommand, S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
+import { AwsClientFactory } from '../../src/aws/clients.ts';
 import { fakeCredentials } from '../../src/aws/fake-credentials.ts';
+import { QuotaQueues } from '../../src/aws/quotas.ts';
+import type { Finding } from '../../src/domain/finding.ts';
+import { suggestRemediations } from '../../src/domain/remediation/suggest.ts';
+import { createCollectors } from '../../src/evidence/collectors.ts';
+import { investigate as runInvestigation } from '../../src/investigation/investigate.ts';
 import { type Subject, subjectsOf } from '../../src/domain/investigation/subjects.ts';
 import { startFakeAws } from '../../src/emulator/aws/server.ts';
 import { normalizeInput } from '../../src/ingest/normalize.ts';
 import { runCli } from '../support/cli.ts';
 
 /**
- * `sirbot investigate` on the two issue 12 scenarios, through the real engine against the
- * fake AWS. The passing tests pin what the engine shows today (events, actors, source
- * IPs, related findings); the skipped and todo ones, each marked `issue 12:`, are what the
- * engine work in progress (playbooks per GuardDuty family, subjects, role and instance
- * state, honest summaries, new remediations) should make true.
+ * `sirbot investigate` on the two exfiltration scenarios, through the real engine against
+ * the fake AWS: the events (in the finding's region and in us-east-1, where IAM's and the
+ * CLI-default-region calls land), actors, source IPs and related findings; the subjects'
+ * state now; the recommendations and the buttons offered; and the same investigation from
+ * GuardDuty's own finding and from Security Hub's copy of it.
  */
 
 interface Entry {
@@ -35,7 +41,15 @@ interface Investigation {
   window: { start: string; end: string };
   timeline: Entry[];
   limitingFactors: Array<{ source: string; reason: string; detail: string }>;
-  summary: { text: string; actors: string[]; sourceIps: string[]; recommendations: string[]; currentState: unknown[] };
+  summary: {
+    text: string;
+    actors: string[];
+    sourceIps: string[];
+    recommendations: string[];
+    currentState: unknown[];
+    searched: Array<{ what: string; region: string | null }>;
+    relatedFindings: Array<{ id: string; title: string }>;
+  };
 }
 
 const ICE = 'src/scenarios/instance-credential-exfiltration';
@@ -47,6 +61,29 @@ async function investigate(scenario: string, finding: string): Promise<Investiga
   expect(run.code).toBe(0);
   return JSON.parse(run.stdout.join('\n')) as Investigation;
 }
+
+/** The first finding of a Security Hub export (`{"Findings": [...]}`), as text for the CLI. */
+const asffFinding = (file: string) => JSON.stringify((JSON.parse(readFileSync(file, 'utf8')) as { Findings: unknown[] }).Findings[0]);
+
+async function investigateText(scenario: string, finding: string): Promise<Investigation> {
+  const run = await runCli(['investigate', '--finding', '<finding>', '--scenario', scenario, '--quota-scale', '10'], { '<finding>': finding });
+  expect(run.code).toBe(0);
+  return JSON.parse(run.stdout.join('\n')) as Investigation;
+}
+
+/** The engine in-process, for what the CLI does not print (the full current state, for the buttons offered). */
+async function investigateInProcess(scenario: string, finding: Finding) {
+  const aws = await startFakeAws({ scenario, quotaScale: 10 });
+  const clients = new AwsClientFactory({ region: finding.region, endpoint: aws.endpoint, credentialsFor: fakeCredentials });
+  try {
+    return await runInvestigation(finding, {}, createCollectors(clients, new QuotaQueues(10)), aws.now());
+  } finally {
+    clients.destroy();
+    await aws.close();
+  }
+}
+
+const cloudTrailIds = (o: Investigation) => o.timeline.filter((e) => e.source === 'cloudtrail').map((e) => e.id).sort();
 
 const findingIn = (file: string) => {
   const { findings, errors } = normalizeInput(JSON.parse(readFileSync(file, 'utf8')));
@@ -111,7 +148,7 @@ describe('instance-credential-exfiltration: a worker’s role credentials read t
     expect(outside.map((e) => e.action)).toEqual(
       expect.arrayContaining(['ListBuckets', 'ListSecrets', 'DescribeParameters', 'GetParameters', 'GetSecretValue', 'GetBucketLocation']),
     );
-    expect(outside.filter((e) => e.errorCode === 'AccessDenied').map((e) => e.action)).toEqual(['ListSecrets', 'GetSecretValue']);
+    expect(outside.filter((e) => e.errorCode === 'AccessDenied' && e.region === 'eu-west-1').map((e) => e.action)).toEqual(['ListSecrets', 'GetSecretValue']);
     const secrets = outside.filter((e) => e.action === 'GetParameters').flatMap((e) => e.resources);
     expect(secrets).toEqual(expect.arrayContaining([`arn:aws:ssm:eu-west-1:${A}:parameter/reports/warehouse/password`, `arn:aws:ssm:eu-west-1:${A}:parameter/reports/smtp/api-key`]));
     expect(outside.find((e) => e.action === 'GetSecretValue' && e.errorCode === null)?.resources).toContain('reports/warehouse-readonly');
@@ -121,7 +158,10 @@ describe('instance-credential-exfiltration: a worker’s role credentials read t
     const polls = tl.filter((e) => e.actor === VENDOR && e.action === 'GetCommandInvocation' && e.sourceIp === OUTSIDE);
     expect(polls.map((e) => e.time.slice(11, 19))).toEqual(['09:38:03', '09:38:08', '09:38:14', '09:38:32', '10:31:51', '10:31:56', '10:32:02', '10:32:20']);
     expect(polls.every((e) => e.resources.includes(INSTANCE))).toBe(true);
-    expect(polls[0]?.highlights).toContain(`first seen source IP ${OUTSIDE}`);
+    // The address is first seen sending the command that read the credentials (its instanceIds name the instance).
+    const sent = tl.find((e) => e.action === 'SendCommand' && e.sourceIp === OUTSIDE);
+    expect(sent).toMatchObject({ actor: VENDOR, time: '2026-10-27T09:38:02.000Z', highlights: [`first seen source IP ${OUTSIDE}`] });
+    expect(sent?.resources).toContain(INSTANCE);
     expect(at(tl, (e) => e === polls[3])).toBeLessThan(at(tl, (e) => e === outside[0]));
     // The same vendor key's normal use, from its office, earlier in the week.
     expect(tl.filter((e) => e.actor === VENDOR && e.sourceIp === '198.51.100.120').length).toBeGreaterThan(0);
@@ -148,24 +188,24 @@ describe('instance-credential-exfiltration: a worker’s role credentials read t
     expect(tl.some((e) => e.accessKeyId === KEY_B && e.sourceIp === INSTANCE_IP)).toBe(true);
   }, 60_000);
 
-  // issue 12: the session name (the instance id) is CloudTrail's user name for the role's calls; looking it up finds the refreshed key's calls too.
-  it.skip('issue 12: from finding.json, the same session’s calls with the refreshed key from outside', async () => {
+  // the session name (the instance id) is CloudTrail's user name for the role's calls; looking it up finds the refreshed key's calls too.
+  it('from finding.json, the same session’s calls with the refreshed key from outside', async () => {
     const tl = (await investigate(ICE, `${ICE}/finding.json`)).timeline;
     expect(tl.filter((e) => e.accessKeyId === KEY_B && e.sourceIp === OUTSIDE).map((e) => e.action)).toEqual(
       expect.arrayContaining(['GetCallerIdentity', 'ListBuckets', 'GetSecretValue', 'GetParameters']),
     );
   });
 
-  // issue 12: how the credentials left: SendCommand names the instance in `instanceIds` (an array, which the ResourceName lookup does not match).
-  it.skip('issue 12: the vendor’s SendCommand AWS-RunShellScript on the instance, before the first outside call', async () => {
+  // how the credentials left: SendCommand names the instance in `instanceIds` (an array, which the ResourceName lookup does not match).
+  it('the vendor’s SendCommand AWS-RunShellScript on the instance, before the first outside call', async () => {
     const tl = (await investigate(ICE, `${ICE}/finding.json`)).timeline;
     const sent = tl.filter((e) => e.action === 'SendCommand' && e.actor === VENDOR && e.sourceIp === OUTSIDE);
     expect(sent.map((e) => e.time)).toEqual(['2026-10-27T09:38:02.000Z', '2026-10-27T10:31:50.000Z']);
     expect(sent.every((e) => e.resources.includes(INSTANCE))).toBe(true);
   });
 
-  // issue 12: IAM is global; CloudTrail records its calls in us-east-1, not in the finding's region.
-  it.skip('issue 12: the refused IAM reads and creations by the session, from us-east-1', async () => {
+  // IAM is global; CloudTrail records its calls in us-east-1, not in the finding's region.
+  it('the refused IAM reads and creations by the session, from us-east-1', async () => {
     const tl = (await investigate(ICE, `${ICE}/finding.json`)).timeline;
     const iam = tl.filter((e) => e.actor === SESSION && e.region === 'us-east-1');
     expect(iam.map((e) => [e.action, e.errorCode])).toEqual([
@@ -180,19 +220,59 @@ describe('instance-credential-exfiltration: a worker’s role credentials read t
     expect(iam.slice(0, 5).every((e) => e.highlights.includes('burst of access denied'))).toBe(true);
   });
 
-  // issue 12: honest summaries: a role is not an IAM user, and the ASFF copy of the finding under investigation is not another finding.
-  it.skip('issue 12: the summary does not call the role a missing IAM user, nor list the finding’s own ASFF copy as state', async () => {
+  // honest summaries: a role is not an IAM user, and the ASFF copy of the finding under investigation is not another finding.
+  it('the summary does not call the role a missing IAM user, nor list the finding’s own ASFF copy as state', async () => {
     const out = await investigate(ICE, `${ICE}/finding.json`);
     expect(out.summary.text).not.toContain('user reports-worker-role no longer exists');
     expect(JSON.stringify(out.summary.currentState)).not.toContain('AWS::IAM::AccessKey:ASIAREPORTS1AEXAMPLE');
   });
 
-  it.todo('issue 12: finding.json and its ASFF copy pick the instance-credential playbook (the ASFF type reads `Effects/Data Exfiltration/UnauthorizedAccess:IAMUser-…`), not credential-exposure or generic');
-  it.todo('issue 12: the ASFF copy searches ASIAREPORTS1AEXAMPLE (its resource id is `AWS::IAM::AccessKey:ASIAREPORTS1AEXAMPLE`) and finds what finding.json finds');
-  it.todo('issue 12: role state: reports-worker-role exists, is in instance profile reports-worker-profile, trusted by ec2.amazonaws.com, last used 2026-10-27T10:01:47Z in eu-west-1');
-  it.todo('issue 12: instance state: i-0a7d3c5e9f1b24680 running, instance profile reports-worker-profile, IMDSv1 allowed (MetadataOptions.HttpTokens optional)');
-  it.todo('issue 12: suggested remediations: revoke reports-worker-role sessions issued before now, enforce IMDSv2 on i-0a7d3c5e9f1b24680, deactivate AKIAVENDORPATCH00001');
-  it.todo('issue 12: a limiting factor says the bucket reads (S3 data events) are not in CloudTrail event history');
+  it('finding.json and its Security Hub copy pick the instance-credential playbook and find the same calls, the copy searching the key its resource id names', async () => {
+    const native = await investigate(ICE, `${ICE}/finding.json`);
+    const asff = await investigateText(ICE, asffFinding(`${ICE}/findings/securityhub-eu-west-1.json`));
+    expect([native.playbook, asff.playbook]).toEqual(['instance-credentials', 'instance-credentials']);
+    expect(asff.summary.searched.map((l) => l.what)).toContain(`events by access key ${KEY_A}`);
+    expect(cloudTrailIds(asff)).toEqual(cloudTrailIds(native));
+    expect(cloudTrailIds(native).length).toBeGreaterThan(50);
+  }, 60_000);
+
+  it('says how the role, its instance and what reached into it are now, and what event history cannot show', async () => {
+    const out = await investigate(ICE, `${ICE}/finding.json`);
+    expect(out.summary.currentState).toContainEqual({
+      kind: 'role',
+      id: 'reports-worker-role',
+      exists: true,
+      facts: ['in instance profile reports-worker-profile', 'last used 27 Oct 2026 10:01 UTC (eu-west-1)', 'trusted by ec2.amazonaws.com'],
+    });
+    expect(out.summary.currentState).toContainEqual({ kind: 'instanceProfile', id: 'reports-worker-profile', exists: true, facts: ['role reports-worker-role'] });
+    expect(out.summary.currentState).toContainEqual({
+      kind: 'instance',
+      id: INSTANCE,
+      exists: true,
+      facts: ['running', 'profile reports-worker-profile', `public IP ${INSTANCE_IP}`, 't3.large', 'IMDSv1 still allowed (HttpTokens optional)'],
+    });
+    // The session listed buckets and asked where one lives: what it then read is in data events only.
+    expect(out.limitingFactors).toEqual([expect.objectContaining({ source: 'cloudtrail', reason: 'data-events' })]);
+    // The vendor's key sent the command from the address that then used the stolen credentials: it goes first.
+    expect(out.summary.recommendations[0]).toMatch(/^Deactivate the access key\(s\) AKIAVENDORPATCH00001 \(user vendor-patching, used from 203\.0\.113\.77 like the investigated credentials\)/);
+    expect(out.summary.recommendations.slice(1, 3)).toEqual([
+      expect.stringMatching(/^Revoke role reports-worker-role's active sessions/),
+      expect.stringMatching(new RegExp(`^Require IMDSv2 on instance ${INSTANCE}`)),
+    ]);
+  }, 60_000);
+
+  it('offers the buttons that contain it: deactivate the vendor’s key, revoke the role’s sessions, require IMDSv2 on the instance', async () => {
+    const [finding] = findingIn(`${ICE}/finding.json`);
+    const result = await investigateInProcess(ICE, finding!);
+    const offered = suggestRemediations(finding!, result.subjects, result.timeline, result.states);
+    expect(offered.slice(0, 3)).toEqual([
+      { remediationId: 'deactivate-access-key', inputs: { account: A, userName: 'vendor-patching', accessKeyId: 'AKIAVENDORPATCH00001' }, label: 'Deactivate AKIAVENDORPATCH00001' },
+      { remediationId: 'revoke-role-sessions', inputs: { account: A, roleName: 'reports-worker-role' }, label: 'Revoke sessions reports-worker-role' },
+      { remediationId: 'enforce-imdsv2', inputs: { account: A, region: 'eu-west-1', instanceId: INSTANCE }, label: `Enforce IMDSv2 ${INSTANCE}` },
+    ]);
+    // The vendor's office address is not the intruder's: its other keys' calls from there are not suspect.
+    expect(offered.filter((o) => o.remediationId === 'deactivate-access-key')).toHaveLength(1);
+  }, 60_000);
 });
 
 describe('s3-data-exfiltration: a leaked key copies a bucket out, then backdoors its policy for another account', () => {
@@ -222,9 +302,10 @@ describe('s3-data-exfiltration: a leaked key copies a bucket out, then backdoors
     expect(byKey.every((e) => e.actor === USER)).toBe(true);
     // The nightly job from the data centre, then the same key from a new address.
     expect(byKey[0]).toMatchObject({ sourceIp: '198.51.100.25', action: 'GetBucketLocation' });
+    // The new address is first seen on the recon, in us-east-1 (the CLI's default region), before it turns to the bucket.
     const first = byKey.find((e) => e.sourceIp === OUTSIDE);
-    expect(first).toMatchObject({ action: 'GetBucketLocation', time: '2026-11-10T13:04:20.000Z', highlights: [`first seen source IP ${OUTSIDE}`] });
-    expect(byKey.filter((e) => e.sourceIp === OUTSIDE).map((e) => [e.action, e.errorCode])).toEqual([
+    expect(first).toMatchObject({ action: 'GetCallerIdentity', region: 'us-east-1', time: '2026-11-10T13:02:11.000Z', highlights: [`first seen source IP ${OUTSIDE}`] });
+    expect(byKey.filter((e) => e.sourceIp === OUTSIDE && e.region === 'us-east-2').map((e) => [e.action, e.errorCode])).toEqual([
       ['GetBucketLocation', null],
       ['GetBucketPolicy', null],
       ['GetBucketAcl', null],
@@ -246,7 +327,7 @@ describe('s3-data-exfiltration: a leaked key copies a bucket out, then backdoors
     ]);
     expect(out.summary.sourceIps).toEqual(['198.51.100.25', OUTSIDE]);
     expect(out.summary.recommendations[0]).toMatch(new RegExp(`^Deactivate the access key\\(s\\) ${KEY} \\(user analytics-etl\\) now`));
-    expect(out.summary.recommendations.some((r) => r.startsWith(`Bucket ${BUCKET}: remove bucket-policy statements that grant public or outside access`))).toBe(true);
+    expect(out.summary.recommendations.some((r) => r.startsWith(`Bucket ${BUCKET}: remove the bucket-policy grant to account(s) 210987654321, which Block Public Access does not stop`))).toBe(true);
   }, 60_000);
 
   it('the fake serves the bucket as it is now: Block Public Access on, the policy grants 210987654321, and it is not public', async () => {
@@ -271,8 +352,8 @@ describe('s3-data-exfiltration: a leaked key copies a bucket out, then backdoors
     }
   });
 
-  // issue 12: the recon ran with the CLI's default region: it is in us-east-1's event history, not the bucket's.
-  it.skip('issue 12: the key’s recon in us-east-1: GetCallerIdentity, ListBuckets, three refused IAM reads', async () => {
+  // the recon ran with the CLI's default region: it is in us-east-1's event history, not the bucket's.
+  it('the key’s recon in us-east-1: GetCallerIdentity, ListBuckets, three refused IAM reads', async () => {
     const tl = (await investigate(S3X, `${S3X}/finding.json`)).timeline;
     expect(tl.filter((e) => e.accessKeyId === KEY && e.region === 'us-east-1').map((e) => [e.action, e.errorCode])).toEqual([
       ['GetCallerIdentity', null],
@@ -283,16 +364,52 @@ describe('s3-data-exfiltration: a leaked key copies a bucket out, then backdoors
     ]);
   });
 
-  // issue 12: a threat finding gets its family's advice, not a control's; and what event history cannot show is said.
-  it.skip('issue 12: no control guidance for a GuardDuty finding, and a limiting factor for S3 data events', async () => {
+  // a threat finding gets its family's advice, not a control's; and what event history cannot show is said.
+  it('no control guidance for a GuardDuty finding, and a limiting factor for S3 data events', async () => {
     const out = await investigate(S3X, `${S3X}/finding.json`);
     expect(out.playbook).not.toBe('generic');
     expect(out.summary.recommendations.join('\n')).not.toContain('Apply the control’s remediation guidance');
     expect(JSON.stringify(out.limitingFactors)).toMatch(/data event/i);
   });
 
-  it.todo('issue 12: finding.json and its ASFF copy (`TTPs/Exfiltration:S3-AnomalousBehavior`) pick the S3 playbook; the ASFF copy searches AKIAANALYTICSETL0001 and analytics-etl and finds GuardDuty’s other findings');
-  it.todo('issue 12: bucket state: the policy grants arn:aws:iam::210987654321:root, not public (GetBucketPolicyStatus), Block Public Access on — so Block Public Access did not and will not stop it');
-  it.todo('issue 12: the key’s state: analytics-etl exists, AKIAANALYTICSETL0001 active, last used on s3 in us-east-2');
-  it.todo('issue 12: recommendations name S3 server access logging on examplecorp-customer-exports, not CloudTrail/GuardDuty/Security Hub/Config');
+  it('finding.json and its Security Hub copy pick the S3 playbook; the copy searches the key and its user and finds GuardDuty’s other findings', async () => {
+    const native = await investigate(S3X, `${S3X}/finding.json`);
+    const asff = await investigateText(S3X, asffFinding(`${S3X}/findings/securityhub-us-east-2.json`));
+    expect([native.playbook, asff.playbook]).toEqual(['s3-data', 's3-data']);
+    expect(asff.summary.searched.map((l) => l.what)).toEqual(expect.arrayContaining([`events by access key ${KEY}`, 'events by user or session analytics-etl', `S3 bucket ${BUCKET}`]));
+    expect(cloudTrailIds(asff)).toEqual(cloudTrailIds(native));
+    const titles = (o: Investigation) => o.summary.relatedFindings.map((f) => f.title).sort();
+    expect(titles(asff)).toEqual(titles(native));
+    expect(titles(native)).toEqual([
+      'Anomalous ListObjects calls by IAMUser analytics-etl on S3 bucket examplecorp-customer-exports.',
+      'S3 server access logging was disabled for bucket examplecorp-customer-exports.',
+    ]);
+  }, 60_000);
+
+  it('says the bucket is shared with another account though not public, Block Public Access on, logging off; and the key still active', async () => {
+    const out = await investigate(S3X, `${S3X}/finding.json`);
+    expect(out.summary.currentState).toContainEqual({
+      kind: 'bucket',
+      id: BUCKET,
+      exists: true,
+      facts: ['not public', 'Block Public Access all on', 'policy grants other account(s) 210987654321', 'server access logging off'],
+    });
+    expect(out.summary.currentState).toContainEqual({ kind: 'accessKey', id: KEY, exists: true, facts: ['Active', 'of analytics-etl', 'last used 10 Nov 2026 13:36 UTC (s3 in us-east-2)'] });
+    expect(out.summary.currentState).toContainEqual({ kind: 'iamUser', id: 'analytics-etl', exists: true, facts: ['1 active access key(s)'] });
+    expect(out.summary.text).toContain(`Now: key ${KEY} is still active`);
+  }, 60_000);
+
+  it('recommends turning the bucket’s server access logging back on, not every logging service; and offers no Block Public Access it already has', async () => {
+    const out = await investigate(S3X, `${S3X}/finding.json`);
+    const recs = out.summary.recommendations.join('\n');
+    expect(out.summary.recommendations).toContain(
+      `Turn back on what the activity turned off: S3 server access logging on bucket ${BUCKET} (PutBucketLogging at 10 Nov 2026 13:36 UTC); then check what happened while it was off.`,
+    );
+    expect(recs).not.toMatch(/CloudTrail|GuardDuty|Security Hub|Config/);
+    const [finding] = findingIn(`${S3X}/finding.json`);
+    const result = await investigateInProcess(S3X, finding!);
+    const offered = suggestRemediations(finding!, result.subjects, result.timeline, result.states).map((o) => o.remediationId);
+    expect(offered).toContain('deactivate-access-key');
+    expect(offered).not.toContain('block-s3-public-access');
+  }, 60_000);
 });

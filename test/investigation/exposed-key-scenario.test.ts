@@ -67,7 +67,7 @@ describe('sirbot investigate: exposed access key used for recon, persistence and
     );
     // The key used by the intruder is to be deactivated (it is still active), the one it created deleted: one recommendation each.
     expect(out.summary.recommendations.filter((r: string) => r.includes('AKIABACKUPSVCKEY0001'))).toHaveLength(1);
-    expect(out.limitingFactors).toEqual([]);
+    expect(out.limitingFactors).toEqual([expect.objectContaining({ source: 'cloudtrail', reason: 'data-events' })]);
     // GuardDuty's other finding on the same key joins the timeline and the critical findings;
     // a failing control on the key is state, not activity. The finding itself is not its own evidence.
     expect(out.timeline.filter((e: { source: string }) => e.source !== 'cloudtrail').map((e: { action: string }) => e.action)).toEqual([
@@ -120,6 +120,9 @@ describe('sirbot investigate: exposed access key used for recon, persistence and
     expect(ids(fromAsff)).toEqual(ids(native));
     expect(fromAsff.summary.recommendations[0]).toContain('Deactivate the access key(s) AKIAEXPOSEDKEY000001 (user ci-deployer)');
     expect(fromAsff.summary.text).not.toContain('no activity');
+    // The key's current state comes from its user's key list, from either form of the finding.
+    expect(fromAsff.summary.currentState).toContainEqual({ kind: 'accessKey', id: 'AKIAEXPOSEDKEY000001', exists: true, facts: ['Active', 'of ci-deployer', 'last used 21 Nov 2026 10:06 UTC (iam in us-east-1)'] });
+    expect(fromAsff.summary.currentState).toEqual(native.summary.currentState);
   }, 60_000);
 
   it('prints a readable text report', async () => {

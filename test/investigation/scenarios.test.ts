@@ -188,7 +188,7 @@ describe('cryptomining-ec2: miners launched with a web server’s stolen role cr
     const exfil = all.find((f) => f.type.includes('InstanceCredentialExfiltration'));
     const out = await investigate(CRYPTO, { text: JSON.stringify(exfil) });
     expect(out.playbook).toBe('instance-credentials');
-    expect(out.limitingFactors).toEqual([]);
+    expect(out.limitingFactors).toEqual([expect.objectContaining({ source: 'cloudtrail', reason: 'data-events' })]);
     // The role's session (named after the instance) is searched too: the instance's own calls, from its own address, come first.
     expect(out.timeline.find((e) => e.actor === THIEF)).toMatchObject({ sourceIp: '192.0.2.15' });
     const tl = out.timeline.filter((e) => e.actor === THIEF && e.sourceIp === '203.0.113.99');
@@ -234,9 +234,10 @@ describe('public-s3-bucket: one module change makes a bucket public in each of t
     const runs = await Promise.all(raw.Findings.map((f) => investigate(S3, { text: JSON.stringify(f) })));
     for (const [i, out] of runs.entries()) {
       const c = CASES[i] as (typeof CASES)[number];
-      // A control finding: its resource's current configuration is the S3 collector's, which this runtime lacks, and says so.
+      // A control finding: its resource's current configuration is the S3 collector's; what was read from the bucket is in data events only.
       expect(out.playbook).toBe('security-control');
-      expect(out.limitingFactors).toEqual([{ source: 's3', reason: 'not-configured', detail: 'no s3 collector in this runtime' }]);
+      expect(out.limitingFactors).toEqual([expect.objectContaining({ source: 'cloudtrail', reason: 'data-events' })]);
+      expect(out.summary.currentState).toContainEqual({ kind: 'bucket', id: c.bucket, exists: true, facts: expect.arrayContaining(['no bucket-level Block Public Access']) });
       expect(out.summary.text).toContain(`(account ${c.account}, ${c.region})`);
       const tl = out.timeline;
       expect(tl.every((e) => e.accountId === c.account && e.region === c.region)).toBe(true);
@@ -283,7 +284,7 @@ describe('root-credential-use: root taken over through a password reset', () => 
 
     const out = await investigate(ROOT, { file: `${ROOT}/finding.json` });
     expect(out.playbook).toBe('root-credential-use');
-    expect(out.limitingFactors).toEqual([]);
+    expect(out.limitingFactors).toEqual([expect.objectContaining({ source: 'cloudtrail', reason: 'data-events' })]);
     const tl = out.timeline;
     const stop = named(tl, 'StopLogging')[0];
     expect(stop).toMatchObject({ actor: ROOT_ACTOR, sourceIp: '203.0.113.201', tactics: ['Defense Evasion'], resources: expect.arrayContaining(['management-events']) });
@@ -325,7 +326,7 @@ describe('root-credential-use: root taken over through a password reset', () => 
         'Delete the access key(s) created during the activity: AKIASUPPORTOPEXAMPLE.',
         'Remove the IAM user(s) created during the activity, after preserving evidence: aws-support-ops.',
         'Revert the 1 policy change(s) made during the activity (AttachUserPolicy).',
-        'Re-enable the logging and detection that was stopped or changed (CloudTrail, GuardDuty, Security Hub, Config), and check what happened while it was off.',
+        'Turn back on what the activity turned off: CloudTrail logging (StopLogging at 3 Dec 2026 02:41 UTC); then check what happened while it was off.',
       ]),
     );
     expect(recs.join('\n')).not.toMatch(/Deactivate[^\n]*AKIAROOTKEY01EXAMPLE/);

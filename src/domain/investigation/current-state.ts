@@ -15,7 +15,7 @@ export interface SubjectState {
   exists: boolean | null;
   /** accessKey: `Active` | `Inactive`; instance: `running`, `stopped`, `terminated`…; bucket: `public` | `not public`. */
   status?: string;
-  /** accessKey: its user; instance: its instance profile's role; role: the instance profiles it is in. */
+  /** accessKey: its user; instance: its instance profile; instanceProfile: its role; role: the instance profiles it is in. */
   owner?: string;
   /** When it was created, and (keys, roles) last used. */
   createdAt?: string;

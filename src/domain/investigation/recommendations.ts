@@ -2,6 +2,7 @@ import type { Finding } from '../finding.ts';
 import { type SubjectState, stateOf } from './current-state.ts';
 import { ACCESS_KEY_ID } from './identifiers.ts';
 import type { Subject } from './subjects.ts';
+import { suspectKeys } from './suspect-keys.ts';
 import type { CreatedIdentity } from './summary.ts';
 import { type TimelineEntry, byAwsService } from './timeline.ts';
 import { readableTime } from './words.ts';
@@ -42,6 +43,11 @@ const POLICY_CHANGES = new Set([
   'CreatePolicyVersion', 'SetDefaultPolicyVersion', 'UpdateAssumeRolePolicy',
 ]);
 
+/**
+ * Where the investigated credentials were used from, apart from their own instance and
+ * AWS's services: the finding's caller, and every address the subject keys and users
+ * called from. A key from elsewhere that shows up at one of these was likely taken too.
+ */
 function keyRecommendations(input: RecommendationInput): string[] {
   const { states, subjects, timeline } = input;
   const out: string[] = [];
@@ -50,7 +56,9 @@ function keyRecommendations(input: RecommendationInput): string[] {
   // Long-term keys the activity used (not those of AWS services acting for someone).
   // Keys the activity made itself are deleted (below), not deactivated.
   const made = new Set(input.created.filter((c) => c.kind === 'access-key').map((c) => c.name));
-  for (const e of timeline) if (e.accessKeyId?.startsWith('AKIA') && !byAwsService(e) && !keys.has(e.accessKeyId) && !made.has(e.accessKeyId)) keys.set(e.accessKeyId, undefined);
+  // Another long-term key is only suspect when it called from where the investigated credentials were misused.
+  const sharedIp = new Map(suspectKeys(subjects, timeline, states, made).map((k) => [k.accessKeyId, k]));
+  for (const id of sharedIp.keys()) keys.set(id, undefined);
   const rootKeys: string[] = [];
   const toDeactivate: string[] = [];
   const gone: string[] = [];
@@ -62,7 +70,12 @@ function keyRecommendations(input: RecommendationInput): string[] {
     }
     const state = stateOf(states, 'accessKey', id);
     if (state?.exists === false) gone.push(id);
-    else if (state?.status !== 'Inactive') toDeactivate.push(`${id}${state?.owner ?? subject?.principal ? ` (user ${state?.owner ?? subject?.principal})` : ''}`);
+    else if (state?.status !== 'Inactive') {
+      const shared = sharedIp.get(id);
+      const owner = state?.owner ?? subject?.principal ?? shared?.user;
+      const why = [...(owner ? [`user ${owner}`] : []), ...(shared ? [`used from ${shared.sourceIp} like the investigated credentials`] : [])];
+      toDeactivate.push(`${id}${why.length ? ` (${why.join(', ')})` : ''}`);
+    }
   }
   if (toDeactivate.length) out.push(`Deactivate the access key(s) ${toDeactivate.join(', ')} now (UpdateAccessKey Inactive), then delete them once nothing legitimate uses them.`);
   const inactive = [...keys.keys()].filter((id) => stateOf(states, 'accessKey', id)?.status === 'Inactive');
@@ -147,8 +160,13 @@ function createdRecommendations(input: RecommendationInput): string[] {
   return out;
 }
 
-/** Per bucket: who opened it, when, and how to close it again, from the calls that succeeded. */
-function s3Recommendations(timeline: TimelineEntry[]): string[] {
+/**
+ * Per bucket: who opened it, when, and how to close it again, from the calls that
+ * succeeded and the bucket as it is now: a grant to a named outside account is said as
+ * such (Block Public Access does not stop it), and a bucket S3 now calls neither public nor
+ * shared outside the account needs nothing undone.
+ */
+function s3Recommendations(timeline: TimelineEntry[], states: SubjectState[]): string[] {
   const byBucket = new Map<string, { fixes: Set<string>; who: Set<string>; first: string }>();
   for (const e of timeline) {
     const fix = S3_EXPOSURES[e.action];
@@ -160,10 +178,62 @@ function s3Recommendations(timeline: TimelineEntry[]): string[] {
     if (e.actor) b.who.add(e.actor);
     byBucket.set(bucket, b);
   }
-  return [...byBucket].map(
-    ([bucket, b]) =>
-      `Bucket ${bucket}: ${[...b.fixes].join(', and ')} (changed from ${readableTime(b.first)} by ${[...b.who].join(', ') || 'an unknown principal'}); then fix what made the change, or its next run undoes yours.`,
-  );
+  const out: string[] = [];
+  for (const [bucket, b] of byBucket) {
+    const state = stateOf(states, 'bucket', bucket);
+    if (state?.exists === false) continue;
+    const granted = state?.facts.find((f) => f.startsWith('policy grants other account(s) '))?.slice('policy grants other account(s) '.length);
+    if (state?.exists && state.status === 'not public' && !granted && !state.facts.some((f) => f.startsWith('Block Public Access off') || f === 'no bucket-level Block Public Access')) continue;
+    const fixes = [...b.fixes].map((f) => (granted && f.startsWith('remove bucket-policy') ? `remove the bucket-policy grant to account(s) ${granted}, which Block Public Access does not stop` : f));
+    out.push(`Bucket ${bucket}: ${fixes.join(', and ')} (changed from ${readableTime(b.first)} by ${[...b.who].join(', ') || 'an unknown principal'}); then fix what made the change, or its next run undoes yours.`);
+  }
+  return out;
+}
+
+/** What each logging or detection change turned off, in words, by the call that did it. */
+const TURNED_OFF: Record<string, string> = {
+  StopLogging: 'CloudTrail logging',
+  DeleteTrail: 'the deleted CloudTrail trail',
+  UpdateTrail: "the trail's settings",
+  PutEventSelectors: "the trail's event selectors",
+  DeleteDetector: 'GuardDuty',
+  UpdateDetector: "GuardDuty's detector settings",
+  DeleteMembers: 'GuardDuty or Security Hub member accounts',
+  DisassociateFromMasterAccount: 'the GuardDuty or Security Hub administrator link',
+  DisassociateFromAdministratorAccount: 'the GuardDuty or Security Hub administrator link',
+  DisableSecurityHub: 'Security Hub',
+  BatchDisableStandards: "Security Hub's standards",
+  DeleteFlowLogs: 'the deleted VPC flow logs',
+  StopConfigurationRecorder: 'the AWS Config recorder',
+  DeleteConfigurationRecorder: 'the AWS Config recorder',
+  DeleteDeliveryChannel: "AWS Config's delivery channel",
+  DeleteConfigRule: 'the deleted AWS Config rules',
+  DeleteLogGroup: 'the deleted CloudWatch log groups, whose events are gone',
+  DeleteLogStream: 'the deleted CloudWatch log streams, whose events are gone',
+};
+
+/**
+ * Turn back on exactly what the activity turned off: a bucket's server access logging
+ * (while the bucket says it is still off), a trail, a detector… rather than a list of
+ * every logging service.
+ */
+function loggingRecommendations(timeline: TimelineEntry[], states: SubjectState[]): string[] {
+  const what = new Map<string, string>();
+  for (const e of timeline) {
+    if (!ok(e) || byAwsService(e) || !e.tactics.includes('Defense Evasion')) continue;
+    if (e.action === 'PutBucketLogging') {
+      const bucket = e.resources.find((r) => !r.startsWith('arn:'));
+      const state = bucket ? stateOf(states, 'bucket', bucket) : undefined;
+      // Only while the bucket itself says logging is off (or nobody could tell): turning it on is a PutBucketLogging too.
+      if (!bucket || state?.exists === false || state?.facts.some((f) => f.startsWith('server access logging to '))) continue;
+      what.set(`s3:${bucket}`, `S3 server access logging on bucket ${bucket} (PutBucketLogging at ${readableTime(e.time)})`);
+      continue;
+    }
+    const thing = TURNED_OFF[e.action];
+    if (thing) what.set(e.action, `${thing} (${e.action} at ${readableTime(e.time)})`);
+  }
+  if (what.size === 0) return [];
+  return [`Turn back on what the activity turned off: ${[...what.values()].join('; ')}; then check what happened while it was off.`];
 }
 
 export function recommendationsFor(input: RecommendationInput): string[] {
@@ -171,8 +241,7 @@ export function recommendationsFor(input: RecommendationInput): string[] {
   const recs = [...keyRecommendations(input), ...roleAndInstanceRecommendations(input), ...createdRecommendations(input)];
   const policy = timeline.filter((e) => ok(e) && POLICY_CHANGES.has(e.action) && !byAwsService(e));
   if (policy.length) recs.push(`Revert the ${policy.length} policy change(s) made during the activity (${[...new Set(policy.map((p) => p.action))].join(', ')}).`);
-  recs.push(...s3Recommendations(timeline));
-  if (timeline.some((e) => e.tactics.includes('Defense Evasion') && ok(e) && !byAwsService(e))) recs.push('Re-enable the logging and detection that was stopped or changed (CloudTrail, GuardDuty, Security Hub, Config), and check what happened while it was off.');
+  recs.push(...s3Recommendations(timeline, input.states), ...loggingRecommendations(timeline, input.states));
   if (recs.length > 0 && input.subjects.some((s) => s.kind === 'accessKey' || s.kind === 'iamUser')) recs.push("Review the other IAM users' access keys and recent activity in the affected account(s).");
   return [...new Set(recs)];
 }

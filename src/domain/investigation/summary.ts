@@ -163,7 +163,7 @@ function blindSpots(finding: Finding, searched: Searched[], window: Investigatio
   out.push({
     source: 'cloudtrail',
     reason: 'not-searched',
-    detail: `only ${list(regions.filter((r): r is string => !!r), 3) || finding.region} was searched; activity in other regions (except global IAM, STS and sign-in events, recorded in us-east-1) is not in these results`,
+    detail: `only ${list(regions.filter((r): r is string => !!r), 3) || finding.region} ${regions.length > 1 ? 'were' : 'was'} searched; activity in other regions is not in these results`,
   });
   if (window && Date.parse(window.start) > 0) {
     out.push({ source: 'cloudtrail', reason: 'not-searched', detail: `event history keeps ${CLOUDTRAIL_RETENTION_DAYS} days and was searched from ${readableTime(window.start)} only; earlier activity needs the trail's S3 logs` });
@@ -171,10 +171,18 @@ function blindSpots(finding: Finding, searched: Searched[], window: Investigatio
   if (subjects.some((s) => s.kind === 'ip')) {
     out.push({ source: 'cloudtrail', reason: 'not-searched', detail: 'CloudTrail event history cannot be looked up by source IP: only the calls of the identities searched are found' });
   }
-  if (subjects.some((s) => s.kind === 'bucket' || s.kind === 'lambdaFunction')) {
-    out.push({ source: 'cloudtrail', reason: 'data-events', detail: 'S3 object and Lambda invoke calls are data events: CloudTrail event history never shows them; only a trail that records data events (and its S3 logs or CloudTrail Lake) does' });
-  }
   return out;
+}
+
+/**
+ * Object reads and writes (GetObject, PutObject) and Lambda invokes are data events, which
+ * event history never holds: wherever a bucket or function is in play, or the activity
+ * reached S3, what was read is beyond what this investigation can see, found or not.
+ */
+function dataEventsBlindSpot(timeline: TimelineEntry[], subjects: Subject[]): LimitingFactor[] {
+  const inPlay = subjects.some((s) => s.kind === 'bucket' || s.kind === 'lambdaFunction') || timeline.some((e) => e.source === 'cloudtrail' && e.service === 's3.amazonaws.com');
+  if (!inPlay) return [];
+  return [{ source: 'cloudtrail', reason: 'data-events', detail: 'S3 object reads and writes and Lambda invokes are data events: CloudTrail event history never shows them; only a trail that records data events (its S3 logs or CloudTrail Lake) or S3 server access logs do' }];
 }
 
 /** What is at risk now, from the current state: still-active credentials, admin rights, IMDSv1, exposure, gone. */
@@ -227,6 +235,7 @@ export function summarize(input: SummaryInput): InvestigationSummary {
   const policyChanges = timeline.filter((e) => succeeded(e) && POLICY_CHANGES.has(e.action)).map((e) => ({ action: e.action, target: e.resources.join(' '), at: e.time }));
   const limitingFactors = [...input.limitingFactors];
   if (timeline.length === 0) limitingFactors.push(...blindSpots(finding, searched, input.window, subjects));
+  limitingFactors.push(...dataEventsBlindSpot(timeline, subjects));
   const recommendations = recommendationsFor({ finding, timeline, created, states, subjects });
 
   const lines = [
@@ -261,7 +270,7 @@ export function summarize(input: SummaryInput): InvestigationSummary {
 function stateFacts(s: SubjectState): string[] {
   const head: string[] = [];
   if (s.exists === true && s.status) head.push(s.status);
-  if (s.owner) head.push(s.kind === 'accessKey' ? `of ${s.owner}` : s.kind === 'instance' ? `profile ${s.owner.split('/').pop()}` : `in ${s.owner}`);
+  if (s.owner) head.push(s.kind === 'accessKey' ? `of ${s.owner}` : s.kind === 'instance' ? `profile ${s.owner.split('/').pop()}` : s.kind === 'instanceProfile' ? `role ${s.owner}` : s.kind === 'role' ? `in instance profile ${s.owner}` : `in ${s.owner}`);
   if (s.lastUsedAt) head.push(`last used ${readableTime(s.lastUsedAt)}${s.lastUsedWhere ? ` (${s.lastUsedWhere})` : ''}`);
   if (s.createdInWindow) head.push('created during the activity');
   if (s.publicIp) head.push(`public IP ${s.publicIp}`);

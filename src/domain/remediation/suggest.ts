@@ -1,6 +1,7 @@
 import type { Finding } from '../finding.ts';
 import { type SubjectState, stateOf } from '../investigation/current-state.ts';
 import type { Subject } from '../investigation/subjects.ts';
+import { suspectKeys } from '../investigation/suspect-keys.ts';
 import { type TimelineEntry, byAwsService } from '../investigation/timeline.ts';
 import { ACCESS_KEY, BUCKET, INSTANCE, POLICY_ARN, ROLE, USER } from './calls.ts';
 import type { RemediationInputs } from './catalog.ts';
@@ -71,6 +72,12 @@ export function suggestRemediations(finding: Finding, subjects: readonly Subject
     const user = keyUser(key, state);
     if (user && !gone(state) && state?.status !== 'Inactive') add({ remediationId: 'deactivate-access-key', inputs: { account: accountOf(key), userName: user, accessKeyId: key.id }, label: `Deactivate ${key.id}` });
   }
+  // A key from elsewhere seen at the misuse's addresses was likely taken too.
+  for (const key of suspectKeys(subjects, timeline, states)) {
+    const state = stateOf(states, 'accessKey', key.accessKeyId);
+    const user = state?.owner ?? key.user;
+    if (user && !gone(state) && state?.status !== 'Inactive') add({ remediationId: 'deactivate-access-key', inputs: { account: key.accountId ?? finding.accountId, userName: user, accessKeyId: key.accessKeyId }, label: `Deactivate ${key.accessKeyId}` });
+  }
   for (const role of rolesWithSessions(subjects)) {
     if (ROLE.test(role.id) && !UNREVOCABLE_ROLE.test(role.id) && !gone(stateOf(states, 'role', role.id))) {
       add({ remediationId: 'revoke-role-sessions', inputs: { account: accountOf(role), roleName: role.id }, label: `Revoke sessions ${role.id}` });
@@ -109,7 +116,9 @@ export function suggestRemediations(finding: Finding, subjects: readonly Subject
   // The instances the finding names are the compromised ones: no IMDSv1 left for their next visitor.
   for (const s of instances) requireTokens(s);
 
-  for (const b of ofKind('bucket').filter((s) => BUCKET.test(s.id) && !gone(stateOf(states, 'bucket', s.id)))) {
+  // Blocking public access again on a bucket that has it all on would change nothing.
+  const blocked = (id: string) => stateOf(states, 'bucket', id)?.facts.includes('Block Public Access all on') === true;
+  for (const b of ofKind('bucket').filter((s) => BUCKET.test(s.id) && !gone(stateOf(states, 'bucket', s.id)) && !blocked(s.id))) {
     add({ remediationId: 'block-s3-public-access', inputs: { ...where(b), bucket: b.id }, label: `Block public access ${b.id}` });
   }
   return out.slice(0, MAX_SUGGESTIONS);

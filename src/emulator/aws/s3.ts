@@ -6,9 +6,9 @@ import { xmlEscape } from './query.ts';
 /**
  * S3 buckets of a scenario (`s3.json`), their Block Public Access settings and bucket
  * policy, served path-style (restXml): GetPublicAccessBlock, PutPublicAccessBlock,
- * DeletePublicAccessBlock (remediations), GetBucketPolicy and GetBucketPolicyStatus
- * (what an investigation reads).
- * `{"accounts": {"<account>": {"buckets": [{Name, Region?, PublicAccessBlockConfiguration?, Policy?}]}}}`
+ * DeletePublicAccessBlock (remediations), GetBucketPolicy, GetBucketPolicyStatus and
+ * GetBucketLogging (what an investigation reads).
+ * `{"accounts": {"<account>": {"buckets": [{Name, Region?, PublicAccessBlockConfiguration?, Policy?, LoggingEnabled?}]}}}`
  */
 export interface PublicAccessBlock {
   BlockPublicAcls: boolean;
@@ -24,6 +24,8 @@ export interface S3Bucket {
   PublicAccessBlockConfiguration?: PublicAccessBlock;
   /** The bucket policy, as a JSON document or its text; absent: the bucket has none. */
   Policy?: string | Record<string, unknown>;
+  /** Server access logging, as GetBucketLogging reports it; absent: off. */
+  LoggingEnabled?: { TargetBucket: string; TargetPrefix?: string };
 }
 
 export interface S3State {
@@ -40,7 +42,7 @@ export interface S3Response {
 const NS = 'http://s3.amazonaws.com/doc/2006-03-01/';
 const SETTINGS = ['BlockPublicAcls', 'IgnorePublicAcls', 'BlockPublicPolicy', 'RestrictPublicBuckets'] as const;
 
-const SERVED = new Set(['GetPublicAccessBlock', 'PutPublicAccessBlock', 'DeletePublicAccessBlock', 'GetBucketPolicy', 'GetBucketPolicyStatus']);
+const SERVED = new Set(['GetPublicAccessBlock', 'PutPublicAccessBlock', 'DeletePublicAccessBlock', 'GetBucketPolicy', 'GetBucketPolicyStatus', 'GetBucketLogging']);
 
 /** Which operation a path-style request is: `/{Bucket}?publicAccessBlock`, `?policy`, `?policyStatus`. */
 function operationOf(method: string, url: URL): string {
@@ -50,6 +52,7 @@ function operationOf(method: string, url: URL): string {
   }
   if (method === 'GET' && url.searchParams.has('policyStatus')) return 'GetBucketPolicyStatus';
   if (method === 'GET' && url.searchParams.has('policy')) return 'GetBucketPolicy';
+  if (method === 'GET' && url.searchParams.has('logging')) return 'GetBucketLogging';
   return `${method} ${url.pathname}`;
 }
 
@@ -168,6 +171,11 @@ export function s3Handle(
           Endpoint: `s3.${bucket.Region}.amazonaws.com`,
         }),
       };
+    }
+    if (operation === 'GetBucketLogging') {
+      const on = bucket.LoggingEnabled;
+      const enabled = on ? `<LoggingEnabled><TargetBucket>${xmlEscape(on.TargetBucket)}</TargetBucket><TargetPrefix>${xmlEscape(on.TargetPrefix ?? '')}</TargetPrefix></LoggingEnabled>` : '';
+      return { operation, status: 200, headers: { ...base, 'content-type': 'application/xml' }, body: `<?xml version="1.0" encoding="UTF-8"?>\n<BucketLoggingStatus xmlns="${NS}">${enabled}</BucketLoggingStatus>` };
     }
     if (operation === 'GetBucketPolicy' || operation === 'GetBucketPolicyStatus') {
       if (bucket.Policy === undefined) throw new AwsError('NoSuchBucketPolicy', 'The bucket policy does not exist', 404);

@@ -70,7 +70,8 @@ export interface FakeAws {
   securityIr: SirState;
   state: FakeAwsState;
   now(): number;
-  calls(): Array<{ operation: string; account: string; region: string; status: number; at: number }>;
+  /** Every call served, by service (the signing name: `iam`, `s3`, `cloudtrail`…) and operation. */
+  calls(): Array<{ service: string; operation: string; account: string; region: string; status: number; at: number }>;
   close(): Promise<void>;
 }
 
@@ -128,7 +129,7 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
   scenario.findings.ocsf ??= new Map();
   /** Secrets the fake knows: its static one, and each session STS handed out. */
   const secretFor = (accessKeyId: string) => (/^FAKE\d{12}$/.test(accessKeyId) ? FAKE_SECRET : undefined);
-  const log: Array<{ operation: string; account: string; region: string; status: number; at: number }> = [];
+  const log: Array<{ service: string; operation: string; account: string; region: string; status: number; at: number }> = [];
 
   const server: Server = createServer((req, res) => {
     void handle(req, res).catch((err: unknown) => sendJson11(res, 500, { __type: 'InternalFailure', message: String(err) }));
@@ -148,7 +149,7 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
         : restJson
           ? `${req.method} ${url.pathname}`
           : (target.split('.').pop() ?? ''));
-    const record = (status: number) => log.push({ operation, account: caller.account, region: caller.region, status, at: Date.now() });
+    const record = (status: number) => log.push({ service: caller.service, operation, account: caller.account, region: caller.region, status, at: Date.now() });
     try {
       // The SDK sends the service shape's name; older clients prefix the namespace.
       if (/^(com\.amazonaws\.cloudtrail\.v20131101\.)?CloudTrail_20131101\./.test(target)) {
@@ -177,7 +178,7 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
       }
       if (caller.service === 's3') {
         const out = s3Handle(state.s3, caller.account, caller.region, req.method ?? 'GET', url, req.headers, body);
-        log.push({ operation: out.operation, account: caller.account, region: caller.region, status: out.status, at: Date.now() });
+        log.push({ service: 's3', operation: out.operation, account: caller.account, region: caller.region, status: out.status, at: Date.now() });
         res.writeHead(out.status, out.headers);
         return void res.end(out.body);
       }

@@ -4,10 +4,7 @@ import { AwsClientFactory, SELF, awsSettingsFromEnv, dynamoDb, guardDutyAdminRol
 import { QuotaQueues } from '../../aws/quotas.ts';
 import { loadSlackSecret, type SlackSecret } from '../../aws/slack-secret.ts';
 import { parseEnv, requireLambdaSettings, type Env } from '../../config/env.ts';
-import { CloudTrailCollector } from '../../evidence/cloudtrail.ts';
-import { Ec2Collector } from '../../evidence/ec2.ts';
-import { FindingsCollector } from '../../evidence/findings.ts';
-import { IamCollector } from '../../evidence/iam.ts';
+import { createCollectors } from '../../evidence/collectors.ts';
 import type { SlackAppDeps } from '../../slack/app.ts';
 import { dispatchJob } from '../../slack/jobs/dispatch.ts';
 import type { Job } from '../../slack/jobs/job.ts';
@@ -61,7 +58,7 @@ export function lambdaContext(): Promise<LambdaContext> {
         : {}),
     });
     const quotas = new QuotaQueues();
-    const collectors = [new CloudTrailCollector(clients, quotas), new IamCollector(clients, quotas), new Ec2Collector(clients, quotas), new FindingsCollector(clients, quotas)];
+    const collectors = createCollectors(clients, quotas);
     const actions: ActionSettings = { clients, securityIr: { account: SELF, region: env.SIRBOT_SIR_REGION ?? settings.region } };
     const core = composeCore({
       env,

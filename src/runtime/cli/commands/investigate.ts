@@ -5,10 +5,7 @@ import type { Finding } from '../../../domain/finding.ts';
 import { type Answers, type Playbook, type QuestionId, playbookFor } from '../../../domain/investigation/playbooks.ts';
 import { type Subject, subjectsOf } from '../../../domain/investigation/subjects.ts';
 import { startFakeAws } from '../../../emulator/aws/server.ts';
-import { CloudTrailCollector } from '../../../evidence/cloudtrail.ts';
-import { Ec2Collector } from '../../../evidence/ec2.ts';
-import { FindingsCollector } from '../../../evidence/findings.ts';
-import { IamCollector } from '../../../evidence/iam.ts';
+import { createCollectors } from '../../../evidence/collectors.ts';
 import { normalizeText } from '../../../ingest/normalize.ts';
 import { investigate, type InvestigationResult } from '../../../investigation/investigate.ts';
 import { type CliIo, UsageError, parseArgs } from '../io.ts';
@@ -99,7 +96,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   try {
     for (const p of aws.scenario.problems) io.stderr(`warning: scenario: ${p}`);
     const quotas = new QuotaQueues(scale);
-    const collectors = [new CloudTrailCollector(clients, quotas), new IamCollector(clients, quotas), new Ec2Collector(clients, quotas), new FindingsCollector(clients, quotas)];
+    const collectors = createCollectors(clients, quotas);
     const result = await investigate(finding, answers, collectors, aws.now());
     const subjects = subjectsFor(result, finding);
     if (format === 'text') io.stdout(text(result, subjects, playbookFor(finding)));

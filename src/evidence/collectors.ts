@@ -1,0 +1,13 @@
+import type { AwsClientFactory } from '../aws/clients.ts';
+import type { QuotaQueues } from '../aws/quotas.ts';
+import { CloudTrailCollector } from './cloudtrail.ts';
+import type { Collector } from './collector.ts';
+import { Ec2Collector } from './ec2.ts';
+import { FindingsCollector } from './findings.ts';
+import { IamCollector } from './iam.ts';
+import { S3Collector } from './s3.ts';
+
+/** Every evidence source sirbot has, sharing one client factory and one set of quota queues. */
+export function createCollectors(clients: AwsClientFactory, quotas: QuotaQueues): Collector[] {
+  return [new CloudTrailCollector(clients, quotas), new IamCollector(clients, quotas), new Ec2Collector(clients, quotas), new S3Collector(clients, quotas), new FindingsCollector(clients, quotas)];
+}
