@@ -1,3 +1,5 @@
+import { asList, parsePolicy } from './policy-json.ts';
+
 /**
  * Which other AWS accounts a bucket policy lets in: the account ids its Allow statements
  * name as principals (`arn:aws:iam::210987654321:root`, a role or user ARN, or a bare id).
@@ -8,14 +10,10 @@
  */
 export function outsideAccountsGranted(policy: string | undefined, ownAccount: string): string[] | null {
   if (policy === undefined) return [];
-  let doc: { Statement?: unknown };
-  try {
-    doc = JSON.parse(policy) as { Statement?: unknown };
-  } catch {
-    return null;
-  }
+  const doc = parsePolicy(policy, 'plain');
+  if (!doc) return null;
   const out = new Set<string>();
-  for (const raw of asList(doc?.Statement)) {
+  for (const raw of asList(doc.Statement)) {
     const st = raw as { Effect?: unknown; Principal?: unknown } | null;
     if (!st || st.Effect !== 'Allow' || !st.Principal || typeof st.Principal !== 'object') continue;
     for (const p of asList((st.Principal as { AWS?: unknown }).AWS)) {
@@ -24,8 +22,4 @@ export function outsideAccountsGranted(policy: string | undefined, ownAccount: s
     }
   }
   return [...out];
-}
-
-function asList(v: unknown): unknown[] {
-  return Array.isArray(v) ? v : v === undefined ? [] : [v];
 }

@@ -1,3 +1,5 @@
+import { asList, parsePolicy } from './policy-json.ts';
+
 /**
  * Who a role trusts to assume it, from its trust policy as GetRole returns it (URL-encoded
  * JSON, RFC 3986): the principals of the statements that allow `sts:AssumeRole*`. A role
@@ -7,19 +9,9 @@
  */
 export function trustedPrincipals(document: string | undefined): string[] | null {
   if (!document) return null;
-  let text = document;
-  try {
-    text = decodeURIComponent(document);
-  } catch {
-    // Not encoded: read as is.
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  const statements = asList((parsed as { Statement?: unknown })?.Statement);
+  const parsed = parsePolicy(document, 'iam');
+  if (!parsed) return null;
+  const statements = asList(parsed.Statement);
   const out = new Set<string>();
   for (const s of statements) {
     if (!s || typeof s !== 'object') continue;
@@ -32,8 +24,4 @@ export function trustedPrincipals(document: string | undefined): string[] | null
     }
   }
   return [...out];
-}
-
-function asList(v: unknown): unknown[] {
-  return Array.isArray(v) ? v : v === undefined ? [] : [v];
 }
