@@ -49,6 +49,20 @@ describe('investigation views', () => {
     expect(who?.split('pwned').length).toBe(2);
   });
 
+  it('says how each subject is now in words, its facts escaped', () => {
+    const finding = makeFinding({});
+    const states = [
+      { kind: 'instanceProfile' as const, id: 'reports-worker-profile', accountId: null, region: null, exists: true, owner: 'reports-worker-role', facts: [] },
+      { kind: 'bucket' as const, id: 'examplecorp-customer-exports', accountId: null, region: 'us-east-2', exists: true, status: 'not public', facts: ['policy grants other account(s) 210987654321', HOSTILE] },
+    ];
+    const message = summaryMessage(summarize({ finding, timeline: [], limitingFactors: [], containment: [], states }), []);
+    expect(validateBlocks(message.blocks)).toEqual([]);
+    const now = messageTexts(message).find((t) => t.startsWith('*As it is now*')) ?? '';
+    expect(now).toContain('• Instance profile `reports-worker-profile`: role reports-worker-role');
+    expect(now).toContain('• Bucket `examplecorp-customer-exports`: not public; policy grants other account(s) 210987654321; ');
+    expect(now).not.toMatch(/<!channel>|<https:\/\/evil/);
+  });
+
   it('asks only the open questions, with a date picker, a select, text inputs and an Investigate now button', () => {
     const finding = makeFinding({ schema: 'guardduty', types: ['Recon:IAMUser/MaliciousIPCaller'], type: 'Recon:IAMUser/MaliciousIPCaller', resources: [] });
     const pb = playbookFor(finding);

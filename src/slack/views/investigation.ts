@@ -143,6 +143,23 @@ function actorLines(s: InvestigationSummary): string[] {
   return s.actorAgents.slice(0, 5).map((a) => `• ${code(actorWords(a.actor), 120)}${a.userAgents.length ? ` — ${a.userAgents.map((u) => code(u, 120)).join(', ')}` : ''}`);
 }
 
+/** A subject's kind as a responder says it. */
+const KIND_WORDS: Record<string, string> = {
+  accessKey: 'Access key',
+  iamUser: 'IAM user',
+  role: 'Role',
+  root: 'Root user',
+  federatedUser: 'Federated user',
+  instance: 'Instance',
+  instanceProfile: 'Instance profile',
+  bucket: 'Bucket',
+  policy: 'Policy',
+  eksCluster: 'EKS cluster',
+  ecsCluster: 'ECS cluster',
+  rdsInstance: 'RDS instance',
+  lambdaFunction: 'Lambda function',
+};
+
 export function summaryMessage(summary: InvestigationSummary, timeline: TimelineEntry[], next: Block[] = []): SlackMessage {
   const s = summary;
   const blocks: Block[] = [
@@ -166,7 +183,7 @@ export function summaryMessage(summary: InvestigationSummary, timeline: Timeline
   ];
   if (s.guidance.length > 0) blocks.push({ type: 'context', elements: [mrkdwn(truncate(`*Playbook*: ${s.guidance.map((g) => safeText(g, 400)).join(' ')}`, LIMITS.contextText))] });
   if (s.currentState.length > 0) {
-    const lines = s.currentState.slice(0, 10).map((c) => `• ${c.kind} ${code(c.id, 100)}: ${c.facts.map((f) => prose(f, 160)).join('; ') || (c.exists ? 'exists' : 'unknown')}`);
+    const lines = s.currentState.slice(0, 10).map((c) => `• ${KIND_WORDS[c.kind] ?? c.kind} ${code(c.id, 100)}: ${c.facts.map((f) => prose(f, 160)).join('; ') || (c.exists ? 'exists' : 'unknown')}`);
     blocks.push({ type: 'section', text: mrkdwn(truncate(`*As it is now*\n${lines.join('\n')}`, LIMITS.sectionText)) });
   }
   if (s.actorAgents.length > 0) blocks.push({ type: 'section', text: mrkdwn(truncate(`*Who*\n${actorLines(s).join('\n')}`, LIMITS.sectionText)) });
