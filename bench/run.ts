@@ -1,3 +1,4 @@
+import '../src/runtime/sdk-notice.ts';
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';

@@ -1,3 +1,4 @@
+import '../sdk-notice.ts';
 import { ConfigError, parseEnv } from '../../config/env.ts';
 import { RulesFileError } from '../../config/rules-file.ts';
 import { createLogger } from '../logger.ts';
