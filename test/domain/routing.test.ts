@@ -195,7 +195,7 @@ rules:
       GeneratorId: [{ Value: "security-control/", Comparison: PREFIX }]
     Actions: { Channel: "#asff" }
 `);
-    expect(compiled.warnings).toEqual(['rule "asff-only" applies to ASFF findings only: GeneratorId has no OCSF or GuardDuty counterpart']);
+    expect(compiled.warnings).toEqual(['rule "asff-only" applies to ASFF findings only: GeneratorId has no OCSF or GuardDuty counterpart (say Formats: [ASFF] if that is intended)']);
     expect(compiled.ruleSet.rules[0]?.appliesTo).toEqual(['asff']);
     expect(route(compiled.ruleSet, makeFinding(), NOW).channel).toBe('#asff');
     expect(route(compiled.ruleSet, ocsf, NOW).channel).toBe('#default');
@@ -211,7 +211,7 @@ rules:
     Actions: { Channel: "#ocsf" }
 `);
     expect(compiled.warnings).toEqual([
-      'rule "analytic" applies to OCSF findings only: finding_info.analytic.name is an OCSF field outside the published ASFF map',
+      'rule "analytic" applies to OCSF findings only: finding_info.analytic.name is an OCSF field outside the published ASFF map (say Formats: [OCSF] if that is intended)',
     ]);
     const hit = { ...ocsf, raw: { finding_info: { analytic: { name: 'Recon:IAMUser' } } } };
     expect(route(compiled.ruleSet, hit, NOW).channel).toBe('#ocsf');
@@ -242,21 +242,27 @@ rules:
     });
   }
 
+  it('refuses Formats that differ from what the criteria can match, and is silent when they agree', () => {
+    const rule = (formats: string) => `rules: [{ RuleName: r, RuleOrder: 1, Formats: ${formats}, Criteria: { RecordState: [{ Value: ARCHIVED, Comparison: EQUALS }] }, Actions: { Suppress: true } }]`;
+    expect(() => rules(rule('[OCSF]'))).toThrow(/rule "r": Formats says OCSF, but its criteria match ASFF, GuardDuty findings \(RecordState has no OCSF counterpart\)/);
+    expect(() => rules(rule('[ASFF]'))).toThrow(/Formats says ASFF, but its criteria match ASFF, GuardDuty/);
+    expect(() => rules(rule('[Asff]'))).toThrow(RulesFileError);
+    expect(rules(rule('[GuardDuty, ASFF]')).warnings).toEqual([]);
+  });
+
   it('rejects a mention that is not a Slack id, and a bad channel', () => {
     expect(() => rules('rules: [{ RuleName: r, RuleOrder: 1, Actions: { Mention: "@channel" } }]')).toThrow(/user group/);
     expect(() => rules('rules: [{ RuleName: r, RuleOrder: 1, Actions: { Channel: "<!channel>" } }]')).toThrow(/#name or a channel id/);
   });
 
-  it('the shipped default rule file loads; its warnings are the documented single-schema rules', async () => {
+  it('the shipped default rule file loads without a warning: its single-format rules say so (Formats)', async () => {
     const { loadRulesFile } = await import('../../src/config/rules-file.ts');
     const { BUNDLED_RULES } = await import('../../src/config/env.ts');
     const compiled = loadRulesFile(BUNDLED_RULES, '#x');
     expect(compiled.errors).toEqual([]);
-    expect(compiled.warnings).toEqual([
-      'rule "drop-archived" applies to ASFF and GuardDuty findings only: RecordState has no OCSF counterpart',
-      'rule "drop-archived-ocsf" applies to OCSF findings only: status_id is an OCSF field outside the published ASFF map',
-      'rule "low-control-failures-digest" applies to ASFF and OCSF findings only: ComplianceStatus has no GuardDuty counterpart',
-    ]);
+    expect(compiled.warnings).toEqual([]);
+    const scope = Object.fromEntries(compiled.ruleSet.rules.map((r) => [r.name, r.appliesTo]));
+    expect(scope).toMatchObject({ 'drop-archived': ['asff', 'guardduty'], 'drop-archived-ocsf': ['ocsf'], 'low-control-failures-digest': ['asff', 'ocsf'] });
     expect(compiled.ruleSet.rules.length).toBeGreaterThanOrEqual(5);
   });
 });

@@ -15,6 +15,12 @@ export interface RuleDocument {
   Description?: string;
   UpdatedAt?: string;
   Criteria?: Record<string, unknown[]>;
+  /**
+   * sirbot's own: the finding formats the rule is written for. When it names exactly the
+   * formats the criteria can match, a format-specific rule loads without a warning; when
+   * it names others, the file does not load.
+   */
+  Formats?: Array<'ASFF' | 'OCSF' | 'GuardDuty'>;
   Actions?: {
     Channel?: string;
     Mention?: string | string[];
@@ -187,9 +193,13 @@ export function compileRuleSet(doc: RuleSetDocument, fallbackChannel: string): C
       );
       appliesTo = appliesTo.filter((s) => supported.includes(s));
     }
-    if (reasons.length > 0) {
-      const scope = appliesTo.length === 0 ? 'can never match' : `applies to ${appliesTo.map(schemaName).join(' and ')} findings only`;
-      warnings.push(`rule ${JSON.stringify(r.RuleName)} ${scope}: ${reasons.join('; ')}`);
+    const declared = r.Formats ? [...new Set(r.Formats)] : null;
+    const computed = appliesTo.map(schemaName);
+    if (declared && (declared.length !== computed.length || declared.some((f) => !computed.includes(f)))) {
+      errors.push(`rule ${JSON.stringify(r.RuleName)}: Formats says ${declared.join(', ')}, but its criteria match ${computed.join(', ') || 'no'} findings${reasons.length ? ` (${reasons.join('; ')})` : ''}`);
+    } else if (reasons.length > 0 && !declared) {
+      const scope = appliesTo.length === 0 ? 'can never match' : `applies to ${computed.join(' and ')} findings only`;
+      warnings.push(`rule ${JSON.stringify(r.RuleName)} ${scope}: ${reasons.join('; ')} (say Formats: [${computed.join(', ')}] if that is intended)`);
     }
     if (Object.keys(r.Actions ?? {}).length === 0) {
       warnings.push(`rule ${JSON.stringify(r.RuleName)} has no actions: it only records that it matched`);
