@@ -8,10 +8,11 @@ import { route } from '../domain/routing/evaluate.ts';
 import type { RuleSet } from '../domain/routing/rules.ts';
 import { KeyedLock } from '../lib/keyed-lock.ts';
 import type { Logger } from '../runtime/logger.ts';
-import { SlackPostError, classifySlackError } from '../slack/slack-errors.ts';
+import { SlackPostError, classifySlackError, rootIsGone } from '../slack/slack-errors.ts';
 import type { SlackPoster } from '../slack/poster.ts';
 import { digestLine } from '../slack/views/digest-message.ts';
 import { type RootFeatures, type RootMarks, findingMessage } from '../slack/views/finding-message.ts';
+import { rootReplacedReply } from '../slack/views/root-replaced.ts';
 import { digestMemberUpdateReply, updateReply } from '../slack/views/update-reply.ts';
 import { type DeadLetter, type FindingRecord, type Store, isIncomplete } from '../store/store.ts';
 import { DigestFlusher } from './digests.ts';
@@ -144,7 +145,14 @@ export class Deliverer {
       const finding = parseSnapshot(record.snapshot);
       // An ad-hoc investigation's thread may hang off someone else's message: never edit it.
       if (finding.generatorId === 'sirbot/ad-hoc') return;
-      await this.o.poster.update(record.channel, record.ts, await this.rootMessage(finding, this.decide(finding)));
+      const decision = this.decide(finding);
+      try {
+        await this.o.poster.update(record.channel, record.ts, await this.rootMessage(finding, decision));
+      } catch (err) {
+        const failure = classifySlackError(err);
+        if (!rootIsGone(failure)) throw err;
+        await this.postAfresh(record, {}, decision, failure.reason);
+      }
     });
   }
 
@@ -444,6 +452,8 @@ export class Deliverer {
       }
     } catch (err) {
       const failure = classifySlackError(err);
+      // Someone deleted the thread, or the workspace no longer has it: the finding starts a new one.
+      if (record.ts && rootIsGone(failure)) return this.postAfresh(record, { ...versionFields(finding, decision), pendingSnapshot: null }, decision, failure.reason);
       if (failure.kind !== 'permanent' && record.attempts < this.maxAttempts) throw err;
       // The root is gone (deleted, archived) or Slack keeps failing: the version is kept, the change is dead-lettered.
       this.o.logger.error({ findingId: finding.id, error: failure.reason }, 'could not show a newer version of a finding; dead-lettered');
@@ -451,6 +461,23 @@ export class Deliverer {
     }
     await adopt(versionFields(finding, decision));
     return result('updated');
+  }
+
+  /**
+   * Slack says a finding's root is gone: the finding is posted again as a new root in the
+   * channel its rules pick now (the keyed post, recorded before it leaves, as any root), its
+   * follow-ups start for the new thread, and the thread's first reply says why it exists.
+   */
+  private async postAfresh(record: FindingRecord, fields: Partial<FindingRecord>, decision: RouteDecision, reason: string): Promise<Received> {
+    const { store, poster, logger } = this.o;
+    logger.warn({ findingId: record.findingId, channel: record.channel, ts: record.ts, error: reason }, "the finding's root message is gone from Slack; posting the finding afresh");
+    const fresh = await writeRecord(store, record, { ...record, ...fields, state: 'posting', channel: decision.channel, ts: null, sentAt: null });
+    const outcome = await this.advance(fresh);
+    const posted = await store.getFinding(record.findingId);
+    if (posted?.ts && posted.ts !== record.ts) {
+      await poster.post(posted.channel, rootReplacedReply(record.deliveredAt), posted.ts).catch((err: unknown) => logger.warn({ err, findingId: record.findingId }, 'could not say why the thread was replaced'));
+    }
+    return outcome;
   }
 
   private async deadLetter(entry: Omit<DeadLetter, 'id' | 'receivedAt'>): Promise<void> {

@@ -31,6 +31,14 @@ export function classifySlackError(err: unknown): SlackFailure {
   return { kind: 'transient', reason: err instanceof Error ? err.message : String(err) };
 }
 
+/**
+ * Slack answered that the message (or its channel) an edit was for does not exist:
+ * someone deleted it, the channel is gone, or this is not the workspace it was posted in.
+ */
+export function rootIsGone(failure: SlackFailure): boolean {
+  return failure.kind === 'permanent' && /^(message_not_found|channel_not_found|thread_not_found)\b/.test(failure.reason);
+}
+
 /** A post that could not be made; `permanent` when retrying cannot help. */
 export class SlackPostError extends Error {
   readonly code = 'SLACK_POST_FAILED';

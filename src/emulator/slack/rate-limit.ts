@@ -16,6 +16,7 @@ const TIER_4: RateLimit = { limit: 100, windowMs: 60_000, scope: 'workspace' };
 export const DEFAULT_LIMITS: RateLimits = {
   'chat.postMessage': { limit: 1, windowMs: 1000, scope: 'channel' },
   'chat.update': TIER_3,
+  'chat.delete': TIER_3,
   'chat.postEphemeral': TIER_3,
   'conversations.replies': TIER_3,
   'conversations.history': TIER_3,

@@ -185,6 +185,15 @@ export class Workspace {
     return message;
   }
 
+  /** Deletes a message; false when there is none with that ts. */
+  remove(channel: string, ts: string): boolean {
+    const list = this.messagesByChannel.get(channel);
+    const at = list?.findIndex((m) => m.ts === ts) ?? -1;
+    if (!list || at < 0) return false;
+    list.splice(at, 1);
+    return true;
+  }
+
   find(channel: string, ts: string): EmulatedMessage | undefined {
     return this.messagesByChannel.get(channel)?.find((m) => m.ts === ts);
   }

@@ -85,9 +85,23 @@ const getPermalink: Method = (args, { ws }) => {
   return { ok: true, channel, permalink: inThread ? `${base}?thread_ts=${message.thread_ts}&cid=${channel}` : base };
 };
 
+/**
+ * chat.delete: the message goes; edits and lookups of it answer `message_not_found`. (Slack
+ * leaves a "This message was deleted" tombstone where a parent had replies; the emulator
+ * removes the parent and keeps the replies, which no longer show as a thread.)
+ */
+const remove: Method = (args, { ws }) => {
+  const channel = ws.resolve(stringArg(args, 'channel') ?? '', false);
+  if (!channel) return fail('channel_not_found');
+  const ts = stringArg(args, 'ts') ?? '';
+  if (!ws.remove(channel, ts)) return fail('message_not_found');
+  return { ok: true, channel, ts };
+};
+
 export const CHAT_METHODS: Record<string, Method> = {
   'chat.postMessage': postMessage,
   'chat.update': update,
+  'chat.delete': remove,
   'chat.postEphemeral': postEphemeral,
   'chat.getPermalink': getPermalink,
 };
