@@ -88,6 +88,15 @@ function idChars(seed: string): string {
 
 const isTopLevel = (m: EmulatedMessage) => !m.thread_ts || m.thread_ts === m.ts || m.subtype === 'thread_broadcast';
 
+/** What outlives an emulator restart (`persist.ts`): channels, messages, files and the ts clock. */
+export interface WorkspaceState {
+  channels: Channel[];
+  messages: EmulatedMessage[];
+  files: Array<Omit<UploadedFile, 'content'> & { content: string | null }>;
+  fileSeq: number;
+  lastTsMicros: number;
+}
+
 export class Workspace {
   private readonly channelsById = new Map<string, Channel>();
   private readonly idByName = new Map<string, string>();
@@ -103,6 +112,8 @@ export class Workspace {
   directory: Directory = { users: {}, groups: {} };
   /** Survives reset(), so no ts is ever handed out twice by one emulator. */
   private lastTsMicros = 0;
+  /** Counts changes (every call, post, deletion, new channel), so a saver knows when to write. */
+  private changes = 0;
 
   constructor(
     readonly teamId: string,
@@ -141,6 +152,7 @@ export class Workspace {
     this.channelsById.set(id, { id, name: clean, created: Math.floor(Date.now() / 1000) });
     this.idByName.set(clean, id);
     this.messagesByChannel.set(id, []);
+    this.changes++;
     return id;
   }
 
@@ -173,6 +185,7 @@ export class Workspace {
 
   /** Stores a message; a reply also updates its parent's thread summary, as Slack does. */
   add(message: EmulatedMessage): EmulatedMessage {
+    this.changes++;
     this.messagesByChannel.get(message.channel)?.push(message);
     const parent = message.thread_ts ? this.find(message.channel, message.thread_ts) : undefined;
     if (parent && parent !== message) {
@@ -191,6 +204,7 @@ export class Workspace {
     const at = list?.findIndex((m) => m.ts === ts) ?? -1;
     if (!list || at < 0) return false;
     list.splice(at, 1);
+    this.changes++;
     return true;
   }
 
@@ -248,6 +262,37 @@ export class Workspace {
 
   record(call: CallRecord): void {
     this.callLog.push(call);
+    this.changes++;
+  }
+
+  /** How many changes the workspace has seen; it only grows. */
+  changeCount(): number {
+    return this.changes;
+  }
+
+  /** Channels, messages and files as plain data (file contents in base64). */
+  exportState(): WorkspaceState {
+    return {
+      channels: [...this.channelsById.values()],
+      messages: this.allMessages(),
+      files: this.files().map((f) => ({ ...f, content: f.content ? f.content.toString('base64') : null })),
+      fileSeq: this.fileSeq,
+      lastTsMicros: this.lastTsMicros,
+    };
+  }
+
+  /** Takes back what exportState gave, replacing channels, messages and files (views, ephemerals and calls start empty). */
+  importState(state: WorkspaceState): void {
+    this.reset();
+    for (const c of state.channels) {
+      this.channelsById.set(c.id, c);
+      this.idByName.set(c.name, c.id);
+      this.messagesByChannel.set(c.id, []);
+    }
+    for (const m of state.messages) this.messagesByChannel.get(m.channel)?.push(m);
+    for (const f of state.files) this.fileMap.set(f.id, { ...f, content: f.content === null ? null : Buffer.from(f.content, 'base64') });
+    this.fileSeq = Math.max(this.fileSeq, state.fileSeq);
+    this.lastTsMicros = Math.max(this.lastTsMicros, state.lastTsMicros);
   }
 
   calls(): CallRecord[] {

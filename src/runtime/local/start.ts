@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError, type Env } from '../../config/env.ts';
 import { startSlackEmulator, type Directory, type SlackEmulator } from '../../emulator/slack/index.ts';
+import { persistWorkspace } from '../../emulator/slack/persist.ts';
 import { createWorkbench, type WorkbenchPerson } from '../../emulator/workbench/workbench.ts';
 import { awsChanges } from '../../emulator/workbench/aws-changes.ts';
 import { rolesOf } from '../../domain/actions/access.ts';
@@ -10,6 +11,9 @@ import { accessPolicyOf } from '../compose.ts';
 import { evidenceFromEnv, type RuntimeEvidence } from '../evidence.ts';
 import type { Logger } from '../logger.ts';
 import { startLocalRuntime, type LocalRuntime } from './server.ts';
+
+/** Where the emulated Slack workspace is kept for a database file. */
+export const emulatorStateFile = (db: string) => `${db}.slack.json`;
 
 /** Credentials the embedded emulator accepts; they never leave this machine. */
 const EMULATOR_TOKEN = 'xoxb-local-emulator';
@@ -26,6 +30,8 @@ const DEFAULT_APPROVERS = 'U0SAM';
 
 export interface LocalStack {
   runtime: LocalRuntime;
+  /** On the emulator with a database file: where its workspace is kept, and what was read back at start. */
+  slackState: { file: string; restored: { channels: number; messages: number } | null } | undefined;
   /** The embedded Slack emulator, when no real workspace is configured. */
   emulator: SlackEmulator | undefined;
   evidence: RuntimeEvidence;
@@ -73,6 +79,11 @@ export async function startLocalStack(given: Env, logger: Logger): Promise<Local
     real || given.SIRBOT_RESPONDERS || given.SIRBOT_APPROVERS ? given : { ...given, SIRBOT_RESPONDERS: DEFAULT_RESPONDERS, SIRBOT_APPROVERS: DEFAULT_APPROVERS };
   const directory: Directory = { users: Object.fromEntries(PEOPLE.map((p) => [p.id, { name: p.name, email: p.email }])), groups: {} };
   const emulator = real ? undefined : await startSlackEmulator({ port: env.SIRBOT_EMULATOR_PORT, host: env.HOST, token: EMULATOR_TOKEN, directory });
+  // The emulated workspace lives beside the database whose records point into it, so a restart finds its threads.
+  const keptDb = env.SIRBOT_DB !== ':memory:' && existsSync(env.SIRBOT_DB);
+  const saved = emulator && env.SIRBOT_DB !== ':memory:' ? persistWorkspace(emulator.state, emulatorStateFile(env.SIRBOT_DB), logger) : undefined;
+  // A database kept without its workspace points at threads nobody can see: say so, and how to start clean.
+  const orphaned = Boolean(saved && keptDb && saved.restored === null);
   const slack = emulator
     ? { token: EMULATOR_TOKEN, signingSecret: EMULATOR_SIGNING_SECRET, apiUrl: emulator.url }
     : {
@@ -112,6 +123,7 @@ export async function startLocalStack(given: Env, logger: Logger): Promise<Local
 
   return {
     runtime,
+    slackState: saved ? { file: emulatorStateFile(env.SIRBOT_DB), restored: saved.restored } : undefined,
     emulator,
     evidence,
     workbenchUrl: workbench ? `${runtime.url}/` : undefined,
@@ -131,7 +143,7 @@ export async function startLocalStack(given: Env, logger: Logger): Promise<Local
           ? `                   with Authorization: Bearer ${runtime.admin.token}   (made for this run; SIRBOT_ADMIN_TOKEN sets one)`
           : `                   with Authorization: Bearer $${runtime.admin.from}`,
         `  rules            ${env.SIRBOT_RULES} (${rules.rules.length} rules, default channel ${rules.defaultChannel})`,
-        `  store            SQLite at ${path.resolve(env.SIRBOT_DB)}`,
+        `  store            SQLite at ${path.resolve(env.SIRBOT_DB)}${saved ? ` (the emulated Slack beside it, ${path.basename(emulatorStateFile(env.SIRBOT_DB))}; delete both to start clean)` : ''}`,
         evidence.fake
           ? `  AWS              embedded fake seeded with scenario ${path.basename(env.SIRBOT_SCENARIO)} (${evidence.fake.scenario.accounts.join(', ') || 'no accounts'}); SIRBOT_SCENARIO picks another (one of the bundled ones or a folder)`
           : '  AWS              real (default credential chain)',
@@ -139,6 +151,12 @@ export async function startLocalStack(given: Env, logger: Logger): Promise<Local
           ? `  Slack            real workspace (SLACK_BOT_TOKEN), ${env.SLACK_APP_TOKEN ? 'Socket Mode (SLACK_APP_TOKEN): no public URL needed' : `events and interactions on ${runtime.url}/slack/events`}`
           : `  Slack            embedded emulator (Web API ${emulator?.url}); state as JSON: GET ${runtime.url}/api/conversations`,
       );
+      if (orphaned) {
+        lines.push(
+          `  NOTE             ${env.SIRBOT_DB} was kept but the emulated Slack it posted to was not: findings it already posted are not shown again`,
+          `                   (a newer version is posted afresh). To start clean, stop sirbot and delete ${env.SIRBOT_DB} and ${emulatorStateFile(env.SIRBOT_DB)}.`,
+        );
+      }
       if (!real) lines.push('  Real workspace   create the app from manifest.yml, then set SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET and SLACK_APP_TOKEN (Socket Mode) — README "Use a real workspace"');
       if (evidence.fake) lines.push('  Real AWS         SIRBOT_AWS=real investigates with your default AWS credential chain instead (README "Configuration")');
       lines.push('');
@@ -147,6 +165,7 @@ export async function startLocalStack(given: Env, logger: Logger): Promise<Local
     async close() {
       await runtime.close();
       await evidence.close();
+      await saved?.close();
       await emulator?.close();
     },
   };
