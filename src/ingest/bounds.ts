@@ -6,7 +6,7 @@
  * replaced before it is entered, so the check itself cannot overflow. The value is
  * changed in place (it is a freshly parsed document) and each cut leaves a marker
  * saying what was there. This runs on every finding, so it stays a plain loop over
- * keys with nothing allocated per node.
+ * keys with nothing allocated per node and no call per string.
  */
 export interface Bounds {
   /** Objects and arrays deeper than this (below the value given) become a marker string. */
@@ -30,31 +30,52 @@ export interface Cuts {
 
 export function boundInPlace(value: unknown, bounds: Bounds): { value: unknown; cuts: Cuts } {
   const cuts: Cuts = { deep: 0, long: 0 };
-  const holder: Record<string, unknown> = { value };
-  boundEntry(holder, 'value', 0, bounds, cuts);
-  return { value: holder.value, cuts };
+  if (typeof value === 'string') return { value: cutString(value, bounds, cuts), cuts };
+  if (value === null || typeof value !== 'object') return { value, cuts };
+  if (bounds.maxDepth <= 0) return { value: deepMarker(bounds, cuts), cuts };
+  walk(value, 0, bounds, cuts);
+  return { value, cuts };
 }
 
-function boundEntry(container: Record<string | number, unknown>, key: string | number, depth: number, bounds: Bounds, cuts: Cuts): void {
-  const v = container[key];
-  if (typeof v === 'string') {
-    if (v.length > bounds.maxString) {
-      container[key] = `${v.slice(0, bounds.maxString)}…[cut by sirbot: ${v.length} characters]`;
-      cuts.long++;
+const cutString = (v: string, bounds: Bounds, cuts: Cuts): string => {
+  if (v.length <= bounds.maxString) return v;
+  cuts.long++;
+  return `${v.slice(0, bounds.maxString)}…[cut by sirbot: ${v.length} characters]`;
+};
+
+const deepMarker = (bounds: Bounds, cuts: Cuts): string => {
+  cuts.deep++;
+  return `[cut by sirbot: nested deeper than ${bounds.maxDepth} levels]`;
+};
+
+/**
+ * Visits the members of a container at `depth`: strings are measured where they are (no
+ * call per leaf), containers one level down are entered, or replaced when that level is
+ * past the bound. Objects are walked with for…in (no key array per object): a freshly
+ * parsed document has only its own enumerable keys.
+ */
+function walk(container: object, depth: number, bounds: Bounds, cuts: Cuts): void {
+  const next = depth + 1;
+  if (Array.isArray(container)) {
+    for (let i = 0; i < container.length; i++) {
+      const v: unknown = container[i];
+      if (typeof v === 'string') {
+        if (v.length > bounds.maxString) container[i] = cutString(v, bounds, cuts);
+      } else if (v !== null && typeof v === 'object') {
+        if (next >= bounds.maxDepth) container[i] = deepMarker(bounds, cuts);
+        else walk(v, next, bounds, cuts);
+      }
     }
     return;
   }
-  if (v === null || typeof v !== 'object') return;
-  if (depth >= bounds.maxDepth) {
-    container[key] = `[cut by sirbot: nested deeper than ${bounds.maxDepth} levels]`;
-    cuts.deep++;
-    return;
+  const object = container as Record<string, unknown>;
+  for (const key in object) {
+    const v = object[key];
+    if (typeof v === 'string') {
+      if (v.length > bounds.maxString) object[key] = cutString(v, bounds, cuts);
+    } else if (v !== null && typeof v === 'object') {
+      if (next >= bounds.maxDepth) object[key] = deepMarker(bounds, cuts);
+      else walk(v, next, bounds, cuts);
+    }
   }
-  if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) boundEntry(v as unknown as Record<number, unknown>, i, depth + 1, bounds, cuts);
-    return;
-  }
-  const object = v as Record<string, unknown>;
-  const keys = Object.keys(object);
-  for (let i = 0; i < keys.length; i++) boundEntry(object, keys[i] as string, depth + 1, bounds, cuts);
 }
