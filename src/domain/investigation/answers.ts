@@ -70,3 +70,15 @@ export function parseReply(text: string): { answers: Answers; errors: string[] }
   }
   return { answers, errors };
 }
+
+/**
+ * A `key: value` line (`exposed at: 2026-11-19`, `user = ci-deployer`): the question its
+ * key names and the value as written, or null when the line is not one (its key names
+ * no question). Plain sentences are read by free-text-answers.ts.
+ */
+export function keyedLine(line: string): { id: QuestionId; value: string } | null {
+  const kv = /^\s*([\w\s]{2,20}?)\s*[:=]\s*(.+?)\s*$/.exec(line);
+  if (!kv) return null;
+  const id = KEYS.find(([re]) => re.test((kv[1] as string).trim()))?.[1];
+  return id ? { id, value: kv[2] as string } : null;
+}
