@@ -105,6 +105,13 @@ describe('plain replies that answer', () => {
     expect(answers('i-0a1b2c3d4e5f00001, key AKIAIOSFODNN7EXAMPLE', ec2)).toEqual({ instanceId: 'i-0a1b2c3d4e5f00001', accessKeyId: 'AKIAIOSFODNN7EXAMPLE' });
   });
 
+  it('names a role by its ARN in the account investigated, so it is searched as a role (and says so when no account is known)', () => {
+    expect(readReply('the role deploy-bot', ctx({ accountId: undefined }))).toMatchObject({
+      answers: { principal: 'deploy-bot' },
+      notes: { principal: 'searched as a user name: give the role ARN to search it as a role' },
+    });
+  });
+
   it('takes the earliest of several exposure times, and says so', () => {
     const r = readReply('it leaked yesterday at 3pm, maybe even exposed on Dec 1', ctx());
     expect(r.answers.exposedAt).toBe('2026-12-01');

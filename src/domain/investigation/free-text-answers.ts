@@ -119,6 +119,7 @@ interface SentenceReading {
   exposures: TimeExpression[];
   exposureErrors: string[];
   rotations: Array<{ value: string; at?: TimeExpression }>;
+  principalNote?: string;
 }
 
 /** Slack's markup as plain words: links and mentions, entities, formatting, invisible characters. */
@@ -330,7 +331,10 @@ function readSentence(sentence: string, ctx: ReplyContext, zone: string, whole: 
 
   if (asked.has('principal')) {
     const principal = principalIn(text, ctx.accountId);
-    if (principal) take('principal', principal.value);
+    if (principal) {
+      take('principal', principal.value);
+      if (principal.note && r.answers.principal === principal.value) r.principalNote = principal.note;
+    }
     // A reply that is only a name, while the principal is open: `ci-deployer`.
     else if (whole && open.has('principal') && cues.length === 0 && times.length === 0) {
       const only = /^\s*([\w+=,.@-]{2,64})\s*[.!]?\s*$/.exec(text);
@@ -385,6 +389,7 @@ export function readReply(text: string, ctx: ReplyContext): ReplyReading {
       if (isQuestion(sentence)) continue;
       const r = readSentence(sentence, ctx, zoneName, sentences.length === 1);
       for (const [id, value] of Object.entries(r.answers) as Array<[QuestionId, string]>) take(id, value);
+      if (r.principalNote && reading.answers.principal === r.answers.principal) reading.notes.principal = r.principalNote;
       reading.errors.push(...r.errors);
       exposures.push(...r.exposures);
       exposureErrors.push(...r.exposureErrors);
