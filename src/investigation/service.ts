@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { checkAnswer, parseReply } from '../domain/investigation/answers.ts';
+import { checkAnswer } from '../domain/investigation/answers.ts';
+import { type ReplyContext, type ReplyReading, assumedZone, isConversation, readAnything, readReply } from '../domain/investigation/free-text-answers.ts';
 import { timelineCsv, timelineJson } from '../domain/investigation/export.ts';
-import { type Answers, type QuestionId, openQuestions, playbookFor, prefill } from '../domain/investigation/playbooks.ts';
-import { type Disagreement, type StoredAnswers, addAnswers, disagreements } from '../domain/investigation/answer-book.ts';
+import { type Answers, type Question, type QuestionId, openQuestions, playbookFor, prefill } from '../domain/investigation/playbooks.ts';
+import { type AddedAnswers, type Disagreement, type StoredAnswers, addAnswers, disagreements, keptAnswers } from '../domain/investigation/answer-book.ts';
 import type { AccessDecision, Role } from '../domain/actions/access.ts';
 import type { AuditEntry } from '../actions/audit.ts';
 import type { Finding } from '../domain/finding.ts';
@@ -12,7 +13,7 @@ import type { Collector, CollectorProgress } from '../evidence/collector.ts';
 import { KeyedLock } from '../lib/keyed-lock.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { SlackPoster } from '../slack/poster.ts';
-import { adHocMessage, progressMessage, questionsMessage, summaryMessage } from '../slack/views/investigation.ts';
+import { adHocMessage, progressMessage, questionsMessage, replyHelpMessage, summaryMessage, understoodMessage } from '../slack/views/investigation.ts';
 import { fileName } from '../slack/views/text.ts';
 import type { FindingRecord, InvestigationRecord, Store } from '../store/store.ts';
 import { questionsPostKey } from '../delivery/post-keys.ts';
@@ -65,6 +66,11 @@ function laterThan(previous: string, now: string): string {
   return now > previous ? now : new Date(Date.parse(previous) + 1).toISOString();
 }
 
+/** The key of the note of what answers are expected, one per investigation and set of open questions. */
+function replyHelpPostKey(investigationId: string, open: QuestionId[]): string {
+  return `answer-help:${investigationId}:${[...open].sort().join(',')}`;
+}
+
 /** Deterministic per finding, so two starts of the same finding meet on one record. */
 export function investigationIdFor(findingId: string): string {
   return `inv-${createHash('sha256').update(findingId).digest('hex').slice(0, 20)}`;
@@ -79,6 +85,8 @@ export class InvestigationService {
   private readonly lock = new KeyedLock();
   private readonly running = new Set<Promise<unknown>>();
   private readonly clock: () => number;
+  /** Notes of what answers are expected already given, by post key: spares a look in Slack for each further unreadable reply. */
+  private readonly helped = new Set<string>();
 
   constructor(private readonly o: InvestigationServiceOptions) {
     this.clock = o.clock ?? Date.now;
@@ -256,26 +264,87 @@ export class InvestigationService {
   }
 
   /**
-   * A plain reply in a thread that has an investigation waiting for answers. Chat (a
-   * reply that answers nothing, nor tries to) is no business of the investigation's: null.
+   * A plain reply in a thread that has an investigation waiting for answers, read against
+   * its questions (domain/investigation/free-text-answers.ts): relative times count from
+   * the reply's own `ts`, in the writer's time zone when `zone` can tell it (asked only
+   * when a time needs it), else in UTC, which is said. What was understood is said in the
+   * thread; the answers then go the way block answers go (answer book, audit, gathering
+   * once nothing is left open).
+   *
+   * A reply that reads as nothing is chat, no business of the investigation's (null) —
+   * except a responder's, while questions are open: that one gets, once for each set of
+   * open questions, a short note of what is expected. Once, because a thread is also
+   * where responders talk to each other: repeating the note on every message would bury
+   * the conversation, while saying it once tells whoever tried to answer how to. Replies
+   * addressed to someone (starting with a mention) or made only of emoji get nothing.
    */
-  async reply(channel: string, threadTs: string, text: string, userId: string): Promise<AnswerOutcome | null> {
+  async reply(channel: string, threadTs: string, text: string, userId: string, o: { ts?: string; zone?: () => Promise<string | null> } = {}): Promise<AnswerOutcome | null> {
     const record = await this.o.store.findInvestigationByThread(channel, threadTs);
     if (!record || record.state !== 'asked') return null;
-    const { answers, errors } = parseReply(text);
-    if (Object.keys(answers).length === 0 && errors.length === 0) return null;
-    const refused = await this.mayChange(record, userId, 'investigation.answer', { via: 'reply', answers, ...(errors.length ? { errors } : {}) });
+    const finding = await this.finding(record.findingId);
+    if (!finding) return null;
+    const playbook = playbookFor(finding);
+    const stored = JSON.parse(record.answers) as StoredAnswers;
+    const open = openQuestions(playbook, stored);
+    const writtenAt = o.ts && /^\d{1,12}(\.\d{1,6})?$/.test(o.ts) ? Math.round(Number(o.ts) * 1000) : this.clock();
+    const ctx: ReplyContext = { at: writtenAt, asked: playbook.questions, open: open.map((q) => q.id), accountId: stored.accountId ?? finding.accountId };
+    let reading = readReply(text, ctx);
+    if (!readAnything(reading)) {
+      if (open.length > 0 && !isConversation(text) && (await this.isResponder(userId))) await this.helpOnce(record, open);
+      return null;
+    }
+    const refused = await this.mayChange(record, userId, 'investigation.answer', { via: 'reply', answers: reading.answers, ...(reading.errors.length ? { errors: reading.errors } : {}) });
     if (refused) return refused;
-    if (Object.keys(answers).length === 0) return invalid(errors.join('; '));
-    return this.applyAnswers(record.id, answers, userId, 'reply');
+    if (assumedZone(reading) && o.zone) {
+      // Asked only now: only a responder's local time needs it (Slack's users.info `tz`).
+      const zone = await o.zone().catch(() => null);
+      if (zone) reading = readReply(text, { ...ctx, zone });
+    }
+    if (Object.keys(reading.answers).length === 0) return invalid(reading.errors.join('; '));
+    const { answers } = reading;
+    const read = { ...(reading.rotatedAt ? { rotatedAt: reading.rotatedAt } : {}), ...(reading.zones.exposedAt || reading.zones.rotatedAt ? { zone: (reading.zones.exposedAt ?? reading.zones.rotatedAt)?.name } : {}) };
+    return this.applyAnswers(record.id, answers, userId, 'reply', {
+      ...(Object.keys(read).length ? { read } : {}),
+      told: (added, stillOpen) => this.sayUnderstood(record, userId, reading, added, stillOpen),
+    });
+  }
+
+  private async isResponder(userId: string): Promise<boolean> {
+    const decision = await this.o.access?.check(userId, 'responder').catch(() => null);
+    return decision?.allowed === true;
+  }
+
+  /** The note of what is expected, once per set of open questions (a keyed post: Slack keeps the record, whichever process posted it). */
+  private async helpOnce(record: InvestigationRecord, open: Question[]): Promise<void> {
+    const key = replyHelpPostKey(record.id, open.map((q) => q.id));
+    if (this.helped.has(key)) return;
+    await this.lock.run(record.id, async () => {
+      if (this.helped.has(key)) return;
+      await this.o.poster.postOnce(record.channel, replyHelpMessage(open), { key, threadTs: record.threadTs, mayExist: true, since: record.createdAt });
+      if (this.helped.size > 10_000) this.helped.clear();
+      this.helped.add(key);
+    }).catch((err: unknown) => this.o.logger.warn({ err, investigation: record.id }, 'could not say what answers are expected'));
+  }
+
+  /** What a plain reply was understood as, in the thread, before anything it starts is posted. */
+  private async sayUnderstood(record: InvestigationRecord, userId: string, reading: ReplyReading, added: AddedAnswers, open: Question[]): Promise<void> {
+    const message = understoodMessage({ by: userId, reading, added, kept: keptAnswers(added.next), open });
+    await this.o.poster.post(record.channel, message, record.threadTs).catch((err: unknown) => this.o.logger.warn({ err, investigation: record.id }, 'could not say what a reply was understood as'));
   }
 
   /**
    * Adds a responder's answers: open questions take them; a value that differs from one
    * already known is recorded beside it and shown, never put in its place
-   * (domain/investigation/answer-book.ts). Audited whatever it changed.
+   * (domain/investigation/answer-book.ts). Audited whatever it changed. `told` says what
+   * was understood before gathering (and its messages) starts.
    */
-  private applyAnswers(id: string, given: Answers, userId: string, via: 'block' | 'reply'): Promise<AnswerOutcome> {
+  private applyAnswers(
+    id: string,
+    given: Answers,
+    userId: string,
+    via: 'block' | 'reply',
+    o: { read?: Record<string, string | undefined>; told?: (added: AddedAnswers, open: Question[]) => Promise<void> } = {},
+  ): Promise<AnswerOutcome> {
     return this.lock.run(id, async () => {
       const record = await this.o.store.getInvestigation(id);
       if (!record) return invalid('no such investigation');
@@ -290,7 +359,7 @@ export class InvestigationService {
         actor: userId,
         action: 'investigation.answer',
         target: record.findingId,
-        inputs: { investigation: id, via, answers: given },
+        inputs: { investigation: id, via, answers: given, ...(o.read ? { read: o.read } : {}) },
         outcome: 'executed',
         result: { ...changes, open: open.map((q) => q.id) },
         channel: record.channel,
@@ -302,6 +371,7 @@ export class InvestigationService {
           .update(record.channel, record.questionsTs, questionsMessage(id, open, added.next))
           .catch((err: unknown) => this.o.logger.warn({ err, investigation: id }, 'could not update the questions message'));
       }
+      await o.told?.(added, open);
       if (open.length === 0) this.launch(id);
       const disputed = disagreements(added.next).filter((d) => added.disputed.includes(d.question));
       return { ok: true, open: open.map((q) => q.id), disputed } as const;

@@ -3,7 +3,8 @@ import { validateBlocks } from '../../src/emulator/slack/block-kit.ts';
 import { openQuestions, playbookFor, prefill } from '../../src/domain/investigation/playbooks.ts';
 import { summarize } from '../../src/domain/investigation/summary.ts';
 import { buildTimeline, type TimelineEntry } from '../../src/domain/investigation/timeline.ts';
-import { questionsMessage, summaryMessage, timelineLine } from '../../src/slack/views/investigation.ts';
+import { ANSWER_EXAMPLES } from '../../src/domain/investigation/free-text-answers.ts';
+import { questionsMessage, replyHelpMessage, summaryMessage, timelineLine, understoodMessage } from '../../src/slack/views/investigation.ts';
 import { makeFinding } from '../support/findings.ts';
 import { messageTexts } from '../support/slack-text.ts';
 
@@ -73,5 +74,58 @@ describe('investigation views', () => {
     expect(kinds).toEqual(['section', 'datepicker', 'plain_text_input', 'plain_text_input', 'static_select', 'actions']);
     expect(JSON.stringify(message.blocks)).toContain('investigation_start_now');
     expect(messageTexts(message).join('\n')).toContain('accountId: `111122223333`');
+  });
+});
+
+describe('what a plain reply was understood as', () => {
+  const QUESTIONS_OF = (finding = makeFinding({ schema: 'guardduty', types: ['Recon:IAMUser/MaliciousIPCaller'], type: 'Recon:IAMUser/MaliciousIPCaller', resources: [] })) =>
+    openQuestions(playbookFor(finding), prefill(finding));
+
+  it('says each answer in words, with the zone assumed, what became of it and what is still open; echoed text escaped', () => {
+    const message = understoodMessage({
+      by: 'U0ALICE',
+      reading: {
+        answers: { exposedAt: '2026-11-20T15:00Z', accessKeyId: 'AKIAOTHERKEY00000001', rotated: 'deactivated' },
+        errors: [`principal: ${HOSTILE} not taken`],
+        zones: { exposedAt: { name: 'UTC', assumed: true }, rotatedAt: { name: 'UTC', assumed: true } },
+        rotatedAt: '2026-11-21T06:00Z',
+        notes: { rotated: 'morning taken as from 06:00' },
+      },
+      added: { taken: ['exposedAt', 'rotated'], disputed: ['accessKeyId'], unchanged: [], dropped: [] },
+      kept: { accessKeyId: 'AKIAEXPOSEDKEY000001' },
+      open: QUESTIONS_OF().slice(0, 1),
+    });
+    expect(validateBlocks(message.blocks)).toEqual([]);
+    const [text] = messageTexts({ blocks: message.blocks });
+    expect(text).toContain(
+      ':white_check_mark: *Understood* (<@U0ALICE>): exposed at 20 Nov 2026 15:00 UTC (assumed UTC); access key `AKIAOTHERKEY00000001` (differs from the kept `AKIAEXPOSEDKEY000001`: recorded beside it); rotated: yes (deactivated), at 21 Nov 2026 06:00 UTC (assumed UTC) — morning taken as from 06:00.',
+    );
+    expect(text).toContain('Still open: _When were the credentials first exposed (or when could they have been)?_');
+    expect(text).toContain('Not taken: principal: &lt;!channel&gt;');
+    expect(text).toContain('times without a zone were read as UTC');
+    for (const t of messageTexts(message)) expect(t).not.toMatch(/<!channel>|<https:\/\/evil|(^|[^\u2060])@here/);
+  });
+
+  it('shows a time read in a known zone with UTC beside it, and says when nothing is left open', () => {
+    const message = understoodMessage({
+      by: 'U0ALICE',
+      reading: { answers: { exposedAt: '2026-11-20T14:00Z', principal: 'ci-deployer' }, errors: [], zones: { exposedAt: { name: 'Europe/Paris', assumed: false } }, notes: {} },
+      added: { taken: ['exposedAt'], disputed: [], unchanged: ['principal'], dropped: [] },
+      kept: {},
+      open: [],
+    });
+    const [text] = messageTexts({ blocks: message.blocks });
+    expect(text).toContain('exposed at 20 Nov 2026 15:00 Europe/Paris (20 Nov 2026 14:00 UTC); principal `ci-deployer` (already known).');
+    expect(text).toContain('Nothing is left open: gathering evidence now.');
+    expect(text).not.toContain('read as UTC');
+  });
+
+  it('answers an unreadable reply with one example for each open question', () => {
+    const open = QUESTIONS_OF();
+    const message = replyHelpMessage(open);
+    expect(validateBlocks(message.blocks)).toEqual([]);
+    const [text] = messageTexts({ blocks: message.blocks });
+    for (const q of open) expect(text).toContain(`• _${q.text}_ — e.g. “${ANSWER_EXAMPLES[q.id]}”`);
+    expect(text?.split('\n')).toHaveLength(open.length + 2);
   });
 });

@@ -1,9 +1,9 @@
-import type { Answers, QuestionId } from './playbooks.ts';
+import type { QuestionId } from './playbooks.ts';
 
 /**
  * Answers arrive from people: through blocks or as a plain reply in the thread. Each is
- * checked for its form; a reply may give several as `key: value` lines, or bare values
- * whose form says what they are (an access key id, an account id, a date…).
+ * checked for its form here; a reply may give several as `key: value` lines, or in plain
+ * sentences (free-text-answers.ts reads those).
  */
 
 const FORMS: Record<QuestionId, { re: RegExp; hint: string }> = {
@@ -43,30 +43,14 @@ export function checkAnswer(id: QuestionId, raw: string): Checked {
   return { ok: true, value };
 }
 
-/** What a thread reply answers, and what it tried to answer but could not be read. */
-export function parseReply(text: string): { answers: Answers; errors: string[] } {
-  const answers: Answers = {};
-  const errors: string[] = [];
-  for (const line of text.split(/\n+/)) {
-    const kv = /^\s*([\w\s]{2,20}?)\s*[:=]\s*(.+?)\s*$/.exec(line);
-    const key = kv ? KEYS.find(([re]) => re.test((kv[1] as string).trim()))?.[1] : undefined;
-    if (kv && key) {
-      const checked = checkAnswer(key, kv[2] as string);
-      if (checked.ok) answers[key] = checked.value;
-      else errors.push(checked.error);
-      continue;
-    }
-    // Bare values: their form says which question they answer.
-    for (const token of line.split(/[\s,;]+/).filter(Boolean)) {
-      for (const id of ['accessKeyId', 'accountId', 'instanceId', 'exposedAt'] as const) {
-        if (!answers[id] && FORMS[id].re.test(token)) {
-          answers[id] = token;
-          break;
-        }
-      }
-    }
-    const rotated = ROTATED_WORDS.find(([re]) => re.test(line.trim()))?.[1];
-    if (rotated && !answers.rotated) answers.rotated = rotated;
-  }
-  return { answers, errors };
+/**
+ * A `key: value` line (`exposed at: 2026-11-19`, `user = ci-deployer`): the question its
+ * key names and the value as written, or null when the line is not one (its key names
+ * no question). Plain sentences are read by free-text-answers.ts.
+ */
+export function keyedLine(line: string): { id: QuestionId; value: string } | null {
+  const kv = /^\s*([\w\s]{2,20}?)\s*[:=]\s*(.+?)\s*$/.exec(line);
+  if (!kv) return null;
+  const id = KEYS.find(([re]) => re.test((kv[1] as string).trim()))?.[1];
+  return id ? { id, value: kv[2] as string } : null;
 }

@@ -14,6 +14,13 @@ export interface JobDeps extends SlackAppDeps {
 
 const place = (r: ReplyTo) => ({ channel: r.channel, threadTs: r.threadTs, user: r.user });
 
+/** A person's time zone as their Slack profile gives it (users.info `tz`, users:read), or null. */
+async function timeZoneOf(client: WebClient, user: string): Promise<string | null> {
+  const res = await client.users.info({ user }).catch(() => null);
+  const tz = (res?.user as { tz?: unknown } | undefined)?.tz;
+  return typeof tz === 'string' && tz.length <= 64 ? tz : null;
+}
+
 /**
  * Runs one job with the runtime's services. What the person must hear about (a
  * refusal, a failure) is told to them privately where they acted.
@@ -42,7 +49,8 @@ export async function dispatchJob(job: Job, deps: JobDeps): Promise<void> {
     }
     case 'investigation.reply': {
       // Null: chat, not an answer; nobody is told anything.
-      const outcome = await investigations?.reply(job.channel, job.threadTs, job.text, job.replyTo.user);
+      const zone = () => timeZoneOf(client, job.replyTo.user);
+      const outcome = await investigations?.reply(job.channel, job.threadTs, job.text, job.replyTo.user, { ...(job.ts ? { ts: job.ts } : {}), zone });
       if (outcome) await tellAnswer(job.replyTo, outcome);
       return;
     }

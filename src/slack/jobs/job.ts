@@ -40,7 +40,8 @@ export const jobSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('investigation.start'), findingId: z.string(), channel: z.string(), threadTs: z.string() }),
   z.object({ kind: z.literal('investigation.now'), id: z.string(), userId: z.string(), replyTo }),
   z.object({ kind: z.literal('investigation.answer'), id: z.string(), question: z.enum(QUESTION_IDS), value: z.string().max(3000), replyTo }),
-  z.object({ kind: z.literal('investigation.reply'), channel: z.string(), threadTs: z.string(), text: z.string(), replyTo }),
+  // `ts`: the reply's own, so "2 hours ago" counts from when it was written, not from when the job runs.
+  z.object({ kind: z.literal('investigation.reply'), channel: z.string(), threadTs: z.string(), ts: z.string().max(40).optional(), text: z.string(), replyTo }),
   z.object({ kind: z.literal('investigation.gather'), id: z.string(), resuming: z.boolean() }),
   z.object({
     kind: z.literal('investigation.adhoc'),

@@ -1,7 +1,9 @@
 import type { Finding } from '../../domain/finding.ts';
 import type { AdHocWindow, InvestigationTarget } from '../../domain/investigation/ad-hoc.ts';
-import { type Disagreement, type StoredAnswers, disagreements, knownAnswers } from '../../domain/investigation/answer-book.ts';
-import type { Question, QuestionId } from '../../domain/investigation/playbooks.ts';
+import { type AddedAnswers, type Disagreement, type StoredAnswers, disagreements, knownAnswers } from '../../domain/investigation/answer-book.ts';
+import { ANSWER_EXAMPLES, type ReplyReading } from '../../domain/investigation/free-text-answers.ts';
+import { type ReadZone, dayShown, timeInZone } from '../../domain/investigation/free-text-times.ts';
+import type { Answers, Question, QuestionId } from '../../domain/investigation/playbooks.ts';
 import { rankedEntries } from '../../domain/investigation/key-entries.ts';
 import { type InvestigationSummary, actorWords } from '../../domain/investigation/summary.ts';
 import { READABLE_TIME, instantOf } from '../../domain/investigation/words.ts';
@@ -61,7 +63,7 @@ export function questionsMessage(investigationId: string, questions: Question[],
       type: 'section',
       text: mrkdwn(
         truncate(
-          `:mag: *Before I look, a few questions.* Answer below or reply in this thread (e.g. \`exposedAt: 2026-11-20\`); answers from responders are taken.` +
+          `:mag: *Before I look, a few questions.* Answer below or reply in this thread in plain words (e.g. _${ANSWER_EXAMPLES.exposedAt}_); answers from responders are taken.` +
             (knownLines.length ? `\n*Known so far*\n${knownLines.join('\n')}` : ''),
           LIMITS.sectionText,
         ),
@@ -102,6 +104,93 @@ export function questionsMessage(investigationId: string, questions: Question[],
     elements: [{ type: 'button', text: plain('Investigate now'), action_id: INVESTIGATION_ACTIONS.investigateNow, value: investigationId, style: 'primary' }],
   });
   return { text: 'sirbot has a few questions before investigating', blocks };
+}
+
+/** How a rotation answer reads in a sentence. */
+const ROTATED_SHOWN: Record<string, string> = {
+  deleted: 'yes (deleted or rotated)',
+  deactivated: 'yes (deactivated)',
+  no: 'no, still active',
+  unknown: 'not known',
+};
+
+/** A stored time as the person gave it: in the zone it was read in, with UTC beside it; a whole day as its date. */
+function timeShown(value: string, zone: ReadZone | undefined): string {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return `${dayShown(value)} (the whole day, UTC)`;
+  const t = Date.parse(value);
+  if (!Number.isFinite(t)) return code(value, 60);
+  if (!zone || zone.name === 'UTC') return `${timeInZone(t, 'UTC')}${zone?.assumed ? ' (assumed UTC)' : ''}`;
+  return `${timeInZone(t, zone.name)} (${timeInZone(t, 'UTC')})`;
+}
+
+/** What one answer was understood as, in words. */
+function understoodPart(q: QuestionId, value: string, reading: ReplyReading): string {
+  const note = reading.notes[q] ? ` — ${safeText(reading.notes[q] as string, 120)}` : '';
+  switch (q) {
+    case 'exposedAt':
+      return `exposed at ${timeShown(value, reading.zones.exposedAt)}${note}`;
+    case 'rotated': {
+      const when = reading.rotatedAt ? `, at ${timeShown(reading.rotatedAt, reading.zones.rotatedAt)}` : '';
+      return `rotated: ${ROTATED_SHOWN[value] ?? code(value, 40)}${when}${note}`;
+    }
+    case 'principal':
+      return `principal ${code(value, 200)}${note}`;
+    case 'accessKeyId':
+      return `access key ${code(value, 130)}`;
+    case 'accountId':
+      return `account ${code(value, 20)}`;
+    case 'instanceId':
+      return `instance ${code(value, 30)}`;
+  }
+}
+
+export interface Understood {
+  /** Who answered (a Slack user id). */
+  by: string;
+  reading: ReplyReading;
+  /** What became of each answer in the answer book. */
+  added: Pick<AddedAnswers, 'taken' | 'disputed' | 'unchanged' | 'dropped'>;
+  /** The value kept for each question (to show beside a differing answer). */
+  kept: Answers;
+  /** The questions still open after these answers. */
+  open: Question[];
+}
+
+/**
+ * Said in the thread after a plain reply was read: what each answer was taken as (so a
+ * misreading is seen at once), what happened to it, what is still open. Every value is
+ * an identifier in a code span or a time sirbot wrote; errors echo the reply, escaped.
+ */
+export function understoodMessage(u: Understood): SlackMessage {
+  const status = (q: QuestionId): string => {
+    if (u.added.unchanged.includes(q)) return ' (already known)';
+    if (u.added.disputed.includes(q)) return ` (differs from the kept ${q === 'exposedAt' || q === 'rotated' ? safeText(u.kept[q] ?? '', 60) : code(u.kept[q] ?? '', 130)}: recorded beside it)`;
+    if (u.added.dropped.includes(q)) return ' (not recorded: this question has too many differing answers already)';
+    return '';
+  };
+  const parts = (Object.entries(u.reading.answers) as Array<[QuestionId, string]>).map(([q, v]) => `${understoodPart(q, v, u.reading)}${status(q)}`);
+  const lines = [`:white_check_mark: *Understood* (${mentionMarkup(u.by)}): ${parts.join('; ')}.`];
+  if (u.reading.errors.length > 0) lines.push(`Not taken: ${u.reading.errors.slice(0, 5).map((e) => safeText(e, 200)).join('; ')}.`);
+  lines.push(u.open.length > 0 ? `Still open: ${u.open.map((q) => `_${q.text}_`).join(' ')}` : 'Nothing is left open: gathering evidence now.');
+  if (u.reading.zones.exposedAt?.assumed || u.reading.zones.rotatedAt?.assumed) {
+    lines.push('_Your Slack time zone is not known to me, so times without a zone were read as UTC; add one (`15:00 CET`, `+01:00`) to say otherwise._');
+  }
+  const text = truncate(lines.join('\n'), LIMITS.sectionText);
+  return { text: truncate(`Understood: ${parts.join('; ')}`, LIMITS.fallbackText), blocks: [{ type: 'section', text: mrkdwn(text) }] };
+}
+
+/**
+ * Said once for a set of open questions when a responder's reply answered none of them:
+ * what each still open question expects, with an example the reader understands.
+ */
+export function replyHelpMessage(open: Question[]): SlackMessage {
+  const lines = open.map((q) => `• _${q.text}_ — e.g. “${ANSWER_EXAMPLES[q.id]}”`);
+  const text = [
+    ':grey_question: I could not read an answer to the open questions in that reply. Plain words work, for example:',
+    ...lines,
+    'Times without a zone are read in your Slack time zone (UTC when I do not know it). I say this once for these questions; other chat here is left alone.',
+  ].join('\n');
+  return { text: 'sirbot could not read an answer in that reply', blocks: [{ type: 'section', text: mrkdwn(truncate(text, LIMITS.sectionText)) }] };
 }
 
 export function progressMessage(lines: Array<{ source: string; pages: number; items: number; done: boolean }>): SlackMessage {
