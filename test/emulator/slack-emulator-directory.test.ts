@@ -28,8 +28,11 @@ describe('Slack emulator: people and user groups', () => {
   });
 
   it('describes the people it was given, and the bot itself', async () => {
-    const client = (await start({ users: { U0ALICE: { name: 'alice', email: 'alice@example.com' }, U0BOB: { name: 'bob' } } })).webClient();
+    const client = (await start({ users: { U0ALICE: { name: 'alice', email: 'alice@example.com', tz: 'Asia/Kolkata' }, U0BOB: { name: 'bob' } } })).webClient();
     const alice = await client.users.info({ user: 'U0ALICE' });
+    // A time zone as Slack gives it: the zone, and its offset from UTC in seconds (India keeps no daylight saving).
+    expect(alice.user).toMatchObject({ tz: 'Asia/Kolkata', tz_offset: 19_800 });
+    expect((await client.users.info({ user: 'U0BOB' })).user).not.toHaveProperty('tz');
     expect(alice.user).toMatchObject({ id: 'U0ALICE', team_id: 'T0EMULATOR', name: 'alice', is_bot: false, deleted: false, profile: { email: 'alice@example.com', real_name: 'alice' } });
     expect((await client.users.info({ user: 'U0BOB' })).user?.profile).not.toHaveProperty('email');
     expect((await client.users.info({ user: 'U0SIRBOT' })).user).toMatchObject({ id: 'U0SIRBOT', is_bot: true });

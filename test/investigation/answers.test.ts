@@ -16,6 +16,11 @@ describe('answers from people', () => {
     expect(checkAnswer('accessKeyId', '<!channel>')).toEqual({ ok: false, error: 'accessKeyId: expected an access key id (AKIA… or ASIA…)' });
     expect(checkAnswer('exposedAt', '2026-13-45')).toEqual({ ok: false, error: 'exposedAt: 2026-13-45 is not a date' });
     expect(checkAnswer('rotated', 'Yes')).toEqual({ ok: true, value: 'deleted' });
+    // A time without a zone is UTC, whatever zone the server runs in.
+    expect(checkAnswer('exposedAt', '2026-11-20T09:30')).toEqual({ ok: true, value: '2026-11-20T09:30Z' });
+    expect(checkAnswer('exposedAt', '2026-11-20 09:30:15')).toEqual({ ok: true, value: '2026-11-20T09:30:15Z' });
+    expect(checkAnswer('exposedAt', '2026-11-20T09:30+01:00')).toEqual({ ok: true, value: '2026-11-20T09:30+01:00' });
+    expect(checkAnswer('exposedAt', '2026-11-20')).toEqual({ ok: true, value: '2026-11-20' });
     expect(checkAnswer('rotated', 'not yet')).toEqual({ ok: true, value: 'no' });
     expect(checkAnswer('principal', 'arn:aws:iam::111122223333:user/ci-deployer')).toEqual({
       ok: true,

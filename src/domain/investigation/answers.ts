@@ -7,7 +7,7 @@ import type { QuestionId } from './playbooks.ts';
  */
 
 const FORMS: Record<QuestionId, { re: RegExp; hint: string }> = {
-  exposedAt: { re: /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/, hint: 'a date such as 2026-11-20 or 2026-11-20T09:30Z' },
+  exposedAt: { re: /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/, hint: 'a date such as 2026-11-20 or 2026-11-20T09:30Z (UTC unless a zone is given)' },
   principal: { re: /^(arn:aws[\w-]*:(iam|sts)::\d{12}:[\w+=,.@/-]{1,512}|[\w+=,.@-]{1,128})$/, hint: 'an IAM user or role name, or its ARN' },
   accessKeyId: { re: /^(AKIA|ASIA)[A-Z0-9]{12,124}$/, hint: 'an access key id (AKIA… or ASIA…)' },
   rotated: { re: /^(no|deactivated|deleted|unknown)$/, hint: 'no, deactivated, deleted or unknown' },
@@ -39,7 +39,12 @@ export function checkAnswer(id: QuestionId, raw: string): Checked {
   if (id === 'rotated') value = ROTATED_WORDS.find(([re]) => re.test(value))?.[1] ?? value.toLowerCase();
   const form = FORMS[id];
   if (!form.re.test(value)) return { ok: false, error: `${id}: expected ${form.hint}` };
-  if (id === 'exposedAt' && Number.isNaN(Date.parse(value))) return { ok: false, error: `${id}: ${value} is not a date` };
+  if (id === 'exposedAt') {
+    // A time with no zone is UTC, as the hint says, wherever sirbot runs (JavaScript would read it in the server's zone).
+    const utc = /[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value) ? `${value.replace(' ', 'T')}Z` : value;
+    if (Number.isNaN(Date.parse(utc))) return { ok: false, error: `${id}: ${value} is not a date` };
+    return { ok: true, value: utc };
+  }
   return { ok: true, value };
 }
 

@@ -65,7 +65,7 @@ export interface EphemeralFilter {
 
 /** The workspace's people (id → name and email) and user groups (id → member ids). */
 export interface Directory {
-  users: Record<string, { name: string; email?: string }>;
+  users: Record<string, { name: string; email?: string; tz?: string }>;
   groups: Record<string, string[]>;
 }
 

@@ -21,8 +21,9 @@ const EMULATOR_SIGNING_SECRET = 'local-emulator-signing-secret';
 
 /** The emulated workspace's people: one per sirbot role, and one with none. */
 const PEOPLE = [
-  { id: 'U0ALICE', name: 'alice', email: 'alice@example.com' },
-  { id: 'U0SAM', name: 'sam', email: 'sam@example.com' },
+  // Time zones as Slack profiles carry them: plain-word answers ("this morning") are read in the writer's.
+  { id: 'U0ALICE', name: 'alice', email: 'alice@example.com', tz: 'Europe/Berlin' },
+  { id: 'U0SAM', name: 'sam', email: 'sam@example.com', tz: 'America/New_York' },
   { id: 'U0EVE', name: 'eve', email: 'eve@example.com' },
 ] as const;
 const DEFAULT_RESPONDERS = 'U0ALICE';
@@ -77,7 +78,7 @@ export async function startLocalStack(given: Env, logger: Logger): Promise<Local
   // On the emulator, nobody configured roles: give the workbench's people one each, so every button can be tried.
   const env: Env =
     real || given.SIRBOT_RESPONDERS || given.SIRBOT_APPROVERS ? given : { ...given, SIRBOT_RESPONDERS: DEFAULT_RESPONDERS, SIRBOT_APPROVERS: DEFAULT_APPROVERS };
-  const directory: Directory = { users: Object.fromEntries(PEOPLE.map((p) => [p.id, { name: p.name, email: p.email }])), groups: {} };
+  const directory: Directory = { users: Object.fromEntries(PEOPLE.map((p) => [p.id, { name: p.name, email: p.email, ...('tz' in p ? { tz: p.tz } : {}) }])), groups: {} };
   const emulator = real ? undefined : await startSlackEmulator({ port: env.SIRBOT_EMULATOR_PORT, host: env.HOST, token: EMULATOR_TOKEN, directory });
   // The emulated workspace lives beside the database whose records point into it, so a restart finds its threads.
   const keptDb = env.SIRBOT_DB !== ':memory:' && existsSync(env.SIRBOT_DB);

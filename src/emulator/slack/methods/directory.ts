@@ -18,7 +18,16 @@ function userObject(ws: Workspace, id: string): Record<string, unknown> | undefi
   const person = Object.hasOwn(ws.directory.users, id) ? ws.directory.users[id] : undefined;
   if (!person) return undefined;
   const profile = { real_name: person.name, display_name: person.name, ...(person.email ? { email: person.email } : {}) };
-  return { id, team_id: ws.teamId, name: person.name, real_name: person.name, deleted: false, is_bot: false, profile };
+  // Slack gives each person's time zone: its name, a label, and the offset from UTC now, in seconds.
+  const zone = person.tz ? { tz: person.tz, tz_label: person.tz, tz_offset: offsetSeconds(person.tz, Date.now()) } : {};
+  return { id, team_id: ws.teamId, name: person.name, real_name: person.name, deleted: false, is_bot: false, ...zone, profile };
+}
+
+/** A zone's offset from UTC at a moment (daylight saving included), from the platform's time zone data. */
+function offsetSeconds(tz: string, at: number): number {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }).formatToParts(at).map((p) => [p.type, Number(p.value)]));
+  const local = Date.UTC(parts.year as number, (parts.month as number) - 1, parts.day as number, parts.hour as number, parts.minute as number, parts.second as number);
+  return Math.round((local - Math.floor(at / 1000) * 1000) / 1000);
 }
 
 const usersInfo: Method = (args, { ws }) => {
