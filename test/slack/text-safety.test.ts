@@ -10,7 +10,8 @@ import { findingMessage } from '../../src/slack/views/finding-message.ts';
 import { timelineLine } from '../../src/slack/views/investigation.ts';
 import { sirNoteMessage, sirUsageMessage } from '../../src/slack/views/sir-command.ts';
 import { statusModal, statusResultMessage } from '../../src/slack/views/status.ts';
-import { code, escapeText, fileName, link, neutralize, safeText, safeUrl, truncate, visibleOnly } from '../../src/slack/views/text.ts';
+import { timelineFileBase } from '../../src/slack/views/file-names.ts';
+import { code, escapeText, link, neutralize, safeText, safeUrl, truncate, visibleOnly } from '../../src/slack/views/text.ts';
 import { digestMemberUpdateReply } from '../../src/slack/views/update-reply.ts';
 import { makeFinding } from '../support/findings.ts';
 
@@ -85,8 +86,12 @@ describe('invisible characters in text sent to Slack', () => {
     expect(visibleOnly(ALL).length).toBeLessThanOrEqual(ALL.length);
   });
 
-  it('upload file names are letters, digits, dots, dashes and underscores', () => {
-    expect(fileName(`arn:aws:guardduty:us-east-1:1:detector/d/finding/${RLO_FILE}`, 60)).toMatch(/^[\w.-]{1,60}$/);
+  it('upload file names are lower-case letters, digits, dots and dashes, of bounded length, whatever the finding says', () => {
+    const hostile = makeFinding({ title: `../../${RLO_FILE} <@channel> ${'x'.repeat(500)}`, type: `${ZW_MENTION}/..`, controlId: `S3.8/${NUL}`, accountId: `1/../${ESC}` });
+    const name = timelineFileBase(hostile);
+    expect(name).toMatch(/^timeline-[a-z0-9.-]+$/);
+    expect(name).not.toContain('..');
+    expect(name.length).toBeLessThanOrEqual(100);
   });
 });
 
