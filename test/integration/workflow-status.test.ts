@@ -78,8 +78,11 @@ describe('workflow status from Slack', () => {
     expect(await setStatus(GUARDDUTY.id, 'RESOLVED', 'false positive')).toContain('*RESOLVED*');
     const archived = () => (t.aws!.state.findings.guardduty.get('111122223333|us-east-1') ?? []).find((f) => f.id === GUARDDUTY.id) as Record<string, any> | undefined;
     expect(archived()?.service.archived).toBe(true);
+    // The root says it as a person would: archived, not "RESOLVED · ACTIVE".
+    await expect.poll(() => messageTexts(rootFor(GUARDDUTY.id)).join('\n')).toContain('*Status*\nRESOLVED — archived in GuardDuty');
     expect(await setStatus(GUARDDUTY.id, 'NOTIFIED', '')).toContain('*NOTIFIED*');
     expect(archived()?.service.archived).toBe(false);
+    await expect.poll(() => messageTexts(rootFor(GUARDDUTY.id)).join('\n')).toContain('*Status*\nNOTIFIED\n');
     expect(t.aws!.state.findingUpdates.filter((u) => u.findingId === GUARDDUTY.id).map((u) => u.operation)).toEqual(['ArchiveFindings', 'UnarchiveFindings']);
   });
 

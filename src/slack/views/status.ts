@@ -1,5 +1,5 @@
 import { WORKFLOW_STATUSES, type Finding, type WorkflowStatus } from '../../domain/finding.ts';
-import { SETTABLE_STATUSES } from '../../domain/actions/workflow-status.ts';
+import { SETTABLE_STATUSES, standingWords } from '../../domain/actions/workflow-status.ts';
 import { type AwsCall, describeCall } from '../../domain/actions/aws-call.ts';
 import { type Modal, type SlackMessage, mrkdwn, plain } from './blocks.ts';
 import { CALLBACKS } from './action-ids.ts';
@@ -31,7 +31,7 @@ export function statusModal(finding: Finding, offerId: string, initial?: Workflo
     private_metadata: JSON.stringify({ offerId }),
     blocks: [
       { type: 'section', text: plain(safeText(finding.title || finding.id, 300)) },
-      { type: 'context', elements: [mrkdwn(`${code(finding.product, 60)} · account ${code(finding.accountId, 20)} · now ${finding.workflowStatus}`)] },
+      { type: 'context', elements: [mrkdwn(`${code(finding.product, 60)} · account ${code(finding.accountId, 20)} · now ${standingWords(finding)}`)] },
       {
         type: 'input',
         block_id: STATUS_BLOCKS.status,
