@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mayAct, mayApprove, parseMembers, rolesOf, type AccessPolicy } from '../../src/domain/actions/access.ts';
-import { CALL_TIME, describeCall, resolveRefs } from '../../src/domain/actions/aws-call.ts';
+import { CALL_TIME, resolveRefs } from '../../src/domain/actions/aws-call.ts';
+import { callLine, summarizeCall } from '../../src/domain/actions/call-summary.ts';
 import { canonicalIp, caseDraft, highlightLines, splitComments } from '../../src/domain/actions/case-draft.ts';
 import { statusCall, statusPlan, unprocessedOf } from '../../src/domain/actions/workflow-status.ts';
 import type { TimelineEntry } from '../../src/domain/investigation/timeline.ts';
@@ -98,14 +99,15 @@ describe('workflow status calls', () => {
 describe('AWS calls as data', () => {
   it('resolves references to earlier answers and shows them in previews', () => {
     const call = { service: 'ec2' as const, operation: 'ModifyInstanceAttribute', account: '1', region: 'r', input: { Groups: [{ $ref: 'q.GroupId' }] } };
-    expect(describeCall(call)).toBe('ec2:ModifyInstanceAttribute in 1/r {"Groups":["<q.GroupId>"]}');
+    const earlier = { service: 'ec2' as const, operation: 'CreateSecurityGroup', account: '1', region: 'r', input: { GroupName: 'q' }, saveAs: 'q' };
+    expect(callLine(summarizeCall(call, [earlier]))).toBe('ec2:ModifyInstanceAttribute in 1/r — Groups GroupId from step 1 (CreateSecurityGroup)');
     expect(resolveRefs(call.input, { q: { GroupId: 'sg-1' } })).toEqual({ Groups: ['sg-1'] });
     expect(() => resolveRefs(call.input, {})).toThrow('reference q.GroupId has no value');
   });
 
   it('dates a call when it is made, and sends documents as JSON text while previews show the document', () => {
     const call = { service: 'iam' as const, operation: 'PutRolePolicy', account: '1', region: 'us-east-1', input: { RoleName: 'r', PolicyDocument: { $json: { When: CALL_TIME, Group: { $ref: 'q.GroupId' } } } } };
-    expect(describeCall(call)).toBe('iam:PutRolePolicy in 1/us-east-1 {"RoleName":"r","PolicyDocument":{"When":"<time of the call>","Group":"<q.GroupId>"}}');
+    expect(callLine(summarizeCall(call))).toBe('iam:PutRolePolicy in 1/us-east-1 on role r — PolicyDocument When the time of the call, Group GroupId from the answer saved as q');
     expect(resolveRefs(call.input, { q: { GroupId: 'sg-1' } }, '2026-11-21T10:00:00.000Z')).toEqual({ RoleName: 'r', PolicyDocument: '{"When":"2026-11-21T10:00:00.000Z","Group":"sg-1"}' });
     expect(() => resolveRefs(call.input, { q: { GroupId: 'sg-1' } })).toThrow('the time of the call is not known');
     // A field that merely looks like a marker among others is data, not a marker.
