@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { mayAct, mayApprove, parseMembers, rolesOf, type AccessPolicy } from '../../src/domain/actions/access.ts';
 import { CALL_TIME, resolveRefs } from '../../src/domain/actions/aws-call.ts';
 import { callLine, summarizeCall } from '../../src/domain/actions/call-summary.ts';
+import { CASE_STATUSES, SELF_MANAGED_CASE_STATUSES, caseControls } from '../../src/domain/actions/case-status.ts';
+import { SELF_MANAGED } from '../../src/emulator/aws/security-ir-fields.ts';
+import { SELF_MANAGED_CASE_STATUSES as CLIENT_STATUSES } from '../../src/aws/security-ir/commands.ts';
 import { canonicalIp, caseDraft, highlightLines, splitComments } from '../../src/domain/actions/case-draft.ts';
 import { statusCall, statusPlan, unprocessedOf } from '../../src/domain/actions/workflow-status.ts';
 import type { TimelineEntry } from '../../src/domain/investigation/timeline.ts';
@@ -194,5 +197,19 @@ describe('acknowledgement rules', () => {
     const decision = route(ruleSet, makeFinding({ severity: { label: 'CRITICAL', score: 90 } }), Date.now());
     expect(decision.acknowledge).toEqual({ withinSeconds: 900, notify: ['S0ONCALL'], cirtAfterSeconds: 1800, autoOpenCase: true });
     expect(route(ruleSet, makeFinding(), Date.now()).acknowledge).toBeNull();
+  });
+});
+
+describe('Security IR case statuses', () => {
+  it('are one list, the API model\'s, shared by the client, the fake and the views', () => {
+    expect(CASE_STATUSES).toEqual(['Submitted', 'Acknowledged', 'Detection and Analysis', 'Containment, Eradication and Recovery', 'Post-incident Activities', 'Ready to Close', 'Closed']);
+    expect(CLIENT_STATUSES).toBe(SELF_MANAGED_CASE_STATUSES);
+    expect(SELF_MANAGED).toBe(SELF_MANAGED_CASE_STATUSES);
+  });
+
+  it('offer only the controls that still apply', () => {
+    expect(caseControls({ status: 'Submitted', resolverType: 'Self' })).toEqual({ escalate: true, setStatus: true, close: true });
+    expect(caseControls({ status: 'Detection and Analysis', resolverType: 'AWS' })).toEqual({ escalate: false, setStatus: false, close: true });
+    expect(caseControls({ status: 'Closed', resolverType: 'Self' })).toEqual({ escalate: false, setStatus: false, close: false });
   });
 });
