@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type CaseDraft, caseDraft, highlightLines, splitComments } from '../domain/actions/case-draft.ts';
+import { type CaseDraft, caseDraft, highlightLines, splitComments, uniqueServices } from '../domain/actions/case-draft.ts';
 import { securityIrCaseUrl } from '../domain/console-links.ts';
 import type { Finding } from '../domain/finding.ts';
 import type { InvestigationSummary } from '../domain/investigation/summary.ts';
@@ -164,7 +164,7 @@ export class CaseService {
           impactedAccounts: form.impactedAccounts,
           watchers: form.watchers,
           ...(form.threatActorIpAddresses.length ? { threatActorIpAddresses: form.threatActorIpAddresses.map((ipAddress) => ({ ipAddress })) } : {}),
-          ...(form.impactedServices.length ? { impactedServices: form.impactedServices } : {}),
+          ...(form.impactedServices.length ? { impactedServices: uniqueServices(form.impactedServices) } : {}),
           ...(form.impactedAwsRegions.length ? { impactedAwsRegions: form.impactedAwsRegions.map((region) => ({ region })) } : {}),
           tags: { 'sirbot:finding': createHash('sha256').update(findingId).digest('hex').slice(0, 32) },
         }),

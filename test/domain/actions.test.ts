@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { mayAct, mayApprove, parseMembers, rolesOf, type AccessPolicy } from '../../src/domain/actions/access.ts';
 import { CALL_TIME, resolveRefs } from '../../src/domain/actions/aws-call.ts';
 import { callLine, summarizeCall } from '../../src/domain/actions/call-summary.ts';
+import { canonicalIp, caseDraft, highlightLines, impactedServices, securityIrServiceName, splitComments, uniqueServices } from '../../src/domain/actions/case-draft.ts';
 import { CASE_STATUSES, SELF_MANAGED_CASE_STATUSES, caseControls } from '../../src/domain/actions/case-status.ts';
 import { SELF_MANAGED } from '../../src/emulator/aws/security-ir-fields.ts';
 import { SELF_MANAGED_CASE_STATUSES as CLIENT_STATUSES } from '../../src/aws/security-ir/commands.ts';
-import { canonicalIp, caseDraft, highlightLines, splitComments } from '../../src/domain/actions/case-draft.ts';
 import { statusCall, statusPlan, unprocessedOf } from '../../src/domain/actions/workflow-status.ts';
 import type { TimelineEntry } from '../../src/domain/investigation/timeline.ts';
 import { compileRuleSet } from '../../src/domain/routing/compile.ts';
@@ -151,12 +151,29 @@ describe('case drafts', () => {
     expect(draft.reportedIncidentStartDate).toBe('2026-11-21T10:00:00Z');
     expect(draft.impactedAccounts).toEqual(['111122223333', '444455556666']);
     expect(draft.impactedAwsRegions).toEqual(['us-east-1', 'eu-west-1']);
-    // The baseline IP (the key's owner) is no threat actor; a private one is no use to AWS.
-    expect(draft.threatActorIpAddresses).toEqual(['203.0.113.50']);
-    expect(draft.impactedServices).toEqual(['IAM', 'EC2']);
+    // Every public address seen is offered, the finding's first (a person removes their own); a private one is no use to AWS.
+    expect(draft.threatActorIpAddresses).toEqual(['203.0.113.50', '198.51.100.10']);
+    // As Security IR names services: the finding's resources', then those the activity called.
+    expect(draft.impactedServices).toEqual(['Amazon S3', 'AWS IAM', 'Amazon EC2']);
     expect(draft.description).toContain('Recommended containment:\n- Deactivate the key.');
     // Without an IP from the finding: the first highlight after the baseline.
     expect(caseDraft(makeFinding(), summary, timeline).reportedIncidentStartDate).toBe('2026-11-21T10:00:00Z');
+  });
+
+  it('names impacted services once each, as Security IR names them, from the activity and the resources, not from the products that reported it', () => {
+    const timeline = [
+      entry({ source: 'cloudtrail', service: 'guardduty.amazonaws.com', action: 'DeleteDetector' }),
+      entry({ source: 'guardduty', service: 'GuardDuty', action: 'Policy:IAMUser/RootCredentialUsage' }),
+      entry({ source: 'securityhub', service: 'Security Hub', action: 'control IAM.9' }),
+      entry({ source: 'cloudtrail', service: 'securityhub.amazonaws.com', action: 'DisableSecurityHub' }),
+      entry({ source: 'cloudtrail', service: 'signin.amazonaws.com', action: 'ConsoleLogin' }),
+      entry({ source: 'cloudtrail', service: 'iam.amazonaws.com' }),
+      entry({ source: 'cloudtrail', service: 'newthing.amazonaws.com' }),
+    ];
+    const finding = makeFinding({ resources: [{ type: 'AwsIamAccessKey', id: 'AKIAX', region: null, tags: {} }, { type: 'AWS::EC2::Instance', id: 'i-1', region: null, tags: {} }] });
+    expect(impactedServices(finding, timeline)).toEqual(['AWS IAM', 'Amazon EC2', 'Amazon GuardDuty', 'AWS Security Hub', 'AWS Sign-In', 'Newthing']);
+    expect(securityIrServiceName('Guardduty')).toBe('Amazon GuardDuty');
+    expect(uniqueServices(['GuardDuty', 'Guardduty', 'guardduty ', 'AWS IAM'])).toEqual(['GuardDuty', 'AWS IAM']);
   });
 
   it('writes IPv6 addresses in the full upper-case form Security IR accepts', () => {

@@ -29,10 +29,11 @@ const opt = (text: string, value: string): Option => ({ text: plain(text), value
 const RESOLVERS = [opt('Self-managed: our team runs the response', 'Self'), opt('AWS-supported: engage the AWS CIRT', 'AWS')];
 const ENGAGEMENTS = [opt('Security Incident', 'Security Incident'), opt('Investigation', 'Investigation')];
 
-const textInput = (block: string, label: string, initial: string, o: { multiline?: boolean; optional?: boolean; max?: number; hint?: string } = {}): Block => ({
+const textInput = (block: string, label: string, initial: string, o: { multiline?: boolean; optional?: boolean; max?: number; hint?: string; note?: string } = {}): Block => ({
   type: 'input',
   block_id: block,
   label: plain(label),
+  ...(o.note ? { hint: plain(o.note) } : {}),
   ...(o.optional ? { optional: true } : {}),
   element: {
     type: 'plain_text_input',
@@ -75,8 +76,11 @@ export function caseModal(finding: Finding, draft: CaseDraft, watchers: Watcher[
       },
       textInput(CASE_BLOCKS.accounts, 'Impacted accounts', draft.impactedAccounts.join(', '), { hint: '123456789012, …' }),
       textInput(CASE_BLOCKS.regions, 'Impacted regions', draft.impactedAwsRegions.join(', '), { optional: true }),
-      textInput(CASE_BLOCKS.ips, 'Threat actor IP addresses', draft.threatActorIpAddresses.join(', '), { optional: true }),
-      textInput(CASE_BLOCKS.services, 'Impacted services', draft.impactedServices.join(', '), { optional: true }),
+      textInput(CASE_BLOCKS.ips, 'Threat actor IP addresses', draft.threatActorIpAddresses.join(', '), {
+        optional: true,
+        note: 'Every public address the investigation saw calls from, those the finding names first. Remove any that are yours.',
+      }),
+      textInput(CASE_BLOCKS.services, 'Impacted services', draft.impactedServices.join(', '), { optional: true, note: 'As AWS names them: Amazon EC2, AWS IAM, Amazon S3…' }),
       textInput(CASE_BLOCKS.watchers, 'Watchers (emails)', watchers.map((w) => w.email).join(', '), { hint: 'secops@example.com, …' }),
       {
         type: 'input',
