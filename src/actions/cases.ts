@@ -291,15 +291,18 @@ export class CaseService {
   /**
    * Redraws the thread message that opened the case with its current status and only
    * the controls that still apply (no Escalate once AWS-supported, nothing once closed).
+   * Never fails the caller: the change is made whether or not its message can be redrawn.
    */
   private async redrawOpened(c: CaseRecord): Promise<void> {
     if (!c.findingId || !c.channel) return;
-    const opened = await this.d.store.actions.getAction(CaseService.caseActionId(c.findingId));
-    const result = opened?.result ? (JSON.parse(opened.result) as { caseId?: string; comments?: number }) : null;
-    if (!opened?.messageTs || result?.caseId !== c.caseId) return;
-    await this.d.poster
-      .update(c.channel, opened.messageTs, caseOpenedMessage(c, this.consoleUrl(c.caseId), opened.requestedBy, result.comments ?? 0))
-      .catch((err: unknown) => this.d.logger.warn({ err, caseId: c.caseId }, 'could not redraw the case message'));
+    try {
+      const opened = await this.d.store.actions.getAction(CaseService.caseActionId(c.findingId));
+      const result = opened?.result ? (JSON.parse(opened.result) as { caseId?: string; comments?: number }) : null;
+      if (!opened?.messageTs || result?.caseId !== c.caseId) return;
+      await this.d.poster.update(c.channel, opened.messageTs, caseOpenedMessage(c, this.consoleUrl(c.caseId), opened.requestedBy, result.comments ?? 0));
+    } catch (err) {
+      this.d.logger.warn({ err, caseId: c.caseId }, 'could not redraw the case message');
+    }
   }
 
   /**

@@ -113,6 +113,20 @@ describe('root credentials taken over (root-credential-use)', () => {
     expect(listed).toContain(label);
   });
 
+  it('when the AWS CIRT moves the case on, what sirbot shows follows as soon as Security IR is asked', async () => {
+    const caseId = [...t.aws!.securityIr.cases.keys()][0]!;
+    // The CIRT works the case in Security IR, not in Slack.
+    t.aws!.securityIr.cases.get(caseId)!.caseStatus = 'Containment, Eradication and Recovery';
+    const channel = t.slack.state.createChannel('sec-ops-2');
+    const before = t.slack.state.ephemerals().length;
+    await alice().command(`case ${caseId}`, channel);
+    await expect.poll(() => t.slack.state.ephemerals().length, { timeout: 10_000 }).toBeGreaterThan(before);
+    expect(text(t.slack.state.ephemerals().at(-1) as never)).toContain('*Status*\nContainment, Eradication and Recovery');
+    await expect.poll(() => text(caseMessage())).toContain(`Case ${caseId}> · Containment, Eradication and Recovery · AWS-supported (AWS CIRT engaged)`);
+    await alice().openHome();
+    await expect.poll(() => text(t.slack.state.surfaces.home('U0ALICE') as never)).toContain('· Containment, Eradication and Recovery · AWS-supported (AWS CIRT engaged)');
+  });
+
   it('says a GuardDuty finding suppressed from Slack is archived, and shows the call made in words', async () => {
     const before = thread().length;
     await alice().click(root(), 'finding_set_status');
