@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type CaseDraft, caseDraft, highlightLines, splitComments } from '../domain/actions/case-draft.ts';
+import { type CaseDraft, caseDraft, highlightLines, splitComments, uniqueServices } from '../domain/actions/case-draft.ts';
 import { securityIrCaseUrl } from '../domain/console-links.ts';
 import type { Finding } from '../domain/finding.ts';
 import type { InvestigationSummary } from '../domain/investigation/summary.ts';
@@ -11,12 +11,11 @@ import {
   CreateCaseCommentCommand,
   GetCaseCommand,
   type GetCaseOutput,
-  type ResolverType,
-  type SelfManagedCaseStatus,
   type Watcher,
   UpdateCaseStatusCommand,
   UpdateResolverTypeCommand,
 } from '../aws/security-ir/commands.ts';
+import { CLOSED_CASE_STATUS, NEW_CASE_STATUS, caseStatusLabel, type ResolverType, type SelfManagedCaseStatus } from '../domain/actions/case-status.ts';
 import { investigationIdFor } from '../investigation/service.ts';
 import { paginateListCases } from '../aws/security-ir/paginators.ts';
 import type { Logger } from '../runtime/logger.ts';
@@ -165,7 +164,7 @@ export class CaseService {
           impactedAccounts: form.impactedAccounts,
           watchers: form.watchers,
           ...(form.threatActorIpAddresses.length ? { threatActorIpAddresses: form.threatActorIpAddresses.map((ipAddress) => ({ ipAddress })) } : {}),
-          ...(form.impactedServices.length ? { impactedServices: form.impactedServices } : {}),
+          ...(form.impactedServices.length ? { impactedServices: uniqueServices(form.impactedServices) } : {}),
           ...(form.impactedAwsRegions.length ? { impactedAwsRegions: form.impactedAwsRegions.map((region) => ({ region })) } : {}),
           tags: { 'sirbot:finding': createHash('sha256').update(findingId).digest('hex').slice(0, 32) },
         }),
@@ -181,7 +180,7 @@ export class CaseService {
       channel: where.channel,
       threadTs: where.ts,
       title: form.title,
-      status: 'Submitted',
+      status: NEW_CASE_STATUS,
       resolverType: form.resolverType,
       createdBy: userId,
       createdAt: this.now(),
@@ -221,8 +220,9 @@ export class CaseService {
   async escalate(caseId: string, userId: string): Promise<CaseResult> {
     return this.change(caseId, userId, 'case.escalate', { resolverType: 'AWS' }, async (c) => {
       if (c.resolverType === 'AWS') return { already: true };
-      await this.d.securityIr().send(new UpdateResolverTypeCommand({ caseId, resolverType: 'AWS' }));
-      return { patch: { resolverType: 'AWS' as const }, event: 'escalated the case to the AWS CIRT (AWS-supported)' };
+      const out = await this.d.securityIr().send(new UpdateResolverTypeCommand({ caseId, resolverType: 'AWS' }));
+      // The service may move the case on as the CIRT takes it (Submitted → Detection and Analysis): keep what it answered.
+      return { patch: { resolverType: 'AWS' as const, status: out.caseStatus ?? c.status }, event: 'escalated the case to the AWS CIRT' };
     });
   }
 
@@ -230,33 +230,79 @@ export class CaseService {
     return this.change(caseId, userId, 'case.status', { caseStatus: status }, async (c) => {
       if (c.resolverType === 'AWS') throw Object.assign(new Error('the AWS CIRT manages the status of an AWS-supported case'), { name: 'NotSelfManaged' });
       if (c.status === status) return { already: true };
-      await this.d.securityIr().send(new UpdateCaseStatusCommand({ caseId, caseStatus: status }));
-      return { patch: { status }, event: `set the case status to *${status}*` };
+      const out = await this.d.securityIr().send(new UpdateCaseStatusCommand({ caseId, caseStatus: status }));
+      const now = out.caseStatus ?? status;
+      return { patch: { status: now }, event: `set the case status to *${caseStatusLabel(now)}*` };
     });
   }
 
   async close(caseId: string, userId: string): Promise<CaseResult> {
     return this.change(caseId, userId, 'case.close', {}, async (c) => {
-      if (c.status === 'Closed') return { already: true };
+      if (c.status === CLOSED_CASE_STATUS) return { already: true };
       const out = await this.d.securityIr().send(new CloseCaseCommand({ caseId }));
-      return { patch: { status: out.caseStatus ?? 'Closed' }, event: 'closed the case' };
+      return { patch: { status: out.caseStatus ?? CLOSED_CASE_STATUS }, event: 'closed the case' };
     });
   }
 
-  /** Cases as Security IR lists them (every page); open ones unless `all`. Newest first. */
+  /**
+   * Cases as Security IR lists them (every page); open ones unless `all`. Newest first.
+   * What the service says is remembered: the cases sirbot keeps (App Home reads them) and
+   * the messages that opened them show the status the service gives now.
+   */
   async list(all = false): Promise<Array<{ caseId: string; title: string; status: string; resolverType: string }>> {
     const out: Array<{ caseId: string; title: string; status: string; resolverType: string; created: number }> = [];
     for await (const page of paginateListCases({ client: this.d.securityIr() })) {
       for (const c of page.items ?? []) {
-        if (!all && c.caseStatus === 'Closed') continue;
-        out.push({ caseId: c.caseId, title: c.title ?? '', status: c.caseStatus ?? '?', resolverType: c.resolverType ?? 'Self', created: c.createdDate?.getTime() ?? 0 });
+        await this.remember(c.caseId, c);
+        if (!all && c.caseStatus === CLOSED_CASE_STATUS) continue;
+        out.push({ caseId: c.caseId, title: c.title ?? '', status: c.caseStatus ?? '', resolverType: c.resolverType ?? 'Self', created: c.createdDate?.getTime() ?? 0 });
       }
     }
     return out.sort((a, b) => b.created - a.created).map(({ created: _c, ...rest }) => rest);
   }
 
   async get(caseId: string): Promise<GetCaseOutput> {
-    return this.d.securityIr().send(new GetCaseCommand({ caseId }));
+    const c = await this.d.securityIr().send(new GetCaseCommand({ caseId }));
+    await this.remember(caseId, c);
+    return c;
+  }
+
+  /**
+   * Keeps sirbot's record of a case it opened in step with what the service just said
+   * (the AWS CIRT moves an AWS-supported case; someone may change it in the console), and
+   * redraws the message that opened it when that changed. Never fails the caller.
+   */
+  private async remember(caseId: string, seen: { caseStatus?: string; resolverType?: string }): Promise<void> {
+    try {
+      const known = await this.d.store.actions.getCase(caseId);
+      if (!known) return;
+      const patch: Partial<CaseRecord> = {};
+      if (seen.caseStatus && seen.caseStatus !== known.status) patch.status = seen.caseStatus;
+      if (seen.resolverType && seen.resolverType !== known.resolverType) patch.resolverType = seen.resolverType as ResolverType;
+      if (Object.keys(patch).length === 0) return;
+      const next = { ...known, ...patch, updatedAt: this.now() };
+      await this.d.store.actions.putCase(next);
+      await this.redrawOpened(next);
+    } catch (err) {
+      this.d.logger.warn({ err, caseId }, 'could not update the remembered case');
+    }
+  }
+
+  /**
+   * Redraws the thread message that opened the case with its current status and only
+   * the controls that still apply (no Escalate once AWS-supported, nothing once closed).
+   * Never fails the caller: the change is made whether or not its message can be redrawn.
+   */
+  private async redrawOpened(c: CaseRecord): Promise<void> {
+    if (!c.findingId || !c.channel) return;
+    try {
+      const opened = await this.d.store.actions.getAction(CaseService.caseActionId(c.findingId));
+      const result = opened?.result ? (JSON.parse(opened.result) as { caseId?: string; comments?: number }) : null;
+      if (!opened?.messageTs || result?.caseId !== c.caseId) return;
+      await this.d.poster.update(c.channel, opened.messageTs, caseOpenedMessage(c, this.consoleUrl(c.caseId), opened.requestedBy, result.comments ?? 0));
+    } catch (err) {
+      this.d.logger.warn({ err, caseId: c.caseId }, 'could not redraw the case message');
+    }
   }
 
   /**
@@ -301,16 +347,22 @@ export class CaseService {
     await audit.record({ ...auditBase, outcome: 'requested' });
     try {
       const done = await apply(record);
-      if ('already' in done) return { ok: true, caseId, already: true };
+      if ('already' in done) {
+        // A click on controls that no longer apply (an older drawing of the message): draw it as it is now.
+        await this.redrawOpened(record);
+        return { ok: true, caseId, already: true };
+      }
       const next = { ...record, ...done.patch, updatedAt: this.now() };
       await store.actions.putCase(next);
       await audit.record({ ...auditBase, outcome: 'executed', result: done.patch });
       if (next.channel && next.threadTs) {
         await this.d.poster.post(next.channel, caseEventMessage(next, this.consoleUrl(caseId), userId, done.event), next.threadTs).catch(() => undefined);
       }
+      await this.redrawOpened(next);
       return { ok: true, caseId, already: false };
     } catch (err) {
       await audit.record({ ...auditBase, outcome: 'failed', result: { error: errorText(err) } });
+      await this.redrawOpened(record);
       return { ok: false, kind: 'failed', reason: errorText(err) };
     }
   }

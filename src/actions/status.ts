@@ -110,7 +110,7 @@ export class StatusService {
     }
     if (where.channel && where.ts) {
       await this.d.poster
-        .post(where.channel, statusResultMessage({ status: req.status, note: req.note, userId: req.userId, call: shown, error: outcome?.error ?? null, unprocessed }), where.ts)
+        .post(where.channel, statusResultMessage({ status: req.status, note: req.note, userId: req.userId, calls: run.outcomes.length > 0 ? run.outcomes.map((o) => o.call) : [shown], error: outcome?.error ?? null, unprocessed }), where.ts)
         .catch((err: unknown) => this.d.logger.warn({ err, findingId: req.findingId }, 'could not post the status result'));
     }
     if (!failed) return { ok: true, already: false };

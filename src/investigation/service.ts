@@ -14,7 +14,7 @@ import { KeyedLock } from '../lib/keyed-lock.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { SlackPoster } from '../slack/poster.ts';
 import { adHocMessage, progressMessage, questionsMessage, replyHelpMessage, summaryMessage, understoodMessage } from '../slack/views/investigation.ts';
-import { fileName } from '../slack/views/text.ts';
+import { timelineFileBase } from '../slack/views/file-names.ts';
 import type { FindingRecord, InvestigationRecord, Store } from '../store/store.ts';
 import { questionsPostKey } from '../delivery/post-keys.ts';
 import { UNATTEMPTED } from '../delivery/finding-records.ts';
@@ -467,7 +467,7 @@ export class InvestigationService {
       await this.o.poster.update(claimed.channel, post.ts, progressMessage([...progress.values()]));
       await this.o.poster.post(claimed.channel, summaryMessage(result.summary, result.timeline, (await this.o.nextSteps?.(finding, result)) ?? []), claimed.threadTs);
       if (result.timeline.length > 0) {
-        const base = `timeline-${fileName(claimed.findingId, 60)}`;
+        const base = timelineFileBase(finding);
         await this.o.poster
           .upload(
             claimed.channel,

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { mayAct, mayApprove, parseMembers, rolesOf, type AccessPolicy } from '../../src/domain/actions/access.ts';
-import { CALL_TIME, describeCall, resolveRefs } from '../../src/domain/actions/aws-call.ts';
-import { canonicalIp, caseDraft, highlightLines, splitComments } from '../../src/domain/actions/case-draft.ts';
+import { CALL_TIME, resolveRefs } from '../../src/domain/actions/aws-call.ts';
+import { callLine, summarizeCall } from '../../src/domain/actions/call-summary.ts';
+import { canonicalIp, caseDraft, highlightLines, impactedServices, securityIrServiceName, splitComments, uniqueServices } from '../../src/domain/actions/case-draft.ts';
+import { CASE_STATUSES, SELF_MANAGED_CASE_STATUSES, caseControls } from '../../src/domain/actions/case-status.ts';
+import { SELF_MANAGED } from '../../src/emulator/aws/security-ir-fields.ts';
+import { SELF_MANAGED_CASE_STATUSES as CLIENT_STATUSES } from '../../src/aws/security-ir/commands.ts';
 import { statusCall, statusPlan, unprocessedOf } from '../../src/domain/actions/workflow-status.ts';
 import type { TimelineEntry } from '../../src/domain/investigation/timeline.ts';
 import { compileRuleSet } from '../../src/domain/routing/compile.ts';
@@ -98,14 +102,15 @@ describe('workflow status calls', () => {
 describe('AWS calls as data', () => {
   it('resolves references to earlier answers and shows them in previews', () => {
     const call = { service: 'ec2' as const, operation: 'ModifyInstanceAttribute', account: '1', region: 'r', input: { Groups: [{ $ref: 'q.GroupId' }] } };
-    expect(describeCall(call)).toBe('ec2:ModifyInstanceAttribute in 1/r {"Groups":["<q.GroupId>"]}');
+    const earlier = { service: 'ec2' as const, operation: 'CreateSecurityGroup', account: '1', region: 'r', input: { GroupName: 'q' }, saveAs: 'q' };
+    expect(callLine(summarizeCall(call, [earlier]))).toBe('ec2:ModifyInstanceAttribute in 1/r — Groups GroupId from step 1 (CreateSecurityGroup)');
     expect(resolveRefs(call.input, { q: { GroupId: 'sg-1' } })).toEqual({ Groups: ['sg-1'] });
     expect(() => resolveRefs(call.input, {})).toThrow('reference q.GroupId has no value');
   });
 
   it('dates a call when it is made, and sends documents as JSON text while previews show the document', () => {
     const call = { service: 'iam' as const, operation: 'PutRolePolicy', account: '1', region: 'us-east-1', input: { RoleName: 'r', PolicyDocument: { $json: { When: CALL_TIME, Group: { $ref: 'q.GroupId' } } } } };
-    expect(describeCall(call)).toBe('iam:PutRolePolicy in 1/us-east-1 {"RoleName":"r","PolicyDocument":{"When":"<time of the call>","Group":"<q.GroupId>"}}');
+    expect(callLine(summarizeCall(call))).toBe('iam:PutRolePolicy in 1/us-east-1 on role r — PolicyDocument When the time of the call, Group GroupId from the answer saved as q');
     expect(resolveRefs(call.input, { q: { GroupId: 'sg-1' } }, '2026-11-21T10:00:00.000Z')).toEqual({ RoleName: 'r', PolicyDocument: '{"When":"2026-11-21T10:00:00.000Z","Group":"sg-1"}' });
     expect(() => resolveRefs(call.input, { q: { GroupId: 'sg-1' } })).toThrow('the time of the call is not known');
     // A field that merely looks like a marker among others is data, not a marker.
@@ -146,12 +151,29 @@ describe('case drafts', () => {
     expect(draft.reportedIncidentStartDate).toBe('2026-11-21T10:00:00Z');
     expect(draft.impactedAccounts).toEqual(['111122223333', '444455556666']);
     expect(draft.impactedAwsRegions).toEqual(['us-east-1', 'eu-west-1']);
-    // The baseline IP (the key's owner) is no threat actor; a private one is no use to AWS.
-    expect(draft.threatActorIpAddresses).toEqual(['203.0.113.50']);
-    expect(draft.impactedServices).toEqual(['IAM', 'EC2']);
+    // Every public address seen is offered, the finding's first (a person removes their own); a private one is no use to AWS.
+    expect(draft.threatActorIpAddresses).toEqual(['203.0.113.50', '198.51.100.10']);
+    // As Security IR names services: the finding's resources', then those the activity called.
+    expect(draft.impactedServices).toEqual(['Amazon S3', 'AWS IAM', 'Amazon EC2']);
     expect(draft.description).toContain('Recommended containment:\n- Deactivate the key.');
     // Without an IP from the finding: the first highlight after the baseline.
     expect(caseDraft(makeFinding(), summary, timeline).reportedIncidentStartDate).toBe('2026-11-21T10:00:00Z');
+  });
+
+  it('names impacted services once each, as Security IR names them, from the activity and the resources, not from the products that reported it', () => {
+    const timeline = [
+      entry({ source: 'cloudtrail', service: 'guardduty.amazonaws.com', action: 'DeleteDetector' }),
+      entry({ source: 'guardduty', service: 'GuardDuty', action: 'Policy:IAMUser/RootCredentialUsage' }),
+      entry({ source: 'securityhub', service: 'Security Hub', action: 'control IAM.9' }),
+      entry({ source: 'cloudtrail', service: 'securityhub.amazonaws.com', action: 'DisableSecurityHub' }),
+      entry({ source: 'cloudtrail', service: 'signin.amazonaws.com', action: 'ConsoleLogin' }),
+      entry({ source: 'cloudtrail', service: 'iam.amazonaws.com' }),
+      entry({ source: 'cloudtrail', service: 'newthing.amazonaws.com' }),
+    ];
+    const finding = makeFinding({ resources: [{ type: 'AwsIamAccessKey', id: 'AKIAX', region: null, tags: {} }, { type: 'AWS::EC2::Instance', id: 'i-1', region: null, tags: {} }] });
+    expect(impactedServices(finding, timeline)).toEqual(['AWS IAM', 'Amazon EC2', 'Amazon GuardDuty', 'AWS Security Hub', 'AWS Sign-In', 'Newthing']);
+    expect(securityIrServiceName('Guardduty')).toBe('Amazon GuardDuty');
+    expect(uniqueServices(['GuardDuty', 'Guardduty', 'guardduty ', 'AWS IAM'])).toEqual(['GuardDuty', 'AWS IAM']);
   });
 
   it('writes IPv6 addresses in the full upper-case form Security IR accepts', () => {
@@ -192,5 +214,19 @@ describe('acknowledgement rules', () => {
     const decision = route(ruleSet, makeFinding({ severity: { label: 'CRITICAL', score: 90 } }), Date.now());
     expect(decision.acknowledge).toEqual({ withinSeconds: 900, notify: ['S0ONCALL'], cirtAfterSeconds: 1800, autoOpenCase: true });
     expect(route(ruleSet, makeFinding(), Date.now()).acknowledge).toBeNull();
+  });
+});
+
+describe('Security IR case statuses', () => {
+  it('are one list, the API model\'s, shared by the client, the fake and the views', () => {
+    expect(CASE_STATUSES).toEqual(['Submitted', 'Acknowledged', 'Detection and Analysis', 'Containment, Eradication and Recovery', 'Post-incident Activities', 'Ready to Close', 'Closed']);
+    expect(CLIENT_STATUSES).toBe(SELF_MANAGED_CASE_STATUSES);
+    expect(SELF_MANAGED).toBe(SELF_MANAGED_CASE_STATUSES);
+  });
+
+  it('offer only the controls that still apply', () => {
+    expect(caseControls({ status: 'Submitted', resolverType: 'Self' })).toEqual({ escalate: true, setStatus: true, close: true });
+    expect(caseControls({ status: 'Detection and Analysis', resolverType: 'AWS' })).toEqual({ escalate: false, setStatus: false, close: true });
+    expect(caseControls({ status: 'Closed', resolverType: 'Self' })).toEqual({ escalate: false, setStatus: false, close: false });
   });
 });

@@ -69,6 +69,8 @@ describe('remediation catalog', () => {
     expect(fromNone).toMatchObject({ calls: [{ operation: 'PutPublicAccessBlock', input: { PublicAccessBlockConfiguration: { BlockPublicAcls: true, RestrictPublicBuckets: true } } }], undo: [{ input: { PublicAccessBlockConfiguration: { BlockPublicAcls: false } } }] });
     const partial = r.plan(bucket, [{ PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: false, BlockPublicPolicy: false, RestrictPublicBuckets: false } }]);
     expect(partial).toMatchObject({ undo: [{ input: { PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: false } } }] });
+    // The preview says the settings in words, not as the answer's JSON.
+    expect((partial as { notes: string[] }).notes[0]).toBe('Block Public Access now, restored by undo: BlockPublicAcls on, IgnorePublicAcls off, BlockPublicPolicy off, RestrictPublicBuckets off.');
     expect(r.plan(bucket, [{ error: 'AccessDenied' }])).toEqual({ error: "could not read the bucket's settings: AccessDenied" });
   });
 

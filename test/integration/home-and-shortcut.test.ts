@@ -38,7 +38,7 @@ describe('App Home', () => {
     expect(home).toContain('Your sirbot roles: approver, responder');
     expect(home).toContain('API ListUsers was invoked from an IP address on a custom threat list.');
     expect(home).toContain(`Case ${caseId}`);
-    expect(home).toContain('*delete-access-key* requested by <@U0ALICE>');
+    expect(home).toContain('*Delete access key* requested by <@U0ALICE>');
     expect(home).toContain('remediation_approve');
 
     // Alice requested it: her Home has nothing to approve, and she is no approver anyway.

@@ -66,9 +66,10 @@ describe('investigation in the finding thread', () => {
     expect(text.split(agent)).toHaveLength(2);
     const progress = all.find((m) => m.text === 'Gathering evidence…');
     expect(messageTexts(progress!).join('\n')).toMatch(/:white_check_mark: cloudtrail: \d+ events/);
-    // The full timeline arrives as CSV and JSON files in the thread.
+    // The full timeline arrives as CSV and JSON files in the thread, named for people: the finding in a few words, its account and day.
     const files = t.slack.state.files();
-    expect(files.map((f) => f.name).sort()).toEqual(['timeline-7ec6f1a2b3c4d5e6f708192a3b4c5d6e.csv', 'timeline-7ec6f1a2b3c4d5e6f708192a3b4c5d6e.json']);
+    const base = 'timeline-api-listusers-was-invoked-from-an-ip-address-111122223333-2026-11-21';
+    expect(files.map((f) => f.name).sort()).toEqual([`${base}.csv`, `${base}.json`]);
     expect(files.every((f) => f.threadTs === root.ts)).toBe(true);
     const json = JSON.parse(files.find((f) => f.name.endsWith('.json'))!.content!.toString('utf8')) as Array<{ action: string }>;
     expect(json.map((e) => e.action)).toContain('AttachUserPolicy');

@@ -47,7 +47,7 @@ async function preview(who: string, label: string): Promise<string> {
   if (!button) throw new Error(`no button ${label}`);
   await t.user(who).click(summary()!, button.action_id);
   const modal = await t.user(who).waitForModal('remediation_modal', (v) => !!v.submit);
-  return JSON.stringify(modal.blocks);
+  return messageTexts(modal).join('\n');
 }
 
 async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
@@ -82,9 +82,9 @@ describe("stolen instance-role credentials: revoke the role's sessions, require 
   it('enforce IMDSv2: the exact call previewed, run, seen by DescribeInstances, undone back to optional; audited', async () => {
     expect(await metadataOptions()).toMatchObject({ HttpTokens: 'optional' });
     const shown = await preview('U0ALICE', `Enforce IMDSv2 ${WEB}`);
-    expect(shown).toContain(`ec2:ModifyInstanceMetadataOptions in ${A}/us-east-1 {\\"InstanceId\\":\\"${WEB}\\",\\"HttpTokens\\":\\"required\\"}`);
-    expect(shown).toContain('Undo would call');
-    expect(shown).toContain('\\"HttpTokens\\":\\"optional\\"');
+    expect(shown).toContain(`*AWS calls that will be made*\n1. *ec2:ModifyInstanceMetadataOptions* in ${A}/us-east-1 on instance \`${WEB}\` — HttpTokens \`required\``);
+    expect(shown).toContain(`*Undo would call*\n1. *ec2:ModifyInstanceMetadataOptions* in ${A}/us-east-1 on instance \`${WEB}\` — HttpTokens \`optional\``);
+    expect(shown).not.toMatch(/[{}"]/);
     await t.user('U0ALICE').submit({ note: 'SSRF on the admin port' });
     await expect.poll(() => text(resultOf('Enforce IMDSv2')), { timeout: 10_000 }).toContain('succeeded');
     expect(await metadataOptions()).toMatchObject({ HttpTokens: 'required', State: 'applied' });
@@ -102,11 +102,12 @@ describe("stolen instance-role credentials: revoke the role's sessions, require 
 
   it('revoke sessions: previewed with the time left to the call, approved by another person, the deny policy dated when it ran; undone by an approver only', async () => {
     const shown = await preview('U0ALICE', `Revoke sessions ${ROLE}`);
-    expect(shown).toContain(`iam:PutRolePolicy in ${A}/us-east-1`);
-    expect(shown).toContain('\\"PolicyName\\":\\"AWSRevokeOlderSessions\\"');
-    // Escaped for mrkdwn: Slack shows <time of the call>.
-    expect(shown).toContain('\\"DateLessThan\\":{\\"aws:TokenIssueTime\\":\\"&lt;time of the call&gt;\\"}');
-    expect(shown).toContain('iam:DeleteRolePolicy');
+    // The policy in a sentence, its time left to the moment of the call; no document JSON.
+    expect(shown).toContain(
+      `1. *iam:PutRolePolicy* in ${A}/us-east-1 on role \`${ROLE}\` — PolicyName \`AWSRevokeOlderSessions\` · PolicyDocument \`Deny * on * when aws:TokenIssueTime is before the time of the call\``,
+    );
+    expect(shown).toContain(`*Undo would call*\n1. *iam:DeleteRolePolicy* in ${A}/us-east-1 on role \`${ROLE}\` — PolicyName \`AWSRevokeOlderSessions\``);
+    expect(shown).not.toMatch(/[{}"]/);
     expect(shown).toContain('an approver other than you must approve it');
     await t.user('U0ALICE').submit({ note: 'credentials used from 203.0.113.99' });
     await expect.poll(() => withAction(/remediation_approve/).length, { timeout: 10_000 }).toBe(1);

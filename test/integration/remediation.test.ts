@@ -22,7 +22,7 @@ const iamUser = (name: string) => t.aws!.state.iam.accounts['111122223333']!.use
 const instance = (id: string) => t.aws!.state.ec2.accounts['111122223333']!['us-east-1']!.instances!.find((i) => i.InstanceId === id)!;
 const ephemeralsOf = (id: string) => t.slack.state.ephemerals().filter((e) => e.user === id).map((e) => e.text);
 
-/** Clicks a remediation offered in the summary, waits for its preview, and returns the modal's text. */
+/** Clicks a remediation offered in the summary, waits for its preview, and returns the text the modal shows. */
 async function preview(who: string, label: string): Promise<string> {
   const person = t.user(who);
   const button = (summary()!.blocks as any[]).flatMap((b) => b.elements ?? []).find((e: any) => e.text?.text === label);
@@ -30,7 +30,7 @@ async function preview(who: string, label: string): Promise<string> {
   await person.click(summary()!, button.action_id);
   // The click opens a placeholder at once; the preview (with its Run button) replaces it.
   const modal = await person.waitForModal('remediation_modal', (v) => !!v.submit);
-  return JSON.stringify(modal.blocks);
+  return messageTexts(modal).join('\n');
 }
 
 /** The thread message that shows a remediation (its title in bold). */
@@ -68,13 +68,20 @@ describe('remediations from the investigation summary', () => {
 
   it('deactivate a key: preview of the exact call, confirm, execute, undo — each step audited', async () => {
     const shown = await preview('U0ALICE', 'Deactivate AKIAEXPOSEDKEY000001');
-    expect(shown).toContain('iam:UpdateAccessKey in 111122223333/us-east-1');
-    expect(shown).toContain('\\"Status\\":\\"Inactive\\"');
-    expect(shown).toContain('Undo would call');
+    // Each call in words: the action, where, on what, then its other parameters by name — no request JSON.
+    expect(shown).toContain('1. *iam:UpdateAccessKey* in 111122223333/us-east-1 on access key `AKIAEXPOSEDKEY000001` — UserName `ci-deployer` · Status `Inactive`');
+    expect(shown).toContain('*Undo would call*\n1. *iam:UpdateAccessKey* in 111122223333/us-east-1 on access key `AKIAEXPOSEDKEY000001` — UserName `ci-deployer` · Status `Active`');
+    expect(shown).not.toMatch(/[{}"]/);
     await t.user('U0ALICE').submit({ note: 'key on a paste site' });
     await expect.poll(() => text(resultOf('Deactivate access key')), { timeout: 10_000 }).toContain('succeeded');
     expect(iamUser('ci-deployer').AccessKeys!.find((k) => k.AccessKeyId === 'AKIAEXPOSEDKEY000001')!.Status).toBe('Inactive');
 
+    // Undo asks first, in Slack's confirm dialog, whose text Slack shows as it is: plain words, no markup.
+    const undo = (resultOf('Deactivate access key')!.blocks as any[]).flatMap((b) => b.elements ?? []).find((e: any) => e.action_id === 'remediation_undo');
+    expect(undo.confirm.text).toMatchObject({
+      type: 'plain_text',
+      text: 'These calls will be made:\n1. iam:UpdateAccessKey in 111122223333/us-east-1 on access key AKIAEXPOSEDKEY000001 — UserName ci-deployer · Status Active',
+    });
     await t.user('U0DAVE').click(resultOf('Deactivate access key')!, 'remediation_undo');
     await expect.poll(() => text(resultOf('Deactivate access key')), { timeout: 10_000 }).toContain('undone');
     expect(text(resultOf('Deactivate access key'))).toContain('undone by <@U0DAVE>');
@@ -143,8 +150,11 @@ describe('remediations from the investigation summary', () => {
     const id = label.replace('Quarantine ', '');
     const before = instance(id).SecurityGroups!.map((g) => g.GroupId);
     const shown = await preview('U0ALICE', label);
-    expect(shown).toContain('ec2:CreateSecurityGroup');
-    expect(shown).toContain('ec2:ModifyInstanceAttribute');
+    expect(shown).toContain(`1. *ec2:CreateSecurityGroup* in 111122223333/us-east-1 on security group \`sirbot-quarantine-${id}\``);
+    // What a call takes from an earlier one is named by its step, not by a placeholder.
+    expect(shown).toContain('2. *ec2:RevokeSecurityGroupEgress* in 111122223333/us-east-1 on security group GroupId from step 1 (CreateSecurityGroup)');
+    expect(shown).toContain(`3. *ec2:ModifyInstanceAttribute* in 111122223333/us-east-1 on instance \`${id}\` — Groups GroupId from step 1 (CreateSecurityGroup)`);
+    expect(shown).not.toMatch(/[{}"]|<quarantine/);
     await t.user('U0ALICE').submit();
     await expect.poll(() => text(resultOf('Quarantine EC2 instance')), { timeout: 10_000 }).toContain('succeeded');
     const isolated = instance(id).SecurityGroups!.map((g) => g.GroupId);

@@ -117,6 +117,12 @@ describe('Open SIR case from a finding thread', () => {
     await expect.poll(() => t!.aws!.securityIr.cases.get(caseId)?.resolverType).toBe('AWS');
     await expect.poll(() => threadTexts(t!).some((m) => m.includes('escalated the case to the AWS CIRT'))).toBe(true);
     expect((await t.runtime.core.store.actions.getCase(caseId))?.resolverType).toBe('AWS');
+    // The message that opened the case is redrawn as the case is now; no message offers what no longer applies.
+    const root = rootOf(t);
+    const opened = () => t!.slack.state.thread(root.channel, root.ts).find((m) => messageTexts(m).join('\n').includes('opened Security Incident Response'))!;
+    await expect.poll(() => messageTexts(opened()).join('\n')).toContain(`Case ${caseId}> · Containment, Eradication and Recovery · AWS-supported (AWS CIRT engaged)`);
+    for (const m of t.slack.state.thread(root.channel, root.ts)) expect(JSON.stringify(m.blocks ?? [])).not.toMatch(/case_escalate_cirt|case_set_status/);
+    expect(JSON.stringify(opened().blocks)).toContain('case_close');
   });
 
   it('after an investigation: starts at the first suspicious event, names the attacker IPs, and adds the highlights as comments', async () => {

@@ -55,6 +55,11 @@ describe('workflow status from Slack', () => {
     expect(reply).toContain(':white_check_mark: <@U0ALICE> set the workflow status to *RESOLVED*');
     // The note is the person's text: escaped, never a mention.
     expect(reply).toContain('rotated &amp; removed &lt;@U0BOSS&gt;');
+    // The call made, in words: what, where, on which finding, with which values — not the request's JSON.
+    expect(reply).toContain('*securityhub:BatchUpdateFindings* in 111122223333/us-east-1 on finding `');
+    expect(reply).toContain('Status `RESOLVED`');
+    expect(reply).toContain('Note.Text `RESOLVED set from Slack by alice (U0ALICE): rotated &amp; removed &lt;@U0BOSS&gt;`');
+    expect(reply).not.toMatch(/[{}"]/);
     const update = t.aws!.state.findingUpdates.find((u) => u.operation === 'BatchUpdateFindings');
     expect(update).toMatchObject({ findingId: ASFF.Id, account: '111122223333' });
     const stored = t.aws!.state.findings.securityhub.get('111122223333|us-east-1')!.find((f) => f.Id === ASFF.Id) as Record<string, any>;
@@ -78,8 +83,11 @@ describe('workflow status from Slack', () => {
     expect(await setStatus(GUARDDUTY.id, 'RESOLVED', 'false positive')).toContain('*RESOLVED*');
     const archived = () => (t.aws!.state.findings.guardduty.get('111122223333|us-east-1') ?? []).find((f) => f.id === GUARDDUTY.id) as Record<string, any> | undefined;
     expect(archived()?.service.archived).toBe(true);
+    // The root says it as a person would: archived, not "RESOLVED · ACTIVE".
+    await expect.poll(() => messageTexts(rootFor(GUARDDUTY.id)).join('\n')).toContain('*Status*\nRESOLVED — archived in GuardDuty');
     expect(await setStatus(GUARDDUTY.id, 'NOTIFIED', '')).toContain('*NOTIFIED*');
     expect(archived()?.service.archived).toBe(false);
+    await expect.poll(() => messageTexts(rootFor(GUARDDUTY.id)).join('\n')).toContain('*Status*\nNOTIFIED\n');
     expect(t.aws!.state.findingUpdates.filter((u) => u.findingId === GUARDDUTY.id).map((u) => u.operation)).toEqual(['ArchiveFindings', 'UnarchiveFindings']);
   });
 

@@ -10,7 +10,9 @@ import { findingMessage } from '../../src/slack/views/finding-message.ts';
 import { timelineLine } from '../../src/slack/views/investigation.ts';
 import { sirNoteMessage, sirUsageMessage } from '../../src/slack/views/sir-command.ts';
 import { statusModal, statusResultMessage } from '../../src/slack/views/status.ts';
-import { code, escapeText, fileName, link, neutralize, safeText, safeUrl, truncate, visibleOnly } from '../../src/slack/views/text.ts';
+import { timelineFileBase } from '../../src/slack/views/file-names.ts';
+import { callListMrkdwn, callListPlain } from '../../src/slack/views/calls.ts';
+import { code, escapeText, link, neutralize, safeText, safeUrl, truncate, visibleOnly } from '../../src/slack/views/text.ts';
 import { digestMemberUpdateReply } from '../../src/slack/views/update-reply.ts';
 import { makeFinding } from '../support/findings.ts';
 
@@ -85,8 +87,12 @@ describe('invisible characters in text sent to Slack', () => {
     expect(visibleOnly(ALL).length).toBeLessThanOrEqual(ALL.length);
   });
 
-  it('upload file names are letters, digits, dots, dashes and underscores', () => {
-    expect(fileName(`arn:aws:guardduty:us-east-1:1:detector/d/finding/${RLO_FILE}`, 60)).toMatch(/^[\w.-]{1,60}$/);
+  it('upload file names are lower-case letters, digits, dots and dashes, of bounded length, whatever the finding says', () => {
+    const hostile = makeFinding({ title: `../../${RLO_FILE} <@channel> ${'x'.repeat(500)}`, type: `${ZW_MENTION}/..`, controlId: `S3.8/${NUL}`, accountId: `1/../${ESC}` });
+    const name = timelineFileBase(hostile);
+    expect(name).toMatch(/^timeline-[a-z0-9.-]+$/);
+    expect(name).not.toContain('..');
+    expect(name.length).toBeLessThanOrEqual(100);
   });
 });
 
@@ -132,7 +138,7 @@ describe('every view built from a hostile finding', () => {
         status: 'RESOLVED',
         note: ALL,
         userId: 'U0ALICE',
-        call: { service: 'guardduty', operation: 'ArchiveFindings', account: '1', region: 'r', input: { FindingIds: [RLO_FILE] } },
+        calls: [{ service: 'guardduty', operation: 'ArchiveFindings', account: '1', region: 'r', input: { FindingIds: [RLO_FILE] } }],
         error: { name: ESC, message: ALL },
         unprocessed: [{ id: RLO_FILE, reason: ALL }],
       }),
@@ -169,6 +175,30 @@ describe('every view built from a hostile finding', () => {
     expect(button && 'url' in button && button.url).toContain('invoice%E2%80%AEfdp.exe');
     const titleInput = built.caseModal.blocks.find((b) => b.block_id === 'title');
     expect(titleInput && 'element' in titleInput && 'initial_value' in titleInput.element && titleInput.element.initial_value).toContain('invoice[U+202E]fdp.exe');
+  });
+});
+
+describe('AWS calls shown to people', () => {
+  const hostile = '<!channel> `x` *bold* <https://evil.example|click> & @here';
+  const calls = [
+    { service: 'securityhub' as const, operation: 'BatchUpdateFindings', account: '1<@U1>', region: 'us-east-1\n<!here>', input: { FindingIdentifiers: [{ Id: hostile, ProductArn: 'arn:p' }], Workflow: { Status: 'RESOLVED' }, Note: { Text: `${hostile} ${'y'.repeat(3000)}`, UpdatedBy: RLO_FILE } } },
+  ];
+
+  it('escape finding and AWS text in mrkdwn (no mention, no link, no markup), mark invisible characters and bound each value', () => {
+    const shown = callListMrkdwn(calls);
+    expect(shown).not.toMatch(/<!channel>|<!here>|<@U1>|<https:/);
+    expect(shown).toContain('&lt;!channel&gt;');
+    expect(shown).toContain('@\u2060here');
+    expect(shown).toContain('invoice[U+202E]fdp.exe');
+    expect(shown).toContain('ˋxˋ');
+    expect(shown.length).toBeLessThan(1200);
+    expect(invisibleIn(shown.replace(/\u2060/g, ''))).toEqual([]);
+  });
+
+  it('in plain text (a confirm dialog) carry no markup at all', () => {
+    const shown = callListPlain(calls);
+    expect(shown).toMatch(/^1\. securityhub:BatchUpdateFindings in /);
+    expect(shown).not.toContain('*securityhub');
   });
 });
 

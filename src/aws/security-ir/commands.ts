@@ -1,29 +1,16 @@
 import type { SecurityIRCommand } from './client.ts';
 import type { HttpCall } from './transport.ts';
+import type { CaseStatus, ResolverType, SelfManagedCaseStatus } from '../../domain/actions/case-status.ts';
+import type { EngagementType } from '../../domain/actions/case-draft.ts';
 
 /**
  * Commands named, shaped and sent as the official SDK's are (restJson1, from the API
  * model). Inputs take Dates; outputs give Dates.
  */
 
-export type ResolverType = 'AWS' | 'Self';
-export type EngagementType = 'Security Incident' | 'Investigation';
-export type CaseStatus =
-  | 'Submitted'
-  | 'Acknowledged'
-  | 'Detection and Analysis'
-  | 'Containment, Eradication and Recovery'
-  | 'Post-incident Activities'
-  | 'Ready to Close'
-  | 'Closed';
-/** The statuses a self-managed case can be set to; closing goes through CloseCase. */
-export type SelfManagedCaseStatus = 'Submitted' | 'Detection and Analysis' | 'Containment, Eradication and Recovery' | 'Post-incident Activities';
-export const SELF_MANAGED_CASE_STATUSES: readonly SelfManagedCaseStatus[] = [
-  'Submitted',
-  'Detection and Analysis',
-  'Containment, Eradication and Recovery',
-  'Post-incident Activities',
-];
+// The case statuses, resolvers and engagement types are the domain's one list (domain/actions/).
+export type { EngagementType } from '../../domain/actions/case-draft.ts';
+export { SELF_MANAGED_CASE_STATUSES, type CaseStatus, type ResolverType, type SelfManagedCaseStatus } from '../../domain/actions/case-status.ts';
 
 /** Whose move a case waits on (`PendingAction`). */
 export type PendingAction = 'Customer' | 'None';

@@ -1,6 +1,7 @@
 /**
  * One AWS API call, as data: what remediations and status changes will do, shown to
- * people before it happens and executed exactly as shown. In an input:
+ * people before it happens (call-summary.ts says it in their terms) and executed exactly
+ * as shown. In an input:
  * - `{ $ref: 'name.Field' }` stands for a field of an earlier call's answer (saved under `saveAs`);
  * - `{ $time: 'call' }` stands for the moment the call is made (ISO 8601, UTC), for
  *   what must be decided then and not at preview: a revocation covers every session
@@ -30,8 +31,8 @@ export function isRef(v: unknown): v is Ref {
   return only(v, '$ref') && typeof (v as unknown as Ref).$ref === 'string';
 }
 
-const isCallTime = (v: unknown): boolean => only(v, '$time') && v.$time === 'call';
-const isJson = (v: unknown): v is { $json: unknown } => only(v, '$json');
+export const isCallTime = (v: unknown): boolean => only(v, '$time') && v.$time === 'call';
+export const isJson = (v: unknown): v is { $json: unknown } => only(v, '$json');
 
 /** Replaces references with the saved answers' fields, the call's time with `at`, and `$json` with its JSON text. */
 export function resolveRefs(value: unknown, saved: Record<string, unknown>, at?: string): unknown {
@@ -50,18 +51,4 @@ export function resolveRefs(value: unknown, saved: Record<string, unknown>, at?:
   if (Array.isArray(value)) return value.map((v) => resolveRefs(v, saved, at));
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveRefs(v, saved, at)]));
   return value;
-}
-
-/**
- * `iam:UpdateAccessKey {…}` in one line, for previews and audit: references shown as
- * `<name.Field>`, the call's time as `<time of the call>`, JSON text as its document.
- */
-export function describeCall(call: AwsCall): string {
-  const input = JSON.stringify(call.input, (_k, v: unknown) => {
-    if (isRef(v)) return `<${v.$ref}>`;
-    if (isCallTime(v)) return '<time of the call>';
-    if (isJson(v)) return v.$json;
-    return v;
-  });
-  return `${call.service}:${call.operation} in ${call.account}/${call.region} ${input}`;
 }

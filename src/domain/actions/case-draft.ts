@@ -32,10 +32,110 @@ export interface CaseDraft {
 
 const cut = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
 
-/** AWS service names from event sources (`iam.amazonaws.com` → `IAM`), as the case form lists them. */
-function serviceName(source: string): string {
-  const short = source.replace(/\.amazonaws\.com$/, '');
-  return short.length <= 4 ? short.toUpperCase() : short.charAt(0).toUpperCase() + short.slice(1);
+/**
+ * Security Incident Response names impacted services as AWS names them (its API model's
+ * examples: `Amazon EC2`, `Amazon EKS`; cases record `Amazon GuardDuty`), by the key
+ * every spelling of a service comes down to: a CloudTrail event source
+ * (`guardduty.amazonaws.com`), a product name (`GuardDuty`, `Security Hub`) or a
+ * resource type's service (`AWS::EC2::Instance`).
+ */
+const SERVICE_NAMES: Record<string, string> = {
+  accessanalyzer: 'AWS IAM Access Analyzer',
+  account: 'AWS Account Management',
+  cloudformation: 'AWS CloudFormation',
+  cloudfront: 'Amazon CloudFront',
+  cloudtrail: 'AWS CloudTrail',
+  config: 'AWS Config',
+  dynamodb: 'Amazon DynamoDB',
+  ebs: 'Amazon EBS',
+  ec2: 'Amazon EC2',
+  ecr: 'Amazon ECR',
+  ecs: 'Amazon ECS',
+  eks: 'Amazon EKS',
+  elasticloadbalancing: 'Elastic Load Balancing',
+  guardduty: 'Amazon GuardDuty',
+  iam: 'AWS IAM',
+  inspector: 'Amazon Inspector',
+  inspector2: 'Amazon Inspector',
+  kms: 'AWS KMS',
+  lambda: 'AWS Lambda',
+  logs: 'Amazon CloudWatch Logs',
+  macie: 'Amazon Macie',
+  macie2: 'Amazon Macie',
+  monitoring: 'Amazon CloudWatch',
+  organizations: 'AWS Organizations',
+  rds: 'Amazon RDS',
+  route53: 'Amazon Route 53',
+  s3: 'Amazon S3',
+  secretsmanager: 'AWS Secrets Manager',
+  securityhub: 'AWS Security Hub',
+  servicequotas: 'Service Quotas',
+  signin: 'AWS Sign-In',
+  sns: 'Amazon SNS',
+  sqs: 'Amazon SQS',
+  sso: 'AWS IAM Identity Center',
+  ssm: 'AWS Systems Manager',
+  sts: 'AWS STS',
+  vpc: 'Amazon VPC',
+};
+
+/** Security IR's `AwsService`: 3 to 50 of letters, digits, space to dot, parentheses and colons. */
+const AWS_SERVICE = /^[a-zA-Z0-9 -.():]{3,50}$/;
+
+const serviceKey = (s: string) => s.replace(/\.amazonaws\.com$/i, '').toLowerCase().replace(/[^a-z0-9]/g, '');
+
+/**
+ * A service as Security IR names it, from an event source, product name or service key;
+ * one it has no name for keeps its own spelling (first letter raised), if the API takes it.
+ */
+export function securityIrServiceName(source: string): string | null {
+  const known = SERVICE_NAMES[serviceKey(source)];
+  if (known) return known;
+  const short = source.replace(/\.amazonaws\.com$/i, '').trim();
+  const name = short.charAt(0).toUpperCase() + short.slice(1);
+  return AWS_SERVICE.test(name) ? name : null;
+}
+
+/** Resource types (ASFF `AwsEc2Instance`, CloudFormation-style `AWS::EC2::Instance`) to the service they belong to. */
+const RESOURCE_SERVICES: ReadonlyArray<[RegExp, string]> = [
+  [/^AwsEc2|^AWS::EC2::/i, 'ec2'],
+  [/^AwsIam|^AWS::IAM::/i, 'iam'],
+  [/^AwsS3|^AWS::S3::/i, 's3'],
+  [/^AwsEks|^AWS::EKS::/i, 'eks'],
+  [/^AwsLambda|^AWS::Lambda::/i, 'lambda'],
+  [/^AwsRds|^AWS::RDS::/i, 'rds'],
+  [/^AwsEcs|^AWS::ECS::/i, 'ecs'],
+  [/^AwsEcr|^AWS::ECR::/i, 'ecr'],
+  [/^AwsDynamoDb|^AWS::DynamoDB::/i, 'dynamodb'],
+  [/^AwsKms|^AWS::KMS::/i, 'kms'],
+  [/^AwsSecretsManager|^AWS::SecretsManager::/i, 'secretsmanager'],
+  [/^AwsCloudTrail|^AWS::CloudTrail::/i, 'cloudtrail'],
+];
+
+function resourceService(type: string): string | null {
+  const key = RESOURCE_SERVICES.find(([pattern]) => pattern.test(type))?.[1];
+  return key ? (SERVICE_NAMES[key] ?? null) : null;
+}
+
+/** Names once each, whatever their case (`GuardDuty` and `Guardduty` are one), first spelling kept. */
+export function uniqueServices(names: readonly string[]): string[] {
+  const seen = new Map<string, string>();
+  for (const n of names) {
+    const name = n.trim();
+    if (name && !seen.has(name.toLowerCase())) seen.set(name.toLowerCase(), name);
+  }
+  return [...seen.values()];
+}
+
+/**
+ * The services a case names as impacted: those the finding's resources belong to and
+ * those the activity called (CloudTrail), each once, as Security IR names them. The
+ * products that reported findings (GuardDuty, Security Hub) are not impacted for that.
+ */
+export function impactedServices(finding: Finding, timeline: readonly TimelineEntry[]): string[] {
+  const fromResources = finding.resources.map((r) => resourceService(r.type));
+  const called = timeline.filter((e) => e.source === 'cloudtrail' && e.service).map((e) => securityIrServiceName(e.service as string));
+  return uniqueServices([...fromResources, ...called].filter((s): s is string => s !== null));
 }
 
 function isPublicIp(ip: string): boolean {
@@ -73,10 +173,7 @@ export function caseDraft(finding: Finding, summary: InvestigationSummary | null
   const start = incidentStart(finding, timeline, named);
   const accounts = new Set([finding.accountId, ...timeline.map((e) => e.accountId).filter((a): a is string => Boolean(a && /^\d{12}$/.test(a)))]);
   const regions = new Set([finding.region, ...timeline.map((e) => e.region).filter((r): r is string => Boolean(r))]);
-  // The actor's IPs: those the finding names, and those first seen since the incident started.
-  const fresh = timeline.filter((e) => e.time >= start && e.sourceIp && e.highlights.some((h) => h.startsWith('first seen'))).map((e) => e.sourceIp as string);
-  const ips = new Set([...named, ...fresh].filter(isPublicIp).map(canonicalIp).filter((ip): ip is string => ip !== null));
-  const services = new Set(timeline.map((e) => e.service).filter((s): s is string => Boolean(s)).map(serviceName));
+  const ips = new Set(threatActorIps(named, timeline, summary));
   const description = [
     `sirbot finding ${finding.id} (${finding.product}, ${finding.severity.label}) in account ${finding.accountId}, ${finding.region}.`,
     finding.description,
@@ -93,8 +190,25 @@ export function caseDraft(finding: Finding, summary: InvestigationSummary | null
     impactedAccounts: [...accounts].slice(0, CASE_LIMITS.impactedAccounts),
     impactedAwsRegions: [...regions].slice(0, CASE_LIMITS.impactedRegions),
     threatActorIpAddresses: [...ips].slice(0, CASE_LIMITS.threatActorIps),
-    impactedServices: [...services].slice(0, 50),
+    impactedServices: impactedServices(finding, timeline).slice(0, 50),
   };
+}
+
+/**
+ * The addresses a case offers as the threat actor's: every public address the
+ * investigation saw calls from, those the finding names first, then the others by their
+ * latest event, most recent first (the incident is what happened last; an owner's usual
+ * address tends to be older), then any only the summary lists — each in the form
+ * Security IR takes. None is left out for coming before the incident's start: an
+ * intruder often signs in from one address and works from another (root-credential-use:
+ * the console from one, the stolen key from the next). A person removes their own.
+ */
+export function threatActorIps(named: ReadonlySet<string>, timeline: readonly TimelineEntry[], summary: InvestigationSummary | null): string[] {
+  const latest = new Map<string, string>();
+  for (const e of timeline) if (e.sourceIp && (latest.get(e.sourceIp) ?? '') < e.time) latest.set(e.sourceIp, e.time);
+  const byRecency = [...latest.entries()].sort((a, b) => (a[1] < b[1] ? 1 : a[1] > b[1] ? -1 : 0)).map(([ip]) => ip);
+  const all = [...named, ...byRecency, ...(summary?.sourceIps ?? [])].filter((ip) => isPublicIp(ip));
+  return [...new Set(all.map(canonicalIp).filter((ip): ip is string => ip !== null))];
 }
 
 /**

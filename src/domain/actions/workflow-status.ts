@@ -69,6 +69,24 @@ export function statusPlan(c: StatusChange, guardDuty: GuardDutySetup = {}): Sta
 const archives = (status: WorkflowStatus) => status === 'RESOLVED' || status === 'SUPPRESSED';
 
 /**
+ * Where a finding stands, as a person would say it: its workflow status and, only when
+ * it is, that it is archived — never the record state beside the status. GuardDuty has no
+ * workflow status: sirbot records RESOLVED and SUPPRESSED there by archiving the finding
+ * and NEW and NOTIFIED by unarchiving it, so a status set from Slack says whether the
+ * finding is archived now. Security Hub archives a finding when its source says it no
+ * longer applies, whatever its workflow status.
+ */
+export function standingWords(finding: Pick<Finding, 'schema' | 'workflowStatus' | 'recordState'>, setFromSlack?: WorkflowStatus): string {
+  const status = setFromSlack ?? finding.workflowStatus;
+  if (finding.schema === 'guardduty') {
+    const archived = setFromSlack ? archives(setFromSlack) : finding.recordState === 'ARCHIVED';
+    if (!archived) return status;
+    return setFromSlack ? `${status} — archived in GuardDuty` : 'Archived in GuardDuty';
+  }
+  return finding.recordState === 'ARCHIVED' ? `${status} — archived by its source (no longer active)` : status;
+}
+
+/**
  * The call that records a workflow status where the finding lives: Security Hub CSPM
  * (ASFF) by id and product ARN, Security Hub OCSF findings by metadata uid, native
  * GuardDuty findings by archiving (resolved, suppressed) or unarchiving in the finding's

@@ -210,6 +210,13 @@ const snapshotInstance: Remediation = {
 const ALL_BLOCKED = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true };
 const NONE_BLOCKED = { BlockPublicAcls: false, IgnorePublicAcls: false, BlockPublicPolicy: false, RestrictPublicBuckets: false };
 
+/** The four settings in words: `BlockPublicAcls on, IgnorePublicAcls off, …`. */
+function settingsWords(settings: Record<string, boolean>): string {
+  return Object.keys(NONE_BLOCKED)
+    .map((name) => `${name} ${settings[name] === true ? 'on' : 'off'}`)
+    .join(', ');
+}
+
 const blockBucketPublicAccess: Remediation = {
   id: 'block-s3-public-access',
   title: 'Block public access on S3 bucket',
@@ -232,7 +239,7 @@ const blockBucketPublicAccess: Remediation = {
     return {
       calls: [put(ALL_BLOCKED)],
       undo: [put({ ...NONE_BLOCKED, ...previous })],
-      notes: [`Current settings, restored by undo: ${JSON.stringify(previous)}.`, 'Anything that relied on public access (a website, public downloads) stops working.'],
+      notes: [`Block Public Access now, restored by undo: ${settingsWords({ ...NONE_BLOCKED, ...previous })}.`, 'Anything that relied on public access (a website, public downloads) stops working.'],
     };
   },
   idempotencyKey: (i) => `block-s3-public-access:${i.account}:${i.bucket}`,

@@ -67,9 +67,9 @@ export function requireEnum(o: Body, name: string, allowed: readonly string[], p
   return v;
 }
 
-export const RESOLVERS = ['AWS', 'Self'] as const;
+/** The model's enums: one list shared with sirbot's client (domain/actions/case-status.ts), as both follow the API model. */
+export { RESOLVER_TYPES as RESOLVERS, SELF_MANAGED_CASE_STATUSES as SELF_MANAGED, CASE_STATUSES, NEW_CASE_STATUS, CLOSED_CASE_STATUS } from '../../domain/actions/case-status.ts';
 export const ENGAGEMENTS = ['Security Incident', 'Investigation'] as const;
-export const SELF_MANAGED = ['Submitted', 'Detection and Analysis', 'Containment, Eradication and Recovery', 'Post-incident Activities'] as const;
 /** The `AwsRegion` enum. */
 export const SIR_REGIONS = [
   'af-south-1',

@@ -1,7 +1,8 @@
 import { AwsError } from './errors.ts';
 import { ValidationFailure, SirState, type SirCase } from './security-ir-state.ts';
-import { SIR_LIMITS, requireString, requireEnum, RESOLVERS, ENGAGEMENTS, SELF_MANAGED, CASE_ID, list, timestamp, accounts, watchers, threatActorIps, services, regions, tags, type Problems } from './security-ir-fields.ts';
+import { SIR_LIMITS, requireString, requireEnum, RESOLVERS, ENGAGEMENTS, SELF_MANAGED, NEW_CASE_STATUS, CLOSED_CASE_STATUS, CASE_ID, list, timestamp, accounts, watchers, threatActorIps, services, regions, tags, type Problems } from './security-ir-fields.ts';
 import { paging, page, compareIds } from './security-ir-paging.ts';
+import type { CaseStatus } from '../../domain/actions/case-status.ts';
 
 export { SirState, ValidationFailure } from './security-ir-state.ts';
 export type { SirCase, SirComment } from './security-ir-state.ts';
@@ -59,7 +60,7 @@ export function securityIrRoute(state: SirState, account: string, region: string
       caseArn: `arn:aws:security-ir:${region}:${account}:case/${caseId}`,
       title: title as string,
       description: description as string,
-      caseStatus: 'Submitted',
+      caseStatus: NEW_CASE_STATUS,
       engagementType: engagementType as string,
       resolverType: resolverType as string,
       reportedIncidentStartDate: reportedIncidentStartDate as number,
@@ -160,7 +161,7 @@ export function securityIrRoute(state: SirState, account: string, region: string
       if (c.resolverType === 'AWS') {
         throw new ValidationFailure([{ name: 'caseStatus', message: 'an AWS-supported case changes status through AWS; close it with CloseCase' }]);
       }
-      if (c.caseStatus === 'Closed') throw new AwsError('ConflictException', `Case ${caseId} is closed.`, 409);
+      if (c.caseStatus === CLOSED_CASE_STATUS) throw new AwsError('ConflictException', `Case ${caseId} is closed.`, 409);
       c.caseStatus = status as string;
       touch();
       return { status: 201, body: { caseStatus: c.caseStatus } };
@@ -172,12 +173,12 @@ export function securityIrRoute(state: SirState, account: string, region: string
         throw new ValidationFailure([{ name: 'resolverType', message: 'changing an AWS-supported case back to self-managed is not possible' }]);
       }
       c.resolverType = resolver as string;
-      if (resolver === 'AWS' && c.caseStatus === 'Submitted') c.caseStatus = 'Detection and Analysis';
+      if (resolver === 'AWS' && c.caseStatus === NEW_CASE_STATUS) c.caseStatus = 'Detection and Analysis' satisfies CaseStatus;
       touch();
       return { status: 200, body: { caseId, caseStatus: c.caseStatus, resolverType: c.resolverType } };
     }
     case 'POST close-case':
-      c.caseStatus = 'Closed';
+      c.caseStatus = CLOSED_CASE_STATUS;
       c.closedDate = now / 1000;
       touch();
       return { status: 200, body: { caseStatus: c.caseStatus, closedDate: c.closedDate } };

@@ -51,7 +51,7 @@ export type Block =
   | { type: 'context'; elements: TextObject[]; block_id?: string }
   | { type: 'divider'; block_id?: string }
   | { type: 'actions'; elements: Element[]; block_id?: string }
-  | { type: 'input'; label: PlainText; element: Element; dispatch_action?: boolean; optional?: boolean; block_id?: string };
+  | { type: 'input'; label: PlainText; element: Element; hint?: PlainText; dispatch_action?: boolean; optional?: boolean; block_id?: string };
 
 /** A modal view (views.open / views.update / views.push). */
 export interface Modal {

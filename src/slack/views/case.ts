@@ -1,6 +1,7 @@
 import type { CaseDraft } from '../../domain/actions/case-draft.ts';
 import type { Finding } from '../../domain/finding.ts';
-import { SELF_MANAGED_CASE_STATUSES, type GetCaseOutput, type Watcher } from '../../aws/security-ir/commands.ts';
+import type { GetCaseOutput, Watcher } from '../../aws/security-ir/commands.ts';
+import { SELF_MANAGED_CASE_STATUSES, caseControls, caseStatusLabel, isSelfManagedCaseStatus, resolverLabel } from '../../domain/actions/case-status.ts';
 import type { CaseRecord } from '../../store/action-store.ts';
 import { type Block, type Modal, type Option, type SlackMessage, mrkdwn, plain } from './blocks.ts';
 import { CALLBACKS, CASE_ACTIONS } from './action-ids.ts';
@@ -28,10 +29,11 @@ const opt = (text: string, value: string): Option => ({ text: plain(text), value
 const RESOLVERS = [opt('Self-managed: our team runs the response', 'Self'), opt('AWS-supported: engage the AWS CIRT', 'AWS')];
 const ENGAGEMENTS = [opt('Security Incident', 'Security Incident'), opt('Investigation', 'Investigation')];
 
-const textInput = (block: string, label: string, initial: string, o: { multiline?: boolean; optional?: boolean; max?: number; hint?: string } = {}): Block => ({
+const textInput = (block: string, label: string, initial: string, o: { multiline?: boolean; optional?: boolean; max?: number; hint?: string; note?: string } = {}): Block => ({
   type: 'input',
   block_id: block,
   label: plain(label),
+  ...(o.note ? { hint: plain(o.note) } : {}),
   ...(o.optional ? { optional: true } : {}),
   element: {
     type: 'plain_text_input',
@@ -74,8 +76,11 @@ export function caseModal(finding: Finding, draft: CaseDraft, watchers: Watcher[
       },
       textInput(CASE_BLOCKS.accounts, 'Impacted accounts', draft.impactedAccounts.join(', '), { hint: '123456789012, …' }),
       textInput(CASE_BLOCKS.regions, 'Impacted regions', draft.impactedAwsRegions.join(', '), { optional: true }),
-      textInput(CASE_BLOCKS.ips, 'Threat actor IP addresses', draft.threatActorIpAddresses.join(', '), { optional: true }),
-      textInput(CASE_BLOCKS.services, 'Impacted services', draft.impactedServices.join(', '), { optional: true }),
+      textInput(CASE_BLOCKS.ips, 'Threat actor IP addresses', draft.threatActorIpAddresses.join(', '), {
+        optional: true,
+        note: 'Every public address the investigation saw calls from, those the finding names first. Remove any that are yours.',
+      }),
+      textInput(CASE_BLOCKS.services, 'Impacted services', draft.impactedServices.join(', '), { optional: true, note: 'As AWS names them: Amazon EC2, AWS IAM, Amazon S3…' }),
       textInput(CASE_BLOCKS.watchers, 'Watchers (emails)', watchers.map((w) => w.email).join(', '), { hint: 'secops@example.com, …' }),
       {
         type: 'input',
@@ -87,15 +92,20 @@ export function caseModal(finding: Finding, draft: CaseDraft, watchers: Watcher[
   };
 }
 
-function caseLine(c: CaseRecord, url: string): string {
-  const resolver = c.resolverType === 'AWS' ? 'AWS-supported (AWS CIRT engaged)' : 'Self-managed';
-  return `${link(url, `Case ${c.caseId}`)} · ${escapeText(c.status)} · ${resolver}`;
+/** `Case 8403556001 · Detection and Analysis · AWS-supported (AWS CIRT engaged)`: the same words in threads, App Home and `/sir`. */
+function caseLine(c: { caseId: string; status: string; resolverType: string }, url: string): string {
+  return `${link(url, `Case ${c.caseId}`)} · ${escapeText(caseStatusLabel(c.status))} · ${resolverLabel(c.resolverType)}`;
 }
 
+/**
+ * The case's controls, for what still applies: Escalate and a status while it is
+ * self-managed, Close until it is closed. Only the message that opened the case carries
+ * them, redrawn after every change, so no message offers what no longer applies.
+ */
 function caseButtons(c: CaseRecord): Block[] {
-  if (c.status === 'Closed') return [];
+  const can = caseControls(c);
   const elements = [];
-  if (c.resolverType === 'Self') {
+  if (can.escalate) {
     elements.push({
       type: 'button' as const,
       text: plain('Escalate to AWS CIRT'),
@@ -109,21 +119,28 @@ function caseButtons(c: CaseRecord): Block[] {
         deny: plain('Cancel'),
       },
     });
+  }
+  if (can.setStatus) {
+    const options = SELF_MANAGED_CASE_STATUSES.map((s) => opt(caseStatusLabel(s), s));
+    const current = isSelfManagedCaseStatus(c.status) ? options.find((o) => o.value === c.status) : undefined;
     elements.push({
       type: 'static_select' as const,
       action_id: CASE_ACTIONS.status,
       placeholder: plain('Case status'),
-      options: SELF_MANAGED_CASE_STATUSES.map((s) => opt(s, s)),
+      options,
+      ...(current ? { initial_option: current } : {}),
     });
   }
-  elements.push({
-    type: 'button' as const,
-    text: plain('Close case'),
-    action_id: CASE_ACTIONS.close,
-    value: c.caseId,
-    confirm: { title: plain('Close the case?'), text: plain('Closing cannot be undone from Slack.'), confirm: plain('Close case'), deny: plain('Cancel') },
-  });
-  return [{ type: 'actions', block_id: `case-${c.caseId}`, elements }];
+  if (can.close) {
+    elements.push({
+      type: 'button' as const,
+      text: plain('Close case'),
+      action_id: CASE_ACTIONS.close,
+      value: c.caseId,
+      confirm: { title: plain('Close the case?'), text: plain('Closing cannot be undone from Slack.'), confirm: plain('Close case'), deny: plain('Cancel') },
+    });
+  }
+  return elements.length > 0 ? [{ type: 'actions', block_id: `case-${c.caseId}`, elements }] : [];
 }
 
 export function caseOpenedMessage(c: CaseRecord, url: string, userId: string, comments: number): SlackMessage {
@@ -137,18 +154,19 @@ export function caseOpenedMessage(c: CaseRecord, url: string, userId: string, co
   };
 }
 
+/** A change to the case, told in its thread; the controls stay on the message that opened it. */
 export function caseEventMessage(c: CaseRecord, url: string, userId: string, event: string): SlackMessage {
   return {
     text: `Security IR case ${escapeText(c.caseId)}: ${event.replace(/\*/g, '')}`,
-    blocks: [{ type: 'section', text: mrkdwn(`${mentionMarkup(userId)} ${event}: ${caseLine(c, url)}`) }, ...caseButtons(c)],
+    blocks: [{ type: 'section', text: mrkdwn(`${mentionMarkup(userId)} ${event}: ${caseLine(c, url)}`) }],
   };
 }
 
 /** `/sir case ID`: the case as the service describes it. */
 export function caseDetailsMessage(caseId: string, c: GetCaseOutput, url: string): SlackMessage {
   const fields = [
-    `*Status*\n${escapeText(c.caseStatus ?? '?')}`,
-    `*Resolver*\n${c.resolverType === 'AWS' ? 'AWS-supported' : 'Self-managed'}`,
+    `*Status*\n${escapeText(caseStatusLabel(c.caseStatus))}`,
+    `*Resolver*\n${resolverLabel(c.resolverType)}`,
     `*Engagement*\n${escapeText(c.engagementType ?? '?')}`,
     `*Accounts*\n${(c.impactedAccounts ?? []).slice(0, 10).map((a) => code(a, 20)).join(' ') || '—'}`,
   ];
@@ -162,8 +180,13 @@ export function caseDetailsMessage(caseId: string, c: GetCaseOutput, url: string
   };
 }
 
+/** One case in a list (`/sir cases`, App Home): the case, its title, its status and resolver. */
+export function caseListLine(c: { caseId: string; title: string; status: string; resolverType: string }, url: string): string {
+  return `${link(url, `Case ${c.caseId}`)} ${escapeText(truncate(c.title, 120))} · ${escapeText(caseStatusLabel(c.status))} · ${resolverLabel(c.resolverType)}`;
+}
+
 export function casesListMessage(cases: Array<{ caseId: string; title: string; status: string; resolverType: string }>, urlOf: (id: string) => string): SlackMessage {
-  const lines = cases.slice(0, 40).map((c) => `• ${link(urlOf(c.caseId), c.caseId)} ${escapeText(truncate(c.title, 120))} · ${escapeText(c.status)} · ${c.resolverType === 'AWS' ? 'AWS-supported' : 'Self-managed'}`);
+  const lines = cases.slice(0, 40).map((c) => `• ${caseListLine(c, urlOf(c.caseId))}`);
   return {
     text: `${cases.length} open Security IR case(s)`,
     blocks: [{ type: 'section', text: mrkdwn(truncate(lines.length > 0 ? `*Open cases*\n${lines.join('\n')}` : 'No open cases.', LIMITS.sectionText)) }],

@@ -1,4 +1,5 @@
 import type { RootOffers } from '../../domain/actions/offers.ts';
+import { standingWords } from '../../domain/actions/workflow-status.ts';
 import type { Finding, SeverityLabel, WorkflowStatus } from '../../domain/finding.ts';
 import type { RouteDecision } from '../../domain/routing/decision.ts';
 import { type Block, type Button, type SlackMessage, mrkdwn, plain } from './blocks.ts';
@@ -92,7 +93,7 @@ export function findingMessage(finding: Finding, decision: RouteDecision, featur
         mrkdwn(`*Region*\n${code(finding.region, 64)}`),
         mrkdwn(`*Product*\n${code(finding.product, 100)}`),
         mrkdwn(`*Type*\n${code(finding.type || '—', 300)}`),
-        mrkdwn(`*Status*\n${marks.status?.status ?? finding.workflowStatus} · ${finding.recordState}`),
+        mrkdwn(`*Status*\n${standingWords(finding, marks.status?.status)}`),
         mrkdwn(`*First seen*\n${slackDate(finding.firstSeenAt ?? finding.createdAt)}`),
         mrkdwn(`*Last seen*\n${slackDate(finding.lastSeenAt ?? finding.updatedAt)}`),
       ],

@@ -1,7 +1,9 @@
+import { remediationById } from '../../domain/remediation/catalog.ts';
 import type { ActionRecord, CaseRecord } from '../../store/action-store.ts';
 import type { InvestigationRecord } from '../../store/store.ts';
 import { type Block, type HomeView, mrkdwn, plain } from './blocks.ts';
 import { REMEDIATION_ACTIONS } from './action-ids.ts';
+import { caseListLine } from './case.ts';
 import { mentionMarkup } from './finding-message.ts';
 import { LIMITS, code, escapeText, link, slackDate, truncate } from './text.ts';
 
@@ -15,6 +17,12 @@ export interface HomeData {
 }
 
 const MAX_ROWS = 15;
+
+/** `remediation:delete-access-key` → `Delete access key`. */
+const remediationTitle = (kind: string) => {
+  const id = kind.replace(/^remediation:/, '');
+  return remediationById(id)?.title ?? id;
+};
 
 function section(title: string, lines: string[], empty: string): Block[] {
   return [
@@ -30,7 +38,7 @@ export function homeView(d: HomeData): HomeView {
     const where = i.permalink ? link(i.permalink, 'thread') : code(i.channel, 40);
     return `• ${title} — ${i.state} since ${slackDate(i.updatedAt)} · ${where}`;
   });
-  const cases = d.cases.map((c) => `• ${link(d.caseUrl(c.caseId), `Case ${c.caseId}`)} ${escapeText(truncate(c.title, 100))} · ${escapeText(c.status)} · ${c.resolverType === 'AWS' ? 'AWS-supported' : 'Self-managed'}`);
+  const cases = d.cases.map((c) => `• ${caseListLine(c, d.caseUrl(c.caseId))}`);
   const blocks: Block[] = [
     { type: 'context', elements: [mrkdwn(`Your sirbot roles: ${d.roles.length > 0 ? d.roles.join(', ') : 'none (you can read, not act)'}`)] },
     ...section('Open investigations', investigations, 'No investigation is open.'),
@@ -43,7 +51,7 @@ export function homeView(d: HomeData): HomeView {
   for (const a of d.approvals.slice(0, 10)) {
     blocks.push({
       type: 'section',
-      text: mrkdwn(truncate(`*${escapeText(a.kind.replace('remediation:', ''))}* requested by ${mentionMarkup(a.requestedBy)} ${slackDate(a.createdAt)}`, LIMITS.sectionText)),
+      text: mrkdwn(truncate(`*${escapeText(remediationTitle(a.kind))}* requested by ${mentionMarkup(a.requestedBy)} ${slackDate(a.createdAt)}`, LIMITS.sectionText)),
     });
     blocks.push({
       type: 'actions',

@@ -1,10 +1,10 @@
-import { describeCall } from '../../domain/actions/aws-call.ts';
 import { type Remediation, remediationById } from '../../domain/remediation/catalog.ts';
 import type { CallOutcome, RunStatus } from '../../aws/executor.ts';
 import type { ActionRecord } from '../../store/action-store.ts';
 import type { Preview, RemediationInput } from '../../actions/remediations.ts';
 import { type Block, type Button, type Modal, type SlackMessage, mrkdwn, plain } from './blocks.ts';
 import { CALLBACKS, REMEDIATION_ACTIONS } from './action-ids.ts';
+import { callHeadMrkdwn, callListMrkdwn, callListPlain } from './calls.ts';
 import { mentionMarkup } from './finding-message.ts';
 import { LIMITS, code, escapeText, safeText, truncate } from './text.ts';
 
@@ -33,9 +33,6 @@ export function remediationBlocks(offered: OfferedRemediation[]): Block[] {
     { type: 'actions', block_id: 'remediations', elements: buttons },
   ];
 }
-
-const callLines = (calls: Array<Parameters<typeof describeCall>[0]>) =>
-  calls.map((c, n) => `${n + 1}. ${code(describeCall(c), 700)}`).join('\n');
 
 /** Opened at the click, before anything is checked or read; the preview replaces it. */
 export function preparingModal(): Modal {
@@ -68,10 +65,10 @@ export function remediationModal(preview: Preview, offerId: string): Modal {
   const blocks: Block[] = [
     { type: 'header', text: plain(safeText(r.title, LIMITS.headerText)) },
     { type: 'section', text: plain(safeText(r.effect, 1000)) },
-    { type: 'section', text: mrkdwn(truncate(`*AWS calls that will be made*\n${callLines(plan.calls)}`, LIMITS.sectionText)) },
+    { type: 'section', text: mrkdwn(truncate(`*AWS calls that will be made*\n${callListMrkdwn(plan.calls)}`, LIMITS.sectionText)) },
     {
       type: 'section',
-      text: mrkdwn(truncate(plan.undo ? `*Undo would call*\n${callLines(plan.undo)}` : '*Undo*: not possible — this cannot be reversed.', LIMITS.sectionText)),
+      text: mrkdwn(truncate(plan.undo ? `*Undo would call*\n${callListMrkdwn(plan.undo)}` : '*Undo*: not possible — this cannot be reversed.', LIMITS.sectionText)),
     },
   ];
   if (plan.notes.length > 0) blocks.push({ type: 'context', elements: [mrkdwn(truncate(plan.notes.map((n) => escapeText(n)).join('\n'), LIMITS.contextText))] });
@@ -101,7 +98,7 @@ export function approvalMessage(actionId: string, r: Remediation, input: Remedia
     text: `Approval needed: ${escapeText(r.title)}`,
     blocks: [
       { type: 'section', text: mrkdwn(`:busts_in_silhouette: ${mentionMarkup(requester)} asks to run *${escapeText(r.title)}*. An approver other than them must approve.`) },
-      { type: 'section', text: mrkdwn(truncate(`*AWS calls*\n${callLines(input.plan.calls)}`, LIMITS.sectionText)) },
+      { type: 'section', text: mrkdwn(truncate(`*AWS calls*\n${callListMrkdwn(input.plan.calls)}`, LIMITS.sectionText)) },
       ...(input.note ? [{ type: 'context' as const, elements: [mrkdwn(truncate(`Reason: ${escapeText(input.note)}`, LIMITS.contextText))] }] : []),
       {
         type: 'actions',
@@ -121,21 +118,24 @@ export function approvalMessage(actionId: string, r: Remediation, input: Remedia
   };
 }
 
-const STATE_LINE: Record<string, string> = {
-  awaiting_approval: ':hourglass_flowing_sand: waiting for approval',
-  running: ':gear: running',
-  succeeded: ':white_check_mark: succeeded',
-  partial: ':warning: partly done',
-  failed: ':x: failed',
-  rejected: ':no_entry_sign: rejected',
-  undoing: ':leftwards_arrow_with_hook: undoing',
-  undone: ':leftwards_arrow_with_hook: undone',
-  undo_failed: ':x: undo failed',
+/** Where a request stands, in words, and the icon shown beside them. */
+const STATES: Record<string, [icon: string, words: string]> = {
+  awaiting_approval: [':hourglass_flowing_sand:', 'waiting for approval'],
+  running: [':gear:', 'running'],
+  succeeded: [':white_check_mark:', 'succeeded'],
+  partial: [':warning:', 'partly done'],
+  failed: [':x:', 'failed'],
+  rejected: [':no_entry_sign:', 'rejected'],
+  undoing: [':leftwards_arrow_with_hook:', 'undoing'],
+  undone: [':leftwards_arrow_with_hook:', 'undone'],
+  undo_failed: [':x:', 'undo failed'],
 };
+const stateWords = (state: string) => STATES[state]?.[1] ?? escapeText(state.replace(/_/g, ' '));
+const stateLine = (state: string) => `${STATES[state]?.[0] ?? ':grey_question:'} ${stateWords(state)}`;
 
 function outcomeLines(outcomes: CallOutcome[]): string {
   return outcomes
-    .map((o) => `${o.ok ? ':white_check_mark:' : ':x:'} ${code(`${o.call.service}:${o.call.operation}`, 80)}${o.error ? ` ${code(o.error.name, 80)} ${escapeText(truncate(o.error.message, 300))}` : ''}`)
+    .map((o) => `${o.ok ? ':white_check_mark:' : ':x:'} ${callHeadMrkdwn(o.call)}${o.error ? ` ${code(o.error.name, 80)} ${escapeText(truncate(o.error.message, 300))}` : ''}`)
     .join('\n');
 }
 
@@ -148,7 +148,7 @@ export function remediationResultMessage(action: ActionRecord, r: Remediation, i
   if (action.approvedBy) who.push(`${action.state === 'rejected' ? 'rejected' : 'approved'} by ${mentionMarkup(action.approvedBy)}`);
   if (result?.undoneBy) who.push(`undone by ${mentionMarkup(result.undoneBy)}`);
   const blocks: Block[] = [
-    { type: 'section', text: mrkdwn(`*${escapeText(r.title)}* — ${STATE_LINE[action.state] ?? action.state}\n${who.join(' · ')}`) },
+    { type: 'section', text: mrkdwn(`*${escapeText(r.title)}* — ${stateLine(action.state)}\n${who.join(' · ')}`) },
   ];
   if (result?.outcomes?.length) blocks.push({ type: 'section', text: mrkdwn(truncate(outcomeLines(result.outcomes), LIMITS.sectionText)) });
   if (result?.undo?.outcomes.length) blocks.push({ type: 'section', text: mrkdwn(truncate(`*Undo*\n${outcomeLines(result.undo.outcomes)}`, LIMITS.sectionText)) });
@@ -163,7 +163,8 @@ export function remediationResultMessage(action: ActionRecord, r: Remediation, i
           value: action.id,
           confirm: {
             title: plain('Undo this remediation?'),
-            text: mrkdwn(truncate(`These calls will be made:\n${callLines(input.plan.undo)}`, 300)),
+            // A confirm dialog shows its text as it is (Slack takes plain_text there): no markup.
+            text: plain(safeText(`These calls will be made:\n${callListPlain(input.plan.undo)}`, 300)),
             confirm: plain('Undo'),
             deny: plain('Cancel'),
           },
@@ -171,5 +172,5 @@ export function remediationResultMessage(action: ActionRecord, r: Remediation, i
       ],
     });
   }
-  return { text: `${r.title}: ${action.state}`, blocks };
+  return { text: `${escapeText(r.title)}: ${stateWords(action.state)}`, blocks };
 }

@@ -1,8 +1,9 @@
 import { WORKFLOW_STATUSES, type Finding, type WorkflowStatus } from '../../domain/finding.ts';
-import { SETTABLE_STATUSES } from '../../domain/actions/workflow-status.ts';
-import { type AwsCall, describeCall } from '../../domain/actions/aws-call.ts';
+import { SETTABLE_STATUSES, standingWords } from '../../domain/actions/workflow-status.ts';
+import type { AwsCall } from '../../domain/actions/aws-call.ts';
 import { type Modal, type SlackMessage, mrkdwn, plain } from './blocks.ts';
 import { CALLBACKS } from './action-ids.ts';
+import { callListMrkdwn } from './calls.ts';
 import { mentionMarkup } from './finding-message.ts';
 import { LIMITS, code, escapeText, safeText, truncate } from './text.ts';
 
@@ -31,7 +32,7 @@ export function statusModal(finding: Finding, offerId: string, initial?: Workflo
     private_metadata: JSON.stringify({ offerId }),
     blocks: [
       { type: 'section', text: plain(safeText(finding.title || finding.id, 300)) },
-      { type: 'context', elements: [mrkdwn(`${code(finding.product, 60)} · account ${code(finding.accountId, 20)} · now ${finding.workflowStatus}`)] },
+      { type: 'context', elements: [mrkdwn(`${code(finding.product, 60)} · account ${code(finding.accountId, 20)} · now ${standingWords(finding)}`)] },
       {
         type: 'input',
         block_id: STATUS_BLOCKS.status,
@@ -57,7 +58,8 @@ export function statusResultMessage(o: {
   status: WorkflowStatus;
   note: string;
   userId: string;
-  call: AwsCall;
+  /** The calls made (or the one that could not be), as made: an earlier lookup's answer already in place. */
+  calls: AwsCall[];
   error: { name: string; message: string } | null;
   unprocessed: Array<{ id: string; reason: string }>;
 }): SlackMessage {
@@ -74,7 +76,7 @@ export function statusResultMessage(o: {
     text: truncate(`${ok ? 'Status set' : 'Status not set'}: ${o.status}`, LIMITS.fallbackText),
     blocks: [
       { type: 'section', text: mrkdwn(text) },
-      { type: 'context', elements: [mrkdwn(truncate(code(describeCall(o.call), 1500), LIMITS.contextText))] },
+      { type: 'context', elements: [mrkdwn(truncate(callListMrkdwn(o.calls), LIMITS.contextText))] },
     ],
   };
 }

@@ -106,8 +106,3 @@ export function visibleOnly(text: string): string {
     codePoint === 0x2060 && whole[index - 1] === '@' && DEFUSED_MENTION.test(whole.slice(index + 1, index + 10)) ? WORD_JOINER : '\uFFFD',
   );
 }
-
-/** A file name Slack shows for an upload: letters, digits, `.`, `_` and `-` only (anything else becomes `_`). */
-export function fileName(base: string, max = 80): string {
-  return base.replace(/[^\w.-]+/g, '_').slice(-max);
-}
