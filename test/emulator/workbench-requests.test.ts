@@ -221,7 +221,7 @@ describe('workbench: failures are logged and explained', () => {
   });
 });
 
-describe('workbench: the screen query', () => {
+describe('workbench: the screen query and the page’s files', () => {
   it('refuses a malformed screen query with the reason; empty parameters are absent ones', async () => {
     const bad = await fetch(`${base}/workbench/api/screen?user=U0ALICE&thread=not-a-ts`);
     expect(bad.status).toBe(400);
@@ -230,6 +230,18 @@ describe('workbench: the screen query', () => {
     expect((await fetch(`${base}/workbench/api/screen?user=U0ALICE&channel=&thread=&home=`)).status).toBe(200);
     // No user: the first person's screen.
     expect(((await (await fetch(`${base}/workbench/api/screen`)).json()) as { user: string }).user).toBe('U0ALICE');
+  });
+
+  it('serves the entry script, its modules and the styles; nothing else under /workbench/', async () => {
+    const entry = await fetch(`${base}/workbench/app.js`);
+    expect(entry.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    const imports = [...(await entry.text()).matchAll(/from '\.\/([a-z-]+\.js)'/g)].map((m) => m[1]);
+    expect(imports.length).toBeGreaterThan(0);
+    for (const name of imports) expect((await fetch(`${base}/workbench/${name}`)).status, name).toBe(200);
+    expect((await fetch(`${base}/workbench/app.css`)).headers.get('content-type')).toBe('text/css; charset=utf-8');
+    for (const path of ['/workbench/workbench.ts', '/workbench/assets.ts', '/workbench/..%2Fworkbench.ts', '/workbench/nope.js']) {
+      expect((await fetch(`${base}${path}`)).status, path).toBe(404);
+    }
   });
 });
 

@@ -128,6 +128,21 @@ describe('workbench over HTTP (what the page calls)', () => {
     expect(numbers.json.rejected).toHaveLength(3);
   });
 
+  it('the screen: one element per message, the same text while nothing changes, and the thread in the screen’s channel', async () => {
+    const [root] = stack.emulator!.state.messages('security-incidents');
+    const query = { user: 'U0ALICE', channel: 'security-incidents', thread: root!.ts };
+    const first = JSON.parse((await screen(query)).text);
+    const again = JSON.parse((await screen(query)).text);
+    // What the page compares to decide whether to redraw: nothing changed, so nothing differs.
+    expect(again.messages).toBe(first.messages);
+    expect(again.thread).toEqual(first.thread);
+    expect(first.channel).toEqual({ id: stack.emulator!.state.channelId('security-incidents'), name: 'security-incidents' });
+    const replies = stack.emulator!.state.thread('security-incidents', root!.ts);
+    // Each message is one top-level element the page can keep or replace on its own.
+    expect([...first.thread.html.matchAll(/<article class="sb-message[^"]*" data-ts="([\d.]+)"/g)].map((m) => m[1])).toEqual(replies.map((m) => m.ts));
+    expect(first.thread.html.startsWith('<article')).toBe(true);
+  });
+
   it('/sir typed in the page: the bot’s immediate answer shows to that person only', async () => {
     const answer = await post('/workbench/api/command', { user: 'U0EVE', channel: 'security-incidents', text: 'help' });
     expect(answer.status).toBe(200);
