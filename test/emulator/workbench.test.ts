@@ -118,6 +118,31 @@ describe('workbench over HTTP (what the page calls)', () => {
     expect(messages).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
   });
 
+  it('pasted JSON that is no finding: the answer carries /ingest’s own reason for each part', async () => {
+    const object = await post('/workbench/api/findings/send', { json: '{"hello":"world"}', wrap: 'none' });
+    expect(object.status).toBe(400);
+    expect(object.json.error).toBe("sirbot's /ingest refused it (400): (root): not a recognised finding or envelope (expected ASFF, OCSF, GuardDuty, EventBridge or SNS)");
+    const numbers = await post('/workbench/api/findings/send', { json: '[1,2,3]', wrap: 'sns' });
+    expect(numbers.status).toBe(400);
+    expect(numbers.json.error).toBe("sirbot's /ingest refused it (400): Message[0]: expected an object, got number; Message[1]: expected an object, got number; Message[2]: expected an object, got number");
+    expect(numbers.json.rejected).toHaveLength(3);
+  });
+
+  it('the screen: one element per message, the same text while nothing changes, and the thread in the screen’s channel', async () => {
+    const [root] = stack.emulator!.state.messages('security-incidents');
+    const query = { user: 'U0ALICE', channel: 'security-incidents', thread: root!.ts };
+    const first = JSON.parse((await screen(query)).text);
+    const again = JSON.parse((await screen(query)).text);
+    // What the page compares to decide whether to redraw: nothing changed, so nothing differs.
+    expect(again.messages).toBe(first.messages);
+    expect(again.thread).toEqual(first.thread);
+    expect(first.channel).toEqual({ id: stack.emulator!.state.channelId('security-incidents'), name: 'security-incidents' });
+    const replies = stack.emulator!.state.thread('security-incidents', root!.ts);
+    // Each message is one top-level element the page can keep or replace on its own.
+    expect([...first.thread.html.matchAll(/<article class="sb-message[^"]*" data-ts="([\d.]+)"/g)].map((m) => m[1])).toEqual(replies.map((m) => m.ts));
+    expect(first.thread.html.startsWith('<article')).toBe(true);
+  });
+
   it('/sir typed in the page: the bot’s immediate answer shows to that person only', async () => {
     const answer = await post('/workbench/api/command', { user: 'U0EVE', channel: 'security-incidents', text: 'help' });
     expect(answer.status).toBe(200);
@@ -167,6 +192,11 @@ describe('workbench over HTTP (what the page calls)', () => {
     expect((await post('/workbench/api/act', 'not json')).json.error).toBe('the body is not JSON');
     const missing = await post('/workbench/api/act', { user: 'U0ALICE', actionId: 'x', channel: 'security-incidents', ts: '1.000001' });
     expect(missing.status).toBe(404);
+    // A button the root does not (or no longer) carry: a stale click, said as such.
+    const [root] = stack.emulator!.state.messages('security-incidents');
+    const stale = await post('/workbench/api/act', { user: 'U0ALICE', actionId: 'no_such_button', channel: 'security-incidents', ts: root!.ts });
+    expect(stale.status).toBe(409);
+    expect(stale.json.error).toContain('no longer has no_such_button');
     expect((await post('/workbench/api/submit', { user: 'U0ALICE', viewId: 'V0NOPE', values: {} })).status).toBe(404);
   });
 

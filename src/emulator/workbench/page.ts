@@ -32,7 +32,7 @@ export function pageHtml(o: PageOptions): string {
 <title>sirbot workbench</title>
 <link rel="stylesheet" href="/workbench/app.css">
 </head>
-<body${attrs({ 'data-channel': o.channel.replace(/^#/, ''), 'data-team-domain': o.teamDomain, 'data-shortcuts': JSON.stringify(o.shortcuts) })}>
+<body${attrs({ 'data-default-channel': o.channel.replace(/^#/, ''), 'data-team-domain': o.teamDomain, 'data-shortcuts': JSON.stringify(o.shortcuts) })}>
 <header class="wb-top">
   <strong class="wb-brand">sirbot workbench</strong>
   ${scenario}
@@ -47,7 +47,7 @@ export function pageHtml(o: PageOptions): string {
   </nav>
   <main class="wb-main" aria-label="Channel">
     <header class="wb-main-header"><h1 id="wb-channel-title"></h1></header>
-    <div id="wb-messages" class="wb-messages" aria-live="polite"></div>
+    <div id="wb-messages" class="wb-messages wb-conversation" aria-live="polite"></div>
     <div id="wb-home" class="wb-home" hidden></div>
     <form id="wb-command-form" class="wb-composer" autocomplete="off">
       <input id="wb-command" name="command" placeholder="Message the channel, or type a command: /sir help" aria-label="Message or /sir command">
@@ -56,7 +56,7 @@ export function pageHtml(o: PageOptions): string {
   </main>
   <aside id="wb-thread-pane" class="wb-thread-pane" aria-label="Thread" hidden>
     <header class="wb-pane-header"><h2>Thread</h2><button type="button" id="wb-thread-close" class="sb-button" aria-label="Close thread">✕</button></header>
-    <div id="wb-thread" class="wb-thread"></div>
+    <div id="wb-thread" class="wb-thread wb-conversation"></div>
     <form id="wb-reply-form" class="wb-composer" autocomplete="off">
       <textarea id="wb-reply" rows="2" placeholder="Reply in the thread (e.g. an answer to sirbot's question)" aria-label="Reply"></textarea>
       <button type="submit" class="sb-button sb-button-primary">Reply</button>
@@ -87,7 +87,7 @@ export function pageHtml(o: PageOptions): string {
         <textarea id="wb-paste" rows="6" spellcheck="false" aria-label="Finding JSON"></textarea>
         <button type="button" id="wb-paste-send" class="sb-button">Send pasted JSON</button>
       </details>
-      <pre id="wb-ingest-result" class="wb-result" hidden></pre>
+      <pre id="wb-ingest-result" class="wb-result" role="status" hidden></pre>
     </section>
     <section>
       <h2>AWS changes</h2>

@@ -1,6 +1,6 @@
 import type { EmulatedView } from '../slack/views-state.ts';
 import type { EmulatedMessage, EphemeralMessage, Workspace } from '../slack/workspace.ts';
-import { type RenderContext, type SafeHtml, attrs, html, messageHtml, viewHtml } from '../slack/web/render/index.ts';
+import { type RenderContext, type SafeHtml, html, messageHtml, viewHtml } from '../slack/web/render/index.ts';
 
 /** What the page asks for: whose screen, which channel, which open thread, Home or not. */
 export interface ScreenQuery {
@@ -18,8 +18,12 @@ export interface Screen {
   user: string;
   channels: Array<{ id: string; name: string; messages: number }>;
   channel: { id: string; name: string } | null;
-  /** Channel history with this person's ephemerals, oldest first. */
+  /**
+   * Channel history with this person's ephemerals, oldest first: one element per message, so
+   * the page can keep the ones that did not change (and what was typed into them).
+   */
   messages: string;
+  /** The open thread, its messages as `messages` has them; its channel is `channel`. */
   thread: { ts: string; html: string } | null;
   /** The modal on top of this person's stack; `key` changes whenever the bot updates it. */
   modal: { id: string; key: string; html: string } | null;
@@ -66,7 +70,7 @@ export function screenOf(ws: Workspace, q: ScreenQuery): Screen {
       channel && q.thread && thread.length > 0
         ? {
             ts: q.thread,
-            html: html`<div${attrs({ class: 'wb-thread-messages', 'data-channel': channel.id })}>${interleave(thread, mine.filter((e) => e.thread_ts === q.thread), ctx, true)}</div>`.value,
+            html: html`${interleave(thread, mine.filter((e) => e.thread_ts === q.thread), ctx, true)}`.value,
           }
         : null,
     modal: modalOf(ws.surfaces.top(q.user), ctx),

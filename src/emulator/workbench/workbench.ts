@@ -1,15 +1,27 @@
-import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import * as z from 'zod';
+import type * as z from 'zod';
 import { EmulatedPerson, type Answered, type InputValue } from '../slack/people/person.ts';
-import { BodyTooLarge, readBody, sendJson as sendJsonAs } from '../slack/http-io.ts';
+import { httpDelivery } from '../slack/people/delivery.ts';
+import { elementsOf } from '../slack/people/payloads.ts';
+import { sendJson as sendJsonAs } from '../slack/http-io.ts';
 import { inspectView } from '../slack/inspect.ts';
 import type { Workspace } from '../slack/workspace.ts';
+import { pageAssets } from './assets.ts';
 import { scenarioFindings, wrap, type OfferedFinding } from './findings.ts';
+import { InFlight } from './in-flight.ts';
+import { answerBody, refusalReason } from './ingest-answer.ts';
 import { pageHtml, type WorkbenchPerson } from './page.ts';
+import { HttpError, bodies, readJson, readQuery, screenQuery } from './requests.ts';
+import { SentLog } from './sent-log.ts';
 import { screenOf } from './state.ts';
 
 export type { WorkbenchPerson } from './page.ts';
+
+/** The two levels the workbench logs at; pino's logger is one. */
+export interface WorkbenchLogger {
+  error(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
 
 export interface WorkbenchOptions {
   workspace: Workspace;
@@ -29,6 +41,8 @@ export interface WorkbenchOptions {
   shortcuts?: Array<{ name: string; callbackId: string }>;
   /** A short status of the fake AWS's changes for the page, if there is one. */
   awsChanges?: () => unknown;
+  /** Where a failure of the workbench itself is told (every 5xx), and sirbot's own 5xx answers to people. */
+  logger: WorkbenchLogger;
 }
 
 export interface Workbench {
@@ -36,63 +50,24 @@ export interface Workbench {
   handle(req: IncomingMessage, res: ServerResponse): boolean;
 }
 
-const ASSETS = new URL('./assets/', import.meta.url);
-const asset = (name: string) => readFileSync(new URL(name, ASSETS), 'utf8');
-const BODY_LIMIT = 5 * 1024 * 1024;
-
-const user = z.string().regex(/^[UW][A-Z0-9]{2,}$/);
-const ts = z.string().regex(/^\d+\.\d+$/);
-const channel = z.string().min(1).max(80);
-const choice = { blockId: z.string().max(255).optional(), option: z.string().max(2000).optional(), date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(), value: z.string().max(3000).optional() };
-const inputValue = z.union([
-  z.string().max(3000),
-  z.object({ option: z.string() }),
-  z.object({ date: z.string() }),
-  z.object({ options: z.array(z.string()) }),
-  z.object({ user: z.string() }),
-  z.object({ users: z.array(z.string()) }),
-]);
-
-const bodies = {
-  act: z.object({ user, actionId: z.string().min(1).max(255), channel: channel.optional(), ts: ts.optional(), viewId: z.string().optional(), ...choice }),
-  submit: z.object({ user, viewId: z.string().min(1), values: z.record(z.string(), inputValue) }),
-  close: z.object({ user, viewId: z.string().min(1) }),
-  command: z.object({ user, channel, text: z.string().max(4000) }),
-  say: z.object({ user, channel, text: z.string().min(1).max(40_000), threadTs: ts.optional() }),
-  shortcut: z.object({ user, channel, ts, callbackId: z.string().min(1).max(255) }),
-  home: z.object({ user }),
-  send: z.object({ id: z.string().optional(), json: z.string().max(BODY_LIMIT).optional(), wrap: z.enum(['none', 'eventbridge', 'sns']) }),
-};
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+type Reply = { status: number; body: unknown };
+type Act = z.infer<typeof bodies.act>;
 
 /** The page's answers are always current: never cached. */
 const sendJson = (res: ServerResponse, status: number, body: unknown): void => sendJsonAs(res, status, body, { 'cache-control': 'no-store' });
 
-async function readJson<T>(req: IncomingMessage, schema: z.ZodType<T>): Promise<T> {
-  let body: Buffer;
-  try {
-    body = await readBody(req, BODY_LIMIT);
-  } catch (err) {
-    if (err instanceof BodyTooLarge) throw new HttpError(413, `request body over ${BODY_LIMIT} bytes`);
-    throw err;
+/**
+ * The element a click names must be in what sirbot last sent: a button it has since taken
+ * away (the page showed an older version) is a stale click the person can retry, not a fault.
+ */
+function checkElement(blocks: unknown[] | undefined, b: Act, where: string): void {
+  const found = elementsOf(blocks).find(({ block, element }) => element.action_id === b.actionId && (b.blockId === undefined || block.block_id === b.blockId));
+  if (!found) throw new HttpError(409, `${where} no longer has ${b.actionId}: sirbot changed it after the page showed it; try again on what the page shows now`);
+  const { element } = found;
+  if (element.type === 'datepicker' && !b.date) throw new HttpError(400, `${b.actionId} needs a date (YYYY-MM-DD)`);
+  if ((element.type === 'static_select' || element.type === 'overflow') && !((element.options ?? []) as Array<{ value?: unknown }>).some((opt) => opt.value === b.option)) {
+    throw new HttpError(400, `${b.actionId} has no option ${JSON.stringify(b.option ?? null)}`);
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new HttpError(400, 'the body is not JSON');
-  }
-  const result = schema.safeParse(parsed);
-  if (!result.success) throw new HttpError(400, z.prettifyError(result.error));
-  return result.data;
 }
 
 /**
@@ -103,12 +78,16 @@ async function readJson<T>(req: IncomingMessage, schema: z.ZodType<T>): Promise<
  */
 export function createWorkbench(o: WorkbenchOptions): Workbench {
   const ws = o.workspace;
+  const sent = new SentLog();
+  const inFlight = new InFlight();
+  const assets = pageAssets();
   const people = new Map<string, EmulatedPerson>();
   const person = (id: string) => {
     let p = people.get(id);
     if (!p) {
       const name = o.people.find((q) => q.id === id)?.name ?? ws.directory.users[id]?.name;
-      p = new EmulatedPerson({ receiverUrl: o.receiverUrl(), signingSecret: o.signingSecret, workspace: ws, id, ...(name ? { name } : {}) });
+      const delivery = sent.recording(httpDelivery(o.receiverUrl(), o.signingSecret));
+      p = new EmulatedPerson({ receiverUrl: o.receiverUrl(), signingSecret: o.signingSecret, workspace: ws, id, delivery, ...(name ? { name } : {}) });
       people.set(id, p);
     }
     return p;
@@ -120,14 +99,22 @@ export function createWorkbench(o: WorkbenchOptions): Workbench {
   function message(channelName: string, messageTs: string) {
     const id = ws.channelId(channelName);
     const found = id ? ws.find(id, messageTs) : undefined;
-    if (!found) throw new HttpError(404, `no message ${messageTs} in ${channelName}`);
+    if (!found) throw new HttpError(404, `no message ${messageTs} in ${ws.channel(channelName)?.name ?? channelName}`);
     return found;
   }
 
+  /** A view on the person's screen: their Home, or a modal still open (the emulator remembers closed ones too; Slack would not send them). */
   function view(userId: string, viewId: string) {
     const found = ws.surfaces.byId(viewId);
-    if (!found || found.user !== userId) throw new HttpError(404, `${userId} has no view ${viewId} open`);
+    const onScreen = found?.type === 'home' ? ws.surfaces.home(userId)?.id === viewId : ws.surfaces.modals(userId).some((v) => v.id === viewId);
+    if (!found || found.user !== userId || !onScreen) throw new HttpError(404, `${userId} has no view ${viewId} open`);
     return found;
+  }
+
+  /** sirbot's answer to what a person did, passed on to the page; its failures are told here too, as Slack's logs would. */
+  function fromBot(what: string, userId: string, answer: Answered): Reply {
+    if (answer.status >= 500) o.logger.warn({ what, user: userId, status: answer.status, body: answer.body }, `workbench: sirbot answered ${answer.status} to ${what}`);
+    return { status: 200, body: answer };
   }
 
   /** A slash command's immediate answer is shown to the person who typed it, as Slack does. */
@@ -138,7 +125,7 @@ export function createWorkbench(o: WorkbenchOptions): Workbench {
     ws.addEphemeral({ channel: id, user: userId, ts: ws.nextTs(Date.now()), ...(typeof body.text === 'string' ? { text: body.text } : {}), ...(Array.isArray(body.blocks) ? { blocks: body.blocks } : {}) });
   }
 
-  async function ingest(body: z.infer<typeof bodies.send>): Promise<{ status: number; body: unknown }> {
+  async function ingest(body: z.infer<typeof bodies.send>): Promise<Reply> {
     let doc: unknown;
     if (body.id !== undefined) {
       const found = findings().find((f) => f.id === body.id);
@@ -157,40 +144,54 @@ export function createWorkbench(o: WorkbenchOptions): Workbench {
       headers: { 'content-type': 'application/json', ...(o.ingestToken ? { authorization: `Bearer ${o.ingestToken}` } : {}) },
       body: JSON.stringify(wrap(doc, body.wrap)),
     });
-    return { status: res.status, body: (await res.json()) as unknown };
+    const answer = await answerBody(res);
+    if (res.ok) return { status: res.status, body: answer };
+    // Refused: the report goes back whole (the page lists it), with the reason said in one line.
+    const report = typeof answer === 'object' && answer !== null && !Array.isArray(answer) ? answer : {};
+    return { status: res.status, body: { ...report, error: refusalReason(res.status, answer) } };
   }
 
-  const routes: Record<string, (req: IncomingMessage, url: URL) => Promise<{ status: number; body: unknown }>> = {
+  async function act(b: Act): Promise<Reply> {
+    const choice = { ...(b.blockId ? { blockId: b.blockId } : {}), ...(b.option !== undefined ? { option: b.option } : {}), ...(b.date ? { date: b.date } : {}), ...(b.value !== undefined ? { value: b.value } : {}) };
+    const what = `${b.actionId}${b.blockId ? ` (${b.blockId})` : ''}`;
+    if (b.viewId) {
+      const v = view(b.user, b.viewId);
+      checkElement(v.blocks, b, `view ${b.viewId}`);
+      return inFlight.once(`act:${b.user}:${v.id}:${what}`, `${what} in this view`, async () => fromBot(what, b.user, await person(b.user).clickInView(v, b.actionId, choice)));
+    }
+    if (!b.channel || !b.ts) throw new HttpError(400, 'an action needs a channel and message ts, or a view id');
+    const m = message(b.channel, b.ts);
+    checkElement(m.blocks, b, `message ${m.ts}`);
+    return inFlight.once(`act:${b.user}:${m.channel}:${m.ts}:${what}`, `${what} on this message`, async () => fromBot(what, b.user, await person(b.user).click(m, b.actionId, choice)));
+  }
+
+  const routes: Record<string, (req: IncomingMessage, url: URL) => Promise<Reply>> = {
     'GET /workbench/api/screen': async (_req, url) => {
-      const q = url.searchParams;
-      const who = user.safeParse(q.get('user') ?? o.people[0]?.id);
-      if (!who.success) throw new HttpError(400, 'user must be a Slack user id');
-      return { status: 200, body: { ...screenOf(ws, { user: who.data, channel: q.get('channel') || undefined, thread: q.get('thread') || undefined, home: q.get('home') === '1' }), aws: o.awsChanges?.() ?? null } };
+      const q = readQuery(url.searchParams, screenQuery, { user: o.people[0]?.id });
+      return { status: 200, body: { ...screenOf(ws, { user: q.user, channel: q.channel, thread: q.thread, home: q.home === '1' }), aws: o.awsChanges?.() ?? null } };
     },
     'GET /workbench/api/findings': async () => ({
       status: 200,
       body: { scenario: o.scenario?.name ?? null, findings: findings().map(({ doc: _doc, ...f }) => f) },
     }),
-    'POST /workbench/api/act': async (req) => {
-      const b = await readJson(req, bodies.act);
-      const choice = { ...(b.blockId ? { blockId: b.blockId } : {}), ...(b.option !== undefined ? { option: b.option } : {}), ...(b.date ? { date: b.date } : {}), ...(b.value !== undefined ? { value: b.value } : {}) };
-      if (b.viewId) return { status: 200, body: await person(b.user).clickInView(view(b.user, b.viewId), b.actionId, choice) };
-      if (!b.channel || !b.ts) throw new HttpError(400, 'an action needs a channel and message ts, or a view id');
-      return { status: 200, body: await person(b.user).click(message(b.channel, b.ts), b.actionId, choice) };
-    },
+    'GET /workbench/api/sent': async () => ({ status: 200, body: { sent: sent.list() } }),
+    'POST /workbench/api/act': async (req) => act(await readJson(req, bodies.act)),
     'POST /workbench/api/submit': async (req) => {
       const b = await readJson(req, bodies.submit);
-      return { status: 200, body: await person(b.user).submit(b.values as Record<string, InputValue>, view(b.user, b.viewId)) };
+      const v = view(b.user, b.viewId);
+      // Slack closes a modal on the first submit's answer; a second press meanwhile sends nothing.
+      return inFlight.once(`submit:${v.id}`, 'this modal', async () => fromBot(`view_submission ${v.callback_id}`, b.user, await person(b.user).submit(b.values as Record<string, InputValue>, v)));
     },
     'POST /workbench/api/close': async (req) => {
       const b = await readJson(req, bodies.close);
-      return { status: 200, body: await person(b.user).cancel(view(b.user, b.viewId)) };
+      const v = view(b.user, b.viewId);
+      return inFlight.once(`close:${v.id}`, 'closing this modal', async () => ({ status: 200, body: await person(b.user).cancel(v) }));
     },
     'POST /workbench/api/command': async (req) => {
       const b = await readJson(req, bodies.command);
       const answer = await person(b.user).command(b.text, b.channel);
       showAck(b.user, b.channel, answer);
-      return { status: 200, body: answer };
+      return fromBot('/sir', b.user, answer);
     },
     'POST /workbench/api/say': async (req) => {
       const b = await readJson(req, bodies.say);
@@ -200,14 +201,24 @@ export function createWorkbench(o: WorkbenchOptions): Workbench {
     'POST /workbench/api/shortcut': async (req) => {
       const b = await readJson(req, bodies.shortcut);
       if (!(o.shortcuts ?? []).some((sc) => sc.callbackId === b.callbackId)) throw new HttpError(400, `the app has no message shortcut ${b.callbackId}`);
-      return { status: 200, body: await person(b.user).shortcut(message(b.channel, b.ts), b.callbackId) };
+      const m = message(b.channel, b.ts);
+      return inFlight.once(`shortcut:${b.user}:${m.channel}:${m.ts}:${b.callbackId}`, 'this shortcut', async () => fromBot(`shortcut ${b.callbackId}`, b.user, await person(b.user).shortcut(m, b.callbackId)));
     },
     'POST /workbench/api/home': async (req) => {
       const b = await readJson(req, bodies.home);
-      return { status: 200, body: await person(b.user).openHome() };
+      return fromBot('app_home_opened', b.user, await person(b.user).openHome());
     },
     'POST /workbench/api/findings/send': async (req) => ingest(await readJson(req, bodies.send)),
   };
+
+  /** Every answer the page gets; a 5xx is the workbench failing, and is logged with its reason. */
+  function respond(res: ServerResponse, route: string, status: number, body: unknown, err?: unknown): void {
+    if (status >= 500) {
+      const reason = (body as { error?: unknown } | null)?.error ?? `status ${status}`;
+      o.logger.error({ err, route, status, reason }, `workbench: ${route} answered ${status}: ${String(reason)}`);
+    }
+    sendJson(res, status, body);
+  }
 
   return {
     handle(req, res) {
@@ -222,10 +233,10 @@ export function createWorkbench(o: WorkbenchOptions): Workbench {
         res.end();
         return true;
       }
-      if (req.method === 'GET' && (url.pathname === '/workbench/app.js' || url.pathname === '/workbench/app.css')) {
-        const js = url.pathname.endsWith('.js');
-        res.writeHead(200, { 'content-type': js ? 'text/javascript; charset=utf-8' : 'text/css; charset=utf-8', 'cache-control': 'no-store' });
-        res.end(asset(js ? 'workbench.js' : 'workbench.css'));
+      const served = req.method === 'GET' ? assets(url.pathname) : undefined;
+      if (served) {
+        res.writeHead(200, { 'content-type': served.type, 'cache-control': 'no-store' });
+        res.end(served.body);
         return true;
       }
       const file = /^\/workbench\/files\/(F[A-Z0-9]+)$/.exec(url.pathname);
@@ -248,13 +259,14 @@ export function createWorkbench(o: WorkbenchOptions): Workbench {
           return true;
         }
       }
-      const route = routes[`${req.method} ${url.pathname}`];
+      const name = `${req.method} ${url.pathname}`;
+      const route = routes[name];
       if (!route) return false;
       route(req, url)
-        .then((r) => sendJson(res, r.status, r.body))
+        .then((r) => respond(res, name, r.status, r.body))
         .catch((err: unknown) => {
-          if (err instanceof HttpError) return sendJson(res, err.status, { error: err.message });
-          sendJson(res, 500, { error: (err as Error).message ?? String(err) });
+          if (err instanceof HttpError) return respond(res, name, err.status, { error: err.message });
+          respond(res, name, 500, { error: err instanceof Error ? err.message : String(err) }, err);
         });
       return true;
     },

@@ -108,6 +108,7 @@ export async function startLocalStack(given: Env, logger: Logger): Promise<Local
         channel: () => defaultChannel(),
         shortcuts: manifestShortcuts(),
         ...(evidence.fake ? { awsChanges: awsChanges(evidence.fake) } : {}),
+        logger,
       })
     : undefined;
   const runtime = await startLocalRuntime({

@@ -1,38 +1,31 @@
-// The workbench page. It keeps no state of its own beyond where the person is looking:
-// it asks the server for the person's screen (HTML the server rendered from the Slack
-// emulator's state) and sends what the person does to the server, which acts through an
-// emulated Slack user, so the bot receives Slack's real, signed payloads.
+// The workbench page. It keeps no state of its own beyond where the person is looking
+// (which is in the URL): it asks the server for the person's screen (HTML the server
+// rendered from the Slack emulator's state) and sends what the person does to the server,
+// which acts through an emulated Slack user, so the bot receives Slack's real, signed payloads.
+
+import { call, escapeText, toast } from './api.js';
+import { once } from './busy.js';
+import { initFindingsPanel } from './findings-panel.js';
+import { carryTyping, forget, showMessages, showWhole } from './regions.js';
+import { addShortcutButton, closeShortcutMenus, openShortcutMenu } from './shortcut-menu.js';
+import { readPlace, writePlace } from './url-state.js';
 
 const $ = (id) => document.getElementById(id);
 const POLL_MS = 700;
+const SHORTCUTS = JSON.parse(document.body.dataset.shortcuts || '[]');
+const PEOPLE = [...$('wb-user').options].map((o) => o.value);
 
-const view = {
-  user: $('wb-user').value,
-  channel: document.body.dataset.channel,
-  thread: null,
-  home: false,
-};
-/** What each region last showed, so unchanged regions keep focus, scroll and half-typed input. */
-const shown = { channels: '', messages: '', thread: '', modal: '', home: '', aws: '' };
+const view = readPlace({ user: PEOPLE[0], channel: document.body.dataset.defaultChannel }, PEOPLE);
+$('wb-user').value = view.user;
 
-async function call(path, body) {
-  const res = await fetch(path, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const answer = await res.json().catch(() => ({}));
-  if (!res.ok) throw new Error(answer.error || `${res.status} ${res.statusText}`);
-  return answer;
+/** Goes somewhere (another channel, a thread, Home): a new history entry, then the screen there. */
+function navigate(changes) {
+  Object.assign(view, changes);
+  writePlace(view, true);
+  return refresh();
 }
 
-let toastTimer;
-function toast(text, kind = 'info') {
-  const el = $('wb-toast');
-  el.textContent = text;
-  el.dataset.kind = kind;
-  el.hidden = false;
-  clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => (el.hidden = true), 6000);
-}
-
-/** Runs something the person did, then refreshes at once; failures are shown, not swallowed. */
+/** Runs something the person did, then refreshes at once; failures are shown with the server's reason, not swallowed. */
 async function act(what, fn) {
   try {
     const answer = await fn();
@@ -44,95 +37,141 @@ async function act(what, fn) {
   }
 }
 
-const messageCount = (htmlText) => (htmlText.match(/class="sb-message[ "]/g) || []).length;
-
-/**
- * Replaces a region's HTML only when the server's rendering of it changed. A conversation
- * follows new messages, as Slack does; an edit elsewhere leaves the reader where they were.
- */
-function put(key, el, htmlText, followNew) {
-  if (shown[key] === htmlText) return false;
-  const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
-  const grew = messageCount(htmlText) > messageCount(shown[key]);
-  shown[key] = htmlText;
-  el.innerHTML = htmlText;
-  if (followNew && (atBottom || grew)) el.scrollTop = el.scrollHeight;
-  return true;
+/** sirbot's own answer to an interaction: Slack shows the person when the app failed to take it. */
+function checkAnswered(what, answer) {
+  if (answer && typeof answer.status === 'number' && answer.status >= 400) toast(`${what}: sirbot answered ${answer.status}`, 'error');
 }
 
-function escapeText(s) {
-  return String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
-}
+// ---- the screen ---------------------------------------------------------------------
 
 function renderChannels(channels, current) {
   const items = channels
-    .map((c) => `<li><button type="button" class="wb-nav-item${current && current.id === c.id ? ' wb-current' : ''}" data-channel="${escapeText(c.name)}"># ${escapeText(c.name)} <span class="wb-count">${c.messages}</span></button></li>`)
+    .map((c) => `<li><button type="button" class="wb-nav-item${current && current.id === c.id ? ' wb-current' : ''}" data-channel="${escapeText(c.name)}"><span class="wb-channel-name"># ${escapeText(c.name)}</span> <span class="wb-count">${c.messages}</span></button></li>`)
     .join('');
-  put('channels', $('wb-channels'), items || '<li class="wb-hint">No channels yet.</li>', false);
+  showWhole($('wb-channels'), items || '<li class="wb-hint">No channels yet.</li>');
 }
 
 function renderAws(aws) {
   const el = $('wb-aws');
-  if (!aws) return put('aws', el, '<li class="wb-hint">Real AWS: nothing to show here.</li>', false);
+  if (!aws) return showWhole(el, '<li class="wb-hint">Real AWS: nothing to show here.</li>');
   const rows = aws.changes.map((c) => `<li><time>${escapeText(c.at.slice(11, 19))}</time> <code>${escapeText(c.operation)}</code> ${escapeText(c.account)}/${escapeText(c.region)} <span class="wb-status-${c.status < 300 ? 'ok' : 'bad'}">${c.status}</span></li>`);
-  put('aws', el, rows.join('') || '<li class="wb-hint">Nothing changed yet.</li>', false);
-}
-
-async function refresh() {
-  const q = new URLSearchParams({ user: view.user, channel: view.channel || '', thread: view.thread || '', home: view.home ? '1' : '' });
-  const screen = await call(`/workbench/api/screen?${q}`);
-  renderChannels(screen.channels, view.home ? null : screen.channel);
-  $('wb-home-link').classList.toggle('wb-current', view.home);
-  $('wb-channel-title').textContent = view.home ? 'sirbot — Home' : `# ${screen.channel ? screen.channel.name : view.channel}`;
-  $('wb-home').hidden = !view.home;
-  $('wb-messages').hidden = view.home;
-  $('wb-command-form').hidden = view.home;
-  if (view.home) {
-    put('home', $('wb-home'), screen.home ? screen.home.html : '<p class="wb-hint">Opening Home…</p>', false);
-  } else {
-    const empty = '<p class="wb-hint wb-empty">No messages here yet. Send a finding from the panel on the right: sirbot posts it in the channel its rules pick.</p>';
-    if (put('messages', $('wb-messages'), screen.messages || empty, true)) addShortcutMenus($('wb-messages'));
-  }
-  $('wb-thread-pane').hidden = !screen.thread;
-  if (screen.thread && put('thread', $('wb-thread'), screen.thread.html, true)) addShortcutMenus($('wb-thread'));
-  else shown.thread = '';
-  renderModal(screen.modal);
-  renderAws(screen.aws);
+  showWhole(el, rows.join('') || '<li class="wb-hint">Nothing changed yet.</li>');
 }
 
 function renderModal(modal) {
   const layer = $('wb-modal-layer');
   if (!modal) {
     layer.hidden = true;
-    shown.modal = '';
-    layer.innerHTML = '';
+    delete layer.dataset.key;
+    layer.replaceChildren();
     return;
   }
   layer.hidden = false;
-  if (shown.modal === modal.key) return;
-  shown.modal = modal.key;
-  layer.innerHTML = modal.html;
+  // The same view (id and hash) stays as the person left it; an update carries their typing over, as Slack keeps input state.
+  if (layer.dataset.key === modal.key) return;
+  const template = document.createElement('template');
+  template.innerHTML = modal.html;
+  const before = layer.firstElementChild;
+  const after = template.content.firstElementChild;
+  const refocus = before && after && before.dataset.viewId === after.dataset.viewId ? carryTyping(before, after) : () => {};
+  layer.replaceChildren(template.content);
+  layer.dataset.key = modal.key;
+  refocus();
+}
+
+// A poll writes to the page only what changed, so an idle page is a still page.
+function setChannel(el, id) {
+  if (el.dataset.channel !== id) el.dataset.channel = id;
+}
+function setText(el, text) {
+  if (el.textContent !== text) el.textContent = text;
+}
+function setHidden(el, hidden) {
+  if (el.hidden !== hidden) el.hidden = hidden;
+}
+
+/** Whether the next redraw of a conversation should scroll to its end whatever the reader's position (after their own message). */
+let stickNext = false;
+/** Answers are applied in order: a slow poll never paints over a newer screen, or over another place. */
+let asked = 0;
+let painted = 0;
+
+async function refresh() {
+  const place = { ...view };
+  const seq = ++asked;
+  const q = new URLSearchParams({ user: place.user, channel: place.channel || '', thread: place.thread || '', home: place.home ? '1' : '' });
+  const screen = await call(`/workbench/api/screen?${q}`);
+  if (seq < painted || JSON.stringify(place) !== JSON.stringify(view)) return;
+  painted = seq;
+  renderChannels(screen.channels, place.home ? null : screen.channel);
+  $('wb-home-link').classList.toggle('wb-current', place.home);
+  setText($('wb-channel-title'), place.home ? 'sirbot — Home' : `# ${screen.channel ? screen.channel.name : place.channel}`);
+  setHidden($('wb-home'), !place.home);
+  setHidden($('wb-messages'), place.home);
+  setHidden($('wb-command-form'), place.home);
+  const channelId = screen.channel ? screen.channel.id : '';
+  const decorate = (node) => addShortcutButton(node, SHORTCUTS);
+  const stick = stickNext;
+  stickNext = false;
+  if (place.home) {
+    showWhole($('wb-home'), screen.home ? screen.home.html : '<p class="wb-hint">Opening Home…</p>');
+  } else {
+    const empty = '<p class="wb-hint wb-empty">No messages here yet. Send a finding from the panel on the right: sirbot posts it in the channel its rules pick.</p>';
+    setChannel($('wb-messages'), channelId);
+    showMessages($('wb-messages'), screen.messages || empty, { conversation: `${place.user} ${channelId}`, decorate, stick: stick && !place.thread });
+  }
+  setHidden($('wb-thread-pane'), !screen.thread);
+  if (screen.thread) {
+    setChannel($('wb-thread'), channelId);
+    showMessages($('wb-thread'), screen.thread.html, { conversation: `${place.user} ${channelId} ${screen.thread.ts}`, decorate, stick });
+  } else {
+    // A thread opened again starts at its end, as a newly opened one does.
+    forget($('wb-thread'));
+  }
+  renderModal(screen.modal);
+  renderAws(screen.aws);
+}
+
+/** Another person's screen: every region is drawn afresh. */
+function forgetScreen() {
+  for (const region of [$('wb-channels'), $('wb-messages'), $('wb-thread'), $('wb-home'), $('wb-aws')]) forget(region);
 }
 
 // ---- where an interaction happened --------------------------------------------------
 
-/** The message or view an element sits in, as the server needs to find it again. */
+/**
+ * The message or view an element sits in, as the server needs to find it again: a view by
+ * its id; a message by its ts and the channel of the conversation (channel or thread) it
+ * is shown in, whichever channel that is.
+ */
 function containerOf(el) {
   const viewEl = el.closest('[data-view-id]');
   if (viewEl) return { viewId: viewEl.dataset.viewId };
   if (el.closest('.wb-ephemeral')) return null;
   const message = el.closest('.sb-message');
-  if (!message) return null;
-  const channel = el.closest('[data-channel]')?.dataset.channel || view.channel;
-  return { channel, ts: message.dataset.ts };
+  const conversation = el.closest('.wb-conversation');
+  if (!message || !conversation || !conversation.dataset.channel) return null;
+  return { channel: conversation.dataset.channel, ts: message.dataset.ts };
 }
+
+const whereKey = (where) => (where.viewId ? where.viewId : `${where.channel}:${where.ts}`);
 
 function elementAction(el, extra = {}) {
   const where = containerOf(el);
-  if (!where) return;
+  if (!where) {
+    if (el.closest('.wb-ephemeral') && el.tagName !== 'A') toast('The workbench cannot send actions from a message only you can see yet', 'error');
+    return undefined;
+  }
   const body = { user: view.user, actionId: el.dataset.actionId, ...where, ...extra };
   if (el.dataset.blockId) body.blockId = el.dataset.blockId;
-  return act('The action', () => call('/workbench/api/act', body));
+  const key = `act:${view.user}:${whereKey(where)}:${el.dataset.blockId || ''}:${el.dataset.actionId}`;
+  return once(key, el, () =>
+    act('The action', async () => {
+      const answer = await call('/workbench/api/act', body);
+      checkAnswered('The action', answer);
+      return answer;
+    }),
+  );
 }
 
 /** Slack asks before sending an element's action when the element has a confirm dialog. */
@@ -189,35 +228,40 @@ function showErrors(form, errors) {
   }
 }
 
-async function submitModal(form) {
-  const answer = await act('Submitting the modal', () => call('/workbench/api/submit', { user: view.user, viewId: form.dataset.viewId, values: modalValues(form) }));
-  const body = answer && answer.body;
-  if (body && body.response_action === 'errors') showErrors(form, body.errors);
-  else if (answer && answer.status !== 200) toast(`sirbot answered ${answer.status}`, 'error');
+/** Sent once: while sirbot has not answered, the submit button is busy and another press sends nothing. */
+function submitModal(form, button) {
+  const viewId = form.dataset.viewId;
+  return once(`submit:${viewId}`, button, async () => {
+    const answer = await act('Submitting the modal', () => call('/workbench/api/submit', { user: view.user, viewId, values: modalValues(form) }));
+    const body = answer && answer.body;
+    if (body && body.response_action === 'errors') showErrors(form, body.errors);
+    else checkAnswered('Submitting the modal', answer);
+  });
 }
 
 // ---- events --------------------------------------------------------------------------
 
 document.addEventListener('click', async (e) => {
   const t = e.target;
+  const more = t.closest('.wb-more');
+  if (more) return more.getAttribute('aria-expanded') === 'true' ? closeShortcutMenus() : openShortcutMenu(more, SHORTCUTS);
+  const item = t.closest('.wb-menu-item[data-shortcut]');
+  // Where the chosen shortcut's message is, read before the menu (inside that message) goes away.
+  const where = item ? containerOf(item) : null;
+  closeShortcutMenus();
+  if (item) return useShortcut(where, item.dataset.shortcut);
   const channelLink = t.closest('[data-channel].wb-nav-item');
-  if (channelLink) {
-    Object.assign(view, { channel: channelLink.dataset.channel, thread: null, home: false });
-    return refresh();
-  }
+  if (channelLink) return navigate({ channel: channelLink.dataset.channel, thread: null, home: false });
   const file = t.closest('.sb-file[data-file-id]');
   if (file) return window.open(`/workbench/files/${encodeURIComponent(file.dataset.fileId)}`, '_blank', 'noopener');
   const threadLink = t.closest('.sb-thread-summary');
-  if (threadLink) {
-    view.thread = threadLink.dataset.threadTs;
-    return refresh();
-  }
+  if (threadLink) return navigate({ thread: threadLink.dataset.threadTs });
   const viewAction = t.closest('[data-view-action]');
   if (viewAction) {
     e.preventDefault();
     const form = viewAction.closest('form[data-view-id]');
-    if (viewAction.dataset.viewAction === 'submit') return submitModal(form);
-    return act('Closing the modal', () => call('/workbench/api/close', { user: view.user, viewId: form.dataset.viewId }));
+    if (viewAction.dataset.viewAction === 'submit') return submitModal(form, viewAction);
+    return once(`close:${form.dataset.viewId}`, viewAction, () => act('Closing the modal', () => call('/workbench/api/close', { user: view.user, viewId: form.dataset.viewId })));
   }
   const element = t.closest('button[data-action-id], a[data-action-id]');
   if (element && element.dataset.type !== 'static_select') {
@@ -228,11 +272,16 @@ document.addEventListener('click', async (e) => {
   }
 });
 
+document.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape') closeShortcutMenus();
+});
+
 document.addEventListener('change', async (e) => {
   const el = e.target;
   if (el.id === 'wb-user') {
     view.user = el.value;
-    Object.keys(shown).forEach((k) => (shown[k] = ''));
+    forgetScreen();
+    writePlace(view, true);
     if (view.home) await act('Opening Home', () => call('/workbench/api/home', { user: view.user }));
     return refresh();
   }
@@ -248,24 +297,30 @@ document.addEventListener('change', async (e) => {
 });
 
 // Text inputs that dispatch their action (dispatch_action) send it on Enter, as in Slack.
-document.addEventListener('keydown', (e) => {
+document.addEventListener('keydown', async (e) => {
   const el = e.target;
   if (e.key !== 'Enter' || !el.classList || !el.classList.contains('sb-text-input')) return;
   if (el.closest('form[data-view-id].sb-modal') || !el.closest('[data-dispatch-action]')) return;
   e.preventDefault();
-  elementAction(el, { value: el.value });
+  const sent = el.value;
+  const answer = await elementAction(el, { value: sent });
+  // Sent: what was typed is no longer the person's draft, and a redraw need not keep it.
+  if (answer) el.defaultValue = sent;
 });
 
-$('wb-thread-close').addEventListener('click', () => {
-  view.thread = null;
-  refresh();
-});
+$('wb-thread-close').addEventListener('click', () => navigate({ thread: null }));
 
 $('wb-home-link').addEventListener('click', async () => {
-  Object.assign(view, { home: true, thread: null });
-  await refresh();
+  await navigate({ home: true, thread: null });
   await act('Opening Home', () => call('/workbench/api/home', { user: view.user }));
 });
+
+/** Once the person's own message is in, the conversation scrolls to it wherever they were reading. */
+async function ownMessage(sending) {
+  const answer = await sending;
+  stickNext = true;
+  return answer;
+}
 
 // Like Slack's composer: a message, or a slash command when it starts with one.
 $('wb-command-form').addEventListener('submit', async (e) => {
@@ -276,35 +331,8 @@ $('wb-command-form').addEventListener('submit', async (e) => {
   const m = /^\/(\S+)\s*([\s\S]*)$/.exec(typed);
   if (m && m[1] !== 'sir') return toast(`/${m[1]} is not a command here; sirbot's is /sir (try /sir help)`, 'error');
   input.value = '';
-  if (m) await act('/sir', () => call('/workbench/api/command', { user: view.user, channel: view.channel, text: m[2] }));
-  else await act('Posting', () => call('/workbench/api/say', { user: view.user, channel: view.channel, text: typed }));
-});
-
-// ---- message shortcuts ---------------------------------------------------------------
-
-const SHORTCUTS = JSON.parse(document.body.dataset.shortcuts || '[]');
-
-/** Slack's "More actions" menu on each message, offering the app's message shortcuts. */
-function addShortcutMenus(root) {
-  if (SHORTCUTS.length === 0) return;
-  for (const header of root.querySelectorAll('.sb-message > .sb-message-header')) {
-    if (header.closest('.wb-ephemeral') || header.querySelector('.wb-shortcuts')) continue;
-    const menu = document.createElement('select');
-    menu.className = 'wb-shortcuts';
-    menu.setAttribute('aria-label', 'More actions');
-    menu.append(new Option('⋮', '', true, true), ...SHORTCUTS.map((s) => new Option(s.name, s.callbackId)));
-    menu.options[0].disabled = true;
-    header.append(menu);
-  }
-}
-
-document.addEventListener('change', (e) => {
-  const menu = e.target;
-  if (!menu.classList || !menu.classList.contains('wb-shortcuts') || !menu.value) return;
-  const callbackId = menu.value;
-  menu.selectedIndex = 0;
-  const where = containerOf(menu);
-  if (where) act('The shortcut', () => call('/workbench/api/shortcut', { user: view.user, ...where, callbackId }));
+  if (m) await act('/sir', () => ownMessage(call('/workbench/api/command', { user: view.user, channel: view.channel, text: m[2] })));
+  else await act('Posting', () => ownMessage(call('/workbench/api/say', { user: view.user, channel: view.channel, text: typed })));
 });
 
 $('wb-reply-form').addEventListener('submit', async (e) => {
@@ -313,7 +341,7 @@ $('wb-reply-form').addEventListener('submit', async (e) => {
   const text = input.value.trim();
   if (!text || !view.thread) return;
   input.value = '';
-  await act('Replying', () => call('/workbench/api/say', { user: view.user, channel: view.channel, text, threadTs: view.thread }));
+  await act('Replying', () => ownMessage(call('/workbench/api/say', { user: view.user, channel: view.channel, text, threadTs: view.thread })));
 });
 
 $('wb-reply').addEventListener('keydown', (e) => {
@@ -323,55 +351,30 @@ $('wb-reply').addEventListener('keydown', (e) => {
   }
 });
 
-// ---- findings panel ------------------------------------------------------------------
+// ---- message shortcuts ---------------------------------------------------------------
 
-function showIngest(answer) {
-  const el = $('wb-ingest-result');
-  el.hidden = false;
-  const rejected = (answer.rejected || []).map((r) => `\n  rejected ${r.path}: ${r.message}`);
-  const results = (answer.results || []).map((r) => `\n  ${r.findingId}: ${r.outcome}${r.channel ? ` in ${r.channel}` : ''}${r.error ? ` (${r.error})` : ''}`);
-  el.textContent = `POST /ingest: ${answer.accepted ?? 0} accepted${results.join('')}${rejected.join('')}`;
+function useShortcut(where, callbackId) {
+  if (!where || !where.ts) return undefined;
+  return once(`shortcut:${view.user}:${whereKey(where)}:${callbackId}`, null, () =>
+    act('The shortcut', async () => {
+      const answer = await call('/workbench/api/shortcut', { user: view.user, ...where, callbackId });
+      checkAnswered('The shortcut', answer);
+      return answer;
+    }),
+  );
 }
 
-async function sendFinding(body) {
-  const answer = await act('Sending the finding', () => call('/workbench/api/findings/send', { ...body, wrap: $('wb-wrap').value }));
-  if (!answer) return;
-  showIngest(answer);
-  // Follow the finding to the channel sirbot's rules sent it to.
-  const went = (answer.results || []).find((r) => r.channel);
-  if (went && went.channel.replace(/^#/, '') !== view.channel) {
-    Object.assign(view, { channel: went.channel.replace(/^#/, ''), thread: null, home: false });
-    await refresh();
-  }
-}
+// ---- back, forward and start ---------------------------------------------------------
 
-async function loadFindings() {
-  const { scenario, findings } = await call('/workbench/api/findings');
-  const list = $('wb-findings');
-  if (findings.length === 0) {
-    list.innerHTML = `<li class="wb-hint">${scenario ? 'This scenario has no findings to send.' : 'No scenario: paste a finding below.'}</li>`;
-    return;
-  }
-  list.innerHTML = findings
-    .map(
-      (f) =>
-        `<li class="wb-finding"><div class="wb-finding-title">${escapeText(f.title)}</div><div class="wb-finding-meta">${escapeText(f.kind)} · ${escapeText(f.severity)} · ${escapeText(f.account)} · <code>${escapeText(f.file)}</code></div><button type="button" class="sb-button" data-finding-id="${escapeText(f.id)}">Send</button></li>`,
-    )
-    .join('');
-}
-
-$('wb-findings').addEventListener('click', (e) => {
-  const button = e.target.closest('[data-finding-id]');
-  if (button) sendFinding({ id: button.dataset.findingId });
+window.addEventListener('popstate', () => {
+  const place = readPlace({ user: PEOPLE[0], channel: document.body.dataset.defaultChannel }, PEOPLE);
+  if (place.user !== view.user) forgetScreen();
+  Object.assign(view, place);
+  $('wb-user').value = view.user;
+  refresh().catch((err) => toast(`Cannot reach sirbot: ${err.message}`, 'error'));
 });
 
-$('wb-paste-send').addEventListener('click', () => {
-  const json = $('wb-paste').value;
-  if (!json.trim()) return toast('Paste a finding, an EventBridge event or an SNS notification first', 'error');
-  sendFinding({ json });
-});
-
-// ---- start ---------------------------------------------------------------------------
+initFindingsPanel({ followTo: (channel) => (channel !== view.channel || view.home ? navigate({ channel, thread: null, home: false }) : refresh()) });
 
 let polling = false;
 async function poll() {
@@ -388,5 +391,7 @@ async function poll() {
   setTimeout(poll, POLL_MS);
 }
 
-loadFindings().catch((err) => toast(`Cannot list findings: ${err.message}`, 'error'));
+// The URL names where the person is; a reload of Home opens it again for them.
+writePlace(view, false);
+if (view.home) act('Opening Home', () => call('/workbench/api/home', { user: view.user }));
 poll();
