@@ -151,8 +151,11 @@ describe('case drafts', () => {
     expect(draft.reportedIncidentStartDate).toBe('2026-11-21T10:00:00Z');
     expect(draft.impactedAccounts).toEqual(['111122223333', '444455556666']);
     expect(draft.impactedAwsRegions).toEqual(['us-east-1', 'eu-west-1']);
-    // Every public address seen is offered, the finding's first (a person removes their own); a private one is no use to AWS.
-    expect(draft.threatActorIpAddresses).toEqual(['203.0.113.50', '198.51.100.10']);
+    // The finding's address; the baseline's reads are no intruder's, and a private address is no use to AWS.
+    expect(draft.threatActorIpAddresses).toEqual(['203.0.113.50']);
+    // An address that did what an intruder does is offered too, whenever it came.
+    const hostileEarlier = [{ ...timeline[0]!, tactics: ['Persistence' as const], action: 'CreateUser' }, ...timeline.slice(1)];
+    expect(caseDraft(makeFinding({ raw }), summary, hostileEarlier).threatActorIpAddresses).toEqual(['203.0.113.50', '198.51.100.10']);
     // As Security IR names services: the finding's resources', then those the activity called.
     expect(draft.impactedServices).toEqual(['Amazon S3', 'AWS IAM', 'Amazon EC2']);
     expect(draft.description).toContain('Recommended containment:\n- Deactivate the key.');

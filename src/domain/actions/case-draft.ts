@@ -1,6 +1,6 @@
 import type { Finding } from '../finding.ts';
 import type { InvestigationSummary } from '../investigation/summary.ts';
-import type { TimelineEntry } from '../investigation/timeline.ts';
+import { ACCESS_DENIED, type TimelineEntry } from '../investigation/timeline.ts';
 
 /**
  * What an "Open SIR case" modal starts from: the finding and, when there is one, its
@@ -173,7 +173,7 @@ export function caseDraft(finding: Finding, summary: InvestigationSummary | null
   const start = incidentStart(finding, timeline, named);
   const accounts = new Set([finding.accountId, ...timeline.map((e) => e.accountId).filter((a): a is string => Boolean(a && /^\d{12}$/.test(a)))]);
   const regions = new Set([finding.region, ...timeline.map((e) => e.region).filter((r): r is string => Boolean(r))]);
-  const ips = new Set(threatActorIps(named, timeline, summary));
+  const ips = new Set(threatActorIps(named, timeline));
   const description = [
     `sirbot finding ${finding.id} (${finding.product}, ${finding.severity.label}) in account ${finding.accountId}, ${finding.region}.`,
     finding.description,
@@ -194,20 +194,27 @@ export function caseDraft(finding: Finding, summary: InvestigationSummary | null
   };
 }
 
+/** Tactics no owner's routine shows: an address behind one of them acted as an intruder does. */
+const HOSTILE_TACTICS = new Set<string>(['Persistence', 'Privilege Escalation', 'Defense Evasion', 'Credential Access', 'Lateral Movement', 'Collection', 'Exfiltration', 'Impact', 'Execution']);
+
+/** A call that says the address is the intruder's: a hostile tactic, a refused call or a failed sign-in (not a lookup of something absent). */
+const hostile = (e: TimelineEntry) => e.tactics.some((t) => HOSTILE_TACTICS.has(t)) || (e.errorCode !== null && (ACCESS_DENIED.test(e.errorCode) || /failed authentication/i.test(e.errorCode)));
+
 /**
- * The addresses a case offers as the threat actor's: every public address the
- * investigation saw calls from, those the finding names first, then the others by their
- * latest event, most recent first (the incident is what happened last; an owner's usual
- * address tends to be older), then any only the summary lists — each in the form
- * Security IR takes. None is left out for coming before the incident's start: an
- * intruder often signs in from one address and works from another (root-credential-use:
- * the console from one, the stolen key from the next). A person removes their own.
+ * The addresses a case offers as the threat actor's: those the finding names first, then
+ * every public address the investigation saw doing what an intruder does (a hostile
+ * tactic, refused or failed calls), most recently active first — each in the form
+ * Security IR takes. An address is not left out for coming before the incident's start:
+ * an intruder often signs in from one address and works from another (root-credential-use:
+ * failed sign-ins and a password reset from one, the stolen key from the next). An address
+ * that only signed in and read, as the owner's office does, is not offered: a case tells
+ * AWS CIRT whom to look at.
  */
-export function threatActorIps(named: ReadonlySet<string>, timeline: readonly TimelineEntry[], summary: InvestigationSummary | null): string[] {
+export function threatActorIps(named: ReadonlySet<string>, timeline: readonly TimelineEntry[]): string[] {
   const latest = new Map<string, string>();
-  for (const e of timeline) if (e.sourceIp && (latest.get(e.sourceIp) ?? '') < e.time) latest.set(e.sourceIp, e.time);
+  for (const e of timeline) if (e.sourceIp && hostile(e) && (latest.get(e.sourceIp) ?? '') < e.time) latest.set(e.sourceIp, e.time);
   const byRecency = [...latest.entries()].sort((a, b) => (a[1] < b[1] ? 1 : a[1] > b[1] ? -1 : 0)).map(([ip]) => ip);
-  const all = [...named, ...byRecency, ...(summary?.sourceIps ?? [])].filter((ip) => isPublicIp(ip));
+  const all = [...named, ...byRecency].filter((ip) => isPublicIp(ip));
   return [...new Set(all.map(canonicalIp).filter((ip): ip is string => ip !== null))];
 }
 
