@@ -355,6 +355,26 @@ describe.skipIf(!HAVE_CHROMIUM)('workbench in a browser', { timeout: 90_000 }, (
     await page.goBack();
     await eventually(() => page.locator('#wb-thread-pane').isVisible()).toBe(true);
   });
+
+  it('after npm start again on the same database, the threads are still there and the same finding is a duplicate of one people can see', async () => {
+    const roots = ws().messages(INCIDENTS).map((m) => m.ts);
+    const env = { ...stack.env, PORT: stack.runtime.port };
+    await stack.close();
+    stack = await startLocalStack(env, silentLogger());
+    expect(stack.slackState?.restored?.messages).toBeGreaterThan(10);
+    expect(ws().messages(INCIDENTS).map((m) => m.ts)).toEqual(roots);
+
+    await page.goto(`${base()}/?user=U0ALICE&channel=${INCIDENTS}`);
+    await eventually(() => page.locator('#wb-messages .sb-message').count()).toBe(roots.length);
+    await page.locator('#wb-wrap').selectOption('sns');
+    await page.locator('.wb-finding', { hasText: 'API ListUsers was invoked' }).getByRole('button', { name: 'Send' }).click();
+    await eventually(() => page.locator('#wb-ingest-result').innerText()).toContain('duplicate in #security-incidents');
+    // Nothing new was posted, and the finding's thread, from before the restart, opens with its summary.
+    expect(ws().messages(INCIDENTS).map((m) => m.ts)).toEqual(roots);
+    await page.locator('#wb-messages .sb-message', { hasText: 'API ListUsers was invoked' }).locator('.sb-thread-summary').click();
+    await eventually(() => thread().innerText()).toContain('Investigation summary');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'after-restart.png') });
+  });
 });
 
 // Said by name in the run's summary, so a machine without Chromium shows what it did not test.
