@@ -1,10 +1,11 @@
+import { SELF_MANAGED_CASE_STATUSES, type SelfManagedCaseStatus } from '../actions/case-status.ts';
 import type { InvestigationTarget } from '../investigation/ad-hoc.ts';
 
 /** The values `/sir` takes: investigation targets, `--since`, case statuses. */
 
-/** The statuses UpdateCaseStatus accepts (Security IR's `SelfManagedCaseStatus`). */
-export const SIR_CASE_STATUSES = ['Submitted', 'Detection and Analysis', 'Containment, Eradication and Recovery', 'Post-incident Activities'] as const;
-export type SirCaseStatus = (typeof SIR_CASE_STATUSES)[number];
+/** The statuses UpdateCaseStatus accepts (Security IR's `SelfManagedCaseStatus`), from the one case vocabulary. */
+export const SIR_CASE_STATUSES = SELF_MANAGED_CASE_STATUSES;
+export type SirCaseStatus = SelfManagedCaseStatus;
 
 /** CloudTrail event history (LookupEvents) reaches back 90 days. */
 export const SIR_MAX_SINCE_HOURS = 90 * 24;

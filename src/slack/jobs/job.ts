@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { WORKFLOW_STATUSES } from '../../domain/finding.ts';
 import { QUESTIONS, type QuestionId } from '../../domain/investigation/playbooks.ts';
+import { SELF_MANAGED_CASE_STATUSES } from '../../domain/actions/case-status.ts';
 
 const QUESTION_IDS = Object.keys(QUESTIONS) as [QuestionId, ...QuestionId[]];
 
@@ -57,7 +58,7 @@ export const jobSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('status.set'), findingId: z.string(), status: z.enum(WORKFLOW_STATUSES), note: z.string(), userId: z.string(), userName: z.string().optional(), replyTo }),
   z.object({ kind: z.literal('case.open'), findingId: z.string(), userId: z.string(), form: caseForm, replyTo }),
   z.object({ kind: z.literal('case.escalate'), caseId: z.string(), userId: z.string(), replyTo }),
-  z.object({ kind: z.literal('case.status'), caseId: z.string(), status: z.enum(['Submitted', 'Detection and Analysis', 'Containment, Eradication and Recovery', 'Post-incident Activities']), userId: z.string(), replyTo }),
+  z.object({ kind: z.literal('case.status'), caseId: z.string(), status: z.enum(SELF_MANAGED_CASE_STATUSES), userId: z.string(), replyTo }),
   z.object({ kind: z.literal('case.close'), caseId: z.string(), userId: z.string(), replyTo }),
   // The target is the stored offer's; the modal opened at the click is filled in by view id (and hash).
   z.object({ kind: z.literal('remediation.preview'), viewId: z.string(), hash: z.string().optional(), offerId: z.string(), target, replyTo }),
