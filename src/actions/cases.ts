@@ -42,6 +42,8 @@ export interface CaseServiceDeps {
   region: string;
   poster: SlackPoster;
   refreshRoot: (findingId: string) => Promise<void>;
+  /** Told when a case is opened on a finding (the escalation's CIRT proposal then no longer applies). */
+  onCaseOpened?: (findingId: string, caseId: string, userId: string) => Promise<void>;
   /** Watchers every case gets (the team's distribution list), from configuration. */
   defaultWatchers: Watcher[];
   /** The Slack user's email, to add the person who opens the case as a watcher. */
@@ -196,6 +198,7 @@ export class CaseService {
         .catch((err: unknown) => (this.d.logger.warn({ err, caseId }, 'could not post the case message'), null));
       if (posted) await store.actions.transitionAction(id, ['succeeded'], { messageTs: posted.ts });
     }
+    await this.d.onCaseOpened?.(findingId, caseId, userId).catch((err: unknown) => this.d.logger.warn({ err, findingId }, 'could not tell the escalation a case was opened'));
     await this.d.refreshRoot(findingId).catch((err: unknown) => this.d.logger.warn({ err, findingId }, 'could not redraw the root message'));
     return { ok: true, caseId, already: false, comments };
   }

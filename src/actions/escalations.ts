@@ -1,7 +1,8 @@
 import type { AckPolicy } from '../domain/routing/rules.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { SlackPoster } from '../slack/poster.ts';
-import { acknowledgedMessage, cirtProposalMessage, escalationMentionMessage, autoCaseMessage } from '../slack/views/escalation.ts';
+import { cirtProposalKey } from '../delivery/post-keys.ts';
+import { acknowledgedMessage, cirtProposalMessage, cirtProposalSettledMessage, escalationMentionMessage, autoCaseMessage } from '../slack/views/escalation.ts';
 import type { EscalationRecord } from '../store/action-store.ts';
 import type { Store } from '../store/store.ts';
 import type { AccessControl } from './access.ts';
@@ -83,9 +84,43 @@ export class EscalationService {
     });
     if (!taken) return { ok: true, already: true };
     await this.d.audit.record({ ...auditBase, outcome: 'executed', result: { previousStage: current.stage } });
+    if (current.stage === 'proposed') await this.settleProposal(current, { acknowledgedBy: userId });
     await this.d.refreshRoot(findingId).catch(() => undefined);
     await this.d.poster.post(taken.channel, acknowledgedMessage(userId), taken.threadTs).catch(() => undefined);
     return { ok: true, already: false };
+  }
+
+  /**
+   * The root redrawn with the step's stage, and the thread to speak in after it: a root
+   * Slack no longer has is posted afresh by the redraw, which moves this escalation to it.
+   */
+  private async redrawnRoot(e: EscalationRecord): Promise<{ channel: string; threadTs: string }> {
+    await this.d.refreshRoot(e.findingId).catch((err: unknown) => this.d.logger.warn({ err, findingId: e.findingId }, 'could not redraw the root message'));
+    const now = await this.d.store.actions.getEscalation(e.findingId);
+    return { channel: now?.channel ?? e.channel, threadTs: now?.threadTs ?? e.threadTs };
+  }
+
+  /** The finding's root was posted afresh (the old one is gone from Slack): later steps speak in the new thread. */
+  async moveThread(findingId: string, channel: string, threadTs: string): Promise<void> {
+    const e = await this.d.store.actions.getEscalation(findingId);
+    if (!e || (e.channel === channel && e.threadTs === threadTs)) return;
+    await this.d.store.actions.transitionEscalation(findingId, [e.stage], { channel, threadTs, updatedAt: this.at() });
+  }
+
+  /** A case was opened on the finding (from the proposal or otherwise): the proposal, if one is out, no longer applies. */
+  async caseOpened(findingId: string, caseId: string, userId: string): Promise<void> {
+    const taken = await this.d.store.actions.transitionEscalation(findingId, ['proposed'], { stage: 'opened', nextAt: null, updatedAt: this.at() });
+    if (taken) await this.settleProposal(taken, { caseId, openedBy: userId });
+  }
+
+  /** Redraws the CIRT proposal without its buttons, saying what happened instead; a proposal Slack no longer has is left alone. */
+  private async settleProposal(e: EscalationRecord, outcome: Parameters<typeof cirtProposalSettledMessage>[1]): Promise<void> {
+    try {
+      const found = await this.d.poster.findPost(e.channel, { key: cirtProposalKey(e.findingId), threadTs: e.threadTs, since: e.createdAt });
+      if (found) await this.d.poster.update(found.channel, found.ts, cirtProposalSettledMessage(e.notify, outcome));
+    } catch (err) {
+      this.d.logger.warn({ err, findingId: e.findingId }, 'could not take the buttons off the CIRT proposal');
+    }
   }
 
   /** Takes every step that is due; returns how many were taken. */
@@ -130,25 +165,26 @@ export class EscalationService {
     if (e.stage === 'waiting') {
       const moved = await this.d.store.actions.transitionEscalation(e.findingId, ['waiting'], { stage: 'mentioned', nextAt: this.at(e.cirtAfterSeconds), updatedAt: this.at() });
       if (!moved) return false;
-      await this.d.poster.post(e.channel, escalationMentionMessage(e.notify, e.cirtAfterSeconds, e.autoOpenCase), e.threadTs);
+      const here = await this.redrawnRoot(e);
+      await this.d.poster.post(here.channel, escalationMentionMessage(e.notify, e.cirtAfterSeconds, e.autoOpenCase), here.threadTs);
       await audit('escalation.mention', { notified: e.notify });
-      await this.d.refreshRoot(e.findingId).catch(() => undefined);
       return true;
     }
     if (e.stage === 'mentioned') {
       const next = e.autoOpenCase ? 'opened' : 'proposed';
       const moved = await this.d.store.actions.transitionEscalation(e.findingId, ['mentioned'], { stage: next, nextAt: null, updatedAt: this.at() });
       if (!moved) return false;
+      const here = await this.redrawnRoot(e);
       if (e.autoOpenCase) {
         const opened = await this.d.openCirtCase(e.findingId);
         await audit('escalation.case', opened);
-        if (!opened.ok) await this.d.poster.post(e.channel, autoCaseMessage(opened.reason, e.findingId), e.threadTs);
+        if (!opened.ok) await this.d.poster.post(here.channel, autoCaseMessage(opened.reason, e.findingId), here.threadTs);
       } else {
         const offered = { caseCirt: await this.d.offers.offer(e.findingId, 'case-cirt'), acknowledge: await this.d.offers.offer(e.findingId, 'acknowledge') };
-        await this.d.poster.post(e.channel, cirtProposalMessage(offered, e.notify), e.threadTs);
+        // Keyed: a step retried after a lost answer finds the proposal instead of posting it twice, and it can be settled later.
+        await this.d.poster.postOnce(here.channel, cirtProposalMessage(offered, e.notify), { key: cirtProposalKey(e.findingId), threadTs: here.threadTs, mayExist: true, since: e.createdAt });
         await audit('escalation.propose-cirt', { proposed: true });
       }
-      await this.d.refreshRoot(e.findingId).catch(() => undefined);
       return true;
     }
     return false;

@@ -55,6 +55,8 @@ export interface DelivererOptions {
   retryBaseMs?: number;
   /** Called after a finding's root message is posted (to start investigating it, to arm its escalation). */
   onRootPosted?: (finding: Finding, decision: RouteDecision, channel: string, ts: string) => Promise<unknown> | void;
+  /** Called when a finding's root, gone from Slack, was posted afresh: work that speaks in its thread moves to the new one. */
+  onRootReplaced?: (findingId: string, channel: string, ts: string) => Promise<void>;
   /** Whether root messages offer Investigate (the runtime can investigate). */
   investigate?: boolean;
   /** Whether root messages offer actions (status, case, acknowledge). */
@@ -476,6 +478,8 @@ export class Deliverer {
     const posted = await store.getFinding(record.findingId);
     if (posted?.ts && posted.ts !== record.ts) {
       await poster.post(posted.channel, rootReplacedReply(record.deliveredAt), posted.ts).catch((err: unknown) => logger.warn({ err, findingId: record.findingId }, 'could not say why the thread was replaced'));
+      // What lives in the thread (questions, escalation steps) follows it.
+      await this.o.onRootReplaced?.(record.findingId, posted.channel, posted.ts).catch((err: unknown) => logger.warn({ err, findingId: record.findingId }, 'could not move the thread’s work to the new root'));
     }
     return outcome;
   }

@@ -133,6 +133,23 @@ export class InvestigationService {
     });
   }
 
+  /**
+   * The finding's root was posted afresh (the old thread is gone from Slack): the
+   * investigation speaks in the new thread from now on, and questions still open are
+   * asked there again.
+   */
+  async moveThread(findingId: string, channel: string, threadTs: string): Promise<void> {
+    const id = investigationIdFor(findingId);
+    await this.lock.run(id, async () => {
+      const record = await this.o.store.getInvestigation(id);
+      if (!record || (record.channel === channel && record.threadTs === threadTs)) return;
+      const moved: InvestigationRecord = { ...record, channel, threadTs, questionsTs: null, progressTs: null, updatedAt: this.nowIso() };
+      await this.o.store.moveInvestigationThread(id, channel, threadTs, moved.updatedAt);
+      await this.o.store.updateInvestigation(moved);
+      if (moved.state === 'asked') await this.askedAgainIfLost(moved, true);
+    });
+  }
+
   /** Posts the questions once (a keyed post: a retry after a lost answer finds the first one). */
   private async ask(record: InvestigationRecord, open: ReturnType<typeof openQuestions>, answers: Answers, mayExist: boolean): Promise<InvestigationRecord> {
     const posted = await this.o.poster.postOnce(record.channel, questionsMessage(record.id, open, answers), {

@@ -150,6 +150,10 @@ export function composeCore(o: CoreOptions): Core {
           ? actions.escalations.arm(finding.id, channel, ts, decision.acknowledge).catch((err: unknown) => o.logger.error({ err, findingId: finding.id }, 'could not arm the escalation'))
           : undefined,
       ]),
+    onRootReplaced: async (findingId, channel, ts) => {
+      await investigations?.moveThread(findingId, channel, ts);
+      await actions?.escalations.moveThread(findingId, channel, ts);
+    },
   });
   const ingest = new IngestFindings(o.store, deliverer, o.logger, o.clock ? { clock: o.clock } : {});
   return { rules, ruleWarnings: compiled.warnings, store: o.store, poster, deliverer, ingest, investigations, actions };
@@ -177,13 +181,26 @@ function composeActions(o: CoreOptions, settings: ActionSettings, poster: RateLi
   const executor = new AwsCallExecutor(settings.clients);
   const offers = new OfferBook(o.store, audit, clock);
   const common = { store: o.store, access, audit, poster, logger: o.logger, clock };
+  // The escalation is made after the cases it opens; a case opened by a person settles its proposal.
+  let escalations: EscalationService | undefined;
   const cases = new CaseService({
     ...common,
     refreshRoot,
+    onCaseOpened: (findingId, caseId, userId) => escalations?.caseOpened(findingId, caseId, userId) ?? Promise.resolve(),
     securityIr: () => settings.clients.securityIr(settings.securityIr.account, settings.securityIr.region),
     region: settings.securityIr.region,
     defaultWatchers: o.env.SIRBOT_CASE_WATCHERS.map((email) => ({ email })),
     emailOf: (userId) => directory?.emailOf(userId) ?? Promise.resolve(null),
+  });
+  escalations = new EscalationService({
+    ...common,
+    offers,
+    refreshRoot,
+    openCirtCase: async (findingId) => {
+      const draft = await cases.draft(findingId, 'sirbot');
+      if (!draft) return { ok: false, kind: 'invalid', reason: 'the finding is no longer known' };
+      return cases.open(findingId, 'sirbot', { ...draft.draft, watchers: draft.watchers, resolverType: 'AWS' }, true);
+    },
   });
   return {
     access,
@@ -204,16 +221,7 @@ function composeActions(o: CoreOptions, settings: ActionSettings, poster: RateLi
         ...(o.env.SIRBOT_CONTAINMENT_ROLE_ARN ? { automationRole: o.env.SIRBOT_CONTAINMENT_ROLE_ARN } : {}),
       },
     }),
-    escalations: new EscalationService({
-      ...common,
-      offers,
-      refreshRoot,
-      openCirtCase: async (findingId) => {
-        const draft = await cases.draft(findingId, 'sirbot');
-        if (!draft) return { ok: false, kind: 'invalid', reason: 'the finding is no longer known' };
-        return cases.open(findingId, 'sirbot', { ...draft.draft, watchers: draft.watchers, resolverType: 'AWS' }, true);
-      },
-    }),
+    escalations,
   };
 }
 

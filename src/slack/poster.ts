@@ -32,6 +32,8 @@ export interface SlackPoster {
    */
   postOnce(channel: string, message: SlackMessage, o: KeyedPost): Promise<{ channel: string; ts: string }>;
   update(channel: string, ts: string, message: SlackMessage): Promise<void>;
+  /** A keyed post made earlier, if Slack has it (to redraw it once what it offers no longer applies). */
+  findPost(channel: string, o: Pick<KeyedPost, 'key' | 'threadTs' | 'since'>): Promise<{ channel: string; ts: string } | null>;
   /** Uploads files into a thread (files.uploadV2), paced with the channel's posts. */
   upload(channel: string, threadTs: string, files: Array<{ filename: string; content: string }>, comment: string): Promise<void>;
   /** A link to a message, for audit records; null when Slack cannot give one. */
@@ -200,6 +202,10 @@ export class RateLimitedPoster implements SlackPoster {
       this.counters.failed++;
       throw new SlackPostError(last, KEYED_ATTEMPTS);
     }) as Promise<{ channel: string; ts: string }>;
+  }
+
+  findPost(channel: string, o: Pick<KeyedPost, 'key' | 'threadTs' | 'since'>): Promise<{ channel: string; ts: string } | null> {
+    return this.find(channel, { ...o, mayExist: true });
   }
 
   /** The keyed message if Slack has it; a look that fails counts as not found (the send that follows may then repeat). */

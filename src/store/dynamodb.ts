@@ -425,6 +425,20 @@ export class DynamoStore implements Store {
     });
   }
 
+  /** The record names its new thread, and a hint in that thread finds it (the old thread's hint no longer matches the record). */
+  async moveInvestigationThread(id: string, channel: string, threadTs: string, updatedAt: string): Promise<void> {
+    const moved = await this.table.update({
+      Key: keys.investigation(id),
+      UpdateExpression: 'SET #channel = :channel, #thread = :thread, #updated = :updated',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#channel': 'channel', '#thread': 'threadTs', '#updated': 'updatedAt' },
+      ExpressionAttributeValues: { ':channel': channel, ':thread': threadTs, ':updated': updatedAt },
+    });
+    if (moved === null) return;
+    const record = await this.getInvestigation(id);
+    if (record) await this.table.put({ ...keys.threadInvestigation(channel, threadTs, record.createdAt, id), type: 'threadInvestigation', id });
+  }
+
   async transitionInvestigation(expected: Pick<InvestigationRecord, 'id' | 'state' | 'updatedAt'>, next: InvestigationRecord): Promise<boolean> {
     const names: Record<string, string> = { '#state': 'state', '#updated': 'updatedAt' };
     const values: Record<string, unknown> = { ':expectedState': expected.state, ':expectedUpdated': expected.updatedAt };

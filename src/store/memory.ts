@@ -165,6 +165,11 @@ export class MemoryStore implements Store {
     if (this.investigations.has(record.id)) this.investigations.set(record.id, { ...record });
   }
 
+  async moveInvestigationThread(id: string, channel: string, threadTs: string, updatedAt: string) {
+    const stored = this.investigations.get(id);
+    if (stored) this.investigations.set(id, { ...stored, channel, threadTs, updatedAt });
+  }
+
   async transitionInvestigation(expected: Pick<InvestigationRecord, 'id' | 'state' | 'updatedAt'>, next: InvestigationRecord) {
     const stored = this.investigations.get(expected.id);
     if (!stored || stored.state !== expected.state || stored.updatedAt !== expected.updatedAt) return false;

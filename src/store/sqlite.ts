@@ -356,6 +356,10 @@ export class SqliteStore implements Store {
       .run(investigationParams(record));
   }
 
+  async moveInvestigationThread(id: string, channel: string, threadTs: string, updatedAt: string): Promise<void> {
+    this.sql('UPDATE investigations SET channel = ?, thread_ts = ?, updated_at = ? WHERE id = ?').run(channel, threadTs, updatedAt, id);
+  }
+
   async transitionInvestigation(expected: Pick<InvestigationRecord, 'id' | 'state' | 'updatedAt'>, next: InvestigationRecord): Promise<boolean> {
     const result = this.sql(
         `UPDATE investigations SET state=@state, answers=@answers, questions_ts=@questions_ts, progress_ts=@progress_ts,

@@ -170,6 +170,8 @@ export interface Store {
   getInvestigation(id: string): Promise<InvestigationRecord | null>;
   findInvestigationByThread(channel: string, threadTs: string): Promise<InvestigationRecord | null>;
   updateInvestigation(record: InvestigationRecord): Promise<void>;
+  /** The finding's root was posted afresh: the investigation now lives in that thread (found by it from now on). */
+  moveInvestigationThread(id: string, channel: string, threadTs: string, updatedAt: string): Promise<void>;
   /**
    * Moves an investigation to `next` only if it is still in the state and at the
    * `updatedAt` it was read with (compare-and-set): of two workers, one gathers.

@@ -76,7 +76,7 @@ describe('on-call escalation', () => {
     expect(await t.runtime.core.store.actions.getEscalation(String(FINDING.id))).toMatchObject({ stage: 'acknowledged', ackedBy: 'U0ALICE', nextAt: null });
   });
 
-  it('not acknowledged: mentions on-call, then proposes a CIRT case; a restart in between changes nothing', async () => {
+  it('not acknowledged: mentions on-call, then proposes a CIRT case; a restart onto a Slack without the thread posts it afresh and proposes there', async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'sirbot-esc-'));
     const dbFile = path.join(dir, 'sirbot.db');
     const clock = { now: Date.parse('2026-11-22T12:00:00Z') };
@@ -103,9 +103,13 @@ describe('on-call escalation', () => {
     expect(await tick(t)).toBe(1);
     expect(await tick(t)).toBe(0);
     await t.runtime.idle();
-    const after = replies(t);
-    expect(after).toHaveLength(1);
-    expect(after[0]).toContain('Open a Security Incident Response case with the AWS Customer Incident Response Team?');
+    // This Slack never had the root: the redraw posted the finding afresh, and the proposal went into the new thread.
+    const [newRoot] = t.slack.state.messages('#security-incidents');
+    const thread = t.slack.state.thread(newRoot!.channel, newRoot!.ts).slice(1).map((m) => messageTexts(m).join('\n'));
+    expect(thread).toHaveLength(2);
+    expect(thread).toEqual(expect.arrayContaining([expect.stringContaining("This finding's earlier thread"), expect.stringContaining('Open a Security Incident Response case with the AWS Customer Incident Response Team?')]));
+    expect(replies(t)).toHaveLength(2);
+    expect(await t.runtime.core.store.actions.getEscalation(String(FINDING.id))).toMatchObject({ threadTs: newRoot!.ts });
     expect(await t.runtime.core.store.actions.getEscalation(String(FINDING.id))).toMatchObject({ stage: 'proposed', nextAt: null });
     const audit = (await t.runtime.core.store.actions.listAudit()).filter((a) => a.actor === 'sirbot').map((a) => a.action);
     expect(audit).toEqual(['escalation.mention', 'escalation.propose-cirt']);
@@ -116,6 +120,36 @@ describe('on-call escalation', () => {
     await alice.click(proposal, 'case_open_cirt');
     const modal = await alice.waitForModal('case_modal');
     expect((modal.blocks as any[]).find((b) => b.block_id === 'resolver').element.initial_option.value).toBe('AWS');
+
+    // Once the case is open, the proposal offers nothing more: it says what happened instead.
+    await alice.submit();
+    await expect.poll(() => t!.aws!.securityIr.cases.size, { timeout: 10_000 }).toBe(1);
+    const [caseId] = [...t.aws!.securityIr.cases.keys()];
+    const settled = () => t!.slack.state.find(proposal.channel, proposal.ts)!;
+    await expect.poll(() => messageTexts(settled()).join('\n'), { timeout: 10_000 }).toContain(`Case ${caseId} opened by <@U0ALICE>`);
+    expect(JSON.stringify(settled().blocks)).not.toContain('case_open_cirt');
+    expect(JSON.stringify(settled().blocks)).not.toContain('finding_acknowledge');
+    expect(await t.runtime.core.store.actions.getEscalation(String(FINDING.id))).toMatchObject({ stage: 'opened' });
+  });
+
+  it('acknowledged after the CIRT proposal: the proposal keeps no buttons and says who took it', async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'sirbot-esc-'));
+    const clock = { now: Date.parse('2026-11-22T12:00:00Z') };
+    t = await start({ clock });
+    await t.ingest(FINDING);
+    await expect.poll(() => JSON.stringify(root(t!).blocks)).toContain('finding_acknowledge');
+    for (let i = 0; i < 2; i++) {
+      clock.now += 16 * MINUTE;
+      expect(await tick(t)).toBe(1);
+    }
+    await t.runtime.idle();
+    const proposal = t.slack.state.allMessages().find((m) => JSON.stringify(m.blocks).includes('case_open_cirt'))!;
+    await t.user('U0ALICE').click(proposal, 'finding_acknowledge');
+    const now = () => t!.slack.state.find(proposal.channel, proposal.ts)!;
+    await expect.poll(() => messageTexts(now()).join('\n'), { timeout: 10_000 }).toContain('Acknowledged by <@U0ALICE>');
+    expect(JSON.stringify(now().blocks)).not.toContain('"actions"');
+    // The proposal was posted once, as a keyed post the settling found again.
+    expect(t.slack.state.allMessages().filter((m) => (m.text ?? '').startsWith('Open a case with the AWS CIRT?'))).toHaveLength(1);
   });
 
   it('opens the CIRT case by itself where the rule says so', async () => {

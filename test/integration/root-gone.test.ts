@@ -1,5 +1,7 @@
 import { WebClient } from '@slack/web-api';
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { investigationIdFor } from '../../src/investigation/service.ts';
 import { asffControlFinding, importedEvent } from '../support/generate.ts';
 import { BOT_TOKEN, startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 import { findingIdsIn, messageTexts } from '../support/slack-text.ts';
@@ -61,5 +63,21 @@ describe('a finding whose thread is gone from Slack', () => {
     expect(roots[0]!.ts).not.toBe(root!.ts);
     const record = await t.runtime.core.store.getFinding(id);
     expect(record).toMatchObject({ state: 'posted', ts: roots[0]!.ts });
+  });
+
+  it('an investigation waiting for answers asks again in the new thread', async () => {
+    t = await startTestRuntime({ scenario: 'src/scenarios/exposed-access-key', env: { SIRBOT_RESPONDERS: 'U0ALICE' } });
+    const finding = JSON.parse(readFileSync('src/scenarios/exposed-access-key/finding.json', 'utf8')) as { id: string };
+    await t.ingest(finding);
+    const [root] = t.slack.state.messages('#security-incidents');
+    const asked = (ts: string) => t!.slack.state.thread(root!.channel, ts).some((m) => (m.text ?? '').includes('a few questions'));
+    await expect.poll(() => asked(root!.ts), { timeout: 10_000 }).toBe(true);
+
+    await deleteRoot(t, root!.channel, root!.ts);
+    await t.runtime.core.deliverer.refreshRoot(finding.id);
+    const [fresh] = t.slack.state.messages('#security-incidents');
+    expect(fresh!.ts).not.toBe(root!.ts);
+    await expect.poll(() => asked(fresh!.ts), { timeout: 10_000 }).toBe(true);
+    expect(await t.runtime.core.store.getInvestigation(investigationIdFor(finding.id))).toMatchObject({ state: 'asked', threadTs: fresh!.ts, channel: fresh!.channel });
   });
 });

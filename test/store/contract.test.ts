@@ -319,6 +319,16 @@ describe.each(implementations)('%s store: investigations', (_name, make) => {
     await store.close();
   });
 
+  it('moves an investigation to a new thread: found by the new one, not by the old', async () => {
+    const store = await make();
+    await store.insertInvestigation(inv());
+    await store.moveInvestigationThread('inv-1', 'C2', '2.000200', '2026-11-22T12:00:00.000Z');
+    expect(await store.getInvestigation('inv-1')).toMatchObject({ channel: 'C2', threadTs: '2.000200', updatedAt: '2026-11-22T12:00:00.000Z', state: 'asked' });
+    expect(await store.findInvestigationByThread('C2', '2.000200')).toMatchObject({ id: 'inv-1' });
+    expect(await store.findInvestigationByThread('C1', '1.000100')).toBeNull();
+    await store.close();
+  });
+
   it('moves an investigation by compare-and-set on its state and update time: of two workers, one claims it', async () => {
     const store = await make();
     await store.insertInvestigation(inv());

@@ -39,6 +39,18 @@ export function cirtProposalMessage(offers: { caseCirt: string; acknowledge: str
   };
 }
 
+/** The proposal once it no longer applies (acknowledged, or a case opened): what happened instead, and no buttons. */
+export function cirtProposalSettledMessage(notify: string[], outcome: { acknowledgedBy: string } | { caseId: string; openedBy: string }): SlackMessage {
+  const what = 'acknowledgedBy' in outcome ? `Acknowledged by ${mentionMarkup(outcome.acknowledgedBy)}.` : `Case ${escapeText(outcome.caseId)} opened by ${mentionMarkup(outcome.openedBy)}.`;
+  return {
+    text: `Open a case with the AWS CIRT? ${'acknowledgedBy' in outcome ? 'Acknowledged' : 'A case was opened'}.`,
+    blocks: [
+      { type: 'section', text: mrkdwn(`:sos: ${notify.map(mentionMarkup).join(' ')} was unacknowledged; sirbot proposed a Security Incident Response case with the AWS CIRT.`.trim()) },
+      { type: 'context', elements: [mrkdwn(`:white_check_mark: ${what}`)] },
+    ],
+  };
+}
+
 export function autoCaseMessage(reason: string, _findingId: string): SlackMessage {
   return {
     text: 'Could not open the case automatically',
