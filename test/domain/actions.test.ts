@@ -155,7 +155,10 @@ describe('case drafts', () => {
     expect(draft.threatActorIpAddresses).toEqual(['203.0.113.50']);
     // An address that did what an intruder does is offered too, whenever it came.
     const hostileEarlier = [{ ...timeline[0]!, tactics: ['Persistence' as const], action: 'CreateUser' }, ...timeline.slice(1)];
-    expect(caseDraft(makeFinding({ raw }), summary, hostileEarlier).threatActorIpAddresses).toEqual(['203.0.113.50', '198.51.100.10']);
+    const earlier = caseDraft(makeFinding({ raw }), summary, hostileEarlier);
+    expect(earlier.threatActorIpAddresses).toEqual(['203.0.113.50', '198.51.100.10']);
+    // ...and the incident starts with it.
+    expect(earlier.reportedIncidentStartDate).toBe('2026-11-20T09:00:00Z');
     // As Security IR names services: the finding's resources', then those the activity called.
     expect(draft.impactedServices).toEqual(['Amazon S3', 'AWS IAM', 'Amazon EC2']);
     expect(draft.description).toContain('Recommended containment:\n- Deactivate the key.');

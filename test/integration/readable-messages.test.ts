@@ -80,6 +80,8 @@ describe('root credentials taken over (root-credential-use)', () => {
     await expect.poll(caseMessage, { timeout: 10_000 }).toBeDefined();
     const created = [...t.aws!.securityIr.cases.values()][0]!;
     expect(created.threatActorIpAddresses.map((i: { ipAddress: string }) => i.ipAddress)).toEqual(expect.arrayContaining(['203.0.113.200', '203.0.113.201']));
+    // The incident started with the first failed root sign-in from the intruder's browser, not with the stolen key's first call.
+    expect(new Date(created.reportedIncidentStartDate * 1000).toISOString()).toBe('2026-12-03T01:58:04.000Z');
     expect(created.impactedServices.filter((s: string) => s.toLowerCase() === 'amazon guardduty')).toEqual(['Amazon GuardDuty']);
   });
 

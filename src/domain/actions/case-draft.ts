@@ -158,22 +158,24 @@ export function findingIps(raw: unknown, depth = 0, out = new Set<string>()): Se
 }
 
 /**
- * When the incident started: the first event from an IP the finding names; else the
- * first highlighted event after the window's first (which is only the baseline every
- * "first seen" is measured from); else the finding's first sighting.
+ * When the incident started: the first event from an address the case names as the
+ * threat actor's (the finding's, and those that acted as an intruder does — the failed
+ * sign-ins before a stolen key's first use count); else the first highlighted event after
+ * the window's first (which is only the baseline every "first seen" is measured from);
+ * else the finding's first sighting.
  */
-function incidentStart(finding: Finding, timeline: readonly TimelineEntry[], named: Set<string>): string {
-  const fromNamed = timeline.find((e) => e.sourceIp && named.has(e.sourceIp));
+function incidentStart(finding: Finding, timeline: readonly TimelineEntry[], actors: ReadonlySet<string>): string {
+  const fromActor = timeline.find((e) => e.sourceIp && actors.has(canonicalIp(e.sourceIp) ?? e.sourceIp));
   const highlighted = timeline.slice(1).find((e) => e.highlights.length > 0);
-  return fromNamed?.time ?? highlighted?.time ?? finding.firstSeenAt ?? finding.createdAt ?? finding.updatedAt ?? new Date(0).toISOString();
+  return fromActor?.time ?? highlighted?.time ?? finding.firstSeenAt ?? finding.createdAt ?? finding.updatedAt ?? new Date(0).toISOString();
 }
 
 export function caseDraft(finding: Finding, summary: InvestigationSummary | null, timeline: readonly TimelineEntry[] = []): CaseDraft {
   const named = findingIps(finding.raw);
-  const start = incidentStart(finding, timeline, named);
+  const ips = new Set(threatActorIps(named, timeline));
+  const start = incidentStart(finding, timeline, ips);
   const accounts = new Set([finding.accountId, ...timeline.map((e) => e.accountId).filter((a): a is string => Boolean(a && /^\d{12}$/.test(a)))]);
   const regions = new Set([finding.region, ...timeline.map((e) => e.region).filter((r): r is string => Boolean(r))]);
-  const ips = new Set(threatActorIps(named, timeline));
   const description = [
     `sirbot finding ${finding.id} (${finding.product}, ${finding.severity.label}) in account ${finding.accountId}, ${finding.region}.`,
     finding.description,
