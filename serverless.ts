@@ -19,11 +19,7 @@
  * EventBridge could not deliver goes to `IngestUndeliveredQueue`. Each queue has an alarm.
  */
 
-const SECURITY_HUB_DETAIL_TYPES = [
-  'Security Hub Findings - Imported',
-  'Security Hub Findings - Custom Action',
-  'Findings Imported V2',
-] as const;
+const SECURITY_HUB_DETAIL_TYPES = ['Security Hub Findings - Imported', 'Security Hub Findings - Custom Action', 'Findings Imported V2'] as const;
 
 const SEVERITIES = ['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
 
@@ -75,7 +71,9 @@ function role(name: string, extra: Array<Record<string, unknown>>): Record<strin
                 Sid: 'WriteOwnLogs',
                 Effect: 'Allow',
                 Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-                Resource: [{ 'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/sirbot-\${sls:stage}-${name}:*` }],
+                Resource: [
+                  { 'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/sirbot-\${sls:stage}-${name}:*` },
+                ],
               },
               { Sid: 'ReadSlackCredentials', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [slackSecretArn] },
               {
@@ -263,10 +261,18 @@ const configuration = {
       WorkDeadLetterAlarm: waitingAlarm('WorkDeadLetterQueue', 'work-dlq', 'A sirbot job failed three times and sits in the dead-letter queue'),
       /** Lambda's on-failure records ({requestContext, requestPayload: the event}) and SNS messages not delivered. */
       IngestFailedQueue: holdingQueue('ingest-failed'),
-      IngestFailedAlarm: waitingAlarm('IngestFailedQueue', 'ingest-failed', 'Findings sirbot could not ingest after its retries wait in the ingest-failed queue'),
+      IngestFailedAlarm: waitingAlarm(
+        'IngestFailedQueue',
+        'ingest-failed',
+        'Findings sirbot could not ingest after its retries wait in the ingest-failed queue',
+      ),
       /** Finding events EventBridge could not deliver to ingest within a day. */
       IngestUndeliveredQueue: holdingQueue('ingest-undelivered'),
-      IngestUndeliveredAlarm: waitingAlarm('IngestUndeliveredQueue', 'ingest-undelivered', 'Finding events EventBridge could not deliver to sirbot wait in the ingest-undelivered queue'),
+      IngestUndeliveredAlarm: waitingAlarm(
+        'IngestUndeliveredQueue',
+        'ingest-undelivered',
+        'Finding events EventBridge could not deliver to sirbot wait in the ingest-undelivered queue',
+      ),
       IngestUndeliveredQueuePolicy: {
         Type: 'AWS::SQS::QueuePolicy',
         Properties: {
@@ -280,7 +286,11 @@ const configuration = {
                 Principal: { Service: 'events.amazonaws.com' },
                 Action: 'sqs:SendMessage',
                 Resource: ingestUndeliveredArn,
-                Condition: { ArnLike: { 'aws:SourceArn': { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/sirbot-${sls:stage}-ingest-rule-*' } } },
+                Condition: {
+                  ArnLike: {
+                    'aws:SourceArn': { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/sirbot-${sls:stage}-ingest-rule-*' },
+                  },
+                },
               },
             ],
           },
@@ -288,10 +298,7 @@ const configuration = {
       },
       SlackRole: role('slack', [sendJobs]),
       // Ingest validates, stores and puts the work on the queue; what it cannot take goes to its failure queue.
-      IngestRole: role('ingest', [
-        sendJobs,
-        { Sid: 'KeepFailedEvents', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [ingestFailedArn] },
-      ]),
+      IngestRole: role('ingest', [sendJobs, { Sid: 'KeepFailedEvents', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [ingestFailedArn] }]),
       WorkerRole: role('worker', [
         sendJobs,
         { Sid: 'ConsumeJobs', Effect: 'Allow', Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'], Resource: [queueArn] },

@@ -49,7 +49,15 @@ const FORM = 'application/x-www-form-urlencoded';
  */
 function bodies(count: number): string[] {
   const help = slashCommandBody({ command: '/sir', text: 'help', user_id: RESPONDER });
-  const click = interactionBody(blockActionPayload({ actionId: 'finding_set_status', channel: 'C0SECALERTS', messageTs: '1700000000.000100', user: RESPONDER, value: 'arn:bench:finding/unknown' }));
+  const click = interactionBody(
+    blockActionPayload({
+      actionId: 'finding_set_status',
+      channel: 'C0SECALERTS',
+      messageTs: '1700000000.000100',
+      user: RESPONDER,
+      value: 'arn:bench:finding/unknown',
+    }),
+  );
   return Array.from({ length: count }, (_, i) => (i % 2 === 0 ? help : click));
 }
 
@@ -108,7 +116,22 @@ type Fakes = { slack: SlackEmulator; aws: FakeAws };
  * and fake AWS. Each server's heap then holds only what it would hold in production.
  */
 async function serve(kind: 'bare' | 'sirbot', { slack, aws }: Fakes): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [...(process.env.ACK_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', SERVER, kind, SIGNING_SECRET, BOT_TOKEN, slack.url, aws.endpoint, RESPONDER], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.ACK_NODE_ARGS ?? '').split(' ').filter(Boolean),
+      '--import',
+      'tsx',
+      SERVER,
+      kind,
+      SIGNING_SECRET,
+      BOT_TOKEN,
+      slack.url,
+      aws.endpoint,
+      RESPONDER,
+    ],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -157,7 +180,10 @@ async function quiet(count: () => number): Promise<void> {
 export async function benchAckLatency(requests = 1000, warmup = 100): Promise<AckLatencyResult> {
   if (warmup % 2 !== 0) throw new Error('warmup must be even, so counted requests start with a /sir help');
   const all = bodies(warmup + requests);
-  const fakes = { slack: await startSlackEmulator({ port: 0, token: BOT_TOKEN, limits: false }), aws: await startFakeAws({ scenario: SCENARIO, quotaScale: 10 }) };
+  const fakes = {
+    slack: await startSlackEmulator({ port: 0, token: BOT_TOKEN, limits: false }),
+    aws: await startFakeAws({ scenario: SCENARIO, quotaScale: 10 }),
+  };
   try {
     const bare = percentiles(await measureIn('bare', fakes, all, warmup, PACE_MS));
     const sirbot = percentiles(await measureIn('sirbot', fakes, all, warmup, PACE_MS));

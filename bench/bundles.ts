@@ -103,7 +103,9 @@ export function bundlesReport(r: BundlesResult): string[] {
     `| bundle | bytes | × bare | init ms (median of ${r.runs}) | × bare |`,
     '|---|---:|---:|---:|---:|',
     `| bare Bolt (reference) | ${n(r.bare.bytes)} | 1.00 | ${r.bare.initMs.toFixed(1)} | 1.00 |`,
-    ...r.functions.map((f) => `| ${f.name} | ${n(f.bytes)} | ${f.sizeRatio.toFixed(2)} | ${f.initMs?.toFixed(1) ?? 'import throws'} | ${f.initRatio?.toFixed(2) ?? '–'} |`),
+    ...r.functions.map(
+      (f) => `| ${f.name} | ${n(f.bytes)} | ${f.sizeRatio.toFixed(2)} | ${f.initMs?.toFixed(1) ?? 'import throws'} | ${f.initRatio?.toFixed(2) ?? '–'} |`,
+    ),
     '',
   ];
   const slack = r.functions.find((f) => f.name === 'slack');
@@ -112,7 +114,9 @@ export function bundlesReport(r: BundlesResult): string[] {
   else lines.push(`${slack.initRatio <= INIT_TARGET ? 'PASS' : 'FAIL'} slack init ${slack.initRatio.toFixed(2)}× bare Bolt (target ≤ ${INIT_TARGET}×)`);
   const largest = r.functions.reduce((a, b) => (b.bytes > a.bytes ? b : a));
   const over = r.functions.filter((f) => f.bytes >= SIZE_LIMIT).map((f) => f.name);
-  lines.push(`${over.length === 0 ? 'PASS' : `FAIL (${over.join(', ')})`} every bundle < 2 MB (${n(SIZE_LIMIT)} bytes); largest ${largest.name}, ${n(largest.bytes)} bytes`);
+  lines.push(
+    `${over.length === 0 ? 'PASS' : `FAIL (${over.join(', ')})`} every bundle < 2 MB (${n(SIZE_LIMIT)} bytes); largest ${largest.name}, ${n(largest.bytes)} bytes`,
+  );
   for (const f of r.functions) if (f.importError) lines.push(`FAIL ${f.name} does not load: ${f.importError}`);
   if (r.skipped.length > 0) lines.push(`(not measured, entry file missing: ${r.skipped.join(', ')})`);
   return lines;

@@ -24,15 +24,41 @@ const ACCOUNTS = ['111111111111', '222222222222', '333333333333', '444444444444'
  */
 export async function benchEvidence(events = 5000, quotaScale = 1): Promise<EvidenceResult> {
   const rate = 2 * quotaScale;
-  const single = generateRecords({ count: events, accountId: ACCOUNTS[0] as string, region: 'us-east-1', accessKeyId: KEY, userName: 'bench', latest: '2026-11-21T12:00:00Z', spacingMs: 5_000 });
+  const single = generateRecords({
+    count: events,
+    accountId: ACCOUNTS[0] as string,
+    region: 'us-east-1',
+    accessKeyId: KEY,
+    userName: 'bench',
+    latest: '2026-11-21T12:00:00Z',
+    spacingMs: 5_000,
+  });
   const spread = ACCOUNTS.flatMap((accountId) =>
-    generateRecords({ count: events / ACCOUNTS.length, accountId, region: 'eu-west-1', accessKeyId: KEY, userName: 'bench', latest: '2026-11-21T12:00:00Z', spacingMs: 20_000 }),
+    generateRecords({
+      count: events / ACCOUNTS.length,
+      accountId,
+      region: 'eu-west-1',
+      accessKeyId: KEY,
+      userName: 'bench',
+      latest: '2026-11-21T12:00:00Z',
+      spacingMs: 20_000,
+    }),
   );
   const dir = writeScenario([...single, ...spread]);
   const aws = await startFakeAws({ scenario: dir, quotaScale });
   const clients = new AwsClientFactory({ region: 'us-east-1', endpoint: aws.endpoint, credentialsFor: fakeCredentials });
   const window = { start: '2026-10-01T00:00:00.000Z', end: '2026-11-22T00:00:00.000Z' };
-  const scope = (accountId: string, region: string) => ({ accountId, region, window, accessKeyIds: [KEY], usernames: [], roleNames: [], subjects: [], resourceNames: [], eventNames: [] });
+  const scope = (accountId: string, region: string) => ({
+    accountId,
+    region,
+    window,
+    accessKeyIds: [KEY],
+    usernames: [],
+    roleNames: [],
+    subjects: [],
+    resourceNames: [],
+    eventNames: [],
+  });
   try {
     const collector = new CloudTrailCollector(clients, new QuotaQueues(quotaScale));
     let t = performance.now();

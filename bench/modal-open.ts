@@ -81,7 +81,13 @@ function clickEvent(slack: SlackEmulator, root: { channel: string; ts: string },
     rawPath: '/slack/events',
     rawQueryString: '',
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...signSlackRequest({ signingSecret: SIGNING_SECRET, body }) },
-    requestContext: { http: { method: 'POST', path: '/slack/events', protocol: 'HTTP/1.1', sourceIp: '203.0.113.1', userAgent: 'Slackbot 1.0' }, requestId: 'r', routeKey: 'POST /slack/events', stage: '$default', timeEpoch: Date.now() },
+    requestContext: {
+      http: { method: 'POST', path: '/slack/events', protocol: 'HTTP/1.1', sourceIp: '203.0.113.1', userAgent: 'Slackbot 1.0' },
+      requestId: 'r',
+      routeKey: 'POST /slack/events',
+      stage: '$default',
+      timeEpoch: Date.now(),
+    },
     body,
     isBase64Encoded: false,
   };
@@ -117,7 +123,11 @@ const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** di
  */
 export async function benchModalOpen(runs = 7): Promise<ModalOpenResult> {
   const slack = await startSlackEmulator({ port: 0, token: BOT_TOKEN, limits: false });
-  const aws = await startFakeAws({ scenario: SCENARIO, quotaScale: 10, secrets: { 'sirbot/slack': JSON.stringify({ signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN }) } });
+  const aws = await startFakeAws({
+    scenario: SCENARIO,
+    quotaScale: 10,
+    secrets: { 'sirbot/slack': JSON.stringify({ signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN }) },
+  });
   const dynamo = await startDynalite();
   const out = mkdtempSync(path.join(tmpdir(), 'sirbot-modal-open-'));
   const saved = { ...process.env };
@@ -146,7 +156,17 @@ export async function benchModalOpen(runs = 7): Promise<ModalOpenResult> {
     const { handler: ingest } = await import(pathToFileURL(path.join(ROOT, 'src/runtime/lambda/ingest.ts')).href);
     const { handler: worker } = await import(pathToFileURL(path.join(ROOT, 'src/runtime/lambda/worker.ts')).href);
     const finding = (await import(pathToFileURL(path.join(SCENARIO, 'finding.json')).href, { with: { type: 'json' } })).default;
-    await ingest({ version: '0', id: 'bench', 'detail-type': 'GuardDuty Finding', source: 'aws.guardduty', account: '111122223333', time: new Date().toISOString(), region: 'us-east-1', resources: [], detail: finding });
+    await ingest({
+      version: '0',
+      id: 'bench',
+      'detail-type': 'GuardDuty Finding',
+      source: 'aws.guardduty',
+      account: '111122223333',
+      time: new Date().toISOString(),
+      region: 'us-east-1',
+      resources: [],
+      detail: finding,
+    });
     await worker({ Records: aws.state.sqs.messages.map((m) => ({ messageId: m.messageId, body: m.body, attributes: { ApproximateReceiveCount: '1' } })) });
     const root = slack.state.messages('#security-incidents')[0];
     const offerId = (root?.blocks as Array<{ type: string; elements?: Array<{ action_id: string; value?: string }> }> | undefined)
@@ -169,7 +189,7 @@ export async function benchModalOpen(runs = 7): Promise<ModalOpenResult> {
         const t = JSON.parse(child.stdout) as { t0: number; t1: number; t2: number; status: number };
         const calls = slack.state.calls().slice(from);
         const open = calls.find((c) => c.method === 'views.open');
-        if (t.status !== 200 || !open?.ok) throw new Error(`${kind}: answered ${t.status}, views.open ${open ? open.error ?? 'ok' : 'never called'}`);
+        if (t.status !== 200 || !open?.ok) throw new Error(`${kind}: answered ${t.status}, views.open ${open ? (open.error ?? 'ok') : 'never called'}`);
         if (kind === 'sirbot' && !calls.some((c) => c.method === 'views.update' && c.ok)) throw new Error('sirbot did not fill the modal in');
         if (run >= 0) times[kind].push({ initMs: t.t1 - t.t0, openMs: open.at - t.t0, answeredMs: t.t2 - t.t0 });
       }

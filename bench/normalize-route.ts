@@ -52,17 +52,23 @@ export function benchNormalizeRoute(count = 100_000, runs = 7): NormalizeRouteRe
   const normalize: number[] = [];
   const both: number[] = [];
   for (let r = 0; r < runs; r++) {
-    parse.push(time(() => {
-      for (const t of texts) sink += (JSON.parse(t) as { id: string }).id.length;
-    }));
-    normalize.push(time(() => {
-      normalized = 0;
-      for (const e of events) normalized += normalizeInput(e).findings.length;
-    }));
-    both.push(time(() => {
-      matched = 0;
-      for (const e of events) for (const f of normalizeInput(e).findings) matched += route(ruleSet, f, now).matchedRules.length;
-    }));
+    parse.push(
+      time(() => {
+        for (const t of texts) sink += (JSON.parse(t) as { id: string }).id.length;
+      }),
+    );
+    normalize.push(
+      time(() => {
+        normalized = 0;
+        for (const e of events) normalized += normalizeInput(e).findings.length;
+      }),
+    );
+    both.push(
+      time(() => {
+        matched = 0;
+        for (const e of events) for (const f of normalizeInput(e).findings) matched += route(ruleSet, f, now).matchedRules.length;
+      }),
+    );
   }
   if (normalized !== count) throw new Error(`expected ${count} findings, normalized ${normalized}`);
   if (matched === 0 || sink === 0) throw new Error('nothing matched: the benchmark would measure nothing');

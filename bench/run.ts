@@ -31,9 +31,15 @@ async function main(): Promise<void> {
   console.log(`drain ${storm.drainMs} ms vs floor ${storm.floorMs} ms (posts ÷ 10/s per channel): ratio ${storm.ratioToFloor} (target ≤ 1.2)`);
   console.log(`peak RSS ${storm.peakRssMB} MB (target < 250 MB); ${storm.baselineRssMB} MB before the burst\n`);
   const crash = inChild<CrashRecoveryResult>('./crash-recovery.ts');
-  console.log(`## crash recovery: ${crash.findings} findings into \`npm start\` (Slack at 1 post/s per channel, each answer 300 ms late), SIGKILL after ${crash.messagesAtKill} posts, restart, every event redelivered`);
-  console.log(`restart → all delivered ${crash.restartToDeliveredMs} ms vs the same storm never interrupted ${crash.uninterruptedMs} ms: ratio ${crash.restartRatio}`);
-  console.log(`${crash.messages} messages; posts found in Slack after a lost answer ${crash.foundAfterLoss}; posted twice ${crash.repeatedPosts}; findings shown twice ${crash.repeatedFindings} (both must be 0)\n`);
+  console.log(
+    `## crash recovery: ${crash.findings} findings into \`npm start\` (Slack at 1 post/s per channel, each answer 300 ms late), SIGKILL after ${crash.messagesAtKill} posts, restart, every event redelivered`,
+  );
+  console.log(
+    `restart → all delivered ${crash.restartToDeliveredMs} ms vs the same storm never interrupted ${crash.uninterruptedMs} ms: ratio ${crash.restartRatio}`,
+  );
+  console.log(
+    `${crash.messages} messages; posts found in Slack after a lost answer ${crash.foundAfterLoss}; posted twice ${crash.repeatedPosts}; findings shown twice ${crash.repeatedFindings} (both must be 0)\n`,
+  );
   const nr = inChild<NormalizeRouteResult>('./normalize-route.ts');
   console.log('## normalize + route: 100,000 mixed findings (ASFF, OCSF, GuardDuty) × 100 rules, one event at a time');
   console.log(`input ${nr.inputMB} MB; medians of ${nr.runs} runs: JSON.parse ${nr.parseMs} ms; normalize ${nr.normalizeMs} ms; route ${nr.routeMs} ms`);
@@ -42,18 +48,24 @@ async function main(): Promise<void> {
   console.log(`(normalize + route) ÷ JSON.parse = ${nr.ratioToParse} (runs ${nr.ratioRange[0]}–${nr.ratioRange[1]}; target ≤ 2)\n`);
 
   const ev = inChild<EvidenceResult>('./evidence.ts');
-  console.log(`## evidence gathering: ${ev.events.toLocaleString('en')} CloudTrail events under LookupEvents' quota (fake and queues at ${ev.quotaScale}× AWS's 2 req/s per account and region)`);
+  console.log(
+    `## evidence gathering: ${ev.events.toLocaleString('en')} CloudTrail events under LookupEvents' quota (fake and queues at ${ev.quotaScale}× AWS's 2 req/s per account and region)`,
+  );
   console.log(`one account: ${ev.single.pages} pages in ${ev.single.ms} ms vs floor ${ev.single.floorMs} ms: ratio ${ev.single.ratio} (target ≤ 1.1)`);
-  console.log(`${ev.spread.accounts} accounts in parallel: ${ev.spread.pages} pages in ${ev.spread.ms} ms vs single floor ÷ ${ev.spread.accounts} = ${ev.spread.floorMs} ms: ratio ${ev.spread.ratio} (target ≤ 1.3)\n`);
+  console.log(
+    `${ev.spread.accounts} accounts in parallel: ${ev.spread.pages} pages in ${ev.spread.ms} ms vs single floor ÷ ${ev.spread.accounts} = ${ev.spread.floorMs} ms: ratio ${ev.spread.ratio} (target ≤ 1.3)\n`,
+  );
   const sc = inChild<ScenariosResult>('./scenarios.ts');
-  console.log("## bundled scenarios: each finding.json investigated against the fake AWS at AWS's LookupEvents quota (2/s per account and region), then ingested into the runtime until its summary");
-  console.log('floor: the slowest account-region\'s pages ÷ 2/s; tight ratio: against (⌈pages ÷ 2⌉ − 1) s, the earliest the last page may be asked for');
+  console.log(
+    "## bundled scenarios: each finding.json investigated against the fake AWS at AWS's LookupEvents quota (2/s per account and region), then ingested into the runtime until its summary",
+  );
+  console.log("floor: the slowest account-region's pages ÷ 2/s; tight ratio: against (⌈pages ÷ 2⌉ − 1) s, the earliest the last page may be asked for");
   console.log(`${scenariosReport(sc).join('\n')}\n`);
   const bundles = inChild<BundlesResult>('./bundles.ts');
   console.log('## Lambda bundles: size and cold module init, against a bare Bolt app bundled the same way');
   console.log(`${bundlesReport(bundles).join('\n')}\n`);
   const ack = inChild<AckLatencyResult>('./ack-latency.ts');
-  console.log('## Slack ack latency: sirbot\'s local HTTP receiver against a bare Bolt HTTPReceiver, the same signed requests');
+  console.log("## Slack ack latency: sirbot's local HTTP receiver against a bare Bolt HTTPReceiver, the same signed requests");
   console.log(`${ackLatencyReport(ack).join('\n')}\n`);
   const modal = inChild<ModalOpenResult>('./modal-open.ts');
   console.log('## modal first: a cold Lambda slack function answering "Set status", against a bare Bolt AwsLambdaReceiver opening a modal at once');

@@ -53,7 +53,7 @@ export interface ScenariosResult {
 const SCENARIOS_DIR = new URL('../src/scenarios/', import.meta.url);
 const findingsOf = (dir: string): Array<{ finding: Finding; doc: unknown }> => {
   const doc = JSON.parse(readFileSync(path.join(dir, 'finding.json'), 'utf8')) as unknown;
-  const docs = Array.isArray(doc) ? doc : (doc as { Findings?: unknown[] }).Findings ?? [doc];
+  const docs = Array.isArray(doc) ? doc : ((doc as { Findings?: unknown[] }).Findings ?? [doc]);
   return docs.map((d) => ({ finding: normalizeInput(d).findings[0] as Finding, doc: d }));
 };
 
@@ -88,7 +88,11 @@ async function engineRun(dir: string, finding: Finding) {
  */
 async function runtimeRuns(name: string, findings: Array<{ finding: Finding; doc: unknown }>): Promise<number[]> {
   const tmp = mkdtempSync(path.join(tmpdir(), 'sirbot-bench-scenario-'));
-  const slack = await startSlackEmulator({ port: 0, token: 'xoxb-bench', directory: { users: { U0BENCH: { name: 'bench', email: 'bench@example.com' } }, groups: {} } });
+  const slack = await startSlackEmulator({
+    port: 0,
+    token: 'xoxb-bench',
+    directory: { users: { U0BENCH: { name: 'bench', email: 'bench@example.com' } }, groups: {} },
+  });
   const env = parseEnv({ PORT: '0', SIRBOT_DB: path.join(tmp, 'bench.db'), LOG_LEVEL: 'silent', SIRBOT_SCENARIO: name, SIRBOT_RESPONDERS: 'U0BENCH' });
   const evidence = await evidenceFromEnv(env);
   const runtime = await startLocalRuntime({
@@ -100,7 +104,13 @@ async function runtimeRuns(name: string, findings: Array<{ finding: Finding; doc
     // Actions carry the access policy that lets the responder's click count.
     actions: { clients: evidence.clients, securityIr: { account: evidence.homeAccount, region: evidence.region } },
   });
-  const person = new EmulatedPerson({ receiverUrl: `${runtime.url}/slack/events`, signingSecret: 'bench-secret', workspace: slack.state, id: 'U0BENCH', name: 'bench' });
+  const person = new EmulatedPerson({
+    receiverUrl: `${runtime.url}/slack/events`,
+    signingSecret: 'bench-secret',
+    workspace: slack.state,
+    id: 'U0BENCH',
+    name: 'bench',
+  });
   const clicked = new Set<string>();
   const offers = (m: EmulatedMessage, actionId: string) => JSON.stringify(m.blocks ?? []).includes(`"action_id":"${actionId}"`);
   try {
@@ -165,7 +175,10 @@ export async function benchScenarios(names = bundledScenarios()): Promise<Scenar
 
 /** Lines for `npm run bench` and RESULTS.md. */
 export function scenariosReport(r: ScenariosResult): string[] {
-  const pages = (p: Record<string, number>) => Object.entries(p).map(([k, n]) => `${k.replace('|', ' ')}: ${n}`).join(', ') || 'none';
+  const pages = (p: Record<string, number>) =>
+    Object.entries(p)
+      .map(([k, n]) => `${k.replace('|', ' ')}: ${n}`)
+      .join(', ') || 'none';
   return [
     '| scenario | finding | playbook | LookupEvents pages per account and region | engine ms | floor ms | ratio | tight ratio | finding → summary ms |',
     '|---|---|---|---|---:|---:|---:|---:|---:|',

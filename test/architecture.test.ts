@@ -25,7 +25,7 @@ describe('layering', () => {
     for (const file of tsFiles(domain)) {
       for (const spec of imports(file)) {
         const resolved = spec.startsWith('.') ? path.resolve(path.dirname(file), spec) : null;
-        if (!resolved || !resolved.startsWith(domain + path.sep)) offenders.push(`${path.relative(SRC, file)} → ${spec}`);
+        if (!resolved?.startsWith(domain + path.sep)) offenders.push(`${path.relative(SRC, file)} → ${spec}`);
       }
     }
     expect(offenders).toEqual([]);

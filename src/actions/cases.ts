@@ -90,7 +90,7 @@ export class CaseService {
 
   private async outcomeOf(findingId: string): Promise<InvestigationOutcome | null> {
     const inv = await this.d.store.getInvestigation(investigationIdFor(findingId));
-    if (!inv || inv.state !== 'summarized' || !inv.result) return null;
+    if (inv?.state !== 'summarized' || !inv.result) return null;
     return JSON.parse(inv.result) as InvestigationOutcome;
   }
 
@@ -117,7 +117,13 @@ export class CaseService {
     const { store, audit } = this.d;
     const delivered = await deliveredFinding(store, findingId);
     const where = { channel: delivered?.record.channel ?? null, ts: delivered?.record.ts ?? null };
-    const auditBase = { actor: userId, action: 'case.create', target: findingId, inputs: { ...form, description: `${form.description.length} characters` }, ...where };
+    const auditBase = {
+      actor: userId,
+      action: 'case.create',
+      target: findingId,
+      inputs: { ...form, description: `${form.description.length} characters` },
+      ...where,
+    };
     const allowed = byRule ? ({ allowed: true } as const) : await this.d.access.check(userId, 'responder');
     if (!allowed.allowed) {
       await audit.record({ ...auditBase, outcome: 'refused', result: { reason: allowed.reason } });
@@ -195,10 +201,15 @@ export class CaseService {
     if (where.channel && where.ts) {
       const posted = await this.d.poster
         .post(where.channel, caseOpenedMessage(record, this.consoleUrl(caseId), userId, comments), where.ts)
-        .catch((err: unknown) => (this.d.logger.warn({ err, caseId }, 'could not post the case message'), null));
+        .catch((err: unknown) => {
+          this.d.logger.warn({ err, caseId }, 'could not post the case message');
+          return null;
+        });
       if (posted) await store.actions.transitionAction(id, ['succeeded'], { messageTs: posted.ts });
     }
-    await this.d.onCaseOpened?.(findingId, caseId, userId).catch((err: unknown) => this.d.logger.warn({ err, findingId }, 'could not tell the escalation a case was opened'));
+    await this.d
+      .onCaseOpened?.(findingId, caseId, userId)
+      .catch((err: unknown) => this.d.logger.warn({ err, findingId }, 'could not tell the escalation a case was opened'));
     await this.d.refreshRoot(findingId).catch((err: unknown) => this.d.logger.warn({ err, findingId }, 'could not redraw the root message'));
     return { ok: true, caseId, already: false, comments };
   }
@@ -258,7 +269,13 @@ export class CaseService {
       for (const c of page.items ?? []) {
         await this.remember(c.caseId, c);
         if (!all && c.caseStatus === CLOSED_CASE_STATUS) continue;
-        out.push({ caseId: c.caseId, title: c.title ?? '', status: c.caseStatus ?? '', resolverType: c.resolverType ?? 'Self', created: c.createdDate?.getTime() ?? 0 });
+        out.push({
+          caseId: c.caseId,
+          title: c.title ?? '',
+          status: c.caseStatus ?? '',
+          resolverType: c.resolverType ?? 'Self',
+          created: c.createdDate?.getTime() ?? 0,
+        });
       }
     }
     return out.sort((a, b) => b.created - a.created).map(({ created: _c, ...rest }) => rest);

@@ -161,9 +161,22 @@ export class EscalationService {
 
   private async stepOnce(e: EscalationRecord): Promise<boolean> {
     const audit = (action: string, result: unknown) =>
-      this.d.audit.record({ actor: BOT, action, target: e.findingId, inputs: { notify: e.notify }, outcome: 'executed', result, channel: e.channel, ts: e.threadTs });
+      this.d.audit.record({
+        actor: BOT,
+        action,
+        target: e.findingId,
+        inputs: { notify: e.notify },
+        outcome: 'executed',
+        result,
+        channel: e.channel,
+        ts: e.threadTs,
+      });
     if (e.stage === 'waiting') {
-      const moved = await this.d.store.actions.transitionEscalation(e.findingId, ['waiting'], { stage: 'mentioned', nextAt: this.at(e.cirtAfterSeconds), updatedAt: this.at() });
+      const moved = await this.d.store.actions.transitionEscalation(e.findingId, ['waiting'], {
+        stage: 'mentioned',
+        nextAt: this.at(e.cirtAfterSeconds),
+        updatedAt: this.at(),
+      });
       if (!moved) return false;
       const here = await this.redrawnRoot(e);
       await this.d.poster.post(here.channel, escalationMentionMessage(e.notify, e.cirtAfterSeconds, e.autoOpenCase), here.threadTs);
@@ -182,7 +195,12 @@ export class EscalationService {
       } else {
         const offered = { caseCirt: await this.d.offers.offer(e.findingId, 'case-cirt'), acknowledge: await this.d.offers.offer(e.findingId, 'acknowledge') };
         // Keyed: a step retried after a lost answer finds the proposal instead of posting it twice, and it can be settled later.
-        await this.d.poster.postOnce(here.channel, cirtProposalMessage(offered, e.notify), { key: cirtProposalKey(e.findingId), threadTs: here.threadTs, mayExist: true, since: e.createdAt });
+        await this.d.poster.postOnce(here.channel, cirtProposalMessage(offered, e.notify), {
+          key: cirtProposalKey(e.findingId),
+          threadTs: here.threadTs,
+          mayExist: true,
+          since: e.createdAt,
+        });
         await audit('escalation.propose-cirt', { proposed: true });
       }
       return true;

@@ -1,5 +1,14 @@
 import { createHash } from 'node:crypto';
-import { type OfferKind, type OfferPayload, type RemediationPayload, type RootOfferKind, type RootOffers, canonicalJson, checkOffer, offerKey } from '../domain/actions/offers.ts';
+import {
+  type OfferKind,
+  type OfferPayload,
+  type RemediationPayload,
+  type RootOfferKind,
+  type RootOffers,
+  canonicalJson,
+  checkOffer,
+  offerKey,
+} from '../domain/actions/offers.ts';
 import type { Finding } from '../domain/finding.ts';
 import type { OfferRecord } from '../store/action-store.ts';
 import type { FindingRecord, Store } from '../store/store.ts';
@@ -47,7 +56,10 @@ export class OfferBook {
 
   /** Deterministic: the same finding, kind and payload give the same id, on every rendering and in every process. */
   static idOf(findingId: string, kind: OfferKind, payload: OfferPayload = {}): string {
-    return `offer-${createHash('sha256').update(offerKey(findingId, kind, payload)).digest('hex').slice(0, 32)}`;
+    return `offer-${createHash('sha256')
+      .update(offerKey(findingId, kind, payload))
+      .digest('hex')
+      .slice(0, 32)}`;
   }
 
   /** Stores the offer if it is new, and returns its id for the button. */

@@ -164,7 +164,15 @@ export class RemediationService {
     });
     // Two confirmations at once: the other one made the request.
     if (!inserted) return { ok: true, state: 'running', actionId: id, already: true };
-    await this.d.audit.record({ actor: userId, action: `remediation:${r.id}`, target: this.targetOf(target), inputs: { ...target.inputs, note, calls: preview.plan.calls }, outcome: 'requested', channel: target.channel, ts: target.threadTs });
+    await this.d.audit.record({
+      actor: userId,
+      action: `remediation:${r.id}`,
+      target: this.targetOf(target),
+      inputs: { ...target.inputs, note, calls: preview.plan.calls },
+      outcome: 'requested',
+      channel: target.channel,
+      ts: target.threadTs,
+    });
     if (r.secondApprover) {
       if (target.channel && target.threadTs) {
         const posted = await this.d.poster.post(target.channel, approvalMessage(id, r, input, userId), target.threadTs).catch(() => null);
@@ -187,9 +195,16 @@ export class RemediationService {
     verdict: 'approved' | 'rejected',
   ): Promise<RemediationResult> {
     const action = await this.d.store.actions.getAction(actionId);
-    if (!action || !action.kind.startsWith('remediation:')) return { ok: false, kind: 'invalid', reason: 'no such remediation request' };
+    if (!action?.kind.startsWith('remediation:')) return { ok: false, kind: 'invalid', reason: 'no such remediation request' };
     const input = JSON.parse(action.input) as RemediationInput;
-    const auditBase = { actor: userId, action: action.kind, target: this.targetOf(input), inputs: { actionId }, channel: action.channel, ts: action.messageTs ?? action.threadTs };
+    const auditBase = {
+      actor: userId,
+      action: action.kind,
+      target: this.targetOf(input),
+      inputs: { actionId },
+      channel: action.channel,
+      ts: action.messageTs ?? action.threadTs,
+    };
     const decision = await allowed(action);
     if (!decision.allowed) {
       await this.d.audit.record({ ...auditBase, outcome: 'refused', result: { reason: decision.reason } });
@@ -218,7 +233,7 @@ export class RemediationService {
 
   private async execute(actionId: string): Promise<ActionRecord | null> {
     const action = await this.d.store.actions.getAction(actionId);
-    if (!action || action.state !== 'running') return action;
+    if (action?.state !== 'running') return action;
     const input = JSON.parse(action.input) as RemediationInput;
     const run = await this.d.executor.run(input.plan.calls);
     const done = await this.d.store.actions.transitionAction(actionId, ['running'], {
@@ -243,10 +258,17 @@ export class RemediationService {
   /** Puts things back as they were before the remediation, with the calls its plan recorded. */
   async undo(actionId: string, userId: string): Promise<RemediationResult> {
     const action = await this.d.store.actions.getAction(actionId);
-    if (!action || !action.kind.startsWith('remediation:')) return { ok: false, kind: 'invalid', reason: 'no such remediation request' };
+    if (!action?.kind.startsWith('remediation:')) return { ok: false, kind: 'invalid', reason: 'no such remediation request' };
     const input = JSON.parse(action.input) as RemediationInput;
     const r = remediationById(input.remediationId);
-    const auditBase = { actor: userId, action: `undo:${input.remediationId}`, target: this.targetOf(input), inputs: { actionId, calls: input.plan.undo }, channel: action.channel, ts: action.messageTs ?? action.threadTs };
+    const auditBase = {
+      actor: userId,
+      action: `undo:${input.remediationId}`,
+      target: this.targetOf(input),
+      inputs: { actionId, calls: input.plan.undo },
+      channel: action.channel,
+      ts: action.messageTs ?? action.threadTs,
+    };
     const decision = await this.d.access.check(userId, r?.undoRole ?? r?.role ?? 'responder');
     if (!decision.allowed) {
       await this.d.audit.record({ ...auditBase, outcome: 'refused', result: { reason: decision.reason } });

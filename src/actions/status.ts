@@ -73,8 +73,14 @@ export class StatusService {
       return { ok: false, kind: 'busy', reason: 'another status change of this finding is under way' };
     }
     if (last?.state === 'succeeded' && (JSON.parse(last.input) as { status: string }).status === req.status) return { ok: true, already: true };
-    const id = `status-${createHash('sha256').update(`${req.findingId}\n${req.status}\n${last?.id ?? '-'}`).digest('hex').slice(0, 24)}`;
-    const plan = statusPlan({ finding: delivered.finding, status: req.status, note: req.note, by: req.userName ? `${req.userName} (${req.userId})` : req.userId }, this.d.guardDuty);
+    const id = `status-${createHash('sha256')
+      .update(`${req.findingId}\n${req.status}\n${last?.id ?? '-'}`)
+      .digest('hex')
+      .slice(0, 24)}`;
+    const plan = statusPlan(
+      { finding: delivered.finding, status: req.status, note: req.note, by: req.userName ? `${req.userName} (${req.userId})` : req.userId },
+      this.d.guardDuty,
+    );
     if ('error' in plan) return { ok: false, kind: 'invalid', reason: plan.error };
     const call = plan.main;
     const inserted = await store.actions.insertAction({
@@ -106,11 +112,24 @@ export class StatusService {
     await audit.record({ ...auditBase, outcome: failed ? 'failed' : 'executed', result });
     if (!failed) {
       await store.updateFinding({ ...delivered.record, workflowStatus: req.status });
-      await this.d.refreshRoot(req.findingId).catch((err: unknown) => this.d.logger.warn({ err, findingId: req.findingId }, 'could not redraw the root message'));
+      await this.d
+        .refreshRoot(req.findingId)
+        .catch((err: unknown) => this.d.logger.warn({ err, findingId: req.findingId }, 'could not redraw the root message'));
     }
     if (where.channel && where.ts) {
       await this.d.poster
-        .post(where.channel, statusResultMessage({ status: req.status, note: req.note, userId: req.userId, calls: run.outcomes.length > 0 ? run.outcomes.map((o) => o.call) : [shown], error: outcome?.error ?? null, unprocessed }), where.ts)
+        .post(
+          where.channel,
+          statusResultMessage({
+            status: req.status,
+            note: req.note,
+            userId: req.userId,
+            calls: run.outcomes.length > 0 ? run.outcomes.map((o) => o.call) : [shown],
+            error: outcome?.error ?? null,
+            unprocessed,
+          }),
+          where.ts,
+        )
         .catch((err: unknown) => this.d.logger.warn({ err, findingId: req.findingId }, 'could not post the status result'));
     }
     if (!failed) return { ok: true, already: false };

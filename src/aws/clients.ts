@@ -43,7 +43,10 @@ export interface AwsClientSettings {
 }
 
 /** The role settings for the GuardDuty administrator account, when it has a role of its own. */
-export function guardDutyAdminRole(env: { SIRBOT_GUARDDUTY_ADMIN_ACCOUNT?: string | undefined; SIRBOT_GUARDDUTY_ADMIN_ROLE?: string | undefined }): { roleFor: Record<string, string> } | Record<string, never> {
+export function guardDutyAdminRole(env: {
+  SIRBOT_GUARDDUTY_ADMIN_ACCOUNT?: string | undefined;
+  SIRBOT_GUARDDUTY_ADMIN_ROLE?: string | undefined;
+}): { roleFor: Record<string, string> } | Record<string, never> {
   const account = env.SIRBOT_GUARDDUTY_ADMIN_ACCOUNT;
   return account && env.SIRBOT_GUARDDUTY_ADMIN_ROLE ? { roleFor: { [account]: env.SIRBOT_GUARDDUTY_ADMIN_ROLE } } : {};
 }
@@ -123,7 +126,12 @@ export class AwsClientFactory {
   }
 
   /** One client per (service, account, region), built on first use. */
-  private cached<C extends { destroy(): void }>(cache: Map<string, C>, accountId: string, region: string, make: (config: ReturnType<AwsClientFactory['common']>) => C): C {
+  private cached<C extends { destroy(): void }>(
+    cache: Map<string, C>,
+    accountId: string,
+    region: string,
+    make: (config: ReturnType<AwsClientFactory['common']>) => C,
+  ): C {
     const key = `${accountId}|${region}`;
     let client = cache.get(key);
     if (!client) {
@@ -164,7 +172,12 @@ export class AwsClientFactory {
    * say where a bucket lives.
    */
   s3(accountId: string, region: string): S3Client {
-    return this.cached(this.s3s, accountId, region, (c) => new (s3Sdk().S3Client)({ ...c, followRegionRedirects: true, ...(this.settings.endpoint ? { forcePathStyle: true } : {}) }));
+    return this.cached(
+      this.s3s,
+      accountId,
+      region,
+      (c) => new (s3Sdk().S3Client)({ ...c, followRegionRedirects: true, ...(this.settings.endpoint ? { forcePathStyle: true } : {}) }),
+    );
   }
 
   /** Security Incident Response, where the membership lives (sirbot's own account unless configured). */
@@ -173,7 +186,9 @@ export class AwsClientFactory {
   }
 
   destroy(): void {
-    for (const cache of [this.securityIrs, this.cloudTrails, this.iams, this.ec2s, this.guardDuties, this.securityHubs, this.ssms, this.s3s] as Array<Map<string, { destroy(): void }>>) {
+    for (const cache of [this.securityIrs, this.cloudTrails, this.iams, this.ec2s, this.guardDuties, this.securityHubs, this.ssms, this.s3s] as Array<
+      Map<string, { destroy(): void }>
+    >) {
       for (const c of cache.values()) c.destroy();
       cache.clear();
     }

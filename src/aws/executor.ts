@@ -13,7 +13,8 @@ type AnyCommand = never;
  */
 export function command<M extends object, K extends keyof M & string>(sdk: M, name: K, input: never): AnyCommand {
   const Command: unknown = sdk[name];
-  if (typeof Command !== 'function') throw new Error(`the AWS SDK loaded here has no ${name}: it is older than the command (on Lambda, the runtime's SDK; see src/aws/sdk.ts)`);
+  if (typeof Command !== 'function')
+    throw new Error(`the AWS SDK loaded here has no ${name}: it is older than the command (on Lambda, the runtime's SDK; see src/aws/sdk.ts)`);
   return new (Command as new (input: never) => never)(input);
 }
 
@@ -21,14 +22,30 @@ export function command<M extends object, K extends keyof M & string>(sdk: M, na
 type CommandName<F extends () => object> = keyof ReturnType<F> & string;
 
 // One maker per service: which client (IAM is global) and which SDK package its commands come from.
-const iam = (name: CommandName<typeof iamSdk>): Send => (c, call, input) => c.iam(call.account).send(command(iamSdk(), name, input));
-const ec2 = (name: CommandName<typeof ec2Sdk>): Send => (c, call, input) => c.ec2(call.account, call.region).send(command(ec2Sdk(), name, input));
-const ssm = (name: CommandName<typeof ssmSdk>): Send => (c, call, input) => c.ssm(call.account, call.region).send(command(ssmSdk(), name, input));
-const s3 = (name: CommandName<typeof s3Sdk>): Send => (c, call, input) => c.s3(call.account, call.region).send(command(s3Sdk(), name, input));
-const securityHub = (name: CommandName<typeof securityHubSdk>): Send => (c, call, input) =>
-  c.securityHub(call.account, call.region).send(command(securityHubSdk(), name, input));
-const guardDuty = (name: CommandName<typeof guardDutySdk>): Send => (c, call, input) =>
-  c.guardDuty(call.account, call.region).send(command(guardDutySdk(), name, input));
+const iam =
+  (name: CommandName<typeof iamSdk>): Send =>
+  (c, call, input) =>
+    c.iam(call.account).send(command(iamSdk(), name, input));
+const ec2 =
+  (name: CommandName<typeof ec2Sdk>): Send =>
+  (c, call, input) =>
+    c.ec2(call.account, call.region).send(command(ec2Sdk(), name, input));
+const ssm =
+  (name: CommandName<typeof ssmSdk>): Send =>
+  (c, call, input) =>
+    c.ssm(call.account, call.region).send(command(ssmSdk(), name, input));
+const s3 =
+  (name: CommandName<typeof s3Sdk>): Send =>
+  (c, call, input) =>
+    c.s3(call.account, call.region).send(command(s3Sdk(), name, input));
+const securityHub =
+  (name: CommandName<typeof securityHubSdk>): Send =>
+  (c, call, input) =>
+    c.securityHub(call.account, call.region).send(command(securityHubSdk(), name, input));
+const guardDuty =
+  (name: CommandName<typeof guardDutySdk>): Send =>
+  (c, call, input) =>
+    c.guardDuty(call.account, call.region).send(command(guardDutySdk(), name, input));
 
 /**
  * The only AWS calls actions may make, each mapped to its SDK command (from packages

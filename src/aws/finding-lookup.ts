@@ -2,7 +2,10 @@ import type { AwsClientFactory } from './clients.ts';
 import { guardDutySdk, securityHubSdk } from './sdk.ts';
 
 /** Where a finding id says it lives: ARNs name their region and account; a bare GuardDuty id does not. */
-export function findingHome(id: string, fallback: { account: string; region: string }): { account: string; region: string; service: 'securityhub' | 'guardduty' } {
+export function findingHome(
+  id: string,
+  fallback: { account: string; region: string },
+): { account: string; region: string; service: 'securityhub' | 'guardduty' } {
   const arn = /^arn:aws[\w-]*:(securityhub|guardduty):([a-z0-9-]+):(\d{12}):/.exec(id);
   if (arn) return { service: arn[1] as 'securityhub' | 'guardduty', region: arn[2] as string, account: arn[3] as string };
   return { ...fallback, service: /^[0-9a-f]{32}$/.test(id) ? 'guardduty' : 'securityhub' };
@@ -17,7 +20,9 @@ export async function fetchFinding(clients: AwsClientFactory, id: string, fallba
   const home = findingHome(id, fallback);
   if (home.service === 'securityhub') {
     const { GetFindingsCommand } = securityHubSdk();
-    const out = await clients.securityHub(home.account, home.region).send(new GetFindingsCommand({ Filters: { Id: [{ Value: id, Comparison: 'EQUALS' }] }, MaxResults: 1 }));
+    const out = await clients
+      .securityHub(home.account, home.region)
+      .send(new GetFindingsCommand({ Filters: { Id: [{ Value: id, Comparison: 'EQUALS' }] }, MaxResults: 1 }));
     const found = out.Findings?.[0];
     return found ? { Findings: [found] } : null;
   }

@@ -52,7 +52,9 @@ const leaveOutUnusedBoltReceivers: Plugin = {
   name: 'sirbot-leave-out-unused-bolt-receivers',
   setup(b) {
     b.onResolve({ filter: /\/receivers\/(HTTPReceiver|SocketModeReceiver|ExpressReceiver)(\.js)?$/ }, (args) =>
-      args.importer.includes('@slack/bolt') || args.importer.startsWith(path.join(ROOT, 'src')) ? { path: args.path, namespace: 'bolt-receiver-left-out' } : undefined,
+      args.importer.includes('@slack/bolt') || args.importer.startsWith(path.join(ROOT, 'src'))
+        ? { path: args.path, namespace: 'bolt-receiver-left-out' }
+        : undefined,
     );
     b.onLoad({ filter: /.*/, namespace: 'bolt-receiver-left-out' }, (args) => ({
       loader: 'js',

@@ -28,7 +28,14 @@ const optionalSecret = z
 const slackIds = z
   .string()
   .default('')
-  .refine((v) => v.split(/[\s,]+/).filter(Boolean).every((id) => /^[UWS][A-Z0-9]{2,}$/.test(id)), 'must be comma-separated Slack user (U…/W…) or user group (S…) ids');
+  .refine(
+    (v) =>
+      v
+        .split(/[\s,]+/)
+        .filter(Boolean)
+        .every((id) => /^[UWS][A-Z0-9]{2,}$/.test(id)),
+    'must be comma-separated Slack user (U…/W…) or user group (S…) ids',
+  );
 
 /**
  * Every setting sirbot reads from the environment, validated once at start-up. A
@@ -68,7 +75,10 @@ export const envSchema = z.object({
   /** Real AWS: the role assumed in other accounts (`{account}` is replaced), its external id, and sirbot's own account. */
   SIRBOT_ROLE_NAME: z.string().optional(),
   SIRBOT_ROLE_EXTERNAL_ID: z.string().optional(),
-  SIRBOT_HOME_ACCOUNT: z.string().regex(/^\d{12}$/, 'must be a 12-digit account id').optional(),
+  SIRBOT_HOME_ACCOUNT: z
+    .string()
+    .regex(/^\d{12}$/, 'must be a 12-digit account id')
+    .optional(),
   /**
    * GuardDuty organization: findings are archived and unarchived through its administrator
    * account (members may not), reached through SIRBOT_ROLE_NAME there unless
@@ -87,12 +97,21 @@ export const envSchema = z.object({
     .transform((v) => v.split(/[\s,]+/).filter(Boolean))
     .pipe(z.array(z.email('must be comma-separated email addresses'))),
   /** Region of the Security Incident Response membership (default: AWS_REGION). */
-  SIRBOT_SIR_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be a region such as us-east-1').optional(),
+  SIRBOT_SIR_REGION: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be a region such as us-east-1')
+    .optional(),
   /** AWSSupport-ContainEC2Instance: S3 bucket for the security-group backup, and the automation role. */
   SIRBOT_CONTAINMENT_BACKUP_BUCKET: z.string().optional(),
-  SIRBOT_CONTAINMENT_ROLE_ARN: z.string().regex(/^arn:aws[\w-]*:iam::\d{12}:role\/.+$/, 'must be an IAM role ARN').optional(),
+  SIRBOT_CONTAINMENT_ROLE_ARN: z
+    .string()
+    .regex(/^arn:aws[\w-]*:iam::\d{12}:role\/.+$/, 'must be an IAM role ARN')
+    .optional(),
   /** Lambda: the DynamoDB table and the work queue (set by serverless.ts). */
-  SIRBOT_TABLE: z.string().regex(/^[\w.-]{3,255}$/, 'must be a DynamoDB table name').optional(),
+  SIRBOT_TABLE: z
+    .string()
+    .regex(/^[\w.-]{3,255}$/, 'must be a DynamoDB table name')
+    .optional(),
   SIRBOT_QUEUE_URL: z.url().optional(),
   /** Tests and local trials of the Lambda functions: DynamoDB elsewhere than AWS (dynalite, DynamoDB Local). */
   SIRBOT_DYNAMODB_ENDPOINT: z.url().optional(),
@@ -111,14 +130,15 @@ export class ConfigError extends Error {
 
 /** How to fix a setting, beyond what its check says. */
 const HOW_TO_FIX: Partial<Record<keyof Env, string>> = {
-  SLACK_BOT_TOKEN: 'copy the Bot User OAuth Token (xoxb-…) from the app\'s OAuth & Permissions page, or unset it to use the emulator',
+  SLACK_BOT_TOKEN: "copy the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page, or unset it to use the emulator",
   SLACK_APP_TOKEN: 'create an app-level token with connections:write under Basic Information → App-Level Tokens',
   SIRBOT_RESPONDERS: 'list Slack member ids (profile → ⋮ → Copy member ID) and user group ids, comma-separated',
   SIRBOT_APPROVERS: 'list Slack member ids and user group ids, comma-separated',
   SIRBOT_CASE_WATCHERS: 'list the emails of your incident mailbox or on-call people, comma-separated',
   SIRBOT_SCENARIO: 'name a bundled scenario or a scenario folder (docs/SCENARIOS.md)',
   SIRBOT_ADMIN_TOKEN: 'a long random string, e.g. openssl rand -base64 32',
-  SIRBOT_GUARDDUTY_ADMIN_ACCOUNT: 'the delegated GuardDuty administrator (GuardDuty console → Settings → Accounts, or aws guardduty list-organization-admin-accounts in the management account); unset for standalone GuardDuty',
+  SIRBOT_GUARDDUTY_ADMIN_ACCOUNT:
+    'the delegated GuardDuty administrator (GuardDuty console → Settings → Accounts, or aws guardduty list-organization-admin-accounts in the management account); unset for standalone GuardDuty',
   SIRBOT_HOME_ACCOUNT: 'the 12-digit id of the account sirbot runs in (aws sts get-caller-identity)',
   SIRBOT_TABLE: 'serverless.ts sets it; locally, leave it unset (SQLite is used)',
   SIRBOT_QUEUE_URL: 'serverless.ts sets it; locally, leave it unset (jobs run in the process)',
@@ -152,7 +172,9 @@ export function parseEnv(env: NodeJS.ProcessEnv = process.env): Env {
 export function requireLambdaSettings(env: Env): Env & { SIRBOT_TABLE: string; SIRBOT_QUEUE_URL: string; SIRBOT_SLACK_SECRET_ID: string } {
   const missing = (['SIRBOT_TABLE', 'SIRBOT_QUEUE_URL', 'SIRBOT_SLACK_SECRET_ID'] as const).filter((k) => !env[k]);
   if (missing.length > 0) {
-    throw new ConfigError(`Invalid configuration for Lambda: ${missing.join(', ')} not set — deploy with serverless.ts, which sets them from the stack's table, queue and secret`);
+    throw new ConfigError(
+      `Invalid configuration for Lambda: ${missing.join(', ')} not set — deploy with serverless.ts, which sets them from the stack's table, queue and secret`,
+    );
   }
   return env as Env & { SIRBOT_TABLE: string; SIRBOT_QUEUE_URL: string; SIRBOT_SLACK_SECRET_ID: string };
 }

@@ -35,7 +35,10 @@ export const ruleDocumentSchema = z.strictObject({
   Description: z.string().max(1024).optional(),
   UpdatedAt: z.string().optional(),
   Criteria: z.record(z.string(), z.array(filter)).optional(),
-  Formats: z.array(z.enum(['ASFF', 'OCSF', 'GuardDuty'])).min(1).optional(),
+  Formats: z
+    .array(z.enum(['ASFF', 'OCSF', 'GuardDuty']))
+    .min(1)
+    .optional(),
   Actions: z
     .strictObject({
       Channel: channel.optional(),

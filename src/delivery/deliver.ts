@@ -54,7 +54,7 @@ export interface DelivererOptions {
    */
   retryBaseMs?: number;
   /** Called after a finding's root message is posted (to start investigating it, to arm its escalation). */
-  onRootPosted?: (finding: Finding, decision: RouteDecision, channel: string, ts: string) => Promise<unknown> | void;
+  onRootPosted?: (finding: Finding, decision: RouteDecision, channel: string, ts: string) => Promise<unknown> | undefined;
   /** Called when a finding's root, gone from Slack, was posted afresh: work that speaks in its thread moves to the new one. */
   onRootReplaced?: (findingId: string, channel: string, ts: string) => Promise<void>;
   /** Whether root messages offer Investigate (the runtime can investigate). */
@@ -212,7 +212,9 @@ export class Deliverer {
   private readonly followUps = new Set<Promise<unknown>>();
 
   private track(work: Promise<unknown>): void {
-    const tracked = work.catch((err: unknown) => this.o.logger.error({ err }, 'work after posting a root message failed')).finally(() => this.followUps.delete(tracked));
+    const tracked = work
+      .catch((err: unknown) => this.o.logger.error({ err }, 'work after posting a root message failed'))
+      .finally(() => this.followUps.delete(tracked));
     this.followUps.add(tracked);
   }
 
@@ -290,15 +292,20 @@ export class Deliverer {
       // Nothing is in Slack yet: a newer version simply replaces the one waiting.
       if (comparison.kind === 'newer') {
         const state = previous.state === 'failed' ? 'received' : previous.state;
-        await writeRecord(store, previous, { ...previous, ...versionFields(finding, decision), state, attemptAt: state === previous.state ? previous.attemptAt : null });
-      }
-      else if (previous.state === 'failed') await writeRecord(store, previous, { ...previous, state: 'received', attemptAt: null });
+        await writeRecord(store, previous, {
+          ...previous,
+          ...versionFields(finding, decision),
+          state,
+          attemptAt: state === previous.state ? previous.attemptAt : null,
+        });
+      } else if (previous.state === 'failed') await writeRecord(store, previous, { ...previous, state: 'received', attemptAt: null });
       // An unfinished delivery is completed, never counted as a duplicate.
       return { result: result('received'), work: true };
     }
     if (comparison.kind === 'newer') {
       const waiting = previous.pendingSnapshot ? parseSnapshot(previous.pendingSnapshot) : null;
-      const waitingIsNewer = waiting && compareDelivery({ ...previous, ...versionFields(waiting, this.decide(waiting)) }, finding, decision.severity).kind === 'stale';
+      const waitingIsNewer =
+        waiting && compareDelivery({ ...previous, ...versionFields(waiting, this.decide(waiting)) }, finding, decision.severity).kind === 'stale';
       if (waitingIsNewer) return { result: result('stale'), work: isIncomplete(previous) };
       await writeRecord(store, previous, { ...previous, pendingSnapshot: snapshotOf(finding) });
       return { result: result('received'), work: true };
@@ -318,7 +325,12 @@ export class Deliverer {
     const ours = stored.attemptAt !== null && this.claims.get(findingId) === stored.attemptAt;
     if (!force && !ours && attemptAge < this.leaseMs) return pending(stored.channel);
     const attemptAt = this.nowIso();
-    const record = await writeRecord(store, stored, { ...stored, state: stored.state === 'failed' ? 'received' : stored.state, attemptAt, attempts: stored.attempts + 1 });
+    const record = await writeRecord(store, stored, {
+      ...stored,
+      state: stored.state === 'failed' ? 'received' : stored.state,
+      attemptAt,
+      attempts: stored.attempts + 1,
+    });
     this.claims.set(findingId, attemptAt);
     try {
       return await this.advance(record);
@@ -373,7 +385,10 @@ export class Deliverer {
       // The digest is written down before the finding joins it, so a crash in between rejoins the same digest.
       record = await writeRecord(store, record, { ...record, digestId, channel: decision.channel });
     }
-    await store.addDigestMember({ digestId, findingId: finding.id, line: digestLine(finding), accountId: finding.accountId, severity: decision.severity }, nowIso);
+    await store.addDigestMember(
+      { digestId, findingId: finding.id, line: digestLine(finding), accountId: finding.accountId, severity: decision.severity },
+      nowIso,
+    );
     const joined = await writeRecord(store, record, { ...record, state: 'digested', attemptAt: null });
     this.digests.schedule(digestId);
     return joined;
@@ -404,7 +419,10 @@ export class Deliverer {
     } catch (err) {
       if (err instanceof LostRace || !(err instanceof SlackPostError)) throw err;
       if (!err.permanent && record.attempts < this.maxAttempts) {
-        this.o.logger.warn({ findingId: finding.id, channel: record.channel, attempt: record.attempts, error: err.failure.reason }, 'root message not posted yet; will retry');
+        this.o.logger.warn(
+          { findingId: finding.id, channel: record.channel, attempt: record.attempts, error: err.failure.reason },
+          'root message not posted yet; will retry',
+        );
         return { failure: { outcome: 'pending', error: err.failure.reason } };
       }
       await writeRecord(store, record, { ...record, state: 'failed' });
@@ -417,7 +435,9 @@ export class Deliverer {
   /** Questions and escalation timers start once per root; the record says when they have. */
   private followUp(findingId: string, finding: Finding, decision: RouteDecision, channel: string, ts: string): void {
     const started = Promise.resolve(this.o.onRootPosted?.(finding, decision, channel, ts));
-    this.track(started.then(() => changeRecord(this.o.store, findingId, (r) => (r.followUpPending ? { ...r, followUpPending: false, attemptAt: null } : null))));
+    this.track(
+      started.then(() => changeRecord(this.o.store, findingId, (r) => (r.followUpPending ? { ...r, followUpPending: false, attemptAt: null } : null))),
+    );
   }
 
   /** A newer version of a delivered finding: edit its root (or its digest), reply with what changed. */
@@ -429,7 +449,8 @@ export class Deliverer {
     const comparison = compareDelivery(record, finding, decision.severity);
     const adopted = { ...record, ...versionFields(finding, decision), pendingSnapshot: null };
     // What races these writes (a follow-up done, a status set) touches other fields: re-read and keep them.
-    const adopt = (fields: Partial<FindingRecord>) => changeRecord(store, record.findingId, (r) => ({ ...r, ...fields, pendingSnapshot: null, attemptAt: r.followUpPending ? r.attemptAt : null }));
+    const adopt = (fields: Partial<FindingRecord>) =>
+      changeRecord(store, record.findingId, (r) => ({ ...r, ...fields, pendingSnapshot: null, attemptAt: r.followUpPending ? r.attemptAt : null }));
     if (comparison.kind !== 'newer') {
       await adopt({});
       return result(comparison.kind);
@@ -455,7 +476,8 @@ export class Deliverer {
     } catch (err) {
       const failure = classifySlackError(err);
       // Someone deleted the thread, or the workspace no longer has it: the finding starts a new one.
-      if (record.ts && rootIsGone(failure)) return this.postAfresh(record, { ...versionFields(finding, decision), pendingSnapshot: null }, decision, failure.reason);
+      if (record.ts && rootIsGone(failure))
+        return this.postAfresh(record, { ...versionFields(finding, decision), pendingSnapshot: null }, decision, failure.reason);
       if (failure.kind !== 'permanent' && record.attempts < this.maxAttempts) throw err;
       // The root is gone (deleted, archived) or Slack keeps failing: the version is kept, the change is dead-lettered.
       this.o.logger.error({ findingId: finding.id, error: failure.reason }, 'could not show a newer version of a finding; dead-lettered');
@@ -472,14 +494,21 @@ export class Deliverer {
    */
   private async postAfresh(record: FindingRecord, fields: Partial<FindingRecord>, decision: RouteDecision, reason: string): Promise<Received> {
     const { store, poster, logger } = this.o;
-    logger.warn({ findingId: record.findingId, channel: record.channel, ts: record.ts, error: reason }, "the finding's root message is gone from Slack; posting the finding afresh");
+    logger.warn(
+      { findingId: record.findingId, channel: record.channel, ts: record.ts, error: reason },
+      "the finding's root message is gone from Slack; posting the finding afresh",
+    );
     const fresh = await writeRecord(store, record, { ...record, ...fields, state: 'posting', channel: decision.channel, ts: null, sentAt: null });
     const outcome = await this.advance(fresh);
     const posted = await store.getFinding(record.findingId);
     if (posted?.ts && posted.ts !== record.ts) {
-      await poster.post(posted.channel, rootReplacedReply(record.deliveredAt), posted.ts).catch((err: unknown) => logger.warn({ err, findingId: record.findingId }, 'could not say why the thread was replaced'));
+      await poster
+        .post(posted.channel, rootReplacedReply(record.deliveredAt), posted.ts)
+        .catch((err: unknown) => logger.warn({ err, findingId: record.findingId }, 'could not say why the thread was replaced'));
       // What lives in the thread (questions, escalation steps) follows it.
-      await this.o.onRootReplaced?.(record.findingId, posted.channel, posted.ts).catch((err: unknown) => logger.warn({ err, findingId: record.findingId }, 'could not move the thread’s work to the new root'));
+      await this.o
+        .onRootReplaced?.(record.findingId, posted.channel, posted.ts)
+        .catch((err: unknown) => logger.warn({ err, findingId: record.findingId }, 'could not move the thread’s work to the new root'));
     }
     return outcome;
   }

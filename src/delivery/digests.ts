@@ -115,7 +115,8 @@ export class DigestFlusher {
       if (digest) await this.failed(digest, err);
       return false;
     } finally {
-      if (held.until) await store.releaseDigestFlush(digestId).catch((err: unknown) => this.o.logger.warn({ err, digestId }, 'could not release a digest flush lease'));
+      if (held.until)
+        await store.releaseDigestFlush(digestId).catch((err: unknown) => this.o.logger.warn({ err, digestId }, 'could not release a digest flush lease'));
     }
   }
 

@@ -28,13 +28,18 @@ export function snapshotOf(finding: Finding): string {
     for (const [k, v] of Object.entries(raw)) if (v === null || typeof v !== 'object') kept[k] = typeof v === 'string' ? v.slice(0, 2000) : v;
   }
   const reduced = JSON.stringify({ ...finding, raw: kept, description: finding.description.slice(0, 20_000) });
-  return reduced.length <= MAX_SNAPSHOT_CHARS ? reduced : JSON.stringify({ ...finding, raw: { sirbotNote: kept.sirbotNote }, description: finding.description.slice(0, 20_000) });
+  return reduced.length <= MAX_SNAPSHOT_CHARS
+    ? reduced
+    : JSON.stringify({ ...finding, raw: { sirbotNote: kept.sirbotNote }, description: finding.description.slice(0, 20_000) });
 }
 
 export const parseSnapshot = (snapshot: string) => JSON.parse(snapshot) as Finding;
 
 /** The delivered version's fields, as the record keeps them to tell the next version apart. */
-export function versionFields(finding: Finding, decision: RouteDecision): Pick<FindingRecord, 'fingerprint' | 'updatedAt' | 'severity' | 'workflowStatus' | 'recordState' | 'snapshot'> {
+export function versionFields(
+  finding: Finding,
+  decision: RouteDecision,
+): Pick<FindingRecord, 'fingerprint' | 'updatedAt' | 'severity' | 'workflowStatus' | 'recordState' | 'snapshot'> {
   return {
     fingerprint: fingerprint(finding, decision.severity),
     updatedAt: finding.updatedAt,

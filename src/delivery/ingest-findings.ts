@@ -114,9 +114,13 @@ export class IngestFindings {
     const named = errors.slice(0, NAMED_REJECTIONS).map((e) => `${e.path}: ${e.message}`);
     const more = errors.length - named.length;
     const error = errors.length === 1 ? (errors[0] as IngestError).message : more > 0 ? `${named.join('; ')}; and ${more} more` : named.join('; ');
-    this.logger.error({ origin, rejected: errors.length, first: errors.slice(0, 3).map((e) => ({ path: e.path, error: e.message })) }, 'rejected malformed finding input; dead-lettered');
+    this.logger.error(
+      { origin, rejected: errors.length, first: errors.slice(0, 3).map((e) => ({ path: e.path, error: e.message })) },
+      'rejected malformed finding input; dead-lettered',
+    );
     const { allowed, refusedBefore } = this.limit.take(origin, now);
-    if (refusedBefore > 0) this.logger.warn({ origin, refused: refusedBefore }, 'dead letters from this origin were over the rate limit last minute and were not stored');
+    if (refusedBefore > 0)
+      this.logger.warn({ origin, refused: refusedBefore }, 'dead letters from this origin were over the rate limit last minute and were not stored');
     if (!allowed) return;
     const inputs = errors.map((e) => boundInPlace(e.input, BODY_BOUNDS).value);
     const payload = errors.length === 1 ? stringOf(inputs[0]) : JSON.stringify(inputs);

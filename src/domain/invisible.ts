@@ -30,11 +30,14 @@ const ANY = /[\x00-\x08\x0B-\x1F\x7F-\x9F\u2028\u2029\p{Cf}]/u;
  */
 export function neutralizeInvisible(value: string, replacement: (codePoint: number, index: number, whole: string) => string = visibleCodePoint): string {
   if (!ANY.test(value)) return value;
-  return value.replace(SCAN, (match: string, emoji: string | undefined, lineBreak: string | undefined, _c: string | undefined, index: number, whole: string) => {
-    if (emoji) return emoji;
-    if (lineBreak) return '\n';
-    return replacement(match.codePointAt(0) as number, index, whole);
-  });
+  return value.replace(
+    SCAN,
+    (match: string, emoji: string | undefined, lineBreak: string | undefined, _c: string | undefined, index: number, whole: string) => {
+      if (emoji) return emoji;
+      if (lineBreak) return '\n';
+      return replacement(match.codePointAt(0) as number, index, whole);
+    },
+  );
 }
 
 const JSON_INVISIBLE = /[\x7F-\x9F\u2028\u2029\p{Cf}]/gu;
@@ -45,7 +48,5 @@ const JSON_INVISIBLE = /[\x7F-\x9F\u2028\u2029\p{Cf}]/gu;
  * escapes C0 controls; it leaves these as they are.)
  */
 export function escapeInvisibleInJson(json: string): string {
-  return json.replace(JSON_INVISIBLE, (ch) =>
-    Array.from({ length: ch.length }, (_, i) => `\\u${ch.charCodeAt(i).toString(16).padStart(4, '0')}`).join(''),
-  );
+  return json.replace(JSON_INVISIBLE, (ch) => Array.from({ length: ch.length }, (_, i) => `\\u${ch.charCodeAt(i).toString(16).padStart(4, '0')}`).join(''));
 }

@@ -12,7 +12,10 @@ import { CLOUDTRAIL_RETENTION_DAYS } from '../domain/investigation/window.ts';
 import type { Collector, CollectorProgress, CollectorResult, EvidenceScope } from './collector.ts';
 
 /** CloudTrail records are attacker-influenced (user agents, names): shape-checked before use. */
-const optionalString = z.string().nullish().transform((v) => v ?? undefined);
+const optionalString = z
+  .string()
+  .nullish()
+  .transform((v) => v ?? undefined);
 const recordSchema = z.object({
   eventID: z.string(),
   eventName: z.string(),
@@ -24,7 +27,10 @@ const recordSchema = z.object({
   userAgent: optionalString,
   errorCode: optionalString,
   errorMessage: optionalString,
-  readOnly: z.boolean().nullish().transform((v) => v ?? undefined),
+  readOnly: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? undefined),
   userIdentity: z
     .object({
       type: optionalString,
@@ -38,7 +44,10 @@ const recordSchema = z.object({
     .transform((v) => v ?? undefined),
   requestParameters: z.record(z.string(), z.unknown()).nullish(),
   responseElements: z.record(z.string(), z.unknown()).nullish(),
-  resources: z.array(z.object({ ARN: optionalString, type: optionalString })).nullish().transform((v) => v ?? undefined),
+  resources: z
+    .array(z.object({ ARN: optionalString, type: optionalString }))
+    .nullish()
+    .transform((v) => v ?? undefined),
 });
 
 /** How a lookup reads in a summary's list of what was searched. */
@@ -121,7 +130,12 @@ export class CloudTrailCollector implements Collector {
         return page.Events?.[0]?.EventTime?.toISOString() ?? null;
       }),
     );
-    return newest.filter((t): t is string => t !== null).sort().pop() ?? null;
+    return (
+      newest
+        .filter((t): t is string => t !== null)
+        .sort()
+        .pop() ?? null
+    );
   }
 
   private async lookup(

@@ -9,5 +9,11 @@ import { S3Collector } from './s3.ts';
 
 /** Every evidence source sirbot has, sharing one client factory and one set of quota queues. */
 export function createCollectors(clients: AwsClientFactory, quotas: QuotaQueues): Collector[] {
-  return [new CloudTrailCollector(clients, quotas), new IamCollector(clients, quotas), new Ec2Collector(clients, quotas), new S3Collector(clients, quotas), new FindingsCollector(clients, quotas)];
+  return [
+    new CloudTrailCollector(clients, quotas),
+    new IamCollector(clients, quotas),
+    new Ec2Collector(clients, quotas),
+    new S3Collector(clients, quotas),
+    new FindingsCollector(clients, quotas),
+  ];
 }

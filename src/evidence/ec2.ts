@@ -108,7 +108,14 @@ export class Ec2Collector implements Collector {
         detail: `instances in ${scope.accountId}/${scope.region}: ${e.name}: ${e.message}`,
       });
     }
-    const searched = ids.map((id) => ({ source: this.id, what: `EC2 instance ${id}`, accountId: scope.accountId, region: scope.region, window: null, found: states.some((s) => s.id === id && s.exists) ? 1 : 0 }));
+    const searched = ids.map((id) => ({
+      source: this.id,
+      what: `EC2 instance ${id}`,
+      accountId: scope.accountId,
+      region: scope.region,
+      window: null,
+      found: states.some((s) => s.id === id && s.exists) ? 1 : 0,
+    }));
     return { ...empty, searched, pages };
   }
 }

@@ -83,7 +83,9 @@ export class FindingsCollector implements Collector {
       for (const detectorId of detectors) {
         const ids = new Set<string>();
         for (const [field, values] of criteria.filter(([, v]) => v.length > 0)) {
-          const out = await run('guardduty', () => gd.send(new ListFindingsCommand({ DetectorId: detectorId, FindingCriteria: { Criterion: { [field]: { Equals: values } } } })));
+          const out = await run('guardduty', () =>
+            gd.send(new ListFindingsCommand({ DetectorId: detectorId, FindingCriteria: { Criterion: { [field]: { Equals: values } } } })),
+          );
           for (const id of out.FindingIds ?? []) ids.add(id);
         }
         const all = [...ids];
@@ -113,8 +115,24 @@ export class FindingsCollector implements Collector {
     onProgress?.({ collector: this.id, pages, items: items.length });
     const where = { accountId: scope.accountId, region: scope.region, window: null };
     const searched = [
-      ...criteria.filter(([, v]) => v.length > 0).map(([field, values]) => ({ source: this.id, what: `GuardDuty findings with ${field} ${values.join(', ')}`, ...where, found: items.filter((e) => e.source === 'guardduty').length })),
-      ...(resourceIds.length > 0 ? [{ source: this.id, what: `Security Hub findings on ${resourceIds.join(', ')}`, ...where, found: items.filter((e) => e.source === 'securityhub').length }] : []),
+      ...criteria
+        .filter(([, v]) => v.length > 0)
+        .map(([field, values]) => ({
+          source: this.id,
+          what: `GuardDuty findings with ${field} ${values.join(', ')}`,
+          ...where,
+          found: items.filter((e) => e.source === 'guardduty').length,
+        })),
+      ...(resourceIds.length > 0
+        ? [
+            {
+              source: this.id,
+              what: `Security Hub findings on ${resourceIds.join(', ')}`,
+              ...where,
+              found: items.filter((e) => e.source === 'securityhub').length,
+            },
+          ]
+        : []),
     ];
     return { collector: this.id, items, states: [], searched, limitingFactors, pages };
   }
@@ -136,7 +154,9 @@ const MAX_FILTER_VALUES = 20;
  * ASFF names resources by ARN (`arn:aws:s3:::bucket`, `…:instance/i-…`, `…:user/name`)
  * while the evidence names them bare: EQUALS needs both spellings.
  */
-export function securityHubResourceIds(scope: Pick<EvidenceScope, 'accountId' | 'region' | 'accessKeyIds' | 'usernames' | 'roleNames' | 'resourceNames'>): string[] {
+export function securityHubResourceIds(
+  scope: Pick<EvidenceScope, 'accountId' | 'region' | 'accessKeyIds' | 'usernames' | 'roleNames' | 'resourceNames'>,
+): string[] {
   const ids = new Set<string>();
   // Security Hub writes an access key resource as `AWS::IAM::AccessKey:<id>` (GuardDuty's findings), sometimes bare.
   for (const key of scope.accessKeyIds) ids.add(key).add(`AWS::IAM::AccessKey:${key}`);

@@ -43,9 +43,16 @@ export class IamCollector implements Collector {
   }
 
   async collect(scope: EvidenceScope, onProgress?: (p: CollectorProgress) => void): Promise<CollectorResult> {
-    const keys = scope.subjects.filter((s) => s.kind === 'accessKey' && ACCESS_KEY_ID.test(s.id) && s.principalType !== 'Root' && s.principalType !== 'AssumedRole');
+    const keys = scope.subjects.filter(
+      (s) => s.kind === 'accessKey' && ACCESS_KEY_ID.test(s.id) && s.principalType !== 'Root' && s.principalType !== 'AssumedRole',
+    );
     const keyOwners = keys.map((k) => k.principal).filter((p): p is string => !!p);
-    const users = unique([...scope.subjects.filter((s) => s.kind === 'iamUser').map((s) => s.id), ...keyOwners, ...(scope.created?.users ?? []), ...(scope.touched?.users ?? [])]).filter((u) => u !== 'root');
+    const users = unique([
+      ...scope.subjects.filter((s) => s.kind === 'iamUser').map((s) => s.id),
+      ...keyOwners,
+      ...(scope.created?.users ?? []),
+      ...(scope.touched?.users ?? []),
+    ]).filter((u) => u !== 'root');
     const roles = unique([...scope.roleNames, ...(scope.created?.roles ?? []), ...(scope.touched?.roles ?? [])]);
     const profiles = unique(scope.subjects.filter((s) => s.kind === 'instance' && s.instanceProfile).map((s) => s.instanceProfile as string));
     const created = { users: new Set(scope.created?.users ?? []), roles: new Set(scope.created?.roles ?? []) };
@@ -69,7 +76,11 @@ export class IamCollector implements Collector {
 
   private failed(scope: EvidenceScope, what: string, err: unknown, out: Findings): void {
     const e = err as { name?: string; message?: string };
-    out.limits.push({ source: 'iam', reason: /AccessDenied/.test(e.name ?? '') ? 'access-denied' : 'failed', detail: `${what} in ${scope.accountId}: ${e.name}: ${e.message}` });
+    out.limits.push({
+      source: 'iam',
+      reason: /AccessDenied/.test(e.name ?? '') ? 'access-denied' : 'failed',
+      detail: `${what} in ${scope.accountId}: ${e.name}: ${e.message}`,
+    });
   }
 
   private async user(scope: EvidenceScope, name: string, createdInWindow: boolean, out: Findings, tick: () => void): Promise<void> {
@@ -85,7 +96,10 @@ export class IamCollector implements Collector {
         this.call(scope, () => iam.send(new ListUserPoliciesCommand({ UserName: name }))),
       ]);
       tick();
-      const policies = [...(attached.AttachedPolicies ?? []).map((p) => p.PolicyArn ?? p.PolicyName ?? '?'), ...(inline.PolicyNames ?? []).map((p) => `inline:${p}`)];
+      const policies = [
+        ...(attached.AttachedPolicies ?? []).map((p) => p.PolicyArn ?? p.PolicyName ?? '?'),
+        ...(inline.PolicyNames ?? []).map((p) => `inline:${p}`),
+      ];
       const active = (keys.AccessKeyMetadata ?? []).filter((k) => k.Status === 'Active').length;
       out.states.push({
         ...base,
@@ -94,10 +108,7 @@ export class IamCollector implements Collector {
         ...(iso(User?.PasswordLastUsed) ? { lastUsedAt: iso(User?.PasswordLastUsed) as string, lastUsedWhere: 'console' } : {}),
         policies,
         createdInWindow,
-        facts: [
-          `${active} active access key(s)`,
-          ...policies.filter((p) => ADMIN.test(p)).map((p) => `has ${p.split('/').pop()}`),
-        ],
+        facts: [`${active} active access key(s)`, ...policies.filter((p) => ADMIN.test(p)).map((p) => `has ${p.split('/').pop()}`)],
       });
       this.searched(scope, `IAM user ${name}`, true, out);
       for (const key of keys.AccessKeyMetadata ?? []) {
@@ -121,7 +132,15 @@ export class IamCollector implements Collector {
       // The keys the finding named that the user no longer has: IAM's own list says they are gone.
       for (const gone of unique(scope.subjects.filter((s) => s.kind === 'accessKey' && s.principal === name).map((s) => s.id))) {
         if (!(keys.AccessKeyMetadata ?? []).some((k) => k.AccessKeyId === gone)) {
-          out.states.push({ kind: 'accessKey', id: gone, accountId: scope.accountId, region: null, exists: false, owner: name, facts: [`no longer among ${name}'s access keys (deleted)`] });
+          out.states.push({
+            kind: 'accessKey',
+            id: gone,
+            accountId: scope.accountId,
+            region: null,
+            exists: false,
+            owner: name,
+            facts: [`no longer among ${name}'s access keys (deleted)`],
+          });
         }
       }
     } catch (err) {
@@ -182,15 +201,32 @@ export class IamCollector implements Collector {
     const name = profileArn.split('/').pop() as string;
     const { GetInstanceProfileCommand } = iamSdk();
     try {
-      const { InstanceProfile } = await this.call(scope, () => this.clients.iam(scope.accountId).send(new GetInstanceProfileCommand({ InstanceProfileName: name })));
+      const { InstanceProfile } = await this.call(scope, () =>
+        this.clients.iam(scope.accountId).send(new GetInstanceProfileCommand({ InstanceProfileName: name })),
+      );
       tick();
       const roles = (InstanceProfile?.Roles ?? []).map((r) => r.RoleName).filter((r): r is string => !!r);
-      out.states.push({ kind: 'instanceProfile', id: name, accountId: scope.accountId, region: null, exists: true, ...(roles[0] ? { owner: roles[0] } : {}), facts: roles.length === 0 ? ['no role'] : roles.length > 1 ? [`roles ${roles.join(', ')}`] : [] });
+      out.states.push({
+        kind: 'instanceProfile',
+        id: name,
+        accountId: scope.accountId,
+        region: null,
+        exists: true,
+        ...(roles[0] ? { owner: roles[0] } : {}),
+        facts: roles.length === 0 ? ['no role'] : roles.length > 1 ? [`roles ${roles.join(', ')}`] : [],
+      });
       this.searched(scope, `instance profile ${name}`, true, out);
       await Promise.all(roles.filter((r) => !scope.roleNames.includes(r)).map((r) => this.role(scope, r, false, out, tick)));
     } catch (err) {
       if (notFound(err)) {
-        out.states.push({ kind: 'instanceProfile', id: name, accountId: scope.accountId, region: null, exists: false, facts: ['IAM says the instance profile no longer exists'] });
+        out.states.push({
+          kind: 'instanceProfile',
+          id: name,
+          accountId: scope.accountId,
+          region: null,
+          exists: false,
+          facts: ['IAM says the instance profile no longer exists'],
+        });
         return;
       }
       this.failed(scope, `instance profile ${name}`, err, out);
@@ -208,7 +244,14 @@ export class IamCollector implements Collector {
     } catch (err) {
       // IAM answers a key that is not in the account (another account's, or deleted) with AccessDenied: not "gone".
       this.failed(scope, `access key ${keyId}`, err, out);
-      out.states.push({ kind: 'accessKey', id: keyId, accountId: scope.accountId, region: null, exists: null, facts: ['IAM would not describe it (not in this account, or deleted)'] });
+      out.states.push({
+        kind: 'accessKey',
+        id: keyId,
+        accountId: scope.accountId,
+        region: null,
+        exists: null,
+        facts: ['IAM would not describe it (not in this account, or deleted)'],
+      });
     }
   }
 }

@@ -64,7 +64,11 @@ export class S3Collector implements Collector {
     const facts: string[] = [];
     const failed = (what: string, r: PromiseRejectedResult) => {
       const e = r.reason as { name?: string; message?: string };
-      limits.push({ source: 's3', reason: /AccessDenied/.test(e.name ?? '') ? 'access-denied' : 'failed', detail: `${what} of ${bucket} in ${scope.accountId}: ${e.name}: ${e.message}` });
+      limits.push({
+        source: 's3',
+        reason: /AccessDenied/.test(e.name ?? '') ? 'access-denied' : 'failed',
+        detail: `${what} of ${bucket} in ${scope.accountId}: ${e.name}: ${e.message}`,
+      });
     };
 
     let publicNow: boolean | undefined;

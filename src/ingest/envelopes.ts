@@ -62,18 +62,18 @@ function visit(node: unknown, path: string, ctx: Context, depth: number, out: Un
   if (depth > MAX_DEPTH) return fail(out, path, `nested more than ${MAX_DEPTH} envelopes deep`, node);
   if (Array.isArray(node)) {
     if (node.length === 0) return fail(out, path, 'empty array: no findings', node);
-    node.forEach((item, i) => visit(item, joinPath(path, i), ctx, depth + 1, out));
+    for (const [i, item] of node.entries()) visit(item, joinPath(path, i), ctx, depth + 1, out);
     return;
   }
   if (!isRecord(node)) return fail(out, path, `expected an object, got ${node === null ? 'null' : typeof node}`, node);
 
   // Lambda SNS event.
   if (Array.isArray(node.Records)) {
-    node.Records.forEach((rec, i) => {
+    for (const [i, rec] of node.Records.entries()) {
       const recPath = joinPath(joinPath(path, 'Records'), i);
-      if (!isRecord(rec) || !isRecord(rec.Sns)) return fail(out, recPath, 'Records[] item is not an SNS record (no Sns)', rec);
-      visitSnsMessage(rec.Sns.Message, joinPath(recPath, 'Sns.Message'), ctx, depth, out);
-    });
+      if (!isRecord(rec) || !isRecord(rec.Sns)) fail(out, recPath, 'Records[] item is not an SNS record (no Sns)', rec);
+      else visitSnsMessage(rec.Sns.Message, joinPath(recPath, 'Sns.Message'), ctx, depth, out);
+    }
     return;
   }
   // SNS HTTP(S) subscription body.
@@ -88,7 +88,7 @@ function visit(node: unknown, path: string, ctx: Context, depth: number, out: Un
   // get-findings output (Security Hub or GuardDuty).
   if (Array.isArray(node.Findings)) {
     if (node.Findings.length === 0) return fail(out, joinPath(path, 'Findings'), 'empty Findings array', node);
-    node.Findings.forEach((f, i) => visit(f, joinPath(joinPath(path, 'Findings'), i), ctx, depth + 1, out));
+    for (const [i, f] of node.Findings.entries()) visit(f, joinPath(joinPath(path, 'Findings'), i), ctx, depth + 1, out);
     return;
   }
   const kind = detectKind(node);
@@ -109,7 +109,7 @@ function visitSnsMessage(message: unknown, path: string, ctx: Context, depth: nu
   visit(parsed, path, ctx, depth + 1, out);
 }
 
-function visitEventBridge(node: Record<string, unknown>, path: string, ctx: Context, depth: number, out: Unwrapped): void {
+function visitEventBridge(node: Record<string, unknown>, path: string, ctx: Context, _depth: number, out: Unwrapped): void {
   const detailType = node['detail-type'];
   const detail = node.detail;
   const detailPath = joinPath(path, 'detail');
@@ -121,15 +121,14 @@ function visitEventBridge(node: Record<string, unknown>, path: string, ctx: Cont
       if (!isRecord(detail) || !Array.isArray(detail.findings)) {
         return fail(out, joinPath(detailPath, 'findings'), `${detailType} event needs detail.findings to be an array`, node);
       }
-      const customAction =
-        detailType === SECURITY_HUB_CUSTOM_ACTION && typeof detail.actionName === 'string' ? detail.actionName : null;
+      const customAction = detailType === SECURITY_HUB_CUSTOM_ACTION && typeof detail.actionName === 'string' ? detail.actionName : null;
       const kind: SourceKind = detailType === SECURITY_HUB_V2_IMPORTED ? 'ocsf' : 'asff';
       if (detail.findings.length === 0) return fail(out, joinPath(detailPath, 'findings'), 'empty findings array', node);
-      detail.findings.forEach((f, i) => {
+      for (const [i, f] of detail.findings.entries()) {
         const fPath = joinPath(joinPath(detailPath, 'findings'), i);
-        if (!isRecord(f)) return fail(out, fPath, `expected a finding object, got ${f === null ? 'null' : typeof f}`, f);
-        found(out, kind, f, fPath, { region, customAction });
-      });
+        if (!isRecord(f)) fail(out, fPath, `expected a finding object, got ${f === null ? 'null' : typeof f}`, f);
+        else found(out, kind, f, fPath, { region, customAction });
+      }
       return;
     }
     case GUARDDUTY_FINDING:

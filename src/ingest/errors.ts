@@ -20,10 +20,7 @@ export function describeZodError(error: z.ZodError, base: string): string {
   return error.issues
     .slice(0, 5)
     .map((issue) => {
-      const where = issue.path.reduce<string>(
-        (acc, seg) => joinPath(acc, typeof seg === 'symbol' ? String(seg) : seg),
-        base,
-      );
+      const where = issue.path.reduce<string>((acc, seg) => joinPath(acc, typeof seg === 'symbol' ? String(seg) : seg), base);
       return `${where || '(root)'}: ${issue.message}`;
     })
     .join('; ');

@@ -25,12 +25,8 @@ const resourceSchema = z.object({
   s3BucketDetails: z.array(z.object({ arn: z.string().nullish(), name: z.string().nullish(), tags: tagList })).nullish(),
   eksClusterDetails: z.object({ name: z.string().nullish(), arn: z.string().nullish(), tags: tagList }).nullish(),
   ecsClusterDetails: z.object({ name: z.string().nullish(), arn: z.string().nullish(), tags: tagList }).nullish(),
-  rdsDbInstanceDetails: z
-    .looseObject({ dbInstanceIdentifier: z.string().nullish(), dbInstanceArn: z.string().nullish(), tags: tagList })
-    .nullish(),
-  lambdaDetails: z
-    .looseObject({ functionName: z.string().nullish(), functionArn: z.string().nullish(), tags: tagList })
-    .nullish(),
+  rdsDbInstanceDetails: z.looseObject({ dbInstanceIdentifier: z.string().nullish(), dbInstanceArn: z.string().nullish(), tags: tagList }).nullish(),
+  lambdaDetails: z.looseObject({ functionName: z.string().nullish(), functionArn: z.string().nullish(), tags: tagList }).nullish(),
 });
 
 export const guardDutySchema = z.object({
@@ -110,11 +106,7 @@ function resourcesOf(doc: GuardDutyFinding): Resource[] {
       add('AwsEcsCluster', r.ecsClusterDetails?.arn ?? r.ecsClusterDetails?.name, r.ecsClusterDetails?.tags);
       break;
     case 'RDSDBInstance':
-      add(
-        'AwsRdsDbInstance',
-        r.rdsDbInstanceDetails?.dbInstanceArn ?? r.rdsDbInstanceDetails?.dbInstanceIdentifier,
-        r.rdsDbInstanceDetails?.tags,
-      );
+      add('AwsRdsDbInstance', r.rdsDbInstanceDetails?.dbInstanceArn ?? r.rdsDbInstanceDetails?.dbInstanceIdentifier, r.rdsDbInstanceDetails?.tags);
       break;
     case 'Lambda':
       add('AwsLambdaFunction', r.lambdaDetails?.functionArn ?? r.lambdaDetails?.functionName, r.lambdaDetails?.tags);

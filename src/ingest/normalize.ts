@@ -6,9 +6,7 @@ import { unwrap, type FindingDocument } from './envelopes.ts';
 import { camelizeKeys, guardDutySchema, isGuardDutyApiForm, normalizeGuardDuty } from './guardduty.ts';
 import { normalizeOcsf, ocsfSchema } from './ocsf.ts';
 
-export type NormalizeItem =
-  | { ok: true; finding: Finding; path: string; customAction: string | null }
-  | ({ ok: false } & IngestError);
+export type NormalizeItem = { ok: true; finding: Finding; path: string; customAction: string | null } | ({ ok: false } & IngestError);
 
 export interface NormalizeResult {
   /** Findings and failures in input order. */

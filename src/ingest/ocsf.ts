@@ -41,9 +41,7 @@ export const ocsfSchema = z.object({
   ...time('time'),
   metadata: z.object({
     uid: z.string().optional(),
-    product: z
-      .looseObject({ name: z.string().optional(), uid: z.string().optional(), vendor_name: z.string().optional() })
-      .optional(),
+    product: z.looseObject({ name: z.string().optional(), uid: z.string().optional(), vendor_name: z.string().optional() }).optional(),
   }),
   finding_info: z.object({
     uid: nonEmpty,
@@ -91,8 +89,7 @@ function tagsOf(tags: z.infer<typeof tag>[] | undefined): Record<string, string>
 
 export function normalizeOcsf(doc: OcsfFinding, raw: unknown, fallbackRegion: string | null): Finding {
   const info = doc.finding_info;
-  const severityLabel: SeverityLabel =
-    SEVERITY_BY_ID[doc.severity_id] ?? SEVERITY_BY_ID[doc.vendor_attributes?.severity_id ?? -1] ?? 'INFORMATIONAL';
+  const severityLabel: SeverityLabel = SEVERITY_BY_ID[doc.severity_id] ?? SEVERITY_BY_ID[doc.vendor_attributes?.severity_id ?? -1] ?? 'INFORMATIONAL';
   const region = firstDefined(doc.cloud.region, doc.resources?.[0]?.region, fallbackRegion) ?? 'unknown';
   const resources: Resource[] = (doc.resources ?? []).map((r) => ({
     type: r.type ?? 'Other',
@@ -100,8 +97,7 @@ export function normalizeOcsf(doc: OcsfFinding, raw: unknown, fallbackRegion: st
     region: r.region ?? null,
     tags: tagsOf(r.tags),
   }));
-  const recordState: RecordState =
-    doc.status_id === ARCHIVED_STATUS_ID || doc.activity_id === CLOSE_ACTIVITY_ID ? 'ARCHIVED' : 'ACTIVE';
+  const recordState: RecordState = doc.status_id === ARCHIVED_STATUS_ID || doc.activity_id === CLOSE_ACTIVITY_ID ? 'ARCHIVED' : 'ACTIVE';
   const types = info.types ?? [];
   const productUid = doc.metadata.product?.uid ?? null;
   const infoTimes = info as Record<string, unknown>;

@@ -42,12 +42,19 @@ export function subjectsFor(finding: Finding, answers: Answers, also: SearchedAn
   const has = (kind: Subject['kind'], id: string) => subjects.some((s) => s.kind === kind && s.id === id);
   const add = (text: string | undefined, hint: string) => {
     const named = readIdentifier(text, hint);
-    if (named && !has(named.kind, named.id)) subjects.push({ ...named, ...(named.kind === 'ip' || named.kind === 'bucket' ? {} : { accountId: answers.accountId ?? finding.accountId }) } as Subject);
+    if (named && !has(named.kind, named.id))
+      subjects.push({ ...named, ...(named.kind === 'ip' || named.kind === 'bucket' ? {} : { accountId: answers.accountId ?? finding.accountId }) } as Subject);
   };
   const principal = answers.principal;
   for (const key of [answers.accessKeyId, ...also.accessKeyIds]) {
     const named = readIdentifier(key, 'AwsIamAccessKey');
-    if (named && !has('accessKey', named.id)) subjects.push({ kind: 'accessKey', id: named.id, accountId: answers.accountId ?? finding.accountId, ...(principal && !principal.startsWith('arn:') ? { principal } : {}) });
+    if (named && !has('accessKey', named.id))
+      subjects.push({
+        kind: 'accessKey',
+        id: named.id,
+        accountId: answers.accountId ?? finding.accountId,
+        ...(principal && !principal.startsWith('arn:') ? { principal } : {}),
+      });
   }
   const principalKinds = new Set<Subject['kind']>(['iamUser', 'role', 'federatedUser']);
   for (const p of [principal, ...also.principals]) {
@@ -55,7 +62,8 @@ export function subjectsFor(finding: Finding, answers: Answers, also: SearchedAn
     // A name the finding already gives a kind (a role whose session was used) is not also taken for a user.
     if (subjects.some((s) => principalKinds.has(s.kind) && s.id === p)) continue;
     if (p.toLowerCase() === 'root') {
-      if (!has('root', answers.accountId ?? finding.accountId)) subjects.push({ kind: 'root', id: answers.accountId ?? finding.accountId, accountId: answers.accountId ?? finding.accountId });
+      if (!has('root', answers.accountId ?? finding.accountId))
+        subjects.push({ kind: 'root', id: answers.accountId ?? finding.accountId, accountId: answers.accountId ?? finding.accountId });
       continue;
     }
     add(p, p.startsWith('arn:') ? '' : 'AwsIamUser');
@@ -74,9 +82,21 @@ export function scopeFor(finding: Finding, answers: Answers, window: Investigati
   const ids = (kind: Subject['kind']) => subjects.filter((s) => s.kind === kind).map((s) => s.id);
   const roles = subjects.filter((s) => s.kind === 'role');
   // CloudTrail's event history names an IAM user's events by the user, root's by `root`, and an assumed role's by its session.
-  const usernames = new Set<string>([...ids('iamUser'), ...(ids('root').length > 0 ? ['root'] : []), ...roles.map((r) => r.sessionName).filter((s): s is string => !!s)]);
+  const usernames = new Set<string>([
+    ...ids('iamUser'),
+    ...(ids('root').length > 0 ? ['root'] : []),
+    ...roles.map((r) => r.sessionName).filter((s): s is string => !!s),
+  ]);
   // CloudTrail's ResourceName lookup finds calls naming an instance, bucket, role, cluster, database or function.
-  const resources = new Set<string>([...ids('instance'), ...ids('bucket'), ...roles.map((r) => r.id), ...ids('eksCluster'), ...ids('ecsCluster'), ...ids('rdsInstance'), ...ids('lambdaFunction')]);
+  const resources = new Set<string>([
+    ...ids('instance'),
+    ...ids('bucket'),
+    ...roles.map((r) => r.id),
+    ...ids('eksCluster'),
+    ...ids('ecsCluster'),
+    ...ids('rdsInstance'),
+    ...ids('lambdaFunction'),
+  ]);
   return {
     accountId: answers.accountId ?? finding.accountId,
     region: finding.region,
@@ -95,7 +115,14 @@ export function scopeFor(finding: Finding, answers: Answers, window: Investigati
 /** Buckets whose policy, ACL, access block or logging a successful call in the window changed. */
 function changedBuckets(items: TimelineEntry[]): string[] {
   const changes = /^(Put|Delete)(Bucket(Policy|Acl|Logging|Replication)|PublicAccessBlock|BucketPublicAccessBlock)$/;
-  return [...new Set(items.filter((e) => e.errorCode === null && e.service === 's3.amazonaws.com' && changes.test(e.action)).map((e) => e.resources.find((r) => !r.startsWith('arn:'))).filter((b): b is string => !!b))];
+  return [
+    ...new Set(
+      items
+        .filter((e) => e.errorCode === null && e.service === 's3.amazonaws.com' && changes.test(e.action))
+        .map((e) => e.resources.find((r) => !r.startsWith('arn:')))
+        .filter((b): b is string => !!b),
+    ),
+  ];
 }
 
 /**
@@ -129,7 +156,10 @@ export async function investigate(
     });
   };
   // Activity first; then the current state of what that activity created or changed.
-  await run(wanted.filter((c) => EVENT_SOURCES.has(c.id)), scope);
+  await run(
+    wanted.filter((c) => EVENT_SOURCES.has(c.id)),
+    scope,
+  );
   const items = results.flatMap((r) => r.items);
   const created = createdIdentities(buildTimeline(items));
   const pick = (kind: string) => created.filter((c) => c.kind === kind).map((c) => c.name);
@@ -141,11 +171,14 @@ export async function investigate(
       .filter((e) => e.errorCode === null && /^(Attach|Put|Detach|Delete)/.test(e.action) && e.action.endsWith(suffix))
       .map((e) => e.resources[0])
       .filter((r): r is string => !!r && !r.startsWith('arn:'));
-  await run(wanted.filter((c) => !EVENT_SOURCES.has(c.id)), {
-    ...scope,
-    created: { users: pick('user'), roles: pick('role'), accessKeys: pick('access-key'), instances: pick('instance') },
-    touched: { users: changed('UserPolicy'), roles: changed('RolePolicy'), instances: touched, buckets: changedBuckets(items) },
-  });
+  await run(
+    wanted.filter((c) => !EVENT_SOURCES.has(c.id)),
+    {
+      ...scope,
+      created: { users: pick('user'), roles: pick('role'), accessKeys: pick('access-key'), instances: pick('instance') },
+      touched: { users: changed('UserPolicy'), roles: changed('RolePolicy'), instances: touched, buckets: changedBuckets(items) },
+    },
+  );
   for (const r of results) limitingFactors.push(...r.limitingFactors);
   // The finding under investigation is not evidence about itself, whether GuardDuty names it by id or Security Hub by its ARN.
   const itself = new Set([`finding:${finding.id}`, `finding:${finding.id.split('/').pop()}`]);
@@ -158,18 +191,39 @@ export async function investigate(
   const states = results.flatMap((r) => r.states);
   const searched = results.flatMap((r) => r.searched);
   // Other findings on the same subjects: those in the timeline, and failing controls (a configuration, not an event).
-  const related = [...timeline.filter((e) => e.source === 'guardduty' || e.source === 'securityhub'), ...evidence.filter((e) => !isEvent(e))]
-    .map((e) => {
-      const title = (e.highlights.find((h) => h.startsWith('finding: ')) ?? e.action).replace(/^finding: /, '');
-      // A failing control is known by its id (S3.2): say it first when its title does not.
-      const control = e.action.startsWith('control ') ? e.action.slice('control '.length) : null;
-      return {
-        id: e.id.slice('finding:'.length),
-        title: control && !title.startsWith(control) ? `${control} ${title}` : title,
-        severity: (e.highlights.find((h) => h.startsWith('severity ')) ?? '').replace('severity ', ''),
-      };
-    });
-  const summary = summarize({ finding, timeline, limitingFactors, containment: playbook.containment, relatedFindings: related, states, subjects, searched, window, playbook: playbook.id });
+  const related = [...timeline.filter((e) => e.source === 'guardduty' || e.source === 'securityhub'), ...evidence.filter((e) => !isEvent(e))].map((e) => {
+    const title = (e.highlights.find((h) => h.startsWith('finding: ')) ?? e.action).replace(/^finding: /, '');
+    // A failing control is known by its id (S3.2): say it first when its title does not.
+    const control = e.action.startsWith('control ') ? e.action.slice('control '.length) : null;
+    return {
+      id: e.id.slice('finding:'.length),
+      title: control && !title.startsWith(control) ? `${control} ${title}` : title,
+      severity: (e.highlights.find((h) => h.startsWith('severity ')) ?? '').replace('severity ', ''),
+    };
+  });
+  const summary = summarize({
+    finding,
+    timeline,
+    limitingFactors,
+    containment: playbook.containment,
+    relatedFindings: related,
+    states,
+    subjects,
+    searched,
+    window,
+    playbook: playbook.id,
+  });
   // The summary adds what an empty search could not see (other regions, older events, data events).
-  return { findingId: finding.id, playbook: playbook.id, answers, subjects, window, summary, timeline, states, searched, limitingFactors: summary.limitingFactors };
+  return {
+    findingId: finding.id,
+    playbook: playbook.id,
+    answers,
+    subjects,
+    window,
+    summary,
+    timeline,
+    states,
+    searched,
+    limitingFactors: summary.limitingFactors,
+  };
 }

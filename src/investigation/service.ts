@@ -7,7 +7,6 @@ import { type AddedAnswers, type Disagreement, type StoredAnswers, addAnswers, d
 import type { AccessDecision, Role } from '../domain/actions/access.ts';
 import type { AuditEntry } from '../actions/audit.ts';
 import type { Finding } from '../domain/finding.ts';
-import type { TimelineEntry } from '../domain/investigation/timeline.ts';
 import type { Block } from '../slack/views/blocks.ts';
 import type { Collector, CollectorProgress } from '../evidence/collector.ts';
 import { KeyedLock } from '../lib/keyed-lock.ts';
@@ -232,7 +231,9 @@ export class InvestigationService {
    * the attempt is audited with what they tried to give.
    */
   private async mayChange(record: InvestigationRecord, userId: string, action: string, inputs: Record<string, unknown>): Promise<Refusal | null> {
-    const decision = this.o.access ? await this.o.access.check(userId, 'responder') : ({ allowed: false, reason: 'this runtime has no access policy' } as const);
+    const decision = this.o.access
+      ? await this.o.access.check(userId, 'responder')
+      : ({ allowed: false, reason: 'this runtime has no access policy' } as const);
     if (decision.allowed) return null;
     await this.o.audit?.record({
       actor: userId,
@@ -253,7 +254,10 @@ export class InvestigationService {
    * last hours of the clock — else the last day (saying there was nothing, or that an IP
    * cannot be looked up in event history).
    */
-  private async adHocWindow(o: { target: InvestigationTarget; account: string; region: string; since: string | null; sinceHours?: number }, awsNow: number): Promise<AdHocWindow> {
+  private async adHocWindow(
+    o: { target: InvestigationTarget; account: string; region: string; since: string | null; sinceHours?: number },
+    awsNow: number,
+  ): Promise<AdHocWindow> {
     if (o.since) return { how: 'asked', start: o.since };
     if (o.sinceHours) return { how: 'asked', start: new Date(awsNow - o.sinceHours * 3_600_000).toISOString() };
     const subject = subjectOfTarget(o.target);
@@ -295,9 +299,15 @@ export class InvestigationService {
    * the conversation, while saying it once tells whoever tried to answer how to. Replies
    * addressed to someone (starting with a mention) or made only of emoji get nothing.
    */
-  async reply(channel: string, threadTs: string, text: string, userId: string, o: { ts?: string; zone?: () => Promise<string | null> } = {}): Promise<AnswerOutcome | null> {
+  async reply(
+    channel: string,
+    threadTs: string,
+    text: string,
+    userId: string,
+    o: { ts?: string; zone?: () => Promise<string | null> } = {},
+  ): Promise<AnswerOutcome | null> {
     const record = await this.o.store.findInvestigationByThread(channel, threadTs);
-    if (!record || record.state !== 'asked') return null;
+    if (record?.state !== 'asked') return null;
     const finding = await this.finding(record.findingId);
     if (!finding) return null;
     const playbook = playbookFor(finding);
@@ -310,7 +320,11 @@ export class InvestigationService {
       if (open.length > 0 && !isConversation(text) && (await this.isResponder(userId))) await this.helpOnce(record, open);
       return null;
     }
-    const refused = await this.mayChange(record, userId, 'investigation.answer', { via: 'reply', answers: reading.answers, ...(reading.errors.length ? { errors: reading.errors } : {}) });
+    const refused = await this.mayChange(record, userId, 'investigation.answer', {
+      via: 'reply',
+      answers: reading.answers,
+      ...(reading.errors.length ? { errors: reading.errors } : {}),
+    });
     if (refused) return refused;
     if (assumedZone(reading) && o.zone) {
       // Asked only now: only a responder's local time needs it (Slack's users.info `tz`).
@@ -319,7 +333,10 @@ export class InvestigationService {
     }
     if (Object.keys(reading.answers).length === 0) return invalid(reading.errors.join('; '));
     const { answers } = reading;
-    const read = { ...(reading.rotatedAt ? { rotatedAt: reading.rotatedAt } : {}), ...(reading.zones.exposedAt || reading.zones.rotatedAt ? { zone: (reading.zones.exposedAt ?? reading.zones.rotatedAt)?.name } : {}) };
+    const read = {
+      ...(reading.rotatedAt ? { rotatedAt: reading.rotatedAt } : {}),
+      ...(reading.zones.exposedAt || reading.zones.rotatedAt ? { zone: (reading.zones.exposedAt ?? reading.zones.rotatedAt)?.name } : {}),
+    };
     return this.applyAnswers(record.id, answers, userId, 'reply', {
       ...(Object.keys(read).length ? { read } : {}),
       told: (added, stillOpen) => this.sayUnderstood(record, userId, reading, added, stillOpen),
@@ -333,20 +350,27 @@ export class InvestigationService {
 
   /** The note of what is expected, once per set of open questions (a keyed post: Slack keeps the record, whichever process posted it). */
   private async helpOnce(record: InvestigationRecord, open: Question[]): Promise<void> {
-    const key = replyHelpPostKey(record.id, open.map((q) => q.id));
+    const key = replyHelpPostKey(
+      record.id,
+      open.map((q) => q.id),
+    );
     if (this.helped.has(key)) return;
-    await this.lock.run(record.id, async () => {
-      if (this.helped.has(key)) return;
-      await this.o.poster.postOnce(record.channel, replyHelpMessage(open), { key, threadTs: record.threadTs, mayExist: true, since: record.createdAt });
-      if (this.helped.size > 10_000) this.helped.clear();
-      this.helped.add(key);
-    }).catch((err: unknown) => this.o.logger.warn({ err, investigation: record.id }, 'could not say what answers are expected'));
+    await this.lock
+      .run(record.id, async () => {
+        if (this.helped.has(key)) return;
+        await this.o.poster.postOnce(record.channel, replyHelpMessage(open), { key, threadTs: record.threadTs, mayExist: true, since: record.createdAt });
+        if (this.helped.size > 10_000) this.helped.clear();
+        this.helped.add(key);
+      })
+      .catch((err: unknown) => this.o.logger.warn({ err, investigation: record.id }, 'could not say what answers are expected'));
   }
 
   /** What a plain reply was understood as, in the thread, before anything it starts is posted. */
   private async sayUnderstood(record: InvestigationRecord, userId: string, reading: ReplyReading, added: AddedAnswers, open: Question[]): Promise<void> {
     const message = understoodMessage({ by: userId, reading, added, kept: keptAnswers(added.next), open });
-    await this.o.poster.post(record.channel, message, record.threadTs).catch((err: unknown) => this.o.logger.warn({ err, investigation: record.id }, 'could not say what a reply was understood as'));
+    await this.o.poster
+      .post(record.channel, message, record.threadTs)
+      .catch((err: unknown) => this.o.logger.warn({ err, investigation: record.id }, 'could not say what a reply was understood as'));
   }
 
   /**
@@ -426,7 +450,10 @@ export class InvestigationService {
     const stuck = await this.o.store.listInvestigations('gathering');
     for (const r of stuck) this.launch(r.id, true);
     for (const r of await this.o.store.listInvestigations('asked')) {
-      if (!r.questionsTs) await this.lock.run(r.id, () => this.askedAgainIfLost(r, true)).catch((err: unknown) => this.o.logger.warn({ err, investigation: r.id }, 'could not ask the questions again'));
+      if (!r.questionsTs)
+        await this.lock
+          .run(r.id, () => this.askedAgainIfLost(r, true))
+          .catch((err: unknown) => this.o.logger.warn({ err, investigation: r.id }, 'could not ask the questions again'));
     }
     return stuck.length;
   }
@@ -443,7 +470,9 @@ export class InvestigationService {
 
   private launch(id: string, resuming = false): void {
     // Scheduling elsewhere is tracked like gathering here: idle() waits until the job is queued.
-    const task = (this.o.schedule ? this.o.schedule(id, resuming) : this.gather(id, resuming)).catch((err: unknown) => this.o.logger.error({ err, investigation: id }, 'investigation failed'));
+    const task = (this.o.schedule ? this.o.schedule(id, resuming) : this.gather(id, resuming)).catch((err: unknown) =>
+      this.o.logger.error({ err, investigation: id }, 'investigation failed'),
+    );
     this.running.add(task);
     void task.finally(() => this.running.delete(task));
   }
@@ -482,7 +511,11 @@ export class InvestigationService {
       const result = await investigate(finding, JSON.parse(claimed.answers) as Answers, collectors, this.o.awsNow(), onProgress);
       for (const v of progress.values()) v.done = true;
       await this.o.poster.update(claimed.channel, post.ts, progressMessage([...progress.values()]));
-      await this.o.poster.post(claimed.channel, summaryMessage(result.summary, result.timeline, (await this.o.nextSteps?.(finding, result)) ?? []), claimed.threadTs);
+      await this.o.poster.post(
+        claimed.channel,
+        summaryMessage(result.summary, result.timeline, (await this.o.nextSteps?.(finding, result)) ?? []),
+        claimed.threadTs,
+      );
       if (result.timeline.length > 0) {
         const base = timelineFileBase(finding);
         await this.o.poster
@@ -510,7 +543,13 @@ export class InvestigationService {
         updatedAt: this.nowIso(),
       });
     } catch (err) {
-      await this.o.store.updateInvestigation({ ...claimed, progressTs: post.ts, state: 'failed', result: JSON.stringify({ error: String(err) }), updatedAt: this.nowIso() });
+      await this.o.store.updateInvestigation({
+        ...claimed,
+        progressTs: post.ts,
+        state: 'failed',
+        result: JSON.stringify({ error: String(err) }),
+        updatedAt: this.nowIso(),
+      });
       throw err;
     }
   }

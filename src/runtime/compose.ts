@@ -113,7 +113,13 @@ export function composeCore(o: CoreOptions): Core {
         collectors: o.evidence.collectors,
         awsNow: o.evidence.awsNow,
         ...(o.clock ? { clock: o.clock } : {}),
-        ...(actions ? { nextSteps: (finding, result) => offeredRemediations(actions.offers, finding, result.timeline, result.subjects, result.states), access: actions.access, audit: actions.audit } : {}),
+        ...(actions
+          ? {
+              nextSteps: (finding, result) => offeredRemediations(actions.offers, finding, result.timeline, result.subjects, result.states),
+              access: actions.access,
+              audit: actions.audit,
+            }
+          : {}),
         ...(o.scheduleGathering ? { schedule: o.scheduleGathering } : {}),
       })
     : undefined;
@@ -138,16 +144,23 @@ export function composeCore(o: CoreOptions): Core {
           actions: true,
           marks: (id: string) => rootMarks(o.store.actions, id),
           offers: (finding, features, marks) =>
-            actions.offers.offerRoot(finding.id, rootOfferKinds({ canAct: features.actions, awaitingAck: !!marks.ack && !marks.ack.by, caseOpen: !!marks.caseId })),
+            actions.offers.offerRoot(
+              finding.id,
+              rootOfferKinds({ canAct: features.actions, awaitingAck: !!marks.ack && !marks.ack.by, caseOpen: !!marks.caseId }),
+            ),
         }
       : {}),
     onRootPosted: (finding, decision, channel, ts) =>
       Promise.all([
         decision.investigate && investigations
-          ? investigations.start(finding.id, channel, ts).catch((err: unknown) => o.logger.error({ err, findingId: finding.id }, 'could not start investigation'))
+          ? investigations
+              .start(finding.id, channel, ts)
+              .catch((err: unknown) => o.logger.error({ err, findingId: finding.id }, 'could not start investigation'))
           : undefined,
         decision.acknowledge && actions
-          ? actions.escalations.arm(finding.id, channel, ts, decision.acknowledge).catch((err: unknown) => o.logger.error({ err, findingId: finding.id }, 'could not arm the escalation'))
+          ? actions.escalations
+              .arm(finding.id, channel, ts, decision.acknowledge)
+              .catch((err: unknown) => o.logger.error({ err, findingId: finding.id }, 'could not arm the escalation'))
           : undefined,
       ]),
     onRootReplaced: async (findingId, channel, ts) => {
@@ -164,17 +177,35 @@ export function composeCore(o: CoreOptions): Core {
  * carries it is posted. Until the engine hands over its subjects and their current state,
  * the finding's own subjects stand in, with no state known.
  */
-async function offeredRemediations(offers: OfferBook, finding: Finding, timeline: TimelineEntry[], subjects: Subject[] = subjectsOf(finding), states: SubjectState[] = []): Promise<Block[]> {
+async function offeredRemediations(
+  offers: OfferBook,
+  finding: Finding,
+  timeline: TimelineEntry[],
+  subjects: Subject[] = subjectsOf(finding),
+  states: SubjectState[] = [],
+): Promise<Block[]> {
   const suggestions = suggestRemediations(finding, subjects, timeline, states);
   const ids = await offers.offerRemediations(finding.id, suggestions);
   return remediationBlocks(suggestions.map((s, i) => ({ offerId: ids[i] as string, remediationId: s.remediationId, label: s.label })));
 }
 
 /** Status changes, cases, remediations and escalations, sharing one access policy, one audit log and the offers they act on. */
-function composeActions(o: CoreOptions, settings: ActionSettings, poster: RateLimitedPoster, refreshRoot: (findingId: string) => Promise<void>, clock: () => number): ActionServices {
+function composeActions(
+  o: CoreOptions,
+  settings: ActionSettings,
+  poster: RateLimitedPoster,
+  refreshRoot: (findingId: string) => Promise<void>,
+  clock: () => number,
+): ActionServices {
   const directory = o.slackToken ? new SlackDirectory(new WebClient(o.slackToken, slackClientOptions(o.slackApiUrl))) : null;
   const access = new AccessControl(accessPolicyOf(o.env), directory, undefined, clock);
-  if (access.policy.responders.users.length + access.policy.responders.groups.length + access.policy.approvers.users.length + access.policy.approvers.groups.length === 0) {
+  if (
+    access.policy.responders.users.length +
+      access.policy.responders.groups.length +
+      access.policy.approvers.users.length +
+      access.policy.approvers.groups.length ===
+    0
+  ) {
     o.logger.warn('SIRBOT_RESPONDERS and SIRBOT_APPROVERS are empty: every action from Slack will be refused');
   }
   const audit = new Auditor(o.store.actions, o.logger, (channel, ts) => poster.permalink(channel, ts), clock);

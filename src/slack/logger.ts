@@ -8,9 +8,11 @@ import type { Logger } from '../runtime/logger.ts';
  */
 export function boltLogger(logger: Logger): SlackLogger {
   const log = logger.child({ component: 'bolt' });
-  const at = (level: 'debug' | 'info' | 'warn' | 'error') => (...m: unknown[]) => {
-    if (log.isLevelEnabled(level)) log[level](m.map(String).join(' '));
-  };
+  const at =
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
+    (...m: unknown[]) => {
+      if (log.isLevelEnabled(level)) log[level](m.map(String).join(' '));
+    };
   return {
     debug: at('debug'),
     info: at('info'),
@@ -21,4 +23,3 @@ export function boltLogger(logger: Logger): SlackLogger {
     setName: () => {},
   };
 }
-

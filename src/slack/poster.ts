@@ -66,7 +66,14 @@ export interface PosterLimits {
 
 /** chat.postMessage's arguments for a message: links never unfurled (a finding's URLs are not ours to preview). */
 function postArgs(channel: string, message: SlackMessage, threadTs: string | undefined) {
-  return { channel, text: message.text, blocks: message.blocks as never, ...(threadTs ? { thread_ts: threadTs } : {}), unfurl_links: false, unfurl_media: false };
+  return {
+    channel,
+    text: message.text,
+    blocks: message.blocks as never,
+    ...(threadTs ? { thread_ts: threadTs } : {}),
+    unfurl_links: false,
+    unfurl_media: false,
+  };
 }
 
 /** What Slack channel ids look like (public C…, private G…, direct D…). */
@@ -179,7 +186,9 @@ export class RateLimitedPoster implements SlackPoster {
         }
         await o.beforeSend?.();
         try {
-          const res = await lane.pacer.run(() => this.onceClient.chat.postMessage({ ...postArgs(channel, message, o.threadTs), metadata: postMetadata(o.key) }));
+          const res = await lane.pacer.run(() =>
+            this.onceClient.chat.postMessage({ ...postArgs(channel, message, o.threadTs), metadata: postMetadata(o.key) }),
+          );
           return this.posted(channel, res);
         } catch (err) {
           last = classifySlackError(err);
@@ -241,7 +250,12 @@ export class RateLimitedPoster implements SlackPoster {
     const ids = new Map<string, string>();
     let cursor: string | undefined;
     do {
-      const res = await this.client.conversations.list({ types: 'public_channel,private_channel', exclude_archived: true, limit: 1000, ...(cursor ? { cursor } : {}) });
+      const res = await this.client.conversations.list({
+        types: 'public_channel,private_channel',
+        exclude_archived: true,
+        limit: 1000,
+        ...(cursor ? { cursor } : {}),
+      });
       for (const c of res.channels ?? []) if (c.id && c.name) ids.set(c.name, c.id);
       cursor = res.response_metadata?.next_cursor || undefined;
     } while (cursor);

@@ -8,16 +8,7 @@
  * retry or a second process meets a record already moved on and does nothing.
  */
 
-export type ActionState =
-  | 'awaiting_approval'
-  | 'running'
-  | 'succeeded'
-  | 'partial'
-  | 'failed'
-  | 'rejected'
-  | 'undoing'
-  | 'undone'
-  | 'undo_failed';
+export type ActionState = 'awaiting_approval' | 'running' | 'succeeded' | 'partial' | 'failed' | 'rejected' | 'undoing' | 'undone' | 'undo_failed';
 
 export interface ActionRecord {
   /** The idempotency key: the same request (same thing, same target) always has the same id. */

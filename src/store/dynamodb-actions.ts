@@ -107,7 +107,10 @@ export class DynamoActionStore implements ActionStore {
     const sets = assignments(set, names, values);
     // A patch with nothing to set still answers whether the transition was allowed.
     if (sets.length === 0) sets.push('#cas = #cas');
-    const removes = remove.map((name, i) => ((names[`#rm${i}`] = name), `#rm${i}`));
+    const removes = remove.map((name, i) => {
+      names[`#rm${i}`] = name;
+      return `#rm${i}`;
+    });
     return this.table.update({
       Key: key,
       UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
@@ -134,7 +137,10 @@ export class DynamoActionStore implements ActionStore {
       records = (await Promise.all(states.map((s) => this.table.list(lists.actions(s, '', '').gsi1pk)))).flat().map(toAction);
     }
     return records
-      .filter((a) => (!filter.findingId || a.findingId === filter.findingId) && (!filter.state || a.state === filter.state) && (!filter.kind || a.kind === filter.kind))
+      .filter(
+        (a) =>
+          (!filter.findingId || a.findingId === filter.findingId) && (!filter.state || a.state === filter.state) && (!filter.kind || a.kind === filter.kind),
+      )
       .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
@@ -231,7 +237,11 @@ export class DynamoActionStore implements ActionStore {
       .filter((e) => e.nextAt !== null && e.nextAt <= now);
   }
 
-  async transitionEscalation(findingId: string, from: EscalationStage[], patch: Partial<Omit<EscalationRecord, 'findingId'>>): Promise<EscalationRecord | null> {
+  async transitionEscalation(
+    findingId: string,
+    from: EscalationStage[],
+    patch: Partial<Omit<EscalationRecord, 'findingId'>>,
+  ): Promise<EscalationRecord | null> {
     if (from.length === 0) return null;
     const { findingId: _id, ...fields } = patch as Partial<EscalationRecord>;
     const set: Item = { ...fields };

@@ -101,7 +101,13 @@ const DEAD_LETTER = fieldsOf<DeadLetter>({ id: true, receivedAt: true, origin: t
 /** A finding record as stored: numbers come back as numbers, flags as booleans. */
 function toFinding(item: Record<string, unknown>): FindingRecord {
   const r = pick<FindingRecord>(item, FINDING);
-  return { ...r, version: Number(r.version ?? 1), attempts: Number(r.attempts ?? 0), followUpPending: r.followUpPending === true, state: r.state ?? 'received' };
+  return {
+    ...r,
+    version: Number(r.version ?? 1),
+    attempts: Number(r.attempts ?? 0),
+    followUpPending: r.followUpPending === true,
+    state: r.state ?? 'received',
+  };
 }
 
 /** Past this many lost compare-and-sets in a row something is wrong (each loss is another caller's win). */
@@ -325,7 +331,12 @@ export class DynamoStore implements Store {
   }
 
   async releaseDigestFlush(digestId: string): Promise<void> {
-    await this.table.update({ Key: keys.digest(digestId), UpdateExpression: 'REMOVE #l', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeNames: { '#l': 'flushLease' } });
+    await this.table.update({
+      Key: keys.digest(digestId),
+      UpdateExpression: 'REMOVE #l',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#l': 'flushLease' },
+    });
   }
 
   async listDigestsToFlush(openedSince: string, limit: number): Promise<DigestRecord[]> {
@@ -376,7 +387,12 @@ export class DynamoStore implements Store {
    */
   async insertInvestigation(record: InvestigationRecord): Promise<boolean> {
     const key = keys.investigation(record.id);
-    const item = { ...key, type: 'investigation', ...lists.investigations(record.state, record.createdAt, record.id), ...pick<InvestigationRecord>(record, INVESTIGATION) };
+    const item = {
+      ...key,
+      type: 'investigation',
+      ...lists.investigations(record.state, record.createdAt, record.id),
+      ...pick<InvestigationRecord>(record, INVESTIGATION),
+    };
     if (!(await this.table.put(item, notExists))) return false;
     const hint = keys.threadInvestigation(record.channel, record.threadTs, record.createdAt, record.id);
     await this.table.put({ ...hint, type: 'threadInvestigation', id: record.id });

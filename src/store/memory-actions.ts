@@ -29,7 +29,10 @@ export class MemoryActionStore implements ActionStore {
 
   async listActions(filter: { findingId?: string; state?: ActionState; kind?: string } = {}) {
     return [...this.actions.values()]
-      .filter((a) => (!filter.findingId || a.findingId === filter.findingId) && (!filter.state || a.state === filter.state) && (!filter.kind || a.kind === filter.kind))
+      .filter(
+        (a) =>
+          (!filter.findingId || a.findingId === filter.findingId) && (!filter.state || a.state === filter.state) && (!filter.kind || a.kind === filter.kind),
+      )
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
       .map((a) => ({ ...a }));
   }
@@ -60,7 +63,10 @@ export class MemoryActionStore implements ActionStore {
   }
 
   async listCases(limit = 50) {
-    return [...this.cases.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, limit).map((c) => ({ ...c }));
+    return [...this.cases.values()]
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+      .slice(0, limit)
+      .map((c) => ({ ...c }));
   }
 
   async appendAudit(record: AuditRecord) {

@@ -85,7 +85,10 @@ export class MemoryStore implements Store {
   }
 
   async unlistedMembers(digestId: string, limit: number) {
-    return (this.members.get(digestId) ?? []).filter((m) => !m.listed).slice(0, limit).map((m) => ({ ...m }));
+    return (this.members.get(digestId) ?? [])
+      .filter((m) => !m.listed)
+      .slice(0, limit)
+      .map((m) => ({ ...m }));
   }
 
   async markListed(digestId: string, findingIds: string[]) {

@@ -55,8 +55,14 @@ export class SqliteActionStore implements ActionStore {
   }
 
   async insertAction(r: ActionRecord) {
-    const result = this.sql('INSERT INTO actions (id, kind, finding_id, state, created_at, doc) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING')
-      .run(r.id, r.kind, r.findingId, r.state, r.createdAt, JSON.stringify(r));
+    const result = this.sql('INSERT INTO actions (id, kind, finding_id, state, created_at, doc) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING').run(
+      r.id,
+      r.kind,
+      r.findingId,
+      r.state,
+      r.createdAt,
+      JSON.stringify(r),
+    );
     return result.changes === 1;
   }
 
@@ -77,9 +83,18 @@ export class SqliteActionStore implements ActionStore {
   async listActions(filter: { findingId?: string; state?: ActionState; kind?: string } = {}) {
     const where: string[] = [];
     const args: string[] = [];
-    if (filter.findingId) (where.push('finding_id = ?'), args.push(filter.findingId));
-    if (filter.state) (where.push('state = ?'), args.push(filter.state));
-    if (filter.kind) (where.push('kind = ?'), args.push(filter.kind));
+    if (filter.findingId) {
+      where.push('finding_id = ?');
+      args.push(filter.findingId);
+    }
+    if (filter.state) {
+      where.push('state = ?');
+      args.push(filter.state);
+    }
+    if (filter.kind) {
+      where.push('kind = ?');
+      args.push(filter.kind);
+    }
     const sql = `SELECT doc FROM actions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at`;
     return (this.sql(sql).all(...args) as Array<{ doc: string }>).map((r) => JSON.parse(r.doc) as ActionRecord);
   }
@@ -94,8 +109,13 @@ export class SqliteActionStore implements ActionStore {
   }
 
   async putCase(r: CaseRecord) {
-    this.sql('INSERT OR REPLACE INTO cases (case_id, channel, thread_ts, created_at, doc) VALUES (?, ?, ?, ?, ?)')
-      .run(r.caseId, r.channel, r.threadTs, r.createdAt, JSON.stringify(r));
+    this.sql('INSERT OR REPLACE INTO cases (case_id, channel, thread_ts, created_at, doc) VALUES (?, ?, ?, ?, ?)').run(
+      r.caseId,
+      r.channel,
+      r.threadTs,
+      r.createdAt,
+      JSON.stringify(r),
+    );
   }
 
   async getCase(caseId: string) {
@@ -119,14 +139,17 @@ export class SqliteActionStore implements ActionStore {
   }
 
   async listAudit(filter: { since?: string; limit?: number } = {}) {
-    const rows = this.sql('SELECT doc FROM audit WHERE at >= ? ORDER BY seq LIMIT ?')
-      .all(filter.since ?? '', filter.limit ?? -1) as Array<{ doc: string }>;
+    const rows = this.sql('SELECT doc FROM audit WHERE at >= ? ORDER BY seq LIMIT ?').all(filter.since ?? '', filter.limit ?? -1) as Array<{ doc: string }>;
     return rows.map((r) => JSON.parse(r.doc) as AuditRecord);
   }
 
   async insertEscalation(r: EscalationRecord) {
-    const result = this.sql('INSERT INTO escalations (finding_id, stage, next_at, doc) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING')
-      .run(r.findingId, r.stage, r.nextAt, JSON.stringify(r));
+    const result = this.sql('INSERT INTO escalations (finding_id, stage, next_at, doc) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING').run(
+      r.findingId,
+      r.stage,
+      r.nextAt,
+      JSON.stringify(r),
+    );
     return result.changes === 1;
   }
 

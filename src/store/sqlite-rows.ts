@@ -212,7 +212,6 @@ export const findingParams = (r: FindingRecord) => ({
   pending_snapshot: r.pendingSnapshot,
 });
 
-
 /**
  * Prepared statements, one per SQL text, kept for the connection's life: preparing a
  * statement parses and plans it every time, which on the Slack path (a finding looked

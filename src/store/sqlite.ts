@@ -170,7 +170,9 @@ export class SqliteStore implements Store {
       add('digests', digests, name, definition);
     }
     if (!hadUnlisted) {
-      this.db.exec('UPDATE digests SET unlisted = (SELECT COUNT(*) FROM digest_members m WHERE m.digest_id = digests.id AND m.listed = 0), root_sent_at = opened_at WHERE ts IS NULL');
+      this.db.exec(
+        'UPDATE digests SET unlisted = (SELECT COUNT(*) FROM digest_members m WHERE m.digest_id = digests.id AND m.listed = 0), root_sent_at = opened_at WHERE ts IS NULL',
+      );
     }
     add('dead_letters', columnsOf('dead_letters'), 'count', 'INTEGER NOT NULL DEFAULT 1');
   }
@@ -182,26 +184,25 @@ export class SqliteStore implements Store {
 
   async insertFinding(record: FindingRecord): Promise<boolean> {
     const result = this.sql(
-        `INSERT INTO findings (${FINDING_COLUMNS.join(', ')}) VALUES (${FINDING_COLUMNS.map((c) => `@${c}`).join(', ')})
+      `INSERT INTO findings (${FINDING_COLUMNS.join(', ')}) VALUES (${FINDING_COLUMNS.map((c) => `@${c}`).join(', ')})
            ON CONFLICT (finding_id) DO NOTHING`,
-      )
-      .run(findingParams(record));
+    ).run(findingParams(record));
     return result.changes === 1;
   }
 
   async updateFinding(record: FindingRecord): Promise<boolean> {
     const assignments = FINDING_COLUMNS.filter((c) => c !== 'finding_id' && c !== 'version').map((c) => `${c}=@${c}`);
-    const result = this.sql(`UPDATE findings SET ${assignments.join(', ')}, version = version + 1 WHERE finding_id=@finding_id AND version=@version`)
-      .run(findingParams(record));
+    const result = this.sql(`UPDATE findings SET ${assignments.join(', ')}, version = version + 1 WHERE finding_id=@finding_id AND version=@version`).run(
+      findingParams(record),
+    );
     return result.changes === 1;
   }
 
   async listIncompleteFindings(staleBefore: string, limit: number): Promise<FindingRecord[]> {
     const rows = this.sql(
-        `SELECT * FROM findings WHERE (state IN ('received', 'posting') OR follow_up_pending = 1 OR pending_snapshot IS NOT NULL)
+      `SELECT * FROM findings WHERE (state IN ('received', 'posting') OR follow_up_pending = 1 OR pending_snapshot IS NOT NULL)
            AND (attempt_at IS NULL OR attempt_at < ?) ORDER BY attempt_at LIMIT ?`,
-      )
-      .all(staleBefore, limit) as FindingRow[];
+    ).all(staleBefore, limit) as FindingRow[];
     return rows.map(toFinding);
   }
 
@@ -209,8 +210,7 @@ export class SqliteStore implements Store {
     return this.db.transaction(() => {
       const held = this.sql('SELECT 1 FROM root_slots WHERE channel = ? AND finding_id = ? AND at >= ?').get(channel, findingId, since);
       if (held) return true;
-      const { n } = this.sql('SELECT COUNT(*) AS n FROM root_slots WHERE channel = ? AND at >= ?')
-        .get(channel, since) as { n: number };
+      const { n } = this.sql('SELECT COUNT(*) AS n FROM root_slots WHERE channel = ? AND at >= ?').get(channel, since) as { n: number };
       if (n >= limit) return false;
       this.sql('INSERT OR REPLACE INTO root_slots VALUES (?, ?, ?)').run(channel, findingId, now);
       this.sql('DELETE FROM root_slots WHERE channel = ? AND at < ?').run(channel, since);
@@ -220,12 +220,21 @@ export class SqliteStore implements Store {
 
   async openDigest(channel: string, groupKey: string, label: string, since: string, now: string): Promise<DigestRecord> {
     return this.db.transaction(() => {
-      const open = this.sql('SELECT * FROM digests WHERE channel = ? AND group_key = ? AND last_added_at >= ? ORDER BY opened_at DESC LIMIT 1')
-        .get(channel, groupKey, since) as DigestRow | undefined;
+      const open = this.sql('SELECT * FROM digests WHERE channel = ? AND group_key = ? AND last_added_at >= ? ORDER BY opened_at DESC LIMIT 1').get(
+        channel,
+        groupKey,
+        since,
+      ) as DigestRow | undefined;
       if (open) return toDigest(open);
       const id = `dg-${Date.parse(now).toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
-      this.sql('INSERT INTO digests (id, channel, group_key, label, opened_at, last_added_at) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(id, channel, groupKey, label, now, now);
+      this.sql('INSERT INTO digests (id, channel, group_key, label, opened_at, last_added_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+        id,
+        channel,
+        groupKey,
+        label,
+        now,
+        now,
+      );
       return toDigest(this.sql('SELECT * FROM digests WHERE id = ?').get(id) as DigestRow);
     })();
   }
@@ -234,10 +243,9 @@ export class SqliteStore implements Store {
     this.db.transaction(() => {
       const { count } = this.sql('SELECT count FROM digests WHERE id = ?').get(m.digestId) as { count: number };
       const inserted = this.sql(
-          `INSERT INTO digest_members (digest_id, finding_id, seq, line, account_id, severity, listed)
+        `INSERT INTO digest_members (digest_id, finding_id, seq, line, account_id, severity, listed)
            VALUES (?, ?, ?, ?, ?, ?, 0) ON CONFLICT DO NOTHING`,
-        )
-        .run(m.digestId, m.findingId, count + 1, m.line, m.accountId, m.severity);
+      ).run(m.digestId, m.findingId, count + 1, m.line, m.accountId, m.severity);
       if (inserted.changes === 1) {
         this.sql('UPDATE digests SET count = count + 1, unlisted = unlisted + 1, last_added_at = ? WHERE id = ?').run(now, m.digestId);
       }
@@ -245,8 +253,7 @@ export class SqliteStore implements Store {
   }
 
   async unlistedMembers(digestId: string, limit: number): Promise<DigestMember[]> {
-    const rows = this.sql('SELECT * FROM digest_members WHERE digest_id = ? AND listed = 0 ORDER BY seq LIMIT ?')
-      .all(digestId, limit) as Array<{
+    const rows = this.sql('SELECT * FROM digest_members WHERE digest_id = ? AND listed = 0 ORDER BY seq LIMIT ?').all(digestId, limit) as Array<{
       digest_id: string;
       finding_id: string;
       seq: number;
@@ -283,8 +290,12 @@ export class SqliteStore implements Store {
   }
 
   async claimDigestFlush(digestId: string, until: string, now: string, held?: string): Promise<boolean> {
-    const result = this.sql('UPDATE digests SET flush_lease = ? WHERE id = ? AND (flush_lease IS NULL OR flush_lease <= ? OR flush_lease = ?)')
-      .run(until, digestId, now, held ?? null);
+    const result = this.sql('UPDATE digests SET flush_lease = ? WHERE id = ? AND (flush_lease IS NULL OR flush_lease <= ? OR flush_lease = ?)').run(
+      until,
+      digestId,
+      now,
+      held ?? null,
+    );
     return result.changes === 1;
   }
 
@@ -293,8 +304,10 @@ export class SqliteStore implements Store {
   }
 
   async listDigestsToFlush(openedSince: string, limit: number): Promise<DigestRecord[]> {
-    const rows = this.sql('SELECT * FROM digests WHERE (unlisted > 0 OR (ts IS NULL AND count > 0)) AND opened_at >= ? ORDER BY opened_at LIMIT ?')
-      .all(openedSince, limit) as DigestRow[];
+    const rows = this.sql('SELECT * FROM digests WHERE (unlisted > 0 OR (ts IS NULL AND count > 0)) AND opened_at >= ? ORDER BY opened_at LIMIT ?').all(
+      openedSince,
+      limit,
+    ) as DigestRow[];
     return rows.map(toDigest);
   }
 
@@ -306,11 +319,15 @@ export class SqliteStore implements Store {
   async digestBreakdown(digestId: string) {
     const byAccount: Record<string, number> = {};
     const bySeverity: Record<string, number> = {};
-    const accounts = this.sql('SELECT account_id AS k, COUNT(*) AS n FROM digest_members WHERE digest_id = ? GROUP BY account_id')
-      .all(digestId) as Array<{ k: string; n: number }>;
+    const accounts = this.sql('SELECT account_id AS k, COUNT(*) AS n FROM digest_members WHERE digest_id = ? GROUP BY account_id').all(digestId) as Array<{
+      k: string;
+      n: number;
+    }>;
     for (const a of accounts) byAccount[a.k] = a.n;
-    const severities = this.sql('SELECT severity AS k, COUNT(*) AS n FROM digest_members WHERE digest_id = ? GROUP BY severity')
-      .all(digestId) as Array<{ k: string; n: number }>;
+    const severities = this.sql('SELECT severity AS k, COUNT(*) AS n FROM digest_members WHERE digest_id = ? GROUP BY severity').all(digestId) as Array<{
+      k: string;
+      n: number;
+    }>;
     for (const s of severities) bySeverity[s.k] = s.n;
     return { byAccount, bySeverity };
   }
@@ -318,9 +335,7 @@ export class SqliteStore implements Store {
   async claimKey(key: string, ttlSeconds: number, now: string): Promise<boolean> {
     const expires = new Date(Date.parse(now) + ttlSeconds * 1000).toISOString();
     return this.db.transaction(() => {
-      const row = this.sql('SELECT expires_at FROM idempotency_keys WHERE key = ?').get(key) as
-        | { expires_at: string }
-        | undefined;
+      const row = this.sql('SELECT expires_at FROM idempotency_keys WHERE key = ?').get(key) as { expires_at: string } | undefined;
       if (row && row.expires_at > now) return false;
       this.sql('INSERT OR REPLACE INTO idempotency_keys VALUES (?, ?)').run(key, expires);
       return true;
@@ -329,10 +344,9 @@ export class SqliteStore implements Store {
 
   async insertInvestigation(record: InvestigationRecord): Promise<boolean> {
     const result = this.sql(
-        `INSERT INTO investigations VALUES (@id, @finding_id, @channel, @thread_ts, @state, @answers, @questions_ts,
+      `INSERT INTO investigations VALUES (@id, @finding_id, @channel, @thread_ts, @state, @answers, @questions_ts,
            @progress_ts, @result, @created_at, @updated_at) ON CONFLICT DO NOTHING`,
-      )
-      .run(investigationParams(record));
+    ).run(investigationParams(record));
     return result.changes === 1;
   }
 
@@ -342,18 +356,15 @@ export class SqliteStore implements Store {
   }
 
   async findInvestigationByThread(channel: string, threadTs: string): Promise<InvestigationRecord | null> {
-    const row = this.sql('SELECT * FROM investigations WHERE channel = ? AND thread_ts = ?').get(channel, threadTs) as
-      | InvestigationRow
-      | undefined;
+    const row = this.sql('SELECT * FROM investigations WHERE channel = ? AND thread_ts = ?').get(channel, threadTs) as InvestigationRow | undefined;
     return row ? toInvestigation(row) : null;
   }
 
   async updateInvestigation(record: InvestigationRecord): Promise<void> {
     this.sql(
-        `UPDATE investigations SET state=@state, answers=@answers, questions_ts=@questions_ts, progress_ts=@progress_ts,
+      `UPDATE investigations SET state=@state, answers=@answers, questions_ts=@questions_ts, progress_ts=@progress_ts,
            result=@result, updated_at=@updated_at WHERE id=@id`,
-      )
-      .run(investigationParams(record));
+    ).run(investigationParams(record));
   }
 
   async moveInvestigationThread(id: string, channel: string, threadTs: string, updatedAt: string): Promise<void> {
@@ -362,10 +373,9 @@ export class SqliteStore implements Store {
 
   async transitionInvestigation(expected: Pick<InvestigationRecord, 'id' | 'state' | 'updatedAt'>, next: InvestigationRecord): Promise<boolean> {
     const result = this.sql(
-        `UPDATE investigations SET state=@state, answers=@answers, questions_ts=@questions_ts, progress_ts=@progress_ts,
+      `UPDATE investigations SET state=@state, answers=@answers, questions_ts=@questions_ts, progress_ts=@progress_ts,
            result=@result, updated_at=@updated_at WHERE id=@id AND state=@expected_state AND updated_at=@expected_updated_at`,
-      )
-      .run({ ...investigationParams(next), id: expected.id, expected_state: expected.state, expected_updated_at: expected.updatedAt });
+    ).run({ ...investigationParams(next), id: expected.id, expected_state: expected.state, expected_updated_at: expected.updatedAt });
     return result.changes === 1;
   }
 
@@ -379,8 +389,14 @@ export class SqliteStore implements Store {
   }
 
   async addDeadLetter(entry: Omit<DeadLetter, 'id'>): Promise<void> {
-    this.sql('INSERT INTO dead_letters (received_at, origin, path, error, payload, count) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(entry.receivedAt, entry.origin, entry.path, entry.error, entry.payload, entry.count);
+    this.sql('INSERT INTO dead_letters (received_at, origin, path, error, payload, count) VALUES (?, ?, ?, ?, ?, ?)').run(
+      entry.receivedAt,
+      entry.origin,
+      entry.path,
+      entry.error,
+      entry.payload,
+      entry.count,
+    );
   }
 
   async listDeadLetters(limit = 100): Promise<DeadLetter[]> {

@@ -64,9 +64,19 @@ describe('every remediation against the fake AWS: execute, then undo', () => {
   it('block public access on a bucket; undo restores the settings it had (none)', async () => {
     const { plan, run } = await execute('block-s3-public-access', { account: ACCOUNT, region: REGION, bucket: 'acme-build-artifacts' });
     expect(run.status).toBe('succeeded');
-    expect(bucket().PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true });
+    expect(bucket().PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      IgnorePublicAcls: true,
+      BlockPublicPolicy: true,
+      RestrictPublicBuckets: true,
+    });
     await executor.run(plan.undo!);
-    expect(bucket().PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: false, IgnorePublicAcls: false, BlockPublicPolicy: false, RestrictPublicBuckets: false });
+    expect(bucket().PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: false,
+      IgnorePublicAcls: false,
+      BlockPublicPolicy: false,
+      RestrictPublicBuckets: false,
+    });
   });
 
   it('quarantine twice: the second run reuses the isolation group; a failure midway is partial, with the AWS error', async () => {
@@ -79,8 +89,20 @@ describe('every remediation against the fake AWS: execute, then undo', () => {
     expect(again.run.status).toBe('succeeded');
 
     const broken = await executor.run([
-      { service: 'iam', operation: 'UpdateAccessKey', account: ACCOUNT, region: REGION, input: { UserName: 'ci-deployer', AccessKeyId: 'AKIAEXPOSEDKEY000001', Status: 'Inactive' } },
-      { service: 'iam', operation: 'DeleteAccessKey', account: ACCOUNT, region: REGION, input: { UserName: 'ci-deployer', AccessKeyId: 'AKIANOSUCHKEY0000001' } },
+      {
+        service: 'iam',
+        operation: 'UpdateAccessKey',
+        account: ACCOUNT,
+        region: REGION,
+        input: { UserName: 'ci-deployer', AccessKeyId: 'AKIAEXPOSEDKEY000001', Status: 'Inactive' },
+      },
+      {
+        service: 'iam',
+        operation: 'DeleteAccessKey',
+        account: ACCOUNT,
+        region: REGION,
+        input: { UserName: 'ci-deployer', AccessKeyId: 'AKIANOSUCHKEY0000001' },
+      },
     ]);
     expect(broken.status).toBe('partial');
     expect(broken.outcomes[1]).toMatchObject({ ok: false, error: { name: 'NoSuchEntity' } });
@@ -122,7 +144,9 @@ describe("a role's sessions and an instance's metadata options, against the fake
     const done = await run.run(first.calls);
     expect(done.status).toBe('succeeded');
     expect((done.outcomes[0]!.call.input as { PolicyDocument: string }).PolicyDocument).toContain('"aws:TokenIssueTime":"2026-10-14T13:20:00.000Z"');
-    expect(role().RolePolicyList?.map((p) => JSON.parse(p.PolicyDocument).Statement[0].Condition.DateLessThan['aws:TokenIssueTime'])).toEqual(['2026-10-14T13:20:00.000Z']);
+    expect(role().RolePolicyList?.map((p) => JSON.parse(p.PolicyDocument).Statement[0].Condition.DateLessThan['aws:TokenIssueTime'])).toEqual([
+      '2026-10-14T13:20:00.000Z',
+    ]);
 
     const later = new AwsCallExecutor(factory, () => CALLED_AT + 3_600_000);
     const second = await prepare('revoke-role-sessions', inputs);
@@ -134,10 +158,12 @@ describe("a role's sessions and an instance's metadata options, against the fake
     expect(role().RolePolicyList).toEqual([]);
   });
 
-  it("refuses the Auto Scaling service-linked role from its path, before any call", async () => {
+  it('refuses the Auto Scaling service-linked role from its path, before any call', async () => {
     const r = remediationById('revoke-role-sessions')!;
     const inputs = { account: ACCOUNT, roleName: 'AWSServiceRoleForAutoScaling' };
-    expect(r.plan(inputs, await run.read(r.reads(inputs)))).toEqual({ error: 'AWSServiceRoleForAutoScaling is a service-linked role: IAM does not let its sessions be revoked' });
+    expect(r.plan(inputs, await run.read(r.reads(inputs)))).toEqual({
+      error: 'AWSServiceRoleForAutoScaling is a service-linked role: IAM does not let its sessions be revoked',
+    });
   });
 
   it('requires IMDSv2 on the web server, then undoes it back to optional', async () => {
@@ -155,7 +181,10 @@ describe("a role's sessions and an instance's metadata options, against the fake
 
 describe('commands from an SDK loaded at run time', () => {
   it('says which command an older SDK lacks, instead of "is not a constructor"', () => {
-    const olderSecurityHub = { BatchUpdateFindingsCommand: class {} } as unknown as { BatchUpdateFindingsCommand: new () => object; BatchUpdateFindingsV2Command: new () => object };
+    const olderSecurityHub = { BatchUpdateFindingsCommand: class {} } as unknown as {
+      BatchUpdateFindingsCommand: new () => object;
+      BatchUpdateFindingsV2Command: new () => object;
+    };
     expect(() => command(olderSecurityHub, 'BatchUpdateFindingsV2Command', {} as never)).toThrow('the AWS SDK loaded here has no BatchUpdateFindingsV2Command');
     expect(command(olderSecurityHub, 'BatchUpdateFindingsCommand', {} as never)).toBeInstanceOf(olderSecurityHub.BatchUpdateFindingsCommand);
   });

@@ -16,7 +16,7 @@ import {
   UpdateResolverTypeCommand,
   type CreateCaseInput,
 } from '../../src/aws/security-ir/commands.ts';
-import { NotFoundError, SecurityIRError, ValidationError } from '../../src/aws/security-ir/errors.ts';
+import { NotFoundError, type SecurityIRError, ValidationError } from '../../src/aws/security-ir/errors.ts';
 import { paginateListCases, paginateListComments } from '../../src/aws/security-ir/paginators.ts';
 import { startFakeAws, type FakeAws } from '../../src/emulator/aws/server.ts';
 import { generateRecords, writeScenario } from '../support/cloudtrail-scenario.ts';
@@ -27,7 +27,9 @@ let dir: string;
 let client: SecurityIRClient;
 
 beforeAll(async () => {
-  dir = writeScenario(generateRecords({ count: 1, accountId: ACCOUNT, region: 'us-east-1', accessKeyId: 'AKIAX0000000000000001', userName: 'a', latest: '2026-11-21T12:00:00Z' }));
+  dir = writeScenario(
+    generateRecords({ count: 1, accountId: ACCOUNT, region: 'us-east-1', accessKeyId: 'AKIAX0000000000000001', userName: 'a', latest: '2026-11-21T12:00:00Z' }),
+  );
   aws = await startFakeAws({ scenario: dir });
   client = new SecurityIRClient({ region: 'us-east-1', endpoint: aws.endpoint, credentials: fakeCredentials(ACCOUNT) });
 });
@@ -66,7 +68,12 @@ describe('Security IR client against the fake (signed restJson1)', () => {
     const closed = await client.send(new CloseCaseCommand({ caseId }));
     expect(closed.caseStatus).toBe('Closed');
     expect(closed.closedDate).toBeInstanceOf(Date);
-    expect(aws.calls().filter((c) => c.operation.includes('/v1/')).every((c) => c.status < 300)).toBe(true);
+    expect(
+      aws
+        .calls()
+        .filter((c) => c.operation.includes('/v1/'))
+        .every((c) => c.status < 300),
+    ).toBe(true);
   });
 
   it('creates one case for one client token, however often it is sent', async () => {
@@ -77,7 +84,9 @@ describe('Security IR client against the fake (signed restJson1)', () => {
   });
 
   it("surfaces validation errors with the service's message and fields", async () => {
-    const err = await client.send(new CreateCaseCommand(input({ title: '', engagementType: 'Drill' as never, watchers: [{ email: 'not-an-email' }] }))).catch((e: unknown) => e);
+    const err = await client
+      .send(new CreateCaseCommand(input({ title: '', engagementType: 'Drill' as never, watchers: [{ email: 'not-an-email' }] })))
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ValidationError);
     const v = err as ValidationError;
     expect(v.status).toBe(400);
@@ -96,7 +105,11 @@ describe('Security IR client against the fake (signed restJson1)', () => {
   });
 
   it('refuses requests signed with the wrong secret, or whose body changed after signing', async () => {
-    const wrong = new SecurityIRClient({ region: 'us-east-1', endpoint: aws.endpoint, credentials: { accessKeyId: `FAKE${ACCOUNT}`, secretAccessKey: 'not-the-secret' } });
+    const wrong = new SecurityIRClient({
+      region: 'us-east-1',
+      endpoint: aws.endpoint,
+      credentials: { accessKeyId: `FAKE${ACCOUNT}`, secretAccessKey: 'not-the-secret' },
+    });
     const err = (await wrong.send(new GetCaseCommand({ caseId: '8403556001' })).catch((e: unknown) => e)) as SecurityIRError;
     expect(err.code).toBe('InvalidSignatureException');
     expect(err.status).toBe(403);
@@ -150,7 +163,13 @@ describe('Security IR client against the fake (signed restJson1)', () => {
 
 /** A client for another account (and region): its own cases, and its own request budget. */
 const clientFor = (account: string, region = 'us-east-1') => new SecurityIRClient({ region, endpoint: aws.endpoint, credentials: fakeCredentials(account) });
-const failure = (p: Promise<unknown>) => p.then(() => { throw new Error('expected the call to fail'); }, (e: unknown) => e as SecurityIRError);
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => {
+      throw new Error('expected the call to fail');
+    },
+    (e: unknown) => e as SecurityIRError,
+  );
 
 describe('ListCases and ListComments (paginated, per the model)', () => {
   it('lists the caller’s cases newest first, a page at a time, with an opaque token and the total', async () => {
@@ -160,7 +179,13 @@ describe('ListCases and ListComments (paginated, per the model)', () => {
     const first = await mine.send(new ListCasesCommand({ maxResults: 2 }));
     expect(first.total).toBe(3);
     expect(first.items?.map((i) => i.caseId)).toEqual([ids[2], ids[1]]);
-    expect(first.items?.[0]).toMatchObject({ title: 'case 3', caseStatus: 'Submitted', resolverType: 'Self', engagementType: 'Security Incident', pendingAction: 'None' });
+    expect(first.items?.[0]).toMatchObject({
+      title: 'case 3',
+      caseStatus: 'Submitted',
+      resolverType: 'Self',
+      engagementType: 'Security Incident',
+      pendingAction: 'None',
+    });
     expect(first.items?.[0]?.caseArn).toBe(`arn:aws:security-ir:us-west-2:444455556666:case/${ids[2]}`);
     expect(first.items?.[0]?.createdDate).toBeInstanceOf(Date);
     expect(first.items?.[0]?.lastUpdatedDate).toBeInstanceOf(Date);
@@ -240,11 +265,15 @@ describe('the fake validates as the model says', () => {
     const { caseId } = await mine.send(new CreateCaseCommand(input({ impactedAccounts: [], watchers: [] })));
     expect(await mine.send(new GetCaseCommand({ caseId }))).toMatchObject({ impactedAccounts: [], watchers: [] });
     expect((await refusal(mine, { impactedAccounts: [ACCOUNT, ACCOUNT] })).message).toBe('impactedAccounts: must not contain duplicate items');
-    expect((await refusal(mine, { impactedAccounts: Array.from({ length: 201 }, (_, i) => String(100000000000 + i)) })).message).toBe('impactedAccounts: must have between 0 and 200 items');
+    expect((await refusal(mine, { impactedAccounts: Array.from({ length: 201 }, (_, i) => String(100000000000 + i)) })).message).toBe(
+      'impactedAccounts: must have between 0 and 200 items',
+    );
     expect((await refusal(mine, { impactedAccounts: ['12345', 'abc'] })).message).toBe('impactedAccounts: must be 12-digit account ids');
     const twice = { email: 'a@example.com', name: 'A' };
     expect((await refusal(mine, { watchers: [twice, twice] })).message).toBe('watchers: must not contain duplicate items');
-    expect((await refusal(mine, { watchers: Array.from({ length: 31 }, (_, i) => ({ email: `w${i}@example.com` })) })).message).toBe('watchers: must have between 0 and 30 items');
+    expect((await refusal(mine, { watchers: Array.from({ length: 31 }, (_, i) => ({ email: `w${i}@example.com` })) })).message).toBe(
+      'watchers: must have between 0 and 30 items',
+    );
   });
 
   it('watcher names and job titles are 1–50 characters, emails 6–254', async () => {
@@ -255,7 +284,9 @@ describe('the fake validates as the model says', () => {
       { name: 'watchers.jobTitle', message: 'length must be between 1 and 50' },
     ]);
     expect((await refusal(mine, { watchers: [{ email: 'a@b.c' }] })).message).toBe('watchers.email: length must be between 6 and 254');
-    await expect(mine.send(new CreateCaseCommand(input({ watchers: [{ email: 'a@example.com', name: 'n'.repeat(50), jobTitle: 'j'.repeat(50) }] })))).resolves.toMatchObject({ caseId: expect.any(String) });
+    await expect(
+      mine.send(new CreateCaseCommand(input({ watchers: [{ email: 'a@example.com', name: 'n'.repeat(50), jobTitle: 'j'.repeat(50) }] }))),
+    ).resolves.toMatchObject({ caseId: expect.any(String) });
   });
 
   it("threat actor IPs match the model's IPAddress pattern; user agents are 1–500 characters", async () => {
@@ -263,9 +294,16 @@ describe('the fake validates as the model says', () => {
     const ipMessage = 'threatActorIpAddresses.ipAddress: must be an IPv4 address, or an IPv6 address in full upper-case form';
     expect((await refusal(mine, { threatActorIpAddresses: [{ ipAddress: '256.1.1.1' }] })).message).toBe(ipMessage);
     expect((await refusal(mine, { threatActorIpAddresses: [{ ipAddress: '2001:db8::1' }] })).message).toBe(ipMessage);
-    expect((await refusal(mine, { threatActorIpAddresses: [{ ipAddress: '198.51.100.7', userAgent: 'u'.repeat(501) }] })).message).toBe('threatActorIpAddresses.userAgent: length must be between 1 and 500');
-    const { caseId } = await mine.send(new CreateCaseCommand(input({ threatActorIpAddresses: [{ ipAddress: '2001:DB8:0:0:0:0:0:1' }, { ipAddress: '0:0:0:0:0:FFFF:192.0.2.1' }] })));
-    expect((await mine.send(new GetCaseCommand({ caseId }))).threatActorIpAddresses?.map((t) => t.ipAddress)).toEqual(['2001:DB8:0:0:0:0:0:1', '0:0:0:0:0:FFFF:192.0.2.1']);
+    expect((await refusal(mine, { threatActorIpAddresses: [{ ipAddress: '198.51.100.7', userAgent: 'u'.repeat(501) }] })).message).toBe(
+      'threatActorIpAddresses.userAgent: length must be between 1 and 500',
+    );
+    const { caseId } = await mine.send(
+      new CreateCaseCommand(input({ threatActorIpAddresses: [{ ipAddress: '2001:DB8:0:0:0:0:0:1' }, { ipAddress: '0:0:0:0:0:FFFF:192.0.2.1' }] })),
+    );
+    expect((await mine.send(new GetCaseCommand({ caseId }))).threatActorIpAddresses?.map((t) => t.ipAddress)).toEqual([
+      '2001:DB8:0:0:0:0:0:1',
+      '0:0:0:0:0:FFFF:192.0.2.1',
+    ]);
   });
 
   it('impacted services are unique AwsService names (2–50 characters of the allowed set)', async () => {
@@ -284,7 +322,9 @@ describe('the fake validates as the model says', () => {
     const bad = (await refusal(mine, { impactedAwsRegions: [{ region: 'us-gov-west-1' }] })) as ValidationError;
     expect(bad.fieldList[0]?.name).toBe('impactedAwsRegions.region');
     expect(bad.message).toContain('must be one of: af-south-1, ap-east-1');
-    expect((await refusal(mine, { impactedAwsRegions: [{ region: 'us-east-1' }, { region: 'us-east-1' }] })).message).toBe('impactedAwsRegions: must not contain duplicate items');
+    expect((await refusal(mine, { impactedAwsRegions: [{ region: 'us-east-1' }, { region: 'us-east-1' }] })).message).toBe(
+      'impactedAwsRegions: must not contain duplicate items',
+    );
     expect((await refusal(mine, { tags: { ['k'.repeat(129)]: 'v' } })).message).toBe('tags: keys must be 1 to 128 characters');
     expect((await refusal(mine, { tags: { k: 'v'.repeat(257) } })).message).toBe('tags: values must be strings of at most 256 characters');
   });
@@ -312,9 +352,24 @@ describe('the fake validates as the model says', () => {
     const mine = clientFor('131313131313');
     const { caseId } = await mine.send(new CreateCaseCommand(input()));
     const bad = (await failure(
-      mine.send(new UpdateCaseCommand({ caseId, title: 't'.repeat(301), engagementType: 'Drill' as never, watchersToAdd: [{ email: 'nope' }], impactedAccountsToAdd: ['1'], impactedAwsRegionsToAdd: [{ region: 'mars-1' as never }] })),
+      mine.send(
+        new UpdateCaseCommand({
+          caseId,
+          title: 't'.repeat(301),
+          engagementType: 'Drill' as never,
+          watchersToAdd: [{ email: 'nope' }],
+          impactedAccountsToAdd: ['1'],
+          impactedAwsRegionsToAdd: [{ region: 'mars-1' as never }],
+        }),
+      ),
     )) as ValidationError;
-    expect(bad.fieldList.map((f) => f.name)).toEqual(['title', 'engagementType', 'watchersToAdd.email', 'impactedAwsRegionsToAdd.region', 'impactedAccountsToAdd']);
+    expect(bad.fieldList.map((f) => f.name)).toEqual([
+      'title',
+      'engagementType',
+      'watchersToAdd.email',
+      'impactedAwsRegionsToAdd.region',
+      'impactedAccountsToAdd',
+    ]);
     expect((await mine.send(new GetCaseCommand({ caseId }))).title).toBe('Exposed access key used for recon and persistence');
 
     await mine.send(
@@ -333,7 +388,13 @@ describe('the fake validates as the model says', () => {
       }),
     );
     const got = await mine.send(new GetCaseCommand({ caseId }));
-    expect(got).toMatchObject({ description: 'updated', engagementType: 'Investigation', watchers: [{ email: 'ir@example.com' }], impactedServices: ['Amazon EC2', 'Amazon S3'], threatActorIpAddresses: [] });
+    expect(got).toMatchObject({
+      description: 'updated',
+      engagementType: 'Investigation',
+      watchers: [{ email: 'ir@example.com' }],
+      impactedServices: ['Amazon EC2', 'Amazon S3'],
+      threatActorIpAddresses: [],
+    });
     expect(got.impactedAwsRegions).toEqual([{ region: 'us-east-1' }, { region: 'eu-west-1' }]);
     expect(got.impactedAccounts).toEqual([ACCOUNT, '222233334444']);
     expect(got.actualIncidentStartDate?.toISOString()).toBe('2026-11-21T09:30:00.000Z');

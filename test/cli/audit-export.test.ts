@@ -34,7 +34,10 @@ describe('sirbot audit export', () => {
   });
 
   it('names what is wrong: a missing database, a bad --since, a missing subcommand', async () => {
-    expect(await runCli(['audit', 'export', '--db', '/nonexistent/sirbot.db'])).toMatchObject({ code: 1, stderr: ['error: no sirbot database at /nonexistent/sirbot.db (pass --db or set SIRBOT_DB)'] });
+    expect(await runCli(['audit', 'export', '--db', '/nonexistent/sirbot.db'])).toMatchObject({
+      code: 1,
+      stderr: ['error: no sirbot database at /nonexistent/sirbot.db (pass --db or set SIRBOT_DB)'],
+    });
     const bad = await runCli(['audit', 'export', '--since', 'yesterday', '--db', '/nonexistent']);
     expect(bad.code).toBe(1);
     expect((await runCli(['audit'])).stderr[0]).toMatch(/^error: audit needs a subcommand: export\n/);

@@ -25,7 +25,15 @@ describe('sirbot investigate: playbook and subjects', () => {
     expect(out.playbook).toBe('credential-exposure');
     expect(out.subjects).toEqual(
       expect.arrayContaining([
-        { kind: 'accessKey', id: 'AKIAEXPOSEDKEY000001', principal: 'ci-deployer', principalType: 'IAMUser', principalId: 'AIDAEXAMPLECIDEPLOY1', accountId: '111122223333', region: 'us-east-1' },
+        {
+          kind: 'accessKey',
+          id: 'AKIAEXPOSEDKEY000001',
+          principal: 'ci-deployer',
+          principalType: 'IAMUser',
+          principalId: 'AIDAEXAMPLECIDEPLOY1',
+          accountId: '111122223333',
+          region: 'us-east-1',
+        },
         { kind: 'iamUser', id: 'ci-deployer', accountId: '111122223333', region: 'us-east-1' },
         { kind: 'ip', id: '203.0.113.50', ipRole: 'caller' },
       ]),

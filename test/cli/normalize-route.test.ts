@@ -9,8 +9,22 @@ import { asffControlFinding, guardDutyFinding, ocsfFinding } from '../support/ge
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const STABLE = [
-  'id', 'schema', 'product', 'type', 'title', 'severity', 'accountId', 'region', 'resources',
-  'createdAt', 'updatedAt', 'firstSeenAt', 'lastSeenAt', 'workflowStatus', 'recordState', 'consoleUrl',
+  'id',
+  'schema',
+  'product',
+  'type',
+  'title',
+  'severity',
+  'accountId',
+  'region',
+  'resources',
+  'createdAt',
+  'updatedAt',
+  'firstSeenAt',
+  'lastSeenAt',
+  'workflowStatus',
+  'recordState',
+  'consoleUrl',
 ];
 
 describe('sirbot normalize', () => {
@@ -59,10 +73,7 @@ rules:
     Criteria: { SeverityLabel: [{ Value: MEDIUM, Comparison: EQUALS }] }
     Actions: { Suppress: true }
 `;
-    const findings = [
-      asffControlFinding({ index: 1, control: 0, tags: { environment: 'production' } }),
-      asffControlFinding({ index: 2, control: 0 }),
-    ];
+    const findings = [asffControlFinding({ index: 1, control: 0, tags: { environment: 'production' } }), asffControlFinding({ index: 2, control: 0 })];
     const run = await runCli(['route', '--rules', 'r.yml', '--now', '2026-11-22T12:00:00Z', '-'], {
       'r.yml': rules,
       '-': JSON.stringify({ Findings: findings }),

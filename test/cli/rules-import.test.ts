@@ -60,7 +60,9 @@ describe('sirbot rules import', () => {
     const { yaml } = await importFile(MIXED, ['--keep-asff-only']);
     const compiled = parseRules(yaml, 'imported.yml', '#x');
     expect(compiled.ruleSet.rules.map((r) => r.name)).toContain('Tag CIS generator');
-    expect(compiled.warnings).toContain('rule "Tag CIS generator" applies to ASFF findings only: GeneratorId has no OCSF or GuardDuty counterpart (say Formats: [ASFF] if that is intended)');
+    expect(compiled.warnings).toContain(
+      'rule "Tag CIS generator" applies to ASFF findings only: GeneratorId has no OCSF or GuardDuty counterpart (say Formats: [ASFF] if that is intended)',
+    );
   });
 
   it("imports AWS's own documented examples", async () => {

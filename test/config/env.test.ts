@@ -33,9 +33,11 @@ describe('configuration', () => {
 
   it('Lambda refuses to start without its table, queue and secret, and says where they come from', () => {
     expect(() => requireLambdaSettings(parseEnv({ SIRBOT_TABLE: 'sirbot-prod' }))).toThrow(
-      'Invalid configuration for Lambda: SIRBOT_QUEUE_URL, SIRBOT_SLACK_SECRET_ID not set — deploy with serverless.ts, which sets them from the stack\'s table, queue and secret',
+      "Invalid configuration for Lambda: SIRBOT_QUEUE_URL, SIRBOT_SLACK_SECRET_ID not set — deploy with serverless.ts, which sets them from the stack's table, queue and secret",
     );
-    const ok = requireLambdaSettings(parseEnv({ SIRBOT_TABLE: 'sirbot-prod', SIRBOT_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/1/q', SIRBOT_SLACK_SECRET_ID: 'sirbot/slack' }));
+    const ok = requireLambdaSettings(
+      parseEnv({ SIRBOT_TABLE: 'sirbot-prod', SIRBOT_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/1/q', SIRBOT_SLACK_SECRET_ID: 'sirbot/slack' }),
+    );
     expect(ok.SIRBOT_TABLE).toBe('sirbot-prod');
   });
 });
@@ -43,7 +45,14 @@ describe('configuration', () => {
 describe('scenarios', () => {
   it('takes a bundled scenario by name, or a folder; anything else is refused with the choices', async () => {
     const { bundledScenarios } = await import('../../src/config/env.ts');
-    expect(bundledScenarios()).toEqual(['cryptomining-ec2', 'exposed-access-key', 'instance-credential-exfiltration', 'public-s3-bucket', 'root-credential-use', 's3-data-exfiltration']);
+    expect(bundledScenarios()).toEqual([
+      'cryptomining-ec2',
+      'exposed-access-key',
+      'instance-credential-exfiltration',
+      'public-s3-bucket',
+      'root-credential-use',
+      's3-data-exfiltration',
+    ]);
     expect(parseEnv({ SIRBOT_SCENARIO: 'root-credential-use' }).SIRBOT_SCENARIO).toMatch(/src\/scenarios\/root-credential-use$/);
     expect(parseEnv({ SIRBOT_SCENARIO: 'src/scenarios/public-s3-bucket' }).SIRBOT_SCENARIO).toBe('src/scenarios/public-s3-bucket');
     const { requireScenario } = await import('../../src/config/env.ts');

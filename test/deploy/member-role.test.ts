@@ -18,7 +18,7 @@ const statements = iamStatements(template.Resources);
 const inPolicy = (name: string) => statements.filter((s) => s.from.includes(name));
 const evidence = inPolicy('sirbot-evidence-read-only');
 const workflow = inPolicy('sirbot-finding-workflow');
-const remediation = inPolicy('RemediationPolicy');
+const _remediation = inPolicy('RemediationPolicy');
 const bySid = (sid: string) => statements.find((s) => s.Sid === sid) as Statement;
 
 /** The IAM action authorizing an API call, where its name differs (Service Authorization Reference). */
@@ -32,7 +32,12 @@ const iamActionOf = (call: AwsCall) => IAM_ACTION[`${call.service}:${call.operat
 describe('deploy/member-role.yml', () => {
   it('trusts only the sirbot worker role, with the external id', () => {
     expect(role.AssumeRolePolicyDocument.Statement).toEqual([
-      { Effect: 'Allow', Principal: { AWS: { Ref: 'SirbotWorkerRoleArn' } }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': { Ref: 'ExternalId' } } } },
+      {
+        Effect: 'Allow',
+        Principal: { AWS: { Ref: 'SirbotWorkerRoleArn' } },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'sts:ExternalId': { Ref: 'ExternalId' } } },
+      },
     ]);
   });
 
@@ -42,7 +47,11 @@ describe('deploy/member-role.yml', () => {
   });
 
   it('writes only finding metadata without opting in; remediation is a separate, conditional policy', () => {
-    expect(workflow.flatMap((s) => [s.Action].flat()).sort()).toEqual(['guardduty:ArchiveFindings', 'guardduty:UnarchiveFindings', 'securityhub:BatchUpdateFindings']);
+    expect(workflow.flatMap((s) => [s.Action].flat()).sort()).toEqual([
+      'guardduty:ArchiveFindings',
+      'guardduty:UnarchiveFindings',
+      'securityhub:BatchUpdateFindings',
+    ]);
     expect(template.Resources.RemediationPolicy.Condition).toBe('Remediate');
     expect(template.Parameters.EnableRemediation.Default).toBe('false');
   });
@@ -90,14 +99,23 @@ describe('deploy/member-role.yml', () => {
     expect([revoke.Action].flat().sort()).toEqual(['iam:DeleteRolePolicy', 'iam:GetRolePolicy', 'iam:PutRolePolicy']);
     expect(revoke.Resource).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/*' });
     const self = bySid('NeverRewriteItself');
-    expect(self).toMatchObject({ Effect: 'Deny', Action: ['iam:PutRolePolicy', 'iam:DeleteRolePolicy'], Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${RoleName}' } });
+    expect(self).toMatchObject({
+      Effect: 'Deny',
+      Action: ['iam:PutRolePolicy', 'iam:DeleteRolePolicy'],
+      Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${RoleName}' },
+    });
     // Only the remediation policy writes a role's policies.
-    expect(statements.filter((s) => s.Effect === 'Allow' && [s.Action].flat().some((a) => /^iam:(Put|Delete|Attach|Detach)Role/.test(a))).map((s) => s.Sid)).toEqual(['RevokeRoleSessions']);
+    expect(
+      statements.filter((s) => s.Effect === 'Allow' && [s.Action].flat().some((a) => /^iam:(Put|Delete|Attach|Detach)Role/.test(a))).map((s) => s.Sid),
+    ).toEqual(['RevokeRoleSessions']);
   });
 
   it('changes only HttpTokens of instances: never their metadata endpoint or hop limit', () => {
     const imds = bySid('RequireImdsV2');
-    expect(imds).toMatchObject({ Action: ['ec2:ModifyInstanceMetadataOptions'], Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:ec2:*:${AWS::AccountId}:instance/*' } });
+    expect(imds).toMatchObject({
+      Action: ['ec2:ModifyInstanceMetadataOptions'],
+      Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:ec2:*:${AWS::AccountId}:instance/*' },
+    });
     expect(imds.Condition).toEqual({
       StringEquals: { 'ec2:Attribute/HttpTokens': ['required', 'optional'] },
       Null: { 'ec2:Attribute/HttpEndpoint': 'true', 'ec2:Attribute/HttpPutResponseHopLimit': 'true' },
@@ -106,8 +124,20 @@ describe('deploy/member-role.yml', () => {
 
   it('allows every call sirbot makes: the remediation catalog (with the runbook role passed), and status changes, standalone or through the GuardDuty administrator', async () => {
     const { REMEDIATIONS } = await import('../../src/domain/remediation/catalog.ts');
-    const sample = { account: '111122223333', region: 'us-east-1', userName: 'u', roleName: 'app-role', accessKeyId: 'AKIAAAAAAAAAAAAAAAAA', policyArn: 'arn:aws:iam::aws:policy/X', instanceId: 'i-0123456789abcdef0', bucket: 'b-1', automationRole: 'arn:aws:iam::111122223333:role/contain' };
-    const described = { Reservations: [{ Instances: [{ VpcId: 'vpc-1', SecurityGroups: [{ GroupId: 'sg-1' }], MetadataOptions: { HttpTokens: 'optional' } }] }] };
+    const sample = {
+      account: '111122223333',
+      region: 'us-east-1',
+      userName: 'u',
+      roleName: 'app-role',
+      accessKeyId: 'AKIAAAAAAAAAAAAAAAAA',
+      policyArn: 'arn:aws:iam::aws:policy/X',
+      instanceId: 'i-0123456789abcdef0',
+      bucket: 'b-1',
+      automationRole: 'arn:aws:iam::111122223333:role/contain',
+    };
+    const described = {
+      Reservations: [{ Instances: [{ VpcId: 'vpc-1', SecurityGroups: [{ GroupId: 'sg-1' }], MetadataOptions: { HttpTokens: 'optional' } }] }],
+    };
     const answers: Record<string, unknown[]> = { 'revoke-role-sessions': [{ Role: { Path: '/' } }, { error: 'NoSuchEntity' }] };
     const allows = statements.filter((s) => s.Effect === 'Allow');
     const granted = new Set(allows.flatMap((s) => [s.Action].flat()));
@@ -118,7 +148,9 @@ describe('deploy/member-role.yml', () => {
       calls.push(...r.reads(sample), ...plan.calls, ...(plan.undo ?? []));
     }
     // The revocation with its undo, and the metadata change with its undo, are among them.
-    expect(calls.map((c) => c.operation)).toEqual(expect.arrayContaining(['GetRole', 'GetRolePolicy', 'PutRolePolicy', 'DeleteRolePolicy', 'ModifyInstanceMetadataOptions']));
+    expect(calls.map((c) => c.operation)).toEqual(
+      expect.arrayContaining(['GetRole', 'GetRolePolicy', 'PutRolePolicy', 'DeleteRolePolicy', 'ModifyInstanceMetadataOptions']),
+    );
     // Each metadata change passes the statement's conditions on the request's attributes.
     for (const call of calls.filter((c) => c.operation === 'ModifyInstanceMetadataOptions')) {
       const condition = bySid('RequireImdsV2').Condition as { StringEquals: Record<string, string[]>; Null: Record<string, string> };
@@ -158,7 +190,15 @@ describe('deploy/member-role.yml', () => {
       }
     }
     // The reads that describe what an investigation found now: roles and their profiles, buckets.
-    expect([...made]).toEqual(expect.arrayContaining(['iam:ListInstanceProfilesForRole', 'iam:GetInstanceProfile', 's3:GetBucketPolicyStatus', 's3:GetBucketLogging', 'cloudtrail:LookupEvents']));
+    expect([...made]).toEqual(
+      expect.arrayContaining([
+        'iam:ListInstanceProfilesForRole',
+        'iam:GetInstanceProfile',
+        's3:GetBucketPolicyStatus',
+        's3:GetBucketLogging',
+        'cloudtrail:LookupEvents',
+      ]),
+    );
     for (const call of made) expect(evidenceGranted, call).toContain(IAM_ACTION[call] ?? call);
   }, 120_000);
 });

@@ -36,7 +36,11 @@ const ofType = (type: string) => Object.values(resources).filter((r) => r.Type =
 describe('serverless.ts packaged by osls', () => {
   it('defines the Slack, ingest and worker functions on Node 22, arm64', () => {
     const functions = ofType('AWS::Lambda::Function');
-    expect(functions.map((f) => f.Properties.Handler).sort()).toEqual(['.build/ingest/index.handler', '.build/slack/index.handler', '.build/worker/index.handler']);
+    expect(functions.map((f) => f.Properties.Handler).sort()).toEqual([
+      '.build/ingest/index.handler',
+      '.build/slack/index.handler',
+      '.build/worker/index.handler',
+    ]);
     for (const f of functions) {
       expect(f.Properties.Runtime).toBe('nodejs22.x');
       expect(f.Properties.Architectures).toEqual(['arm64']);
@@ -73,7 +77,9 @@ describe('serverless.ts packaged by osls', () => {
     // Security IR: every case action on the account's cases; only ListCases (no resource type) on "*".
     const caseActions = packaged.find((s) => s.Sid === 'SecurityIncidentResponseCases');
     expect([caseActions?.Action].flat()).toContain('security-ir:CreateCase');
-    expect(JSON.stringify(caseActions?.Resource)).toBe(JSON.stringify([{ 'Fn::Sub': 'arn:${AWS::Partition}:security-ir:${AWS::Region}:${AWS::AccountId}:case/*' }]));
+    expect(JSON.stringify(caseActions?.Resource)).toBe(
+      JSON.stringify([{ 'Fn::Sub': 'arn:${AWS::Partition}:security-ir:${AWS::Region}:${AWS::AccountId}:case/*' }]),
+    );
     expect(packaged.filter((s) => [s.Resource].flat().includes('*')).flatMap((s) => [s.Action].flat())).toEqual(['security-ir:ListCases']);
   });
 
@@ -82,7 +88,9 @@ describe('serverless.ts packaged by osls', () => {
     expect(problems('*', 'arn:aws:s3:::b')).toHaveLength(1);
     expect(problems('iam:*', 'arn:aws:iam::1:user/u')).toHaveLength(1);
     expect(problems('iam:Attach*', 'arn:aws:iam::1:user/u')).toHaveLength(1);
-    expect(problems(['iam:AttachUserPolicy'], ['*'])).toEqual(['probe: write iam:AttachUserPolicy on every resource ("*"), though AWS defines a resource type for it']);
+    expect(problems(['iam:AttachUserPolicy'], ['*'])).toEqual([
+      'probe: write iam:AttachUserPolicy on every resource ("*"), though AWS defines a resource type for it',
+    ]);
     expect(problems('security-ir:CreateCase', '*')).toHaveLength(1);
     expect(problems('securityhub:GetFindings', '*')).toHaveLength(1);
     expect(problems(['guardduty:ListDetectors', 'cloudtrail:LookupEvents'], '*')).toEqual([]);
@@ -121,7 +129,12 @@ describe('serverless.ts packaged by osls', () => {
     for (const queue of ['IngestFailedQueue', 'IngestUndeliveredQueue']) {
       expect(resources[queue]?.Properties).toMatchObject({ MessageRetentionPeriod: 1209600, SqsManagedSseEnabled: true });
       const alarm = ofType('AWS::CloudWatch::Alarm').find((a) => JSON.stringify(a.Properties.Dimensions).includes(queue));
-      expect(alarm?.Properties, queue).toMatchObject({ Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+      expect(alarm?.Properties, queue).toMatchObject({
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+      });
     }
   });
 
@@ -175,7 +188,11 @@ describe('serverless.ts packaged by osls', () => {
       for (const name of ['slack', 'ingest', 'worker']) {
         cpSync(path.join(ROOT, '.build', name), path.join(dir, name), { recursive: true });
         const entry = path.join(dir, name, 'index.mjs');
-        const { stdout } = await run(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(entry)}); console.log(typeof m.handler);`], { cwd: dir, timeout: 30_000 });
+        const { stdout } = await run(
+          process.execPath,
+          ['--input-type=module', '-e', `const m = await import(${JSON.stringify(entry)}); console.log(typeof m.handler);`],
+          { cwd: dir, timeout: 30_000 },
+        );
         expect(stdout.trim(), name).toBe('function');
       }
     } finally {

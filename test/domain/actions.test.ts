@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { mayAct, mayApprove, parseMembers, rolesOf, type AccessPolicy } from '../../src/domain/actions/access.ts';
 import { CALL_TIME, resolveRefs } from '../../src/domain/actions/aws-call.ts';
 import { callLine, summarizeCall } from '../../src/domain/actions/call-summary.ts';
-import { canonicalIp, caseDraft, highlightLines, impactedServices, securityIrServiceName, splitComments, uniqueServices } from '../../src/domain/actions/case-draft.ts';
+import {
+  canonicalIp,
+  caseDraft,
+  highlightLines,
+  impactedServices,
+  securityIrServiceName,
+  splitComments,
+  uniqueServices,
+} from '../../src/domain/actions/case-draft.ts';
 import { CASE_STATUSES, SELF_MANAGED_CASE_STATUSES, caseControls } from '../../src/domain/actions/case-status.ts';
 import { SELF_MANAGED } from '../../src/emulator/aws/security-ir-fields.ts';
 import { SELF_MANAGED_CASE_STATUSES as CLIENT_STATUSES } from '../../src/aws/security-ir/commands.ts';
@@ -58,16 +66,27 @@ describe('workflow status calls', () => {
       operation: 'BatchUpdateFindingsV2',
       input: { FindingIdentifiers: [{ CloudAccountUid: '111122223333', FindingInfoUid: 'uid-1', MetadataProductUid: finding.productArn }], StatusId: 3 },
     });
-    const byMetadata = statusCall({ finding: makeFinding({ schema: 'ocsf', productArn: null, raw: { metadata: { uid: 'meta-9' } } }), status: 'NOTIFIED', note: '', by: 'U' });
+    const byMetadata = statusCall({
+      finding: makeFinding({ schema: 'ocsf', productArn: null, raw: { metadata: { uid: 'meta-9' } } }),
+      status: 'NOTIFIED',
+      note: '',
+      by: 'U',
+    });
     expect(byMetadata).toMatchObject({ input: { MetadataUids: ['meta-9'], StatusId: 2 } });
   });
 
   it('GuardDuty: archive to resolve or suppress, unarchive to reopen, in the detector of the finding', () => {
     const raw = { arn: 'arn:aws:guardduty:us-east-1:111122223333:detector/5ac6d7e8/finding/abc', service: { detectorId: 'ignored' } };
     const finding = makeFinding({ schema: 'guardduty', id: 'abc', productArn: null, raw });
-    expect(statusCall({ finding, status: 'RESOLVED', note: '', by: 'U' })).toMatchObject({ service: 'guardduty', operation: 'ArchiveFindings', input: { DetectorId: '5ac6d7e8', FindingIds: ['abc'] } });
+    expect(statusCall({ finding, status: 'RESOLVED', note: '', by: 'U' })).toMatchObject({
+      service: 'guardduty',
+      operation: 'ArchiveFindings',
+      input: { DetectorId: '5ac6d7e8', FindingIds: ['abc'] },
+    });
     expect(statusCall({ finding, status: 'NOTIFIED', note: '', by: 'U' })).toMatchObject({ operation: 'UnarchiveFindings' });
-    expect(statusCall({ finding: makeFinding({ schema: 'guardduty', raw: {} }), status: 'RESOLVED', note: '', by: 'U' })).toEqual({ error: 'the GuardDuty finding names no detector' });
+    expect(statusCall({ finding: makeFinding({ schema: 'guardduty', raw: {} }), status: 'RESOLVED', note: '', by: 'U' })).toEqual({
+      error: 'the GuardDuty finding names no detector',
+    });
   });
 
   it("GuardDuty in an organization: archived through the administrator account's own detector, looked up there first", () => {
@@ -77,23 +96,37 @@ describe('workflow status calls', () => {
     if ('error' in plan) throw new Error(plan.error);
     expect(plan.calls).toEqual([
       { service: 'guardduty', operation: 'ListDetectors', account: '444455556666', region: 'eu-west-1', input: {}, saveAs: 'guardDutyAdministratorDetector' },
-      { service: 'guardduty', operation: 'ArchiveFindings', account: '444455556666', region: 'eu-west-1', input: { DetectorId: { $ref: 'guardDutyAdministratorDetector.DetectorIds.0' }, FindingIds: ['abc'] } },
+      {
+        service: 'guardduty',
+        operation: 'ArchiveFindings',
+        account: '444455556666',
+        region: 'eu-west-1',
+        input: { DetectorId: { $ref: 'guardDutyAdministratorDetector.DetectorIds.0' }, FindingIds: ['abc'] },
+      },
     ]);
     expect(plan.main).toBe(plan.calls[1]);
-    expect(resolveRefs(plan.main.input, { guardDutyAdministratorDetector: { DetectorIds: ['admindet'] } })).toEqual({ DetectorId: 'admindet', FindingIds: ['abc'] });
+    expect(resolveRefs(plan.main.input, { guardDutyAdministratorDetector: { DetectorIds: ['admindet'] } })).toEqual({
+      DetectorId: 'admindet',
+      FindingIds: ['abc'],
+    });
     const reopen = statusPlan({ finding, status: 'NOTIFIED', note: '', by: 'U' }, { administratorAccount: '444455556666' });
     expect('main' in reopen && reopen.main.operation).toBe('UnarchiveFindings');
     // The finding's own detector is not needed there; Security Hub findings are unaffected.
-    expect(statusPlan({ finding: makeFinding({ schema: 'guardduty', raw: {} }), status: 'RESOLVED', note: '', by: 'U' }, { administratorAccount: '444455556666' })).toHaveProperty('main.account', '444455556666');
+    expect(
+      statusPlan({ finding: makeFinding({ schema: 'guardduty', raw: {} }), status: 'RESOLVED', note: '', by: 'U' }, { administratorAccount: '444455556666' }),
+    ).toHaveProperty('main.account', '444455556666');
     const asff = statusPlan({ finding: makeFinding(), status: 'RESOLVED', note: '', by: 'U' }, { administratorAccount: '444455556666' });
     expect('calls' in asff && asff.calls.map((c) => [c.operation, c.account])).toEqual([['BatchUpdateFindings', '111122223333']]);
     // Standalone: the finding's own account and detector, as statusCall says.
-    expect(statusPlan({ finding, status: 'RESOLVED', note: '', by: 'U' })).toEqual({ calls: [statusCall({ finding, status: 'RESOLVED', note: '', by: 'U' })], main: statusCall({ finding, status: 'RESOLVED', note: '', by: 'U' }) });
+    expect(statusPlan({ finding, status: 'RESOLVED', note: '', by: 'U' })).toEqual({
+      calls: [statusCall({ finding, status: 'RESOLVED', note: '', by: 'U' })],
+      main: statusCall({ finding, status: 'RESOLVED', note: '', by: 'U' }),
+    });
   });
 
   it('keeps the note within 512 characters and reports unprocessed findings with their reason', () => {
     const call = statusCall({ finding: makeFinding(), status: 'RESOLVED', note: 'x'.repeat(600), by: 'U' });
-    expect(((call as unknown as { input: { Note: { Text: string } } }).input.Note.Text).length).toBe(512);
+    expect((call as unknown as { input: { Note: { Text: string } } }).input.Note.Text.length).toBe(512);
     const answer = { UnprocessedFindings: [{ FindingIdentifier: { Id: 'f1' }, ErrorCode: 'FindingNotFound', ErrorMessage: 'no such finding' }] };
     expect(unprocessedOf(call as never, answer)).toEqual([{ id: 'f1', reason: 'FindingNotFound: no such finding' }]);
   });
@@ -109,9 +142,20 @@ describe('AWS calls as data', () => {
   });
 
   it('dates a call when it is made, and sends documents as JSON text while previews show the document', () => {
-    const call = { service: 'iam' as const, operation: 'PutRolePolicy', account: '1', region: 'us-east-1', input: { RoleName: 'r', PolicyDocument: { $json: { When: CALL_TIME, Group: { $ref: 'q.GroupId' } } } } };
-    expect(callLine(summarizeCall(call))).toBe('iam:PutRolePolicy in 1/us-east-1 on role r — PolicyDocument When the time of the call, Group GroupId from the answer saved as q');
-    expect(resolveRefs(call.input, { q: { GroupId: 'sg-1' } }, '2026-11-21T10:00:00.000Z')).toEqual({ RoleName: 'r', PolicyDocument: '{"When":"2026-11-21T10:00:00.000Z","Group":"sg-1"}' });
+    const call = {
+      service: 'iam' as const,
+      operation: 'PutRolePolicy',
+      account: '1',
+      region: 'us-east-1',
+      input: { RoleName: 'r', PolicyDocument: { $json: { When: CALL_TIME, Group: { $ref: 'q.GroupId' } } } },
+    };
+    expect(callLine(summarizeCall(call))).toBe(
+      'iam:PutRolePolicy in 1/us-east-1 on role r — PolicyDocument When the time of the call, Group GroupId from the answer saved as q',
+    );
+    expect(resolveRefs(call.input, { q: { GroupId: 'sg-1' } }, '2026-11-21T10:00:00.000Z')).toEqual({
+      RoleName: 'r',
+      PolicyDocument: '{"When":"2026-11-21T10:00:00.000Z","Group":"sg-1"}',
+    });
     expect(() => resolveRefs(call.input, { q: { GroupId: 'sg-1' } })).toThrow('the time of the call is not known');
     // A field that merely looks like a marker among others is data, not a marker.
     expect(resolveRefs({ x: { $time: 'call', other: 1 } }, {}, 'now')).toEqual({ x: { $time: 'call', other: 1 } });
@@ -143,9 +187,21 @@ describe('case drafts', () => {
     const timeline = [
       entry({ time: '2026-11-20T09:00:00Z', sourceIp: '198.51.100.10', highlights: ['first seen source IP 198.51.100.10'] }),
       entry({ time: '2026-11-21T10:00:00Z', highlights: ['first seen source IP 203.0.113.50'] }),
-      entry({ time: '2026-11-21T10:05:00Z', accountId: '444455556666', region: 'eu-west-1', service: 'ec2.amazonaws.com', sourceIp: '10.0.0.1', highlights: ['first seen source IP 10.0.0.1'] }),
+      entry({
+        time: '2026-11-21T10:05:00Z',
+        accountId: '444455556666',
+        region: 'eu-west-1',
+        service: 'ec2.amazonaws.com',
+        sourceIp: '10.0.0.1',
+        highlights: ['first seen source IP 10.0.0.1'],
+      }),
     ];
-    const summary = { text: 'Recon then persistence.', sourceIps: ['203.0.113.50', '10.0.0.1', '198.51.100.10'], recommendations: ['Deactivate the key.'], timeframe: { start: null, end: null, events: 3 } } as never;
+    const summary = {
+      text: 'Recon then persistence.',
+      sourceIps: ['203.0.113.50', '10.0.0.1', '198.51.100.10'],
+      recommendations: ['Deactivate the key.'],
+      timeframe: { start: null, end: null, events: 3 },
+    } as never;
     const raw = { service: { action: { awsApiCallAction: { remoteIpDetails: { ipAddressV4: '203.0.113.50' } } } } };
     const draft = caseDraft(makeFinding({ title: 'Key used from a threat list IP', raw }), summary, timeline);
     expect(draft.reportedIncidentStartDate).toBe('2026-11-21T10:00:00Z');
@@ -176,7 +232,12 @@ describe('case drafts', () => {
       entry({ source: 'cloudtrail', service: 'iam.amazonaws.com' }),
       entry({ source: 'cloudtrail', service: 'newthing.amazonaws.com' }),
     ];
-    const finding = makeFinding({ resources: [{ type: 'AwsIamAccessKey', id: 'AKIAX', region: null, tags: {} }, { type: 'AWS::EC2::Instance', id: 'i-1', region: null, tags: {} }] });
+    const finding = makeFinding({
+      resources: [
+        { type: 'AwsIamAccessKey', id: 'AKIAX', region: null, tags: {} },
+        { type: 'AWS::EC2::Instance', id: 'i-1', region: null, tags: {} },
+      ],
+    });
     expect(impactedServices(finding, timeline)).toEqual(['AWS IAM', 'Amazon EC2', 'Amazon GuardDuty', 'AWS Security Hub', 'AWS Sign-In', 'Newthing']);
     expect(securityIrServiceName('Guardduty')).toBe('Amazon GuardDuty');
     expect(uniqueServices(['GuardDuty', 'Guardduty', 'guardduty ', 'AWS IAM'])).toEqual(['GuardDuty', 'AWS IAM']);
@@ -224,8 +285,16 @@ describe('acknowledgement rules', () => {
 });
 
 describe('Security IR case statuses', () => {
-  it('are one list, the API model\'s, shared by the client, the fake and the views', () => {
-    expect(CASE_STATUSES).toEqual(['Submitted', 'Acknowledged', 'Detection and Analysis', 'Containment, Eradication and Recovery', 'Post-incident Activities', 'Ready to Close', 'Closed']);
+  it("are one list, the API model's, shared by the client, the fake and the views", () => {
+    expect(CASE_STATUSES).toEqual([
+      'Submitted',
+      'Acknowledged',
+      'Detection and Analysis',
+      'Containment, Eradication and Recovery',
+      'Post-incident Activities',
+      'Ready to Close',
+      'Closed',
+    ]);
     expect(CLIENT_STATUSES).toBe(SELF_MANAGED_CASE_STATUSES);
     expect(SELF_MANAGED).toBe(SELF_MANAGED_CASE_STATUSES);
   });

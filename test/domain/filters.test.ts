@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  compileDateFilter,
-  matchDateFilters,
-  matchMapFilters,
-  matchNumberFilters,
-  matchStringFilters,
-} from '../../src/domain/routing/filters.ts';
+import { compileDateFilter, matchDateFilters, matchMapFilters, matchNumberFilters, matchStringFilters } from '../../src/domain/routing/filters.ts';
 
 describe('string filters', () => {
   it('EQUALS, PREFIX and CONTAINS match any value of a multi-valued field', () => {

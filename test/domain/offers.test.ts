@@ -10,7 +10,10 @@ const QUARANTINE = { remediationId: 'quarantine-instance', inputs: { account: FI
 
 describe('offer ids', () => {
   it('are derived from finding, kind and payload, whatever the order of the payload’s keys', () => {
-    const reordered = { inputs: { instanceId: 'i-05746eb48123455e0', region: FINDING.region, account: FINDING.accountId }, remediationId: 'quarantine-instance' };
+    const reordered = {
+      inputs: { instanceId: 'i-05746eb48123455e0', region: FINDING.region, account: FINDING.accountId },
+      remediationId: 'quarantine-instance',
+    };
     expect(offerKey(FINDING.id, 'remediation', reordered)).toBe(offerKey(FINDING.id, 'remediation', QUARANTINE));
     const id = OfferBook.idOf(FINDING.id, 'remediation', QUARANTINE);
     expect(id).toMatch(/^offer-[0-9a-f]{32}$/);
@@ -48,7 +51,9 @@ describe('checking a click against its offer', () => {
     expect(refusal({ offer: { kind: 'acknowledge' }, kinds: ['status'], thread, clickedIn: here })).toBe('wrong-kind');
     expect(refusal({ offer: { kind: 'status' }, kinds: ['status'], thread: null, clickedIn: here })).toBe('unknown-finding');
     expect(refusal({ offer: { kind: 'status' }, kinds: ['status'], thread, clickedIn: { channel: 'C0ELSEWHERE', threadTs: thread.ts } })).toBe('other-thread');
-    expect(refusal({ offer: { kind: 'status' }, kinds: ['status'], thread, clickedIn: { channel: thread.channel, threadTs: '1763632899.000100' } })).toBe('other-thread');
+    expect(refusal({ offer: { kind: 'status' }, kinds: ['status'], thread, clickedIn: { channel: thread.channel, threadTs: '1763632899.000100' } })).toBe(
+      'other-thread',
+    );
     expect(refusal({ offer: { kind: 'status' }, kinds: ['status'], thread: { channel: thread.channel, ts: null }, clickedIn: here })).toBe('other-thread');
   });
 });

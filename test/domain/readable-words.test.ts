@@ -24,8 +24,21 @@ describe('AWS calls as people read them', () => {
   it('names the action, where it runs, what it acts on and each other parameter by name: never the request JSON', () => {
     const lines = summarizeCalls([
       { service: 'iam', operation: 'UpdateAccessKey', ...at, input: { UserName: 'ci-deployer', AccessKeyId: 'AKIAEXPOSEDKEY000001', Status: 'Inactive' } },
-      { service: 's3', operation: 'PutPublicAccessBlock', ...at, input: { Bucket: 'b', PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: false } } },
-      { service: 'securityhub', operation: 'BatchUpdateFindings', ...at, input: { FindingIdentifiers: [{ Id: 'f-1', ProductArn: 'arn:p' }], Workflow: { Status: 'RESOLVED' }, Note: { Text: 'done', UpdatedBy: 'alice' } } },
+      {
+        service: 's3',
+        operation: 'PutPublicAccessBlock',
+        ...at,
+        input: {
+          Bucket: 'b',
+          PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: false },
+        },
+      },
+      {
+        service: 'securityhub',
+        operation: 'BatchUpdateFindings',
+        ...at,
+        input: { FindingIdentifiers: [{ Id: 'f-1', ProductArn: 'arn:p' }], Workflow: { Status: 'RESOLVED' }, Note: { Text: 'done', UpdatedBy: 'alice' } },
+      },
       { service: 'securityhub', operation: 'BatchUpdateFindingsV2', ...at, input: { MetadataUids: ['m-1'], StatusId: 3, Comment: 'c' } },
       { service: 'guardduty', operation: 'ListDetectors', ...at, input: {}, saveAs: 'admin' },
       { service: 'guardduty', operation: 'ArchiveFindings', ...at, input: { DetectorId: { $ref: 'admin.DetectorIds.0' }, FindingIds: ['g-1', 'g-2'] } },
@@ -43,10 +56,24 @@ describe('AWS calls as people read them', () => {
 
   it('says a policy document in sentences, whether the plan holds it as data or as the JSON text IAM returned', () => {
     const statement = { Effect: 'Deny', Action: ['*'], Resource: ['*'], Condition: { DateLessThan: { 'aws:TokenIssueTime': CALL_TIME } } };
-    const planned = summarizeCall({ service: 'iam', operation: 'PutRolePolicy', ...at, input: { RoleName: 'web', PolicyName: 'AWSRevokeOlderSessions', PolicyDocument: { $json: { Version: '2012-10-17', Statement: [statement] } } } });
-    expect(callLine(planned)).toBe('iam:PutRolePolicy in 111122223333/us-east-1 on role web — PolicyName AWSRevokeOlderSessions · PolicyDocument Deny * on * when aws:TokenIssueTime is before the time of the call');
-    const asText = summarizeCall({ service: 'iam', operation: 'PutRolePolicy', ...at, input: { RoleName: 'web', PolicyDocument: JSON.stringify({ Statement: { ...statement, Condition: { DateLessThan: { 'aws:TokenIssueTime': '2026-12-03T00:00:00Z' } } } }) } });
+    const planned = summarizeCall({
+      service: 'iam',
+      operation: 'PutRolePolicy',
+      ...at,
+      input: { RoleName: 'web', PolicyName: 'AWSRevokeOlderSessions', PolicyDocument: { $json: { Version: '2012-10-17', Statement: [statement] } } },
+    });
+    expect(callLine(planned)).toBe(
+      'iam:PutRolePolicy in 111122223333/us-east-1 on role web — PolicyName AWSRevokeOlderSessions · PolicyDocument Deny * on * when aws:TokenIssueTime is before the time of the call',
+    );
+    const asText = summarizeCall({
+      service: 'iam',
+      operation: 'PutRolePolicy',
+      ...at,
+      input: {
+        RoleName: 'web',
+        PolicyDocument: JSON.stringify({ Statement: { ...statement, Condition: { DateLessThan: { 'aws:TokenIssueTime': '2026-12-03T00:00:00Z' } } } }),
+      },
+    });
     expect(callLine(asText)).toContain('PolicyDocument Deny * on * when aws:TokenIssueTime is before 2026-12-03T00:00:00Z');
   });
 });
-

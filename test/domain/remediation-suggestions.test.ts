@@ -17,17 +17,38 @@ const one = (doc: unknown): Finding => {
 };
 const scenarioFinding = (path: string) => one(JSON.parse(readFileSync(path, 'utf8')));
 /** What is offered for a finding, from its own subjects, as the summary's buttons say it. */
-const offered = (finding: Finding, timeline: TimelineEntry[] = [], states: SubjectState[] = []) => suggestRemediations(finding, subjectsOf(finding), timeline, states);
+const offered = (finding: Finding, timeline: TimelineEntry[] = [], states: SubjectState[] = []) =>
+  suggestRemediations(finding, subjectsOf(finding), timeline, states);
 const labels = (finding: Finding, timeline: TimelineEntry[] = [], states: SubjectState[] = []) => offered(finding, timeline, states).map((s) => s.label);
-const state = (over: Partial<SubjectState> & Pick<SubjectState, 'kind' | 'id'>): SubjectState => ({ accountId: A, region: 'us-east-1', exists: true, facts: [], ...over });
+const state = (over: Partial<SubjectState> & Pick<SubjectState, 'kind' | 'id'>): SubjectState => ({
+  accountId: A,
+  region: 'us-east-1',
+  exists: true,
+  facts: [],
+  ...over,
+});
 const wellFormed = (finding: Finding, timeline: TimelineEntry[] = []) => {
   for (const s of offered(finding, timeline)) expect(checkInputs(remediationById(s.remediationId)!, s.inputs), s.label).toBeNull();
 };
 
 const ct = (over: Partial<TimelineEntry>): TimelineEntry => ({
-  id: Math.random().toString(36), time: '2026-11-21T10:00:00Z', source: 'cloudtrail', action: 'ListUsers', service: 'iam.amazonaws.com', actor: 'ci-deployer',
-  actorType: 'IAMUser', accessKeyId: 'AKIAEXPOSEDKEY000001', sourceIp: '203.0.113.50', userAgent: null, resources: [], errorCode: null,
-  accountId: A, region: 'us-east-1', tactics: [], highlights: [], ...over,
+  id: Math.random().toString(36),
+  time: '2026-11-21T10:00:00Z',
+  source: 'cloudtrail',
+  action: 'ListUsers',
+  service: 'iam.amazonaws.com',
+  actor: 'ci-deployer',
+  actorType: 'IAMUser',
+  accessKeyId: 'AKIAEXPOSEDKEY000001',
+  sourceIp: '203.0.113.50',
+  userAgent: null,
+  resources: [],
+  errorCode: null,
+  accountId: A,
+  region: 'us-east-1',
+  tactics: [],
+  highlights: [],
+  ...over,
 });
 
 /** GuardDuty's InstanceCredentialExfiltration finding of the cryptomining scenario: the web server's role credentials, used from outside AWS. */
@@ -70,7 +91,10 @@ const assumedRoleFinding = (userName: string, principalId: string) =>
     arn: `arn:aws:guardduty:us-east-1:${A}:detector/12abc34d567e8fa901bc2d34e56789f0/finding/70d1a2b3c4d5e6f708192a3b4c5d6e7f`,
     type: 'CredentialAccess:IAMUser/AnomalousBehavior',
     resource: { resourceType: 'AccessKey', accessKeyDetails: { accessKeyId: 'ASIAQEXAMPLE7KEY3ID', principalId, userName, userType: 'AssumedRole' } },
-    service: { serviceName: 'guardduty', action: { actionType: 'AWS_API_CALL', awsApiCallAction: { api: 'GetSecretValue', remoteIpDetails: { ipAddressV4: '198.51.100.23' } } } },
+    service: {
+      serviceName: 'guardduty',
+      action: { actionType: 'AWS_API_CALL', awsApiCallAction: { api: 'GetSecretValue', remoteIpDetails: { ipAddressV4: '198.51.100.23' } } },
+    },
     severity: 5,
     createdAt: '2026-11-21T10:00:00.000Z',
     updatedAt: '2026-11-21T10:05:00.000Z',
@@ -81,7 +105,13 @@ const assumedRoleFinding = (userName: string, principalId: string) =>
 describe("suggestions for the repository's scenario findings", () => {
   it('exposed access key: deactivate the IAM user key the finding is about', () => {
     const finding = scenarioFinding('src/scenarios/exposed-access-key/finding.json');
-    expect(offered(finding)).toEqual([{ remediationId: 'deactivate-access-key', inputs: { account: A, userName: 'ci-deployer', accessKeyId: 'AKIAEXPOSEDKEY000001' }, label: 'Deactivate AKIAEXPOSEDKEY000001' }]);
+    expect(offered(finding)).toEqual([
+      {
+        remediationId: 'deactivate-access-key',
+        inputs: { account: A, userName: 'ci-deployer', accessKeyId: 'AKIAEXPOSEDKEY000001' },
+        label: 'Deactivate AKIAEXPOSEDKEY000001',
+      },
+    ]);
   });
 
   it('cryptomining on an instance: snapshot, quarantine and require IMDSv2 on it', () => {
@@ -93,7 +123,12 @@ describe("suggestions for the repository's scenario findings", () => {
   it("the web server's role credentials used from outside AWS: revoke the role's sessions and require IMDSv2 on the instance the session names — no IAM key to deactivate", () => {
     const finding = exfiltration();
     const s = offered(finding);
-    expect(s.map((x) => x.label)).toEqual(['Revoke sessions webapp-ec2-role', 'Enforce IMDSv2 i-05e1a0b7c3d900a11', 'Snapshot i-05e1a0b7c3d900a11', 'Quarantine i-05e1a0b7c3d900a11']);
+    expect(s.map((x) => x.label)).toEqual([
+      'Revoke sessions webapp-ec2-role',
+      'Enforce IMDSv2 i-05e1a0b7c3d900a11',
+      'Snapshot i-05e1a0b7c3d900a11',
+      'Quarantine i-05e1a0b7c3d900a11',
+    ]);
     expect(s[0]?.inputs).toEqual({ account: A, roleName: 'webapp-ec2-role' });
     expect(s[1]?.inputs).toEqual({ account: A, region: 'us-east-1', instanceId: 'i-05e1a0b7c3d900a11' });
     wellFormed(finding);
@@ -101,7 +136,13 @@ describe("suggestions for the repository's scenario findings", () => {
 
   it('public bucket (ASFF): block public access, by its bare name', () => {
     const finding = scenarioFinding('src/scenarios/public-s3-bucket/finding.json');
-    expect(offered(finding)).toEqual([{ remediationId: 'block-s3-public-access', inputs: { account: A, region: 'us-east-1', bucket: 'examplecorp-media-assets' }, label: 'Block public access examplecorp-media-assets' }]);
+    expect(offered(finding)).toEqual([
+      {
+        remediationId: 'block-s3-public-access',
+        inputs: { account: A, region: 'us-east-1', bucket: 'examplecorp-media-assets' },
+        label: 'Block public access examplecorp-media-assets',
+      },
+    ]);
   });
 
   it('root credentials: a root key is not an IAM user key, so nothing is offered against it', () => {
@@ -114,11 +155,22 @@ describe("suggestions for the repository's scenario findings", () => {
 describe('suggestions from every spelling', () => {
   it('GuardDuty through Security Hub: the key out of AWS::IAM::AccessKey:…, its user from PrincipalName, the instance out of its ARN', () => {
     const finding = guardDutyInAsff([
-      { Type: 'AwsIamAccessKey', Id: 'AWS::IAM::AccessKey:AKIAEXPOSEDKEY000001', Partition: 'aws', Region: 'us-east-1', Details: { AwsIamAccessKey: { PrincipalId: 'AIDAEXAMPLECIDEPLOY1', PrincipalName: 'ci-deployer', PrincipalType: 'IAMUser' } } },
+      {
+        Type: 'AwsIamAccessKey',
+        Id: 'AWS::IAM::AccessKey:AKIAEXPOSEDKEY000001',
+        Partition: 'aws',
+        Region: 'us-east-1',
+        Details: { AwsIamAccessKey: { PrincipalId: 'AIDAEXAMPLECIDEPLOY1', PrincipalName: 'ci-deployer', PrincipalType: 'IAMUser' } },
+      },
       { Type: 'AwsEc2Instance', Id: 'arn:aws:ec2:us-west-2:111122223333:instance/i-0a1b2c3d4e5f60718', Partition: 'aws', Region: 'us-west-2' },
     ]);
     const s = offered(finding);
-    expect(s.map((x) => x.label)).toEqual(['Deactivate AKIAEXPOSEDKEY000001', 'Snapshot i-0a1b2c3d4e5f60718', 'Quarantine i-0a1b2c3d4e5f60718', 'Enforce IMDSv2 i-0a1b2c3d4e5f60718']);
+    expect(s.map((x) => x.label)).toEqual([
+      'Deactivate AKIAEXPOSEDKEY000001',
+      'Snapshot i-0a1b2c3d4e5f60718',
+      'Quarantine i-0a1b2c3d4e5f60718',
+      'Enforce IMDSv2 i-0a1b2c3d4e5f60718',
+    ]);
     expect(s[0]?.inputs).toEqual({ account: A, userName: 'ci-deployer', accessKeyId: 'AKIAEXPOSEDKEY000001' });
     // The instance's own region, from its resource.
     expect(s[1]?.inputs).toEqual({ account: A, region: 'us-west-2', instanceId: 'i-0a1b2c3d4e5f60718' });
@@ -127,7 +179,15 @@ describe('suggestions from every spelling', () => {
 
   it('GuardDuty through Security Hub, root key (PrincipalType Root): nothing', () => {
     const finding = guardDutyInAsff(
-      [{ Type: 'AwsIamAccessKey', Id: 'AWS::IAM::AccessKey:AKIAROOTKEY01EXAMPLE', Partition: 'aws', Region: 'us-east-1', Details: { AwsIamAccessKey: { PrincipalId: A, PrincipalName: 'Root', PrincipalType: 'Root' } } }],
+      [
+        {
+          Type: 'AwsIamAccessKey',
+          Id: 'AWS::IAM::AccessKey:AKIAROOTKEY01EXAMPLE',
+          Partition: 'aws',
+          Region: 'us-east-1',
+          Details: { AwsIamAccessKey: { PrincipalId: A, PrincipalName: 'Root', PrincipalType: 'Root' } },
+        },
+      ],
       ['Software and Configuration Checks/Policy:IAMUser-RootCredentialUsage'],
     );
     expect(offered(finding)).toEqual([]);
@@ -135,7 +195,9 @@ describe('suggestions from every spelling', () => {
 
   it("an assumed role a person uses: revoke the role's sessions; the session names no instance, so nothing else", () => {
     const finding = assumedRoleFinding('payments-admin', 'AROAEXAMPLEPAYADMIN1:alice@example.com');
-    expect(offered(finding)).toEqual([{ remediationId: 'revoke-role-sessions', inputs: { account: A, roleName: 'payments-admin' }, label: 'Revoke sessions payments-admin' }]);
+    expect(offered(finding)).toEqual([
+      { remediationId: 'revoke-role-sessions', inputs: { account: A, roleName: 'payments-admin' }, label: 'Revoke sessions payments-admin' },
+    ]);
   });
 
   it('nothing against roles IAM will not take a policy on: service-linked, or IAM Identity Center permission sets (revoked there)', () => {
@@ -144,10 +206,18 @@ describe('suggestions from every spelling', () => {
   });
 
   it('a key whose finding names no user: its user from the current state', () => {
-    const finding = makeFinding({ schema: 'guardduty', resources: [{ type: 'AwsIamAccessKey', id: 'AKIAEXPOSEDKEY000001', region: 'us-east-1', tags: {} }], raw: {} });
+    const finding = makeFinding({
+      schema: 'guardduty',
+      resources: [{ type: 'AwsIamAccessKey', id: 'AKIAEXPOSEDKEY000001', region: 'us-east-1', tags: {} }],
+      raw: {},
+    });
     expect(labels(finding)).toEqual([]);
     expect(offered(finding, [], [state({ kind: 'accessKey', id: 'AKIAEXPOSEDKEY000001', status: 'Active', owner: 'ci-deployer' })])).toEqual([
-      { remediationId: 'deactivate-access-key', inputs: { account: A, userName: 'ci-deployer', accessKeyId: 'AKIAEXPOSEDKEY000001' }, label: 'Deactivate AKIAEXPOSEDKEY000001' },
+      {
+        remediationId: 'deactivate-access-key',
+        inputs: { account: A, userName: 'ci-deployer', accessKeyId: 'AKIAEXPOSEDKEY000001' },
+        label: 'Deactivate AKIAEXPOSEDKEY000001',
+      },
     ]);
   });
 });
@@ -181,7 +251,10 @@ describe('suggestions follow the current state: nothing for what is gone or alre
   });
 
   it('a policy still attached (by ARN or name) is offered; an instance not found is not', () => {
-    const states = [state({ kind: 'iamUser', id: 'backdoor-user', policies: ['AdministratorAccess'] }), state({ kind: 'instance', id: 'i-0a1b2c3d4e5f00001', exists: false })];
+    const states = [
+      state({ kind: 'iamUser', id: 'backdoor-user', policies: ['AdministratorAccess'] }),
+      state({ kind: 'instance', id: 'i-0a1b2c3d4e5f00001', exists: false }),
+    ];
     expect(labels(keyFinding(), activity, states)).toEqual(['Deactivate AKIAEXPOSEDKEY000001', 'Delete AKIABACKDOORKEY00001', 'Detach AdministratorAccess']);
   });
 
@@ -194,7 +267,10 @@ describe('suggestions follow the current state: nothing for what is gone or alre
   });
 
   it('a role that no longer exists has no sessions to revoke; a terminated instance gets nothing', () => {
-    const states = [state({ kind: 'role', id: 'webapp-ec2-role', exists: false }), state({ kind: 'instance', id: 'i-05e1a0b7c3d900a11', status: 'terminated' })];
+    const states = [
+      state({ kind: 'role', id: 'webapp-ec2-role', exists: false }),
+      state({ kind: 'instance', id: 'i-05e1a0b7c3d900a11', status: 'terminated' }),
+    ];
     expect(labels(exfiltration(), [], states)).toEqual([]);
   });
 });

@@ -195,7 +195,9 @@ rules:
       GeneratorId: [{ Value: "security-control/", Comparison: PREFIX }]
     Actions: { Channel: "#asff" }
 `);
-    expect(compiled.warnings).toEqual(['rule "asff-only" applies to ASFF findings only: GeneratorId has no OCSF or GuardDuty counterpart (say Formats: [ASFF] if that is intended)']);
+    expect(compiled.warnings).toEqual([
+      'rule "asff-only" applies to ASFF findings only: GeneratorId has no OCSF or GuardDuty counterpart (say Formats: [ASFF] if that is intended)',
+    ]);
     expect(compiled.ruleSet.rules[0]?.appliesTo).toEqual(['asff']);
     expect(route(compiled.ruleSet, makeFinding(), NOW).channel).toBe('#asff');
     expect(route(compiled.ruleSet, ocsf, NOW).channel).toBe('#default');
@@ -243,8 +245,11 @@ rules:
   }
 
   it('refuses Formats that differ from what the criteria can match, and is silent when they agree', () => {
-    const rule = (formats: string) => `rules: [{ RuleName: r, RuleOrder: 1, Formats: ${formats}, Criteria: { RecordState: [{ Value: ARCHIVED, Comparison: EQUALS }] }, Actions: { Suppress: true } }]`;
-    expect(() => rules(rule('[OCSF]'))).toThrow(/rule "r": Formats says OCSF, but its criteria match ASFF, GuardDuty findings \(RecordState has no OCSF counterpart\)/);
+    const rule = (formats: string) =>
+      `rules: [{ RuleName: r, RuleOrder: 1, Formats: ${formats}, Criteria: { RecordState: [{ Value: ARCHIVED, Comparison: EQUALS }] }, Actions: { Suppress: true } }]`;
+    expect(() => rules(rule('[OCSF]'))).toThrow(
+      /rule "r": Formats says OCSF, but its criteria match ASFF, GuardDuty findings \(RecordState has no OCSF counterpart\)/,
+    );
     expect(() => rules(rule('[ASFF]'))).toThrow(/Formats says ASFF, but its criteria match ASFF, GuardDuty/);
     expect(() => rules(rule('[Asff]'))).toThrow(RulesFileError);
     expect(rules(rule('[GuardDuty, ASFF]')).warnings).toEqual([]);

@@ -59,7 +59,7 @@ describe('/sir help and unknown subcommands', () => {
 
   it('SIR_USAGE has a line per subcommand, its usage and what it does', () => {
     expect(SIR_USAGE).toHaveLength(SIR_SUBCOMMANDS.length);
-    SIR_SUBCOMMANDS.forEach((s, i) => expect(SIR_USAGE[i]).toMatch(new RegExp(`^/sir ${s}\\b.* — \\S`)));
+    for (const [i, s] of SIR_SUBCOMMANDS.entries()) expect(SIR_USAGE[i]).toMatch(new RegExp(`^/sir ${s}\\b.* — \\S`));
     expect(SIR_USAGE.join('\n')).toContain('--since 7d|24h|90m|YYYY-MM-DD');
   });
 });
@@ -98,7 +98,9 @@ describe('/sir investigate', () => {
     expect(error('investigate arn:aws:iam::1111:role/x', 'investigate')).toContain('is not an IAM role or user ARN');
     expect(error('investigate arn:aws:sts::111122223333:assumed-role/Admin/alice', 'investigate')).toContain('is an assumed-role session; name the role');
     expect(error(`investigate ${'u'.repeat(65)}`, 'investigate')).toContain('is too long for an IAM user name (at most 64 characters)');
-    expect(error('investigate bob/smith', 'investigate')).toBe('"bob/smith" is not an access key id, IAM user name, role or user ARN, instance id or IP address');
+    expect(error('investigate bob/smith', 'investigate')).toBe(
+      '"bob/smith" is not an access key id, IAM user name, role or user ARN, instance id or IP address',
+    );
     expect(error('investigate "bob smith"', 'investigate')).toContain('is not an access key id');
   });
 
@@ -123,12 +125,16 @@ describe('/sir investigate', () => {
     expect(error('investigate alice --since 91d', 'investigate')).toBe('--since 91d reaches back too far: CloudTrail event history covers the last 90 days');
     expect(error('investigate alice --since 2161h', 'investigate')).toContain('reaches back too far');
     expect(error('investigate alice --since 129601m', 'investigate')).toContain('reaches back too far');
-    expect(error('investigate alice --since 2026-08-01', 'investigate')).toBe('--since 2026-08-01 reaches back too far: CloudTrail event history covers the last 90 days');
+    expect(error('investigate alice --since 2026-08-01', 'investigate')).toBe(
+      '--since 2026-08-01 reaches back too far: CloudTrail event history covers the last 90 days',
+    );
     expect(error('investigate alice --since 2026-12-01', 'investigate')).toBe('--since 2026-12-01 is in the future');
     expect(error('investigate alice --since 0h', 'investigate')).toBe('--since must be more than zero');
     expect(error('investigate alice --since 2026-02-30', 'investigate')).toBe('--since "2026-02-30" is not a real date');
     expect(error('investigate alice --since 2026-11-20T25:00Z', 'investigate')).toBe('--since "2026-11-20T25:00Z" is not a real date');
-    expect(error('investigate alice --since yesterday', 'investigate')).toBe('--since "yesterday" is neither a duration (7d, 24h, 90m) nor a date (YYYY-MM-DD or an ISO date-time)');
+    expect(error('investigate alice --since yesterday', 'investigate')).toBe(
+      '--since "yesterday" is neither a duration (7d, 24h, 90m) nor a date (YYYY-MM-DD or an ISO date-time)',
+    );
     expect(error('investigate alice --since 3w', 'investigate')).toContain('is neither a duration');
     expect(error('investigate alice --since', 'investigate')).toBe('--since needs a value');
     expect(error('investigate alice --since --region us-east-1', 'investigate')).toBe('--since needs a value');
@@ -136,11 +142,17 @@ describe('/sir investigate', () => {
   });
 
   it('--account is 12 digits and agrees with an ARN’s account', () => {
-    expect(command(`investigate ${KEY} --account 111122223333`)).toEqual({ kind: 'investigate', target: { type: 'accessKey', value: KEY }, account: '111122223333' });
+    expect(command(`investigate ${KEY} --account 111122223333`)).toEqual({
+      kind: 'investigate',
+      target: { type: 'accessKey', value: KEY },
+      account: '111122223333',
+    });
     expect(command('investigate arn:aws:iam::111122223333:role/Admin --account 111122223333')).toMatchObject({ account: '111122223333' });
     expect(error('investigate alice --account 12345', 'investigate')).toBe('--account "12345" is not an AWS account id (12 digits)');
     expect(error('investigate alice --account 1111-2222-3333', 'investigate')).toContain('is not an AWS account id');
-    expect(error('investigate arn:aws:iam::111122223333:role/Admin --account 444455556666', 'investigate')).toBe('the ARN is in account 111122223333 but --account says 444455556666');
+    expect(error('investigate arn:aws:iam::111122223333:role/Admin --account 444455556666', 'investigate')).toBe(
+      'the ARN is in account 111122223333 but --account says 444455556666',
+    );
   });
 
   it('--region looks like a region', () => {
@@ -171,7 +183,8 @@ describe('/sir investigate', () => {
 describe('/sir finding', () => {
   it('takes one id: GuardDuty hex, an ARN, an OCSF uid, quoted or linked', () => {
     expect(command('finding 5ac8f1e2d3b4a59687f0e1d2c3b4a596')).toEqual({ kind: 'finding', findingId: '5ac8f1e2d3b4a59687f0e1d2c3b4a596' });
-    const arn = 'arn:aws:securityhub:us-east-1:111122223333:subscription/aws-foundational-security-best-practices/v/1.0.0/S3.1/finding/0a1b2c3d-1111-2222-3333-444455556666';
+    const arn =
+      'arn:aws:securityhub:us-east-1:111122223333:subscription/aws-foundational-security-best-practices/v/1.0.0/S3.1/finding/0a1b2c3d-1111-2222-3333-444455556666';
     expect(command(`finding ${arn}`)).toEqual({ kind: 'finding', findingId: arn });
     expect(command('finding "f-123"')).toEqual({ kind: 'finding', findingId: 'f-123' });
     expect(command('finding <https://console.aws.amazon.com/guardduty/home#/findings?fId=abc|abc123>')).toEqual({ kind: 'finding', findingId: 'abc123' });
@@ -218,7 +231,9 @@ describe('/sir case', () => {
     expect(error('case 12345', 'case')).toBe('"12345" is not a case id; Security Incident Response case ids are 10 to 32 digits (like 8403556009)');
     expect(error(`case ${'1'.repeat(33)}`, 'case')).toContain('is not a case id');
     expect(error('case abcdefghij', 'case')).toContain('is not a case id');
-    expect(error('case 8403556009 status', 'case')).toBe('missing status; choose "Submitted", "Detection and Analysis", "Containment, Eradication and Recovery", "Post-incident Activities"');
+    expect(error('case 8403556009 status', 'case')).toBe(
+      'missing status; choose "Submitted", "Detection and Analysis", "Containment, Eradication and Recovery", "Post-incident Activities"',
+    );
     expect(error('case 8403556009 status closed', 'case')).toBe('to close a case, use /sir case <case id> close');
     expect(error('case 8403556009 status Acknowledged', 'case')).toContain('"Acknowledged" is set by the service, not through UpdateCaseStatus');
     expect(error('case 8403556009 status "Ready to Close"', 'case')).toContain('is set by the service');

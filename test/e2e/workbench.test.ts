@@ -23,7 +23,9 @@ const ACCOUNT = '111122223333';
 const INCIDENTS = 'security-incidents';
 
 /** The message shortcuts manifest.yml declares: what the ⋮ menu must list. */
-const SHORTCUT_NAMES = (parseYaml(readFileSync('manifest.yml', 'utf8')) as { features: { shortcuts: Array<{ name: string; type: string }> } }).features.shortcuts
+const SHORTCUT_NAMES = (
+  parseYaml(readFileSync('manifest.yml', 'utf8')) as { features: { shortcuts: Array<{ name: string; type: string }> } }
+).features.shortcuts
   .filter((s) => s.type === 'message')
   .map((s) => s.name);
 
@@ -63,9 +65,15 @@ const modal = () => page.locator('#wb-modal-layer form.sb-modal');
 const eventually = <T>(read: () => T | Promise<T>, timeout = 20_000) => expect.poll(read, { timeout, interval: 100 });
 const base = () => stack.workbenchUrl!.replace(/\/$/, '');
 const ws = () => stack.emulator!.state;
-const post = (p: string, body: unknown) => fetch(`${base()}${p}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const post = (p: string, body: unknown) =>
+  fetch(`${base()}${p}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 /** What the workbench sent to sirbot's receiver (its own record, kept as each request leaves). */
-const sent = async () => ((await (await fetch(`${base()}/workbench/api/sent`)).json()) as { sent: Array<{ type: string; callbackId: string | null; actionIds: string[]; user: string }> }).sent;
+const sent = async () =>
+  (
+    (await (await fetch(`${base()}/workbench/api/sent`)).json()) as {
+      sent: Array<{ type: string; callbackId: string | null; actionIds: string[]; user: string }>;
+    }
+  ).sent;
 const submissions = async (callbackId: string) => (await sent()).filter((s) => s.type === 'view_submission' && s.callbackId === callbackId).length;
 /** Every error the page has shown in its toast since it loaded (recorded by a script added before the page's own). */
 const errorsShown = async () => (await page.evaluate('window.wbErrors.slice()')) as string[];
@@ -75,7 +83,11 @@ const SEVERAL_POLLS_MS = 3_000;
 
 /** Waits until the server's rendering of a thread has not changed for `quietMs`: sirbot is done with it for now. */
 async function threadSettled(user: string, channel: string, threadTs: string, quietMs = 2_000): Promise<void> {
-  const read = async () => JSON.stringify(((await (await fetch(`${base()}/workbench/api/screen?${new URLSearchParams({ user, channel, thread: threadTs })}`)).json()) as { thread: unknown }).thread);
+  const read = async () =>
+    JSON.stringify(
+      ((await (await fetch(`${base()}/workbench/api/screen?${new URLSearchParams({ user, channel, thread: threadTs })}`)).json()) as { thread: unknown })
+        .thread,
+    );
   let last = await read();
   let since = Date.now();
   const end = Date.now() + 30_000;
@@ -109,14 +121,28 @@ describe.skipIf(!HAVE_CHROMIUM)('workbench in a browser', { timeout: 90_000 }, (
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'sirbot-e2e-'));
     mkdirSync(ARTIFACTS, { recursive: true });
-    const env = parseEnv({ PORT: '0', SIRBOT_EMULATOR_PORT: '0', SIRBOT_DB: path.join(dir, 'sirbot.db'), SIRBOT_SCENARIO: 'exposed-access-key', LOG_LEVEL: 'silent' });
+    const env = parseEnv({
+      PORT: '0',
+      SIRBOT_EMULATOR_PORT: '0',
+      SIRBOT_DB: path.join(dir, 'sirbot.db'),
+      SIRBOT_SCENARIO: 'exposed-access-key',
+      LOG_LEVEL: 'silent',
+    });
     stack = await startLocalStack(env, silentLogger());
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
       // Flags for a closed network: without them Chromium keeps trying to reach Google's services.
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     page.setDefaultTimeout(20_000);
@@ -136,7 +162,9 @@ describe.skipIf(!HAVE_CHROMIUM)('workbench in a browser', { timeout: 90_000 }, (
     await page.locator('.wb-finding', { hasText: 'API ListUsers was invoked' }).getByRole('button', { name: 'Send' }).click();
     await eventually(() => page.locator('#wb-ingest-result').innerText()).toContain('posted in #security-incidents');
     await eventually(() => page.locator('#wb-channel-title').innerText()).toBe('# security-incidents');
-    await eventually(() => page.locator('#wb-messages .sb-message').first().innerText()).toContain('API ListUsers was invoked from an IP address on a custom threat list.');
+    await eventually(() => page.locator('#wb-messages .sb-message').first().innerText()).toContain(
+      'API ListUsers was invoked from an IP address on a custom threat list.',
+    );
   });
 
   it('lists the channels with their message counts inside the sidebar, none cut off at its edge', async () => {
@@ -187,7 +215,9 @@ describe.skipIf(!HAVE_CHROMIUM)('workbench in a browser', { timeout: 90_000 }, (
     expect(text).toContain('AKIABACKUPSVCKEY0001');
     expect(text).toContain('i-0a1b2c3d4e5f00001');
     // The timeline files, attached to the thread.
-    await eventually(() => thread().locator('.sb-file').allInnerTexts()).toEqual(expect.arrayContaining([expect.stringMatching(/timeline.*\.csv$/), expect.stringMatching(/timeline.*\.json$/)]));
+    await eventually(() => thread().locator('.sb-file').allInnerTexts()).toEqual(
+      expect.arrayContaining([expect.stringMatching(/timeline.*\.csv$/), expect.stringMatching(/timeline.*\.json$/)]),
+    );
     await page.screenshot({ path: path.join(ARTIFACTS, 'thread.png') });
   });
 
@@ -206,7 +236,11 @@ describe.skipIf(!HAVE_CHROMIUM)('workbench in a browser', { timeout: 90_000 }, (
     expect(await submissions('case_modal')).toBe(1);
     expect((await errorsShown()).slice(errorsBefore)).toEqual([]);
     expect(await thread().innerText()).not.toContain('being opened');
-    expect(ws().ephemerals({ user: 'U0ALICE' }).map((e) => e.text ?? '')).not.toEqual(expect.arrayContaining([expect.stringContaining('being opened')]));
+    expect(
+      ws()
+        .ephemerals({ user: 'U0ALICE' })
+        .map((e) => e.text ?? ''),
+    ).not.toEqual(expect.arrayContaining([expect.stringContaining('being opened')]));
   });
 
   it('marks the finding RESOLVED', async () => {
@@ -217,15 +251,25 @@ describe.skipIf(!HAVE_CHROMIUM)('workbench in a browser', { timeout: 90_000 }, (
     await modal().locator('[data-view-action="submit"]').click();
     await eventually(() => thread().innerText()).toContain('set the workflow status to RESOLVED');
     // A GuardDuty finding is resolved by archiving it (GuardDuty has no workflow status of its own).
-    expect(fake().state.findingUpdates.at(-1)).toMatchObject({ operation: 'ArchiveFindings', account: ACCOUNT, findingId: '7ec6f1a2b3c4d5e6f708192a3b4c5d6e', changes: { archived: true } });
+    expect(fake().state.findingUpdates.at(-1)).toMatchObject({
+      operation: 'ArchiveFindings',
+      account: ACCOUNT,
+      findingId: '7ec6f1a2b3c4d5e6f708192a3b4c5d6e',
+      changes: { archived: true },
+    });
   });
 
   it('deactivates the access key after a confirmation that shows the exact call', async () => {
-    await thread().getByRole('button', { name: `Deactivate ${KEY}` }).click();
+    await thread()
+      .getByRole('button', { name: `Deactivate ${KEY}` })
+      .click();
     await eventually(() => modal().getAttribute('data-callback-id')).toBe('remediation_modal');
     await eventually(() => modal().locator('[data-view-action="submit"]').count()).toBe(1);
     expect(await modal().innerText()).toContain(`iam:UpdateAccessKey in ${ACCOUNT}/us-east-1`);
-    const key = () => fake().state.iam.accounts[ACCOUNT]!.users!.find((u) => u.UserName === 'ci-deployer')!.AccessKeys!.find((k) => k.AccessKeyId === KEY)!;
+    const key = () =>
+      fake()
+        .state.iam.accounts[ACCOUNT]!.users!.find((u) => u.UserName === 'ci-deployer')!
+        .AccessKeys!.find((k) => k.AccessKeyId === KEY)!;
     expect(key().Status).toBe('Active');
     await modal().locator('[data-view-action="submit"]').click();
     await eventually(() => thread().innerText()).toMatch(/Deactivate access key[\s\S]*succeeded/);
@@ -235,7 +279,10 @@ describe.skipIf(!HAVE_CHROMIUM)('workbench in a browser', { timeout: 90_000 }, (
   });
 
   it('deleting the intruder’s key takes a second person: sam approves in the thread, through the confirm dialog', async () => {
-    const backupKeys = () => fake().state.iam.accounts[ACCOUNT]!.users!.find((u) => u.UserName === 'backup-svc')!.AccessKeys!.map((k) => k.AccessKeyId);
+    const backupKeys = () =>
+      fake()
+        .state.iam.accounts[ACCOUNT]!.users!.find((u) => u.UserName === 'backup-svc')!
+        .AccessKeys!.map((k) => k.AccessKeyId);
     await thread().getByRole('button', { name: 'Delete AKIABACKUPSVCKEY0001' }).click();
     await eventually(() => modal().locator('[data-view-action="submit"]').count()).toBe(1);
     const submitted = await submissions('remediation_modal');
@@ -267,7 +314,9 @@ describe.skipIf(!HAVE_CHROMIUM)('workbench in a browser', { timeout: 90_000 }, (
     expect(await redraws()).toBe(0);
 
     // Someone else replies: it is shown, the reader is not moved, the messages above are the same nodes.
-    expect((await post('/workbench/api/say', { user: 'U0ALICE', channel: INCIDENTS, text: 'e2e: reading the summary from the top', threadTs: root!.ts })).status).toBe(200);
+    expect(
+      (await post('/workbench/api/say', { user: 'U0ALICE', channel: INCIDENTS, text: 'e2e: reading the summary from the top', threadTs: root!.ts })).status,
+    ).toBe(200);
     await eventually(() => pane.innerText()).toContain('e2e: reading the summary from the top');
     expect(await pane.evaluate((el) => el.scrollTop)).toBe(0);
     expect(await pane.locator('.sb-message').first().getAttribute('data-e2e-mark')).toBe('kept');
@@ -303,12 +352,19 @@ describe.skipIf(!HAVE_CHROMIUM)('workbench in a browser', { timeout: 90_000 }, (
     await page.screenshot({ path: path.join(ARTIFACTS, 'shortcut-menu.png') });
     await items.first().click();
     // The message names no key, ARN, instance or IP: sirbot says so, to alice only, in its thread.
-    await eventually(() => ws().ephemerals({ channel: INCIDENTS, user: 'U0ALICE' }).filter((e) => e.thread_ts === rootTs).map((e) => e.text)).toEqual([
-      expect.stringContaining('names no access key id'),
-    ]);
+    await eventually(() =>
+      ws()
+        .ephemerals({ channel: INCIDENTS, user: 'U0ALICE' })
+        .filter((e) => e.thread_ts === rootTs)
+        .map((e) => e.text),
+    ).toEqual([expect.stringContaining('names no access key id')]);
 
     await root.getByRole('button', { name: 'Investigate', exact: true }).click();
-    await eventually(() => ws().thread(INCIDENTS, rootTs).map((m) => m.text ?? '')).toEqual(expect.arrayContaining([expect.stringContaining('a few questions')]));
+    await eventually(() =>
+      ws()
+        .thread(INCIDENTS, rootTs)
+        .map((m) => m.text ?? ''),
+    ).toEqual(expect.arrayContaining([expect.stringContaining('a few questions')]));
     expect((await errorsShown()).slice(errorsBefore)).toEqual([]);
     const reached = (await sent()).filter((s) => s.user === 'U0ALICE' && s.callbackId !== null).map((s) => s.callbackId);
     expect(reached).toEqual(expect.arrayContaining(['investigate_message']));
@@ -324,8 +380,17 @@ describe.skipIf(!HAVE_CHROMIUM)('workbench in a browser', { timeout: 90_000 }, (
     await principal.pressSequentially('ci-dep', { delay: 120 });
 
     // Meanwhile sam answers another question: sirbot rewrites the questions message around alice's half-typed answer.
-    const questions = ws().thread(INCIDENTS, rootTs).find((m) => (m.text ?? '').includes('a few questions'))!;
-    const answered = await post('/workbench/api/act', { user: 'U0SAM', channel: INCIDENTS, ts: questions.ts, actionId: 'investigation_answer_accessKeyId', blockId: 'q_accessKeyId', value: 'AKIAUNOWNEDKEY000001' });
+    const questions = ws()
+      .thread(INCIDENTS, rootTs)
+      .find((m) => (m.text ?? '').includes('a few questions'))!;
+    const answered = await post('/workbench/api/act', {
+      user: 'U0SAM',
+      channel: INCIDENTS,
+      ts: questions.ts,
+      actionId: 'investigation_answer_accessKeyId',
+      blockId: 'q_accessKeyId',
+      value: 'AKIAUNOWNEDKEY000001',
+    });
     expect(answered.status).toBe(200);
     await eventually(() => thread().innerText()).toContain('AKIAUNOWNEDKEY000001');
     await principal.pressSequentially('loyer', { delay: 120 });
@@ -357,12 +422,18 @@ describe.skipIf(!HAVE_CHROMIUM)('workbench in a browser', { timeout: 90_000 }, (
   });
 
   it('after npm start again on the same database, the threads are still there and the same finding is a duplicate of one people can see', async () => {
-    const roots = ws().messages(INCIDENTS).map((m) => m.ts);
+    const roots = ws()
+      .messages(INCIDENTS)
+      .map((m) => m.ts);
     const env = { ...stack.env, PORT: stack.runtime.port };
     await stack.close();
     stack = await startLocalStack(env, silentLogger());
     expect(stack.slackState?.restored?.messages).toBeGreaterThan(10);
-    expect(ws().messages(INCIDENTS).map((m) => m.ts)).toEqual(roots);
+    expect(
+      ws()
+        .messages(INCIDENTS)
+        .map((m) => m.ts),
+    ).toEqual(roots);
 
     await page.goto(`${base()}/?user=U0ALICE&channel=${INCIDENTS}`);
     await eventually(() => page.locator('#wb-messages .sb-message').count()).toBe(roots.length);
@@ -370,7 +441,11 @@ describe.skipIf(!HAVE_CHROMIUM)('workbench in a browser', { timeout: 90_000 }, (
     await page.locator('.wb-finding', { hasText: 'API ListUsers was invoked' }).getByRole('button', { name: 'Send' }).click();
     await eventually(() => page.locator('#wb-ingest-result').innerText()).toContain('duplicate in #security-incidents');
     // Nothing new was posted, and the finding's thread, from before the restart, opens with its summary.
-    expect(ws().messages(INCIDENTS).map((m) => m.ts)).toEqual(roots);
+    expect(
+      ws()
+        .messages(INCIDENTS)
+        .map((m) => m.ts),
+    ).toEqual(roots);
     await page.locator('#wb-messages .sb-message', { hasText: 'API ListUsers was invoked' }).locator('.sb-thread-summary').click();
     await eventually(() => thread().innerText()).toContain('Investigation summary');
     await page.screenshot({ path: path.join(ARTIFACTS, 'after-restart.png') });

@@ -16,23 +16,47 @@ const REGION = 'eu-west-1';
 const TRUST = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] };
 const SHARED = {
   Version: '2012-10-17',
-  Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::210987654321:root' }, Action: ['s3:GetObject', 's3:ListBucket'], Resource: ['arn:aws:s3:::shared-out', 'arn:aws:s3:::shared-out/*'] }],
+  Statement: [
+    {
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:aws:iam::210987654321:root' },
+      Action: ['s3:GetObject', 's3:ListBucket'],
+      Resource: ['arn:aws:s3:::shared-out', 'arn:aws:s3:::shared-out/*'],
+    },
+  ],
 };
 
 let dir = '';
 let aws: FakeAws;
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'sirbot-aws-reads-'));
-  const role = (name: string, extra: Record<string, unknown> = {}) => ({ RoleName: name, RoleId: `AROA${name.toUpperCase().replace(/-/g, '')}`.slice(0, 21), Arn: `arn:aws:iam::${A}:role/${name}`, CreateDate: '2026-01-05T10:00:00Z', ...extra });
+  const role = (name: string, extra: Record<string, unknown> = {}) => ({
+    RoleName: name,
+    RoleId: `AROA${name.toUpperCase().replace(/-/g, '')}`.slice(0, 21),
+    Arn: `arn:aws:iam::${A}:role/${name}`,
+    CreateDate: '2026-01-05T10:00:00Z',
+    ...extra,
+  });
   const iam = {
     accounts: {
       [A]: {
         roles: [
-          role('app-role', { AssumeRolePolicyDocument: TRUST, Description: 'The app servers', MaxSessionDuration: 7200, RoleLastUsed: { LastUsedDate: '2026-10-27T10:58:41Z', Region: REGION } }),
+          role('app-role', {
+            AssumeRolePolicyDocument: TRUST,
+            Description: 'The app servers',
+            MaxSessionDuration: 7200,
+            RoleLastUsed: { LastUsedDate: '2026-10-27T10:58:41Z', Region: REGION },
+          }),
           role('unused-role'),
         ],
         instanceProfiles: [
-          { InstanceProfileName: 'app-profile', InstanceProfileId: 'AIPAEXAMPLEAPPPROF01', Arn: `arn:aws:iam::${A}:instance-profile/app-profile`, CreateDate: '2026-01-05T10:00:05Z', Roles: ['app-role'] },
+          {
+            InstanceProfileName: 'app-profile',
+            InstanceProfileId: 'AIPAEXAMPLEAPPPROF01',
+            Arn: `arn:aws:iam::${A}:instance-profile/app-profile`,
+            CreateDate: '2026-01-05T10:00:05Z',
+            Roles: ['app-role'],
+          },
         ],
       },
     },
@@ -43,7 +67,10 @@ beforeAll(async () => {
       [A]: {
         [REGION]: {
           instances: [
-            instance('i-0a7d3c5e9f1b24680', { IamInstanceProfile: { Arn: `arn:aws:iam::${A}:instance-profile/app-profile`, Id: 'AIPAEXAMPLEAPPPROF01' }, MetadataOptions: { HttpTokens: 'optional' } }),
+            instance('i-0a7d3c5e9f1b24680', {
+              IamInstanceProfile: { Arn: `arn:aws:iam::${A}:instance-profile/app-profile`, Id: 'AIPAEXAMPLEAPPPROF01' },
+              MetadataOptions: { HttpTokens: 'optional' },
+            }),
             instance('i-0a7d3c5e9f1b24681', { MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 2 } }),
             instance('i-0a7d3c5e9f1b24682', {}),
           ],
@@ -56,7 +83,14 @@ beforeAll(async () => {
       [A]: {
         buckets: [
           { Name: 'shared-out', Region: REGION, Policy: SHARED },
-          { Name: 'public-site', Region: REGION, Policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::public-site/*' }] }) },
+          {
+            Name: 'public-site',
+            Region: REGION,
+            Policy: JSON.stringify({
+              Version: '2012-10-17',
+              Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::public-site/*' }],
+            }),
+          },
           { Name: 'no-policy', Region: REGION },
         ],
       },
@@ -79,7 +113,11 @@ describe('fake IAM: roles and instance profiles', () => {
     const iam = new IAMClient(config());
     const { Role } = await iam.send(new GetRoleCommand({ RoleName: 'app-role' }));
     expect(JSON.parse(decodeURIComponent(Role?.AssumeRolePolicyDocument ?? ''))).toEqual(TRUST);
-    expect(Role).toMatchObject({ Description: 'The app servers', MaxSessionDuration: 7200, RoleLastUsed: { LastUsedDate: new Date('2026-10-27T10:58:41Z'), Region: REGION } });
+    expect(Role).toMatchObject({
+      Description: 'The app servers',
+      MaxSessionDuration: 7200,
+      RoleLastUsed: { LastUsedDate: new Date('2026-10-27T10:58:41Z'), Region: REGION },
+    });
     // Never used: IAM answers an empty RoleLastUsed, and the default one-hour session limit.
     const unused = await iam.send(new GetRoleCommand({ RoleName: 'unused-role' }));
     expect(unused.Role?.MaxSessionDuration).toBe(3600);
@@ -90,11 +128,17 @@ describe('fake IAM: roles and instance profiles', () => {
   it('an instance profile names its role; a role lists the profiles it is in', async () => {
     const iam = new IAMClient(config());
     const { InstanceProfile } = await iam.send(new GetInstanceProfileCommand({ InstanceProfileName: 'app-profile' }));
-    expect(InstanceProfile).toMatchObject({ InstanceProfileId: 'AIPAEXAMPLEAPPPROF01', Roles: [{ RoleName: 'app-role', Arn: `arn:aws:iam::${A}:role/app-role` }] });
+    expect(InstanceProfile).toMatchObject({
+      InstanceProfileId: 'AIPAEXAMPLEAPPPROF01',
+      Roles: [{ RoleName: 'app-role', Arn: `arn:aws:iam::${A}:role/app-role` }],
+    });
     const listed = await iam.send(new ListInstanceProfilesForRoleCommand({ RoleName: 'app-role' }));
     expect(listed.InstanceProfiles?.map((p) => p.InstanceProfileName)).toEqual(['app-profile']);
     expect((await iam.send(new ListInstanceProfilesForRoleCommand({ RoleName: 'unused-role' }))).InstanceProfiles).toEqual([]);
-    await expect(iam.send(new GetInstanceProfileCommand({ InstanceProfileName: 'nope' }))).rejects.toMatchObject({ name: 'NoSuchEntityException', message: 'Instance Profile nope cannot be found.' });
+    await expect(iam.send(new GetInstanceProfileCommand({ InstanceProfileName: 'nope' }))).rejects.toMatchObject({
+      name: 'NoSuchEntityException',
+      message: 'Instance Profile nope cannot be found.',
+    });
     await expect(iam.send(new ListInstanceProfilesForRoleCommand({ RoleName: 'nope' }))).rejects.toMatchObject({ name: 'NoSuchEntityException' });
     iam.destroy();
   });
@@ -137,7 +181,9 @@ describe('fake S3: bucket policies', () => {
   });
 
   it('a wildcard principal pinned by a fixed condition is not public; an open-ended one is', () => {
-    const statement = (Condition?: Record<string, Record<string, unknown>>) => ({ Statement: [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*', ...(Condition ? { Condition } : {}) }] });
+    const statement = (Condition?: Record<string, Record<string, unknown>>) => ({
+      Statement: [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*', ...(Condition ? { Condition } : {}) }],
+    });
     expect(policyIsPublic(statement())).toBe(true);
     expect(policyIsPublic(statement({ StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } }))).toBe(false);
     expect(policyIsPublic(statement({ IpAddress: { 'aws:SourceIp': '198.51.100.0/24' } }))).toBe(false);

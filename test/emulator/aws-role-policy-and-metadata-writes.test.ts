@@ -63,7 +63,8 @@ describe("IAM: a role's inline policies (revoking its sessions)", () => {
 
   it("answers IAM's errors: unknown role or policy, service-linked role, malformed document, bad name, the role's quota", async () => {
     const iam = new IAMClient(config());
-    const put = (RoleName: string, PolicyDocument: string, PolicyName = 'AWSRevokeOlderSessions') => failure(iam.send(new PutRolePolicyCommand({ RoleName, PolicyName, PolicyDocument })));
+    const put = (RoleName: string, PolicyDocument: string, PolicyName = 'AWSRevokeOlderSessions') =>
+      failure(iam.send(new PutRolePolicyCommand({ RoleName, PolicyName, PolicyDocument })));
     expect(await put('nobody', REVOKE)).toEqual({ name: 'NoSuchEntityException', message: 'The role with name nobody cannot be found.', status: 404 });
     expect(await put('AWSServiceRoleForAutoScaling', REVOKE)).toEqual({
       name: 'UnmodifiableEntityException',
@@ -71,12 +72,28 @@ describe("IAM: a role's inline policies (revoking its sessions)", () => {
       status: 400,
     });
     expect(await put(ROLE, '{"Version":')).toEqual({ name: 'MalformedPolicyDocumentException', message: 'Syntax errors in policy.', status: 400 });
-    expect(await put(ROLE, JSON.stringify({ Statement: [{ Effect: 'Deny', Action: '*', Resource: '*', Principal: '*' }] }))).toMatchObject({ message: 'Policy document should not specify a principal.' });
+    expect(await put(ROLE, JSON.stringify({ Statement: [{ Effect: 'Deny', Action: '*', Resource: '*', Principal: '*' }] }))).toMatchObject({
+      message: 'Policy document should not specify a principal.',
+    });
     expect(await put(ROLE, JSON.stringify({ Statement: [{ Effect: 'Deny', Resource: '*' }] }))).toMatchObject({ message: 'Missing required field Action' });
-    expect(await put(ROLE, REVOKE, 'no spaces allowed')).toMatchObject({ name: 'ValidationError', message: expect.stringContaining("at 'policyName' failed to satisfy constraint"), status: 400 });
-    const big = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: '*', Resource: Array.from({ length: 400 }, (_, n) => `arn:aws:s3:::bucket-${n}`) }] });
-    expect(await put(ROLE, big)).toEqual({ name: 'LimitExceededException', message: `Maximum policy size of 10240 bytes exceeded for role ${ROLE}`, status: 409 });
-    expect(await failure(iam.send(new DeleteRolePolicyCommand({ RoleName: ROLE, PolicyName: 'AWSRevokeOlderSessions' })))).toMatchObject({ name: 'NoSuchEntityException', status: 404 });
+    expect(await put(ROLE, REVOKE, 'no spaces allowed')).toMatchObject({
+      name: 'ValidationError',
+      message: expect.stringContaining("at 'policyName' failed to satisfy constraint"),
+      status: 400,
+    });
+    const big = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Deny', Action: '*', Resource: Array.from({ length: 400 }, (_, n) => `arn:aws:s3:::bucket-${n}`) }],
+    });
+    expect(await put(ROLE, big)).toEqual({
+      name: 'LimitExceededException',
+      message: `Maximum policy size of 10240 bytes exceeded for role ${ROLE}`,
+      status: 409,
+    });
+    expect(await failure(iam.send(new DeleteRolePolicyCommand({ RoleName: ROLE, PolicyName: 'AWSRevokeOlderSessions' })))).toMatchObject({
+      name: 'NoSuchEntityException',
+      status: 404,
+    });
     expect(role(ROLE).RolePolicyList ?? []).toEqual([]);
   });
 });
@@ -85,7 +102,14 @@ describe('EC2: instance metadata options (requiring IMDSv2)', () => {
   it('describes IMDSv1 allowed by default; requiring tokens answers pending, later describes say applied; other options are kept', async () => {
     const ec2 = new EC2Client(config());
     const describe = async () => (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [WEB] }))).Reservations?.[0]?.Instances?.[0]?.MetadataOptions;
-    expect(await describe()).toEqual({ State: 'applied', HttpTokens: 'optional', HttpPutResponseHopLimit: 1, HttpEndpoint: 'enabled', HttpProtocolIpv6: 'disabled', InstanceMetadataTags: 'disabled' });
+    expect(await describe()).toEqual({
+      State: 'applied',
+      HttpTokens: 'optional',
+      HttpPutResponseHopLimit: 1,
+      HttpEndpoint: 'enabled',
+      HttpProtocolIpv6: 'disabled',
+      InstanceMetadataTags: 'disabled',
+    });
 
     const out = await ec2.send(new ModifyInstanceMetadataOptionsCommand({ InstanceId: WEB, HttpTokens: 'required' }));
     expect(out.InstanceId).toBe(WEB);
@@ -100,16 +124,27 @@ describe('EC2: instance metadata options (requiring IMDSv2)', () => {
     instance(MINER).State = { Name: 'stopped' };
     const ec2 = new EC2Client(config());
     await ec2.send(new ModifyInstanceMetadataOptionsCommand({ InstanceId: MINER, HttpTokens: 'required' }));
-    expect((await ec2.send(new DescribeInstancesCommand({ InstanceIds: [MINER] }))).Reservations?.[0]?.Instances?.[0]?.MetadataOptions).toMatchObject({ State: 'pending', HttpTokens: 'required' });
+    expect((await ec2.send(new DescribeInstancesCommand({ InstanceIds: [MINER] }))).Reservations?.[0]?.Instances?.[0]?.MetadataOptions).toMatchObject({
+      State: 'pending',
+      HttpTokens: 'required',
+    });
   });
 
   it("answers EC2's errors: unknown or malformed instance, invalid value, terminated instance, dry run", async () => {
     const ec2 = new EC2Client(config());
     const modify = (InstanceId: string, HttpTokens: string, DryRun?: boolean) =>
       failure(ec2.send(new ModifyInstanceMetadataOptionsCommand({ InstanceId, HttpTokens: HttpTokens as HttpTokensState, ...(DryRun ? { DryRun } : {}) })));
-    expect(await modify('i-0000000000000dead', 'required')).toEqual({ name: 'InvalidInstanceID.NotFound', message: "The instance ID 'i-0000000000000dead' does not exist", status: 400 });
+    expect(await modify('i-0000000000000dead', 'required')).toEqual({
+      name: 'InvalidInstanceID.NotFound',
+      message: "The instance ID 'i-0000000000000dead' does not exist",
+      status: 400,
+    });
     expect(await modify('web-server', 'required')).toMatchObject({ name: 'InvalidInstanceID.Malformed', status: 400 });
-    expect(await modify(WEB, 'always')).toMatchObject({ name: 'InvalidParameterValue', message: expect.stringContaining('Value (always) for parameter HttpTokens is invalid'), status: 400 });
+    expect(await modify(WEB, 'always')).toMatchObject({
+      name: 'InvalidParameterValue',
+      message: expect.stringContaining('Value (always) for parameter HttpTokens is invalid'),
+      status: 400,
+    });
     expect(await modify(WEB, 'required', true)).toMatchObject({ name: 'DryRunOperation', status: 412 });
     instance(MINER).State = { Name: 'terminated' };
     expect(await modify(MINER, 'required')).toMatchObject({ name: 'IncorrectInstanceState', status: 400 });

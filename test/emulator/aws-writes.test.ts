@@ -24,7 +24,13 @@ import {
 import { GetAutomationExecutionCommand, SSMClient, StartAutomationExecutionCommand } from '@aws-sdk/client-ssm';
 import { DeletePublicAccessBlockCommand, GetPublicAccessBlockCommand, PutPublicAccessBlockCommand, S3Client } from '@aws-sdk/client-s3';
 import { BatchUpdateFindingsCommand, BatchUpdateFindingsV2Command, GetFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
-import { ArchiveFindingsCommand, GetFindingsCommand as GetGuardDutyFindingsCommand, GuardDutyClient, ListDetectorsCommand, UnarchiveFindingsCommand } from '@aws-sdk/client-guardduty';
+import {
+  ArchiveFindingsCommand,
+  GetFindingsCommand as GetGuardDutyFindingsCommand,
+  GuardDutyClient,
+  ListDetectorsCommand,
+  UnarchiveFindingsCommand,
+} from '@aws-sdk/client-guardduty';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fakeCredentials } from '../../src/aws/fake-credentials.ts';
 import { startFakeAws, type FakeAws } from '../../src/emulator/aws/server.ts';
@@ -89,7 +95,9 @@ describe('IAM writes', () => {
     await iam.send(new DetachUserPolicyCommand({ UserName: 'backup-svc', PolicyArn: admin }));
     expect((await iam.send(new ListAttachedUserPoliciesCommand({ UserName: 'backup-svc' }))).AttachedPolicies).toEqual([]);
     await iam.send(new AttachUserPolicyCommand({ UserName: 'backup-svc', PolicyArn: admin }));
-    expect((await iam.send(new ListAttachedUserPoliciesCommand({ UserName: 'backup-svc' }))).AttachedPolicies).toEqual([{ PolicyName: 'AdministratorAccess', PolicyArn: admin }]);
+    expect((await iam.send(new ListAttachedUserPoliciesCommand({ UserName: 'backup-svc' }))).AttachedPolicies).toEqual([
+      { PolicyName: 'AdministratorAccess', PolicyArn: admin },
+    ]);
   });
 
   it("answers IAM's errors: unknown key or user, bad status, policy not attached", async () => {
@@ -103,12 +111,16 @@ describe('IAM writes', () => {
       name: 'NoSuchEntityException',
       message: 'The user with name nobody cannot be found.',
     });
-    expect(await failure(iam.send(new UpdateAccessKeyCommand({ UserName: 'ci-deployer', AccessKeyId: 'AKIAEXPOSEDKEY000001', Status: 'Disabled' as StatusType })))).toMatchObject({
+    expect(
+      await failure(iam.send(new UpdateAccessKeyCommand({ UserName: 'ci-deployer', AccessKeyId: 'AKIAEXPOSEDKEY000001', Status: 'Disabled' as StatusType }))),
+    ).toMatchObject({
       name: 'ValidationError',
       message: expect.stringContaining("Value 'Disabled' at 'status' failed to satisfy constraint"),
       status: 400,
     });
-    expect(await failure(iam.send(new DetachUserPolicyCommand({ UserName: 'ci-deployer', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' })))).toMatchObject({
+    expect(
+      await failure(iam.send(new DetachUserPolicyCommand({ UserName: 'ci-deployer', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' }))),
+    ).toMatchObject({
       name: 'NoSuchEntityException',
       message: 'Policy arn:aws:iam::aws:policy/AdministratorAccess was not found.',
     });
@@ -125,10 +137,21 @@ describe('EC2 writes', () => {
     const created = await ec2.send(new CreateSecurityGroupCommand({ GroupName: `sirbot-quarantine-${INSTANCE}`, Description: 'quarantine', VpcId: VPC }));
     expect(created.GroupId).toMatch(/^sg-[0-9a-f]{17}$/);
     expect(created.SecurityGroupArn).toBe(`arn:aws:ec2:${REGION}:${A}:security-group/${created.GroupId}`);
-    const found = await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: [`sirbot-quarantine-${INSTANCE}`] }, { Name: 'vpc-id', Values: [VPC] }] }));
-    expect(found.SecurityGroups).toMatchObject([{ GroupId: created.GroupId, VpcId: VPC, IpPermissions: [], IpPermissionsEgress: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] }]);
+    const found = await ec2.send(
+      new DescribeSecurityGroupsCommand({
+        Filters: [
+          { Name: 'group-name', Values: [`sirbot-quarantine-${INSTANCE}`] },
+          { Name: 'vpc-id', Values: [VPC] },
+        ],
+      }),
+    );
+    expect(found.SecurityGroups).toMatchObject([
+      { GroupId: created.GroupId, VpcId: VPC, IpPermissions: [], IpPermissionsEgress: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] },
+    ]);
 
-    await ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId: created.GroupId, IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] }));
+    await ec2.send(
+      new RevokeSecurityGroupEgressCommand({ GroupId: created.GroupId, IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] }),
+    );
     await ec2.send(new ModifyInstanceAttributeCommand({ InstanceId: INSTANCE, Groups: [created.GroupId as string] }));
 
     const after = (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [INSTANCE] }))).Reservations?.[0]?.Instances?.[0];
@@ -140,7 +163,9 @@ describe('EC2 writes', () => {
   it('snapshots every attached volume, tagged, and keeps the snapshots', async () => {
     const ec2 = new EC2Client(config());
     const volumes = await ec2.send(new DescribeVolumesCommand({ Filters: [{ Name: 'attachment.instance-id', Values: [INSTANCE] }] }));
-    expect(volumes.Volumes).toMatchObject([{ VolumeId: 'vol-0a1b2c3d4e5f10001', State: 'in-use', Attachments: [{ InstanceId: INSTANCE, Device: '/dev/xvda', State: 'attached' }] }]);
+    expect(volumes.Volumes).toMatchObject([
+      { VolumeId: 'vol-0a1b2c3d4e5f10001', State: 'in-use', Attachments: [{ InstanceId: INSTANCE, Device: '/dev/xvda', State: 'attached' }] },
+    ]);
 
     const out = await ec2.send(
       new CreateSnapshotsCommand({
@@ -151,7 +176,13 @@ describe('EC2 writes', () => {
       }),
     );
     expect(out.Snapshots).toMatchObject([
-      { VolumeId: 'vol-0a1b2c3d4e5f10001', State: 'pending', OwnerId: A, Description: `sirbot forensic snapshot of ${INSTANCE}`, Tags: [{ Key: 'sirbot:forensics', Value: INSTANCE }] },
+      {
+        VolumeId: 'vol-0a1b2c3d4e5f10001',
+        State: 'pending',
+        OwnerId: A,
+        Description: `sirbot forensic snapshot of ${INSTANCE}`,
+        Tags: [{ Key: 'sirbot:forensics', Value: INSTANCE }],
+      },
     ]);
     expect(out.Snapshots?.[0]?.SnapshotId).toMatch(/^snap-[0-9a-f]{17}$/);
     expect(out.Snapshots?.[0]?.StartTime).toBeInstanceOf(Date);
@@ -172,9 +203,18 @@ describe('EC2 writes', () => {
     expect(await failure(ec2.send(new ModifyInstanceAttributeCommand({ InstanceId: 'i-0000000000000dead', Groups: ['sg-0badc0ffee0000001'] })))).toMatchObject({
       name: 'InvalidInstanceID.NotFound',
     });
-    expect(await failure(ec2.send(new CreateSnapshotsCommand({ InstanceSpecification: { InstanceId: 'i-0000000000000dead' } })))).toMatchObject({ name: 'InvalidInstanceID.NotFound' });
+    expect(await failure(ec2.send(new CreateSnapshotsCommand({ InstanceSpecification: { InstanceId: 'i-0000000000000dead' } })))).toMatchObject({
+      name: 'InvalidInstanceID.NotFound',
+    });
     expect(
-      await failure(ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId: 'sg-0badc0ffee0000001', IpPermissions: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] }))),
+      await failure(
+        ec2.send(
+          new RevokeSecurityGroupEgressCommand({
+            GroupId: 'sg-0badc0ffee0000001',
+            IpPermissions: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+          }),
+        ),
+      ),
     ).toMatchObject({ name: 'InvalidPermission.NotFound' });
     expect(aws.state.ec2.accounts[A]?.[REGION]?.instances?.[0]?.SecurityGroups).toEqual([{ GroupId: 'sg-0badc0ffee0000001', GroupName: 'launch-wizard-7' }]);
   });
@@ -186,9 +226,16 @@ describe('SSM automation', () => {
     const Parameters = { InstanceId: [INSTANCE], Action: ['Contain'] };
     const { AutomationExecutionId } = await ssm.send(new StartAutomationExecutionCommand({ DocumentName: 'AWSSupport-ContainEC2Instance', Parameters }));
     expect(AutomationExecutionId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(aws.state.ssm.executions).toMatchObject([{ AutomationExecutionId, account: A, region: REGION, DocumentName: 'AWSSupport-ContainEC2Instance', Parameters }]);
+    expect(aws.state.ssm.executions).toMatchObject([
+      { AutomationExecutionId, account: A, region: REGION, DocumentName: 'AWSSupport-ContainEC2Instance', Parameters },
+    ]);
     const got = await ssm.send(new GetAutomationExecutionCommand({ AutomationExecutionId }));
-    expect(got.AutomationExecution).toMatchObject({ AutomationExecutionId, DocumentName: 'AWSSupport-ContainEC2Instance', AutomationExecutionStatus: 'Success', Parameters });
+    expect(got.AutomationExecution).toMatchObject({
+      AutomationExecutionId,
+      DocumentName: 'AWSSupport-ContainEC2Instance',
+      AutomationExecutionStatus: 'Success',
+      Parameters,
+    });
     expect(got.AutomationExecution?.ExecutionStartTime).toBeInstanceOf(Date);
   });
 
@@ -230,7 +277,8 @@ describe('S3 Block Public Access', () => {
 
   it('answers NoSuchBucket for a bucket no account has, AccessDenied for one another account has', async () => {
     const s3 = new S3Client({ ...config(), forcePathStyle: true });
-    const put = (Bucket: string, client = s3) => client.send(new PutPublicAccessBlockCommand({ Bucket, PublicAccessBlockConfiguration: { BlockPublicAcls: true } }));
+    const put = (Bucket: string, client = s3) =>
+      client.send(new PutPublicAccessBlockCommand({ Bucket, PublicAccessBlockConfiguration: { BlockPublicAcls: true } }));
     expect(await failure(put('no-such-bucket-anywhere'))).toEqual({ name: 'NoSuchBucket', message: 'The specified bucket does not exist', status: 404 });
     const other = new S3Client({ ...config('999988887777'), forcePathStyle: true });
     expect(await failure(put('acme-build-artifacts', other))).toMatchObject({ name: 'AccessDenied', status: 403 });
@@ -252,7 +300,11 @@ describe('Security Hub workflow updates', () => {
     );
     expect(out.ProcessedFindings).toEqual([{ Id: ASFF_ID, ProductArn: ASFF_PRODUCT }]);
     expect(out.UnprocessedFindings).toEqual([
-      { FindingIdentifier: { Id: 'arn:aws:securityhub:us-east-1:111122223333:finding/nope', ProductArn: ASFF_PRODUCT }, ErrorCode: 'FindingNotFound', ErrorMessage: 'Finding Not Found' },
+      {
+        FindingIdentifier: { Id: 'arn:aws:securityhub:us-east-1:111122223333:finding/nope', ProductArn: ASFF_PRODUCT },
+        ErrorCode: 'FindingNotFound',
+        ErrorMessage: 'Finding Not Found',
+      },
     ]);
     const [finding] = (await sh.send(new GetFindingsCommand({ Filters: { Id: [{ Value: ASFF_ID, Comparison: 'EQUALS' }] } }))).Findings ?? [];
     expect(finding?.Workflow?.Status).toBe('RESOLVED');
@@ -272,10 +324,19 @@ describe('Security Hub workflow updates', () => {
     const byUid = await sh.send(new BatchUpdateFindingsV2Command({ MetadataUids: [OCSF_UID, 'nope'], StatusId: 4, Comment: 'resolved from Slack' }));
     expect(byUid.ProcessedFindings).toEqual([{ MetadataUid: OCSF_UID }]);
     expect(byUid.UnprocessedFindings).toEqual([{ MetadataUid: 'nope', ErrorCode: 'ResourceNotFoundException', ErrorMessage: 'The finding was not found.' }]);
-    const stored = aws.state.findings.ocsf?.get(`${OCSF_ACCOUNT}|us-west-2`)?.[0] as { status_id: number; status: string; comment: string; finding_info: { uid: string } };
+    const stored = aws.state.findings.ocsf?.get(`${OCSF_ACCOUNT}|us-west-2`)?.[0] as {
+      status_id: number;
+      status: string;
+      comment: string;
+      finding_info: { uid: string };
+    };
     expect(stored).toMatchObject({ status_id: 4, status: 'Resolved', comment: 'resolved from Slack' });
 
-    const identifier = { CloudAccountUid: OCSF_ACCOUNT, FindingInfoUid: stored.finding_info.uid, MetadataProductUid: 'arn:aws:securityhub:us-west-2::productv2/aws/guardduty' };
+    const identifier = {
+      CloudAccountUid: OCSF_ACCOUNT,
+      FindingInfoUid: stored.finding_info.uid,
+      MetadataProductUid: 'arn:aws:securityhub:us-west-2::productv2/aws/guardduty',
+    };
     const byId = await sh.send(new BatchUpdateFindingsV2Command({ FindingIdentifiers: [identifier], StatusId: 3 }));
     expect(byId.ProcessedFindings).toEqual([{ FindingIdentifier: identifier }]);
     expect(stored.status).toBe('Suppressed');
@@ -287,9 +348,16 @@ describe('Security Hub workflow updates', () => {
 
   it('BatchUpdateFindingsV2 refuses MetadataUids with FindingIdentifiers, and a status id outside the enum', async () => {
     const sh = new SecurityHubClient(config(OCSF_ACCOUNT, 'us-west-2'));
-    const both = new BatchUpdateFindingsV2Command({ MetadataUids: [OCSF_UID], FindingIdentifiers: [{ CloudAccountUid: OCSF_ACCOUNT, FindingInfoUid: 'x', MetadataProductUid: 'y' }], StatusId: 4 });
+    const both = new BatchUpdateFindingsV2Command({
+      MetadataUids: [OCSF_UID],
+      FindingIdentifiers: [{ CloudAccountUid: OCSF_ACCOUNT, FindingInfoUid: 'x', MetadataProductUid: 'y' }],
+      StatusId: 4,
+    });
     expect(await failure(sh.send(both))).toMatchObject({ name: 'ValidationException', status: 400 });
-    expect(await failure(sh.send(new BatchUpdateFindingsV2Command({ MetadataUids: [OCSF_UID], StatusId: 7 })))).toMatchObject({ name: 'ValidationException', message: expect.stringContaining('StatusId') });
+    expect(await failure(sh.send(new BatchUpdateFindingsV2Command({ MetadataUids: [OCSF_UID], StatusId: 7 })))).toMatchObject({
+      name: 'ValidationException',
+      message: expect.stringContaining('StatusId'),
+    });
   });
 });
 
@@ -298,7 +366,8 @@ describe('GuardDuty archive', () => {
     const gd = new GuardDutyClient(config());
     expect((await gd.send(new ListDetectorsCommand({}))).DetectorIds).toEqual([GD_DETECTOR]);
     await gd.send(new ArchiveFindingsCommand({ DetectorId: GD_DETECTOR, FindingIds: [GD_FINDING] }));
-    const archived = async () => (await gd.send(new GetGuardDutyFindingsCommand({ DetectorId: GD_DETECTOR, FindingIds: [GD_FINDING] }))).Findings?.[0]?.Service?.Archived;
+    const archived = async () =>
+      (await gd.send(new GetGuardDutyFindingsCommand({ DetectorId: GD_DETECTOR, FindingIds: [GD_FINDING] }))).Findings?.[0]?.Service?.Archived;
     expect(await archived()).toBe(true);
     await gd.send(new UnarchiveFindingsCommand({ DetectorId: GD_DETECTOR, FindingIds: [GD_FINDING] }));
     expect(await archived()).toBe(false);
@@ -350,10 +419,17 @@ describe('GuardDuty archive in an organization (guardduty.json names the adminis
       expect(detector).toMatch(/^[0-9a-f]{32}$/);
       expect(detector).not.toBe(GD_DETECTOR);
       // The member's detector is not the administrator's.
-      expect(await failure(admin.send(new ArchiveFindingsCommand({ DetectorId: GD_DETECTOR, FindingIds: [GD_FINDING] })))).toMatchObject({ name: 'BadRequestException', status: 400 });
+      expect(await failure(admin.send(new ArchiveFindingsCommand({ DetectorId: GD_DETECTOR, FindingIds: [GD_FINDING] })))).toMatchObject({
+        name: 'BadRequestException',
+        status: 400,
+      });
       await admin.send(new ArchiveFindingsCommand({ DetectorId: detector, FindingIds: [GD_FINDING] }));
       const seenByMember = async () =>
-        (await new GuardDutyClient({ ...config(), endpoint: org.endpoint }).send(new GetGuardDutyFindingsCommand({ DetectorId: GD_DETECTOR, FindingIds: [GD_FINDING] }))).Findings?.[0]?.Service?.Archived;
+        (
+          await new GuardDutyClient({ ...config(), endpoint: org.endpoint }).send(
+            new GetGuardDutyFindingsCommand({ DetectorId: GD_DETECTOR, FindingIds: [GD_FINDING] }),
+          )
+        ).Findings?.[0]?.Service?.Archived;
       expect(await seenByMember()).toBe(true);
       // The administrator reads its members' findings too.
       expect((await admin.send(new GetGuardDutyFindingsCommand({ DetectorId: detector, FindingIds: [GD_FINDING] }))).Findings?.[0]?.AccountId).toBe(A);

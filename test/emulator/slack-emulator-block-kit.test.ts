@@ -31,7 +31,10 @@ describe('Block Kit validation fails like Slack', () => {
     [
       // Slack wants action_ids unique within their block; the same one in two blocks is fine (state.values is keyed by block first).
       'duplicate action_id within a block',
-      [{ type: 'section', text: mrkdwn('x'), accessory: button('ack') }, { type: 'actions', elements: [button('ack'), button('ack')] }],
+      [
+        { type: 'section', text: mrkdwn('x'), accessory: button('ack') },
+        { type: 'actions', elements: [button('ack'), button('ack')] },
+      ],
       ['`action_id` "ack" already exists [json-pointer:/blocks/1/elements/1/action_id]'],
     ],
     ['header over 150 characters', [{ type: 'header', text: plain('h'.repeat(151)) }], ['must be less than 151 characters [json-pointer:/blocks/0/text/text]']],
@@ -46,15 +49,42 @@ describe('Block Kit validation fails like Slack', () => {
       [{ type: 'context', elements: [plain('')] }],
       ['failed to match all allowed schemas [json-pointer:/blocks/0/elements/0]', 'must be more than 0 characters [json-pointer:/blocks/0/elements/0/text]'],
     ],
-    ['eleven fields', [{ type: 'section', fields: Array.from({ length: 11 }, () => mrkdwn('f')) }], ['no more than 10 items allowed [json-pointer:/blocks/0/fields]']],
+    [
+      'eleven fields',
+      [{ type: 'section', fields: Array.from({ length: 11 }, () => mrkdwn('f')) }],
+      ['no more than 10 items allowed [json-pointer:/blocks/0/fields]'],
+    ],
     ['section with neither text nor fields', [{ type: 'section' }], ['must define either `text` or `fields` [json-pointer:/blocks/0/type]']],
     ['block_id over 255 characters', [{ ...section('x'), block_id: 'b'.repeat(256) }], ['must be less than 256 characters [json-pointer:/blocks/0/block_id]']],
-    ['duplicate block_id', [{ ...section('x'), block_id: 'b' }, { type: 'divider', block_id: 'b' }], ['`block_id` "b" already exists [json-pointer:/blocks/1/block_id]']],
-    ['button text over 75 characters', [{ type: 'actions', elements: [{ type: 'button', text: plain('b'.repeat(76)) }] }], ['must be less than 76 characters [json-pointer:/blocks/0/elements/0/text/text]']],
-    ['button style outside primary/danger', [{ type: 'actions', elements: [button('a', { style: 'warning' })] }], ['must be a valid enum value [json-pointer:/blocks/0/elements/0/style]']],
-    ['button value over 2,000 characters', [{ type: 'actions', elements: [button('a', { value: 'v'.repeat(2001) })] }], ['must be less than 2001 characters [json-pointer:/blocks/0/elements/0/value]']],
+    [
+      'duplicate block_id',
+      [
+        { ...section('x'), block_id: 'b' },
+        { type: 'divider', block_id: 'b' },
+      ],
+      ['`block_id` "b" already exists [json-pointer:/blocks/1/block_id]'],
+    ],
+    [
+      'button text over 75 characters',
+      [{ type: 'actions', elements: [{ type: 'button', text: plain('b'.repeat(76)) }] }],
+      ['must be less than 76 characters [json-pointer:/blocks/0/elements/0/text/text]'],
+    ],
+    [
+      'button style outside primary/danger',
+      [{ type: 'actions', elements: [button('a', { style: 'warning' })] }],
+      ['must be a valid enum value [json-pointer:/blocks/0/elements/0/style]'],
+    ],
+    [
+      'button value over 2,000 characters',
+      [{ type: 'actions', elements: [button('a', { value: 'v'.repeat(2001) })] }],
+      ['must be less than 2001 characters [json-pointer:/blocks/0/elements/0/value]'],
+    ],
     ['actions with no elements', [{ type: 'actions', elements: [] }], ['must provide at least 1 item [json-pointer:/blocks/0/elements]']],
-    ['context with eleven elements', [{ type: 'context', elements: Array.from({ length: 11 }, () => mrkdwn('c')) }], ['no more than 10 items allowed [json-pointer:/blocks/0/elements]']],
+    [
+      'context with eleven elements',
+      [{ type: 'context', elements: Array.from({ length: 11 }, () => mrkdwn('c')) }],
+      ['no more than 10 items allowed [json-pointer:/blocks/0/elements]'],
+    ],
     [
       'select option value over 150 characters',
       [{ type: 'actions', elements: [{ type: 'static_select', action_id: 's', options: [{ text: plain('o'), value: 'v'.repeat(151) }] }] }],
@@ -62,7 +92,11 @@ describe('Block Kit validation fails like Slack', () => {
     ],
     ['image without alt_text', [{ type: 'image', image_url: 'https://example.invalid/i.png' }], ['missing required field: alt_text [json-pointer:/blocks/0]']],
     ['unknown block type', [{ type: 'marquee' }], ['unsupported type: marquee [json-pointer:/blocks/0/type]']],
-    ['unknown element type', [{ type: 'actions', elements: [{ type: 'slider', action_id: 's' }] }], ['unsupported type: slider [json-pointer:/blocks/0/elements/0/type]']],
+    [
+      'unknown element type',
+      [{ type: 'actions', elements: [{ type: 'slider', action_id: 's' }] }],
+      ['unsupported type: slider [json-pointer:/blocks/0/elements/0/type]'],
+    ],
   ];
 
   for (const [name, blocks, expected] of cases) {
@@ -87,7 +121,9 @@ describe('Block Kit validation fails like Slack', () => {
   it('validates the blocks of chat.update too, leaving the message as it was', async () => {
     const client = fake.webClient();
     const root = await client.chat.postMessage({ channel: '#v', text: 'ok', blocks: [section('fine')] as never });
-    const data = await slackError(client.chat.update({ channel: root.channel as string, ts: root.ts as string, text: 'x', blocks: [section('x'.repeat(3001))] as never }));
+    const data = await slackError(
+      client.chat.update({ channel: root.channel as string, ts: root.ts as string, text: 'x', blocks: [section('x'.repeat(3001))] as never }),
+    );
     expect(data.error).toBe('invalid_blocks');
     expect(fake.emulator.state.messages('#v')[0]).toMatchObject({ text: 'ok', blocks: [section('fine')] });
   });
@@ -108,13 +144,21 @@ describe('Block Kit validation fails like Slack', () => {
     const blocks = [
       { type: 'header', text: plain('h'.repeat(150)), block_id: 'b'.repeat(255) },
       { type: 'section', text: mrkdwn('s'.repeat(3000)), fields: Array.from({ length: 10 }, () => mrkdwn('f'.repeat(2000))) },
-      { type: 'context', elements: [...Array.from({ length: 9 }, () => mrkdwn('c')), { type: 'image', image_url: 'https://example.invalid/i.png', alt_text: 'i' }] },
+      {
+        type: 'context',
+        elements: [...Array.from({ length: 9 }, () => mrkdwn('c')), { type: 'image', image_url: 'https://example.invalid/i.png', alt_text: 'i' }],
+      },
       { type: 'divider' },
       {
         type: 'actions',
         elements: [
           ...Array.from({ length: 22 }, (_, i) => button(`a${i}`, { style: i % 2 ? 'primary' : 'danger', value: 'v'.repeat(2000) })),
-          { type: 'static_select', action_id: 'sel', placeholder: plain('Pick'), options: Array.from({ length: 100 }, (_, i) => ({ text: plain('o'.repeat(75)), value: `v${i}` })) },
+          {
+            type: 'static_select',
+            action_id: 'sel',
+            placeholder: plain('Pick'),
+            options: Array.from({ length: 100 }, (_, i) => ({ text: plain('o'.repeat(75)), value: `v${i}` })),
+          },
           { type: 'overflow', action_id: 'more', options: [{ text: plain('Snooze'), value: 'snooze' }] },
           { type: 'datepicker', action_id: 'when', initial_date: '2024-05-01' },
         ],

@@ -33,7 +33,14 @@ describe('Slack emulator: people and user groups', () => {
     // A time zone as Slack gives it: the zone, and its offset from UTC in seconds (India keeps no daylight saving).
     expect(alice.user).toMatchObject({ tz: 'Asia/Kolkata', tz_offset: 19_800 });
     expect((await client.users.info({ user: 'U0BOB' })).user).not.toHaveProperty('tz');
-    expect(alice.user).toMatchObject({ id: 'U0ALICE', team_id: 'T0EMULATOR', name: 'alice', is_bot: false, deleted: false, profile: { email: 'alice@example.com', real_name: 'alice' } });
+    expect(alice.user).toMatchObject({
+      id: 'U0ALICE',
+      team_id: 'T0EMULATOR',
+      name: 'alice',
+      is_bot: false,
+      deleted: false,
+      profile: { email: 'alice@example.com', real_name: 'alice' },
+    });
     expect((await client.users.info({ user: 'U0BOB' })).user?.profile).not.toHaveProperty('email');
     expect((await client.users.info({ user: 'U0SIRBOT' })).user).toMatchObject({ id: 'U0SIRBOT', is_bot: true });
     expect((await slackError(client.users.info({ user: 'U0NOBODY' }))).error).toBe('user_not_found');

@@ -39,8 +39,18 @@ function modal(callbackId: string) {
     title: plain('Declare incident'),
     submit: plain('Declare'),
     blocks: [
-      { type: 'input', block_id: 'summary', label: plain('Summary'), element: { type: 'plain_text_input', action_id: 'value', initial_value: 'from the emulator' } },
-      { type: 'input', block_id: 'severity', label: plain('Severity'), element: { type: 'static_select', action_id: 'value', options: [option('low'), option('high')], initial_option: option('low') } },
+      {
+        type: 'input',
+        block_id: 'summary',
+        label: plain('Summary'),
+        element: { type: 'plain_text_input', action_id: 'value', initial_value: 'from the emulator' },
+      },
+      {
+        type: 'input',
+        block_id: 'severity',
+        label: plain('Severity'),
+        element: { type: 'static_select', action_id: 'value', options: [option('low'), option('high')], initial_option: option('low') },
+      },
     ],
   };
 }
@@ -90,7 +100,10 @@ beforeAll(async () => {
   });
   app.event('app_home_opened', async ({ event, client }) => {
     seen.push({ kind: 'app_home_opened', body: event });
-    await client.views.publish({ user_id: event.user, view: { type: 'home', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `Hello <@${event.user}>` } }] } });
+    await client.views.publish({
+      user_id: event.user,
+      view: { type: 'home', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `Hello <@${event.user}>` } }] },
+    });
   });
   server = (await app.start(0)) as Server;
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
@@ -136,7 +149,7 @@ describe('Slack emulator with a Bolt app: the payload builders and issued trigge
     expect(failures).toEqual([]);
   });
 
-  it("a trigger the emulator did not issue is refused when the bot exchanges it", async () => {
+  it('a trigger the emulator did not issue is refused when the bot exchanges it', async () => {
     await form(sirCommandBody('declare', { triggerId: '1234567890.1234567890.abcdef', user: 'U0DAVE' }));
     await expect.poll(() => failures).toEqual(['invalid_trigger_id']);
     expect(fake.latestView('U0DAVE')).toBeUndefined();
@@ -145,12 +158,24 @@ describe('Slack emulator with a Bolt app: the payload builders and issued trigge
   it('a message shortcut and a button click open modals with their trigger ids; a global shortcut arrives', async () => {
     const posted = await fake.webClient().chat.postMessage({ channel: '#team-chat', text: 'AKIA… leaked?' });
     const message = { ts: posted.ts as string, text: 'AKIA… leaked?', user: 'U0CAROL' };
-    const shortcut = messageShortcutPayload({ callbackId: 'declare_from_message', message, channel: { id: posted.channel as string, name: 'team-chat' }, triggerId: fake.issueTriggerId('U0BOB'), user: 'U0BOB' });
+    const shortcut = messageShortcutPayload({
+      callbackId: 'declare_from_message',
+      message,
+      channel: { id: posted.channel as string, name: 'team-chat' },
+      triggerId: fake.issueTriggerId('U0BOB'),
+      user: 'U0BOB',
+    });
     expect((await interaction(shortcut)).status).toBe(200);
     await expect.poll(() => fake.latestView('U0BOB')?.callback_id).toBe('message_declare');
     expect(seen[0]?.body).toMatchObject({ type: 'message_action', message_ts: posted.ts, channel: { id: posted.channel }, message: { text: 'AKIA… leaked?' } });
 
-    const click = blockActionPayload({ actionId: 'ack', channel: posted.channel as string, messageTs: posted.ts as string, user: 'U0ERIN', triggerId: fake.issueTriggerId('U0ERIN') });
+    const click = blockActionPayload({
+      actionId: 'ack',
+      channel: posted.channel as string,
+      messageTs: posted.ts as string,
+      user: 'U0ERIN',
+      triggerId: fake.issueTriggerId('U0ERIN'),
+    });
     expect((await interaction(click)).status).toBe(200);
     await expect.poll(() => fake.latestView('U0ERIN')?.callback_id).toBe('action_declare');
 

@@ -82,7 +82,11 @@ describe('Slack emulator: messages and threads through the real WebClient', () =
       expect(page.has_more).toBe(Boolean(page.response_metadata?.next_cursor));
       cursor = page.response_metadata?.next_cursor || undefined;
     } while (cursor);
-    expect(pages).toEqual([['root', 'r0', 'r1'], ['r2', 'r3', 'r4'], ['r5', 'r6']]);
+    expect(pages).toEqual([
+      ['root', 'r0', 'r1'],
+      ['r2', 'r3', 'r4'],
+      ['r5', 'r6'],
+    ]);
     const whole = await client.conversations.replies({ channel: root.channel as string, ts: root.ts as string });
     expect(whole.messages).toHaveLength(8);
     expect(whole.has_more).toBe(false);
@@ -137,9 +141,7 @@ describe('Slack emulator: messages and threads through the real WebClient', () =
     const root = await client.chat.postMessage({ channel: '#e', text: 'root' });
     const eph = await client.chat.postEphemeral({ channel: root.channel as string, user: 'U0RESPONDER', thread_ts: root.ts as string, text: 'only you' });
     expect(eph.message_ts).toMatch(/^\d+\.\d{6}$/);
-    expect(emulator.state.ephemerals()).toEqual([
-      { channel: root.channel, user: 'U0RESPONDER', ts: eph.message_ts, text: 'only you', thread_ts: root.ts },
-    ]);
+    expect(emulator.state.ephemerals()).toEqual([{ channel: root.channel, user: 'U0RESPONDER', ts: eph.message_ts, text: 'only you', thread_ts: root.ts }]);
     expect(emulator.state.allMessages()).toHaveLength(1);
   });
 
@@ -152,7 +154,9 @@ describe('Slack emulator: messages and threads through the real WebClient', () =
     expect(link).toMatchObject({ ok: true, channel: root.channel });
     expect(link.permalink).toBe(`https://acme-sec.slack.com/archives/${root.channel}/p${(root.ts as string).replace('.', '')}`);
     const replyLink = await client.chat.getPermalink({ channel: root.channel as string, message_ts: reply.ts as string });
-    expect(replyLink.permalink).toBe(`https://acme-sec.slack.com/archives/${root.channel}/p${(reply.ts as string).replace('.', '')}?thread_ts=${root.ts}&cid=${root.channel}`);
+    expect(replyLink.permalink).toBe(
+      `https://acme-sec.slack.com/archives/${root.channel}/p${(reply.ts as string).replace('.', '')}?thread_ts=${root.ts}&cid=${root.channel}`,
+    );
     expect((await slackError(client.chat.getPermalink({ channel: root.channel as string, message_ts: '1.000001' }))).error).toBe('message_not_found');
     expect((await slackError(client.chat.getPermalink({ channel: 'C0NOTREAL99', message_ts: root.ts as string }))).error).toBe('channel_not_found');
   });

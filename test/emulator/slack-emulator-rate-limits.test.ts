@@ -81,7 +81,9 @@ describe('Slack emulator rate limits', () => {
 
   it('does not limit at all with limits: false', async () => {
     fake = await startFakeSlack({ limits: false });
-    const statuses = await Promise.all(Array.from({ length: 30 }, (_, i) => post(fake!.emulator.url, 'chat.postMessage', { channel: '#a', text: `${i}` }).then((r) => r.status)));
+    const statuses = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => post(fake!.emulator.url, 'chat.postMessage', { channel: '#a', text: `${i}` }).then((r) => r.status)),
+    );
     expect(new Set(statuses)).toEqual(new Set([200]));
     expect(fake.emulator.state.messages('#a')).toHaveLength(30);
   });

@@ -14,7 +14,12 @@ beforeEach(() => fake.emulator.reset());
 const plain = (text: string) => ({ type: 'plain_text' as const, text });
 const option = (value: string, text = value) => ({ text: plain(text), value });
 const section = (text: string) => ({ type: 'section' as const, text: { type: 'mrkdwn' as const, text } });
-const input = (blockId: string, element: Record<string, unknown>, label = 'Label') => ({ type: 'input', block_id: blockId, label: plain(label), element: { action_id: 'value', ...element } });
+const input = (blockId: string, element: Record<string, unknown>, label = 'Label') => ({
+  type: 'input',
+  block_id: blockId,
+  label: plain(label),
+  element: { action_id: 'value', ...element },
+});
 
 /** A modal using every element sirbot's modals use. */
 function modal(extra: Record<string, unknown> = {}) {
@@ -93,8 +98,12 @@ describe('Slack emulator: modals through the real WebClient', () => {
   it('pushes up to three modals deep; each knows its root and the one under it', async () => {
     const client = fake.webClient();
     const root = (await open(modal())).view!;
-    const second = (await client.views.push({ trigger_id: fake.issueTriggerId('U0ALICE'), view: { type: 'modal', title: plain('Second'), blocks: [section('2')] } })).view!;
-    const third = (await client.views.push({ trigger_id: fake.issueTriggerId('U0ALICE'), view: { type: 'modal', title: plain('Third'), blocks: [section('3')] } })).view!;
+    const second = (
+      await client.views.push({ trigger_id: fake.issueTriggerId('U0ALICE'), view: { type: 'modal', title: plain('Second'), blocks: [section('2')] } })
+    ).view!;
+    const third = (
+      await client.views.push({ trigger_id: fake.issueTriggerId('U0ALICE'), view: { type: 'modal', title: plain('Third'), blocks: [section('3')] } })
+    ).view!;
     expect(second).toMatchObject({ root_view_id: root.id, previous_view_id: root.id });
     expect(third).toMatchObject({ root_view_id: root.id, previous_view_id: second.id });
     expect(fake.openModals('U0ALICE').map((v) => v.id)).toEqual([root.id, second.id, third.id]);
@@ -109,7 +118,9 @@ describe('Slack emulator: modals through the real WebClient', () => {
   it('updates by view id or external id, refusing a stale hash', async () => {
     const client = fake.webClient();
     const opened = (await open(modal({ external_id: 'case-f-1' }))).view!;
-    const byId = (await client.views.update({ view_id: opened.id!, hash: opened.hash!, view: { type: 'modal', title: plain('Working…'), blocks: [section('Preparing')] } })).view!;
+    const byId = (
+      await client.views.update({ view_id: opened.id!, hash: opened.hash!, view: { type: 'modal', title: plain('Working…'), blocks: [section('Preparing')] } })
+    ).view!;
     expect(byId).toMatchObject({ id: opened.id, root_view_id: opened.id, title: plain('Working…'), external_id: '' });
     expect(byId.hash).not.toBe(opened.hash);
     const stale = client.views.update({ view_id: opened.id!, hash: opened.hash!, view: { type: 'modal', title: plain('Late'), blocks: [section('x')] } });
@@ -139,7 +150,13 @@ describe('Slack emulator: modals through the real WebClient', () => {
     const first = (await client.views.publish({ user_id: 'U0BOSS', view: { type: 'home', blocks: [section('Nothing waits for you.')] } })).view!;
     expect(first).toMatchObject({ type: 'home', team_id: 'T0EMULATOR', state: { values: {} }, previous_view_id: null });
     expect(first).not.toHaveProperty('title');
-    const second = (await client.views.publish({ user_id: 'U0BOSS', hash: first.hash!, view: { type: 'home', callback_id: 'home', blocks: [section('One approval waits.')] } })).view!;
+    const second = (
+      await client.views.publish({
+        user_id: 'U0BOSS',
+        hash: first.hash!,
+        view: { type: 'home', callback_id: 'home', blocks: [section('One approval waits.')] },
+      })
+    ).view!;
     expect(second.id).toBe(first.id);
     const stale = client.views.publish({ user_id: 'U0BOSS', hash: first.hash!, view: { type: 'home', blocks: [section('x')] } });
     expect((await slackError(stale)).error).toBe('hash_conflict');
@@ -150,7 +167,9 @@ describe('Slack emulator: modals through the real WebClient', () => {
 
   it('serves open modals and Home views as JSON, and issues trigger ids over HTTP', async () => {
     const base = fake.emulator.url.replace(/\/api\/$/, '');
-    const issued = (await (await fetch(`${base}/api/trigger`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'U0CAROL' }) })).json()) as { ok: boolean; trigger_id: string };
+    const issued = (await (
+      await fetch(`${base}/api/trigger`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'U0CAROL' }) })
+    ).json()) as { ok: boolean; trigger_id: string };
     expect(issued).toEqual({ ok: true, trigger_id: expect.stringMatching(/^\d+\.\d+\.[0-9a-f]+$/) });
     const opened = (await open(modal(), issued.trigger_id)).view!;
     await fake.webClient().views.publish({ user_id: 'U0CAROL', view: { type: 'home', blocks: [section('home')] } });
@@ -158,7 +177,11 @@ describe('Slack emulator: modals through the real WebClient', () => {
     const all = (await (await fetch(`${base}/api/views`)).json()) as { modals: Record<string, Array<{ id: string }>>; homes: Record<string, { type: string }> };
     expect(all.modals.U0CAROL?.map((v) => v.id)).toEqual([opened.id]);
     expect(all.homes.U0CAROL?.type).toBe('home');
-    const hers = (await (await fetch(`${base}/api/views?user=U0CAROL`)).json()) as { user: string; modals: Array<{ id: string }>; home: { type: string } | null };
+    const hers = (await (await fetch(`${base}/api/views?user=U0CAROL`)).json()) as {
+      user: string;
+      modals: Array<{ id: string }>;
+      home: { type: string } | null;
+    };
     expect(hers).toMatchObject({ user: 'U0CAROL', modals: [{ id: opened.id }], home: { type: 'home' } });
     expect(fake.emulator.state.views().modals.U0CAROL).toHaveLength(1);
   });
@@ -167,12 +190,24 @@ describe('Slack emulator: modals through the real WebClient', () => {
 describe('Slack emulator: views are validated like Slack', () => {
   const cases: Array<[string, Record<string, unknown>, string[]]> = [
     ['a title over 24 characters', modal({ title: plain('t'.repeat(25)) }), ['[ERROR] must be less than 25 characters [json-pointer:/view/title/text]']],
-    ['a submit button over 24 characters', modal({ submit: plain('s'.repeat(25)) }), ['[ERROR] must be less than 25 characters [json-pointer:/view/submit/text]']],
+    [
+      'a submit button over 24 characters',
+      modal({ submit: plain('s'.repeat(25)) }),
+      ['[ERROR] must be less than 25 characters [json-pointer:/view/submit/text]'],
+    ],
     ['a close button in mrkdwn', modal({ close: { type: 'mrkdwn', text: 'Cancel' } }), ['[ERROR] must be a valid enum value [json-pointer:/view/close/type]']],
     ['no title', modal({ title: undefined }), ['[ERROR] missing required field: title [json-pointer:/view]']],
     ['inputs without a submit button', modal({ submit: undefined }), ['[ERROR] submit is required when an input block is present [json-pointer:/view/submit]']],
-    ['101 blocks', modal({ blocks: Array.from({ length: 101 }, () => ({ type: 'divider' })) }), ['[ERROR] no more than 100 items allowed [json-pointer:/view/blocks]']],
-    ['private_metadata over 3,000 characters', modal({ private_metadata: 'm'.repeat(3001) }), ['[ERROR] must be less than 3001 characters [json-pointer:/view/private_metadata]']],
+    [
+      '101 blocks',
+      modal({ blocks: Array.from({ length: 101 }, () => ({ type: 'divider' })) }),
+      ['[ERROR] no more than 100 items allowed [json-pointer:/view/blocks]'],
+    ],
+    [
+      'private_metadata over 3,000 characters',
+      modal({ private_metadata: 'm'.repeat(3001) }),
+      ['[ERROR] must be less than 3001 characters [json-pointer:/view/private_metadata]'],
+    ],
     ['callback_id over 255 characters', modal({ callback_id: 'c'.repeat(256) }), ['[ERROR] must be less than 256 characters [json-pointer:/view/callback_id]']],
     ['notify_on_close that is not a boolean', modal({ notify_on_close: 'yes' }), ['[ERROR] must provide a boolean [json-pointer:/view/notify_on_close]']],
     [
@@ -247,6 +282,8 @@ describe('Slack emulator: views are validated like Slack', () => {
   it('refuses a call without a trigger or without a view', async () => {
     expect(await messages(fake.webClient().apiCall('views.open', { view: modal() }))).toEqual(['[ERROR] missing required field: trigger_id']);
     expect(await messages(fake.webClient().apiCall('views.open', { trigger_id: fake.issueTriggerId() }))).toEqual(['[ERROR] missing required field: view']);
-    expect(await messages(fake.webClient().apiCall('views.publish', { view: { type: 'home', blocks: [] } }))).toEqual(['[ERROR] missing required field: user_id']);
+    expect(await messages(fake.webClient().apiCall('views.publish', { view: { type: 'home', blocks: [] } }))).toEqual([
+      '[ERROR] missing required field: user_id',
+    ]);
   });
 });

@@ -20,7 +20,9 @@ describe('signSlackRequest', () => {
   it('matches an HMAC-SHA256 over v0:timestamp:body computed independently', () => {
     const body = 'token=x&command=%2Fsirbot&text=help';
     const headers = signSlackRequest({ signingSecret: SECRET, body, timestamp: 1_700_000_000 });
-    const expected = createHmac('sha256', SECRET).update(Buffer.from(`v0:1700000000:${body}`, 'utf8')).digest('hex');
+    const expected = createHmac('sha256', SECRET)
+      .update(Buffer.from(`v0:1700000000:${body}`, 'utf8'))
+      .digest('hex');
     expect(headers).toEqual({ 'x-slack-signature': `v0=${expected}`, 'x-slack-request-timestamp': '1700000000' });
   });
 
@@ -70,7 +72,12 @@ describe('Slack request bodies', () => {
 describe('modal and command payload builders', () => {
   const plain = (text: string) => ({ type: 'plain_text', text });
   const option = (value: string) => ({ text: plain(value), value });
-  const input = (blockId: string, element: Record<string, unknown>) => ({ type: 'input', block_id: blockId, label: plain(blockId), element: { action_id: 'v', ...element } });
+  const input = (blockId: string, element: Record<string, unknown>) => ({
+    type: 'input',
+    block_id: blockId,
+    label: plain(blockId),
+    element: { action_id: 'v', ...element },
+  });
 
   it('fills state.values from answers by block id; unanswered inputs keep their initial values', () => {
     const view = {
@@ -97,15 +104,37 @@ describe('modal and command payload builders', () => {
   });
 
   it('submits the view as the emulator holds it, for the person whose screen it is on', () => {
-    const view = { id: 'V1', user: 'U0ALICE', callback_id: 'cb', private_metadata: 'pm', hash: '1.a', blocks: [input('text', { type: 'plain_text_input' })], state: { values: {} } };
+    const view = {
+      id: 'V1',
+      user: 'U0ALICE',
+      callback_id: 'cb',
+      private_metadata: 'pm',
+      hash: '1.a',
+      blocks: [input('text', { type: 'plain_text_input' })],
+      state: { values: {} },
+    };
     const payload = viewSubmissionPayload({ view: view as never, answers: { text: 'hi' }, triggerId: '1.2.abc' }) as any;
     expect(payload).toMatchObject({ type: 'view_submission', trigger_id: '1.2.abc', user: { id: 'U0ALICE' }, team: { id: 'T0EMULATOR', domain: 'emulator' } });
-    expect(payload.view).toEqual({ id: 'V1', callback_id: 'cb', private_metadata: 'pm', hash: '1.a', blocks: view.blocks, state: { values: { text: { v: { type: 'plain_text_input', value: 'hi' } } } } });
+    expect(payload.view).toEqual({
+      id: 'V1',
+      callback_id: 'cb',
+      private_metadata: 'pm',
+      hash: '1.a',
+      blocks: view.blocks,
+      state: { values: { text: { v: { type: 'plain_text_input', value: 'hi' } } } },
+    });
   });
 
   it('sends /sir with the trigger id it is given', () => {
     const fields = new URLSearchParams(sirCommandBody('status GD-1', { triggerId: '9.9.ff', user: 'U0BOB', channel: { id: 'C0TEAM', name: 'team' } }));
-    expect(Object.fromEntries(fields)).toMatchObject({ command: '/sir', text: 'status GD-1', trigger_id: '9.9.ff', user_id: 'U0BOB', channel_id: 'C0TEAM', channel_name: 'team' });
+    expect(Object.fromEntries(fields)).toMatchObject({
+      command: '/sir',
+      text: 'status GD-1',
+      trigger_id: '9.9.ff',
+      user_id: 'U0BOB',
+      channel_id: 'C0TEAM',
+      channel_name: 'team',
+    });
   });
 });
 
@@ -148,7 +177,13 @@ describe('postSignedToSlackReceiver', () => {
     expect(received?.headers['x-slack-request-timestamp']).toBe('1600000000');
     expect(received?.headers['x-slack-signature']).toBe(signatureOf('1600000000', body));
 
-    await postSignedToSlackReceiver(url, { body: `${body} `, signedBody: body, contentType: 'application/json', signingSecret: SECRET, timestamp: 1_700_000_000 });
+    await postSignedToSlackReceiver(url, {
+      body: `${body} `,
+      signedBody: body,
+      contentType: 'application/json',
+      signingSecret: SECRET,
+      timestamp: 1_700_000_000,
+    });
     expect(received?.body).toBe(`${body} `);
     expect(received?.headers['x-slack-signature']).toBe(signatureOf('1700000000', body));
 

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { EmulatedMessage } from '../../src/emulator/slack/workspace.ts';
-import { escapeHtml, html, renderBlocks, renderMessage, renderMrkdwn, renderView, SafeHtml, type RenderableMessage, type RenderContext } from '../../src/emulator/slack/web/render/index.ts';
+import {
+  escapeHtml,
+  html,
+  renderBlocks,
+  renderMessage,
+  renderMrkdwn,
+  renderView,
+  SafeHtml,
+  type RenderableMessage,
+  type RenderContext,
+} from '../../src/emulator/slack/web/render/index.ts';
 import { caseDraft } from '../../src/domain/actions/case-draft.ts';
 import { REMEDIATIONS } from '../../src/domain/remediation/catalog.ts';
 import { defaultDecision } from '../../src/domain/routing/decision.ts';
@@ -36,14 +46,21 @@ function visible(markup: string): string {
     .replace(/&amp;/g, '&');
 }
 
-const TAGS = new Set('a article b blockquote br button code div figcaption figure footer form h2 h3 header hr i img input label li ol optgroup option pre s section select span textarea time ul'.split(' '));
+const TAGS = new Set(
+  'a article b blockquote br button code div figcaption figure footer form h2 h3 header hr i img input label li ol optgroup option pre s section select span textarea time ul'.split(
+    ' ',
+  ),
+);
 const ATTRIBUTES = new Set(
-  'alt aria-label checked class datetime disabled href label loading max maxlength method min minlength multiple name placeholder referrerpolicy rel role rows selected src step style target title type value'.split(' '),
+  'alt aria-label checked class datetime disabled href label loading max maxlength method min minlength multiple name placeholder referrerpolicy rel role rows selected src step style target title type value'.split(
+    ' ',
+  ),
 );
 const TAG = /<(\/?)([a-z][a-z0-9]*)((?:\s+[a-z][a-z0-9-]*(?:="[^"<>]*")?)*)\s*>/y;
 
 /** Links whose text is not their own address: what a forged `<https://evil|label>` would produce. */
-const disguisedLinks = (markup: string) => [...markup.matchAll(/<a [^>]*href="([^"]*)"[^>]*>(.*?)<\/a>/g)].filter((m) => visible(m[2] ?? '') !== visible(m[1] ?? ''));
+const disguisedLinks = (markup: string) =>
+  [...markup.matchAll(/<a [^>]*href="([^"]*)"[^>]*>(.*?)<\/a>/g)].filter((m) => visible(m[2] ?? '') !== visible(m[1] ?? ''));
 
 /**
  * Every `<` in the output opens a tag we emit on purpose: a known name and only well-formed,
@@ -114,7 +131,13 @@ describe('mrkdwn formatting', () => {
   });
 
   it('shows links with any other scheme as text', () => {
-    for (const link of ['<javascript:alert(1)|click>', '<JavaScript:alert(1)>', '<data:text/html,<b>x</b>|x>', '<ftp://x.example|ftp>', '<vbscript:msgbox|x>']) {
+    for (const link of [
+      '<javascript:alert(1)|click>',
+      '<JavaScript:alert(1)>',
+      '<data:text/html,<b>x</b>|x>',
+      '<ftp://x.example|ftp>',
+      '<vbscript:msgbox|x>',
+    ]) {
       const out = md(link);
       expect(tagsNamed(out, 'a')).toEqual([]);
       expect(visible(out)).toContain(link.includes('data:') ? 'data:text/html,' : link);
@@ -151,8 +174,22 @@ describe('mrkdwn formatting', () => {
 
   it('maps common emoji shortcodes and leaves others, and ARNs, as text', () => {
     const codes = [
-      'red_circle', 'large_orange_circle', 'large_yellow_circle', 'large_blue_circle', 'white_circle', 'white_check_mark', 'x', 'warning',
-      'rotating_light', 'sos', 'raised_hand', 'hourglass_flowing_sand', 'gear', 'busts_in_silhouette', 'no_entry_sign', 'leftwards_arrow_with_hook',
+      'red_circle',
+      'large_orange_circle',
+      'large_yellow_circle',
+      'large_blue_circle',
+      'white_circle',
+      'white_check_mark',
+      'x',
+      'warning',
+      'rotating_light',
+      'sos',
+      'raised_hand',
+      'hourglass_flowing_sand',
+      'gear',
+      'busts_in_silhouette',
+      'no_entry_sign',
+      'leftwards_arrow_with_hook',
     ];
     for (const c of codes) expect(md(`:${c}:`), c).not.toContain(':');
     expect(md(':white_check_mark: done')).toBe('\u2705 done');
@@ -213,13 +250,24 @@ describe('hostile text renders as text', () => {
         type: 'actions',
         block_id: evil,
         elements: [
-          { type: 'button', text: plain(evil), action_id: evil, value: evil, confirm: { title: plain(evil), text: mrkdwn(evil), confirm: plain('Yes'), deny: plain('No') } },
+          {
+            type: 'button',
+            text: plain(evil),
+            action_id: evil,
+            value: evil,
+            confirm: { title: plain(evil), text: mrkdwn(evil), confirm: plain('Yes'), deny: plain('No') },
+          },
           { type: 'button', text: plain('link'), action_id: 'u', url: 'javascript:alert(1)' },
           { type: 'static_select', action_id: 's', placeholder: plain(evil), options: [opt(evil, evil)], initial_option: opt(evil, evil) },
           { type: 'overflow', action_id: 'o', options: [{ ...opt(evil, evil), url: 'javascript:alert(1)' }] },
         ],
       },
-      { type: 'input', block_id: 'b', label: plain(evil), element: { type: 'plain_text_input', action_id: evil, initial_value: `</textarea>${evil}`, multiline: true } },
+      {
+        type: 'input',
+        block_id: 'b',
+        label: plain(evil),
+        element: { type: 'plain_text_input', action_id: evil, initial_value: `</textarea>${evil}`, multiline: true },
+      },
       { type: 'input', block_id: 'c', label: plain('x'), element: { type: 'plain_text_input', action_id: 'v', initial_value: evil, placeholder: plain(evil) } },
       { type: 'image', image_url: 'javascript:alert(1)', alt_text: evil },
       { type: 'context', elements: [{ type: 'image', image_url: 'data:image/svg+xml,<svg onload=alert(1)>', alt_text: evil }] },
@@ -239,7 +287,14 @@ describe('hostile text renders as text', () => {
 
   it('renders a finding whose every field is hostile without live markup', () => {
     const hostile = '<script>alert(1)</script> <@U1> <!channel> @here <https://evil.example|click> "><img src=x onerror=alert(1)>';
-    const finding = makeFinding({ title: hostile, description: hostile, accountId: hostile, type: hostile, controlId: hostile, consoleUrl: 'javascript:alert(1)' });
+    const finding = makeFinding({
+      title: hostile,
+      description: hostile,
+      accountId: hostile,
+      type: hostile,
+      controlId: hostile,
+      consoleUrl: 'javascript:alert(1)',
+    });
     const message = findingMessage(finding, defaultDecision(finding.id, '#sec', 'HIGH'), { investigate: true, actions: true });
     const out = renderMessage({ ts: '1763632800.000100', user: 'UBOT', bot_id: 'B1', ...message }, ctx);
     const tags = wellFormed(out);
@@ -267,18 +322,25 @@ describe('blocks', () => {
 
   it('section: fields', () => {
     const out = blocks({ type: 'section', fields: [mrkdwn('*Account*\n`1`'), plain('two')] });
-    expect(out).toContain('<div class="sb-fields"><div class="sb-field"><b>Account</b><br><code class="sb-code">1</code></div><div class="sb-field">two</div></div>');
+    expect(out).toContain(
+      '<div class="sb-fields"><div class="sb-field"><b>Account</b><br><code class="sb-code">1</code></div><div class="sb-field">two</div></div>',
+    );
   });
 
   it('section: accessory elements carry the block id', () => {
     const out = blocks({ type: 'section', block_id: 'q', text: mrkdwn('When?'), accessory: { type: 'datepicker', action_id: 'when' } });
-    expect(out).toContain('<div class="sb-accessory"><input type="date" class="sb-datepicker" name="q.when" data-type="datepicker" data-action-id="when" data-block-id="q"></div>');
+    expect(out).toContain(
+      '<div class="sb-accessory"><input type="date" class="sb-datepicker" name="q.when" data-type="datepicker" data-action-id="when" data-block-id="q"></div>',
+    );
     const image = blocks({ type: 'section', text: plain('x'), accessory: { type: 'image', image_url: 'https://example.com/a.png', alt_text: 'logo' } });
     expect(tagsNamed(image, 'img')[0]?.attrs).toMatchObject({ src: 'https://example.com/a.png', alt: 'logo' });
   });
 
   it('context: text and image elements', () => {
-    const out = blocks({ type: 'context', elements: [mrkdwn('ID `x`'), plain('plain'), { type: 'image', image_url: 'https://example.com/i.png', alt_text: 'icon' }] });
+    const out = blocks({
+      type: 'context',
+      elements: [mrkdwn('ID `x`'), plain('plain'), { type: 'image', image_url: 'https://example.com/i.png', alt_text: 'icon' }],
+    });
     expect(out).toContain('<span class="sb-context-text">ID <code class="sb-code">x</code></span><span class="sb-context-text">plain</span>');
     expect(tagsNamed(out, 'img')[0]?.attrs).toMatchObject({ class: 'sb-context-image', src: 'https://example.com/i.png', alt: 'icon' });
   });
@@ -301,14 +363,25 @@ describe('blocks', () => {
     const buttons = tagsNamed(out, 'button');
     expect(buttons.map((b) => b.attrs)).toEqual([
       { type: 'button', class: 'sb-button sb-button-primary', 'data-value': 'v1', 'data-type': 'button', 'data-action-id': 'go', 'data-block-id': 'acts' },
-      { type: 'button', class: 'sb-button sb-button-danger', 'data-value': 'v2', 'data-type': 'button', 'data-action-id': 'del', 'data-block-id': 'acts', 'data-confirm': JSON.stringify(confirm) },
+      {
+        type: 'button',
+        class: 'sb-button sb-button-danger',
+        'data-value': 'v2',
+        'data-type': 'button',
+        'data-action-id': 'del',
+        'data-block-id': 'acts',
+        'data-confirm': JSON.stringify(confirm),
+      },
       { type: 'button', class: 'sb-button', 'data-type': 'button', 'data-action-id': 'p', 'data-block-id': 'acts' },
     ]);
     expect(visible(out)).toBe('GoDeletePlain');
   });
 
   it('actions: url buttons are links that still carry the action', () => {
-    const out = blocks({ type: 'actions', elements: [{ type: 'button', text: plain('Console'), action_id: 'open', url: 'https://console.aws.amazon.com/x?a=1&b=2' }] });
+    const out = blocks({
+      type: 'actions',
+      elements: [{ type: 'button', text: plain('Console'), action_id: 'open', url: 'https://console.aws.amazon.com/x?a=1&b=2' }],
+    });
     expect(tagsNamed(out, 'a')[0]?.attrs).toEqual({
       class: 'sb-button',
       'data-type': 'button',
@@ -321,36 +394,79 @@ describe('blocks', () => {
   });
 
   it('actions: static_select with a placeholder, options and option groups', () => {
-    const out = blocks({ type: 'actions', block_id: 'b', elements: [{ type: 'static_select', action_id: 'st', placeholder: plain('Case status'), options: [opt('Open', 'Open'), opt('Closed', 'Closed')] }] });
+    const out = blocks({
+      type: 'actions',
+      block_id: 'b',
+      elements: [{ type: 'static_select', action_id: 'st', placeholder: plain('Case status'), options: [opt('Open', 'Open'), opt('Closed', 'Closed')] }],
+    });
     expect(out).toContain(
       '<select class="sb-select" name="b.st" data-placeholder="Case status" data-type="static_select" data-action-id="st" data-block-id="b"><option value="" disabled selected>Case status</option><option value="Open">Open</option><option value="Closed">Closed</option></select>',
     );
-    const grouped = blocks({ type: 'actions', elements: [{ type: 'static_select', action_id: 'g', option_groups: [{ label: plain('G1'), options: [opt('A', 'a')] }] }] });
+    const grouped = blocks({
+      type: 'actions',
+      elements: [{ type: 'static_select', action_id: 'g', option_groups: [{ label: plain('G1'), options: [opt('A', 'a')] }] }],
+    });
     expect(grouped).toContain('<optgroup label="G1"><option value="a">A</option></optgroup>');
   });
 
   it('actions: datepicker', () => {
-    const out = blocks({ type: 'actions', block_id: 'b', elements: [{ type: 'datepicker', action_id: 'd', initial_date: '2026-11-20', placeholder: plain('Pick') }] });
-    expect(tagsNamed(out, 'input')[0]?.attrs).toEqual({ type: 'date', class: 'sb-datepicker', name: 'b.d', value: '2026-11-20', placeholder: 'Pick', 'data-type': 'datepicker', 'data-action-id': 'd', 'data-block-id': 'b' });
+    const out = blocks({
+      type: 'actions',
+      block_id: 'b',
+      elements: [{ type: 'datepicker', action_id: 'd', initial_date: '2026-11-20', placeholder: plain('Pick') }],
+    });
+    expect(tagsNamed(out, 'input')[0]?.attrs).toEqual({
+      type: 'date',
+      class: 'sb-datepicker',
+      name: 'b.d',
+      value: '2026-11-20',
+      placeholder: 'Pick',
+      'data-type': 'datepicker',
+      'data-action-id': 'd',
+      'data-block-id': 'b',
+    });
     expect(blocks({ type: 'actions', elements: [{ type: 'datepicker', action_id: 'd', initial_date: 'tomorrow' }] })).not.toContain('value=');
   });
 
   it('actions: overflow menu', () => {
-    const out = blocks({ type: 'actions', block_id: 'b', elements: [{ type: 'overflow', action_id: 'more', options: [opt('Edit', 'edit'), { ...opt('Docs', 'docs'), url: 'https://example.com' }] }] });
+    const out = blocks({
+      type: 'actions',
+      block_id: 'b',
+      elements: [{ type: 'overflow', action_id: 'more', options: [opt('Edit', 'edit'), { ...opt('Docs', 'docs'), url: 'https://example.com' }] }],
+    });
     expect(out).toContain(
       '<select class="sb-overflow" aria-label="More actions" data-type="overflow" data-action-id="more" data-block-id="b"><option value="" disabled selected>⋯</option><option value="edit">Edit</option><option value="docs" data-url="https://example.com">Docs</option></select>',
     );
   });
 
   it('actions: radio_buttons', () => {
-    const out = blocks({ type: 'actions', block_id: 'b', elements: [{ type: 'radio_buttons', action_id: 'r', options: [opt('One', '1'), { text: mrkdwn('*Two*'), value: '2', description: plain('second') }], initial_option: opt('Two', '2') }] });
+    const out = blocks({
+      type: 'actions',
+      block_id: 'b',
+      elements: [
+        {
+          type: 'radio_buttons',
+          action_id: 'r',
+          options: [opt('One', '1'), { text: mrkdwn('*Two*'), value: '2', description: plain('second') }],
+          initial_option: opt('Two', '2'),
+        },
+      ],
+    });
     expect(out).toContain('<div class="sb-radio-buttons" role="radiogroup" data-type="radio_buttons" data-action-id="r" data-block-id="b">');
     expect(out).toContain('<input type="radio" name="b.r" value="1"> <span class="sb-option-text">One</span>');
-    expect(out).toContain('<input type="radio" name="b.r" value="2" checked> <span class="sb-option-text"><b>Two</b></span><span class="sb-option-description">second</span>');
+    expect(out).toContain(
+      '<input type="radio" name="b.r" value="2" checked> <span class="sb-option-text"><b>Two</b></span><span class="sb-option-description">second</span>',
+    );
   });
 
   it('actions: checkboxes', () => {
-    const out = blocks({ type: 'actions', block_id: 'b', elements: [{ type: 'checkboxes', action_id: 'c', options: [opt('A', 'a'), opt('B', 'b'), opt('C', 'c')], initial_options: [opt('A', 'a'), opt('C', 'c')] }] });
+    const out = blocks({
+      type: 'actions',
+      block_id: 'b',
+      elements: [
+        { type: 'checkboxes', action_id: 'c', options: [opt('A', 'a'), opt('B', 'b'), opt('C', 'c')], initial_options: [opt('A', 'a'), opt('C', 'c')] },
+      ],
+    });
     const boxes = tagsNamed(out, 'input');
     expect(boxes.map((b) => [b.attrs.type, b.attrs.name, b.attrs.value, 'checked' in b.attrs])).toEqual([
       ['checkbox', 'b.c', 'a', true],
@@ -362,11 +478,27 @@ describe('blocks', () => {
 
   it('actions: plain_text_input', () => {
     const out = blocks({ type: 'actions', block_id: 'b', elements: [{ type: 'plain_text_input', action_id: 't', placeholder: plain('Type') }] });
-    expect(tagsNamed(out, 'input')[0]?.attrs).toEqual({ type: 'text', class: 'sb-text-input', name: 'b.t', placeholder: 'Type', 'data-type': 'plain_text_input', 'data-action-id': 't', 'data-block-id': 'b', value: '' });
+    expect(tagsNamed(out, 'input')[0]?.attrs).toEqual({
+      type: 'text',
+      class: 'sb-text-input',
+      name: 'b.t',
+      placeholder: 'Type',
+      'data-type': 'plain_text_input',
+      'data-action-id': 't',
+      'data-block-id': 'b',
+      value: '',
+    });
   });
 
   it('input: label, optional flag, hint and a single-line plain_text_input with max_length', () => {
-    const out = blocks({ type: 'input', block_id: 'title', label: plain('Title'), optional: true, hint: plain('Short'), element: { type: 'plain_text_input', action_id: 'value', initial_value: 'Hello & bye', max_length: 300 } });
+    const out = blocks({
+      type: 'input',
+      block_id: 'title',
+      label: plain('Title'),
+      optional: true,
+      hint: plain('Short'),
+      element: { type: 'plain_text_input', action_id: 'value', initial_value: 'Hello & bye', max_length: 300 },
+    });
     expect(out).toContain('<div class="sb-block sb-input" data-block-id="title" data-optional>');
     expect(out).toContain('<div class="sb-label">Title<span class="sb-optional"> (optional)</span></div>');
     expect(out).toContain('<div class="sb-hint">Short</div>');
@@ -375,23 +507,52 @@ describe('blocks', () => {
   });
 
   it('input: multiline plain_text_input as a textarea', () => {
-    const out = blocks({ type: 'input', block_id: 'd', label: plain('Description'), element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 3000, initial_value: 'line 1\nline <2>' } });
-    expect(out).toContain('<textarea class="sb-text-input" name="d.value" maxlength="3000" data-type="plain_text_input" data-action-id="value" data-block-id="d" rows="4">line 1\nline &lt;2&gt;</textarea>');
+    const out = blocks({
+      type: 'input',
+      block_id: 'd',
+      label: plain('Description'),
+      element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 3000, initial_value: 'line 1\nline <2>' },
+    });
+    expect(out).toContain(
+      '<textarea class="sb-text-input" name="d.value" maxlength="3000" data-type="plain_text_input" data-action-id="value" data-block-id="d" rows="4">line 1\nline &lt;2&gt;</textarea>',
+    );
   });
 
   it('input: static_select with initial_option', () => {
-    const out = blocks({ type: 'input', block_id: 'e', label: plain('Engagement'), element: { type: 'static_select', action_id: 'value', options: [opt('Incident', 'inc'), opt('Investigation', 'inv')], initial_option: opt('Investigation', 'inv') } });
-    expect(out).toContain('<option value="" disabled>Select an item</option><option value="inc">Incident</option><option value="inv" selected>Investigation</option>');
+    const out = blocks({
+      type: 'input',
+      block_id: 'e',
+      label: plain('Engagement'),
+      element: {
+        type: 'static_select',
+        action_id: 'value',
+        options: [opt('Incident', 'inc'), opt('Investigation', 'inv')],
+        initial_option: opt('Investigation', 'inv'),
+      },
+    });
+    expect(out).toContain(
+      '<option value="" disabled>Select an item</option><option value="inc">Incident</option><option value="inv" selected>Investigation</option>',
+    );
     expect(out).toContain('name="e.value"');
   });
 
   it('input: datepicker with initial_date', () => {
-    const out = blocks({ type: 'input', block_id: 's', label: plain('Start'), element: { type: 'datepicker', action_id: 'value', initial_date: '2026-11-19' } });
+    const out = blocks({
+      type: 'input',
+      block_id: 's',
+      label: plain('Start'),
+      element: { type: 'datepicker', action_id: 'value', initial_date: '2026-11-19' },
+    });
     expect(tagsNamed(out, 'input')[0]?.attrs).toMatchObject({ type: 'date', name: 's.value', value: '2026-11-19' });
   });
 
   it('input: radio_buttons with initial_option', () => {
-    const out = blocks({ type: 'input', block_id: 'r', label: plain('Resolver'), element: { type: 'radio_buttons', action_id: 'value', options: [opt('Self', 'Self'), opt('AWS', 'AWS')], initial_option: opt('AWS', 'AWS') } });
+    const out = blocks({
+      type: 'input',
+      block_id: 'r',
+      label: plain('Resolver'),
+      element: { type: 'radio_buttons', action_id: 'value', options: [opt('Self', 'Self'), opt('AWS', 'AWS')], initial_option: opt('AWS', 'AWS') },
+    });
     expect(tagsNamed(out, 'input').map((i) => [i.attrs.name, i.attrs.value, 'checked' in i.attrs])).toEqual([
       ['r.value', 'Self', false],
       ['r.value', 'AWS', true],
@@ -399,13 +560,20 @@ describe('blocks', () => {
   });
 
   it('input: checkboxes', () => {
-    const out = blocks({ type: 'input', block_id: 'k', label: plain('Notify'), element: { type: 'checkboxes', action_id: 'value', options: [opt('Owner', 'owner')], initial_options: [opt('Owner', 'owner')] } });
+    const out = blocks({
+      type: 'input',
+      block_id: 'k',
+      label: plain('Notify'),
+      element: { type: 'checkboxes', action_id: 'value', options: [opt('Owner', 'owner')], initial_options: [opt('Owner', 'owner')] },
+    });
     expect(tagsNamed(out, 'input')[0]?.attrs).toEqual({ type: 'checkbox', name: 'k.value', value: 'owner', checked: '' });
   });
 
   it('image blocks with a title; only web URLs load', () => {
     const out = blocks({ type: 'image', block_id: 'i', image_url: 'https://example.com/graph.png', alt_text: 'graph', title: plain('Traffic') });
-    expect(out).toContain('<figure class="sb-block sb-image" data-block-id="i"><figcaption class="sb-image-title">Traffic</figcaption><img class="sb-image-block" src="https://example.com/graph.png" alt="graph" loading="lazy" referrerpolicy="no-referrer"></figure>');
+    expect(out).toContain(
+      '<figure class="sb-block sb-image" data-block-id="i"><figcaption class="sb-image-title">Traffic</figcaption><img class="sb-image-block" src="https://example.com/graph.png" alt="graph" loading="lazy" referrerpolicy="no-referrer"></figure>',
+    );
     expect(blocks({ type: 'image', image_url: 'data:image/png;base64,AAAA', alt_text: 'x' })).toContain('<span class="sb-image-missing">[image: x]</span>');
   });
 
@@ -447,7 +615,9 @@ describe('blocks', () => {
         { type: 'rich_text_list', style: 'ordered', elements: [{ type: 'rich_text_section', elements: [{ type: 'text', text: 'item' }] }] },
       ],
     });
-    expect(out).toContain('<b>*not bold* &amp;lt; &lt;b&gt;</b><span class="sb-mention sb-mention-user" data-user-id="U1">@alice</span>bad<a class="sb-link" href="https://example.com"');
+    expect(out).toContain(
+      '<b>*not bold* &amp;lt; &lt;b&gt;</b><span class="sb-mention sb-mention-user" data-user-id="U1">@alice</span>bad<a class="sb-link" href="https://example.com"',
+    );
     expect(out).toContain('<ol class="sb-rich-list"><li>item</li></ol>');
     wellFormed(out);
   });
@@ -468,7 +638,17 @@ describe('messages', () => {
   });
 
   it('shows blocks instead of the fallback text, marks the app and edits', () => {
-    const out = renderMessage({ ...base, user: 'UBOT', bot_id: 'B1', text: 'fallback', blocks: [{ type: 'section', text: mrkdwn('from blocks') }], edited: { user: 'UBOT', ts: '1763632900.000000' } }, ctx);
+    const out = renderMessage(
+      {
+        ...base,
+        user: 'UBOT',
+        bot_id: 'B1',
+        text: 'fallback',
+        blocks: [{ type: 'section', text: mrkdwn('from blocks') }],
+        edited: { user: 'UBOT', ts: '1763632900.000000' },
+      },
+      ctx,
+    );
     expect(visible(out)).toContain('from blocks');
     expect(visible(out)).not.toContain('fallback');
     expect(out).toContain('<span class="sb-author">UBOT</span> <span class="sb-app-badge">APP</span>');
@@ -484,12 +664,22 @@ describe('messages', () => {
     expect(renderMessage({ ...parent, reply_count: 1 }, ctx)).toContain('>1 reply <');
     expect(renderMessage(parent, ctx, { inThread: true })).not.toContain('sb-thread-summary');
     expect(renderMessage({ ...base, ts: '1763633400.000000', thread_ts: base.ts }, ctx)).not.toContain('sb-thread-summary');
-    expect(renderMessage({ ...base, thread_ts: '1.0', subtype: 'thread_broadcast' }, ctx)).toContain('<div class="sb-broadcast-note">replied to a thread</div>');
+    expect(renderMessage({ ...base, thread_ts: '1.0', subtype: 'thread_broadcast' }, ctx)).toContain(
+      '<div class="sb-broadcast-note">replied to a thread</div>',
+    );
   });
 
   it('lists attached files and legacy attachments', () => {
     const out = renderMessage(
-      { ...base, text: '', files: [{ id: 'F1', name: 'timeline.csv', title: 'Timeline <1>' }], attachments: [{ color: 'danger', text: '*hi*', fallback: 'fb' }, { color: 'red;background:url(x)', fallback: 'only fallback' }] },
+      {
+        ...base,
+        text: '',
+        files: [{ id: 'F1', name: 'timeline.csv', title: 'Timeline <1>' }],
+        attachments: [
+          { color: 'danger', text: '*hi*', fallback: 'fb' },
+          { color: 'red;background:url(x)', fallback: 'only fallback' },
+        ],
+      },
       ctx,
     );
     expect(out).toContain('<ul class="sb-files"><li class="sb-file" data-file-id="F1">Timeline &lt;1&gt;</li></ul>');
@@ -504,12 +694,20 @@ describe('what sirbot really sends', () => {
 
   it('a finding root message', () => {
     const offers = { acknowledge: `offer-${'a'.repeat(32)}`, status: `offer-${'b'.repeat(32)}`, case: `offer-${'c'.repeat(32)}` };
-    const message = findingMessage(finding, { ...defaultDecision(finding.id, '#sec', 'HIGH'), mentions: ['S1', 'U2'] }, { investigate: true, actions: true }, { ack: { by: null, at: null, stage: 'first' } }, offers);
+    const message = findingMessage(
+      finding,
+      { ...defaultDecision(finding.id, '#sec', 'HIGH'), mentions: ['S1', 'U2'] },
+      { investigate: true, actions: true },
+      { ack: { by: null, at: null, stage: 'first' } },
+      offers,
+    );
     const out = renderMessage({ channel: 'C1', ts: '1763632800.000100', user: 'UBOT', bot_id: 'B1', ...message }, ctx);
     wellFormed(out);
     expect(out).toContain(`<h3 class="sb-header-text">${finding.title}</h3>`);
     expect(out).toContain('<div class="sb-field"><b>Severity</b><br>\u{1F7E0} <b>HIGH</b> (raised from MEDIUM by rule <code class="sb-code">?</code>)</div>');
-    expect(out).toContain('<div class="sb-field"><b>First seen</b><br><time class="sb-date" datetime="2026-11-20T10:00:00.000Z" title="2026-11-20T10:00:00.000Z">today 10:00</time></div>');
+    expect(out).toContain(
+      '<div class="sb-field"><b>First seen</b><br><time class="sb-date" datetime="2026-11-20T10:00:00.000Z" title="2026-11-20T10:00:00.000Z">today 10:00</time></div>',
+    );
     expect(out).toContain('\u23F3 Waiting for acknowledgement (first)');
     expect(out).toContain('@secops</span> <span class="sb-mention sb-mention-user" data-user-id="U2">@bob</span>');
     const buttons = wellFormed(out).filter((t) => t.attrs['data-type'] === 'button');
@@ -529,7 +727,9 @@ describe('what sirbot really sends', () => {
     const tags = wellFormed(out);
     expect(out).toMatch(/^<form class="sb-view sb-modal" method="dialog" data-view-id="V1" data-callback-id="case_modal">/);
     expect(out).toContain('<h2 class="sb-modal-title">Open SIR case</h2>');
-    expect(out).toContain('<button type="button" class="sb-button" data-view-action="close">Cancel</button><button type="submit" class="sb-button sb-button-primary" data-view-action="submit">Open case</button>');
+    expect(out).toContain(
+      '<button type="button" class="sb-button" data-view-action="close">Cancel</button><button type="submit" class="sb-button sb-button-primary" data-view-action="submit">Open case</button>',
+    );
     const named = Object.fromEntries(tags.filter((t) => t.attrs.name && t.name !== 'input').map((t) => [t.attrs.name, t.attrs]));
     expect(named['description.value']).toMatchObject({ maxlength: '3000' });
     expect(named['engagement.value']).toBeDefined();
@@ -561,7 +761,13 @@ describe('what sirbot really sends', () => {
   it('the remediation confirmation modal', () => {
     const remediation = REMEDIATIONS.find((r) => r.secondApprover);
     if (!remediation) throw new Error('a destructive remediation is expected in the catalog');
-    const plan = { calls: [{ service: 'iam' as const, operation: 'DeleteAccessKey', account: '111122223333', region: 'us-east-1', input: { UserName: '<script>x</script>' } }], undo: null, notes: ['Note <!here>'] };
+    const plan = {
+      calls: [
+        { service: 'iam' as const, operation: 'DeleteAccessKey', account: '111122223333', region: 'us-east-1', input: { UserName: '<script>x</script>' } },
+      ],
+      undo: null,
+      notes: ['Note <!here>'],
+    };
     const modal = remediationModal({ remediation, plan, planHash: 'h' }, `offer-${'d'.repeat(32)}`);
     const out = renderView(modal, ctx);
     wellFormed(out);
@@ -577,9 +783,38 @@ describe('what sirbot really sends', () => {
   it('the App Home tab', () => {
     const view = homeView({
       investigations: [],
-      cases: [{ caseId: '42', findingId: null, channel: null, threadTs: null, title: 'Keys <leaked>', status: 'Acknowledged', resolverType: 'Self', createdBy: 'U1', createdAt: '', updatedAt: '' }],
+      cases: [
+        {
+          caseId: '42',
+          findingId: null,
+          channel: null,
+          threadTs: null,
+          title: 'Keys <leaked>',
+          status: 'Acknowledged',
+          resolverType: 'Self',
+          createdBy: 'U1',
+          createdAt: '',
+          updatedAt: '',
+        },
+      ],
       caseUrl: (id) => `https://console.aws.amazon.com/security-ir/cases/${id}`,
-      approvals: [{ id: 'a1', kind: 'remediation:delete-access-key', findingId: null, channel: null, threadTs: null, requestedBy: 'U2', approvedBy: null, state: 'awaiting_approval', input: '{}', result: null, messageTs: null, createdAt: '2026-11-20T11:00:00Z', updatedAt: '' }],
+      approvals: [
+        {
+          id: 'a1',
+          kind: 'remediation:delete-access-key',
+          findingId: null,
+          channel: null,
+          threadTs: null,
+          requestedBy: 'U2',
+          approvedBy: null,
+          state: 'awaiting_approval',
+          input: '{}',
+          result: null,
+          messageTs: null,
+          createdAt: '2026-11-20T11:00:00Z',
+          updatedAt: '',
+        },
+      ],
       roles: ['approver'],
     });
     const out = renderView({ id: 'V2', ...view }, ctx);
@@ -587,7 +822,9 @@ describe('what sirbot really sends', () => {
     expect(out).toMatch(/^<section class="sb-view sb-home" data-view-id="V2">/);
     expect(out).toContain('<h3 class="sb-header-text">Open investigations</h3>');
     expect(out).toContain('<i>No investigation is open.</i>');
-    expect(out).toContain('<a class="sb-link" href="https://console.aws.amazon.com/security-ir/cases/42" target="_blank" rel="noopener noreferrer">Case 42</a> Keys &lt;leaked&gt;');
+    expect(out).toContain(
+      '<a class="sb-link" href="https://console.aws.amazon.com/security-ir/cases/42" target="_blank" rel="noopener noreferrer">Case 42</a> Keys &lt;leaked&gt;',
+    );
     const approve = wellFormed(out).find((t) => t.attrs['data-action-id'] === 'remediation_approve');
     expect(approve?.attrs['data-value']).toBe('a1');
     expect(JSON.parse(approve?.attrs['data-confirm'] ?? '')).toMatchObject({ title: { text: 'Approve and run?' }, confirm: { text: 'Approve' } });
@@ -596,7 +833,7 @@ describe('what sirbot really sends', () => {
 });
 
 describe('views', () => {
-  it('a modal without submit or close shows Slack\'s Cancel only', () => {
+  it("a modal without submit or close shows Slack's Cancel only", () => {
     const out = renderView({ type: 'modal', title: plain('Remediation'), blocks: [{ type: 'section', text: plain('Preparing…') }] }, ctx);
     expect(out).toContain('<footer class="sb-modal-footer"><button type="button" class="sb-button" data-view-action="close">Cancel</button></footer>');
   });

@@ -48,7 +48,14 @@ const ws = () => emulator.state;
 /** A bot message with these buttons in #security-incidents (not the page's default channel). */
 function botMessage(...elements: unknown[]) {
   const channel = ws().resolve('security-incidents', true) as string;
-  return ws().add({ channel, ts: ws().nextTs(Date.now()), user: ws().botUserId, bot_id: 'B0SIRBOT', text: 'a finding', blocks: [{ type: 'actions', block_id: 'finding_actions', elements }] });
+  return ws().add({
+    channel,
+    ts: ws().nextTs(Date.now()),
+    user: ws().botUserId,
+    bot_id: 'B0SIRBOT',
+    text: 'a finding',
+    blocks: [{ type: 'actions', block_id: 'finding_actions', elements }],
+  });
 }
 
 async function openModal(): Promise<string> {
@@ -60,7 +67,13 @@ async function openModal(): Promise<string> {
 }
 
 beforeAll(async () => {
-  emulator = await startSlackEmulator({ port: 0, host: '127.0.0.1', token: TOKEN, limits: false, directory: { users: { U0ALICE: { name: 'alice' }, U0SAM: { name: 'sam' } }, groups: {} } });
+  emulator = await startSlackEmulator({
+    port: 0,
+    host: '127.0.0.1',
+    token: TOKEN,
+    limits: false,
+    directory: { users: { U0ALICE: { name: 'alice' }, U0SAM: { name: 'sam' } }, groups: {} },
+  });
   bot = createServer(async (req, res) => {
     const body = await text(req);
     if (req.url?.startsWith('/ingest')) {
@@ -71,8 +84,18 @@ beforeAll(async () => {
     const actionId = payload.actions?.[0]?.action_id as string | undefined;
     received.push({ type: payload.type, ...(actionId ? { actionId } : {}), ...(payload.view?.callback_id ? { callbackId: payload.view.callback_id } : {}) });
     if (actionId === 'open_modal') {
-      const view = { type: 'modal', callback_id: 'status_modal', title: plain('Set status'), submit: plain('Set'), blocks: [{ type: 'input', block_id: 'note', label: plain('Note'), element: { type: 'plain_text_input', action_id: 'value' } }] };
-      await fetch(`${emulator.url}views.open`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ trigger_id: payload.trigger_id, view }) });
+      const view = {
+        type: 'modal',
+        callback_id: 'status_modal',
+        title: plain('Set status'),
+        submit: plain('Set'),
+        blocks: [{ type: 'input', block_id: 'note', label: plain('Note'), element: { type: 'plain_text_input', action_id: 'value' } }],
+      };
+      await fetch(`${emulator.url}views.open`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ trigger_id: payload.trigger_id, view }),
+      });
     }
     if (actionId === 'fail') {
       res.writeHead(500);
@@ -95,7 +118,10 @@ beforeAll(async () => {
     ],
     channel: () => '#security-findings',
     shortcuts: [{ name: 'Investigate with sirbot', callbackId: 'investigate_message' }],
-    logger: { error: (obj, msg) => logged.push({ level: 'error', obj: obj as Record<string, unknown>, msg }), warn: (obj, msg) => logged.push({ level: 'warn', obj: obj as Record<string, unknown>, msg }) },
+    logger: {
+      error: (obj, msg) => logged.push({ level: 'error', obj: obj as Record<string, unknown>, msg }),
+      warn: (obj, msg) => logged.push({ level: 'warn', obj: obj as Record<string, unknown>, msg }),
+    },
   });
   workbench = createServer((req, res) => {
     if (!wb.handle(req, res)) {
@@ -183,7 +209,9 @@ describe('workbench: failures are logged and explained', () => {
     const m = botMessage(button('fail', 'Open SIR case'));
     const answer = await post('/workbench/api/act', { user: 'U0ALICE', actionId: 'fail', channel: 'security-incidents', ts: m.ts });
     expect(answer).toEqual({ status: 200, json: { status: 500, body: { text: 'boom' } } });
-    expect(logged).toEqual([expect.objectContaining({ level: 'warn', msg: 'workbench: sirbot answered 500 to fail', obj: expect.objectContaining({ user: 'U0ALICE', status: 500 }) })]);
+    expect(logged).toEqual([
+      expect.objectContaining({ level: 'warn', msg: 'workbench: sirbot answered 500 to fail', obj: expect.objectContaining({ user: 'U0ALICE', status: 500 }) }),
+    ]);
   });
 
   it('a 5xx of the workbench itself (sirbot unreachable) is logged with its route and reason, and the page gets the reason', async () => {
@@ -200,7 +228,11 @@ describe('workbench: failures are logged and explained', () => {
       expect(failed.status).toBe(500);
       expect(failed.json.error).toBe('fetch failed');
       expect(logged).toEqual([
-        expect.objectContaining({ level: 'error', msg: 'workbench: POST /workbench/api/act answered 500: fetch failed', obj: expect.objectContaining({ route: 'POST /workbench/api/act', status: 500, reason: 'fetch failed', err: expect.any(Error) }) }),
+        expect.objectContaining({
+          level: 'error',
+          msg: 'workbench: POST /workbench/api/act answered 500: fetch failed',
+          obj: expect.objectContaining({ route: 'POST /workbench/api/act', status: 500, reason: 'fetch failed', err: expect.any(Error) }),
+        }),
       ]);
     } finally {
       botUrl = savedUrl;
@@ -208,16 +240,32 @@ describe('workbench: failures are logged and explained', () => {
   });
 
   it('a refused body: /ingest’s report comes back with its reason in `error`; a non-JSON answer’s text is the reason', async () => {
-    ingestAnswer = { status: 400, type: 'application/json', body: JSON.stringify({ received: 1, accepted: 0, rejected: [{ path: '(root)', error: 'not a recognised finding or envelope' }], rejectedCount: 1, results: [] }) };
+    ingestAnswer = {
+      status: 400,
+      type: 'application/json',
+      body: JSON.stringify({
+        received: 1,
+        accepted: 0,
+        rejected: [{ path: '(root)', error: 'not a recognised finding or envelope' }],
+        rejectedCount: 1,
+        results: [],
+      }),
+    };
     const refused = await post('/workbench/api/findings/send', { json: '{"hello":"world"}', wrap: 'none' });
     expect(refused.status).toBe(400);
-    expect(refused.json).toMatchObject({ accepted: 0, rejected: [{ path: '(root)' }], error: "sirbot's /ingest refused it (400): (root): not a recognised finding or envelope" });
+    expect(refused.json).toMatchObject({
+      accepted: 0,
+      rejected: [{ path: '(root)' }],
+      error: "sirbot's /ingest refused it (400): (root): not a recognised finding or envelope",
+    });
     expect(logged).toEqual([]);
 
     ingestAnswer = { status: 502, type: 'text/html', body: '<h1>Bad gateway</h1>' };
     const proxied = await post('/workbench/api/findings/send', { json: '{}', wrap: 'none' });
     expect(proxied).toEqual({ status: 502, json: { error: "sirbot's /ingest refused it (502): <h1>Bad gateway</h1>" } });
-    expect(logged.map((l) => l.msg)).toEqual(["workbench: POST /workbench/api/findings/send answered 502: sirbot's /ingest refused it (502): <h1>Bad gateway</h1>"]);
+    expect(logged.map((l) => l.msg)).toEqual([
+      "workbench: POST /workbench/api/findings/send answered 502: sirbot's /ingest refused it (502): <h1>Bad gateway</h1>",
+    ]);
   });
 });
 

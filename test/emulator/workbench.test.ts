@@ -10,7 +10,10 @@ import { silentLogger } from '../../src/runtime/logger.ts';
 import { ownJson, sharedJson } from '../support/fixtures.ts';
 
 const SCENARIO = 'src/scenarios/exposed-access-key';
-const ASFF_EVENT = sharedJson<{ detail: { findings: Array<Record<string, unknown>> } }>('securityhub/asr-eventbridge-envelopes', 'source__playbooks__AFSBP__test__test_data__AFSBP-iam.6.json');
+const ASFF_EVENT = sharedJson<{ detail: { findings: Array<Record<string, unknown>> } }>(
+  'securityhub/asr-eventbridge-envelopes',
+  'source__playbooks__AFSBP__test__test_data__AFSBP-iam.6.json',
+);
 const OCSF_EVENT = ownJson<{ detail: { findings: Array<Record<string, unknown>> } }>('ocsf', 'findings-imported-v2-detection.json');
 
 describe('findings panel: what the scenario offers and how it is wrapped', () => {
@@ -50,14 +53,24 @@ describe('workbench over HTTP (what the page calls)', () => {
     return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
   };
   const post = async (p: string, body: unknown) => {
-    const res = await fetch(`${base}${p}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    const res = await fetch(`${base}${p}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
     return { status: res.status, json: (await res.json()) as any };
   };
   const screen = async (q: Record<string, string>) => (await get(`/workbench/api/screen?${new URLSearchParams(q)}`)) as { status: number; text: string };
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'sirbot-workbench-'));
-    const env = parseEnv({ PORT: '0', SIRBOT_EMULATOR_PORT: '0', SIRBOT_DB: path.join(dir, 'sirbot.db'), SIRBOT_SCENARIO: 'exposed-access-key', LOG_LEVEL: 'silent' });
+    const env = parseEnv({
+      PORT: '0',
+      SIRBOT_EMULATOR_PORT: '0',
+      SIRBOT_DB: path.join(dir, 'sirbot.db'),
+      SIRBOT_SCENARIO: 'exposed-access-key',
+      LOG_LEVEL: 'silent',
+    });
     stack = await startLocalStack(env, silentLogger());
     base = stack.workbenchUrl!.replace(/\/$/, '');
   });
@@ -121,10 +134,14 @@ describe('workbench over HTTP (what the page calls)', () => {
   it('pasted JSON that is no finding: the answer carries /ingest’s own reason for each part', async () => {
     const object = await post('/workbench/api/findings/send', { json: '{"hello":"world"}', wrap: 'none' });
     expect(object.status).toBe(400);
-    expect(object.json.error).toBe("sirbot's /ingest refused it (400): (root): not a recognised finding or envelope (expected ASFF, OCSF, GuardDuty, EventBridge or SNS)");
+    expect(object.json.error).toBe(
+      "sirbot's /ingest refused it (400): (root): not a recognised finding or envelope (expected ASFF, OCSF, GuardDuty, EventBridge or SNS)",
+    );
     const numbers = await post('/workbench/api/findings/send', { json: '[1,2,3]', wrap: 'sns' });
     expect(numbers.status).toBe(400);
-    expect(numbers.json.error).toBe("sirbot's /ingest refused it (400): Message[0]: expected an object, got number; Message[1]: expected an object, got number; Message[2]: expected an object, got number");
+    expect(numbers.json.error).toBe(
+      "sirbot's /ingest refused it (400): Message[0]: expected an object, got number; Message[1]: expected an object, got number; Message[2]: expected an object, got number",
+    );
     expect(numbers.json.rejected).toHaveLength(3);
   });
 
@@ -164,7 +181,11 @@ describe('workbench over HTTP (what the page calls)', () => {
 
   it('a message posted from the page can be investigated with the manifest’s message shortcut', async () => {
     expect((await get('/')).text).toContain('Investigate with sirbot');
-    const posted = await post('/workbench/api/say', { user: 'U0ALICE', channel: 'ops', text: 'found AKIAEXPOSEDKEY000001 in a public gist (account 111122223333)' });
+    const posted = await post('/workbench/api/say', {
+      user: 'U0ALICE',
+      channel: 'ops',
+      text: 'found AKIAEXPOSEDKEY000001 in a public gist (account 111122223333)',
+    });
     expect(posted.status).toBe(200);
     const used = await post('/workbench/api/shortcut', { user: 'U0ALICE', channel: 'ops', ts: posted.json.ts, callbackId: 'investigate_message' });
     expect(used.status).toBe(200);
@@ -178,13 +199,17 @@ describe('workbench over HTTP (what the page calls)', () => {
   it('mentioning the bot in a message sends it app_mention too, and it answers in the thread', async () => {
     const posted = await post('/workbench/api/say', { user: 'U0SAM', channel: 'ops', text: '<@U0SIRBOT> what can you do?' });
     await expect
-      .poll(async () => stack.emulator!.state.thread('ops', posted.json.ts).filter((m) => m.user === stack.emulator!.state.botUserId).length, { timeout: 10_000 })
+      .poll(async () => stack.emulator!.state.thread('ops', posted.json.ts).filter((m) => m.user === stack.emulator!.state.botUserId).length, {
+        timeout: 10_000,
+      })
       .toBeGreaterThan(0);
   });
 
   it('Home: opening it publishes the person’s roles', async () => {
     expect((await post('/workbench/api/home', { user: 'U0SAM' })).status).toBe(200);
-    await expect.poll(async () => JSON.parse((await screen({ user: 'U0SAM', home: '1' })).text).home?.html ?? '', { timeout: 10_000 }).toContain('Your sirbot roles: approver, responder');
+    await expect
+      .poll(async () => JSON.parse((await screen({ user: 'U0SAM', home: '1' })).text).home?.html ?? '', { timeout: 10_000 })
+      .toContain('Your sirbot roles: approver, responder');
   });
 
   it('refuses malformed requests with a reason, and unknown messages with 404', async () => {
@@ -219,7 +244,12 @@ describe('findings panel: the issue 12 scenarios', () => {
       offered: [
         ['finding.json#0', 'guardduty', 'UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS', 'ASIAREPORTS1AEXAMPLE'],
         ['findings/guardduty-eu-west-1.json#1', 'guardduty', 'UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS', 'ASIAREPORTS1BEXAMPLE'],
-        ['findings/securityhub-eu-west-1.json#0', 'asff', 'Effects/Data Exfiltration/UnauthorizedAccess:IAMUser-InstanceCredentialExfiltration.OutsideAWS', 'AWS::IAM::AccessKey:ASIAREPORTS1AEXAMPLE'],
+        [
+          'findings/securityhub-eu-west-1.json#0',
+          'asff',
+          'Effects/Data Exfiltration/UnauthorizedAccess:IAMUser-InstanceCredentialExfiltration.OutsideAWS',
+          'AWS::IAM::AccessKey:ASIAREPORTS1AEXAMPLE',
+        ],
       ],
     },
     {

@@ -99,10 +99,7 @@ describe('GuardDuty', () => {
 
   it('names the access key, the user and S3 bucket tags as resources', () => {
     const [iam] = normalizeInput(sharedJson(GUARDDUTY, 'guardduty_iam_event.json')).findings;
-    expect(iam?.resources.map((r) => `${r.type}:${r.id}`)).toEqual([
-      'AwsIamAccessKey:GeneratedFindingAccessKeyId',
-      'AwsIamUser:GeneratedFindingUserName',
-    ]);
+    expect(iam?.resources.map((r) => `${r.type}:${r.id}`)).toEqual(['AwsIamAccessKey:GeneratedFindingAccessKeyId', 'AwsIamUser:GeneratedFindingUserName']);
     const [s3] = normalizeInput(sharedJson(GUARDDUTY, 'guardduty_s3_event.json')).findings;
     expect(s3?.resources[0]).toEqual({ type: 'AwsS3Bucket', id: 'arn:aws:s3:::bucketName', region: 'us-east-1', tags: { foo: 'bar' } });
     expect(s3?.recordState).toBe('ARCHIVED');
@@ -166,7 +163,7 @@ describe('hostile and malformed input', () => {
     expect(normalizeInput(42).errors[0]?.message).toMatch(/expected an object, got number/);
   });
 
-  it('passes hostile strings through untouched (escaping is the views\' job); cuts 100 KB fields to 32 KB, saying so', () => {
+  it("passes hostile strings through untouched (escaping is the views' job); cuts 100 KB fields to 32 KB, saying so", () => {
     const event = structuredClone(valid);
     const f = event.detail.findings[0] as Record<string, unknown>;
     f.Title = '<!channel> *URGENT* <https://evil.example|click> & 🚨';
@@ -185,7 +182,7 @@ describe('hostile and malformed input', () => {
     f.Extra = deep;
     const { findings, errors } = normalizeInput(event);
     expect(errors).toEqual([]);
-    let node = (findings[0]?.raw as Record<string, unknown>).Extra;
+    let node = (findings[0]?.raw as Record<string, unknown> | undefined)?.Extra;
     let depth = 1;
     while (node && typeof node === 'object') {
       node = (node as { a: unknown }).a;

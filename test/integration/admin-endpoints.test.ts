@@ -25,7 +25,8 @@ async function withDeadLetter(env: Record<string, string>): Promise<{ id: number
   return { id: letter!.id };
 }
 
-const list = (token?: string, query = '') => fetch(`${t!.runtime.url}/dead-letters${query}`, token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } });
+const list = (token?: string, query = '') =>
+  fetch(`${t!.runtime.url}/dead-letters${query}`, token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } });
 const replay = (id: number, token?: string) =>
   fetch(`${t!.runtime.url}/dead-letters/${id}/replay`, { method: 'POST', ...(token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } }) });
 

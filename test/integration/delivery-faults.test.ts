@@ -113,6 +113,15 @@ describe('delivery when Slack fails', () => {
     await t.runtime.idle();
     const [letter] = await t.runtime.core.store.listDeadLetters();
     expect(letter).toMatchObject({ origin: 'delivery:digest', error: 'is_archived', count: 3 });
-    expect(JSON.parse(letter!.payload).map((m: { findingId: string }) => m.findingId).sort()).toEqual(findings.slice(1).map((f) => f.Id).sort());
+    expect(
+      JSON.parse(letter!.payload)
+        .map((m: { findingId: string }) => m.findingId)
+        .sort(),
+    ).toEqual(
+      findings
+        .slice(1)
+        .map((f) => f.Id)
+        .sort(),
+    );
   });
 });

@@ -51,7 +51,11 @@ async function start(o: { autoOpenCase?: boolean; dbFile?: string; clock: { now:
 }
 
 const root = (rt: TestRuntime) => rt.slack.state.messages('#security-incidents')[0]!;
-const replies = (rt: TestRuntime) => rt.slack.state.allMessages().filter((m) => m.thread_ts && m.thread_ts !== m.ts).map((m) => messageTexts(m).join('\n'));
+const replies = (rt: TestRuntime) =>
+  rt.slack.state
+    .allMessages()
+    .filter((m) => m.thread_ts && m.thread_ts !== m.ts)
+    .map((m) => messageTexts(m).join('\n'));
 const tick = (rt: TestRuntime) => rt.runtime.core.actions!.escalations.tick();
 
 describe('on-call escalation', () => {
@@ -105,9 +109,17 @@ describe('on-call escalation', () => {
     await t.runtime.idle();
     // This Slack never had the root: the redraw posted the finding afresh, and the proposal went into the new thread.
     const [newRoot] = t.slack.state.messages('#security-incidents');
-    const thread = t.slack.state.thread(newRoot!.channel, newRoot!.ts).slice(1).map((m) => messageTexts(m).join('\n'));
+    const thread = t.slack.state
+      .thread(newRoot!.channel, newRoot!.ts)
+      .slice(1)
+      .map((m) => messageTexts(m).join('\n'));
     expect(thread).toHaveLength(2);
-    expect(thread).toEqual(expect.arrayContaining([expect.stringContaining("This finding's earlier thread"), expect.stringContaining('Open a Security Incident Response case with the AWS Customer Incident Response Team?')]));
+    expect(thread).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining("This finding's earlier thread"),
+        expect.stringContaining('Open a Security Incident Response case with the AWS Customer Incident Response Team?'),
+      ]),
+    );
     expect(replies(t)).toHaveLength(2);
     expect(await t.runtime.core.store.actions.getEscalation(String(FINDING.id))).toMatchObject({ threadTs: newRoot!.ts });
     expect(await t.runtime.core.store.actions.getEscalation(String(FINDING.id))).toMatchObject({ stage: 'proposed', nextAt: null });

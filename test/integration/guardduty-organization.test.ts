@@ -51,7 +51,8 @@ async function setStatus(rt: TestRuntime, status: string): Promise<string> {
 }
 
 const archivedFlag = (rt: TestRuntime) =>
-  ((rt.aws!.state.findings.guardduty.get(`${MEMBER}|us-east-1`) ?? []).find((f) => f.id === GUARDDUTY.id)?.service as { archived?: boolean } | undefined)?.archived;
+  ((rt.aws!.state.findings.guardduty.get(`${MEMBER}|us-east-1`) ?? []).find((f) => f.id === GUARDDUTY.id)?.service as { archived?: boolean } | undefined)
+    ?.archived;
 
 describe('GuardDuty workflow status in an organization', () => {
   it('SIRBOT_GUARDDUTY_ADMIN_ACCOUNT set: archives and unarchives through the administrator, whose detector is looked up there', async () => {
@@ -102,7 +103,12 @@ describe('reaching the GuardDuty administrator account', () => {
     expect(refused.outcomes[0]?.error?.message).toContain(`arn:aws:iam::${ADMIN}:role/sirbot-member`);
     const viaOverride = clientsFor({ SIRBOT_GUARDDUTY_ADMIN_ROLE: 'gd-archiver' });
     expect((await new AwsCallExecutor(viaOverride).run(plan.calls)).status).toBe('succeeded');
-    expect(aws.calls().filter((c) => c.operation === 'ArchiveFindings').map((c) => [c.account, c.status])).toEqual([[ADMIN, 200]]);
+    expect(
+      aws
+        .calls()
+        .filter((c) => c.operation === 'ArchiveFindings')
+        .map((c) => [c.account, c.status]),
+    ).toEqual([[ADMIN, 200]]);
     viaMember.destroy();
     viaOverride.destroy();
     await aws.close();

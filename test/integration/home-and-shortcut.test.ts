@@ -28,8 +28,19 @@ describe('App Home', () => {
     await expect.poll(() => t!.aws!.securityIr.cases.size).toBe(1);
     const caseId = [...t.aws!.securityIr.cases.keys()][0]!;
     await t.runtime.core.store.actions.insertAction({
-      id: 'rem-pending-1', kind: 'remediation:delete-access-key', findingId: String(FINDING.id), channel: root.channel, threadTs: root.ts,
-      requestedBy: 'U0ALICE', approvedBy: null, state: 'awaiting_approval', input: '{}', result: null, messageTs: null, createdAt: new Date().toISOString(), updatedAt: new Date().toISOString(),
+      id: 'rem-pending-1',
+      kind: 'remediation:delete-access-key',
+      findingId: String(FINDING.id),
+      channel: root.channel,
+      threadTs: root.ts,
+      requestedBy: 'U0ALICE',
+      approvedBy: null,
+      state: 'awaiting_approval',
+      input: '{}',
+      result: null,
+      messageTs: null,
+      createdAt: new Date().toISOString(),
+      updatedAt: new Date().toISOString(),
     });
 
     await t.user('U0BOSS').openHome();
@@ -60,7 +71,10 @@ describe('message shortcut "Investigate with sirbot"', () => {
     const alice = t.user('U0ALICE');
     await alice.shortcut(pasted, 'investigate_message');
     await expect.poll(() => ws.thread(channel, pasted.ts).length, { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
-    const replies = ws.thread(channel, pasted.ts).slice(1).map((m) => messageTexts(m).join('\n'));
+    const replies = ws
+      .thread(channel, pasted.ts)
+      .slice(1)
+      .map((m) => messageTexts(m).join('\n'));
     expect(replies[0]).toContain('<@U0ALICE> asked sirbot to investigate access key `AKIAEXPOSEDKEY000001` in account `111122223333`');
     // The credential playbook asks when the key was exposed (the rest comes from the target).
     expect(replies[1]).toContain('When were the credentials first exposed');
@@ -69,15 +83,22 @@ describe('message shortcut "Investigate with sirbot"', () => {
 
     const chatter = say('lunch at noon?');
     await alice.shortcut(chatter, 'investigate_message');
-    await expect.poll(() => ws.ephemerals().map((e) => e.text)).toContain(
-      'That message names no access key id (AKIA…/ASIA…), IAM ARN, instance id (i-…) or IPv4 address to investigate.',
-    );
+    await expect
+      .poll(() => ws.ephemerals().map((e) => e.text))
+      .toContain('That message names no access key id (AKIA…/ASIA…), IAM ARN, instance id (i-…) or IPv4 address to investigate.');
     // Used twice on the same message: one investigation.
     await alice.shortcut(pasted, 'investigate_message');
     await t.runtime.idle();
     expect((await t.runtime.core.store.listInvestigations()).length).toBe(1);
 
     await t.user('U0MALLORY').shortcut(pasted, 'investigate_message');
-    await expect.poll(() => ws.ephemerals().filter((e) => e.user === 'U0MALLORY').map((e) => e.text)).toEqual(['Not allowed: this needs the responder role, which you do not have.']);
+    await expect
+      .poll(() =>
+        ws
+          .ephemerals()
+          .filter((e) => e.user === 'U0MALLORY')
+          .map((e) => e.text),
+      )
+      .toEqual(['Not allowed: this needs the responder role, which you do not have.']);
   });
 });

@@ -34,7 +34,10 @@ describe('hostile bodies against the running process', () => {
       const bot = await startBotProcess({ SIRBOT_DB: db, SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: 'hostile-secret', SLACK_API_URL: slack.emulator.url });
       const post = async (body: string) => {
         const res = await fetch(`${bot.url}/ingest?wait=true`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-        return { status: res.status, json: (await res.json()) as { accepted: number; rejectedCount: number; results?: Array<{ findingId: string; outcome: string }> } };
+        return {
+          status: res.status,
+          json: (await res.json()) as { accepted: number; rejectedCount: number; results?: Array<{ findingId: string; outcome: string }> },
+        };
       };
       const sizeBefore = statSync(db).size;
 

@@ -39,9 +39,7 @@ describe('hostile input through /ingest', () => {
     const { status, json } = await t.ingest(importedEvent([hostile, wrongType, fine]));
     expect(status).toBe(200);
     expect(json.accepted).toBe(2);
-    expect(json.rejected).toEqual([
-      { path: 'detail.findings[1]', error: expect.stringContaining('detail.findings[1].AwsAccountId') },
-    ]);
+    expect(json.rejected).toEqual([{ path: 'detail.findings[1]', error: expect.stringContaining('detail.findings[1].AwsAccountId') }]);
     expect(json.results.map((r: { outcome: string }) => r.outcome)).toEqual(['posted', 'posted']);
 
     const messages = t.slack.state.allMessages();
@@ -89,7 +87,10 @@ describe('invisible characters through /ingest and actions', () => {
     const { json } = await t.ingest(importedEvent([f]));
     expect(json.results.map((r: { outcome: string }) => r.outcome)).toEqual(['posted']);
     const [root] = t.slack.state.allMessages();
-    expect(root!.blocks?.[0]).toMatchObject({ type: 'header', text: { text: expect.stringContaining('invoice[U+202E]fdp.exe [U+2066]// ok[U+2069] bucket[U+0000] [U+001B][31mRED') } });
+    expect(root!.blocks?.[0]).toMatchObject({
+      type: 'header',
+      text: { text: expect.stringContaining('invoice[U+202E]fdp.exe [U+2066]// ok[U+2069] bucket[U+0000] [U+001B][31mRED') },
+    });
 
     // Alice sets a status with a spoofing note: Security Hub does not know the finding, so the
     // thread shows the failure (with the note and the id) and Alice is told privately (tellPrivately).

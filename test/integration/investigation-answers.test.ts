@@ -27,9 +27,14 @@ async function started(): Promise<TestRuntime> {
 }
 
 const root = (rt: TestRuntime) => rt.slack.state.messages('#security-incidents')[0]!;
-const questions = (rt: TestRuntime) => rt.slack.state.thread(root(rt).channel, root(rt).ts).find((m) => JSON.stringify(m.blocks ?? []).includes('investigation_start_now'));
+const questions = (rt: TestRuntime) =>
+  rt.slack.state.thread(root(rt).channel, root(rt).ts).find((m) => JSON.stringify(m.blocks ?? []).includes('investigation_start_now'));
 const stored = async (rt: TestRuntime) => JSON.parse((await rt.runtime.core.store.listInvestigations())[0]!.answers) as StoredAnswers;
-const ephemeralsOf = (rt: TestRuntime, user: string) => rt.slack.state.ephemerals().filter((e) => e.user === user).map((e) => e.text);
+const ephemeralsOf = (rt: TestRuntime, user: string) =>
+  rt.slack.state
+    .ephemerals()
+    .filter((e) => e.user === user)
+    .map((e) => e.text);
 const auditOf = async (rt: TestRuntime, actor: string) => (await rt.runtime.core.store.actions.listAudit()).filter((a) => a.actor === actor);
 
 describe('who may answer an investigation', () => {
@@ -72,7 +77,9 @@ describe('who may answer an investigation', () => {
     const shown = messageTexts(questions(rt)!).join('\n');
     expect(shown).toContain(`accessKeyId: \`${KEY}\` (from the finding)`);
     expect(shown).toContain('exposedAt: `2026-11-19` (<@U0ALICE>)');
-    expect(shown).toContain(`*accessKeyId*: the finding names \`${KEY}\`; <@U0ALICE> answered \`AKIAOTHERKEY00000001\`. The finding's value is kept; both are searched.`);
+    expect(shown).toContain(
+      `*accessKeyId*: the finding names \`${KEY}\`; <@U0ALICE> answered \`AKIAOTHERKEY00000001\`. The finding's value is kept; both are searched.`,
+    );
     expect(ephemeralsOf(rt, 'U0ALICE')).toEqual([
       `Your answer differs from what is known, so it was added, not put in its place. accessKeyId: the finding names ${KEY}; your answer AKIAOTHERKEY00000001 is recorded beside it (both are searched).`,
     ]);
@@ -86,7 +93,11 @@ describe('who may answer an investigation', () => {
     await rt.runtime.idle();
     const [record] = await rt.runtime.core.store.listInvestigations();
     expect(record?.state).toBe('summarized');
-    expect(JSON.parse(record!.answers)).toMatchObject({ accessKeyId: KEY, rotated: 'deactivated', disputed: { accessKeyId: [{ value: 'AKIAOTHERKEY00000001' }] } });
+    expect(JSON.parse(record!.answers)).toMatchObject({
+      accessKeyId: KEY,
+      rotated: 'deactivated',
+      disputed: { accessKeyId: [{ value: 'AKIAOTHERKEY00000001' }] },
+    });
     expect((await auditOf(rt, 'U0ALICE')).map((a) => (a.result as { unchanged?: string[] }).unchanged)).toEqual([[], ['accessKeyId'], []]);
   }, 60_000);
 });

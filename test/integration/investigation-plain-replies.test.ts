@@ -27,7 +27,11 @@ const thread = (rt: TestRuntime) => rt.slack.state.thread(root(rt).channel, root
 const questions = (rt: TestRuntime) => thread(rt).find((m) => JSON.stringify(m.blocks ?? []).includes('investigation_start_now'));
 const byText = (rt: TestRuntime, start: string) => thread(rt).filter((m) => m.text?.startsWith(start));
 const stored = async (rt: TestRuntime) => JSON.parse((await rt.runtime.core.store.listInvestigations())[0]!.answers) as StoredAnswers;
-const ephemeralsOf = (rt: TestRuntime, user: string) => rt.slack.state.ephemerals().filter((e) => e.user === user).map((e) => e.text);
+const ephemeralsOf = (rt: TestRuntime, user: string) =>
+  rt.slack.state
+    .ephemerals()
+    .filter((e) => e.user === user)
+    .map((e) => e.text);
 const auditOf = async (rt: TestRuntime, actor: string) => (await rt.runtime.core.store.actions.listAudit()).filter((a) => a.actor === actor);
 
 let seq = 0;
@@ -35,7 +39,11 @@ let seq = 0;
 async function reply(rt: TestRuntime, user: string, text: string): Promise<void> {
   seq++;
   const event = { type: 'message', channel: root(rt).channel, channel_type: 'channel', user, text, ts: `${WRITTEN_AT + seq}.000100`, thread_ts: root(rt).ts };
-  const res = await postSignedToSlackReceiver(`${rt.runtime.url}/slack/events`, { body: eventCallbackBody(event), contentType: 'application/json', signingSecret: SIGNING_SECRET });
+  const res = await postSignedToSlackReceiver(`${rt.runtime.url}/slack/events`, {
+    body: eventCallbackBody(event),
+    contentType: 'application/json',
+    signingSecret: SIGNING_SECRET,
+  });
   expect(res.status).toBe(200);
   await rt.runtime.idle();
 }
@@ -57,7 +65,11 @@ describe('plain thread replies to open questions', () => {
     expect(ephemeralsOf(rt, 'U0EVE')).toEqual(['Not allowed: this needs the responder role, which you do not have.']);
     const refused = await auditOf(rt, 'U0EVE');
     expect(refused.map((a) => [a.action, a.outcome, a.inputs])).toEqual([
-      ['investigation.answer', 'refused', { investigation: expect.any(String), via: 'reply', answers: { exposedAt: '2026-11-20T15:00Z', rotated: 'deactivated' } }],
+      [
+        'investigation.answer',
+        'refused',
+        { investigation: expect.any(String), via: 'reply', answers: { exposedAt: '2026-11-20T15:00Z', rotated: 'deactivated' } },
+      ],
     ]);
 
     // A responder's reply that answers nothing: what is expected, once for these open questions.
@@ -75,7 +87,9 @@ describe('plain thread replies to open questions', () => {
     expect((await stored(rt)).disputed).toEqual({ accessKeyId: [{ value: 'AKIAOTHERKEY00000001', by: 'U0ALICE', at: expect.any(String) }] });
     expect((await stored(rt)).accessKeyId).toBe(KEY);
     const [disputed] = byText(rt, 'Understood');
-    expect(messageTexts({ blocks: disputed!.blocks })[0]).toContain(`access key \`AKIAOTHERKEY00000001\` (differs from the kept \`${KEY}\`: recorded beside it).`);
+    expect(messageTexts({ blocks: disputed!.blocks })[0]).toContain(
+      `access key \`AKIAOTHERKEY00000001\` (differs from the kept \`${KEY}\`: recorded beside it).`,
+    );
     expect(messageTexts(questions(rt)!).join('\n')).toContain(`*accessKeyId*: the finding names \`${KEY}\`; <@U0ALICE> answered \`AKIAOTHERKEY00000001\`.`);
     expect(ephemeralsOf(rt, 'U0ALICE')).toEqual([expect.stringContaining('Your answer differs from what is known, so it was added, not put in its place.')]);
     // The same open questions: no second note of what is expected.
@@ -97,10 +111,18 @@ describe('plain thread replies to open questions', () => {
     );
     const audit = (await auditOf(rt, 'U0ALICE')).filter((a) => a.action === 'investigation.answer');
     expect(audit.map((a) => [a.outcome, a.inputs, a.result])).toEqual([
-      ['executed', expect.objectContaining({ via: 'reply', answers: { accessKeyId: 'AKIAOTHERKEY00000001' } }), expect.objectContaining({ disputed: ['accessKeyId'], open: ['exposedAt', 'rotated'] })],
       [
         'executed',
-        expect.objectContaining({ via: 'reply', answers: { exposedAt: '2026-11-20T15:00Z', rotated: 'deactivated' }, read: { rotatedAt: '2026-11-21T06:00Z', zone: 'UTC' } }),
+        expect.objectContaining({ via: 'reply', answers: { accessKeyId: 'AKIAOTHERKEY00000001' } }),
+        expect.objectContaining({ disputed: ['accessKeyId'], open: ['exposedAt', 'rotated'] }),
+      ],
+      [
+        'executed',
+        expect.objectContaining({
+          via: 'reply',
+          answers: { exposedAt: '2026-11-20T15:00Z', rotated: 'deactivated' },
+          read: { rotatedAt: '2026-11-21T06:00Z', zone: 'UTC' },
+        }),
         expect.objectContaining({ taken: ['exposedAt', 'rotated'], open: [] }),
       ],
     ]);

@@ -45,10 +45,29 @@ describe('investigation in the finding thread', () => {
     expect(asked).not.toContain('investigation_answer_accessKeyId');
     expect(messageTexts(questions).join('\n')).toContain('`AKIAEXPOSEDKEY000001`');
 
-    await signed(t, interactionBody(blockActionPayload({ actionId: 'investigation_answer_rotated', channel: root.channel, messageTs: questions.ts, threadTs: root.ts, selectedOption: 'no' })), 'application/x-www-form-urlencoded');
+    await signed(
+      t,
+      interactionBody(
+        blockActionPayload({
+          actionId: 'investigation_answer_rotated',
+          channel: root.channel,
+          messageTs: questions.ts,
+          threadTs: root.ts,
+          selectedOption: 'no',
+        }),
+      ),
+      'application/x-www-form-urlencoded',
+    );
     await expect.poll(() => JSON.stringify(thread(t!).messages[1]!.blocks).includes('investigation_answer_rotated'), { timeout: 5000 }).toBe(false);
 
-    const reply = { type: 'message', channel: root.channel, user: 'U0RESPONDER', text: 'exposed at: 2026-11-19', ts: `${Math.floor(Date.now() / 1000)}.000500`, thread_ts: root.ts };
+    const reply = {
+      type: 'message',
+      channel: root.channel,
+      user: 'U0RESPONDER',
+      text: 'exposed at: 2026-11-19',
+      ts: `${Math.floor(Date.now() / 1000)}.000500`,
+      thread_ts: root.ts,
+    };
     await signed(t, eventCallbackBody(reply), 'application/json');
     await t.runtime.idle();
 
@@ -74,7 +93,9 @@ describe('investigation in the finding thread', () => {
     const json = JSON.parse(files.find((f) => f.name.endsWith('.json'))!.content!.toString('utf8')) as Array<{ action: string }>;
     expect(json.map((e) => e.action)).toContain('AttachUserPolicy');
     const csv = files.find((f) => f.name.endsWith('.csv'))!.content!.toString('utf8');
-    expect(csv.split('\r\n')[0]).toBe('time,source,action,service,actor,actorType,accessKeyId,sourceIp,userAgent,resources,errorCode,accountId,region,tactics,highlights');
+    expect(csv.split('\r\n')[0]).toBe(
+      'time,source,action,service,actor,actorType,accessKeyId,sourceIp,userAgent,resources,errorCode,accountId,region,tactics,highlights',
+    );
     expect(csv.trim().split('\r\n')).toHaveLength(json.length + 1);
     const [record] = await t.runtime.core.store.listInvestigations();
     expect(record?.state).toBe('summarized');
@@ -87,11 +108,21 @@ describe('investigation in the finding thread', () => {
     await t.ingest({ ...FINDING, severity: 5 });
     const [root] = t.slack.state.messages('#security-findings');
     expect(JSON.stringify(root!.blocks)).toContain('investigation_start');
-    const click = interactionBody(blockActionPayload({ actionId: 'investigation_start', channel: root!.channel, messageTs: root!.ts, value: String(FINDING.id) }));
+    const click = interactionBody(
+      blockActionPayload({ actionId: 'investigation_start', channel: root!.channel, messageTs: root!.ts, value: String(FINDING.id) }),
+    );
     await Promise.all([signed(t, click, 'application/x-www-form-urlencoded'), signed(t, click, 'application/x-www-form-urlencoded')]);
     await expect.poll(() => t!.slack.state.thread(root!.channel, root!.ts).length, { timeout: 5000 }).toBe(2);
     const [record] = await t.runtime.core.store.listInvestigations();
-    const now = interactionBody(blockActionPayload({ actionId: 'investigation_start_now', channel: root!.channel, messageTs: record!.questionsTs!, threadTs: root!.ts, value: record!.id }));
+    const now = interactionBody(
+      blockActionPayload({
+        actionId: 'investigation_start_now',
+        channel: root!.channel,
+        messageTs: record!.questionsTs!,
+        threadTs: root!.ts,
+        value: record!.id,
+      }),
+    );
     await Promise.all([signed(t, now, 'application/x-www-form-urlencoded'), signed(t, now, 'application/x-www-form-urlencoded')]);
     await t.runtime.idle();
     const messages = t.slack.state.thread(root!.channel, root!.ts);

@@ -16,7 +16,7 @@ const DIRECTORY = { users: { U0ALICE: { name: 'alice', email: 'alice@example.com
 const SLOWER_THAN_A_TRIGGER = TRIGGER_TTL_MS + 500;
 
 let t: TestRuntime;
-let restore: Array<() => void> = [];
+const restore: Array<() => void> = [];
 
 const thread = () => {
   const [root] = t.slack.state.messages('#security-incidents');
@@ -40,10 +40,20 @@ function slowStore(): void {
 }
 
 /** The Web API calls the bot made after `from`, by method, in order. */
-const callsSince = (from: number) => t.slack.state.calls().slice(from).map((c) => `${c.method}${c.ok ? '' : ` ${c.error}`}`);
+const callsSince = (from: number) =>
+  t.slack.state
+    .calls()
+    .slice(from)
+    .map((c) => `${c.method}${c.ok ? '' : ` ${c.error}`}`);
 
 /** Clicks and waits for the modal the click ends with; returns the calls made meanwhile. */
-async function clickAndWait(who: string, message: EmulatedMessage, actionId: string | RegExp, callback: string, ready: (blocks: string) => boolean = () => true): Promise<string[]> {
+async function clickAndWait(
+  who: string,
+  message: EmulatedMessage,
+  actionId: string | RegExp,
+  callback: string,
+  ready: (blocks: string) => boolean = () => true,
+): Promise<string[]> {
   const from = t.slack.state.calls().length;
   const person = t.user(who);
   await person.click(message, actionId);
@@ -63,7 +73,12 @@ async function until(condition: () => unknown, timeoutMs: number): Promise<void>
 let skew = 0;
 
 beforeAll(async () => {
-  t = await startTestRuntime({ scenario: SCENARIO, directory: DIRECTORY, clock: () => Date.now() + skew, env: { SIRBOT_RESPONDERS: 'S0SECOPS', SIRBOT_CASE_WATCHERS: 'secops@example.com' } });
+  t = await startTestRuntime({
+    scenario: SCENARIO,
+    directory: DIRECTORY,
+    clock: () => Date.now() + skew,
+    env: { SIRBOT_RESPONDERS: 'S0SECOPS', SIRBOT_CASE_WATCHERS: 'secops@example.com' },
+  });
   await t.ingest(GUARDDUTY);
   await until(() => withAction(/investigation_start_now/), 10_000);
   await t.user('U0ALICE').click(withAction(/investigation_start_now/)!, 'investigation_start_now');
@@ -101,7 +116,9 @@ describe('modals open before anything else', () => {
 
   it('a remediation: views.open at once; the preview (read-only AWS calls) fills it in from a job', async () => {
     slowStore();
-    const calls = await clickAndWait('U0ALICE', withAction(/remediation_request:/)!, /remediation_request:/, 'remediation_modal', (b) => b.includes('AWS calls that will be made'));
+    const calls = await clickAndWait('U0ALICE', withAction(/remediation_request:/)!, /remediation_request:/, 'remediation_modal', (b) =>
+      b.includes('AWS calls that will be made'),
+    );
     expect(calls).toEqual(['views.open', 'usergroups.users.list', 'views.update']);
   });
 

@@ -29,12 +29,14 @@ const threadOf = (findingId: string) => {
 };
 const buttons = (m: EmulatedMessage): Array<{ action_id: string; value?: string; text: { text: string } }> =>
   (m.blocks as any[]).flatMap((b) => (b.type === 'actions' ? b.elements : []));
-const valueOf = (m: EmulatedMessage, actionId: string | RegExp) =>
+const buttonValue = (m: EmulatedMessage, actionId: string | RegExp) =>
   buttons(m).find((b) => (typeof actionId === 'string' ? b.action_id === actionId : actionId.test(b.action_id)))?.value as string;
 /** The same message with one button's value replaced: what a forged click would carry. */
 const withValue = (m: EmulatedMessage, actionId: string, value: string): EmulatedMessage => ({
   ...m,
-  blocks: (m.blocks as any[]).map((b) => (b.type === 'actions' ? { ...b, elements: b.elements.map((e: any) => (e.action_id === actionId ? { ...e, value } : e)) } : b)),
+  blocks: (m.blocks as any[]).map((b) =>
+    b.type === 'actions' ? { ...b, elements: b.elements.map((e: any) => (e.action_id === actionId ? { ...e, value } : e)) } : b,
+  ),
 });
 const summaryOf = (findingId: string) => threadOf(findingId).find((m) => JSON.stringify(m.blocks ?? []).includes('remediation_request:'));
 const auditOf = async (actor: string) => (await t.runtime.core.store.actions.listAudit()).filter((a) => a.actor === actor);
@@ -65,8 +67,8 @@ afterAll(async () => {
 describe('offers behind buttons', () => {
   it('root and summary buttons carry only the id of an offer stored for their finding; redrawing offers the same ids', async () => {
     const root = rootOf(GUARDDUTY.id);
-    const status = valueOf(root, 'finding_set_status');
-    const openCase = valueOf(root, 'case_open');
+    const status = buttonValue(root, 'finding_set_status');
+    const openCase = buttonValue(root, 'case_open');
     expect(status).toMatch(OFFER_ID);
     expect(openCase).toMatch(OFFER_ID);
     expect(await t.runtime.core.store.actions.getOffer(status)).toMatchObject({ findingId: GUARDDUTY.id, kind: 'status', payload: '{}' });
@@ -74,25 +76,28 @@ describe('offers behind buttons', () => {
     expect(deactivate.value).toMatch(OFFER_ID);
     const offer = await t.runtime.core.store.actions.getOffer(deactivate.value!);
     expect(offer).toMatchObject({ findingId: GUARDDUTY.id, kind: 'remediation' });
-    expect(JSON.parse(offer!.payload)).toEqual({ remediationId: 'deactivate-access-key', inputs: { account: '111122223333', userName: 'ci-deployer', accessKeyId: 'AKIAEXPOSEDKEY000001' } });
+    expect(JSON.parse(offer!.payload)).toEqual({
+      remediationId: 'deactivate-access-key',
+      inputs: { account: '111122223333', userName: 'ci-deployer', accessKeyId: 'AKIAEXPOSEDKEY000001' },
+    });
 
     await t.runtime.core.deliverer.refreshRoot(GUARDDUTY.id);
     const redrawn = rootOf(GUARDDUTY.id);
     expect(redrawn.edited).toBeDefined();
-    expect([valueOf(redrawn, 'finding_set_status'), valueOf(redrawn, 'case_open')]).toEqual([status, openCase]);
+    expect([buttonValue(redrawn, 'finding_set_status'), buttonValue(redrawn, 'case_open')]).toEqual([status, openCase]);
     // Another finding's offers are its own.
-    expect(valueOf(rootOf(ASFF.Id), 'finding_set_status')).not.toBe(status);
+    expect(buttonValue(rootOf(ASFF.Id), 'finding_set_status')).not.toBe(status);
   });
 
-  it("refuses, in the modal opened at the click, an offer of another finding, one for another button, and one never made; each refusal audited", async () => {
+  it('refuses, in the modal opened at the click, an offer of another finding, one for another button, and one never made; each refusal audited', async () => {
     const alice = t.user('U0ALICE');
     const root = rootOf(GUARDDUTY.id);
-    const other = valueOf(rootOf(ASFF.Id), 'finding_set_status');
+    const other = buttonValue(rootOf(ASFF.Id), 'finding_set_status');
     const before = (await auditOf('U0ALICE')).length;
 
     await alice.click(withValue(root, 'finding_set_status', other), 'finding_set_status');
     await expect.poll(() => noticeText('U0ALICE')).toContain("Not done: this was offered in another finding's thread.");
-    await alice.click(withValue(root, 'finding_set_status', valueOf(root, 'case_open')), 'finding_set_status');
+    await alice.click(withValue(root, 'finding_set_status', buttonValue(root, 'case_open')), 'finding_set_status');
     await expect.poll(() => noticeText('U0ALICE')).toContain('Not done: this button was offered for another action.');
     await alice.click(withValue(root, 'finding_set_status', GUARDDUTY.id), 'finding_set_status');
     await expect.poll(() => noticeText('U0ALICE')).toContain('Not done: sirbot did not offer this (unknown offer).');
@@ -119,17 +124,32 @@ describe('offers behind buttons', () => {
     const summary = summaryOf(GUARDDUTY.id)!;
     const deactivate = buttons(summary).find((b) => b.text.text === 'Deactivate AKIAEXPOSEDKEY000001')!;
     // The old button value format, pointing at a key sirbot never offered to delete.
-    const forged = JSON.stringify({ r: 'delete-access-key', i: { account: '111122223333', userName: 'ci-deployer', accessKeyId: 'AKIAEXPOSEDKEY000001' }, f: GUARDDUTY.id });
+    const forged = JSON.stringify({
+      r: 'delete-access-key',
+      i: { account: '111122223333', userName: 'ci-deployer', accessKeyId: 'AKIAEXPOSEDKEY000001' },
+      f: GUARDDUTY.id,
+    });
     await alice.click(withValue(summary, deactivate.action_id, forged), deactivate.action_id);
     await expect.poll(() => noticeText('U0ALICE')).toContain('Not done: sirbot did not offer this (unknown offer).');
     // A real offer, clicked in another finding's thread.
-    const elsewhere = { ...withValue(summary, deactivate.action_id, deactivate.value!), channel: rootOf(ASFF.Id).channel, ts: `${rootOf(ASFF.Id).ts.split('.')[0]}.999999`, thread_ts: rootOf(ASFF.Id).ts };
+    const elsewhere = {
+      ...withValue(summary, deactivate.action_id, deactivate.value!),
+      channel: rootOf(ASFF.Id).channel,
+      ts: `${rootOf(ASFF.Id).ts.split('.')[0]}.999999`,
+      thread_ts: rootOf(ASFF.Id).ts,
+    };
     await alice.click(elsewhere, deactivate.action_id);
-    await expect.poll(async () => (await auditOf('U0ALICE')).filter((a) => a.action === 'remediation:deactivate-access-key' && a.outcome === 'refused').length).toBe(1);
-    expect((await auditOf('U0ALICE')).filter((a) => a.action === 'remediation' && a.outcome === 'refused').map((a) => a.target)).toEqual([forged.slice(0, 200)]);
+    await expect
+      .poll(async () => (await auditOf('U0ALICE')).filter((a) => a.action === 'remediation:deactivate-access-key' && a.outcome === 'refused').length)
+      .toBe(1);
+    expect((await auditOf('U0ALICE')).filter((a) => a.action === 'remediation' && a.outcome === 'refused').map((a) => a.target)).toEqual([
+      forged.slice(0, 200),
+    ]);
     expect(await t.runtime.core.store.actions.listActions({ kind: 'remediation:delete-access-key' })).toEqual([]);
     expect(await t.runtime.core.store.actions.listActions({ kind: 'remediation:deactivate-access-key' })).toEqual([]);
-    expect(t.aws!.state.iam.accounts['111122223333']!.users!.find((u) => u.UserName === 'ci-deployer')!.AccessKeys!.map((k) => k.Status)).not.toContain('Inactive');
+    expect(t.aws!.state.iam.accounts['111122223333']!.users!.find((u) => u.UserName === 'ci-deployer')!.AccessKeys!.map((k) => k.Status)).not.toContain(
+      'Inactive',
+    );
   });
 
   it('a submission names the offer and the plan it showed: a changed plan hash or an unknown offer is refused and audited', async () => {
@@ -143,9 +163,14 @@ describe('offers behind buttons', () => {
 
     // The plan hash of another plan: nothing runs, the person is told, the refusal is recorded.
     expect((await alice.submit({}, { ...preview, private_metadata: JSON.stringify({ ...meta, planHash: '0'.repeat(32) }) })).body).toBeNull();
-    await expect.poll(() => t.slack.state.ephemerals().filter((e) => e.user === 'U0ALICE').map((e) => e.text)).toContain(
-      'Remediation not run: what this remediation would do has changed since the preview; open it again to see the new plan',
-    );
+    await expect
+      .poll(() =>
+        t.slack.state
+          .ephemerals()
+          .filter((e) => e.user === 'U0ALICE')
+          .map((e) => e.text),
+      )
+      .toContain('Remediation not run: what this remediation would do has changed since the preview; open it again to see the new plan');
     const stale = (await auditOf('U0ALICE')).filter((a) => a.action === 'remediation:deactivate-access-key').at(-1)!;
     expect(stale).toMatchObject({ outcome: 'refused', target: 'AKIAEXPOSEDKEY000001', inputs: { planHash: '0'.repeat(32), current: meta.planHash } });
 
@@ -161,7 +186,11 @@ describe('offers behind buttons', () => {
     // The real submission runs the offer's remediation.
     await alice.click(summary, deactivate.action_id);
     await alice.submit({}, await alice.waitForModal('remediation_modal', (v) => !!v.submit));
-    await expect.poll(() => threadOf(GUARDDUTY.id).some((m) => messageTexts(m).join('\n').includes('*Deactivate access key* — :white_check_mark: succeeded')), { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(() => threadOf(GUARDDUTY.id).some((m) => messageTexts(m).join('\n').includes('*Deactivate access key* — :white_check_mark: succeeded')), {
+        timeout: 10_000,
+      })
+      .toBe(true);
   });
 
   it('a status submission whose metadata names another kind of offer sets nothing', async () => {
@@ -169,7 +198,10 @@ describe('offers behind buttons', () => {
     const root = rootOf(ASFF.Id);
     await alice.click(root, 'finding_set_status');
     const modal = await alice.waitForModal('status_modal');
-    const answer = await alice.submit({ status: { option: 'RESOLVED' } }, { ...modal, private_metadata: JSON.stringify({ offerId: valueOf(root, 'case_open') }) });
+    const answer = await alice.submit(
+      { status: { option: 'RESOLVED' } },
+      { ...modal, private_metadata: JSON.stringify({ offerId: buttonValue(root, 'case_open') }) },
+    );
     expect(answer.body).toMatchObject({ response_action: 'update' });
     expect(JSON.stringify(alice.modal()?.blocks)).toContain('Not done: this button was offered for another action.');
     expect((await auditOf('U0ALICE')).at(-1)).toMatchObject({ action: 'status', target: ASFF.Id, outcome: 'refused' });

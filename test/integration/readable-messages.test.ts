@@ -59,7 +59,12 @@ describe('root credentials taken over (root-credential-use)', () => {
 
   it('names the timeline files for people: the finding in a few words, the account, the day', () => {
     const base = 'timeline-api-getcalleridentity-was-invoked-using-root-444455556666-2026-12-03';
-    expect(t.slack.state.files().map((f) => f.name).sort()).toEqual([`${base}.csv`, `${base}.json`]);
+    expect(
+      t.slack.state
+        .files()
+        .map((f) => f.name)
+        .sort(),
+    ).toEqual([`${base}.csv`, `${base}.json`]);
   });
 
   it('offers both of the intruder’s addresses and each impacted service once, as Security IR names it', async () => {
@@ -126,7 +131,9 @@ describe('root credentials taken over (root-credential-use)', () => {
     expect(text(t.slack.state.ephemerals().at(-1) as never)).toContain('*Status*\nContainment, Eradication and Recovery');
     await expect.poll(() => text(caseMessage())).toContain(`Case ${caseId}> · Containment, Eradication and Recovery · AWS-supported (AWS CIRT engaged)`);
     await alice().openHome();
-    await expect.poll(() => text(t.slack.state.surfaces.home('U0ALICE') as never)).toContain('· Containment, Eradication and Recovery · AWS-supported (AWS CIRT engaged)');
+    await expect
+      .poll(() => text(t.slack.state.surfaces.home('U0ALICE') as never))
+      .toContain('· Containment, Eradication and Recovery · AWS-supported (AWS CIRT engaged)');
   });
 
   it('says a GuardDuty finding suppressed from Slack is archived, and shows the call made in words', async () => {
@@ -165,7 +172,9 @@ describe('a public bucket (public-s3-bucket)', () => {
     expect(shown).toContain(
       `1. *s3:PutPublicAccessBlock* in 111122223333/us-east-1 on bucket \`${bucket}\` — BlockPublicAcls \`true\` · IgnorePublicAcls \`true\` · BlockPublicPolicy \`true\` · RestrictPublicBuckets \`true\``,
     );
-    expect(shown).toMatch(/Block Public Access now, restored by undo: BlockPublicAcls (on|off), IgnorePublicAcls (on|off), BlockPublicPolicy (on|off), RestrictPublicBuckets (on|off)\./);
+    expect(shown).toMatch(
+      /Block Public Access now, restored by undo: BlockPublicAcls (on|off), IgnorePublicAcls (on|off), BlockPublicPolicy (on|off), RestrictPublicBuckets (on|off)\./,
+    );
     expect(shown).not.toMatch(/[{}"]/);
     expect(shown).not.toContain('Current settings');
   });

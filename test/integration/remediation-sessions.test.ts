@@ -34,12 +34,21 @@ const withAction = (re: RegExp) => thread().filter((m) => re.test(JSON.stringify
 const summary = () => withAction(/remediation_request:/)[0];
 const buttons = () => (summary()!.blocks as any[]).flatMap((b) => b.elements ?? []);
 const text = (m: EmulatedMessage | undefined) => (m ? messageTexts(m).join('\n') : '');
-const resultOf = (title: string) => thread().filter((m) => text(m).includes(`*${title}*`)).at(-1);
-const ephemeralsOf = (id: string) => t.slack.state.ephemerals().filter((e) => e.user === id).map((e) => e.text);
-const auditOf = async (target: string) => (await t.runtime.core.store.actions.listAudit()).filter((a) => a.target === target).map((a) => `${a.action} ${a.actor} ${a.outcome}`);
+const resultOf = (title: string) =>
+  thread()
+    .filter((m) => text(m).includes(`*${title}*`))
+    .at(-1);
+const ephemeralsOf = (id: string) =>
+  t.slack.state
+    .ephemerals()
+    .filter((e) => e.user === id)
+    .map((e) => e.text);
+const auditOf = async (target: string) =>
+  (await t.runtime.core.store.actions.listAudit()).filter((a) => a.target === target).map((a) => `${a.action} ${a.actor} ${a.outcome}`);
 /** The fake's own read APIs, through the SDK, as anyone would look. */
 const clientConfig = () => ({ region: 'us-east-1', endpoint: t.aws!.endpoint, credentials: fakeCredentials(A), maxAttempts: 1 });
-const metadataOptions = async () => (await new EC2Client(clientConfig()).send(new DescribeInstancesCommand({ InstanceIds: [WEB] }))).Reservations?.[0]?.Instances?.[0]?.MetadataOptions;
+const metadataOptions = async () =>
+  (await new EC2Client(clientConfig()).send(new DescribeInstancesCommand({ InstanceIds: [WEB] }))).Reservations?.[0]?.Instances?.[0]?.MetadataOptions;
 const rolePolicies = async () => (await new IAMClient(clientConfig()).send(new ListRolePoliciesCommand({ RoleName: ROLE }))).PolicyNames;
 
 async function preview(who: string, label: string): Promise<string> {
@@ -82,7 +91,9 @@ describe("stolen instance-role credentials: revoke the role's sessions, require 
   it('enforce IMDSv2: the exact call previewed, run, seen by DescribeInstances, undone back to optional; audited', async () => {
     expect(await metadataOptions()).toMatchObject({ HttpTokens: 'optional' });
     const shown = await preview('U0ALICE', `Enforce IMDSv2 ${WEB}`);
-    expect(shown).toContain(`*AWS calls that will be made*\n1. *ec2:ModifyInstanceMetadataOptions* in ${A}/us-east-1 on instance \`${WEB}\` — HttpTokens \`required\``);
+    expect(shown).toContain(
+      `*AWS calls that will be made*\n1. *ec2:ModifyInstanceMetadataOptions* in ${A}/us-east-1 on instance \`${WEB}\` — HttpTokens \`required\``,
+    );
     expect(shown).toContain(`*Undo would call*\n1. *ec2:ModifyInstanceMetadataOptions* in ${A}/us-east-1 on instance \`${WEB}\` — HttpTokens \`optional\``);
     expect(shown).not.toMatch(/[{}"]/);
     await t.user('U0ALICE').submit({ note: 'SSRF on the admin port' });
@@ -147,9 +158,12 @@ describe("stolen instance-role credentials: revoke the role's sessions, require 
       'undo:revoke-role-sessions U0BOSS requested',
       'undo:revoke-role-sessions U0BOSS executed',
     ]);
-    const executed = (await t.runtime.core.store.actions.listAudit()).find((a) => a.target === ROLE && a.outcome === 'executed' && a.action.startsWith('remediation:'));
+    const executed = (await t.runtime.core.store.actions.listAudit()).find(
+      (a) => a.target === ROLE && a.outcome === 'executed' && a.action.startsWith('remediation:'),
+    );
     // The audit keeps the call as made: the document sent, with its time.
-    const sent = (executed?.result as { outcomes: Array<{ call: { input: { PolicyDocument: string } } }> }).outcomes[0]!.call.input.PolicyDocument;
+    const sent =
+      (executed?.result as { outcomes: Array<{ call: { input: { PolicyDocument: string } } }> } | undefined)?.outcomes[0]?.call.input.PolicyDocument ?? '';
     expect(JSON.parse(sent)).toEqual(document);
   });
 

@@ -20,7 +20,11 @@ const summary = () => withAction(/remediation_request:/)[0];
 const text = (m: EmulatedMessage | undefined) => (m ? messageTexts(m).join('\n') : '');
 const iamUser = (name: string) => t.aws!.state.iam.accounts['111122223333']!.users!.find((u) => u.UserName === name)!;
 const instance = (id: string) => t.aws!.state.ec2.accounts['111122223333']!['us-east-1']!.instances!.find((i) => i.InstanceId === id)!;
-const ephemeralsOf = (id: string) => t.slack.state.ephemerals().filter((e) => e.user === id).map((e) => e.text);
+const ephemeralsOf = (id: string) =>
+  t.slack.state
+    .ephemerals()
+    .filter((e) => e.user === id)
+    .map((e) => e.text);
 
 /** Clicks a remediation offered in the summary, waits for its preview, and returns the text the modal shows. */
 async function preview(who: string, label: string): Promise<string> {
@@ -34,7 +38,10 @@ async function preview(who: string, label: string): Promise<string> {
 }
 
 /** The thread message that shows a remediation (its title in bold). */
-const resultOf = (title: string) => thread().filter((m) => text(m).includes(`*${title}*`)).at(-1);
+const resultOf = (title: string) =>
+  thread()
+    .filter((m) => text(m).includes(`*${title}*`))
+    .at(-1);
 
 /** expect.poll for hooks, where vitest does not allow it. */
 async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
@@ -62,15 +69,24 @@ describe('remediations from the investigation summary', () => {
   it('offers the remediations the evidence supports', () => {
     const labels = (summary()!.blocks as any[]).flatMap((b) => b.elements ?? []).map((e: any) => e.text?.text);
     expect(labels).toEqual(
-      expect.arrayContaining(['Deactivate AKIAEXPOSEDKEY000001', 'Delete AKIABACKUPSVCKEY0001', 'Detach AdministratorAccess', expect.stringMatching(/^Quarantine i-/)]),
+      expect.arrayContaining([
+        'Deactivate AKIAEXPOSEDKEY000001',
+        'Delete AKIABACKUPSVCKEY0001',
+        'Detach AdministratorAccess',
+        expect.stringMatching(/^Quarantine i-/),
+      ]),
     );
   });
 
   it('deactivate a key: preview of the exact call, confirm, execute, undo — each step audited', async () => {
     const shown = await preview('U0ALICE', 'Deactivate AKIAEXPOSEDKEY000001');
     // Each call in words: the action, where, on what, then its other parameters by name — no request JSON.
-    expect(shown).toContain('1. *iam:UpdateAccessKey* in 111122223333/us-east-1 on access key `AKIAEXPOSEDKEY000001` — UserName `ci-deployer` · Status `Inactive`');
-    expect(shown).toContain('*Undo would call*\n1. *iam:UpdateAccessKey* in 111122223333/us-east-1 on access key `AKIAEXPOSEDKEY000001` — UserName `ci-deployer` · Status `Active`');
+    expect(shown).toContain(
+      '1. *iam:UpdateAccessKey* in 111122223333/us-east-1 on access key `AKIAEXPOSEDKEY000001` — UserName `ci-deployer` · Status `Inactive`',
+    );
+    expect(shown).toContain(
+      '*Undo would call*\n1. *iam:UpdateAccessKey* in 111122223333/us-east-1 on access key `AKIAEXPOSEDKEY000001` — UserName `ci-deployer` · Status `Active`',
+    );
     expect(shown).not.toMatch(/[{}"]/);
     await t.user('U0ALICE').submit({ note: 'key on a paste site' });
     await expect.poll(() => text(resultOf('Deactivate access key')), { timeout: 10_000 }).toContain('succeeded');
@@ -117,7 +133,9 @@ describe('remediations from the investigation summary', () => {
 
     await preview('U0ALICE', 'Delete AKIABACKUPSVCKEY0001');
     await t.user('U0ALICE').submit();
-    await expect.poll(() => text(resultOf('Delete access key')) || text(withAction(/remediation_approve/).at(-1)), { timeout: 10_000 }).toContain('asks to run *Delete access key*');
+    await expect
+      .poll(() => text(resultOf('Delete access key')) || text(withAction(/remediation_approve/).at(-1)), { timeout: 10_000 })
+      .toContain('asks to run *Delete access key*');
     const request = withAction(/remediation_approve/).at(-1)!;
     expect(iamUser('backup-svc').AccessKeys!.map((k) => k.AccessKeyId)).toContain('AKIABACKUPSVCKEY0001');
 
@@ -146,14 +164,19 @@ describe('remediations from the investigation summary', () => {
   });
 
   it('quarantine an instance: new isolation group, previous groups restored by undo', async () => {
-    const label = (summary()!.blocks as any[]).flatMap((b) => b.elements ?? []).map((e: any) => e.text?.text).find((l: string | undefined) => l?.startsWith('Quarantine i-')) as string;
+    const label = (summary()!.blocks as any[])
+      .flatMap((b) => b.elements ?? [])
+      .map((e: any) => e.text?.text)
+      .find((l: string | undefined) => l?.startsWith('Quarantine i-')) as string;
     const id = label.replace('Quarantine ', '');
     const before = instance(id).SecurityGroups!.map((g) => g.GroupId);
     const shown = await preview('U0ALICE', label);
     expect(shown).toContain(`1. *ec2:CreateSecurityGroup* in 111122223333/us-east-1 on security group \`sirbot-quarantine-${id}\``);
     // What a call takes from an earlier one is named by its step, not by a placeholder.
     expect(shown).toContain('2. *ec2:RevokeSecurityGroupEgress* in 111122223333/us-east-1 on security group GroupId from step 1 (CreateSecurityGroup)');
-    expect(shown).toContain(`3. *ec2:ModifyInstanceAttribute* in 111122223333/us-east-1 on instance \`${id}\` — Groups GroupId from step 1 (CreateSecurityGroup)`);
+    expect(shown).toContain(
+      `3. *ec2:ModifyInstanceAttribute* in 111122223333/us-east-1 on instance \`${id}\` — Groups GroupId from step 1 (CreateSecurityGroup)`,
+    );
     expect(shown).not.toMatch(/[{}"]|<quarantine/);
     await t.user('U0ALICE').submit();
     await expect.poll(() => text(resultOf('Quarantine EC2 instance')), { timeout: 10_000 }).toContain('succeeded');

@@ -80,7 +80,9 @@ describe('npm start again on the same database', () => {
     const second = await start(db);
     expect(second.slackState?.restored).toBeNull();
     expect(existsSync(emulatorStateFile(db))).toBe(false);
-    expect(readFileSync(path.join(dir, (await import('node:fs')).readdirSync(dir).find((f) => f.includes('.unreadable-')) as string), 'utf8')).toContain('"channels": [');
+    expect(readFileSync(path.join(dir, (await import('node:fs')).readdirSync(dir).find((f) => f.includes('.unreadable-')) as string), 'utf8')).toContain(
+      '"channels": [',
+    );
     const banner = second.banner().join('\n');
     expect(banner).toContain(`${db} was kept but the emulated Slack it posted to was not`);
     expect(banner).toContain(`delete ${db} and ${emulatorStateFile(db)}`);

@@ -78,6 +78,10 @@ describe('a finding whose thread is gone from Slack', () => {
     const [fresh] = t.slack.state.messages('#security-incidents');
     expect(fresh!.ts).not.toBe(root!.ts);
     await expect.poll(() => asked(fresh!.ts), { timeout: 10_000 }).toBe(true);
-    expect(await t.runtime.core.store.getInvestigation(investigationIdFor(finding.id))).toMatchObject({ state: 'asked', threadTs: fresh!.ts, channel: fresh!.channel });
+    expect(await t.runtime.core.store.getInvestigation(investigationIdFor(finding.id))).toMatchObject({
+      state: 'asked',
+      threadTs: fresh!.ts,
+      channel: fresh!.channel,
+    });
   });
 });

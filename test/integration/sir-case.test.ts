@@ -6,7 +6,10 @@ import { messageTexts } from '../support/slack-text.ts';
 const SCENARIO = 'src/scenarios/exposed-access-key';
 const FINDING = JSON.parse(readFileSync(`${SCENARIO}/finding.json`, 'utf8')) as Record<string, unknown>;
 const ENV = { SIRBOT_RESPONDERS: 'U0ALICE,S0SECOPS', SIRBOT_APPROVERS: 'U0BOSS', SIRBOT_CASE_WATCHERS: 'secops@example.com' };
-const DIRECTORY = { users: { U0ALICE: { name: 'alice', email: 'alice@example.com' }, U0BOB: { name: 'bob', email: 'bob@example.com' }, U0CAROL: { name: 'carol' } }, groups: { S0SECOPS: ['U0CAROL'] } };
+const DIRECTORY = {
+  users: { U0ALICE: { name: 'alice', email: 'alice@example.com' }, U0BOB: { name: 'bob', email: 'bob@example.com' }, U0CAROL: { name: 'carol' } },
+  groups: { S0SECOPS: ['U0CAROL'] },
+};
 
 let t: TestRuntime | undefined;
 afterEach(async () => {
@@ -21,7 +24,10 @@ const rootOf = (runtime: TestRuntime) => {
 };
 const threadTexts = (runtime: TestRuntime) => {
   const root = rootOf(runtime);
-  return runtime.slack.state.thread(root.channel, root.ts).slice(1).map((m) => messageTexts(m).join('\n'));
+  return runtime.slack.state
+    .thread(root.channel, root.ts)
+    .slice(1)
+    .map((m) => messageTexts(m).join('\n'));
 };
 
 describe('Open SIR case from a finding thread', () => {
@@ -74,7 +80,9 @@ describe('Open SIR case from a finding thread', () => {
     const refused = await bob.waitForModal('sirbot_notice');
     expect(JSON.stringify(refused.blocks)).toContain('Not allowed: this needs the responder role, which you do not have.');
     expect(t.slack.state.ephemerals()).toEqual([]);
-    expect(await t.runtime.core.store.actions.listAudit()).toEqual([expect.objectContaining({ actor: 'U0BOB', action: 'case.create', target: String(FINDING.id), outcome: 'refused' })]);
+    expect(await t.runtime.core.store.actions.listAudit()).toEqual([
+      expect.objectContaining({ actor: 'U0BOB', action: 'case.create', target: String(FINDING.id), outcome: 'refused' }),
+    ]);
 
     const carol = t.user('U0CAROL', 'carol');
     await carol.click(rootOf(t), 'case_open');
@@ -120,7 +128,9 @@ describe('Open SIR case from a finding thread', () => {
     // The message that opened the case is redrawn as the case is now; no message offers what no longer applies.
     const root = rootOf(t);
     const opened = () => t!.slack.state.thread(root.channel, root.ts).find((m) => messageTexts(m).join('\n').includes('opened Security Incident Response'))!;
-    await expect.poll(() => messageTexts(opened()).join('\n')).toContain(`Case ${caseId}> · Containment, Eradication and Recovery · AWS-supported (AWS CIRT engaged)`);
+    await expect
+      .poll(() => messageTexts(opened()).join('\n'))
+      .toContain(`Case ${caseId}> · Containment, Eradication and Recovery · AWS-supported (AWS CIRT engaged)`);
     for (const m of t.slack.state.thread(root.channel, root.ts)) expect(JSON.stringify(m.blocks ?? [])).not.toMatch(/case_escalate_cirt|case_set_status/);
     expect(JSON.stringify(opened().blocks)).toContain('case_close');
   });

@@ -22,7 +22,11 @@ afterAll(async () => {
 });
 
 const sir = (text: string, who = 'U0ALICE') => t.user(who).command(text, channel);
-const ephemerals = (who = 'U0ALICE') => t.slack.state.ephemerals().filter((e) => e.user === who).map((e) => messageTexts(e as never).join('\n'));
+const ephemerals = (who = 'U0ALICE') =>
+  t.slack.state
+    .ephemerals()
+    .filter((e) => e.user === who)
+    .map((e) => messageTexts(e as never).join('\n'));
 const lastEphemeral = async (who = 'U0ALICE', before = 0) => {
   await expect.poll(() => ephemerals(who).length, { timeout: 10_000 }).toBeGreaterThan(before);
   return ephemerals(who).at(-1)!;

@@ -44,7 +44,11 @@ describe('a replayed signed request has no effect', () => {
 
   it('slash command: the job runs once, one private answer', async () => {
     const channel = t.slack.state.createChannel('sec-replay');
-    const body = sirCommandBody('cases', { triggerId: t.slack.state.surfaces.issueTrigger(Date.now(), 'U0ALICE'), user: 'U0ALICE', channel: { id: channel, name: 'sec-replay' } });
+    const body = sirCommandBody('cases', {
+      triggerId: t.slack.state.surfaces.issueTrigger(Date.now(), 'U0ALICE'),
+      user: 'U0ALICE',
+      channel: { id: channel, name: 'sec-replay' },
+    });
     const [first, replay] = await sendTwice(body, FORM);
     expect(first.status).toBe(200);
     await expect.poll(() => ephemeralsOf('U0ALICE'), { timeout: 5000 }).toBe(1);

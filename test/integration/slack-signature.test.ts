@@ -79,7 +79,12 @@ describe('Slack request timestamps, both ways', () => {
 
   it('refuses a signature header of another version or shape', async () => {
     for (const signature of ['v1=abc', `v0=${'0'.repeat(63)}`, `v0=${'G'.repeat(64)}`, '']) {
-      const res = await postSignedToSlackReceiver(url(), { body: JSON.stringify(challenge()), contentType: 'application/json', signingSecret: SIGNING_SECRET, signature });
+      const res = await postSignedToSlackReceiver(url(), {
+        body: JSON.stringify(challenge()),
+        contentType: 'application/json',
+        signingSecret: SIGNING_SECRET,
+        signature,
+      });
       expect(res.status, signature).toBe(401);
     }
   });
@@ -89,7 +94,10 @@ describe('Slack request timestamps, both ways', () => {
     const res = await fetch(url(), {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ ssl_check: '1', payload: JSON.stringify({ type: 'event_callback', event: { type: 'app_mention', channel: 'C1', ts: '1.1', text: 'x' } }) }).toString(),
+      body: new URLSearchParams({
+        ssl_check: '1',
+        payload: JSON.stringify({ type: 'event_callback', event: { type: 'app_mention', channel: 'C1', ts: '1.1', text: 'x' } }),
+      }).toString(),
     });
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('');

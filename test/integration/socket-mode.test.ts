@@ -28,7 +28,12 @@ describe('Socket Mode', () => {
 
   it('connects through apps.connections.open with the app-level token; /slack/events is not served', async () => {
     expect(t.slack.socketMode.connected).toBe(true);
-    expect(t.slack.state.calls().filter((c) => c.method === 'apps.connections.open').map((c) => c.ok)).toEqual([true]);
+    expect(
+      t.slack.state
+        .calls()
+        .filter((c) => c.method === 'apps.connections.open')
+        .map((c) => c.ok),
+    ).toEqual([true]);
     expect((await fetch(`${t.runtime.url}/slack/events`, { method: 'POST', body: '{}' })).status).toBe(404);
   });
 
@@ -42,11 +47,22 @@ describe('Socket Mode', () => {
   it('a finding’s thread works end to end: button over the socket, investigation, summary', async () => {
     await t.ingest(FINDING);
     const [root] = t.slack.state.messages('#security-incidents');
-    await expect.poll(() => t.slack.state.thread(root!.channel, root!.ts).some((m) => JSON.stringify(m.blocks ?? []).includes('investigation_start_now')), { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(() => t.slack.state.thread(root!.channel, root!.ts).some((m) => JSON.stringify(m.blocks ?? []).includes('investigation_start_now')), {
+        timeout: 10_000,
+      })
+      .toBe(true);
     const questions = t.slack.state.thread(root!.channel, root!.ts).find((m) => JSON.stringify(m.blocks ?? []).includes('investigation_start_now'))!;
     expect((await t.user('U0ALICE').click(questions, 'investigation_start_now')).status).toBe(200);
     await expect
-      .poll(() => t.slack.state.thread(root!.channel, root!.ts).map((m) => messageTexts(m).join('\n')).join('\n'), { timeout: 30_000 })
+      .poll(
+        () =>
+          t.slack.state
+            .thread(root!.channel, root!.ts)
+            .map((m) => messageTexts(m).join('\n'))
+            .join('\n'),
+        { timeout: 30_000 },
+      )
       .toContain('AKIABACKUPSVCKEY0001');
   });
 
@@ -68,7 +84,11 @@ describe('Socket Mode start-up', () => {
     try {
       const env = parseEnv({ PORT: '0', SIRBOT_DB: ':memory:', LOG_LEVEL: 'silent' });
       await expect(
-        startLocalRuntime({ env, logger: silentLogger(), slack: { token: BOT_TOKEN, signingSecret: SIGNING_SECRET, apiUrl: emulator.url, appToken: 'xapp-1-wrong' } }),
+        startLocalRuntime({
+          env,
+          logger: silentLogger(),
+          slack: { token: BOT_TOKEN, signingSecret: SIGNING_SECRET, apiUrl: emulator.url, appToken: 'xapp-1-wrong' },
+        }),
       ).rejects.toThrow(/invalid_auth/);
       expect(emulator.socketMode.connected).toBe(false);
     } finally {

@@ -6,7 +6,9 @@ import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 import { messageTexts } from '../support/slack-text.ts';
 
 const SCENARIO = 'src/scenarios/exposed-access-key';
-const OCSF_EVENT = JSON.parse(readFileSync('test/fixtures/ocsf/findings-imported-v2-detection.json', 'utf8')) as { detail: { findings: Array<Record<string, any>> } };
+const OCSF_EVENT = JSON.parse(readFileSync('test/fixtures/ocsf/findings-imported-v2-detection.json', 'utf8')) as {
+  detail: { findings: Array<Record<string, any>> };
+};
 const ASFF = (JSON.parse(readFileSync(`${SCENARIO}/findings/securityhub.json`, 'utf8')) as { Findings: Array<Record<string, any>> }).Findings[0]!;
 const GUARDDUTY = JSON.parse(readFileSync(`${SCENARIO}/finding.json`, 'utf8')) as Record<string, any>;
 const OCSF = OCSF_EVENT.detail.findings[0]!;
@@ -75,13 +77,17 @@ describe('workflow status from Slack', () => {
     expect(reply).toContain('set the workflow status to *SUPPRESSED*');
     const calls = t.aws!.calls().filter((c) => c.operation === 'BatchUpdateFindingsV2');
     expect(calls).toEqual([expect.objectContaining({ account: '333344445555', region: 'us-west-2', status: 200 })]);
-    expect(t.aws!.state.findingUpdates.find((u) => u.operation === 'BatchUpdateFindingsV2')).toMatchObject({ findingId: OCSF.metadata.uid, changes: expect.objectContaining({ StatusId: 3 }) });
+    expect(t.aws!.state.findingUpdates.find((u) => u.operation === 'BatchUpdateFindingsV2')).toMatchObject({
+      findingId: OCSF.metadata.uid,
+      changes: expect.objectContaining({ StatusId: 3 }),
+    });
   });
 
   it('GuardDuty finding: archived to resolve, unarchived to reopen', async () => {
     await t.ingest(GUARDDUTY);
     expect(await setStatus(GUARDDUTY.id, 'RESOLVED', 'false positive')).toContain('*RESOLVED*');
-    const archived = () => (t.aws!.state.findings.guardduty.get('111122223333|us-east-1') ?? []).find((f) => f.id === GUARDDUTY.id) as Record<string, any> | undefined;
+    const archived = () =>
+      (t.aws!.state.findings.guardduty.get('111122223333|us-east-1') ?? []).find((f) => f.id === GUARDDUTY.id) as Record<string, any> | undefined;
     expect(archived()?.service.archived).toBe(true);
     // The root says it as a person would: archived, not "RESOLVED · ACTIVE".
     await expect.poll(() => messageTexts(rootFor(GUARDDUTY.id)).join('\n')).toContain('*Status*\nRESOLVED — archived in GuardDuty');

@@ -14,8 +14,13 @@ import { messageTexts } from '../support/slack-text.ts';
  * taken from the finding (subjects.ts); AWS's documented example key id stands in for it.
  */
 const KEY = 'AKIAIOSFODNN7EXAMPLE';
-const SAMPLE = sharedJson<{ resource: { accessKeyDetails: Record<string, string> } }>('guardduty', 'aws-samples-guardduty-automated-response', 'guardduty_iam_event.json');
-const FINDING = normalizeInput({ ...SAMPLE, resource: { ...SAMPLE.resource, accessKeyDetails: { ...SAMPLE.resource.accessKeyDetails, accessKeyId: KEY } } }).findings[0]!;
+const SAMPLE = sharedJson<{ resource: { accessKeyDetails: Record<string, string> } }>(
+  'guardduty',
+  'aws-samples-guardduty-automated-response',
+  'guardduty_iam_event.json',
+);
+const FINDING = normalizeInput({ ...SAMPLE, resource: { ...SAMPLE.resource, accessKeyDetails: { ...SAMPLE.resource.accessKeyDetails, accessKeyId: KEY } } })
+  .findings[0]!;
 const AT = '2026-11-22T12:00:00.000Z';
 
 describe('answers add to what is known', () => {
@@ -23,7 +28,12 @@ describe('answers add to what is known', () => {
 
   it('an open question takes the answer; a known one keeps its value and records a differing answer beside it', () => {
     expect(fromFinding).toMatchObject({ accessKeyId: KEY, principal: 'GeneratedFindingUserName' });
-    const added = addAnswers(fromFinding, { exposedAt: '2026-11-19', accessKeyId: 'AKIAOTHERKEY00000001', principal: 'GeneratedFindingUserName' }, 'U0ALICE', AT);
+    const added = addAnswers(
+      fromFinding,
+      { exposedAt: '2026-11-19', accessKeyId: 'AKIAOTHERKEY00000001', principal: 'GeneratedFindingUserName' },
+      'U0ALICE',
+      AT,
+    );
     expect(added).toMatchObject({ taken: ['exposedAt'], disputed: ['accessKeyId'], unchanged: ['principal'], dropped: [] });
     expect(added.next).toEqual({
       ...fromFinding,
@@ -48,7 +58,12 @@ describe('answers add to what is known', () => {
   });
 
   it('searches the kept values, every disputed key, user and instance, and from the earliest exposure anyone gave', () => {
-    const answers = addAnswers(addAnswers(fromFinding, { exposedAt: '2026-11-19', principal: 'ci-deployer' }, 'U0ALICE', AT).next, { exposedAt: '2026-11-02', accessKeyId: 'AKIAOTHERKEY00000001', accountId: '210987654321' }, 'U0BOB', AT).next;
+    const answers = addAnswers(
+      addAnswers(fromFinding, { exposedAt: '2026-11-19', principal: 'ci-deployer' }, 'U0ALICE', AT).next,
+      { exposedAt: '2026-11-02', accessKeyId: 'AKIAOTHERKEY00000001', accountId: '210987654321' },
+      'U0BOB',
+      AT,
+    ).next;
     expect(searchedAnswers(answers)).toEqual({
       answers: { ...fromFinding, exposedAt: '2026-11-02' },
       also: { accessKeyIds: ['AKIAOTHERKEY00000001'], principals: ['ci-deployer'], instanceIds: [] },
@@ -64,7 +79,12 @@ describe('answers add to what is known', () => {
         return { collector: 'cloudtrail', items: [], states: [], searched: [], limitingFactors: [], pages: 0 };
       },
     };
-    const answers = addAnswers(fromFinding, { exposedAt: '2021-12-30', accessKeyId: 'AKIAOTHERKEY00000001', principal: 'ci-deployer', accountId: '210987654321' }, 'U0ALICE', AT).next;
+    const answers = addAnswers(
+      fromFinding,
+      { exposedAt: '2021-12-30', accessKeyId: 'AKIAOTHERKEY00000001', principal: 'ci-deployer', accountId: '210987654321' },
+      'U0ALICE',
+      AT,
+    ).next;
     const result = await investigate(FINDING, answers, [recorder], Date.parse('2022-01-20T00:00:00Z'));
     expect(scopes[0]).toMatchObject({
       accountId: '123456789012',
@@ -81,8 +101,14 @@ describe('answers add to what is known', () => {
     const text = messageTexts(questionsMessage('inv-1', [], both)).join('\n');
     expect(text).toContain(`accessKeyId: \`${KEY}\` (from the finding)`);
     expect(text).toContain('rotated: `no` (<@U0ALICE>)');
-    expect(text).toContain(`*accessKeyId*: the finding names \`${KEY}\`; <@U0ALICE> answered \`AKIAOTHERKEY00000001\`. The finding's value is kept; both are searched.`);
-    expect(text).toContain("*accountId*: the finding names `123456789012`; <@U0ALICE> answered `210987654321`. The finding's value is kept; only `123456789012` is searched (one investigation looks in one account).");
-    expect(text).toContain('*rotated*: <@U0ALICE> answered `no` first; <@U0BOB> answered `deactivated`. The first answer is kept; this does not change what is searched.');
+    expect(text).toContain(
+      `*accessKeyId*: the finding names \`${KEY}\`; <@U0ALICE> answered \`AKIAOTHERKEY00000001\`. The finding's value is kept; both are searched.`,
+    );
+    expect(text).toContain(
+      "*accountId*: the finding names `123456789012`; <@U0ALICE> answered `210987654321`. The finding's value is kept; only `123456789012` is searched (one investigation looks in one account).",
+    );
+    expect(text).toContain(
+      '*rotated*: <@U0ALICE> answered `no` first; <@U0BOB> answered `deactivated`. The first answer is kept; this does not change what is searched.',
+    );
   });
 });

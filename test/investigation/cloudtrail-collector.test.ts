@@ -88,7 +88,9 @@ describe('fake CloudTrail', () => {
 
 describe('CloudTrail collector', () => {
   it('collects a 3,000-event lookup to its last page under the 2 req/s quota, with no error shown', async () => {
-    const aws = await fakeWith(generateRecords({ count: 3000, accountId: A, region: 'us-east-1', accessKeyId: KEY, userName: 'alice', latest: LATEST, spacingMs: 10_000 }));
+    const aws = await fakeWith(
+      generateRecords({ count: 3000, accountId: A, region: 'us-east-1', accessKeyId: KEY, userName: 'alice', latest: LATEST, spacingMs: 10_000 }),
+    );
     const clients = new AwsClientFactory({ region: 'us-east-1', endpoint: aws.endpoint, credentialsFor: fakeCredentials });
     const pages: number[] = [];
     const started = Date.now();

@@ -50,7 +50,13 @@ describe('playbooks', () => {
   });
 
   it('gives generic only to findings that are neither threats, controls nor vulnerabilities', () => {
-    const other = makeFinding({ product: 'sirbot', productArn: null, controlId: null, type: 'Unusual Behaviors/Network/AdHocInvestigation', types: ['Unusual Behaviors/Network/AdHocInvestigation'] });
+    const other = makeFinding({
+      product: 'sirbot',
+      productArn: null,
+      controlId: null,
+      type: 'Unusual Behaviors/Network/AdHocInvestigation',
+      types: ['Unusual Behaviors/Network/AdHocInvestigation'],
+    });
     expect(playbookFor(other).id).toBe('generic');
   });
 
@@ -129,17 +135,29 @@ describe('summary', () => {
     const timeline = buildTimeline([
       entry({ id: '1', time: '2026-11-21T10:00:00.000Z', action: 'CreateUser', resources: ['backup-svc'] }),
       entry({ id: '2', time: '2026-11-21T10:01:00.000Z', action: 'CreateAccessKey', resources: ['backup-svc', 'AKIANEWKEY0000000001'] }),
-      entry({ id: '3', time: '2026-11-21T10:02:00.000Z', action: 'AttachUserPolicy', resources: ['backup-svc', 'arn:aws:iam::aws:policy/AdministratorAccess'] }),
+      entry({
+        id: '3',
+        time: '2026-11-21T10:02:00.000Z',
+        action: 'AttachUserPolicy',
+        resources: ['backup-svc', 'arn:aws:iam::aws:policy/AdministratorAccess'],
+      }),
       entry({ id: '4', time: '2026-11-21T10:03:00.000Z', action: 'CreateUser', resources: ['denied-user'], errorCode: 'AccessDenied' }),
       entry({ id: '5', time: '2026-11-21T10:04:00.000Z', action: 'StopLogging', resources: ['main-trail'] }),
     ]);
     expect(createdIdentities(timeline).map((c) => `${c.kind}:${c.name}`)).toEqual(['user:backup-svc', 'access-key:AKIANEWKEY0000000001']);
-    const s = summarize({ finding: makeFinding(), timeline, limitingFactors: [{ source: 'iam', reason: 'failed', detail: 'GetUser was denied' }], containment: ['Contain first.'] });
+    const s = summarize({
+      finding: makeFinding(),
+      timeline,
+      limitingFactors: [{ source: 'iam', reason: 'failed', detail: 'GetUser was denied' }],
+      containment: ['Contain first.'],
+    });
     expect(s.guidance).toEqual(['Contain first.']);
     expect(s.recommendations.join('\n')).toContain('Remove the IAM user(s) created during the activity, after preserving evidence: backup-svc');
     expect(s.recommendations.join('\n')).toContain('Delete the access key(s) created during the activity: AKIANEWKEY0000000001');
     expect(s.recommendations.join('\n')).toContain('Revert the 1 policy change(s)');
-    expect(s.recommendations).toContain('Turn back on what the activity turned off: CloudTrail logging (StopLogging at 21 Nov 2026 10:04 UTC); then check what happened while it was off.');
+    expect(s.recommendations).toContain(
+      'Turn back on what the activity turned off: CloudTrail logging (StopLogging at 21 Nov 2026 10:04 UTC); then check what happened while it was off.',
+    );
     expect(s.timeframe).toEqual({ start: '2026-11-21T10:00:00.000Z', end: '2026-11-21T10:04:00.000Z', events: 5 });
     expect(s.text).toContain('Between 21 Nov 2026 10:00 UTC and 21 Nov 2026 10:04 UTC');
     expect(s.text).toContain('Could not see: GetUser was denied.');

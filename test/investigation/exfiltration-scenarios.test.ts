@@ -83,7 +83,11 @@ async function investigateInProcess(scenario: string, finding: Finding) {
   }
 }
 
-const cloudTrailIds = (o: Investigation) => o.timeline.filter((e) => e.source === 'cloudtrail').map((e) => e.id).sort();
+const cloudTrailIds = (o: Investigation) =>
+  o.timeline
+    .filter((e) => e.source === 'cloudtrail')
+    .map((e) => e.id)
+    .sort();
 
 const findingIn = (file: string) => {
   const { findings, errors } = normalizeInput(JSON.parse(readFileSync(file, 'utf8')));
@@ -126,7 +130,11 @@ describe('instance-credential-exfiltration: a worker’s role credentials read t
     expect(subjects.find((s) => s.kind === 'ip')).toMatchObject({ ipRole: 'caller', country: 'Netherlands' });
 
     const [asff] = findingIn(`${ICE}/findings/securityhub-eu-west-1.json`);
-    expect(asff).toMatchObject({ schema: 'asff', product: 'GuardDuty', types: ['Effects/Data Exfiltration/UnauthorizedAccess:IAMUser-InstanceCredentialExfiltration.OutsideAWS'] });
+    expect(asff).toMatchObject({
+      schema: 'asff',
+      product: 'GuardDuty',
+      types: ['Effects/Data Exfiltration/UnauthorizedAccess:IAMUser-InstanceCredentialExfiltration.OutsideAWS'],
+    });
     expect(brief(subjectsOf(asff!))).toEqual(brief(subjects));
   });
 
@@ -150,9 +158,13 @@ describe('instance-credential-exfiltration: a worker’s role credentials read t
     );
     expect(outside.filter((e) => e.errorCode === 'AccessDenied' && e.region === 'eu-west-1').map((e) => e.action)).toEqual(['ListSecrets', 'GetSecretValue']);
     const secrets = outside.filter((e) => e.action === 'GetParameters').flatMap((e) => e.resources);
-    expect(secrets).toEqual(expect.arrayContaining([`arn:aws:ssm:eu-west-1:${A}:parameter/reports/warehouse/password`, `arn:aws:ssm:eu-west-1:${A}:parameter/reports/smtp/api-key`]));
+    expect(secrets).toEqual(
+      expect.arrayContaining([`arn:aws:ssm:eu-west-1:${A}:parameter/reports/warehouse/password`, `arn:aws:ssm:eu-west-1:${A}:parameter/reports/smtp/api-key`]),
+    );
     expect(outside.find((e) => e.action === 'GetSecretValue' && e.errorCode === null)?.resources).toContain('reports/warehouse-readonly');
-    expect(outside.filter((e) => e.action === 'GetParameters' || e.action === 'GetSecretValue').every((e) => e.tactics.includes('Credential Access'))).toBe(true);
+    expect(outside.filter((e) => e.action === 'GetParameters' || e.action === 'GetSecretValue').every((e) => e.tactics.includes('Credential Access'))).toBe(
+      true,
+    );
 
     // Minutes before, the vendor's key, from the same address (first seen there), polls a command's output on the instance.
     const polls = tl.filter((e) => e.actor === VENDOR && e.action === 'GetCommandInvocation' && e.sourceIp === OUTSIDE);
@@ -176,7 +188,9 @@ describe('instance-credential-exfiltration: a worker’s role credentials read t
   }, 60_000);
 
   it('from GuardDuty’s finding on the refreshed key, finds that key’s calls from outside and the second command', async () => {
-    const findings = JSON.parse(readFileSync(`${ICE}/findings/guardduty-eu-west-1.json`, 'utf8')) as Array<{ resource: { accessKeyDetails: { accessKeyId: string } } }>;
+    const findings = JSON.parse(readFileSync(`${ICE}/findings/guardduty-eu-west-1.json`, 'utf8')) as Array<{
+      resource: { accessKeyDetails: { accessKeyId: string } };
+    }>;
     const second = findings.find((f) => f.resource.accessKeyDetails.accessKeyId === KEY_B);
     const run = await runCli(['investigate', '--finding', '<finding>', '--scenario', ICE, '--quota-scale', '10'], { '<finding>': JSON.stringify(second) });
     expect(run.code).toBe(0);
@@ -244,7 +258,12 @@ describe('instance-credential-exfiltration: a worker’s role credentials read t
       exists: true,
       facts: ['in instance profile reports-worker-profile', 'last used 27 Oct 2026 10:01 UTC (eu-west-1)', 'trusted by ec2.amazonaws.com'],
     });
-    expect(out.summary.currentState).toContainEqual({ kind: 'instanceProfile', id: 'reports-worker-profile', exists: true, facts: ['role reports-worker-role'] });
+    expect(out.summary.currentState).toContainEqual({
+      kind: 'instanceProfile',
+      id: 'reports-worker-profile',
+      exists: true,
+      facts: ['role reports-worker-role'],
+    });
     expect(out.summary.currentState).toContainEqual({
       kind: 'instance',
       id: INSTANCE,
@@ -254,7 +273,9 @@ describe('instance-credential-exfiltration: a worker’s role credentials read t
     // The session listed buckets and asked where one lives: what it then read is in data events only.
     expect(out.limitingFactors).toEqual([expect.objectContaining({ source: 'cloudtrail', reason: 'data-events' })]);
     // The vendor's key sent the command from the address that then used the stolen credentials: it goes first.
-    expect(out.summary.recommendations[0]).toMatch(/^Deactivate the access key\(s\) AKIAVENDORPATCH00001 \(user vendor-patching, used from 203\.0\.113\.77 like the investigated credentials\)/);
+    expect(out.summary.recommendations[0]).toMatch(
+      /^Deactivate the access key\(s\) AKIAVENDORPATCH00001 \(user vendor-patching, used from 203\.0\.113\.77 like the investigated credentials\)/,
+    );
     expect(out.summary.recommendations.slice(1, 3)).toEqual([
       expect.stringMatching(/^Revoke role reports-worker-role's active sessions/),
       expect.stringMatching(new RegExp(`^Require IMDSv2 on instance ${INSTANCE}`)),
@@ -266,7 +287,11 @@ describe('instance-credential-exfiltration: a worker’s role credentials read t
     const result = await investigateInProcess(ICE, finding!);
     const offered = suggestRemediations(finding!, result.subjects, result.timeline, result.states);
     expect(offered.slice(0, 3)).toEqual([
-      { remediationId: 'deactivate-access-key', inputs: { account: A, userName: 'vendor-patching', accessKeyId: 'AKIAVENDORPATCH00001' }, label: 'Deactivate AKIAVENDORPATCH00001' },
+      {
+        remediationId: 'deactivate-access-key',
+        inputs: { account: A, userName: 'vendor-patching', accessKeyId: 'AKIAVENDORPATCH00001' },
+        label: 'Deactivate AKIAVENDORPATCH00001',
+      },
       { remediationId: 'revoke-role-sessions', inputs: { account: A, roleName: 'reports-worker-role' }, label: 'Revoke sessions reports-worker-role' },
       { remediationId: 'enforce-imdsv2', inputs: { account: A, region: 'eu-west-1', instanceId: INSTANCE }, label: `Enforce IMDSv2 ${INSTANCE}` },
     ]);
@@ -304,7 +329,12 @@ describe('s3-data-exfiltration: a leaked key copies a bucket out, then backdoors
     expect(byKey[0]).toMatchObject({ sourceIp: '198.51.100.25', action: 'GetBucketLocation' });
     // The new address is first seen on the recon, in us-east-1 (the CLI's default region), before it turns to the bucket.
     const first = byKey.find((e) => e.sourceIp === OUTSIDE);
-    expect(first).toMatchObject({ action: 'GetCallerIdentity', region: 'us-east-1', time: '2026-11-10T13:02:11.000Z', highlights: [`first seen source IP ${OUTSIDE}`] });
+    expect(first).toMatchObject({
+      action: 'GetCallerIdentity',
+      region: 'us-east-1',
+      time: '2026-11-10T13:02:11.000Z',
+      highlights: [`first seen source IP ${OUTSIDE}`],
+    });
     expect(byKey.filter((e) => e.sourceIp === OUTSIDE && e.region === 'us-east-2').map((e) => [e.action, e.errorCode])).toEqual([
       ['GetBucketLocation', null],
       ['GetBucketPolicy', null],
@@ -327,14 +357,20 @@ describe('s3-data-exfiltration: a leaked key copies a bucket out, then backdoors
     ]);
     expect(out.summary.sourceIps).toEqual(['198.51.100.25', OUTSIDE]);
     expect(out.summary.recommendations[0]).toMatch(new RegExp(`^Deactivate the access key\\(s\\) ${KEY} \\(user analytics-etl\\) now`));
-    expect(out.summary.recommendations.some((r) => r.startsWith(`Bucket ${BUCKET}: remove the bucket-policy grant to account(s) 210987654321, which Block Public Access does not stop`))).toBe(true);
+    expect(
+      out.summary.recommendations.some((r) =>
+        r.startsWith(`Bucket ${BUCKET}: remove the bucket-policy grant to account(s) 210987654321, which Block Public Access does not stop`),
+      ),
+    ).toBe(true);
   }, 60_000);
 
   it('the fake serves the bucket as it is now: Block Public Access on, the policy grants 210987654321, and it is not public', async () => {
     const aws = await startFakeAws({ scenario: S3X });
     const s3 = new S3Client({ region: 'us-east-2', endpoint: aws.endpoint, credentials: fakeCredentials(A), forcePathStyle: true, maxAttempts: 1 });
     try {
-      const policy = JSON.parse((await s3.send(new GetBucketPolicyCommand({ Bucket: BUCKET }))).Policy ?? '') as { Statement: Array<{ Sid: string; Principal: unknown }> };
+      const policy = JSON.parse((await s3.send(new GetBucketPolicyCommand({ Bucket: BUCKET }))).Policy ?? '') as {
+        Statement: Array<{ Sid: string; Principal: unknown }>;
+      };
       expect(policy.Statement.map((s) => [s.Sid, s.Principal])).toEqual([
         ['DenyInsecureTransport', '*'],
         ['AllowPartnerRead', { AWS: 'arn:aws:iam::210987654321:root' }],
@@ -376,7 +412,9 @@ describe('s3-data-exfiltration: a leaked key copies a bucket out, then backdoors
     const native = await investigate(S3X, `${S3X}/finding.json`);
     const asff = await investigateText(S3X, asffFinding(`${S3X}/findings/securityhub-us-east-2.json`));
     expect([native.playbook, asff.playbook]).toEqual(['s3-data', 's3-data']);
-    expect(asff.summary.searched.map((l) => l.what)).toEqual(expect.arrayContaining([`events by access key ${KEY}`, 'events by user or session analytics-etl', `S3 bucket ${BUCKET}`]));
+    expect(asff.summary.searched.map((l) => l.what)).toEqual(
+      expect.arrayContaining([`events by access key ${KEY}`, 'events by user or session analytics-etl', `S3 bucket ${BUCKET}`]),
+    );
     expect(cloudTrailIds(asff)).toEqual(cloudTrailIds(native));
     const titles = (o: Investigation) => o.summary.relatedFindings.map((f) => f.title).sort();
     expect(titles(asff)).toEqual(titles(native));
@@ -394,7 +432,12 @@ describe('s3-data-exfiltration: a leaked key copies a bucket out, then backdoors
       exists: true,
       facts: ['not public', 'Block Public Access all on', 'policy grants other account(s) 210987654321', 'server access logging off'],
     });
-    expect(out.summary.currentState).toContainEqual({ kind: 'accessKey', id: KEY, exists: true, facts: ['Active', 'of analytics-etl', 'last used 10 Nov 2026 13:36 UTC (s3 in us-east-2)'] });
+    expect(out.summary.currentState).toContainEqual({
+      kind: 'accessKey',
+      id: KEY,
+      exists: true,
+      facts: ['Active', 'of analytics-etl', 'last used 10 Nov 2026 13:36 UTC (s3 in us-east-2)'],
+    });
     expect(out.summary.currentState).toContainEqual({ kind: 'iamUser', id: 'analytics-etl', exists: true, facts: ['1 active access key(s)'] });
     expect(out.summary.text).toContain(`Now: key ${KEY} is still active`);
   }, 60_000);

@@ -48,9 +48,19 @@ describe('sirbot investigate: exposed access key used for recon, persistence and
     expect(out.summary.currentState).toEqual(
       expect.arrayContaining([
         { kind: 'iamUser', id: 'backup-svc', exists: true, facts: ['created during the activity', '1 active access key(s)', 'has AdministratorAccess'] },
-        { kind: 'accessKey', id: 'AKIABACKUPSVCKEY0001', exists: true, facts: ['Active', 'of backup-svc', 'last used 21 Nov 2026 10:10 UTC (ec2 in us-east-1)'] },
+        {
+          kind: 'accessKey',
+          id: 'AKIABACKUPSVCKEY0001',
+          exists: true,
+          facts: ['Active', 'of backup-svc', 'last used 21 Nov 2026 10:10 UTC (ec2 in us-east-1)'],
+        },
         // The exposed key as IAM lists it now: still active.
-        { kind: 'accessKey', id: 'AKIAEXPOSEDKEY000001', exists: true, facts: ['Active', 'of ci-deployer', 'last used 21 Nov 2026 10:06 UTC (iam in us-east-1)'] },
+        {
+          kind: 'accessKey',
+          id: 'AKIAEXPOSEDKEY000001',
+          exists: true,
+          facts: ['Active', 'of ci-deployer', 'last used 21 Nov 2026 10:06 UTC (iam in us-east-1)'],
+        },
       ]),
     );
     expect(out.summary.currentState).toEqual(
@@ -59,10 +69,22 @@ describe('sirbot investigate: exposed access key used for recon, persistence and
           kind: 'instance',
           id: 'i-0a1b2c3d4e5f00001',
           exists: true,
-          facts: ['running', 'created during the activity', 'public IP 192.0.2.71', 'p3.16xlarge', 'IMDSv1 still allowed (HttpTokens optional)', 'sg-0badc0ffee0000001 open to 0.0.0.0/0 on port 22 (sensitive)'],
+          facts: [
+            'running',
+            'created during the activity',
+            'public IP 192.0.2.71',
+            'p3.16xlarge',
+            'IMDSv1 still allowed (HttpTokens optional)',
+            'sg-0badc0ffee0000001 open to 0.0.0.0/0 on port 22 (sensitive)',
+          ],
         },
         // Not "no longer exists": DescribeInstances does not say more than that it did not return it.
-        { kind: 'instance', id: 'i-0a1b2c3d4e5f00003', exists: false, facts: ['DescribeInstances does not return it in us-east-1 (terminated and purged, or in another region)'] },
+        {
+          kind: 'instance',
+          id: 'i-0a1b2c3d4e5f00003',
+          exists: false,
+          facts: ['DescribeInstances does not return it in us-east-1 (terminated and purged, or in another region)'],
+        },
       ]),
     );
     // The key used by the intruder is to be deactivated (it is still active), the one it created deleted: one recommendation each.
@@ -74,7 +96,11 @@ describe('sirbot investigate: exposed access key used for recon, persistence and
       'Persistence:IAMUser/AnomalousBehavior',
     ]);
     expect(out.summary.criticalFindings.map((f: { id: string }) => f.id)).toEqual(['7ec6f1a2b3c4d5e6f708192a3b4c5d6e', '8fd7a2b3c4d5e6f708192a3b4c5d6e7f']);
-    expect(out.summary.relatedFindings).toContainEqual({ id: expect.any(String), title: "IAM.3 IAM users' access keys should be rotated every 90 days or less", severity: 'MEDIUM' });
+    expect(out.summary.relatedFindings).toContainEqual({
+      id: expect.any(String),
+      title: "IAM.3 IAM users' access keys should be rotated every 90 days or less",
+      severity: 'MEDIUM',
+    });
     // The hostile user agent is carried as data; escaping is the Slack views' job.
     expect(out.timeline.some((e: { userAgent: string }) => e.userAgent.startsWith('<!channel>'))).toBe(true);
   }, 60_000);
@@ -105,14 +131,26 @@ describe('sirbot investigate: exposed access key used for recon, persistence and
           Id: `AWS::IAM::AccessKey:${gd.resource.accessKeyDetails.accessKeyId}`,
           Partition: 'aws',
           Region: gd.region,
-          Details: { AwsIamAccessKey: { PrincipalId: gd.resource.accessKeyDetails.principalId, PrincipalName: gd.resource.accessKeyDetails.userName, PrincipalType: 'IAMUser' } },
+          Details: {
+            AwsIamAccessKey: {
+              PrincipalId: gd.resource.accessKeyDetails.principalId,
+              PrincipalName: gd.resource.accessKeyDetails.userName,
+              PrincipalType: 'IAMUser',
+            },
+          },
         },
       ],
       Workflow: { Status: 'NEW' },
       RecordState: 'ACTIVE',
     };
-    const fromAsff = JSON.parse((await runCli(['investigate', '--finding', '<asff>', '--scenario', SCENARIO, '--quota-scale', '10'], { '<asff>': JSON.stringify(asff) })).stdout.join('\n'));
-    const native = JSON.parse((await runCli(['investigate', '--finding', `${SCENARIO}/finding.json`, '--scenario', SCENARIO, '--quota-scale', '10'])).stdout.join('\n'));
+    const fromAsff = JSON.parse(
+      (await runCli(['investigate', '--finding', '<asff>', '--scenario', SCENARIO, '--quota-scale', '10'], { '<asff>': JSON.stringify(asff) })).stdout.join(
+        '\n',
+      ),
+    );
+    const native = JSON.parse(
+      (await runCli(['investigate', '--finding', `${SCENARIO}/finding.json`, '--scenario', SCENARIO, '--quota-scale', '10'])).stdout.join('\n'),
+    );
     // What the exposed key did (the account-wide watched calls depend on the playbook, chosen from the type).
     const ids = (out: { timeline: Array<{ action: string; time: string; accessKeyId: string | null }> }) =>
       out.timeline.filter((e) => e.accessKeyId === 'AKIAEXPOSEDKEY000001').map((e) => `${e.time} ${e.action}`);
@@ -121,7 +159,12 @@ describe('sirbot investigate: exposed access key used for recon, persistence and
     expect(fromAsff.summary.recommendations[0]).toContain('Deactivate the access key(s) AKIAEXPOSEDKEY000001 (user ci-deployer)');
     expect(fromAsff.summary.text).not.toContain('no activity');
     // The key's current state comes from its user's key list, from either form of the finding.
-    expect(fromAsff.summary.currentState).toContainEqual({ kind: 'accessKey', id: 'AKIAEXPOSEDKEY000001', exists: true, facts: ['Active', 'of ci-deployer', 'last used 21 Nov 2026 10:06 UTC (iam in us-east-1)'] });
+    expect(fromAsff.summary.currentState).toContainEqual({
+      kind: 'accessKey',
+      id: 'AKIAEXPOSEDKEY000001',
+      exists: true,
+      facts: ['Active', 'of ci-deployer', 'last used 21 Nov 2026 10:06 UTC (iam in us-east-1)'],
+    });
     expect(fromAsff.summary.currentState).toEqual(native.summary.currentState);
   }, 60_000);
 
@@ -129,7 +172,9 @@ describe('sirbot investigate: exposed access key used for recon, persistence and
     const run = await runCli(['investigate', '--finding', `${SCENARIO}/finding.json`, '--scenario', SCENARIO, '--quota-scale', '10', '--format', 'text']);
     expect(run.code).toBe(0);
     const text = run.stdout.join('\n');
-    expect(text).toMatch(/^HIGH: API ListUsers was invoked from an IP address on a custom threat list \(account 111122223333, us-east-1\)\. Between 20 Nov 2026 14:02 UTC and 21 Nov 2026 10:10 UTC, /);
+    expect(text).toMatch(
+      /^HIGH: API ListUsers was invoked from an IP address on a custom threat list \(account 111122223333, us-east-1\)\. Between 20 Nov 2026 14:02 UTC and 21 Nov 2026 10:10 UTC, /,
+    );
     expect(text).toContain('RunInstances');
     expect(text).toContain('burst of instance launches');
   }, 60_000);

@@ -37,14 +37,23 @@ function ocsfGuardDuty(types: string[] | undefined, analytic?: string): Record<s
 describe('threat types in every spelling', () => {
   it.each([
     ['Backdoor:EC2/C&CActivity.B!DNS', { purpose: 'Backdoor', resource: 'EC2', family: 'C&CActivity', mechanism: 'B', artifact: 'DNS' }],
-    ['UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS', { purpose: 'UnauthorizedAccess', resource: 'IAMUser', family: 'InstanceCredentialExfiltration', mechanism: 'OutsideAWS', artifact: null }],
-    ['Persistence:Kubernetes/AnomalousBehavior.WorkloadDeployed!ContainerWithSensitiveMount', { family: 'AnomalousBehavior', mechanism: 'WorkloadDeployed', artifact: 'ContainerWithSensitiveMount' }],
+    [
+      'UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS',
+      { purpose: 'UnauthorizedAccess', resource: 'IAMUser', family: 'InstanceCredentialExfiltration', mechanism: 'OutsideAWS', artifact: null },
+    ],
+    [
+      'Persistence:Kubernetes/AnomalousBehavior.WorkloadDeployed!ContainerWithSensitiveMount',
+      { family: 'AnomalousBehavior', mechanism: 'WorkloadDeployed', artifact: 'ContainerWithSensitiveMount' },
+    ],
     // Security Hub's rewrites, as its table and findings in the wild spell them.
     ['TTPs/Discovery/Recon:IAMUser-UserPermissions', { canonical: 'Recon:IAMUser/UserPermissions' }],
     ['Unusual Behaviors/User/UnauthorizedAccess:IAMUser-ConsoleLoginSuccess.B', { canonical: 'UnauthorizedAccess:IAMUser/ConsoleLoginSuccess.B' }],
     ['Software and Configuration Checks/Backdoor:EC2-C&CActivity.B', { canonical: 'Backdoor:EC2/C&CActivity.B' }],
     ['TTPs/Defense Evasion/Stealth:IAMUser-CloudTrailLoggingDisabled', { canonical: 'Stealth:IAMUser/CloudTrailLoggingDisabled' }],
-    ['Effects/Data Exfiltration/UnauthorizedAccess:IAMUser-InstanceCredentialExfiltration', { canonical: 'UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration' }],
+    [
+      'Effects/Data Exfiltration/UnauthorizedAccess:IAMUser-InstanceCredentialExfiltration',
+      { canonical: 'UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration' },
+    ],
     ['TTPs/Command and Control/Trojan:EC2-DNSDataExfiltration!DNS', { canonical: 'Trojan:EC2/DNSDataExfiltration!DNS' }],
     ['TTPs/PenTest:IAMUser/KaliLinux', { canonical: 'PenTest:IAMUser/KaliLinux' }],
     ['TTPs/Credential Access/IAMUser-AnomalousBehavior', { canonical: 'CredentialAccess:IAMUser/AnomalousBehavior' }],

@@ -41,11 +41,16 @@ function samples(): Array<[string, Doc]> {
   for (const file of listShared(dir)) out.push([`${dir}/${file}`, sharedJson<Doc>(dir, file)]);
   for (const scenario of readdirSync('src/scenarios')) {
     const base = path.join('src/scenarios', scenario);
-    const files = [path.join(base, 'finding.json'), ...readdirSync(path.join(base, 'findings')).filter((f) => f.startsWith('guardduty')).map((f) => path.join(base, 'findings', f))];
+    const files = [
+      path.join(base, 'finding.json'),
+      ...readdirSync(path.join(base, 'findings'))
+        .filter((f) => f.startsWith('guardduty'))
+        .map((f) => path.join(base, 'findings', f)),
+    ];
     for (const file of files) {
       const parsed = JSON.parse(readFileSync(file, 'utf8')) as Doc | Doc[];
       const docs = Array.isArray(parsed) ? parsed : [parsed];
-      docs.filter((d) => typeof d.type === 'string' && 'accountId' in d).forEach((d, i) => out.push([`${file}#${i}`, d]));
+      for (const [i, d] of docs.filter((d) => typeof d.type === 'string' && 'accountId' in d).entries()) out.push([`${file}#${i}`, d]);
     }
   }
   return out;
@@ -61,7 +66,12 @@ function written(): Array<[string, Doc]> {
         sequence: {
           uid: 'seq-6a1b2c3d',
           description: 'Credentials used to discover and exfiltrate data.',
-          actors: [{ id: 'actor-1', user: { name: 'ci-deployer', type: 'IAMUser', uid: 'AIDAEXAMPLECIDEPLOY1', credentialUid: 'AKIAEXPOSEDKEY000001', account: { uid: ACCOUNT } } }],
+          actors: [
+            {
+              id: 'actor-1',
+              user: { name: 'ci-deployer', type: 'IAMUser', uid: 'AIDAEXAMPLECIDEPLOY1', credentialUid: 'AKIAEXPOSEDKEY000001', account: { uid: ACCOUNT } },
+            },
+          ],
           resources: [{ uid: 'arn:aws:s3:::examplecorp-finance-archive', resourceType: 'S3_BUCKET', name: 'examplecorp-finance-archive' }],
           endpoints: [{ id: 'endpoint-1', ip: '203.0.113.7' }],
           signals: [{ uid: 'signal-1', type: 'FINDING', name: 'Discovery:S3/AnomalousBehavior' }],
@@ -89,20 +99,43 @@ function written(): Array<[string, Doc]> {
   const exfiltrated = guardDutyFinding('UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS', {
     resource: {
       resourceType: 'AccessKey',
-      accessKeyDetails: { accessKeyId: 'ASIAQEXAMPLE7KEY2ID', principalId: 'AROAEXAMPLEROLEID123:i-0317f6c6b66ae9c40', userName: 'web-app-role', userType: 'AssumedRole' },
-      instanceDetails: { instanceId: 'i-0317f6c6b66ae9c40', iamInstanceProfile: { arn: `arn:aws:iam::${ACCOUNT}:instance-profile/web`, id: 'AIPAEXAMPLEPROFILE01' } },
+      accessKeyDetails: {
+        accessKeyId: 'ASIAQEXAMPLE7KEY2ID',
+        principalId: 'AROAEXAMPLEROLEID123:i-0317f6c6b66ae9c40',
+        userName: 'web-app-role',
+        userType: 'AssumedRole',
+      },
+      instanceDetails: {
+        instanceId: 'i-0317f6c6b66ae9c40',
+        iamInstanceProfile: { arn: `arn:aws:iam::${ACCOUNT}:instance-profile/web`, id: 'AIPAEXAMPLEPROFILE01' },
+      },
     },
   });
   const rds = guardDutyFinding('CredentialAccess:RDS/AnomalousBehavior.SuccessfulLogin');
-  (rds.service as Doc).action = { actionType: 'RDS_LOGIN_ATTEMPT', rdsLoginAttemptAction: { remoteIpDetails: CALLER, loginAttributes: [{ user: 'admin', application: 'psql', successfulLoginAttempts: 1 }] } };
+  (rds.service as Doc).action = {
+    actionType: 'RDS_LOGIN_ATTEMPT',
+    rdsLoginAttemptAction: { remoteIpDetails: CALLER, loginAttributes: [{ user: 'admin', application: 'psql', successfulLoginAttempts: 1 }] },
+  };
   const eks = guardDutyFinding('Discovery:Kubernetes/SuccessfulAnonymousAccess');
-  (eks.service as Doc).action = { actionType: 'KUBERNETES_API_CALL', kubernetesApiCallAction: { verb: 'list', requestUri: '/api/v1/secrets', remoteIpDetails: CALLER } };
+  (eks.service as Doc).action = {
+    actionType: 'KUBERNETES_API_CALL',
+    kubernetesApiCallAction: { verb: 'list', requestUri: '/api/v1/secrets', remoteIpDetails: CALLER },
+  };
   return [
     ['IAM user key, API call from outside', guardDutyFinding('UnauthorizedAccess:IAMUser/MaliciousIPCaller.Custom')],
     ['assumed-role key whose session is an instance', exfiltrated],
     ['root key', guardDutyFinding('Policy:IAMUser/RootCredentialUsage')],
     ['logging stopped', guardDutyFinding('Stealth:IAMUser/CloudTrailLoggingDisabled')],
-    ['S3 bucket and caller', guardDutyFinding('Exfiltration:S3/AnomalousBehavior', { resource: { resourceType: 'S3Bucket', accessKeyDetails: iamUserKey('data-reader'), s3BucketDetails: [{ arn: 'arn:aws:s3:::examplecorp-finance-archive', name: 'examplecorp-finance-archive' }] } })],
+    [
+      'S3 bucket and caller',
+      guardDutyFinding('Exfiltration:S3/AnomalousBehavior', {
+        resource: {
+          resourceType: 'S3Bucket',
+          accessKeyDetails: iamUserKey('data-reader'),
+          s3BucketDetails: [{ arn: 'arn:aws:s3:::examplecorp-finance-archive', name: 'examplecorp-finance-archive' }],
+        },
+      }),
+    ],
     ['EC2 instance talking to a C&C server', guardDutyFinding('Backdoor:EC2/C&CActivity.B!DNS')],
     ['port probes', probe],
     ['malware on an instance', guardDutyFinding('Execution:EC2/MaliciousFile')],
@@ -142,9 +175,16 @@ describe('GuardDuty findings read the same from every form', () => {
       'ip 198.51.100.23    caller',
       'role web-app-role   i-0317f6c6b66ae9c40 ',
     ]);
-    expect(names(byName['port probes'] as Doc)).toEqual(expect.arrayContaining(['ip 192.0.2.10    prober', 'ip 192.0.2.11    prober', 'instance i-0317f6c6b66ae9c40    ']));
+    expect(names(byName['port probes'] as Doc)).toEqual(
+      expect.arrayContaining(['ip 192.0.2.10    prober', 'ip 192.0.2.11    prober', 'instance i-0317f6c6b66ae9c40    ']),
+    );
     expect(names(byName['attack sequence'] as Doc)).toEqual(
-      expect.arrayContaining(['accessKey AKIAEXPOSEDKEY000001 ci-deployer IAMUser  ', 'iamUser ci-deployer    ', 'bucket examplecorp-finance-archive    ', 'ip 203.0.113.7    caller']),
+      expect.arrayContaining([
+        'accessKey AKIAEXPOSEDKEY000001 ci-deployer IAMUser  ',
+        'iamUser ci-deployer    ',
+        'bucket examplecorp-finance-archive    ',
+        'ip 203.0.113.7    caller',
+      ]),
     );
     expect(names(byName['RDS login'] as Doc)).toEqual(['ip 198.51.100.23    caller', 'rdsInstance orders    ']);
     expect(names(byName['runtime on an ECS cluster'] as Doc)).toEqual(['ecsCluster web    ', 'ip 198.51.100.23    remote']);

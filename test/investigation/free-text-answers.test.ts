@@ -11,7 +11,13 @@ import type { QuestionId } from '../../src/domain/investigation/playbooks.ts';
  */
 const AT = Date.parse('2026-12-06T12:00:00Z');
 const ASKED = PLAYBOOKS['credential-exposure'].questions;
-const ctx = (o: Partial<ReplyContext> = {}): ReplyContext => ({ at: AT, asked: ASKED, open: ['exposedAt', 'rotated', 'principal'], accountId: '111122223333', ...o });
+const ctx = (o: Partial<ReplyContext> = {}): ReplyContext => ({
+  at: AT,
+  asked: ASKED,
+  open: ['exposedAt', 'rotated', 'principal'],
+  accountId: '111122223333',
+  ...o,
+});
 const answers = (text: string, o: Partial<ReplyContext> = {}) => readReply(text, ctx(o)).answers;
 
 describe('plain replies that answer', () => {
@@ -80,7 +86,11 @@ describe('plain replies that answer', () => {
       accountId: '111122223333',
       instanceId: 'i-0123456789abcdef0',
     });
-    expect(answers('key: AKIAOTHERKEY00000001\nexposedAt: 2026-11-19\nand yes, it was rotated')).toEqual({ accessKeyId: 'AKIAOTHERKEY00000001', exposedAt: '2026-11-19', rotated: 'deleted' });
+    expect(answers('key: AKIAOTHERKEY00000001\nexposedAt: 2026-11-19\nand yes, it was rotated')).toEqual({
+      accessKeyId: 'AKIAOTHERKEY00000001',
+      exposedAt: '2026-11-19',
+      rotated: 'deleted',
+    });
   });
 
   it('takes "yes", "no" and a time alone only for a question still open', () => {
@@ -167,7 +177,9 @@ describe('replies that must not be read as answers', () => {
 
   it('says why a time meant as the exposure cannot be taken', () => {
     expect(readReply('exposed tomorrow', ctx()).errors).toEqual(['exposedAt: tomorrow is after the reply was written']);
-    expect(readReply('leaked 03/04/2026', ctx()).errors).toEqual(['exposedAt: 03/04/2026 could be either day first or month first: write 2026-11-20 or 20 Nov']);
+    expect(readReply('leaked 03/04/2026', ctx()).errors).toEqual([
+      'exposedAt: 03/04/2026 could be either day first or month first: write 2026-11-20 or 20 Nov',
+    ]);
     expect(readReply('it leaked today at 3pm', ctx()).errors).toEqual(['exposedAt: 6 Dec 2026 15:00 UTC is after the reply was written']);
     expect(readReply('account: 12345', ctx()).errors).toEqual(['accountId: expected a 12-digit AWS account id']);
   });
@@ -182,7 +194,10 @@ describe('time zones', () => {
     expect(unknown.answers.exposedAt).toBe('2026-12-05T15:00Z');
     expect(unknown.zones.exposedAt).toEqual({ name: 'UTC', assumed: true });
     // A day in a known zone is its local start; "yesterday" is the writer's yesterday.
-    expect(readReply('on Nov 20', ctx({ zone: 'Europe/Paris' }))).toMatchObject({ answers: { exposedAt: '2026-11-19T23:00Z' }, notes: { exposedAt: 'the whole day, from its start' } });
+    expect(readReply('on Nov 20', ctx({ zone: 'Europe/Paris' }))).toMatchObject({
+      answers: { exposedAt: '2026-11-19T23:00Z' },
+      notes: { exposedAt: 'the whole day, from its start' },
+    });
     expect(answers('leaked today at 9am', { at: Date.parse('2026-12-06T02:00:00Z'), zone: 'America/Los_Angeles' })).toEqual({ exposedAt: '2026-12-05T17:00Z' });
     // A time with its own zone, or counted back from the reply, needs no assumption.
     expect(readReply('leaked at 14:00 UTC', ctx()).zones).toEqual({});
@@ -204,13 +219,19 @@ describe('time zones', () => {
     expect(answers('leaked on Friday night', { at })).toEqual({ exposedAt: '2026-12-04T18:00Z' });
     expect(answers('leaked on Dec 30', { at: Date.parse('2026-01-03T12:00:00Z') })).toEqual({ exposedAt: '2025-12-30' });
     expect(readReply('at 3pm', ctx())).toMatchObject({ answers: { exposedAt: '2026-12-05T15:00Z' }, notes: { exposedAt: 'taken as yesterday' } });
-    expect(readReply('yesterday at 3', ctx())).toMatchObject({ answers: { exposedAt: '2026-12-05T03:00Z' }, notes: { exposedAt: 'taken as 03:00 (write 3pm for the afternoon)' } });
+    expect(readReply('yesterday at 3', ctx())).toMatchObject({
+      answers: { exposedAt: '2026-12-05T03:00Z' },
+      notes: { exposedAt: 'taken as 03:00 (write 3pm for the afternoon)' },
+    });
     expect(answers('this morning around 9')).toEqual({ exposedAt: '2026-12-06T09:00Z' });
     expect(answers('yesterday evening at 8')).toEqual({ exposedAt: '2026-12-05T20:00Z' });
   });
 
   it('finds times and shows them', () => {
-    expect(timesIn('between noon and 2026-11-20 14:00', AT, 'UTC').map((t) => t.instant)).toEqual([Date.parse('2026-12-06T12:00Z'), Date.parse('2026-11-20T14:00Z')]);
+    expect(timesIn('between noon and 2026-11-20 14:00', AT, 'UTC').map((t) => t.instant)).toEqual([
+      Date.parse('2026-12-06T12:00Z'),
+      Date.parse('2026-11-20T14:00Z'),
+    ]);
     expect(storedTime({ instant: Date.parse('2026-11-20T00:00Z'), wholeDay: true }, 'UTC')).toBe('2026-11-20');
     expect(storedTime({ instant: Date.parse('2026-11-20T09:30:15Z'), wholeDay: false }, 'UTC')).toBe('2026-11-20T09:30:15Z');
     expect(timeInZone(Date.parse('2026-11-20T09:30Z'), 'Europe/Paris')).toBe('20 Nov 2026 10:30 Europe/Paris');
@@ -226,7 +247,10 @@ describe('what is not meant as an answer at all', () => {
   });
 
   it('reads Slack markup as plain words, and only the start of a very long reply', () => {
-    expect(answers('the key is `AKIAIOSFODNN7EXAMPLE` and it was *deactivated* _this morning_')).toEqual({ accessKeyId: 'AKIAIOSFODNN7EXAMPLE', rotated: 'deactivated' });
+    expect(answers('the key is `AKIAIOSFODNN7EXAMPLE` and it was *deactivated* _this morning_')).toEqual({
+      accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+      rotated: 'deactivated',
+    });
     expect(answers('user <mailto:alice@example.com|alice@example.com>')).toEqual({ principal: 'alice@example.com' });
     expect(answers('AKIA\u200bIOSFODNN7EXAMPLE')).toEqual({ accessKeyId: 'AKIAIOSFODNN7EXAMPLE' });
     expect(answers('<!channel> <@U0BOB> &lt;script&gt;')).toEqual({});

@@ -30,7 +30,17 @@ function event(over: Partial<TimelineEntry>): TimelineEntry {
   };
 }
 
-const keyState = (over: Partial<SubjectState>): SubjectState => ({ kind: 'accessKey', id: KEY, accountId: '111122223333', region: null, exists: true, status: 'Active', owner: 'ci-deployer', facts: [], ...over });
+const keyState = (over: Partial<SubjectState>): SubjectState => ({
+  kind: 'accessKey',
+  id: KEY,
+  accountId: '111122223333',
+  region: null,
+  exists: true,
+  status: 'Active',
+  owner: 'ci-deployer',
+  facts: [],
+  ...over,
+});
 const subjects = [{ kind: 'accessKey' as const, id: KEY, principal: 'ci-deployer', principalType: 'IAMUser' as const, accountId: '111122223333' }];
 
 describe('an investigation that finds nothing says where it looked and what it could not see', () => {
@@ -67,7 +77,9 @@ describe('recommendations follow the current state', () => {
   const recs = (states: SubjectState[]) => recommendationsFor({ finding, timeline, created: [], states, subjects });
 
   it('an active key is to be deactivated now', () => {
-    expect(recs([keyState({})])[0]).toBe(`Deactivate the access key(s) ${KEY} (user ci-deployer) now (UpdateAccessKey Inactive), then delete them once nothing legitimate uses them.`);
+    expect(recs([keyState({})])[0]).toBe(
+      `Deactivate the access key(s) ${KEY} (user ci-deployer) now (UpdateAccessKey Inactive), then delete them once nothing legitimate uses them.`,
+    );
   });
 
   it('a key already inactive is not "deactivated now" again: it is to be deleted', () => {
@@ -88,7 +100,15 @@ describe('recommendations follow the current state', () => {
 
   it('instances AWS services launched are not the intruder’s', () => {
     const launched = buildTimeline([
-      event({ id: 'asg', action: 'RunInstances', actor: 'arn:aws:sts::111122223333:assumed-role/AWSServiceRoleForAutoScaling/AutoScaling', actorType: 'AssumedRole', sourceIp: 'autoscaling.amazonaws.com', resources: ['i-0aaaaaaaaaaaaaaa1'], tactics: [] }),
+      event({
+        id: 'asg',
+        action: 'RunInstances',
+        actor: 'arn:aws:sts::111122223333:assumed-role/AWSServiceRoleForAutoScaling/AutoScaling',
+        actorType: 'AssumedRole',
+        sourceIp: 'autoscaling.amazonaws.com',
+        resources: ['i-0aaaaaaaaaaaaaaa1'],
+        tactics: [],
+      }),
       event({ id: 'intruder', action: 'RunInstances', resources: ['i-0bbbbbbbbbbbbbbb2'], tactics: [] }),
     ]);
     const s = summarize({ finding, timeline: launched, limitingFactors: [], containment: [], subjects });
@@ -101,7 +121,16 @@ describe('recommendations follow the current state', () => {
       { kind: 'role' as const, id: 'web-app-role', sessionName: 'i-0317f6c6b66ae9c40', accountId: '111122223333' },
       { kind: 'instance' as const, id: 'i-0317f6c6b66ae9c40', via: 'role-session' as const, accountId: '111122223333' },
     ];
-    const instance = (tokens: 'optional' | 'required'): SubjectState => ({ kind: 'instance', id: 'i-0317f6c6b66ae9c40', accountId: '111122223333', region: 'us-east-1', exists: true, status: 'running', metadataTokens: tokens, facts: [] });
+    const instance = (tokens: 'optional' | 'required'): SubjectState => ({
+      kind: 'instance',
+      id: 'i-0317f6c6b66ae9c40',
+      accountId: '111122223333',
+      region: 'us-east-1',
+      exists: true,
+      status: 'running',
+      metadataTokens: tokens,
+      facts: [],
+    });
     const optional = recommendationsFor({ finding, timeline: [], created: [], states: [instance('optional')], subjects: ice }).join('\n');
     expect(optional).toContain("Revoke role web-app-role's active sessions");
     expect(optional).toContain('Require IMDSv2 on instance i-0317f6c6b66ae9c40');

@@ -17,7 +17,9 @@ afterAll(async () => {
 
 describe('IAM collector against the fake IAM (query protocol)', () => {
   it("reports users' current state: keys and their last use, admin policies, users that are gone", async () => {
-    dir = writeScenario(generateRecords({ count: 1, accountId: A, region: 'us-east-1', accessKeyId: 'AKIAX0000000000000001', userName: 'alice', latest: '2026-11-21T12:00:00Z' }));
+    dir = writeScenario(
+      generateRecords({ count: 1, accountId: A, region: 'us-east-1', accessKeyId: 'AKIAX0000000000000001', userName: 'alice', latest: '2026-11-21T12:00:00Z' }),
+    );
     writeFileSync(
       path.join(dir, 'iam.json'),
       JSON.stringify({
@@ -30,7 +32,12 @@ describe('IAM collector against the fake IAM (query protocol)', () => {
                 Arn: `arn:aws:iam::${A}:user/intruder`,
                 CreateDate: '2026-11-21T10:00:00Z',
                 AccessKeys: [
-                  { AccessKeyId: 'AKIAINTRUDER00000001', Status: 'Active', CreateDate: '2026-11-21T10:01:00Z', LastUsed: { LastUsedDate: '2026-11-21T11:00:00Z', ServiceName: 's3', Region: 'us-east-1' } },
+                  {
+                    AccessKeyId: 'AKIAINTRUDER00000001',
+                    Status: 'Active',
+                    CreateDate: '2026-11-21T10:01:00Z',
+                    LastUsed: { LastUsedDate: '2026-11-21T11:00:00Z', ServiceName: 's3', Region: 'us-east-1' },
+                  },
                   { AccessKeyId: 'AKIAINTRUDER00000002', Status: 'Inactive', CreateDate: '2026-11-21T10:02:00Z' },
                 ],
                 AttachedPolicies: [{ PolicyName: 'AdministratorAccess', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' }],
@@ -56,16 +63,40 @@ describe('IAM collector against the fake IAM (query protocol)', () => {
     });
     expect(result.limitingFactors).toEqual([]);
     expect(result.items).toEqual([]);
-    const states = Object.fromEntries(result.states.map((s) => [`${s.kind}:${s.id}`, { exists: s.exists, status: s.status, owner: s.owner, lastUsedAt: s.lastUsedAt, lastUsedWhere: s.lastUsedWhere, createdInWindow: s.createdInWindow, facts: s.facts }]));
+    const states = Object.fromEntries(
+      result.states.map((s) => [
+        `${s.kind}:${s.id}`,
+        {
+          exists: s.exists,
+          status: s.status,
+          owner: s.owner,
+          lastUsedAt: s.lastUsedAt,
+          lastUsedWhere: s.lastUsedWhere,
+          createdInWindow: s.createdInWindow,
+          facts: s.facts,
+        },
+      ]),
+    );
     expect(states).toEqual({
       'iamUser:deleted-already': { exists: false, facts: ['IAM says the user no longer exists'] },
       'iamUser:intruder': { exists: true, createdInWindow: true, facts: ['1 active access key(s)', 'has AdministratorAccess'] },
-      'accessKey:AKIAINTRUDER00000001': { exists: true, status: 'Active', owner: 'intruder', lastUsedAt: '2026-11-21T11:00:00.000Z', lastUsedWhere: 's3 in us-east-1', facts: [] },
+      'accessKey:AKIAINTRUDER00000001': {
+        exists: true,
+        status: 'Active',
+        owner: 'intruder',
+        lastUsedAt: '2026-11-21T11:00:00.000Z',
+        lastUsedWhere: 's3 in us-east-1',
+        facts: [],
+      },
       'accessKey:AKIAINTRUDER00000002': { exists: true, status: 'Inactive', owner: 'intruder', facts: ['never used'] },
       'role:gone-role': { exists: false, facts: ['IAM says the role no longer exists'] },
     });
     // What was looked up, found or not, is said as well.
-    expect(result.searched.map((x) => `${x.what}: ${x.found}`).sort()).toEqual(['IAM role gone-role: 0', 'IAM user deleted-already: 0', 'IAM user intruder: 1']);
+    expect(result.searched.map((x) => `${x.what}: ${x.found}`).sort()).toEqual([
+      'IAM role gone-role: 0',
+      'IAM user deleted-already: 0',
+      'IAM user intruder: 1',
+    ]);
     clients.destroy();
   });
 });

@@ -24,7 +24,14 @@ afterAll(async () => {
 function record(id: string, o: { name: string; source: string; region: string; time: string; key?: string; params?: Record<string, unknown> }) {
   return {
     eventVersion: '1.09',
-    userIdentity: { type: 'IAMUser', principalId: 'AIDAREGIONTEST000001', arn: `arn:aws:iam::${A}:user/ops`, accountId: A, accessKeyId: o.key ?? 'AKIAOPSUSER000000001', userName: 'ops' },
+    userIdentity: {
+      type: 'IAMUser',
+      principalId: 'AIDAREGIONTEST000001',
+      arn: `arn:aws:iam::${A}:user/ops`,
+      accountId: A,
+      accessKeyId: o.key ?? 'AKIAOPSUSER000000001',
+      userName: 'ops',
+    },
     eventTime: o.time,
     eventSource: o.source,
     eventName: o.name,
@@ -65,9 +72,18 @@ describe('where CloudTrail lookups go', () => {
       `EventName=SendCommand@eu-west-1 naming ${INSTANCE}`,
     ]);
     // A finding in us-east-1 searches it once; no instance, no instance calls.
-    expect(planLookups({ region: 'us-east-1', accessKeyIds: [KEY], usernames: [], roleNames: [], resourceNames: [], eventNames: [], instanceEvents: ['SendCommand'], instances: [] })).toEqual([
-      { attribute: 'AccessKeyId', value: KEY, region: 'us-east-1' },
-    ]);
+    expect(
+      planLookups({
+        region: 'us-east-1',
+        accessKeyIds: [KEY],
+        usernames: [],
+        roleNames: [],
+        resourceNames: [],
+        eventNames: [],
+        instanceEvents: ['SendCommand'],
+        instances: [],
+      }),
+    ).toEqual([{ attribute: 'AccessKeyId', value: KEY, region: 'us-east-1' }]);
   });
 
   it('the collector finds the key’s IAM calls in us-east-1 and only the SendCommand that names the instance, and says where it looked', async () => {
@@ -75,8 +91,20 @@ describe('where CloudTrail lookups go', () => {
       record('e1', { name: 'ListBuckets', source: 's3.amazonaws.com', region: 'eu-west-1', time: '2026-11-10T10:00:00Z', key: KEY }),
       record('e2', { name: 'ListUsers', source: 'iam.amazonaws.com', region: 'us-east-1', time: '2026-11-10T10:01:00Z', key: KEY }),
       record('e3', { name: 'CreateUser', source: 'iam.amazonaws.com', region: 'us-east-1', time: '2026-11-10T10:02:00Z', params: { userName: 'backdoor' } }),
-      record('e4', { name: 'SendCommand', source: 'ssm.amazonaws.com', region: 'eu-west-1', time: '2026-11-10T10:03:00Z', params: { documentName: 'AWS-RunShellScript', instanceIds: [INSTANCE] } }),
-      record('e5', { name: 'SendCommand', source: 'ssm.amazonaws.com', region: 'eu-west-1', time: '2026-11-10T10:04:00Z', params: { documentName: 'AWS-RunPatchBaseline', instanceIds: [OTHER] } }),
+      record('e4', {
+        name: 'SendCommand',
+        source: 'ssm.amazonaws.com',
+        region: 'eu-west-1',
+        time: '2026-11-10T10:03:00Z',
+        params: { documentName: 'AWS-RunShellScript', instanceIds: [INSTANCE] },
+      }),
+      record('e5', {
+        name: 'SendCommand',
+        source: 'ssm.amazonaws.com',
+        region: 'eu-west-1',
+        time: '2026-11-10T10:04:00Z',
+        params: { documentName: 'AWS-RunPatchBaseline', instanceIds: [OTHER] },
+      }),
     ]);
     dirs.push(dir);
     const aws = await startFakeAws({ scenario: dir, quotaScale: 10 });
@@ -109,9 +137,18 @@ describe('where CloudTrail lookups go', () => {
       [`calls to SendCommand naming ${INSTANCE}`, 'eu-west-1', 1],
     ]);
     // Each region's lookups went to that region's event history.
-    expect(new Set(aws.calls().filter((c) => c.operation === 'LookupEvents').map((c) => c.region))).toEqual(new Set(['eu-west-1', 'us-east-1']));
+    expect(
+      new Set(
+        aws
+          .calls()
+          .filter((c) => c.operation === 'LookupEvents')
+          .map((c) => c.region),
+      ),
+    ).toEqual(new Set(['eu-west-1', 'us-east-1']));
     // The key's newest event is its IAM call, in us-east-1.
-    expect(await new CloudTrailCollector(clients, new QuotaQueues(10)).lastActivity({ kind: 'accessKey', id: KEY }, A, 'eu-west-1', aws.now())).toBe('2026-11-10T10:01:00.000Z');
+    expect(await new CloudTrailCollector(clients, new QuotaQueues(10)).lastActivity({ kind: 'accessKey', id: KEY }, A, 'eu-west-1', aws.now())).toBe(
+      '2026-11-10T10:01:00.000Z',
+    );
     clients.destroy();
   }, 30_000);
 });

@@ -37,7 +37,9 @@ function ocsf11(resource: Record<string, unknown>): Record<string, unknown> {
       modified_time_dt: 1795269791000,
     },
     cloud: { provider: 'AWS', region: 'us-east-1', account: { uid: '111122223333' } },
-    resources: [{ type: 'AwsIamAccessKey', uid: 'AWS::IAM::AccessKey:AKIAEXPOSEDKEY000001', region: 'us-east-1', cloud_partition: 'aws', labels: [], ...resource }],
+    resources: [
+      { type: 'AwsIamAccessKey', uid: 'AWS::IAM::AccessKey:AKIAEXPOSEDKEY000001', region: 'us-east-1', cloud_partition: 'aws', labels: [], ...resource },
+    ],
   };
 }
 

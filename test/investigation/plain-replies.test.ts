@@ -33,13 +33,19 @@ afterAll(async () => {
 function worker(store: MemoryStore): InvestigationService {
   return new InvestigationService({
     store,
-    poster: new RateLimitedPoster(TOKEN, { postPerChannel: { intervalCap: 20, intervalMs: 1000 }, update: { intervalCap: 600, intervalMs: 60_000 } }, { slackApiUrl: slack.emulator.url }),
+    poster: new RateLimitedPoster(
+      TOKEN,
+      { postPerChannel: { intervalCap: 20, intervalMs: 1000 }, update: { intervalCap: 600, intervalMs: 60_000 } },
+      { slackApiUrl: slack.emulator.url },
+    ),
     logger: silentLogger(),
     collectors: () => [],
     awsNow: () => Date.parse('2026-11-21T12:00:00Z'),
     // Gathering is not what is tested here: it is left queued.
     schedule: async () => undefined,
-    access: { check: async (user) => (user === 'U0ALICE' ? { allowed: true } : { allowed: false, reason: 'this needs the responder role, which you do not have' }) },
+    access: {
+      check: async (user) => (user === 'U0ALICE' ? { allowed: true } : { allowed: false, reason: 'this needs the responder role, which you do not have' }),
+    },
   });
 }
 
@@ -51,7 +57,19 @@ async function investigationInThread(store: MemoryStore): Promise<{ channel: str
   await store.insertFinding({ ...receivedRecord(finding, decision, new Date().toISOString()), state: 'posted', ts, channel });
   const id = investigationIdFor(finding.id);
   const now = new Date().toISOString();
-  await store.insertInvestigation({ id, findingId: finding.id, channel, threadTs: ts, state: 'asked', answers: JSON.stringify(prefill(finding)), questionsTs: null, progressTs: null, result: null, createdAt: now, updatedAt: now });
+  await store.insertInvestigation({
+    id,
+    findingId: finding.id,
+    channel,
+    threadTs: ts,
+    state: 'asked',
+    answers: JSON.stringify(prefill(finding)),
+    questionsTs: null,
+    progressTs: null,
+    result: null,
+    createdAt: now,
+    updatedAt: now,
+  });
   return { channel, ts, id };
 }
 

@@ -40,12 +40,16 @@ describe('root as the actor', () => {
     for (const doc of [native, asffForm(native)]) {
       const playbook = playbookFor(one(doc));
       expect(playbook.id).toBe('root-credential-use');
-      expect(playbook.notes).toContain('The root user is the actor of this Stealth:IAMUser/CloudTrailLoggingDisabled finding, so it is investigated as root credential use.');
+      expect(playbook.notes).toContain(
+        'The root user is the actor of this Stealth:IAMUser/CloudTrailLoggingDisabled finding, so it is investigated as root credential use.',
+      );
     }
     // The same finding by a user is defense evasion: who turned logging off, and what came next (a day on).
     const byUser = playbookFor(one(guardDutyFinding('Stealth:IAMUser/CloudTrailLoggingDisabled')));
     expect(byUser).toMatchObject({ id: 'defense-evasion', followUpHours: 24, questions: ['principal', 'accountId'] });
-    expect(byUser.watchedEvents).toEqual(expect.arrayContaining(['StopLogging', 'DeleteTrail', 'DeleteFlowLogs', 'DeleteDetector', 'UpdateAccountPasswordPolicy', 'CreateUser']));
+    expect(byUser.watchedEvents).toEqual(
+      expect.arrayContaining(['StopLogging', 'DeleteTrail', 'DeleteFlowLogs', 'DeleteDetector', 'UpdateAccountPasswordPolicy', 'CreateUser']),
+    );
   });
 
   it('leaves a finding about data or a workload to its own playbook', () => {
@@ -74,12 +78,21 @@ describe('what each kind of finding adds to its playbook', () => {
       guardDutyFinding('UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS', {
         resource: {
           resourceType: 'AccessKey',
-          accessKeyDetails: { accessKeyId: 'ASIAQEXAMPLE7KEY2ID', principalId: 'AROAEXAMPLEROLEID123:i-0317f6c6b66ae9c40', userName: 'web-app-role', userType: 'AssumedRole' },
+          accessKeyDetails: {
+            accessKeyId: 'ASIAQEXAMPLE7KEY2ID',
+            principalId: 'AROAEXAMPLEROLEID123:i-0317f6c6b66ae9c40',
+            userName: 'web-app-role',
+            userType: 'AssumedRole',
+          },
         },
       }),
     );
     const playbook = playbookFor(finding);
-    expect(playbook).toMatchObject({ id: 'instance-credentials', collectors: ['cloudtrail', 'iam', 'ec2', 'findings'], searchBy: ['accessKey', 'role', 'instance'] });
+    expect(playbook).toMatchObject({
+      id: 'instance-credentials',
+      collectors: ['cloudtrail', 'iam', 'ec2', 'findings'],
+      searchBy: ['accessKey', 'role', 'instance'],
+    });
     expect(playbook.containment.join('\n')).toMatch(/Revoke the role's active sessions[\s\S]*IMDSv2/);
     expect(playbook.watchedEvents).toContain('ModifyInstanceMetadataOptions');
     // Everything it asks, the finding answers: the key, the role, the instance its session names.
@@ -181,7 +194,12 @@ describe('what the finding already answers comes from its subjects', () => {
     const native = guardDutyFinding('Recon:IAMUser/MaliciousIPCaller');
     const asff = asffForm(native);
     (asff.Resources as unknown[]).push({ Type: 'AwsEc2Instance', Id: `arn:aws:ec2:${REGION}:${ACCOUNT}:instance/i-0a1b2c3d4e5f60718`, Region: REGION });
-    expect(prefill(one(asff))).toEqual({ accountId: ACCOUNT, accessKeyId: 'AKIAEXPOSEDKEY000001', principal: 'ci-deployer', instanceId: 'i-0a1b2c3d4e5f60718' });
+    expect(prefill(one(asff))).toEqual({
+      accountId: ACCOUNT,
+      accessKeyId: 'AKIAEXPOSEDKEY000001',
+      principal: 'ci-deployer',
+      instanceId: 'i-0a1b2c3d4e5f60718',
+    });
   });
 
   it('root credentials: the principal is `root`, the name CloudTrail gives the root user', () => {

@@ -19,7 +19,13 @@ afterAll(async () => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-const grant = (principal: unknown, extra: Record<string, unknown> = {}) => ({ Effect: 'Allow', Principal: principal, Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*', ...extra });
+const grant = (principal: unknown, extra: Record<string, unknown> = {}) => ({
+  Effect: 'Allow',
+  Principal: principal,
+  Action: 's3:GetObject',
+  Resource: 'arn:aws:s3:::b/*',
+  ...extra,
+});
 
 describe('which outside accounts a bucket policy lets in', () => {
   it('names other accounts by root, role, user or bare id; not its own, not services, not denies', () => {
@@ -44,7 +50,13 @@ describe('S3 collector', () => {
     dirs.push(dir);
     const buckets = [
       { Name: 'open-assets', Region: 'us-east-1', Policy: { Statement: [grant('*')] } },
-      { Name: 'partner-share', Region: 'us-east-2', PublicAccessBlockConfiguration: ALL_ON, Policy: { Statement: [grant({ AWS: 'arn:aws:iam::210987654321:root' })] }, LoggingEnabled: { TargetBucket: 'audit-logs', TargetPrefix: 'partner/' } },
+      {
+        Name: 'partner-share',
+        Region: 'us-east-2',
+        PublicAccessBlockConfiguration: ALL_ON,
+        Policy: { Statement: [grant({ AWS: 'arn:aws:iam::210987654321:root' })] },
+        LoggingEnabled: { TargetBucket: 'audit-logs', TargetPrefix: 'partner/' },
+      },
       { Name: 'half-blocked', Region: 'us-east-1', PublicAccessBlockConfiguration: { ...ALL_ON, BlockPublicPolicy: false, RestrictPublicBuckets: false } },
     ];
     writeFileSync(path.join(dir, 's3.json'), JSON.stringify({ accounts: { [A]: { buckets } } }));
@@ -59,7 +71,11 @@ describe('S3 collector', () => {
       usernames: [],
       roleNames: [],
       // partner-share lives in us-east-2: S3's redirect is followed.
-      subjects: [{ kind: 'bucket', id: 'open-assets' }, { kind: 'bucket', id: 'partner-share' }, { kind: 'bucket', id: 'deleted-bucket' }],
+      subjects: [
+        { kind: 'bucket', id: 'open-assets' },
+        { kind: 'bucket', id: 'partner-share' },
+        { kind: 'bucket', id: 'deleted-bucket' },
+      ],
       resourceNames: [],
       eventNames: [],
       touched: { users: [], roles: [], instances: [], buckets: ['half-blocked'] },
@@ -69,7 +85,13 @@ describe('S3 collector', () => {
     expect(facts).toEqual({
       'open-assets': [true, 'public', 'no bucket-level Block Public Access', 'server access logging off'],
       'partner-share': [true, 'not public', 'Block Public Access all on', 'policy grants other account(s) 210987654321', 'server access logging to audit-logs'],
-      'half-blocked': [true, 'not public', 'Block Public Access off: BlockPublicPolicy, RestrictPublicBuckets', 'no bucket policy', 'server access logging off'],
+      'half-blocked': [
+        true,
+        'not public',
+        'Block Public Access off: BlockPublicPolicy, RestrictPublicBuckets',
+        'no bucket policy',
+        'server access logging off',
+      ],
       'deleted-bucket': [false, null, 'S3 says the bucket no longer exists'],
     });
     expect(result.limitingFactors).toEqual([]);

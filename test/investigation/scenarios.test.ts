@@ -119,7 +119,11 @@ describe('cryptomining-ec2: miners launched with a web server’s stolen role cr
 
   it('finds the launch, who made it from where, the miners as they are now, and what to do', async () => {
     const [finding] = await normalize(`${CRYPTO}/finding.json`);
-    expect(finding).toMatchObject({ type: 'CryptoCurrency:EC2/BitcoinTool.B!DNS', accountId: '111122223333', resources: [{ type: 'AwsEc2Instance', id: MINERS[0] }] });
+    expect(finding).toMatchObject({
+      type: 'CryptoCurrency:EC2/BitcoinTool.B!DNS',
+      accountId: '111122223333',
+      resources: [{ type: 'AwsEc2Instance', id: MINERS[0] }],
+    });
 
     const out = await investigate(CRYPTO, { file: `${CRYPTO}/finding.json` });
     expect(out.playbook).toBe('ec2-compromise');
@@ -149,7 +153,10 @@ describe('cryptomining-ec2: miners launched with a web server’s stolen role cr
     expect(denied[0]?.highlights).toContain('first seen source IP 203.0.113.99');
     expect(indexOf(tl, (e) => e.action === 'CreateRole')).toBeLessThan(indexOf(tl, (e) => e === launch));
     // Later, with the refreshed credentials, the intruder checks on the miners.
-    expect(tl.filter((e) => e.action === 'DescribeInstances' && e.actor === THIEF).map((e) => e.time)).toEqual(['2026-10-14T12:04:10.000Z', '2026-10-14T12:44:27.000Z']);
+    expect(tl.filter((e) => e.action === 'DescribeInstances' && e.actor === THIEF).map((e) => e.time)).toEqual([
+      '2026-10-14T12:04:10.000Z',
+      '2026-10-14T12:44:27.000Z',
+    ]);
     // GuardDuty's other finding on the same instance joins the timeline.
     expect(tl.filter((e) => e.source === 'guardduty').map((e) => [e.action, e.tactics])).toEqual([['CryptoCurrency:EC2/BitcoinTool.B', ['Impact']]]);
 
@@ -175,7 +182,9 @@ describe('cryptomining-ec2: miners launched with a web server’s stolen role cr
     expect(out.summary.guidance.join('\n')).toContain('Snapshot the instance volumes for forensics, then isolate the instance');
     const recs = out.summary.recommendations.join('\n');
     // The web server's role credentials were used from outside: the evidence, not only the playbook, says to revoke its sessions.
-    expect(recs).toContain("Revoke role webapp-ec2-role's active sessions (an inline deny on aws:TokenIssueTime before now): its instance credentials (session i-05e1a0b7c3d900a11) were used from 203.0.113.99");
+    expect(recs).toContain(
+      "Revoke role webapp-ec2-role's active sessions (an inline deny on aws:TokenIssueTime before now): its instance credentials (session i-05e1a0b7c3d900a11) were used from 203.0.113.99",
+    );
     expect(recs).toMatch(new RegExp(`Snapshot, then terminate, the instance\\(s\\) launched during the activity: ${MINERS.join(', ')}\\.`));
     expect(recs).not.toContain('i-05e1a0b7c3d900a12');
     // IMDSv2 where the role credentials were read: the web server, not the miners (they are to be terminated).
@@ -209,7 +218,12 @@ describe('public-s3-bucket: one module change makes a bucket public in each of t
   const CASES = [
     { account: '111122223333', region: 'us-east-1', bucket: 'examplecorp-media-assets', made: ['DeletePublicAccessBlock', 'PutBucketPolicy'] },
     { account: '444455556666', region: 'us-east-1', bucket: 'examplecorp-analytics-exports', made: ['DeletePublicAccessBlock', 'PutBucketPolicy'] },
-    { account: '777788889999', region: 'eu-west-1', bucket: 'examplecorp-partner-drop-eu', made: ['DeletePublicAccessBlock', 'PutBucketAcl', 'PutBucketPolicy'] },
+    {
+      account: '777788889999',
+      region: 'eu-west-1',
+      bucket: 'examplecorp-partner-drop-eu',
+      made: ['DeletePublicAccessBlock', 'PutBucketAcl', 'PutBucketPolicy'],
+    },
   ];
   const TF = (account: string) => `arn:aws:sts::${account}:assumed-role/terraform-deployer/terraform-apply`;
 
@@ -237,7 +251,12 @@ describe('public-s3-bucket: one module change makes a bucket public in each of t
       // A control finding: its resource's current configuration is the S3 collector's; what was read from the bucket is in data events only.
       expect(out.playbook).toBe('security-control');
       expect(out.limitingFactors).toEqual([expect.objectContaining({ source: 'cloudtrail', reason: 'data-events' })]);
-      expect(out.summary.currentState).toContainEqual({ kind: 'bucket', id: c.bucket, exists: true, facts: expect.arrayContaining(['no bucket-level Block Public Access']) });
+      expect(out.summary.currentState).toContainEqual({
+        kind: 'bucket',
+        id: c.bucket,
+        exists: true,
+        facts: expect.arrayContaining(['no bucket-level Block Public Access']),
+      });
       expect(out.summary.text).toContain(`(account ${c.account}, ${c.region})`);
       const tl = out.timeline;
       expect(tl.every((e) => e.accountId === c.account && e.region === c.region)).toBe(true);
@@ -245,7 +264,9 @@ describe('public-s3-bucket: one module change makes a bucket public in each of t
       const changes = tl.filter((e) => e.errorCode === null && ['DeletePublicAccessBlock', 'PutBucketPolicy', 'PutBucketAcl'].includes(e.action));
       expect(changes.map((e) => e.action)).toEqual(c.made);
       for (const e of changes) expect(e.resources).toContain(c.bucket);
-      expect(changes.filter((e) => e.action !== 'DeletePublicAccessBlock').every((e) => e.actor === TF(c.account) && e.tactics.includes('Exfiltration'))).toBe(true);
+      expect(changes.filter((e) => e.action !== 'DeletePublicAccessBlock').every((e) => e.actor === TF(c.account) && e.tactics.includes('Exfiltration'))).toBe(
+        true,
+      );
       // The control's guidance, then how to close this bucket again, in the order the changes were made.
       const fixes = [...new Set(c.made)].map((a) => S3_FIXES[a as keyof typeof S3_FIXES]).join(', and ');
       expect(out.summary.guidance).toEqual(['Apply the control’s remediation guidance to the affected resources, then confirm the finding resolves.']);
@@ -266,7 +287,11 @@ describe('public-s3-bucket: one module change makes a bucket public in each of t
     expect(refused.every((e) => e.errorCode === 'AccessDenied' && e.highlights.includes('burst of access denied'))).toBe(true);
     const [byHand] = named(analytics, 'DeletePublicAccessBlock');
     expect(byHand).toMatchObject({ actor: expect.stringContaining('AWSReservedSSO_PlatformAdmin'), sourceIp: '203.0.113.140' });
-    expect(analytics.find((e) => e.sourceIp === '203.0.113.140')).toMatchObject({ action: 'GetBucketPolicyStatus', actor: byHand?.actor, highlights: ['first seen source IP 203.0.113.140'] });
+    expect(analytics.find((e) => e.sourceIp === '203.0.113.140')).toMatchObject({
+      action: 'GetBucketPolicyStatus',
+      actor: byHand?.actor,
+      highlights: ['first seen source IP 203.0.113.140'],
+    });
     expect(indexOf(analytics, (e) => e === refused.at(-1))).toBeLessThan(indexOf(analytics, (e) => e === byHand));
     expect(indexOf(analytics, (e) => e === byHand)).toBeLessThan(indexOf(analytics, (e) => e.action === 'PutBucketPolicy' && e.errorCode === null));
     // Partner portal: the public-read ACL went on before the policy.
@@ -280,14 +305,26 @@ describe('root-credential-use: root taken over through a password reset', () => 
 
   it('finds what the root key did, where it came from, what it left behind, and what to do', async () => {
     const [finding] = await normalize(`${ROOT}/finding.json`);
-    expect(finding).toMatchObject({ type: 'Policy:IAMUser/RootCredentialUsage', accountId: '444455556666', resources: [{ type: 'AwsIamAccessKey', id: 'AKIAROOTKEY01EXAMPLE' }, { type: 'AwsIamUser', id: 'Root' }] });
+    expect(finding).toMatchObject({
+      type: 'Policy:IAMUser/RootCredentialUsage',
+      accountId: '444455556666',
+      resources: [
+        { type: 'AwsIamAccessKey', id: 'AKIAROOTKEY01EXAMPLE' },
+        { type: 'AwsIamUser', id: 'Root' },
+      ],
+    });
 
     const out = await investigate(ROOT, { file: `${ROOT}/finding.json` });
     expect(out.playbook).toBe('root-credential-use');
     expect(out.limitingFactors).toEqual([expect.objectContaining({ source: 'cloudtrail', reason: 'data-events' })]);
     const tl = out.timeline;
     const stop = named(tl, 'StopLogging')[0];
-    expect(stop).toMatchObject({ actor: ROOT_ACTOR, sourceIp: '203.0.113.201', tactics: ['Defense Evasion'], resources: expect.arrayContaining(['management-events']) });
+    expect(stop).toMatchObject({
+      actor: ROOT_ACTOR,
+      sourceIp: '203.0.113.201',
+      tactics: ['Defense Evasion'],
+      resources: expect.arrayContaining(['management-events']),
+    });
     expect(stop?.highlights).toContain('root credentials used');
     // The SCP refuses the rest of the teardown (made with the root key, from .201): a burst of denials.
     const teardown = tl.filter((e) => e.actor === ROOT_ACTOR && e.errorCode !== null && e.sourceIp === '203.0.113.201');
@@ -299,10 +336,22 @@ describe('root-credential-use: root taken over through a password reset', () => 
     expect(made?.highlights).toContain('root credentials used');
     // The intruder's address was first seen at the root sign-in that preceded the key.
     expect(tl.find((e) => e.highlights.includes('first seen source IP 203.0.113.200'))?.action).toBe('ConsoleLogin');
-    const order = ['CreateAccessKey', 'GetCallerIdentity', 'StopLogging', 'DeleteTrail', 'PutBucketPolicy', 'CreateUser', 'AttachUserPolicy', 'CreateLoginProfile'];
+    const order = [
+      'CreateAccessKey',
+      'GetCallerIdentity',
+      'StopLogging',
+      'DeleteTrail',
+      'PutBucketPolicy',
+      'CreateUser',
+      'AttachUserPolicy',
+      'CreateLoginProfile',
+    ];
     const at = order.map((a) => indexOf(tl, (e) => e.action === a));
     expect(at).toEqual([...at].sort((a, b) => a - b));
-    expect(named(tl, 'PutBucketPolicy')[0]).toMatchObject({ tactics: ['Exfiltration'], resources: expect.arrayContaining(['examplecorp-finance-archive-444455556666']) });
+    expect(named(tl, 'PutBucketPolicy')[0]).toMatchObject({
+      tactics: ['Exfiltration'],
+      resources: expect.arrayContaining(['examplecorp-finance-archive-444455556666']),
+    });
     // GuardDuty's other findings on root join the timeline.
     expect(tl.filter((e) => e.source === 'guardduty').map((e) => e.action)).toEqual([
       'Policy:IAMUser/RootCredentialUsage',
@@ -316,7 +365,12 @@ describe('root-credential-use: root taken over through a password reset', () => 
       'access-key:AKIASUPPORTOPEXAMPLE',
       'login-profile:aws-support-ops',
     ]);
-    expect(out.summary.currentState).toContainEqual({ kind: 'iamUser', id: 'aws-support-ops', exists: true, facts: ['created during the activity', '1 active access key(s)', 'has AdministratorAccess'] });
+    expect(out.summary.currentState).toContainEqual({
+      kind: 'iamUser',
+      id: 'aws-support-ops',
+      exists: true,
+      facts: ['created during the activity', '1 active access key(s)', 'has AdministratorAccess'],
+    });
     // Root is no IAM user: IAM describes nothing of it, and its key is never to be "deactivated" with UpdateAccessKey.
     expect(out.summary.currentState.some((s) => s.kind === 'iamUser' && /^root$/i.test(s.id))).toBe(false);
     const recs = out.summary.recommendations;
@@ -336,7 +390,12 @@ describe('root-credential-use: root taken over through a password reset', () => 
     const records = [...loadScenario(ROOT).cloudtrail.values()].flat();
     const logins = records
       .filter((r) => r.eventName === 'ConsoleLogin' && (r.userIdentity as { type?: string }).type === 'Root')
-      .map((r) => [r.eventTime, (r.responseElements as { ConsoleLogin: string }).ConsoleLogin, (r.additionalEventData as { MFAUsed: string }).MFAUsed, r.sourceIPAddress]);
+      .map((r) => [
+        r.eventTime,
+        (r.responseElements as { ConsoleLogin: string }).ConsoleLogin,
+        (r.additionalEventData as { MFAUsed: string }).MFAUsed,
+        r.sourceIPAddress,
+      ]);
     expect(logins.filter(([, result]) => result === 'Success').sort()).toEqual([
       ['2026-11-27T09:12:33Z', 'Success', 'No', '198.51.100.7'],
       ['2026-12-03T02:14:05Z', 'Success', 'No', '203.0.113.200'],

@@ -34,7 +34,11 @@ describe('who a role trusts', () => {
       Statement: [
         { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' },
         { Effect: 'Allow', Principal: { AWS: ['arn:aws:iam::210987654321:root'] }, Action: ['sts:AssumeRole', 'sts:TagSession'] },
-        { Effect: 'Allow', Principal: { Federated: 'arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com' }, Action: 'sts:AssumeRoleWithWebIdentity' },
+        {
+          Effect: 'Allow',
+          Principal: { Federated: 'arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com' },
+          Action: 'sts:AssumeRoleWithWebIdentity',
+        },
         // Not an assume grant, and a deny: neither is trust.
         { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::444455556666:root' }, Action: 'sts:GetCallerIdentity' },
         { Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRole' },

@@ -18,16 +18,28 @@ describe('identifiers in every published spelling', () => {
     ['AWS::IAM::AccessKey:ASIAQEXAMPLE7KEY2ID', 'AwsIamAccessKey', { kind: 'accessKey', id: 'ASIAQEXAMPLE7KEY2ID' }],
     ['arn:aws:iam::111122223333:user/ci/ci-deployer', 'AwsIamUser', { kind: 'iamUser', id: 'ci-deployer', accountId: '111122223333' }],
     ['arn:aws:iam::111122223333:role/service-role/app-role', undefined, { kind: 'role', id: 'app-role', accountId: '111122223333' }],
-    ['arn:aws:sts::111122223333:assumed-role/app-role/i-0317f6c6b66ae9c40', undefined, { kind: 'role', id: 'app-role', sessionName: 'i-0317f6c6b66ae9c40', accountId: '111122223333' }],
+    [
+      'arn:aws:sts::111122223333:assumed-role/app-role/i-0317f6c6b66ae9c40',
+      undefined,
+      { kind: 'role', id: 'app-role', sessionName: 'i-0317f6c6b66ae9c40', accountId: '111122223333' },
+    ],
     ['arn:aws:iam::333344445555:root', 'AwsIamUser', { kind: 'root', id: '333344445555' }],
     ['arn:aws:sts::111122223333:federated-user/bob', undefined, { kind: 'federatedUser', id: 'bob', accountId: '111122223333' }],
-    ['arn:aws:ec2:us-east-1:111122223333:instance/i-0317f6c6b66ae9c40', 'AwsEc2Instance', { kind: 'instance', id: 'i-0317f6c6b66ae9c40', accountId: '111122223333', region: 'us-east-1' }],
+    [
+      'arn:aws:ec2:us-east-1:111122223333:instance/i-0317f6c6b66ae9c40',
+      'AwsEc2Instance',
+      { kind: 'instance', id: 'i-0317f6c6b66ae9c40', accountId: '111122223333', region: 'us-east-1' },
+    ],
     ['i-05746eb48123455e0', 'Instance', { kind: 'instance', id: 'i-05746eb48123455e0' }],
     ['arn:aws:s3:::acme-build-artifacts', 'AwsS3Bucket', { kind: 'bucket', id: 'acme-build-artifacts' }],
     ['acme-build-artifacts', 'AWS::S3::Bucket', { kind: 'bucket', id: 'acme-build-artifacts' }],
     ['arn:aws:eks:us-west-2:111122223333:cluster/prod', 'AwsEksCluster', { kind: 'eksCluster', id: 'prod', accountId: '111122223333', region: 'us-west-2' }],
     ['arn:aws:rds:eu-west-1:111122223333:db:orders', undefined, { kind: 'rdsInstance', id: 'orders', accountId: '111122223333', region: 'eu-west-1' }],
-    ['arn:aws:lambda:us-east-1:111122223333:function:resize:3', undefined, { kind: 'lambdaFunction', id: 'resize', accountId: '111122223333', region: 'us-east-1' }],
+    [
+      'arn:aws:lambda:us-east-1:111122223333:function:resize:3',
+      undefined,
+      { kind: 'lambdaFunction', id: 'resize', accountId: '111122223333', region: 'us-east-1' },
+    ],
     ['203.0.113.7', undefined, { kind: 'ip', id: '203.0.113.7' }],
     ['2001:db8::7', undefined, { kind: 'ip', id: '2001:db8::7' }],
   ] as const)('%s (%s)', (text, hint, expected) => {
@@ -79,18 +91,33 @@ describe('subjects of real findings', () => {
       type: 'UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS',
       resource: {
         resourceType: 'AccessKey',
-        accessKeyDetails: { accessKeyId: 'ASIAQEXAMPLE7KEY2ID', principalId: 'AROAEXAMPLEROLEID123:i-0317f6c6b66ae9c40', userName: 'web-app-role', userType: 'AssumedRole' },
+        accessKeyDetails: {
+          accessKeyId: 'ASIAQEXAMPLE7KEY2ID',
+          principalId: 'AROAEXAMPLEROLEID123:i-0317f6c6b66ae9c40',
+          userName: 'web-app-role',
+          userType: 'AssumedRole',
+        },
       },
-      service: { serviceName: 'guardduty', action: { actionType: 'AWS_API_CALL', awsApiCallAction: { api: 'ListBuckets', remoteIpDetails: { ipAddressV4: '198.51.100.23', country: { countryName: 'Netherlands' } } } } },
+      service: {
+        serviceName: 'guardduty',
+        action: {
+          actionType: 'AWS_API_CALL',
+          awsApiCallAction: { api: 'ListBuckets', remoteIpDetails: { ipAddressV4: '198.51.100.23', country: { countryName: 'Netherlands' } } },
+        },
+      },
       severity: 8,
       createdAt: '2026-11-21T10:00:00.000Z',
       updatedAt: '2026-11-21T10:05:00.000Z',
       title: 'Credentials for instance role web-app-role used from external IP address.',
-      description: 'Credentials created exclusively for an EC2 instance using instance role web-app-role have been used from external IP address 198.51.100.23.',
+      description:
+        'Credentials created exclusively for an EC2 instance using instance role web-app-role have been used from external IP address 198.51.100.23.',
     };
     const subjects = subjectsOf(one(gd));
     expect(brief(subjects)).toEqual(['accessKey:ASIAQEXAMPLE7KEY2ID', 'instance:i-0317f6c6b66ae9c40', 'ip:198.51.100.23', 'role:web-app-role']);
-    expect(subjects.find((s) => s.kind === 'role')).toMatchObject({ sessionName: 'i-0317f6c6b66ae9c40', principalId: 'AROAEXAMPLEROLEID123:i-0317f6c6b66ae9c40' });
+    expect(subjects.find((s) => s.kind === 'role')).toMatchObject({
+      sessionName: 'i-0317f6c6b66ae9c40',
+      principalId: 'AROAEXAMPLEROLEID123:i-0317f6c6b66ae9c40',
+    });
     expect(subjects.find((s) => s.kind === 'instance')).toMatchObject({ via: 'role-session', accountId: '111122223333' });
     expect(subjects.find((s) => s.kind === 'accessKey')).toMatchObject({ principal: 'web-app-role', principalType: 'AssumedRole' });
   });
@@ -113,7 +140,13 @@ describe('subjects of real findings', () => {
       Description: 'APIs commonly used in Discovery tactics were invoked by user IAMUser : ci-deployer.',
       ProductFields: { 'aws/guardduty/service/action/awsApiCallAction/remoteIpDetails/ipAddressV4': '203.0.113.9' },
       Resources: [
-        { Type: 'AwsIamAccessKey', Id: 'AWS::IAM::AccessKey:AKIAEXPOSEDKEY000001', Partition: 'aws', Region: 'us-east-1', Details: { AwsIamAccessKey: { PrincipalId: 'AIDAEXAMPLECIDEPLOY1', PrincipalName: 'ci-deployer', PrincipalType: 'IAMUser' } } },
+        {
+          Type: 'AwsIamAccessKey',
+          Id: 'AWS::IAM::AccessKey:AKIAEXPOSEDKEY000001',
+          Partition: 'aws',
+          Region: 'us-east-1',
+          Details: { AwsIamAccessKey: { PrincipalId: 'AIDAEXAMPLECIDEPLOY1', PrincipalName: 'ci-deployer', PrincipalType: 'IAMUser' } },
+        },
         { Type: 'AwsEc2Instance', Id: 'arn:aws:ec2:us-east-1:111122223333:instance/i-0a1b2c3d4e5f60718', Partition: 'aws', Region: 'us-east-1' },
       ],
       Workflow: { Status: 'NEW' },
@@ -134,7 +167,12 @@ describe('subjects of real findings', () => {
     const f = doc.detail.findings[0];
     f.finding_info.types = ['CredentialAccess:IAMUser/AnomalousBehavior'];
     f.resources = [
-      { type: 'AwsIamAccessKey', uid: 'AKIAEXPOSEDKEY000001', region: 'us-west-2', data: { AwsIamAccessKey: { PrincipalName: 'ci-deployer', PrincipalType: 'IAMUser', PrincipalId: 'AIDAEXAMPLECIDEPLOY1' } } },
+      {
+        type: 'AwsIamAccessKey',
+        uid: 'AKIAEXPOSEDKEY000001',
+        region: 'us-west-2',
+        data: { AwsIamAccessKey: { PrincipalName: 'ci-deployer', PrincipalType: 'IAMUser', PrincipalId: 'AIDAEXAMPLECIDEPLOY1' } },
+      },
     ];
     f.evidences = [];
     const subjects = subjectsOf(one(doc));

@@ -56,7 +56,12 @@ describe('an investigation claimed by two workers at once (DynamoDB)', () => {
     const finding = normalizeText(readFileSync(`${SCENARIO}/finding.json`, 'utf8')).findings[0]!;
     const decision = route(loadRulesFile('src/rules/default.yml', '#security-findings').ruleSet, finding, Date.now());
     const root = await slack.webClient().chat.postMessage({ channel: decision.channel, text: 'the finding' });
-    await store.insertFinding({ ...receivedRecord(finding, decision, new Date().toISOString()), state: 'posted', ts: root.ts as string, channel: root.channel as string });
+    await store.insertFinding({
+      ...receivedRecord(finding, decision, new Date().toISOString()),
+      state: 'posted',
+      ts: root.ts as string,
+      channel: root.channel as string,
+    });
     const id = investigationIdFor(finding.id);
     const now = new Date().toISOString();
     await store.insertInvestigation({

@@ -58,80 +58,93 @@ describe.each([
   ['source', fromSource],
   ['bundles', fromBundles],
 ] as const)('Lambda handlers (%s) with real event shapes', (_name, load) => {
-let aws: FakeAws;
-let slack: FakeSlack;
-let dynamo: Dynalite;
-let handlers: Handlers;
-const saved = { ...process.env };
+  let aws: FakeAws;
+  let slack: FakeSlack;
+  let dynamo: Dynalite;
+  let handlers: Handlers;
+  const saved = { ...process.env };
 
-beforeAll(async () => {
-  aws = await startFakeAws({ scenario: loadScenario(SCENARIO), quotaScale: 10, secrets: { 'sirbot/slack': JSON.stringify({ signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN }) } });
-  slack = await startFakeSlack({ token: BOT_TOKEN });
-  dynamo = await startDynalite();
-  Object.assign(process.env, {
-    AWS_REGION: 'us-east-1',
-    // The "own" credentials of the functions; the fake knows them by their account.
-    AWS_ACCESS_KEY_ID: 'FAKE111122223333',
-    AWS_SECRET_ACCESS_KEY: FAKE_SECRET,
-    SIRBOT_AWS_ENDPOINT: aws.endpoint,
-    SIRBOT_DYNAMODB_ENDPOINT: dynamo.endpoint,
-    SIRBOT_TABLE: dynamo.tableName,
-    SIRBOT_QUEUE_URL: QUEUE_URL,
-    SIRBOT_SLACK_SECRET_ID: 'sirbot/slack',
-    SLACK_API_URL: slack.emulator.url,
-    SIRBOT_ROLE_NAME: 'sirbot-member',
-    SIRBOT_RESPONDERS: 'U0ALICE',
-    LOG_LEVEL: 'silent',
+  beforeAll(async () => {
+    aws = await startFakeAws({
+      scenario: loadScenario(SCENARIO),
+      quotaScale: 10,
+      secrets: { 'sirbot/slack': JSON.stringify({ signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN }) },
+    });
+    slack = await startFakeSlack({ token: BOT_TOKEN });
+    dynamo = await startDynalite();
+    Object.assign(process.env, {
+      AWS_REGION: 'us-east-1',
+      // The "own" credentials of the functions; the fake knows them by their account.
+      AWS_ACCESS_KEY_ID: 'FAKE111122223333',
+      AWS_SECRET_ACCESS_KEY: FAKE_SECRET,
+      SIRBOT_AWS_ENDPOINT: aws.endpoint,
+      SIRBOT_DYNAMODB_ENDPOINT: dynamo.endpoint,
+      SIRBOT_TABLE: dynamo.tableName,
+      SIRBOT_QUEUE_URL: QUEUE_URL,
+      SIRBOT_SLACK_SECRET_ID: 'sirbot/slack',
+      SLACK_API_URL: slack.emulator.url,
+      SIRBOT_ROLE_NAME: 'sirbot-member',
+      SIRBOT_RESPONDERS: 'U0ALICE',
+      LOG_LEVEL: 'silent',
+    });
+    handlers = await load();
+  }, 60_000);
+
+  afterAll(async () => {
+    process.env = saved;
+    await aws?.close();
+    await slack?.emulator.close();
+    await dynamo?.close();
   });
-  handlers = await load();
-}, 60_000);
 
-afterAll(async () => {
-  process.env = saved;
-  await aws?.close();
-  await slack?.emulator.close();
-  await dynamo?.close();
-});
+  const eventBridge = (detailType: string, source: string, detail: unknown) => ({
+    version: '0',
+    id: crypto.randomUUID(),
+    'detail-type': detailType,
+    source,
+    account: '111122223333',
+    time: '2026-11-21T10:07:30Z',
+    region: 'us-east-1',
+    resources: [],
+    detail,
+  });
 
-const eventBridge = (detailType: string, source: string, detail: unknown) => ({
-  version: '0',
-  id: crypto.randomUUID(),
-  'detail-type': detailType,
-  source,
-  account: '111122223333',
-  time: '2026-11-21T10:07:30Z',
-  region: 'us-east-1',
-  resources: [],
-  detail,
-});
+  /** An API Gateway HTTP API (payload 2.0) event carrying a body Slack signed. */
+  function apiGatewayEvent(body: string, contentType: string, timestamp?: number) {
+    const headers = {
+      'content-type': contentType,
+      ...signSlackRequest({ signingSecret: SIGNING_SECRET, body, ...(timestamp !== undefined ? { timestamp } : {}) }),
+    };
+    return {
+      version: '2.0',
+      routeKey: 'POST /slack/events',
+      rawPath: '/slack/events',
+      rawQueryString: '',
+      headers,
+      requestContext: {
+        http: { method: 'POST', path: '/slack/events', protocol: 'HTTP/1.1', sourceIp: '203.0.113.1', userAgent: 'Slackbot 1.0' },
+        requestId: 'r',
+        routeKey: 'POST /slack/events',
+        stage: '$default',
+        timeEpoch: Date.now(),
+      },
+      body,
+      isBase64Encoded: false,
+    };
+  }
 
-/** An API Gateway HTTP API (payload 2.0) event carrying a body Slack signed. */
-function apiGatewayEvent(body: string, contentType: string, timestamp?: number) {
-  const headers = { 'content-type': contentType, ...signSlackRequest({ signingSecret: SIGNING_SECRET, body, ...(timestamp !== undefined ? { timestamp } : {}) }) };
-  return {
-    version: '2.0',
-    routeKey: 'POST /slack/events',
-    rawPath: '/slack/events',
-    rawQueryString: '',
-    headers,
-    requestContext: { http: { method: 'POST', path: '/slack/events', protocol: 'HTTP/1.1', sourceIp: '203.0.113.1', userAgent: 'Slackbot 1.0' }, requestId: 'r', routeKey: 'POST /slack/events', stage: '$default', timeEpoch: Date.now() },
-    body,
-    isBase64Encoded: false,
+  /** Takes what the functions queued since last time, as an SQS batch for the worker. */
+  let taken = 0;
+  function queuedBatch(extra: Array<{ messageId: string; body: string; attributes?: { ApproximateReceiveCount: string } }> = []) {
+    const fresh = aws.state.sqs.messages.slice(taken);
+    taken = aws.state.sqs.messages.length;
+    return { Records: [...fresh.map((m) => ({ messageId: m.messageId, body: m.body, attributes: { ApproximateReceiveCount: '1' } })), ...extra] };
+  }
+
+  const thread = (): EmulatedMessage[] => {
+    const [root] = slack.emulator.state.messages('#security-incidents');
+    return root ? slack.emulator.state.thread(root.channel, root.ts) : [];
   };
-}
-
-/** Takes what the functions queued since last time, as an SQS batch for the worker. */
-let taken = 0;
-function queuedBatch(extra: Array<{ messageId: string; body: string; attributes?: { ApproximateReceiveCount: string } }> = []) {
-  const fresh = aws.state.sqs.messages.slice(taken);
-  taken = aws.state.sqs.messages.length;
-  return { Records: [...fresh.map((m) => ({ messageId: m.messageId, body: m.body, attributes: { ApproximateReceiveCount: '1' } })), ...extra] };
-}
-
-const thread = (): EmulatedMessage[] => {
-  const [root] = slack.emulator.state.messages('#security-incidents');
-  return root ? slack.emulator.state.thread(root.channel, root.ts) : [];
-};
 
   it('ingest stores and enqueues; the worker posts one thread and asks the questions; a redelivery posts nothing', async () => {
     const event = eventBridge('GuardDuty Finding', 'aws.guardduty', GUARDDUTY);
@@ -171,7 +184,13 @@ const thread = (): EmulatedMessage[] => {
           EventSource: 'aws:sns',
           EventVersion: '1.0',
           EventSubscriptionArn: 'arn:aws:sns:us-east-1:111122223333:sirbot-findings-test:1',
-          Sns: { Type: 'Notification', MessageId: crypto.randomUUID(), TopicArn: 'arn:aws:sns:us-east-1:111122223333:sirbot-findings-test', Message: JSON.stringify(eventBridge('Security Hub Findings - Imported', 'aws.securityhub', { findings: [ASFF] })), Timestamp: new Date().toISOString() },
+          Sns: {
+            Type: 'Notification',
+            MessageId: crypto.randomUUID(),
+            TopicArn: 'arn:aws:sns:us-east-1:111122223333:sirbot-findings-test',
+            Message: JSON.stringify(eventBridge('Security Hub Findings - Imported', 'aws.securityhub', { findings: [ASFF] })),
+            Timestamp: new Date().toISOString(),
+          },
         },
       ],
     };
@@ -193,7 +212,15 @@ const thread = (): EmulatedMessage[] => {
       channel: { id: questions.channel, name: 'security-incidents' },
       message: { type: 'message', ts: questions.ts, thread_ts: questions.thread_ts, text: '' },
       response_url: 'https://hooks.slack.invalid/1',
-      actions: [{ type: 'button', action_id: 'investigation_start_now', block_id: 'b', value: (questions.blocks as any[]).flatMap((b) => b.elements ?? []).find((e: any) => e.action_id === 'investigation_start_now').value, action_ts: '1' }],
+      actions: [
+        {
+          type: 'button',
+          action_id: 'investigation_start_now',
+          block_id: 'b',
+          value: (questions.blocks as any[]).flatMap((b) => b.elements ?? []).find((e: any) => e.action_id === 'investigation_start_now').value,
+          action_ts: '1',
+        },
+      ],
     };
     const started = Date.now();
     const response = await handlers.slack(apiGatewayEvent(interactionBody(payload), 'application/x-www-form-urlencoded') as never, {});
@@ -202,7 +229,10 @@ const thread = (): EmulatedMessage[] => {
     const queued = aws.state.sqs.messages.slice(taken).map((m) => JSON.parse(m.body) as { kind: string });
     expect(queued.map((j) => j.kind)).toEqual(['investigation.now']);
 
-    const unsigned = { ...apiGatewayEvent(interactionBody(payload), 'application/x-www-form-urlencoded'), body: interactionBody({ ...payload, user: { id: 'U0MALLORY' } }) };
+    const unsigned = {
+      ...apiGatewayEvent(interactionBody(payload), 'application/x-www-form-urlencoded'),
+      body: interactionBody({ ...payload, user: { id: 'U0MALLORY' } }),
+    };
     expect((await handlers.slack(unsigned as never, {})).statusCode).toBe(401);
   });
 
@@ -227,7 +257,12 @@ const thread = (): EmulatedMessage[] => {
     const queued = aws.state.sqs.messages.length;
     const response = await handlers.slack(apiGatewayEvent(interactionBody(payload), 'application/x-www-form-urlencoded') as never, {});
     expect(response.statusCode).toBe(200);
-    expect(slack.emulator.state.calls().slice(from).map((c) => `${c.method} ${c.ok}`)).toEqual(['views.open true', 'views.update true']);
+    expect(
+      slack.emulator.state
+        .calls()
+        .slice(from)
+        .map((c) => `${c.method} ${c.ok}`),
+    ).toEqual(['views.open true', 'views.update true']);
     expect(slack.emulator.state.surfaces.top('U0ALICE')?.callback_id).toBe('status_modal');
     // Nothing to queue: the form is filled in by the Slack function itself.
     expect(aws.state.sqs.messages.length).toBe(queued);
@@ -278,7 +313,11 @@ const thread = (): EmulatedMessage[] => {
     expect(await handlers.slack(encoded as never, {})).toMatchObject({ statusCode: 200, body: '' });
     expect(queued()).toBe(before + 1);
 
-    const ahead = apiGatewayEvent(interactionBody({ ...payload, response_url: 'https://hooks.slack.invalid/3' }), 'application/x-www-form-urlencoded', Math.floor(Date.now() / 1000) + 3600);
+    const ahead = apiGatewayEvent(
+      interactionBody({ ...payload, response_url: 'https://hooks.slack.invalid/3' }),
+      'application/x-www-form-urlencoded',
+      Math.floor(Date.now() / 1000) + 3600,
+    );
     expect((await handlers.slack(ahead as never, {})).statusCode).toBe(401);
     expect(queued()).toBe(before + 1);
   });

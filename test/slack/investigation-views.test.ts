@@ -36,7 +36,10 @@ describe('investigation views', () => {
   it('render attacker-controlled user agents, names and resources escaped, within Block Kit limits', () => {
     const timeline = buildTimeline(Array.from({ length: 200 }, (_, i) => entry(i)));
     const finding = makeFinding({ title: HOSTILE });
-    const message = summaryMessage(summarize({ finding, timeline, limitingFactors: [{ source: 'iam', reason: 'failed', detail: HOSTILE }], containment: [HOSTILE] }), timeline);
+    const message = summaryMessage(
+      summarize({ finding, timeline, limitingFactors: [{ source: 'iam', reason: 'failed', detail: HOSTILE }], containment: [HOSTILE] }),
+      timeline,
+    );
     expect(validateBlocks(message.blocks)).toEqual([]);
     for (const text of messageTexts(message)) {
       expect(text).not.toMatch(/<!channel>|<https:\/\/evil/);
@@ -54,7 +57,15 @@ describe('investigation views', () => {
     const finding = makeFinding({});
     const states = [
       { kind: 'instanceProfile' as const, id: 'reports-worker-profile', accountId: null, region: null, exists: true, owner: 'reports-worker-role', facts: [] },
-      { kind: 'bucket' as const, id: 'examplecorp-customer-exports', accountId: null, region: 'us-east-2', exists: true, status: 'not public', facts: ['policy grants other account(s) 210987654321', HOSTILE] },
+      {
+        kind: 'bucket' as const,
+        id: 'examplecorp-customer-exports',
+        accountId: null,
+        region: 'us-east-2',
+        exists: true,
+        status: 'not public',
+        facts: ['policy grants other account(s) 210987654321', HOSTILE],
+      },
     ];
     const message = summaryMessage(summarize({ finding, timeline: [], limitingFactors: [], containment: [], states }), []);
     expect(validateBlocks(message.blocks)).toEqual([]);
@@ -78,8 +89,9 @@ describe('investigation views', () => {
 });
 
 describe('what a plain reply was understood as', () => {
-  const QUESTIONS_OF = (finding = makeFinding({ schema: 'guardduty', types: ['Recon:IAMUser/MaliciousIPCaller'], type: 'Recon:IAMUser/MaliciousIPCaller', resources: [] })) =>
-    openQuestions(playbookFor(finding), prefill(finding));
+  const QUESTIONS_OF = (
+    finding = makeFinding({ schema: 'guardduty', types: ['Recon:IAMUser/MaliciousIPCaller'], type: 'Recon:IAMUser/MaliciousIPCaller', resources: [] }),
+  ) => openQuestions(playbookFor(finding), prefill(finding));
 
   it('says each answer in words, with the zone assumed, what became of it and what is still open; echoed text escaped', () => {
     const message = understoodMessage({
@@ -109,7 +121,12 @@ describe('what a plain reply was understood as', () => {
   it('shows a time read in a known zone with UTC beside it, and says when nothing is left open', () => {
     const message = understoodMessage({
       by: 'U0ALICE',
-      reading: { answers: { exposedAt: '2026-11-20T14:00Z', principal: 'ci-deployer' }, errors: [], zones: { exposedAt: { name: 'Europe/Paris', assumed: false } }, notes: {} },
+      reading: {
+        answers: { exposedAt: '2026-11-20T14:00Z', principal: 'ci-deployer' },
+        errors: [],
+        zones: { exposedAt: { name: 'Europe/Paris', assumed: false } },
+        notes: {},
+      },
       added: { taken: ['exposedAt'], disputed: [], unchanged: ['principal'], dropped: [] },
       kept: {},
       open: [],

@@ -10,13 +10,22 @@ const NOW = Date.parse('2026-11-21T10:00:00Z');
 
 function guardWithLog() {
   const lines: string[] = [];
-  const logger = pino({ level: 'info' }, new Writable({ write: (chunk, _e, done) => (lines.push(String(chunk)), done()) }));
+  const logger = pino(
+    { level: 'info' },
+    new Writable({
+      write: (chunk, _e, done) => {
+        lines.push(String(chunk));
+        done();
+      },
+    }),
+  );
   const guard = new SlackRequestGuard({ signingSecret: SECRET, store: new MemoryStore(), logger, clock: () => NOW });
   return { guard, lines };
 }
 
 const headersOf = (h: Record<string, string>) => (name: string) => h[name];
-const signed = (body: string, timestamp = Math.floor(NOW / 1000)) => headersOf({ 'content-type': 'application/json', ...signSlackRequest({ signingSecret: SECRET, body, timestamp }) });
+const signed = (body: string, timestamp = Math.floor(NOW / 1000)) =>
+  headersOf({ 'content-type': 'application/json', ...signSlackRequest({ signingSecret: SECRET, body, timestamp }) });
 
 describe('SlackRequestGuard', () => {
   it('passes a fresh signed request once; the replay is acknowledged, not passed', async () => {
@@ -44,7 +53,10 @@ describe('SlackRequestGuard', () => {
     const { guard } = guardWithLog();
     const body = '{"a":1}';
     expect(await guard.check(Buffer.from('{"a":2}'), signed(body))).toMatchObject({ status: 401, reason: 'signature mismatch' });
-    expect(await guard.check(Buffer.from(body), headersOf({ 'x-slack-signature': 'v0=zz', 'x-slack-request-timestamp': '1' }))).toMatchObject({ status: 401, reason: 'missing or malformed signature headers' });
+    expect(await guard.check(Buffer.from(body), headersOf({ 'x-slack-signature': 'v0=zz', 'x-slack-request-timestamp': '1' }))).toMatchObject({
+      status: 401,
+      reason: 'missing or malformed signature headers',
+    });
     const h = signed(body);
     expect(await guard.check(Buffer.from(body), (n) => (n === 'x-slack-request-timestamp' ? `${h(n)}.5` : h(n)))).toMatchObject({ status: 401 });
   });

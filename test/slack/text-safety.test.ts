@@ -76,7 +76,9 @@ describe('invisible characters in text sent to Slack', () => {
     expect(long.length).toBeLessThanOrEqual(150);
     expect(invisibleIn(long)).toEqual([]);
     expect(truncate(escapeText('x\u0000'.repeat(100)), 50).length).toBeLessThanOrEqual(50);
-    expect(link('https://console.aws.amazon.com/x\u202Ey', `Case ${RLO_FILE}`)).toBe('<https://console.aws.amazon.com/x%E2%80%AEy|Case invoice[U+202E]fdp.exe>');
+    expect(link('https://console.aws.amazon.com/x\u202Ey', `Case ${RLO_FILE}`)).toBe(
+      '<https://console.aws.amazon.com/x%E2%80%AEy|Case invoice[U+202E]fdp.exe>',
+    );
     expect(safeUrl('https://a.example/\u0000\u200B')).toBe('https://a.example/%00%E2%80%8B');
   });
 
@@ -88,7 +90,12 @@ describe('invisible characters in text sent to Slack', () => {
   });
 
   it('upload file names are lower-case letters, digits, dots and dashes, of bounded length, whatever the finding says', () => {
-    const hostile = makeFinding({ title: `../../${RLO_FILE} <@channel> ${'x'.repeat(500)}`, type: `${ZW_MENTION}/..`, controlId: `S3.8/${NUL}`, accountId: `1/../${ESC}` });
+    const hostile = makeFinding({
+      title: `../../${RLO_FILE} <@channel> ${'x'.repeat(500)}`,
+      type: `${ZW_MENTION}/..`,
+      controlId: `S3.8/${NUL}`,
+      accountId: `1/../${ESC}`,
+    });
     const name = timelineFileBase(hostile);
     expect(name).toMatch(/^timeline-[a-z0-9.-]+$/);
     expect(name).not.toContain('..');
@@ -158,10 +165,7 @@ describe('every view built from a hostile finding', () => {
         false,
         'offer-c',
       ),
-      digestRoot: digestRootMessage(
-        { ...newDigest('d', '#a', 'k', ALL, ''), count: 2 },
-        { byAccount: { [NUL]: 2 }, bySeverity: { LOW: 2 } },
-      ),
+      digestRoot: digestRootMessage({ ...newDigest('d', '#a', 'k', ALL, ''), count: 2 }, { byAccount: { [NUL]: 2 }, bySeverity: { LOW: 2 } }),
       digestLine: digestLine(finding),
       update: digestMemberUpdateReply(finding, [{ field: 'severity', from: 'LOW', to: 'HIGH' }]),
       timeline: timelineLine(timeline),
@@ -174,14 +178,26 @@ describe('every view built from a hostile finding', () => {
     const button = built.root.blocks.flatMap((b) => (b.type === 'actions' ? b.elements : [])).find((e) => 'url' in e && e.url);
     expect(button && 'url' in button && button.url).toContain('invoice%E2%80%AEfdp.exe');
     const titleInput = built.caseModal.blocks.find((b) => b.block_id === 'title');
-    expect(titleInput && 'element' in titleInput && 'initial_value' in titleInput.element && titleInput.element.initial_value).toContain('invoice[U+202E]fdp.exe');
+    expect(titleInput && 'element' in titleInput && 'initial_value' in titleInput.element && titleInput.element.initial_value).toContain(
+      'invoice[U+202E]fdp.exe',
+    );
   });
 });
 
 describe('AWS calls shown to people', () => {
   const hostile = '<!channel> `x` *bold* <https://evil.example|click> & @here';
   const calls = [
-    { service: 'securityhub' as const, operation: 'BatchUpdateFindings', account: '1<@U1>', region: 'us-east-1\n<!here>', input: { FindingIdentifiers: [{ Id: hostile, ProductArn: 'arn:p' }], Workflow: { Status: 'RESOLVED' }, Note: { Text: `${hostile} ${'y'.repeat(3000)}`, UpdatedBy: RLO_FILE } } },
+    {
+      service: 'securityhub' as const,
+      operation: 'BatchUpdateFindings',
+      account: '1<@U1>',
+      region: 'us-east-1\n<!here>',
+      input: {
+        FindingIdentifiers: [{ Id: hostile, ProductArn: 'arn:p' }],
+        Workflow: { Status: 'RESOLVED' },
+        Note: { Text: `${hostile} ${'y'.repeat(3000)}`, UpdatedBy: RLO_FILE },
+      },
+    },
   ];
 
   it('escape finding and AWS text in mrkdwn (no mention, no link, no markup), mark invisible characters and bound each value', () => {

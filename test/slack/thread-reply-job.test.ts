@@ -7,7 +7,14 @@ import { jobSchema } from '../../src/slack/jobs/job.ts';
 
 /** The reply job carries the message's own ts, and the writer's Slack time zone is asked of users.info only if the service needs it. */
 describe('the thread reply job', () => {
-  const job = jobSchema.parse({ kind: 'investigation.reply', channel: 'C0SEC', threadTs: '1795780800.000100', ts: '1795784400.000200', text: 'leaked yesterday at 3pm', replyTo: { channel: 'C0SEC', threadTs: '1795780800.000100', user: 'U0ALICE' } });
+  const job = jobSchema.parse({
+    kind: 'investigation.reply',
+    channel: 'C0SEC',
+    threadTs: '1795780800.000100',
+    ts: '1795784400.000200',
+    text: 'leaked yesterday at 3pm',
+    replyTo: { channel: 'C0SEC', threadTs: '1795780800.000100', user: 'U0ALICE' },
+  });
 
   function run(info: () => Promise<unknown>) {
     const calls: Array<{ ts?: string; zone: string | null }> = [];

@@ -91,7 +91,10 @@ describe('finding message', () => {
     const buttons = (m: ReturnType<typeof findingMessage>) =>
       m.blocks.flatMap((b) => (b.type === 'actions' ? b.elements : [])).map((e) => ('action_id' in e ? e.action_id : ''));
     expect(buttons(findingMessage(makeFinding(), decision(), { investigate: true, actions: false }))).toEqual(['investigation_start', 'open_console']);
-    const tooLong = findingMessage(makeFinding({ consoleUrl: `https://console.aws.amazon.com/${'a'.repeat(4000)}` }), decision(), { investigate: true, actions: false });
+    const tooLong = findingMessage(makeFinding({ consoleUrl: `https://console.aws.amazon.com/${'a'.repeat(4000)}` }), decision(), {
+      investigate: true,
+      actions: false,
+    });
     expect(buttons(tooLong)).toEqual(['investigation_start']);
     expect(buttons(findingMessage(makeFinding(), decision({ investigate: true }), { investigate: true, actions: false }))).toEqual(['open_console']);
     expect(buttons(findingMessage(makeFinding(), decision(), { investigate: false, actions: false }))).toEqual(['open_console']);
@@ -99,7 +102,12 @@ describe('finding message', () => {
     const withActions = { investigate: true, actions: true };
     const offersFor = (marks: RootMarks) =>
       Object.fromEntries(rootOfferKinds({ canAct: true, awaitingAck: !!marks.ack && !marks.ack.by, caseOpen: !!marks.caseId }).map((k) => [k, `offer-${k}`]));
-    expect(buttons(findingMessage(makeFinding(), decision(), withActions, {}, offersFor({})))).toEqual(['investigation_start', 'finding_set_status', 'case_open', 'open_console']);
+    expect(buttons(findingMessage(makeFinding(), decision(), withActions, {}, offersFor({})))).toEqual([
+      'investigation_start',
+      'finding_set_status',
+      'case_open',
+      'open_console',
+    ]);
     const waiting: RootMarks = { ack: { by: null, at: null, stage: 'waiting' }, caseId: '123' };
     const acked = findingMessage(makeFinding(), decision(), withActions, waiting, offersFor(waiting));
     expect(buttons(acked)).toEqual(['finding_acknowledge', 'investigation_start', 'finding_set_status', 'open_console']);
@@ -109,7 +117,9 @@ describe('finding message', () => {
 
   it('action buttons carry only the offer id, never the finding id', () => {
     const offers = { status: `offer-${'1'.repeat(32)}`, case: `offer-${'2'.repeat(32)}` };
-    const elements = findingMessage(makeFinding(), decision(), { investigate: false, actions: true }, {}, offers).blocks.flatMap((b) => (b.type === 'actions' ? b.elements : []));
+    const elements = findingMessage(makeFinding(), decision(), { investigate: false, actions: true }, {}, offers).blocks.flatMap((b) =>
+      b.type === 'actions' ? b.elements : [],
+    );
     expect(elements.map((e) => ('value' in e ? e.value : undefined))).toEqual([offers.status, offers.case, undefined]);
   });
 });
@@ -132,10 +142,7 @@ describe('digest messages', () => {
   });
 
   it('summarizes counts by severity and account', () => {
-    const root = digestRootMessage(
-      { ...newDigest('d', '#a', 'k', 'control <S3.1>', ''), count: 12 },
-      { byAccount: { a: 7, b: 5 }, bySeverity: { LOW: 12 } },
-    );
+    const root = digestRootMessage({ ...newDigest('d', '#a', 'k', 'control <S3.1>', ''), count: 12 }, { byAccount: { a: 7, b: 5 }, bySeverity: { LOW: 12 } });
     const all = texts(root.blocks).join('\n');
     expect(all).toContain('Digest: 12 findings');
     expect(all).toContain('&lt;S3.1&gt;');

@@ -64,7 +64,8 @@ const implementations: Array<[string, () => Store | Promise<Store>, (() => Store
   [
     'dynamodb',
     async () => {
-      const d = await (dynalite ??= startDynalite());
+      dynalite ??= startDynalite();
+      const d = await dynalite;
       dynamoTable = await d.createTable();
       return new DynamoStore({ client: d.client, tableName: dynamoTable });
     },
@@ -113,7 +114,13 @@ describe.each(implementations)('%s action store contract', (_name, make, reopen)
 
   it('keeps offers: inserted once (a second insert of the id changes nothing), read back by id, across a reopen', async () => {
     const store = await make();
-    const offer = { id: 'offer-1', findingId: 'arn:aws:guardduty:us-east-1:1:detector/d/finding/f#1', kind: 'remediation', payload: '{"remediationId":"deactivate-access-key","inputs":{"accessKeyId":"AKIA1"}}', createdAt: T0 };
+    const offer = {
+      id: 'offer-1',
+      findingId: 'arn:aws:guardduty:us-east-1:1:detector/d/finding/f#1',
+      kind: 'remediation',
+      payload: '{"remediationId":"deactivate-access-key","inputs":{"accessKeyId":"AKIA1"}}',
+      createdAt: T0,
+    };
     expect(await store.actions.insertOffer(offer)).toBe(true);
     expect(await store.actions.insertOffer({ ...offer, findingId: 'other', payload: '{}', createdAt: at(5) })).toBe(false);
     expect(await store.actions.getOffer('offer-1')).toEqual(offer);
@@ -143,7 +150,16 @@ describe.each(implementations)('%s action store contract', (_name, make, reopen)
   it('appends audit records in order and filters by time', async () => {
     const { actions } = await make();
     for (const [i, outcome] of (['requested', 'approved', 'executed'] as const).entries()) {
-      await actions.appendAudit({ at: at(i * 60), actor: 'U1', action: 'status', target: 'f1', inputs: { status: 'RESOLVED' }, outcome, result: null, permalink: null });
+      await actions.appendAudit({
+        at: at(i * 60),
+        actor: 'U1',
+        action: 'status',
+        target: 'f1',
+        inputs: { status: 'RESOLVED' },
+        outcome,
+        result: null,
+        permalink: null,
+      });
     }
     expect((await actions.listAudit()).map((a) => a.outcome)).toEqual(['requested', 'approved', 'executed']);
     expect((await actions.listAudit({ since: at(60) })).map((a) => a.outcome)).toEqual(['approved', 'executed']);
@@ -156,7 +172,9 @@ describe.each(implementations)('%s action store contract', (_name, make, reopen)
     expect(await store.actions.insertEscalation(escalation('f1', at(10)))).toBe(false);
     await store.actions.insertEscalation(escalation('f2', at(300)));
     expect((await store.actions.dueEscalations(at(899))).map((e) => e.findingId)).toEqual(['f2']);
-    expect(await store.actions.transitionEscalation('f2', ['waiting'], { stage: 'acknowledged', nextAt: null, ackedBy: 'U9' })).toMatchObject({ ackedBy: 'U9' });
+    expect(await store.actions.transitionEscalation('f2', ['waiting'], { stage: 'acknowledged', nextAt: null, ackedBy: 'U9' })).toMatchObject({
+      ackedBy: 'U9',
+    });
     expect(await store.actions.transitionEscalation('f2', ['waiting'], { stage: 'mentioned' })).toBeNull();
     expect((await store.actions.dueEscalations(at(3600))).map((e) => e.findingId)).toEqual(['f1']);
     if (reopen) {

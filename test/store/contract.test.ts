@@ -42,7 +42,8 @@ const dirs: string[] = [];
 // One dynalite for the file, a fresh table for each store.
 let dynalite: Promise<Dynalite> | undefined;
 const dynamo = async () => {
-  const d = await (dynalite ??= startDynalite());
+  dynalite ??= startDynalite();
+  const d = await dynalite;
   const tableName = await d.createTable();
   return { d, tableName, store: new DynamoStore({ client: d.client, tableName }) };
 };
@@ -108,7 +109,12 @@ describe.each(implementations)('%s store contract', (_name, make) => {
     // Completing one takes it off the list.
     const old = (await store.getFinding('posting-old'))!;
     await store.updateFinding({ ...old, state: 'posted', ts: '2.2' });
-    expect((await store.listIncompleteFindings(at(0), 10)).map((r) => r.findingId)).toEqual(['received-never-tried', 'follow-ups', 'newer-version', 'posting-fresh']);
+    expect((await store.listIncompleteFindings(at(0), 10)).map((r) => r.findingId)).toEqual([
+      'received-never-tried',
+      'follow-ups',
+      'newer-version',
+      'posting-fresh',
+    ]);
     await store.close();
   });
 
@@ -167,8 +173,15 @@ describe.each(implementations)('%s store contract', (_name, make) => {
     expect(await store.digestBreakdown(d1.id)).toEqual({ byAccount: { acct0: 3, acct1: 2 }, bySeverity: { LOW: 5 } });
     expect((await store.getDigest(d1.id))?.unlisted).toBe(5);
     const first = await store.unlistedMembers(d1.id, 3);
-    expect(first.map((m) => [m.findingId, m.seq])).toEqual([['f0', 1], ['f1', 2], ['f2', 3]]);
-    await store.markListed(d1.id, first.map((m) => m.findingId));
+    expect(first.map((m) => [m.findingId, m.seq])).toEqual([
+      ['f0', 1],
+      ['f1', 2],
+      ['f2', 3],
+    ]);
+    await store.markListed(
+      d1.id,
+      first.map((m) => m.findingId),
+    );
     // Marking again (a resumed flush) counts nothing twice.
     await store.markListed(d1.id, ['f0', 'f1']);
     expect((await store.unlistedMembers(d1.id, 10)).map((m) => m.findingId)).toEqual(['f3', 'f4']);
@@ -197,7 +210,8 @@ describe.each(implementations)('%s store contract', (_name, make) => {
     const waiting = await store.openDigest('#a', 'g2', 'g2', at(-900), at(1));
     const empty = await store.openDigest('#a', 'g3', 'g3', at(-900), at(2));
     const old = await store.openDigest('#b', 'g1', 'g1', at(-900), at(-5000));
-    for (const d of [posted, waiting, old]) await store.addDigestMember({ digestId: d.id, findingId: `f-${d.id}`, line: 'l', accountId: 'a', severity: 'LOW' }, at(3));
+    for (const d of [posted, waiting, old])
+      await store.addDigestMember({ digestId: d.id, findingId: `f-${d.id}`, line: 'l', accountId: 'a', severity: 'LOW' }, at(3));
     await store.updateDigest(posted.id, { ts: '1.1', slackChannel: 'C1' });
     await store.markListed(posted.id, [`f-${posted.id}`]);
     expect((await store.listDigestsToFlush(at(-1000), 10)).map((d) => d.id)).toEqual([waiting.id]);
@@ -355,7 +369,16 @@ describe('dynamodb table', () => {
     await store.claimKey('k', 60, at(0));
     await store.reserveRootSlot('#a', 'f1', at(-60), 3, at(0));
     await store.insertFinding(record('f1'));
-    await store.actions.appendAudit({ at: at(0), actor: 'U1', action: 'status', target: 'f1', inputs: {}, outcome: 'requested', result: null, permalink: null });
+    await store.actions.appendAudit({
+      at: at(0),
+      actor: 'U1',
+      action: 'status',
+      target: 'f1',
+      inputs: {},
+      outcome: 'requested',
+      result: null,
+      permalink: null,
+    });
     const items = await scan(d, tableName);
     const ttlOf = (pk: string) => items.find((i) => i.pk?.S?.startsWith(pk))?.[TTL_ATTRIBUTE]?.N;
     expect(Number(ttlOf('KEY#'))).toBe(Date.parse(at(60)) / 1000);

@@ -80,5 +80,9 @@ export async function killAllBotProcesses(): Promise<void> {
       // Already gone.
     }
   }
-  await Promise.all(left.map(([, child]) => new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(undefined) : child.once('exit', resolve)))));
+  await Promise.all(
+    left.map(
+      ([, child]) => new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(undefined) : child.once('exit', resolve))),
+    ),
+  );
 }

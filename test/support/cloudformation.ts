@@ -5,7 +5,8 @@ import { Scalar, parse, type Tags } from 'yaml';
 /** CloudFormation's short-form intrinsics (`!Ref`, `!Sub`, `!If`…), kept as their long form `{ 'Fn::…': value }`. */
 const scalarOrNode = (value: unknown) => (value instanceof Scalar ? value.value : value);
 const scalar = (tag: string, fn: string) => ({ tag, resolve: (v: unknown) => ({ [fn]: scalarOrNode(v) }), identify: () => false });
-const sequence = (tag: string, fn: string) => ({ tag, collection: 'seq', resolve: (v: { toJSON(): unknown }) => ({ [fn]: v.toJSON() }), identify: () => false }) as never;
+const sequence = (tag: string, fn: string) =>
+  ({ tag, collection: 'seq', resolve: (v: { toJSON(): unknown }) => ({ [fn]: v.toJSON() }), identify: () => false }) as never;
 
 const CFN_TAGS: Tags = [
   scalar('!Ref', 'Ref'),
@@ -45,7 +46,10 @@ export function iamStatements(resources: Record<string, { Type: string; Properti
       const branch = s as Record<string, any>;
       if (branch['Fn::If']) {
         const [condition, yes, no] = branch['Fn::If'] as [string, unknown, unknown];
-        add(`${from} if ${condition}`, [yes, no].filter((b) => !(b && typeof b === 'object' && (b as { Ref?: string }).Ref === 'AWS::NoValue')));
+        add(
+          `${from} if ${condition}`,
+          [yes, no].filter((b) => !(b && typeof b === 'object' && (b as { Ref?: string }).Ref === 'AWS::NoValue')),
+        );
         continue;
       }
       out.push({ ...(branch as Omit<Statement, 'from'>), from });

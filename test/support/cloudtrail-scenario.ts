@@ -50,6 +50,12 @@ export function writeScenario(records: Array<Record<string, unknown>>): string {
   const third = Math.ceil(records.length / 3);
   writeFileSync(path.join(dir, 'cloudtrail', 'a.json'), JSON.stringify({ Records: records.slice(0, third) }));
   writeFileSync(path.join(dir, 'cloudtrail', 'b.json.gz'), gzipSync(JSON.stringify(records.slice(third, 2 * third))));
-  writeFileSync(path.join(dir, 'cloudtrail', 'c.jsonl'), records.slice(2 * third).map((r) => JSON.stringify(r)).join('\n'));
+  writeFileSync(
+    path.join(dir, 'cloudtrail', 'c.jsonl'),
+    records
+      .slice(2 * third)
+      .map((r) => JSON.stringify(r))
+      .join('\n'),
+  );
   return dir;
 }

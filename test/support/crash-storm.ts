@@ -38,7 +38,9 @@ export interface CrashStormResult {
  * then a second process on the same SQLite file and every event delivered again, as
  * EventBridge and SNS retries do.
  */
-export async function runCrashStorm(o: { findings?: number; killAfterMessages?: number | null; answerDelayMs?: number; timeoutMs?: number } = {}): Promise<CrashStormResult> {
+export async function runCrashStorm(
+  o: { findings?: number; killAfterMessages?: number | null; answerDelayMs?: number; timeoutMs?: number } = {},
+): Promise<CrashStormResult> {
   const count = o.findings ?? 300;
   const slack = await startFakeSlack({ token: TOKEN });
   slack.emulator.faults.add({ method: 'chat.postMessage', fault: { kind: 'delay', ms: o.answerDelayMs ?? 300, applied: true } });
@@ -86,7 +88,8 @@ export async function runCrashStorm(o: { findings?: number; killAfterMessages?: 
     const shown = () => slack.emulator.state.allMessages().flatMap(findingIdsIn);
     const deadline = Date.now() + (o.timeoutMs ?? 120_000);
     while (new Set(shown()).size < count) {
-      if (Date.now() > deadline) throw new Error(`only ${new Set(shown()).size} of ${count} findings reached Slack; the bot said: ${second.stderr().slice(-3000)}`);
+      if (Date.now() > deadline)
+        throw new Error(`only ${new Set(shown()).size} of ${count} findings reached Slack; the bot said: ${second.stderr().slice(-3000)}`);
       await new Promise((r) => setTimeout(r, 20));
     }
     const restartToDeliveredMs = Math.round(performance.now() - restartedAt);

@@ -71,7 +71,11 @@ export function asffControlFinding(o: GenerateOptions): Record<string, unknown> 
     Remediation: { Recommendation: { Text: 'See the remediation guide', Url: `https://docs.aws.amazon.com/console/securityhub/${control}/remediation` } },
     ProductFields: { 'aws/securityhub/ProductName': 'Security Hub', 'aws/securityhub/CompanyName': 'AWS' },
     Resources: [{ Type: resourceType, Id: resourceId, Partition: 'aws', Region: region, Tags: o.tags ?? { team: `team-${o.index % 7}` } }],
-    Compliance: { Status: 'FAILED', SecurityControlId: control, AssociatedStandards: [{ StandardsId: 'standards/aws-foundational-security-best-practices/v/1.0.0' }] },
+    Compliance: {
+      Status: 'FAILED',
+      SecurityControlId: control,
+      AssociatedStandards: [{ StandardsId: 'standards/aws-foundational-security-best-practices/v/1.0.0' }],
+    },
     WorkflowState: 'NEW',
     Workflow: { Status: 'NEW' },
     RecordState: 'ACTIVE',
@@ -93,8 +97,22 @@ export function guardDutyFinding(o: GenerateOptions): Record<string, unknown> {
     arn: `arn:aws:guardduty:${region}:${acct}:detector/12abc34d567e8fa901bc2d34e56789f0/finding/${id}`,
     type,
     resource: ec2
-      ? { resourceType: 'Instance', instanceDetails: { instanceId: `i-0${o.index.toString(16).padStart(16, '0')}`, tags: [{ key: 'environment', value: o.index % 3 === 0 ? 'production' : 'dev' }] } }
-      : { resourceType: 'AccessKey', accessKeyDetails: { accessKeyId: `AKIA${o.index.toString().padStart(16, '0')}`, userName: `user-${o.index % 20}`, userType: 'IAMUser', principalId: `AIDA${o.index}` } },
+      ? {
+          resourceType: 'Instance',
+          instanceDetails: {
+            instanceId: `i-0${o.index.toString(16).padStart(16, '0')}`,
+            tags: [{ key: 'environment', value: o.index % 3 === 0 ? 'production' : 'dev' }],
+          },
+        }
+      : {
+          resourceType: 'AccessKey',
+          accessKeyDetails: {
+            accessKeyId: `AKIA${o.index.toString().padStart(16, '0')}`,
+            userName: `user-${o.index % 20}`,
+            userType: 'IAMUser',
+            principalId: `AIDA${o.index}`,
+          },
+        },
     service: {
       serviceName: 'guardduty',
       detectorId: '12abc34d567e8fa901bc2d34e56789f0',

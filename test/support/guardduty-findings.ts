@@ -25,10 +25,17 @@ export function iamUserKey(userName = 'ci-deployer'): Record<string, unknown> {
 
 /** The resource a type's resource calls for. */
 function resourceFor(resource: string, root: boolean): Record<string, unknown> {
-  const accessKey = { resourceType: 'AccessKey', accessKeyDetails: root ? { accessKeyId: 'AKIAROOTKEY01EXAMPLE', principalId: ACCOUNT, userName: 'Root', userType: 'Root' } : iamUserKey() };
+  const accessKey = {
+    resourceType: 'AccessKey',
+    accessKeyDetails: root ? { accessKeyId: 'AKIAROOTKEY01EXAMPLE', principalId: ACCOUNT, userName: 'Root', userType: 'Root' } : iamUserKey(),
+  };
   const instance = {
     resourceType: 'Instance',
-    instanceDetails: { instanceId: 'i-0317f6c6b66ae9c40', instanceType: 't3.micro', iamInstanceProfile: { arn: `arn:aws:iam::${ACCOUNT}:instance-profile/web`, id: 'AIPAEXAMPLEPROFILE01' } },
+    instanceDetails: {
+      instanceId: 'i-0317f6c6b66ae9c40',
+      instanceType: 't3.micro',
+      iamInstanceProfile: { arn: `arn:aws:iam::${ACCOUNT}:instance-profile/web`, id: 'AIPAEXAMPLEPROFILE01' },
+    },
   };
   switch (resource) {
     case 'EC2':
@@ -36,15 +43,27 @@ function resourceFor(resource: string, root: boolean): Record<string, unknown> {
       return instance;
     case 'S3':
     case 'S3Object':
-      return { resourceType: 'S3Bucket', accessKeyDetails: iamUserKey(), s3BucketDetails: [{ arn: 'arn:aws:s3:::examplecorp-finance-archive', name: 'examplecorp-finance-archive', type: 'Destination' }] };
+      return {
+        resourceType: 'S3Bucket',
+        accessKeyDetails: iamUserKey(),
+        s3BucketDetails: [{ arn: 'arn:aws:s3:::examplecorp-finance-archive', name: 'examplecorp-finance-archive', type: 'Destination' }],
+      };
     case 'Kubernetes':
     case 'EKS':
-      return { resourceType: 'EKSCluster', eksClusterDetails: { name: 'prod', arn: `arn:aws:eks:${REGION}:${ACCOUNT}:cluster/prod` }, kubernetesDetails: { kubernetesUserDetails: { username: 'system:anonymous' } } };
+      return {
+        resourceType: 'EKSCluster',
+        eksClusterDetails: { name: 'prod', arn: `arn:aws:eks:${REGION}:${ACCOUNT}:cluster/prod` },
+        kubernetesDetails: { kubernetesUserDetails: { username: 'system:anonymous' } },
+      };
     case 'ECS':
     case 'Container':
       return { resourceType: 'ECSCluster', ecsClusterDetails: { name: 'web', arn: `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/web` } };
     case 'RDS':
-      return { resourceType: 'RDSDBInstance', rdsDbInstanceDetails: { dbInstanceIdentifier: 'orders', dbInstanceArn: `arn:aws:rds:${REGION}:${ACCOUNT}:db:orders` }, rdsDbUserDetails: { user: 'admin' } };
+      return {
+        resourceType: 'RDSDBInstance',
+        rdsDbInstanceDetails: { dbInstanceIdentifier: 'orders', dbInstanceArn: `arn:aws:rds:${REGION}:${ACCOUNT}:db:orders` },
+        rdsDbUserDetails: { user: 'admin' },
+      };
     case 'Lambda':
       return { resourceType: 'Lambda', lambdaDetails: { functionName: 'resize', functionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:resize` } };
     default:
@@ -70,8 +89,14 @@ export function guardDutyFinding(type: string, overrides: Record<string, unknown
       serviceName: 'guardduty',
       detectorId: DETECTOR,
       action: api
-        ? { actionType: 'AWS_API_CALL', awsApiCallAction: { api: 'ListBuckets', serviceName: 's3.amazonaws.com', callerType: 'Remote IP', remoteIpDetails: CALLER } }
-        : { actionType: 'NETWORK_CONNECTION', networkConnectionAction: { connectionDirection: 'OUTBOUND', blocked: false, protocol: 'TCP', remoteIpDetails: CALLER } },
+        ? {
+            actionType: 'AWS_API_CALL',
+            awsApiCallAction: { api: 'ListBuckets', serviceName: 's3.amazonaws.com', callerType: 'Remote IP', remoteIpDetails: CALLER },
+          }
+        : {
+            actionType: 'NETWORK_CONNECTION',
+            networkConnectionAction: { connectionDirection: 'OUTBOUND', blocked: false, protocol: 'TCP', remoteIpDetails: CALLER },
+          },
       archived: false,
       count: 1,
       eventFirstSeen: '2026-11-21T09:58:00.000Z',

@@ -92,7 +92,17 @@ export async function startTestRuntime(o: TestRuntimeOptions = {}): Promise<Test
     ...(o.clock ? { clock: o.clock } : {}),
     ...(aws && clients ? { actions: { clients, securityIr: { account: aws.scenario.accounts[0] ?? '111122223333', region: 'us-east-1' } } } : {}),
     ...(aws && clients
-      ? { evidence: { collectors: () => [new CloudTrailCollector(clients, quotas), new IamCollector(clients, quotas), new Ec2Collector(clients, quotas), new FindingsCollector(clients, quotas)], awsNow: () => aws.now() } }
+      ? {
+          evidence: {
+            collectors: () => [
+              new CloudTrailCollector(clients, quotas),
+              new IamCollector(clients, quotas),
+              new Ec2Collector(clients, quotas),
+              new FindingsCollector(clients, quotas),
+            ],
+            awsNow: () => aws.now(),
+          },
+        }
       : {}),
   });
   return {

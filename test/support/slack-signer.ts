@@ -84,7 +84,8 @@ export function blockActionPayload(o: {
 }): Record<string, unknown> {
   const action: Record<string, unknown> = { action_id: o.actionId, block_id: 'b1', action_ts: `${Math.floor(Date.now() / 1000)}.000100` };
   if (o.selectedDate !== undefined) Object.assign(action, { type: 'datepicker', selected_date: o.selectedDate });
-  else if (o.selectedOption !== undefined) Object.assign(action, { type: 'static_select', selected_option: { value: o.selectedOption, text: { type: 'plain_text', text: o.selectedOption } } });
+  else if (o.selectedOption !== undefined)
+    Object.assign(action, { type: 'static_select', selected_option: { value: o.selectedOption, text: { type: 'plain_text', text: o.selectedOption } } });
   else Object.assign(action, { type: 'button', value: o.value ?? '' });
   return {
     type: 'block_actions',

@@ -100,7 +100,8 @@ export class GetCaseCommand extends Command<{ caseId: string }, GetCaseOutput> {
     for (const k of ['reportedIncidentStartDate', 'actualIncidentStartDate', 'createdDate', 'lastUpdatedDate', 'closedDate'] as const) {
       if (o[k] !== undefined) out[k] = date(o[k]);
     }
-    if (Array.isArray(o.caseAttachments)) out.caseAttachments = (o.caseAttachments as Array<Record<string, unknown>>).map((a) => withDates(a, ['createdDate']) as unknown as CaseAttachment);
+    if (Array.isArray(o.caseAttachments))
+      out.caseAttachments = (o.caseAttachments as Array<Record<string, unknown>>).map((a) => withDates(a, ['createdDate']) as unknown as CaseAttachment);
     return out;
   }
 }

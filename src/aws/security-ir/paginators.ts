@@ -1,5 +1,12 @@
 import type { SecurityIRClient } from './client.ts';
-import { ListCasesCommand, ListCommentsCommand, type ListCasesInput, type ListCasesOutput, type ListCommentsInput, type ListCommentsOutput } from './commands.ts';
+import {
+  ListCasesCommand,
+  ListCommentsCommand,
+  type ListCasesInput,
+  type ListCasesOutput,
+  type ListCommentsInput,
+  type ListCommentsOutput,
+} from './commands.ts';
 
 /**
  * Shaped like the SDK's paginators (`paginateListCases({ client, pageSize }, input)`):

@@ -25,7 +25,8 @@ export interface Ref {
 /** The time the call is made. */
 export const CALL_TIME = { $time: 'call' } as const;
 
-const only = (v: unknown, key: string): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 1 && key in v;
+const only = (v: unknown, key: string): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 1 && key in v;
 
 export function isRef(v: unknown): v is Ref {
   return only(v, '$ref') && typeof (v as unknown as Ref).$ref === 'string';

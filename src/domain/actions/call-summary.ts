@@ -97,13 +97,19 @@ function scalarText(v: unknown, earlier: readonly AwsCall[] = []): string {
   if (isRef(v)) return refWords(v.$ref, earlier);
   if (isCallTime(v)) return 'the time of the call';
   if (Array.isArray(v)) return v.map((x) => scalarText(x, earlier)).join(', ');
-  if (isObject(v)) return Object.entries(v).map(([k, x]) => `${k} ${scalarText(x, earlier)}`).join(', ');
+  if (isObject(v))
+    return Object.entries(v)
+      .map(([k, x]) => `${k} ${scalarText(x, earlier)}`)
+      .join(', ');
   return v === null || v === undefined ? 'none' : String(v);
 }
 
 function principalText(p: unknown, earlier: readonly AwsCall[]): string {
   if (p === '*') return 'anyone';
-  if (isObject(p)) return Object.values(p).map((x) => scalarText(x, earlier)).join(', ');
+  if (isObject(p))
+    return Object.values(p)
+      .map((x) => scalarText(x, earlier))
+      .join(', ');
   return scalarText(p, earlier);
 }
 
@@ -147,7 +153,13 @@ function leaves(value: unknown, path: string[], earlier: readonly AwsCall[], out
     const policy = policyWords(value.$json, earlier);
     out.push({ path, value: data(policy ?? scalarText(value.$json, earlier)) });
   } else if (Array.isArray(value)) {
-    if (value.every((v) => !isObject(v) && !Array.isArray(v))) out.push({ path, value: value.some(isRef) ? words(value.map((v) => (isRef(v) ? refWords(v.$ref, earlier) : String(v))).join(', ')) : data(value.map((v) => String(v)).join(', ')) });
+    if (value.every((v) => !isObject(v) && !Array.isArray(v)))
+      out.push({
+        path,
+        value: value.some(isRef)
+          ? words(value.map((v) => (isRef(v) ? refWords(v.$ref, earlier) : String(v))).join(', '))
+          : data(value.map((v) => String(v)).join(', ')),
+      });
     else for (const v of value) leaves(v, path, earlier, out);
   } else if (isObject(value)) {
     for (const [k, v] of Object.entries(value)) leaves(v, [...path, k], earlier, out);

@@ -82,7 +82,11 @@ const SERVICE_NAMES: Record<string, string> = {
 /** Security IR's `AwsService`: 3 to 50 of letters, digits, space to dot, parentheses and colons. */
 const AWS_SERVICE = /^[a-zA-Z0-9 -.():]{3,50}$/;
 
-const serviceKey = (s: string) => s.replace(/\.amazonaws\.com$/i, '').toLowerCase().replace(/[^a-z0-9]/g, '');
+const serviceKey = (s: string) =>
+  s
+    .replace(/\.amazonaws\.com$/i, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '');
 
 /**
  * A service as Security IR names it, from an event source, product name or service key;
@@ -197,10 +201,21 @@ export function caseDraft(finding: Finding, summary: InvestigationSummary | null
 }
 
 /** Tactics no owner's routine shows: an address behind one of them acted as an intruder does. */
-const HOSTILE_TACTICS = new Set<string>(['Persistence', 'Privilege Escalation', 'Defense Evasion', 'Credential Access', 'Lateral Movement', 'Collection', 'Exfiltration', 'Impact', 'Execution']);
+const HOSTILE_TACTICS = new Set<string>([
+  'Persistence',
+  'Privilege Escalation',
+  'Defense Evasion',
+  'Credential Access',
+  'Lateral Movement',
+  'Collection',
+  'Exfiltration',
+  'Impact',
+  'Execution',
+]);
 
 /** A call that says the address is the intruder's: a hostile tactic, a refused call or a failed sign-in (not a lookup of something absent). */
-const hostile = (e: TimelineEntry) => e.tactics.some((t) => HOSTILE_TACTICS.has(t)) || (e.errorCode !== null && (ACCESS_DENIED.test(e.errorCode) || /failed authentication/i.test(e.errorCode)));
+const hostile = (e: TimelineEntry) =>
+  e.tactics.some((t) => HOSTILE_TACTICS.has(t)) || (e.errorCode !== null && (ACCESS_DENIED.test(e.errorCode) || /failed authentication/i.test(e.errorCode)));
 
 /**
  * The addresses a case offers as the threat actor's: those the finding names first, then

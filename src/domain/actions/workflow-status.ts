@@ -140,7 +140,12 @@ export function statusCall(c: StatusChange): AwsCall | { error: string } {
 /** Findings an update did not process, with the reason the service gave. */
 export function unprocessedOf(call: AwsCall, answer: unknown): Array<{ id: string; reason: string }> {
   const a = answer as {
-    UnprocessedFindings?: Array<{ FindingIdentifier?: { Id?: string; FindingInfoUid?: string }; MetadataUid?: string; ErrorCode?: string; ErrorMessage?: string }>;
+    UnprocessedFindings?: Array<{
+      FindingIdentifier?: { Id?: string; FindingInfoUid?: string };
+      MetadataUid?: string;
+      ErrorCode?: string;
+      ErrorMessage?: string;
+    }>;
   } | null;
   if (call.service !== 'securityhub') return [];
   return (a?.UnprocessedFindings ?? []).map((u) => ({

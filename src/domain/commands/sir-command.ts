@@ -2,10 +2,31 @@ import { NOTE_MAX } from '../actions/workflow-status.ts';
 import type { WorkflowStatus } from '../finding.ts';
 import type { InvestigationTarget } from '../investigation/ad-hoc.ts';
 import { decodeSlackText, isOption, parseArgs, tokenize, type Token } from './sir-tokens.ts';
-import { ACCOUNT, CASE_ID, IAM_ARN, REGION, SIR_CASE_STATUSES, SIR_MAX_SINCE_HOURS, classifyTarget, parseCaseStatus, parseSince, type SirCaseStatus, type SirSince } from './sir-values.ts';
+import {
+  ACCOUNT,
+  CASE_ID,
+  IAM_ARN,
+  REGION,
+  SIR_CASE_STATUSES,
+  SIR_MAX_SINCE_HOURS,
+  classifyTarget,
+  parseCaseStatus,
+  parseSince,
+  type SirCaseStatus,
+  type SirSince,
+} from './sir-values.ts';
 
 export { decodeSlackText } from './sir-tokens.ts';
-export { SIR_CASE_STATUSES, SIR_MAX_SINCE_HOURS, classifyTarget, parseCaseStatus, parseSince, sinceStart, type SirCaseStatus, type SirSince } from './sir-values.ts';
+export {
+  SIR_CASE_STATUSES,
+  SIR_MAX_SINCE_HOURS,
+  classifyTarget,
+  parseCaseStatus,
+  parseSince,
+  sinceStart,
+  type SirCaseStatus,
+  type SirSince,
+} from './sir-values.ts';
 
 /**
  * `/sir …`: the text Slack sends after the command, parsed into what was asked for, or
@@ -51,7 +72,8 @@ export type SirParseResult =
 /** Each subcommand's usage line. */
 export const SIR_USAGE_BY_SUBCOMMAND: Readonly<Record<SirSubcommand, string>> = {
   help: '/sir help [subcommand]',
-  investigate: '/sir investigate <access key id | IAM user name | role ARN | user ARN | instance id | IP> [--since 7d|24h|90m|YYYY-MM-DD] [--account 123456789012] [--region us-east-1]',
+  investigate:
+    '/sir investigate <access key id | IAM user name | role ARN | user ARN | instance id | IP> [--since 7d|24h|90m|YYYY-MM-DD] [--account 123456789012] [--region us-east-1]',
   finding: '/sir finding <finding id or ARN>',
   case: '/sir case <case id> [status <submitted | detection | containment | post-incident> | close]',
   cases: '/sir cases [--all]',
@@ -116,14 +138,16 @@ export function parseSirCommand(text: string, options: ParseOptions = {}): SirPa
       if (extra) return fail('help', `unexpected argument "${extra.value}"`);
       if (!topic) return ok({ kind: 'help' });
       const name = topic.value.toLowerCase();
-      if (!(SIR_SUBCOMMANDS as readonly string[]).includes(name)) return fail('help', `there is no subcommand "${topic.value}"; the subcommands are ${SIR_SUBCOMMANDS.join(', ')}`);
+      if (!(SIR_SUBCOMMANDS as readonly string[]).includes(name))
+        return fail('help', `there is no subcommand "${topic.value}"; the subcommands are ${SIR_SUBCOMMANDS.join(', ')}`);
       return ok({ kind: 'help', topic: name as SirSubcommand });
     }
     case 'investigate': {
       const args = parseArgs(rest, { since: 'value', account: 'value', region: 'value' });
       if ('error' in args) return fail('investigate', args.error);
       const [first, ...more] = args.positionals;
-      if (!first || first.value === '') return fail('investigate', 'missing target: name an access key id, IAM user name, role or user ARN, instance id or IP address');
+      if (!first || first.value === '')
+        return fail('investigate', 'missing target: name an access key id, IAM user name, role or user ARN, instance id or IP address');
       if (more.length > 0) return fail('investigate', `one target at a time; also got ${more.map((t) => `"${t.value}"`).join(', ')}`);
       const target = classifyTarget(first.value);
       if ('error' in target) return fail('investigate', target.error);

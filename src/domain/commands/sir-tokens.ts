@@ -81,7 +81,10 @@ export function parseArgs(tokens: Token[], allowed: Options): { positionals: Tok
     const eq = raw.indexOf('=');
     const name = (eq === -1 ? raw : raw.slice(0, eq)).slice(2).toLowerCase();
     const kind = allowed[name];
-    if (!kind) return { error: `unknown option ${eq === -1 ? raw : raw.slice(0, eq)}${known.length ? ` (options: ${known.join(', ')})` : ' (this subcommand takes no options)'}` };
+    if (!kind)
+      return {
+        error: `unknown option ${eq === -1 ? raw : raw.slice(0, eq)}${known.length ? ` (options: ${known.join(', ')})` : ' (this subcommand takes no options)'}`,
+      };
     if (options.has(name)) return { error: `--${name} is given twice` };
     if (kind === 'switch') {
       if (eq !== -1) return { error: `--${name} takes no value` };

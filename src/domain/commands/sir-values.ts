@@ -46,11 +46,13 @@ export function classifyTarget(value: string): InvestigationTarget | { error: st
   if (/^arn:/i.test(value)) {
     const m = IAM_ARN.exec(value);
     if (m && value.length <= 2048) return { type: m[2] === 'role' ? 'roleArn' : 'userArn', value };
-    if (/^arn:aws[-a-z]*:sts::\d{12}:assumed-role\//.test(value)) return { error: `"${value}" is an assumed-role session; name the role (arn:aws:iam::ACCOUNT:role/NAME)` };
+    if (/^arn:aws[-a-z]*:sts::\d{12}:assumed-role\//.test(value))
+      return { error: `"${value}" is an assumed-role session; name the role (arn:aws:iam::ACCOUNT:role/NAME)` };
     return { error: `"${value}" is not an IAM role or user ARN (arn:aws:iam::123456789012:role/NAME or …:user/NAME)` };
   }
   if (ACCESS_KEY.test(value)) return { type: 'accessKey', value };
-  if (/^(?:AKIA|ASIA)[A-Z0-9]*$/.test(value)) return { error: `"${value}" looks like an access key id but has ${value.length} characters; access key ids have 20` };
+  if (/^(?:AKIA|ASIA)[A-Z0-9]*$/.test(value))
+    return { error: `"${value}" looks like an access key id but has ${value.length} characters; access key ids have 20` };
   if (INSTANCE.test(value)) return { type: 'instance', value };
   if (/^i-[0-9a-f]+$/i.test(value)) return { error: `"${value}" looks like an instance id, but those are i- and 8 or 17 lower-case hex digits` };
   if (isIpv4(value)) return { type: 'ip', value };
@@ -99,7 +101,11 @@ export function sinceStart(since: SirSince, now: Date | number | string): string
   return 'iso' in since ? since.iso : new Date(toMs(now) - since.hours * 3600_000).toISOString();
 }
 
-const words = (s: string) => s.toLowerCase().replace(/[^a-z]+/g, ' ').trim();
+const words = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z]+/g, ' ')
+    .trim();
 
 /** Exact values (any case, any punctuation) and short names, to the API's value. */
 const CASE_STATUS_NAMES: ReadonlyMap<string, SirCaseStatus> = new Map<string, SirCaseStatus>([

@@ -39,11 +39,7 @@ const ACCOUNT_IN_ARN = /^arn:aws[\w-]*:iam::(\d{12}):/;
  * the newest event CloudTrail holds for the target (the data is where it last acted, not
  * in the last hours of the clock), or the last day when there is none to find.
  */
-export type AdHocWindow =
-  | { how: 'asked'; start: string }
-  | { how: 'last-activity'; lastActivity: string }
-  | { how: 'no-activity' }
-  | { how: 'not-searchable' };
+export type AdHocWindow = { how: 'asked'; start: string } | { how: 'last-activity'; lastActivity: string } | { how: 'no-activity' } | { how: 'not-searchable' };
 
 const DAY = 86_400_000;
 

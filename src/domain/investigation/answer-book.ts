@@ -48,7 +48,9 @@ export interface AddedAnswers {
 
 /** Adds a person's answers: open questions take them, answered ones keep theirs and record the difference. */
 export function addAnswers(stored: StoredAnswers, given: Answers, by: string, at: string): AddedAnswers {
-  const next: StoredAnswers = { ...stored, answeredBy: { ...stored.answeredBy }, disputed: { ...stored.disputed } };
+  const answeredBy: NonNullable<StoredAnswers['answeredBy']> = { ...stored.answeredBy };
+  const disputed: NonNullable<StoredAnswers['disputed']> = { ...stored.disputed };
+  const next: StoredAnswers = { ...stored, answeredBy, disputed };
   const out: AddedAnswers = { next, taken: [], disputed: [], unchanged: [], dropped: [] };
   for (const q of QUESTION_IDS) {
     const value = given[q];
@@ -56,20 +58,20 @@ export function addAnswers(stored: StoredAnswers, given: Answers, by: string, at
     const kept = stored[q];
     if (!kept) {
       next[q] = value;
-      next.answeredBy![q] = by;
+      answeredBy[q] = by;
       out.taken.push(q);
       continue;
     }
-    const others = next.disputed![q] ?? [];
+    const others = disputed[q] ?? [];
     if (kept === value || others.some((d) => d.value === value)) out.unchanged.push(q);
     else if (others.length >= MAX_DISPUTED_PER_QUESTION) out.dropped.push(q);
     else {
-      next.disputed![q] = [...others, { value, by, at }];
+      disputed[q] = [...others, { value, by, at }];
       out.disputed.push(q);
     }
   }
-  if (Object.keys(next.answeredBy!).length === 0) delete next.answeredBy;
-  if (Object.keys(next.disputed!).length === 0) delete next.disputed;
+  if (Object.keys(answeredBy).length === 0) delete next.answeredBy;
+  if (Object.keys(disputed).length === 0) delete next.disputed;
   return out;
 }
 

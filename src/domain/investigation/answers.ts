@@ -7,7 +7,10 @@ import type { QuestionId } from './playbooks.ts';
  */
 
 const FORMS: Record<QuestionId, { re: RegExp; hint: string }> = {
-  exposedAt: { re: /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/, hint: 'a date such as 2026-11-20 or 2026-11-20T09:30Z (UTC unless a zone is given)' },
+  exposedAt: {
+    re: /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/,
+    hint: 'a date such as 2026-11-20 or 2026-11-20T09:30Z (UTC unless a zone is given)',
+  },
   principal: { re: /^(arn:aws[\w-]*:(iam|sts)::\d{12}:[\w+=,.@/-]{1,512}|[\w+=,.@-]{1,128})$/, hint: 'an IAM user or role name, or its ARN' },
   accessKeyId: { re: /^(AKIA|ASIA)[A-Z0-9]{12,124}$/, hint: 'an access key id (AKIA… or ASIA…)' },
   rotated: { re: /^(no|deactivated|deleted|unknown)$/, hint: 'no, deactivated, deleted or unknown' },

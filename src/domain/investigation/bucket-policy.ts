@@ -15,7 +15,7 @@ export function outsideAccountsGranted(policy: string | undefined, ownAccount: s
   const out = new Set<string>();
   for (const raw of asList(doc.Statement)) {
     const st = raw as { Effect?: unknown; Principal?: unknown } | null;
-    if (!st || st.Effect !== 'Allow' || !st.Principal || typeof st.Principal !== 'object') continue;
+    if (st?.Effect !== 'Allow' || !st.Principal || typeof st.Principal !== 'object') continue;
     for (const p of asList((st.Principal as { AWS?: unknown }).AWS)) {
       const account = typeof p === 'string' ? (/^\d{12}$/.exec(p)?.[0] ?? /^arn:aws[\w-]*:(?:iam|sts)::(\d{12}):/.exec(p)?.[1]) : undefined;
       if (account && account !== ownAccount) out.add(account);

@@ -1,7 +1,23 @@
 import { escapeInvisibleInJson, neutralizeInvisible } from '../invisible.ts';
 import type { TimelineEntry } from './timeline.ts';
 
-const COLUMNS = ['time', 'source', 'action', 'service', 'actor', 'actorType', 'accessKeyId', 'sourceIp', 'userAgent', 'resources', 'errorCode', 'accountId', 'region', 'tactics', 'highlights'] as const;
+const COLUMNS = [
+  'time',
+  'source',
+  'action',
+  'service',
+  'actor',
+  'actorType',
+  'accessKeyId',
+  'sourceIp',
+  'userAgent',
+  'resources',
+  'errorCode',
+  'accountId',
+  'region',
+  'tactics',
+  'highlights',
+] as const;
 
 /**
  * One CSV cell. Values an attacker chose (user agents, names) must not become formulas

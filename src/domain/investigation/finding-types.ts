@@ -75,7 +75,10 @@ const compact = (category: string | undefined) => (category ?? '').replace(/\s+/
  */
 export function parseThreatType(text: string | null | undefined): ThreatType | null {
   if (!text) return null;
-  const parts = text.trim().split('/').map((p) => p.trim());
+  const parts = text
+    .trim()
+    .split('/')
+    .map((p) => p.trim());
   const at = parts.findIndex((p) => HEAD.test(p));
   const category = (i: number) => (i >= 1 && !NAMESPACES.has(parts[i - 1] as string) ? parts[i - 1] : undefined);
   if (at === -1) {

@@ -72,8 +72,10 @@ const EXPOSURE_CUE = new RegExp(
 /** Rotation in its forms: participles say what happened; base forms count only denied ("didn't rotate"). */
 const ROTATION_CUE =
   /\b(?:no longer (?:active|valid|enabled|usable|working)|not active(?: anymore| any more)?|still (?:active|valid|enabled|live|in use|usable|working|works)|inactive|rotated|deactivated|disabled|deleted|removed|revoked|replaced|inactivated|rotate|deactivate|disable|delete|revoke|rotation|rotating|deactivating)\b/gi;
-const UNKNOWN_BEFORE = /(?:\b(?:don'?t|do not|doesn'?t|does not|didn'?t|did not) know\b|\bnot sure\b|\bunsure\b|\bno idea\b|\bunclear\b|\bcan'?t tell\b|\bcannot tell\b|\bno clue\b|\bdunno\b|\bunknown\b)/i;
-const INTENT_BEFORE = /\b(?:will|shall|should|must|need(?:s|ed)? to|have to|has to|going to|gonna|about to|plan(?:s|ning)? to|wants? to|to be|please|let'?s|can you|could you|would you|once|if|when|unless|whether|might|may)\b|'ll\b/i;
+const UNKNOWN_BEFORE =
+  /(?:\b(?:don'?t|do not|doesn'?t|does not|didn'?t|did not) know\b|\bnot sure\b|\bunsure\b|\bno idea\b|\bunclear\b|\bcan'?t tell\b|\bcannot tell\b|\bno clue\b|\bdunno\b|\bunknown\b)/i;
+const INTENT_BEFORE =
+  /\b(?:will|shall|should|must|need(?:s|ed)? to|have to|has to|going to|gonna|about to|plan(?:s|ning)? to|wants? to|to be|please|let'?s|can you|could you|would you|once|if|when|unless|whether|might|may)\b|'ll\b/i;
 const NEGATION_BEFORE = /\b(?:not|never|no one|nobody|noone|yet to|without)\b|n't\b|\bno\s+$/i;
 const HYPOTHESIS_BEFORE = /\b(?:if|whether|unless|in case|not|never)\b|n't\b/i;
 /** What a rotation may be of: anything else ("rotated the logs") is not about the credentials. */
@@ -148,7 +150,9 @@ function plainWords(text: string): string {
 function isQuestion(sentence: string): boolean {
   return (
     /\?\s*$/.test(sentence) ||
-    /^(?:is|was|were|are|has|have|had|did|does|do|can|could|should|shall|will|would)\s+(?:it|the|they|we|you|anyone|someone|somebody|this|that|he|she|our|any)\b/i.test(sentence) ||
+    /^(?:is|was|were|are|has|have|had|did|does|do|can|could|should|shall|will|would)\s+(?:it|the|they|we|you|anyone|someone|somebody|this|that|he|she|our|any)\b/i.test(
+      sentence,
+    ) ||
     /^(?:who|what|when|which|why|how|where)\s+(?:was|is|did|does|were|are|has|have|do|can|should|will|would)\b/i.test(sentence)
   );
 }
@@ -238,8 +242,12 @@ function strongest(values: string[]): string | undefined {
 function principalIn(sentence: string, accountId: string | undefined): { value: string; note?: string } | null {
   if (/\broot (?:user|account|credentials?|login)\b/i.test(sentence)) return { value: 'root' };
   const asRole = (name: string) =>
-    accountId ? { value: `arn:aws:iam::${accountId}:role/${name}` } : { value: name, note: 'searched as a user name: give the role ARN to search it as a role' };
-  for (const m of sentence.matchAll(/\b(?:iam\s+)?(user(?:\s*name)?|role|principal)(?:\s+(?:name|is|was|=|:|named|called))*\s*[:=]?\s+([`'"]?)([\w+=,.@-]{2,64})\2/gi)) {
+    accountId
+      ? { value: `arn:aws:iam::${accountId}:role/${name}` }
+      : { value: name, note: 'searched as a user name: give the role ARN to search it as a role' };
+  for (const m of sentence.matchAll(
+    /\b(?:iam\s+)?(user(?:\s*name)?|role|principal)(?:\s+(?:name|is|was|=|:|named|called))*\s*[:=]?\s+([`'"]?)([\w+=,.@-]{2,64})\2/gi,
+  )) {
     const name = (m[3] as string).replace(/[.,]+$/, '');
     if (!NAME.test(name) || NOT_A_NAME.has(name.toLowerCase()) || /^\d+$/.test(name) || readIdentifier(name)) continue;
     return /^role$/i.test(m[1] as string) ? asRole(name) : { value: name };
@@ -275,7 +283,8 @@ function readSentence(sentence: string, ctx: ReplyContext, zone: string, whole: 
     if (!named) continue;
     if (named.kind === 'accessKey') take('accessKeyId', named.id);
     else if (named.kind === 'instance') take('instanceId', named.id);
-    else if (token.startsWith('arn:') && ['iamUser', 'role', 'root', 'federatedUser'].includes(named.kind) && checkAnswer('principal', token).ok) take('principal', token);
+    else if (token.startsWith('arn:') && ['iamUser', 'role', 'root', 'federatedUser'].includes(named.kind) && checkAnswer('principal', token).ok)
+      take('principal', token);
     identifiers.push({ start, end });
   }
   const text = blanked(sentence, identifiers);
@@ -294,7 +303,12 @@ function readSentence(sentence: string, ctx: ReplyContext, zone: string, whole: 
   const rest = blanked(text, times);
   // "yes" / "no" alone (or with a time: "yes, this morning") answer the one yes-or-no question.
   const short = /^\s*(yes|yeah|yep|yup|no|nope|nah|not yet)(?:[\s,.!-]+not yet)?\b/i.exec(rest);
-  const shortAnswer = short && asked.has('rotated') && open.has('rotated') && cues.length === 0 && onlyFiller(rest.slice(short[0].length)) ? (/^(?:no|nope|nah|not yet)$/i.test(short[1] as string) ? 'no' : 'deleted') : null;
+  const shortAnswer =
+    short && asked.has('rotated') && open.has('rotated') && cues.length === 0 && onlyFiller(rest.slice(short[0].length))
+      ? /^(?:no|nope|nah|not yet)$/i.test(short[1] as string)
+        ? 'no'
+        : 'deleted'
+      : null;
   if (shortAnswer) {
     r.rotations.push({ value: shortAnswer });
     cues.push({ kind: 'rotation', start: 0, end: short?.[0].length ?? 0, void: shortAnswer === 'no' });
@@ -325,7 +339,12 @@ function readSentence(sentence: string, ctx: ReplyContext, zone: string, whole: 
   }
 
   // Whole-reply "don't know": only when the rotation is the one question left.
-  if (whole && ctx.open.length === 1 && open.has('rotated') && /^\s*(?:unknown|(?:i\s+)?(?:don'?t|do not) know|not sure|no idea|dunno)\s*[.!]*\s*$/i.test(rest)) {
+  if (
+    whole &&
+    ctx.open.length === 1 &&
+    open.has('rotated') &&
+    /^\s*(?:unknown|(?:i\s+)?(?:don'?t|do not) know|not sure|no idea|dunno)\s*[.!]*\s*$/i.test(rest)
+  ) {
     r.rotations.push({ value: 'unknown' });
   }
 
@@ -378,7 +397,12 @@ export function readReply(text: string, ctx: ReplyContext): ReplyReading {
       if (checked.ok) take(keyed.id, checked.value);
       else if (keyed.id === 'exposedAt' || keyed.id === 'rotated') {
         // `exposed at: yesterday 3pm`, `rotated: yes, this morning`: the value read as words about that question.
-        const own = readSentence(keyed.id === 'exposedAt' ? `exposed ${keyed.value}` : keyed.value, { ...ctx, asked: [keyed.id], open: [keyed.id] }, zoneName, true);
+        const own = readSentence(
+          keyed.id === 'exposedAt' ? `exposed ${keyed.value}` : keyed.value,
+          { ...ctx, asked: [keyed.id], open: [keyed.id] },
+          zoneName,
+          true,
+        );
         if (keyed.id === 'exposedAt' && own.exposures.length > 0) exposures.push(...own.exposures);
         else if (keyed.id === 'rotated' && own.rotations.length > 0) rotations.push(...own.rotations);
         else reading.errors.push(own.exposureErrors.length ? `exposedAt: ${own.exposureErrors[0]}` : checked.error);
@@ -443,5 +467,9 @@ export function readAnything(reading: ReplyReading): boolean {
  */
 export function isConversation(text: string): boolean {
   if (/^\s*<@[UW][A-Z0-9]+(?:\|[^>]*)?>/.test(text)) return true;
-  return plainWords(text).replace(/:[\w+-]+:/g, '').replace(/[\p{P}\p{S}\s]/gu, '') === '';
+  return (
+    plainWords(text)
+      .replace(/:[\w+-]+:/g, '')
+      .replace(/[\p{P}\p{S}\s]/gu, '') === ''
+  );
 }

@@ -23,12 +23,29 @@ const FUTURE_GRACE_MS = 5 * MINUTE;
 
 const MONTH_NAMES = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const MONTH_SHOWN = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const MONTH = String.raw`(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)`;
+const MONTH = '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
 const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 const PERIOD_START: Record<string, number> = { morning: 6, afternoon: 12, evening: 18, night: 18 };
 const NUMBER_WORDS: Record<string, number> = {
-  a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12,
-  'a couple of': 2, 'a couple': 2, 'couple of': 2, 'half an': 0.5, 'half a': 0.5,
+  a: 1,
+  an: 1,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  'a couple of': 2,
+  'a couple': 2,
+  'couple of': 2,
+  'half an': 0.5,
+  'half a': 0.5,
 };
 const UNIT_MS: Array<[RegExp, number]> = [
   [/^(minutes?|mins?|m)$/i, MINUTE],
@@ -91,7 +108,17 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 function partsIn(zone: string, t: number): { y: number; m: number; d: number; h: number; min: number; s: number; weekday: number } {
   let f = formatters.get(zone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', weekday: 'short' });
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+      weekday: 'short',
+    });
     formatters.set(zone, f);
   }
   const p: Record<string, string> = {};
@@ -200,12 +227,16 @@ function atomsOf(original: string): Atom[] {
     for (const a of atoms) text = text.slice(0, a.start) + '\u0001'.repeat(a.end - a.start) + text.slice(a.end);
   };
 
-  take(/\b(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:t|\s+|\s*,\s*)(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?/, (m) => {
-    const [, y, mo, d, h, min, s] = m;
-    const date = { y: Number(y), m: Number(mo) - 1, d: Number(d) };
-    if (!validDate(date.y, date.m, date.d)) return { kind: 'date', error: `${m[0].trim()} is not a date` };
-    return h ? { kind: 'iso', date, time: { h: Number(h), min: Number(min), ...(s ? { s: Number(s) } : {}) } } : { kind: 'date', date };
-  }, true);
+  take(
+    /\b(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:t|\s+|\s*,\s*)(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?/,
+    (m) => {
+      const [, y, mo, d, h, min, s] = m;
+      const date = { y: Number(y), m: Number(mo) - 1, d: Number(d) };
+      if (!validDate(date.y, date.m, date.d)) return { kind: 'date', error: `${m[0].trim()} is not a date` };
+      return h ? { kind: 'iso', date, time: { h: Number(h), min: Number(min), ...(s ? { s: Number(s) } : {}) } } : { kind: 'date', date };
+    },
+    true,
+  );
   take(/\b(\d{1,4})\/(\d{1,2})\/(\d{2,4})\b/, (m) => {
     const [a, b, c] = [Number(m[1]), Number(m[2]), Number(m[3])];
     const written = m[0];
@@ -254,23 +285,35 @@ function atomsOf(original: string): Atom[] {
     const date = { ...(m[3] ? { y: Number(m[3]) } : {}), m: monthIndex(m[1] as string), d: Number(m[2]) };
     return { kind: 'date', date };
   });
-  take(/(?<![\w:.-])(\d{1,2})(?:[:.](\d{2}))?\s*(a\.?m\.?|p\.?m\.?)(?![a-z])/, (m) => {
-    const h = Number(m[1]);
-    if (h < 1 || h > 12) return null;
-    const ampm = (m[3] as string).toLowerCase().startsWith('a') ? 'am' : 'pm';
-    return { kind: 'time', time: { h, min: Number(m[2] ?? 0), ampm } };
-  }, true);
-  take(/(?<![\w:.\/-])(\d{1,2}):(\d{2})(?::(\d{2}))?(?![\d:])/, (m) => {
-    const [h, min] = [Number(m[1]), Number(m[2])];
-    if (h > 23 || min > 59) return null;
-    return { kind: 'time', time: { h, min, ...(m[3] ? { s: Number(m[3]) } : {}) } };
-  }, true);
+  take(
+    /(?<![\w:.-])(\d{1,2})(?:[:.](\d{2}))?\s*(a\.?m\.?|p\.?m\.?)(?![a-z])/,
+    (m) => {
+      const h = Number(m[1]);
+      if (h < 1 || h > 12) return null;
+      const ampm = (m[3] as string).toLowerCase().startsWith('a') ? 'am' : 'pm';
+      return { kind: 'time', time: { h, min: Number(m[2] ?? 0), ampm } };
+    },
+    true,
+  );
+  take(
+    /(?<![\w:./-])(\d{1,2}):(\d{2})(?::(\d{2}))?(?![\d:])/,
+    (m) => {
+      const [h, min] = [Number(m[1]), Number(m[2])];
+      if (h > 23 || min > 59) return null;
+      return { kind: 'time', time: { h, min, ...(m[3] ? { s: Number(m[3]) } : {}) } };
+    },
+    true,
+  );
   take(/\b(noon|midday|midnight)\b/, (m) => ({ kind: 'time', time: { h: (m[1] as string).toLowerCase() === 'midnight' ? 0 : 12, min: 0 } }));
-  take(/(?:\b(?:at|around|about|by|since)|~|@)\s*(\d{1,2})(?:\s*o'?clock)?(?![\w:.\/%-])(?!\s*(?:minutes?|mins?|hours?|hrs?|days?|weeks?|percent|gb|mb|kb|times|events|calls|keys|users|instances|findings))/, (m) => {
-    const h = Number(m[1]);
-    if (h > 23) return null;
-    return { kind: 'time', time: { h, min: 0, bare: true } };
-  }, true);
+  take(
+    /(?:\b(?:at|around|about|by|since)|~|@)\s*(\d{1,2})(?:\s*o'?clock)?(?![\w:./%-])(?!\s*(?:minutes?|mins?|hours?|hrs?|days?|weeks?|percent|gb|mb|kb|times|events|calls|keys|users|instances|findings))/,
+    (m) => {
+      const h = Number(m[1]);
+      if (h > 23) return null;
+      return { kind: 'time', time: { h, min: 0, bare: true } };
+    },
+    true,
+  );
   take(/\b(?:in the\s+)?(morning|afternoon|evening|night)\b/, (m) => ({ kind: 'period', period: (m[1] as string).toLowerCase() }));
   return atoms.sort((a, b) => a.start - b.start);
 }
@@ -284,7 +327,7 @@ function grouped(text: string, atoms: Atom[]): Atom[][] {
   for (const atom of atoms) {
     const last = groups.at(-1);
     const prev = last?.at(-1);
-    const kinds = new Set(last?.map((a) => (a.kind === 'iso' ? ['date', 'time'] : [a.kind])).flat());
+    const kinds = new Set(last?.flatMap((a) => (a.kind === 'iso' ? ['date', 'time'] : [a.kind])));
     const clash = atom.kind === 'iso' ? kinds.has('date') || kinds.has('time') : kinds.has(atom.kind) || kinds.has('ago') || atom.kind === 'ago';
     if (last && prev && !clash && JOINER.test(text.slice(prev.end, atom.start))) last.push(atom);
     else groups.push([atom]);
@@ -365,7 +408,8 @@ function resolve(group: Atom[], at: number, zone: string): Omit<TimeExpression, 
     instant = instantOf(day);
     if (!date) notes.push('taken as yesterday');
   }
-  if (instant > at + FUTURE_GRACE_MS) return fail(`${wholeDay ? `${day.d} ${MONTH_SHOWN[day.m]} ${day.y}` : timeInZone(instant, zone)} is after the reply was written`);
+  if (instant > at + FUTURE_GRACE_MS)
+    return fail(`${wholeDay ? `${day.d} ${MONTH_SHOWN[day.m]} ${day.y}` : timeInZone(instant, zone)} is after the reply was written`);
   return { instant, wholeDay, local, ...(notes.length ? { note: notes.join('; ') } : {}) };
 }
 

@@ -27,5 +27,8 @@ function weight(e: TimelineEntry): number {
 /** The `max` entries that matter most, shown in time order. */
 export function rankedEntries(timeline: readonly TimelineEntry[], max: number): TimelineEntry[] {
   const ranked = timeline.map((e, i) => ({ e, w: weight(e), i })).sort((a, b) => b.w - a.w || a.i - b.i);
-  return ranked.slice(0, max).map((r) => r.e).sort((a, b) => a.time.localeCompare(b.time) || a.id.localeCompare(b.id));
+  return ranked
+    .slice(0, max)
+    .map((r) => r.e)
+    .sort((a, b) => a.time.localeCompare(b.time) || a.id.localeCompare(b.id));
 }

@@ -77,10 +77,32 @@ const EC2_CHANGES = [
  */
 const INSTANCE_ACCESS = ['SendCommand', 'StartSession', 'SendSerialConsoleSSHPublicKey'];
 
-const EKS_CHANGES = ['CreateAccessEntry', 'AssociateAccessPolicy', 'UpdateClusterConfig', 'CreateNodegroup', 'UpdateNodegroupConfig', 'CreatePodIdentityAssociation'];
+const EKS_CHANGES = [
+  'CreateAccessEntry',
+  'AssociateAccessPolicy',
+  'UpdateClusterConfig',
+  'CreateNodegroup',
+  'UpdateNodegroupConfig',
+  'CreatePodIdentityAssociation',
+];
 const ECS_CHANGES = ['RegisterTaskDefinition', 'RunTask', 'UpdateService', 'ExecuteCommand'];
-const RDS_CHANGES = ['ModifyDBInstance', 'ModifyDBCluster', 'ModifyDBSnapshotAttribute', 'ModifyDBClusterSnapshotAttribute', 'CreateDBSnapshot', 'RestoreDBInstanceFromDBSnapshot', 'DeleteDBInstance'];
-const LAMBDA_CHANGES = ['UpdateFunctionCode20150331v2', 'UpdateFunctionConfiguration20150331v2', 'AddPermission20150331v2', 'CreateFunctionUrlConfig20211031', 'PublishLayerVersion20181031', 'CreateFunction20150331'];
+const RDS_CHANGES = [
+  'ModifyDBInstance',
+  'ModifyDBCluster',
+  'ModifyDBSnapshotAttribute',
+  'ModifyDBClusterSnapshotAttribute',
+  'CreateDBSnapshot',
+  'RestoreDBInstanceFromDBSnapshot',
+  'DeleteDBInstance',
+];
+const LAMBDA_CHANGES = [
+  'UpdateFunctionCode20150331v2',
+  'UpdateFunctionConfiguration20150331v2',
+  'AddPermission20150331v2',
+  'CreateFunctionUrlConfig20211031',
+  'PublishLayerVersion20181031',
+  'CreateFunction20150331',
+];
 
 /** The fields every playbook has; what a finding adds to it is composed in playbooks.ts. */
 export type PlaybookBase = Omit<Playbook, 'notes' | 'signal' | 'threatType'>;
@@ -104,7 +126,7 @@ export const PLAYBOOKS: Record<PlaybookId, PlaybookBase> = {
   }),
   'instance-credentials': base({
     id: 'instance-credentials',
-    name: "Instance role credentials used away from their instance",
+    name: 'Instance role credentials used away from their instance',
     questions: ['exposedAt', 'principal', 'accessKeyId', 'instanceId', 'accountId'],
     collectors: ['cloudtrail', 'iam', 'ec2', 'findings'],
     lookbackDays: 7,
@@ -112,7 +134,15 @@ export const PLAYBOOKS: Record<PlaybookId, PlaybookBase> = {
       "Revoke the role's active sessions (an inline deny on tokens issued before now), so the stolen credentials stop working; the instance gets new ones.",
       'Require IMDSv2 on the instance (HttpTokens required, hop limit 1), then look at what on the instance could reach its metadata service (SSRF, a compromised process).',
     ],
-    watchedEvents: [...PERSISTENCE, 'RunInstances', 'ModifyInstanceMetadataOptions', 'AssociateIamInstanceProfile', 'ReplaceIamInstanceProfileAssociation', 'StopLogging', 'DeleteTrail'],
+    watchedEvents: [
+      ...PERSISTENCE,
+      'RunInstances',
+      'ModifyInstanceMetadataOptions',
+      'AssociateIamInstanceProfile',
+      'ReplaceIamInstanceProfileAssociation',
+      'StopLogging',
+      'DeleteTrail',
+    ],
     instanceEvents: INSTANCE_ACCESS,
     searchBy: ['accessKey', 'role', 'instance'],
   }),
@@ -138,7 +168,7 @@ export const PLAYBOOKS: Record<PlaybookId, PlaybookBase> = {
     collectors: ['cloudtrail', 's3', 'iam', 'findings'],
     lookbackDays: 7,
     containment: [
-      "Block public access on the bucket and remove policy or ACL grants to anyone outside the account, then review who read, wrote or deleted what (S3 data events or server access logs).",
+      'Block public access on the bucket and remove policy or ACL grants to anyone outside the account, then review who read, wrote or deleted what (S3 data events or server access logs).',
       'If the caller was not expected, contain its credentials (deactivate the key, or revoke the role sessions).',
     ],
     watchedEvents: [...S3_CHANGES, ...IDENTITY_CREATIONS],
@@ -217,9 +247,7 @@ export const PLAYBOOKS: Record<PlaybookId, PlaybookBase> = {
     questions: ['exposedAt', 'accountId'],
     collectors: ['cloudtrail', 'iam', 'findings'],
     lookbackDays: 7,
-    containment: [
-      'Confirm with the account owner that the root use was expected; if not, reset the root password and MFA and delete any root access keys.',
-    ],
+    containment: ['Confirm with the account owner that the root use was expected; if not, reset the root password and MFA and delete any root access keys.'],
     watchedEvents: [...PERSISTENCE, ...DEFENSE_EVASION.slice(0, 9), 'RunInstances'],
     searchBy: ['root', 'accessKey'],
   }),
@@ -256,4 +284,12 @@ export const PLAYBOOKS: Record<PlaybookId, PlaybookBase> = {
 };
 
 /** The watched events of each resource kind a control can be about. */
-export const CONTROL_WATCHED_EVENTS = { s3: S3_CHANGES, ec2: EC2_CHANGES, iam: PERSISTENCE, eks: EKS_CHANGES, ecs: ECS_CHANGES, rds: RDS_CHANGES, lambda: LAMBDA_CHANGES } as const;
+export const CONTROL_WATCHED_EVENTS = {
+  s3: S3_CHANGES,
+  ec2: EC2_CHANGES,
+  iam: PERSISTENCE,
+  eks: EKS_CHANGES,
+  ecs: ECS_CHANGES,
+  rds: RDS_CHANGES,
+  lambda: LAMBDA_CHANGES,
+} as const;

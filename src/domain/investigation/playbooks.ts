@@ -100,16 +100,46 @@ const BY_RESOURCE: Record<string, PlaybookId> = {
 
 /** GuardDuty's threat purposes (GuardDuty finding format; attack sequences, malware, Custom Detection Rules). */
 const GUARDDUTY_PURPOSES = new Set([
-  'AttackSequence', 'Backdoor', 'Behavior', 'Canary', 'CredentialAccess', 'CryptoCurrency', 'DefenseEvasion', 'DefenseImpairment',
-  'Discovery', 'Execution', 'Exfiltration', 'Impact', 'InitialAccess', 'LateralMovement', 'Object', 'PenTest', 'Persistence', 'Policy',
-  'PrivilegeEscalation', 'Recon', 'ResourceConsumption', 'ResourceDevelopment', 'Stealth', 'Trojan', 'UnauthorizedAccess',
+  'AttackSequence',
+  'Backdoor',
+  'Behavior',
+  'Canary',
+  'CredentialAccess',
+  'CryptoCurrency',
+  'DefenseEvasion',
+  'DefenseImpairment',
+  'Discovery',
+  'Execution',
+  'Exfiltration',
+  'Impact',
+  'InitialAccess',
+  'LateralMovement',
+  'Object',
+  'PenTest',
+  'Persistence',
+  'Policy',
+  'PrivilegeEscalation',
+  'Recon',
+  'ResourceConsumption',
+  'ResourceDevelopment',
+  'Stealth',
+  'Trojan',
+  'UnauthorizedAccess',
 ]);
 
 /**
  * Custom Detection Rules on EC2 are API calls someone made (an AMI shared, user data
  * changed, an SSH key pushed), not the instance misbehaving: the caller is investigated.
  */
-const API_PURPOSES_ON_EC2 = new Set(['CredentialAccess', 'Exfiltration', 'LateralMovement', 'Persistence', 'InitialAccess', 'PrivilegeEscalation', 'ResourceDevelopment']);
+const API_PURPOSES_ON_EC2 = new Set([
+  'CredentialAccess',
+  'Exfiltration',
+  'LateralMovement',
+  'Persistence',
+  'InitialAccess',
+  'PrivilegeEscalation',
+  'ResourceDevelopment',
+]);
 
 /** The playbook one threat type calls for; null for a type that is not GuardDuty's and names nothing sirbot follows. */
 export function playbookForThreat(t: ThreatType): PlaybookId | null {
@@ -117,7 +147,13 @@ export function playbookForThreat(t: ThreatType): PlaybookId | null {
   if (t.family === 'InstanceCredentialExfiltration') return 'instance-credentials';
   if (t.purpose === 'AttackSequence') {
     // The EC2 instance-group and ECS sequences are built from Runtime Monitoring signals.
-    const sequences: Record<string, PlaybookId> = { IAM: 'credential-exposure', S3: 's3-data', EKS: 'eks-compromise', ECS: 'runtime-compromise', EC2: 'runtime-compromise' };
+    const sequences: Record<string, PlaybookId> = {
+      IAM: 'credential-exposure',
+      S3: 's3-data',
+      EKS: 'eks-compromise',
+      ECS: 'runtime-compromise',
+      EC2: 'runtime-compromise',
+    };
     return sequences[t.resource] ?? 'credential-exposure';
   }
   // Macie names its bucket findings `Policy:IAMUser/S3…` and `SensitiveData:S3Object/…`.
@@ -180,13 +216,19 @@ const unique = <T>(items: T[]): T[] => [...new Set(items)];
 function notesFor(id: PlaybookId, threat: ThreatType | null, rootActor: boolean): string[] {
   const notes: string[] = [];
   if (threat?.purpose === 'PenTest') {
-    notes.push(`A pen-test signal (${threat.canonical}): the calls came from a penetration-testing distribution. Investigated as what it tests; confirm whether an authorized test was running before containing, and treat it as an attack if none was.`);
+    notes.push(
+      `A pen-test signal (${threat.canonical}): the calls came from a penetration-testing distribution. Investigated as what it tests; confirm whether an authorized test was running before containing, and treat it as an attack if none was.`,
+    );
   }
   if (threat?.purpose === 'Canary') {
-    notes.push(`A canary signal (${threat.canonical}): a test finding, investigated as what it tests. Expect nothing behind it unless the resource it names is real and unexpected activity shows up.`);
+    notes.push(
+      `A canary signal (${threat.canonical}): a test finding, investigated as what it tests. Expect nothing behind it unless the resource it names is real and unexpected activity shows up.`,
+    );
   }
   if (threat?.purpose === 'Recon' && threat.resource === 'EC2' && threat.family.startsWith('PortProbe')) {
-    notes.push('A port probe shows exposure, not compromise: the instance answers on a port open to the internet. Close or restrict that port; treat the instance as compromised only if its own activity says so.');
+    notes.push(
+      'A port probe shows exposure, not compromise: the instance answers on a port open to the internet. Close or restrict that port; treat the instance as compromised only if its own activity says so.',
+    );
   }
   if (threat?.purpose === 'AttackSequence') {
     notes.push('An attack sequence: GuardDuty correlated several signals into one; its actors, resources and endpoints are all followed.');

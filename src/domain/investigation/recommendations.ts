@@ -26,7 +26,6 @@ export interface RecommendationInput {
 
 const ok = (e: TimelineEntry) => e.errorCode === null;
 
-
 /** Still there, or nobody could tell: worth acting on. */
 const stillThere = (s: SubjectState | undefined) => s?.exists !== false;
 
@@ -39,8 +38,15 @@ const S3_EXPOSURES: Record<string, string> = {
 };
 
 const POLICY_CHANGES = new Set([
-  'AttachUserPolicy', 'PutUserPolicy', 'AttachRolePolicy', 'PutRolePolicy', 'AttachGroupPolicy', 'PutGroupPolicy',
-  'CreatePolicyVersion', 'SetDefaultPolicyVersion', 'UpdateAssumeRolePolicy',
+  'AttachUserPolicy',
+  'PutUserPolicy',
+  'AttachRolePolicy',
+  'PutRolePolicy',
+  'AttachGroupPolicy',
+  'PutGroupPolicy',
+  'CreatePolicyVersion',
+  'SetDefaultPolicyVersion',
+  'UpdateAssumeRolePolicy',
 ]);
 
 /**
@@ -77,7 +83,8 @@ function keyRecommendations(input: RecommendationInput): string[] {
       toDeactivate.push(`${id}${why.length ? ` (${why.join(', ')})` : ''}`);
     }
   }
-  if (toDeactivate.length) out.push(`Deactivate the access key(s) ${toDeactivate.join(', ')} now (UpdateAccessKey Inactive), then delete them once nothing legitimate uses them.`);
+  if (toDeactivate.length)
+    out.push(`Deactivate the access key(s) ${toDeactivate.join(', ')} now (UpdateAccessKey Inactive), then delete them once nothing legitimate uses them.`);
   const inactive = [...keys.keys()].filter((id) => stateOf(states, 'accessKey', id)?.status === 'Inactive');
   if (inactive.length) out.push(`Delete the access key(s) ${inactive.join(', ')} (already inactive) once you have confirmed nothing legitimate needs them.`);
   if (rootKeys.length || subjects.some((s) => s.kind === 'root')) {
@@ -85,7 +92,8 @@ function keyRecommendations(input: RecommendationInput): string[] {
       `Have the account owner sign in as root and, under the root user's Security credentials, delete any root access keys${rootKeys.length ? ` (${rootKeys.join(', ')})` : ''}, rotate the root password and check its MFA: root keys are not IAM user keys, so UpdateAccessKey cannot touch them.`,
     );
   }
-  if (gone.length) out.push(`Access key(s) ${gone.join(', ')} no longer exist: nothing to deactivate; look for keys created since (CreateAccessKey in the timeline).`);
+  if (gone.length)
+    out.push(`Access key(s) ${gone.join(', ')} no longer exist: nothing to deactivate; look for keys created since (CreateAccessKey in the timeline).`);
   return out;
 }
 
@@ -112,11 +120,17 @@ function roleAndInstanceRecommendations(input: RecommendationInput): string[] {
   const { states, subjects, timeline } = input;
   const out: string[] = [];
   const roles = new Map<string, string>();
-  for (const s of subjects.filter((x) => x.kind === 'role' && (x.sessionName || subjects.some((k) => k.kind === 'accessKey' && k.principal === x.id && k.principalType === 'AssumedRole')))) {
+  for (const s of subjects.filter(
+    (x) => x.kind === 'role' && (x.sessionName || subjects.some((k) => k.kind === 'accessKey' && k.principal === x.id && k.principalType === 'AssumedRole')),
+  )) {
     roles.set(s.id, `the credentials used${s.sessionName ? ` (session ${s.sessionName})` : ''} stay valid until they expire otherwise`);
   }
   for (const [role, used] of instanceSessionsUsedElsewhere(timeline, states)) {
-    if (!roles.has(role)) roles.set(role, `its instance credentials (session ${used.session}) were used from ${[...used.ips].join(', ')}, and stay valid until they expire otherwise`);
+    if (!roles.has(role))
+      roles.set(
+        role,
+        `its instance credentials (session ${used.session}) were used from ${[...used.ips].join(', ')}, and stay valid until they expire otherwise`,
+      );
   }
   for (const [role, why] of roles) {
     if (!stillThere(stateOf(states, 'role', role))) continue;
@@ -132,7 +146,9 @@ function roleAndInstanceRecommendations(input: RecommendationInput): string[] {
     const state = stateOf(states, 'instance', id);
     if (!stillThere(state) || state?.status === 'terminated') continue;
     if (state?.metadataTokens === 'optional' || (credentialsTaken && state?.metadataTokens !== 'required')) {
-      out.push(`Require IMDSv2 on instance ${id} (ModifyInstanceMetadataOptions HttpTokens=required): IMDSv1 lets a request forged through the instance read its role credentials.`);
+      out.push(
+        `Require IMDSv2 on instance ${id} (ModifyInstanceMetadataOptions HttpTokens=required): IMDSv1 lets a request forged through the instance read its role credentials.`,
+      );
     }
   }
   return out;
@@ -140,7 +156,9 @@ function roleAndInstanceRecommendations(input: RecommendationInput): string[] {
 
 /** A key root made for itself (CreateAccessKey by root naming no user): only root can delete it. */
 function isRootKey(key: string, timeline: TimelineEntry[]): boolean {
-  return timeline.some((e) => e.action === 'CreateAccessKey' && e.actorType === 'Root' && e.resources.includes(key) && e.resources.every((r) => r === key || r.startsWith('arn:')));
+  return timeline.some(
+    (e) => e.action === 'CreateAccessKey' && e.actorType === 'Root' && e.resources.includes(key) && e.resources.every((r) => r === key || r.startsWith('arn:')),
+  );
 }
 
 function createdRecommendations(input: RecommendationInput): string[] {
@@ -183,9 +201,19 @@ function s3Recommendations(timeline: TimelineEntry[], states: SubjectState[]): s
     const state = stateOf(states, 'bucket', bucket);
     if (state?.exists === false) continue;
     const granted = state?.facts.find((f) => f.startsWith('policy grants other account(s) '))?.slice('policy grants other account(s) '.length);
-    if (state?.exists && state.status === 'not public' && !granted && !state.facts.some((f) => f.startsWith('Block Public Access off') || f === 'no bucket-level Block Public Access')) continue;
-    const fixes = [...b.fixes].map((f) => (granted && f.startsWith('remove bucket-policy') ? `remove the bucket-policy grant to account(s) ${granted}, which Block Public Access does not stop` : f));
-    out.push(`Bucket ${bucket}: ${fixes.join(', and ')} (changed from ${readableTime(b.first)} by ${[...b.who].join(', ') || 'an unknown principal'}); then fix what made the change, or its next run undoes yours.`);
+    if (
+      state?.exists &&
+      state.status === 'not public' &&
+      !granted &&
+      !state.facts.some((f) => f.startsWith('Block Public Access off') || f === 'no bucket-level Block Public Access')
+    )
+      continue;
+    const fixes = [...b.fixes].map((f) =>
+      granted && f.startsWith('remove bucket-policy') ? `remove the bucket-policy grant to account(s) ${granted}, which Block Public Access does not stop` : f,
+    );
+    out.push(
+      `Bucket ${bucket}: ${fixes.join(', and ')} (changed from ${readableTime(b.first)} by ${[...b.who].join(', ') || 'an unknown principal'}); then fix what made the change, or its next run undoes yours.`,
+    );
   }
   return out;
 }
@@ -240,8 +268,10 @@ export function recommendationsFor(input: RecommendationInput): string[] {
   const { timeline } = input;
   const recs = [...keyRecommendations(input), ...roleAndInstanceRecommendations(input), ...createdRecommendations(input)];
   const policy = timeline.filter((e) => ok(e) && POLICY_CHANGES.has(e.action) && !byAwsService(e));
-  if (policy.length) recs.push(`Revert the ${policy.length} policy change(s) made during the activity (${[...new Set(policy.map((p) => p.action))].join(', ')}).`);
+  if (policy.length)
+    recs.push(`Revert the ${policy.length} policy change(s) made during the activity (${[...new Set(policy.map((p) => p.action))].join(', ')}).`);
   recs.push(...s3Recommendations(timeline, input.states), ...loggingRecommendations(timeline, input.states));
-  if (recs.length > 0 && input.subjects.some((s) => s.kind === 'accessKey' || s.kind === 'iamUser')) recs.push("Review the other IAM users' access keys and recent activity in the affected account(s).");
+  if (recs.length > 0 && input.subjects.some((s) => s.kind === 'accessKey' || s.kind === 'iamUser'))
+    recs.push("Review the other IAM users' access keys and recent activity in the affected account(s).");
   return [...new Set(recs)];
 }

@@ -92,7 +92,8 @@ class SubjectSet {
       return;
     }
     for (const [field, value] of Object.entries(subject)) {
-      if (value !== undefined && (known as unknown as Record<string, unknown>)[field] === undefined) (known as unknown as Record<string, unknown>)[field] = value;
+      if (value !== undefined && (known as unknown as Record<string, unknown>)[field] === undefined)
+        (known as unknown as Record<string, unknown>)[field] = value;
     }
   }
 
@@ -112,7 +113,13 @@ class SubjectSet {
  */
 function addCredentials(
   out: SubjectSet,
-  c: { keyId?: string | undefined; principal?: string | undefined; principalType?: PrincipalType | undefined; principalId?: string | undefined; accountId: string },
+  c: {
+    keyId?: string | undefined;
+    principal?: string | undefined;
+    principalType?: PrincipalType | undefined;
+    principalId?: string | undefined;
+    accountId: string;
+  },
 ): void {
   const session = sessionOfPrincipalId(c.principalId);
   const type = c.principalType;
@@ -131,7 +138,13 @@ function addCredentials(
   }
   if (!c.principal) return;
   if (type && ASSUMED_ROLE_TYPES.has(type)) {
-    out.add({ kind: 'role', id: c.principal, accountId: c.accountId, ...(session ? { sessionName: session } : {}), ...(c.principalId ? { principalId: c.principalId } : {}) });
+    out.add({
+      kind: 'role',
+      id: c.principal,
+      accountId: c.accountId,
+      ...(session ? { sessionName: session } : {}),
+      ...(c.principalId ? { principalId: c.principalId } : {}),
+    });
     // An instance profile's credentials are issued to a session named after the instance.
     const instance = session ? readIdentifier(session) : null;
     if (instance?.kind === 'instance') out.add({ kind: 'instance', id: instance.id, accountId: c.accountId, via: 'role-session' });
@@ -193,7 +206,12 @@ function fromGuardDuty(raw: unknown, finding: Finding, out: SubjectSet): void {
   }
   const rds = at(resource, 'rdsDbInstanceDetails');
   const dbUser = str(at(resource, 'rdsDbUserDetails', 'user'));
-  if (rds) out.named(readIdentifier(str(at(rds, 'dbInstanceArn')) ?? str(at(rds, 'dbInstanceIdentifier')), 'AwsRdsDbInstance'), { accountId: account, region, ...(dbUser ? { dbUser } : {}) });
+  if (rds)
+    out.named(readIdentifier(str(at(rds, 'dbInstanceArn')) ?? str(at(rds, 'dbInstanceIdentifier')), 'AwsRdsDbInstance'), {
+      accountId: account,
+      region,
+      ...(dbUser ? { dbUser } : {}),
+    });
   const lambda = at(resource, 'lambdaDetails');
   if (lambda) out.named(readIdentifier(str(at(lambda, 'functionArn')) ?? str(at(lambda, 'functionName')), 'AwsLambdaFunction'), { accountId: account, region });
 

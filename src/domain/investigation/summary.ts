@@ -57,8 +57,17 @@ export interface SummaryInput {
 }
 
 const TACTIC_ORDER: Tactic[] = [
-  'Initial Access', 'Execution', 'Persistence', 'Privilege Escalation', 'Defense Evasion', 'Credential Access',
-  'Discovery', 'Lateral Movement', 'Collection', 'Exfiltration', 'Impact',
+  'Initial Access',
+  'Execution',
+  'Persistence',
+  'Privilege Escalation',
+  'Defense Evasion',
+  'Credential Access',
+  'Discovery',
+  'Lateral Movement',
+  'Collection',
+  'Exfiltration',
+  'Impact',
 ];
 
 /** How each tactic reads in a sentence. */
@@ -77,8 +86,15 @@ const TACTIC_WORDS: Record<Tactic, string> = {
 };
 
 export const POLICY_CHANGES = new Set([
-  'AttachUserPolicy', 'PutUserPolicy', 'AttachRolePolicy', 'PutRolePolicy', 'AttachGroupPolicy', 'PutGroupPolicy',
-  'CreatePolicyVersion', 'SetDefaultPolicyVersion', 'UpdateAssumeRolePolicy',
+  'AttachUserPolicy',
+  'PutUserPolicy',
+  'AttachRolePolicy',
+  'PutRolePolicy',
+  'AttachGroupPolicy',
+  'PutGroupPolicy',
+  'CreatePolicyVersion',
+  'SetDefaultPolicyVersion',
+  'UpdateAssumeRolePolicy',
 ]);
 
 export const succeeded = (e: TimelineEntry): boolean => e.errorCode === null;
@@ -102,7 +118,11 @@ export function createdIdentities(timeline: TimelineEntry[]): CreatedIdentity[] 
         add('login-profile', e.resources[0], e);
         break;
       case 'CreateAccessKey':
-        add('access-key', e.resources.find((r) => /^(AKIA|ASIA)[A-Z0-9]{12,}$/.test(r)), e);
+        add(
+          'access-key',
+          e.resources.find((r) => /^(AKIA|ASIA)[A-Z0-9]{12,}$/.test(r)),
+          e,
+        );
         break;
       case 'RunInstances':
         for (const id of e.resources.filter((r) => /^i-[0-9a-f]+$/.test(r))) add('instance', id, e);
@@ -152,8 +172,12 @@ function nothingFoundSentence(searched: Searched[], window: InvestigationWindow 
   const looks = searched.filter((s) => s.source === 'cloudtrail');
   const where = [...new Set(looks.map((s) => `${s.accountId}/${s.region}`))];
   const when = window ? ` between ${readableTime(window.start)} and ${readableTime(window.end)}` : '';
-  if (looks.length === 0) return `No activity was searched for: nothing in the finding names a key, user, role, instance or bucket to look up in CloudTrail${when}.`;
-  return `CloudTrail event history shows no activity for ${list(looks.map((s) => s.what), 4)} in ${list(where, 2)}${when}.`;
+  if (looks.length === 0)
+    return `No activity was searched for: nothing in the finding names a key, user, role, instance or bucket to look up in CloudTrail${when}.`;
+  return `CloudTrail event history shows no activity for ${list(
+    looks.map((s) => s.what),
+    4,
+  )} in ${list(where, 2)}${when}.`;
 }
 
 /** Why an empty (or thin) result may not mean nothing happened. */
@@ -163,13 +187,26 @@ function blindSpots(finding: Finding, searched: Searched[], window: Investigatio
   out.push({
     source: 'cloudtrail',
     reason: 'not-searched',
-    detail: `only ${list(regions.filter((r): r is string => !!r), 3) || finding.region} ${regions.length > 1 ? 'were' : 'was'} searched; activity in other regions is not in these results`,
+    detail: `only ${
+      list(
+        regions.filter((r): r is string => !!r),
+        3,
+      ) || finding.region
+    } ${regions.length > 1 ? 'were' : 'was'} searched; activity in other regions is not in these results`,
   });
   if (window && Date.parse(window.start) > 0) {
-    out.push({ source: 'cloudtrail', reason: 'not-searched', detail: `event history keeps ${CLOUDTRAIL_RETENTION_DAYS} days and was searched from ${readableTime(window.start)} only; earlier activity needs the trail's S3 logs` });
+    out.push({
+      source: 'cloudtrail',
+      reason: 'not-searched',
+      detail: `event history keeps ${CLOUDTRAIL_RETENTION_DAYS} days and was searched from ${readableTime(window.start)} only; earlier activity needs the trail's S3 logs`,
+    });
   }
   if (subjects.some((s) => s.kind === 'ip')) {
-    out.push({ source: 'cloudtrail', reason: 'not-searched', detail: 'CloudTrail event history cannot be looked up by source IP: only the calls of the identities searched are found' });
+    out.push({
+      source: 'cloudtrail',
+      reason: 'not-searched',
+      detail: 'CloudTrail event history cannot be looked up by source IP: only the calls of the identities searched are found',
+    });
   }
   return out;
 }
@@ -180,9 +217,18 @@ function blindSpots(finding: Finding, searched: Searched[], window: Investigatio
  * reached S3, what was read is beyond what this investigation can see, found or not.
  */
 function dataEventsBlindSpot(timeline: TimelineEntry[], subjects: Subject[]): LimitingFactor[] {
-  const inPlay = subjects.some((s) => s.kind === 'bucket' || s.kind === 'lambdaFunction') || timeline.some((e) => e.source === 'cloudtrail' && e.service === 's3.amazonaws.com');
+  const inPlay =
+    subjects.some((s) => s.kind === 'bucket' || s.kind === 'lambdaFunction') ||
+    timeline.some((e) => e.source === 'cloudtrail' && e.service === 's3.amazonaws.com');
   if (!inPlay) return [];
-  return [{ source: 'cloudtrail', reason: 'data-events', detail: 'S3 object reads and writes and Lambda invokes are data events: CloudTrail event history never shows them; only a trail that records data events (its S3 logs or CloudTrail Lake) or S3 server access logs do' }];
+  return [
+    {
+      source: 'cloudtrail',
+      reason: 'data-events',
+      detail:
+        'S3 object reads and writes and Lambda invokes are data events: CloudTrail event history never shows them; only a trail that records data events (its S3 logs or CloudTrail Lake) or S3 server access logs do',
+    },
+  ];
 }
 
 /** What is at risk now, from the current state: still-active credentials, admin rights, IMDSv1, exposure, gone. */
@@ -191,7 +237,10 @@ function nowSentence(states: SubjectState[]): string {
   for (const s of states) {
     if (s.kind === 'accessKey') {
       if (s.exists === false) parts.push(`key ${s.id} was deleted`);
-      else if (s.status === 'Active') parts.push(`key ${s.id} is still active${s.lastUsedAt ? ` (last used ${readableTime(s.lastUsedAt)}${s.lastUsedWhere ? ` on ${s.lastUsedWhere}` : ''})` : ''}`);
+      else if (s.status === 'Active')
+        parts.push(
+          `key ${s.id} is still active${s.lastUsedAt ? ` (last used ${readableTime(s.lastUsedAt)}${s.lastUsedWhere ? ` on ${s.lastUsedWhere}` : ''})` : ''}`,
+        );
       else if (s.status === 'Inactive') parts.push(`key ${s.id} is inactive`);
     } else if (s.kind === 'iamUser' || s.kind === 'role') {
       const noun = s.kind === 'iamUser' ? 'user' : 'role';
@@ -204,7 +253,10 @@ function nowSentence(states: SubjectState[]): string {
     } else if (s.kind === 'instance') {
       if (s.exists === false) parts.push(`instance ${s.id} is not found in ${s.region ?? 'its region'}`);
       else if (s.exists) {
-        const risks = [...(s.metadataTokens === 'optional' ? ['still allows IMDSv1'] : []), ...(s.exposure?.length ? [`is open to the internet (${s.exposure.length} rule${s.exposure.length === 1 ? '' : 's'})`] : [])];
+        const risks = [
+          ...(s.metadataTokens === 'optional' ? ['still allows IMDSv1'] : []),
+          ...(s.exposure?.length ? [`is open to the internet (${s.exposure.length} rule${s.exposure.length === 1 ? '' : 's'})`] : []),
+        ];
         parts.push(`instance ${s.id} is ${s.status ?? 'in an unknown state'}${risks.length ? ` and ${risks.join(' and ')}` : ''}`);
       }
     }
@@ -230,21 +282,36 @@ export function summarize(input: SummaryInput): InvestigationSummary {
     ...(input.relatedFindings ?? []).filter((f) => f.id !== finding.id && (f.severity === 'HIGH' || f.severity === 'CRITICAL')),
   ];
   const actors = [...new Set(timeline.map((e) => e.actor).filter((a): a is string => !!a))];
-  const actorAgents = actors.map((actor) => ({ actor, userAgents: [...new Set(timeline.filter((e) => e.actor === actor && e.userAgent).map((e) => e.userAgent as string))].slice(0, 3) }));
+  const actorAgents = actors.map((actor) => ({
+    actor,
+    userAgents: [...new Set(timeline.filter((e) => e.actor === actor && e.userAgent).map((e) => e.userAgent as string))].slice(0, 3),
+  }));
   const ips = [...new Set(timeline.map((e) => e.sourceIp).filter((ip): ip is string => !!ip && !isAwsServiceSource(ip)))];
-  const policyChanges = timeline.filter((e) => succeeded(e) && POLICY_CHANGES.has(e.action)).map((e) => ({ action: e.action, target: e.resources.join(' '), at: e.time }));
+  const policyChanges = timeline
+    .filter((e) => succeeded(e) && POLICY_CHANGES.has(e.action))
+    .map((e) => ({ action: e.action, target: e.resources.join(' '), at: e.time }));
   const limitingFactors = [...input.limitingFactors];
   if (timeline.length === 0) limitingFactors.push(...blindSpots(finding, searched, input.window, subjects));
   limitingFactors.push(...dataEventsBlindSpot(timeline, subjects));
   const recommendations = recommendationsFor({ finding, timeline, created, states, subjects });
 
   const lines = [
-    `${finding.severity.label}: ${(finding.title || finding.type).replace(/[.\s]+$/, "")} (account ${finding.accountId}, ${finding.region}).`,
+    `${finding.severity.label}: ${(finding.title || finding.type).replace(/[.\s]+$/, '')} (account ${finding.accountId}, ${finding.region}).`,
     timeline.length > 0 ? activitySentence(timeline, activity, actors, ips) : nothingFoundSentence(searched, input.window),
-    created.length > 0 ? `Created during the activity: ${list(created.map((c) => `${c.kind} ${c.name}`), 6)}.` : '',
+    created.length > 0
+      ? `Created during the activity: ${list(
+          created.map((c) => `${c.kind} ${c.name}`),
+          6,
+        )}.`
+      : '',
     nowSentence(states),
     recommendations.length > 0 ? `Next: ${recommendations[0]}` : '',
-    limitingFactors.length > 0 ? `Could not see: ${list(limitingFactors.map((l) => l.detail), 2)}.` : '',
+    limitingFactors.length > 0
+      ? `Could not see: ${list(
+          limitingFactors.map((l) => l.detail),
+          2,
+        )}.`
+      : '',
   ].filter(Boolean);
   return {
     text: lines.join(' '),
@@ -270,7 +337,18 @@ export function summarize(input: SummaryInput): InvestigationSummary {
 function stateFacts(s: SubjectState): string[] {
   const head: string[] = [];
   if (s.exists === true && s.status) head.push(s.status);
-  if (s.owner) head.push(s.kind === 'accessKey' ? `of ${s.owner}` : s.kind === 'instance' ? `profile ${s.owner.split('/').pop()}` : s.kind === 'instanceProfile' ? `role ${s.owner}` : s.kind === 'role' ? `in instance profile ${s.owner}` : `in ${s.owner}`);
+  if (s.owner)
+    head.push(
+      s.kind === 'accessKey'
+        ? `of ${s.owner}`
+        : s.kind === 'instance'
+          ? `profile ${s.owner.split('/').pop()}`
+          : s.kind === 'instanceProfile'
+            ? `role ${s.owner}`
+            : s.kind === 'role'
+              ? `in instance profile ${s.owner}`
+              : `in ${s.owner}`,
+    );
   if (s.lastUsedAt) head.push(`last used ${readableTime(s.lastUsedAt)}${s.lastUsedWhere ? ` (${s.lastUsedWhere})` : ''}`);
   if (s.createdInWindow) head.push('created during the activity');
   if (s.publicIp) head.push(`public IP ${s.publicIp}`);

@@ -19,7 +19,12 @@ export interface SuspectKey {
   accountId: string | null;
 }
 
-export function suspectKeys(subjects: readonly Subject[], timeline: readonly TimelineEntry[], states: readonly SubjectState[], created: ReadonlySet<string> = new Set()): SuspectKey[] {
+export function suspectKeys(
+  subjects: readonly Subject[],
+  timeline: readonly TimelineEntry[],
+  states: readonly SubjectState[],
+  created: ReadonlySet<string> = new Set(),
+): SuspectKey[] {
   const keyIds = new Set(subjects.filter((s) => s.kind === 'accessKey').map((s) => s.id));
   const own = new Set(states.map((s) => s.publicIp).filter((ip): ip is string => !!ip));
   const suspect = new Set(subjects.filter((s) => s.kind === 'ip').map((s) => s.id));

@@ -25,9 +25,26 @@ export interface TimelineEntry {
 
 /** Strings pulled from request parameters that name what a call touched. */
 const RESOURCE_KEYS = [
-  'userName', 'roleName', 'groupName', 'policyArn', 'policyName', 'instanceProfileName', 'bucketName', 'secretId',
-  'name', 'trailName', 'detectorId', 'groupId', 'imageId', 'snapshotId', 'dBSnapshotIdentifier', 'keyName', 'functionName',
-  'modelId', 'instanceId', 'target',
+  'userName',
+  'roleName',
+  'groupName',
+  'policyArn',
+  'policyName',
+  'instanceProfileName',
+  'bucketName',
+  'secretId',
+  'name',
+  'trailName',
+  'detectorId',
+  'groupId',
+  'imageId',
+  'snapshotId',
+  'dBSnapshotIdentifier',
+  'keyName',
+  'functionName',
+  'modelId',
+  'instanceId',
+  'target',
 ];
 
 /** EC2's ids: instances, security groups, snapshots, images, volumes. */
@@ -104,7 +121,7 @@ export function entryFromCloudTrail(r: CloudTrailRecord): TimelineEntry {
 }
 
 /** CloudTrail names an AWS service acting for someone (`config.amazonaws.com`) where an IP would be. */
-export const isAwsServiceSource = (sourceIp: string | null): boolean => sourceIp !== null && sourceIp.endsWith('.amazonaws.com');
+export const isAwsServiceSource = (sourceIp: string | null): boolean => sourceIp?.endsWith('.amazonaws.com') === true;
 
 /**
  * A call an AWS service made on someone's behalf (Auto Scaling launching instances,
@@ -168,9 +185,15 @@ export function buildTimeline(entries: TimelineEntry[], policy: HighlightPolicy 
     byActor.set(k, [...(byActor.get(k) ?? []), e]);
   }
   for (const list of byActor.values()) {
-    markBursts(list, (e) => e.errorCode !== null && ACCESS_DENIED.test(e.errorCode), policy.deniedBurst, policy.deniedWindowMs, (e) => {
-      if (!e.highlights.includes('burst of access denied')) e.highlights.push('burst of access denied');
-    });
+    markBursts(
+      list,
+      (e) => e.errorCode !== null && ACCESS_DENIED.test(e.errorCode),
+      policy.deniedBurst,
+      policy.deniedWindowMs,
+      (e) => {
+        if (!e.highlights.includes('burst of access denied')) e.highlights.push('burst of access denied');
+      },
+    );
   }
   const launch = (e: TimelineEntry) => {
     if (!e.tactics.includes('Impact')) e.tactics.push('Impact');

@@ -132,7 +132,12 @@ const quarantineInstance: Remediation = {
     const create = existing?.GroupId
       ? []
       : [
-          ec2(i, 'CreateSecurityGroup', { GroupName: quarantineGroupName(i.instanceId as string), Description: `sirbot quarantine for ${i.instanceId}`, VpcId: instance.VpcId }, 'quarantine'),
+          ec2(
+            i,
+            'CreateSecurityGroup',
+            { GroupName: quarantineGroupName(i.instanceId as string), Description: `sirbot quarantine for ${i.instanceId}`, VpcId: instance.VpcId },
+            'quarantine',
+          ),
           ec2(i, 'RevokeSecurityGroupEgress', { GroupId: group, IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] }),
         ];
     return {
@@ -179,7 +184,7 @@ const containInstanceRunbook: Remediation = {
 const snapshotInstance: Remediation = {
   id: 'snapshot-instance',
   title: 'Snapshot EBS volumes',
-  effect: "Snapshots every EBS volume attached to the instance, for forensics, before it is contained or terminated.",
+  effect: 'Snapshots every EBS volume attached to the instance, for forensics, before it is contained or terminated.',
   inputs: [inAccount, inRegion, inInstance],
   role: 'responder',
   secondApprover: false,
@@ -228,7 +233,9 @@ const blockBucketPublicAccess: Remediation = {
   plan: (i, answers) => {
     const problem = failed(answers[0]);
     if (problem && problem !== 'NoSuchPublicAccessBlockConfiguration') return { error: `could not read the bucket's settings: ${problem}` };
-    const previous = problem ? NONE_BLOCKED : ((answers[0] as { PublicAccessBlockConfiguration?: Record<string, boolean> }).PublicAccessBlockConfiguration ?? NONE_BLOCKED);
+    const previous = problem
+      ? NONE_BLOCKED
+      : ((answers[0] as { PublicAccessBlockConfiguration?: Record<string, boolean> }).PublicAccessBlockConfiguration ?? NONE_BLOCKED);
     const put = (config: Record<string, boolean>): AwsCall => ({
       service: 's3',
       operation: 'PutPublicAccessBlock',
@@ -239,7 +246,10 @@ const blockBucketPublicAccess: Remediation = {
     return {
       calls: [put(ALL_BLOCKED)],
       undo: [put({ ...NONE_BLOCKED, ...previous })],
-      notes: [`Block Public Access now, restored by undo: ${settingsWords({ ...NONE_BLOCKED, ...previous })}.`, 'Anything that relied on public access (a website, public downloads) stops working.'],
+      notes: [
+        `Block Public Access now, restored by undo: ${settingsWords({ ...NONE_BLOCKED, ...previous })}.`,
+        'Anything that relied on public access (a website, public downloads) stops working.',
+      ],
     };
   },
   idempotencyKey: (i) => `block-s3-public-access:${i.account}:${i.bucket}`,

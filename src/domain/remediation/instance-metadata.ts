@@ -27,10 +27,15 @@ function plan(i: RemediationInputs, answers: unknown[]): Plan | { error: string 
     'Software on the instance that reads metadata without a session token (IMDSv1: old SDKs and agents, scripts calling curl) loses access to it, role credentials included.',
   ];
   const hops = options.HttpPutResponseHopLimit;
-  if (hops !== undefined && hops < 2) notes.push(`The hop limit is ${hops}: containers that reach the metadata service through a bridge network need 2 with IMDSv2.`);
+  if (hops !== undefined && hops < 2)
+    notes.push(`The hop limit is ${hops}: containers that reach the metadata service through a bridge network need 2 with IMDSv2.`);
   if (options.HttpEndpoint === 'disabled') notes.push('The metadata endpoint is disabled: the setting applies once it is enabled.');
   if (state === 'stopped') notes.push('The instance is stopped: EC2 applies the setting when it starts.');
-  notes.push(options.HttpTokens === 'optional' ? 'Undo sets HttpTokens back to optional.' : 'DescribeInstances did not say whether IMDSv1 was allowed, so undo is a manual step.');
+  notes.push(
+    options.HttpTokens === 'optional'
+      ? 'Undo sets HttpTokens back to optional.'
+      : 'DescribeInstances did not say whether IMDSv1 was allowed, so undo is a manual step.',
+  );
   return {
     calls: [set('required')],
     undo: options.HttpTokens === 'optional' ? [set('optional')] : null,

@@ -41,7 +41,11 @@ function keyUser(key: Subject, state: SubjectState | undefined): string | null {
 
 /** The roles whose sessions the finding is about: named with a session, or holding one of its keys. */
 function rolesWithSessions(subjects: readonly Subject[]): Subject[] {
-  const holders = new Set(subjects.filter((s) => s.kind === 'accessKey' && (s.principalType === 'AssumedRole' || s.principalType === 'Role') && s.principal).map((s) => s.principal as string));
+  const holders = new Set(
+    subjects
+      .filter((s) => s.kind === 'accessKey' && (s.principalType === 'AssumedRole' || s.principalType === 'Role') && s.principal)
+      .map((s) => s.principal as string),
+  );
   return subjects.filter((s) => s.kind === 'role' && (s.sessionName !== undefined || s.principalId !== undefined || holders.has(s.id)));
 }
 
@@ -54,7 +58,12 @@ function rolesWithSessions(subjects: readonly Subject[]): Subject[] {
  * launched; block public access on its buckets. Nothing for what no longer exists or
  * was already done, for root keys, or for what AWS services did in the window.
  */
-export function suggestRemediations(finding: Finding, subjects: readonly Subject[], timeline: readonly TimelineEntry[], states: readonly SubjectState[]): Suggestion[] {
+export function suggestRemediations(
+  finding: Finding,
+  subjects: readonly Subject[],
+  timeline: readonly TimelineEntry[],
+  states: readonly SubjectState[],
+): Suggestion[] {
   const out: Suggestion[] = [];
   const add = (s: Suggestion) => {
     if (!out.some((o) => o.remediationId === s.remediationId && JSON.stringify(o.inputs) === JSON.stringify(s.inputs))) out.push(s);
@@ -64,19 +73,26 @@ export function suggestRemediations(finding: Finding, subjects: readonly Subject
   const instances = ofKind('instance').filter((s) => INSTANCE.test(s.id) && !gone(stateOf(states, 'instance', s.id)));
   const where = (s: Subject) => ({ account: accountOf(s), region: s.region ?? finding.region });
   const requireTokens = (s: Subject) => {
-    if (stateOf(states, 'instance', s.id)?.metadataTokens !== 'required') add({ remediationId: 'enforce-imdsv2', inputs: { ...where(s), instanceId: s.id }, label: `Enforce IMDSv2 ${s.id}` });
+    if (stateOf(states, 'instance', s.id)?.metadataTokens !== 'required')
+      add({ remediationId: 'enforce-imdsv2', inputs: { ...where(s), instanceId: s.id }, label: `Enforce IMDSv2 ${s.id}` });
   };
 
   for (const key of ofKind('accessKey').filter((s) => ACCESS_KEY.test(s.id))) {
     const state = stateOf(states, 'accessKey', key.id);
     const user = keyUser(key, state);
-    if (user && !gone(state) && state?.status !== 'Inactive') add({ remediationId: 'deactivate-access-key', inputs: { account: accountOf(key), userName: user, accessKeyId: key.id }, label: `Deactivate ${key.id}` });
+    if (user && !gone(state) && state?.status !== 'Inactive')
+      add({ remediationId: 'deactivate-access-key', inputs: { account: accountOf(key), userName: user, accessKeyId: key.id }, label: `Deactivate ${key.id}` });
   }
   // A key from elsewhere seen at the misuse's addresses was likely taken too.
   for (const key of suspectKeys(subjects, timeline, states)) {
     const state = stateOf(states, 'accessKey', key.accessKeyId);
     const user = state?.owner ?? key.user;
-    if (user && !gone(state) && state?.status !== 'Inactive') add({ remediationId: 'deactivate-access-key', inputs: { account: key.accountId ?? finding.accountId, userName: user, accessKeyId: key.accessKeyId }, label: `Deactivate ${key.accessKeyId}` });
+    if (user && !gone(state) && state?.status !== 'Inactive')
+      add({
+        remediationId: 'deactivate-access-key',
+        inputs: { account: key.accountId ?? finding.accountId, userName: user, accessKeyId: key.accessKeyId },
+        label: `Deactivate ${key.accessKeyId}`,
+      });
   }
   for (const role of rolesWithSessions(subjects)) {
     if (ROLE.test(role.id) && !UNREVOCABLE_ROLE.test(role.id) && !gone(stateOf(states, 'role', role.id))) {
@@ -101,13 +117,18 @@ export function suggestRemediations(finding: Finding, subjects: readonly Subject
       const policy = e.resources.find((r) => POLICY_ARN.test(r));
       const name = policy?.split('/').pop() ?? '';
       const detached = userState?.policies !== undefined && !userState.policies.some((p) => p === policy || p === name);
-      if (policy && user && !gone(userState) && !detached) add({ remediationId: 'detach-user-policy', inputs: { account, userName: user, policyArn: policy }, label: `Detach ${name}` });
+      if (policy && user && !gone(userState) && !detached)
+        add({ remediationId: 'detach-user-policy', inputs: { account, userName: user, policyArn: policy }, label: `Detach ${name}` });
     }
   }
 
   const launched = ok
     .filter((e) => e.action === 'RunInstances')
-    .flatMap((e) => e.resources.filter((r) => INSTANCE.test(r)).map((id) => ({ kind: 'instance' as const, id, accountId: e.accountId ?? finding.accountId, region: e.region ?? finding.region })))
+    .flatMap((e) =>
+      e.resources
+        .filter((r) => INSTANCE.test(r))
+        .map((id) => ({ kind: 'instance' as const, id, accountId: e.accountId ?? finding.accountId, region: e.region ?? finding.region })),
+    )
     .filter((s) => !gone(stateOf(states, 'instance', s.id)));
   for (const s of [...instances, ...launched]) {
     add({ remediationId: 'snapshot-instance', inputs: { ...where(s), instanceId: s.id }, label: `Snapshot ${s.id}` });

@@ -1,7 +1,6 @@
 import type { FindingSchema, SeverityLabel } from '../finding.ts';
 import { SCHEMAS, fieldByAsffName, fieldByOcsfPath, type FieldDef, type FieldKind } from './fields.ts';
 import { compileDateFilter, type DateFilter, type MapFilter, type NumberFilter, type StringFilter } from './filters.ts';
-import { isNegative } from './filters.ts';
 import { ocsfFieldKind } from './ocsf-fields.ts';
 import { canonicalPath } from './raw-path.ts';
 import { sortRules, type Criterion, type CriterionFilters, type Rule, type RuleActions, type RuleSet } from './rules.ts';
@@ -100,7 +99,11 @@ function compileCriterion(rule: string, key: string, filters: unknown[], errors:
   switch (kind) {
     case 'string': {
       const list = filters as StringFilter[];
-      checkCombination(where, list.map((f) => f.Comparison), errors);
+      checkCombination(
+        where,
+        list.map((f) => f.Comparison),
+        errors,
+      );
       const vocab = resolved.field?.vocabulary;
       const translated = list.map((f) => {
         if (!vocab) return f;
@@ -116,7 +119,11 @@ function compileCriterion(rule: string, key: string, filters: unknown[], errors:
     }
     case 'map': {
       const list = filters as MapFilter[];
-      checkCombination(where, list.map((f) => f.Comparison), errors);
+      checkCombination(
+        where,
+        list.map((f) => f.Comparison),
+        errors,
+      );
       match = { kind, filters: list };
       break;
     }
@@ -188,15 +195,15 @@ export function compileRuleSet(doc: RuleSetDocument, fallbackChannel: string): C
       const supported = schemasFor(c);
       if (supported.length === SCHEMAS.length) continue;
       const missing = SCHEMAS.filter((s) => !supported.includes(s)).map(schemaName);
-      reasons.push(
-        c.field ? `${c.key} has no ${missing.join(' or ')} counterpart` : `${c.key} is an OCSF field outside the published ASFF map`,
-      );
+      reasons.push(c.field ? `${c.key} has no ${missing.join(' or ')} counterpart` : `${c.key} is an OCSF field outside the published ASFF map`);
       appliesTo = appliesTo.filter((s) => supported.includes(s));
     }
     const declared = r.Formats ? [...new Set(r.Formats)] : null;
     const computed = appliesTo.map(schemaName);
     if (declared && (declared.length !== computed.length || declared.some((f) => !computed.includes(f)))) {
-      errors.push(`rule ${JSON.stringify(r.RuleName)}: Formats says ${declared.join(', ')}, but its criteria match ${computed.join(', ') || 'no'} findings${reasons.length ? ` (${reasons.join('; ')})` : ''}`);
+      errors.push(
+        `rule ${JSON.stringify(r.RuleName)}: Formats says ${declared.join(', ')}, but its criteria match ${computed.join(', ') || 'no'} findings${reasons.length ? ` (${reasons.join('; ')})` : ''}`,
+      );
     } else if (reasons.length > 0 && !declared) {
       const scope = appliesTo.length === 0 ? 'can never match' : `applies to ${computed.join(' and ')} findings only`;
       warnings.push(`rule ${JSON.stringify(r.RuleName)} ${scope}: ${reasons.join('; ')} (say Formats: [${computed.join(', ')}] if that is intended)`);
@@ -225,7 +232,6 @@ export function compileRuleSet(doc: RuleSetDocument, fallbackChannel: string): C
     errors,
   };
 }
-
 
 /** `90s`, `15m`, `1h`, `1d` as seconds; null when it is none of those. */
 export function durationSeconds(text: string): number | null {

@@ -63,9 +63,7 @@ function translateActions(rule: CspmAutomationRule, m: RuleMigration): RuleDocum
         actions.Suppress = true;
         m.translatedActions.push(`Workflow.Status ${v.Status} → Suppress true`);
       } else {
-        m.droppedActions.push(
-          key === 'Workflow' ? `FindingFieldsUpdate.Workflow.Status ${String(v?.Status)}` : `FindingFieldsUpdate.${key}`,
-        );
+        m.droppedActions.push(key === 'Workflow' ? `FindingFieldsUpdate.Workflow.Status ${String(v?.Status)}` : `FindingFieldsUpdate.${key}`);
       }
     }
   }

@@ -50,7 +50,7 @@ export function lookupResources(r: RawRecord): LookupResource[] {
   }
   walk(r.requestParameters, out);
   walk(r.responseElements, out);
-  const key = ((r.responseElements as { accessKey?: { accessKeyId?: unknown } } | null)?.accessKey?.accessKeyId);
+  const key = (r.responseElements as { accessKey?: { accessKeyId?: unknown } } | null)?.accessKey?.accessKeyId;
   if (typeof key === 'string') out.push({ ResourceType: 'AWS::IAM::AccessKey', ResourceName: key });
   const seen = new Set<string>();
   return out.filter((x) => !seen.has(`${x.ResourceType}|${x.ResourceName}`) && !!seen.add(`${x.ResourceType}|${x.ResourceName}`));

@@ -14,7 +14,8 @@ const GONE = new Set(['shutting-down', 'terminated']);
 function oneOf<T extends string>(params: URLSearchParams, name: string, allowed: readonly T[]): T | undefined {
   const value = params.get(name);
   if (value === null) return undefined;
-  if (!(allowed as readonly string[]).includes(value)) throw new AwsError('InvalidParameterValue', `Value (${value}) for parameter ${name} is invalid. Valid values are: ${allowed.join(', ')}`, 400);
+  if (!(allowed as readonly string[]).includes(value))
+    throw new AwsError('InvalidParameterValue', `Value (${value}) for parameter ${name} is invalid. Valid values are: ${allowed.join(', ')}`, 400);
   return value as T;
 }
 
@@ -22,7 +23,12 @@ function hopLimit(params: URLSearchParams): number | undefined {
   const value = params.get('HttpPutResponseHopLimit');
   if (value === null) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 64) throw new AwsError('InvalidParameterValue', `Value (${value}) for parameter HttpPutResponseHopLimit is invalid. Possible values: integers from 1 to 64`, 400);
+  if (!Number.isInteger(n) || n < 1 || n > 64)
+    throw new AwsError(
+      'InvalidParameterValue',
+      `Value (${value}) for parameter HttpPutResponseHopLimit is invalid. Possible values: integers from 1 to 64`,
+      400,
+    );
   return n;
 }
 
@@ -47,5 +53,8 @@ export function modifyInstanceMetadataOptions(here: Ec2Region, params: URLSearch
   const next = { ...metadataOptionsOf(instance), ...changes };
   // The fake applies a running instance's change at once; a stopped one's waits for a start.
   instance.MetadataOptions = { ...next, State: state === 'stopped' ? 'pending' : 'applied' };
-  return ec2Response('ModifyInstanceMetadataOptions', `${el('instanceId', id)}<instanceMetadataOptions>${renderMetadataOptions({ ...next, State: 'pending' })}</instanceMetadataOptions>`);
+  return ec2Response(
+    'ModifyInstanceMetadataOptions',
+    `${el('instanceId', id)}<instanceMetadataOptions>${renderMetadataOptions({ ...next, State: 'pending' })}</instanceMetadataOptions>`,
+  );
 }

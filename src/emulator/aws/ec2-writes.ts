@@ -1,6 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { AwsError } from './errors.ts';
-import { ec2Response, el, groupNotFound, instanceIn, listParam, required, tagSet, items, type Ec2IpPermission, type Ec2Region, type Ec2Snapshot, type Ec2State, type Ec2Tag } from './ec2.ts';
+import {
+  ec2Response,
+  el,
+  groupNotFound,
+  instanceIn,
+  listParam,
+  required,
+  tagSet,
+  items,
+  type Ec2IpPermission,
+  type Ec2Region,
+  type Ec2Snapshot,
+  type Ec2State,
+  type Ec2Tag,
+} from './ec2.ts';
 import { modifyInstanceMetadataOptions } from './ec2-metadata-options.ts';
 
 /**
@@ -36,7 +50,12 @@ function permissionsParam(params: URLSearchParams): Ec2IpPermission[] {
     const port = (k: string) => (params.has(`${p}.${k}`) ? Number(params.get(`${p}.${k}`)) : undefined);
     const cidrs: string[] = [];
     for (let m = 1; params.has(`${p}.IpRanges.${m}.CidrIp`); m++) cidrs.push(params.get(`${p}.IpRanges.${m}.CidrIp`) as string);
-    out.push({ IpProtocol: params.get(`${p}.IpProtocol`) as string, FromPort: port('FromPort'), ToPort: port('ToPort'), IpRanges: cidrs.map((CidrIp) => ({ CidrIp })) });
+    out.push({
+      IpProtocol: params.get(`${p}.IpProtocol`) as string,
+      FromPort: port('FromPort'),
+      ToPort: port('ToPort'),
+      IpRanges: cidrs.map((CidrIp) => ({ CidrIp })),
+    });
   }
   return out;
 }
@@ -59,14 +78,16 @@ export function ec2Write(state: Ec2State, account: string, region: string, actio
   if (!WRITES.has(action)) return null;
   // Every write needs an instance or VPC already there, so an empty region is never written to.
   const here = state.accounts[account]?.[region] ?? {};
-  const groups = (here.securityGroups ??= []);
+  here.securityGroups ??= [];
+  const groups = here.securityGroups;
   switch (action) {
     case 'ModifyInstanceMetadataOptions':
       return modifyInstanceMetadataOptions(here, params);
     case 'ModifyInstanceAttribute': {
       const instance = instanceIn(here, required(params, 'InstanceId'));
       const ids = listParam(params, 'GroupId');
-      if (ids.length === 0) throw new AwsError('UnsupportedOperation', 'The fake EC2 serves ModifyInstanceAttribute only to replace security groups (GroupId.N)', 400);
+      if (ids.length === 0)
+        throw new AwsError('UnsupportedOperation', 'The fake EC2 serves ModifyInstanceAttribute only to replace security groups (GroupId.N)', 400);
       const chosen = ids.map((id) => {
         const g = groups.find((x) => x.GroupId === id);
         if (!g) throw groupNotFound(id);
@@ -84,7 +105,7 @@ export function ec2Write(state: Ec2State, account: string, region: string, actio
       const vpcId = params.get('VpcId');
       if (!vpcId) throw new AwsError('VPCIdNotSpecified', 'No default VPC for this user', 400);
       if (!vpcsOf(here).has(vpcId)) throw new AwsError('InvalidVpcID.NotFound', `The vpc ID '${vpcId}' does not exist`, 400);
-      if (/^sg-/i.test(name)) throw new AwsError('InvalidParameterValue', "Group names may not be in the format sg-*", 400);
+      if (/^sg-/i.test(name)) throw new AwsError('InvalidParameterValue', 'Group names may not be in the format sg-*', 400);
       if (groups.some((g) => g.GroupName === name && g.VpcId === vpcId)) {
         throw new AwsError('InvalidGroup.Duplicate', `The security group '${name}' already exists for VPC '${vpcId}'`, 400);
       }
@@ -146,9 +167,17 @@ export function ec2Write(state: Ec2State, account: string, region: string, actio
           ...(description !== undefined ? { Description: description } : {}),
           ...(tags.length ? { Tags: tags } : {}),
         }));
-      (here.snapshots ??= []).push(...taken);
+      here.snapshots ??= [];
+      here.snapshots.push(...taken);
       const render = (s: Ec2Snapshot) =>
-        el('description', s.Description) + tagSet(s.Tags) + el('volumeId', s.VolumeId) + el('state', s.State) + el('startTime', s.StartTime) + el('progress', s.Progress) + el('ownerId', s.OwnerId) + el('snapshotId', s.SnapshotId);
+        el('description', s.Description) +
+        tagSet(s.Tags) +
+        el('volumeId', s.VolumeId) +
+        el('state', s.State) +
+        el('startTime', s.StartTime) +
+        el('progress', s.Progress) +
+        el('ownerId', s.OwnerId) +
+        el('snapshotId', s.SnapshotId);
       return ec2Response(action, `<snapshotSet>${items(taken, render)}</snapshotSet>`);
     }
   }

@@ -44,7 +44,14 @@ export interface Ec2MetadataOptions {
 
 /** An instance's metadata options with what EC2 reports for those not set. */
 export function metadataOptionsOf(i: Ec2Instance): Required<Ec2MetadataOptions> {
-  return { State: 'applied', HttpPutResponseHopLimit: 1, HttpEndpoint: 'enabled', HttpProtocolIpv6: 'disabled', InstanceMetadataTags: 'disabled', ...(i.MetadataOptions ?? { HttpTokens: 'optional' }) };
+  return {
+    State: 'applied',
+    HttpPutResponseHopLimit: 1,
+    HttpEndpoint: 'enabled',
+    HttpProtocolIpv6: 'disabled',
+    InstanceMetadataTags: 'disabled',
+    ...(i.MetadataOptions ?? { HttpTokens: 'optional' }),
+  };
 }
 
 export function renderMetadataOptions(o: Required<Ec2MetadataOptions>): string {
@@ -118,7 +125,8 @@ function filters(params: URLSearchParams, supported: string[]): Map<string, stri
   for (const [k, v] of params) {
     const m = /^Filter\.(\d+)\.Name$/.exec(k);
     if (!m) continue;
-    if (!supported.includes(v)) throw new AwsError('InvalidParameterValue', `The filter '${v}' is invalid (the fake EC2 supports ${supported.join(', ')})`, 400);
+    if (!supported.includes(v))
+      throw new AwsError('InvalidParameterValue', `The filter '${v}' is invalid (the fake EC2 supports ${supported.join(', ')})`, 400);
     out.set(v, listParam(params, `Filter.${m[1]}.Value`));
   }
   return out;
@@ -161,7 +169,14 @@ function renderInstance(i: Ec2Instance): string {
 }
 
 const renderPermissions = (list: Ec2IpPermission[] | undefined) =>
-  items(list, (p) => el('ipProtocol', p.IpProtocol) + el('fromPort', p.FromPort) + el('toPort', p.ToPort) + `<ipRanges>${items(p.IpRanges, (r) => el('cidrIp', r.CidrIp))}</ipRanges>`);
+  items(
+    list,
+    (p) =>
+      el('ipProtocol', p.IpProtocol) +
+      el('fromPort', p.FromPort) +
+      el('toPort', p.ToPort) +
+      `<ipRanges>${items(p.IpRanges, (r) => el('cidrIp', r.CidrIp))}</ipRanges>`,
+  );
 
 function renderGroup(g: Ec2SecurityGroup, account: string): string {
   return (
@@ -177,7 +192,9 @@ function renderGroup(g: Ec2SecurityGroup, account: string): string {
 }
 
 /** Volumes attached to the region's instances, as DescribeVolumes reports them. */
-export function volumesOf(here: Ec2Region): Array<{ instance: Ec2Instance; device: string; volumeId: string; attachTime?: string; deleteOnTermination: boolean }> {
+export function volumesOf(
+  here: Ec2Region,
+): Array<{ instance: Ec2Instance; device: string; volumeId: string; attachTime?: string; deleteOnTermination: boolean }> {
   return (here.instances ?? []).flatMap((instance) =>
     (instance.BlockDeviceMappings ?? []).map((b) => ({
       instance,
@@ -213,11 +230,17 @@ export function ec2Action(state: Ec2State, account: string, region: string, acti
       const explicit = listParam(params, 'InstanceId');
       const byFilter = filters(params, ['instance-id', 'vpc-id']);
       const found = (here.instances ?? []).filter(
-        (i) => passes(explicit.length ? explicit : undefined, i.InstanceId) && passes(byFilter.get('instance-id'), i.InstanceId) && passes(byFilter.get('vpc-id'), i.VpcId),
+        (i) =>
+          passes(explicit.length ? explicit : undefined, i.InstanceId) &&
+          passes(byFilter.get('instance-id'), i.InstanceId) &&
+          passes(byFilter.get('vpc-id'), i.VpcId),
       );
       const missing = explicit.filter((id) => !(here.instances ?? []).some((i) => i.InstanceId === id));
       if (missing.length > 0) throw new AwsError('InvalidInstanceID.NotFound', `The instance IDs '${missing.join(', ')}' do not exist`, 400);
-      const reservations = found.map((i) => `<item><reservationId>r-${i.InstanceId.slice(2)}</reservationId><ownerId>${account}</ownerId><instancesSet><item>${renderInstance(i)}</item></instancesSet></item>`);
+      const reservations = found.map(
+        (i) =>
+          `<item><reservationId>r-${i.InstanceId.slice(2)}</reservationId><ownerId>${account}</ownerId><instancesSet><item>${renderInstance(i)}</item></instancesSet></item>`,
+      );
       return ec2Response(action, `<reservationSet>${reservations.join('')}</reservationSet>`);
     }
     case 'DescribeSecurityGroups': {
@@ -244,7 +267,10 @@ export function ec2Action(state: Ec2State, account: string, region: string, acti
       const missing = ids.filter((id) => !all.some((v) => v.volumeId === id));
       if (missing.length > 0) throw new AwsError('InvalidVolume.NotFound', `The volume '${missing[0]}' does not exist.`, 400);
       const found = all.filter(
-        (v) => passes(ids.length ? ids : undefined, v.volumeId) && passes(byFilter.get('volume-id'), v.volumeId) && passes(byFilter.get('attachment.instance-id'), v.instance.InstanceId),
+        (v) =>
+          passes(ids.length ? ids : undefined, v.volumeId) &&
+          passes(byFilter.get('volume-id'), v.volumeId) &&
+          passes(byFilter.get('attachment.instance-id'), v.instance.InstanceId),
       );
       const render = (v: (typeof found)[number]) =>
         el('volumeId', v.volumeId) +

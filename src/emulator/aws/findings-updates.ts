@@ -56,7 +56,8 @@ function batchUpdateFindings(ctx: Ctx, input: Record<string, unknown>): Route {
   }
   const note = input.Note as { Text?: unknown; UpdatedBy?: unknown } | undefined;
   if (note !== undefined) {
-    if (typeof note.Text !== 'string' || typeof note.UpdatedBy !== 'string' || !note.Text || !note.UpdatedBy) throw invalid('Note requires Text and UpdatedBy.');
+    if (typeof note.Text !== 'string' || typeof note.UpdatedBy !== 'string' || !note.Text || !note.UpdatedBy)
+      throw invalid('Note requires Text and UpdatedBy.');
     if (note.Text.length > 512 || note.UpdatedBy.length > 512) throw invalid('Note.Text and Note.UpdatedBy are at most 512 characters.');
   }
   const processed: unknown[] = [];
@@ -68,7 +69,9 @@ function batchUpdateFindings(ctx: Ctx, input: Record<string, unknown>): Route {
     seen.add(identity);
     const finding = (findings.securityhub.get(key) ?? []).find((f) => f.Id === id.Id && f.ProductArn === id.ProductArn);
     if (duplicate || !finding) {
-      const [ErrorCode, ErrorMessage] = duplicate ? ['DuplicatedFindingIdentifier', 'Finding Identifier is duplicated'] : ['FindingNotFound', 'Finding Not Found'];
+      const [ErrorCode, ErrorMessage] = duplicate
+        ? ['DuplicatedFindingIdentifier', 'Finding Identifier is duplicated']
+        : ['FindingNotFound', 'Finding Not Found'];
       unprocessed.push({ FindingIdentifier: id, ErrorCode, ErrorMessage });
       continue;
     }
@@ -87,13 +90,18 @@ function batchUpdateFindingsV2(ctx: Ctx, input: Record<string, unknown>): Route 
   const uids = input.MetadataUids as unknown[] | undefined;
   const identifiers = input.FindingIdentifiers as Array<Record<string, unknown>> | undefined;
   if ((uids === undefined) === (identifiers === undefined)) throw invalidV2('Specify either MetadataUids or FindingIdentifiers, not both.');
-  const targets: Array<{ uid?: unknown; identifier?: Record<string, unknown> }> = uids ? uids.map((uid) => ({ uid })) : (identifiers ?? []).map((identifier) => ({ identifier }));
+  const targets: Array<{ uid?: unknown; identifier?: Record<string, unknown> }> = uids
+    ? uids.map((uid) => ({ uid }))
+    : (identifiers ?? []).map((identifier) => ({ identifier }));
   if (targets.length === 0 || targets.length > 100) throw invalidV2('Between 1 and 100 findings can be updated at a time.');
   const { Comment, StatusId, SeverityId } = input as { Comment?: unknown; StatusId?: unknown; SeverityId?: unknown };
-  if (Comment === undefined && StatusId === undefined && SeverityId === undefined) throw invalidV2('At least one of Comment, SeverityId or StatusId must be specified.');
-  if (Comment !== undefined && (typeof Comment !== 'string' || Comment.length < 1 || Comment.length > 512)) throw invalidV2('Comment must be between 1 and 512 characters.');
+  if (Comment === undefined && StatusId === undefined && SeverityId === undefined)
+    throw invalidV2('At least one of Comment, SeverityId or StatusId must be specified.');
+  if (Comment !== undefined && (typeof Comment !== 'string' || Comment.length < 1 || Comment.length > 512))
+    throw invalidV2('Comment must be between 1 and 512 characters.');
   if (StatusId !== undefined && !(Number(StatusId) in OCSF_STATUS)) throw invalidV2(`StatusId must be one of ${Object.keys(OCSF_STATUS).join(', ')}.`);
-  if (SeverityId !== undefined && !(Number(SeverityId) in OCSF_SEVERITY)) throw invalidV2(`SeverityId must be one of ${Object.keys(OCSF_SEVERITY).join(', ')}.`);
+  if (SeverityId !== undefined && !(Number(SeverityId) in OCSF_SEVERITY))
+    throw invalidV2(`SeverityId must be one of ${Object.keys(OCSF_SEVERITY).join(', ')}.`);
   const changes = Object.fromEntries(Object.entries({ Comment, StatusId, SeverityId }).filter(([, v]) => v !== undefined));
   const processed: unknown[] = [];
   const unprocessed: unknown[] = [];
@@ -115,7 +123,14 @@ function batchUpdateFindingsV2(ctx: Ctx, input: Record<string, unknown>): Route 
     if (Comment !== undefined) finding.comment = Comment;
     finding.finding_info = { ...(finding.finding_info as object | undefined), modified_time_dt: at, modified_time: Date.parse(at) };
     processed.push(named);
-    ctx.log.push({ operation: 'BatchUpdateFindingsV2', account: ctx.account, region: ctx.region, findingId: String(dig(finding, 'metadata', 'uid') ?? dig(finding, 'finding_info', 'uid')), changes, at });
+    ctx.log.push({
+      operation: 'BatchUpdateFindingsV2',
+      account: ctx.account,
+      region: ctx.region,
+      findingId: String(dig(finding, 'metadata', 'uid') ?? dig(finding, 'finding_info', 'uid')),
+      changes,
+      at,
+    });
   }
   return { status: 200, body: { ProcessedFindings: processed, UnprocessedFindings: unprocessed } };
 }
@@ -125,7 +140,8 @@ function batchUpdateFindingsV2(ctx: Ctx, input: Record<string, unknown>): Route 
  * findings. Member accounts don't have permission to archive findings from their accounts."
  * Answered as the service's BadRequestException (HTTP 400) with that wording.
  */
-export const MEMBER_CANNOT_ARCHIVE = "Only the administrator account can archive findings. Member accounts don't have permission to archive findings from their accounts.";
+export const MEMBER_CANNOT_ARCHIVE =
+  "Only the administrator account can archive findings. Member accounts don't have permission to archive findings from their accounts.";
 
 function archive(ctx: Ctx, detectorId: string, input: Record<string, unknown>, archived: boolean): Route {
   const { findings, key, at } = ctx;
@@ -139,10 +155,18 @@ function archive(ctx: Ctx, detectorId: string, input: Record<string, unknown>, a
   // The administrator's detector reaches its members' findings too.
   const all = guardDutyFindingsSeenBy(findings, ctx.account, ctx.region);
   const missing = ids.filter((id) => !all.some((f) => f.id === id));
-  if (missing.length > 0) throw new AwsError('BadRequestException', `The request is rejected because these findingIds are not found: ${missing.join(', ')}.`, 400);
+  if (missing.length > 0)
+    throw new AwsError('BadRequestException', `The request is rejected because these findingIds are not found: ${missing.join(', ')}.`, 400);
   for (const f of all.filter((x) => ids.includes(x.id))) {
     f.service = { ...(f.service as object | undefined), archived };
-    ctx.log.push({ operation: archived ? 'ArchiveFindings' : 'UnarchiveFindings', account: ctx.account, region: ctx.region, findingId: String(f.id), changes: { archived, findingAccount: f.accountId }, at });
+    ctx.log.push({
+      operation: archived ? 'ArchiveFindings' : 'UnarchiveFindings',
+      account: ctx.account,
+      region: ctx.region,
+      findingId: String(f.id),
+      changes: { archived, findingAccount: f.accountId },
+      at,
+    });
   }
   return { status: 200, body: {} };
 }

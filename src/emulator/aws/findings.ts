@@ -116,7 +116,9 @@ export function findingsRoute(
   if (req.method === 'POST' && list) {
     checkDetector(findings, key, decodeURIComponent(list[1] as string));
     const criteria = ((input.findingCriteria as { criterion?: Record<string, Criterion> } | undefined)?.criterion ?? {}) as Record<string, Criterion>;
-    const ids = guardDutyFindingsSeenBy(findings, account, region).filter((f) => matchesCriteria(f, criteria)).map((f) => String(f.id));
+    const ids = guardDutyFindingsSeenBy(findings, account, region)
+      .filter((f) => matchesCriteria(f, criteria))
+      .map((f) => String(f.id));
     return { status: 200, body: { findingIds: ids } };
   }
   const getFindings = /^\/detector\/([^/]+)\/findings\/get$/.exec(url.pathname);

@@ -15,15 +15,29 @@ const NAME = /^[\w+=,.@-]+$/;
 function named(params: URLSearchParams, member: 'RoleName' | 'PolicyName', max: number): string {
   const value = required(params, member);
   const at = member.charAt(0).toLowerCase() + member.slice(1);
-  if (value.length > max) throw new AwsError('ValidationError', `1 validation error detected: Value '${value}' at '${at}' failed to satisfy constraint: Member must have length less than or equal to ${max}`, 400);
-  if (!NAME.test(value)) throw new AwsError('ValidationError', `1 validation error detected: Value '${value}' at '${at}' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+`, 400);
+  if (value.length > max)
+    throw new AwsError(
+      'ValidationError',
+      `1 validation error detected: Value '${value}' at '${at}' failed to satisfy constraint: Member must have length less than or equal to ${max}`,
+      400,
+    );
+  if (!NAME.test(value))
+    throw new AwsError(
+      'ValidationError',
+      `1 validation error detected: Value '${value}' at '${at}' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+`,
+      400,
+    );
   return value;
 }
 
 /** Service-linked roles change only through their service. */
 function modifiable(role: IamRole): IamRole {
   if ((role.Path ?? '/').startsWith('/aws-service-role/')) {
-    throw new AwsError('UnmodifiableEntity', `Cannot perform the operation on the protected role '${role.RoleName}' - this role is only modifiable by AWS`, 400);
+    throw new AwsError(
+      'UnmodifiableEntity',
+      `Cannot perform the operation on the protected role '${role.RoleName}' - this role is only modifiable by AWS`,
+      400,
+    );
   }
   return role;
 }
@@ -45,7 +59,8 @@ function checkDocument(text: string): void {
   for (const st of [statements].flat() as unknown[]) {
     if (!st || typeof st !== 'object') throw malformed('Syntax errors in policy.');
     const s = st as Record<string, unknown>;
-    if (s.Effect !== 'Allow' && s.Effect !== 'Deny') throw malformed(s.Effect === undefined ? 'Missing required field Effect' : `Invalid effect: ${String(s.Effect)}`);
+    if (s.Effect !== 'Allow' && s.Effect !== 'Deny')
+      throw malformed(s.Effect === undefined ? 'Missing required field Effect' : `Invalid effect: ${String(s.Effect)}`);
     if (!present(s, 'Action', 'NotAction')) throw malformed('Missing required field Action');
     if (!present(s, 'Resource', 'NotResource')) throw malformed('Missing required field Resource');
     if (present(s, 'Principal', 'NotPrincipal')) throw malformed('Policy document should not specify a principal.');
@@ -65,7 +80,8 @@ export function putRolePolicy(state: IamState, account: string, params: URLSearc
     throw new AwsError('LimitExceeded', `Maximum policy size of ${ROLE_POLICY_CHARACTERS} bytes exceeded for role ${role.RoleName}`, 409);
   }
   // Putting a policy of an existing name replaces its document.
-  const list = (role.RolePolicyList ??= []);
+  role.RolePolicyList ??= [];
+  const list = role.RolePolicyList;
   const existing = list.find((p) => p.PolicyName === policyName);
   if (existing) existing.PolicyDocument = document;
   else list.push({ PolicyName: policyName, PolicyDocument: document });

@@ -53,7 +53,11 @@ export function iamWrite(state: IamState, account: string, action: string, param
       const id = required(params, 'AccessKeyId');
       const status = required(params, 'Status');
       if (status !== 'Active' && status !== 'Inactive') {
-        throw new AwsError('ValidationError', `1 validation error detected: Value '${status}' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [Active, Inactive]`, 400);
+        throw new AwsError(
+          'ValidationError',
+          `1 validation error detected: Value '${status}' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [Active, Inactive]`,
+          400,
+        );
       }
       const key = (keyOwner(id).AccessKeys ?? []).find((k) => k.AccessKeyId === id);
       if (key) key.Status = status;

@@ -129,7 +129,14 @@ export function iamAction(state: IamState, account: string, action: string, para
     case 'GetUser': {
       const u = user();
       return queryResponse(action, NS, {
-        User: { Path: u.Path ?? '/', UserName: u.UserName, UserId: u.UserId, Arn: u.Arn, CreateDate: u.CreateDate, ...(u.PasswordLastUsed ? { PasswordLastUsed: u.PasswordLastUsed } : {}) },
+        User: {
+          Path: u.Path ?? '/',
+          UserName: u.UserName,
+          UserId: u.UserId,
+          Arn: u.Arn,
+          CreateDate: u.CreateDate,
+          ...(u.PasswordLastUsed ? { PasswordLastUsed: u.PasswordLastUsed } : {}),
+        },
       });
     }
     case 'ListAccessKeys': {
@@ -168,9 +175,15 @@ export function iamAction(state: IamState, account: string, action: string, para
       return queryResponse(action, NS, { InstanceProfiles: profiles.map((p) => profileXmlShape(p, acct.roles ?? [])), IsTruncated: false });
     }
     case 'ListAttachedRolePolicies':
-      return queryResponse(action, NS, { AttachedPolicies: roleNamed(state, account, params.get('RoleName') ?? '').AttachedPolicies ?? [], IsTruncated: false });
+      return queryResponse(action, NS, {
+        AttachedPolicies: roleNamed(state, account, params.get('RoleName') ?? '').AttachedPolicies ?? [],
+        IsTruncated: false,
+      });
     case 'ListRolePolicies':
-      return queryResponse(action, NS, { PolicyNames: (roleNamed(state, account, params.get('RoleName') ?? '').RolePolicyList ?? []).map((p) => p.PolicyName), IsTruncated: false });
+      return queryResponse(action, NS, {
+        PolicyNames: (roleNamed(state, account, params.get('RoleName') ?? '').RolePolicyList ?? []).map((p) => p.PolicyName),
+        IsTruncated: false,
+      });
     case 'GetRolePolicy': {
       const r = roleNamed(state, account, params.get('RoleName') ?? '');
       const name = params.get('PolicyName') ?? '';

@@ -32,7 +32,11 @@ export function sqsAction(state: QueueState, operation: string, input: Record<st
   const body = input.MessageBody;
   if (typeof queueUrl !== 'string' || !queueUrl) throw new AwsError('com.amazonaws.sqs#QueueDoesNotExist', 'The specified queue does not exist.');
   if (typeof body !== 'string' || body.length === 0) throw new AwsError('com.amazonaws.sqs#InvalidParameterValue', 'MessageBody is required');
-  if (Buffer.byteLength(body) > MAX_BODY) throw new AwsError('com.amazonaws.sqs#InvalidParameterValue', `One or more parameters are invalid. Reason: Message must be shorter than ${MAX_BODY} bytes.`);
+  if (Buffer.byteLength(body) > MAX_BODY)
+    throw new AwsError(
+      'com.amazonaws.sqs#InvalidParameterValue',
+      `One or more parameters are invalid. Reason: Message must be shorter than ${MAX_BODY} bytes.`,
+    );
   const messageId = randomUUID();
   state.messages.push({ queueUrl, messageId, body, attributes: (input.MessageAttributes as Record<string, unknown>) ?? {} });
   return { MessageId: messageId, MD5OfMessageBody: createHash('md5').update(body).digest('hex') };
@@ -42,5 +46,11 @@ export function getSecretValue(secrets: Record<string, string>, input: Record<st
   const id = String(input.SecretId ?? '');
   const value = secrets[id];
   if (value === undefined) throw new AwsError('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
-  return { ARN: `arn:aws:secretsmanager:us-east-1:000000000000:secret:${id}-AbCdEf`, Name: id, SecretString: value, VersionId: 'v1', VersionStages: ['AWSCURRENT'] };
+  return {
+    ARN: `arn:aws:secretsmanager:us-east-1:000000000000:secret:${id}-AbCdEf`,
+    Name: id,
+    SecretString: value,
+    VersionId: 'v1',
+    VersionStages: ['AWSCURRENT'],
+  };
 }

@@ -42,7 +42,14 @@ export interface S3Response {
 const NS = 'http://s3.amazonaws.com/doc/2006-03-01/';
 const SETTINGS = ['BlockPublicAcls', 'IgnorePublicAcls', 'BlockPublicPolicy', 'RestrictPublicBuckets'] as const;
 
-const SERVED = new Set(['GetPublicAccessBlock', 'PutPublicAccessBlock', 'DeletePublicAccessBlock', 'GetBucketPolicy', 'GetBucketPolicyStatus', 'GetBucketLogging']);
+const SERVED = new Set([
+  'GetPublicAccessBlock',
+  'PutPublicAccessBlock',
+  'DeletePublicAccessBlock',
+  'GetBucketPolicy',
+  'GetBucketPolicyStatus',
+  'GetBucketLogging',
+]);
 
 /** Which operation a path-style request is: `/{Bucket}?publicAccessBlock`, `?policy`, `?policyStatus`. */
 function operationOf(method: string, url: URL): string {
@@ -62,8 +69,18 @@ function operationOf(method: string, url: URL): string {
  * known account, organization, network or resource.
  */
 const RESTRICTING_KEYS = [
-  'aws:sourcearn', 'aws:sourcevpc', 'aws:sourcevpce', 'aws:sourceowner', 'aws:sourceaccount', 'aws:sourceip',
-  'aws:userid', 'aws:principalarn', 'aws:principalaccount', 'aws:principalorgid', 's3:dataaccesspointarn', 's3:dataaccesspointaccount',
+  'aws:sourcearn',
+  'aws:sourcevpc',
+  'aws:sourcevpce',
+  'aws:sourceowner',
+  'aws:sourceaccount',
+  'aws:sourceip',
+  'aws:userid',
+  'aws:principalarn',
+  'aws:principalaccount',
+  'aws:principalorgid',
+  's3:dataaccesspointarn',
+  's3:dataaccesspointaccount',
 ];
 
 const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
@@ -99,7 +116,9 @@ export function policyIsPublic(policy: S3Bucket['Policy']): boolean {
 }
 
 function errorXml(code: string, message: string, extra: Record<string, string>): string {
-  const fields = Object.entries(extra).map(([k, v]) => `<${k}>${xmlEscape(v)}</${k}>`).join('');
+  const fields = Object.entries(extra)
+    .map(([k, v]) => `<${k}>${xmlEscape(v)}</${k}>`)
+    .join('');
   return `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${xmlEscape(code)}</Code><Message>${xmlEscape(message)}</Message>${fields}<RequestId>${crypto.randomUUID()}</RequestId></Error>`;
 }
 
@@ -166,16 +185,27 @@ export function s3Handle(
         operation,
         status: 301,
         headers: { ...base, 'content-type': 'application/xml', 'x-amz-bucket-region': bucket.Region },
-        body: errorXml('PermanentRedirect', 'The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.', {
-          BucketName: bucketName,
-          Endpoint: `s3.${bucket.Region}.amazonaws.com`,
-        }),
+        body: errorXml(
+          'PermanentRedirect',
+          'The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.',
+          {
+            BucketName: bucketName,
+            Endpoint: `s3.${bucket.Region}.amazonaws.com`,
+          },
+        ),
       };
     }
     if (operation === 'GetBucketLogging') {
       const on = bucket.LoggingEnabled;
-      const enabled = on ? `<LoggingEnabled><TargetBucket>${xmlEscape(on.TargetBucket)}</TargetBucket><TargetPrefix>${xmlEscape(on.TargetPrefix ?? '')}</TargetPrefix></LoggingEnabled>` : '';
-      return { operation, status: 200, headers: { ...base, 'content-type': 'application/xml' }, body: `<?xml version="1.0" encoding="UTF-8"?>\n<BucketLoggingStatus xmlns="${NS}">${enabled}</BucketLoggingStatus>` };
+      const enabled = on
+        ? `<LoggingEnabled><TargetBucket>${xmlEscape(on.TargetBucket)}</TargetBucket><TargetPrefix>${xmlEscape(on.TargetPrefix ?? '')}</TargetPrefix></LoggingEnabled>`
+        : '';
+      return {
+        operation,
+        status: 200,
+        headers: { ...base, 'content-type': 'application/xml' },
+        body: `<?xml version="1.0" encoding="UTF-8"?>\n<BucketLoggingStatus xmlns="${NS}">${enabled}</BucketLoggingStatus>`,
+      };
     }
     if (operation === 'GetBucketPolicy' || operation === 'GetBucketPolicyStatus') {
       if (bucket.Policy === undefined) throw new AwsError('NoSuchBucketPolicy', 'The bucket policy does not exist', 404);
@@ -201,6 +231,11 @@ export function s3Handle(
     return { operation, status: 200, headers: { ...base, 'content-type': 'application/xml' }, body: configurationXml(bucket.PublicAccessBlockConfiguration) };
   } catch (err) {
     if (!(err instanceof AwsError)) throw err;
-    return { operation, status: err.status, headers: { ...base, 'content-type': 'application/xml' }, body: errorXml(err.code, err.message, bucketName ? { BucketName: bucketName } : {}) };
+    return {
+      operation,
+      status: err.status,
+      headers: { ...base, 'content-type': 'application/xml' },
+      body: errorXml(err.code, err.message, bucketName ? { BucketName: bucketName } : {}),
+    };
   }
 }

@@ -90,10 +90,7 @@ export function loadScenario(dir: string, extraCloudTrail: string[] = []): Scena
   const problems: string[] = [];
   const cloudtrail = new Map<string, RawRecord[]>();
   const seen = new Set<string>();
-  const files = [
-    ...filesUnder(path.join(dir, 'cloudtrail')),
-    ...extraCloudTrail.flatMap((p) => (statSync(p).isDirectory() ? filesUnder(p) : [p])),
-  ];
+  const files = [...filesUnder(path.join(dir, 'cloudtrail')), ...extraCloudTrail.flatMap((p) => (statSync(p).isDirectory() ? filesUnder(p) : [p]))];
   let latest: number | null = null;
   for (const file of files) {
     let text: string;

@@ -1,4 +1,4 @@
-import { type SirCase } from './security-ir-state.ts';
+import type { SirCase } from './security-ir-state.ts';
 
 /** Security Incident Response request members, validated as the API model states them (lengths, patterns, enums, list sizes). */
 
@@ -33,7 +33,16 @@ export const SIR_LIMITS = {
   nextToken: { max: 2000 },
 } as const;
 
-export function requireString(o: Body, name: string, min: number, max: number, problems: Problems, required = true, pattern?: RegExp, field = name): string | undefined {
+export function requireString(
+  o: Body,
+  name: string,
+  min: number,
+  max: number,
+  problems: Problems,
+  required = true,
+  pattern?: RegExp,
+  field = name,
+): string | undefined {
   const v = o[name];
   if (v === undefined || v === null) {
     if (required) problems.push({ name: field, message: 'is required' });
@@ -68,7 +77,13 @@ export function requireEnum(o: Body, name: string, allowed: readonly string[], p
 }
 
 /** The model's enums: one list shared with sirbot's client (domain/actions/case-status.ts), as both follow the API model. */
-export { RESOLVER_TYPES as RESOLVERS, SELF_MANAGED_CASE_STATUSES as SELF_MANAGED, CASE_STATUSES, NEW_CASE_STATUS, CLOSED_CASE_STATUS } from '../../domain/actions/case-status.ts';
+export {
+  RESOLVER_TYPES as RESOLVERS,
+  SELF_MANAGED_CASE_STATUSES as SELF_MANAGED,
+  CASE_STATUSES,
+  NEW_CASE_STATUS,
+  CLOSED_CASE_STATUS,
+} from '../../domain/actions/case-status.ts';
 export const ENGAGEMENTS = ['Security Incident', 'Investigation'] as const;
 /** The `AwsRegion` enum. */
 export const SIR_REGIONS = [
@@ -271,7 +286,8 @@ export function tags(o: Body, problems: Problems): Record<string, string> | unde
   const { tagKey: k, tagValue: val } = SIR_LIMITS;
   for (const [key, value] of entries) {
     if (key.length < k.min || key.length > k.max) problems.push({ name: 'tags', message: `keys must be ${k.min} to ${k.max} characters` });
-    if (typeof value !== 'string' || value.length > val.max) problems.push({ name: 'tags', message: `values must be strings of at most ${val.max} characters` });
+    if (typeof value !== 'string' || value.length > val.max)
+      problems.push({ name: 'tags', message: `values must be strings of at most ${val.max} characters` });
   }
   return Object.fromEntries(entries) as Record<string, string>;
 }

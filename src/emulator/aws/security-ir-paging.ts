@@ -34,7 +34,13 @@ export function decodeToken(token: string, scope: string): string {
  * One page of `items` (already in the listing's order): those after the key the token
  * names (`follows(key, last)`), so cases added meanwhile neither repeat nor shift a page.
  */
-export function page<T>(items: T[], keyOf: (t: T) => string, follows: (key: string, last: string) => boolean, scope: string, paged: { max: number; token: string | undefined }) {
+export function page<T>(
+  items: T[],
+  keyOf: (t: T) => string,
+  follows: (key: string, last: string) => boolean,
+  scope: string,
+  paged: { max: number; token: string | undefined },
+) {
   let start = 0;
   if (paged.token !== undefined) {
     const last = decodeToken(paged.token, scope);

@@ -1,6 +1,24 @@
 import { AwsError } from './errors.ts';
-import { ValidationFailure, SirState, type SirCase } from './security-ir-state.ts';
-import { SIR_LIMITS, requireString, requireEnum, RESOLVERS, ENGAGEMENTS, SELF_MANAGED, NEW_CASE_STATUS, CLOSED_CASE_STATUS, CASE_ID, list, timestamp, accounts, watchers, threatActorIps, services, regions, tags, type Problems } from './security-ir-fields.ts';
+import { ValidationFailure, type SirState, type SirCase } from './security-ir-state.ts';
+import {
+  SIR_LIMITS,
+  requireString,
+  requireEnum,
+  RESOLVERS,
+  ENGAGEMENTS,
+  SELF_MANAGED,
+  NEW_CASE_STATUS,
+  CLOSED_CASE_STATUS,
+  CASE_ID,
+  timestamp,
+  accounts,
+  watchers,
+  threatActorIps,
+  services,
+  regions,
+  tags,
+  type Problems,
+} from './security-ir-fields.ts';
 import { paging, page, compareIds } from './security-ir-paging.ts';
 import type { CaseStatus } from '../../domain/actions/case-status.ts';
 
@@ -32,7 +50,15 @@ const accountOfCase = (c: SirCase) => c.caseArn.split(':')[4];
 const CASE_OPERATIONS = new Set(['get-case', 'update-case', 'update-case-status', 'update-resolver-type', 'close-case', 'create-comment', 'list-comments']);
 
 /** Routes one Security IR request (already authenticated) to its operation. */
-export function securityIrRoute(state: SirState, account: string, region: string, method: string, path: string, body: Record<string, unknown>, now: number): { status: number; body: unknown } {
+export function securityIrRoute(
+  state: SirState,
+  account: string,
+  region: string,
+  method: string,
+  path: string,
+  body: Record<string, unknown>,
+  now: number,
+): { status: number; body: unknown } {
   const problems: Problems = [];
   const fail = () => {
     if (problems.length > 0) throw new ValidationFailure(problems);
@@ -83,7 +109,13 @@ export function securityIrRoute(state: SirState, account: string, region: string
     fail();
     // The caller's cases, newest first.
     const mine = [...state.cases.values()].filter((c) => accountOfCase(c) === account).sort((a, b) => compareIds(b.caseId, a.caseId));
-    const { slice, nextToken } = page(mine, (c) => c.caseId, (key, last) => compareIds(key, last) < 0, 'list-cases', paged);
+    const { slice, nextToken } = page(
+      mine,
+      (c) => c.caseId,
+      (key, last) => compareIds(key, last) < 0,
+      'list-cases',
+      paged,
+    );
     const items = slice.map((c) => ({
       caseId: c.caseId,
       lastUpdatedDate: c.lastUpdatedDate,
@@ -129,9 +161,14 @@ export function securityIrRoute(state: SirState, account: string, region: string
       fail();
       // The case as it would be; only committed if it still fits the model's limits.
       const next = {
-        watchers: [...c.watchers.filter((w) => !watchersToDelete.some((d) => d.email === w.email)), ...watchersToAdd.filter((w) => !c.watchers.some((x) => x.email === w.email))],
+        watchers: [
+          ...c.watchers.filter((w) => !watchersToDelete.some((d) => d.email === w.email)),
+          ...watchersToAdd.filter((w) => !c.watchers.some((x) => x.email === w.email)),
+        ],
         threatActorIpAddresses: [
-          ...c.threatActorIpAddresses.filter((t) => !ipsToDelete.some((d) => d.ipAddress === t.ipAddress && (d.userAgent === undefined || d.userAgent === t.userAgent))),
+          ...c.threatActorIpAddresses.filter(
+            (t) => !ipsToDelete.some((d) => d.ipAddress === t.ipAddress && (d.userAgent === undefined || d.userAgent === t.userAgent)),
+          ),
           ...ipsToAdd.filter((t) => !c.threatActorIpAddresses.some((x) => x.ipAddress === t.ipAddress && x.userAgent === t.userAgent)),
         ],
         impactedServices: [...c.impactedServices.filter((s) => !servicesToDelete.includes(s)), ...servicesToAdd.filter((s) => !c.impactedServices.includes(s))],
@@ -198,7 +235,13 @@ export function securityIrRoute(state: SirState, account: string, region: string
       const paged = paging(body, problems);
       fail();
       // Oldest first, as the conversation went.
-      const { slice, nextToken } = page(c.comments, (x) => x.commentId, (key, last) => compareIds(key, last) > 0, `list-comments|${caseId}`, paged);
+      const { slice, nextToken } = page(
+        c.comments,
+        (x) => x.commentId,
+        (key, last) => compareIds(key, last) > 0,
+        `list-comments|${caseId}`,
+        paged,
+      );
       return { status: 200, body: { items: slice, total: c.comments.length, ...(nextToken ? { nextToken } : {}) } };
     }
     default:

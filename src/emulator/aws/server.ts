@@ -117,10 +117,11 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
   const limiter = new SlidingWindowLimiter(quotas(options.quotaScale ?? 1));
   const fallback = options.defaultAccount ?? scenario.accounts[0] ?? '000000000000';
   const sir = new SirState();
+  scenario.s3 ??= { accounts: {} };
   const state: FakeAwsState = {
     iam: scenario.iam,
     ec2: scenario.ec2,
-    s3: (scenario.s3 ??= { accounts: {} }),
+    s3: scenario.s3,
     ssm: { executions: [] },
     findings: scenario.findings,
     findingUpdates: [],
@@ -183,7 +184,9 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
         return void res.end(out.body);
       }
       if (caller.service === 'ec2' && query) {
-        const xml = ec2Write(scenario.ec2, caller.account, caller.region, operation, query, now()) ?? ec2Action(scenario.ec2, caller.account, caller.region, operation, query);
+        const xml =
+          ec2Write(scenario.ec2, caller.account, caller.region, operation, query, now()) ??
+          ec2Action(scenario.ec2, caller.account, caller.region, operation, query);
         record(200);
         res.writeHead(200, { 'content-type': 'text/xml' });
         return void res.end(xml);
@@ -203,7 +206,15 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
       if (caller.service === 'security-ir') {
         verifySigV4(req, body, secretFor, 'security-ir');
         if (limiter.take('security-ir', `${caller.account}|${caller.region}`, Date.now()) > 0) throw throttled('Rate exceeded', 429);
-        const out = securityIrRoute(sir, caller.account, caller.region, req.method ?? 'GET', url.pathname, body ? (JSON.parse(body) as Record<string, unknown>) : {}, Date.now());
+        const out = securityIrRoute(
+          sir,
+          caller.account,
+          caller.region,
+          req.method ?? 'GET',
+          url.pathname,
+          body ? (JSON.parse(body) as Record<string, unknown>) : {},
+          Date.now(),
+        );
         record(out.status);
         res.writeHead(out.status, { 'content-type': 'application/json' });
         return void res.end(JSON.stringify(out.body));

@@ -22,7 +22,12 @@ export interface VerifiedSignature {
   service: string;
 }
 
-export function verifySigV4(req: IncomingMessage, body: string, secretFor: (accessKeyId: string) => string | undefined, expectedService: string): VerifiedSignature {
+export function verifySigV4(
+  req: IncomingMessage,
+  body: string,
+  secretFor: (accessKeyId: string) => string | undefined,
+  expectedService: string,
+): VerifiedSignature {
   const auth = String(req.headers.authorization ?? '');
   const m = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/.exec(auth);
   if (!m) throw new AwsError('IncompleteSignatureException', 'Authorization header is not a SigV4 signature', 403);
@@ -32,23 +37,36 @@ export function verifySigV4(req: IncomingMessage, body: string, secretFor: (acce
   }
   const amzDate = String(req.headers['x-amz-date'] ?? '');
   if (!amzDate.startsWith(date as string)) throw new AwsError('InvalidSignatureException', 'Date in Credential scope does not match x-amz-date', 403);
-  const when = Date.parse(`${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`);
+  const when = Date.parse(
+    `${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`,
+  );
   if (!Number.isFinite(when) || Math.abs(Date.now() - when) > 15 * 60_000) throw new AwsError('InvalidSignatureException', 'Signature expired', 403);
   const payloadHash = hex(body);
   const declared = req.headers['x-amz-content-sha256'];
-  if (declared !== undefined && declared !== payloadHash) throw new AwsError('InvalidSignatureException', 'The provided x-amz-content-sha256 does not match the payload', 400);
+  if (declared !== undefined && declared !== payloadHash)
+    throw new AwsError('InvalidSignatureException', 'The provided x-amz-content-sha256 does not match the payload', 400);
   const secret = secretFor(accessKeyId as string);
   if (!secret) throw new AwsError('UnrecognizedClientException', 'The security token included in the request is invalid.', 403);
 
   const url = new URL(req.url ?? '/', 'http://fake');
-  const path = url.pathname.split('/').map((seg) => encode(decodeURIComponent(seg))).join('/');
+  const path = url.pathname
+    .split('/')
+    .map((seg) => encode(decodeURIComponent(seg)))
+    .join('/');
   const query = [...url.searchParams.entries()]
     .map(([k, v]) => [encode(k), encode(v)])
     .sort(([a], [b]) => (a as string).localeCompare(b as string))
     .map(([k, v]) => `${k}=${v}`)
     .join('&');
   const names = (signedHeaders as string).split(';');
-  const headers = names.map((n) => `${n}:${String(req.headers[n] ?? '').trim().replace(/\s+/g, ' ')}\n`).join('');
+  const headers = names
+    .map(
+      (n) =>
+        `${n}:${String(req.headers[n] ?? '')
+          .trim()
+          .replace(/\s+/g, ' ')}\n`,
+    )
+    .join('');
   const canonical = [req.method, path, query, headers, signedHeaders, declared ?? payloadHash].join('\n');
   const scope = `${date}/${region}/${service}/aws4_request`;
   const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, hex(canonical)].join('\n');

@@ -32,7 +32,9 @@ function start(state: SsmState, account: string, region: string, input: Record<s
   const name = input.DocumentName;
   if (name === undefined || name === null) throw validation("Value null at 'documentName' failed to satisfy constraint: Member must not be null");
   if (typeof name !== 'string' || !DOCUMENT_NAME.test(name)) {
-    throw validation(`Value '${String(name)}' at 'documentName' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9_\\-.:/]{3,128}$`);
+    throw validation(
+      `Value '${String(name)}' at 'documentName' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9_\\-.:/]{3,128}$`,
+    );
   }
   const parameters = (input.Parameters ?? {}) as Record<string, unknown>;
   for (const [key, value] of Object.entries(parameters)) {

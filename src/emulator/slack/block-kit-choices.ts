@@ -34,7 +34,8 @@ function initialOptions(el: Json, at: string, check: Check): void {
 
 function maxSelected(el: Json, at: string, check: Check): void {
   const max = el.max_selected_items;
-  if (max !== undefined && (typeof max !== 'number' || !Number.isInteger(max) || max < 1)) check.add('must be an integer of at least 1', `${at}/max_selected_items`);
+  if (max !== undefined && (typeof max !== 'number' || !Number.isInteger(max) || max < 1))
+    check.add('must be an integer of at least 1', `${at}/max_selected_items`);
 }
 
 function staticOptions(el: Json, at: string, check: Check): void {

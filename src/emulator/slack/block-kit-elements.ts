@@ -48,7 +48,8 @@ export const ELEMENTS: Record<string, ElementRule> = {
     if (min !== undefined && !integerIn(min, 0, 3000)) check.add('must be an integer between 0 and 3000', `${at}/min_length`);
     const max = el.max_length;
     if (max !== undefined && !integerIn(max, 1, 3000)) check.add('must be an integer between 1 and 3000', `${at}/max_length`);
-    if (typeof max === 'number' && typeof el.initial_value === 'string' && el.initial_value.length > max) check.add(`must be less than ${max + 1} characters`, `${at}/initial_value`);
+    if (typeof max === 'number' && typeof el.initial_value === 'string' && el.initial_value.length > max)
+      check.add(`must be less than ${max + 1} characters`, `${at}/initial_value`);
   },
   email_text_input: placeholder,
   url_text_input: placeholder,

@@ -22,7 +22,7 @@ export const BLOCKS: Record<string, BlockRule> = {
   section(block, at, { check, element }) {
     if (block.text === undefined && block.fields === undefined) check.add('must define either `text` or `fields`', `${at}/type`);
     check.text(block, 'text', at, { max: 3000 });
-    check.list(block, 'fields', at, { min: 1, max: 10 }).forEach((field, i) => check.textAt(field, `${at}/fields/${i}`, { max: 2000 }));
+    for (const [i, field] of check.list(block, 'fields', at, { min: 1, max: 10 }).entries()) check.textAt(field, `${at}/fields/${i}`, { max: 2000 });
     if (block.accessory !== undefined) element(block.accessory, `${at}/accessory`);
   },
   header(block, at, { check }) {
@@ -37,7 +37,7 @@ export const BLOCKS: Record<string, BlockRule> = {
     });
   },
   actions(block, at, { check, element }) {
-    check.list(block, 'elements', at, { min: 1, max: 25, required: true }).forEach((item, i) => element(item, `${at}/elements/${i}`));
+    for (const [i, item] of check.list(block, 'elements', at, { min: 1, max: 25, required: true }).entries()) element(item, `${at}/elements/${i}`);
   },
   image(block, at, { check }) {
     if (block.slack_file === undefined) check.string(block, 'image_url', at, { max: 3000, required: true });
@@ -72,19 +72,22 @@ export function validateBlocks(blocks: unknown, surface: Surface = 'message', ro
   const max = MAX_BLOCKS[surface];
   if (blocks.length > max) check.add(`no more than ${max} items allowed`, root);
   const blockIds = new Set<string>();
-  blocks.forEach((block, i) => {
+  for (const [i, block] of blocks.entries()) {
     // Slack wants an action_id unique among the others of its containing block.
     const actionIds = new Set<string>();
     const scope: BlockScope = { check, element: (el, at) => checkElement(el, at, check, actionIds) };
     const at = `${root}/${i}`;
-    if (!check.object(block, at)) return;
+    if (!check.object(block, at)) continue;
     const rule = typeof block.type === 'string' && Object.hasOwn(BLOCKS, block.type) ? BLOCKS[block.type] : undefined;
-    if (!rule) return check.add(`unsupported type: ${String(block.type)}`, `${at}/type`);
+    if (!rule) {
+      check.add(`unsupported type: ${String(block.type)}`, `${at}/type`);
+      continue;
+    }
     if (block.block_id !== undefined) {
       check.string(block, 'block_id', at, { max: 255 });
       check.unique(blockIds, block, 'block_id', at);
     }
     rule(block, at, scope);
-  });
+  }
   return check.problems;
 }

@@ -4,4 +4,14 @@ export { BLOCKS, validateBlocks, type BlockRule, type Surface } from './block-ki
 export { ELEMENTS, type ElementRule } from './block-kit-elements.ts';
 export { SERVED_METHODS } from './methods/index.ts';
 export { MAX_STACK, TRIGGER_TTL_MS, type EmulatedView } from './views-state.ts';
-export type { CallRecord, Channel, Directory, EmulatedMessage, EphemeralFilter, EphemeralMessage, UploadedFile, Workspace, WorkspaceStats } from './workspace.ts';
+export type {
+  CallRecord,
+  Channel,
+  Directory,
+  EmulatedMessage,
+  EphemeralFilter,
+  EphemeralMessage,
+  UploadedFile,
+  Workspace,
+  WorkspaceStats,
+} from './workspace.ts';

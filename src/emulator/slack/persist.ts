@@ -85,7 +85,10 @@ function restore(ws: Workspace, file: string, logger: PersistLogger): PersistedW
   } catch (err) {
     const aside = `${file}.unreadable-${Date.now()}`;
     renameSync(file, aside);
-    logger.error({ err: err instanceof Error ? err.message : String(err), file, setAside: aside }, 'the saved emulated Slack workspace could not be read; starting it empty');
+    logger.error(
+      { err: err instanceof Error ? err.message : String(err), file, setAside: aside },
+      'the saved emulated Slack workspace could not be read; starting it empty',
+    );
     return null;
   }
 }

@@ -62,7 +62,14 @@ export class SocketModeHub implements Delivery {
     this.sockets.push(ws);
     ws.on('message', (data) => this.acknowledged(String(data)));
     ws.on('close', () => this.sockets.splice(this.sockets.indexOf(ws), 1));
-    ws.send(JSON.stringify({ type: 'hello', num_connections: this.sockets.length, debug_info: { host: 'emulator', approximate_connection_time: 18060 }, connection_info: { app_id: this.appId } }));
+    ws.send(
+      JSON.stringify({
+        type: 'hello',
+        num_connections: this.sockets.length,
+        debug_info: { host: 'emulator', approximate_connection_time: 18060 },
+        connection_info: { app_id: this.appId },
+      }),
+    );
   }
 
   private acknowledged(text: string): void {

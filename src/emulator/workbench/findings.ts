@@ -40,7 +40,8 @@ function describe(doc: Json): Pick<OfferedFinding, 'kind' | 'title' | 'severity'
   const kind = kindOf(doc);
   const severity = isObject(doc.Severity) ? text(doc.Severity.Label) : text(doc.severity);
   if (kind === 'asff') return { kind, title: text(doc.Title) || text(doc.Id), severity, account: text(doc.AwsAccountId) };
-  if (kind === 'guardduty') return { kind, title: text(doc.title) || text(doc.type), severity: severity ? `severity ${severity}` : '', account: text(doc.accountId) };
+  if (kind === 'guardduty')
+    return { kind, title: text(doc.title) || text(doc.type), severity: severity ? `severity ${severity}` : '', account: text(doc.accountId) };
   const cloud = isObject(doc.cloud) && isObject(doc.cloud.account) ? text(doc.cloud.account.uid) : '';
   const title = isObject(doc.finding_info) ? text(doc.finding_info.title) : '';
   return { kind, title: title || 'finding', severity, account: cloud };
@@ -48,7 +49,8 @@ function describe(doc: Json): Pick<OfferedFinding, 'kind' | 'title' | 'severity'
 
 /** A finding's own id in its format, to recognise the same finding in two files. */
 function identity(doc: Json): string | undefined {
-  const id = text(doc.Id) || text(doc.id) || (isObject(doc.finding_info) ? text(doc.finding_info.uid) : '') || (isObject(doc.metadata) ? text(doc.metadata.uid) : '');
+  const id =
+    text(doc.Id) || text(doc.id) || (isObject(doc.finding_info) ? text(doc.finding_info.uid) : '') || (isObject(doc.metadata) ? text(doc.metadata.uid) : '');
   return id ? `${kindOf(doc)}:${id}` : undefined;
 }
 

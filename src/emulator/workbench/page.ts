@@ -23,7 +23,9 @@ export interface PageOptions {
  */
 export function pageHtml(o: PageOptions): string {
   const people = o.people.map((p) => html`<option${attrs({ value: p.id })}>${p.name} — ${p.role}</option>`);
-  const scenario = o.scenario ? html`<span class="wb-chip" title="the fake AWS is seeded with this scenario">scenario: ${o.scenario}</span>` : html`<span class="wb-chip">real AWS</span>`;
+  const scenario = o.scenario
+    ? html`<span class="wb-chip" title="the fake AWS is seeded with this scenario">scenario: ${o.scenario}</span>`
+    : html`<span class="wb-chip">real AWS</span>`;
   return html`<!doctype html>
 <html lang="en">
 <head>

@@ -17,7 +17,15 @@ export const BODY_LIMIT = 5 * 1024 * 1024;
 const user = z.string().regex(/^[UW][A-Z0-9]{2,}$/);
 const ts = z.string().regex(/^\d+\.\d+$/);
 const channel = z.string().min(1).max(80);
-const choice = { blockId: z.string().max(255).optional(), option: z.string().max(2000).optional(), date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(), value: z.string().max(3000).optional() };
+const choice = {
+  blockId: z.string().max(255).optional(),
+  option: z.string().max(2000).optional(),
+  date: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .optional(),
+  value: z.string().max(3000).optional(),
+};
 const inputValue = z.union([
   z.string().max(3000),
   z.object({ option: z.string() }),

@@ -1,5 +1,6 @@
 import type { Delivery, DeliveryKind } from '../slack/people/delivery.ts';
 
+// biome-ignore lint/suspicious/noExplicitAny: Slack's payloads are read field by field as Slack documents them; each use is shape-checked where it matters.
 type Json = Record<string, any>;
 
 /** One request the workbench's people sent to sirbot's receiver, and how it answered. */

@@ -42,7 +42,11 @@ function interleave(messages: EmulatedMessage[], ephemerals: EphemeralMessage[],
   type Item = { ts: string; out: SafeHtml };
   const items: Item[] = messages.map((m) => ({ ts: m.ts, out: messageHtml(m, ctx, { inThread }) }));
   for (const e of ephemerals) {
-    const body = messageHtml({ ts: e.ts, user: 'sirbot', username: 'sirbot', bot_id: 'B0SIRBOT', ...(e.text ? { text: e.text } : {}), ...(e.blocks ? { blocks: e.blocks } : {}) }, ctx, { inThread: true });
+    const body = messageHtml(
+      { ts: e.ts, user: 'sirbot', username: 'sirbot', bot_id: 'B0SIRBOT', ...(e.text ? { text: e.text } : {}), ...(e.blocks ? { blocks: e.blocks } : {}) },
+      ctx,
+      { inThread: true },
+    );
     items.push({ ts: e.ts, out: html`<div class="wb-ephemeral"><div class="wb-ephemeral-note">Only visible to you</div>${body}</div>` });
   }
   return items.sort((a, b) => Number(a.ts) - Number(b.ts)).map((i) => i.out);
@@ -64,13 +68,23 @@ export function screenOf(ws: Workspace, q: ScreenQuery): Screen {
     channels: ws.channels().map(({ id, name, messages }) => ({ id, name, messages })),
     channel: channel ? { id: channel.id, name: channel.name } : null,
     messages: channel
-      ? html`${interleave(ws.messages(channel.id), mine.filter((e) => !e.thread_ts), ctx, false)}`.value
+      ? html`${interleave(
+          ws.messages(channel.id),
+          mine.filter((e) => !e.thread_ts),
+          ctx,
+          false,
+        )}`.value
       : '',
     thread:
       channel && q.thread && thread.length > 0
         ? {
             ts: q.thread,
-            html: html`${interleave(thread, mine.filter((e) => e.thread_ts === q.thread), ctx, true)}`.value,
+            html: html`${interleave(
+              thread,
+              mine.filter((e) => e.thread_ts === q.thread),
+              ctx,
+              true,
+            )}`.value,
           }
         : null,
     modal: modalOf(ws.surfaces.top(q.user), ctx),

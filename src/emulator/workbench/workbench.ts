@@ -62,10 +62,14 @@ const sendJson = (res: ServerResponse, status: number, body: unknown): void => s
  */
 function checkElement(blocks: unknown[] | undefined, b: Act, where: string): void {
   const found = elementsOf(blocks).find(({ block, element }) => element.action_id === b.actionId && (b.blockId === undefined || block.block_id === b.blockId));
-  if (!found) throw new HttpError(409, `${where} no longer has ${b.actionId}: sirbot changed it after the page showed it; try again on what the page shows now`);
+  if (!found)
+    throw new HttpError(409, `${where} no longer has ${b.actionId}: sirbot changed it after the page showed it; try again on what the page shows now`);
   const { element } = found;
   if (element.type === 'datepicker' && !b.date) throw new HttpError(400, `${b.actionId} needs a date (YYYY-MM-DD)`);
-  if ((element.type === 'static_select' || element.type === 'overflow') && !((element.options ?? []) as Array<{ value?: unknown }>).some((opt) => opt.value === b.option)) {
+  if (
+    (element.type === 'static_select' || element.type === 'overflow') &&
+    !((element.options ?? []) as Array<{ value?: unknown }>).some((opt) => opt.value === b.option)
+  ) {
     throw new HttpError(400, `${b.actionId} has no option ${JSON.stringify(b.option ?? null)}`);
   }
 }
@@ -94,7 +98,8 @@ export function createWorkbench(o: WorkbenchOptions): Workbench {
   };
   let offered: OfferedFinding[] | undefined;
   const findings = () => (offered ??= o.scenario ? scenarioFindings(o.scenario.dir) : []);
-  const page = () => pageHtml({ scenario: o.scenario?.name ?? null, people: o.people, channel: o.channel(), teamDomain: ws.teamDomain, shortcuts: o.shortcuts ?? [] });
+  const page = () =>
+    pageHtml({ scenario: o.scenario?.name ?? null, people: o.people, channel: o.channel(), teamDomain: ws.teamDomain, shortcuts: o.shortcuts ?? [] });
 
   function message(channelName: string, messageTs: string) {
     const id = ws.channelId(channelName);
@@ -113,7 +118,8 @@ export function createWorkbench(o: WorkbenchOptions): Workbench {
 
   /** sirbot's answer to what a person did, passed on to the page; its failures are told here too, as Slack's logs would. */
   function fromBot(what: string, userId: string, answer: Answered): Reply {
-    if (answer.status >= 500) o.logger.warn({ what, user: userId, status: answer.status, body: answer.body }, `workbench: sirbot answered ${answer.status} to ${what}`);
+    if (answer.status >= 500)
+      o.logger.warn({ what, user: userId, status: answer.status, body: answer.body }, `workbench: sirbot answered ${answer.status} to ${what}`);
     return { status: 200, body: answer };
   }
 
@@ -122,7 +128,13 @@ export function createWorkbench(o: WorkbenchOptions): Workbench {
     const body = answer.body;
     if (!body || (typeof body.text !== 'string' && !Array.isArray(body.blocks))) return;
     const id = ws.resolve(channelName, true) as string;
-    ws.addEphemeral({ channel: id, user: userId, ts: ws.nextTs(Date.now()), ...(typeof body.text === 'string' ? { text: body.text } : {}), ...(Array.isArray(body.blocks) ? { blocks: body.blocks } : {}) });
+    ws.addEphemeral({
+      channel: id,
+      user: userId,
+      ts: ws.nextTs(Date.now()),
+      ...(typeof body.text === 'string' ? { text: body.text } : {}),
+      ...(Array.isArray(body.blocks) ? { blocks: body.blocks } : {}),
+    });
   }
 
   async function ingest(body: z.infer<typeof bodies.send>): Promise<Reply> {
@@ -152,23 +164,35 @@ export function createWorkbench(o: WorkbenchOptions): Workbench {
   }
 
   async function act(b: Act): Promise<Reply> {
-    const choice = { ...(b.blockId ? { blockId: b.blockId } : {}), ...(b.option !== undefined ? { option: b.option } : {}), ...(b.date ? { date: b.date } : {}), ...(b.value !== undefined ? { value: b.value } : {}) };
+    const choice = {
+      ...(b.blockId ? { blockId: b.blockId } : {}),
+      ...(b.option !== undefined ? { option: b.option } : {}),
+      ...(b.date ? { date: b.date } : {}),
+      ...(b.value !== undefined ? { value: b.value } : {}),
+    };
     const what = `${b.actionId}${b.blockId ? ` (${b.blockId})` : ''}`;
     if (b.viewId) {
       const v = view(b.user, b.viewId);
       checkElement(v.blocks, b, `view ${b.viewId}`);
-      return inFlight.once(`act:${b.user}:${v.id}:${what}`, `${what} in this view`, async () => fromBot(what, b.user, await person(b.user).clickInView(v, b.actionId, choice)));
+      return inFlight.once(`act:${b.user}:${v.id}:${what}`, `${what} in this view`, async () =>
+        fromBot(what, b.user, await person(b.user).clickInView(v, b.actionId, choice)),
+      );
     }
     if (!b.channel || !b.ts) throw new HttpError(400, 'an action needs a channel and message ts, or a view id');
     const m = message(b.channel, b.ts);
     checkElement(m.blocks, b, `message ${m.ts}`);
-    return inFlight.once(`act:${b.user}:${m.channel}:${m.ts}:${what}`, `${what} on this message`, async () => fromBot(what, b.user, await person(b.user).click(m, b.actionId, choice)));
+    return inFlight.once(`act:${b.user}:${m.channel}:${m.ts}:${what}`, `${what} on this message`, async () =>
+      fromBot(what, b.user, await person(b.user).click(m, b.actionId, choice)),
+    );
   }
 
   const routes: Record<string, (req: IncomingMessage, url: URL) => Promise<Reply>> = {
     'GET /workbench/api/screen': async (_req, url) => {
       const q = readQuery(url.searchParams, screenQuery, { user: o.people[0]?.id });
-      return { status: 200, body: { ...screenOf(ws, { user: q.user, channel: q.channel, thread: q.thread, home: q.home === '1' }), aws: o.awsChanges?.() ?? null } };
+      return {
+        status: 200,
+        body: { ...screenOf(ws, { user: q.user, channel: q.channel, thread: q.thread, home: q.home === '1' }), aws: o.awsChanges?.() ?? null },
+      };
     },
     'GET /workbench/api/findings': async () => ({
       status: 200,
@@ -180,7 +204,9 @@ export function createWorkbench(o: WorkbenchOptions): Workbench {
       const b = await readJson(req, bodies.submit);
       const v = view(b.user, b.viewId);
       // Slack closes a modal on the first submit's answer; a second press meanwhile sends nothing.
-      return inFlight.once(`submit:${v.id}`, 'this modal', async () => fromBot(`view_submission ${v.callback_id}`, b.user, await person(b.user).submit(b.values as Record<string, InputValue>, v)));
+      return inFlight.once(`submit:${v.id}`, 'this modal', async () =>
+        fromBot(`view_submission ${v.callback_id}`, b.user, await person(b.user).submit(b.values as Record<string, InputValue>, v)),
+      );
     },
     'POST /workbench/api/close': async (req) => {
       const b = await readJson(req, bodies.close);
@@ -202,7 +228,9 @@ export function createWorkbench(o: WorkbenchOptions): Workbench {
       const b = await readJson(req, bodies.shortcut);
       if (!(o.shortcuts ?? []).some((sc) => sc.callbackId === b.callbackId)) throw new HttpError(400, `the app has no message shortcut ${b.callbackId}`);
       const m = message(b.channel, b.ts);
-      return inFlight.once(`shortcut:${b.user}:${m.channel}:${m.ts}:${b.callbackId}`, 'this shortcut', async () => fromBot(`shortcut ${b.callbackId}`, b.user, await person(b.user).shortcut(m, b.callbackId)));
+      return inFlight.once(`shortcut:${b.user}:${m.channel}:${m.ts}:${b.callbackId}`, 'this shortcut', async () =>
+        fromBot(`shortcut ${b.callbackId}`, b.user, await person(b.user).shortcut(m, b.callbackId)),
+      );
     },
     'POST /workbench/api/home': async (req) => {
       const b = await readJson(req, bodies.home);
@@ -247,7 +275,11 @@ export function createWorkbench(o: WorkbenchOptions): Workbench {
           return true;
         }
         // Shown as text whatever the bot called it: the page never runs what a bot uploaded.
-        res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff', 'content-disposition': `inline; filename="${found.name.replace(/[^\w.-]/g, '_')}"` });
+        res.writeHead(200, {
+          'content-type': 'text/plain; charset=utf-8',
+          'x-content-type-options': 'nosniff',
+          'content-disposition': `inline; filename="${found.name.replace(/[^\w.-]/g, '_')}"`,
+        });
         res.end(found.content);
         return true;
       }

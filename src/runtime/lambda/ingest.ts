@@ -19,7 +19,10 @@ export async function handler(event: unknown): Promise<{ received: number; accep
   for (let i = 0; i < toDeliver.length; i += DELIVERY_BATCH) {
     await jobs.run({ kind: 'delivery.complete', findingIds: toDeliver.slice(i, i + DELIVERY_BATCH) });
   }
-  logger.info({ origin, received: report.received, accepted: report.accepted, rejected: report.rejectedCount, queued: toDeliver.length, unstored: unstored.length }, 'ingested');
+  logger.info(
+    { origin, received: report.received, accepted: report.accepted, rejected: report.rejectedCount, queued: toDeliver.length, unstored: unstored.length },
+    'ingested',
+  );
   if (unstored.length > 0) throw new Error(`${unstored.length} finding(s) could not be stored: ${unstored[0]?.error ?? 'unknown error'}`);
   return { received: report.received, accepted: report.accepted, rejected: report.rejectedCount, queued: toDeliver.length };
 }

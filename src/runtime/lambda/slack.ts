@@ -11,7 +11,10 @@ let handlerPromise: Promise<{ bolt: Handler; guard: SlackRequestGuard }> | undef
 async function buildHandler(): Promise<{ bolt: Handler; guard: SlackRequestGuard }> {
   const { slack, logger, env, deps, core } = await lambdaContext();
   const receiver = new AwsLambdaReceiver({ signingSecret: slack.signingSecret, logger: boltLogger(logger) });
-  createSlackApp({ signingSecret: slack.signingSecret, token: slack.botToken, receiver, ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}) }, deps);
+  createSlackApp(
+    { signingSecret: slack.signingSecret, token: slack.botToken, receiver, ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}) },
+    deps,
+  );
   const guard = new SlackRequestGuard({ signingSecret: slack.signingSecret, store: core.store, logger });
   return { bolt: receiver.toHandler() as Handler, guard };
 }

@@ -59,7 +59,10 @@ export async function handler(event: { Records?: SqsRecord[] } | ScheduledEvent)
       continue;
     }
     // A redelivered gathering was interrupted (timeout, crash): it resumes instead of finding itself busy.
-    const job = parsed.data.kind === 'investigation.gather' && Number(record.attributes?.ApproximateReceiveCount ?? '1') > 1 ? { ...parsed.data, resuming: true } : parsed.data;
+    const job =
+      parsed.data.kind === 'investigation.gather' && Number(record.attributes?.ApproximateReceiveCount ?? '1') > 1
+        ? { ...parsed.data, resuming: true }
+        : parsed.data;
     try {
       await run(job, ctx);
     } catch (err) {

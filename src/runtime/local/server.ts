@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Env } from '../../config/env.ts';
-import { HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
+import { type HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import { createHttpReceiver, createSlackApp } from '../../slack/app.ts';
 import { boltLogger } from '../../slack/logger.ts';
 import type { PosterLimits } from '../../slack/poster.ts';
@@ -117,7 +117,9 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
   const resumer = setInterval(() => resumeDeliveries(false), o.env.SIRBOT_RESUME_SECONDS * 1000);
   resumer.unref();
   const admin = adminTokenOf(o.env);
-  const slackEvents = http ? slackEventsRoute(http, new SlackRequestGuard({ signingSecret: o.slack.signingSecret, store, logger: o.logger }), o.logger) : undefined;
+  const slackEvents = http
+    ? slackEventsRoute(http, new SlackRequestGuard({ signingSecret: o.slack.signingSecret, store, logger: o.logger }), o.logger)
+    : undefined;
 
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');

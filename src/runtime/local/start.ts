@@ -47,7 +47,9 @@ export interface LocalStack {
 /** The message shortcuts manifest.yml declares: what Slack would offer on each message. */
 function manifestShortcuts(): Array<{ name: string; callbackId: string }> {
   try {
-    const manifest = parseYaml(readFileSync(new URL('../../../manifest.yml', import.meta.url), 'utf8')) as { features?: { shortcuts?: Array<{ name: string; type: string; callback_id: string }> } };
+    const manifest = parseYaml(readFileSync(new URL('../../../manifest.yml', import.meta.url), 'utf8')) as {
+      features?: { shortcuts?: Array<{ name: string; type: string; callback_id: string }> };
+    };
     return (manifest.features?.shortcuts ?? []).filter((s) => s.type === 'message').map((s) => ({ name: s.name, callbackId: s.callback_id }));
   } catch {
     return [];
@@ -73,12 +75,19 @@ export async function startLocalStack(given: Env, logger: Logger): Promise<Local
     throw new ConfigError('SLACK_BOT_TOKEN is set but SLACK_SIGNING_SECRET is not: set both to use a real workspace, or neither for the emulator');
   }
   if (given.SLACK_APP_TOKEN && !given.SLACK_BOT_TOKEN) {
-    throw new ConfigError('SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN is not: Socket Mode needs both (and SLACK_SIGNING_SECRET); see README "Use a real workspace"');
+    throw new ConfigError(
+      'SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN is not: Socket Mode needs both (and SLACK_SIGNING_SECRET); see README "Use a real workspace"',
+    );
   }
   // On the emulator, nobody configured roles: give the workbench's people one each, so every button can be tried.
   const env: Env =
-    real || given.SIRBOT_RESPONDERS || given.SIRBOT_APPROVERS ? given : { ...given, SIRBOT_RESPONDERS: DEFAULT_RESPONDERS, SIRBOT_APPROVERS: DEFAULT_APPROVERS };
-  const directory: Directory = { users: Object.fromEntries(PEOPLE.map((p) => [p.id, { name: p.name, email: p.email, ...('tz' in p ? { tz: p.tz } : {}) }])), groups: {} };
+    real || given.SIRBOT_RESPONDERS || given.SIRBOT_APPROVERS
+      ? given
+      : { ...given, SIRBOT_RESPONDERS: DEFAULT_RESPONDERS, SIRBOT_APPROVERS: DEFAULT_APPROVERS };
+  const directory: Directory = {
+    users: Object.fromEntries(PEOPLE.map((p) => [p.id, { name: p.name, email: p.email, ...('tz' in p ? { tz: p.tz } : {}) }])),
+    groups: {},
+  };
   const emulator = real ? undefined : await startSlackEmulator({ port: env.SIRBOT_EMULATOR_PORT, host: env.HOST, token: EMULATOR_TOKEN, directory });
   // The emulated workspace lives beside the database whose records point into it, so a restart finds its threads.
   const keptDb = env.SIRBOT_DB !== ':memory:' && existsSync(env.SIRBOT_DB);
@@ -159,7 +168,10 @@ export async function startLocalStack(given: Env, logger: Logger): Promise<Local
           `                   (a newer version is posted afresh). To start clean, stop sirbot and delete ${env.SIRBOT_DB} and ${emulatorStateFile(env.SIRBOT_DB)}.`,
         );
       }
-      if (!real) lines.push('  Real workspace   create the app from manifest.yml, then set SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET and SLACK_APP_TOKEN (Socket Mode) — README "Use a real workspace"');
+      if (!real)
+        lines.push(
+          '  Real workspace   create the app from manifest.yml, then set SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET and SLACK_APP_TOKEN (Socket Mode) — README "Use a real workspace"',
+        );
       if (evidence.fake) lines.push('  Real AWS         SIRBOT_AWS=real investigates with your default AWS credential chain instead (README "Configuration")');
       lines.push('');
       return lines;

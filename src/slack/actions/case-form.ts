@@ -5,7 +5,12 @@ import { CASE_BLOCKS } from '../views/case.ts';
 import { type ViewValues, listIn, valueIn } from './view-values.ts';
 
 /** Security IR takes IPv6 only in full upper-case form: people may type it any way. */
-const ip = z.string().transform((v, ctx) => canonicalIp(v) ?? (ctx.addIssue({ code: 'custom', message: 'not an IP address' }), z.NEVER));
+const ip = z.string().transform((v, ctx) => {
+  const canonical = canonicalIp(v);
+  if (canonical) return canonical;
+  ctx.addIssue({ code: 'custom', message: 'not an IP address' });
+  return z.NEVER;
+});
 
 /** The case modal's fields, checked before anything reaches AWS; messages say what to fix. */
 const caseFormSchema = z.object({
@@ -13,7 +18,10 @@ const caseFormSchema = z.object({
   [CASE_BLOCKS.description]: z.string().min(1, 'a description is required').max(CASE_LIMITS.description),
   [CASE_BLOCKS.engagement]: z.enum(['Security Incident', 'Investigation'], 'choose an engagement type'),
   [CASE_BLOCKS.start]: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'pick the date the incident started'),
-  [CASE_BLOCKS.accounts]: z.array(z.string().regex(/^\d{12}$/, 'account ids have 12 digits')).min(1, 'name at least one account').max(CASE_LIMITS.impactedAccounts),
+  [CASE_BLOCKS.accounts]: z
+    .array(z.string().regex(/^\d{12}$/, 'account ids have 12 digits'))
+    .min(1, 'name at least one account')
+    .max(CASE_LIMITS.impactedAccounts),
   [CASE_BLOCKS.regions]: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'regions look like us-east-1')).max(CASE_LIMITS.impactedRegions),
   [CASE_BLOCKS.ips]: z.array(ip).max(CASE_LIMITS.threatActorIps),
   [CASE_BLOCKS.services]: z.array(z.string().max(50)).max(600),
@@ -34,7 +42,10 @@ export function parseCaseForm(values: ViewValues, draftedStart: string | null): 
     [CASE_BLOCKS.accounts]: listIn(values, CASE_BLOCKS.accounts),
     [CASE_BLOCKS.regions]: listIn(values, CASE_BLOCKS.regions),
     [CASE_BLOCKS.ips]: listIn(values, CASE_BLOCKS.ips),
-    [CASE_BLOCKS.services]: valueIn(values, CASE_BLOCKS.services).split(/[,;\n]+/).map((s) => s.trim()).filter(Boolean),
+    [CASE_BLOCKS.services]: valueIn(values, CASE_BLOCKS.services)
+      .split(/[,;\n]+/)
+      .map((s) => s.trim())
+      .filter(Boolean),
     [CASE_BLOCKS.watchers]: listIn(values, CASE_BLOCKS.watchers),
     [CASE_BLOCKS.resolver]: valueIn(values, CASE_BLOCKS.resolver),
   };
@@ -48,7 +59,7 @@ export function parseCaseForm(values: ViewValues, draftedStart: string | null): 
     return { errors };
   }
   const v = parsed.data;
-  const start = draftedStart && draftedStart.startsWith(v.start) ? draftedStart : `${v.start}T00:00:00.000Z`;
+  const start = draftedStart?.startsWith(v.start) ? draftedStart : `${v.start}T00:00:00.000Z`;
   return {
     form: {
       title: v.title,

@@ -15,7 +15,7 @@ import { type ViewValues, valueIn } from './view-values.ts';
 type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
-const valueOf = (action: BlockAction['actions'][number]) => (action as { value?: string }).value ?? '';
+const offerIdOf = (action: BlockAction['actions'][number]) => (action as { value?: string }).value ?? '';
 
 /** Private answers about a finding go to its thread. */
 function replyToFinding(record: { channel: string; ts: string | null }, user: string) {
@@ -54,11 +54,20 @@ export function register(app: SlackRouter, deps: SlackAppDeps): void {
     await ack();
     const place = placeOf(body);
     const modal = await openFirst(client, body.trigger_id, loadingModal(STATUS_TITLE, 'Loading the finding…'), place, log);
-    const offer = await services.offers.redeem({ offerId: valueOf(action), kinds: ['status'], userId: body.user.id, clickedIn: place });
+    const offer = await services.offers.redeem({ offerId: offerIdOf(action), kinds: ['status'], userId: body.user.id, clickedIn: place });
     if (!offer.ok) return modal.tell(STATUS_TITLE, `Not done: ${offer.reason}.`);
     const allowed = await services.access.check(body.user.id, 'responder');
     if (!allowed.allowed) {
-      await services.audit.record({ actor: body.user.id, action: 'status', target: offer.offer.findingId, inputs: {}, outcome: 'refused', result: { reason: allowed.reason }, channel: place.channel ?? null, ts: place.threadTs ?? null });
+      await services.audit.record({
+        actor: body.user.id,
+        action: 'status',
+        target: offer.offer.findingId,
+        inputs: {},
+        outcome: 'refused',
+        result: { reason: allowed.reason },
+        channel: place.channel ?? null,
+        ts: place.threadTs ?? null,
+      });
       return modal.tell(STATUS_TITLE, `Not allowed: ${allowed.reason}.`);
     }
     await modal.show(statusModal(offer.finding, offer.offer.id));
@@ -82,22 +91,33 @@ export function register(app: SlackRouter, deps: SlackAppDeps): void {
     });
   });
 
-  const openCaseModal = (kind: Extract<OfferKind, 'case' | 'case-cirt'>) => async ({ ack, body, action, client }: ActionArgs) => {
-    await ack();
-    const place = placeOf(body);
-    const modal = await openFirst(client, body.trigger_id, loadingModal(CASE_TITLE, 'Drafting the case from the finding and its investigation…'), place, log);
-    const offer = await services.offers.redeem({ offerId: valueOf(action), kinds: [kind], userId: body.user.id, clickedIn: place });
-    if (!offer.ok) return modal.tell(CASE_TITLE, `Not done: ${offer.reason}.`);
-    const findingId = offer.offer.findingId;
-    const allowed = await services.access.check(body.user.id, 'responder');
-    if (!allowed.allowed) {
-      await services.audit.record({ actor: body.user.id, action: 'case.create', target: findingId, inputs: {}, outcome: 'refused', result: { reason: allowed.reason }, channel: place.channel ?? null, ts: place.threadTs ?? null });
-      return modal.tell(CASE_TITLE, `Not allowed: ${allowed.reason}.`);
-    }
-    const draft = await services.cases.draft(findingId, body.user.id);
-    if (!draft) return modal.tell(CASE_TITLE, 'sirbot no longer knows this finding.');
-    await modal.show(caseModal(draft.finding, draft.draft, draft.watchers, kind === 'case-cirt', offer.offer.id));
-  };
+  const openCaseModal =
+    (kind: Extract<OfferKind, 'case' | 'case-cirt'>) =>
+    async ({ ack, body, action, client }: ActionArgs) => {
+      await ack();
+      const place = placeOf(body);
+      const modal = await openFirst(client, body.trigger_id, loadingModal(CASE_TITLE, 'Drafting the case from the finding and its investigation…'), place, log);
+      const offer = await services.offers.redeem({ offerId: offerIdOf(action), kinds: [kind], userId: body.user.id, clickedIn: place });
+      if (!offer.ok) return modal.tell(CASE_TITLE, `Not done: ${offer.reason}.`);
+      const findingId = offer.offer.findingId;
+      const allowed = await services.access.check(body.user.id, 'responder');
+      if (!allowed.allowed) {
+        await services.audit.record({
+          actor: body.user.id,
+          action: 'case.create',
+          target: findingId,
+          inputs: {},
+          outcome: 'refused',
+          result: { reason: allowed.reason },
+          channel: place.channel ?? null,
+          ts: place.threadTs ?? null,
+        });
+        return modal.tell(CASE_TITLE, `Not allowed: ${allowed.reason}.`);
+      }
+      const draft = await services.cases.draft(findingId, body.user.id);
+      if (!draft) return modal.tell(CASE_TITLE, 'sirbot no longer knows this finding.');
+      await modal.show(caseModal(draft.finding, draft.draft, draft.watchers, kind === 'case-cirt', offer.offer.id));
+    };
   app.action<BlockAction>(FINDING_ACTIONS.openCase, openCaseModal('case'));
   app.action<BlockAction>(FINDING_ACTIONS.openCaseCirt, openCaseModal('case-cirt'));
 
@@ -110,13 +130,19 @@ export function register(app: SlackRouter, deps: SlackAppDeps): void {
     if (!offer.ok) return void (await ack({ response_action: 'update', view: noticeModal(CASE_TITLE, `Not done: ${offer.reason}.`) as never }));
     // Creating the case may take longer than Slack waits for an answer: close the modal first.
     await ack();
-    await jobs.run({ kind: 'case.open', findingId: offer.offer.findingId, userId: body.user.id, form: parsed.form, replyTo: replyToFinding(offer.record, body.user.id) });
+    await jobs.run({
+      kind: 'case.open',
+      findingId: offer.offer.findingId,
+      userId: body.user.id,
+      form: parsed.form,
+      replyTo: replyToFinding(offer.record, body.user.id),
+    });
   });
 
   app.action<BlockAction>(FINDING_ACTIONS.acknowledge, async ({ ack, body, action, client }: ActionArgs) => {
     await ack();
     const place = placeOf(body);
-    const offer = await services.offers.redeem({ offerId: valueOf(action), kinds: ['acknowledge'], userId: body.user.id, clickedIn: place });
+    const offer = await services.offers.redeem({ offerId: offerIdOf(action), kinds: ['acknowledge'], userId: body.user.id, clickedIn: place });
     if (!offer.ok) return tellPrivately(client, place, `Not acknowledged: ${offer.reason}.`, log);
     await jobs.run({ kind: 'acknowledge', findingId: offer.offer.findingId, userId: body.user.id, replyTo: replyToPlace(place) });
   });

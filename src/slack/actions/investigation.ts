@@ -8,7 +8,7 @@ import { tellPrivately } from './reply.ts';
 type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
 /** The value a block action carries, whatever the element: date, option or typed text. */
-function valueOf(action: BlockAction['actions'][number]): string | undefined {
+function actionValue(action: BlockAction['actions'][number]): string | undefined {
   const a = action as { selected_date?: string; selected_option?: { value?: string }; value?: string };
   return a.selected_date ?? a.selected_option?.value ?? a.value;
 }
@@ -35,14 +35,23 @@ export function register(app: SlackRouter, deps: SlackAppDeps): void {
 
   app.action<BlockAction>(INVESTIGATION_ACTIONS.investigate, async ({ ack, body, action, client }: ActionArgs) => {
     await ack();
-    const findingId = valueOf(action);
+    const findingId = actionValue(action);
     const { channel, ts } = threadOf(body);
     if (!findingId || !channel || !ts) return;
     // The button names its finding; it is honoured only in that finding's own thread.
     const record = findingId.length <= MAX_FINDING_ID ? await store.getFinding(findingId) : null;
     if (!record?.snapshot || record.channel !== channel || record.ts !== ts) {
       const reason = record?.snapshot ? "this was offered in another finding's thread" : 'sirbot no longer knows this finding';
-      await deps.actions?.audit.record({ actor: body.user.id, action: 'investigate', target: findingId.slice(0, 200), inputs: { clickedIn: { channel, threadTs: ts } }, outcome: 'refused', result: { reason }, channel, ts });
+      await deps.actions?.audit.record({
+        actor: body.user.id,
+        action: 'investigate',
+        target: findingId.slice(0, 200),
+        inputs: { clickedIn: { channel, threadTs: ts } },
+        outcome: 'refused',
+        result: { reason },
+        channel,
+        ts,
+      });
       return tellPrivately(client, { channel, threadTs: ts, user: body.user.id }, `Not investigated: ${reason}.`, deps.logger);
     }
     await jobs.run({ kind: 'investigation.start', findingId, channel, threadTs: ts });
@@ -61,10 +70,16 @@ export function register(app: SlackRouter, deps: SlackAppDeps): void {
     await ack();
     const question = action.action_id.replace('investigation_answer_', '');
     const { channel, ts } = threadOf(body);
-    const value = valueOf(action);
+    const value = actionValue(action);
     if (!channel || !ts || value === undefined || !isQuestion(question)) return;
     const record = await store.findInvestigationByThread(channel, ts);
     if (!record) return;
-    await jobs.run({ kind: 'investigation.answer', id: record.id, question, value: value.slice(0, 3000), replyTo: { channel, threadTs: ts, user: body.user.id } });
+    await jobs.run({
+      kind: 'investigation.answer',
+      id: record.id,
+      question,
+      value: value.slice(0, 3000),
+      replyTo: { channel, threadTs: ts, user: body.user.id },
+    });
   });
 }

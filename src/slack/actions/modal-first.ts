@@ -24,13 +24,20 @@ export interface PendingModal {
 export async function openFirst(client: WebClient, triggerId: string, placeholder: Modal, place: Place, logger: Logger): Promise<PendingModal> {
   const opened = await client.views.open({ trigger_id: triggerId, view: placeholder as never }).then(
     (r) => (r.view?.id ? { id: r.view.id, hash: r.view.hash } : null),
-    (err: unknown) => (logger.warn({ err, user: place.user }, 'could not open the modal'), null),
+    (err: unknown) => {
+      logger.warn({ err, user: place.user }, 'could not open the modal');
+      return null;
+    },
   );
   const update = (view: Modal) =>
     opened
-      ? client.views
-          .update({ view_id: opened.id, ...(opened.hash ? { hash: opened.hash } : {}), view: view as never })
-          .then(() => true, (err: unknown) => (logger.warn({ err, view: opened.id }, 'could not fill in the modal'), false))
+      ? client.views.update({ view_id: opened.id, ...(opened.hash ? { hash: opened.hash } : {}), view: view as never }).then(
+          () => true,
+          (err: unknown) => {
+            logger.warn({ err, view: opened.id }, 'could not fill in the modal');
+            return false;
+          },
+        )
       : Promise.resolve(false);
   return {
     opened,

@@ -28,7 +28,13 @@ function parseJson(text: string | undefined): unknown {
 /** What an accepted remediation offer runs on: the offer's remediation and inputs, in its finding's thread. */
 function targetOf(offer: Redeemed): RemediationTarget {
   const payload = offer.payload as RemediationPayload;
-  return { remediationId: payload.remediationId, inputs: payload.inputs, findingId: offer.offer.findingId, channel: offer.record.channel, threadTs: offer.record.ts };
+  return {
+    remediationId: payload.remediationId,
+    inputs: payload.inputs,
+    findingId: offer.offer.findingId,
+    channel: offer.record.channel,
+    threadTs: offer.record.ts,
+  };
 }
 
 const TITLE = 'Remediation';
@@ -49,7 +55,12 @@ export function register(app: SlackRouter, deps: SlackAppDeps): void {
     const place = placeOf(body);
     // The trigger expires in 3 seconds; the checks and the preview may take longer: open first, fill in after.
     const modal = await openFirst(client, body.trigger_id, preparingModal(), place, log);
-    const offer = await services.offers.redeem({ offerId: (action as { value?: string }).value ?? '', kinds: ['remediation'], userId: body.user.id, clickedIn: place });
+    const offer = await services.offers.redeem({
+      offerId: (action as { value?: string }).value ?? '',
+      kinds: ['remediation'],
+      userId: body.user.id,
+      clickedIn: place,
+    });
     if (!offer.ok) return modal.tell(TITLE, `Not done: ${offer.reason}.`);
     const target = targetOf(offer);
     const allowed = await services.remediations.authorize(body.user.id, target);
@@ -68,7 +79,8 @@ export function register(app: SlackRouter, deps: SlackAppDeps): void {
   app.view<ViewSubmitAction>(CALLBACKS.remediationModal, async ({ ack, body, view }: ViewArgs) => {
     const meta = modalMetadata.safeParse(parseJson(view.private_metadata));
     const offer = await services.offers.redeem({ offerId: meta.success ? meta.data.offerId : '', kinds: ['remediation'], userId: body.user.id });
-    if (!offer.ok || !meta.success) return void (await ack({ response_action: 'update', view: errorModal(`Not done: ${offer.ok ? 'the preview is unreadable' : offer.reason}.`) as never }));
+    if (!offer.ok || !meta.success)
+      return void (await ack({ response_action: 'update', view: errorModal(`Not done: ${offer.ok ? 'the preview is unreadable' : offer.reason}.`) as never }));
     await ack();
     const target = targetOf(offer);
     const note = valueIn(view.state.values as ViewValues, REMEDIATION_BLOCKS.note);
@@ -76,11 +88,13 @@ export function register(app: SlackRouter, deps: SlackAppDeps): void {
     await jobs.run({ kind: 'remediation.request', target, userId: body.user.id, planHash: meta.data.planHash, note, replyTo });
   });
 
-  const settle = (verb: 'approve' | 'reject' | 'undo') => async ({ ack, body, action }: ActionArgs) => {
-    await ack();
-    const actionId = (action as { value?: string }).value ?? '';
-    await jobs.run({ kind: `remediation.${verb}`, actionId, userId: body.user.id, replyTo: replyToPlace(placeOf(body)) });
-  };
+  const settle =
+    (verb: 'approve' | 'reject' | 'undo') =>
+    async ({ ack, body, action }: ActionArgs) => {
+      await ack();
+      const actionId = (action as { value?: string }).value ?? '';
+      await jobs.run({ kind: `remediation.${verb}`, actionId, userId: body.user.id, replyTo: replyToPlace(placeOf(body)) });
+    };
   app.action<BlockAction>(REMEDIATION_ACTIONS.approve, settle('approve'));
   app.action<BlockAction>(REMEDIATION_ACTIONS.reject, settle('reject'));
   app.action<BlockAction>(REMEDIATION_ACTIONS.undo, settle('undo'));

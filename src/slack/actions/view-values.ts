@@ -1,5 +1,8 @@
 /** Reading a submitted view's `state.values` (block id → action id → element state). */
-export type ViewValues = Record<string, Record<string, { type?: string; value?: string | null; selected_option?: { value?: string } | null; selected_date?: string | null }>>;
+export type ViewValues = Record<
+  string,
+  Record<string, { type?: string; value?: string | null; selected_option?: { value?: string } | null; selected_date?: string | null }>
+>;
 
 /** The value of the `value` element in a block: typed text, a chosen option or a date. */
 export function valueIn(values: ViewValues, block: string): string {

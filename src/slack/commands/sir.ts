@@ -15,7 +15,7 @@ type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 const ACTING = new Set<SirCommand['kind']>(['investigate', 'status', 'caseStatus', 'caseClose']);
 
 /** The help answer never changes: built once, on first use. */
-let help: { response_type: 'ephemeral' } & ReturnType<typeof sirHelpMessage> | undefined;
+let help: ({ response_type: 'ephemeral' } & ReturnType<typeof sirHelpMessage>) | undefined;
 const helpAnswer = () => (help ??= { response_type: 'ephemeral', ...sirHelpMessage(SIR_USAGE) });
 
 /**
@@ -30,12 +30,22 @@ export function register(app: SlackRouter, deps: SlackAppDeps): void {
     const c = parsed.command;
     if (c.kind === 'help') return void (await ack(helpAnswer()));
     const { actions, jobs } = deps;
-    if (!actions || !jobs || !deps.store) return void (await ack({ response_type: 'ephemeral', text: 'This sirbot runtime does not take actions from Slack.' }));
+    if (!actions || !jobs || !deps.store)
+      return void (await ack({ response_type: 'ephemeral', text: 'This sirbot runtime does not take actions from Slack.' }));
     const user = command.user_id;
     if (ACTING.has(c.kind)) {
       const allowed = await actions.access.check(user, 'responder');
       if (!allowed.allowed) {
-        await actions.audit.record({ actor: user, action: `command.${c.kind}`, target: command.text.slice(0, 200), inputs: c, outcome: 'refused', result: { reason: allowed.reason }, channel: command.channel_id, ts: null });
+        await actions.audit.record({
+          actor: user,
+          action: `command.${c.kind}`,
+          target: command.text.slice(0, 200),
+          inputs: c,
+          outcome: 'refused',
+          result: { reason: allowed.reason },
+          channel: command.channel_id,
+          ts: null,
+        });
         return void (await ack({ response_type: 'ephemeral', text: `Not allowed: ${allowed.reason}.` }));
       }
     }
@@ -47,11 +57,12 @@ export function register(app: SlackRouter, deps: SlackAppDeps): void {
 /** The work of a `/sir` command, in the background or the worker; the text is parsed again there. */
 export async function runSirCommand(job: { text: string; user: string; channel: string; triggerId: string }, deps: JobDeps): Promise<void> {
   const parsed = parseSirCommand(job.text, { now: deps.clock?.() ?? Date.now() });
-  if (!parsed.ok || parsed.command.kind === 'help' || !deps.actions || !deps.store) return;
+  const { actions, store } = deps;
+  if (!parsed.ok || parsed.command.kind === 'help' || !actions || !store) return;
   const c = parsed.command;
   const reply = (m: SlackMessage) => tell(deps.client, job.channel, job.user, m, deps);
   try {
-    await run(c, { user: job.user, channel: job.channel, triggerId: job.triggerId, reply }, deps);
+    await run(c, { user: job.user, channel: job.channel, triggerId: job.triggerId, reply }, { ...deps, actions, store });
   } catch (err) {
     deps.logger.error({ err, command: c.kind }, '/sir failed');
     await reply(sirNoteMessage(`/sir ${c.kind} failed: ${(err as Error).message ?? String(err)}`));
@@ -59,7 +70,9 @@ export async function runSirCommand(job: { text: string; user: string; channel: 
 }
 
 async function tell(client: WebClient, channel: string, user: string, m: SlackMessage, deps: SlackAppDeps): Promise<void> {
-  await client.chat.postEphemeral({ channel, user, text: m.text, blocks: m.blocks as never }).catch((err: unknown) => deps.logger.warn({ err, user }, 'could not answer /sir'));
+  await client.chat
+    .postEphemeral({ channel, user, text: m.text, blocks: m.blocks as never })
+    .catch((err: unknown) => deps.logger.warn({ err, user }, 'could not answer /sir'));
 }
 
 interface Ctx {
@@ -69,14 +82,21 @@ interface Ctx {
   reply: (m: SlackMessage) => Promise<void>;
 }
 
-async function run(c: Exclude<SirCommand, { kind: 'help' }>, ctx: Ctx, deps: SlackAppDeps): Promise<void> {
-  const actions = deps.actions!;
-  const store = deps.store!;
+async function run(c: Exclude<SirCommand, { kind: 'help' }>, ctx: Ctx, deps: SlackAppDeps & Required<Pick<SlackAppDeps, 'actions' | 'store'>>): Promise<void> {
+  const { actions, store } = deps;
   switch (c.kind) {
     case 'investigate': {
       if (!deps.investigations || !deps.adHoc) return ctx.reply(sirNoteMessage('This sirbot runtime cannot investigate.'));
       const now = deps.clock?.() ?? Date.now();
-      await actions.audit.record({ actor: ctx.user, action: 'investigate', target: c.target.value, inputs: c, outcome: 'executed', channel: ctx.channel, ts: null });
+      await actions.audit.record({
+        actor: ctx.user,
+        action: 'investigate',
+        target: c.target.value,
+        inputs: c,
+        outcome: 'executed',
+        channel: ctx.channel,
+        ts: null,
+      });
       await deps.investigations.startAdHoc({
         // Slack issues one trigger per command: a retried delivery of the same command is the same request.
         requestId: `command:${ctx.triggerId}`,
@@ -104,7 +124,11 @@ async function run(c: Exclude<SirCommand, { kind: 'help' }>, ctx: Ctx, deps: Sla
       const [id] = await deps.ingest(document);
       const delivered = id ? await store.getFinding(id) : null;
       const url = delivered?.ts ? await deps.permalink?.(delivered.channel, delivered.ts) : null;
-      return ctx.reply(url ? sirNoteMessage('Posted the finding:', url, 'open its thread') : sirNoteMessage('The finding was fetched; its routing rules did not give it a thread of its own (suppressed or in a digest).'));
+      return ctx.reply(
+        url
+          ? sirNoteMessage('Posted the finding:', url, 'open its thread')
+          : sirNoteMessage('The finding was fetched; its routing rules did not give it a thread of its own (suppressed or in a digest).'),
+      );
     }
     case 'case': {
       const found = await actions.cases.get(c.caseId);
@@ -112,7 +136,15 @@ async function run(c: Exclude<SirCommand, { kind: 'help' }>, ctx: Ctx, deps: Sla
     }
     case 'caseStatus': {
       const result = await actions.cases.setStatus(c.caseId, ctx.user, c.status);
-      return ctx.reply(sirNoteMessage(result.ok ? (result.already ? `Case ${c.caseId} is already ${c.status}.` : `Case ${c.caseId} is now ${c.status}.`) : `Case status not changed: ${result.reason}`));
+      return ctx.reply(
+        sirNoteMessage(
+          result.ok
+            ? result.already
+              ? `Case ${c.caseId} is already ${c.status}.`
+              : `Case ${c.caseId} is now ${c.status}.`
+            : `Case status not changed: ${result.reason}`,
+        ),
+      );
     }
     case 'caseClose': {
       const result = await actions.cases.close(c.caseId, ctx.user);

@@ -13,6 +13,13 @@ export function register(app: SlackRouter, deps: SlackAppDeps): void {
   app.event('message', async ({ message }) => {
     const m = message as { subtype?: string; thread_ts?: string; ts: string; text?: string; channel: string; user?: string; bot_id?: string };
     if (m.subtype || m.bot_id || !m.thread_ts || m.thread_ts === m.ts || !m.text || !m.user) return;
-    await jobs.run({ kind: 'investigation.reply', channel: m.channel, threadTs: m.thread_ts, ts: m.ts, text: m.text, replyTo: { channel: m.channel, threadTs: m.thread_ts, user: m.user } });
+    await jobs.run({
+      kind: 'investigation.reply',
+      channel: m.channel,
+      threadTs: m.thread_ts,
+      ts: m.ts,
+      text: m.text,
+      replyTo: { channel: m.channel, threadTs: m.thread_ts, user: m.user },
+    });
   });
 }

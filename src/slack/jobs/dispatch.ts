@@ -69,7 +69,13 @@ export async function dispatchJob(job: Job, deps: JobDeps): Promise<void> {
   if (!actions) return;
   switch (job.kind) {
     case 'status.set': {
-      const result = await actions.status.set({ findingId: job.findingId, status: job.status, note: job.note, userId: job.userId, ...(job.userName ? { userName: job.userName } : {}) });
+      const result = await actions.status.set({
+        findingId: job.findingId,
+        status: job.status,
+        note: job.note,
+        userId: job.userId,
+        ...(job.userName ? { userName: job.userName } : {}),
+      });
       if (!result.ok) await tell(job.replyTo, `Status not set: ${result.reason}`);
       return;
     }

@@ -13,7 +13,13 @@ export class SqsJobs implements JobRunner {
   ) {}
 
   async run(job: Job): Promise<void> {
-    await this.sqs.send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(job), MessageAttributes: { kind: { DataType: 'String', StringValue: job.kind } } }));
+    await this.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: this.queueUrl,
+        MessageBody: JSON.stringify(job),
+        MessageAttributes: { kind: { DataType: 'String', StringValue: job.kind } },
+      }),
+    );
   }
 
   async idle(): Promise<void> {}

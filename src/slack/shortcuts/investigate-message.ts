@@ -20,12 +20,35 @@ export function register(app: SlackRouter, deps: SlackAppDeps): void {
     const place = { channel: shortcut.channel.id, threadTs: shortcut.message.thread_ts ?? shortcut.message.ts, user: shortcut.user.id };
     const allowed = await actions.access.check(shortcut.user.id, 'responder');
     if (!allowed.allowed) {
-      await actions.audit.record({ actor: shortcut.user.id, action: 'investigate', target: 'message', inputs: { ts: shortcut.message.ts }, outcome: 'refused', result: { reason: allowed.reason }, channel: place.channel, ts: place.threadTs });
+      await actions.audit.record({
+        actor: shortcut.user.id,
+        action: 'investigate',
+        target: 'message',
+        inputs: { ts: shortcut.message.ts },
+        outcome: 'refused',
+        result: { reason: allowed.reason },
+        channel: place.channel,
+        ts: place.threadTs,
+      });
       return tellPrivately(client, place, `Not allowed: ${allowed.reason}.`, deps.logger);
     }
     const [target] = extractTargets(shortcut.message.text ?? '');
-    if (!target) return tellPrivately(client, place, 'That message names no access key id (AKIA…/ASIA…), IAM ARN, instance id (i-…) or IPv4 address to investigate.', deps.logger);
-    await actions.audit.record({ actor: shortcut.user.id, action: 'investigate', target: target.value, inputs: { via: 'message shortcut' }, outcome: 'executed', channel: place.channel, ts: place.threadTs });
+    if (!target)
+      return tellPrivately(
+        client,
+        place,
+        'That message names no access key id (AKIA…/ASIA…), IAM ARN, instance id (i-…) or IPv4 address to investigate.',
+        deps.logger,
+      );
+    await actions.audit.record({
+      actor: shortcut.user.id,
+      action: 'investigate',
+      target: target.value,
+      inputs: { via: 'message shortcut' },
+      outcome: 'executed',
+      channel: place.channel,
+      ts: place.threadTs,
+    });
     await jobs.run({
       kind: 'investigation.adhoc',
       // The message, not the click, identifies the request: investigating it twice opens one thread.

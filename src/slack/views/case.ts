@@ -29,7 +29,12 @@ const opt = (text: string, value: string): Option => ({ text: plain(text), value
 const RESOLVERS = [opt('Self-managed: our team runs the response', 'Self'), opt('AWS-supported: engage the AWS CIRT', 'AWS')];
 const ENGAGEMENTS = [opt('Security Incident', 'Security Incident'), opt('Investigation', 'Investigation')];
 
-const textInput = (block: string, label: string, initial: string, o: { multiline?: boolean; optional?: boolean; max?: number; hint?: string; note?: string } = {}): Block => ({
+const textInput = (
+  block: string,
+  label: string,
+  initial: string,
+  o: { multiline?: boolean; optional?: boolean; max?: number; hint?: string; note?: string } = {},
+): Block => ({
   type: 'input',
   block_id: block,
   label: plain(label),
@@ -66,7 +71,12 @@ export function caseModal(finding: Finding, draft: CaseDraft, watchers: Watcher[
         type: 'input',
         block_id: CASE_BLOCKS.engagement,
         label: plain('Engagement type'),
-        element: { type: 'static_select', action_id: 'value', options: ENGAGEMENTS, initial_option: ENGAGEMENTS.find((e) => e.value === draft.engagementType) ?? ENGAGEMENTS[0] },
+        element: {
+          type: 'static_select',
+          action_id: 'value',
+          options: ENGAGEMENTS,
+          initial_option: ENGAGEMENTS.find((e) => e.value === draft.engagementType) ?? ENGAGEMENTS[0],
+        },
       } as Block,
       {
         type: 'input',
@@ -80,7 +90,10 @@ export function caseModal(finding: Finding, draft: CaseDraft, watchers: Watcher[
         optional: true,
         note: 'Every public address the investigation saw calls from, those the finding names first. Remove any that are yours.',
       }),
-      textInput(CASE_BLOCKS.services, 'Impacted services', draft.impactedServices.join(', '), { optional: true, note: 'As AWS names them: Amazon EC2, AWS IAM, Amazon S3…' }),
+      textInput(CASE_BLOCKS.services, 'Impacted services', draft.impactedServices.join(', '), {
+        optional: true,
+        note: 'As AWS names them: Amazon EC2, AWS IAM, Amazon S3…',
+      }),
       textInput(CASE_BLOCKS.watchers, 'Watchers (emails)', watchers.map((w) => w.email).join(', '), { hint: 'secops@example.com, …' }),
       {
         type: 'input',
@@ -168,7 +181,12 @@ export function caseDetailsMessage(caseId: string, c: GetCaseOutput, url: string
     `*Status*\n${escapeText(caseStatusLabel(c.caseStatus))}`,
     `*Resolver*\n${resolverLabel(c.resolverType)}`,
     `*Engagement*\n${escapeText(c.engagementType ?? '?')}`,
-    `*Accounts*\n${(c.impactedAccounts ?? []).slice(0, 10).map((a) => code(a, 20)).join(' ') || '—'}`,
+    `*Accounts*\n${
+      (c.impactedAccounts ?? [])
+        .slice(0, 10)
+        .map((a) => code(a, 20))
+        .join(' ') || '—'
+    }`,
   ];
   return {
     text: `Security IR case ${escapeText(caseId)}`,
@@ -185,7 +203,10 @@ export function caseListLine(c: { caseId: string; title: string; status: string;
   return `${link(url, `Case ${c.caseId}`)} ${escapeText(truncate(c.title, 120))} · ${escapeText(caseStatusLabel(c.status))} · ${resolverLabel(c.resolverType)}`;
 }
 
-export function casesListMessage(cases: Array<{ caseId: string; title: string; status: string; resolverType: string }>, urlOf: (id: string) => string): SlackMessage {
+export function casesListMessage(
+  cases: Array<{ caseId: string; title: string; status: string; resolverType: string }>,
+  urlOf: (id: string) => string,
+): SlackMessage {
   const lines = cases.slice(0, 40).map((c) => `• ${caseListLine(c, urlOf(c.caseId))}`);
   return {
     text: `${cases.length} open Security IR case(s)`,

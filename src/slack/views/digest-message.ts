@@ -16,10 +16,7 @@ function top(counts: Record<string, number>, n: number): string {
 }
 
 /** The digest's root message: what is grouped, how many, where. The thread lists every finding. */
-export function digestRootMessage(
-  digest: DigestRecord,
-  breakdown: { byAccount: Record<string, number>; bySeverity: Record<string, number> },
-): SlackMessage {
+export function digestRootMessage(digest: DigestRecord, breakdown: { byAccount: Record<string, number>; bySeverity: Record<string, number> }): SlackMessage {
   const accounts = Object.keys(breakdown.byAccount).length;
   const blocks: Block[] = [
     { type: 'header', text: plain(safeText(`Digest: ${digest.count} findings`, LIMITS.headerText)) },

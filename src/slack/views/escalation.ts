@@ -14,7 +14,12 @@ export function escalationMentionMessage(notify: string[], nextSeconds: number, 
   return {
     text: 'Nobody has acknowledged this finding in time',
     blocks: [
-      { type: 'section', text: mrkdwn(`:rotating_light: ${who} nobody has acknowledged this finding in time. Press *Acknowledge* on it to take it; in ${minutes(nextSeconds)} ${next}.`) },
+      {
+        type: 'section',
+        text: mrkdwn(
+          `:rotating_light: ${who} nobody has acknowledged this finding in time. Press *Acknowledge* on it to take it; in ${minutes(nextSeconds)} ${next}.`,
+        ),
+      },
     ],
   };
 }
@@ -26,7 +31,9 @@ export function cirtProposalMessage(offers: { caseCirt: string; acknowledge: str
     blocks: [
       {
         type: 'section',
-        text: mrkdwn(`:sos: ${notify.map(mentionMarkup).join(' ')} still unacknowledged. Open a Security Incident Response case with the AWS Customer Incident Response Team?`.trim()),
+        text: mrkdwn(
+          `:sos: ${notify.map(mentionMarkup).join(' ')} still unacknowledged. Open a Security Incident Response case with the AWS Customer Incident Response Team?`.trim(),
+        ),
       },
       {
         type: 'actions',
@@ -41,11 +48,19 @@ export function cirtProposalMessage(offers: { caseCirt: string; acknowledge: str
 
 /** The proposal once it no longer applies (acknowledged, or a case opened): what happened instead, and no buttons. */
 export function cirtProposalSettledMessage(notify: string[], outcome: { acknowledgedBy: string } | { caseId: string; openedBy: string }): SlackMessage {
-  const what = 'acknowledgedBy' in outcome ? `Acknowledged by ${mentionMarkup(outcome.acknowledgedBy)}.` : `Case ${escapeText(outcome.caseId)} opened by ${mentionMarkup(outcome.openedBy)}.`;
+  const what =
+    'acknowledgedBy' in outcome
+      ? `Acknowledged by ${mentionMarkup(outcome.acknowledgedBy)}.`
+      : `Case ${escapeText(outcome.caseId)} opened by ${mentionMarkup(outcome.openedBy)}.`;
   return {
     text: `Open a case with the AWS CIRT? ${'acknowledgedBy' in outcome ? 'Acknowledged' : 'A case was opened'}.`,
     blocks: [
-      { type: 'section', text: mrkdwn(`:sos: ${notify.map(mentionMarkup).join(' ')} was unacknowledged; sirbot proposed a Security Incident Response case with the AWS CIRT.`.trim()) },
+      {
+        type: 'section',
+        text: mrkdwn(
+          `:sos: ${notify.map(mentionMarkup).join(' ')} was unacknowledged; sirbot proposed a Security Incident Response case with the AWS CIRT.`.trim(),
+        ),
+      },
       { type: 'context', elements: [mrkdwn(`:white_check_mark: ${what}`)] },
     ],
   };
@@ -54,7 +69,12 @@ export function cirtProposalSettledMessage(notify: string[], outcome: { acknowle
 export function autoCaseMessage(reason: string, _findingId: string): SlackMessage {
   return {
     text: 'Could not open the case automatically',
-    blocks: [{ type: 'section', text: mrkdwn(truncate(`:x: The rule asks for a case with the AWS CIRT, but it could not be opened: ${escapeText(reason)}`, LIMITS.sectionText)) }],
+    blocks: [
+      {
+        type: 'section',
+        text: mrkdwn(truncate(`:x: The rule asks for a case with the AWS CIRT, but it could not be opened: ${escapeText(reason)}`, LIMITS.sectionText)),
+      },
+    ],
   };
 }
 

@@ -82,7 +82,13 @@ function marksLine(marks: RootMarks): string | null {
  * stored offer behind each action button (Acknowledge, Set status, Open SIR case): a
  * button is shown only with its offer, and carries nothing but the offer's id.
  */
-export function findingMessage(finding: Finding, decision: RouteDecision, features: RootFeatures = NO_FEATURES, marks: RootMarks = {}, offers: RootOffers = {}): SlackMessage {
+export function findingMessage(
+  finding: Finding,
+  decision: RouteDecision,
+  features: RootFeatures = NO_FEATURES,
+  marks: RootMarks = {},
+  offers: RootOffers = {},
+): SlackMessage {
   const blocks: Block[] = [
     { type: 'header', text: plain(safeText(`${finding.title || '(untitled finding)'}`, LIMITS.headerText)) },
     {
@@ -107,7 +113,12 @@ export function findingMessage(finding: Finding, decision: RouteDecision, featur
   const context = [`ID ${code(finding.id, 400)}`];
   if (finding.controlId) context.push(`control ${code(finding.controlId, 40)}`);
   if (decision.matchedRules.length > 0) {
-    context.push(`rules ${decision.matchedRules.slice(0, 5).map((r) => code(r, 60)).join(' ')}`);
+    context.push(
+      `rules ${decision.matchedRules
+        .slice(0, 5)
+        .map((r) => code(r, 60))
+        .join(' ')}`,
+    );
   }
   blocks.push({ type: 'context', elements: [mrkdwn(truncate(context.join(' · '), LIMITS.contextText))] });
   const marked = marksLine(marks);
@@ -143,4 +154,3 @@ export function mentionMarkup(id: string): string {
   if (/^[UW][A-Z0-9]+$/.test(id)) return `<@${id}>`;
   return code(id, 60);
 }
-

@@ -51,7 +51,9 @@ export function homeView(d: HomeData): HomeView {
   for (const a of d.approvals.slice(0, 10)) {
     blocks.push({
       type: 'section',
-      text: mrkdwn(truncate(`*${escapeText(remediationTitle(a.kind))}* requested by ${mentionMarkup(a.requestedBy)} ${slackDate(a.createdAt)}`, LIMITS.sectionText)),
+      text: mrkdwn(
+        truncate(`*${escapeText(remediationTitle(a.kind))}* requested by ${mentionMarkup(a.requestedBy)} ${slackDate(a.createdAt)}`, LIMITS.sectionText),
+      ),
     });
     blocks.push({
       type: 'actions',
@@ -62,7 +64,12 @@ export function homeView(d: HomeData): HomeView {
           action_id: REMEDIATION_ACTIONS.approve,
           value: a.id,
           style: 'danger',
-          confirm: { title: plain('Approve and run?'), text: plain('The remediation runs as soon as you approve.'), confirm: plain('Approve'), deny: plain('Cancel') },
+          confirm: {
+            title: plain('Approve and run?'),
+            text: plain('The remediation runs as soon as you approve.'),
+            confirm: plain('Approve'),
+            deny: plain('Cancel'),
+          },
         },
         { type: 'button', text: plain('Reject'), action_id: REMEDIATION_ACTIONS.reject, value: a.id },
       ],

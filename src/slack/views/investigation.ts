@@ -33,7 +33,7 @@ export function disagreementLine(d: Disagreement): string {
   const kept = d.keptBy ? `${mentionMarkup(d.keptBy)} answered ${code(d.kept, 200)} first` : `the finding names ${code(d.kept, 200)}`;
   const others = d.others.map((o) => `${mentionMarkup(o.by)} answered ${code(o.value, 200)}`).join('; ');
   const keeps = d.keptBy ? 'the first answer is kept' : "the finding's value is kept";
-  return `• *${d.question}*: ${kept}; ${others}. ${keeps[0]!.toUpperCase()}${keeps.slice(1)}; ${EFFECT_TEXT[d.effect](d)}.`;
+  return `• *${d.question}*: ${kept}; ${others}. ${keeps.charAt(0).toUpperCase()}${keeps.slice(1)}; ${EFFECT_TEXT[d.effect](d)}.`;
 }
 
 /** Told privately to whoever gave a differing answer: plain text (the private answer escapes it). */
@@ -72,7 +72,10 @@ export function questionsMessage(investigationId: string, questions: Question[],
   ];
   const differing = disagreements(answers);
   if (differing.length > 0) {
-    blocks.push({ type: 'section', text: mrkdwn(truncate(`:warning: *Answers that differ*\n${differing.map(disagreementLine).join('\n')}`, LIMITS.sectionText)) });
+    blocks.push({
+      type: 'section',
+      text: mrkdwn(truncate(`:warning: *Answers that differ*\n${differing.map(disagreementLine).join('\n')}`, LIMITS.sectionText)),
+    });
   }
   for (const q of questions) {
     const action_id = INVESTIGATION_ACTIONS.answer(q.id);
@@ -164,13 +167,20 @@ export interface Understood {
 export function understoodMessage(u: Understood): SlackMessage {
   const status = (q: QuestionId): string => {
     if (u.added.unchanged.includes(q)) return ' (already known)';
-    if (u.added.disputed.includes(q)) return ` (differs from the kept ${q === 'exposedAt' || q === 'rotated' ? safeText(u.kept[q] ?? '', 60) : code(u.kept[q] ?? '', 130)}: recorded beside it)`;
+    if (u.added.disputed.includes(q))
+      return ` (differs from the kept ${q === 'exposedAt' || q === 'rotated' ? safeText(u.kept[q] ?? '', 60) : code(u.kept[q] ?? '', 130)}: recorded beside it)`;
     if (u.added.dropped.includes(q)) return ' (not recorded: this question has too many differing answers already)';
     return '';
   };
   const parts = (Object.entries(u.reading.answers) as Array<[QuestionId, string]>).map(([q, v]) => `${understoodPart(q, v, u.reading)}${status(q)}`);
   const lines = [`:white_check_mark: *Understood* (${mentionMarkup(u.by)}): ${parts.join('; ')}.`];
-  if (u.reading.errors.length > 0) lines.push(`Not taken: ${u.reading.errors.slice(0, 5).map((e) => safeText(e, 200)).join('; ')}.`);
+  if (u.reading.errors.length > 0)
+    lines.push(
+      `Not taken: ${u.reading.errors
+        .slice(0, 5)
+        .map((e) => safeText(e, 200))
+        .join('; ')}.`,
+    );
   lines.push(u.open.length > 0 ? `Still open: ${u.open.map((q) => `_${q.text}_`).join(' ')}` : 'Nothing is left open: gathering evidence now.');
   if (u.reading.zones.exposedAt?.assumed || u.reading.zones.rotatedAt?.assumed) {
     lines.push('_Your Slack time zone is not known to me, so times without a zone were read as UTC; add one (`15:00 CET`, `+01:00`) to say otherwise._');
@@ -206,7 +216,12 @@ export function timelineLine(e: TimelineEntry): string {
     e.errorCode ? `:no_entry: ${code(e.errorCode, 60)}` : '',
     `by ${code(e.actor ?? '?', 120)}`,
     e.sourceIp ? `from ${code(e.sourceIp, 60)}` : '',
-    e.resources.length ? `on ${e.resources.slice(0, 3).map((r) => code(r, 80)).join(' ')}` : '',
+    e.resources.length
+      ? `on ${e.resources
+          .slice(0, 3)
+          .map((r) => code(r, 80))
+          .join(' ')}`
+      : '',
     e.tactics.length ? `_${e.tactics.join(', ')}_` : '',
     e.highlights.length ? `:warning: ${e.highlights.map((h) => safeText(h, 80)).join('; ')}` : '',
   ];
@@ -229,7 +244,9 @@ function prose(text: string, max: number): string {
 
 /** Each actor once, with the user agents it used. */
 function actorLines(s: InvestigationSummary): string[] {
-  return s.actorAgents.slice(0, 5).map((a) => `• ${code(actorWords(a.actor), 120)}${a.userAgents.length ? ` — ${a.userAgents.map((u) => code(u, 120)).join(', ')}` : ''}`);
+  return s.actorAgents
+    .slice(0, 5)
+    .map((a) => `• ${code(actorWords(a.actor), 120)}${a.userAgents.length ? ` — ${a.userAgents.map((u) => code(u, 120)).join(', ')}` : ''}`);
 }
 
 /** A subject's kind as a responder says it. */
@@ -260,24 +277,43 @@ export function summaryMessage(summary: InvestigationSummary, timeline: Timeline
         mrkdwn(`*Timeframe*\n${slackDate(s.timeframe.start)} → ${slackDate(s.timeframe.end)} (${s.timeframe.events} events)`),
         mrkdwn(truncate(`*Activity*\n${s.activity.map((a) => `${a.tactic}: ${a.events}`).join('\n') || '—'}`, LIMITS.fieldText)),
         mrkdwn(truncate(`*Created in the window*\n${s.createdIdentities.map((c) => `${c.kind} ${code(c.name, 80)}`).join('\n') || '—'}`, LIMITS.fieldText)),
-        mrkdwn(truncate(`*Source IPs*\n${s.sourceIps.slice(0, 10).map((ip) => code(ip, 60)).join(' ') || '—'}`, LIMITS.fieldText)),
+        mrkdwn(
+          truncate(
+            `*Source IPs*\n${
+              s.sourceIps
+                .slice(0, 10)
+                .map((ip) => code(ip, 60))
+                .join(' ') || '—'
+            }`,
+            LIMITS.fieldText,
+          ),
+        ),
       ],
     },
     {
       type: 'section',
       text: mrkdwn(
-        truncate(`*Recommended next*\n${s.recommendations.map((r) => `• ${prose(r, 500)}`).join('\n') || '• Nothing specific: see the playbook below.'}`, LIMITS.sectionText),
+        truncate(
+          `*Recommended next*\n${s.recommendations.map((r) => `• ${prose(r, 500)}`).join('\n') || '• Nothing specific: see the playbook below.'}`,
+          LIMITS.sectionText,
+        ),
       ),
     },
   ];
-  if (s.guidance.length > 0) blocks.push({ type: 'context', elements: [mrkdwn(truncate(`*Playbook*: ${s.guidance.map((g) => safeText(g, 400)).join(' ')}`, LIMITS.contextText))] });
+  if (s.guidance.length > 0)
+    blocks.push({ type: 'context', elements: [mrkdwn(truncate(`*Playbook*: ${s.guidance.map((g) => safeText(g, 400)).join(' ')}`, LIMITS.contextText))] });
   if (s.currentState.length > 0) {
-    const lines = s.currentState.slice(0, 10).map((c) => `• ${KIND_WORDS[c.kind] ?? c.kind} ${code(c.id, 100)}: ${c.facts.map((f) => prose(f, 160)).join('; ') || (c.exists ? 'exists' : 'unknown')}`);
+    const lines = s.currentState
+      .slice(0, 10)
+      .map((c) => `• ${KIND_WORDS[c.kind] ?? c.kind} ${code(c.id, 100)}: ${c.facts.map((f) => prose(f, 160)).join('; ') || (c.exists ? 'exists' : 'unknown')}`);
     blocks.push({ type: 'section', text: mrkdwn(truncate(`*As it is now*\n${lines.join('\n')}`, LIMITS.sectionText)) });
   }
   if (s.actorAgents.length > 0) blocks.push({ type: 'section', text: mrkdwn(truncate(`*Who*\n${actorLines(s).join('\n')}`, LIMITS.sectionText)) });
   if (s.affectedResources.length > 0) {
-    const shown = s.affectedResources.slice(0, 15).map((r) => code(r, 150)).join(' ');
+    const shown = s.affectedResources
+      .slice(0, 15)
+      .map((r) => code(r, 150))
+      .join(' ');
     const more = s.affectedResources.length > 15 ? ` _+${s.affectedResources.length - 15} more_` : '';
     blocks.push({ type: 'section', text: mrkdwn(truncate(`*Affected resources*\n${shown}${more}`, LIMITS.sectionText)) });
   }
@@ -286,17 +322,37 @@ export function summaryMessage(summary: InvestigationSummary, timeline: Timeline
     blocks.push({ type: 'divider' });
     // Several sections so that long lines never push one over its limit.
     for (let i = 0; i < entries.length; i += 4) {
-      blocks.push({ type: 'section', text: mrkdwn(truncate(entries.slice(i, i + 4).map(timelineLine).join('\n'), LIMITS.sectionText)) });
+      blocks.push({
+        type: 'section',
+        text: mrkdwn(
+          truncate(
+            entries
+              .slice(i, i + 4)
+              .map(timelineLine)
+              .join('\n'),
+            LIMITS.sectionText,
+          ),
+        ),
+      });
     }
   }
   if (timeline.length === 0 && s.searched.length > 0) {
-    const looks = s.searched.slice(0, 8).map((x) => `${safeText(x.what, 120)} in ${code(x.accountId, 20)}${x.region ? `/${code(x.region, 20)}` : ''}: ${x.found}`);
+    const looks = s.searched
+      .slice(0, 8)
+      .map((x) => `${safeText(x.what, 120)} in ${code(x.accountId, 20)}${x.region ? `/${code(x.region, 20)}` : ''}: ${x.found}`);
     blocks.push({ type: 'context', elements: [mrkdwn(truncate(`*Searched*: ${looks.join('; ')}`, LIMITS.contextText))] });
   }
   if (s.limitingFactors.length > 0) {
     blocks.push({
       type: 'context',
-      elements: [mrkdwn(truncate(`*Limiting factors*: ${s.limitingFactors.map((l) => `${l.source} ${l.reason} — ${safeText(l.detail, 200)}`).join('; ')}`, LIMITS.contextText))],
+      elements: [
+        mrkdwn(
+          truncate(
+            `*Limiting factors*: ${s.limitingFactors.map((l) => `${l.source} ${l.reason} — ${safeText(l.detail, 200)}`).join('; ')}`,
+            LIMITS.contextText,
+          ),
+        ),
+      ],
     });
   }
   // What to do next (remediations, a case) goes last, within the message's block limit.
@@ -325,7 +381,7 @@ function windowNote(finding: Finding, target: InvestigationTarget): string {
     case 'no-activity':
       return `CloudTrail holds no event for it in its 90 days: looking at the last day anyway (${wider}).`;
     case 'not-searchable':
-      return 'CloudTrail event history cannot be looked up by source IP: only what identities did is found (searching by IP needs a trail\'s logs, CloudTrail Lake or Athena).';
+      return "CloudTrail event history cannot be looked up by source IP: only what identities did is found (searching by IP needs a trail's logs, CloudTrail Lake or Athena).";
     default:
       return `Window from ${slackDate(finding.firstSeenAt)}.`;
   }
@@ -340,7 +396,9 @@ export function adHocMessage(finding: Finding, target: InvestigationTarget, requ
       { type: 'header', text: plain('Ad-hoc investigation') },
       {
         type: 'section',
-        text: mrkdwn(`${who} asked sirbot to investigate ${TARGET_LABEL[target.type]} ${code(target.value, 300)} in account ${code(finding.accountId, 20)}, ${code(finding.region, 30)}.`),
+        text: mrkdwn(
+          `${who} asked sirbot to investigate ${TARGET_LABEL[target.type]} ${code(target.value, 300)} in account ${code(finding.accountId, 20)}, ${code(finding.region, 30)}.`,
+        ),
       },
       { type: 'context', elements: [mrkdwn(truncate(`${windowNote(finding, target)} · ID ${code(finding.id, 80)}`, LIMITS.contextText))] },
     ],

@@ -68,12 +68,18 @@ export function remediationModal(preview: Preview, offerId: string): Modal {
     { type: 'section', text: mrkdwn(truncate(`*AWS calls that will be made*\n${callListMrkdwn(plan.calls)}`, LIMITS.sectionText)) },
     {
       type: 'section',
-      text: mrkdwn(truncate(plan.undo ? `*Undo would call*\n${callListMrkdwn(plan.undo)}` : '*Undo*: not possible — this cannot be reversed.', LIMITS.sectionText)),
+      text: mrkdwn(
+        truncate(plan.undo ? `*Undo would call*\n${callListMrkdwn(plan.undo)}` : '*Undo*: not possible — this cannot be reversed.', LIMITS.sectionText),
+      ),
     },
   ];
-  if (plan.notes.length > 0) blocks.push({ type: 'context', elements: [mrkdwn(truncate(plan.notes.map((n) => escapeText(n)).join('\n'), LIMITS.contextText))] });
+  if (plan.notes.length > 0)
+    blocks.push({ type: 'context', elements: [mrkdwn(truncate(plan.notes.map((n) => escapeText(n)).join('\n'), LIMITS.contextText))] });
   if (r.secondApprover) {
-    blocks.push({ type: 'context', elements: [mrkdwn(':busts_in_silhouette: Destructive: after you confirm, an approver other than you must approve it in the thread.')] });
+    blocks.push({
+      type: 'context',
+      elements: [mrkdwn(':busts_in_silhouette: Destructive: after you confirm, an approver other than you must approve it in the thread.')],
+    });
   }
   blocks.push({
     type: 'input',
@@ -97,7 +103,10 @@ export function approvalMessage(actionId: string, r: Remediation, input: Remedia
   return {
     text: `Approval needed: ${escapeText(r.title)}`,
     blocks: [
-      { type: 'section', text: mrkdwn(`:busts_in_silhouette: ${mentionMarkup(requester)} asks to run *${escapeText(r.title)}*. An approver other than them must approve.`) },
+      {
+        type: 'section',
+        text: mrkdwn(`:busts_in_silhouette: ${mentionMarkup(requester)} asks to run *${escapeText(r.title)}*. An approver other than them must approve.`),
+      },
       { type: 'section', text: mrkdwn(truncate(`*AWS calls*\n${callListMrkdwn(input.plan.calls)}`, LIMITS.sectionText)) },
       ...(input.note ? [{ type: 'context' as const, elements: [mrkdwn(truncate(`Reason: ${escapeText(input.note)}`, LIMITS.contextText))] }] : []),
       {
@@ -109,7 +118,12 @@ export function approvalMessage(actionId: string, r: Remediation, input: Remedia
             action_id: REMEDIATION_ACTIONS.approve,
             value: actionId,
             style: 'danger',
-            confirm: { title: plain('Approve and run?'), text: plain(safeText(`${r.title}: ${r.effect}`, 300)), confirm: plain('Approve'), deny: plain('Cancel') },
+            confirm: {
+              title: plain('Approve and run?'),
+              text: plain(safeText(`${r.title}: ${r.effect}`, 300)),
+              confirm: plain('Approve'),
+              deny: plain('Cancel'),
+            },
           },
           { type: 'button', text: plain('Reject'), action_id: REMEDIATION_ACTIONS.reject, value: actionId },
         ],
@@ -135,7 +149,10 @@ const stateLine = (state: string) => `${STATES[state]?.[0] ?? ':grey_question:'}
 
 function outcomeLines(outcomes: CallOutcome[]): string {
   return outcomes
-    .map((o) => `${o.ok ? ':white_check_mark:' : ':x:'} ${callHeadMrkdwn(o.call)}${o.error ? ` ${code(o.error.name, 80)} ${escapeText(truncate(o.error.message, 300))}` : ''}`)
+    .map(
+      (o) =>
+        `${o.ok ? ':white_check_mark:' : ':x:'} ${callHeadMrkdwn(o.call)}${o.error ? ` ${code(o.error.name, 80)} ${escapeText(truncate(o.error.message, 300))}` : ''}`,
+    )
     .join('\n');
 }
 
@@ -147,11 +164,10 @@ export function remediationResultMessage(action: ActionRecord, r: Remediation, i
   const who = [`requested by ${mentionMarkup(action.requestedBy)}`];
   if (action.approvedBy) who.push(`${action.state === 'rejected' ? 'rejected' : 'approved'} by ${mentionMarkup(action.approvedBy)}`);
   if (result?.undoneBy) who.push(`undone by ${mentionMarkup(result.undoneBy)}`);
-  const blocks: Block[] = [
-    { type: 'section', text: mrkdwn(`*${escapeText(r.title)}* — ${stateLine(action.state)}\n${who.join(' · ')}`) },
-  ];
+  const blocks: Block[] = [{ type: 'section', text: mrkdwn(`*${escapeText(r.title)}* — ${stateLine(action.state)}\n${who.join(' · ')}`) }];
   if (result?.outcomes?.length) blocks.push({ type: 'section', text: mrkdwn(truncate(outcomeLines(result.outcomes), LIMITS.sectionText)) });
-  if (result?.undo?.outcomes.length) blocks.push({ type: 'section', text: mrkdwn(truncate(`*Undo*\n${outcomeLines(result.undo.outcomes)}`, LIMITS.sectionText)) });
+  if (result?.undo?.outcomes.length)
+    blocks.push({ type: 'section', text: mrkdwn(truncate(`*Undo*\n${outcomeLines(result.undo.outcomes)}`, LIMITS.sectionText)) });
   if (input.plan.undo && (action.state === 'succeeded' || action.state === 'partial')) {
     blocks.push({
       type: 'actions',

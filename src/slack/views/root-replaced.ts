@@ -13,7 +13,11 @@ export function rootReplacedReply(postedAt: string | null): SlackMessage {
     blocks: [
       {
         type: 'context',
-        elements: [mrkdwn(`:leftwards_arrow_with_hook: This finding's earlier thread${when} is gone from Slack (deleted, or its channel is no longer there): this one replaces it. What was said in the old thread is not carried over.`)],
+        elements: [
+          mrkdwn(
+            `:leftwards_arrow_with_hook: This finding's earlier thread${when} is gone from Slack (deleted, or its channel is no longer there): this one replaces it. What was said in the old thread is not carried over.`,
+          ),
+        ],
       },
     ],
   };

@@ -37,7 +37,12 @@ export function statusModal(finding: Finding, offerId: string, initial?: Workflo
         type: 'input',
         block_id: STATUS_BLOCKS.status,
         label: plain('Status'),
-        element: { type: 'radio_buttons', action_id: 'value', options: SETTABLE_STATUSES.map(option), ...(settable ? { initial_option: option(settable) } : {}) },
+        element: {
+          type: 'radio_buttons',
+          action_id: 'value',
+          options: SETTABLE_STATUSES.map(option),
+          ...(settable ? { initial_option: option(settable) } : {}),
+        },
       },
       {
         type: 'input',

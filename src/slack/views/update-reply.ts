@@ -15,9 +15,7 @@ export function updateReply(finding: Finding, changes: Change[]): SlackMessage {
   const when = slackDate(finding.updatedAt);
   return {
     text: truncate(`Updated: ${changes.map((c) => `${NAMES[c.field]} ${c.from} → ${c.to}`).join(', ')}`, LIMITS.fallbackText),
-    blocks: [
-      { type: 'section', text: mrkdwn(`:arrows_counterclockwise: *Finding updated* ${when}\n${lines.join('\n')}`) },
-    ],
+    blocks: [{ type: 'section', text: mrkdwn(`:arrows_counterclockwise: *Finding updated* ${when}\n${lines.join('\n')}`) }],
   };
 }
 

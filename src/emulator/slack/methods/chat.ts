@@ -29,7 +29,15 @@ const postMessage: Method = (args, { ws, now }) => {
 /** Slack's message metadata: an event type and a payload object. */
 function isMessageMetadata(value: unknown): boolean {
   const m = value as { event_type?: unknown; event_payload?: unknown } | null;
-  return typeof m === 'object' && m !== null && typeof m.event_type === 'string' && /^[a-z0-9_]{1,64}$/.test(m.event_type) && typeof m.event_payload === 'object' && m.event_payload !== null && !Array.isArray(m.event_payload);
+  return (
+    typeof m === 'object' &&
+    m !== null &&
+    typeof m.event_type === 'string' &&
+    /^[a-z0-9_]{1,64}$/.test(m.event_type) &&
+    typeof m.event_payload === 'object' &&
+    m.event_payload !== null &&
+    !Array.isArray(m.event_payload)
+  );
 }
 
 const update: Method = (args, { ws, now }) => {

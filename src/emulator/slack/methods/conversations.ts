@@ -57,7 +57,11 @@ const replies: Method = (args, { ws }) => {
   const thread = parentTs ? ws.thread(channel, parentTs) : [];
   if (thread.length === 0) return fail('thread_not_found');
   const within = inWindow(args);
-  const page = paginate(thread.filter((m) => m.ts === parentTs || within(m.ts)), args, { defaultLimit: 1000, maxLimit: 1000 });
+  const page = paginate(
+    thread.filter((m) => m.ts === parentTs || within(m.ts)),
+    args,
+    { defaultLimit: 1000, maxLimit: 1000 },
+  );
   return isFailure(page) ? page : messagesPage(page, args);
 };
 
@@ -75,7 +79,9 @@ const history: Method = (args, { ws }) => {
 
 const list: Method = (args, { ws }) => {
   // Every emulated channel is public, so asking only for other kinds finds none.
-  const types = stringArg(args, 'types')?.split(',').map((t) => t.trim()) ?? ['public_channel'];
+  const types = stringArg(args, 'types')
+    ?.split(',')
+    .map((t) => t.trim()) ?? ['public_channel'];
   const channels = types.includes('public_channel') ? ws.channels() : [];
   const page = paginate(channels, args, { defaultLimit: 100, maxLimit: 1000 });
   if (isFailure(page)) return page;

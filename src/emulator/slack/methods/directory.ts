@@ -13,7 +13,15 @@ const usergroupUsers: Method = (args, { ws }) => {
 /** The fields of Slack's user object sirbot and its tests read; the bot itself is a user too. */
 function userObject(ws: Workspace, id: string): Record<string, unknown> | undefined {
   if (id === ws.botUserId) {
-    return { id, team_id: ws.teamId, name: 'sirbot', real_name: 'sirbot', deleted: false, is_bot: true, profile: { real_name: 'sirbot', display_name: 'sirbot', bot_id: BOT_ID } };
+    return {
+      id,
+      team_id: ws.teamId,
+      name: 'sirbot',
+      real_name: 'sirbot',
+      deleted: false,
+      is_bot: true,
+      profile: { real_name: 'sirbot', display_name: 'sirbot', bot_id: BOT_ID },
+    };
   }
   const person = Object.hasOwn(ws.directory.users, id) ? ws.directory.users[id] : undefined;
   if (!person) return undefined;
@@ -25,8 +33,28 @@ function userObject(ws: Workspace, id: string): Record<string, unknown> | undefi
 
 /** A zone's offset from UTC at a moment (daylight saving included), from the platform's time zone data. */
 function offsetSeconds(tz: string, at: number): number {
-  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }).formatToParts(at).map((p) => [p.type, Number(p.value)]));
-  const local = Date.UTC(parts.year as number, (parts.month as number) - 1, parts.day as number, parts.hour as number, parts.minute as number, parts.second as number);
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone: tz,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    })
+      .formatToParts(at)
+      .map((p) => [p.type, Number(p.value)]),
+  );
+  const local = Date.UTC(
+    parts.year as number,
+    (parts.month as number) - 1,
+    parts.day as number,
+    parts.hour as number,
+    parts.minute as number,
+    parts.second as number,
+  );
   return Math.round((local - Math.floor(at / 1000) * 1000) / 1000);
 }
 

@@ -20,8 +20,7 @@ export const fail = (error: string, extra: Record<string, unknown> = {}): Answer
 export const invalidArguments = (problems: string[]): Answer =>
   fail('invalid_arguments', { response_metadata: { messages: problems.map((p) => `[ERROR] ${p}`) } });
 
-export const isFailure = (value: unknown): value is Answer =>
-  typeof value === 'object' && value !== null && (value as Answer).ok === false;
+export const isFailure = (value: unknown): value is Answer => typeof value === 'object' && value !== null && (value as Answer).ok === false;
 
 /** A non-empty string argument. */
 export function stringArg(args: Args, key: string): string | undefined {

@@ -1,5 +1,6 @@
 import { interactionBody, signSlackRequest } from './sign.ts';
 
+// biome-ignore lint/suspicious/noExplicitAny: Slack's payloads are read field by field as Slack documents them; each use is shape-checked where it matters.
 type Json = Record<string, any>;
 
 /** What Slack sends an app: Events API callbacks, interactions, slash commands (Socket Mode's envelope types). */

@@ -6,6 +6,7 @@
  */
 import type { EmulatedView } from '../views-state.ts';
 
+// biome-ignore lint/suspicious/noExplicitAny: Slack's payloads are read field by field as Slack documents them; each use is shape-checked where it matters.
 type Json = Record<string, any>;
 
 export const APP_ID = 'A0SIRBOT';
@@ -154,7 +155,14 @@ export function messageShortcutPayload(
     trigger_id: a.triggerId,
     action_ts: actionTs(),
     channel: a.channel,
-    message: { type: 'message', ts: m.ts, text: m.text ?? '', ...(m.user ? { user: m.user } : {}), ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}), ...(m.blocks ? { blocks: m.blocks } : {}) },
+    message: {
+      type: 'message',
+      ts: m.ts,
+      text: m.text ?? '',
+      ...(m.user ? { user: m.user } : {}),
+      ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}),
+      ...(m.blocks ? { blocks: m.blocks } : {}),
+    },
     message_ts: m.ts,
     response_url: a.responseUrl ?? 'https://hooks.slack.invalid/actions/T0EMULATOR/2/shortcut',
   };
@@ -162,11 +170,22 @@ export function messageShortcutPayload(
 
 /** `shortcut`: a global shortcut, from the composer or search; it has no message and no channel. */
 export function globalShortcutPayload(a: Actor & { callbackId: string; triggerId: string }): Json {
-  return { type: 'shortcut', callback_id: a.callbackId, team: team(a), user: userOf(a), api_app_id: APP_ID, token: LEGACY_TOKEN, trigger_id: a.triggerId, action_ts: actionTs() };
+  return {
+    type: 'shortcut',
+    callback_id: a.callbackId,
+    team: team(a),
+    user: userOf(a),
+    api_app_id: APP_ID,
+    token: LEGACY_TOKEN,
+    trigger_id: a.triggerId,
+    action_ts: actionTs(),
+  };
 }
 
 /** A slash command's form fields, as Slack posts them. */
-export function slashCommandFields(a: Actor & { command: string; text: string; channel: { id: string; name: string }; triggerId: string; responseUrl?: string }): Record<string, string> {
+export function slashCommandFields(
+  a: Actor & { command: string; text: string; channel: { id: string; name: string }; triggerId: string; responseUrl?: string },
+): Record<string, string> {
   return {
     token: LEGACY_TOKEN,
     team_id: a.teamId ?? 'T0EMULATOR',

@@ -18,6 +18,7 @@ import { type Answered, type Delivery, httpDelivery } from './delivery.ts';
 import { eventCallback } from './sign.ts';
 import { buildView, parseView } from '../methods/view-args.ts';
 
+// biome-ignore lint/suspicious/noExplicitAny: Slack's payloads are read field by field as Slack documents them; each use is shape-checked where it matters.
 type Json = Record<string, any>;
 
 export type { InputValue } from './payloads.ts';
@@ -34,7 +35,8 @@ export interface ActionChoice {
 function findElement(blocks: unknown[] | undefined, actionId: string | RegExp, where: string, blockId?: string): { block: Json; element: Json } {
   const found = elementsOf(blocks).find(
     ({ block, element }) =>
-      (blockId === undefined || block.block_id === blockId) && (typeof actionId === 'string' ? element.action_id === actionId : actionId.test(String(element.action_id))),
+      (blockId === undefined || block.block_id === blockId) &&
+      (typeof actionId === 'string' ? element.action_id === actionId : actionId.test(String(element.action_id))),
   );
   if (!found) throw new Error(`no element ${String(actionId)} in ${where}: ${JSON.stringify(blocks).slice(0, 400)}`);
   return found;
@@ -75,9 +77,7 @@ export class EmulatedPerson {
   private readonly delivery: Delivery;
 
   /** Slack reaches the bot over signed HTTP to `receiverUrl`, unless a `delivery` (Socket Mode) is given. */
-  constructor(
-    private readonly o: { receiverUrl: string; signingSecret: string; workspace: Workspace; id: string; name?: string; delivery?: Delivery },
-  ) {
+  constructor(private readonly o: { receiverUrl: string; signingSecret: string; workspace: Workspace; id: string; name?: string; delivery?: Delivery }) {
     this.delivery = o.delivery ?? httpDelivery(o.receiverUrl, o.signingSecret);
   }
 
@@ -200,14 +200,28 @@ export class EmulatedPerson {
   /** `/sir <text>` typed in a channel. */
   async command(text: string, channel: string, command = '/sir'): Promise<Answered> {
     const where = { id: this.ws.channelId(channel) ?? channel, name: this.ws.channel(channel)?.name ?? channel };
-    const fields = slashCommandFields({ ...this.actor(), command, text, channel: where, triggerId: this.trigger(), responseUrl: 'https://hooks.slack.invalid/commands/1' });
+    const fields = slashCommandFields({
+      ...this.actor(),
+      command,
+      text,
+      channel: where,
+      triggerId: this.trigger(),
+      responseUrl: 'https://hooks.slack.invalid/commands/1',
+    });
     return this.delivery.deliver('slash_commands', fields);
   }
 
   /** A message shortcut on someone's message. */
   async shortcut(message: EmulatedMessage, callbackId: string): Promise<Answered> {
     const channel = { id: message.channel, name: this.ws.channel(message.channel)?.name ?? message.channel };
-    const payload = messageShortcutPayload({ ...this.actor(), callbackId, message, channel, triggerId: this.trigger(), responseUrl: 'https://hooks.slack.invalid/actions/2' });
+    const payload = messageShortcutPayload({
+      ...this.actor(),
+      callbackId,
+      message,
+      channel,
+      triggerId: this.trigger(),
+      responseUrl: 'https://hooks.slack.invalid/actions/2',
+    });
     return this.delivery.deliver('interactive', payload);
   }
 

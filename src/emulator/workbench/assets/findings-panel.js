@@ -21,7 +21,7 @@ function showResult(text, kind) {
   el.hidden = false;
 }
 
-const rejectedLines = (answer) => ((answer && answer.rejected) || []).map((r) => `\n  rejected ${r.path || '(root)'}: ${r.error || r.message || 'no reason given'}`);
+const rejectedLines = (answer) => (answer?.rejected || []).map((r) => `\n  rejected ${r.path || '(root)'}: ${r.error || r.message || 'no reason given'}`);
 
 function showAccepted(answer) {
   const results = (answer.results || []).map((r) => `\n  ${r.findingId}: ${r.outcome}${r.channel ? ` in ${r.channel}` : ''}${r.error ? ` (${r.error})` : ''}`);

@@ -9,8 +9,8 @@ const lastShown = new WeakMap();
 
 /** A message's identity across polls: its ts (an ephemeral's too); anything else its place. */
 function keyOf(el, index) {
-  if (el.dataset && el.dataset.ts) return `m:${el.dataset.ts}`;
-  const inner = el.querySelector && el.querySelector('[data-ts]');
+  if (el.dataset?.ts) return `m:${el.dataset.ts}`;
+  const inner = el.querySelector?.('[data-ts]');
   return inner ? `${el.className}:${inner.dataset.ts}` : `at:${index}`;
 }
 
@@ -67,7 +67,7 @@ export function showMessages(el, htmlText, { conversation, decorate = () => {}, 
   template.innerHTML = htmlText;
   const fresh = [...template.content.children];
   const old = new Map();
-  if (!switched) [...el.children].forEach((node, i) => old.set(keyOf(node, i), node));
+  if (!switched) for (const [i, node] of [...el.children].entries()) old.set(keyOf(node, i), node);
   const keep = new Set();
   const refocus = [];
   let cursor = switched ? null : el.firstElementChild;

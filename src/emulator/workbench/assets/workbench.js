@@ -46,7 +46,10 @@ function checkAnswered(what, answer) {
 
 function renderChannels(channels, current) {
   const items = channels
-    .map((c) => `<li><button type="button" class="wb-nav-item${current && current.id === c.id ? ' wb-current' : ''}" data-channel="${escapeText(c.name)}"><span class="wb-channel-name"># ${escapeText(c.name)}</span> <span class="wb-count">${c.messages}</span></button></li>`)
+    .map(
+      (c) =>
+        `<li><button type="button" class="wb-nav-item${current && current.id === c.id ? ' wb-current' : ''}" data-channel="${escapeText(c.name)}"><span class="wb-channel-name"># ${escapeText(c.name)}</span> <span class="wb-count">${c.messages}</span></button></li>`,
+    )
     .join('');
   showWhole($('wb-channels'), items || '<li class="wb-hint">No channels yet.</li>');
 }
@@ -54,7 +57,10 @@ function renderChannels(channels, current) {
 function renderAws(aws) {
   const el = $('wb-aws');
   if (!aws) return showWhole(el, '<li class="wb-hint">Real AWS: nothing to show here.</li>');
-  const rows = aws.changes.map((c) => `<li><time>${escapeText(c.at.slice(11, 19))}</time> <code>${escapeText(c.operation)}</code> ${escapeText(c.account)}/${escapeText(c.region)} <span class="wb-status-${c.status < 300 ? 'ok' : 'bad'}">${c.status}</span></li>`);
+  const rows = aws.changes.map(
+    (c) =>
+      `<li><time>${escapeText(c.at.slice(11, 19))}</time> <code>${escapeText(c.operation)}</code> ${escapeText(c.account)}/${escapeText(c.region)} <span class="wb-status-${c.status < 300 ? 'ok' : 'bad'}">${c.status}</span></li>`,
+  );
   showWhole(el, rows.join('') || '<li class="wb-hint">Nothing changed yet.</li>');
 }
 
@@ -116,7 +122,8 @@ async function refresh() {
   if (place.home) {
     showWhole($('wb-home'), screen.home ? screen.home.html : '<p class="wb-hint">Opening Home…</p>');
   } else {
-    const empty = '<p class="wb-hint wb-empty">No messages here yet. Send a finding from the panel on the right: sirbot posts it in the channel its rules pick.</p>';
+    const empty =
+      '<p class="wb-hint wb-empty">No messages here yet. Send a finding from the panel on the right: sirbot posts it in the channel its rules pick.</p>';
     setChannel($('wb-messages'), channelId);
     showMessages($('wb-messages'), screen.messages || empty, { conversation: `${place.user} ${channelId}`, decorate, stick: stick && !place.thread });
   }
@@ -150,7 +157,7 @@ function containerOf(el) {
   if (el.closest('.wb-ephemeral')) return null;
   const message = el.closest('.sb-message');
   const conversation = el.closest('.wb-conversation');
-  if (!message || !conversation || !conversation.dataset.channel) return null;
+  if (!message || !conversation?.dataset.channel) return null;
   return { channel: conversation.dataset.channel, ts: message.dataset.ts };
 }
 
@@ -178,7 +185,7 @@ function elementAction(el, extra = {}) {
 function confirmFirst(el) {
   if (!el.dataset.confirm) return Promise.resolve(true);
   const c = JSON.parse(el.dataset.confirm);
-  const text = (t) => escapeText((t && t.text) || '');
+  const text = (t) => escapeText(t?.text || '');
   const layer = $('wb-confirm-layer');
   layer.innerHTML = `<div class="wb-confirm sb-view" role="alertdialog" aria-modal="true"><h2 class="sb-modal-title">${text(c.title) || 'Are you sure?'}</h2><p>${text(c.text)}</p><footer class="sb-modal-footer"><button type="button" class="sb-button" data-confirm-answer="no">${text(c.deny) || 'Cancel'}</button><button type="button" class="sb-button ${c.style === 'danger' ? 'sb-button-danger' : 'sb-button-primary'}" data-confirm-answer="yes">${text(c.confirm) || 'Yes'}</button></footer></div>`;
   layer.hidden = false;
@@ -233,7 +240,7 @@ function submitModal(form, button) {
   const viewId = form.dataset.viewId;
   return once(`submit:${viewId}`, button, async () => {
     const answer = await act('Submitting the modal', () => call('/workbench/api/submit', { user: view.user, viewId, values: modalValues(form) }));
-    const body = answer && answer.body;
+    const body = answer?.body;
     if (body && body.response_action === 'errors') showErrors(form, body.errors);
     else checkAnswered('Submitting the modal', answer);
   });
@@ -261,7 +268,9 @@ document.addEventListener('click', async (e) => {
     e.preventDefault();
     const form = viewAction.closest('form[data-view-id]');
     if (viewAction.dataset.viewAction === 'submit') return submitModal(form, viewAction);
-    return once(`close:${form.dataset.viewId}`, viewAction, () => act('Closing the modal', () => call('/workbench/api/close', { user: view.user, viewId: form.dataset.viewId })));
+    return once(`close:${form.dataset.viewId}`, viewAction, () =>
+      act('Closing the modal', () => call('/workbench/api/close', { user: view.user, viewId: form.dataset.viewId })),
+    );
   }
   const element = t.closest('button[data-action-id], a[data-action-id]');
   if (element && element.dataset.type !== 'static_select') {
@@ -285,7 +294,7 @@ document.addEventListener('change', async (e) => {
     if (view.home) await act('Opening Home', () => call('/workbench/api/home', { user: view.user }));
     return refresh();
   }
-  if (!el.dataset || !el.dataset.actionId || el.closest('form[data-view-id].sb-modal')) return;
+  if (!el.dataset?.actionId || el.closest('form[data-view-id].sb-modal')) return;
   if (el.tagName === 'SELECT' && el.value) {
     const option = el.value;
     if (el.classList.contains('sb-overflow')) el.selectedIndex = 0;
@@ -354,7 +363,7 @@ $('wb-reply').addEventListener('keydown', (e) => {
 // ---- message shortcuts ---------------------------------------------------------------
 
 function useShortcut(where, callbackId) {
-  if (!where || !where.ts) return undefined;
+  if (!where?.ts) return undefined;
   return once(`shortcut:${view.user}:${whereKey(where)}:${callbackId}`, null, () =>
     act('The shortcut', async () => {
       const answer = await call('/workbench/api/shortcut', { user: view.user, ...where, callbackId });

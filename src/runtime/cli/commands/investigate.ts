@@ -80,7 +80,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   // A file may hold many findings: investigating one of them silently would answer the wrong question.
   const wanted = options['finding-id'];
-  const finding = typeof wanted === 'string' ? normalized.findings.find((f) => f.id === wanted) : normalized.findings.length === 1 ? normalized.findings[0] : undefined;
+  const finding =
+    typeof wanted === 'string' ? normalized.findings.find((f) => f.id === wanted) : normalized.findings.length === 1 ? normalized.findings[0] : undefined;
   if (!finding) {
     const ids = normalized.findings.map((f) => `  ${f.id}`).join('\n');
     io.stderr(

@@ -23,11 +23,7 @@ const cspmRule = z.looseObject({
 });
 
 /** BatchGetAutomationRules output (`{Rules: […]}`), a list of rules, or one rule. */
-const importFile = z.union([
-  z.looseObject({ Rules: z.array(cspmRule) }).transform((d) => d.Rules),
-  z.array(cspmRule),
-  cspmRule.transform((r) => [r]),
-]);
+const importFile = z.union([z.looseObject({ Rules: z.array(cspmRule) }).transform((d) => d.Rules), z.array(cspmRule), cspmRule.transform((r) => [r])]);
 
 function importRules(args: string[], io: CliIo): number {
   const { positional, options } = parseArgs(args, ['report']);

@@ -35,7 +35,8 @@ function attachmentHtml(a: Json, ctx: RenderContext): SafeHtml {
   const bar = color(str(a, 'color'));
   const titleLink = str(a, 'title_link');
   const title = field(a, 'title', ctx);
-  const linkedTitle = title && titleLink && isSafeLinkUrl(titleLink) ? html`<a${attrs({ class: 'sb-link', href: titleLink, ...EXTERNAL_LINK })}>${title}</a>` : title;
+  const linkedTitle =
+    title && titleLink && isSafeLinkUrl(titleLink) ? html`<a${attrs({ class: 'sb-link', href: titleLink, ...EXTERNAL_LINK })}>${title}</a>` : title;
   const fields = objects(a, 'fields').map(
     (f) =>
       html`<div${attrs({ class: f.short === true ? 'sb-field sb-field-short' : 'sb-field' })}><div class="sb-field-title">${plainTextHtml(str(f, 'title') ?? '', true)}</div><div>${mrkdwnHtml(str(f, 'value') ?? '', ctx)}</div></div>`,

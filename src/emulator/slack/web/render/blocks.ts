@@ -21,19 +21,26 @@ const BLOCKS: Record<string, BlockRenderer> = {
     const text = isObject(b.text) ? html`<div class="sb-section-text">${textObjectHtml(b.text, ctx)}</div>` : '';
     const fields = list(b, 'fields').map((f) => html`<div class="sb-field">${textObjectHtml(f, ctx)}</div>`);
     const accessory = b.accessory === undefined ? '' : html`<div class="sb-accessory">${elementHtml(b.accessory, { blockId: id }, ctx)}</div>`;
-    return wrap('section', id, html`<div class="sb-section-body">${text}${fields.length > 0 ? html`<div class="sb-fields">${fields}</div>` : ''}</div>${accessory}`);
+    return wrap(
+      'section',
+      id,
+      html`<div class="sb-section-body">${text}${fields.length > 0 ? html`<div class="sb-fields">${fields}</div>` : ''}</div>${accessory}`,
+    );
   },
 
   context(b, ctx, id) {
     const items = list(b, 'elements').map((el) =>
-      isObject(el) && el.type === 'image'
-        ? imageElementHtml(el, 'sb-context-image')
-        : html`<span class="sb-context-text">${textObjectHtml(el, ctx)}</span>`,
+      isObject(el) && el.type === 'image' ? imageElementHtml(el, 'sb-context-image') : html`<span class="sb-context-text">${textObjectHtml(el, ctx)}</span>`,
     );
     return wrap('context', id, items);
   },
 
-  actions: (b, ctx, id) => wrap('actions', id, list(b, 'elements').map((el) => elementHtml(el, { blockId: id }, ctx))),
+  actions: (b, ctx, id) =>
+    wrap(
+      'actions',
+      id,
+      list(b, 'elements').map((el) => elementHtml(el, { blockId: id }, ctx)),
+    ),
 
   input(b, ctx, id) {
     const optional = b.optional === true ? html`<span class="sb-optional"> (optional)</span>` : '';
@@ -81,4 +88,3 @@ export function blocksHtml(blocks: unknown, ctx: RenderContext): SafeHtml {
 export function renderBlocks(blocks: unknown[], ctx: RenderContext): string {
   return blocksHtml(blocks, ctx).value;
 }
-

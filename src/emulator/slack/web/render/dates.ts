@@ -23,8 +23,14 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
   if (!f) {
     const options: Intl.DateTimeFormatOptions = {
-      year: 'numeric', month: 'numeric', day: 'numeric', weekday: 'long',
-      hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      weekday: 'long',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
     };
     try {
       f = new Intl.DateTimeFormat('en-US', { ...options, timeZone });
@@ -70,7 +76,13 @@ function relativeDay(p: Parts, today: Parts): string | null {
 function ago(ms: number, now: number): string {
   const seconds = Math.round((now - ms) / 1000);
   const abs = Math.abs(seconds);
-  const units: Array<[string, number]> = [['year', 31_536_000], ['month', 2_592_000], ['day', 86_400], ['hour', 3_600], ['minute', 60]];
+  const units: Array<[string, number]> = [
+    ['year', 31_536_000],
+    ['month', 2_592_000],
+    ['day', 86_400],
+    ['hour', 3_600],
+    ['minute', 60],
+  ];
   const unit = units.find(([, size]) => abs >= size);
   if (!unit) return seconds >= 0 ? 'a few seconds ago' : 'in a few seconds';
   const n = Math.floor(abs / unit[1]);
@@ -87,21 +99,34 @@ function token(name: string, ms: number, ctx: RenderContext): string | undefined
   const plain = `${monthName(p)} ${ordinal(p.day)}, ${p.year}`;
   const short = `${monthName(p).slice(0, 3)} ${p.day}, ${p.year}`;
   switch (name) {
-    case 'date_num': return `${p.year}-${pad(p.month)}-${pad(p.day)}`;
-    case 'date_slash': return `${pad(p.day)}/${pad(p.month)}/${p.year}`;
-    case 'date_long': return long;
-    case 'date_long_full': return `${monthName(p)} ${p.day}, ${p.year}`;
-    case 'date_long_pretty': return relativeDay(p, today) ?? long;
-    case 'date': return plain;
-    case 'date_pretty': return relativeDay(p, today) ?? plain;
-    case 'date_short': return short;
-    case 'date_short_pretty': return relativeDay(p, today) ?? short;
+    case 'date_num':
+      return `${p.year}-${pad(p.month)}-${pad(p.day)}`;
+    case 'date_slash':
+      return `${pad(p.day)}/${pad(p.month)}/${p.year}`;
+    case 'date_long':
+      return long;
+    case 'date_long_full':
+      return `${monthName(p)} ${p.day}, ${p.year}`;
+    case 'date_long_pretty':
+      return relativeDay(p, today) ?? long;
+    case 'date':
+      return plain;
+    case 'date_pretty':
+      return relativeDay(p, today) ?? plain;
+    case 'date_short':
+      return short;
+    case 'date_short_pretty':
+      return relativeDay(p, today) ?? short;
     case 'day_divider_pretty':
       return relativeDay(p, today) ?? (p.year === today.year ? `${p.weekday}, ${monthName(p)} ${ordinal(p.day)}` : long);
-    case 'time': return `${p.hh}:${p.mm}`;
-    case 'time_secs': return `${p.hh}:${p.mm}:${p.ss}`;
-    case 'ago': return ago(ms, now);
-    default: return undefined;
+    case 'time':
+      return `${p.hh}:${p.mm}`;
+    case 'time_secs':
+      return `${p.hh}:${p.mm}:${p.ss}`;
+    case 'ago':
+      return ago(ms, now);
+    default:
+      return undefined;
   }
 }
 

@@ -22,7 +22,9 @@ function optionTag(option: Json, selected: Set<string>): SafeHtml {
 function optionTags(el: Json, selected: Set<string>): SafeHtml[] {
   const groups = objects(el, 'option_groups');
   if (groups.length === 0) return objects(el, 'options').map((o) => optionTag(o, selected));
-  return groups.map((g) => html`<optgroup${attrs({ label: textObjectString(g.label) })}>${objects(g, 'options').map((o) => optionTag(o, selected))}</optgroup>`);
+  return groups.map(
+    (g) => html`<optgroup${attrs({ label: textObjectString(g.label) })}>${objects(g, 'options').map((o) => optionTag(o, selected))}</optgroup>`,
+  );
 }
 
 /** static_select and multi_static_select; the placeholder shows until something is chosen. */

@@ -6,7 +6,8 @@ import { textObjectString } from './text-objects.ts';
 /** Text, number and date inputs, with the initial values the bot filled in. */
 
 const positiveInt = (v: unknown): number | undefined => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : undefined);
-const finite = (v: unknown): number | string | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v) ? v : undefined);
+const finite = (v: unknown): number | string | undefined =>
+  typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v) ? v : undefined;
 
 /** plain_text_input: a textarea when multiline; max_length and min_length carry over. */
 export function plainTextInputHtml(el: Json, scope: ElementScope): SafeHtml {

@@ -43,8 +43,14 @@ export function unsupported(what: 'block' | 'element' | 'view', type: unknown): 
 }
 
 const DYNAMIC_SELECTS = new Set([
-  'users_select', 'conversations_select', 'channels_select', 'external_select',
-  'multi_users_select', 'multi_conversations_select', 'multi_channels_select', 'multi_external_select',
+  'users_select',
+  'conversations_select',
+  'channels_select',
+  'external_select',
+  'multi_users_select',
+  'multi_conversations_select',
+  'multi_channels_select',
+  'multi_external_select',
 ]);
 
 /** Any interactive (or image) element; unknown types show a placeholder, never throw. */

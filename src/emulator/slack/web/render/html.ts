@@ -47,7 +47,12 @@ export function raw(trusted: string): SafeHtml {
 
 export function join(parts: readonly Interpolation[], separator: SafeHtml | string = ''): SafeHtml {
   const sep = separator instanceof SafeHtml ? separator.value : escapeHtml(separator);
-  return new SafeHtml(parts.map(interpolate).filter((p) => p !== '').join(sep));
+  return new SafeHtml(
+    parts
+      .map(interpolate)
+      .filter((p) => p !== '')
+      .join(sep),
+  );
 }
 
 export type AttributeValue = string | number | boolean | null | undefined;

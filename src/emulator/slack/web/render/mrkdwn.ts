@@ -25,8 +25,7 @@ const CONTROL = /<([^<>\n]*)>/g;
 const PLACEHOLDER = /\uE000([\uE010-\uE019]+)\uE001/g;
 const DIGIT_BASE = 0xe010;
 
-const placeholder = (index: number) =>
-  `\uE000${[...String(index)].map((d) => String.fromCharCode(DIGIT_BASE + Number(d))).join('')}\uE001`;
+const placeholder = (index: number) => `\uE000${[...String(index)].map((d) => String.fromCharCode(DIGIT_BASE + Number(d))).join('')}\uE001`;
 const placeholderIndex = (digits: string) => Number([...digits].map((c) => c.charCodeAt(0) - DIGIT_BASE).join(''));
 
 interface Emit {
@@ -73,8 +72,7 @@ function emit(text: string, o: Emit, code = false): SafeHtml {
  * Slack's emphasis: the marker hugs non-space text and is not inside a word, so
  * `snake_case_name` and `2*3*4` stay as typed.
  */
-const emphasis = (m: string) =>
-  new RegExp(`(?<![\\p{L}\\p{N}${m}])${m}(?!\\s)([^${m}\\n]+?)(?<!\\s)${m}(?![\\p{L}\\p{N}${m}])`, 'gu');
+const emphasis = (m: string) => new RegExp(`(?<![\\p{L}\\p{N}${m}])${m}(?!\\s)([^${m}\\n]+?)(?<!\\s)${m}(?![\\p{L}\\p{N}${m}])`, 'gu');
 
 const SPANS: ReadonlyArray<{ tag: 'code' | 'b' | 'i' | 's'; re: RegExp }> = [
   { tag: 'code', re: /`([^`\n]+)`/gu },
