@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { AwsClientFactory, fakeCredentials } from '../src/aws/clients.ts';
 import { QuotaQueues } from '../src/aws/quotas.ts';
 import { startFakeAws } from '../src/emulator/aws/server.ts';
-import { CloudTrailCollector } from '../src/evidence/cloudtrail.ts';
+import { CloudTrailCollector } from '../src/aws/evidence/cloudtrail.ts';
 import { generateRecords, writeScenario } from '../test/support/cloudtrail-scenario.ts';
 
 export interface EvidenceResult {

@@ -10,7 +10,7 @@ import { EmulatedPerson } from '../src/emulator/slack/people/person.ts';
 import { startSlackEmulator } from '../src/emulator/slack/index.ts';
 import type { EmulatedMessage } from '../src/emulator/slack/workspace.ts';
 import { wrap } from '../src/emulator/workbench/findings.ts';
-import { createCollectors } from '../src/evidence/collectors.ts';
+import { createCollectors } from '../src/aws/evidence/collectors.ts';
 import { normalizeInput } from '../src/ingest/normalize.ts';
 import { investigate } from '../src/investigation/investigate.ts';
 import { evidenceFromEnv } from '../src/runtime/evidence.ts';

@@ -1,5 +1,5 @@
-import type { ActionStore, AuditOutcome } from '../store/action-store.ts';
-import type { Logger } from '../runtime/logger.ts';
+import type { ActionStore, AuditOutcome } from '../ports/action-store.ts';
+import type { Logger } from '../ports/logger.ts';
 
 export interface AuditEntry {
   actor: string;

@@ -18,11 +18,11 @@ import {
 import { CLOSED_CASE_STATUS, NEW_CASE_STATUS, caseStatusLabel, type ResolverType, type SelfManagedCaseStatus } from '../domain/actions/case-status.ts';
 import { investigationIdFor } from '../investigation/service.ts';
 import { paginateListCases } from '../aws/security-ir/paginators.ts';
-import type { Logger } from '../runtime/logger.ts';
+import type { Logger } from '../ports/logger.ts';
 import type { SlackPoster } from '../slack/poster.ts';
 import { caseEventMessage, caseOpenedMessage } from '../slack/views/case.ts';
-import type { CaseRecord } from '../store/action-store.ts';
-import type { Store } from '../store/store.ts';
+import type { CaseRecord } from '../ports/action-store.ts';
+import type { Store } from '../ports/store.ts';
 import type { AccessControl } from './access.ts';
 import type { Auditor } from './audit.ts';
 import { deliveredFinding } from './finding-snapshot.ts';

@@ -1,10 +1,10 @@
 import type { AckPolicy } from '../domain/routing/rules.ts';
-import type { Logger } from '../runtime/logger.ts';
+import type { Logger } from '../ports/logger.ts';
 import type { SlackPoster } from '../slack/poster.ts';
 import { cirtProposalKey } from '../delivery/post-keys.ts';
 import { acknowledgedMessage, cirtProposalMessage, cirtProposalSettledMessage, escalationMentionMessage, autoCaseMessage } from '../slack/views/escalation.ts';
-import type { EscalationRecord } from '../store/action-store.ts';
-import type { Store } from '../store/store.ts';
+import type { EscalationRecord } from '../ports/action-store.ts';
+import type { Store } from '../ports/store.ts';
 import type { AccessControl } from './access.ts';
 import type { Auditor } from './audit.ts';
 import type { CaseResult } from './cases.ts';

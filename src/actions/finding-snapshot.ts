@@ -1,5 +1,5 @@
 import type { Finding } from '../domain/finding.ts';
-import type { FindingRecord, Store } from '../store/store.ts';
+import type { FindingRecord, Store } from '../ports/store.ts';
 
 /** A delivered finding as it was stored, with where its thread is. */
 export async function deliveredFinding(store: Store, findingId: string): Promise<{ finding: Finding; record: FindingRecord } | null> {

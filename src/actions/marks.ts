@@ -1,6 +1,6 @@
 import type { WorkflowStatus } from '../domain/finding.ts';
 import type { RootMarks } from '../slack/views/finding-message.ts';
-import type { ActionStore } from '../store/action-store.ts';
+import type { ActionStore } from '../ports/action-store.ts';
 
 /** What people did to a finding from Slack, read back from the action records for its root message. */
 export async function rootMarks(actions: ActionStore, findingId: string): Promise<RootMarks> {

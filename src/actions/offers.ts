@@ -10,8 +10,8 @@ import {
   offerKey,
 } from '../domain/actions/offers.ts';
 import type { Finding } from '../domain/finding.ts';
-import type { OfferRecord } from '../store/action-store.ts';
-import type { FindingRecord, Store } from '../store/store.ts';
+import type { OfferRecord } from '../ports/action-store.ts';
+import type { FindingRecord, Store } from '../ports/store.ts';
 import type { Auditor } from './audit.ts';
 
 /** What an accepted click acts on: the stored offer, its finding's record, and the offered payload. */

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { AwsCall } from '../domain/actions/aws-call.ts';
 import { type Plan, type Remediation, type RemediationInputs, checkInputs, remediationById } from '../domain/remediation/catalog.ts';
-import type { AwsCallExecutor, CallOutcome, RunStatus } from '../aws/executor.ts';
-import type { Logger } from '../runtime/logger.ts';
+import type { AwsCalls, CallOutcome, RunStatus } from '../ports/aws-calls.ts';
+import type { Logger } from '../ports/logger.ts';
 import type { SlackPoster } from '../slack/poster.ts';
 import { approvalMessage, remediationResultMessage } from '../slack/views/remediation.ts';
-import type { ActionRecord, ActionState } from '../store/action-store.ts';
-import type { Store } from '../store/store.ts';
+import type { ActionRecord, ActionState } from '../ports/action-store.ts';
+import type { Store } from '../ports/store.ts';
 import type { AccessControl } from './access.ts';
 import type { Auditor } from './audit.ts';
 
@@ -44,7 +44,7 @@ export interface RemediationServiceDeps {
   store: Store;
   access: AccessControl;
   audit: Auditor;
-  executor: AwsCallExecutor;
+  executor: AwsCalls;
   poster: SlackPoster;
   logger: Logger;
   /** Configured extras some remediations take (the runbook's S3 backup bucket and role). */

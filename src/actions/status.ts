@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { WorkflowStatus } from '../domain/finding.ts';
 import { NOTE_MAX, statusPlan, unprocessedOf, type GuardDutySetup } from '../domain/actions/workflow-status.ts';
-import type { AwsCallExecutor } from '../aws/executor.ts';
-import type { Logger } from '../runtime/logger.ts';
+import type { AwsCalls } from '../ports/aws-calls.ts';
+import type { Logger } from '../ports/logger.ts';
 import type { SlackPoster } from '../slack/poster.ts';
 import { statusResultMessage } from '../slack/views/status.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../ports/store.ts';
 import type { AccessControl } from './access.ts';
 import type { Auditor } from './audit.ts';
 import { deliveredFinding } from './finding-snapshot.ts';
@@ -27,7 +27,7 @@ export interface StatusServiceDeps {
   store: Store;
   access: AccessControl;
   audit: Auditor;
-  executor: AwsCallExecutor;
+  executor: AwsCalls;
   poster: SlackPoster;
   refreshRoot: (findingId: string) => Promise<void>;
   logger: Logger;

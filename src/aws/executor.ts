@@ -1,6 +1,9 @@
 import { ec2Sdk, guardDutySdk, iamSdk, s3Sdk, securityHubSdk, ssmSdk } from './sdk.ts';
 import { type AwsCall, resolveRefs } from '../domain/actions/aws-call.ts';
 import type { AwsClientFactory } from './clients.ts';
+import type { AwsCalls, CallError, CallOutcome, RunStatus } from '../ports/aws-calls.ts';
+
+export type { CallError, CallOutcome, RunStatus };
 
 type Send = (clients: AwsClientFactory, call: AwsCall, input: never) => Promise<unknown>;
 // Each SDK client's `send` is typed for its own commands; the allowlist below pairs them by hand.
@@ -81,25 +84,6 @@ const OPERATIONS: Record<string, Send> = {
   'guardduty:UnarchiveFindings': guardDuty('UnarchiveFindingsCommand'),
 };
 
-export interface CallError {
-  name: string;
-  message: string;
-}
-
-export interface CallOutcome {
-  /** The call as made, references resolved. */
-  call: AwsCall;
-  ok: boolean;
-  answer?: unknown;
-  error?: CallError;
-}
-
-export type RunStatus = 'succeeded' | 'partial' | 'failed';
-
-export function isAllowed(call: AwsCall): boolean {
-  return Object.hasOwn(OPERATIONS, `${call.service}:${call.operation}`);
-}
-
 function withoutMetadata(answer: unknown): unknown {
   if (!answer || typeof answer !== 'object') return answer;
   const { $metadata: _m, ...rest } = answer as Record<string, unknown>;
@@ -112,7 +96,7 @@ function errorOf(err: unknown): CallError {
 }
 
 /** Runs planned calls with the clients of the account each names. */
-export class AwsCallExecutor {
+export class AwsCallExecutor implements AwsCalls {
   /** `clock` dates calls whose input holds the time they are made (`{ $time: 'call' }`). */
   constructor(
     private readonly clients: AwsClientFactory,

@@ -1,9 +1,9 @@
 import { KeyedLock } from '../lib/keyed-lock.ts';
-import type { Logger } from '../runtime/logger.ts';
+import type { Logger } from '../ports/logger.ts';
 import type { SlackPoster } from '../slack/poster.ts';
 import { SlackPostError, classifySlackError } from '../slack/slack-errors.ts';
 import { LINES_PER_LISTING, digestListingMessage, digestRootMessage } from '../slack/views/digest-message.ts';
-import type { DeadLetter, DigestRecord, Store } from '../store/store.ts';
+import type { DeadLetter, DigestRecord, Store } from '../ports/store.ts';
 import { digestRootKey, listingPostKey } from './post-keys.ts';
 
 export interface DigestFlusherOptions {

@@ -1,7 +1,7 @@
 import { fingerprint } from '../domain/delivery/versions.ts';
 import type { Finding } from '../domain/finding.ts';
 import type { RouteDecision } from '../domain/routing/decision.ts';
-import type { FindingRecord, Store } from '../store/store.ts';
+import type { FindingRecord, Store } from '../ports/store.ts';
 
 /** A stored snapshot stays well under DynamoDB's 400 KB item limit (with the record's other fields and a pending version). */
 export const MAX_SNAPSHOT_CHARS = 160_000;

@@ -1,8 +1,8 @@
 import { BODY_BOUNDS, boundInPlace } from '../ingest/bounds.ts';
 import type { IngestError } from '../ingest/errors.ts';
 import { normalizeInput, normalizeText, type NormalizeResult } from '../ingest/normalize.ts';
-import type { Logger } from '../runtime/logger.ts';
-import type { Store } from '../store/store.ts';
+import type { Logger } from '../ports/logger.ts';
+import type { Store } from '../ports/store.ts';
 import type { Deliverer, DeliveryResult } from './deliver.ts';
 
 export interface IngestReport {

@@ -9,14 +9,8 @@ const SCORE_FOR_LABEL: Record<SeverityLabel, number> = {
   CRITICAL: 90,
 };
 
-const RANK: Record<SeverityLabel, number> = { INFORMATIONAL: 0, LOW: 1, MEDIUM: 2, HIGH: 3, CRITICAL: 4 };
-
 export function scoreForLabel(label: SeverityLabel): number {
   return SCORE_FOR_LABEL[label];
-}
-
-export function severityRank(label: SeverityLabel): number {
-  return RANK[label];
 }
 
 /** ASFF's normalized bands: 0 informational, 1–39 low, 40–69 medium, 70–89 high, 90–100 critical. */

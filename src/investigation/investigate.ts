@@ -9,7 +9,7 @@ import { createdIdentities, summarize, type InvestigationSummary } from '../doma
 import { buildTimeline, type TimelineEntry } from '../domain/investigation/timeline.ts';
 import { investigationWindow, type InvestigationWindow } from '../domain/investigation/window.ts';
 import type { Finding } from '../domain/finding.ts';
-import type { Collector, CollectorProgress, CollectorResult, EvidenceScope } from '../evidence/collector.ts';
+import type { Collector, CollectorProgress, CollectorResult, EvidenceScope } from '../ports/collector.ts';
 
 const NOTHING_ELSE: SearchedAnswers['also'] = { accessKeyIds: [], principals: [], instanceIds: [] };
 

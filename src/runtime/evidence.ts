@@ -2,7 +2,7 @@ import { AwsClientFactory, fakeCredentials, guardDutyAdminRole } from '../aws/cl
 import { QuotaQueues } from '../aws/quotas.ts';
 import { requireScenario, type Env } from '../config/env.ts';
 import { startFakeAws, type FakeAws } from '../emulator/aws/server.ts';
-import { createCollectors } from '../evidence/collectors.ts';
+import { createCollectors } from '../aws/evidence/collectors.ts';
 import type { EvidenceSources } from './compose.ts';
 
 export interface RuntimeEvidence extends EvidenceSources {

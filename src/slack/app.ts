@@ -1,9 +1,9 @@
 import type { App, HTTPReceiver, Receiver } from '@slack/bolt';
 import * as bolt from './bolt.ts';
 import type { RuleSet } from '../domain/routing/rules.ts';
-import type { Logger } from '../runtime/logger.ts';
+import type { Logger } from '../ports/logger.ts';
 import type { InvestigationService } from '../investigation/service.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../ports/store.ts';
 import * as investigationActions from './actions/investigation.ts';
 import * as openConsole from './actions/open-console.ts';
 import * as appHome from './events/app-home.ts';

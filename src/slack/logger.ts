@@ -1,5 +1,5 @@
 import { LogLevel, type Logger as SlackLogger } from '@slack/web-api';
-import type { Logger } from '../runtime/logger.ts';
+import type { Logger } from '../ports/logger.ts';
 
 /**
  * Bolt and the Web API client log through sirbot's logger so one stream carries everything.

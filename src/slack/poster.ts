@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import PQueue from 'p-queue';
 import { WebClient, WebClientEvent, type WebClientOptions } from '@slack/web-api';
-import type { Logger } from '../runtime/logger.ts';
+import type { Logger } from '../ports/logger.ts';
 import { boltLogger } from './logger.ts';
 import { SlidingWindowPacer } from '../lib/pacer.ts';
 import { slackClientOptions } from './client-options.ts';

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { Logger } from '../runtime/logger.ts';
-import type { Store } from '../store/store.ts';
+import type { Logger } from '../ports/logger.ts';
+import type { Store } from '../ports/store.ts';
 
 /**
  * What sirbot checks on every signed Slack request before Bolt sees it, beyond Bolt's own

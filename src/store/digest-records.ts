@@ -1,4 +1,4 @@
-import type { DigestRecord } from './store.ts';
+import type { DigestRecord } from '../ports/store.ts';
 
 /** A digest as it is opened: no messages yet, no members, nobody flushing it. */
 export function newDigest(id: string, channel: string, groupKey: string, label: string, now: string): DigestRecord {

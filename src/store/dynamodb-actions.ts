@@ -1,4 +1,4 @@
-import type { ActionRecord, ActionState, ActionStore, AuditRecord, CaseRecord, EscalationRecord, EscalationStage, OfferRecord } from './action-store.ts';
+import type { ActionRecord, ActionState, ActionStore, AuditRecord, CaseRecord, EscalationRecord, EscalationStage, OfferRecord } from '../ports/action-store.ts';
 import { type Item, type Key, type Table, assignments, auditDay, fieldsOf, keys, lists, notExists, part, pick, sortBy, upTo } from './dynamodb-table.ts';
 
 const ACTION = fieldsOf<ActionRecord>({

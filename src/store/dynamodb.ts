@@ -29,7 +29,7 @@ import {
   type InvestigationState,
   type Store,
   isIncomplete,
-} from './store.ts';
+} from '../ports/store.ts';
 
 export { TTL_ATTRIBUTE } from './dynamodb-table.ts';
 

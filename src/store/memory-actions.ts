@@ -1,4 +1,4 @@
-import type { ActionRecord, ActionState, ActionStore, AuditRecord, CaseRecord, EscalationRecord, EscalationStage, OfferRecord } from './action-store.ts';
+import type { ActionRecord, ActionState, ActionStore, AuditRecord, CaseRecord, EscalationRecord, EscalationStage, OfferRecord } from '../ports/action-store.ts';
 
 /** In-process action records for tests and short-lived runtimes. Same contract as SQLite. */
 export class MemoryActionStore implements ActionStore {

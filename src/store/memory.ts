@@ -10,7 +10,7 @@ import {
   type InvestigationState,
   type Store,
   isIncomplete,
-} from './store.ts';
+} from '../ports/store.ts';
 
 /** In-process store for tests and short-lived runtimes. Same contract as SQLite. */
 export class MemoryStore implements Store {

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { statementCache } from './sqlite-rows.ts';
-import type { ActionRecord, ActionState, ActionStore, AuditRecord, CaseRecord, EscalationRecord, EscalationStage, OfferRecord } from './action-store.ts';
+import type { ActionRecord, ActionState, ActionStore, AuditRecord, CaseRecord, EscalationRecord, EscalationStage, OfferRecord } from '../ports/action-store.ts';
 
 /**
  * Action records in the local SQLite file. Each record is one JSON document with the

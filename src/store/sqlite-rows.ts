@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { DeadLetter, DigestProgress, DigestRecord, FindingRecord, InvestigationRecord } from './store.ts';
+import type { DeadLetter, DigestProgress, DigestRecord, FindingRecord, InvestigationRecord } from '../ports/store.ts';
 
 /** SQLite rows (snake_case columns) and the records they hold, both ways. */
 

@@ -15,7 +15,7 @@ import {
   toInvestigation,
 } from './sqlite-rows.ts';
 import { SqliteActionStore } from './sqlite-actions.ts';
-import type { DeadLetter, DigestMember, DigestProgress, DigestRecord, FindingRecord, InvestigationRecord, Store } from './store.ts';
+import type { DeadLetter, DigestMember, DigestProgress, DigestRecord, FindingRecord, InvestigationRecord, Store } from '../ports/store.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS findings (

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AwsClientFactory, fakeCredentials } from '../../src/aws/clients.ts';
 import { QuotaQueues } from '../../src/aws/quotas.ts';
 import { startFakeAws } from '../../src/emulator/aws/server.ts';
-import { createCollectors } from '../../src/evidence/collectors.ts';
+import { createCollectors } from '../../src/aws/evidence/collectors.ts';
 import { normalizeInput } from '../../src/ingest/normalize.ts';
 import { investigate } from '../../src/investigation/investigate.ts';
 import { statusPlan } from '../../src/domain/actions/workflow-status.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_DISPUTED_PER_QUESTION, type StoredAnswers, addAnswers, disagreements, searchedAnswers } from '../../src/domain/investigation/answer-book.ts';
 import { prefill } from '../../src/domain/investigation/playbooks.ts';
-import type { Collector, EvidenceScope } from '../../src/evidence/collector.ts';
+import type { Collector, EvidenceScope } from '../../src/ports/collector.ts';
 import { normalizeInput } from '../../src/ingest/normalize.ts';
 import { investigate } from '../../src/investigation/investigate.ts';
 import { questionsMessage } from '../../src/slack/views/investigation.ts';

@@ -6,7 +6,7 @@ import { fakeCredentials } from '../../src/aws/fake-credentials.ts';
 import { QuotaQueues } from '../../src/aws/quotas.ts';
 import type { Finding } from '../../src/domain/finding.ts';
 import { suggestRemediations } from '../../src/domain/remediation/suggest.ts';
-import { createCollectors } from '../../src/evidence/collectors.ts';
+import { createCollectors } from '../../src/aws/evidence/collectors.ts';
 import { investigate as runInvestigation } from '../../src/investigation/investigate.ts';
 import { type Subject, subjectsOf } from '../../src/domain/investigation/subjects.ts';
 import { startFakeAws } from '../../src/emulator/aws/server.ts';

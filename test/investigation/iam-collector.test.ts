@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { AwsClientFactory, fakeCredentials } from '../../src/aws/clients.ts';
 import { QuotaQueues } from '../../src/aws/quotas.ts';
 import { startFakeAws, type FakeAws } from '../../src/emulator/aws/server.ts';
-import { IamCollector } from '../../src/evidence/iam.ts';
+import { IamCollector } from '../../src/aws/evidence/iam.ts';
 import { generateRecords, writeScenario } from '../support/cloudtrail-scenario.ts';
 
 const A = '111122223333';

@@ -4,8 +4,8 @@ import { AwsClientFactory, fakeCredentials } from '../../src/aws/clients.ts';
 import { QuotaQueues } from '../../src/aws/quotas.ts';
 import { planLookups } from '../../src/domain/investigation/lookup-plan.ts';
 import { startFakeAws, type FakeAws } from '../../src/emulator/aws/server.ts';
-import { CloudTrailCollector } from '../../src/evidence/cloudtrail.ts';
-import type { EvidenceScope } from '../../src/evidence/collector.ts';
+import { CloudTrailCollector } from '../../src/aws/evidence/cloudtrail.ts';
+import type { EvidenceScope } from '../../src/ports/collector.ts';
 import { writeScenario } from '../support/cloudtrail-scenario.ts';
 
 const A = '555566667777';

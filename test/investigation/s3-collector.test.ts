@@ -6,8 +6,8 @@ import { AwsClientFactory, fakeCredentials } from '../../src/aws/clients.ts';
 import { QuotaQueues } from '../../src/aws/quotas.ts';
 import { outsideAccountsGranted } from '../../src/domain/investigation/bucket-policy.ts';
 import { startFakeAws, type FakeAws } from '../../src/emulator/aws/server.ts';
-import type { EvidenceScope } from '../../src/evidence/collector.ts';
-import { S3Collector } from '../../src/evidence/s3.ts';
+import type { EvidenceScope } from '../../src/ports/collector.ts';
+import { S3Collector } from '../../src/aws/evidence/s3.ts';
 
 const A = '111122223333';
 const ALL_ON = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true };

@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { ActionRecord, EscalationRecord } from '../../src/store/action-store.ts';
+import type { ActionRecord, EscalationRecord } from '../../src/ports/action-store.ts';
 import { DynamoStore } from '../../src/store/dynamodb.ts';
 import { MemoryStore } from '../../src/store/memory.ts';
 import { SqliteStore } from '../../src/store/sqlite.ts';
-import type { Store } from '../../src/store/store.ts';
+import type { Store } from '../../src/ports/store.ts';
 import { startDynalite, type Dynalite } from '../support/dynalite.ts';
 
 const T0 = '2026-11-22T12:00:00.000Z';

@@ -7,7 +7,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { DynamoStore, TTL_ATTRIBUTE } from '../../src/store/dynamodb.ts';
 import { MemoryStore } from '../../src/store/memory.ts';
 import { SqliteStore } from '../../src/store/sqlite.ts';
-import type { FindingRecord, Store } from '../../src/store/store.ts';
+import type { FindingRecord, Store } from '../../src/ports/store.ts';
 import { startDynalite, type Dynalite } from '../support/dynalite.ts';
 
 const T0 = '2026-11-22T12:00:00.000Z';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SqliteStore } from '../../src/store/sqlite.ts';
-import type { DeadLetter } from '../../src/store/store.ts';
+import type { DeadLetter } from '../../src/ports/store.ts';
 import { type BotProcess, killAllBotProcesses, startBotProcess } from './bot-process.ts';
 import { startFakeSlack } from './fake-slack.ts';
 import { account, asffControlFinding, importedEvent } from './generate.ts';

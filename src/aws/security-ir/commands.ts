@@ -156,9 +156,6 @@ export class CloseCaseCommand extends Command<{ caseId: string }, { caseStatus?:
   }
 }
 
-/** Comment bodies may be up to 12,000 characters. */
-export const MAX_COMMENT_LENGTH = 12_000;
-
 export class CreateCaseCommentCommand extends Command<{ caseId: string; body: string; clientToken?: string }, { commentId: string }> {
   request(): HttpCall {
     const { caseId, ...body } = this.input;
@@ -171,7 +168,6 @@ export class CreateCaseCommentCommand extends Command<{ caseId: string; body: st
  * the page size, `items`). `maxResults` is 1 to 25 (default 25); `nextToken` is opaque,
  * at most 2,000 characters, and only good for the operation (and case) that returned it.
  */
-export const LIST_MAX_RESULTS = 25;
 
 export interface ListCasesInput {
   nextToken?: string;

@@ -42,8 +42,6 @@ export const SIR_FINDING_STATUSES = ['NEW', 'NOTIFIED', 'RESOLVED', 'SUPPRESSED'
 
 /** Finding ids and ARNs are kept to this many characters. */
 export const SIR_MAX_FINDING_ID = 512;
-/** `/sir status` notes: BatchUpdateFindings `Note.Text` holds at most 512 characters. */
-export const SIR_MAX_NOTE = NOTE_MAX;
 
 export type SirCommand =
   | { kind: 'help'; topic?: SirSubcommand }

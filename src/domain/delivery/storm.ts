@@ -13,8 +13,6 @@ export interface StormPolicy {
   digestWindowSeconds: number;
 }
 
-export const DEFAULT_STORM_POLICY: StormPolicy = { threshold: 10, windowSeconds: 60, digestWindowSeconds: 900 };
-
 export interface DigestGroup {
   key: string;
   label: string;

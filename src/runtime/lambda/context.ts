@@ -4,7 +4,7 @@ import { AwsClientFactory, SELF, awsSettingsFromEnv, dynamoDb, guardDutyAdminRol
 import { QuotaQueues } from '../../aws/quotas.ts';
 import { loadSlackSecret, type SlackSecret } from '../../aws/slack-secret.ts';
 import { parseEnv, requireLambdaSettings, type Env } from '../../config/env.ts';
-import { createCollectors } from '../../evidence/collectors.ts';
+import { createCollectors } from '../../aws/evidence/collectors.ts';
 import type { SlackAppDeps } from '../../slack/app.ts';
 import { dispatchJob } from '../../slack/jobs/dispatch.ts';
 import type { Job } from '../../slack/jobs/job.ts';

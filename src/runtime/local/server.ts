@@ -6,7 +6,7 @@ import { createHttpReceiver, createSlackApp } from '../../slack/app.ts';
 import { boltLogger } from '../../slack/logger.ts';
 import type { PosterLimits } from '../../slack/poster.ts';
 import { SqliteStore } from '../../store/sqlite.ts';
-import type { Store } from '../../store/store.ts';
+import type { Store } from '../../ports/store.ts';
 import { composeCore, slackAppDeps, type ActionSettings, type Core, type CoreOptions, type EvidenceSources } from '../compose.ts';
 import type { WebClient } from '@slack/web-api';
 import { dispatchJob } from '../../slack/jobs/dispatch.ts';

@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import type { Logger } from '../../runtime/logger.ts';
+import type { Logger } from '../../ports/logger.ts';
 import type { Modal } from '../views/blocks.ts';
 import { noticeModal } from '../views/modal.ts';
 import { type Place, tellPrivately } from './reply.ts';

@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import type { Logger } from '../../runtime/logger.ts';
+import type { Logger } from '../../ports/logger.ts';
 import { escapeText } from '../views/text.ts';
 
 /** Where an interaction happened: enough to answer the person privately there. */

@@ -2,7 +2,7 @@ import type { CaseDraft } from '../../domain/actions/case-draft.ts';
 import type { Finding } from '../../domain/finding.ts';
 import type { GetCaseOutput, Watcher } from '../../aws/security-ir/commands.ts';
 import { SELF_MANAGED_CASE_STATUSES, caseControls, caseStatusLabel, isSelfManagedCaseStatus, resolverLabel } from '../../domain/actions/case-status.ts';
-import type { CaseRecord } from '../../store/action-store.ts';
+import type { CaseRecord } from '../../ports/action-store.ts';
 import { type Block, type Modal, type Option, type SlackMessage, mrkdwn, plain } from './blocks.ts';
 import { CALLBACKS, CASE_ACTIONS } from './action-ids.ts';
 import { mentionMarkup } from './finding-message.ts';

@@ -1,4 +1,4 @@
-import type { DigestMember, DigestRecord } from '../../store/store.ts';
+import type { DigestMember, DigestRecord } from '../../ports/store.ts';
 import type { Finding } from '../../domain/finding.ts';
 import { type Block, type SlackMessage, mrkdwn, plain } from './blocks.ts';
 import { LIMITS, code, safeText, truncate } from './text.ts';

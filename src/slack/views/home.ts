@@ -1,6 +1,6 @@
 import { remediationById } from '../../domain/remediation/catalog.ts';
-import type { ActionRecord, CaseRecord } from '../../store/action-store.ts';
-import type { InvestigationRecord } from '../../store/store.ts';
+import type { ActionRecord, CaseRecord } from '../../ports/action-store.ts';
+import type { InvestigationRecord } from '../../ports/store.ts';
 import { type Block, type HomeView, mrkdwn, plain } from './blocks.ts';
 import { REMEDIATION_ACTIONS } from './action-ids.ts';
 import { caseListLine } from './case.ts';

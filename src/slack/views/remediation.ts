@@ -1,6 +1,6 @@
 import { type Remediation, remediationById } from '../../domain/remediation/catalog.ts';
 import type { CallOutcome, RunStatus } from '../../aws/executor.ts';
-import type { ActionRecord } from '../../store/action-store.ts';
+import type { ActionRecord } from '../../ports/action-store.ts';
 import type { Preview, RemediationInput } from '../../actions/remediations.ts';
 import { type Block, type Button, type Modal, type SlackMessage, mrkdwn, plain } from './blocks.ts';
 import { CALLBACKS, REMEDIATION_ACTIONS } from './action-ids.ts';

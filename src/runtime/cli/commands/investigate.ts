@@ -5,7 +5,7 @@ import type { Finding } from '../../../domain/finding.ts';
 import { type Answers, type Playbook, type QuestionId, playbookFor } from '../../../domain/investigation/playbooks.ts';
 import { type Subject, subjectsOf } from '../../../domain/investigation/subjects.ts';
 import { startFakeAws } from '../../../emulator/aws/server.ts';
-import { createCollectors } from '../../../evidence/collectors.ts';
+import { createCollectors } from '../../../aws/evidence/collectors.ts';
 import { normalizeText } from '../../../ingest/normalize.ts';
 import { investigate, type InvestigationResult } from '../../../investigation/investigate.ts';
 import { type CliIo, UsageError, parseArgs } from '../io.ts';

@@ -1,15 +1,15 @@
 import type { LookupAttributeKey } from '@aws-sdk/client-cloudtrail';
 import * as z from 'zod';
-import type { AwsClientFactory } from '../aws/clients.ts';
-import { cloudTrailSdk } from '../aws/sdk.ts';
-import type { QuotaQueues } from '../aws/quotas.ts';
-import type { CloudTrailRecord } from '../domain/investigation/cloudtrail-record.ts';
-import type { LimitingFactor } from '../domain/investigation/limiting.ts';
-import { entryFromCloudTrail, type TimelineEntry } from '../domain/investigation/timeline.ts';
-import type { Subject } from '../domain/investigation/subjects.ts';
-import { GLOBAL_EVENTS_REGION, type LookupAttribute, type PlannedLookup, planLookups } from '../domain/investigation/lookup-plan.ts';
-import { CLOUDTRAIL_RETENTION_DAYS } from '../domain/investigation/window.ts';
-import type { Collector, CollectorProgress, CollectorResult, EvidenceScope } from './collector.ts';
+import type { AwsClientFactory } from '../clients.ts';
+import { cloudTrailSdk } from '../sdk.ts';
+import type { QuotaQueues } from '../quotas.ts';
+import type { CloudTrailRecord } from '../../domain/investigation/cloudtrail-record.ts';
+import type { LimitingFactor } from '../../domain/investigation/limiting.ts';
+import { entryFromCloudTrail, type TimelineEntry } from '../../domain/investigation/timeline.ts';
+import type { Subject } from '../../domain/investigation/subjects.ts';
+import { GLOBAL_EVENTS_REGION, type LookupAttribute, type PlannedLookup, planLookups } from '../../domain/investigation/lookup-plan.ts';
+import { CLOUDTRAIL_RETENTION_DAYS } from '../../domain/investigation/window.ts';
+import type { Collector, CollectorProgress, CollectorResult, EvidenceScope } from '../../ports/collector.ts';
 
 /** CloudTrail records are attacker-influenced (user agents, names): shape-checked before use. */
 const optionalString = z

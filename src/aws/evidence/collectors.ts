@@ -1,7 +1,7 @@
-import type { AwsClientFactory } from '../aws/clients.ts';
-import type { QuotaQueues } from '../aws/quotas.ts';
+import type { AwsClientFactory } from '../clients.ts';
+import type { QuotaQueues } from '../quotas.ts';
 import { CloudTrailCollector } from './cloudtrail.ts';
-import type { Collector } from './collector.ts';
+import type { Collector } from '../../ports/collector.ts';
 import { Ec2Collector } from './ec2.ts';
 import { FindingsCollector } from './findings.ts';
 import { IamCollector } from './iam.ts';

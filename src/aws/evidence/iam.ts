@@ -1,13 +1,13 @@
-import type { AwsClientFactory } from '../aws/clients.ts';
-import { iamSdk } from '../aws/sdk.ts';
-import type { QuotaQueues } from '../aws/quotas.ts';
-import type { SubjectState } from '../domain/investigation/current-state.ts';
-import { ACCESS_KEY_ID } from '../domain/investigation/identifiers.ts';
-import type { LimitingFactor } from '../domain/investigation/limiting.ts';
-import { trustedPrincipals } from '../domain/investigation/trust-policy.ts';
-import { REVOKE_POLICY_NAME } from '../domain/remediation/role-sessions.ts';
-import type { Searched } from '../domain/investigation/searched.ts';
-import type { Collector, CollectorProgress, CollectorResult, EvidenceScope } from './collector.ts';
+import type { AwsClientFactory } from '../clients.ts';
+import { iamSdk } from '../sdk.ts';
+import type { QuotaQueues } from '../quotas.ts';
+import type { SubjectState } from '../../domain/investigation/current-state.ts';
+import { ACCESS_KEY_ID } from '../../domain/investigation/identifiers.ts';
+import type { LimitingFactor } from '../../domain/investigation/limiting.ts';
+import { trustedPrincipals } from '../../domain/investigation/trust-policy.ts';
+import { REVOKE_POLICY_NAME } from '../../domain/remediation/role-sessions.ts';
+import type { Searched } from '../../domain/investigation/searched.ts';
+import type { Collector, CollectorProgress, CollectorResult, EvidenceScope } from '../../ports/collector.ts';
 
 const ADMIN = /AdministratorAccess|IAMFullAccess|PowerUserAccess/;
 

@@ -1,11 +1,11 @@
 import type { Instance, SecurityGroup } from '@aws-sdk/client-ec2';
-import type { AwsClientFactory } from '../aws/clients.ts';
-import { ec2Sdk } from '../aws/sdk.ts';
-import type { QuotaQueues } from '../aws/quotas.ts';
-import type { SubjectState } from '../domain/investigation/current-state.ts';
-import { INSTANCE_ID } from '../domain/investigation/identifiers.ts';
-import type { LimitingFactor } from '../domain/investigation/limiting.ts';
-import type { Collector, CollectorProgress, CollectorResult, EvidenceScope } from './collector.ts';
+import type { AwsClientFactory } from '../clients.ts';
+import { ec2Sdk } from '../sdk.ts';
+import type { QuotaQueues } from '../quotas.ts';
+import type { SubjectState } from '../../domain/investigation/current-state.ts';
+import { INSTANCE_ID } from '../../domain/investigation/identifiers.ts';
+import type { LimitingFactor } from '../../domain/investigation/limiting.ts';
+import type { Collector, CollectorProgress, CollectorResult, EvidenceScope } from '../../ports/collector.ts';
 
 const SENSITIVE_PORTS = [22, 3389, 3306, 5432, 6379, 9200, 27017];
 

@@ -1,12 +1,12 @@
-import type { AwsClientFactory } from '../aws/clients.ts';
-import { guardDutySdk, securityHubSdk } from '../aws/sdk.ts';
-import type { QuotaQueues } from '../aws/quotas.ts';
-import type { Tactic } from '../domain/investigation/attack.ts';
-import type { LimitingFactor } from '../domain/investigation/limiting.ts';
-import type { TimelineEntry } from '../domain/investigation/timeline.ts';
-import type { Finding } from '../domain/finding.ts';
-import { normalizeInput } from '../ingest/normalize.ts';
-import type { Collector, CollectorProgress, CollectorResult, EvidenceScope } from './collector.ts';
+import type { AwsClientFactory } from '../clients.ts';
+import { guardDutySdk, securityHubSdk } from '../sdk.ts';
+import type { QuotaQueues } from '../quotas.ts';
+import type { Tactic } from '../../domain/investigation/attack.ts';
+import type { LimitingFactor } from '../../domain/investigation/limiting.ts';
+import type { TimelineEntry } from '../../domain/investigation/timeline.ts';
+import type { Finding } from '../../domain/finding.ts';
+import { normalizeInput } from '../../ingest/normalize.ts';
+import type { Collector, CollectorProgress, CollectorResult, EvidenceScope } from '../../ports/collector.ts';
 
 /** GuardDuty's threat purposes, as ATT&CK tactics. */
 const PURPOSE: Record<string, Tactic> = {

@@ -1,11 +1,11 @@
-import type { AwsClientFactory } from '../aws/clients.ts';
-import { s3Sdk } from '../aws/sdk.ts';
-import type { QuotaQueues } from '../aws/quotas.ts';
-import { outsideAccountsGranted } from '../domain/investigation/bucket-policy.ts';
-import type { SubjectState } from '../domain/investigation/current-state.ts';
-import type { LimitingFactor } from '../domain/investigation/limiting.ts';
-import type { Searched } from '../domain/investigation/searched.ts';
-import type { Collector, CollectorProgress, CollectorResult, EvidenceScope } from './collector.ts';
+import type { AwsClientFactory } from '../clients.ts';
+import { s3Sdk } from '../sdk.ts';
+import type { QuotaQueues } from '../quotas.ts';
+import { outsideAccountsGranted } from '../../domain/investigation/bucket-policy.ts';
+import type { SubjectState } from '../../domain/investigation/current-state.ts';
+import type { LimitingFactor } from '../../domain/investigation/limiting.ts';
+import type { Searched } from '../../domain/investigation/searched.ts';
+import type { Collector, CollectorProgress, CollectorResult, EvidenceScope } from '../../ports/collector.ts';
 
 const SETTINGS = ['BlockPublicAcls', 'IgnorePublicAcls', 'BlockPublicPolicy', 'RestrictPublicBuckets'] as const;
 
