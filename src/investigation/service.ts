@@ -1,28 +1,26 @@
 import { createHash } from 'node:crypto';
 import { checkAnswer } from '../domain/investigation/answers.ts';
 import { type ReplyContext, type ReplyReading, assumedZone, isConversation, readAnything, readReply } from '../domain/investigation/free-text-answers.ts';
-import { timelineCsv, timelineJson } from '../domain/investigation/export.ts';
 import { type Answers, type Question, type QuestionId, openQuestions, playbookFor, prefill } from '../domain/investigation/playbooks.ts';
 import { type AddedAnswers, type Disagreement, type StoredAnswers, addAnswers, disagreements, keptAnswers } from '../domain/investigation/answer-book.ts';
 import type { AccessDecision, Role } from '../domain/actions/access.ts';
 import type { AuditEntry } from '../actions/audit.ts';
 import type { Finding } from '../domain/finding.ts';
-import type { Block } from '../slack/views/blocks.ts';
 import type { Collector, CollectorProgress } from '../ports/collector.ts';
 import { KeyedLock } from '../lib/keyed-lock.ts';
 import type { Logger } from '../ports/logger.ts';
-import type { SlackPoster } from '../slack/poster.ts';
-import { adHocMessage, progressMessage, questionsMessage, replyHelpMessage, summaryMessage, understoodMessage } from '../slack/views/investigation.ts';
-import { timelineFileBase } from '../slack/views/file-names.ts';
-import type { FindingRecord, InvestigationRecord, Store } from '../ports/store.ts';
-import { questionsPostKey } from '../delivery/post-keys.ts';
-import { UNATTEMPTED } from '../delivery/finding-records.ts';
+import type { InvestigationNotices, InvestigationThread, OfferedRemediation } from '../ports/notices/investigation.ts';
+import type { InvestigationRecord, Store } from '../ports/store.ts';
 import { type InvestigationResult, investigate } from './investigate.ts';
-import { type AdHocWindow, type InvestigationTarget, adHocFinding, subjectOfTarget } from '../domain/investigation/ad-hoc.ts';
+import { type InvestigationTarget, adHocFinding } from '../domain/investigation/ad-hoc.ts';
+import { adHocFindingId, adHocFindingRecord, adHocWindow } from './ad-hoc.ts';
+import { GatheringProgress } from './progress.ts';
+import { answersField, answersOf, failureField, findingOf, resultField } from './records.ts';
 
 export interface InvestigationServiceOptions {
   store: Store;
-  poster: SlackPoster;
+  /** What the investigation tells people in its thread (Slack, in every runtime). */
+  notices: InvestigationNotices;
   logger: Logger;
   /** The evidence sources of this runtime (real AWS, or the fake seeded with a scenario). */
   collectors: () => Collector[];
@@ -37,15 +35,12 @@ export interface InvestigationServiceOptions {
    */
   schedule?: (id: string, resuming: boolean) => Promise<void>;
   /** What the summary offers next (remediations, stored as offers before the summary is posted), where the runtime can act. */
-  nextSteps?: (finding: Finding, result: Pick<InvestigationResult, 'subjects' | 'timeline' | 'states'>) => Promise<Block[]>;
+  nextSteps?: (finding: Finding, result: Pick<InvestigationResult, 'subjects' | 'timeline' | 'states'>) => Promise<OfferedRemediation[]>;
   /** Who may change an investigation's inputs (answers, Investigate now): responders. Absent: nobody may. */
   access?: { check(userId: string, needs: Role): Promise<AccessDecision> };
   /** Where every change of inputs, and every refusal, is recorded. */
   audit?: { record(entry: AuditEntry): Promise<void> };
 }
-
-/** Highlighted entries kept with the result, for case comments; the full timeline is in the files. */
-const KEPT_HIGHLIGHTS = 500;
 
 /**
  * What became of an answer (or of Investigate now): taken, with the questions still open
@@ -65,9 +60,17 @@ function laterThan(previous: string, now: string): string {
   return now > previous ? now : new Date(Date.parse(previous) + 1).toISOString();
 }
 
-/** The key of the note of what answers are expected, one per investigation and set of open questions. */
-function replyHelpPostKey(investigationId: string, open: QuestionId[]): string {
-  return `answer-help:${investigationId}:${[...open].sort().join(',')}`;
+/** Where an investigation speaks. */
+function threadOf(record: InvestigationRecord): InvestigationThread {
+  return { investigationId: record.id, channel: record.channel, threadTs: record.threadTs, startedAt: record.createdAt };
+}
+
+/** One note of what answers are expected per investigation and set of open questions. */
+function helpKey(investigationId: string, open: Question[]): string {
+  return `${investigationId}:${open
+    .map((q) => q.id)
+    .sort()
+    .join(',')}`;
 }
 
 /** Deterministic per finding, so two starts of the same finding meet on one record. */
@@ -84,7 +87,7 @@ export class InvestigationService {
   private readonly lock = new KeyedLock();
   private readonly running = new Set<Promise<unknown>>();
   private readonly clock: () => number;
-  /** Notes of what answers are expected already given, by post key: spares a look in Slack for each further unreadable reply. */
+  /** Notes of what answers are expected already given (helpKey): spares the notifier a look for each further unreadable reply. */
   private readonly helped = new Set<string>();
 
   constructor(private readonly o: InvestigationServiceOptions) {
@@ -92,8 +95,7 @@ export class InvestigationService {
   }
 
   private async finding(findingId: string): Promise<Finding | null> {
-    const record = await this.o.store.getFinding(findingId);
-    return record?.snapshot ? (JSON.parse(record.snapshot) as Finding) : null;
+    return findingOf(await this.o.store.getFinding(findingId));
   }
 
   private nowIso(): string {
@@ -115,7 +117,7 @@ export class InvestigationService {
         channel,
         threadTs,
         state: 'asked',
-        answers: JSON.stringify(answers),
+        answers: answersField(answers),
         questionsTs: null,
         progressTs: null,
         result: null,
@@ -149,14 +151,9 @@ export class InvestigationService {
     });
   }
 
-  /** Posts the questions once (a keyed post: a retry after a lost answer finds the first one). */
-  private async ask(record: InvestigationRecord, open: ReturnType<typeof openQuestions>, answers: Answers, mayExist: boolean): Promise<InvestigationRecord> {
-    const posted = await this.o.poster.postOnce(record.channel, questionsMessage(record.id, open, answers), {
-      key: questionsPostKey(record.id),
-      threadTs: record.threadTs,
-      mayExist,
-      since: record.createdAt,
-    });
+  /** Asks the questions once (`again`: an earlier ask may have been lost with its process). */
+  private async ask(record: InvestigationRecord, open: Question[], answers: StoredAnswers, again: boolean): Promise<InvestigationRecord> {
+    const posted = await this.o.notices.questionsAsked({ thread: threadOf(record), open, answers, again });
     const asked = { ...record, questionsTs: posted.ts, updatedAt: this.nowIso() };
     await this.o.store.updateInvestigation(asked);
     return asked;
@@ -171,7 +168,7 @@ export class InvestigationService {
     if (record.state !== 'asked' || record.questionsTs || (!creatorGone && age < QUESTIONS_LEASE_MS)) return record;
     const finding = await this.finding(record.findingId);
     if (!finding) return record;
-    const answers = JSON.parse(record.answers) as Answers;
+    const answers = answersOf(record);
     const open = openQuestions(playbookFor(finding), answers);
     if (open.length === 0) {
       this.launch(record.id);
@@ -197,31 +194,21 @@ export class InvestigationService {
     threadTs?: string;
     requestedBy: string;
   }): Promise<InvestigationRecord | null> {
-    const id = `sirbot-adhoc-${createHash('sha256').update(o.requestId).digest('hex').slice(0, 24)}`;
+    const id = adHocFindingId(o.requestId);
     const existing = await this.o.store.getInvestigation(investigationIdFor(id));
     if (existing) return existing;
     const awsNow = this.o.awsNow();
-    const window = await this.adHocWindow(o, awsNow);
+    const window = await adHocWindow(o, awsNow, this.o.collectors(), this.o.logger);
     const { finding, answers } = adHocFinding({ ...o, id, window, now: new Date(awsNow).toISOString() });
-    // Not a delivery sirbot resumes: the record is `posted` from the start and only gains its thread.
-    const record: FindingRecord = {
-      findingId: id,
-      fingerprint: 'ad-hoc',
-      updatedAt: finding.updatedAt,
-      channel: o.channel,
-      ts: null,
-      digestId: null,
-      suppressed: false,
-      severity: finding.severity.label,
-      workflowStatus: finding.workflowStatus,
-      recordState: finding.recordState,
-      deliveredAt: this.nowIso(),
-      snapshot: JSON.stringify(finding),
-      state: 'posted',
-      ...UNATTEMPTED,
-    };
+    const record = adHocFindingRecord(finding, o.channel, this.nowIso());
     if (!(await this.o.store.insertFinding(record))) return null;
-    const posted = await this.o.poster.post(o.channel, adHocMessage(finding, o.target, o.requestedBy), o.threadTs);
+    const posted = await this.o.notices.adHocRequested({
+      channel: o.channel,
+      ...(o.threadTs ? { threadTs: o.threadTs } : {}),
+      finding,
+      target: o.target,
+      requestedBy: o.requestedBy,
+    });
     await this.o.store.updateFinding({ ...record, channel: posted.channel, ts: o.threadTs ?? posted.ts });
     return this.start(id, posted.channel, o.threadTs ?? posted.ts, answers);
   }
@@ -246,31 +233,6 @@ export class InvestigationService {
       ts: record.threadTs,
     });
     return { ok: false, kind: 'refused', error: decision.reason };
-  }
-
-  /**
-   * Where an ad-hoc investigation looks: where the person said, else around the newest
-   * event CloudTrail holds for the target — the data is where it last acted, not in the
-   * last hours of the clock — else the last day (saying there was nothing, or that an IP
-   * cannot be looked up in event history).
-   */
-  private async adHocWindow(
-    o: { target: InvestigationTarget; account: string; region: string; since: string | null; sinceHours?: number },
-    awsNow: number,
-  ): Promise<AdHocWindow> {
-    if (o.since) return { how: 'asked', start: o.since };
-    if (o.sinceHours) return { how: 'asked', start: new Date(awsNow - o.sinceHours * 3_600_000).toISOString() };
-    const subject = subjectOfTarget(o.target);
-    if (!subject || subject.kind === 'ip') return { how: 'not-searchable' };
-    for (const c of this.o.collectors()) {
-      if (!c.lastActivity) continue;
-      const last = await c.lastActivity(subject, o.account, o.region, awsNow).catch((err: unknown) => {
-        this.o.logger.warn({ err, target: o.target }, 'could not look for the last activity of an ad-hoc target');
-        return null;
-      });
-      if (last) return { how: 'last-activity', lastActivity: last };
-    }
-    return { how: 'no-activity' };
   }
 
   /** One answer from a block (date picker, select, text input), by `userId`. */
@@ -311,7 +273,7 @@ export class InvestigationService {
     const finding = await this.finding(record.findingId);
     if (!finding) return null;
     const playbook = playbookFor(finding);
-    const stored = JSON.parse(record.answers) as StoredAnswers;
+    const stored = answersOf(record);
     const open = openQuestions(playbook, stored);
     const writtenAt = o.ts && /^\d{1,12}(\.\d{1,6})?$/.test(o.ts) ? Math.round(Number(o.ts) * 1000) : this.clock();
     const ctx: ReplyContext = { at: writtenAt, asked: playbook.questions, open: open.map((q) => q.id), accountId: stored.accountId ?? finding.accountId };
@@ -348,17 +310,14 @@ export class InvestigationService {
     return decision?.allowed === true;
   }
 
-  /** The note of what is expected, once per set of open questions (a keyed post: Slack keeps the record, whichever process posted it). */
+  /** The note of what is expected, once per set of open questions (the notifier keeps that across processes). */
   private async helpOnce(record: InvestigationRecord, open: Question[]): Promise<void> {
-    const key = replyHelpPostKey(
-      record.id,
-      open.map((q) => q.id),
-    );
+    const key = helpKey(record.id, open);
     if (this.helped.has(key)) return;
     await this.lock
       .run(record.id, async () => {
         if (this.helped.has(key)) return;
-        await this.o.poster.postOnce(record.channel, replyHelpMessage(open), { key, threadTs: record.threadTs, mayExist: true, since: record.createdAt });
+        await this.o.notices.answersExpected({ thread: threadOf(record), open });
         if (this.helped.size > 10_000) this.helped.clear();
         this.helped.add(key);
       })
@@ -367,9 +326,8 @@ export class InvestigationService {
 
   /** What a plain reply was understood as, in the thread, before anything it starts is posted. */
   private async sayUnderstood(record: InvestigationRecord, userId: string, reading: ReplyReading, added: AddedAnswers, open: Question[]): Promise<void> {
-    const message = understoodMessage({ by: userId, reading, added, kept: keptAnswers(added.next), open });
-    await this.o.poster
-      .post(record.channel, message, record.threadTs)
+    await this.o.notices
+      .replyUnderstood({ thread: threadOf(record), by: userId, reading, added, kept: keptAnswers(added.next), open })
       .catch((err: unknown) => this.o.logger.warn({ err, investigation: record.id }, 'could not say what a reply was understood as'));
   }
 
@@ -392,9 +350,9 @@ export class InvestigationService {
       if (record.state !== 'asked') return invalid(`the investigation is already ${record.state}`);
       const finding = await this.finding(record.findingId);
       if (!finding) return invalid('the finding is no longer known');
-      const added = addAnswers(JSON.parse(record.answers) as StoredAnswers, given, userId, this.nowIso());
+      const added = addAnswers(answersOf(record), given, userId, this.nowIso());
       const open = openQuestions(playbookFor(finding), added.next);
-      await this.o.store.updateInvestigation({ ...record, answers: JSON.stringify(added.next), updatedAt: this.nowIso() });
+      await this.o.store.updateInvestigation({ ...record, answers: answersField(added.next), updatedAt: this.nowIso() });
       const { next: _next, ...changes } = added;
       await this.o.audit?.record({
         actor: userId,
@@ -406,15 +364,20 @@ export class InvestigationService {
         channel: record.channel,
         ts: record.threadTs,
       });
-      if (record.questionsTs) {
-        // The answer is kept even if the message cannot be edited (deleted, or Slack is down).
-        await this.o.poster
-          .update(record.channel, record.questionsTs, questionsMessage(id, open, added.next))
-          .catch((err: unknown) => this.o.logger.warn({ err, investigation: id }, 'could not update the questions message'));
-      }
+      const disputed = disagreements(added.next).filter((d) => added.disputed.includes(d.question));
+      // The answer is kept even if it cannot be shown (the questions message deleted, or Slack down).
+      await this.o.notices
+        .answersRecorded({
+          thread: threadOf(record),
+          questions: record.questionsTs ? { channel: record.channel, ts: record.questionsTs } : null,
+          by: userId,
+          open,
+          answers: added.next,
+          disputed,
+        })
+        .catch((err: unknown) => this.o.logger.warn({ err, investigation: id }, 'could not update the questions message'));
       await o.told?.(added, open);
       if (open.length === 0) this.launch(id);
-      const disputed = disagreements(added.next).filter((d) => added.disputed.includes(d.question));
       return { ok: true, open: open.map((q) => q.id), disputed } as const;
     });
   }
@@ -428,7 +391,7 @@ export class InvestigationService {
     // Already gathering or done: a second click changes nothing (gathering is claimed once).
     if (record.state !== 'asked') return { ok: true, open: [], disputed: [] };
     const finding = await this.finding(record.findingId);
-    const open = finding ? openQuestions(playbookFor(finding), JSON.parse(record.answers) as StoredAnswers).map((q) => q.id) : [];
+    const open = finding ? openQuestions(playbookFor(finding), answersOf(record)).map((q) => q.id) : [];
     await this.o.audit?.record({
       actor: userId,
       action: 'investigation.now',
@@ -494,60 +457,44 @@ export class InvestigationService {
     if (!claimed) return;
     const finding = await this.finding(claimed.findingId);
     if (!finding) return;
-    const progress = new Map<string, { source: string; pages: number; items: number; done: boolean }>();
     const collectors = this.o.collectors();
-    for (const c of collectors) progress.set(c.id, { source: c.id, pages: 0, items: 0, done: false });
-    const post = await this.o.poster.post(claimed.channel, progressMessage([...progress.values()]), claimed.threadTs);
-    await this.o.store.updateInvestigation({ ...claimed, progressTs: post.ts, updatedAt: this.nowIso() });
-    let lastEdit = 0;
+    const thread = threadOf(claimed);
+    const progress = new GatheringProgress(
+      collectors.map((c) => c.id),
+      this.clock,
+      this.o.progressEveryMs ?? 1000,
+    );
+    const posted = await this.o.notices.gatheringStarted({ thread, sources: progress.sources() });
+    // Edited where the investigation lives (the channel as the record names it).
+    const place = { channel: claimed.channel, ts: posted.ts };
+    await this.o.store.updateInvestigation({ ...claimed, progressTs: place.ts, updatedAt: this.nowIso() });
     const onProgress = (p: CollectorProgress) => {
-      progress.set(p.collector, { source: p.collector, pages: p.pages, items: p.items, done: false });
-      const t = this.clock();
-      if (t - lastEdit < (this.o.progressEveryMs ?? 1000)) return;
-      lastEdit = t;
-      void this.o.poster.update(claimed.channel, post.ts, progressMessage([...progress.values()])).catch(() => undefined);
+      if (progress.advanced(p)) void this.o.notices.gatheringProgressed({ thread, progress: place, sources: progress.sources() }).catch(() => undefined);
     };
     try {
-      const result = await investigate(finding, JSON.parse(claimed.answers) as Answers, collectors, this.o.awsNow(), onProgress);
-      for (const v of progress.values()) v.done = true;
-      await this.o.poster.update(claimed.channel, post.ts, progressMessage([...progress.values()]));
-      await this.o.poster.post(
-        claimed.channel,
-        summaryMessage(result.summary, result.timeline, (await this.o.nextSteps?.(finding, result)) ?? []),
-        claimed.threadTs,
-      );
+      const result = await investigate(finding, answersOf(claimed), collectors, this.o.awsNow(), onProgress);
+      progress.finished();
+      await this.o.notices.gatheringProgressed({ thread, progress: place, sources: progress.sources() });
+      const nextSteps = (await this.o.nextSteps?.(finding, result)) ?? [];
+      await this.o.notices.investigationSummarized({ thread, summary: result.summary, timeline: result.timeline, nextSteps });
       if (result.timeline.length > 0) {
-        const base = timelineFileBase(finding);
-        await this.o.poster
-          .upload(
-            claimed.channel,
-            claimed.threadTs,
-            [
-              { filename: `${base}.csv`, content: timelineCsv(result.timeline) },
-              { filename: `${base}.json`, content: timelineJson(result.timeline) },
-            ],
-            `Full timeline: ${result.timeline.length} events`,
-          )
+        await this.o.notices
+          .timelineShared({ thread, finding, timeline: result.timeline })
           .catch((err: unknown) => this.o.logger.warn({ err, investigation: id }, 'could not upload the timeline files'));
       }
       await this.o.store.updateInvestigation({
         ...claimed,
-        progressTs: post.ts,
+        progressTs: place.ts,
         state: 'summarized',
-        result: JSON.stringify({
-          summary: result.summary,
-          window: result.window,
-          events: result.timeline.length,
-          highlights: result.timeline.filter((e) => e.highlights.length > 0).slice(0, KEPT_HIGHLIGHTS),
-        }),
+        result: resultField(result),
         updatedAt: this.nowIso(),
       });
     } catch (err) {
       await this.o.store.updateInvestigation({
         ...claimed,
-        progressTs: post.ts,
+        progressTs: place.ts,
         state: 'failed',
-        result: JSON.stringify({ error: String(err) }),
+        result: failureField(err),
         updatedAt: this.nowIso(),
       });
       throw err;

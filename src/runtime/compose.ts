@@ -27,11 +27,11 @@ import { suggestRemediations } from '../domain/remediation/suggest.ts';
 import type { SubjectState } from '../domain/investigation/current-state.ts';
 import { type Subject, subjectsOf } from '../domain/investigation/subjects.ts';
 import { OfferBook } from '../actions/offers.ts';
-import type { Block } from '../slack/views/blocks.ts';
 import type { ActionServices } from '../slack/actions/services.ts';
 import type { SlackAppDeps } from '../slack/app.ts';
 import { SlackDirectory } from '../slack/directory.ts';
-import { remediationBlocks } from '../slack/views/remediation.ts';
+import type { OfferedRemediation } from '../ports/notices/investigation.ts';
+import { SlackInvestigationNotices } from '../slack/notifier/investigation.ts';
 
 export interface Core {
   rules: () => RuleSet;
@@ -108,7 +108,7 @@ export function composeCore(o: CoreOptions): Core {
   const investigations = o.evidence
     ? new InvestigationService({
         store: o.store,
-        poster,
+        notices: new SlackInvestigationNotices(poster),
         logger: o.logger,
         collectors: o.evidence.collectors,
         awsNow: o.evidence.awsNow,
@@ -183,10 +183,10 @@ async function offeredRemediations(
   timeline: TimelineEntry[],
   subjects: Subject[] = subjectsOf(finding),
   states: SubjectState[] = [],
-): Promise<Block[]> {
+): Promise<OfferedRemediation[]> {
   const suggestions = suggestRemediations(finding, subjects, timeline, states);
   const ids = await offers.offerRemediations(finding.id, suggestions);
-  return remediationBlocks(suggestions.map((s, i) => ({ offerId: ids[i] as string, remediationId: s.remediationId, label: s.label })));
+  return suggestions.map((s, i) => ({ offerId: ids[i] as string, remediationId: s.remediationId, label: s.label }));
 }
 
 /** Status changes, cases, remediations and escalations, sharing one access policy, one audit log and the offers they act on. */

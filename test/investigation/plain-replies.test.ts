@@ -8,6 +8,7 @@ import { normalizeText } from '../../src/ingest/normalize.ts';
 import { InvestigationService, investigationIdFor } from '../../src/investigation/service.ts';
 import { silentLogger } from '../../src/runtime/logger.ts';
 import { RateLimitedPoster } from '../../src/slack/poster.ts';
+import { SlackInvestigationNotices } from '../../src/slack/notifier/investigation.ts';
 import { MemoryStore } from '../../src/store/memory.ts';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.ts';
 import { messageTexts } from '../support/slack-text.ts';
@@ -33,10 +34,12 @@ afterAll(async () => {
 function worker(store: MemoryStore): InvestigationService {
   return new InvestigationService({
     store,
-    poster: new RateLimitedPoster(
-      TOKEN,
-      { postPerChannel: { intervalCap: 20, intervalMs: 1000 }, update: { intervalCap: 600, intervalMs: 60_000 } },
-      { slackApiUrl: slack.emulator.url },
+    notices: new SlackInvestigationNotices(
+      new RateLimitedPoster(
+        TOKEN,
+        { postPerChannel: { intervalCap: 20, intervalMs: 1000 }, update: { intervalCap: 600, intervalMs: 60_000 } },
+        { slackApiUrl: slack.emulator.url },
+      ),
     ),
     logger: silentLogger(),
     collectors: () => [],

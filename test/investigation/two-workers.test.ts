@@ -12,6 +12,7 @@ import { normalizeText } from '../../src/ingest/normalize.ts';
 import { InvestigationService, investigationIdFor } from '../../src/investigation/service.ts';
 import { silentLogger } from '../../src/runtime/logger.ts';
 import { RateLimitedPoster } from '../../src/slack/poster.ts';
+import { SlackInvestigationNotices } from '../../src/slack/notifier/investigation.ts';
 import { DynamoStore } from '../../src/store/dynamodb.ts';
 import { loadRulesFile } from '../../src/config/rules-file.ts';
 import { type Dynalite, startDynalite } from '../support/dynalite.ts';
@@ -43,7 +44,7 @@ function worker(store: DynamoStore): InvestigationService {
   const quotas = new QuotaQueues(10);
   return new InvestigationService({
     store,
-    poster: new RateLimitedPoster(TOKEN, undefined, { slackApiUrl: slack.emulator.url }),
+    notices: new SlackInvestigationNotices(new RateLimitedPoster(TOKEN, undefined, { slackApiUrl: slack.emulator.url })),
     logger: silentLogger(),
     collectors: () => [new CloudTrailCollector(clients, quotas), new IamCollector(clients, quotas)],
     awsNow: () => aws.now(),

@@ -1,0 +1,59 @@
+import { createHash } from 'node:crypto';
+import { UNATTEMPTED } from '../delivery/finding-records.ts';
+import { type AdHocWindow, type InvestigationTarget, subjectOfTarget } from '../domain/investigation/ad-hoc.ts';
+import type { Finding } from '../domain/finding.ts';
+import type { Collector } from '../ports/collector.ts';
+import type { Logger } from '../ports/logger.ts';
+import type { FindingRecord } from '../ports/store.ts';
+
+/** The finding id of an ad-hoc investigation: the same request id is the same investigation. */
+export function adHocFindingId(requestId: string): string {
+  return `sirbot-adhoc-${createHash('sha256').update(requestId).digest('hex').slice(0, 24)}`;
+}
+
+/**
+ * Where an ad-hoc investigation looks: where the person said, else around the newest
+ * event CloudTrail holds for the target — the data is where it last acted, not in the
+ * last hours of the clock — else the last day (saying there was nothing, or that an IP
+ * cannot be looked up in event history).
+ */
+export async function adHocWindow(
+  o: { target: InvestigationTarget; account: string; region: string; since: string | null; sinceHours?: number },
+  awsNow: number,
+  collectors: Collector[],
+  logger: Logger,
+): Promise<AdHocWindow> {
+  if (o.since) return { how: 'asked', start: o.since };
+  if (o.sinceHours) return { how: 'asked', start: new Date(awsNow - o.sinceHours * 3_600_000).toISOString() };
+  const subject = subjectOfTarget(o.target);
+  if (!subject || subject.kind === 'ip') return { how: 'not-searchable' };
+  for (const c of collectors) {
+    if (!c.lastActivity) continue;
+    const last = await c.lastActivity(subject, o.account, o.region, awsNow).catch((err: unknown) => {
+      logger.warn({ err, target: o.target }, 'could not look for the last activity of an ad-hoc target');
+      return null;
+    });
+    if (last) return { how: 'last-activity', lastActivity: last };
+  }
+  return { how: 'no-activity' };
+}
+
+/** The record of an ad-hoc finding: not a delivery sirbot resumes, so `posted` from the start; it only gains its thread. */
+export function adHocFindingRecord(finding: Finding, channel: string, nowIso: string): FindingRecord {
+  return {
+    findingId: finding.id,
+    fingerprint: 'ad-hoc',
+    updatedAt: finding.updatedAt,
+    channel,
+    ts: null,
+    digestId: null,
+    suppressed: false,
+    severity: finding.severity.label,
+    workflowStatus: finding.workflowStatus,
+    recordState: finding.recordState,
+    deliveredAt: nowIso,
+    snapshot: JSON.stringify(finding),
+    state: 'posted',
+    ...UNATTEMPTED,
+  };
+}
