@@ -4,23 +4,11 @@ import { securityIrCaseUrl } from '../domain/console-links.ts';
 import type { Finding } from '../domain/finding.ts';
 import type { InvestigationSummary } from '../domain/investigation/summary.ts';
 import type { TimelineEntry } from '../domain/investigation/timeline.ts';
-import type { SecurityIRClient } from '../aws/security-ir/client.ts';
-import {
-  CloseCaseCommand,
-  CreateCaseCommand,
-  CreateCaseCommentCommand,
-  GetCaseCommand,
-  type GetCaseOutput,
-  type Watcher,
-  UpdateCaseStatusCommand,
-  UpdateResolverTypeCommand,
-} from '../aws/security-ir/commands.ts';
-import { CLOSED_CASE_STATUS, NEW_CASE_STATUS, caseStatusLabel, type ResolverType, type SelfManagedCaseStatus } from '../domain/actions/case-status.ts';
+import { CLOSED_CASE_STATUS, NEW_CASE_STATUS, type ResolverType, type SelfManagedCaseStatus } from '../domain/actions/case-status.ts';
 import { investigationIdFor } from '../investigation/service.ts';
-import { paginateListCases } from '../aws/security-ir/paginators.ts';
 import type { Logger } from '../ports/logger.ts';
-import type { SlackPoster } from '../slack/poster.ts';
-import { caseEventMessage, caseOpenedMessage } from '../slack/views/case.ts';
+import type { CaseChange, CaseNotices } from '../ports/notices/actions.ts';
+import type { CaseDetails, SecurityIrCases, Watcher } from '../ports/security-ir.ts';
 import type { CaseRecord } from '../ports/action-store.ts';
 import type { Store } from '../ports/store.ts';
 import type { AccessControl } from './access.ts';
@@ -37,10 +25,10 @@ export interface CaseServiceDeps {
   store: Store;
   access: AccessControl;
   audit: Auditor;
-  /** The Security IR client of the account holding the membership. */
-  securityIr: () => SecurityIRClient;
+  /** Security IR's cases, in the account holding the membership. */
+  securityIr: SecurityIrCases;
   region: string;
-  poster: SlackPoster;
+  notices: CaseNotices;
   refreshRoot: (findingId: string) => Promise<void>;
   /** Told when a case is opened on a finding (the escalation's CIRT proposal then no longer applies). */
   onCaseOpened?: (findingId: string, caseId: string, userId: string) => Promise<void>;
@@ -161,22 +149,20 @@ export class CaseService {
     await audit.record({ ...auditBase, outcome: 'requested' });
     let caseId: string;
     try {
-      ({ caseId } = await this.d.securityIr().send(
-        new CreateCaseCommand({
-          clientToken: id,
-          resolverType: form.resolverType,
-          title: form.title,
-          description: form.description,
-          engagementType: form.engagementType,
-          reportedIncidentStartDate: new Date(form.reportedIncidentStartDate),
-          impactedAccounts: form.impactedAccounts,
-          watchers: form.watchers,
-          ...(form.threatActorIpAddresses.length ? { threatActorIpAddresses: form.threatActorIpAddresses.map((ipAddress) => ({ ipAddress })) } : {}),
-          ...(form.impactedServices.length ? { impactedServices: uniqueServices(form.impactedServices) } : {}),
-          ...(form.impactedAwsRegions.length ? { impactedAwsRegions: form.impactedAwsRegions.map((region) => ({ region })) } : {}),
-          tags: { 'sirbot:finding': createHash('sha256').update(findingId).digest('hex').slice(0, 32) },
-        }),
-      ));
+      ({ caseId } = await this.d.securityIr.createCase({
+        clientToken: id,
+        resolverType: form.resolverType,
+        title: form.title,
+        description: form.description,
+        engagementType: form.engagementType,
+        reportedIncidentStartDate: form.reportedIncidentStartDate,
+        impactedAccounts: form.impactedAccounts,
+        watchers: form.watchers,
+        threatActorIpAddresses: form.threatActorIpAddresses,
+        impactedServices: uniqueServices(form.impactedServices),
+        impactedAwsRegions: form.impactedAwsRegions,
+        tags: { 'sirbot:finding': createHash('sha256').update(findingId).digest('hex').slice(0, 32) },
+      }));
     } catch (err) {
       await store.actions.transitionAction(id, ['running'], { state: 'failed', result: JSON.stringify({ error: errorText(err) }), updatedAt: this.now() });
       await audit.record({ ...auditBase, outcome: 'failed', result: { error: errorText(err) } });
@@ -199,8 +185,8 @@ export class CaseService {
     await store.actions.transitionAction(id, ['running'], { state: 'succeeded', result: JSON.stringify({ caseId, comments }), updatedAt: this.now() });
     await audit.record({ ...auditBase, outcome: 'executed', result: { caseId, comments } });
     if (where.channel && where.ts) {
-      const posted = await this.d.poster
-        .post(where.channel, caseOpenedMessage(record, this.consoleUrl(caseId), userId, comments), where.ts)
+      const posted = await this.d.notices
+        .caseOpened({ thread: { channel: where.channel, threadTs: where.ts }, case: record, caseUrl: this.consoleUrl(caseId), openedBy: userId, comments })
         .catch((err: unknown) => {
           this.d.logger.warn({ err, caseId }, 'could not post the case message');
           return null;
@@ -221,7 +207,7 @@ export class CaseService {
     let added = 0;
     for (const [n, body] of chunks.entries()) {
       try {
-        await this.d.securityIr().send(new CreateCaseCommentCommand({ caseId, body, clientToken: `${actionId}-c${n + 1}` }));
+        await this.d.securityIr.addComment(caseId, body, `${actionId}-c${n + 1}`);
         added++;
       } catch (err) {
         this.d.logger.warn({ err, caseId, comment: n + 1 }, 'could not add a timeline comment to the case');
@@ -234,9 +220,9 @@ export class CaseService {
   async escalate(caseId: string, userId: string): Promise<CaseResult> {
     return this.change(caseId, userId, 'case.escalate', { resolverType: 'AWS' }, async (c) => {
       if (c.resolverType === 'AWS') return { already: true };
-      const out = await this.d.securityIr().send(new UpdateResolverTypeCommand({ caseId, resolverType: 'AWS' }));
+      const out = await this.d.securityIr.setResolver(caseId, 'AWS');
       // The service may move the case on as the CIRT takes it (Submitted → Detection and Analysis): keep what it answered.
-      return { patch: { resolverType: 'AWS' as const, status: out.caseStatus ?? c.status }, event: 'escalated the case to the AWS CIRT' };
+      return { patch: { resolverType: 'AWS' as const, status: out.caseStatus ?? c.status }, change: { kind: 'escalated' } };
     });
   }
 
@@ -244,17 +230,17 @@ export class CaseService {
     return this.change(caseId, userId, 'case.status', { caseStatus: status }, async (c) => {
       if (c.resolverType === 'AWS') throw Object.assign(new Error('the AWS CIRT manages the status of an AWS-supported case'), { name: 'NotSelfManaged' });
       if (c.status === status) return { already: true };
-      const out = await this.d.securityIr().send(new UpdateCaseStatusCommand({ caseId, caseStatus: status }));
+      const out = await this.d.securityIr.setStatus(caseId, status);
       const now = out.caseStatus ?? status;
-      return { patch: { status: now }, event: `set the case status to *${caseStatusLabel(now)}*` };
+      return { patch: { status: now }, change: { kind: 'status', status: now } };
     });
   }
 
   async close(caseId: string, userId: string): Promise<CaseResult> {
     return this.change(caseId, userId, 'case.close', {}, async (c) => {
       if (c.status === CLOSED_CASE_STATUS) return { already: true };
-      const out = await this.d.securityIr().send(new CloseCaseCommand({ caseId }));
-      return { patch: { status: out.caseStatus ?? CLOSED_CASE_STATUS }, event: 'closed the case' };
+      const out = await this.d.securityIr.close(caseId);
+      return { patch: { status: out.caseStatus ?? CLOSED_CASE_STATUS }, change: { kind: 'closed' } };
     });
   }
 
@@ -265,24 +251,22 @@ export class CaseService {
    */
   async list(all = false): Promise<Array<{ caseId: string; title: string; status: string; resolverType: string }>> {
     const out: Array<{ caseId: string; title: string; status: string; resolverType: string; created: number }> = [];
-    for await (const page of paginateListCases({ client: this.d.securityIr() })) {
-      for (const c of page.items ?? []) {
-        await this.remember(c.caseId, c);
-        if (!all && c.caseStatus === CLOSED_CASE_STATUS) continue;
-        out.push({
-          caseId: c.caseId,
-          title: c.title ?? '',
-          status: c.caseStatus ?? '',
-          resolverType: c.resolverType ?? 'Self',
-          created: c.createdDate?.getTime() ?? 0,
-        });
-      }
+    for await (const c of this.d.securityIr.listCases()) {
+      await this.remember(c.caseId, c);
+      if (!all && c.caseStatus === CLOSED_CASE_STATUS) continue;
+      out.push({
+        caseId: c.caseId,
+        title: c.title ?? '',
+        status: c.caseStatus ?? '',
+        resolverType: c.resolverType ?? 'Self',
+        created: c.createdDate?.getTime() ?? 0,
+      });
     }
     return out.sort((a, b) => b.created - a.created).map(({ created: _c, ...rest }) => rest);
   }
 
-  async get(caseId: string): Promise<GetCaseOutput> {
-    const c = await this.d.securityIr().send(new GetCaseCommand({ caseId }));
+  async get(caseId: string): Promise<CaseDetails> {
+    const c = await this.d.securityIr.getCase(caseId);
     await this.remember(caseId, c);
     return c;
   }
@@ -319,7 +303,13 @@ export class CaseService {
       const opened = await this.d.store.actions.getAction(CaseService.caseActionId(c.findingId));
       const result = opened?.result ? (JSON.parse(opened.result) as { caseId?: string; comments?: number }) : null;
       if (!opened?.messageTs || result?.caseId !== c.caseId) return;
-      await this.d.poster.update(c.channel, opened.messageTs, caseOpenedMessage(c, this.consoleUrl(c.caseId), opened.requestedBy, result.comments ?? 0));
+      await this.d.notices.caseOpenedRedrawn({
+        message: { channel: c.channel, ts: opened.messageTs },
+        case: c,
+        caseUrl: this.consoleUrl(c.caseId),
+        openedBy: opened.requestedBy,
+        comments: result.comments ?? 0,
+      });
     } catch (err) {
       this.d.logger.warn({ err, caseId: c.caseId }, 'could not redraw the case message');
     }
@@ -334,7 +324,7 @@ export class CaseService {
     userId: string,
     action: string,
     inputs: Record<string, unknown>,
-    apply: (c: CaseRecord) => Promise<{ already: true } | { patch: Partial<CaseRecord>; event: string }>,
+    apply: (c: CaseRecord) => Promise<{ already: true } | { patch: Partial<CaseRecord>; change: CaseChange }>,
   ): Promise<CaseResult> {
     const { store, audit } = this.d;
     let record = await store.actions.getCase(caseId);
@@ -376,7 +366,15 @@ export class CaseService {
       await store.actions.putCase(next);
       await audit.record({ ...auditBase, outcome: 'executed', result: done.patch });
       if (next.channel && next.threadTs) {
-        await this.d.poster.post(next.channel, caseEventMessage(next, this.consoleUrl(caseId), userId, done.event), next.threadTs).catch(() => undefined);
+        await this.d.notices
+          .caseChanged({
+            thread: { channel: next.channel, threadTs: next.threadTs },
+            case: next,
+            caseUrl: this.consoleUrl(caseId),
+            by: userId,
+            change: done.change,
+          })
+          .catch(() => undefined);
       }
       await this.redrawOpened(next);
       return { ok: true, caseId, already: false };

@@ -1,8 +1,6 @@
 import type { AckPolicy } from '../domain/routing/rules.ts';
 import type { Logger } from '../ports/logger.ts';
-import type { SlackPoster } from '../slack/poster.ts';
-import { cirtProposalKey } from '../delivery/post-keys.ts';
-import { acknowledgedMessage, cirtProposalMessage, cirtProposalSettledMessage, escalationMentionMessage, autoCaseMessage } from '../slack/views/escalation.ts';
+import type { EscalationNotices, EscalationThread, ProposalOutcome } from '../ports/notices/actions.ts';
 import type { EscalationRecord } from '../ports/action-store.ts';
 import type { Store } from '../ports/store.ts';
 import type { AccessControl } from './access.ts';
@@ -14,7 +12,7 @@ export interface EscalationServiceDeps {
   store: Store;
   access: AccessControl;
   audit: Auditor;
-  poster: SlackPoster;
+  notices: EscalationNotices;
   /** The proposal's buttons are offers, stored before it is posted. */
   offers: OfferBook;
   refreshRoot: (findingId: string) => Promise<void>;
@@ -27,6 +25,11 @@ export interface EscalationServiceDeps {
 export type AckResult = { ok: true; already: boolean } | { ok: false; kind: 'refused' | 'invalid'; reason: string };
 
 const BOT = 'sirbot';
+
+/** The escalation as its notices name it, speaking in `here` (its thread now) when given. */
+function threadOf(e: EscalationRecord, here: { channel: string; threadTs: string } = e): EscalationThread {
+  return { findingId: e.findingId, channel: here.channel, threadTs: here.threadTs, since: e.createdAt, notify: e.notify };
+}
 
 /**
  * On-call escalation for findings a rule wants acknowledged in time. Timers are rows
@@ -86,7 +89,7 @@ export class EscalationService {
     await this.d.audit.record({ ...auditBase, outcome: 'executed', result: { previousStage: current.stage } });
     if (current.stage === 'proposed') await this.settleProposal(current, { acknowledgedBy: userId });
     await this.d.refreshRoot(findingId).catch(() => undefined);
-    await this.d.poster.post(taken.channel, acknowledgedMessage(userId), taken.threadTs).catch(() => undefined);
+    await this.d.notices.escalationAcknowledged({ escalation: threadOf(taken), by: userId }).catch(() => undefined);
     return { ok: true, already: false };
   }
 
@@ -114,10 +117,9 @@ export class EscalationService {
   }
 
   /** Redraws the CIRT proposal without its buttons, saying what happened instead; a proposal Slack no longer has is left alone. */
-  private async settleProposal(e: EscalationRecord, outcome: Parameters<typeof cirtProposalSettledMessage>[1]): Promise<void> {
+  private async settleProposal(e: EscalationRecord, outcome: ProposalOutcome): Promise<void> {
     try {
-      const found = await this.d.poster.findPost(e.channel, { key: cirtProposalKey(e.findingId), threadTs: e.threadTs, since: e.createdAt });
-      if (found) await this.d.poster.update(found.channel, found.ts, cirtProposalSettledMessage(e.notify, outcome));
+      await this.d.notices.escalationProposalSettled({ escalation: threadOf(e), outcome });
     } catch (err) {
       this.d.logger.warn({ err, findingId: e.findingId }, 'could not take the buttons off the CIRT proposal');
     }
@@ -179,7 +181,7 @@ export class EscalationService {
       });
       if (!moved) return false;
       const here = await this.redrawnRoot(e);
-      await this.d.poster.post(here.channel, escalationMentionMessage(e.notify, e.cirtAfterSeconds, e.autoOpenCase), here.threadTs);
+      await this.d.notices.escalationMentioned({ escalation: threadOf(e, here), nextSeconds: e.cirtAfterSeconds, autoOpenCase: e.autoOpenCase });
       await audit('escalation.mention', { notified: e.notify });
       return true;
     }
@@ -191,16 +193,11 @@ export class EscalationService {
       if (e.autoOpenCase) {
         const opened = await this.d.openCirtCase(e.findingId);
         await audit('escalation.case', opened);
-        if (!opened.ok) await this.d.poster.post(here.channel, autoCaseMessage(opened.reason, e.findingId), here.threadTs);
+        if (!opened.ok) await this.d.notices.escalationCaseNotOpened({ escalation: threadOf(e, here), reason: opened.reason });
       } else {
         const offered = { caseCirt: await this.d.offers.offer(e.findingId, 'case-cirt'), acknowledge: await this.d.offers.offer(e.findingId, 'acknowledge') };
-        // Keyed: a step retried after a lost answer finds the proposal instead of posting it twice, and it can be settled later.
-        await this.d.poster.postOnce(here.channel, cirtProposalMessage(offered, e.notify), {
-          key: cirtProposalKey(e.findingId),
-          threadTs: here.threadTs,
-          mayExist: true,
-          since: e.createdAt,
-        });
+        // Told once even when this step is retried after a lost answer, so it can be settled later.
+        await this.d.notices.escalationCirtProposed({ escalation: threadOf(e, here), offers: offered });
         await audit('escalation.propose-cirt', { proposed: true });
       }
       return true;

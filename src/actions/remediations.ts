@@ -3,8 +3,7 @@ import type { AwsCall } from '../domain/actions/aws-call.ts';
 import { type Plan, type Remediation, type RemediationInputs, checkInputs, remediationById } from '../domain/remediation/catalog.ts';
 import type { AwsCalls, CallOutcome, RunStatus } from '../ports/aws-calls.ts';
 import type { Logger } from '../ports/logger.ts';
-import type { SlackPoster } from '../slack/poster.ts';
-import { approvalMessage, remediationResultMessage } from '../slack/views/remediation.ts';
+import type { RemediationNotices } from '../ports/notices/actions.ts';
 import type { ActionRecord, ActionState } from '../ports/action-store.ts';
 import type { Store } from '../ports/store.ts';
 import type { AccessControl } from './access.ts';
@@ -45,7 +44,7 @@ export interface RemediationServiceDeps {
   access: AccessControl;
   audit: Auditor;
   executor: AwsCalls;
-  poster: SlackPoster;
+  notices: RemediationNotices;
   logger: Logger;
   /** Configured extras some remediations take (the runbook's S3 backup bucket and role). */
   extraInputs?: RemediationInputs;
@@ -175,7 +174,16 @@ export class RemediationService {
     });
     if (r.secondApprover) {
       if (target.channel && target.threadTs) {
-        const posted = await this.d.poster.post(target.channel, approvalMessage(id, r, input, userId), target.threadTs).catch(() => null);
+        const posted = await this.d.notices
+          .remediationAwaitingApproval({
+            thread: { channel: target.channel, threadTs: target.threadTs },
+            actionId: id,
+            remediation: r,
+            requestedBy: userId,
+            plan: input.plan,
+            note: input.note,
+          })
+          .catch(() => null);
         if (posted) await this.d.store.actions.transitionAction(id, ['awaiting_approval'], { messageTs: posted.ts });
       }
       return { ok: true, state: 'awaiting_approval', actionId: id };
@@ -215,7 +223,7 @@ export class RemediationService {
     if (!decided) return { ok: true, state: action.state, actionId, already: true };
     await this.d.audit.record({ ...auditBase, outcome: verdict });
     if (verdict === 'rejected') {
-      await this.show(decided);
+      await this.show(decided, 'remediationRejected');
       return { ok: true, state: 'rejected', actionId };
     }
     const done = await this.execute(actionId);
@@ -251,7 +259,7 @@ export class RemediationService {
       channel: action.channel,
       ts: action.messageTs ?? action.threadTs,
     });
-    if (done) await this.show(done);
+    if (done) await this.show(done, 'remediationExecuted');
     return done;
   }
 
@@ -286,23 +294,33 @@ export class RemediationService {
       updatedAt: this.now(),
     });
     await this.d.audit.record({ ...auditBase, outcome: run.status === 'succeeded' ? 'executed' : 'failed', result: run });
-    if (done) await this.show(done);
+    if (done) await this.show(done, 'remediationUndone');
     return { ok: true, state: done?.state ?? 'undoing', actionId };
   }
 
-  /** The request's message in the thread shows where it stands: edited in place when there is one. */
-  private async show(action: ActionRecord): Promise<void> {
+  /** The request's message in the thread shows where it stands: edited in place when there is one, posted (and kept) when not. */
+  private async show(action: ActionRecord, event: 'remediationRejected' | 'remediationExecuted' | 'remediationUndone'): Promise<void> {
     if (!action.channel || !action.threadTs) return;
     const input = JSON.parse(action.input) as RemediationInput;
-    const r = remediationById(input.remediationId);
-    if (!r) return;
-    const message = remediationResultMessage(action, r, input);
+    const remediation = remediationById(input.remediationId);
+    if (!remediation) return;
+    const result = action.result ? (JSON.parse(action.result) as Partial<RemediationOutcome> & { undo?: RemediationOutcome; undoneBy?: string }) : null;
     try {
-      if (action.messageTs) await this.d.poster.update(action.channel, action.messageTs, message);
-      else {
-        const posted = await this.d.poster.post(action.channel, message, action.threadTs);
-        await this.d.store.actions.transitionAction(action.id, [action.state], { messageTs: posted.ts });
-      }
+      const shown = await this.d.notices[event]({
+        thread: { channel: action.channel, threadTs: action.threadTs },
+        message: action.messageTs ? { channel: action.channel, ts: action.messageTs } : null,
+        actionId: action.id,
+        remediation,
+        state: action.state,
+        requestedBy: action.requestedBy,
+        decidedBy: action.approvedBy,
+        plan: input.plan,
+        note: input.note,
+        outcomes: result?.outcomes ?? [],
+        undoOutcomes: result?.undo?.outcomes ?? [],
+        undoneBy: result?.undoneBy ?? null,
+      });
+      if (!action.messageTs) await this.d.store.actions.transitionAction(action.id, [action.state], { messageTs: shown.ts });
     } catch (err) {
       this.d.logger.warn({ err, action: action.id }, 'could not show the remediation in its thread');
     }

@@ -3,8 +3,7 @@ import type { WorkflowStatus } from '../domain/finding.ts';
 import { NOTE_MAX, statusPlan, unprocessedOf, type GuardDutySetup } from '../domain/actions/workflow-status.ts';
 import type { AwsCalls } from '../ports/aws-calls.ts';
 import type { Logger } from '../ports/logger.ts';
-import type { SlackPoster } from '../slack/poster.ts';
-import { statusResultMessage } from '../slack/views/status.ts';
+import type { StatusNotices } from '../ports/notices/actions.ts';
 import type { Store } from '../ports/store.ts';
 import type { AccessControl } from './access.ts';
 import type { Auditor } from './audit.ts';
@@ -28,7 +27,7 @@ export interface StatusServiceDeps {
   access: AccessControl;
   audit: Auditor;
   executor: AwsCalls;
-  poster: SlackPoster;
+  notices: StatusNotices;
   refreshRoot: (findingId: string) => Promise<void>;
   logger: Logger;
   clock?: () => number;
@@ -117,19 +116,17 @@ export class StatusService {
         .catch((err: unknown) => this.d.logger.warn({ err, findingId: req.findingId }, 'could not redraw the root message'));
     }
     if (where.channel && where.ts) {
-      await this.d.poster
-        .post(
-          where.channel,
-          statusResultMessage({
-            status: req.status,
-            note: req.note,
-            userId: req.userId,
-            calls: run.outcomes.length > 0 ? run.outcomes.map((o) => o.call) : [shown],
-            error: outcome?.error ?? null,
-            unprocessed,
-          }),
-          where.ts,
-        )
+      await this.d.notices
+        .statusSet({
+          thread: { channel: where.channel, threadTs: where.ts },
+          findingId: req.findingId,
+          status: req.status,
+          note: req.note,
+          by: req.userId,
+          calls: run.outcomes.length > 0 ? run.outcomes.map((o) => o.call) : [shown],
+          error: outcome?.error ?? null,
+          unprocessed,
+        })
         .catch((err: unknown) => this.d.logger.warn({ err, findingId: req.findingId }, 'could not post the status result'));
     }
     if (!failed) return { ok: true, already: false };

@@ -19,6 +19,7 @@ import { RemediationService } from '../actions/remediations.ts';
 import { StatusService } from '../actions/status.ts';
 import type { AwsClientFactory } from '../aws/clients.ts';
 import { AwsCallExecutor } from '../aws/executor.ts';
+import { SecurityIrCaseApi } from '../aws/security-ir/cases.ts';
 import { parseMembers, type AccessPolicy, type Members } from '../domain/actions/access.ts';
 import { rootOfferKinds } from '../domain/actions/offers.ts';
 import type { Finding } from '../domain/finding.ts';
@@ -32,6 +33,7 @@ import type { SlackAppDeps } from '../slack/app.ts';
 import { SlackDirectory } from '../slack/directory.ts';
 import type { OfferedRemediation } from '../ports/notices/investigation.ts';
 import { SlackInvestigationNotices } from '../slack/notifier/investigation.ts';
+import { SlackActionNotices } from '../slack/notifier/actions.ts';
 
 export interface Core {
   rules: () => RuleSet;
@@ -211,14 +213,14 @@ function composeActions(
   const audit = new Auditor(o.store.actions, o.logger, (channel, ts) => poster.permalink(channel, ts), clock);
   const executor = new AwsCallExecutor(settings.clients);
   const offers = new OfferBook(o.store, audit, clock);
-  const common = { store: o.store, access, audit, poster, logger: o.logger, clock };
+  const common = { store: o.store, access, audit, notices: new SlackActionNotices(poster), logger: o.logger, clock };
   // The escalation is made after the cases it opens; a case opened by a person settles its proposal.
   let escalations: EscalationService | undefined;
   const cases = new CaseService({
     ...common,
     refreshRoot,
     onCaseOpened: (findingId, caseId, userId) => escalations?.caseOpened(findingId, caseId, userId) ?? Promise.resolve(),
-    securityIr: () => settings.clients.securityIr(settings.securityIr.account, settings.securityIr.region),
+    securityIr: new SecurityIrCaseApi(() => settings.clients.securityIr(settings.securityIr.account, settings.securityIr.region)),
     region: settings.securityIr.region,
     defaultWatchers: o.env.SIRBOT_CASE_WATCHERS.map((email) => ({ email })),
     emailOf: (userId) => directory?.emailOf(userId) ?? Promise.resolve(null),

@@ -2,6 +2,7 @@ import type { SecurityIRCommand } from './client.ts';
 import type { HttpCall } from './transport.ts';
 import type { CaseStatus, ResolverType, SelfManagedCaseStatus } from '../../domain/actions/case-status.ts';
 import type { EngagementType } from '../../domain/actions/case-draft.ts';
+import type { Watcher } from '../../ports/security-ir.ts';
 
 /**
  * Commands named, shaped and sent as the official SDK's are (restJson1, from the API
@@ -15,11 +16,9 @@ export { SELF_MANAGED_CASE_STATUSES, type CaseStatus, type ResolverType, type Se
 /** Whose move a case waits on (`PendingAction`). */
 export type PendingAction = 'Customer' | 'None';
 
-export interface Watcher {
-  email: string;
-  name?: string;
-  jobTitle?: string;
-}
+/** Watchers are the port's (what the case use cases hand over), sent as they are. */
+export type { Watcher } from '../../ports/security-ir.ts';
+
 export interface ThreatActorIp {
   ipAddress: string;
   userAgent?: string;

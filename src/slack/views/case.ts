@@ -1,8 +1,9 @@
 import type { CaseDraft } from '../../domain/actions/case-draft.ts';
 import type { Finding } from '../../domain/finding.ts';
-import type { GetCaseOutput, Watcher } from '../../aws/security-ir/commands.ts';
 import { SELF_MANAGED_CASE_STATUSES, caseControls, caseStatusLabel, isSelfManagedCaseStatus, resolverLabel } from '../../domain/actions/case-status.ts';
 import type { CaseRecord } from '../../ports/action-store.ts';
+import type { CaseChange } from '../../ports/notices/actions.ts';
+import type { CaseDetails, Watcher } from '../../ports/security-ir.ts';
 import { type Block, type Modal, type Option, type SlackMessage, mrkdwn, plain } from './blocks.ts';
 import { CALLBACKS, CASE_ACTIONS } from './action-ids.ts';
 import { mentionMarkup } from './finding-message.ts';
@@ -167,8 +168,21 @@ export function caseOpenedMessage(c: CaseRecord, url: string, userId: string, co
   };
 }
 
+/** What someone did to a case, in words (mrkdwn). */
+function changeWords(change: CaseChange): string {
+  switch (change.kind) {
+    case 'escalated':
+      return 'escalated the case to the AWS CIRT';
+    case 'status':
+      return `set the case status to *${caseStatusLabel(change.status)}*`;
+    case 'closed':
+      return 'closed the case';
+  }
+}
+
 /** A change to the case, told in its thread; the controls stay on the message that opened it. */
-export function caseEventMessage(c: CaseRecord, url: string, userId: string, event: string): SlackMessage {
+export function caseEventMessage(c: CaseRecord, url: string, userId: string, change: CaseChange): SlackMessage {
+  const event = changeWords(change);
   return {
     text: `Security IR case ${escapeText(c.caseId)}: ${event.replace(/\*/g, '')}`,
     blocks: [{ type: 'section', text: mrkdwn(`${mentionMarkup(userId)} ${event}: ${caseLine(c, url)}`) }],
@@ -176,7 +190,7 @@ export function caseEventMessage(c: CaseRecord, url: string, userId: string, eve
 }
 
 /** `/sir case ID`: the case as the service describes it. */
-export function caseDetailsMessage(caseId: string, c: GetCaseOutput, url: string): SlackMessage {
+export function caseDetailsMessage(caseId: string, c: CaseDetails, url: string): SlackMessage {
   const fields = [
     `*Status*\n${escapeText(caseStatusLabel(c.caseStatus))}`,
     `*Resolver*\n${resolverLabel(c.resolverType)}`,

@@ -1,3 +1,4 @@
+import type { ProposalOutcome } from '../../ports/notices/actions.ts';
 import { type SlackMessage, mrkdwn, plain } from './blocks.ts';
 import { FINDING_ACTIONS } from './action-ids.ts';
 import { mentionMarkup } from './finding-message.ts';
@@ -47,7 +48,7 @@ export function cirtProposalMessage(offers: { caseCirt: string; acknowledge: str
 }
 
 /** The proposal once it no longer applies (acknowledged, or a case opened): what happened instead, and no buttons. */
-export function cirtProposalSettledMessage(notify: string[], outcome: { acknowledgedBy: string } | { caseId: string; openedBy: string }): SlackMessage {
+export function cirtProposalSettledMessage(notify: string[], outcome: ProposalOutcome): SlackMessage {
   const what =
     'acknowledgedBy' in outcome
       ? `Acknowledged by ${mentionMarkup(outcome.acknowledgedBy)}.`

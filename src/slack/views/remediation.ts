@@ -1,7 +1,6 @@
-import { type Remediation, remediationById } from '../../domain/remediation/catalog.ts';
-import type { CallOutcome, RunStatus } from '../../aws/executor.ts';
-import type { ActionRecord } from '../../ports/action-store.ts';
-import type { Preview, RemediationInput } from '../../actions/remediations.ts';
+import { type Plan, type Remediation, remediationById } from '../../domain/remediation/catalog.ts';
+import type { CallOutcome } from '../../ports/aws-calls.ts';
+import type { RemediationShown } from '../../ports/notices/actions.ts';
 import { type Block, type Button, type Modal, type SlackMessage, mrkdwn, plain } from './blocks.ts';
 import { CALLBACKS, REMEDIATION_ACTIONS } from './action-ids.ts';
 import { callHeadMrkdwn, callListMrkdwn, callListPlain } from './calls.ts';
@@ -60,7 +59,7 @@ export function errorModal(message: string): Modal {
  * names the offer and the plan shown, so the submission runs that offer's remediation
  * and only if the plan is still the one previewed.
  */
-export function remediationModal(preview: Preview, offerId: string): Modal {
+export function remediationModal(preview: { remediation: Remediation; plan: Plan; planHash: string }, offerId: string): Modal {
   const { remediation: r, plan } = preview;
   const blocks: Block[] = [
     { type: 'header', text: plain(safeText(r.title, LIMITS.headerText)) },
@@ -99,7 +98,7 @@ export function remediationModal(preview: Preview, offerId: string): Modal {
   };
 }
 
-export function approvalMessage(actionId: string, r: Remediation, input: RemediationInput, requester: string): SlackMessage {
+export function approvalMessage(actionId: string, r: Remediation, input: { plan: Plan; note: string }, requester: string): SlackMessage {
   return {
     text: `Approval needed: ${escapeText(r.title)}`,
     blocks: [
@@ -156,19 +155,18 @@ function outcomeLines(outcomes: CallOutcome[]): string {
     .join('\n');
 }
 
-/** Where a remediation request stands, with who asked, who approved and what AWS answered. */
-export function remediationResultMessage(action: ActionRecord, r: Remediation, input: RemediationInput): SlackMessage {
-  const result = action.result
-    ? (JSON.parse(action.result) as { status?: RunStatus; outcomes?: CallOutcome[]; undo?: { outcomes: CallOutcome[] }; undoneBy?: string })
-    : null;
-  const who = [`requested by ${mentionMarkup(action.requestedBy)}`];
-  if (action.approvedBy) who.push(`${action.state === 'rejected' ? 'rejected' : 'approved'} by ${mentionMarkup(action.approvedBy)}`);
-  if (result?.undoneBy) who.push(`undone by ${mentionMarkup(result.undoneBy)}`);
-  const blocks: Block[] = [{ type: 'section', text: mrkdwn(`*${escapeText(r.title)}* — ${stateLine(action.state)}\n${who.join(' · ')}`) }];
-  if (result?.outcomes?.length) blocks.push({ type: 'section', text: mrkdwn(truncate(outcomeLines(result.outcomes), LIMITS.sectionText)) });
-  if (result?.undo?.outcomes.length)
-    blocks.push({ type: 'section', text: mrkdwn(truncate(`*Undo*\n${outcomeLines(result.undo.outcomes)}`, LIMITS.sectionText)) });
-  if (input.plan.undo && (action.state === 'succeeded' || action.state === 'partial')) {
+/** Where a remediation request stands, with who asked, who decided and what AWS answered. */
+export function remediationResultMessage(
+  shown: Pick<RemediationShown, 'actionId' | 'remediation' | 'state' | 'requestedBy' | 'decidedBy' | 'plan' | 'outcomes' | 'undoOutcomes' | 'undoneBy'>,
+): SlackMessage {
+  const { remediation: r, state, plan } = shown;
+  const who = [`requested by ${mentionMarkup(shown.requestedBy)}`];
+  if (shown.decidedBy) who.push(`${state === 'rejected' ? 'rejected' : 'approved'} by ${mentionMarkup(shown.decidedBy)}`);
+  if (shown.undoneBy) who.push(`undone by ${mentionMarkup(shown.undoneBy)}`);
+  const blocks: Block[] = [{ type: 'section', text: mrkdwn(`*${escapeText(r.title)}* — ${stateLine(state)}\n${who.join(' · ')}`) }];
+  if (shown.outcomes.length) blocks.push({ type: 'section', text: mrkdwn(truncate(outcomeLines(shown.outcomes), LIMITS.sectionText)) });
+  if (shown.undoOutcomes.length) blocks.push({ type: 'section', text: mrkdwn(truncate(`*Undo*\n${outcomeLines(shown.undoOutcomes)}`, LIMITS.sectionText)) });
+  if (plan.undo && (state === 'succeeded' || state === 'partial')) {
     blocks.push({
       type: 'actions',
       elements: [
@@ -176,11 +174,11 @@ export function remediationResultMessage(action: ActionRecord, r: Remediation, i
           type: 'button',
           text: plain('Undo'),
           action_id: REMEDIATION_ACTIONS.undo,
-          value: action.id,
+          value: shown.actionId,
           confirm: {
             title: plain('Undo this remediation?'),
             // A confirm dialog shows its text as it is (Slack takes plain_text there): no markup.
-            text: plain(safeText(`These calls will be made:\n${callListPlain(input.plan.undo)}`, 300)),
+            text: plain(safeText(`These calls will be made:\n${callListPlain(plan.undo)}`, 300)),
             confirm: plain('Undo'),
             deny: plain('Cancel'),
           },
@@ -188,5 +186,5 @@ export function remediationResultMessage(action: ActionRecord, r: Remediation, i
       ],
     });
   }
-  return { text: `${escapeText(r.title)}: ${stateWords(action.state)}`, blocks };
+  return { text: `${escapeText(r.title)}: ${stateWords(state)}`, blocks };
 }

@@ -1,0 +1,83 @@
+import type { ResolverType, SelfManagedCaseStatus } from '../../domain/actions/case-status.ts';
+import type { CaseDetails, CaseSummary, NewCase, SecurityIrCases } from '../../ports/security-ir.ts';
+import type { SecurityIRClient } from './client.ts';
+import {
+  CloseCaseCommand,
+  CreateCaseCommand,
+  CreateCaseCommentCommand,
+  GetCaseCommand,
+  UpdateCaseStatusCommand,
+  UpdateResolverTypeCommand,
+} from './commands.ts';
+import { paginateListCases } from './paginators.ts';
+
+/**
+ * The case use cases' Security IR port on the SDK-shaped client: each operation one
+ * command, the port's plain values turned into the API's shapes (Dates, `{ ipAddress }`,
+ * `{ region }`). The client is asked for at each call, so the runtime's factory decides
+ * when it is made and with which credentials.
+ */
+export class SecurityIrCaseApi implements SecurityIrCases {
+  constructor(private readonly client: () => SecurityIRClient) {}
+
+  createCase(c: NewCase): Promise<{ caseId: string }> {
+    return this.client().send(
+      new CreateCaseCommand({
+        clientToken: c.clientToken,
+        resolverType: c.resolverType,
+        title: c.title,
+        description: c.description,
+        engagementType: c.engagementType,
+        reportedIncidentStartDate: new Date(c.reportedIncidentStartDate),
+        impactedAccounts: c.impactedAccounts,
+        watchers: c.watchers,
+        // The service refuses empty lists: a member with nothing in it is left out.
+        ...(c.threatActorIpAddresses.length ? { threatActorIpAddresses: c.threatActorIpAddresses.map((ipAddress) => ({ ipAddress })) } : {}),
+        ...(c.impactedServices.length ? { impactedServices: c.impactedServices } : {}),
+        ...(c.impactedAwsRegions.length ? { impactedAwsRegions: c.impactedAwsRegions.map((region) => ({ region })) } : {}),
+        tags: c.tags,
+      }),
+    );
+  }
+
+  async addComment(caseId: string, body: string, clientToken: string): Promise<void> {
+    await this.client().send(new CreateCaseCommentCommand({ caseId, body, clientToken }));
+  }
+
+  async setResolver(caseId: string, resolverType: ResolverType) {
+    const out = await this.client().send(new UpdateResolverTypeCommand({ caseId, resolverType }));
+    return out.caseStatus ? { caseStatus: out.caseStatus } : {};
+  }
+
+  async setStatus(caseId: string, status: SelfManagedCaseStatus) {
+    const out = await this.client().send(new UpdateCaseStatusCommand({ caseId, caseStatus: status }));
+    return out.caseStatus ? { caseStatus: out.caseStatus } : {};
+  }
+
+  async close(caseId: string) {
+    const out = await this.client().send(new CloseCaseCommand({ caseId }));
+    return out.caseStatus ? { caseStatus: out.caseStatus } : {};
+  }
+
+  async getCase(caseId: string): Promise<CaseDetails> {
+    const c = await this.client().send(new GetCaseCommand({ caseId }));
+    return {
+      title: c.title,
+      description: c.description,
+      caseStatus: c.caseStatus,
+      resolverType: c.resolverType,
+      engagementType: c.engagementType,
+      impactedAccounts: c.impactedAccounts,
+      createdDate: c.createdDate,
+      closedDate: c.closedDate,
+    };
+  }
+
+  async *listCases(): AsyncIterable<CaseSummary> {
+    for await (const page of paginateListCases({ client: this.client() })) {
+      for (const c of page.items ?? []) {
+        yield { caseId: c.caseId, title: c.title, caseStatus: c.caseStatus, resolverType: c.resolverType, createdDate: c.createdDate };
+      }
+    }
+  }
+}

@@ -1,0 +1,134 @@
+import type { AwsCall } from '../../domain/actions/aws-call.ts';
+import type { WorkflowStatus } from '../../domain/finding.ts';
+import type { Plan, Remediation } from '../../domain/remediation/catalog.ts';
+import type { ActionState, CaseRecord } from '../action-store.ts';
+import type { CallError, CallOutcome } from '../aws-calls.ts';
+
+/** A message the notifier made, kept by the use case when it edits the message later. */
+export interface MessagePlace {
+  channel: string;
+  ts: string;
+}
+
+/** Where an action is told: its finding's (or case's) thread. */
+export interface ActionThread {
+  channel: string;
+  threadTs: string;
+}
+
+/** A finding's workflow status was set where the finding lives, or could not be. */
+export interface StatusSet {
+  thread: ActionThread;
+  findingId: string;
+  status: WorkflowStatus;
+  note: string;
+  by: string;
+  /** The calls made (or the one that could not be), as made: an earlier lookup's answer already in place. */
+  calls: AwsCall[];
+  error: CallError | null;
+  /** Findings the service did not update, with why (a set that failed without an error). */
+  unprocessed: Array<{ id: string; reason: string }>;
+}
+
+/** What changed on a case from Slack. */
+export type CaseChange = { kind: 'escalated' } | { kind: 'status'; status: string } | { kind: 'closed' };
+
+/** The message that opened a case, as it is drawn: the case now, who opened it, how many timeline comments it got. */
+export interface CaseOpened {
+  case: CaseRecord;
+  /** The case in the AWS console. */
+  caseUrl: string;
+  openedBy: string;
+  comments: number;
+}
+
+/** A remediation request as its thread shows it: where it stands, who asked and decided, what AWS answered. */
+export interface RemediationShown {
+  thread: ActionThread;
+  /** The message already showing the request (edited in place), or null to post one. */
+  message: MessagePlace | null;
+  actionId: string;
+  remediation: Remediation;
+  state: ActionState;
+  requestedBy: string;
+  /** Who approved or rejected it. */
+  decidedBy: string | null;
+  plan: Plan;
+  note: string;
+  outcomes: CallOutcome[];
+  undoOutcomes: CallOutcome[];
+  undoneBy: string | null;
+}
+
+/** The escalation of one finding, in its thread. */
+export interface EscalationThread extends ActionThread {
+  findingId: string;
+  /** When the escalation was armed: nothing it posted is older. */
+  since: string;
+  /** Who is mentioned (configured user and group ids). */
+  notify: string[];
+}
+
+/** How a CIRT proposal stopped applying. */
+export type ProposalOutcome = { acknowledgedBy: string } | { caseId: string; openedBy: string };
+
+/** What setting a finding's workflow status tells. */
+export interface StatusNotices {
+  /** The outcome of setting a finding's workflow status. */
+  statusSet(e: StatusSet): Promise<void>;
+}
+
+/** What the case use cases tell in the finding's thread. */
+export interface CaseNotices {
+  /** A case was opened on the finding: its message carries the case's controls. */
+  caseOpened(e: CaseOpened & { thread: ActionThread }): Promise<MessagePlace>;
+  /** The message that opened the case, redrawn as the case is now (only the controls that still apply). */
+  caseOpenedRedrawn(e: CaseOpened & { message: MessagePlace }): Promise<void>;
+  /** Someone changed the case (escalated it, moved its status, closed it). */
+  caseChanged(e: { thread: ActionThread; case: CaseRecord; caseUrl: string; by: string; change: CaseChange }): Promise<void>;
+}
+
+/** What a remediation request tells, from the request to its undoing. */
+export interface RemediationNotices {
+  /** A destructive remediation waits for a second person: the request, with Approve and Reject. */
+  remediationAwaitingApproval(e: {
+    thread: ActionThread;
+    actionId: string;
+    remediation: Remediation;
+    requestedBy: string;
+    plan: Plan;
+    note: string;
+  }): Promise<MessagePlace>;
+  /** The request was rejected (or withdrawn). Returns the message showing it. */
+  remediationRejected(e: RemediationShown): Promise<MessagePlace>;
+  /** The remediation's calls were made (all, some or none succeeded). Returns the message showing it. */
+  remediationExecuted(e: RemediationShown): Promise<MessagePlace>;
+  /** The remediation was undone, or undoing it failed. Returns the message showing it. */
+  remediationUndone(e: RemediationShown): Promise<MessagePlace>;
+}
+
+/** The steps of an on-call escalation, in order: mention, CIRT proposal (or a case opened by rule), acknowledgement. */
+export interface EscalationNotices {
+  /** Nobody acknowledged in time: the configured people are mentioned, and told what happens next and when. */
+  escalationMentioned(e: { escalation: EscalationThread; nextSeconds: number; autoOpenCase: boolean }): Promise<void>;
+  /**
+   * Still nobody: a case with the AWS CIRT is proposed, its buttons carrying the stored
+   * offers. Told once even when retried after a lost answer.
+   */
+  escalationCirtProposed(e: { escalation: EscalationThread; offers: { caseCirt: string; acknowledge: string } }): Promise<void>;
+  /** The proposal no longer applies: it shows what happened instead (left alone if it is gone). */
+  escalationProposalSettled(e: { escalation: EscalationThread; outcome: ProposalOutcome }): Promise<void>;
+  /** A rule asked for a case with the AWS CIRT and it could not be opened. */
+  escalationCaseNotOpened(e: { escalation: EscalationThread; reason: string }): Promise<void>;
+  /** Someone took the finding. */
+  escalationAcknowledged(e: { escalation: EscalationThread; by: string }): Promise<void>;
+}
+
+/**
+ * What the action use cases (status, cases, remediations, escalations) tell people, as
+ * events; wording and rendering are the adapter's. Methods that create a message the use
+ * case edits later return its place. A failure to tell is thrown: each use case decides
+ * whether it matters (an escalation step retries; a status result is only logged). Each
+ * use case depends on its own part.
+ */
+export interface ActionNotices extends StatusNotices, CaseNotices, RemediationNotices, EscalationNotices {}

@@ -1,0 +1,69 @@
+import type { EngagementType } from '../domain/actions/case-draft.ts';
+import type { CaseStatus, ResolverType, SelfManagedCaseStatus } from '../domain/actions/case-status.ts';
+
+/**
+ * AWS Security Incident Response's cases, as the case use cases need them. A port, so
+ * CaseService depends on these operations and not on the client that signs and sends
+ * them (src/aws/security-ir implements it; tests pass a fake). Errors are thrown with the
+ * service's `name` and `message`, which the use cases audit as they are.
+ */
+
+/** Someone the service keeps informed about a case. */
+export interface Watcher {
+  email: string;
+  name?: string;
+  jobTitle?: string;
+}
+
+/** A case to create, with values as the case draft holds them. */
+export interface NewCase {
+  /** The same token meets the same case: a retried or doubled request creates one. */
+  clientToken: string;
+  resolverType: ResolverType;
+  title: string;
+  description: string;
+  engagementType: EngagementType;
+  /** ISO date or time of the first suspicious event. */
+  reportedIncidentStartDate: string;
+  impactedAccounts: string[];
+  watchers: Watcher[];
+  /** Left out of the request when empty, as the service wants. */
+  threatActorIpAddresses: string[];
+  impactedServices: string[];
+  impactedAwsRegions: string[];
+  tags: Record<string, string>;
+}
+
+/** A case as the service describes it (`/sir case ID`, and cases opened elsewhere). */
+export interface CaseDetails {
+  title?: string;
+  description?: string;
+  caseStatus?: CaseStatus;
+  resolverType?: ResolverType;
+  engagementType?: EngagementType;
+  impactedAccounts?: string[];
+  createdDate?: Date;
+  closedDate?: Date;
+}
+
+/** One case in the service's listing. */
+export interface CaseSummary {
+  caseId: string;
+  title?: string;
+  caseStatus?: CaseStatus;
+  resolverType?: ResolverType;
+  createdDate?: Date;
+}
+
+export interface SecurityIrCases {
+  createCase(c: NewCase): Promise<{ caseId: string }>;
+  /** A comment on the case; `clientToken` makes a repeated one a no-op. */
+  addComment(caseId: string, body: string, clientToken: string): Promise<void>;
+  /** Hands the case to a resolver; the service may move its status as it does (answered when it says). */
+  setResolver(caseId: string, resolverType: ResolverType): Promise<{ caseStatus?: CaseStatus }>;
+  setStatus(caseId: string, status: SelfManagedCaseStatus): Promise<{ caseStatus?: SelfManagedCaseStatus }>;
+  close(caseId: string): Promise<{ caseStatus?: CaseStatus }>;
+  getCase(caseId: string): Promise<CaseDetails>;
+  /** Every case the caller can see, page after page as the service gives them. */
+  listCases(): AsyncIterable<CaseSummary>;
+}

@@ -1,0 +1,81 @@
+import { cirtProposalKey } from '../../delivery/post-keys.ts';
+import type { ActionNotices, MessagePlace, RemediationShown } from '../../ports/notices/actions.ts';
+import type { SlackPoster } from '../poster.ts';
+import { caseEventMessage, caseOpenedMessage } from '../views/case.ts';
+import { acknowledgedMessage, autoCaseMessage, cirtProposalMessage, cirtProposalSettledMessage, escalationMentionMessage } from '../views/escalation.ts';
+import { approvalMessage, remediationResultMessage } from '../views/remediation.ts';
+import { statusResultMessage } from '../views/status.ts';
+
+/**
+ * The action use cases' notices as thread messages: each event drawn by its view and
+ * posted (or edited in place) through the poster, whose pacing and retries apply.
+ */
+export class SlackActionNotices implements ActionNotices {
+  constructor(private readonly poster: SlackPoster) {}
+
+  async statusSet(e: Parameters<ActionNotices['statusSet']>[0]): Promise<void> {
+    const message = statusResultMessage({ status: e.status, note: e.note, userId: e.by, calls: e.calls, error: e.error, unprocessed: e.unprocessed });
+    await this.poster.post(e.thread.channel, message, e.thread.threadTs);
+  }
+
+  caseOpened(e: Parameters<ActionNotices['caseOpened']>[0]): Promise<MessagePlace> {
+    return this.poster.post(e.thread.channel, caseOpenedMessage(e.case, e.caseUrl, e.openedBy, e.comments), e.thread.threadTs);
+  }
+
+  caseOpenedRedrawn(e: Parameters<ActionNotices['caseOpenedRedrawn']>[0]): Promise<void> {
+    return this.poster.update(e.message.channel, e.message.ts, caseOpenedMessage(e.case, e.caseUrl, e.openedBy, e.comments));
+  }
+
+  async caseChanged(e: Parameters<ActionNotices['caseChanged']>[0]): Promise<void> {
+    await this.poster.post(e.thread.channel, caseEventMessage(e.case, e.caseUrl, e.by, e.change), e.thread.threadTs);
+  }
+
+  remediationAwaitingApproval(e: Parameters<ActionNotices['remediationAwaitingApproval']>[0]): Promise<MessagePlace> {
+    return this.poster.post(e.thread.channel, approvalMessage(e.actionId, e.remediation, e, e.requestedBy), e.thread.threadTs);
+  }
+
+  remediationRejected(e: RemediationShown): Promise<MessagePlace> {
+    return this.showRemediation(e);
+  }
+
+  remediationExecuted(e: RemediationShown): Promise<MessagePlace> {
+    return this.showRemediation(e);
+  }
+
+  remediationUndone(e: RemediationShown): Promise<MessagePlace> {
+    return this.showRemediation(e);
+  }
+
+  /** One message per request shows where it stands: the approval request edited in place, or a result posted in the thread. */
+  private async showRemediation(e: RemediationShown): Promise<MessagePlace> {
+    const message = remediationResultMessage(e);
+    if (!e.message) return this.poster.post(e.thread.channel, message, e.thread.threadTs);
+    await this.poster.update(e.message.channel, e.message.ts, message);
+    return e.message;
+  }
+
+  async escalationMentioned(e: Parameters<ActionNotices['escalationMentioned']>[0]): Promise<void> {
+    const { channel, threadTs, notify } = e.escalation;
+    await this.poster.post(channel, escalationMentionMessage(notify, e.nextSeconds, e.autoOpenCase), threadTs);
+  }
+
+  async escalationCirtProposed(e: Parameters<ActionNotices['escalationCirtProposed']>[0]): Promise<void> {
+    const { channel, threadTs, notify, findingId, since } = e.escalation;
+    // Keyed: a step retried after a lost answer finds the proposal instead of posting it twice, and it can be settled later.
+    await this.poster.postOnce(channel, cirtProposalMessage(e.offers, notify), { key: cirtProposalKey(findingId), threadTs, mayExist: true, since });
+  }
+
+  async escalationProposalSettled(e: Parameters<ActionNotices['escalationProposalSettled']>[0]): Promise<void> {
+    const { channel, threadTs, notify, findingId, since } = e.escalation;
+    const found = await this.poster.findPost(channel, { key: cirtProposalKey(findingId), threadTs, since });
+    if (found) await this.poster.update(found.channel, found.ts, cirtProposalSettledMessage(notify, e.outcome));
+  }
+
+  async escalationCaseNotOpened(e: Parameters<ActionNotices['escalationCaseNotOpened']>[0]): Promise<void> {
+    await this.poster.post(e.escalation.channel, autoCaseMessage(e.reason, e.escalation.findingId), e.escalation.threadTs);
+  }
+
+  async escalationAcknowledged(e: Parameters<ActionNotices['escalationAcknowledged']>[0]): Promise<void> {
+    await this.poster.post(e.escalation.channel, acknowledgedMessage(e.by), e.escalation.threadTs);
+  }
+}
