@@ -1,5 +1,5 @@
 import type { WorkflowStatus } from '../domain/finding.ts';
-import type { RootMarks } from '../slack/views/finding-message.ts';
+import type { RootMarks } from '../ports/notices/delivery.ts';
 import type { ActionStore } from '../ports/action-store.ts';
 
 /** What people did to a finding from Slack, read back from the action records for its root message. */

@@ -1,5 +1,4 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { RootOffers } from '../domain/actions/offers.ts';
 import { compareDelivery } from '../domain/delivery/versions.ts';
 import { type StormPolicy, digestGroup, windowStart } from '../domain/delivery/storm.ts';
 import type { Finding } from '../domain/finding.ts';
@@ -8,16 +7,12 @@ import { route } from '../domain/routing/evaluate.ts';
 import type { RuleSet } from '../domain/routing/rules.ts';
 import { KeyedLock } from '../lib/keyed-lock.ts';
 import type { Logger } from '../ports/logger.ts';
-import { SlackPostError, classifySlackError, rootIsGone } from '../slack/slack-errors.ts';
-import type { SlackPoster } from '../slack/poster.ts';
-import { digestLine } from '../slack/views/digest-message.ts';
-import { type RootFeatures, type RootMarks, findingMessage } from '../slack/views/finding-message.ts';
-import { rootReplacedReply } from '../slack/views/root-replaced.ts';
-import { digestMemberUpdateReply, updateReply } from '../slack/views/update-reply.ts';
+import { type DeliveryNotices, NoticeFailed } from '../ports/notices/delivery.ts';
 import { type DeadLetter, type FindingRecord, type Store, isIncomplete } from '../ports/store.ts';
 import { DigestFlusher } from './digests.ts';
 import { LostRace, changeRecord, parseSnapshot, receivedRecord, snapshotOf, versionFields, writeRecord } from './finding-records.ts';
 import { rootPostKey } from './post-keys.ts';
+import type { RootMessages } from './root-message.ts';
 
 /**
  * `received`: stored, to be completed by a worker (Lambda ingest); `pending`: not
@@ -34,7 +29,9 @@ export interface DeliveryResult {
 
 export interface DelivererOptions {
   store: Store;
-  poster: SlackPoster;
+  notices: DeliveryNotices;
+  /** Draws a finding's root message as it is now (what people did, the offers behind its buttons). */
+  roots: RootMessages;
   rules: () => RuleSet;
   storm: StormPolicy;
   logger: Logger;
@@ -57,14 +54,6 @@ export interface DelivererOptions {
   onRootPosted?: (finding: Finding, decision: RouteDecision, channel: string, ts: string) => Promise<unknown> | undefined;
   /** Called when a finding's root, gone from Slack, was posted afresh: work that speaks in its thread moves to the new one. */
   onRootReplaced?: (findingId: string, channel: string, ts: string) => Promise<void>;
-  /** Whether root messages offer Investigate (the runtime can investigate). */
-  investigate?: boolean;
-  /** Whether root messages offer actions (status, case, acknowledge). */
-  actions?: boolean;
-  /** What people did to a finding from Slack, shown on its root message. */
-  marks?: (findingId: string) => Promise<RootMarks>;
-  /** Stores the offers behind the root's action buttons before the message is posted or redrawn. */
-  offers?: (finding: Finding, features: RootFeatures, marks: RootMarks) => Promise<RootOffers>;
 }
 
 export const DEFAULT_LEASE_MS = 120_000;
@@ -108,7 +97,7 @@ export class Deliverer {
     this.maxAttempts = o.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
     this.digests = new DigestFlusher({
       store: o.store,
-      poster: o.poster,
+      notices: o.notices,
       logger: o.logger,
       debounceMs: o.digestDebounceMs ?? 1000,
       leaseMs: this.leaseMs,
@@ -120,16 +109,6 @@ export class Deliverer {
 
   private nowIso(): string {
     return new Date(this.clock()).toISOString();
-  }
-
-  private features(): RootFeatures {
-    return { investigate: this.o.investigate ?? false, actions: this.o.actions ?? false };
-  }
-
-  private async rootMessage(finding: Finding, decision: RouteDecision) {
-    const features = this.features();
-    const marks = (await this.o.marks?.(finding.id)) ?? {};
-    return findingMessage(finding, decision, features, marks, (await this.o.offers?.(finding, features, marks)) ?? {});
   }
 
   private decide(finding: Finding): RouteDecision {
@@ -149,11 +128,10 @@ export class Deliverer {
       if (finding.generatorId === 'sirbot/ad-hoc') return;
       const decision = this.decide(finding);
       try {
-        await this.o.poster.update(record.channel, record.ts, await this.rootMessage(finding, decision));
+        await this.o.roots.redraw({ channel: record.channel, ts: record.ts }, finding, decision);
       } catch (err) {
-        const failure = classifySlackError(err);
-        if (!rootIsGone(failure)) throw err;
-        await this.postAfresh(record, {}, decision, failure.reason);
+        if (!(err instanceof NoticeFailed && err.kind === 'gone')) throw err;
+        await this.postAfresh(record, {}, decision, err.reason);
       }
     });
   }
@@ -244,7 +222,7 @@ export class Deliverer {
     while (this.followUps.size > 0 || this.retrying.size > 0) await Promise.allSettled([...this.followUps, ...this.retrying.values()]);
     await this.lock.idle();
     await this.digests.idle();
-    await this.o.poster.idle();
+    await this.o.notices.idle();
   }
 
   close(): void {
@@ -264,7 +242,7 @@ export class Deliverer {
       } catch (err) {
         if (err instanceof LostRace && attempt < 5) continue;
         if (err instanceof LostRace) return { result: { findingId, outcome: 'pending', channel: '' }, work: false };
-        const error = classifySlackError(err).reason;
+        const error = NoticeFailed.reasonOf(err);
         this.o.logger.error({ err, findingId, error }, 'finding delivery failed; it stays incomplete and is retried');
         return { result: { findingId, outcome: 'pending', channel: '', error }, work: false };
       }
@@ -386,7 +364,7 @@ export class Deliverer {
       record = await writeRecord(store, record, { ...record, digestId, channel: decision.channel });
     }
     await store.addDigestMember(
-      { digestId, findingId: finding.id, line: digestLine(finding), accountId: finding.accountId, severity: decision.severity },
+      { digestId, findingId: finding.id, line: await this.o.notices.digestLine(finding), accountId: finding.accountId, severity: decision.severity },
       nowIso,
     );
     const joined = await writeRecord(store, record, { ...record, state: 'digested', attemptAt: null });
@@ -400,10 +378,10 @@ export class Deliverer {
     finding: Finding,
     decision: RouteDecision,
   ): Promise<{ record: FindingRecord } | { failure: { outcome: Outcome; error: string } }> {
-    const { store, poster } = this.o;
+    const { store, roots } = this.o;
     let record = claimed;
     try {
-      const posted = await poster.postOnce(record.channel, await this.rootMessage(finding, decision), {
+      const posted = await roots.post(record.channel, finding, decision, {
         key: rootPostKey(finding.id),
         mayExist: record.sentAt !== null,
         since: record.sentAt ?? record.attemptAt ?? record.deliveredAt,
@@ -417,18 +395,18 @@ export class Deliverer {
       record = await writeRecord(store, record, { ...record, state: 'posted', channel: posted.channel, ts: posted.ts, followUpPending, attemptAt });
       return { record };
     } catch (err) {
-      if (err instanceof LostRace || !(err instanceof SlackPostError)) throw err;
+      if (!(err instanceof NoticeFailed)) throw err;
       if (!err.permanent && record.attempts < this.maxAttempts) {
         this.o.logger.warn(
-          { findingId: finding.id, channel: record.channel, attempt: record.attempts, error: err.failure.reason },
+          { findingId: finding.id, channel: record.channel, attempt: record.attempts, error: err.reason },
           'root message not posted yet; will retry',
         );
-        return { failure: { outcome: 'pending', error: err.failure.reason } };
+        return { failure: { outcome: 'pending', error: err.reason } };
       }
       await writeRecord(store, record, { ...record, state: 'failed' });
-      this.o.logger.error({ findingId: finding.id, channel: record.channel, error: err.failure.reason }, 'finding delivery failed; dead-lettered');
-      await this.deadLetter({ origin: 'delivery', path: finding.id, error: err.failure.reason, payload: JSON.stringify(finding.raw), count: 1 });
-      return { failure: { outcome: 'failed', error: err.failure.reason } };
+      this.o.logger.error({ findingId: finding.id, channel: record.channel, error: err.reason }, 'finding delivery failed; dead-lettered');
+      await this.deadLetter({ origin: 'delivery', path: finding.id, error: err.reason, payload: JSON.stringify(finding.raw), count: 1 });
+      return { failure: { outcome: 'failed', error: err.reason } };
     }
   }
 
@@ -442,7 +420,7 @@ export class Deliverer {
 
   /** A newer version of a delivered finding: edit its root (or its digest), reply with what changed. */
   private async showNewerVersion(record: FindingRecord): Promise<Received> {
-    const { store, poster } = this.o;
+    const { store, notices, roots } = this.o;
     const finding = parseSnapshot(record.pendingSnapshot as string);
     const decision = this.decide(finding);
     const result = (outcome: Outcome): Received => ({ result: { findingId: finding.id, outcome, channel: decision.channel }, work: false });
@@ -466,19 +444,21 @@ export class Deliverer {
     }
     try {
       if (record.ts) {
-        await poster.update(record.channel, record.ts, await this.rootMessage(finding, decision));
-        if (comparison.changes.length > 0) await poster.post(record.channel, updateReply(finding, comparison.changes), record.ts);
+        const root = { channel: record.channel, ts: record.ts };
+        await roots.redraw(root, finding, decision);
+        if (comparison.changes.length > 0) await notices.findingUpdated(root, finding, comparison.changes);
       } else if (record.digestId && comparison.changes.length > 0) {
         await this.digests.flushNow(record.digestId);
         const digest = await store.getDigest(record.digestId);
-        if (digest?.ts) await poster.post(digest.slackChannel ?? digest.channel, digestMemberUpdateReply(finding, comparison.changes), digest.ts);
+        if (digest?.ts) await notices.digestMemberUpdated({ channel: digest.slackChannel ?? digest.channel, ts: digest.ts }, finding, comparison.changes);
       }
     } catch (err) {
-      const failure = classifySlackError(err);
+      // Anything else that failed on the way (reading what the root shows) counts as a failure that may pass.
+      const failure = err instanceof NoticeFailed ? err : new NoticeFailed('transient', NoticeFailed.reasonOf(err));
       // Someone deleted the thread, or the workspace no longer has it: the finding starts a new one.
-      if (record.ts && rootIsGone(failure))
+      if (record.ts && failure.kind === 'gone')
         return this.postAfresh(record, { ...versionFields(finding, decision), pendingSnapshot: null }, decision, failure.reason);
-      if (failure.kind !== 'permanent' && record.attempts < this.maxAttempts) throw err;
+      if (!failure.permanent && record.attempts < this.maxAttempts) throw err;
       // The root is gone (deleted, archived) or Slack keeps failing: the version is kept, the change is dead-lettered.
       this.o.logger.error({ findingId: finding.id, error: failure.reason }, 'could not show a newer version of a finding; dead-lettered');
       await this.deadLetter({ origin: 'delivery:update', path: finding.id, error: failure.reason, payload: JSON.stringify(finding.raw), count: 1 });
@@ -493,7 +473,7 @@ export class Deliverer {
    * follow-ups start for the new thread, and the thread's first reply says why it exists.
    */
   private async postAfresh(record: FindingRecord, fields: Partial<FindingRecord>, decision: RouteDecision, reason: string): Promise<Received> {
-    const { store, poster, logger } = this.o;
+    const { store, notices, logger } = this.o;
     logger.warn(
       { findingId: record.findingId, channel: record.channel, ts: record.ts, error: reason },
       "the finding's root message is gone from Slack; posting the finding afresh",
@@ -502,8 +482,8 @@ export class Deliverer {
     const outcome = await this.advance(fresh);
     const posted = await store.getFinding(record.findingId);
     if (posted?.ts && posted.ts !== record.ts) {
-      await poster
-        .post(posted.channel, rootReplacedReply(record.deliveredAt), posted.ts)
+      await notices
+        .rootReplaced({ channel: posted.channel, ts: posted.ts }, record.deliveredAt)
         .catch((err: unknown) => logger.warn({ err, findingId: record.findingId }, 'could not say why the thread was replaced'));
       // What lives in the thread (questions, escalation steps) follows it.
       await this.o

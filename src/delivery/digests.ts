@@ -1,14 +1,12 @@
 import { KeyedLock } from '../lib/keyed-lock.ts';
 import type { Logger } from '../ports/logger.ts';
-import type { SlackPoster } from '../slack/poster.ts';
-import { SlackPostError, classifySlackError } from '../slack/slack-errors.ts';
-import { LINES_PER_LISTING, digestListingMessage, digestRootMessage } from '../slack/views/digest-message.ts';
+import { DIGEST_LISTING_SIZE, type DeliveryNotices, NoticeFailed } from '../ports/notices/delivery.ts';
 import type { DeadLetter, DigestRecord, Store } from '../ports/store.ts';
 import { digestRootKey, listingPostKey } from './post-keys.ts';
 
 export interface DigestFlusherOptions {
   store: Store;
-  poster: SlackPoster;
+  notices: DeliveryNotices;
   logger: Logger;
   debounceMs: number;
   /** How long one flush holds a digest; a crashed flusher's lease runs out. */
@@ -122,9 +120,9 @@ export class DigestFlusher {
 
   private async postRoot(digest: DigestRecord, renew: () => Promise<void>): Promise<DigestRecord> {
     if (digest.ts) return digest;
-    const { store, poster } = this.o;
+    const { store, notices } = this.o;
     const breakdown = await store.digestBreakdown(digest.id);
-    const posted = await poster.postOnce(digest.channel, digestRootMessage(digest, breakdown), {
+    const posted = await notices.postDigestRoot(digest.channel, digest, breakdown, {
       key: digestRootKey(digest.id),
       mayExist: digest.rootSentAt !== null,
       since: digest.rootSentAt ?? digest.openedAt,
@@ -138,21 +136,20 @@ export class DigestFlusher {
     return { ...digest, ts: posted.ts, slackChannel: posted.channel };
   }
 
-  /** Listing replies of up to LINES_PER_LISTING members each, oldest first, each sent once. */
+  /** Listing replies of up to DIGEST_LISTING_SIZE members each, oldest first, each sent once. */
   private async listMembers(digest: DigestRecord, renew: () => Promise<void>): Promise<void> {
-    const { store, poster } = this.o;
-    const channel = digest.slackChannel ?? digest.channel;
+    const { store, notices } = this.o;
+    const root = { channel: digest.slackChannel ?? digest.channel, ts: digest.ts as string };
     let sent = { key: digest.listingKey, at: digest.listingSentAt };
     for (;;) {
-      const members = await store.unlistedMembers(digest.id, LINES_PER_LISTING);
+      const members = await store.unlistedMembers(digest.id, DIGEST_LISTING_SIZE);
       const first = members[0];
       const last = members.at(-1);
       if (!first || !last) return;
       const key = listingPostKey(digest.id, first.seq, last.seq);
       const current = (await store.getDigest(digest.id)) ?? digest;
-      await poster.postOnce(channel, digestListingMessage(members, current.count), {
+      await notices.postDigestListing(root, members, current.count, {
         key,
-        threadTs: digest.ts as string,
         // The same members were being listed when a flush was cut off: their reply may be in the thread.
         mayExist: sent.key === key && sent.at !== null,
         since: sent.at ?? digest.openedAt,
@@ -175,7 +172,7 @@ export class DigestFlusher {
     if (!latest?.ts || this.shownCount.get(digestId) === latest.count) return;
     try {
       const breakdown = await this.o.store.digestBreakdown(digestId);
-      await this.o.poster.update(latest.slackChannel ?? latest.channel, latest.ts, digestRootMessage(latest, breakdown));
+      await this.o.notices.redrawDigestRoot({ channel: latest.slackChannel ?? latest.channel, ts: latest.ts }, latest, breakdown);
       this.shownCount.set(digestId, latest.count);
     } catch (err) {
       this.o.logger.warn({ err, digestId }, 'could not refresh a digest root');
@@ -185,8 +182,8 @@ export class DigestFlusher {
   /** Retried with growing pauses; given up on after maxAttempts, or at once when Slack refuses for good. */
   private async failed(digest: DigestRecord, err: unknown): Promise<void> {
     const { store, logger } = this.o;
-    const reason = err instanceof SlackPostError ? err.failure.reason : classifySlackError(err).reason;
-    const permanent = err instanceof SlackPostError && err.permanent;
+    const reason = NoticeFailed.reasonOf(err);
+    const permanent = err instanceof NoticeFailed && err.permanent;
     const attempts = ((await store.getDigest(digest.id))?.attempts ?? digest.attempts) + 1;
     await store.updateDigest(digest.id, { attempts, lastError: reason });
     if (!permanent && attempts < this.o.maxAttempts) {

@@ -2,6 +2,8 @@ import { loadRulesFile } from '../config/rules-file.ts';
 import type { Env } from '../config/env.ts';
 import { Deliverer } from '../delivery/deliver.ts';
 import { IngestFindings } from '../delivery/ingest-findings.ts';
+import { RootFollowUps } from '../delivery/root-follow-ups.ts';
+import { RootMessages } from '../delivery/root-message.ts';
 import type { RuleSet } from '../domain/routing/rules.ts';
 import { RateLimitedPoster, SLACK_LIMITS, type PosterLimits, type SlackPoster } from '../slack/poster.ts';
 import type { Store } from '../ports/store.ts';
@@ -34,6 +36,7 @@ import { SlackDirectory } from '../slack/directory.ts';
 import type { OfferedRemediation } from '../ports/notices/investigation.ts';
 import { SlackInvestigationNotices } from '../slack/notifier/investigation.ts';
 import { SlackActionNotices } from '../slack/notifier/actions.ts';
+import { SlackDeliveryNotices } from '../slack/notifier/delivery.ts';
 
 export interface Core {
   rules: () => RuleSet;
@@ -103,10 +106,47 @@ export function composeCore(o: CoreOptions): Core {
     ...(o.delivery?.callTimeoutMs !== undefined ? { timeoutMs: o.delivery.callTimeoutMs } : {}),
   });
   const clock = o.clock ?? Date.now;
-  // Late-bound: the services redraw root messages through the deliverer built after them.
-  let deliverer: Deliverer | undefined;
-  const refreshRoot = (findingId: string) => deliverer?.refreshRoot(findingId) ?? Promise.resolve();
-  const actions = o.actions ? composeActions(o, o.actions, poster, refreshRoot, clock) : undefined;
+  // The deliverer comes first: the action services redraw roots through it. The offers its
+  // root buttons carry (and the audit log they write to) come before it; the work that
+  // follows a root (questions, escalation timers) joins once built.
+  const shared = o.actions ? sharedActionParts(o, poster, clock) : undefined;
+  const notices = new SlackDeliveryNotices(poster);
+  const roots = new RootMessages({
+    notices,
+    features: { investigate: o.evidence !== undefined, actions: shared !== undefined },
+    ...(shared
+      ? {
+          marks: (id: string) => rootMarks(o.store.actions, id),
+          offers: (finding, features, marks) =>
+            shared.offers.offerRoot(
+              finding.id,
+              rootOfferKinds({ canAct: features.actions, awaitingAck: !!marks.ack && !marks.ack.by, caseOpen: !!marks.caseId }),
+            ),
+        }
+      : {}),
+  });
+  const followUps = new RootFollowUps();
+  const deliverer = new Deliverer({
+    store: o.store,
+    notices,
+    roots,
+    rules,
+    storm: {
+      threshold: o.env.SIRBOT_STORM_THRESHOLD,
+      windowSeconds: o.env.SIRBOT_STORM_WINDOW_SECONDS,
+      digestWindowSeconds: o.env.SIRBOT_DIGEST_WINDOW_SECONDS,
+    },
+    logger: o.logger,
+    ...(o.clock ? { clock: o.clock } : {}),
+    ...(o.digestDebounceMs !== undefined ? { digestDebounceMs: o.digestDebounceMs } : {}),
+    ...(o.delivery?.leaseMs !== undefined ? { leaseMs: o.delivery.leaseMs } : {}),
+    // A whole delivery is retried after ten of the poster's pauses (it already retried its own calls).
+    ...(o.delivery?.retryHere ? { retryBaseMs: (o.delivery.retryBaseMs ?? 500) * 10 } : {}),
+    onRootPosted: followUps.rootPosted,
+    onRootReplaced: followUps.rootReplaced,
+  });
+  const refreshRoot = (findingId: string) => deliverer.refreshRoot(findingId);
+  const actions = o.actions && shared ? composeActions(o, o.actions, poster, refreshRoot, clock, shared) : undefined;
   const investigations = o.evidence
     ? new InvestigationService({
         store: o.store,
@@ -125,51 +165,28 @@ export function composeCore(o: CoreOptions): Core {
         ...(o.scheduleGathering ? { schedule: o.scheduleGathering } : {}),
       })
     : undefined;
-  deliverer = new Deliverer({
-    store: o.store,
-    poster,
-    rules,
-    storm: {
-      threshold: o.env.SIRBOT_STORM_THRESHOLD,
-      windowSeconds: o.env.SIRBOT_STORM_WINDOW_SECONDS,
-      digestWindowSeconds: o.env.SIRBOT_DIGEST_WINDOW_SECONDS,
-    },
-    logger: o.logger,
-    ...(o.clock ? { clock: o.clock } : {}),
-    ...(o.digestDebounceMs !== undefined ? { digestDebounceMs: o.digestDebounceMs } : {}),
-    ...(o.delivery?.leaseMs !== undefined ? { leaseMs: o.delivery.leaseMs } : {}),
-    // A whole delivery is retried after ten of the poster's pauses (it already retried its own calls).
-    ...(o.delivery?.retryHere ? { retryBaseMs: (o.delivery.retryBaseMs ?? 500) * 10 } : {}),
-    investigate: investigations !== undefined,
-    ...(actions
-      ? {
-          actions: true,
-          marks: (id: string) => rootMarks(o.store.actions, id),
-          offers: (finding, features, marks) =>
-            actions.offers.offerRoot(
-              finding.id,
-              rootOfferKinds({ canAct: features.actions, awaitingAck: !!marks.ack && !marks.ack.by, caseOpen: !!marks.caseId }),
-            ),
-        }
-      : {}),
-    onRootPosted: (finding, decision, channel, ts) =>
-      Promise.all([
-        decision.investigate && investigations
+  if (investigations) {
+    followUps.join({
+      rootPosted: (finding, decision, channel, ts) =>
+        decision.investigate
           ? investigations
               .start(finding.id, channel, ts)
               .catch((err: unknown) => o.logger.error({ err, findingId: finding.id }, 'could not start investigation'))
           : undefined,
-        decision.acknowledge && actions
+      rootReplaced: (findingId, channel, ts) => investigations.moveThread(findingId, channel, ts),
+    });
+  }
+  if (actions) {
+    followUps.join({
+      rootPosted: (finding, decision, channel, ts) =>
+        decision.acknowledge
           ? actions.escalations
               .arm(finding.id, channel, ts, decision.acknowledge)
               .catch((err: unknown) => o.logger.error({ err, findingId: finding.id }, 'could not arm the escalation'))
           : undefined,
-      ]),
-    onRootReplaced: async (findingId, channel, ts) => {
-      await investigations?.moveThread(findingId, channel, ts);
-      await actions?.escalations.moveThread(findingId, channel, ts);
-    },
-  });
+      rootReplaced: (findingId, channel, ts) => actions.escalations.moveThread(findingId, channel, ts),
+    });
+  }
   const ingest = new IngestFindings(o.store, deliverer, o.logger, o.clock ? { clock: o.clock } : {});
   return { rules, ruleWarnings: compiled.warnings, store: o.store, poster, deliverer, ingest, investigations, actions };
 }
@@ -191,6 +208,12 @@ async function offeredRemediations(
   return suggestions.map((s, i) => ({ offerId: ids[i] as string, remediationId: s.remediationId, label: s.label }));
 }
 
+/** The audit log and the offers, made before the deliverer: root messages carry offers. */
+function sharedActionParts(o: CoreOptions, poster: RateLimitedPoster, clock: () => number): { audit: Auditor; offers: OfferBook } {
+  const audit = new Auditor(o.store.actions, o.logger, (channel, ts) => poster.permalink(channel, ts), clock);
+  return { audit, offers: new OfferBook(o.store, audit, clock) };
+}
+
 /** Status changes, cases, remediations and escalations, sharing one access policy, one audit log and the offers they act on. */
 function composeActions(
   o: CoreOptions,
@@ -198,6 +221,7 @@ function composeActions(
   poster: RateLimitedPoster,
   refreshRoot: (findingId: string) => Promise<void>,
   clock: () => number,
+  { audit, offers }: { audit: Auditor; offers: OfferBook },
 ): ActionServices {
   const directory = o.slackToken ? new SlackDirectory(new WebClient(o.slackToken, slackClientOptions(o.slackApiUrl))) : null;
   const access = new AccessControl(accessPolicyOf(o.env), directory, undefined, clock);
@@ -210,9 +234,7 @@ function composeActions(
   ) {
     o.logger.warn('SIRBOT_RESPONDERS and SIRBOT_APPROVERS are empty: every action from Slack will be refused');
   }
-  const audit = new Auditor(o.store.actions, o.logger, (channel, ts) => poster.permalink(channel, ts), clock);
   const executor = new AwsCallExecutor(settings.clients);
-  const offers = new OfferBook(o.store, audit, clock);
   const common = { store: o.store, access, audit, notices: new SlackActionNotices(poster), logger: o.logger, clock };
   // The escalation is made after the cases it opens; a case opened by a person settles its proposal.
   let escalations: EscalationService | undefined;

@@ -1,11 +1,13 @@
+import { DIGEST_LISTING_SIZE } from '../../ports/notices/delivery.ts';
 import type { DigestMember, DigestRecord } from '../../ports/store.ts';
 import type { Finding } from '../../domain/finding.ts';
 import { type Block, type SlackMessage, mrkdwn, plain } from './blocks.ts';
 import { LIMITS, code, safeText, truncate } from './text.ts';
 
-/** Findings per listing reply. A listing line is ≤ ~260 chars; 10 per section keeps sections under 3,000. */
+/** A listing line is ≤ ~260 chars; 10 per section keeps sections under 3,000. */
 export const LINES_PER_SECTION = 10;
-export const LINES_PER_LISTING = LINES_PER_SECTION * 20;
+/** Findings per listing reply, as delivery pages them: 20 sections and a header, well under Slack's 50 blocks. */
+export const LINES_PER_LISTING = DIGEST_LISTING_SIZE;
 
 function top(counts: Record<string, number>, n: number): string {
   const entries = Object.entries(counts).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));

@@ -1,7 +1,8 @@
 import type { RootOffers } from '../../domain/actions/offers.ts';
 import { standingWords } from '../../domain/actions/workflow-status.ts';
-import type { Finding, SeverityLabel, WorkflowStatus } from '../../domain/finding.ts';
+import type { Finding, SeverityLabel } from '../../domain/finding.ts';
 import type { RouteDecision } from '../../domain/routing/decision.ts';
+import type { RootFeatures, RootMarks } from '../../ports/notices/delivery.ts';
 import { type Block, type Button, type SlackMessage, mrkdwn, plain } from './blocks.ts';
 import { FINDING_ACTIONS } from './action-ids.ts';
 import { INVESTIGATION_ACTIONS } from './investigation.ts';
@@ -49,20 +50,8 @@ export function findingFallbackText(finding: Finding, decision: RouteDecision): 
   );
 }
 
-/** What this runtime can do from a root message. */
-export interface RootFeatures {
-  investigate: boolean;
-  /** Set status, open a case, acknowledge: their buttons come with the offers stored for them. */
-  actions: boolean;
-}
-
-/** What people did to the finding from Slack, shown on its root message. */
-export interface RootMarks {
-  status?: { status: WorkflowStatus; by: string; at: string };
-  /** Present when a rule asks for acknowledgement; `by` once someone took it. */
-  ack?: { by: string | null; at: string | null; stage: string };
-  caseId?: string;
-}
+// Defined by the delivery port (what the use case hands over); named here too for the views' callers.
+export type { RootFeatures, RootMarks };
 
 const NO_FEATURES: RootFeatures = { investigate: false, actions: false };
 
