@@ -28,8 +28,9 @@ import type { SubjectState } from '../domain/investigation/current-state.ts';
 import { type Subject, subjectsOf } from '../domain/investigation/subjects.ts';
 import { OfferBook } from '../actions/offers.ts';
 import type { Block } from '../slack/views/blocks.ts';
-import type { ActionServices } from '../slack/actions/services.ts';
-import type { SlackAppDeps } from '../slack/app.ts';
+import type { ActionServices } from '../actions/services.ts';
+import { fetchFinding } from '../aws/finding-lookup.ts';
+import type { SlackAppDeps } from '../slack/deps.ts';
 import { SlackDirectory } from '../slack/directory.ts';
 import { remediationBlocks } from '../slack/views/remediation.ts';
 
@@ -267,7 +268,9 @@ export function slackAppDeps(core: Core, logger: Logger, actions?: ActionSetting
     store: core.store,
     ...(core.investigations ? { investigations: core.investigations } : {}),
     ...(core.actions ? { actions: core.actions } : {}),
-    ...(actions ? { adHoc: actions.securityIr, findingSource: { clients: actions.clients, home: actions.securityIr } } : {}),
+    ...(actions
+      ? { adHoc: actions.securityIr, findingSource: { fetch: (findingId: string) => fetchFinding(actions.clients, findingId, actions.securityIr) } }
+      : {}),
     ingest: async (document: unknown) => {
       const { delivered } = await core.ingest.fromText(JSON.stringify(document), 'slack:/sir finding');
       return (await delivered).map((r) => r.findingId);
