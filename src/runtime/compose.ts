@@ -30,8 +30,9 @@ import { suggestRemediations } from '../domain/remediation/suggest.ts';
 import type { SubjectState } from '../domain/investigation/current-state.ts';
 import { type Subject, subjectsOf } from '../domain/investigation/subjects.ts';
 import { OfferBook } from '../actions/offers.ts';
-import type { ActionServices } from '../slack/actions/services.ts';
-import type { SlackAppDeps } from '../slack/app.ts';
+import type { ActionServices } from '../actions/services.ts';
+import { fetchFinding } from '../aws/finding-lookup.ts';
+import type { SlackAppDeps } from '../slack/deps.ts';
 import { SlackDirectory } from '../slack/directory.ts';
 import type { OfferedRemediation } from '../ports/notices/investigation.ts';
 import { SlackInvestigationNotices } from '../slack/notifier/investigation.ts';
@@ -291,7 +292,9 @@ export function slackAppDeps(core: Core, logger: Logger, actions?: ActionSetting
     store: core.store,
     ...(core.investigations ? { investigations: core.investigations } : {}),
     ...(core.actions ? { actions: core.actions } : {}),
-    ...(actions ? { adHoc: actions.securityIr, findingSource: { clients: actions.clients, home: actions.securityIr } } : {}),
+    ...(actions
+      ? { adHoc: actions.securityIr, findingSource: { fetch: (findingId: string) => fetchFinding(actions.clients, findingId, actions.securityIr) } }
+      : {}),
     ingest: async (document: unknown) => {
       const { delivered } = await core.ingest.fromText(JSON.stringify(document), 'slack:/sir finding');
       return (await delivered).map((r) => r.findingId);

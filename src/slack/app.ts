@@ -1,45 +1,21 @@
 import type { App, HTTPReceiver, Receiver } from '@slack/bolt';
 import * as bolt from './bolt.ts';
-import type { RuleSet } from '../domain/routing/rules.ts';
 import type { Logger } from '../ports/logger.ts';
-import type { InvestigationService } from '../investigation/service.ts';
 import type { Store } from '../ports/store.ts';
 import * as investigationActions from './actions/investigation.ts';
 import * as openConsole from './actions/open-console.ts';
 import * as appHome from './events/app-home.ts';
 import * as sirCommand from './commands/sir.ts';
-import type { AwsClientFactory } from '../aws/clients.ts';
-import type { JobRunner } from './jobs/job.ts';
 import * as investigateMessage from './shortcuts/investigate-message.ts';
 import * as appMention from './events/app-mention.ts';
 import * as threadReply from './events/thread-reply.ts';
 import { slackClientOptions } from './client-options.ts';
 import { boltLogger } from './logger.ts';
 import { SlackRouter } from './router.ts';
-import type { ActionServices } from './actions/services.ts';
+import type { SlackAppDeps } from './deps.ts';
 import * as caseActions from './actions/case-actions.ts';
 import * as findingActions from './actions/finding-actions.ts';
 import * as remediationActions from './actions/remediation-actions.ts';
-
-export interface SlackAppDeps {
-  rules: () => RuleSet;
-  logger: Logger;
-  /** Present where the runtime can investigate (not yet in Lambda). */
-  investigations?: InvestigationService;
-  store?: Store;
-  /** Present where the runtime can act (status, cases, remediations, escalations). */
-  actions?: ActionServices;
-  /** Where ad-hoc investigations look when the request names no account or region. */
-  adHoc?: { account: string; region: string };
-  /** Where `/sir finding` fetches findings sirbot has not seen. */
-  findingSource?: { clients: AwsClientFactory; home: { account: string; region: string } };
-  /** Feeds a fetched finding document through ingest and delivery, and waits for it. */
-  ingest?: (document: unknown) => Promise<string[]>;
-  permalink?: (channel: string, ts: string) => Promise<string | null>;
-  clock?: () => number;
-  /** Where slow work goes once an interaction is acknowledged; required with investigations or actions. */
-  jobs?: JobRunner;
-}
 
 export interface SlackAppOptions {
   signingSecret: string;

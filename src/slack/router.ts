@@ -12,12 +12,13 @@ import type {
 } from '@slack/bolt';
 import { MultipleListenerError } from '@slack/bolt/dist/errors.js';
 
-type Listener<A> = (args: A) => Promise<void>;
-type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
-type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
-type ShortcutArgs = SlackShortcutMiddlewareArgs<SlackShortcut> & AllMiddlewareArgs;
-type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
-type EventArgs<T extends string> = SlackEventMiddlewareArgs<T> & AllMiddlewareArgs;
+/** A listener or a listener middleware: as in Bolt, a middleware calls `next()` to go on, or answers and stops. */
+export type Listener<A> = (args: A) => Promise<void>;
+export type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
+export type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
+export type ShortcutArgs = SlackShortcutMiddlewareArgs<SlackShortcut> & AllMiddlewareArgs;
+export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+export type EventArgs<T extends string> = SlackEventMiddlewareArgs<T> & AllMiddlewareArgs;
 
 interface Route<A> {
   matches: (id: string) => boolean;
@@ -33,7 +34,9 @@ const matcher = (id: string | RegExp) => (typeof id === 'string' ? (x: string) =
  * most of an acknowledgement's time and garbage went to listeners that did not match.
  * The router gives Bolt one listener per kind (actions, views, shortcuts, commands,
  * events), finds the matching ones by id, and runs them as Bolt would: all that match,
- * together, their failures reported to the app's error handler.
+ * together, their failures reported to the app's error handler. Like Bolt's, each
+ * registration takes listener middleware before the listener (`requireRole(…)`), run in
+ * order on the request's one context, each going on with `next()`.
  */
 export class SlackRouter {
   private readonly actions: Array<Route<ActionArgs>> = [];
@@ -43,28 +46,31 @@ export class SlackRouter {
   private readonly events: Array<Route<EventArgs<string>>> = [];
 
   /** A block action by `action_id`. The type parameter is the action kind, as with Bolt's `app.action`. */
-  action<_A extends BlockAction = BlockAction>(actionId: string | RegExp, listener: Listener<ActionArgs>): void {
-    this.actions.push({ matches: matcher(actionId), listener });
+  action<_A extends BlockAction = BlockAction>(actionId: string | RegExp, ...listeners: Array<Listener<ActionArgs>>): void {
+    this.actions.push({ matches: matcher(actionId), listener: chain(listeners) });
   }
 
   /** A modal submission by `callback_id`. */
-  view<_V extends ViewSubmitAction = ViewSubmitAction>(callbackId: string | RegExp, listener: Listener<ViewArgs>): void {
-    this.views.push({ matches: matcher(callbackId), listener });
+  view<_V extends ViewSubmitAction = ViewSubmitAction>(callbackId: string | RegExp, ...listeners: Array<Listener<ViewArgs>>): void {
+    this.views.push({ matches: matcher(callbackId), listener: chain(listeners) });
   }
 
   /** A global or message shortcut by `callback_id`. */
-  shortcut<S extends SlackShortcut = SlackShortcut>(callbackId: string | RegExp, listener: Listener<SlackShortcutMiddlewareArgs<S> & AllMiddlewareArgs>): void {
-    this.shortcuts.push({ matches: matcher(callbackId), listener: listener as unknown as Listener<ShortcutArgs> });
+  shortcut<S extends SlackShortcut = SlackShortcut>(
+    callbackId: string | RegExp,
+    ...listeners: Array<Listener<SlackShortcutMiddlewareArgs<S> & AllMiddlewareArgs>>
+  ): void {
+    this.shortcuts.push({ matches: matcher(callbackId), listener: chain(listeners) as unknown as Listener<ShortcutArgs> });
   }
 
   /** A slash command by name (`/sir`). */
-  command(name: string, listener: Listener<CommandArgs>): void {
-    this.commands.push({ matches: matcher(name), listener });
+  command(name: string, ...listeners: Array<Listener<CommandArgs>>): void {
+    this.commands.push({ matches: matcher(name), listener: chain(listeners) });
   }
 
   /** An Events API event by type (`app_mention`, `message`…). */
-  event<T extends string>(type: T, listener: Listener<EventArgs<T>>): void {
-    this.events.push({ matches: matcher(type), listener: listener as unknown as Listener<EventArgs<string>> });
+  event<T extends string>(type: T, ...listeners: Array<Listener<EventArgs<T>>>): void {
+    this.events.push({ matches: matcher(type), listener: chain(listeners) as unknown as Listener<EventArgs<string>> });
   }
 
   /** Hands Bolt one listener per kind that has any. */
@@ -76,6 +82,16 @@ export class SlackRouter {
     if (this.commands.length > 0) app.command(all, (args) => run(this.commands, args.command.command, args));
     if (this.events.length > 0) app.event(all, (args) => run(this.events, args.event.type, args as EventArgs<string>));
   }
+}
+
+/** Listener middleware and the listener as one listener: each step's `next()` runs the following one. */
+function chain<A extends { next: () => Promise<void> }>(steps: Array<Listener<A>>): Listener<A> {
+  if (steps.length === 1) return steps[0] as Listener<A>;
+  const last = steps.length - 1;
+  return (args) => {
+    const step = (i: number): Promise<void> => (steps[i] as Listener<A>)(i < last ? { ...args, next: () => step(i + 1) } : args);
+    return step(0);
+  };
 }
 
 /** Every matching listener, together; one failure is thrown as is, several as Bolt's MultipleListenerError. */

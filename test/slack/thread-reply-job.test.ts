@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { WebClient } from '@slack/web-api';
 import type { InvestigationService } from '../../src/investigation/service.ts';
-import { silentLogger } from '../../src/runtime/logger.ts';
-import { dispatchJob } from '../../src/slack/jobs/dispatch.ts';
-import { jobSchema } from '../../src/slack/jobs/job.ts';
+import { JobDispatcher } from '../../src/jobs/dispatch.ts';
+import { jobSchema } from '../../src/jobs/job.ts';
+import type { Replies } from '../../src/ports/replies.ts';
+import { SlackTimeZones } from '../../src/slack/time-zones.ts';
+import { recordingPort } from '../support/recording-port.ts';
 
 /** The reply job carries the message's own ts, and the writer's Slack time zone is asked of users.info only if the service needs it. */
 describe('the thread reply job', () => {
@@ -24,8 +26,9 @@ describe('the thread reply job', () => {
         return null;
       },
     } as unknown as InvestigationService;
-    const client = { users: { info }, chat: { postEphemeral: async () => ({ ok: true }) } } as unknown as WebClient;
-    return dispatchJob(job, { rules: () => ({}) as never, logger: silentLogger(), investigations, client }).then(() => calls);
+    const client = { users: { info } } as unknown as WebClient;
+    const dispatcher = new JobDispatcher({ investigations, replies: recordingPort<Replies>().port, timeZones: new SlackTimeZones(client) });
+    return dispatcher.dispatch(job).then(() => calls);
   }
 
   it("passes the reply's ts and the profile's tz", async () => {

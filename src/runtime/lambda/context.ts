@@ -5,10 +5,11 @@ import { QuotaQueues } from '../../aws/quotas.ts';
 import { loadSlackSecret, type SlackSecret } from '../../aws/slack-secret.ts';
 import { parseEnv, requireLambdaSettings, type Env } from '../../config/env.ts';
 import { createCollectors } from '../../aws/evidence/collectors.ts';
-import type { SlackAppDeps } from '../../slack/app.ts';
-import { dispatchJob } from '../../slack/jobs/dispatch.ts';
-import type { Job } from '../../slack/jobs/job.ts';
-import { SqsJobs } from '../../slack/jobs/sqs.ts';
+import { SqsJobs } from '../../aws/sqs-jobs.ts';
+import { JobDispatcher } from '../../jobs/dispatch.ts';
+import type { Job } from '../../jobs/job.ts';
+import type { SlackAppDeps } from '../../slack/deps.ts';
+import { slackJobPorts } from '../../slack/job-ports.ts';
 import { DynamoStore } from '../../store/dynamodb.ts';
 import { composeCore, slackAppDeps, type ActionSettings, type Core } from '../compose.ts';
 import { createLogger, type Logger } from '../logger.ts';
@@ -72,7 +73,8 @@ export function lambdaContext(): Promise<LambdaContext> {
     });
     const deps: SlackAppDeps = { ...slackAppDeps(core, logger, actions), jobs };
     const client = new WebClient(slack.botToken, slackClientOptions(env.SLACK_API_URL));
-    return { env, logger, slack, core, jobs, deps, dispatch: (job: Job) => dispatchJob(job, { ...deps, client }) };
+    const dispatcher = new JobDispatcher({ investigations: core.investigations, actions: core.actions, ...slackJobPorts(deps, client) });
+    return { env, logger, slack, core, jobs, deps, dispatch: (job: Job) => dispatcher.dispatch(job) };
   })();
   context.catch(() => {
     context = undefined;

@@ -1,4 +1,4 @@
-import { DELIVERY_BATCH } from '../../slack/jobs/job.ts';
+import { DELIVERY_BATCH } from '../../jobs/job.ts';
 import { lambdaContext } from './context.ts';
 
 /**

@@ -8,9 +8,9 @@ import type { PosterLimits } from '../../slack/poster.ts';
 import { SqliteStore } from '../../store/sqlite.ts';
 import type { Store } from '../../ports/store.ts';
 import { composeCore, slackAppDeps, type ActionSettings, type Core, type CoreOptions, type EvidenceSources } from '../compose.ts';
-import type { WebClient } from '@slack/web-api';
-import { dispatchJob } from '../../slack/jobs/dispatch.ts';
-import { InlineJobs } from '../../slack/jobs/inline.ts';
+import { JobDispatcher } from '../../jobs/dispatch.ts';
+import { InlineJobs } from '../../jobs/inline.ts';
+import { slackJobPorts } from '../../slack/job-ports.ts';
 import type { Logger } from '../logger.ts';
 import { unhandledRejections } from '../process-guards.ts';
 import { slackClientOptions } from '../../slack/client-options.ts';
@@ -85,14 +85,14 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
   const http = socket ? undefined : createHttpReceiver(o.slack.signingSecret, o.logger);
   const receiver = socket ?? (http as HTTPReceiver);
   const deps = slackAppDeps(core, o.logger, o.actions, o.clock);
-  // Jobs run here, after the acknowledgement; they answer through the app's own client.
-  let client: WebClient | undefined;
-  const jobs: InlineJobs = new InlineJobs((job): Promise<void> => dispatchJob(job, { ...deps, jobs, client: client as WebClient }), o.logger);
+  // Jobs run here, after the acknowledgement; they answer through the app's own client, so the dispatcher follows the app.
+  let dispatcher: JobDispatcher | undefined;
+  const jobs = new InlineJobs((job) => (dispatcher as JobDispatcher).dispatch(job), o.logger);
   const app = createSlackApp(
     { signingSecret: o.slack.signingSecret, token: o.slack.token, receiver, ...(o.slack.apiUrl ? { slackApiUrl: o.slack.apiUrl } : {}) },
     { ...deps, jobs },
   );
-  client = app.client;
+  dispatcher = new JobDispatcher({ investigations: core.investigations, actions: core.actions, ...slackJobPorts(deps, app.client) });
   if (socket) await socket.start();
   // Escalation timers live in the store: due steps are taken after a restart too.
   core.actions?.escalations.start(o.env.SIRBOT_ESCALATION_TICK_SECONDS * 1000);

@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { SlackRouter } from '../router.ts';
 import { SELF_MANAGED_CASE_STATUSES, type SelfManagedCaseStatus } from '../../domain/actions/case-status.ts';
-import type { SlackAppDeps } from '../app.ts';
+import type { SlackAppDeps } from '../deps.ts';
 import { CASE_ACTIONS } from '../views/action-ids.ts';
 import { placeOf, replyToPlace } from './reply.ts';
 

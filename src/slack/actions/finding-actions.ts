@@ -1,21 +1,19 @@
-import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import type { BlockAction, ViewSubmitAction } from '@slack/bolt';
 import * as z from 'zod';
-import type { SlackRouter } from '../router.ts';
-import type { SlackAppDeps } from '../app.ts';
+import type { ActionArgs, SlackRouter, ViewArgs } from '../router.ts';
+import type { SlackAppDeps } from '../deps.ts';
 import type { OfferKind } from '../../domain/actions/offers.ts';
 import { CALLBACKS, FINDING_ACTIONS } from '../views/action-ids.ts';
 import { caseModal } from '../views/case.ts';
 import { loadingModal, noticeModal } from '../views/modal.ts';
 import { STATUS_BLOCKS, isWorkflowStatus, statusModal } from '../views/status.ts';
 import { parseCaseForm } from './case-form.ts';
-import { openFirst } from './modal-first.ts';
-import { placeOf, replyToPlace, tellPrivately } from './reply.ts';
+import { acknowledge } from '../middleware/interaction.ts';
+import { openModalFirst, openedModal } from '../middleware/modal-first.ts';
+import { redeemOffer, redeemedOffer } from '../middleware/redeem-offer.ts';
+import { roleGuard } from '../middleware/require-role.ts';
+import { placeOf, replyToPlace } from './reply.ts';
 import { type ViewValues, valueIn } from './view-values.ts';
-
-type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
-type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
-
-const offerIdOf = (action: BlockAction['actions'][number]) => (action as { value?: string }).value ?? '';
 
 /** Private answers about a finding go to its thread. */
 function replyToFinding(record: { channel: string; ts: string | null }, user: string) {
@@ -43,35 +41,24 @@ const CASE_TITLE = 'Open SIR case';
  * Acknowledge. Each button carries the id of an offer; only an offer of this finding,
  * clicked in its thread, is acted on, and with what the offer holds. A button that opens
  * a modal opens it first (a placeholder), then checks the offer and the person's role
- * and fills it in, or shows why not; submissions are checked again.
+ * (middleware, in that order) and fills it in, or shows why not; submissions are checked again.
  */
 export function register(app: SlackRouter, deps: SlackAppDeps): void {
   const { actions: services, jobs } = deps;
   if (!services || !deps.store || !jobs) return;
   const log = deps.logger;
+  const requireRole = roleGuard({ access: services.access, audit: services.audit, logger: log });
 
-  app.action<BlockAction>(FINDING_ACTIONS.setStatus, async ({ ack, body, action, client }: ActionArgs) => {
-    await ack();
-    const place = placeOf(body);
-    const modal = await openFirst(client, body.trigger_id, loadingModal(STATUS_TITLE, 'Loading the finding…'), place, log);
-    const offer = await services.offers.redeem({ offerId: offerIdOf(action), kinds: ['status'], userId: body.user.id, clickedIn: place });
-    if (!offer.ok) return modal.tell(STATUS_TITLE, `Not done: ${offer.reason}.`);
-    const allowed = await services.access.check(body.user.id, 'responder');
-    if (!allowed.allowed) {
-      await services.audit.record({
-        actor: body.user.id,
-        action: 'status',
-        target: offer.offer.findingId,
-        inputs: {},
-        outcome: 'refused',
-        result: { reason: allowed.reason },
-        channel: place.channel ?? null,
-        ts: place.threadTs ?? null,
-      });
-      return modal.tell(STATUS_TITLE, `Not allowed: ${allowed.reason}.`);
-    }
-    await modal.show(statusModal(offer.finding, offer.offer.id));
-  });
+  app.action<BlockAction>(
+    FINDING_ACTIONS.setStatus,
+    openModalFirst(STATUS_TITLE, () => loadingModal(STATUS_TITLE, 'Loading the finding…'), log),
+    redeemOffer(services.offers, ['status'], log),
+    requireRole('responder', 'status'),
+    async ({ context }: ActionArgs) => {
+      const offer = redeemedOffer(context);
+      await openedModal(context).modal.show(statusModal(offer.finding, offer.offer.id));
+    },
+  );
 
   app.view<ViewSubmitAction>(CALLBACKS.statusModal, async ({ ack, body, view }: ViewArgs) => {
     const values = view.state.values as ViewValues;
@@ -91,35 +78,21 @@ export function register(app: SlackRouter, deps: SlackAppDeps): void {
     });
   });
 
-  const openCaseModal =
-    (kind: Extract<OfferKind, 'case' | 'case-cirt'>) =>
-    async ({ ack, body, action, client }: ActionArgs) => {
-      await ack();
-      const place = placeOf(body);
-      const modal = await openFirst(client, body.trigger_id, loadingModal(CASE_TITLE, 'Drafting the case from the finding and its investigation…'), place, log);
-      const offer = await services.offers.redeem({ offerId: offerIdOf(action), kinds: [kind], userId: body.user.id, clickedIn: place });
-      if (!offer.ok) return modal.tell(CASE_TITLE, `Not done: ${offer.reason}.`);
-      const findingId = offer.offer.findingId;
-      const allowed = await services.access.check(body.user.id, 'responder');
-      if (!allowed.allowed) {
-        await services.audit.record({
-          actor: body.user.id,
-          action: 'case.create',
-          target: findingId,
-          inputs: {},
-          outcome: 'refused',
-          result: { reason: allowed.reason },
-          channel: place.channel ?? null,
-          ts: place.threadTs ?? null,
-        });
-        return modal.tell(CASE_TITLE, `Not allowed: ${allowed.reason}.`);
-      }
-      const draft = await services.cases.draft(findingId, body.user.id);
-      if (!draft) return modal.tell(CASE_TITLE, 'sirbot no longer knows this finding.');
-      await modal.show(caseModal(draft.finding, draft.draft, draft.watchers, kind === 'case-cirt', offer.offer.id));
-    };
-  app.action<BlockAction>(FINDING_ACTIONS.openCase, openCaseModal('case'));
-  app.action<BlockAction>(FINDING_ACTIONS.openCaseCirt, openCaseModal('case-cirt'));
+  const openCaseModal = (kind: Extract<OfferKind, 'case' | 'case-cirt'>) =>
+    [
+      openModalFirst(CASE_TITLE, () => loadingModal(CASE_TITLE, 'Drafting the case from the finding and its investigation…'), log),
+      redeemOffer(services.offers, [kind], log),
+      requireRole('responder', 'case.create'),
+      async ({ context, body }: ActionArgs) => {
+        const offer = redeemedOffer(context);
+        const { modal } = openedModal(context);
+        const draft = await services.cases.draft(offer.offer.findingId, body.user.id);
+        if (!draft) return modal.tell(CASE_TITLE, 'sirbot no longer knows this finding.');
+        await modal.show(caseModal(draft.finding, draft.draft, draft.watchers, kind === 'case-cirt', offer.offer.id));
+      },
+    ] as const;
+  app.action<BlockAction>(FINDING_ACTIONS.openCase, ...openCaseModal('case'));
+  app.action<BlockAction>(FINDING_ACTIONS.openCaseCirt, ...openCaseModal('case-cirt'));
 
   app.view<ViewSubmitAction>(CALLBACKS.caseModal, async ({ ack, body, view }: ViewArgs) => {
     const meta = metadata(caseMetadata, view);
@@ -139,11 +112,13 @@ export function register(app: SlackRouter, deps: SlackAppDeps): void {
     });
   });
 
-  app.action<BlockAction>(FINDING_ACTIONS.acknowledge, async ({ ack, body, action, client }: ActionArgs) => {
-    await ack();
-    const place = placeOf(body);
-    const offer = await services.offers.redeem({ offerId: offerIdOf(action), kinds: ['acknowledge'], userId: body.user.id, clickedIn: place });
-    if (!offer.ok) return tellPrivately(client, place, `Not acknowledged: ${offer.reason}.`, log);
-    await jobs.run({ kind: 'acknowledge', findingId: offer.offer.findingId, userId: body.user.id, replyTo: replyToPlace(place) });
-  });
+  app.action<BlockAction>(
+    FINDING_ACTIONS.acknowledge,
+    acknowledge,
+    redeemOffer(services.offers, ['acknowledge'], log, (reason) => `Not acknowledged: ${reason}.`),
+    async ({ context, body }: ActionArgs) => {
+      const offer = redeemedOffer(context);
+      await jobs.run({ kind: 'acknowledge', findingId: offer.offer.findingId, userId: body.user.id, replyTo: replyToPlace(placeOf(body)) });
+    },
+  );
 }

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { SlackRouter } from '../router.ts';
-import type { SlackAppDeps } from '../app.ts';
+import type { SlackAppDeps } from '../deps.ts';
 import { QUESTIONS, type QuestionId } from '../../domain/investigation/playbooks.ts';
 import { INVESTIGATION_ACTIONS } from '../views/investigation.ts';
 import { tellPrivately } from './reply.ts';

@@ -1,18 +1,17 @@
-import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import type { SlackRouter } from '../router.ts';
+import type { BlockAction, ViewSubmitAction } from '@slack/bolt';
+import type { ActionArgs, SlackRouter, ViewArgs } from '../router.ts';
 import * as z from 'zod';
 import type { RemediationTarget } from '../../actions/remediations.ts';
-import type { SlackAppDeps } from '../app.ts';
+import type { SlackAppDeps } from '../deps.ts';
 import { CALLBACKS, REMEDIATION_ACTIONS } from '../views/action-ids.ts';
 import { REMEDIATION_BLOCKS, errorModal, preparingModal } from '../views/remediation.ts';
 import type { RemediationPayload } from '../../domain/actions/offers.ts';
 import type { Redeemed } from '../../actions/offers.ts';
-import { openFirst } from './modal-first.ts';
+import { acknowledge } from '../middleware/interaction.ts';
+import { openModalFirst, openedModal } from '../middleware/modal-first.ts';
+import { redeemOffer, redeemedOffer } from '../middleware/redeem-offer.ts';
 import { placeOf, replyToPlace } from './reply.ts';
 import { type ViewValues, valueIn } from './view-values.ts';
-
-type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
-type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
 /** Modal metadata comes back from Slack: checked like any other input (an unreadable one names no offer). */
 const modalMetadata = z.object({ offerId: z.string().max(100), planHash: z.string().max(64) });
@@ -50,31 +49,29 @@ export function register(app: SlackRouter, deps: SlackAppDeps): void {
   if (!services || !jobs) return;
   const log = deps.logger;
 
-  app.action<BlockAction>(new RegExp(`^${REMEDIATION_ACTIONS.request}:\\d+$`), async ({ ack, body, action, client }: ActionArgs) => {
-    await ack();
-    const place = placeOf(body);
+  app.action<BlockAction>(
+    new RegExp(`^${REMEDIATION_ACTIONS.request}:\\d+$`),
     // The trigger expires in 3 seconds; the checks and the preview may take longer: open first, fill in after.
-    const modal = await openFirst(client, body.trigger_id, preparingModal(), place, log);
-    const offer = await services.offers.redeem({
-      offerId: (action as { value?: string }).value ?? '',
-      kinds: ['remediation'],
-      userId: body.user.id,
-      clickedIn: place,
-    });
-    if (!offer.ok) return modal.tell(TITLE, `Not done: ${offer.reason}.`);
-    const target = targetOf(offer);
-    const allowed = await services.remediations.authorize(body.user.id, target);
-    if (!allowed.allowed) return modal.tell(TITLE, `Not allowed: ${allowed.reason}.`);
-    if (!modal.opened) return modal.tell(TITLE, 'Slack did not let sirbot open the preview in time; please click again.');
-    await jobs.run({
-      kind: 'remediation.preview',
-      viewId: modal.opened.id,
-      ...(modal.opened.hash ? { hash: modal.opened.hash } : {}),
-      offerId: offer.offer.id,
-      target,
-      replyTo: replyToPlace(place),
-    });
-  });
+    openModalFirst(TITLE, preparingModal, log),
+    redeemOffer(services.offers, ['remediation'], log),
+    async ({ context, body }: ActionArgs) => {
+      const offer = redeemedOffer(context);
+      const { modal } = openedModal(context);
+      const target = targetOf(offer);
+      // The role depends on the remediation: the service checks it, and audits a refusal.
+      const allowed = await services.remediations.authorize(body.user.id, target);
+      if (!allowed.allowed) return modal.tell(TITLE, `Not allowed: ${allowed.reason}.`);
+      if (!modal.opened) return modal.tell(TITLE, 'Slack did not let sirbot open the preview in time; please click again.');
+      await jobs.run({
+        kind: 'remediation.preview',
+        viewId: modal.opened.id,
+        ...(modal.opened.hash ? { hash: modal.opened.hash } : {}),
+        offerId: offer.offer.id,
+        target,
+        replyTo: replyToPlace(placeOf(body)),
+      });
+    },
+  );
 
   app.view<ViewSubmitAction>(CALLBACKS.remediationModal, async ({ ack, body, view }: ViewArgs) => {
     const meta = modalMetadata.safeParse(parseJson(view.private_metadata));
@@ -88,14 +85,14 @@ export function register(app: SlackRouter, deps: SlackAppDeps): void {
     await jobs.run({ kind: 'remediation.request', target, userId: body.user.id, planHash: meta.data.planHash, note, replyTo });
   });
 
+  // Who may approve, reject or undo is the service's call (approver role, not the requester), in the job.
   const settle =
     (verb: 'approve' | 'reject' | 'undo') =>
-    async ({ ack, body, action }: ActionArgs) => {
-      await ack();
+    async ({ body, action }: ActionArgs) => {
       const actionId = (action as { value?: string }).value ?? '';
       await jobs.run({ kind: `remediation.${verb}`, actionId, userId: body.user.id, replyTo: replyToPlace(placeOf(body)) });
     };
-  app.action<BlockAction>(REMEDIATION_ACTIONS.approve, settle('approve'));
-  app.action<BlockAction>(REMEDIATION_ACTIONS.reject, settle('reject'));
-  app.action<BlockAction>(REMEDIATION_ACTIONS.undo, settle('undo'));
+  app.action<BlockAction>(REMEDIATION_ACTIONS.approve, acknowledge, settle('approve'));
+  app.action<BlockAction>(REMEDIATION_ACTIONS.reject, acknowledge, settle('reject'));
+  app.action<BlockAction>(REMEDIATION_ACTIONS.undo, acknowledge, settle('undo'));
 }

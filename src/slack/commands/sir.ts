@@ -1,15 +1,13 @@
-import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import type { SlackRouter } from '../router.ts';
 import type { WebClient } from '@slack/web-api';
 import { SIR_USAGE, type SirCommand, parseSirCommand, sinceStart } from '../../domain/commands/sir-command.ts';
-import { fetchFinding } from '../../aws/finding-lookup.ts';
-import type { SlackAppDeps } from '../app.ts';
-import type { JobDeps } from '../jobs/dispatch.ts';
+import type { SirJob } from '../../jobs/job.ts';
+import type { Logger } from '../../ports/logger.ts';
+import type { SlackAppDeps } from '../deps.ts';
+import { roleGuard } from '../middleware/require-role.ts';
+import type { CommandArgs, SlackRouter } from '../router.ts';
 import { caseDetailsMessage, casesListMessage } from '../views/case.ts';
 import type { SlackMessage } from '../views/blocks.ts';
 import { sirHelpMessage, sirNoteMessage, sirUsageMessage } from '../views/sir-command.ts';
-
-type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
 /** Subcommands that change something need the responder role; reading is open to the channel. */
 const ACTING = new Set<SirCommand['kind']>(['investigate', 'status', 'caseStatus', 'caseClose']);
@@ -18,49 +16,58 @@ const ACTING = new Set<SirCommand['kind']>(['investigate', 'status', 'caseStatus
 let help: ({ response_type: 'ephemeral' } & ReturnType<typeof sirHelpMessage>) | undefined;
 const helpAnswer = () => (help ??= { response_type: 'ephemeral', ...sirHelpMessage(SIR_USAGE) });
 
+const PARSED = 'sirbotSirCommand';
+type Parsed = Exclude<SirCommand, { kind: 'help' }>;
+const parsedOf = (args: CommandArgs) => args.context[PARSED] as Parsed;
+
 /**
  * `/sir`: parsed at the boundary (bad input gets the problem and the usage, privately),
- * authorized, acknowledged at once; the work is a job, answered privately in the
- * channel when done.
+ * authorized (subcommands that change something: middleware), acknowledged at once; the
+ * work is a job, answered privately in the channel when done.
  */
 export function register(app: SlackRouter, deps: SlackAppDeps): void {
-  app.command('/sir', async ({ command, ack }: CommandArgs) => {
+  const { actions, jobs, store } = deps;
+  const acting = actions && jobs && store ? { actions, jobs } : null;
+  const parse = async (args: CommandArgs) => {
+    const { command, ack } = args;
     const parsed = parseSirCommand(command.text ?? '', { now: deps.clock?.() ?? Date.now() });
     if (!parsed.ok) return void (await ack({ response_type: 'ephemeral', ...sirUsageMessage(parsed.error, parsed.usage) }));
-    const c = parsed.command;
-    if (c.kind === 'help') return void (await ack(helpAnswer()));
-    const { actions, jobs } = deps;
-    if (!actions || !jobs || !deps.store)
-      return void (await ack({ response_type: 'ephemeral', text: 'This sirbot runtime does not take actions from Slack.' }));
-    const user = command.user_id;
-    if (ACTING.has(c.kind)) {
-      const allowed = await actions.access.check(user, 'responder');
-      if (!allowed.allowed) {
-        await actions.audit.record({
-          actor: user,
-          action: `command.${c.kind}`,
-          target: command.text.slice(0, 200),
-          inputs: c,
-          outcome: 'refused',
-          result: { reason: allowed.reason },
-          channel: command.channel_id,
-          ts: null,
-        });
-        return void (await ack({ response_type: 'ephemeral', text: `Not allowed: ${allowed.reason}.` }));
-      }
-    }
-    await ack();
-    await jobs.run({ kind: 'sir', text: command.text ?? '', user, channel: command.channel_id, triggerId: command.trigger_id });
-  });
+    if (parsed.command.kind === 'help') return void (await ack(helpAnswer()));
+    if (!acting) return void (await ack({ response_type: 'ephemeral', text: 'This sirbot runtime does not take actions from Slack.' }));
+    args.context[PARSED] = parsed.command;
+    await args.next();
+  };
+  if (!acting) return app.command('/sir', parse);
+  const requireRole = roleGuard({ access: acting.actions.access, audit: acting.actions.audit, logger: deps.logger });
+  app.command(
+    '/sir',
+    parse,
+    // The refusal is the command's acknowledgement: this comes before the step that acknowledges.
+    requireRole('responder', (args: CommandArgs) => {
+      const c = parsedOf(args);
+      return ACTING.has(c.kind) ? { action: `command.${c.kind}`, target: args.command.text.slice(0, 200), inputs: c } : null;
+    }),
+    async ({ command, ack }: CommandArgs) => {
+      await ack();
+      await acting.jobs.run({ kind: 'sir', text: command.text ?? '', user: command.user_id, channel: command.channel_id, triggerId: command.trigger_id });
+    },
+  );
 }
 
-/** The work of a `/sir` command, in the background or the worker; the text is parsed again there. */
-export async function runSirCommand(job: { text: string; user: string; channel: string; triggerId: string }, deps: JobDeps): Promise<void> {
+/** What the `/sir` job needs: the Slack surfaces' services, and the bot's client to answer with. */
+export type SirJobDeps = Omit<SlackAppDeps, 'jobs'> & { client: WebClient };
+
+/** The work of a `/sir` command, for the command bus to run in the background or the worker; the text is parsed again there. */
+export function sirCommandJob(deps: SirJobDeps): (job: SirJob) => Promise<void> {
+  return (job) => runSirCommand(job, deps);
+}
+
+async function runSirCommand(job: SirJob, deps: SirJobDeps): Promise<void> {
   const parsed = parseSirCommand(job.text, { now: deps.clock?.() ?? Date.now() });
   const { actions, store } = deps;
   if (!parsed.ok || parsed.command.kind === 'help' || !actions || !store) return;
   const c = parsed.command;
-  const reply = (m: SlackMessage) => tell(deps.client, job.channel, job.user, m, deps);
+  const reply = (m: SlackMessage) => tell(deps.client, job.channel, job.user, m, deps.logger);
   try {
     await run(c, { user: job.user, channel: job.channel, triggerId: job.triggerId, reply }, { ...deps, actions, store });
   } catch (err) {
@@ -69,10 +76,10 @@ export async function runSirCommand(job: { text: string; user: string; channel: 
   }
 }
 
-async function tell(client: WebClient, channel: string, user: string, m: SlackMessage, deps: SlackAppDeps): Promise<void> {
+async function tell(client: WebClient, channel: string, user: string, m: SlackMessage, logger: Logger): Promise<void> {
   await client.chat
     .postEphemeral({ channel, user, text: m.text, blocks: m.blocks as never })
-    .catch((err: unknown) => deps.logger.warn({ err, user }, 'could not answer /sir'));
+    .catch((err: unknown) => logger.warn({ err, user }, 'could not answer /sir'));
 }
 
 interface Ctx {
@@ -82,7 +89,7 @@ interface Ctx {
   reply: (m: SlackMessage) => Promise<void>;
 }
 
-async function run(c: Exclude<SirCommand, { kind: 'help' }>, ctx: Ctx, deps: SlackAppDeps & Required<Pick<SlackAppDeps, 'actions' | 'store'>>): Promise<void> {
+async function run(c: Parsed, ctx: Ctx, deps: SirJobDeps & Required<Pick<SlackAppDeps, 'actions' | 'store'>>): Promise<void> {
   const { actions, store } = deps;
   switch (c.kind) {
     case 'investigate': {
@@ -119,7 +126,7 @@ async function run(c: Exclude<SirCommand, { kind: 'help' }>, ctx: Ctx, deps: Sla
         return ctx.reply(sirNoteMessage('That finding already has a thread:', url ?? undefined, 'open it'));
       }
       if (!deps.findingSource || !deps.ingest) return ctx.reply(sirNoteMessage('sirbot has not seen that finding and cannot fetch findings here.'));
-      const document = await fetchFinding(deps.findingSource.clients, c.findingId, deps.adHoc ?? deps.findingSource.home);
+      const document = await deps.findingSource.fetch(c.findingId);
       if (!document) return ctx.reply(sirNoteMessage(`No finding ${c.findingId} was found in Security Hub or GuardDuty.`));
       const [id] = await deps.ingest(document);
       const delivered = id ? await store.getFinding(id) : null;

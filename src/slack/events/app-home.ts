@@ -1,6 +1,6 @@
 import type { SlackRouter } from '../router.ts';
 import type { Finding } from '../../domain/finding.ts';
-import type { SlackAppDeps } from '../app.ts';
+import type { SlackAppDeps } from '../deps.ts';
 import { homeView } from '../views/home.ts';
 
 const OPEN = new Set(['asked', 'gathering']);

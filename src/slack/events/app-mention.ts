@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import type { SlackRouter } from '../router.ts';
 import { helpMessage } from '../views/help.ts';
-import type { SlackAppDeps } from '../app.ts';
+import type { SlackAppDeps } from '../deps.ts';
 
 export function appMentionListener(deps: SlackAppDeps) {
   return async ({ event, client }: SlackEventMiddlewareArgs<'app_mention'> & AllMiddlewareArgs): Promise<void> => {

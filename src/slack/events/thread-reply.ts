@@ -1,5 +1,5 @@
 import type { SlackRouter } from '../router.ts';
-import type { SlackAppDeps } from '../app.ts';
+import type { SlackAppDeps } from '../deps.ts';
 
 /**
  * A person's plain reply in a finding's thread may answer the investigation's questions.

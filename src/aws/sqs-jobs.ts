@@ -1,5 +1,5 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { Job, JobRunner } from './job.ts';
+import type { Job, JobRunner } from '../jobs/job.ts';
 
 /**
  * Jobs sent to the work queue (Lambda): the Slack function answers Slack at once and

@@ -1,4 +1,4 @@
-import type { Logger } from '../../ports/logger.ts';
+import type { Logger } from '../ports/logger.ts';
 import type { Job, JobRunner } from './job.ts';
 
 /** Jobs run in this process, after the interaction was acknowledged (the local runtime). */

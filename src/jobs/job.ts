@@ -1,0 +1,92 @@
+import * as z from 'zod';
+import { WORKFLOW_STATUSES } from '../domain/finding.ts';
+import { QUESTIONS, type QuestionId } from '../domain/investigation/playbooks.ts';
+import { SELF_MANAGED_CASE_STATUSES } from '../domain/actions/case-status.ts';
+
+const QUESTION_IDS = Object.keys(QUESTIONS) as [QuestionId, ...QuestionId[]];
+
+/**
+ * The command bus's commands: slow work a Slack interaction (or ingest) asks for, as
+ * data, run by the dispatcher (./dispatch.ts) in the background of the local process, or
+ * sent to the work queue and run by the worker in Lambda (where the Slack function must
+ * answer before it does anything slow). The schema is the worker's boundary: a message
+ * that does not match is a poisoned message.
+ */
+const replyTo = z.object({ channel: z.string().max(100).optional(), threadTs: z.string().max(40).optional(), user: z.string().max(40) });
+const inputs = z.record(z.string(), z.string().max(600));
+const target = z.object({
+  remediationId: z.string().max(60),
+  inputs,
+  findingId: z.string().max(1024).nullable(),
+  channel: z.string().max(100).nullable(),
+  threadTs: z.string().max(40).nullable(),
+});
+const caseForm = z.object({
+  title: z.string(),
+  description: z.string(),
+  engagementType: z.enum(['Security Incident', 'Investigation']),
+  reportedIncidentStartDate: z.string(),
+  impactedAccounts: z.array(z.string()),
+  impactedAwsRegions: z.array(z.string()),
+  threatActorIpAddresses: z.array(z.string()),
+  impactedServices: z.array(z.string()),
+  watchers: z.array(z.object({ email: z.string(), name: z.string().optional(), jobTitle: z.string().optional() })),
+  resolverType: z.enum(['AWS', 'Self']),
+});
+const investigationTarget = z.object({ type: z.enum(['accessKey', 'iamUser', 'roleArn', 'userArn', 'instance', 'ip']), value: z.string().max(600) });
+
+/** Findings per delivery job: SQS takes 256 KB a message, finding ids run to 2 KB. */
+export const DELIVERY_BATCH = 50;
+
+export const jobSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('investigation.start'), findingId: z.string(), channel: z.string(), threadTs: z.string() }),
+  z.object({ kind: z.literal('investigation.now'), id: z.string(), userId: z.string(), replyTo }),
+  z.object({ kind: z.literal('investigation.answer'), id: z.string(), question: z.enum(QUESTION_IDS), value: z.string().max(3000), replyTo }),
+  // `ts`: the reply's own, so "2 hours ago" counts from when it was written, not from when the job runs.
+  z.object({ kind: z.literal('investigation.reply'), channel: z.string(), threadTs: z.string(), ts: z.string().max(40).optional(), text: z.string(), replyTo }),
+  z.object({ kind: z.literal('investigation.gather'), id: z.string(), resuming: z.boolean() }),
+  z.object({
+    kind: z.literal('investigation.adhoc'),
+    requestId: z.string(),
+    target: investigationTarget,
+    account: z.string(),
+    region: z.string(),
+    since: z.string().nullable(),
+    channel: z.string(),
+    threadTs: z.string().optional(),
+    requestedBy: z.string(),
+  }),
+  z.object({
+    kind: z.literal('status.set'),
+    findingId: z.string(),
+    status: z.enum(WORKFLOW_STATUSES),
+    note: z.string(),
+    userId: z.string(),
+    userName: z.string().optional(),
+    replyTo,
+  }),
+  z.object({ kind: z.literal('case.open'), findingId: z.string(), userId: z.string(), form: caseForm, replyTo }),
+  z.object({ kind: z.literal('case.escalate'), caseId: z.string(), userId: z.string(), replyTo }),
+  z.object({ kind: z.literal('case.status'), caseId: z.string(), status: z.enum(SELF_MANAGED_CASE_STATUSES), userId: z.string(), replyTo }),
+  z.object({ kind: z.literal('case.close'), caseId: z.string(), userId: z.string(), replyTo }),
+  // The target is the stored offer's; the modal opened at the click is filled in by view id (and hash).
+  z.object({ kind: z.literal('remediation.preview'), viewId: z.string(), hash: z.string().optional(), offerId: z.string(), target, replyTo }),
+  z.object({ kind: z.literal('remediation.request'), target, userId: z.string(), planHash: z.string(), note: z.string(), replyTo }),
+  z.object({ kind: z.enum(['remediation.approve', 'remediation.reject', 'remediation.undo']), actionId: z.string(), userId: z.string(), replyTo }),
+  z.object({ kind: z.literal('acknowledge'), findingId: z.string(), userId: z.string(), replyTo }),
+  z.object({ kind: z.literal('sir'), text: z.string(), user: z.string(), channel: z.string(), triggerId: z.string() }),
+  // Findings the ingest function stored, for the worker to deliver (not a Slack interaction: the worker runs it).
+  z.object({ kind: z.literal('delivery.complete'), findingIds: z.array(z.string().max(2048)).min(1).max(DELIVERY_BATCH) }),
+]);
+
+export type Job = z.infer<typeof jobSchema>;
+/** A `/sir` command, run by the Slack adapter's handler (its answers are Slack messages). */
+export type SirJob = Extract<Job, { kind: 'sir' }>;
+export type ReplyTo = z.infer<typeof replyTo>;
+
+/** Where slow work goes: this process's background, or the work queue. */
+export interface JobRunner {
+  run(job: Job): Promise<void>;
+  /** Resolves when every job started here has finished (local runtime and tests). */
+  idle(): Promise<void>;
+}
