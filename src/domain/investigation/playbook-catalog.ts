@@ -1,5 +1,5 @@
 import { IDENTITY_CREATIONS } from './attack.ts';
-import type { Playbook, PlaybookId } from './playbooks.ts';
+import type { Playbook, PlaybookId } from './playbook.ts';
 
 /**
  * The playbooks: what each kind of finding needs asked, gathered, watched for and

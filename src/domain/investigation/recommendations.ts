@@ -3,7 +3,7 @@ import { type SubjectState, stateOf } from './current-state.ts';
 import { ACCESS_KEY_ID } from './identifiers.ts';
 import type { Subject } from './subjects.ts';
 import { suspectKeys } from './suspect-keys.ts';
-import type { CreatedIdentity } from './summary.ts';
+import type { CreatedIdentity } from './created-identity.ts';
 import { type TimelineEntry, byAwsService } from './timeline.ts';
 import { readableTime } from './words.ts';
 

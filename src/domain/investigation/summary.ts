@@ -2,20 +2,15 @@ import type { Finding } from '../finding.ts';
 import type { Tactic } from './attack.ts';
 import type { SubjectState } from './current-state.ts';
 import type { LimitingFactor } from './limiting.ts';
+import type { CreatedIdentity } from './created-identity.ts';
 import { recommendationsFor } from './recommendations.ts';
+
+export type { CreatedIdentity };
 import type { Searched } from './searched.ts';
 import type { Subject } from './subjects.ts';
 import { type TimelineEntry, byAwsService, isAwsServiceSource } from './timeline.ts';
 import { CLOUDTRAIL_RETENTION_DAYS, type InvestigationWindow } from './window.ts';
 import { readableTime, readableWindow } from './words.ts';
-
-export interface CreatedIdentity {
-  kind: 'user' | 'role' | 'access-key' | 'login-profile' | 'instance';
-  name: string;
-  by: string | null;
-  at: string;
-  accountId: string | null;
-}
 
 export interface InvestigationSummary {
   /** What happened, who and from where, what is at risk now, what to do next: in words. */

@@ -1,5 +1,5 @@
 import type { AwsCall } from '../actions/aws-call.ts';
-import type { InputSpec, RemediationInputs } from './catalog.ts';
+import type { InputSpec, RemediationInputs } from './remediation.ts';
 
 /** What the remediations share: the shapes of their inputs and how their calls are written. */
 

@@ -1,4 +1,4 @@
-import type { Plan, Remediation, RemediationInputs } from './catalog.ts';
+import type { Plan, Remediation, RemediationInputs } from './remediation.ts';
 import { describeInstance, ec2, failed, inAccount, inInstance, inRegion, instanceOf } from './calls.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { type AwsCall, CALL_TIME } from '../actions/aws-call.ts';
-import type { Plan, Remediation, RemediationInputs } from './catalog.ts';
+import type { Plan, Remediation, RemediationInputs } from './remediation.ts';
 import { ROLE, failed, iam, inAccount } from './calls.ts';
 
 /**

@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '
 import type { SlackRouter } from '../router.ts';
 import type { SlackAppDeps } from '../deps.ts';
 import { QUESTIONS, type QuestionId } from '../../domain/investigation/playbooks.ts';
-import { INVESTIGATION_ACTIONS } from '../views/investigation.ts';
+import { INVESTIGATION_ACTIONS } from '../views/action-ids.ts';
 import { tellPrivately } from './reply.ts';
 
 type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;

@@ -1,3 +1,5 @@
+import type { QuestionId } from '../../domain/investigation/playbooks.ts';
+
 /** Action and callback ids of sirbot's action surfaces, shared by view builders and listeners. */
 export const FINDING_ACTIONS = {
   setStatus: 'finding_set_status',
@@ -27,4 +29,11 @@ export const CALLBACKS = {
   remediationModal: 'remediation_modal',
   undoModal: 'remediation_undo_modal',
   investigateShortcut: 'investigate_message',
+} as const;
+
+/** Action ids of the investigation thread; the value of each carries the investigation id. */
+export const INVESTIGATION_ACTIONS = {
+  answer: (q: QuestionId) => `investigation_answer_${q}`,
+  investigateNow: 'investigation_start_now',
+  investigate: 'investigation_start',
 } as const;

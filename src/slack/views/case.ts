@@ -6,7 +6,7 @@ import type { CaseChange } from '../../ports/notices/actions.ts';
 import type { CaseDetails, Watcher } from '../../ports/security-ir.ts';
 import { type Block, type Modal, type Option, type SlackMessage, mrkdwn, plain } from './blocks.ts';
 import { CALLBACKS, CASE_ACTIONS } from './action-ids.ts';
-import { mentionMarkup } from './finding-message.ts';
+import { mentionMarkup } from './text.ts';
 import { LIMITS, code, escapeText, link, neutralize, safeText, truncate } from './text.ts';
 
 /** Block ids of the case modal's inputs; the submission is read back by them. */

@@ -1,7 +1,7 @@
 import type { ProposalOutcome } from '../../ports/notices/actions.ts';
 import { type SlackMessage, mrkdwn, plain } from './blocks.ts';
 import { FINDING_ACTIONS } from './action-ids.ts';
-import { mentionMarkup } from './finding-message.ts';
+import { mentionMarkup } from './text.ts';
 import { LIMITS, escapeText, truncate } from './text.ts';
 
 function minutes(seconds: number): string {

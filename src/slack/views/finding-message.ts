@@ -4,9 +4,8 @@ import type { Finding, SeverityLabel } from '../../domain/finding.ts';
 import type { RouteDecision } from '../../domain/routing/decision.ts';
 import type { RootFeatures, RootMarks } from '../../ports/notices/delivery.ts';
 import { type Block, type Button, type SlackMessage, mrkdwn, plain } from './blocks.ts';
-import { FINDING_ACTIONS } from './action-ids.ts';
-import { INVESTIGATION_ACTIONS } from './investigation.ts';
-import { LIMITS, code, escapeText, safeText, safeUrl, slackDate, truncate } from './text.ts';
+import { FINDING_ACTIONS, INVESTIGATION_ACTIONS } from './action-ids.ts';
+import { LIMITS, code, escapeText, mentionMarkup, safeText, safeUrl, slackDate, truncate } from './text.ts';
 
 const SEVERITY_ICON: Record<SeverityLabel, string> = {
   CRITICAL: ':red_circle:',
@@ -132,14 +131,4 @@ export function findingMessage(
   }
   if (buttons.length > 0) blocks.push({ type: 'actions', elements: buttons });
   return { text: findingFallbackText(finding, decision), blocks };
-}
-
-/**
- * Mentions come from our own configuration (validated ids), never from findings:
- * `S…` is a user group, `U…`/`W…` a user.
- */
-export function mentionMarkup(id: string): string {
-  if (/^S[A-Z0-9]+$/.test(id)) return `<!subteam^${id}>`;
-  if (/^[UW][A-Z0-9]+$/.test(id)) return `<@${id}>`;
-  return code(id, 60);
 }

@@ -4,7 +4,7 @@ import type { InvestigationRecord } from '../../ports/store.ts';
 import { type Block, type HomeView, mrkdwn, plain } from './blocks.ts';
 import { REMEDIATION_ACTIONS } from './action-ids.ts';
 import { caseListLine } from './case.ts';
-import { mentionMarkup } from './finding-message.ts';
+import { mentionMarkup } from './text.ts';
 import { LIMITS, code, escapeText, link, slackDate, truncate } from './text.ts';
 
 export interface HomeData {

@@ -9,15 +9,10 @@ import { type InvestigationSummary, actorWords } from '../../domain/investigatio
 import { READABLE_TIME, instantOf } from '../../domain/investigation/words.ts';
 import type { TimelineEntry } from '../../domain/investigation/timeline.ts';
 import { type Block, type SlackMessage, mrkdwn, plain } from './blocks.ts';
-import { mentionMarkup } from './finding-message.ts';
-import { LIMITS, code, safeText, slackDate, truncate } from './text.ts';
+import { INVESTIGATION_ACTIONS } from './action-ids.ts';
+import { LIMITS, code, mentionMarkup, safeText, slackDate, truncate } from './text.ts';
 
-/** Action ids of the investigation thread; the value of each carries the investigation id. */
-export const INVESTIGATION_ACTIONS = {
-  answer: (q: QuestionId) => `investigation_answer_${q}`,
-  investigateNow: 'investigation_start_now',
-  investigate: 'investigation_start',
-} as const;
+export { INVESTIGATION_ACTIONS };
 
 const MAX_ENTRIES_INLINE = 12;
 

@@ -4,7 +4,7 @@ import type { RemediationShown } from '../../ports/notices/actions.ts';
 import { type Block, type Button, type Modal, type SlackMessage, mrkdwn, plain } from './blocks.ts';
 import { CALLBACKS, REMEDIATION_ACTIONS } from './action-ids.ts';
 import { callHeadMrkdwn, callListMrkdwn, callListPlain } from './calls.ts';
-import { mentionMarkup } from './finding-message.ts';
+import { mentionMarkup } from './text.ts';
 import { LIMITS, code, escapeText, safeText, truncate } from './text.ts';
 
 export const REMEDIATION_BLOCKS = { note: 'note' } as const;

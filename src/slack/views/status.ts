@@ -4,7 +4,7 @@ import type { AwsCall } from '../../domain/actions/aws-call.ts';
 import { type Modal, type SlackMessage, mrkdwn, plain } from './blocks.ts';
 import { CALLBACKS } from './action-ids.ts';
 import { callListMrkdwn } from './calls.ts';
-import { mentionMarkup } from './finding-message.ts';
+import { mentionMarkup } from './text.ts';
 import { LIMITS, code, escapeText, safeText, truncate } from './text.ts';
 
 export const STATUS_BLOCKS = { status: 'status', note: 'note' } as const;

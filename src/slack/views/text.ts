@@ -106,3 +106,13 @@ export function visibleOnly(text: string): string {
     codePoint === 0x2060 && whole[index - 1] === '@' && DEFUSED_MENTION.test(whole.slice(index + 1, index + 10)) ? WORD_JOINER : '\uFFFD',
   );
 }
+
+/**
+ * Mentions come from our own configuration (validated ids), never from findings:
+ * `S…` is a user group, `U…`/`W…` a user.
+ */
+export function mentionMarkup(id: string): string {
+  if (/^S[A-Z0-9]+$/.test(id)) return `<!subteam^${id}>`;
+  if (/^[UW][A-Z0-9]+$/.test(id)) return `<@${id}>`;
+  return code(id, 60);
+}
