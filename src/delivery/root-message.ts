@@ -1,7 +1,7 @@
 import type { RootOffers } from '../domain/actions/offers.ts';
 import type { Finding } from '../domain/finding.ts';
 import type { RouteDecision } from '../domain/routing/decision.ts';
-import type { DeliveryNotices, FindingRoot, Place, RootFeatures, RootMarks, SendOnce } from '../ports/notices/delivery.ts';
+import type { DeliveryNotices, FindingRoot, MessagePlace, RootFeatures, RootMarks, SendOnce } from '../ports/notices/delivery.ts';
 
 export interface RootMessagesOptions {
   notices: DeliveryNotices;
@@ -33,11 +33,11 @@ export class RootMessages {
   }
 
   /** Posts the root exactly once (see SendOnce). */
-  async post(channel: string, finding: Finding, decision: RouteDecision, once: SendOnce): Promise<Place> {
+  async post(channel: string, finding: Finding, decision: RouteDecision, once: SendOnce): Promise<MessagePlace> {
     return this.o.notices.postRoot(channel, await this.current(finding, decision), once);
   }
 
-  async redraw(at: Place, finding: Finding, decision: RouteDecision): Promise<void> {
+  async redraw(at: MessagePlace, finding: Finding, decision: RouteDecision): Promise<void> {
     await this.o.notices.redrawRoot(at, await this.current(finding, decision));
   }
 }

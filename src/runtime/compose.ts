@@ -35,9 +35,8 @@ import { fetchFinding } from '../aws/finding-lookup.ts';
 import type { SlackAppDeps } from '../slack/deps.ts';
 import { SlackDirectory } from '../slack/directory.ts';
 import type { OfferedRemediation } from '../ports/notices/investigation.ts';
-import { SlackInvestigationNotices } from '../slack/notifier/investigation.ts';
-import { SlackActionNotices } from '../slack/notifier/actions.ts';
-import { SlackDeliveryNotices } from '../slack/notifier/delivery.ts';
+import { slackThreadNotifier } from '../slack/notifier/thread-notifier.ts';
+import type { ThreadNotifier } from '../ports/thread-notifier.ts';
 
 export interface Core {
   rules: () => RuleSet;
@@ -111,7 +110,7 @@ export function composeCore(o: CoreOptions): Core {
   // root buttons carry (and the audit log they write to) come before it; the work that
   // follows a root (questions, escalation timers) joins once built.
   const shared = o.actions ? sharedActionParts(o, poster, clock) : undefined;
-  const notices = new SlackDeliveryNotices(poster);
+  const notices = slackThreadNotifier(poster);
   const roots = new RootMessages({
     notices,
     features: { investigate: o.evidence !== undefined, actions: shared !== undefined },
@@ -147,11 +146,11 @@ export function composeCore(o: CoreOptions): Core {
     onRootReplaced: followUps.rootReplaced,
   });
   const refreshRoot = (findingId: string) => deliverer.refreshRoot(findingId);
-  const actions = o.actions && shared ? composeActions(o, o.actions, poster, refreshRoot, clock, shared) : undefined;
+  const actions = o.actions && shared ? composeActions(o, o.actions, notices, refreshRoot, clock, shared) : undefined;
   const investigations = o.evidence
     ? new InvestigationService({
         store: o.store,
-        notices: new SlackInvestigationNotices(poster),
+        notices,
         logger: o.logger,
         collectors: o.evidence.collectors,
         awsNow: o.evidence.awsNow,
@@ -219,7 +218,7 @@ function sharedActionParts(o: CoreOptions, poster: RateLimitedPoster, clock: () 
 function composeActions(
   o: CoreOptions,
   settings: ActionSettings,
-  poster: RateLimitedPoster,
+  notices: ThreadNotifier,
   refreshRoot: (findingId: string) => Promise<void>,
   clock: () => number,
   { audit, offers }: { audit: Auditor; offers: OfferBook },
@@ -236,7 +235,7 @@ function composeActions(
     o.logger.warn('SIRBOT_RESPONDERS and SIRBOT_APPROVERS are empty: every action from Slack will be refused');
   }
   const executor = new AwsCallExecutor(settings.clients);
-  const common = { store: o.store, access, audit, notices: new SlackActionNotices(poster), logger: o.logger, clock };
+  const common = { store: o.store, access, audit, notices, logger: o.logger, clock };
   // The escalation is made after the cases it opens; a case opened by a person settles its proposal.
   let escalations: EscalationService | undefined;
   const cases = new CaseService({

@@ -4,7 +4,7 @@ import { RootFollowUps } from '../../src/delivery/root-follow-ups.ts';
 import { RootMessages, type RootMessagesOptions } from '../../src/delivery/root-message.ts';
 import type { Finding } from '../../src/domain/finding.ts';
 import type { Logger } from '../../src/ports/logger.ts';
-import type { DeliveryNotices, Place, SendOnce } from '../../src/ports/notices/delivery.ts';
+import type { DeliveryNotices, MessagePlace, SendOnce } from '../../src/ports/notices/delivery.ts';
 import { MemoryStore } from '../../src/store/memory.ts';
 import { makeFinding } from '../support/findings.ts';
 import { type RecordingPort, recordingPort } from '../support/recording-port.ts';
@@ -50,7 +50,7 @@ export const findingNo = (n: number, overrides: Partial<Finding> = {}): Finding 
  */
 export function slackLikeNotices(answers: { [K in keyof DeliveryNotices]?: DeliveryNotices[K] } = {}): RecordingPort<DeliveryNotices> {
   let seq = 0;
-  const post = async (once: SendOnce): Promise<Place> => {
+  const post = async (once: SendOnce): Promise<MessagePlace> => {
     await once.beforeSend?.();
     seq++;
     return { channel: CHANNEL_ID, ts: `1700000000.${String(seq).padStart(6, '0')}` };

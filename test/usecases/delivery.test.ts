@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rootPostKey } from '../../src/delivery/post-keys.ts';
-import { type FindingRoot, NoticeFailed, type Place, type SendOnce } from '../../src/ports/notices/delivery.ts';
+import { type FindingRoot, NoticeFailed, type MessagePlace, type SendOnce } from '../../src/ports/notices/delivery.ts';
 import { MemoryStore } from '../../src/store/memory.ts';
 import { CHANNEL, CHANNEL_ID, deliverySetup, findingNo, slackLikeNotices } from './delivery-setup.ts';
 
@@ -43,8 +43,8 @@ describe('delivering a finding', () => {
 
     expect(result?.outcome).toBe('updated');
     expect(notices.methods()).toEqual(['postRoot', 'redrawRoot', 'findingUpdated']);
-    const root: Place = { channel: CHANNEL_ID, ts: '1700000000.000001' };
-    const [redrawnAt, redrawn] = notices.callsTo('redrawRoot')[0] as [Place, FindingRoot];
+    const root: MessagePlace = { channel: CHANNEL_ID, ts: '1700000000.000001' };
+    const [redrawnAt, redrawn] = notices.callsTo('redrawRoot')[0] as [MessagePlace, FindingRoot];
     expect(redrawnAt).toEqual(root);
     expect(redrawn.decision.severity).toBe('HIGH');
     expect(notices.callsTo('findingUpdated')[0]).toEqual([root, v2, [{ field: 'severity', from: 'MEDIUM', to: 'HIGH' }]]);
@@ -73,7 +73,7 @@ describe('delivering a finding', () => {
     expect(notices.callsTo('postRoot')).toHaveLength(2);
     expect(notices.callsTo('digestLine')).toHaveLength(2);
     expect(notices.callsTo('postDigestRoot')).toHaveLength(1);
-    const [listedIn, members, total] = notices.callsTo('postDigestListing')[0] as [Place, Array<{ line: string }>, number];
+    const [listedIn, members, total] = notices.callsTo('postDigestListing')[0] as [MessagePlace, Array<{ line: string }>, number];
     expect(listedIn.channel).toBe(CHANNEL_ID);
     expect(total).toBe(2);
     const digested = results.filter((r) => r.outcome === 'digested').map((r) => `line for ${r.findingId}`);
@@ -124,7 +124,7 @@ describe('delivering a finding', () => {
       postRoot: async (_channel, _root, once) => {
         await once.beforeSend?.();
         sent();
-        return new Promise<Place>(() => undefined);
+        return new Promise<MessagePlace>(() => undefined);
       },
     });
     const store = new MemoryStore();
@@ -158,7 +158,7 @@ describe("redrawing a finding's root", () => {
 
     await deliverer.refreshRoot(finding.id);
 
-    const [at, root] = notices.callsTo('redrawRoot')[0] as [Place, FindingRoot];
+    const [at, root] = notices.callsTo('redrawRoot')[0] as [MessagePlace, FindingRoot];
     expect(at).toEqual({ channel: CHANNEL_ID, ts: '1700000000.000001' });
     expect(root).toMatchObject({ features: { investigate: false, actions: true }, marks: { caseId: '1234567890' }, offers: { status: 'offer-1' } });
   });
@@ -187,7 +187,7 @@ describe("redrawing a finding's root", () => {
     await deliverer.refreshRoot(finding.id);
     await deliverer.idle();
 
-    const fresh: Place = { channel: CHANNEL_ID, ts: '1700000000.000002' };
+    const fresh: MessagePlace = { channel: CHANNEL_ID, ts: '1700000000.000002' };
     expect(notices.methods().filter((m) => m !== 'idle')).toEqual(['postRoot', 'redrawRoot', 'postRoot', 'rootReplaced']);
     expect((notices.callsTo('postRoot')[1] as [string, FindingRoot, SendOnce])[2]).toMatchObject({ mayExist: false });
     expect(notices.callsTo('rootReplaced')[0]).toEqual([fresh, deliveredAt]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DigestFlusher } from '../../src/delivery/digests.ts';
 import { digestRootKey, listingPostKey } from '../../src/delivery/post-keys.ts';
-import { DIGEST_LISTING_SIZE, type DeliveryNotices, NoticeFailed, type Place, type SendOnce } from '../../src/ports/notices/delivery.ts';
+import { DIGEST_LISTING_SIZE, type DeliveryNotices, NoticeFailed, type MessagePlace, type SendOnce } from '../../src/ports/notices/delivery.ts';
 import type { DigestMember } from '../../src/ports/store.ts';
 import { MemoryStore } from '../../src/store/memory.ts';
 import type { RecordingPort } from '../support/recording-port.ts';
@@ -35,7 +35,7 @@ async function addMembers(store: MemoryStore, digestId: string, count: number, f
   }
 }
 
-const listings = (notices: RecordingPort<DeliveryNotices>) => notices.callsTo('postDigestListing') as Array<[Place, DigestMember[], number, SendOnce]>;
+const listings = (notices: RecordingPort<DeliveryNotices>) => notices.callsTo('postDigestListing') as Array<[MessagePlace, DigestMember[], number, SendOnce]>;
 
 describe('flushing a digest', () => {
   it('posts its root once, lists every member in its thread, and lists only newcomers afterwards', async () => {
@@ -55,7 +55,7 @@ describe('flushing a digest', () => {
       digestRootKey(id),
       false,
     ]);
-    const root: Place = { channel: CHANNEL_ID, ts: '1700000000.000001' };
+    const root: MessagePlace = { channel: CHANNEL_ID, ts: '1700000000.000001' };
     const [at, members, total, listed] = listings(notices)[0] ?? [];
     expect([at, members?.map((m) => m.line), total, listed?.key]).toEqual([root, ['line 1', 'line 2', 'line 3'], 3, listingPostKey(id, 1, 3)]);
 

@@ -3,12 +3,9 @@ import type { WorkflowStatus } from '../../domain/finding.ts';
 import type { Plan, Remediation } from '../../domain/remediation/catalog.ts';
 import type { ActionState, CaseRecord } from '../action-store.ts';
 import type { CallError, CallOutcome } from '../aws-calls.ts';
+import type { MessagePlace } from './place.ts';
 
-/** A message the notifier made, kept by the use case when it edits the message later. */
-export interface MessagePlace {
-  channel: string;
-  ts: string;
-}
+export type { MessagePlace };
 
 /** Where an action is told: its finding's (or case's) thread. */
 export interface ActionThread {

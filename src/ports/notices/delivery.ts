@@ -3,12 +3,9 @@ import type { Change } from '../../domain/delivery/versions.ts';
 import type { Finding, WorkflowStatus } from '../../domain/finding.ts';
 import type { RouteDecision } from '../../domain/routing/decision.ts';
 import type { DigestMember, DigestRecord } from '../store.ts';
+import type { MessagePlace } from './place.ts';
 
-/** Where a message is: its channel (as Slack answered it) and its timestamp. */
-export interface Place {
-  channel: string;
-  ts: string;
-}
+export type { MessagePlace };
 
 /**
  * How a message that must be in a channel exactly once is sent. The notifier looks for it
@@ -69,23 +66,23 @@ export const DIGEST_LISTING_SIZE = 200;
  */
 export interface DeliveryNotices {
   /** A finding's root message, in `channel`, exactly once. */
-  postRoot(channel: string, root: FindingRoot, once: SendOnce): Promise<Place>;
+  postRoot(channel: string, root: FindingRoot, once: SendOnce): Promise<MessagePlace>;
   /** The root message drawn again (a newer version, people acted on it). */
-  redrawRoot(at: Place, root: FindingRoot): Promise<void>;
+  redrawRoot(at: MessagePlace, root: FindingRoot): Promise<void>;
   /** In the root's thread: what changed in a newer version. */
-  findingUpdated(root: Place, finding: Finding, changes: Change[]): Promise<void>;
+  findingUpdated(root: MessagePlace, finding: Finding, changes: Change[]): Promise<void>;
   /** In a new root's thread: the finding's earlier thread (posted at `earlierPostedAt`) is gone, this one replaces it. */
-  rootReplaced(root: Place, earlierPostedAt: string | null): Promise<void>;
+  rootReplaced(root: MessagePlace, earlierPostedAt: string | null): Promise<void>;
   /** The line a finding is listed by in its digest, kept with the member (the store keeps no findings). */
   digestLine(finding: Finding): Promise<string>;
   /** A digest's root message, in `channel`, exactly once. */
-  postDigestRoot(channel: string, digest: DigestRecord, breakdown: DigestBreakdown, once: SendOnce): Promise<Place>;
+  postDigestRoot(channel: string, digest: DigestRecord, breakdown: DigestBreakdown, once: SendOnce): Promise<MessagePlace>;
   /** In the digest's thread, exactly once: up to DIGEST_LISTING_SIZE members, of `total`. */
-  postDigestListing(root: Place, members: DigestMember[], total: number, once: SendOnce): Promise<void>;
+  postDigestListing(root: MessagePlace, members: DigestMember[], total: number, once: SendOnce): Promise<void>;
   /** The digest's root message drawn again with its counts now. */
-  redrawDigestRoot(at: Place, digest: DigestRecord, breakdown: DigestBreakdown): Promise<void>;
+  redrawDigestRoot(at: MessagePlace, digest: DigestRecord, breakdown: DigestBreakdown): Promise<void>;
   /** In the digest's thread: what changed in a newer version of one of its members. */
-  digestMemberUpdated(root: Place, finding: Finding, changes: Change[]): Promise<void>;
+  digestMemberUpdated(root: MessagePlace, finding: Finding, changes: Change[]): Promise<void>;
   /** Resolves when everything handed over has been sent. */
   idle(): Promise<void>;
 }

@@ -5,12 +5,9 @@ import type { ReplyReading } from '../../domain/investigation/free-text-answers.
 import type { Answers, Question } from '../../domain/investigation/playbooks.ts';
 import type { InvestigationSummary } from '../../domain/investigation/summary.ts';
 import type { TimelineEntry } from '../../domain/investigation/timeline.ts';
+import type { MessagePlace } from './place.ts';
 
-/** A message the notifier made, kept by the use case when it edits the message later. */
-export interface MessagePlace {
-  channel: string;
-  ts: string;
-}
+export type { MessagePlace };
 
 /** Where an investigation speaks: its finding's thread. */
 export interface InvestigationThread {

@@ -1,6 +1,6 @@
 import type { Change } from '../../domain/delivery/versions.ts';
 import type { Finding } from '../../domain/finding.ts';
-import { type DeliveryNotices, type DigestBreakdown, type FindingRoot, NoticeFailed, type Place, type SendOnce } from '../../ports/notices/delivery.ts';
+import { type DeliveryNotices, type DigestBreakdown, type FindingRoot, NoticeFailed, type MessagePlace, type SendOnce } from '../../ports/notices/delivery.ts';
 import type { DigestMember, DigestRecord } from '../../ports/store.ts';
 import type { SlackPoster } from '../poster.ts';
 import { SlackPostError, type SlackFailure, classifySlackError, rootIsGone } from '../slack-errors.ts';
@@ -38,21 +38,21 @@ async function keyedCall<T>(call: () => Promise<T>): Promise<T> {
 export class SlackDeliveryNotices implements DeliveryNotices {
   constructor(private readonly poster: SlackPoster) {}
 
-  postRoot(channel: string, root: FindingRoot, once: SendOnce): Promise<Place> {
+  postRoot(channel: string, root: FindingRoot, once: SendOnce): Promise<MessagePlace> {
     const message = findingMessage(root.finding, root.decision, root.features, root.marks, root.offers);
     return keyedCall(() => this.poster.postOnce(channel, message, once));
   }
 
-  redrawRoot(at: Place, root: FindingRoot): Promise<void> {
+  redrawRoot(at: MessagePlace, root: FindingRoot): Promise<void> {
     const message = findingMessage(root.finding, root.decision, root.features, root.marks, root.offers);
     return plainCall(() => this.poster.update(at.channel, at.ts, message));
   }
 
-  async findingUpdated(root: Place, finding: Finding, changes: Change[]): Promise<void> {
+  async findingUpdated(root: MessagePlace, finding: Finding, changes: Change[]): Promise<void> {
     await plainCall(() => this.poster.post(root.channel, updateReply(finding, changes), root.ts));
   }
 
-  async rootReplaced(root: Place, earlierPostedAt: string | null): Promise<void> {
+  async rootReplaced(root: MessagePlace, earlierPostedAt: string | null): Promise<void> {
     await plainCall(() => this.poster.post(root.channel, rootReplacedReply(earlierPostedAt), root.ts));
   }
 
@@ -60,19 +60,19 @@ export class SlackDeliveryNotices implements DeliveryNotices {
     return digestLine(finding);
   }
 
-  postDigestRoot(channel: string, digest: DigestRecord, breakdown: DigestBreakdown, once: SendOnce): Promise<Place> {
+  postDigestRoot(channel: string, digest: DigestRecord, breakdown: DigestBreakdown, once: SendOnce): Promise<MessagePlace> {
     return keyedCall(() => this.poster.postOnce(channel, digestRootMessage(digest, breakdown), once));
   }
 
-  async postDigestListing(root: Place, members: DigestMember[], total: number, once: SendOnce): Promise<void> {
+  async postDigestListing(root: MessagePlace, members: DigestMember[], total: number, once: SendOnce): Promise<void> {
     await keyedCall(() => this.poster.postOnce(root.channel, digestListingMessage(members, total), { ...once, threadTs: root.ts }));
   }
 
-  redrawDigestRoot(at: Place, digest: DigestRecord, breakdown: DigestBreakdown): Promise<void> {
+  redrawDigestRoot(at: MessagePlace, digest: DigestRecord, breakdown: DigestBreakdown): Promise<void> {
     return plainCall(() => this.poster.update(at.channel, at.ts, digestRootMessage(digest, breakdown)));
   }
 
-  async digestMemberUpdated(root: Place, finding: Finding, changes: Change[]): Promise<void> {
+  async digestMemberUpdated(root: MessagePlace, finding: Finding, changes: Change[]): Promise<void> {
     await plainCall(() => this.poster.post(root.channel, digestMemberUpdateReply(finding, changes), root.ts));
   }
 
