@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { type CaseDraft, caseDraft, highlightLines, splitComments, uniqueServices } from '../domain/actions/case-draft.ts';
 import { securityIrCaseUrl } from '../domain/console-links.ts';
 import type { Finding } from '../domain/finding.ts';
@@ -14,6 +13,7 @@ import type { Store } from '../ports/store.ts';
 import type { AccessControl } from './access.ts';
 import type { Auditor } from './audit.ts';
 import { deliveredFinding } from './finding-snapshot.ts';
+import { hashedId, shortHash } from '../lib/hashed-id.ts';
 
 /** What the case modal submits, checked at the Slack boundary. */
 export interface CaseForm extends CaseDraft {
@@ -94,7 +94,7 @@ export class CaseService {
 
   /** The idempotency key and client token of a finding's case. */
   static caseActionId(findingId: string): string {
-    return `case-${createHash('sha256').update(findingId).digest('hex').slice(0, 32)}`;
+    return hashedId('case', findingId, 32);
   }
 
   /**
@@ -161,7 +161,7 @@ export class CaseService {
         threatActorIpAddresses: form.threatActorIpAddresses,
         impactedServices: uniqueServices(form.impactedServices),
         impactedAwsRegions: form.impactedAwsRegions,
-        tags: { 'sirbot:finding': createHash('sha256').update(findingId).digest('hex').slice(0, 32) },
+        tags: { 'sirbot:finding': shortHash(findingId, 32) },
       }));
     } catch (err) {
       await store.actions.transitionAction(id, ['running'], { state: 'failed', result: JSON.stringify({ error: errorText(err) }), updatedAt: this.now() });

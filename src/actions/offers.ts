@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   type OfferKind,
   type OfferPayload,
@@ -13,6 +12,7 @@ import type { Finding } from '../domain/finding.ts';
 import type { OfferRecord } from '../ports/action-store.ts';
 import type { FindingRecord, Store } from '../ports/store.ts';
 import type { Auditor } from './audit.ts';
+import { hashedId } from '../lib/hashed-id.ts';
 
 /** What an accepted click acts on: the stored offer, its finding's record, and the offered payload. */
 export interface Redeemed {
@@ -56,10 +56,7 @@ export class OfferBook {
 
   /** Deterministic: the same finding, kind and payload give the same id, on every rendering and in every process. */
   static idOf(findingId: string, kind: OfferKind, payload: OfferPayload = {}): string {
-    return `offer-${createHash('sha256')
-      .update(offerKey(findingId, kind, payload))
-      .digest('hex')
-      .slice(0, 32)}`;
+    return hashedId('offer', offerKey(findingId, kind, payload), 32);
   }
 
   /** Stores the offer if it is new, and returns its id for the button. */

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { AwsCall } from '../domain/actions/aws-call.ts';
 import { type Plan, type Remediation, type RemediationInputs, checkInputs, remediationById } from '../domain/remediation/catalog.ts';
 import type { AwsCalls, CallOutcome, RunStatus } from '../ports/aws-calls.ts';
@@ -8,6 +7,7 @@ import type { ActionRecord, ActionState } from '../ports/action-store.ts';
 import type { Store } from '../ports/store.ts';
 import type { AccessControl } from './access.ts';
 import type { Auditor } from './audit.ts';
+import { hashedId, shortHash } from '../lib/hashed-id.ts';
 
 export interface RemediationTarget {
   remediationId: string;
@@ -51,7 +51,11 @@ export interface RemediationServiceDeps {
   clock?: () => number;
 }
 
-const hashOf = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).digest('hex');
+/** Proves a confirmation is for the plan previewed: the same calls give the same hash. */
+export const planHashOf = (calls: readonly AwsCall[]) => shortHash(JSON.stringify(calls), 32);
+
+/** The request id of a remediation of a target, before its attempt number (a new request once an earlier one ended). */
+export const remediationRequestBase = (r: Remediation, inputs: RemediationInputs) => hashedId('rem', JSON.stringify(r.idempotencyKey(inputs)), 24);
 
 /** Requests that ended without a lasting effect: the same remediation may be asked again. */
 const ENDED: ActionState[] = ['undone', 'failed', 'rejected'];
@@ -109,11 +113,11 @@ export class RemediationService {
     const answers = await this.d.executor.read(r.reads(inputs));
     const plan = r.plan(inputs, answers);
     if ('error' in plan) return { error: plan.error };
-    return { remediation: r, plan, planHash: hashOf(plan.calls).slice(0, 32) };
+    return { remediation: r, plan, planHash: planHashOf(plan.calls) };
   }
 
   private async actionIdFor(r: Remediation, inputs: RemediationInputs): Promise<{ id: string; active: ActionRecord | null }> {
-    const base = `rem-${hashOf(r.idempotencyKey(inputs)).slice(0, 24)}`;
+    const base = remediationRequestBase(r, inputs);
     const earlier = await this.d.store.actions.listActions({ kind: `remediation:${r.id}` });
     const same = earlier.filter((a) => a.id.startsWith(`${base}-`));
     const active = same.find((a) => !ENDED.includes(a.state)) ?? null;

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { WorkflowStatus } from '../domain/finding.ts';
 import { NOTE_MAX, statusPlan, unprocessedOf, type GuardDutySetup } from '../domain/actions/workflow-status.ts';
 import type { AwsCalls } from '../ports/aws-calls.ts';
@@ -8,6 +7,7 @@ import type { Store } from '../ports/store.ts';
 import type { AccessControl } from './access.ts';
 import type { Auditor } from './audit.ts';
 import { deliveredFinding } from './finding-snapshot.ts';
+import { hashedId } from '../lib/hashed-id.ts';
 
 export interface StatusRequest {
   findingId: string;
@@ -16,6 +16,11 @@ export interface StatusRequest {
   userId: string;
   /** Shown on the finding in AWS as who set it. */
   userName?: string;
+}
+
+/** One request per (finding, status, previous change): a double click or a retried submission meets the same record. */
+export function statusActionId(findingId: string, status: WorkflowStatus, previousId: string | null): string {
+  return hashedId('status', [findingId, status, previousId ?? '-'], 24);
 }
 
 export type StatusResult =
@@ -72,10 +77,7 @@ export class StatusService {
       return { ok: false, kind: 'busy', reason: 'another status change of this finding is under way' };
     }
     if (last?.state === 'succeeded' && (JSON.parse(last.input) as { status: string }).status === req.status) return { ok: true, already: true };
-    const id = `status-${createHash('sha256')
-      .update(`${req.findingId}\n${req.status}\n${last?.id ?? '-'}`)
-      .digest('hex')
-      .slice(0, 24)}`;
+    const id = statusActionId(req.findingId, req.status, last?.id ?? null);
     const plan = statusPlan(
       { finding: delivered.finding, status: req.status, note: req.note, by: req.userName ? `${req.userName} (${req.userId})` : req.userId },
       this.d.guardDuty,

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { checkAnswer } from '../domain/investigation/answers.ts';
 import { type ReplyContext, type ReplyReading, assumedZone, isConversation, readAnything, readReply } from '../domain/investigation/free-text-answers.ts';
 import { type Answers, type Question, type QuestionId, openQuestions, playbookFor, prefill } from '../domain/investigation/playbooks.ts';
@@ -16,6 +15,7 @@ import { type InvestigationTarget, adHocFinding } from '../domain/investigation/
 import { adHocFindingId, adHocFindingRecord, adHocWindow } from './ad-hoc.ts';
 import { GatheringProgress } from './progress.ts';
 import { answersField, answersOf, failureField, findingOf, resultField } from './records.ts';
+import { hashedId } from '../lib/hashed-id.ts';
 
 export interface InvestigationServiceOptions {
   store: Store;
@@ -75,7 +75,7 @@ function helpKey(investigationId: string, open: Question[]): string {
 
 /** Deterministic per finding, so two starts of the same finding meet on one record. */
 export function investigationIdFor(findingId: string): string {
-  return `inv-${createHash('sha256').update(findingId).digest('hex').slice(0, 20)}`;
+  return hashedId('inv', findingId, 20);
 }
 
 /**
