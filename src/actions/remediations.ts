@@ -1,38 +1,26 @@
 import type { AwsCall } from '../domain/actions/aws-call.ts';
-import { type Plan, type Remediation, type RemediationInputs, checkInputs, remediationById } from '../domain/remediation/catalog.ts';
-import type { AwsCalls, CallOutcome, RunStatus } from '../ports/aws-calls.ts';
+import { type Plan, type Remediation, type RemediationInputs, type RemediationTarget, checkInputs, remediationById } from '../domain/remediation/catalog.ts';
+import type { AwsCalls } from '../ports/aws-calls.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { RemediationNotices } from '../ports/notices/actions.ts';
-import type { ActionRecord, ActionState } from '../ports/action-store.ts';
+import {
+  type ActionRecord,
+  type ActionState,
+  type RemediationAction,
+  type RemediationRequest,
+  type RemediationRun,
+  isRemediationAction,
+} from '../ports/action-store.ts';
 import type { Store } from '../ports/store.ts';
 import type { AccessControl } from './access.ts';
 import type { Auditor } from './audit.ts';
 import { hashedId, shortHash } from '../lib/hashed-id.ts';
-
-export interface RemediationTarget {
-  remediationId: string;
-  inputs: RemediationInputs;
-  findingId: string | null;
-  channel: string | null;
-  threadTs: string | null;
-}
 
 /** What a confirmation modal shows: the plan, and a hash that proves the submission is for that plan. */
 export interface Preview {
   remediation: Remediation;
   plan: Plan;
   planHash: string;
-}
-
-/** A remediation request as stored in its action record. */
-export interface RemediationInput extends RemediationTarget {
-  plan: Plan;
-  note: string;
-}
-
-export interface RemediationOutcome {
-  status: RunStatus;
-  outcomes: CallOutcome[];
 }
 
 export type RemediationResult =
@@ -148,7 +136,7 @@ export class RemediationService {
     if (!allowed.allowed) return { ok: false, kind: 'refused', reason: allowed.reason };
     const { id, active } = await this.actionIdFor(r, target.inputs);
     if (active) return { ok: true, state: active.state, actionId: active.id, already: true };
-    const input: RemediationInput = { ...target, plan: preview.plan, note };
+    const input: RemediationRequest = { ...target, plan: preview.plan, note };
     const state: ActionState = r.secondApprover ? 'awaiting_approval' : 'running';
     const inserted = await this.d.store.actions.insertAction({
       id,
@@ -159,7 +147,7 @@ export class RemediationService {
       requestedBy: userId,
       approvedBy: null,
       state,
-      input: JSON.stringify(input),
+      input,
       result: null,
       messageTs: null,
       createdAt: this.now(),
@@ -206,9 +194,9 @@ export class RemediationService {
     allowed: (action: ActionRecord) => Promise<{ allowed: true } | { allowed: false; reason: string }>,
     verdict: 'approved' | 'rejected',
   ): Promise<RemediationResult> {
-    const action = await this.d.store.actions.getAction(actionId);
-    if (!action?.kind.startsWith('remediation:')) return { ok: false, kind: 'invalid', reason: 'no such remediation request' };
-    const input = JSON.parse(action.input) as RemediationInput;
+    const action = await this.remediationAction(actionId);
+    if (!action) return { ok: false, kind: 'invalid', reason: 'no such remediation request' };
+    const { input } = action;
     const auditBase = {
       actor: userId,
       action: action.kind,
@@ -227,7 +215,7 @@ export class RemediationService {
     if (!decided) return { ok: true, state: action.state, actionId, already: true };
     await this.d.audit.record({ ...auditBase, outcome: verdict });
     if (verdict === 'rejected') {
-      await this.show(decided, 'remediationRejected');
+      if (isRemediationAction(decided)) await this.show(decided, 'remediationRejected');
       return { ok: true, state: 'rejected', actionId };
     }
     const done = await this.execute(actionId);
@@ -244,13 +232,13 @@ export class RemediationService {
   }
 
   private async execute(actionId: string): Promise<ActionRecord | null> {
-    const action = await this.d.store.actions.getAction(actionId);
+    const action = await this.remediationAction(actionId);
     if (action?.state !== 'running') return action;
-    const input = JSON.parse(action.input) as RemediationInput;
+    const { input } = action;
     const run = await this.d.executor.run(input.plan.calls);
     const done = await this.d.store.actions.transitionAction(actionId, ['running'], {
       state: run.status,
-      result: JSON.stringify(run satisfies RemediationOutcome),
+      result: run satisfies RemediationRun,
       updatedAt: this.now(),
     });
     await this.d.audit.record({
@@ -263,15 +251,15 @@ export class RemediationService {
       channel: action.channel,
       ts: action.messageTs ?? action.threadTs,
     });
-    if (done) await this.show(done, 'remediationExecuted');
+    if (done && isRemediationAction(done)) await this.show(done, 'remediationExecuted');
     return done;
   }
 
   /** Puts things back as they were before the remediation, with the calls its plan recorded. */
   async undo(actionId: string, userId: string): Promise<RemediationResult> {
-    const action = await this.d.store.actions.getAction(actionId);
-    if (!action?.kind.startsWith('remediation:')) return { ok: false, kind: 'invalid', reason: 'no such remediation request' };
-    const input = JSON.parse(action.input) as RemediationInput;
+    const action = await this.remediationAction(actionId);
+    if (!action) return { ok: false, kind: 'invalid', reason: 'no such remediation request' };
+    const { input } = action;
     const r = remediationById(input.remediationId);
     const auditBase = {
       actor: userId,
@@ -290,25 +278,30 @@ export class RemediationService {
     const claimed = await this.d.store.actions.transitionAction(actionId, ['succeeded', 'partial'], { state: 'undoing', updatedAt: this.now() });
     if (!claimed) return { ok: true, state: action.state, actionId, already: true };
     await this.d.audit.record({ ...auditBase, outcome: 'requested' });
-    const run = await this.d.executor.run(input.plan.undo as AwsCall[]);
-    const previous = JSON.parse(action.result ?? '{}') as RemediationOutcome;
+    const run = await this.d.executor.run(input.plan.undo);
+    const previous = action.result ?? {};
     const done = await this.d.store.actions.transitionAction(actionId, ['undoing'], {
       state: run.status === 'succeeded' ? 'undone' : 'undo_failed',
-      result: JSON.stringify({ ...previous, undo: run, undoneBy: userId }),
+      result: { ...previous, undo: run, undoneBy: userId },
       updatedAt: this.now(),
     });
     await this.d.audit.record({ ...auditBase, outcome: run.status === 'succeeded' ? 'executed' : 'failed', result: run });
-    if (done) await this.show(done, 'remediationUndone');
+    if (done && isRemediationAction(done)) await this.show(done, 'remediationUndone');
     return { ok: true, state: done?.state ?? 'undoing', actionId };
   }
 
   /** The request's message in the thread shows where it stands: edited in place when there is one, posted (and kept) when not. */
-  private async show(action: ActionRecord, event: 'remediationRejected' | 'remediationExecuted' | 'remediationUndone'): Promise<void> {
+  /** The remediation request with this id, or null when there is none (or the id is another kind of action's). */
+  private async remediationAction(actionId: string): Promise<RemediationAction | null> {
+    const action = await this.d.store.actions.getAction(actionId);
+    return action && isRemediationAction(action) ? action : null;
+  }
+
+  private async show(action: RemediationAction, event: 'remediationRejected' | 'remediationExecuted' | 'remediationUndone'): Promise<void> {
     if (!action.channel || !action.threadTs) return;
-    const input = JSON.parse(action.input) as RemediationInput;
+    const { input, result } = action;
     const remediation = remediationById(input.remediationId);
     if (!remediation) return;
-    const result = action.result ? (JSON.parse(action.result) as Partial<RemediationOutcome> & { undo?: RemediationOutcome; undoneBy?: string }) : null;
     try {
       const shown = await this.d.notices[event]({
         thread: { channel: action.channel, threadTs: action.threadTs },

@@ -52,7 +52,7 @@ export function adHocFindingRecord(finding: Finding, channel: string, nowIso: st
     workflowStatus: finding.workflowStatus,
     recordState: finding.recordState,
     deliveredAt: nowIso,
-    snapshot: JSON.stringify(finding),
+    snapshot: finding,
     state: 'posted',
     ...UNATTEMPTED,
   };
