@@ -1,25 +1,17 @@
-import { createHash } from 'node:crypto';
 import { type CaseDraft, caseDraft, highlightLines, splitComments, uniqueServices } from '../domain/actions/case-draft.ts';
 import { securityIrCaseUrl } from '../domain/console-links.ts';
 import type { Finding } from '../domain/finding.ts';
-import type { InvestigationSummary } from '../domain/investigation/summary.ts';
-import type { TimelineEntry } from '../domain/investigation/timeline.ts';
 import { CLOSED_CASE_STATUS, NEW_CASE_STATUS, type ResolverType, type SelfManagedCaseStatus } from '../domain/actions/case-status.ts';
 import { investigationIdFor } from '../investigation/service.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { CaseChange, CaseNotices } from '../ports/notices/actions.ts';
 import type { CaseDetails, SecurityIrCases, Watcher } from '../ports/security-ir.ts';
-import type { CaseRecord } from '../ports/action-store.ts';
-import type { Store } from '../ports/store.ts';
+import type { ActionRecord, CaseAction, CaseForm, CaseRecord } from '../ports/action-store.ts';
+import type { InvestigationConclusions, Store } from '../ports/store.ts';
 import type { AccessControl } from './access.ts';
 import type { Auditor } from './audit.ts';
 import { deliveredFinding } from './finding-snapshot.ts';
-
-/** What the case modal submits, checked at the Slack boundary. */
-export interface CaseForm extends CaseDraft {
-  resolverType: ResolverType;
-  watchers: Watcher[];
-}
+import { hashedId, shortHash } from '../lib/hashed-id.ts';
 
 export interface CaseServiceDeps {
   store: Store;
@@ -44,11 +36,8 @@ export type CaseResult =
   | { ok: true; caseId: string; already: boolean; comments?: number }
   | { ok: false; kind: 'refused' | 'invalid' | 'busy' | 'failed'; reason: string };
 
-/** A stored investigation's conclusions, as the case needs them. */
-interface InvestigationOutcome {
-  summary: InvestigationSummary;
-  highlights?: TimelineEntry[];
-}
+/** The case a finished case request opened (the id of the action is the finding's, so it is a case request). */
+const openedCaseId = (a: ActionRecord): string | null => (a.kind === 'case' && a.result && 'caseId' in a.result ? a.result.caseId : null);
 
 const errorText = (err: unknown) => {
   const e = err as { name?: string; message?: string };
@@ -76,10 +65,11 @@ export class CaseService {
     return securityIrCaseUrl(caseId, this.d.region);
   }
 
-  private async outcomeOf(findingId: string): Promise<InvestigationOutcome | null> {
+  /** The finding's investigation's conclusions, once summarized. */
+  private async outcomeOf(findingId: string): Promise<InvestigationConclusions | null> {
     const inv = await this.d.store.getInvestigation(investigationIdFor(findingId));
-    if (inv?.state !== 'summarized' || !inv.result) return null;
-    return JSON.parse(inv.result) as InvestigationOutcome;
+    if (inv?.state !== 'summarized' || !inv.result || 'error' in inv.result) return null;
+    return inv.result;
   }
 
   /** What the modal is pre-filled with. */
@@ -94,7 +84,7 @@ export class CaseService {
 
   /** The idempotency key and client token of a finding's case. */
   static caseActionId(findingId: string): string {
-    return `case-${createHash('sha256').update(findingId).digest('hex').slice(0, 32)}`;
+    return hashedId('case', findingId, 32);
   }
 
   /**
@@ -124,7 +114,7 @@ export class CaseService {
     }
     if (form.watchers.length === 0) return { ok: false, kind: 'invalid', reason: 'a case needs at least one watcher email (set SIRBOT_CASE_WATCHERS)' };
     const id = CaseService.caseActionId(findingId);
-    const fresh = {
+    const fresh: CaseAction = {
       id,
       kind: 'case',
       findingId,
@@ -132,8 +122,8 @@ export class CaseService {
       threadTs: where.ts,
       requestedBy: userId,
       approvedBy: null,
-      state: 'running' as const,
-      input: JSON.stringify(form),
+      state: 'running',
+      input: form,
       result: null,
       messageTs: null,
       createdAt: this.now(),
@@ -141,7 +131,7 @@ export class CaseService {
     };
     if (!(await store.actions.insertAction(fresh))) {
       const existing = await store.actions.getAction(id);
-      if (existing?.state === 'succeeded') return { ok: true, caseId: (JSON.parse(existing.result ?? '{}') as { caseId: string }).caseId, already: true };
+      if (existing?.state === 'succeeded') return { ok: true, caseId: openedCaseId(existing) ?? '', already: true };
       // A failed attempt may be retried; the client token makes a retry of a half-done one safe.
       const retry = await store.actions.transitionAction(id, ['failed'], { state: 'running', requestedBy: userId, input: fresh.input, updatedAt: this.now() });
       if (!retry) return { ok: false, kind: 'busy', reason: 'a case for this finding is being opened' };
@@ -161,10 +151,10 @@ export class CaseService {
         threatActorIpAddresses: form.threatActorIpAddresses,
         impactedServices: uniqueServices(form.impactedServices),
         impactedAwsRegions: form.impactedAwsRegions,
-        tags: { 'sirbot:finding': createHash('sha256').update(findingId).digest('hex').slice(0, 32) },
+        tags: { 'sirbot:finding': shortHash(findingId, 32) },
       }));
     } catch (err) {
-      await store.actions.transitionAction(id, ['running'], { state: 'failed', result: JSON.stringify({ error: errorText(err) }), updatedAt: this.now() });
+      await store.actions.transitionAction(id, ['running'], { state: 'failed', result: { error: errorText(err) }, updatedAt: this.now() });
       await audit.record({ ...auditBase, outcome: 'failed', result: { error: errorText(err) } });
       return { ok: false, kind: 'failed', reason: errorText(err) };
     }
@@ -182,7 +172,7 @@ export class CaseService {
     };
     await store.actions.putCase(record);
     const comments = await this.addHighlights(caseId, id, findingId);
-    await store.actions.transitionAction(id, ['running'], { state: 'succeeded', result: JSON.stringify({ caseId, comments }), updatedAt: this.now() });
+    await store.actions.transitionAction(id, ['running'], { state: 'succeeded', result: { caseId, comments }, updatedAt: this.now() });
     await audit.record({ ...auditBase, outcome: 'executed', result: { caseId, comments } });
     if (where.channel && where.ts) {
       const posted = await this.d.notices
@@ -301,14 +291,14 @@ export class CaseService {
     if (!c.findingId || !c.channel) return;
     try {
       const opened = await this.d.store.actions.getAction(CaseService.caseActionId(c.findingId));
-      const result = opened?.result ? (JSON.parse(opened.result) as { caseId?: string; comments?: number }) : null;
+      const result = opened?.kind === 'case' && opened.result && 'caseId' in opened.result ? opened.result : null;
       if (!opened?.messageTs || result?.caseId !== c.caseId) return;
       await this.d.notices.caseOpenedRedrawn({
         message: { channel: c.channel, ts: opened.messageTs },
         case: c,
         caseUrl: this.consoleUrl(c.caseId),
         openedBy: opened.requestedBy,
-        comments: result.comments ?? 0,
+        comments: result.comments,
       });
     } catch (err) {
       this.d.logger.warn({ err, caseId: c.caseId }, 'could not redraw the case message');
@@ -344,7 +334,7 @@ export class CaseService {
           channel: null,
           threadTs: null,
           title: c.title ?? '',
-          status: c.caseStatus ?? 'Submitted',
+          status: c.caseStatus ?? NEW_CASE_STATUS,
           resolverType: c.resolverType ?? 'Self',
           createdBy: 'aws',
           createdAt: (c.createdDate ?? new Date(this.clock())).toISOString(),

@@ -5,5 +5,5 @@ import type { FindingRecord, Store } from '../ports/store.ts';
 export async function deliveredFinding(store: Store, findingId: string): Promise<{ finding: Finding; record: FindingRecord } | null> {
   const record = await store.getFinding(findingId);
   if (!record?.snapshot) return null;
-  return { finding: JSON.parse(record.snapshot) as Finding, record };
+  return { finding: record.snapshot, record };
 }

@@ -1,26 +1,17 @@
-import { createHash } from 'node:crypto';
-import {
-  type OfferKind,
-  type OfferPayload,
-  type RemediationPayload,
-  type RootOfferKind,
-  type RootOffers,
-  canonicalJson,
-  checkOffer,
-  offerKey,
-} from '../domain/actions/offers.ts';
+import { type OfferKind, type OfferPayload, type RootOfferKind, type RootOffers, checkOffer, offerKey } from '../domain/actions/offers.ts';
 import type { Finding } from '../domain/finding.ts';
+import { type RemediationChoice, isRemediationChoice } from '../domain/remediation/remediation.ts';
 import type { OfferRecord } from '../ports/action-store.ts';
 import type { FindingRecord, Store } from '../ports/store.ts';
 import type { Auditor } from './audit.ts';
+import { hashedId } from '../lib/hashed-id.ts';
 
-/** What an accepted click acts on: the stored offer, its finding's record, and the offered payload. */
+/** What an accepted click acts on: the stored offer (with what it offered), and its finding's record. */
 export interface Redeemed {
   offer: OfferRecord;
   record: FindingRecord;
   /** The finding as it was delivered (the record's snapshot). */
   finding: Finding;
-  payload: OfferPayload;
 }
 
 export type Redemption = ({ ok: true } & Redeemed) | { ok: false; reason: string };
@@ -56,16 +47,13 @@ export class OfferBook {
 
   /** Deterministic: the same finding, kind and payload give the same id, on every rendering and in every process. */
   static idOf(findingId: string, kind: OfferKind, payload: OfferPayload = {}): string {
-    return `offer-${createHash('sha256')
-      .update(offerKey(findingId, kind, payload))
-      .digest('hex')
-      .slice(0, 32)}`;
+    return hashedId('offer', offerKey(findingId, kind, payload), 32);
   }
 
   /** Stores the offer if it is new, and returns its id for the button. */
   async offer(findingId: string, kind: OfferKind, payload: OfferPayload = {}): Promise<string> {
     const id = OfferBook.idOf(findingId, kind, payload);
-    await this.store.actions.insertOffer({ id, findingId, kind, payload: canonicalJson(payload), createdAt: new Date(this.clock()).toISOString() });
+    await this.store.actions.insertOffer({ id, findingId, kind, payload, createdAt: new Date(this.clock()).toISOString() });
     return id;
   }
 
@@ -74,7 +62,7 @@ export class OfferBook {
     return Object.fromEntries(kinds.map((k, i) => [k, ids[i]]));
   }
 
-  offerRemediations(findingId: string, payloads: readonly RemediationPayload[]): Promise<string[]> {
+  offerRemediations(findingId: string, payloads: readonly RemediationChoice[]): Promise<string[]> {
     return Promise.all(payloads.map((p) => this.offer(findingId, 'remediation', { remediationId: p.remediationId, inputs: p.inputs })));
   }
 
@@ -89,12 +77,12 @@ export class OfferBook {
     const thread = record?.snapshot ? { channel: record.channel, ts: record.ts } : null;
     const clickedIn = o.clickedIn ? { channel: o.clickedIn.channel, threadTs: o.clickedIn.threadTs } : undefined;
     const check = checkOffer({ offer, kinds: o.kinds, thread, ...(clickedIn ? { clickedIn } : {}) });
-    const payload = offer ? (JSON.parse(offer.payload) as OfferPayload) : {};
-    if (check.ok && offer && record?.snapshot) return { ok: true, offer, record, finding: JSON.parse(record.snapshot) as Finding, payload };
+    if (check.ok && offer && record?.snapshot) return { ok: true, offer, record, finding: record.snapshot };
     const reason = check.ok ? 'sirbot no longer knows this finding' : check.reason;
     // Named for what the person tried to do (the control they used), as the action itself would be.
     const tried = o.kinds[0] ?? 'status';
-    const remediationId = offer?.kind === 'remediation' ? (payload as Partial<RemediationPayload>).remediationId : undefined;
+    const payload = offer?.payload;
+    const remediationId = offer?.kind === 'remediation' && payload && isRemediationChoice(payload) ? payload.remediationId : undefined;
     await this.audit.record({
       actor: o.userId,
       action: tried === 'remediation' && remediationId ? `remediation:${remediationId}` : AUDIT_ACTION[tried],

@@ -1,38 +1,26 @@
-import { createHash } from 'node:crypto';
 import type { AwsCall } from '../domain/actions/aws-call.ts';
-import { type Plan, type Remediation, type RemediationInputs, checkInputs, remediationById } from '../domain/remediation/catalog.ts';
-import type { AwsCalls, CallOutcome, RunStatus } from '../ports/aws-calls.ts';
+import { type Plan, type Remediation, type RemediationInputs, type RemediationTarget, checkInputs, remediationById } from '../domain/remediation/catalog.ts';
+import type { AwsCalls } from '../ports/aws-calls.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { RemediationNotices } from '../ports/notices/actions.ts';
-import type { ActionRecord, ActionState } from '../ports/action-store.ts';
+import {
+  type ActionRecord,
+  type ActionState,
+  type RemediationAction,
+  type RemediationRequest,
+  type RemediationRun,
+  isRemediationAction,
+} from '../ports/action-store.ts';
 import type { Store } from '../ports/store.ts';
 import type { AccessControl } from './access.ts';
 import type { Auditor } from './audit.ts';
-
-export interface RemediationTarget {
-  remediationId: string;
-  inputs: RemediationInputs;
-  findingId: string | null;
-  channel: string | null;
-  threadTs: string | null;
-}
+import { hashedId, shortHash } from '../lib/hashed-id.ts';
 
 /** What a confirmation modal shows: the plan, and a hash that proves the submission is for that plan. */
 export interface Preview {
   remediation: Remediation;
   plan: Plan;
   planHash: string;
-}
-
-/** A remediation request as stored in its action record. */
-export interface RemediationInput extends RemediationTarget {
-  plan: Plan;
-  note: string;
-}
-
-export interface RemediationOutcome {
-  status: RunStatus;
-  outcomes: CallOutcome[];
 }
 
 export type RemediationResult =
@@ -51,7 +39,11 @@ export interface RemediationServiceDeps {
   clock?: () => number;
 }
 
-const hashOf = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).digest('hex');
+/** Proves a confirmation is for the plan previewed: the same calls give the same hash. */
+export const planHashOf = (calls: readonly AwsCall[]) => shortHash(JSON.stringify(calls), 32);
+
+/** The request id of a remediation of a target, before its attempt number (a new request once an earlier one ended). */
+export const remediationRequestBase = (r: Remediation, inputs: RemediationInputs) => hashedId('rem', JSON.stringify(r.idempotencyKey(inputs)), 24);
 
 /** Requests that ended without a lasting effect: the same remediation may be asked again. */
 const ENDED: ActionState[] = ['undone', 'failed', 'rejected'];
@@ -109,11 +101,11 @@ export class RemediationService {
     const answers = await this.d.executor.read(r.reads(inputs));
     const plan = r.plan(inputs, answers);
     if ('error' in plan) return { error: plan.error };
-    return { remediation: r, plan, planHash: hashOf(plan.calls).slice(0, 32) };
+    return { remediation: r, plan, planHash: planHashOf(plan.calls) };
   }
 
   private async actionIdFor(r: Remediation, inputs: RemediationInputs): Promise<{ id: string; active: ActionRecord | null }> {
-    const base = `rem-${hashOf(r.idempotencyKey(inputs)).slice(0, 24)}`;
+    const base = remediationRequestBase(r, inputs);
     const earlier = await this.d.store.actions.listActions({ kind: `remediation:${r.id}` });
     const same = earlier.filter((a) => a.id.startsWith(`${base}-`));
     const active = same.find((a) => !ENDED.includes(a.state)) ?? null;
@@ -144,7 +136,7 @@ export class RemediationService {
     if (!allowed.allowed) return { ok: false, kind: 'refused', reason: allowed.reason };
     const { id, active } = await this.actionIdFor(r, target.inputs);
     if (active) return { ok: true, state: active.state, actionId: active.id, already: true };
-    const input: RemediationInput = { ...target, plan: preview.plan, note };
+    const input: RemediationRequest = { ...target, plan: preview.plan, note };
     const state: ActionState = r.secondApprover ? 'awaiting_approval' : 'running';
     const inserted = await this.d.store.actions.insertAction({
       id,
@@ -155,7 +147,7 @@ export class RemediationService {
       requestedBy: userId,
       approvedBy: null,
       state,
-      input: JSON.stringify(input),
+      input,
       result: null,
       messageTs: null,
       createdAt: this.now(),
@@ -202,9 +194,9 @@ export class RemediationService {
     allowed: (action: ActionRecord) => Promise<{ allowed: true } | { allowed: false; reason: string }>,
     verdict: 'approved' | 'rejected',
   ): Promise<RemediationResult> {
-    const action = await this.d.store.actions.getAction(actionId);
-    if (!action?.kind.startsWith('remediation:')) return { ok: false, kind: 'invalid', reason: 'no such remediation request' };
-    const input = JSON.parse(action.input) as RemediationInput;
+    const action = await this.remediationAction(actionId);
+    if (!action) return { ok: false, kind: 'invalid', reason: 'no such remediation request' };
+    const { input } = action;
     const auditBase = {
       actor: userId,
       action: action.kind,
@@ -223,7 +215,7 @@ export class RemediationService {
     if (!decided) return { ok: true, state: action.state, actionId, already: true };
     await this.d.audit.record({ ...auditBase, outcome: verdict });
     if (verdict === 'rejected') {
-      await this.show(decided, 'remediationRejected');
+      if (isRemediationAction(decided)) await this.show(decided, 'remediationRejected');
       return { ok: true, state: 'rejected', actionId };
     }
     const done = await this.execute(actionId);
@@ -240,13 +232,13 @@ export class RemediationService {
   }
 
   private async execute(actionId: string): Promise<ActionRecord | null> {
-    const action = await this.d.store.actions.getAction(actionId);
+    const action = await this.remediationAction(actionId);
     if (action?.state !== 'running') return action;
-    const input = JSON.parse(action.input) as RemediationInput;
+    const { input } = action;
     const run = await this.d.executor.run(input.plan.calls);
     const done = await this.d.store.actions.transitionAction(actionId, ['running'], {
       state: run.status,
-      result: JSON.stringify(run satisfies RemediationOutcome),
+      result: run satisfies RemediationRun,
       updatedAt: this.now(),
     });
     await this.d.audit.record({
@@ -259,15 +251,15 @@ export class RemediationService {
       channel: action.channel,
       ts: action.messageTs ?? action.threadTs,
     });
-    if (done) await this.show(done, 'remediationExecuted');
+    if (done && isRemediationAction(done)) await this.show(done, 'remediationExecuted');
     return done;
   }
 
   /** Puts things back as they were before the remediation, with the calls its plan recorded. */
   async undo(actionId: string, userId: string): Promise<RemediationResult> {
-    const action = await this.d.store.actions.getAction(actionId);
-    if (!action?.kind.startsWith('remediation:')) return { ok: false, kind: 'invalid', reason: 'no such remediation request' };
-    const input = JSON.parse(action.input) as RemediationInput;
+    const action = await this.remediationAction(actionId);
+    if (!action) return { ok: false, kind: 'invalid', reason: 'no such remediation request' };
+    const { input } = action;
     const r = remediationById(input.remediationId);
     const auditBase = {
       actor: userId,
@@ -286,25 +278,30 @@ export class RemediationService {
     const claimed = await this.d.store.actions.transitionAction(actionId, ['succeeded', 'partial'], { state: 'undoing', updatedAt: this.now() });
     if (!claimed) return { ok: true, state: action.state, actionId, already: true };
     await this.d.audit.record({ ...auditBase, outcome: 'requested' });
-    const run = await this.d.executor.run(input.plan.undo as AwsCall[]);
-    const previous = JSON.parse(action.result ?? '{}') as RemediationOutcome;
+    const run = await this.d.executor.run(input.plan.undo);
+    const previous = action.result ?? {};
     const done = await this.d.store.actions.transitionAction(actionId, ['undoing'], {
       state: run.status === 'succeeded' ? 'undone' : 'undo_failed',
-      result: JSON.stringify({ ...previous, undo: run, undoneBy: userId }),
+      result: { ...previous, undo: run, undoneBy: userId },
       updatedAt: this.now(),
     });
     await this.d.audit.record({ ...auditBase, outcome: run.status === 'succeeded' ? 'executed' : 'failed', result: run });
-    if (done) await this.show(done, 'remediationUndone');
+    if (done && isRemediationAction(done)) await this.show(done, 'remediationUndone');
     return { ok: true, state: done?.state ?? 'undoing', actionId };
   }
 
   /** The request's message in the thread shows where it stands: edited in place when there is one, posted (and kept) when not. */
-  private async show(action: ActionRecord, event: 'remediationRejected' | 'remediationExecuted' | 'remediationUndone'): Promise<void> {
+  /** The remediation request with this id, or null when there is none (or the id is another kind of action's). */
+  private async remediationAction(actionId: string): Promise<RemediationAction | null> {
+    const action = await this.d.store.actions.getAction(actionId);
+    return action && isRemediationAction(action) ? action : null;
+  }
+
+  private async show(action: RemediationAction, event: 'remediationRejected' | 'remediationExecuted' | 'remediationUndone'): Promise<void> {
     if (!action.channel || !action.threadTs) return;
-    const input = JSON.parse(action.input) as RemediationInput;
+    const { input, result } = action;
     const remediation = remediationById(input.remediationId);
     if (!remediation) return;
-    const result = action.result ? (JSON.parse(action.result) as Partial<RemediationOutcome> & { undo?: RemediationOutcome; undoneBy?: string }) : null;
     try {
       const shown = await this.d.notices[event]({
         thread: { channel: action.channel, threadTs: action.threadTs },

@@ -1,13 +1,14 @@
-import { createHash } from 'node:crypto';
 import type { WorkflowStatus } from '../domain/finding.ts';
 import { NOTE_MAX, statusPlan, unprocessedOf, type GuardDutySetup } from '../domain/actions/workflow-status.ts';
 import type { AwsCalls } from '../ports/aws-calls.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { StatusNotices } from '../ports/notices/actions.ts';
+import type { StatusActionOutcome } from '../ports/action-store.ts';
 import type { Store } from '../ports/store.ts';
 import type { AccessControl } from './access.ts';
 import type { Auditor } from './audit.ts';
 import { deliveredFinding } from './finding-snapshot.ts';
+import { hashedId } from '../lib/hashed-id.ts';
 
 export interface StatusRequest {
   findingId: string;
@@ -16,6 +17,11 @@ export interface StatusRequest {
   userId: string;
   /** Shown on the finding in AWS as who set it. */
   userName?: string;
+}
+
+/** One request per (finding, status, previous change): a double click or a retried submission meets the same record. */
+export function statusActionId(findingId: string, status: WorkflowStatus, previousId: string | null): string {
+  return hashedId('status', [findingId, status, previousId ?? '-'], 24);
 }
 
 export type StatusResult =
@@ -71,11 +77,8 @@ export class StatusService {
     if (last && (last.state === 'running' || last.state === 'awaiting_approval')) {
       return { ok: false, kind: 'busy', reason: 'another status change of this finding is under way' };
     }
-    if (last?.state === 'succeeded' && (JSON.parse(last.input) as { status: string }).status === req.status) return { ok: true, already: true };
-    const id = `status-${createHash('sha256')
-      .update(`${req.findingId}\n${req.status}\n${last?.id ?? '-'}`)
-      .digest('hex')
-      .slice(0, 24)}`;
+    if (last?.kind === 'status' && last.state === 'succeeded' && last.input.status === req.status) return { ok: true, already: true };
+    const id = statusActionId(req.findingId, req.status, last?.id ?? null);
     const plan = statusPlan(
       { finding: delivered.finding, status: req.status, note: req.note, by: req.userName ? `${req.userName} (${req.userId})` : req.userId },
       this.d.guardDuty,
@@ -91,7 +94,7 @@ export class StatusService {
       requestedBy: req.userId,
       approvedBy: null,
       state: 'running',
-      input: JSON.stringify({ status: req.status, note: req.note, call, ...(plan.calls.length > 1 ? { calls: plan.calls } : {}) }),
+      input: { status: req.status, note: req.note, call, ...(plan.calls.length > 1 ? { calls: plan.calls } : {}) },
       result: null,
       messageTs: null,
       createdAt: now(),
@@ -106,8 +109,8 @@ export class StatusService {
     const shown = outcome?.call ?? call;
     const unprocessed = outcome?.ok ? unprocessedOf(shown, outcome.answer) : [];
     const failed = run.status !== 'succeeded' || unprocessed.length > 0;
-    const result = { error: outcome?.error ?? null, unprocessed };
-    await store.actions.transitionAction(id, ['running'], { state: failed ? 'failed' : 'succeeded', result: JSON.stringify(result), updatedAt: now() });
+    const result: StatusActionOutcome = { error: outcome?.error ?? null, unprocessed };
+    await store.actions.transitionAction(id, ['running'], { state: failed ? 'failed' : 'succeeded', result, updatedAt: now() });
     await audit.record({ ...auditBase, outcome: failed ? 'failed' : 'executed', result });
     if (!failed) {
       await store.updateFinding({ ...delivered.record, workflowStatus: req.status });

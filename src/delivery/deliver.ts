@@ -10,7 +10,7 @@ import type { Logger } from '../ports/logger.ts';
 import { type DeliveryNotices, NoticeFailed } from '../ports/notices/delivery.ts';
 import { type DeadLetter, type FindingRecord, type Store, isIncomplete } from '../ports/store.ts';
 import { DigestFlusher } from './digests.ts';
-import { LostRace, changeRecord, parseSnapshot, receivedRecord, snapshotOf, versionFields, writeRecord } from './finding-records.ts';
+import { LostRace, changeRecord, receivedRecord, snapshotOf, storedFinding, versionFields, writeRecord } from './finding-records.ts';
 import { rootPostKey } from './post-keys.ts';
 import type { RootMessages } from './root-message.ts';
 
@@ -123,7 +123,7 @@ export class Deliverer {
     await this.lock.run(findingId, async () => {
       const record = await this.o.store.getFinding(findingId);
       if (!record?.ts || !record.snapshot) return;
-      const finding = parseSnapshot(record.snapshot);
+      const finding = record.snapshot;
       // An ad-hoc investigation's thread may hang off someone else's message: never edit it.
       if (finding.generatorId === 'sirbot/ad-hoc') return;
       const decision = this.decide(finding);
@@ -281,7 +281,7 @@ export class Deliverer {
       return { result: result('received'), work: true };
     }
     if (comparison.kind === 'newer') {
-      const waiting = previous.pendingSnapshot ? parseSnapshot(previous.pendingSnapshot) : null;
+      const waiting = previous.pendingSnapshot;
       const waitingIsNewer =
         waiting && compareDelivery({ ...previous, ...versionFields(waiting, this.decide(waiting)) }, finding, decision.severity).kind === 'stale';
       if (waitingIsNewer) return { result: result('stale'), work: isIncomplete(previous) };
@@ -320,7 +320,7 @@ export class Deliverer {
   /** Moves a claimed record through its states until it is done or must wait. */
   private async advance(claimed: FindingRecord): Promise<Received> {
     let record = claimed;
-    const finding = parseSnapshot(record.snapshot as string);
+    const finding = storedFinding(record, 'snapshot');
     const decision = this.decide(finding);
     // Results name the channel as the rules do (Slack answers with its id once posted).
     const result = (outcome: Outcome, error?: string): Received => ({
@@ -421,7 +421,7 @@ export class Deliverer {
   /** A newer version of a delivered finding: edit its root (or its digest), reply with what changed. */
   private async showNewerVersion(record: FindingRecord): Promise<Received> {
     const { store, notices, roots } = this.o;
-    const finding = parseSnapshot(record.pendingSnapshot as string);
+    const finding = storedFinding(record, 'pendingSnapshot');
     const decision = this.decide(finding);
     const result = (outcome: Outcome): Received => ({ result: { findingId: finding.id, outcome, channel: decision.channel }, work: false });
     const comparison = compareDelivery(record, finding, decision.severity);

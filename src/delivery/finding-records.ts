@@ -15,25 +15,31 @@ export class LostRace extends Error {
 }
 
 /**
- * The finding as stored. Ingest has already cut deep and huge fields; a raw document
- * still too big to keep whole is kept as its top-level scalar fields, which is what
- * later readers of `raw` (status calls, case drafts, suggestions) look at first.
+ * The finding as stored (the store keeps it as JSON). Ingest has already cut deep and
+ * huge fields; a raw document still too big to keep whole is kept as its top-level
+ * scalar fields, which is what later readers of `raw` (status calls, case drafts,
+ * suggestions) look at first.
  */
-export function snapshotOf(finding: Finding): string {
-  const whole = JSON.stringify(finding);
-  if (whole.length <= MAX_SNAPSHOT_CHARS) return whole;
+export function snapshotOf(finding: Finding): Finding {
+  const whole = JSON.stringify(finding).length;
+  if (whole <= MAX_SNAPSHOT_CHARS) return finding;
   const raw = finding.raw as Record<string, unknown> | null;
-  const kept: Record<string, unknown> = { sirbotNote: `raw document of ${whole.length} characters cut to its top-level fields` };
+  const kept: Record<string, unknown> = { sirbotNote: `raw document of ${whole} characters cut to its top-level fields` };
   if (raw && typeof raw === 'object') {
     for (const [k, v] of Object.entries(raw)) if (v === null || typeof v !== 'object') kept[k] = typeof v === 'string' ? v.slice(0, 2000) : v;
   }
-  const reduced = JSON.stringify({ ...finding, raw: kept, description: finding.description.slice(0, 20_000) });
-  return reduced.length <= MAX_SNAPSHOT_CHARS
+  const reduced: Finding = { ...finding, raw: kept, description: finding.description.slice(0, 20_000) };
+  return JSON.stringify(reduced).length <= MAX_SNAPSHOT_CHARS
     ? reduced
-    : JSON.stringify({ ...finding, raw: { sirbotNote: kept.sirbotNote }, description: finding.description.slice(0, 20_000) });
+    : { ...finding, raw: { sirbotNote: kept.sirbotNote }, description: finding.description.slice(0, 20_000) };
 }
 
-export const parseSnapshot = (snapshot: string) => JSON.parse(snapshot) as Finding;
+/** The finding a record holds (its delivered version, or the newer one waiting), which the caller knows is there. */
+export function storedFinding(record: FindingRecord, which: 'snapshot' | 'pendingSnapshot'): Finding {
+  const finding = record[which];
+  if (!finding) throw new Error(`the record of ${record.findingId} holds no ${which === 'snapshot' ? 'delivered' : 'newer'} finding`);
+  return finding;
+}
 
 /** The delivered version's fields, as the record keeps them to tell the next version apart. */
 export function versionFields(

@@ -1,11 +1,11 @@
-import { createHash } from 'node:crypto';
+import { shortHash } from '../lib/hashed-id.ts';
 
 /**
  * The keys sirbot's exactly-once posts carry as Slack message metadata (see
  * slack/post-lookup.ts): one per message that must never be posted twice. Finding ids
  * are ARNs up to 512+ characters, so they are hashed to a fixed length.
  */
-const hashed = (value: string) => createHash('sha256').update(value).digest('hex').slice(0, 32);
+const hashed = (value: string) => shortHash(value, 32);
 
 export const rootPostKey = (findingId: string) => `root:${hashed(findingId)}`;
 export const digestRootKey = (digestId: string) => `digest:${digestId}`;

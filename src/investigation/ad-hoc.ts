@@ -1,14 +1,14 @@
-import { createHash } from 'node:crypto';
 import { UNATTEMPTED } from '../delivery/finding-records.ts';
 import { type AdHocWindow, type InvestigationTarget, subjectOfTarget } from '../domain/investigation/ad-hoc.ts';
 import type { Finding } from '../domain/finding.ts';
 import type { Collector } from '../ports/collector.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { FindingRecord } from '../ports/store.ts';
+import { hashedId } from '../lib/hashed-id.ts';
 
 /** The finding id of an ad-hoc investigation: the same request id is the same investigation. */
 export function adHocFindingId(requestId: string): string {
-  return `sirbot-adhoc-${createHash('sha256').update(requestId).digest('hex').slice(0, 24)}`;
+  return hashedId('sirbot-adhoc', requestId, 24);
 }
 
 /**
@@ -52,7 +52,7 @@ export function adHocFindingRecord(finding: Finding, channel: string, nowIso: st
     workflowStatus: finding.workflowStatus,
     recordState: finding.recordState,
     deliveredAt: nowIso,
-    snapshot: JSON.stringify(finding),
+    snapshot: finding,
     state: 'posted',
     ...UNATTEMPTED,
   };

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { checkAnswer } from '../domain/investigation/answers.ts';
 import { type ReplyContext, type ReplyReading, assumedZone, isConversation, readAnything, readReply } from '../domain/investigation/free-text-answers.ts';
 import { type Answers, type Question, type QuestionId, openQuestions, playbookFor, prefill } from '../domain/investigation/playbooks.ts';
@@ -15,7 +14,8 @@ import { type InvestigationResult, investigate } from './investigate.ts';
 import { type InvestigationTarget, adHocFinding } from '../domain/investigation/ad-hoc.ts';
 import { adHocFindingId, adHocFindingRecord, adHocWindow } from './ad-hoc.ts';
 import { GatheringProgress } from './progress.ts';
-import { answersField, answersOf, failureField, findingOf, resultField } from './records.ts';
+import { conclusionsOf, failureOf } from './records.ts';
+import { hashedId } from '../lib/hashed-id.ts';
 
 export interface InvestigationServiceOptions {
   store: Store;
@@ -75,7 +75,7 @@ function helpKey(investigationId: string, open: Question[]): string {
 
 /** Deterministic per finding, so two starts of the same finding meet on one record. */
 export function investigationIdFor(findingId: string): string {
-  return `inv-${createHash('sha256').update(findingId).digest('hex').slice(0, 20)}`;
+  return hashedId('inv', findingId, 20);
 }
 
 /**
@@ -95,7 +95,7 @@ export class InvestigationService {
   }
 
   private async finding(findingId: string): Promise<Finding | null> {
-    return findingOf(await this.o.store.getFinding(findingId));
+    return (await this.o.store.getFinding(findingId))?.snapshot ?? null;
   }
 
   private nowIso(): string {
@@ -117,7 +117,7 @@ export class InvestigationService {
         channel,
         threadTs,
         state: 'asked',
-        answers: answersField(answers),
+        answers,
         questionsTs: null,
         progressTs: null,
         result: null,
@@ -168,7 +168,7 @@ export class InvestigationService {
     if (record.state !== 'asked' || record.questionsTs || (!creatorGone && age < QUESTIONS_LEASE_MS)) return record;
     const finding = await this.finding(record.findingId);
     if (!finding) return record;
-    const answers = answersOf(record);
+    const answers = record.answers;
     const open = openQuestions(playbookFor(finding), answers);
     if (open.length === 0) {
       this.launch(record.id);
@@ -273,7 +273,7 @@ export class InvestigationService {
     const finding = await this.finding(record.findingId);
     if (!finding) return null;
     const playbook = playbookFor(finding);
-    const stored = answersOf(record);
+    const stored = record.answers;
     const open = openQuestions(playbook, stored);
     const writtenAt = o.ts && /^\d{1,12}(\.\d{1,6})?$/.test(o.ts) ? Math.round(Number(o.ts) * 1000) : this.clock();
     const ctx: ReplyContext = { at: writtenAt, asked: playbook.questions, open: open.map((q) => q.id), accountId: stored.accountId ?? finding.accountId };
@@ -350,9 +350,9 @@ export class InvestigationService {
       if (record.state !== 'asked') return invalid(`the investigation is already ${record.state}`);
       const finding = await this.finding(record.findingId);
       if (!finding) return invalid('the finding is no longer known');
-      const added = addAnswers(answersOf(record), given, userId, this.nowIso());
+      const added = addAnswers(record.answers, given, userId, this.nowIso());
       const open = openQuestions(playbookFor(finding), added.next);
-      await this.o.store.updateInvestigation({ ...record, answers: answersField(added.next), updatedAt: this.nowIso() });
+      await this.o.store.updateInvestigation({ ...record, answers: added.next, updatedAt: this.nowIso() });
       const { next: _next, ...changes } = added;
       await this.o.audit?.record({
         actor: userId,
@@ -391,7 +391,7 @@ export class InvestigationService {
     // Already gathering or done: a second click changes nothing (gathering is claimed once).
     if (record.state !== 'asked') return { ok: true, open: [], disputed: [] };
     const finding = await this.finding(record.findingId);
-    const open = finding ? openQuestions(playbookFor(finding), answersOf(record)).map((q) => q.id) : [];
+    const open = finding ? openQuestions(playbookFor(finding), record.answers).map((q) => q.id) : [];
     await this.o.audit?.record({
       actor: userId,
       action: 'investigation.now',
@@ -472,7 +472,7 @@ export class InvestigationService {
       if (progress.advanced(p)) void this.o.notices.gatheringProgressed({ thread, progress: place, sources: progress.sources() }).catch(() => undefined);
     };
     try {
-      const result = await investigate(finding, answersOf(claimed), collectors, this.o.awsNow(), onProgress);
+      const result = await investigate(finding, claimed.answers, collectors, this.o.awsNow(), onProgress);
       progress.finished();
       await this.o.notices.gatheringProgressed({ thread, progress: place, sources: progress.sources() });
       const nextSteps = (await this.o.nextSteps?.(finding, result)) ?? [];
@@ -486,7 +486,7 @@ export class InvestigationService {
         ...claimed,
         progressTs: place.ts,
         state: 'summarized',
-        result: resultField(result),
+        result: conclusionsOf(result),
         updatedAt: this.nowIso(),
       });
     } catch (err) {
@@ -494,7 +494,7 @@ export class InvestigationService {
         ...claimed,
         progressTs: place.ts,
         state: 'failed',
-        result: failureField(err),
+        result: failureOf(err),
         updatedAt: this.nowIso(),
       });
       throw err;

@@ -1,7 +1,10 @@
 import * as z from 'zod';
 import { WORKFLOW_STATUSES } from '../domain/finding.ts';
 import { QUESTIONS, type QuestionId } from '../domain/investigation/playbooks.ts';
-import { SELF_MANAGED_CASE_STATUSES } from '../domain/actions/case-status.ts';
+import { RESOLVER_TYPES, SELF_MANAGED_CASE_STATUSES } from '../domain/actions/case-status.ts';
+import type { RemediationTarget } from '../domain/remediation/remediation.ts';
+import { exactly } from '../lib/exact-schema.ts';
+import type { CaseForm } from '../ports/action-store.ts';
 
 const QUESTION_IDS = Object.keys(QUESTIONS) as [QuestionId, ...QuestionId[]];
 
@@ -14,25 +17,30 @@ const QUESTION_IDS = Object.keys(QUESTIONS) as [QuestionId, ...QuestionId[]];
  */
 const replyTo = z.object({ channel: z.string().max(100).optional(), threadTs: z.string().max(40).optional(), user: z.string().max(40) });
 const inputs = z.record(z.string(), z.string().max(600));
-const target = z.object({
-  remediationId: z.string().max(60),
-  inputs,
-  findingId: z.string().max(1024).nullable(),
-  channel: z.string().max(100).nullable(),
-  threadTs: z.string().max(40).nullable(),
-});
-const caseForm = z.object({
-  title: z.string(),
-  description: z.string(),
-  engagementType: z.enum(['Security Incident', 'Investigation']),
-  reportedIncidentStartDate: z.string(),
-  impactedAccounts: z.array(z.string()),
-  impactedAwsRegions: z.array(z.string()),
-  threatActorIpAddresses: z.array(z.string()),
-  impactedServices: z.array(z.string()),
-  watchers: z.array(z.object({ email: z.string(), name: z.string().optional(), jobTitle: z.string().optional() })),
-  resolverType: z.enum(['AWS', 'Self']),
-});
+// The domain's types, with the bounds a queued message keeps to.
+const target = exactly<RemediationTarget>()(
+  z.object({
+    remediationId: z.string().max(60),
+    inputs,
+    findingId: z.string().max(1024).nullable(),
+    channel: z.string().max(100).nullable(),
+    threadTs: z.string().max(40).nullable(),
+  }),
+);
+const caseForm = exactly<CaseForm>()(
+  z.object({
+    title: z.string(),
+    description: z.string(),
+    engagementType: z.enum(['Security Incident', 'Investigation']),
+    reportedIncidentStartDate: z.string(),
+    impactedAccounts: z.array(z.string()),
+    impactedAwsRegions: z.array(z.string()),
+    threatActorIpAddresses: z.array(z.string()),
+    impactedServices: z.array(z.string()),
+    watchers: z.array(z.object({ email: z.string(), name: z.string().optional(), jobTitle: z.string().optional() })),
+    resolverType: z.enum(RESOLVER_TYPES),
+  }),
+);
 const investigationTarget = z.object({ type: z.enum(['accessKey', 'iamUser', 'roleArn', 'userArn', 'instance', 'ip']), value: z.string().max(600) });
 
 /** Findings per delivery job: SQS takes 256 KB a message, finding ids run to 2 KB. */

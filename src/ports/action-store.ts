@@ -1,3 +1,12 @@
+import type { AwsCall } from '../domain/actions/aws-call.ts';
+import type { CaseDraft } from '../domain/actions/case-draft.ts';
+import type { ResolverType } from '../domain/actions/case-status.ts';
+import type { OfferKind, OfferPayload } from '../domain/actions/offers.ts';
+import type { WorkflowStatus } from '../domain/finding.ts';
+import type { Plan, RemediationTarget } from '../domain/remediation/remediation.ts';
+import type { CallError, CallOutcome, RunStatus } from './aws-calls.ts';
+import type { Watcher } from './security-ir.ts';
+
 /**
  * What sirbot remembers about the actions people take from Slack: requests and their
  * state (the idempotency record of every side effect), Security Incident Response cases
@@ -10,26 +19,83 @@
 
 export type ActionState = 'awaiting_approval' | 'running' | 'succeeded' | 'partial' | 'failed' | 'rejected' | 'undoing' | 'undone' | 'undo_failed';
 
-export interface ActionRecord {
+/** What every action record has, whatever its kind. */
+export interface ActionFields {
   /** The idempotency key: the same request (same thing, same target) always has the same id. */
   id: string;
-  /** `status`, `case`, `case-status`, `escalate`, `remediation:<id>`. */
-  kind: string;
   findingId: string | null;
   channel: string | null;
   threadTs: string | null;
   requestedBy: string;
   approvedBy: string | null;
   state: ActionState;
-  /** JSON of the request's inputs. */
-  input: string;
-  /** JSON of the outcome (AWS answers, errors), once there is one. */
-  result: string | null;
   /** The thread message that shows this action (approval request, then result). */
   messageTs: string | null;
   createdAt: string;
   updatedAt: string;
 }
+
+/** A workflow status set on a finding: the status call, and the lookups before it when there are some. */
+export interface StatusActionInput {
+  status: WorkflowStatus;
+  note: string;
+  call: AwsCall;
+  calls?: AwsCall[];
+}
+
+/** How a status call ended: its error, and the findings AWS did not update. */
+export interface StatusActionOutcome {
+  error: CallError | null;
+  unprocessed: Array<{ id: string; reason: string }>;
+}
+
+/** What the case modal submits (checked at the Slack boundary): the case request's input. */
+export interface CaseForm extends CaseDraft {
+  resolverType: ResolverType;
+  watchers: Watcher[];
+}
+
+/** The case a request opened, and how many timeline comments it was given. */
+export interface CaseOpened {
+  caseId: string;
+  comments: number;
+}
+
+/** An action that failed before it had any other outcome. */
+export interface ActionFailure {
+  error: string;
+}
+
+/** A remediation request: what it runs on, the plan confirmed, and the requester's note. */
+export interface RemediationRequest extends RemediationTarget {
+  plan: Plan;
+  note: string;
+}
+
+export interface RemediationRun {
+  status: RunStatus;
+  outcomes: CallOutcome[];
+}
+
+/** A remediation's run, and once undone the undo's run beside it with who undid it. */
+export interface RemediationRunResult extends Partial<RemediationRun> {
+  undo?: RemediationRun;
+  undoneBy?: string;
+}
+
+export type RemediationKind = `remediation:${string}`;
+
+/** Each kind of action keeps its own input and outcome. */
+export type StatusAction = ActionFields & { kind: 'status'; input: StatusActionInput; result: StatusActionOutcome | null };
+export type CaseAction = ActionFields & { kind: 'case'; input: CaseForm; result: CaseOpened | ActionFailure | null };
+export type RemediationAction = ActionFields & { kind: RemediationKind; input: RemediationRequest; result: RemediationRunResult | null };
+export type ActionRecord = StatusAction | CaseAction | RemediationAction;
+export type ActionKind = ActionRecord['kind'];
+
+/** What a transition may change: the kind (and so the shape of input and outcome) stays. */
+export type ActionPatch = Partial<Omit<ActionFields, 'id'>> & { input?: ActionRecord['input']; result?: ActionRecord['result'] };
+
+export const isRemediationAction = (a: ActionRecord): a is RemediationAction => a.kind.startsWith('remediation:');
 
 export type CaseResolver = 'AWS' | 'Self';
 
@@ -91,10 +157,9 @@ export interface OfferRecord {
   /** Derived from (finding, kind, payload): the same offer always has the same id. */
   id: string;
   findingId: string;
-  /** `status`, `case`, `case-cirt`, `acknowledge`, `remediation`. */
-  kind: string;
-  /** JSON of what was offered beyond the finding (a remediation's id and inputs). */
-  payload: string;
+  kind: OfferKind;
+  /** What was offered beyond the finding (a remediation's id and inputs). */
+  payload: OfferPayload;
   createdAt: string;
 }
 
@@ -103,8 +168,8 @@ export interface ActionStore {
   insertAction(record: ActionRecord): Promise<boolean>;
   getAction(id: string): Promise<ActionRecord | null>;
   /** Applies `patch` only if the action is in one of `from`; the updated record, or null if it was not. */
-  transitionAction(id: string, from: ActionState[], patch: Partial<Omit<ActionRecord, 'id'>>): Promise<ActionRecord | null>;
-  listActions(filter?: { findingId?: string; state?: ActionState; kind?: string }): Promise<ActionRecord[]>;
+  transitionAction(id: string, from: ActionState[], patch: ActionPatch): Promise<ActionRecord | null>;
+  listActions(filter?: { findingId?: string; state?: ActionState; kind?: ActionKind }): Promise<ActionRecord[]>;
 
   /** Inserts only if absent: an offer, once stored, never changes. False when it was already there. */
   insertOffer(record: OfferRecord): Promise<boolean>;

@@ -1,10 +1,18 @@
-import type { SeverityLabel, RecordState, WorkflowStatus } from '../domain/finding.ts';
+import type { Finding, SeverityLabel, RecordState, WorkflowStatus } from '../domain/finding.ts';
+import type { StoredAnswers } from '../domain/investigation/answer-book.ts';
+import type { InvestigationSummary } from '../domain/investigation/summary.ts';
+import type { TimelineEntry } from '../domain/investigation/timeline.ts';
+import type { InvestigationWindow } from '../domain/investigation/window.ts';
 import type { ActionStore } from './action-store.ts';
 
 /**
  * Everything sirbot must remember between deliveries, behind one interface so the
  * local runtime (SQLite), tests (memory) and Lambda (DynamoDB, later) share one
  * contract. Methods that decide something under concurrency are atomic.
+ *
+ * Records are typed values: a store keeps what it must as JSON (a snapshot, answers, a
+ * result) and checks it against its schema when reading it back, once, so no caller
+ * parses stored JSON; a stored document that does not match is an error naming it.
  */
 
 /**
@@ -34,7 +42,7 @@ export interface FindingRecord {
   recordState: RecordState;
   deliveredAt: string;
   /** The delivered finding (normalized, with its raw document), for investigations started later. */
-  snapshot: string | null;
+  snapshot: Finding | null;
   state: DeliveryState;
   /** Bumped by every write: `updateFinding` is a compare-and-set on it. */
   version: number;
@@ -47,10 +55,24 @@ export interface FindingRecord {
   /** The root is posted but what follows it (questions, escalation timer) has not been started yet. */
   followUpPending: boolean;
   /** A newer version received but not yet shown in Slack (the root edit and change reply are still to do). */
-  pendingSnapshot: string | null;
+  pendingSnapshot: Finding | null;
 }
 
 export type InvestigationState = 'asked' | 'gathering' | 'summarized' | 'failed';
+
+/** What is kept of a summarized investigation: its summary, and the highlighted timeline entries (for case comments). */
+export interface InvestigationConclusions {
+  summary: InvestigationSummary;
+  window: InvestigationWindow;
+  /** Timeline entries in all (the full timeline is in the files posted to the thread). */
+  events: number;
+  highlights: TimelineEntry[];
+}
+
+/** Why an investigation failed. */
+export interface InvestigationFailure {
+  error: string;
+}
 
 /** One investigation per finding, living in the finding's thread; survives restarts. */
 export interface InvestigationRecord {
@@ -59,12 +81,12 @@ export interface InvestigationRecord {
   channel: string;
   threadTs: string;
   state: InvestigationState;
-  /** JSON of the answers so far (pre-filled and given). */
-  answers: string;
+  /** The answers so far (pre-filled and given). */
+  answers: StoredAnswers;
   questionsTs: string | null;
   progressTs: string | null;
-  /** JSON of the summary once summarized, or of the error once failed. */
-  result: string | null;
+  /** The conclusions once summarized, or the error once failed. */
+  result: InvestigationConclusions | InvestigationFailure | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -192,6 +214,6 @@ export interface Store {
 }
 
 /** Whether a finding's delivery still has work to do (what resuming picks up). */
-export function isIncomplete(r: Pick<FindingRecord, 'state' | 'followUpPending' | 'pendingSnapshot'>): boolean {
+export function isIncomplete(r: Pick<FindingRecord, 'state' | 'followUpPending'> & { pendingSnapshot: unknown }): boolean {
   return r.state === 'received' || r.state === 'posting' || r.followUpPending || r.pendingSnapshot !== null;
 }

@@ -1,7 +1,30 @@
-import type { ActionRecord, ActionState, ActionStore, AuditRecord, CaseRecord, EscalationRecord, EscalationStage, OfferRecord } from '../ports/action-store.ts';
+import type {
+  ActionKind,
+  ActionPatch,
+  ActionRecord,
+  ActionState,
+  ActionStore,
+  AuditRecord,
+  CaseRecord,
+  EscalationRecord,
+  EscalationStage,
+  OfferRecord,
+} from '../ports/action-store.ts';
 import { type Item, type Key, type Table, assignments, auditDay, fieldsOf, keys, lists, notExists, part, pick, sortBy, upTo } from './dynamodb-table.ts';
+import {
+  type StoredAction,
+  type StoredOffer,
+  decodeAction,
+  decodeDocument,
+  decodeFields,
+  decodeOffer,
+  encodeAction,
+  encodeActionPatch,
+  encodeOffer,
+} from './record-codecs.ts';
+import { auditRecordSchema, caseRecordSchema, escalationRecordSchema } from './record-schemas.ts';
 
-const ACTION = fieldsOf<ActionRecord>({
+const ACTION = fieldsOf<StoredAction>({
   id: true,
   kind: true,
   findingId: true,
@@ -54,13 +77,20 @@ const ESCALATION = fieldsOf<EscalationRecord>({
   updatedAt: true,
 });
 
-const OFFER = fieldsOf<OfferRecord>({ id: true, findingId: true, kind: true, payload: true, createdAt: true });
+const OFFER = fieldsOf<StoredOffer>({ id: true, findingId: true, kind: true, payload: true, createdAt: true });
 /** `OFFER#<id>` / `OFFER`: an offer, written once (its id says what it holds) and read by id. */
 const offerKey = (id: string): Key => ({ pk: `OFFER#${part(id)}`, sk: 'OFFER' });
 
-const toAction = (i: Item) => pick<ActionRecord>(i, ACTION);
-const toCase = (i: Item) => pick<CaseRecord>(i, CASE);
-const toEscalation = (i: Item): EscalationRecord => ({ ...pick<EscalationRecord>(i, ESCALATION), notify: [...((i.notify ?? []) as string[])] });
+/** Items through the record codecs: an action's input and result, an offer's payload, are JSON text attributes. */
+const toAction = (i: Item): ActionRecord => decodeAction(pick<StoredAction>(i, ACTION));
+const toCase = (i: Item): CaseRecord => decodeFields(caseRecordSchema, pick<CaseRecord>(i, CASE), 'case', String(i.caseId));
+const toEscalation = (i: Item): EscalationRecord =>
+  decodeFields(
+    escalationRecordSchema,
+    { ...pick<EscalationRecord>(i, ESCALATION), notify: [...((i.notify ?? []) as string[])] },
+    'escalation',
+    String(i.findingId),
+  );
 
 /**
  * Action records in the DynamoDB table (see dynamodb-table.ts). Transitions are one
@@ -73,7 +103,10 @@ export class DynamoActionStore implements ActionStore {
   /** The finding and kind hints first (checked when read), then the record if its id is new. */
   async insertAction(r: ActionRecord): Promise<boolean> {
     await this.hint(r);
-    return this.table.put({ ...keys.action(r.id), type: 'action', ...lists.actions(r.state, r.createdAt, r.id), ...pick<ActionRecord>(r, ACTION) }, notExists);
+    return this.table.put(
+      { ...keys.action(r.id), type: 'action', ...lists.actions(r.state, r.createdAt, r.id), ...pick<StoredAction>(encodeAction(r), ACTION) },
+      notExists,
+    );
   }
 
   private async hint(r: Pick<ActionRecord, 'id' | 'kind' | 'findingId' | 'createdAt'>): Promise<void> {
@@ -87,16 +120,16 @@ export class DynamoActionStore implements ActionStore {
     return item ? toAction(item) : null;
   }
 
-  async transitionAction(id: string, from: ActionState[], patch: Partial<Omit<ActionRecord, 'id'>>): Promise<ActionRecord | null> {
+  async transitionAction(id: string, from: ActionState[], patch: ActionPatch): Promise<ActionRecord | null> {
     if (from.length === 0) return null;
-    const { id: _id, ...fields } = patch as Partial<ActionRecord>;
+    const { id: _id, ...fields } = encodeActionPatch(patch);
     const list: Item = {};
     if (fields.state !== undefined) list.gsi1pk = lists.actions(fields.state, '', id).gsi1pk;
     if (fields.createdAt !== undefined) list.gsi1sk = lists.actions('', fields.createdAt, id).gsi1sk;
     const item = await this.compareAndSet(keys.action(id), 'state', from, { ...fields, ...list }, []);
     if (!item) return null;
     const next = toAction(item);
-    if (fields.kind !== undefined || fields.findingId !== undefined || fields.createdAt !== undefined) await this.hint(next);
+    if (fields.findingId !== undefined || fields.createdAt !== undefined) await this.hint(next);
     return next;
   }
 
@@ -124,7 +157,7 @@ export class DynamoActionStore implements ActionStore {
    * By finding or by kind from the hints (then the records, which have the last word),
    * otherwise from the state lists; oldest first.
    */
-  async listActions(filter: { findingId?: string; state?: ActionState; kind?: string } = {}): Promise<ActionRecord[]> {
+  async listActions(filter: { findingId?: string; state?: ActionState; kind?: ActionKind } = {}): Promise<ActionRecord[]> {
     let records: ActionRecord[];
     if (filter.findingId || filter.kind) {
       const hints = filter.findingId
@@ -145,12 +178,12 @@ export class DynamoActionStore implements ActionStore {
   }
 
   insertOffer(r: OfferRecord): Promise<boolean> {
-    return this.table.put({ ...offerKey(r.id), type: 'offer', ...pick<OfferRecord>(r, OFFER) }, notExists);
+    return this.table.put({ ...offerKey(r.id), type: 'offer', ...pick<StoredOffer>(encodeOffer(r), OFFER) }, notExists);
   }
 
   async getOffer(id: string): Promise<OfferRecord | null> {
     const item = await this.table.get(offerKey(id));
-    return item ? pick<OfferRecord>(item, OFFER) : null;
+    return item ? decodeOffer(pick<StoredOffer>(item, OFFER)) : null;
   }
 
   /** The latest view wins; the thread hint follows the case when its thread or creation changes. */
@@ -213,7 +246,7 @@ export class DynamoActionStore implements ActionStore {
         },
         limit - out.length,
       );
-      out.push(...items.map((i) => JSON.parse(String(i.doc)) as AuditRecord));
+      out.push(...items.map((i) => decodeDocument(auditRecordSchema, String(i.doc), 'audit record', `${String(i.pk)} ${String(i.sk)}`)));
     }
     return out;
   }

@@ -19,6 +19,7 @@ import {
   tableDefinition,
 } from './dynamodb-table.ts';
 import { needsFlush, newDigest } from './digest-records.ts';
+import { type StoredFinding, type StoredInvestigation, decodeFinding, decodeInvestigation, encodeFinding, encodeInvestigation } from './record-codecs.ts';
 import {
   type DeadLetter,
   type DigestMember,
@@ -33,7 +34,7 @@ import {
 
 export { TTL_ATTRIBUTE } from './dynamodb-table.ts';
 
-const FINDING = fieldsOf<FindingRecord>({
+const FINDING = fieldsOf<StoredFinding>({
   findingId: true,
   fingerprint: true,
   updatedAt: true,
@@ -54,7 +55,7 @@ const FINDING = fieldsOf<FindingRecord>({
   followUpPending: true,
   pendingSnapshot: true,
 });
-const INVESTIGATION = fieldsOf<InvestigationRecord>({
+const INVESTIGATION = fieldsOf<StoredInvestigation>({
   id: true,
   findingId: true,
   channel: true,
@@ -98,17 +99,19 @@ const DIGEST_PROGRESS = fieldsOf<DigestProgress>({
 const MEMBER = fieldsOf<DigestMember>({ digestId: true, findingId: true, seq: true, line: true, accountId: true, severity: true, listed: true });
 const DEAD_LETTER = fieldsOf<DeadLetter>({ id: true, receivedAt: true, origin: true, path: true, error: true, payload: true, count: true });
 
-/** A finding record as stored: numbers come back as numbers, flags as booleans. */
+/** A finding record as stored: numbers come back as numbers, flags as booleans, snapshots through the record codec. */
 function toFinding(item: Record<string, unknown>): FindingRecord {
-  const r = pick<FindingRecord>(item, FINDING);
-  return {
+  const r = pick<StoredFinding>(item, FINDING);
+  return decodeFinding({
     ...r,
     version: Number(r.version ?? 1),
     attempts: Number(r.attempts ?? 0),
     followUpPending: r.followUpPending === true,
     state: r.state ?? 'received',
-  };
+  });
 }
+
+const toInvestigation = (item: Record<string, unknown>): InvestigationRecord => decodeInvestigation(pick<StoredInvestigation>(item, INVESTIGATION));
 
 /** Past this many lost compare-and-sets in a row something is wrong (each loss is another caller's win). */
 const MAX_ATTEMPTS = 50;
@@ -153,7 +156,7 @@ export class DynamoStore implements Store {
     return {
       ...keys.finding(record.findingId),
       type: 'finding',
-      ...pick<FindingRecord>(record, FINDING),
+      ...pick<StoredFinding>(encodeFinding(record), FINDING),
       ...(isIncomplete(record) ? lists.incompleteDeliveries(record.attemptAt, record.findingId) : {}),
     };
   }
@@ -391,7 +394,7 @@ export class DynamoStore implements Store {
       ...key,
       type: 'investigation',
       ...lists.investigations(record.state, record.createdAt, record.id),
-      ...pick<InvestigationRecord>(record, INVESTIGATION),
+      ...pick<StoredInvestigation>(encodeInvestigation(record), INVESTIGATION),
     };
     if (!(await this.table.put(item, notExists))) return false;
     const hint = keys.threadInvestigation(record.channel, record.threadTs, record.createdAt, record.id);
@@ -403,7 +406,7 @@ export class DynamoStore implements Store {
 
   async getInvestigation(id: string): Promise<InvestigationRecord | null> {
     const item = await this.table.get(keys.investigation(id));
-    return item ? pick<InvestigationRecord>(item, INVESTIGATION) : null;
+    return item ? toInvestigation(item) : null;
   }
 
   async findInvestigationByThread(channel: string, threadTs: string): Promise<InvestigationRecord | null> {
@@ -414,9 +417,9 @@ export class DynamoStore implements Store {
     return null;
   }
 
-  /** Like SQLite: what an investigation is about (finding, thread, creation) does not change. */
   /** What an update may change (what an investigation is about stays), with the state list it moves to. */
-  private investigationChanges(r: InvestigationRecord) {
+  private investigationChanges(record: InvestigationRecord) {
+    const r = encodeInvestigation(record);
     return {
       state: r.state,
       answers: r.answers,
@@ -472,7 +475,7 @@ export class DynamoStore implements Store {
   async listInvestigations(state?: InvestigationState): Promise<InvestigationRecord[]> {
     const states = state ? [state] : INVESTIGATION_STATES;
     const items = (await Promise.all(states.map((s) => this.table.list(lists.investigations(s, '', '').gsi1pk)))).flat();
-    return sortBy(items, 'gsi1sk').map((i) => pick<InvestigationRecord>(i, INVESTIGATION));
+    return sortBy(items, 'gsi1sk').map(toInvestigation);
   }
 
   /** Ids from an atomic counter, so they stay numbers and keep their order. */

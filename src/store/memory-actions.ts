@@ -1,51 +1,63 @@
-import type { ActionRecord, ActionState, ActionStore, AuditRecord, CaseRecord, EscalationRecord, EscalationStage, OfferRecord } from '../ports/action-store.ts';
+import type {
+  ActionKind,
+  ActionPatch,
+  ActionRecord,
+  ActionState,
+  ActionStore,
+  AuditRecord,
+  CaseRecord,
+  EscalationRecord,
+  EscalationStage,
+  OfferRecord,
+} from '../ports/action-store.ts';
+import { type StoredAction, type StoredOffer, decodeAction, decodeOffer, encodeAction, encodeActionPatch, encodeOffer } from './record-codecs.ts';
 
-/** In-process action records for tests and short-lived runtimes. Same contract as SQLite. */
+/** In-process action records for tests and short-lived runtimes. Same contract as SQLite (requests and offers kept as it keeps them). */
 export class MemoryActionStore implements ActionStore {
-  private readonly actions = new Map<string, ActionRecord>();
+  private readonly actions = new Map<string, StoredAction>();
   private readonly cases = new Map<string, CaseRecord>();
   private readonly audit: AuditRecord[] = [];
   private readonly escalations = new Map<string, EscalationRecord>();
-  private readonly offers = new Map<string, OfferRecord>();
+  private readonly offers = new Map<string, StoredOffer>();
 
   async insertAction(record: ActionRecord) {
     if (this.actions.has(record.id)) return false;
-    this.actions.set(record.id, { ...record });
+    this.actions.set(record.id, encodeAction(record));
     return true;
   }
 
   async getAction(id: string) {
     const r = this.actions.get(id);
-    return r ? { ...r } : null;
+    return r ? decodeAction(r) : null;
   }
 
-  async transitionAction(id: string, from: ActionState[], patch: Partial<Omit<ActionRecord, 'id'>>) {
+  async transitionAction(id: string, from: ActionState[], patch: ActionPatch) {
     const r = this.actions.get(id);
     if (!r || !from.includes(r.state)) return null;
-    const next = { ...r, ...patch, id };
+    const next = { ...r, ...encodeActionPatch(patch), id };
     this.actions.set(id, next);
-    return { ...next };
+    return decodeAction(next);
   }
 
-  async listActions(filter: { findingId?: string; state?: ActionState; kind?: string } = {}) {
+  async listActions(filter: { findingId?: string; state?: ActionState; kind?: ActionKind } = {}) {
     return [...this.actions.values()]
       .filter(
         (a) =>
           (!filter.findingId || a.findingId === filter.findingId) && (!filter.state || a.state === filter.state) && (!filter.kind || a.kind === filter.kind),
       )
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
-      .map((a) => ({ ...a }));
+      .map(decodeAction);
   }
 
   async insertOffer(record: OfferRecord) {
     if (this.offers.has(record.id)) return false;
-    this.offers.set(record.id, { ...record });
+    this.offers.set(record.id, encodeOffer(record));
     return true;
   }
 
   async getOffer(id: string) {
     const r = this.offers.get(id);
-    return r ? { ...r } : null;
+    return r ? decodeOffer(r) : null;
   }
 
   async putCase(record: CaseRecord) {

@@ -1,5 +1,6 @@
 import { MemoryActionStore } from './memory-actions.ts';
 import { needsFlush, newDigest } from './digest-records.ts';
+import { type StoredFinding, type StoredInvestigation, decodeFinding, decodeInvestigation, encodeFinding, encodeInvestigation } from './record-codecs.ts';
 import {
   type DeadLetter,
   type DigestMember,
@@ -12,34 +13,38 @@ import {
   isIncomplete,
 } from '../ports/store.ts';
 
-/** In-process store for tests and short-lived runtimes. Same contract as SQLite. */
+/**
+ * In-process store for tests and short-lived runtimes. Same contract as SQLite: records
+ * are kept as the other stores keep them (JSON fields as text) and read back through the
+ * same codecs, so what a test stores and reads is what a runtime would.
+ */
 export class MemoryStore implements Store {
   readonly actions = new MemoryActionStore();
-  private readonly findings = new Map<string, FindingRecord>();
+  private readonly findings = new Map<string, StoredFinding>();
   private readonly slots = new Map<string, Map<string, string>>();
   private readonly digests = new Map<string, DigestRecord>();
   private readonly members = new Map<string, DigestMember[]>();
   private readonly keys = new Map<string, string>();
   private readonly dead: DeadLetter[] = [];
-  private readonly investigations = new Map<string, InvestigationRecord>();
+  private readonly investigations = new Map<string, StoredInvestigation>();
   private nextDigest = 1;
   private deadSeq = 0;
 
   async getFinding(id: string) {
     const r = this.findings.get(id);
-    return r ? { ...r } : null;
+    return r ? decodeFinding(r) : null;
   }
 
   async insertFinding(record: FindingRecord) {
     if (this.findings.has(record.findingId)) return false;
-    this.findings.set(record.findingId, { ...record });
+    this.findings.set(record.findingId, encodeFinding(record));
     return true;
   }
 
   async updateFinding(record: FindingRecord) {
     const stored = this.findings.get(record.findingId);
     if (!stored || stored.version !== record.version) return false;
-    this.findings.set(record.findingId, { ...record, version: record.version + 1 });
+    this.findings.set(record.findingId, { ...encodeFinding(record), version: record.version + 1 });
     return true;
   }
 
@@ -48,7 +53,7 @@ export class MemoryStore implements Store {
       .filter((r) => isIncomplete(r) && (r.attemptAt === null || r.attemptAt < staleBefore))
       .sort((a, b) => (a.attemptAt ?? '').localeCompare(b.attemptAt ?? ''))
       .slice(0, limit)
-      .map((r) => ({ ...r }));
+      .map(decodeFinding);
   }
 
   async reserveRootSlot(channel: string, findingId: string, since: string, limit: number, now: string) {
@@ -150,22 +155,22 @@ export class MemoryStore implements Store {
 
   async insertInvestigation(record: InvestigationRecord) {
     if (this.investigations.has(record.id) || [...this.investigations.values()].some((i) => i.findingId === record.findingId)) return false;
-    this.investigations.set(record.id, { ...record });
+    this.investigations.set(record.id, encodeInvestigation(record));
     return true;
   }
 
   async getInvestigation(id: string) {
     const r = this.investigations.get(id);
-    return r ? { ...r } : null;
+    return r ? decodeInvestigation(r) : null;
   }
 
   async findInvestigationByThread(channel: string, threadTs: string) {
     const r = [...this.investigations.values()].find((i) => i.channel === channel && i.threadTs === threadTs);
-    return r ? { ...r } : null;
+    return r ? decodeInvestigation(r) : null;
   }
 
   async updateInvestigation(record: InvestigationRecord) {
-    if (this.investigations.has(record.id)) this.investigations.set(record.id, { ...record });
+    if (this.investigations.has(record.id)) this.investigations.set(record.id, encodeInvestigation(record));
   }
 
   async moveInvestigationThread(id: string, channel: string, threadTs: string, updatedAt: string) {
@@ -176,12 +181,12 @@ export class MemoryStore implements Store {
   async transitionInvestigation(expected: Pick<InvestigationRecord, 'id' | 'state' | 'updatedAt'>, next: InvestigationRecord) {
     const stored = this.investigations.get(expected.id);
     if (!stored || stored.state !== expected.state || stored.updatedAt !== expected.updatedAt) return false;
-    this.investigations.set(expected.id, { ...next });
+    this.investigations.set(expected.id, encodeInvestigation(next));
     return true;
   }
 
   async listInvestigations(state?: InvestigationState) {
-    return [...this.investigations.values()].filter((i) => !state || i.state === state).map((i) => ({ ...i }));
+    return [...this.investigations.values()].filter((i) => !state || i.state === state).map(decodeInvestigation);
   }
 
   async addDeadLetter(entry: Omit<DeadLetter, 'id'>) {

@@ -1,10 +1,24 @@
 import type Database from 'better-sqlite3';
 import { statementCache } from './sqlite-rows.ts';
-import type { ActionRecord, ActionState, ActionStore, AuditRecord, CaseRecord, EscalationRecord, EscalationStage, OfferRecord } from '../ports/action-store.ts';
+import type {
+  ActionKind,
+  ActionPatch,
+  ActionRecord,
+  ActionState,
+  ActionStore,
+  AuditRecord,
+  CaseRecord,
+  EscalationRecord,
+  EscalationStage,
+  OfferRecord,
+} from '../ports/action-store.ts';
+import { decodeAction, decodeDocument, decodeOffer, documentOf, encodeAction, encodeActionPatch, encodeOffer } from './record-codecs.ts';
+import { auditRecordSchema, caseRecordSchema, escalationRecordSchema } from './record-schemas.ts';
 
 /**
  * Action records in the local SQLite file. Each record is one JSON document with the
- * columns queries select on beside it; the document is the truth.
+ * columns queries select on beside it; the document is the truth, read back through the
+ * record codecs (an action's input and result, an offer's payload, are JSON text inside it).
  */
 export const ACTION_SCHEMA = `
 CREATE TABLE IF NOT EXISTS actions (
@@ -44,7 +58,11 @@ CREATE TABLE IF NOT EXISTS offers (
 );
 `;
 
-const parse = <T>(row: { doc: string } | undefined): T | null => (row ? (JSON.parse(row.doc) as T) : null);
+type DocRow = { doc: string } | undefined;
+/** A row's document, named by its key column (an unreadable one is an error that says which). */
+const readAction = (row: { doc: string }, id: string) => decodeAction(documentOf(row.doc, 'action', id));
+const readCase = (row: { doc: string }, id: string) => decodeDocument(caseRecordSchema, row.doc, 'case', id);
+const readEscalation = (row: { doc: string }, id: string) => decodeDocument(escalationRecordSchema, row.doc, 'escalation', id);
 
 export class SqliteActionStore implements ActionStore {
   private readonly sql: (sql: string) => Database.Statement;
@@ -61,26 +79,29 @@ export class SqliteActionStore implements ActionStore {
       r.findingId,
       r.state,
       r.createdAt,
-      JSON.stringify(r),
+      JSON.stringify(encodeAction(r)),
     );
     return result.changes === 1;
   }
 
   async getAction(id: string) {
-    return parse<ActionRecord>(this.sql('SELECT doc FROM actions WHERE id = ?').get(id) as { doc: string } | undefined);
+    const row = this.sql('SELECT doc FROM actions WHERE id = ?').get(id) as DocRow;
+    return row ? readAction(row, id) : null;
   }
 
-  async transitionAction(id: string, from: ActionState[], patch: Partial<Omit<ActionRecord, 'id'>>) {
+  async transitionAction(id: string, from: ActionState[], patch: ActionPatch) {
     return this.db.transaction(() => {
-      const current = parse<ActionRecord>(this.sql('SELECT doc FROM actions WHERE id = ?').get(id) as { doc: string } | undefined);
+      const row = this.sql('SELECT doc FROM actions WHERE id = ?').get(id) as DocRow;
+      const current = row ? readAction(row, id) : null;
       if (!current || !from.includes(current.state)) return null;
-      const next: ActionRecord = { ...current, ...patch, id };
-      this.sql('UPDATE actions SET state = ?, doc = ? WHERE id = ?').run(next.state, JSON.stringify(next), id);
-      return next;
+      const next = { ...encodeAction(current), ...encodeActionPatch(patch), id };
+      const record = decodeAction(next);
+      this.sql('UPDATE actions SET state = ?, doc = ? WHERE id = ?').run(record.state, JSON.stringify(next), id);
+      return record;
     })();
   }
 
-  async listActions(filter: { findingId?: string; state?: ActionState; kind?: string } = {}) {
+  async listActions(filter: { findingId?: string; state?: ActionState; kind?: ActionKind } = {}) {
     const where: string[] = [];
     const args: string[] = [];
     if (filter.findingId) {
@@ -95,17 +116,22 @@ export class SqliteActionStore implements ActionStore {
       where.push('kind = ?');
       args.push(filter.kind);
     }
-    const sql = `SELECT doc FROM actions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at`;
-    return (this.sql(sql).all(...args) as Array<{ doc: string }>).map((r) => JSON.parse(r.doc) as ActionRecord);
+    const sql = `SELECT id, doc FROM actions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at`;
+    return (this.sql(sql).all(...args) as Array<{ id: string; doc: string }>).map((r) => readAction(r, r.id));
   }
 
   async insertOffer(r: OfferRecord) {
-    const result = this.sql('INSERT INTO offers (id, finding_id, doc) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(r.id, r.findingId, JSON.stringify(r));
+    const result = this.sql('INSERT INTO offers (id, finding_id, doc) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(
+      r.id,
+      r.findingId,
+      JSON.stringify(encodeOffer(r)),
+    );
     return result.changes === 1;
   }
 
   async getOffer(id: string) {
-    return parse<OfferRecord>(this.sql('SELECT doc FROM offers WHERE id = ?').get(id) as { doc: string } | undefined);
+    const row = this.sql('SELECT doc FROM offers WHERE id = ?').get(id) as DocRow;
+    return row ? decodeOffer(documentOf(row.doc, 'offer', id)) : null;
   }
 
   async putCase(r: CaseRecord) {
@@ -119,18 +145,20 @@ export class SqliteActionStore implements ActionStore {
   }
 
   async getCase(caseId: string) {
-    return parse<CaseRecord>(this.sql('SELECT doc FROM cases WHERE case_id = ?').get(caseId) as { doc: string } | undefined);
+    const row = this.sql('SELECT doc FROM cases WHERE case_id = ?').get(caseId) as DocRow;
+    return row ? readCase(row, caseId) : null;
   }
 
   async findCaseByThread(channel: string, threadTs: string) {
-    return parse<CaseRecord>(
-      this.sql('SELECT doc FROM cases WHERE channel = ? AND thread_ts = ? ORDER BY created_at LIMIT 1').get(channel, threadTs) as { doc: string } | undefined,
-    );
+    const row = this.sql('SELECT case_id, doc FROM cases WHERE channel = ? AND thread_ts = ? ORDER BY created_at LIMIT 1').get(channel, threadTs) as
+      | { case_id: string; doc: string }
+      | undefined;
+    return row ? readCase(row, row.case_id) : null;
   }
 
   async listCases(limit = 50) {
-    return (this.sql('SELECT doc FROM cases ORDER BY created_at DESC LIMIT ?').all(limit) as Array<{ doc: string }>).map(
-      (r) => JSON.parse(r.doc) as CaseRecord,
+    return (this.sql('SELECT case_id, doc FROM cases ORDER BY created_at DESC LIMIT ?').all(limit) as Array<{ case_id: string; doc: string }>).map((r) =>
+      readCase(r, r.case_id),
     );
   }
 
@@ -139,8 +167,11 @@ export class SqliteActionStore implements ActionStore {
   }
 
   async listAudit(filter: { since?: string; limit?: number } = {}) {
-    const rows = this.sql('SELECT doc FROM audit WHERE at >= ? ORDER BY seq LIMIT ?').all(filter.since ?? '', filter.limit ?? -1) as Array<{ doc: string }>;
-    return rows.map((r) => JSON.parse(r.doc) as AuditRecord);
+    const rows = this.sql('SELECT seq, doc FROM audit WHERE at >= ? ORDER BY seq LIMIT ?').all(filter.since ?? '', filter.limit ?? -1) as Array<{
+      seq: number;
+      doc: string;
+    }>;
+    return rows.map((r) => decodeDocument(auditRecordSchema, r.doc, 'audit record', String(r.seq)));
   }
 
   async insertEscalation(r: EscalationRecord) {
@@ -154,17 +185,22 @@ export class SqliteActionStore implements ActionStore {
   }
 
   async getEscalation(findingId: string) {
-    return parse<EscalationRecord>(this.sql('SELECT doc FROM escalations WHERE finding_id = ?').get(findingId) as { doc: string } | undefined);
+    const row = this.sql('SELECT doc FROM escalations WHERE finding_id = ?').get(findingId) as DocRow;
+    return row ? readEscalation(row, findingId) : null;
   }
 
   async dueEscalations(now: string) {
-    const rows = this.sql('SELECT doc FROM escalations WHERE next_at IS NOT NULL AND next_at <= ? ORDER BY next_at').all(now) as Array<{ doc: string }>;
-    return rows.map((r) => JSON.parse(r.doc) as EscalationRecord);
+    const rows = this.sql('SELECT finding_id, doc FROM escalations WHERE next_at IS NOT NULL AND next_at <= ? ORDER BY next_at').all(now) as Array<{
+      finding_id: string;
+      doc: string;
+    }>;
+    return rows.map((r) => readEscalation(r, r.finding_id));
   }
 
   async transitionEscalation(findingId: string, from: EscalationStage[], patch: Partial<Omit<EscalationRecord, 'findingId'>>) {
     return this.db.transaction(() => {
-      const current = parse<EscalationRecord>(this.sql('SELECT doc FROM escalations WHERE finding_id = ?').get(findingId) as { doc: string } | undefined);
+      const row = this.sql('SELECT doc FROM escalations WHERE finding_id = ?').get(findingId) as DocRow;
+      const current = row ? readEscalation(row, findingId) : null;
       if (!current || !from.includes(current.stage)) return null;
       const next: EscalationRecord = { ...current, ...patch, findingId };
       this.sql('UPDATE escalations SET stage = ?, next_at = ?, doc = ? WHERE finding_id = ?').run(next.stage, next.nextAt, JSON.stringify(next), findingId);

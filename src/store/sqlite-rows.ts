@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { DeadLetter, DigestProgress, DigestRecord, FindingRecord, InvestigationRecord } from '../ports/store.ts';
+import { decodeFinding, decodeInvestigation, encodeFinding, encodeInvestigation } from './record-codecs.ts';
 
-/** SQLite rows (snake_case columns) and the records they hold, both ways. */
+/** SQLite rows (snake_case columns) and the records they hold, both ways (JSON columns through the record codecs). */
 
 export interface FindingRow {
   finding_id: string;
@@ -62,33 +63,37 @@ export interface InvestigationRow {
   updated_at: string;
 }
 
-export const toInvestigation = (r: InvestigationRow): InvestigationRecord => ({
-  id: r.id,
-  findingId: r.finding_id,
-  channel: r.channel,
-  threadTs: r.thread_ts,
-  state: r.state,
-  answers: r.answers,
-  questionsTs: r.questions_ts,
-  progressTs: r.progress_ts,
-  result: r.result,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
+export const toInvestigation = (r: InvestigationRow): InvestigationRecord =>
+  decodeInvestigation({
+    id: r.id,
+    findingId: r.finding_id,
+    channel: r.channel,
+    threadTs: r.thread_ts,
+    state: r.state,
+    answers: r.answers,
+    questionsTs: r.questions_ts,
+    progressTs: r.progress_ts,
+    result: r.result,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  });
 
-export const investigationParams = (r: InvestigationRecord) => ({
-  id: r.id,
-  finding_id: r.findingId,
-  channel: r.channel,
-  thread_ts: r.threadTs,
-  state: r.state,
-  answers: r.answers,
-  questions_ts: r.questionsTs,
-  progress_ts: r.progressTs,
-  result: r.result,
-  created_at: r.createdAt,
-  updated_at: r.updatedAt,
-});
+export function investigationParams(record: InvestigationRecord) {
+  const r = encodeInvestigation(record);
+  return {
+    id: r.id,
+    finding_id: r.findingId,
+    channel: r.channel,
+    thread_ts: r.threadTs,
+    state: r.state,
+    answers: r.answers,
+    questions_ts: r.questionsTs,
+    progress_ts: r.progressTs,
+    result: r.result,
+    created_at: r.createdAt,
+    updated_at: r.updatedAt,
+  };
+}
 
 export interface DigestRow {
   id: string;
@@ -129,27 +134,28 @@ export const toDeadLetter = (r: DeadLetterRow): DeadLetter => ({
   count: r.count,
 });
 
-export const toFinding = (r: FindingRow): FindingRecord => ({
-  findingId: r.finding_id,
-  fingerprint: r.fingerprint,
-  updatedAt: r.updated_at,
-  channel: r.channel,
-  ts: r.ts,
-  digestId: r.digest_id,
-  suppressed: r.suppressed === 1,
-  severity: r.severity,
-  workflowStatus: r.workflow_status,
-  recordState: r.record_state,
-  deliveredAt: r.delivered_at,
-  snapshot: r.snapshot,
-  state: r.state,
-  version: r.version,
-  sentAt: r.sent_at,
-  attemptAt: r.attempt_at,
-  attempts: r.attempts,
-  followUpPending: r.follow_up_pending === 1,
-  pendingSnapshot: r.pending_snapshot,
-});
+export const toFinding = (r: FindingRow): FindingRecord =>
+  decodeFinding({
+    findingId: r.finding_id,
+    fingerprint: r.fingerprint,
+    updatedAt: r.updated_at,
+    channel: r.channel,
+    ts: r.ts,
+    digestId: r.digest_id,
+    suppressed: r.suppressed === 1,
+    severity: r.severity,
+    workflowStatus: r.workflow_status,
+    recordState: r.record_state,
+    deliveredAt: r.delivered_at,
+    snapshot: r.snapshot,
+    state: r.state,
+    version: r.version,
+    sentAt: r.sent_at,
+    attemptAt: r.attempt_at,
+    attempts: r.attempts,
+    followUpPending: r.follow_up_pending === 1,
+    pendingSnapshot: r.pending_snapshot,
+  });
 
 export const toDigest = (r: DigestRow): DigestRecord => ({
   id: r.id,
@@ -190,27 +196,30 @@ export function digestProgressParams(progress: Partial<DigestProgress>): Record<
   return out;
 }
 
-export const findingParams = (r: FindingRecord) => ({
-  finding_id: r.findingId,
-  fingerprint: r.fingerprint,
-  updated_at: r.updatedAt,
-  channel: r.channel,
-  ts: r.ts,
-  digest_id: r.digestId,
-  suppressed: r.suppressed ? 1 : 0,
-  severity: r.severity,
-  workflow_status: r.workflowStatus,
-  record_state: r.recordState,
-  delivered_at: r.deliveredAt,
-  snapshot: r.snapshot,
-  state: r.state,
-  version: r.version,
-  sent_at: r.sentAt,
-  attempt_at: r.attemptAt,
-  attempts: r.attempts,
-  follow_up_pending: r.followUpPending ? 1 : 0,
-  pending_snapshot: r.pendingSnapshot,
-});
+export function findingParams(record: FindingRecord) {
+  const r = encodeFinding(record);
+  return {
+    finding_id: r.findingId,
+    fingerprint: r.fingerprint,
+    updated_at: r.updatedAt,
+    channel: r.channel,
+    ts: r.ts,
+    digest_id: r.digestId,
+    suppressed: r.suppressed ? 1 : 0,
+    severity: r.severity,
+    workflow_status: r.workflowStatus,
+    record_state: r.recordState,
+    delivered_at: r.deliveredAt,
+    snapshot: r.snapshot,
+    state: r.state,
+    version: r.version,
+    sent_at: r.sentAt,
+    attempt_at: r.attemptAt,
+    attempts: r.attempts,
+    follow_up_pending: r.followUpPending ? 1 : 0,
+    pending_snapshot: r.pendingSnapshot,
+  };
+}
 
 /**
  * Prepared statements, one per SQL text, kept for the connection's life: preparing a

@@ -29,7 +29,7 @@ async function started(): Promise<TestRuntime> {
 const root = (rt: TestRuntime) => rt.slack.state.messages('#security-incidents')[0]!;
 const questions = (rt: TestRuntime) =>
   rt.slack.state.thread(root(rt).channel, root(rt).ts).find((m) => JSON.stringify(m.blocks ?? []).includes('investigation_start_now'));
-const stored = async (rt: TestRuntime) => JSON.parse((await rt.runtime.core.store.listInvestigations())[0]!.answers) as StoredAnswers;
+const stored = async (rt: TestRuntime): Promise<StoredAnswers> => (await rt.runtime.core.store.listInvestigations())[0]!.answers;
 const ephemeralsOf = (rt: TestRuntime, user: string) =>
   rt.slack.state
     .ephemerals()
@@ -93,7 +93,7 @@ describe('who may answer an investigation', () => {
     await rt.runtime.idle();
     const [record] = await rt.runtime.core.store.listInvestigations();
     expect(record?.state).toBe('summarized');
-    expect(JSON.parse(record!.answers)).toMatchObject({
+    expect(record!.answers).toMatchObject({
       accessKeyId: KEY,
       rotated: 'deactivated',
       disputed: { accessKeyId: [{ value: 'AKIAOTHERKEY00000001' }] },

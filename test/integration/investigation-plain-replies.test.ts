@@ -26,7 +26,7 @@ const root = (rt: TestRuntime) => rt.slack.state.messages('#security-incidents')
 const thread = (rt: TestRuntime) => rt.slack.state.thread(root(rt).channel, root(rt).ts);
 const questions = (rt: TestRuntime) => thread(rt).find((m) => JSON.stringify(m.blocks ?? []).includes('investigation_start_now'));
 const byText = (rt: TestRuntime, start: string) => thread(rt).filter((m) => m.text?.startsWith(start));
-const stored = async (rt: TestRuntime) => JSON.parse((await rt.runtime.core.store.listInvestigations())[0]!.answers) as StoredAnswers;
+const stored = async (rt: TestRuntime): Promise<StoredAnswers> => (await rt.runtime.core.store.listInvestigations())[0]!.answers;
 const ephemeralsOf = (rt: TestRuntime, user: string) =>
   rt.slack.state
     .ephemerals()

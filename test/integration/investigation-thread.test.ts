@@ -99,7 +99,7 @@ describe('investigation in the finding thread', () => {
     expect(csv.trim().split('\r\n')).toHaveLength(json.length + 1);
     const [record] = await t.runtime.core.store.listInvestigations();
     expect(record?.state).toBe('summarized');
-    expect(JSON.parse(record!.answers)).toMatchObject({ rotated: 'no', exposedAt: '2026-11-19', accessKeyId: 'AKIAEXPOSEDKEY000001' });
+    expect(record!.answers).toMatchObject({ rotated: 'no', exposedAt: '2026-11-19', accessKeyId: 'AKIAEXPOSEDKEY000001' });
   }, 60_000);
 
   it('an Investigate button starts one investigation however often it is clicked; Investigate now skips the rest', async () => {

@@ -71,12 +71,12 @@ describe('offers behind buttons', () => {
     const openCase = buttonValue(root, 'case_open');
     expect(status).toMatch(OFFER_ID);
     expect(openCase).toMatch(OFFER_ID);
-    expect(await t.runtime.core.store.actions.getOffer(status)).toMatchObject({ findingId: GUARDDUTY.id, kind: 'status', payload: '{}' });
+    expect(await t.runtime.core.store.actions.getOffer(status)).toMatchObject({ findingId: GUARDDUTY.id, kind: 'status', payload: {} });
     const deactivate = buttons(summaryOf(GUARDDUTY.id)!).find((b) => b.text.text === 'Deactivate AKIAEXPOSEDKEY000001')!;
     expect(deactivate.value).toMatch(OFFER_ID);
     const offer = await t.runtime.core.store.actions.getOffer(deactivate.value!);
     expect(offer).toMatchObject({ findingId: GUARDDUTY.id, kind: 'remediation' });
-    expect(JSON.parse(offer!.payload)).toEqual({
+    expect(offer!.payload).toEqual({
       remediationId: 'deactivate-access-key',
       inputs: { account: '111122223333', userName: 'ci-deployer', accessKeyId: 'AKIAEXPOSEDKEY000001' },
     });

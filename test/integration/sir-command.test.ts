@@ -74,7 +74,7 @@ describe('/sir', () => {
     expect(messageTexts(root).join('\n')).toContain('<@U0ALICE> asked sirbot to investigate access key `AKIAEXPOSEDKEY000001`');
     const investigations = await t.runtime.core.store.listInvestigations();
     expect(investigations).toHaveLength(1);
-    expect(JSON.parse(investigations[0]!.answers)).toMatchObject({ accessKeyId: 'AKIAEXPOSEDKEY000001', exposedAt: expect.any(String) });
+    expect(investigations[0]!.answers).toMatchObject({ accessKeyId: 'AKIAEXPOSEDKEY000001', exposedAt: expect.any(String) });
   });
 
   it('finding fetches a finding sirbot has not seen and posts it; a second time points to its thread', async () => {

@@ -66,7 +66,7 @@ async function investigationInThread(store: MemoryStore): Promise<{ channel: str
     channel,
     threadTs: ts,
     state: 'asked',
-    answers: JSON.stringify(prefill(finding)),
+    answers: prefill(finding),
     questionsTs: null,
     progressTs: null,
     result: null,
@@ -119,7 +119,7 @@ describe('plain replies, service side', () => {
     expect(asked).toEqual([]);
     expect(await service.reply(channel, ts, 'it leaked yesterday at 3pm', 'U0ALICE', { ts: WRITTEN, zone })).toMatchObject({ ok: true, open: [] });
     expect(asked).toEqual(['tz']);
-    expect(JSON.parse((await store.getInvestigation(id))!.answers)).toMatchObject({ exposedAt: '2026-11-20T14:00Z', rotated: 'deactivated' });
+    expect((await store.getInvestigation(id))!.answers).toMatchObject({ exposedAt: '2026-11-20T14:00Z', rotated: 'deactivated' });
     const understood = texts(channel, ts).filter((x) => x.includes('*Understood*'));
     expect(understood[0]).toContain('rotated: yes (deactivated), at 21 Nov 2026 10:00 UTC.');
     expect(understood[1]).toContain('exposed at 20 Nov 2026 15:00 Europe/Paris (20 Nov 2026 14:00 UTC).');

@@ -71,7 +71,7 @@ describe('an investigation claimed by two workers at once (DynamoDB)', () => {
       channel: root.channel as string,
       threadTs: root.ts as string,
       state: 'asked',
-      answers: JSON.stringify(prefill(finding)),
+      answers: prefill(finding),
       questionsTs: null,
       progressTs: null,
       result: null,

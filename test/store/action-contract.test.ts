@@ -1,10 +1,22 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { ActionRecord, EscalationRecord } from '../../src/ports/action-store.ts';
+import type { AwsCall } from '../../src/domain/actions/aws-call.ts';
+import type {
+  ActionFields,
+  CaseAction,
+  EscalationRecord,
+  OfferRecord,
+  RemediationAction,
+  RemediationRequest,
+  StatusAction,
+} from '../../src/ports/action-store.ts';
 import { DynamoStore } from '../../src/store/dynamodb.ts';
 import { MemoryStore } from '../../src/store/memory.ts';
+import { StoredRecordError } from '../../src/store/record-codecs.ts';
 import { SqliteStore } from '../../src/store/sqlite.ts';
 import type { Store } from '../../src/ports/store.ts';
 import { startDynalite, type Dynalite } from '../support/dynalite.ts';
@@ -12,21 +24,50 @@ import { startDynalite, type Dynalite } from '../support/dynalite.ts';
 const T0 = '2026-11-22T12:00:00.000Z';
 const at = (seconds: number) => new Date(Date.parse(T0) + seconds * 1000).toISOString();
 
-const action = (id: string, over: Partial<ActionRecord> = {}): ActionRecord => ({
+const keyCall = (status: 'Active' | 'Inactive'): AwsCall => ({
+  service: 'iam',
+  operation: 'UpdateAccessKey',
+  account: '111122223333',
+  region: 'us-east-1',
+  input: { UserName: 'alice', AccessKeyId: 'AKIA1', Status: status },
+});
+
+const remediationRequest: RemediationRequest = {
+  remediationId: 'deactivate-access-key',
+  inputs: { account: '111122223333', userName: 'alice', accessKeyId: 'AKIA1' },
+  findingId: 'f1',
+  channel: 'C1',
+  threadTs: '1.1',
+  plan: { calls: [keyCall('Inactive')], undo: [keyCall('Active')], notes: ['Whatever uses the key stops working.'] },
+  note: 'leaked in a public repository',
+};
+
+const fields = (id: string, over: Partial<ActionFields>): ActionFields => ({
   id,
-  kind: 'remediation:deactivate-access-key',
   findingId: 'f1',
   channel: 'C1',
   threadTs: '1.1',
   requestedBy: 'U1',
   approvedBy: null,
   state: 'running',
-  input: '{}',
-  result: null,
   messageTs: null,
   createdAt: T0,
   updatedAt: T0,
   ...over,
+});
+
+const action = (id: string, over: Partial<ActionFields> = {}): RemediationAction => ({
+  ...fields(id, over),
+  kind: 'remediation:deactivate-access-key',
+  input: remediationRequest,
+  result: null,
+});
+
+const statusAction = (id: string, over: Partial<ActionFields> = {}): StatusAction => ({
+  ...fields(id, over),
+  kind: 'status',
+  input: { status: 'RESOLVED', note: 'false positive', call: { ...keyCall('Active'), service: 'securityhub', operation: 'BatchUpdateFindings' } },
+  result: null,
 });
 
 const escalation = (findingId: string, nextAt: string | null): EscalationRecord => ({
@@ -98,14 +139,62 @@ describe.each(implementations)('%s action store contract', (_name, make, reopen)
     ]);
     expect([first?.approvedBy, second?.approvedBy].filter(Boolean)).toHaveLength(1);
     expect(await actions.transitionAction('missing', ['running'], { state: 'failed' })).toBeNull();
-    const done = await actions.transitionAction('a1', ['running'], { state: 'succeeded', result: '{"ok":true}', updatedAt: at(5) });
-    expect(done).toMatchObject({ state: 'succeeded', result: '{"ok":true}', updatedAt: at(5), requestedBy: 'U1' });
+    const run = { status: 'succeeded' as const, outcomes: [{ call: keyCall('Inactive'), ok: true, answer: {} }] };
+    const done = await actions.transitionAction('a1', ['running'], { state: 'succeeded', result: run, updatedAt: at(5) });
+    expect(done).toMatchObject({ state: 'succeeded', result: run, updatedAt: at(5), requestedBy: 'U1', input: remediationRequest });
+  });
+
+  it("gives back each kind's input and outcome as they were recorded", async () => {
+    const store = await make();
+    const { actions } = store;
+    const status: StatusAction = {
+      ...statusAction('s1', { state: 'failed' }),
+      input: { ...statusAction('s1').input, calls: [keyCall('Active')] },
+      result: { error: { name: 'AccessDeniedException', message: 'no' }, unprocessed: [{ id: 'f1', reason: 'gone' }] },
+    };
+    const opened: CaseAction = {
+      ...fields('c1', { state: 'succeeded', createdAt: at(1) }),
+      kind: 'case',
+      input: {
+        title: 'Exposed key',
+        description: 'A key was used from an unknown IP.',
+        engagementType: 'Security Incident',
+        reportedIncidentStartDate: T0,
+        impactedAccounts: ['111122223333'],
+        impactedAwsRegions: ['us-east-1'],
+        threatActorIpAddresses: ['198.51.100.7'],
+        impactedServices: ['iam'],
+        watchers: [{ email: 'sec@example.com', name: 'Security' }],
+        resolverType: 'Self',
+      },
+      result: { caseId: '8403556001', comments: 2 },
+    };
+    const undone: RemediationAction = {
+      ...action('r1', { state: 'undone', createdAt: at(2) }),
+      result: {
+        status: 'succeeded',
+        outcomes: [{ call: keyCall('Inactive'), ok: true, answer: { ResponseMetadata: {} } }],
+        undo: { status: 'succeeded', outcomes: [{ call: keyCall('Active'), ok: true }] },
+        undoneBy: 'U2',
+      },
+    };
+    for (const a of [status, opened, undone]) await actions.insertAction(a);
+    expect(await actions.getAction('s1')).toEqual(status);
+    expect(await actions.getAction('c1')).toEqual(opened);
+    expect(await actions.getAction('r1')).toEqual(undone);
+    expect(await actions.listActions({ findingId: 'f1' })).toEqual([status, opened, undone]);
+    if (reopen) {
+      await store.close();
+      const again = await reopen();
+      expect(await again.actions.listActions({ findingId: 'f1' })).toEqual([status, opened, undone]);
+      await again.close();
+    }
   });
 
   it('lists actions by finding, state and kind', async () => {
     const { actions } = await make();
-    await actions.insertAction(action('a1', { kind: 'status', createdAt: at(1) }));
-    await actions.insertAction(action('a2', { kind: 'status', findingId: 'f2', createdAt: at(2) }));
+    await actions.insertAction(statusAction('a1', { createdAt: at(1) }));
+    await actions.insertAction(statusAction('a2', { findingId: 'f2', createdAt: at(2) }));
     await actions.insertAction(action('a3', { state: 'awaiting_approval', createdAt: at(3) }));
     expect((await actions.listActions({ findingId: 'f1' })).map((a) => a.id)).toEqual(['a1', 'a3']);
     expect((await actions.listActions({ state: 'awaiting_approval' })).map((a) => a.id)).toEqual(['a3']);
@@ -114,16 +203,18 @@ describe.each(implementations)('%s action store contract', (_name, make, reopen)
 
   it('keeps offers: inserted once (a second insert of the id changes nothing), read back by id, across a reopen', async () => {
     const store = await make();
-    const offer = {
+    const offer: OfferRecord = {
       id: 'offer-1',
       findingId: 'arn:aws:guardduty:us-east-1:1:detector/d/finding/f#1',
       kind: 'remediation',
-      payload: '{"remediationId":"deactivate-access-key","inputs":{"accessKeyId":"AKIA1"}}',
+      payload: { remediationId: 'deactivate-access-key', inputs: { accessKeyId: 'AKIA1' } },
       createdAt: T0,
     };
     expect(await store.actions.insertOffer(offer)).toBe(true);
-    expect(await store.actions.insertOffer({ ...offer, findingId: 'other', payload: '{}', createdAt: at(5) })).toBe(false);
+    expect(await store.actions.insertOffer({ ...offer, findingId: 'other', kind: 'status', payload: {}, createdAt: at(5) })).toBe(false);
     expect(await store.actions.getOffer('offer-1')).toEqual(offer);
+    await store.actions.insertOffer({ id: 'offer-4', findingId: 'f1', kind: 'status', payload: {}, createdAt: T0 });
+    expect(await store.actions.getOffer('offer-4')).toEqual({ id: 'offer-4', findingId: 'f1', kind: 'status', payload: {}, createdAt: T0 });
     expect(await store.actions.getOffer('offer-2')).toBeNull();
     // Concurrent registrations of the same offer (two renderings of one message): one insert wins.
     const raced = await Promise.all([1, 2, 3].map(() => store.actions.insertOffer({ ...offer, id: 'offer-3' })));
@@ -183,5 +274,57 @@ describe.each(implementations)('%s action store contract', (_name, make, reopen)
       expect((await again.actions.dueEscalations(at(3600))).map((e) => e.findingId)).toEqual(['f1']);
       await again.close();
     }
+  });
+});
+
+describe('stored action documents that do not match their record', () => {
+  it('are refused by SQLite with an error naming the record and what is wrong', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sirbot-actions-'));
+    dirs.push(dir);
+    const file = path.join(dir, 'test.db');
+    const store = new SqliteStore(file);
+    await store.actions.insertAction(statusAction('s1'));
+    await store.actions.insertAction(action('r1'));
+    await store.actions.insertOffer({ id: 'offer-1', findingId: 'f1', kind: 'status', payload: {}, createdAt: T0 });
+    await store.close();
+    // Written behind sirbot's back: a status with no call, a remediation whose input is cut off, an offer of an unknown kind.
+    const raw = new Database(file);
+    const docOf = (id: string) => JSON.parse((raw.prepare('SELECT doc FROM actions WHERE id = ?').get(id) as { doc: string }).doc);
+    raw
+      .prepare('UPDATE actions SET doc = ? WHERE id = ?')
+      .run(JSON.stringify({ ...docOf('s1'), input: JSON.stringify({ status: 'RESOLVED', note: '' }) }), 's1');
+    raw.prepare('UPDATE actions SET doc = ? WHERE id = ?').run(JSON.stringify({ ...docOf('r1'), input: '{"remediationId":"deactivate-access-k' }), 'r1');
+    raw.prepare("UPDATE offers SET doc = json_set(doc, '$.kind', 'launch') WHERE id = 'offer-1'").run();
+    raw.close();
+    const reopened = new SqliteStore(file);
+    await expect(reopened.actions.getAction('s1')).rejects.toThrow(StoredRecordError);
+    await expect(reopened.actions.getAction('s1')).rejects.toThrow(/^stored action s1 cannot be read: it does not match its schema \(input\.call: /);
+    await expect(reopened.actions.getAction('r1')).rejects.toThrow(/^stored action r1 cannot be read: input is not JSON/);
+    await expect(reopened.actions.listActions({ findingId: 'f1' })).rejects.toThrow(/stored action (s1|r1) cannot be read/);
+    await expect(reopened.actions.getOffer('offer-1')).rejects.toThrow(/^stored offer offer-1 cannot be read: it does not match its schema \(kind: /);
+    await reopened.close();
+  });
+
+  it('are refused by DynamoDB with an error naming the record and what is wrong', async () => {
+    dynalite ??= startDynalite();
+    const d = await dynalite;
+    const tableName = await d.createTable();
+    const store = new DynamoStore({ client: d.client, tableName });
+    await store.actions.insertAction(action('r1'));
+    await store.actions.insertOffer({ id: 'offer-1', findingId: 'f1', kind: 'remediation', payload: { remediationId: 'x', inputs: {} }, createdAt: T0 });
+    const set = (pk: string, sk: string, attribute: string, value: string) =>
+      d.client.send(
+        new UpdateItemCommand({
+          TableName: tableName,
+          Key: { pk: { S: pk }, sk: { S: sk } },
+          UpdateExpression: 'SET #a = :v',
+          ExpressionAttributeNames: { '#a': attribute },
+          ExpressionAttributeValues: { ':v': { S: value } },
+        }),
+      );
+    await set('ACTION#r1', 'ACTION', 'result', JSON.stringify({ status: 'done', outcomes: [] }));
+    await set('OFFER#offer-1', 'OFFER', 'payload', '{"remediationId":5,"inputs":{}}');
+    await expect(store.actions.getAction('r1')).rejects.toThrow(/^stored action r1 cannot be read: it does not match its schema \(result\.status: /);
+    await expect(store.actions.getOffer('offer-1')).rejects.toThrow(/^stored offer offer-1 cannot be read: it does not match its schema \(payload/);
   });
 });

@@ -7,8 +7,12 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { DynamoStore, TTL_ATTRIBUTE } from '../../src/store/dynamodb.ts';
 import { MemoryStore } from '../../src/store/memory.ts';
 import { SqliteStore } from '../../src/store/sqlite.ts';
-import type { FindingRecord, Store } from '../../src/ports/store.ts';
+import type { InvestigationSummary } from '../../src/domain/investigation/summary.ts';
+import type { TimelineEntry } from '../../src/domain/investigation/timeline.ts';
+import type { FindingRecord, InvestigationConclusions, Store } from '../../src/ports/store.ts';
+import { StoredRecordError } from '../../src/store/record-codecs.ts';
 import { startDynalite, type Dynalite } from '../support/dynalite.ts';
+import { makeFinding } from '../support/findings.ts';
 
 const T0 = '2026-11-22T12:00:00.000Z';
 const at = (seconds: number) => new Date(Date.parse(T0) + seconds * 1000).toISOString();
@@ -78,6 +82,23 @@ describe.each(implementations)('%s store contract', (_name, make) => {
     await store.close();
   });
 
+  it('gives back the finding a record holds, and the newer version waiting, as they were stored', async () => {
+    const store = await make();
+    const delivered = makeFinding({
+      id: 'f1',
+      raw: { Id: 'f1', Resources: [{ Type: 'AwsS3Bucket', Details: { Nested: [1, null, 'x'] } }], Note: 'it’s "quoted" ✓' },
+    });
+    const newer = makeFinding({ id: 'f1', title: 'newer', severity: { label: 'HIGH', score: 70, original: 8 }, updatedAt: at(60) });
+    await store.insertFinding(record('f1', { snapshot: delivered }));
+    const read = (await store.getFinding('f1'))!;
+    expect(read.snapshot).toEqual(delivered);
+    expect(read.pendingSnapshot).toBeNull();
+    expect(await store.updateFinding({ ...read, pendingSnapshot: newer })).toBe(true);
+    expect(await store.getFinding('f1')).toMatchObject({ snapshot: delivered, pendingSnapshot: newer, version: 2 });
+    expect((await store.listIncompleteFindings(at(0), 10)).map((r) => r.pendingSnapshot)).toEqual([newer]);
+    await store.close();
+  });
+
   it('updates a finding by compare-and-set on its version: of two writers that read the same version, one wins', async () => {
     const store = await make();
     await store.insertFinding(record('f1'));
@@ -100,7 +121,9 @@ describe.each(implementations)('%s store contract', (_name, make) => {
     await store.insertFinding(record('posting-fresh', { state: 'posting', attemptAt: at(-5) }));
     await store.insertFinding(record('posted', { state: 'posted', ts: '1.1', attemptAt: at(-900) }));
     await store.insertFinding(record('follow-ups', { state: 'posted', ts: '1.2', attemptAt: at(-300), followUpPending: true }));
-    await store.insertFinding(record('newer-version', { state: 'posted', ts: '1.3', attemptAt: at(-200), pendingSnapshot: '{}' }));
+    await store.insertFinding(
+      record('newer-version', { state: 'posted', ts: '1.3', attemptAt: at(-200), pendingSnapshot: makeFinding({ id: 'newer-version' }) }),
+    );
     await store.insertFinding(record('digested', { state: 'digested', digestId: 'dg', attemptAt: at(-900) }));
     await store.insertFinding(record('failed', { state: 'failed', attemptAt: at(-900) }));
     const stale = await store.listIncompleteFindings(at(-60), 10);
@@ -256,11 +279,53 @@ describe.each(implementations)('%s store contract', (_name, make) => {
 });
 
 describe('sqlite persistence', () => {
+  it('refuses a stored finding or investigation that does not match its record, with an error naming it', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sirbot-store-'));
+    dirs.push(dir);
+    const file = path.join(dir, 'corrupt.db');
+    const store = new SqliteStore(file);
+    await store.insertFinding(record('torn', { snapshot: makeFinding({ id: 'torn' }) }));
+    await store.insertFinding(record('no-severity', { snapshot: makeFinding({ id: 'no-severity' }) }));
+    await store.insertFinding(record('intact', { snapshot: makeFinding({ id: 'intact' }) }));
+    await store.insertInvestigation({
+      id: 'inv-1',
+      findingId: 'intact',
+      channel: 'C1',
+      threadTs: '1.000100',
+      state: 'asked',
+      answers: { rotated: 'no' },
+      questionsTs: null,
+      progressTs: null,
+      result: null,
+      createdAt: T0,
+      updatedAt: T0,
+    });
+    await store.close();
+    // Written behind sirbot's back: a snapshot cut off, one without the severity, answers that are not text.
+    const raw = new Database(file);
+    raw.prepare("UPDATE findings SET snapshot = substr(snapshot, 1, 40) WHERE finding_id = 'torn'").run();
+    raw.prepare("UPDATE findings SET snapshot = json_remove(snapshot, '$.severity') WHERE finding_id = 'no-severity'").run();
+    raw.prepare('UPDATE investigations SET answers = ? WHERE id = ?').run('{"rotated":["no"]}', 'inv-1');
+    raw.close();
+    const reopened = new SqliteStore(file);
+    await expect(reopened.getFinding('torn')).rejects.toThrow(StoredRecordError);
+    await expect(reopened.getFinding('torn')).rejects.toThrow(/^stored finding record torn cannot be read: snapshot is not JSON/);
+    await expect(reopened.getFinding('no-severity')).rejects.toThrow(
+      /^stored finding record no-severity cannot be read: it does not match its schema \(snapshot\.severity: /,
+    );
+    expect((await reopened.getFinding('intact'))?.snapshot?.id).toBe('intact');
+    await expect(reopened.getInvestigation('inv-1')).rejects.toThrow(
+      /^stored investigation inv-1 cannot be read: it does not match its schema \(answers\.rotated: /,
+    );
+    await reopened.close();
+  });
+
   it('migrates a file written before delivery states: a record cut off mid-post resumes as posting, with a look first', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sirbot-store-'));
     dirs.push(dir);
     const file = path.join(dir, 'old.db');
     const old = new Database(file);
+    const snapshot = JSON.stringify(makeFinding()).replaceAll("'", "''");
     old.exec(`
       CREATE TABLE findings (finding_id TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, updated_at TEXT, channel TEXT NOT NULL, ts TEXT,
         digest_id TEXT, suppressed INTEGER NOT NULL, severity TEXT NOT NULL, workflow_status TEXT NOT NULL, record_state TEXT NOT NULL,
@@ -271,10 +336,10 @@ describe('sqlite persistence', () => {
         account_id TEXT NOT NULL, severity TEXT NOT NULL, listed INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (digest_id, finding_id));
       CREATE TABLE dead_letters (id INTEGER PRIMARY KEY AUTOINCREMENT, received_at TEXT NOT NULL, origin TEXT NOT NULL, path TEXT NOT NULL,
         error TEXT NOT NULL, payload TEXT NOT NULL);
-      INSERT INTO findings VALUES ('cut-off', 'fp', NULL, '#a', NULL, NULL, 0, 'HIGH', 'NEW', 'ACTIVE', '${at(-30)}', '{}');
-      INSERT INTO findings VALUES ('posted', 'fp', NULL, 'C1', '1.1', NULL, 0, 'HIGH', 'NEW', 'ACTIVE', '${at(-30)}', '{}');
-      INSERT INTO findings VALUES ('in-digest', 'fp', NULL, '#a', NULL, 'dg', 0, 'LOW', 'NEW', 'ACTIVE', '${at(-30)}', '{}');
-      INSERT INTO findings VALUES ('quiet', 'fp', NULL, '#a', NULL, NULL, 1, 'LOW', 'NEW', 'ACTIVE', '${at(-30)}', '{}');
+      INSERT INTO findings VALUES ('cut-off', 'fp', NULL, '#a', NULL, NULL, 0, 'HIGH', 'NEW', 'ACTIVE', '${at(-30)}', '${snapshot}');
+      INSERT INTO findings VALUES ('posted', 'fp', NULL, 'C1', '1.1', NULL, 0, 'HIGH', 'NEW', 'ACTIVE', '${at(-30)}', '${snapshot}');
+      INSERT INTO findings VALUES ('in-digest', 'fp', NULL, '#a', NULL, 'dg', 0, 'LOW', 'NEW', 'ACTIVE', '${at(-30)}', '${snapshot}');
+      INSERT INTO findings VALUES ('quiet', 'fp', NULL, '#a', NULL, NULL, 1, 'LOW', 'NEW', 'ACTIVE', '${at(-30)}', '${snapshot}');
       INSERT INTO digests VALUES ('dg', '#a', 'g', 'g', NULL, NULL, '${at(-30)}', '${at(-20)}', 2);
       INSERT INTO digest_members VALUES ('dg', 'in-digest', 1, 'l1', 'a', 'LOW', 0), ('dg', 'other', 2, 'l2', 'a', 'LOW', 1);
       INSERT INTO dead_letters (received_at, origin, path, error, payload) VALUES ('${at(-10)}', 'http', 'p', 'e', '{}');
@@ -312,7 +377,7 @@ describe.each(implementations)('%s store: investigations', (_name, make) => {
     channel: 'C1',
     threadTs: '1.000100',
     state: 'asked' as const,
-    answers: '{}',
+    answers: {},
     questionsTs: null,
     progressTs: null,
     result: null,
@@ -325,8 +390,8 @@ describe.each(implementations)('%s store: investigations', (_name, make) => {
     const store = await make();
     expect(await store.insertInvestigation(inv())).toBe(true);
     expect(await store.insertInvestigation(inv({ id: 'inv-2' }))).toBe(false);
-    await store.updateInvestigation({ ...inv(), state: 'gathering', answers: '{"rotated":"no"}' });
-    expect(await store.findInvestigationByThread('C1', '1.000100')).toMatchObject({ id: 'inv-1', state: 'gathering', answers: '{"rotated":"no"}' });
+    await store.updateInvestigation({ ...inv(), state: 'gathering', answers: { rotated: 'no' } });
+    expect(await store.findInvestigationByThread('C1', '1.000100')).toMatchObject({ id: 'inv-1', state: 'gathering', answers: { rotated: 'no' } });
     expect((await store.listInvestigations('gathering')).map((i) => i.id)).toEqual(['inv-1']);
     expect(await store.listInvestigations('asked')).toEqual([]);
     expect(await store.getInvestigation('nope')).toBeNull();
@@ -343,11 +408,50 @@ describe.each(implementations)('%s store: investigations', (_name, make) => {
     await store.close();
   });
 
+  it("gives back an investigation's answers and conclusions as they were stored", async () => {
+    const store = await make();
+    const answers = {
+      accessKeyId: 'AKIAEXPOSEDKEY000001',
+      exposedAt: '2026-11-20T14:00:00Z',
+      answeredBy: { exposedAt: 'U1' },
+      disputed: { exposedAt: [{ value: '2026-11-19', by: 'U2', at: at(5) }] },
+    };
+    const highlight: TimelineEntry = {
+      id: 'ev-1',
+      time: at(-3600),
+      source: 'cloudtrail',
+      action: 'ListUsers',
+      service: 'iam',
+      actor: 'alice',
+      actorType: 'IAMUser',
+      accessKeyId: 'AKIAEXPOSEDKEY000001',
+      sourceIp: '198.51.100.7',
+      userAgent: 'aws-cli/2',
+      resources: [],
+      errorCode: null,
+      accountId: '111122223333',
+      region: 'us-east-1',
+      tactics: ['Discovery'],
+      highlights: ['first use of 198.51.100.7'],
+    };
+    // The summary is kept whole; its sections are the summary's own business.
+    const summary = { text: 'The key was used from a new IP.', actors: ['alice'], sourceIps: ['198.51.100.7'] } as unknown as InvestigationSummary;
+    const conclusions: InvestigationConclusions = { summary, window: { start: at(-7200), end: at(0) }, events: 12, highlights: [highlight] };
+    await store.insertInvestigation(inv({ answers }));
+    expect((await store.getInvestigation('inv-1'))?.answers).toEqual(answers);
+    await store.updateInvestigation({ ...inv({ answers }), state: 'summarized', result: conclusions, updatedAt: at(1) });
+    expect(await store.getInvestigation('inv-1')).toMatchObject({ state: 'summarized', answers, result: conclusions });
+    expect((await store.listInvestigations('summarized'))[0]?.result).toEqual(conclusions);
+    await store.updateInvestigation({ ...inv({ answers }), state: 'failed', result: { error: 'Error: throttled' }, updatedAt: at(2) });
+    expect((await store.findInvestigationByThread('C1', '1.000100'))?.result).toEqual({ error: 'Error: throttled' });
+    await store.close();
+  });
+
   it('moves an investigation by compare-and-set on its state and update time: of two workers, one claims it', async () => {
     const store = await make();
     await store.insertInvestigation(inv());
     const read = (await store.getInvestigation('inv-1'))!;
-    const claim = (by: string) => store.transitionInvestigation(read, { ...read, state: 'gathering', updatedAt: at(1), result: by });
+    const claim = (by: string) => store.transitionInvestigation(read, { ...read, state: 'gathering', updatedAt: at(1), result: { error: by } });
     const wins = await Promise.all(['worker-a', 'worker-b', 'worker-c'].map(claim));
     expect(wins.filter(Boolean)).toHaveLength(1);
     const claimed = (await store.getInvestigation('inv-1'))!;

@@ -138,7 +138,7 @@ function deliveredRecord(finding: Finding, at: string): FindingRecord {
     workflowStatus: finding.workflowStatus,
     recordState: finding.recordState,
     deliveredAt: at,
-    snapshot: JSON.stringify(finding),
+    snapshot: finding,
     state: 'posted',
     version: 1,
     sentAt: at,

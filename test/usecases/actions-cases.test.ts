@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type CaseForm, CaseService } from '../../src/actions/cases.ts';
+import { CaseService } from '../../src/actions/cases.ts';
+import type { CaseForm } from '../../src/ports/action-store.ts';
 import type { CaseChange } from '../../src/ports/notices/actions.ts';
 import type { CaseSummary, NewCase, SecurityIrCases } from '../../src/ports/security-ir.ts';
 import { recordingPort } from '../support/recording-port.ts';

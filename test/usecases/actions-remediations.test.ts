@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type RemediationTarget, RemediationService } from '../../src/actions/remediations.ts';
+import { RemediationService } from '../../src/actions/remediations.ts';
+import type { RemediationTarget } from '../../src/domain/remediation/remediation.ts';
 import type { RemediationShown } from '../../src/ports/notices/actions.ts';
 import { APPROVER, FINDINGS_CHANNEL, OUTSIDER, RESPONDER, ROOT_TS, actionHarness, auditLines } from '../support/action-harness.ts';
 

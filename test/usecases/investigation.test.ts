@@ -3,9 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../src/actions/audit.ts';
 import { receivedRecord } from '../../src/delivery/finding-records.ts';
 import type { Finding } from '../../src/domain/finding.ts';
-import type { StoredAnswers } from '../../src/domain/investigation/answer-book.ts';
 import type { CollectorId, Question } from '../../src/domain/investigation/playbooks.ts';
-import type { InvestigationSummary } from '../../src/domain/investigation/summary.ts';
 import type { TimelineEntry } from '../../src/domain/investigation/timeline.ts';
 import { route } from '../../src/domain/routing/evaluate.ts';
 import { loadRulesFile } from '../../src/config/rules-file.ts';
@@ -126,7 +124,7 @@ describe('investigation use case', () => {
     expect(recorded).toMatchObject({ by: RESPONDER, questions: { channel: CHANNEL, ts: 'questions.1' }, disputed: [] });
     expect(ids(recorded.open)).toEqual(['exposedAt']);
     expect(recorded.answers.rotated).toBe('no');
-    const stored = JSON.parse((await store.getInvestigation(ID))?.answers ?? '{}') as StoredAnswers;
+    const stored = (await store.getInvestigation(ID))?.answers;
     expect(stored).toMatchObject({ rotated: 'no', answeredBy: { rotated: RESPONDER } });
     expect(audited.map((a) => [a.action, a.outcome])).toEqual([['investigation.answer', 'executed']]);
   });
@@ -151,9 +149,9 @@ describe('investigation use case', () => {
     expect(outcome).toMatchObject({ ok: true, disputed: [{ question: 'accessKeyId', kept: 'AKIAEXPOSEDKEY000001' }] });
     const recorded = only(notices.callsTo('answersRecorded'), 'answersRecorded');
     expect(recorded.disputed).toEqual(outcome.ok ? outcome.disputed : []);
-    const stored = JSON.parse((await store.getInvestigation(ID))?.answers ?? '{}') as StoredAnswers;
-    expect(stored.accessKeyId).toBe('AKIAEXPOSEDKEY000001');
-    expect(stored.disputed?.accessKeyId).toEqual([{ value: 'AKIAEXPOSEDKEY000002', by: RESPONDER, at: new Date(NOW).toISOString() }]);
+    const stored = (await store.getInvestigation(ID))?.answers;
+    expect(stored?.accessKeyId).toBe('AKIAEXPOSEDKEY000001');
+    expect(stored?.disputed?.accessKeyId).toEqual([{ value: 'AKIAEXPOSEDKEY000002', by: RESPONDER, at: new Date(NOW).toISOString() }]);
   });
 
   it('gathers once when Investigate now is clicked twice at once', async () => {
@@ -191,15 +189,12 @@ describe('investigation use case', () => {
     const shared = only(notices.callsTo('timelineShared'), 'timelineShared');
     expect(shared.finding.id).toBe(FINDING.id);
     expect(shared.timeline).toHaveLength(2);
-    const kept = JSON.parse((await store.getInvestigation(ID))?.result ?? '{}') as {
-      summary: InvestigationSummary;
-      events: number;
-      highlights: TimelineEntry[];
-    };
+    const kept = (await store.getInvestigation(ID))?.result;
     expect(kept).toMatchObject({ events: 2, summary: { text: result.summary.text } });
+    const highlights = kept && 'highlights' in kept ? kept.highlights : [];
     // Only highlighted entries are kept with the result (the timeline adds its own highlights, such as a first source IP).
-    expect(kept.highlights).toEqual(result.timeline.filter((e) => e.highlights.length > 0));
-    expect(kept.highlights.map((e) => e.action)).toContain('CreateUser');
+    expect(highlights).toEqual(result.timeline.filter((e) => e.highlights.length > 0));
+    expect(highlights.map((e) => e.action)).toContain('CreateUser');
   });
 
   it('shares no timeline files when nothing was found', async () => {
@@ -246,7 +241,7 @@ describe('investigation use case', () => {
     expect(notices.callsTo('investigationSummarized')).toHaveLength(0);
     const stored = await store.getInvestigation(ID);
     expect(stored?.state).toBe('failed');
-    expect(JSON.parse(stored?.result ?? '{}')).toEqual({ error: 'Error: message_not_found' });
+    expect(stored?.result).toEqual({ error: 'Error: message_not_found' });
   });
 
   it('keeps an answer whose message cannot be updated', async () => {
@@ -260,7 +255,7 @@ describe('investigation use case', () => {
     await service.start(FINDING.id, CHANNEL, THREAD);
 
     expect(await service.answer(ID, 'rotated', 'no', RESPONDER)).toMatchObject({ ok: true });
-    expect(JSON.parse((await store.getInvestigation(ID))?.answers ?? '{}')).toMatchObject({ rotated: 'no' });
+    expect((await store.getInvestigation(ID))?.answers).toMatchObject({ rotated: 'no' });
   });
 
   it('says an ad-hoc investigation was requested, then asks in its thread', async () => {

@@ -1,3 +1,5 @@
+import type { RemediationChoice } from '../remediation/remediation.ts';
+
 /**
  * What sirbot offered on a finding's messages, so that a click is honoured only for
  * what was offered. A button carries the id of an offer (never the target itself); the
@@ -6,7 +8,8 @@
  * payload), so redrawing a message offers the same thing under the same id.
  */
 
-export type OfferKind = 'status' | 'case' | 'case-cirt' | 'acknowledge' | 'remediation';
+export const OFFER_KINDS = ['status', 'case', 'case-cirt', 'acknowledge', 'remediation'] as const;
+export type OfferKind = (typeof OFFER_KINDS)[number];
 
 /** The buttons of a finding's root message that are offers (Investigate is bound by its thread instead). */
 export type RootOfferKind = Extract<OfferKind, 'status' | 'case' | 'acknowledge'>;
@@ -14,14 +17,8 @@ export type RootOfferKind = Extract<OfferKind, 'status' | 'case' | 'acknowledge'
 /** The offer ids of a root message's buttons, by kind; a kind without an id is not offered. */
 export type RootOffers = Partial<Record<RootOfferKind, string>>;
 
-/** What a remediation offer fixes: the remediation and every input it runs with. */
-export interface RemediationPayload {
-  remediationId: string;
-  inputs: Record<string, string>;
-}
-
-/** The root buttons that offer no payload beyond the finding, and remediations. */
-export type OfferPayload = Record<string, never> | RemediationPayload;
+/** The root buttons offer nothing beyond the finding; a remediation offer fixes the remediation and every input it runs with. */
+export type OfferPayload = Record<string, never> | RemediationChoice;
 
 /** The text an offer id is derived from: canonical, so equal offers give equal ids. */
 export function offerKey(findingId: string, kind: OfferKind, payload: OfferPayload): string {

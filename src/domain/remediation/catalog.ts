@@ -4,7 +4,7 @@ import { ACCESS_KEY, BUCKET, POLICY_ARN, USER, describeInstance, ec2, failed, ia
 import { enforceImdsV2 } from './instance-metadata.ts';
 import { revokeRoleSessions } from './role-sessions.ts';
 
-export type { InputSpec, Plan, Remediation, RemediationInputs } from './remediation.ts';
+export type { InputSpec, Plan, Remediation, RemediationChoice, RemediationInputs, RemediationTarget } from './remediation.ts';
 
 /** Security group that isolates an instance: no inbound rule, and its default egress removed. */
 export const QUARANTINE_GROUP = 'sirbot-quarantine';

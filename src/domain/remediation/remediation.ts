@@ -9,6 +9,23 @@ import type { AwsCall } from '../actions/aws-call.ts';
  */
 export type RemediationInputs = Record<string, string>;
 
+/** Which remediation, on which inputs: what a suggestion names, an offer fixes and a request runs. */
+export interface RemediationChoice {
+  remediationId: string;
+  inputs: RemediationInputs;
+}
+
+/** A chosen remediation and the finding thread it was chosen in (null when it has none). */
+export interface RemediationTarget extends RemediationChoice {
+  findingId: string | null;
+  channel: string | null;
+  threadTs: string | null;
+}
+
+export function isRemediationChoice(v: object): v is RemediationChoice {
+  return 'remediationId' in v && typeof v.remediationId === 'string' && 'inputs' in v && typeof v.inputs === 'object' && v.inputs !== null;
+}
+
 export interface InputSpec {
   name: string;
   label: string;

@@ -4,12 +4,10 @@ import type { Subject } from '../investigation/subjects.ts';
 import { suspectKeys } from '../investigation/suspect-keys.ts';
 import { type TimelineEntry, byAwsService } from '../investigation/timeline.ts';
 import { ACCESS_KEY, BUCKET, INSTANCE, POLICY_ARN, ROLE, USER } from './calls.ts';
-import type { RemediationInputs } from './catalog.ts';
+import type { RemediationChoice } from './catalog.ts';
 
 /** A remediation offered in a thread, with its inputs already filled from the evidence. */
-export interface Suggestion {
-  remediationId: string;
-  inputs: RemediationInputs;
+export interface Suggestion extends RemediationChoice {
   /** Short button label: what and on what. */
   label: string;
 }

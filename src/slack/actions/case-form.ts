@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { CASE_LIMITS, canonicalIp } from '../../domain/actions/case-draft.ts';
-import type { CaseForm } from '../../actions/cases.ts';
+import type { CaseForm } from '../../ports/action-store.ts';
 import { CASE_BLOCKS } from '../views/case.ts';
 import { type ViewValues, listIn, valueIn } from './view-values.ts';
 

@@ -1,11 +1,10 @@
 import type { BlockAction, ViewSubmitAction } from '@slack/bolt';
 import type { ActionArgs, SlackRouter, ViewArgs } from '../router.ts';
 import * as z from 'zod';
-import type { RemediationTarget } from '../../actions/remediations.ts';
 import type { SlackAppDeps } from '../deps.ts';
 import { CALLBACKS, REMEDIATION_ACTIONS } from '../views/action-ids.ts';
 import { REMEDIATION_BLOCKS, errorModal, preparingModal } from '../views/remediation.ts';
-import type { RemediationPayload } from '../../domain/actions/offers.ts';
+import { type RemediationTarget, isRemediationChoice } from '../../domain/remediation/remediation.ts';
 import type { Redeemed } from '../../actions/offers.ts';
 import { acknowledge } from '../middleware/interaction.ts';
 import { openModalFirst, openedModal } from '../middleware/modal-first.ts';
@@ -26,10 +25,12 @@ function parseJson(text: string | undefined): unknown {
 
 /** What an accepted remediation offer runs on: the offer's remediation and inputs, in its finding's thread. */
 function targetOf(offer: Redeemed): RemediationTarget {
-  const payload = offer.payload as RemediationPayload;
+  const payload = offer.offer.payload;
+  // Redeemed as a remediation offer, whose payload is a remediation choice; one without names no remediation, which the service refuses.
+  const choice = isRemediationChoice(payload) ? payload : { remediationId: '', inputs: {} };
   return {
-    remediationId: payload.remediationId,
-    inputs: payload.inputs,
+    remediationId: choice.remediationId,
+    inputs: choice.inputs,
     findingId: offer.offer.findingId,
     channel: offer.record.channel,
     threadTs: offer.record.ts,

@@ -1,5 +1,4 @@
 import type { SlackRouter } from '../router.ts';
-import type { Finding } from '../../domain/finding.ts';
 import type { SlackAppDeps } from '../deps.ts';
 import { homeView } from '../views/home.ts';
 
@@ -19,7 +18,7 @@ export function register(app: SlackRouter, deps: SlackAppDeps): void {
     const withLinks = await Promise.all(
       investigations.map(async (i) => {
         const record = await store.getFinding(i.findingId);
-        const title = record?.snapshot ? (JSON.parse(record.snapshot) as Finding).title : i.findingId;
+        const title = record?.snapshot?.title ?? i.findingId;
         const permalink = await client.chat.getPermalink({ channel: i.channel, message_ts: i.threadTs }).then(
           (r) => r.permalink ?? null,
           () => null,
