@@ -14,6 +14,7 @@ import { type Item, type Key, type Table, assignments, auditDay, fieldsOf, keys,
 import {
   type StoredAction,
   type StoredOffer,
+  type UnreadableRecord,
   decodeAction,
   decodeDocument,
   decodeFields,
@@ -21,6 +22,9 @@ import {
   encodeAction,
   encodeActionPatch,
   encodeOffer,
+  readableOnly,
+  reportedAsNull,
+  warnUnreadable,
 } from './record-codecs.ts';
 import { auditRecordSchema, caseRecordSchema, escalationRecordSchema } from './record-schemas.ts';
 
@@ -98,7 +102,10 @@ const toEscalation = (i: Item): EscalationRecord =>
  * with the record in the same update.
  */
 export class DynamoActionStore implements ActionStore {
-  constructor(private readonly table: Table) {}
+  constructor(
+    private readonly table: Table,
+    private readonly report: UnreadableRecord = warnUnreadable,
+  ) {}
 
   /** The finding and kind hints first (checked when read), then the record if its id is new. */
   async insertAction(r: ActionRecord): Promise<boolean> {
@@ -164,10 +171,10 @@ export class DynamoActionStore implements ActionStore {
         ? await this.table.collection(keys.findingPk(filter.findingId), 'ACTION#')
         : await this.table.collection(keys.actionKindPk(filter.kind as string));
       const ids = [...new Set(hints.map((h) => String(h.id)))];
-      records = (await Promise.all(ids.map((id) => this.getAction(id)))).filter((r): r is ActionRecord => r !== null);
+      records = (await Promise.all(ids.map((id) => this.getAction(id).catch(reportedAsNull(this.report))))).filter((r): r is ActionRecord => r !== null);
     } else {
       const states = filter.state ? [filter.state] : ACTION_STATES;
-      records = (await Promise.all(states.map((s) => this.table.list(lists.actions(s, '', '').gsi1pk)))).flat().map(toAction);
+      records = readableOnly((await Promise.all(states.map((s) => this.table.list(lists.actions(s, '', '').gsi1pk)))).flat(), toAction, this.report);
     }
     return records
       .filter(
@@ -265,9 +272,7 @@ export class DynamoActionStore implements ActionStore {
   /** From the due list, which may lag a transition by a moment: the transition's condition decides. */
   async dueEscalations(now: string): Promise<EscalationRecord[]> {
     const items = await this.table.list(lists.dueEscalations('', '').gsi1pk, { upTo: upTo(now) });
-    return sortBy(items, 'gsi1sk')
-      .map(toEscalation)
-      .filter((e) => e.nextAt !== null && e.nextAt <= now);
+    return readableOnly(sortBy(items, 'gsi1sk'), toEscalation, this.report).filter((e) => e.nextAt !== null && e.nextAt <= now);
   }
 
   async transitionEscalation(

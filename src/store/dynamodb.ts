@@ -19,7 +19,18 @@ import {
   tableDefinition,
 } from './dynamodb-table.ts';
 import { needsFlush, newDigest } from './digest-records.ts';
-import { type StoredFinding, type StoredInvestigation, decodeFinding, decodeInvestigation, encodeFinding, encodeInvestigation } from './record-codecs.ts';
+import {
+  type StoredFinding,
+  type StoredInvestigation,
+  type UnreadableRecord,
+  decodeFinding,
+  decodeInvestigation,
+  encodeFinding,
+  encodeInvestigation,
+  readableOnly,
+  reportedAsNull,
+  warnUnreadable,
+} from './record-codecs.ts';
 import {
   type DeadLetter,
   type DigestMember,
@@ -120,6 +131,8 @@ export interface DynamoStoreOptions {
   /** A plain client is wrapped in a document client; a document client is used as it is. */
   client: DynamoDBClient | DynamoDBDocumentClient;
   tableName: string;
+  /** A record a list cannot read is left out and reported here (default: a process warning). */
+  onUnreadable?: UnreadableRecord;
 }
 
 /**
@@ -137,13 +150,16 @@ export class DynamoStore implements Store {
   private readonly table: Table;
   readonly actions: DynamoActionStore;
 
+  private readonly report: UnreadableRecord;
+
   constructor(options: DynamoStoreOptions) {
+    this.report = options.onUnreadable ?? warnUnreadable;
     const doc =
       options.client instanceof DynamoDBDocumentClient
         ? options.client
         : DynamoDBDocumentClient.from(options.client, { marshallOptions: { removeUndefinedValues: true } });
     this.table = new Table(doc, options.tableName);
-    this.actions = new DynamoActionStore(this.table);
+    this.actions = new DynamoActionStore(this.table, this.report);
   }
 
   async getFinding(findingId: string): Promise<FindingRecord | null> {
@@ -175,7 +191,7 @@ export class DynamoStore implements Store {
   async listIncompleteFindings(staleBefore: string, limit: number): Promise<FindingRecord[]> {
     // The list is a GSI (eventually consistent): each entry is read again from the table and kept only if still incomplete and stale.
     const entries = await this.table.list(lists.incompleteDeliveries(null, '').gsi1pk, { upTo: staleBefore, limit });
-    const records = await Promise.all(entries.map((e) => this.getFinding(String(e.findingId))));
+    const records = await Promise.all(entries.map((e) => this.getFinding(String(e.findingId)).catch(reportedAsNull(this.report))));
     return records.filter((r): r is FindingRecord => r !== null && isIncomplete(r) && (r.attemptAt === null || r.attemptAt < staleBefore));
   }
 
@@ -475,7 +491,7 @@ export class DynamoStore implements Store {
   async listInvestigations(state?: InvestigationState): Promise<InvestigationRecord[]> {
     const states = state ? [state] : INVESTIGATION_STATES;
     const items = (await Promise.all(states.map((s) => this.table.list(lists.investigations(s, '', '').gsi1pk)))).flat();
-    return sortBy(items, 'gsi1sk').map(toInvestigation);
+    return readableOnly(sortBy(items, 'gsi1sk'), toInvestigation, this.report);
   }
 
   /** Ids from an atomic counter, so they stay numbers and keep their order. */

@@ -10,10 +10,23 @@ import type {
   EscalationStage,
   OfferRecord,
 } from '../ports/action-store.ts';
-import { type StoredAction, type StoredOffer, decodeAction, decodeOffer, encodeAction, encodeActionPatch, encodeOffer } from './record-codecs.ts';
+import {
+  type StoredAction,
+  type StoredOffer,
+  type UnreadableRecord,
+  decodeAction,
+  decodeOffer,
+  encodeAction,
+  encodeActionPatch,
+  encodeOffer,
+  readableOnly,
+  warnUnreadable,
+} from './record-codecs.ts';
 
 /** In-process action records for tests and short-lived runtimes. Same contract as SQLite (requests and offers kept as it keeps them). */
 export class MemoryActionStore implements ActionStore {
+  constructor(private readonly report: UnreadableRecord = warnUnreadable) {}
+
   private readonly actions = new Map<string, StoredAction>();
   private readonly cases = new Map<string, CaseRecord>();
   private readonly audit: AuditRecord[] = [];
@@ -40,13 +53,13 @@ export class MemoryActionStore implements ActionStore {
   }
 
   async listActions(filter: { findingId?: string; state?: ActionState; kind?: ActionKind } = {}) {
-    return [...this.actions.values()]
+    const stored = [...this.actions.values()]
       .filter(
         (a) =>
           (!filter.findingId || a.findingId === filter.findingId) && (!filter.state || a.state === filter.state) && (!filter.kind || a.kind === filter.kind),
       )
-      .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
-      .map(decodeAction);
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    return readableOnly(stored, decodeAction, this.report);
   }
 
   async insertOffer(record: OfferRecord) {

@@ -1,6 +1,16 @@
 import { MemoryActionStore } from './memory-actions.ts';
 import { needsFlush, newDigest } from './digest-records.ts';
-import { type StoredFinding, type StoredInvestigation, decodeFinding, decodeInvestigation, encodeFinding, encodeInvestigation } from './record-codecs.ts';
+import {
+  type StoredFinding,
+  type StoredInvestigation,
+  type UnreadableRecord,
+  decodeFinding,
+  decodeInvestigation,
+  encodeFinding,
+  encodeInvestigation,
+  readableOnly,
+  warnUnreadable,
+} from './record-codecs.ts';
 import {
   type DeadLetter,
   type DigestMember,
@@ -19,7 +29,7 @@ import {
  * same codecs, so what a test stores and reads is what a runtime would.
  */
 export class MemoryStore implements Store {
-  readonly actions = new MemoryActionStore();
+  readonly actions: MemoryActionStore;
   private readonly findings = new Map<string, StoredFinding>();
   private readonly slots = new Map<string, Map<string, string>>();
   private readonly digests = new Map<string, DigestRecord>();
@@ -29,6 +39,13 @@ export class MemoryStore implements Store {
   private readonly investigations = new Map<string, StoredInvestigation>();
   private nextDigest = 1;
   private deadSeq = 0;
+
+  private readonly report: UnreadableRecord;
+
+  constructor(options: { onUnreadable?: UnreadableRecord } = {}) {
+    this.report = options.onUnreadable ?? warnUnreadable;
+    this.actions = new MemoryActionStore(this.report);
+  }
 
   async getFinding(id: string) {
     const r = this.findings.get(id);
@@ -49,11 +66,11 @@ export class MemoryStore implements Store {
   }
 
   async listIncompleteFindings(staleBefore: string, limit: number) {
-    return [...this.findings.values()]
+    const stored = [...this.findings.values()]
       .filter((r) => isIncomplete(r) && (r.attemptAt === null || r.attemptAt < staleBefore))
       .sort((a, b) => (a.attemptAt ?? '').localeCompare(b.attemptAt ?? ''))
-      .slice(0, limit)
-      .map(decodeFinding);
+      .slice(0, limit);
+    return readableOnly(stored, decodeFinding, this.report);
   }
 
   async reserveRootSlot(channel: string, findingId: string, since: string, limit: number, now: string) {
@@ -186,7 +203,11 @@ export class MemoryStore implements Store {
   }
 
   async listInvestigations(state?: InvestigationState) {
-    return [...this.investigations.values()].filter((i) => !state || i.state === state).map(decodeInvestigation);
+    return readableOnly(
+      [...this.investigations.values()].filter((i) => !state || i.state === state),
+      decodeInvestigation,
+      this.report,
+    );
   }
 
   async addDeadLetter(entry: Omit<DeadLetter, 'id'>) {

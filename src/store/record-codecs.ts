@@ -38,6 +38,39 @@ export class StoredRecordError extends Error {
   }
 }
 
+/** What a store does with a record it cannot read while listing (the composition root logs it). */
+export type UnreadableRecord = (err: StoredRecordError) => void;
+
+/** Without a logger: a process warning, on stderr. */
+export const warnUnreadable: UnreadableRecord = (err) => process.emitWarning(err.message, 'StoredRecordError');
+
+/**
+ * A list reads each record on its own: one record that cannot be read is reported and
+ * left out, so it does not stop the resume sweeps and tickers from reaching the others
+ * (read alone, by its id, it is still refused with its error).
+ */
+export function readableOnly<S, T>(stored: readonly S[], decode: (s: S) => T, report: UnreadableRecord): T[] {
+  const out: T[] = [];
+  for (const s of stored) {
+    try {
+      out.push(decode(s));
+    } catch (err) {
+      if (!(err instanceof StoredRecordError)) throw err;
+      report(err);
+    }
+  }
+  return out;
+}
+
+/** For a list that reads records one by one: a record that cannot be read is reported and becomes null. */
+export const reportedAsNull =
+  (report: UnreadableRecord) =>
+  (err: unknown): null => {
+    if (!(err instanceof StoredRecordError)) throw err;
+    report(err);
+    return null;
+  };
+
 /** The record as kept: its JSON-bearing fields as text. */
 export type StoredFinding = Omit<FindingRecord, 'snapshot' | 'pendingSnapshot'> & { snapshot: string | null; pendingSnapshot: string | null };
 export type StoredInvestigation = Omit<InvestigationRecord, 'answers' | 'result'> & { answers: string; result: string | null };

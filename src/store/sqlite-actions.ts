@@ -12,7 +12,18 @@ import type {
   EscalationStage,
   OfferRecord,
 } from '../ports/action-store.ts';
-import { decodeAction, decodeDocument, decodeOffer, documentOf, encodeAction, encodeActionPatch, encodeOffer } from './record-codecs.ts';
+import {
+  type UnreadableRecord,
+  decodeAction,
+  decodeDocument,
+  decodeOffer,
+  documentOf,
+  encodeAction,
+  encodeActionPatch,
+  encodeOffer,
+  readableOnly,
+  warnUnreadable,
+} from './record-codecs.ts';
 import { auditRecordSchema, caseRecordSchema, escalationRecordSchema } from './record-schemas.ts';
 
 /**
@@ -67,7 +78,10 @@ const readEscalation = (row: { doc: string }, id: string) => decodeDocument(esca
 export class SqliteActionStore implements ActionStore {
   private readonly sql: (sql: string) => Database.Statement;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly report: UnreadableRecord = warnUnreadable,
+  ) {
     db.exec(ACTION_SCHEMA);
     this.sql = statementCache(db);
   }
@@ -117,7 +131,7 @@ export class SqliteActionStore implements ActionStore {
       args.push(filter.kind);
     }
     const sql = `SELECT id, doc FROM actions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at`;
-    return (this.sql(sql).all(...args) as Array<{ id: string; doc: string }>).map((r) => readAction(r, r.id));
+    return readableOnly(this.sql(sql).all(...args) as Array<{ id: string; doc: string }>, (r) => readAction(r, r.id), this.report);
   }
 
   async insertOffer(r: OfferRecord) {
@@ -194,7 +208,7 @@ export class SqliteActionStore implements ActionStore {
       finding_id: string;
       doc: string;
     }>;
-    return rows.map((r) => readEscalation(r, r.finding_id));
+    return readableOnly(rows, (r) => readEscalation(r, r.finding_id), this.report);
   }
 
   async transitionEscalation(findingId: string, from: EscalationStage[], patch: Partial<Omit<EscalationRecord, 'findingId'>>) {

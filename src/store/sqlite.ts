@@ -16,6 +16,7 @@ import {
 } from './sqlite-rows.ts';
 import { SqliteActionStore } from './sqlite-actions.ts';
 import type { DeadLetter, DigestMember, DigestProgress, DigestRecord, FindingRecord, InvestigationRecord, Store } from '../ports/store.ts';
+import { type UnreadableRecord, readableOnly, warnUnreadable } from './record-codecs.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS findings (
@@ -120,7 +121,10 @@ export class SqliteStore implements Store {
   private readonly sql: (sql: string) => Database.Statement;
   readonly actions: SqliteActionStore;
 
-  constructor(path: string) {
+  private readonly report: UnreadableRecord;
+
+  constructor(path: string, options: { onUnreadable?: UnreadableRecord } = {}) {
+    this.report = options.onUnreadable ?? warnUnreadable;
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
@@ -128,7 +132,7 @@ export class SqliteStore implements Store {
     this.migrate();
     this.db.exec(INDEXES);
     this.sql = statementCache(this.db);
-    this.actions = new SqliteActionStore(this.db);
+    this.actions = new SqliteActionStore(this.db, this.report);
   }
 
   /**
@@ -203,7 +207,7 @@ export class SqliteStore implements Store {
       `SELECT * FROM findings WHERE (state IN ('received', 'posting') OR follow_up_pending = 1 OR pending_snapshot IS NOT NULL)
            AND (attempt_at IS NULL OR attempt_at < ?) ORDER BY attempt_at LIMIT ?`,
     ).all(staleBefore, limit) as FindingRow[];
-    return rows.map(toFinding);
+    return readableOnly(rows, toFinding, this.report);
   }
 
   async reserveRootSlot(channel: string, findingId: string, since: string, limit: number, now: string): Promise<boolean> {
@@ -385,7 +389,7 @@ export class SqliteStore implements Store {
         ? this.sql('SELECT * FROM investigations WHERE state = ? ORDER BY created_at').all(state)
         : this.sql('SELECT * FROM investigations ORDER BY created_at').all()
     ) as InvestigationRow[];
-    return rows.map(toInvestigation);
+    return readableOnly(rows, toInvestigation, this.report);
   }
 
   async addDeadLetter(entry: Omit<DeadLetter, 'id'>): Promise<void> {

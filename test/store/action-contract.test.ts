@@ -285,6 +285,7 @@ describe('stored action documents that do not match their record', () => {
     const store = new SqliteStore(file);
     await store.actions.insertAction(statusAction('s1'));
     await store.actions.insertAction(action('r1'));
+    await store.actions.insertAction(action('r2', { createdAt: at(5) }));
     await store.actions.insertOffer({ id: 'offer-1', findingId: 'f1', kind: 'status', payload: {}, createdAt: T0 });
     await store.close();
     // Written behind sirbot's back: a status with no call, a remediation whose input is cut off, an offer of an unknown kind.
@@ -296,11 +297,14 @@ describe('stored action documents that do not match their record', () => {
     raw.prepare('UPDATE actions SET doc = ? WHERE id = ?').run(JSON.stringify({ ...docOf('r1'), input: '{"remediationId":"deactivate-access-k' }), 'r1');
     raw.prepare("UPDATE offers SET doc = json_set(doc, '$.kind', 'launch') WHERE id = 'offer-1'").run();
     raw.close();
-    const reopened = new SqliteStore(file);
+    const unreadable: string[] = [];
+    const reopened = new SqliteStore(file, { onUnreadable: (err) => unreadable.push(err.id) });
     await expect(reopened.actions.getAction('s1')).rejects.toThrow(StoredRecordError);
     await expect(reopened.actions.getAction('s1')).rejects.toThrow(/^stored action s1 cannot be read: it does not match its schema \(input\.call: /);
     await expect(reopened.actions.getAction('r1')).rejects.toThrow(/^stored action r1 cannot be read: input is not JSON/);
-    await expect(reopened.actions.listActions({ findingId: 'f1' })).rejects.toThrow(/stored action (s1|r1) cannot be read/);
+    // The finding's history still lists what can be read; the rest is reported, not a reason to stop.
+    expect((await reopened.actions.listActions({ findingId: 'f1' })).map((a) => a.id)).toEqual(['r2']);
+    expect(unreadable.sort()).toEqual(['r1', 's1']);
     await expect(reopened.actions.getOffer('offer-1')).rejects.toThrow(/^stored offer offer-1 cannot be read: it does not match its schema \(kind: /);
     await reopened.close();
   });

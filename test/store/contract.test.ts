@@ -307,7 +307,8 @@ describe('sqlite persistence', () => {
     raw.prepare("UPDATE findings SET snapshot = json_remove(snapshot, '$.severity') WHERE finding_id = 'no-severity'").run();
     raw.prepare('UPDATE investigations SET answers = ? WHERE id = ?').run('{"rotated":["no"]}', 'inv-1');
     raw.close();
-    const reopened = new SqliteStore(file);
+    const unreadable: string[] = [];
+    const reopened = new SqliteStore(file, { onUnreadable: (err) => unreadable.push(err.id) });
     await expect(reopened.getFinding('torn')).rejects.toThrow(StoredRecordError);
     await expect(reopened.getFinding('torn')).rejects.toThrow(/^stored finding record torn cannot be read: snapshot is not JSON/);
     await expect(reopened.getFinding('no-severity')).rejects.toThrow(
@@ -317,6 +318,10 @@ describe('sqlite persistence', () => {
     await expect(reopened.getInvestigation('inv-1')).rejects.toThrow(
       /^stored investigation inv-1 cannot be read: it does not match its schema \(answers\.rotated: /,
     );
+    // A list goes past what it cannot read, so one bad row does not stop every resume: it is reported and left out.
+    expect((await reopened.listIncompleteFindings(at(60), 10)).map((r) => r.findingId)).toEqual(['intact']);
+    expect(await reopened.listInvestigations()).toEqual([]);
+    expect(unreadable.sort()).toEqual(['inv-1', 'no-severity', 'torn']);
     await reopened.close();
   });
 

@@ -14,6 +14,7 @@ import { DynamoStore } from '../../store/dynamodb.ts';
 import { composeCore, slackAppDeps, type ActionSettings, type Core } from '../compose.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import { guardUnhandledRejections } from '../process-guards.ts';
+import { logUnreadableRecords } from '../unreadable-records.ts';
 
 export interface LambdaContext {
   env: Env;
@@ -41,7 +42,11 @@ export function lambdaContext(): Promise<LambdaContext> {
     guardUnhandledRejections(logger);
     const settings = awsSettingsFromEnv();
     const slack = await loadSlackSecret(secretsManager(settings), env.SIRBOT_SLACK_SECRET_ID);
-    const store = new DynamoStore({ client: dynamoDb(settings, env.SIRBOT_DYNAMODB_ENDPOINT), tableName: env.SIRBOT_TABLE });
+    const store = new DynamoStore({
+      client: dynamoDb(settings, env.SIRBOT_DYNAMODB_ENDPOINT),
+      tableName: env.SIRBOT_TABLE,
+      onUnreadable: logUnreadableRecords(logger),
+    });
     const jobs = new SqsJobs(sqs(settings), env.SIRBOT_QUEUE_URL);
     const clients = new AwsClientFactory({
       region: settings.region,

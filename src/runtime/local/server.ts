@@ -19,6 +19,7 @@ import { adminTokenOf, hasBearer, type AdminToken } from './admin-auth.ts';
 import * as z from 'zod';
 import { SlackRequestGuard } from '../../slack/request-guard.ts';
 import { slackEventsRoute } from './slack-route.ts';
+import { logUnreadableRecords } from '../unreadable-records.ts';
 
 /** `GET /dead-letters?limit=`: how many to list. */
 const DEAD_LETTER_LIMIT = z.coerce.number().int().min(1).max(1000).default(100);
@@ -59,7 +60,7 @@ export interface LocalRuntime {
  * for any finding shape, GET /healthz and GET /dead-letters for operators.
  */
 export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRuntime> {
-  const store = o.store ?? new SqliteStore(o.env.SIRBOT_DB);
+  const store = o.store ?? new SqliteStore(o.env.SIRBOT_DB, { onUnreadable: logUnreadableRecords(o.logger) });
   const core = composeCore({
     env: o.env,
     store,
