@@ -71,7 +71,7 @@ export async function runSirCommand(job: { text: string; user: string; channel: 
 
 async function tell(client: WebClient, channel: string, user: string, m: SlackMessage, deps: SlackAppDeps): Promise<void> {
   await client.chat
-    .postEphemeral({ channel, user, text: m.text, blocks: m.blocks as never })
+    .postEphemeral({ channel, user, text: m.text, blocks: m.blocks })
     .catch((err: unknown) => deps.logger.warn({ err, user }, 'could not answer /sir'));
 }
 
