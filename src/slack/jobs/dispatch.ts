@@ -104,7 +104,7 @@ export async function dispatchJob(job: Job, deps: JobDeps): Promise<void> {
       const view = 'error' in preview ? errorModal(`This remediation cannot run: ${preview.error}`) : remediationModal(preview, job.offerId);
       // The hash is the placeholder's: a modal the person closed or that changed meanwhile is left alone.
       await client.views
-        .update({ view_id: job.viewId, ...(job.hash ? { hash: job.hash } : {}), view: view as never })
+        .update({ view_id: job.viewId, ...(job.hash ? { hash: job.hash } : {}), view })
         .catch((err: unknown) => logger.warn({ err, view: job.viewId }, 'could not fill in the remediation preview'));
       return;
     }
