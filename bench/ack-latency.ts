@@ -44,21 +44,27 @@ const FORM = 'application/x-www-form-urlencoded';
 
 /**
  * Half `/sir help` (answered in the ack itself), half "Set status" clicks on a finding's
- * message: that listener acks first, then checks the role, looks the finding up and
- * answers privately, so sirbot's work after the ack competes with the next request.
+ * message: that listener acks first, then opens its modal, checks the offer and the
+ * person's role and answers privately, so sirbot's work after the ack competes with the
+ * next request. Every request is a new interaction with its own trigger id, as Slack sends
+ * them: sirbot acknowledges a signature it has already seen (a replay) without dispatching
+ * it, so identical bodies signed in the same second would time that shortcut instead.
  */
 function bodies(count: number): string[] {
-  const help = slashCommandBody({ command: '/sir', text: 'help', user_id: RESPONDER });
-  const click = interactionBody(
-    blockActionPayload({
-      actionId: 'finding_set_status',
-      channel: 'C0SECALERTS',
-      messageTs: '1700000000.000100',
-      user: RESPONDER,
-      value: 'arn:bench:finding/unknown',
-    }),
-  );
-  return Array.from({ length: count }, (_, i) => (i % 2 === 0 ? help : click));
+  return Array.from({ length: count }, (_, i) => {
+    const triggerId = `${i + 1}.1700000000.bench${String(i).padStart(6, '0')}`;
+    if (i % 2 === 0) return slashCommandBody({ command: '/sir', text: 'help', user_id: RESPONDER, trigger_id: triggerId });
+    return interactionBody(
+      blockActionPayload({
+        actionId: 'finding_set_status',
+        channel: 'C0SECALERTS',
+        messageTs: '1700000000.000100',
+        user: RESPONDER,
+        value: 'arn:bench:finding/unknown',
+        triggerId,
+      }),
+    );
+  });
 }
 
 /**
