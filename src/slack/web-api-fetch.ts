@@ -18,7 +18,16 @@ type FetchHeaders = FetchResponse['headers'];
  * response URL, which may follow redirects) goes to the global `fetch` unchanged.
  */
 
-const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+/**
+ * Kept-alive connections, an idle one closed after 4 s: before the server closes it (Slack's
+ * load balancers keep idle connections for longer), so a call never goes out on a socket
+ * the other end is dropping.
+ */
+const KEEP_IDLE_MS = 4000;
+const agents = {
+  http: new HttpAgent({ keepAlive: true, timeout: KEEP_IDLE_MS }),
+  https: new HttpsAgent({ keepAlive: true, timeout: KEEP_IDLE_MS }),
+};
 
 class AnswerHeaders implements FetchHeaders {
   constructor(private readonly raw: IncomingHttpHeaders) {}
@@ -81,7 +90,8 @@ function post(url: string, init: FetchRequestInit, body: string, timeoutMs: numb
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
     };
-    req.once('error', (err) => {
+    // `on`, not `once`: a late error after the answer must find a listener (the promise is settled by then).
+    req.on('error', (err) => {
       settle();
       reject(err);
     });
@@ -96,7 +106,7 @@ function post(url: string, init: FetchRequestInit, body: string, timeoutMs: numb
       }
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.once('error', (err) => {
+      res.on('error', (err) => {
         settle();
         reject(err);
       });
