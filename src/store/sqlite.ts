@@ -16,6 +16,7 @@ import {
 } from './sqlite-rows.ts';
 import { SqliteActionStore } from './sqlite-actions.ts';
 import type { DeadLetter, DigestMember, DigestProgress, DigestRecord, FindingRecord, InvestigationRecord, Store } from '../ports/store.ts';
+import { BackgroundCheckpoints, CHECKPOINT_SAFETY_PAGES } from './sqlite-checkpoints.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS findings (
@@ -119,11 +120,17 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly sql: (sql: string) => Database.Statement;
   readonly actions: SqliteActionStore;
+  private readonly checkpoints: BackgroundCheckpoints | undefined;
 
   constructor(path: string) {
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
+    if (path !== ':memory:' && path !== '') {
+      // Checkpoints in a worker thread, not inside whichever write crosses the threshold (./sqlite-checkpoints.ts).
+      this.db.pragma(`wal_autocheckpoint = ${CHECKPOINT_SAFETY_PAGES}`);
+      this.checkpoints = new BackgroundCheckpoints(path);
+    }
     this.db.exec(SCHEMA);
     this.migrate();
     this.db.exec(INDEXES);
@@ -414,6 +421,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.checkpoints?.stop();
     this.db.close();
   }
 }
