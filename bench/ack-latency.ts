@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
+import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { startFakeAws, type FakeAws } from '../src/emulator/aws/server.ts';
-import { startSlackEmulator, type SlackEmulator } from '../src/emulator/slack/index.ts';
 import { BOT_TOKEN, SIGNING_SECRET } from '../test/support/runtime.ts';
 import { blockActionPayload, interactionBody, signSlackRequest, slashCommandBody } from '../test/support/slack-signer.ts';
 
@@ -40,25 +39,32 @@ const PACE_MS = 10;
 const SCENARIO = fileURLToPath(new URL('../src/scenarios/exposed-access-key', import.meta.url));
 const RESPONDER = 'U0RESPONDER';
 const SERVER = fileURLToPath(new URL('./fixtures/ack-server.ts', import.meta.url));
+const FAKES = fileURLToPath(new URL('./fixtures/ack-fakes.ts', import.meta.url));
 const FORM = 'application/x-www-form-urlencoded';
 
 /**
  * Half `/sir help` (answered in the ack itself), half "Set status" clicks on a finding's
- * message: that listener acks first, then checks the role, looks the finding up and
- * answers privately, so sirbot's work after the ack competes with the next request.
+ * message: that listener acks first, then opens its modal, checks the offer and the
+ * person's role and answers privately, so sirbot's work after the ack competes with the
+ * next request. Every request is a new interaction with its own trigger id, as Slack sends
+ * them: sirbot acknowledges a signature it has already seen (a replay) without dispatching
+ * it, so identical bodies signed in the same second would time that shortcut instead.
  */
 function bodies(count: number): string[] {
-  const help = slashCommandBody({ command: '/sir', text: 'help', user_id: RESPONDER });
-  const click = interactionBody(
-    blockActionPayload({
-      actionId: 'finding_set_status',
-      channel: 'C0SECALERTS',
-      messageTs: '1700000000.000100',
-      user: RESPONDER,
-      value: 'arn:bench:finding/unknown',
-    }),
-  );
-  return Array.from({ length: count }, (_, i) => (i % 2 === 0 ? help : click));
+  return Array.from({ length: count }, (_, i) => {
+    const triggerId = `${i + 1}.1700000000.bench${String(i).padStart(6, '0')}`;
+    if (i % 2 === 0) return slashCommandBody({ command: '/sir', text: 'help', user_id: RESPONDER, trigger_id: triggerId });
+    return interactionBody(
+      blockActionPayload({
+        actionId: 'finding_set_status',
+        channel: 'C0SECALERTS',
+        messageTs: '1700000000.000100',
+        user: RESPONDER,
+        value: 'arn:bench:finding/unknown',
+        triggerId,
+      }),
+    );
+  });
 }
 
 /**
@@ -106,49 +112,80 @@ function percentiles(xs: number[]): Percentiles {
   return { ...p50p99(xs), help: p50p99(xs.filter((_, i) => i % 2 === 0)), click: p50p99(xs.filter((_, i) => i % 2 === 1)) };
 }
 
-type Fakes = { slack: SlackEmulator; aws: FakeAws };
+/** A fixture in its own process, once it has printed its READY line (what follows READY, split on spaces). */
+async function startChild(
+  script: string,
+  args: string[],
+  nodeArgs: string[] = [],
+): Promise<{ ready: string[]; child: ChildProcessByStdio<Writable, Readable, null> }> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const ready = await new Promise<string[]>((resolve, reject) => {
+    let out = '';
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      const m = /READY ([^\n]+)\n/.exec(out);
+      if (m) {
+        child.stdout.off('data', onData);
+        resolve((m[1] as string).split(' '));
+      }
+    };
+    child.stdout.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${script} exited (${code}) before it was ready`)));
+  });
+  return { ready, child };
+}
+
+function stopChild(child: ChildProcessByStdio<Writable, Readable, null>): Promise<void> {
+  return new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.stdin.end();
+  });
+}
+
+/** The Slack emulator and the fake AWS, in their own process (bench/fixtures/ack-fakes.ts). */
+interface Fakes {
+  slackUrl: string;
+  awsEndpoint: string;
+  /** Web API calls the emulator has received so far. */
+  calls(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+async function startFakes(): Promise<Fakes> {
+  const { ready, child } = await startChild(FAKES, [BOT_TOKEN, SCENARIO]);
+  const [slackUrl, awsEndpoint] = ready as [string, string];
+  const counts: Array<(n: number) => void> = [];
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+    for (let m = /CALLS (\d+)\n/.exec(out); m; m = /CALLS (\d+)\n/.exec(out)) {
+      out = out.slice(m.index + m[0].length);
+      counts.shift()?.(Number(m[1]));
+    }
+  });
+  return {
+    slackUrl,
+    awsEndpoint,
+    calls: () =>
+      new Promise<number>((resolve) => {
+        counts.push(resolve);
+        child.stdin.write('calls\n');
+      }),
+    stop: () => stopChild(child),
+  };
+}
 
 /**
  * Starts a server under test in its own process (bench/fixtures/ack-server.ts): the
- * reference, or sirbot's local runtime against this process's Slack emulator (rate limits
- * off: 500 private answers in seconds would otherwise meet chat.postEphemeral's 50 a
- * minute, and the client would sit out Retry-After; the bench times acks, not pacing)
- * and fake AWS. Each server's heap then holds only what it would hold in production.
+ * reference, or sirbot's local runtime against the Slack emulator (rate limits off: 500
+ * private answers in seconds would otherwise meet chat.postEphemeral's 50 a minute, and
+ * the client would sit out Retry-After; the bench times acks, not pacing) and fake AWS.
+ * Each server's heap then holds only what it would hold in production.
  */
-async function serve(kind: 'bare' | 'sirbot', { slack, aws }: Fakes): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(
-    process.execPath,
-    [
-      ...(process.env.ACK_NODE_ARGS ?? '').split(' ').filter(Boolean),
-      '--import',
-      'tsx',
-      SERVER,
-      kind,
-      SIGNING_SECRET,
-      BOT_TOKEN,
-      slack.url,
-      aws.endpoint,
-      RESPONDER,
-    ],
-    { stdio: ['pipe', 'pipe', 'inherit'] },
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /READY (\S+)/.exec(out);
-      if (m) resolve(m[1] as string);
-    });
-    child.once('exit', (code) => reject(new Error(`${kind} server exited (${code}) before it was ready`)));
-  });
-  return {
-    url,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.stdin.end();
-      }),
-  };
+async function serve(kind: 'bare' | 'sirbot', fakes: Fakes): Promise<{ url: string; stop: () => Promise<void> }> {
+  const nodeArgs = (process.env.ACK_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const { ready, child } = await startChild(SERVER, [kind, SIGNING_SECRET, BOT_TOKEN, fakes.slackUrl, fakes.awsEndpoint, RESPONDER], nodeArgs);
+  return { url: ready[0] as string, stop: () => stopChild(child) };
 }
 
 async function measureIn(kind: 'bare' | 'sirbot', fakes: Fakes, all: string[], warmup: number, paceMs: number): Promise<number[]> {
@@ -157,33 +194,30 @@ async function measureIn(kind: 'bare' | 'sirbot', fakes: Fakes, all: string[], w
     return await measure(server.url, all, warmup, paceMs);
   } finally {
     // A click's listener answers after its ack: let the last answers reach the emulator before stopping.
-    if (kind === 'sirbot') await quiet(() => fakes.slack.state.calls().length);
+    if (kind === 'sirbot') await quiet(fakes.calls);
     await server.stop();
   }
 }
 
 /** Resolves once `count` has not changed for 250 ms (or after 10 s). */
-async function quiet(count: () => number): Promise<void> {
+async function quiet(count: () => Promise<number>): Promise<void> {
   const until = Date.now() + 10_000;
-  for (let last = -1; count() !== last && Date.now() < until; ) {
-    last = count();
+  for (let last = -1, now = await count(); now !== last && Date.now() < until; now = await count()) {
+    last = now;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
 
 /**
  * The same signed requests, one at a time, to a bare Bolt app and then to sirbot, each
- * in its own process, from this one (which also runs the Slack emulator and the fake
- * AWS); `warmup` first requests of each are not counted. Both servers are started,
- * reached and stopped the same way, so only what sirbot adds differs.
+ * in its own process, from this one, which only times them (the Slack emulator and the
+ * fake AWS run in a third); `warmup` first requests of each are not counted. Both servers
+ * are started, reached and stopped the same way, so only what sirbot adds differs.
  */
 export async function benchAckLatency(requests = 1000, warmup = 100): Promise<AckLatencyResult> {
   if (warmup % 2 !== 0) throw new Error('warmup must be even, so counted requests start with a /sir help');
   const all = bodies(warmup + requests);
-  const fakes = {
-    slack: await startSlackEmulator({ port: 0, token: BOT_TOKEN, limits: false }),
-    aws: await startFakeAws({ scenario: SCENARIO, quotaScale: 10 }),
-  };
+  const fakes = await startFakes();
   try {
     const bare = percentiles(await measureIn('bare', fakes, all, warmup, PACE_MS));
     const sirbot = percentiles(await measureIn('sirbot', fakes, all, warmup, PACE_MS));
@@ -201,8 +235,7 @@ export async function benchAckLatency(requests = 1000, warmup = 100): Promise<Ac
       backToBack: { bare: bareFast, sirbot: sirbotFast, p99Ratio: ratio(sirbotFast.p99, bareFast.p99) },
     };
   } finally {
-    await fakes.aws.close();
-    await fakes.slack.close();
+    await fakes.stop();
   }
 }
 

@@ -32,7 +32,7 @@ export const asffSchema = z.object({
   Title: z.string(),
   Description: z.string().optional(),
   Severity: z
-    .looseObject({
+    .object({
       Label: z.enum(SEVERITY_LABELS).optional(),
       Normalized: z.number().min(0).max(100).optional(),
       Original: z.union([z.string(), z.number()]).optional(),

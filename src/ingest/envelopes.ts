@@ -55,7 +55,7 @@ function fail(out: Unwrapped, path: string, message: string, input: unknown): vo
 /** A finding document, with its deep and huge fields cut before anything reads or stores it. */
 function found(out: Unwrapped, kind: SourceKind, doc: Record<string, unknown>, path: string, ctx: Context): void {
   boundInPlace(doc, DOCUMENT_BOUNDS);
-  out.items.push({ ok: true, kind, doc, path, ...ctx });
+  out.items.push({ ok: true, kind, doc, path, region: ctx.region, customAction: ctx.customAction });
 }
 
 function visit(node: unknown, path: string, ctx: Context, depth: number, out: Unwrapped): void {
@@ -123,11 +123,14 @@ function visitEventBridge(node: Record<string, unknown>, path: string, ctx: Cont
       }
       const customAction = detailType === SECURITY_HUB_CUSTOM_ACTION && typeof detail.actionName === 'string' ? detail.actionName : null;
       const kind: SourceKind = detailType === SECURITY_HUB_V2_IMPORTED ? 'ocsf' : 'asff';
-      if (detail.findings.length === 0) return fail(out, joinPath(detailPath, 'findings'), 'empty findings array', node);
-      for (const [i, f] of detail.findings.entries()) {
-        const fPath = joinPath(joinPath(detailPath, 'findings'), i);
+      const findingsPath = joinPath(detailPath, 'findings');
+      if (detail.findings.length === 0) return fail(out, findingsPath, 'empty findings array', node);
+      const findingCtx = { region, customAction };
+      for (let i = 0; i < detail.findings.length; i++) {
+        const f: unknown = detail.findings[i];
+        const fPath = joinPath(findingsPath, i);
         if (!isRecord(f)) fail(out, fPath, `expected a finding object, got ${f === null ? 'null' : typeof f}`, f);
-        else found(out, kind, f, fPath, { region, customAction });
+        else found(out, kind, f, fPath, findingCtx);
       }
       return;
     }

@@ -14,7 +14,7 @@ const tagList = z.array(z.object({ key: z.string(), value: z.string().nullish() 
 const resourceSchema = z.object({
   resourceType: z.string().optional(),
   accessKeyDetails: z
-    .looseObject({
+    .object({
       accessKeyId: z.string().nullish(),
       principalId: z.string().nullish(),
       userName: z.string().nullish(),
@@ -25,8 +25,8 @@ const resourceSchema = z.object({
   s3BucketDetails: z.array(z.object({ arn: z.string().nullish(), name: z.string().nullish(), tags: tagList })).nullish(),
   eksClusterDetails: z.object({ name: z.string().nullish(), arn: z.string().nullish(), tags: tagList }).nullish(),
   ecsClusterDetails: z.object({ name: z.string().nullish(), arn: z.string().nullish(), tags: tagList }).nullish(),
-  rdsDbInstanceDetails: z.looseObject({ dbInstanceIdentifier: z.string().nullish(), dbInstanceArn: z.string().nullish(), tags: tagList }).nullish(),
-  lambdaDetails: z.looseObject({ functionName: z.string().nullish(), functionArn: z.string().nullish(), tags: tagList }).nullish(),
+  rdsDbInstanceDetails: z.object({ dbInstanceIdentifier: z.string().nullish(), dbInstanceArn: z.string().nullish(), tags: tagList }).nullish(),
+  lambdaDetails: z.object({ functionName: z.string().nullish(), functionArn: z.string().nullish(), tags: tagList }).nullish(),
 });
 
 export const guardDutySchema = z.object({
@@ -44,7 +44,7 @@ export const guardDutySchema = z.object({
   updatedAt: isoDate.optional(),
   resource: resourceSchema.optional(),
   service: z
-    .looseObject({
+    .object({
       archived: z.boolean().optional(),
       count: z.number().optional(),
       eventFirstSeen: isoDate.optional(),

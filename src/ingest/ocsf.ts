@@ -41,7 +41,7 @@ export const ocsfSchema = z.object({
   ...time('time'),
   metadata: z.object({
     uid: z.string().optional(),
-    product: z.looseObject({ name: z.string().optional(), uid: z.string().optional(), vendor_name: z.string().optional() }).optional(),
+    product: z.object({ name: z.string().optional(), uid: z.string().optional(), vendor_name: z.string().optional() }).optional(),
   }),
   finding_info: z.object({
     uid: nonEmpty,
@@ -76,9 +76,13 @@ const ARCHIVED_STATUS_ID = 5;
 /** activity_id 3 ("Close") is how OCSF says the finding is no longer active. */
 const CLOSE_ACTIVITY_ID = 3;
 
-/** OCSF gives a time as `<name>_dt` (ISO text or epoch ms) and/or `<name>` (epoch ms); either will do. */
-function dt(obj: Record<string, unknown>, name: string): string | null {
-  return toIso(firstDefined<string | number>(obj[`${name}_dt`] as string | number | undefined, obj[name] as number | undefined));
+/**
+ * OCSF gives a time as `<name>_dt` (ISO text or epoch ms) and/or `<name>` (epoch ms);
+ * either will do. Both keys are written out at each call: a key built per call cost more
+ * than the rest of the mapping.
+ */
+function dt(obj: Record<string, unknown>, dtKey: `${string}_dt`, msKey: string): string | null {
+  return toIso(firstDefined<string | number>(obj[dtKey] as string | number | undefined, obj[msKey] as number | undefined));
 }
 
 function tagsOf(tags: z.infer<typeof tag>[] | undefined): Record<string, string> {
@@ -101,6 +105,7 @@ export function normalizeOcsf(doc: OcsfFinding, raw: unknown, fallbackRegion: st
   const types = info.types ?? [];
   const productUid = doc.metadata.product?.uid ?? null;
   const infoTimes = info as Record<string, unknown>;
+  const createdAt = dt(infoTimes, 'created_time_dt', 'created_time');
   return {
     id: info.uid,
     schema: 'ocsf',
@@ -116,10 +121,10 @@ export function normalizeOcsf(doc: OcsfFinding, raw: unknown, fallbackRegion: st
     resources,
     controlId: doc.compliance?.control ?? null,
     generatorId: null,
-    createdAt: dt(infoTimes, 'created_time'),
-    updatedAt: firstDefined(dt(infoTimes, 'modified_time'), dt(doc as Record<string, unknown>, 'time'), dt(infoTimes, 'created_time')),
-    firstSeenAt: dt(infoTimes, 'first_seen_time'),
-    lastSeenAt: dt(infoTimes, 'last_seen_time'),
+    createdAt,
+    updatedAt: firstDefined(dt(infoTimes, 'modified_time_dt', 'modified_time'), dt(doc as Record<string, unknown>, 'time_dt', 'time'), createdAt),
+    firstSeenAt: dt(infoTimes, 'first_seen_time_dt', 'first_seen_time'),
+    lastSeenAt: dt(infoTimes, 'last_seen_time_dt', 'last_seen_time'),
     workflowStatus: STATUS_BY_ID[doc.status_id ?? 1] ?? 'NEW',
     recordState,
     consoleUrl: securityHubV2FindingUrl(info.src_url, region, partitionOfArn(productUid)),

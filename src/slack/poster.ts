@@ -69,7 +69,7 @@ function postArgs(channel: string, message: SlackMessage, threadTs: string | und
   return {
     channel,
     text: message.text,
-    blocks: message.blocks as never,
+    blocks: message.blocks,
     ...(threadTs ? { thread_ts: threadTs } : {}),
     unfurl_links: false,
     unfurl_media: false,
@@ -273,7 +273,7 @@ export class RateLimitedPoster implements SlackPoster {
   async update(channel: string, ts: string, message: SlackMessage): Promise<void> {
     await this.updateQueue.add(async () => {
       try {
-        await this.updatePacer.run(() => this.client.chat.update({ channel, ts, text: message.text, blocks: message.blocks as never }));
+        await this.updatePacer.run(() => this.client.chat.update({ channel, ts, text: message.text, blocks: message.blocks }));
         this.counters.updated++;
       } catch (err) {
         this.counters.failed++;

@@ -20,7 +20,7 @@ export class SlackReplies implements Replies {
     const view = 'error' in preview ? errorModal(`This remediation cannot run: ${preview.error}`) : remediationModal(preview, offerId);
     // The hash is the placeholder's: a modal the person closed or that changed meanwhile is left alone.
     await this.client.views
-      .update({ view_id: viewId, ...(hash ? { hash } : {}), view: view as never })
+      .update({ view_id: viewId, ...(hash ? { hash } : {}), view })
       .catch((err: unknown) => this.logger.warn({ err, view: viewId }, 'could not fill in the remediation preview'));
   }
 }

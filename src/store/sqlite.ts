@@ -17,6 +17,7 @@ import {
 import { SqliteActionStore } from './sqlite-actions.ts';
 import type { DeadLetter, DigestMember, DigestProgress, DigestRecord, FindingRecord, InvestigationRecord, Store } from '../ports/store.ts';
 import { type UnreadableRecord, readableOnly, warnUnreadable } from './record-codecs.ts';
+import { BackgroundCheckpoints, CHECKPOINT_SAFETY_PAGES } from './sqlite-checkpoints.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS findings (
@@ -120,6 +121,7 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly sql: (sql: string) => Database.Statement;
   readonly actions: SqliteActionStore;
+  private readonly checkpoints: BackgroundCheckpoints | undefined;
 
   private readonly report: UnreadableRecord;
 
@@ -128,6 +130,11 @@ export class SqliteStore implements Store {
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
+    if (path !== ':memory:' && path !== '') {
+      // Checkpoints in a worker thread, not inside whichever write crosses the threshold (./sqlite-checkpoints.ts).
+      this.db.pragma(`wal_autocheckpoint = ${CHECKPOINT_SAFETY_PAGES}`);
+      this.checkpoints = new BackgroundCheckpoints(path);
+    }
     this.db.exec(SCHEMA);
     this.migrate();
     this.db.exec(INDEXES);
@@ -418,6 +425,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.checkpoints?.stop();
     this.db.close();
   }
 }

@@ -40,6 +40,8 @@ async function investigated(scenario: string): Promise<{ t: TestRuntime; root: (
   if (questions) await alice.click(questions, 'investigation_start_now');
   await until(() => t.slack.state.files().length === 2, 30_000);
   await until(() => withAction('remediation_request') !== undefined, 10_000);
+  // The investigation is stored as summarized after its files are up: what a case is drafted from.
+  await t.runtime.idle();
   return { t, root, thread };
 }
 

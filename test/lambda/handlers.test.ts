@@ -279,6 +279,14 @@ describe.each([
     expect(texts.some((t) => t.includes('Investigation summary'))).toBe(true);
     // Evidence came through the member role, assumed in the finding's account.
     expect(aws.calls().some((c) => c.operation === 'AssumeRole')).toBe(true);
+    // A batch where every message fails is reported message by message, not thrown as a whole.
+    const onlyPoison = {
+      Records: [
+        { ...poisoned, messageId: 'poison-2' },
+        { ...poisoned, messageId: 'poison-3' },
+      ],
+    };
+    expect(await handlers.worker(onlyPoison)).toEqual({ batchItemFailures: [{ itemIdentifier: 'poison-2' }, { itemIdentifier: 'poison-3' }] });
   });
 
   it('worker: the schedule runs the escalation clock', async () => {

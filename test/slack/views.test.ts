@@ -19,7 +19,8 @@ function texts(blocks: Block[]): string[] {
       add(b.text);
       b.fields?.forEach(add);
     }
-    if (b.type === 'context') b.elements.forEach(add);
+    // Context elements may also be images (Block Kit); sirbot's are text.
+    if (b.type === 'context') for (const e of b.elements) if ('text' in e) add(e);
   }
   return out;
 }

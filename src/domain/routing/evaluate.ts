@@ -27,10 +27,39 @@ interface Plan {
   slots: number;
   /** slot of each criterion, per rule, in rule order */
   criterionSlots: number[][];
+  /**
+   * Id of each criterion, per rule: rules that repeat a criterion (the same field and
+   * filters, e.g. "RecordState is ACTIVE" in many rules) share one, so a finding tests it
+   * once.
+   */
+  criterionIds: number[][];
+  /** Ids of criteria on severity slots. */
+  severityCriteria: number[];
   /** rules that are not indexed must always be evaluated */
   unindexed: number[];
-  index: Array<{ slot: number; criterion: Criterion; byValue: Map<string, number[]> }>;
+  /** String criteria: value → rules. */
+  byString: Array<{ slot: number; criterion: Criterion; byValue: Map<string, number[]> }>;
+  /** Tag (map) criteria: key → value → rules; looked up without building a key string per tag. */
+  byTag: Array<{ slot: number; criterion: Criterion; byKey: Map<string, Map<string, number[]>> }>;
+  /** Slots whose values follow the finding's severity, stale once a rule changes it. */
+  severitySlots: number[];
+  /**
+   * Scratch reused by every route() call (it is synchronous and calls nothing that could
+   * route again): allocating a typed array and a cache per finding cost more than the
+   * rules themselves.
+   */
+  candidate: Uint8Array;
+  cache: Cache;
+  /** Per criterion id: UNTESTED, HOLDS or FAILS for the finding being routed. */
+  verdicts: Uint8Array;
 }
+
+const UNTESTED = 0;
+const HOLDS = 1;
+const FAILS = 2;
+
+const UNREAD = Symbol('unread');
+type Cache = Array<Values | null | typeof UNREAD>;
 
 const plans = new WeakMap<RuleSet, Plan>();
 
@@ -46,60 +75,88 @@ function indexable(c: Criterion): boolean {
   return false;
 }
 
-const mapKey = (key: string, value: string) => `${key}\u0000${value}`;
-
-/** The index keys an EQUALS criterion is looked up by. */
-function indexKeys(c: Criterion): string[] {
-  if (c.match.kind === 'string') return c.match.filters.map((f) => f.Value);
-  if (c.match.kind === 'map') return c.match.filters.map((f) => mapKey(f.Key, f.Value));
-  return [];
+function entryOf<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let entry = map.get(key);
+  if (entry === undefined) {
+    entry = make();
+    map.set(key, entry);
+  }
+  return entry;
 }
 
-/** The index keys a finding's values hit. */
-function valueKeys(kind: Criterion['kind'], values: Values): string[] {
-  if (kind !== 'map') return values as string[];
-  const keys: string[] = [];
-  for (const m of values as Record<string, string>[]) for (const k in m) keys.push(mapKey(k, m[k] as string));
-  return keys;
+function addTo<K>(map: Map<K, number[]>, key: K, rule: number): void {
+  const list = map.get(key);
+  if (!list) map.set(key, [rule]);
+  else if (!list.includes(rule)) list.push(rule);
 }
 
 function planFor(ruleSet: RuleSet): Plan {
   const cached = plans.get(ruleSet);
   if (cached) return cached;
   const slotOf = new Map<string, number>();
+  const severitySlots: number[] = [];
   const slot = (c: Criterion) => {
     const key = fieldKey(c);
     let s = slotOf.get(key);
     if (s === undefined) {
       s = slotOf.size;
       slotOf.set(key, s);
+      if (c.field?.asff === 'SeverityLabel') severitySlots.push(s);
     }
     return s;
   };
-  const plan: Plan = { slots: 0, criterionSlots: [], unindexed: [], index: [] };
-  const indexBySlot = new Map<number, Plan['index'][number]>();
+  const byString = new Map<number, Plan['byString'][number]>();
+  const byTag = new Map<number, Plan['byTag'][number]>();
+  const criterionSlots: number[][] = [];
+  const criterionIds: number[][] = [];
+  const idOf = new Map<string, number>();
+  const severityCriteria: number[] = [];
+  const unindexed: number[] = [];
   ruleSet.rules.forEach((rule, r) => {
-    plan.criterionSlots.push(rule.criteria.map(slot));
-    const key = rule.enabled ? rule.criteria.find(indexable) : undefined;
+    const slots = rule.criteria.map(slot);
+    criterionSlots.push(slots);
+    criterionIds.push(
+      rule.criteria.map((c, i) => {
+        const s = slots[i] as number;
+        return entryOf(idOf, `${s}:${JSON.stringify(c.match)}`, () => {
+          if (severitySlots.includes(s)) severityCriteria.push(idOf.size);
+          return idOf.size;
+        });
+      }),
+    );
     if (!rule.enabled) return;
+    const key = rule.criteria.find(indexable);
     if (!key) {
-      plan.unindexed.push(r);
+      unindexed.push(r);
       return;
     }
     const s = slot(key);
-    let entry = indexBySlot.get(s);
-    if (!entry) {
-      entry = { slot: s, criterion: key, byValue: new Map() };
-      indexBySlot.set(s, entry);
-      plan.index.push(entry);
-    }
-    for (const k of indexKeys(key)) {
-      const list = entry.byValue.get(k) ?? [];
-      if (!list.includes(r)) list.push(r);
-      entry.byValue.set(k, list);
+    if (key.match.kind === 'string') {
+      const entry = entryOf(byString, s, () => ({ slot: s, criterion: key, byValue: new Map<string, number[]>() }));
+      for (const f of key.match.filters) addTo(entry.byValue, f.Value, r);
+    } else if (key.match.kind === 'map') {
+      const entry = entryOf(byTag, s, () => ({ slot: s, criterion: key, byKey: new Map<string, Map<string, number[]>>() }));
+      for (const f of key.match.filters)
+        addTo(
+          entryOf(entry.byKey, f.Key, () => new Map<string, number[]>()),
+          f.Value,
+          r,
+        );
     }
   });
-  plan.slots = slotOf.size;
+  const plan: Plan = {
+    slots: slotOf.size,
+    criterionSlots,
+    criterionIds,
+    severityCriteria,
+    unindexed,
+    byString: [...byString.values()],
+    byTag: [...byTag.values()],
+    severitySlots,
+    candidate: new Uint8Array(ruleSet.rules.length),
+    cache: new Array(slotOf.size).fill(UNREAD),
+    verdicts: new Uint8Array(idOf.size),
+  };
   plans.set(ruleSet, plan);
   return plan;
 }
@@ -173,9 +230,6 @@ function applyActions(decision: RouteDecision, rule: Rule, originalSeverity: Rou
   return severityChanged;
 }
 
-const UNREAD = Symbol('unread');
-type Cache = Array<Values | null | typeof UNREAD>;
-
 /** A finding's values for one field, read at most once per route() call. */
 function valuesAt(cache: Cache, c: Criterion, slot: number, f: Finding): Values | null {
   const hit = cache[slot];
@@ -185,10 +239,18 @@ function valuesAt(cache: Cache, c: Criterion, slot: number, f: Finding): Values 
   return v;
 }
 
-function criteriaHold(rule: Rule, slots: number[], cache: Cache, finding: Finding, now: number): boolean {
+function criteriaHold(plan: Plan, r: number, rule: Rule, finding: Finding, now: number): boolean {
+  const slots = plan.criterionSlots[r] as number[];
+  const ids = plan.criterionIds[r] as number[];
   for (let i = 0; i < rule.criteria.length; i++) {
-    const c = rule.criteria[i] as Criterion;
-    if (!matches(c, valuesAt(cache, c, slots[i] as number, finding), now)) return false;
+    const id = ids[i] as number;
+    let verdict = plan.verdicts[id];
+    if (verdict === UNTESTED) {
+      const c = rule.criteria[i] as Criterion;
+      verdict = matches(c, valuesAt(plan.cache, c, slots[i] as number, finding), now) ? HOLDS : FAILS;
+      plan.verdicts[id] = verdict;
+    }
+    if (verdict === FAILS) return false;
   }
   return true;
 }
@@ -207,32 +269,44 @@ export function ruleMatches(rule: Rule, finding: Finding, now: number): boolean 
  */
 export function route(ruleSet: RuleSet, finding: Finding, now: number): RouteDecision {
   const plan = planFor(ruleSet);
-  const cache: Cache = new Array(plan.slots).fill(UNREAD);
-
-  const rules = ruleSet.rules;
-  const candidate = new Uint8Array(rules.length);
+  const { cache, candidate, verdicts } = plan;
+  cache.fill(UNREAD);
+  candidate.fill(0);
+  verdicts.fill(UNTESTED);
   for (const r of plan.unindexed) candidate[r] = 1;
-  for (const entry of plan.index) {
-    const values = valuesAt(cache, entry.criterion, entry.slot, finding);
+  for (const entry of plan.byString) {
+    const values = valuesAt(cache, entry.criterion, entry.slot, finding) as string[] | null;
     if (!values) continue;
-    for (const v of valueKeys(entry.criterion.kind, values)) {
+    for (const v of values) {
       const hits = entry.byValue.get(v);
       if (hits) for (const r of hits) candidate[r] = 1;
     }
   }
+  for (const entry of plan.byTag) {
+    const tagMaps = valuesAt(cache, entry.criterion, entry.slot, finding) as Record<string, string>[] | null;
+    if (!tagMaps) continue;
+    for (const m of tagMaps) {
+      for (const k in m) {
+        const hits = entry.byKey.get(k)?.get(m[k] as string);
+        if (hits) for (const r of hits) candidate[r] = 1;
+      }
+    }
+  }
 
+  const rules = ruleSet.rules;
   const decision = defaultDecision(finding.id, ruleSet.defaultChannel, finding.severity.label);
   let current = finding;
   for (let r = 0; r < rules.length; r++) {
     if (candidate[r] === 0) continue;
     const rule = rules[r] as Rule;
-    if (!criteriaHold(rule, plan.criterionSlots[r] as number[], cache, current, now)) continue;
+    if (!criteriaHold(plan, r, rule, current, now)) continue;
     decision.matchedRules.push(rule.name);
     const severityChanged = applyActions(decision, rule, finding.severity.label);
     if (severityChanged) {
       current = { ...current, severity: { ...current.severity, label: decision.severity } };
-      // Values read from the old severity are stale now.
-      cache.fill(UNREAD);
+      // Values read from the old severity are stale now; every other field is unchanged.
+      for (const s of plan.severitySlots) cache[s] = UNREAD;
+      for (const id of plan.severityCriteria) verdicts[id] = UNTESTED;
     }
     if (rule.isTerminal) break;
   }

@@ -1,13 +1,26 @@
 /**
+ * The keys a path reads, `[]`/`[x]` suffixes dropped (any array met fans out). Paths come
+ * from rules and field definitions and are read for every finding, so each is split
+ * once; the map only grows with the distinct paths they name.
+ */
+const keysByPath = new Map<string, string[]>();
+
+function keysOf(path: string): string[] {
+  let keys = keysByPath.get(path);
+  if (!keys) {
+    keys = path.split('.').map((raw) => (raw.endsWith('[]') || raw.endsWith('[x]') ? raw.slice(0, raw.indexOf('[')) : raw));
+    keysByPath.set(path, keys);
+  }
+  return keys;
+}
+
+/**
  * Reads values from a source document by a dotted path, where `[]` or `[x]` after a
  * segment fans out over an array (`resources[].tags`). Always returns a flat list.
  */
 export function readPath(doc: unknown, path: string): unknown[] {
-  const segments = path.split('.');
   let current: unknown[] = [doc];
-  for (const raw of segments) {
-    const fanOut = raw.endsWith('[]') || raw.endsWith('[x]');
-    const key = fanOut ? raw.slice(0, raw.indexOf('[')) : raw;
+  for (const key of keysOf(path)) {
     const next: unknown[] = [];
     for (const node of current) {
       if (node === null || typeof node !== 'object') continue;

@@ -65,7 +65,7 @@ export function register(app: SlackRouter, deps: SlackAppDeps): void {
     const status = valueIn(values, STATUS_BLOCKS.status);
     if (!isWorkflowStatus(status)) return void (await ack({ response_action: 'errors', errors: { [STATUS_BLOCKS.status]: 'choose a status' } }));
     const offer = await services.offers.redeem({ offerId: metadata(statusMetadata, view)?.offerId ?? '', kinds: ['status'], userId: body.user.id });
-    if (!offer.ok) return void (await ack({ response_action: 'update', view: noticeModal(STATUS_TITLE, `Not done: ${offer.reason}.`) as never }));
+    if (!offer.ok) return void (await ack({ response_action: 'update', view: noticeModal(STATUS_TITLE, `Not done: ${offer.reason}.`) }));
     await ack();
     await jobs.run({
       kind: 'status.set',
@@ -100,7 +100,7 @@ export function register(app: SlackRouter, deps: SlackAppDeps): void {
     if ('errors' in parsed) return void (await ack({ response_action: 'errors', errors: parsed.errors }));
     // Both modals open the finding's one case; the form says who resolves it.
     const offer = await services.offers.redeem({ offerId: meta?.offerId ?? '', kinds: ['case', 'case-cirt'], userId: body.user.id });
-    if (!offer.ok) return void (await ack({ response_action: 'update', view: noticeModal(CASE_TITLE, `Not done: ${offer.reason}.`) as never }));
+    if (!offer.ok) return void (await ack({ response_action: 'update', view: noticeModal(CASE_TITLE, `Not done: ${offer.reason}.`) }));
     // Creating the case may take longer than Slack waits for an answer: close the modal first.
     await ack();
     await jobs.run({

@@ -22,7 +22,7 @@ export interface PendingModal {
  * with the placeholder's hash, so a modal the person closed or moved on from is left alone.
  */
 export async function openFirst(client: WebClient, triggerId: string, placeholder: Modal, place: Place, logger: Logger): Promise<PendingModal> {
-  const opened = await client.views.open({ trigger_id: triggerId, view: placeholder as never }).then(
+  const opened = await client.views.open({ trigger_id: triggerId, view: placeholder }).then(
     (r) => (r.view?.id ? { id: r.view.id, hash: r.view.hash } : null),
     (err: unknown) => {
       logger.warn({ err, user: place.user }, 'could not open the modal');
@@ -31,7 +31,7 @@ export async function openFirst(client: WebClient, triggerId: string, placeholde
   );
   const update = (view: Modal) =>
     opened
-      ? client.views.update({ view_id: opened.id, ...(opened.hash ? { hash: opened.hash } : {}), view: view as never }).then(
+      ? client.views.update({ view_id: opened.id, ...(opened.hash ? { hash: opened.hash } : {}), view }).then(
           () => true,
           (err: unknown) => {
             logger.warn({ err, view: opened.id }, 'could not fill in the modal');

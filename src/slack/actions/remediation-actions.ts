@@ -78,7 +78,7 @@ export function register(app: SlackRouter, deps: SlackAppDeps): void {
     const meta = modalMetadata.safeParse(parseJson(view.private_metadata));
     const offer = await services.offers.redeem({ offerId: meta.success ? meta.data.offerId : '', kinds: ['remediation'], userId: body.user.id });
     if (!offer.ok || !meta.success)
-      return void (await ack({ response_action: 'update', view: errorModal(`Not done: ${offer.ok ? 'the preview is unreadable' : offer.reason}.`) as never }));
+      return void (await ack({ response_action: 'update', view: errorModal(`Not done: ${offer.ok ? 'the preview is unreadable' : offer.reason}.`) }));
     await ack();
     const target = targetOf(offer);
     const note = valueIn(view.state.values as ViewValues, REMEDIATION_BLOCKS.note);

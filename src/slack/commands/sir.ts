@@ -78,7 +78,7 @@ async function runSirCommand(job: SirJob, deps: SirJobDeps): Promise<void> {
 
 async function tell(client: WebClient, channel: string, user: string, m: SlackMessage, logger: Logger): Promise<void> {
   await client.chat
-    .postEphemeral({ channel, user, text: m.text, blocks: m.blocks as never })
+    .postEphemeral({ channel, user, text: m.text, blocks: m.blocks })
     .catch((err: unknown) => logger.warn({ err, user }, 'could not answer /sir'));
 }
 

@@ -36,6 +36,6 @@ export function register(app: SlackRouter, deps: SlackAppDeps): void {
       approvals,
       roles,
     });
-    await client.views.publish({ user_id: user, view: view as never });
+    await client.views.publish({ user_id: user, view: view });
   });
 }

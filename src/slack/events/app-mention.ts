@@ -11,7 +11,7 @@ export function appMentionListener(deps: SlackAppDeps) {
       channel: event.channel,
       thread_ts: event.thread_ts ?? event.ts,
       text: message.text,
-      blocks: message.blocks as never,
+      blocks: message.blocks,
     });
   };
 }
