@@ -56,8 +56,13 @@ export const isoDate = z.string().refine((value) => isIso8601(value) || !Number.
   message: 'not a valid date',
 });
 
-/** Epoch milliseconds (OCSF `*_time`). */
-export const epochMillis = z.number().finite();
+/**
+ * Epoch milliseconds (OCSF `*_time`), within what a JavaScript date can hold (±8.64e15 ms,
+ * ECMAScript's time value range): a value beyond it is refused here, as its finding's
+ * error, rather than throwing a RangeError when it is turned into a date.
+ */
+const MAX_TIME_VALUE = 8.64e15;
+export const epochMillis = z.number().finite().min(-MAX_TIME_VALUE).max(MAX_TIME_VALUE);
 
 const CANONICAL_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 

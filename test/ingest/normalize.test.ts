@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeInput, normalizeText } from '../../src/ingest/normalize.ts';
 import { listShared, ownJson, sharedJson, snsHttpBody, snsLambdaEvent } from '../support/fixtures.ts';
+import { ocsfFinding } from '../support/generate.ts';
 
 const ENVELOPES = 'securityhub/asr-eventbridge-envelopes';
 const GUARDDUTY = 'guardduty/aws-samples-guardduty-automated-response';
@@ -221,7 +222,6 @@ describe('new Security Hub (OCSF, Findings Imported V2)', () => {
   });
 
   it('maps status and severity ids, epoch-millisecond times and archived findings', async () => {
-    const { ocsfFinding } = await import('../support/generate.ts');
     const doc = ocsfFinding({ index: 3 }) as Record<string, unknown> & { finding_info: Record<string, unknown> };
     doc.status_id = 5;
     doc.severity_id = 6;
@@ -232,6 +232,17 @@ describe('new Security Hub (OCSF, Findings Imported V2)', () => {
     expect(f?.createdAt).toBe('2026-11-20T09:00:00.000Z');
     expect(f?.controlId).toBe('CloudTrail.1');
     expect(f?.consoleUrl).toBe('https://console.aws.amazon.com/securityhub/v2/home?region=ap-southeast-2#/findings');
+  });
+
+  it("refuses a time beyond what a date can hold as its finding's error; the rest of the batch is read", () => {
+    const bad = ocsfFinding({ index: 1 }) as Record<string, unknown> & { finding_info: Record<string, unknown> };
+    delete bad.finding_info.created_time_dt;
+    bad.finding_info.created_time = 1e20;
+    const good = ocsfFinding({ index: 2 });
+    const result = normalizeInput([bad, good]);
+    expect(result.findings).toHaveLength(1);
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors[0]?.message).toContain('created_time');
   });
 
   it('names a missing account uid by its OCSF path', () => {
