@@ -13,6 +13,8 @@ export interface EvidenceResult {
 }
 
 const KEY = 'AKIABENCHKEY00000001';
+// The spread's own key: a key is also searched in us-east-1 (lookup-plan.ts), where the single account's events are.
+const SPREAD_KEY = 'AKIABENCHKEY00000002';
 const ACCOUNTS = ['111111111111', '222222222222', '333333333333', '444444444444'];
 
 /**
@@ -38,7 +40,7 @@ export async function benchEvidence(events = 5000, quotaScale = 1): Promise<Evid
       count: events / ACCOUNTS.length,
       accountId,
       region: 'eu-west-1',
-      accessKeyId: KEY,
+      accessKeyId: SPREAD_KEY,
       userName: 'bench',
       latest: '2026-11-21T12:00:00Z',
       spacingMs: 20_000,
@@ -48,11 +50,11 @@ export async function benchEvidence(events = 5000, quotaScale = 1): Promise<Evid
   const aws = await startFakeAws({ scenario: dir, quotaScale });
   const clients = new AwsClientFactory({ region: 'us-east-1', endpoint: aws.endpoint, credentialsFor: fakeCredentials });
   const window = { start: '2026-10-01T00:00:00.000Z', end: '2026-11-22T00:00:00.000Z' };
-  const scope = (accountId: string, region: string) => ({
+  const scope = (accountId: string, region: string, key: string) => ({
     accountId,
     region,
     window,
-    accessKeyIds: [KEY],
+    accessKeyIds: [key],
     usernames: [],
     roleNames: [],
     subjects: [],
@@ -62,13 +64,13 @@ export async function benchEvidence(events = 5000, quotaScale = 1): Promise<Evid
   try {
     const collector = new CloudTrailCollector(clients, new QuotaQueues(quotaScale));
     let t = performance.now();
-    const one = await collector.collect(scope(ACCOUNTS[0] as string, 'us-east-1'));
+    const one = await collector.collect(scope(ACCOUNTS[0] as string, 'us-east-1', KEY));
     const singleMs = performance.now() - t;
     if (one.items.length !== events) throw new Error(`single account: ${one.items.length} of ${events} events`);
     const singleFloor = (one.pages / rate) * 1000;
 
     t = performance.now();
-    const many = await Promise.all(ACCOUNTS.map((a) => collector.collect(scope(a, 'eu-west-1'))));
+    const many = await Promise.all(ACCOUNTS.map((a) => collector.collect(scope(a, 'eu-west-1', SPREAD_KEY))));
     const spreadMs = performance.now() - t;
     const got = many.reduce((n, r) => n + r.items.length, 0);
     if (got !== events) throw new Error(`four accounts: ${got} of ${events} events`);

@@ -477,11 +477,8 @@ export class InvestigationService {
       await this.o.notices.gatheringProgressed({ thread, progress: place, sources: progress.sources() });
       const nextSteps = (await this.o.nextSteps?.(finding, result)) ?? [];
       await this.o.notices.investigationSummarized({ thread, summary: result.summary, timeline: result.timeline, nextSteps });
-      if (result.timeline.length > 0) {
-        await this.o.notices
-          .timelineShared({ thread, finding, timeline: result.timeline })
-          .catch((err: unknown) => this.o.logger.warn({ err, investigation: id }, 'could not upload the timeline files'));
-      }
+      // Stored as soon as the summary is out, before the (slow) files: a case opened from
+      // the summary's buttons meanwhile is drafted from these conclusions.
       await this.o.store.updateInvestigation({
         ...claimed,
         progressTs: place.ts,
@@ -489,6 +486,11 @@ export class InvestigationService {
         result: conclusionsOf(result),
         updatedAt: this.nowIso(),
       });
+      if (result.timeline.length > 0) {
+        await this.o.notices
+          .timelineShared({ thread, finding, timeline: result.timeline })
+          .catch((err: unknown) => this.o.logger.warn({ err, investigation: id }, 'could not upload the timeline files'));
+      }
     } catch (err) {
       await this.o.store.updateInvestigation({
         ...claimed,
