@@ -197,6 +197,24 @@ describe('investigation use case', () => {
     expect(highlights.map((e) => e.action)).toContain('CreateUser');
   });
 
+  it('is stored as summarized before its timeline files are shared (a case opened meanwhile drafts from its conclusions)', async () => {
+    let stateWhileSharing: string | undefined;
+    const { store, service } = await arrange({
+      collectors: [cloudTrailWith([entry(1)])],
+      notices: {
+        timelineShared: async () => {
+          stateWhileSharing = (await store.getInvestigation(ID))?.state;
+        },
+      },
+    });
+    await service.start(FINDING.id, CHANNEL, THREAD);
+
+    await service.investigateNow(ID, RESPONDER);
+    await service.idle();
+
+    expect(stateWhileSharing).toBe('summarized');
+  });
+
   it('shares no timeline files when nothing was found', async () => {
     const { notices, service } = await arrange({ collectors: [cloudTrailWith([])] });
     await service.start(FINDING.id, CHANNEL, THREAD);
