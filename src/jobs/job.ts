@@ -1,10 +1,10 @@
 import * as z from 'zod';
 import { WORKFLOW_STATUSES } from '../domain/finding.ts';
 import { QUESTIONS, type QuestionId } from '../domain/investigation/playbooks.ts';
-import { RESOLVER_TYPES, SELF_MANAGED_CASE_STATUSES } from '../domain/actions/case-status.ts';
+import { SELF_MANAGED_CASE_STATUSES } from '../domain/actions/case-status.ts';
 import type { RemediationTarget } from '../domain/remediation/remediation.ts';
 import { exactly } from '../lib/exact-schema.ts';
-import type { CaseForm } from '../ports/action-store.ts';
+import { caseFormSchema } from '../ports/case-form-schema.ts';
 
 const QUESTION_IDS = Object.keys(QUESTIONS) as [QuestionId, ...QuestionId[]];
 
@@ -25,20 +25,6 @@ const target = exactly<RemediationTarget>()(
     findingId: z.string().max(1024).nullable(),
     channel: z.string().max(100).nullable(),
     threadTs: z.string().max(40).nullable(),
-  }),
-);
-const caseForm = exactly<CaseForm>()(
-  z.object({
-    title: z.string(),
-    description: z.string(),
-    engagementType: z.enum(['Security Incident', 'Investigation']),
-    reportedIncidentStartDate: z.string(),
-    impactedAccounts: z.array(z.string()),
-    impactedAwsRegions: z.array(z.string()),
-    threatActorIpAddresses: z.array(z.string()),
-    impactedServices: z.array(z.string()),
-    watchers: z.array(z.object({ email: z.string(), name: z.string().optional(), jobTitle: z.string().optional() })),
-    resolverType: z.enum(RESOLVER_TYPES),
   }),
 );
 const investigationTarget = z.object({ type: z.enum(['accessKey', 'iamUser', 'roleArn', 'userArn', 'instance', 'ip']), value: z.string().max(600) });
@@ -73,7 +59,7 @@ export const jobSchema = z.discriminatedUnion('kind', [
     userName: z.string().optional(),
     replyTo,
   }),
-  z.object({ kind: z.literal('case.open'), findingId: z.string(), userId: z.string(), form: caseForm, replyTo }),
+  z.object({ kind: z.literal('case.open'), findingId: z.string(), userId: z.string(), form: caseFormSchema, replyTo }),
   z.object({ kind: z.literal('case.escalate'), caseId: z.string(), userId: z.string(), replyTo }),
   z.object({ kind: z.literal('case.status'), caseId: z.string(), status: z.enum(SELF_MANAGED_CASE_STATUSES), userId: z.string(), replyTo }),
   z.object({ kind: z.literal('case.close'), caseId: z.string(), userId: z.string(), replyTo }),

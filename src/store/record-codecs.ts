@@ -6,7 +6,6 @@ import { exactly } from '../lib/exact-schema.ts';
 import {
   actionStateSchema,
   answersSchema,
-  caseFormSchema,
   caseOutcomeSchema,
   findingSchema,
   investigationResultSchema,
@@ -17,6 +16,7 @@ import {
   statusInputSchema,
   statusOutcomeSchema,
 } from './record-schemas.ts';
+import { caseFormSchema } from '../ports/case-form-schema.ts';
 
 /**
  * The one place the stores turn typed records into what they keep and back. The three

@@ -8,10 +8,10 @@ import type { InvestigationSummary } from '../domain/investigation/summary.ts';
 import type { TimelineEntry } from '../domain/investigation/timeline.ts';
 import type { Plan, RemediationTarget } from '../domain/remediation/remediation.ts';
 import { exactly } from '../lib/exact-schema.ts';
+
 import type {
   ActionFailure,
   AuditRecord,
-  CaseForm,
   CaseOpened,
   CaseRecord,
   EscalationRecord,
@@ -112,20 +112,6 @@ export const statusOutcomeSchema = exactly<StatusActionOutcome>()(
   z.object({ error: callError.nullable(), unprocessed: z.array(z.object({ id: z.string(), reason: z.string() })) }),
 );
 
-export const caseFormSchema = exactly<CaseForm>()(
-  z.object({
-    title: z.string(),
-    description: z.string(),
-    engagementType: z.enum(['Security Incident', 'Investigation']),
-    reportedIncidentStartDate: z.string(),
-    impactedAccounts: z.array(z.string()),
-    impactedAwsRegions: z.array(z.string()),
-    threatActorIpAddresses: z.array(z.string()),
-    impactedServices: z.array(z.string()),
-    watchers: z.array(z.object({ email: z.string(), name: z.string().optional(), jobTitle: z.string().optional() })),
-    resolverType: z.enum(RESOLVER_TYPES),
-  }),
-);
 export const caseOutcomeSchema = z.union([exactly<CaseOpened>()(z.object({ caseId: z.string(), comments: z.number() })), failureSchema]);
 
 const remediationInputs = z.record(z.string(), z.string());
