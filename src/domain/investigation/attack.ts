@@ -174,3 +174,16 @@ export function tacticsFor(eventName: string): Tactic[] {
 
 /** An API that creates an identity or credential an intruder can come back with. */
 export const IDENTITY_CREATIONS = new Set(['CreateUser', 'CreateAccessKey', 'CreateLoginProfile', 'CreateRole', 'CreateInstanceProfile']);
+
+/** APIs that change what an identity may do: attach, put or replace a policy, or a role's trust. */
+export const POLICY_CHANGES = new Set([
+  'AttachUserPolicy',
+  'PutUserPolicy',
+  'AttachRolePolicy',
+  'PutRolePolicy',
+  'AttachGroupPolicy',
+  'PutGroupPolicy',
+  'CreatePolicyVersion',
+  'SetDefaultPolicyVersion',
+  'UpdateAssumeRolePolicy',
+]);

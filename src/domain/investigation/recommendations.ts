@@ -1,5 +1,6 @@
 import type { Finding } from '../finding.ts';
 import { type SubjectState, stateOf } from './current-state.ts';
+import { POLICY_CHANGES } from './attack.ts';
 import { ACCESS_KEY_ID } from './identifiers.ts';
 import type { Subject } from './subjects.ts';
 import { suspectKeys } from './suspect-keys.ts';
@@ -36,18 +37,6 @@ const S3_EXPOSURES: Record<string, string> = {
   PutBucketPolicy: 'remove bucket-policy statements that grant public or outside access',
   PutBucketAcl: 'remove ACL grants to everyone or to other accounts',
 };
-
-const POLICY_CHANGES = new Set([
-  'AttachUserPolicy',
-  'PutUserPolicy',
-  'AttachRolePolicy',
-  'PutRolePolicy',
-  'AttachGroupPolicy',
-  'PutGroupPolicy',
-  'CreatePolicyVersion',
-  'SetDefaultPolicyVersion',
-  'UpdateAssumeRolePolicy',
-]);
 
 /**
  * Where the investigated credentials were used from, apart from their own instance and

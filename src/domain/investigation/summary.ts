@@ -1,5 +1,5 @@
 import type { Finding } from '../finding.ts';
-import type { Tactic } from './attack.ts';
+import { POLICY_CHANGES, type Tactic } from './attack.ts';
 import type { SubjectState } from './current-state.ts';
 import type { LimitingFactor } from './limiting.ts';
 import type { CreatedIdentity } from './created-identity.ts';
@@ -79,18 +79,6 @@ const TACTIC_WORDS: Record<Tactic, string> = {
   Exfiltration: 'shared or copied data out',
   Impact: 'disrupted or consumed resources',
 };
-
-export const POLICY_CHANGES = new Set([
-  'AttachUserPolicy',
-  'PutUserPolicy',
-  'AttachRolePolicy',
-  'PutRolePolicy',
-  'AttachGroupPolicy',
-  'PutGroupPolicy',
-  'CreatePolicyVersion',
-  'SetDefaultPolicyVersion',
-  'UpdateAssumeRolePolicy',
-]);
 
 export const succeeded = (e: TimelineEntry): boolean => e.errorCode === null;
 
