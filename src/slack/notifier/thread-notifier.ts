@@ -17,10 +17,11 @@ export function slackThreadNotifier(poster: SlackPoster): ThreadNotifier {
   for (const part of parts) {
     const names = [...Object.keys(part), ...Object.getOwnPropertyNames(Object.getPrototypeOf(part))];
     for (const name of names) {
-      if (name === 'constructor' || name === 'poster') continue;
-      if (name in notifier) throw new Error(`two notifier parts answer ${name}`);
       const method = (part as unknown as Record<string, unknown>)[name];
-      if (typeof method === 'function') notifier[name] = method.bind(part);
+      // Events only: the parts' own fields (their poster) are not the notifier's.
+      if (name === 'constructor' || typeof method !== 'function') continue;
+      if (name in notifier) throw new Error(`two notifier parts answer ${name}`);
+      notifier[name] = method.bind(part);
     }
   }
   return notifier as unknown as ThreadNotifier;

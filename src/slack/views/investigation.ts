@@ -12,8 +12,6 @@ import { type Block, type SlackMessage, mrkdwn, plain } from './blocks.ts';
 import { INVESTIGATION_ACTIONS } from './action-ids.ts';
 import { LIMITS, code, mentionMarkup, safeText, slackDate, truncate } from './text.ts';
 
-export { INVESTIGATION_ACTIONS };
-
 const MAX_ENTRIES_INLINE = 12;
 
 const EFFECT_TEXT: Record<Disagreement['effect'], (d: Disagreement) => string> = {
