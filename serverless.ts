@@ -21,6 +21,9 @@
 
 const SECURITY_HUB_DETAIL_TYPES = ['Security Hub Findings - Imported', 'Security Hub Findings - Custom Action', 'Findings Imported V2'] as const;
 
+/** Security IR's case events (its user guide's detail-types): the case thread follows the case. Membership events are not asked for. */
+const SECURITY_IR_CASE_DETAIL_TYPES = ['Case Created', 'Case Updated', 'Case Closed', 'Case Comment Added', 'Case Comment Updated'] as const;
+
 const SEVERITIES = ['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
 
 /**
@@ -160,7 +163,7 @@ const configuration = {
     },
     ingest: {
       handler: '.build/ingest/index.handler',
-      description: 'Security Hub and GuardDuty findings from EventBridge and SNS',
+      description: 'Security Hub and GuardDuty findings from EventBridge and SNS; Security IR case events',
       timeout: 60,
       role: 'IngestRole',
       package: onlyBundle('ingest'),
@@ -184,6 +187,8 @@ const configuration = {
             ...eventBridgeDelivery,
           },
         },
+        // On the default bus of this account and region: the Security IR membership's.
+        { eventBridge: { pattern: { source: ['aws.security-ir'], 'detail-type': [...SECURITY_IR_CASE_DETAIL_TYPES] }, ...eventBridgeDelivery } },
         { sns: { arn: { Ref: 'FindingsTopic' }, topicName: 'sirbot-findings-${sls:stage}', redrivePolicy: { deadLetterTargetRef: 'IngestFailedQueue' } } },
       ],
     },

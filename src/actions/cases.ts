@@ -1,4 +1,5 @@
-import { type CaseDraft, caseDraft, highlightLines, splitComments, uniqueServices } from '../domain/actions/case-draft.ts';
+import { CASE_LIMITS, type CaseDraft, caseDraft, highlightLines, splitComments, uniqueServices } from '../domain/actions/case-draft.ts';
+import { SIGNATURE_ROOM, signComment } from '../domain/actions/case-comments.ts';
 import { securityIrCaseUrl } from '../domain/console-links.ts';
 import type { Finding } from '../domain/finding.ts';
 import { CLOSED_CASE_STATUS, NEW_CASE_STATUS, type ResolverType, type SelfManagedCaseStatus } from '../domain/actions/case-status.ts';
@@ -166,6 +167,8 @@ export class CaseService {
       title: form.title,
       status: NEW_CASE_STATUS,
       resolverType: form.resolverType,
+      engagementType: form.engagementType,
+      commentsShownThrough: null,
       createdBy: userId,
       createdAt: this.now(),
       updatedAt: this.now(),
@@ -193,11 +196,11 @@ export class CaseService {
   /** The investigation's highlighted events as case comments, each within the comment limit. */
   private async addHighlights(caseId: string, actionId: string, findingId: string): Promise<number> {
     const outcome = await this.outcomeOf(findingId);
-    const chunks = splitComments(highlightLines(outcome?.highlights ?? []));
+    const chunks = splitComments(highlightLines(outcome?.highlights ?? []), CASE_LIMITS.comment - SIGNATURE_ROOM);
     let added = 0;
     for (const [n, body] of chunks.entries()) {
       try {
-        await this.d.securityIr.addComment(caseId, body, `${actionId}-c${n + 1}`);
+        await this.d.securityIr.addComment(caseId, signComment(body, "the investigation's timeline"), `${actionId}-c${n + 1}`);
         added++;
       } catch (err) {
         this.d.logger.warn({ err, caseId, comment: n + 1 }, 'could not add a timeline comment to the case');
@@ -287,7 +290,7 @@ export class CaseService {
    * the controls that still apply (no Escalate once AWS-supported, nothing once closed).
    * Never fails the caller: the change is made whether or not its message can be redrawn.
    */
-  private async redrawOpened(c: CaseRecord): Promise<void> {
+  async redrawOpened(c: CaseRecord): Promise<void> {
     if (!c.findingId || !c.channel) return;
     try {
       const opened = await this.d.store.actions.getAction(CaseService.caseActionId(c.findingId));
@@ -336,6 +339,8 @@ export class CaseService {
           title: c.title ?? '',
           status: c.caseStatus ?? NEW_CASE_STATUS,
           resolverType: c.resolverType ?? 'Self',
+          engagementType: c.engagementType ?? null,
+          commentsShownThrough: null,
           createdBy: 'aws',
           createdAt: (c.createdDate ?? new Date(this.clock())).toISOString(),
           updatedAt: this.now(),

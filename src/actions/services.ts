@@ -1,5 +1,7 @@
 import type { AccessControl } from './access.ts';
 import type { Auditor } from './audit.ts';
+import type { CaseComments } from './case-comments.ts';
+import type { CaseSync } from './case-sync.ts';
 import type { CaseService } from './cases.ts';
 import type { EscalationService } from './escalations.ts';
 import type { OfferBook } from './offers.ts';
@@ -14,6 +16,10 @@ export interface ActionServices {
   offers: OfferBook;
   status: StatusService;
   cases: CaseService;
+  /** A case's comments both ways: thread messages to the case, the case's comments to the thread. */
+  caseComments: CaseComments;
+  /** The case's thread kept in step with Security IR's events. */
+  caseSync: CaseSync;
   remediations: RemediationService;
   escalations: EscalationService;
 }

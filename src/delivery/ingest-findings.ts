@@ -1,5 +1,7 @@
 import { BODY_BOUNDS, boundInPlace } from '../ingest/bounds.ts';
+import type { CaseEvent } from '../domain/actions/case-event.ts';
 import type { IngestError } from '../ingest/errors.ts';
+import { caseEventDocument } from '../ingest/security-ir-events.ts';
 import { normalizeInput, normalizeText, type NormalizeResult } from '../ingest/normalize.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Store } from '../ports/store.ts';
@@ -7,7 +9,12 @@ import type { Deliverer, DeliveryResult } from './deliver.ts';
 
 export interface IngestReport {
   received: number;
+  /** Findings and case events taken. */
   accepted: number;
+  /** Of which Security IR case events. */
+  caseEvents: number;
+  /** Events of a known source about nothing sirbot follows (a membership's), taken and left alone. */
+  ignored: number;
   /** The first rejections, each with the field that broke it (at most REPORTED_REJECTIONS). */
   rejected: Array<{ path: string; error: string }>;
   /** Every rejection, counted. */
@@ -23,7 +30,16 @@ export interface Ingested {
   delivered: Promise<DeliveryResult[]>;
 }
 
+/**
+ * Where Security IR's case events go: `here` when this process shows them (the local
+ * runtime, the worker), or handed on (the Lambda ingest queues them for the worker). A
+ * rejection is that event's failure: it is dead-lettered here, or retried by the queue.
+ */
+export type CaseEventSink = (event: CaseEvent, here: boolean) => Promise<unknown>;
+
 export interface IngestOptions {
+  /** Absent where the runtime cannot read cases (no AWS access): case events are then logged and dead-lettered. */
+  caseEvents?: CaseEventSink;
   /** Dead letters one origin may write per minute; past it they are counted in the log, not stored. */
   deadLettersPerMinute?: number;
   clock?: () => number;
@@ -73,7 +89,7 @@ export class IngestFindings {
     private readonly store: Store,
     private readonly deliverer: Deliverer,
     private readonly logger: Logger,
-    options: IngestOptions = {},
+    private readonly options: IngestOptions = {},
   ) {
     this.clock = options.clock ?? Date.now;
     this.limit = new PerOriginLimit(options.deadLettersPerMinute ?? 60);
@@ -95,17 +111,50 @@ export class IngestFindings {
   }
 
   private async handle(normalized: NormalizeResult, origin: string, deliverHere: boolean): Promise<Ingested> {
-    const { errors, findings } = normalized;
+    const { errors, findings, caseEvents, ignored } = normalized;
     if (errors.length > 0) await this.deadLetter(errors, origin);
+    if (ignored.length > 0) this.logger.info({ origin, detailTypes: [...new Set(ignored)] }, 'Security IR events about no case: left alone');
+    const findingsDone = deliverHere ? this.deliverer.deliver(findings) : this.deliverer.receive(findings);
+    const casesDone = Promise.all(caseEvents.map((e) => this.caseEvent(e, origin, deliverHere)));
     return {
       report: {
-        received: normalized.items.length,
-        accepted: findings.length,
+        received: normalized.items.length + normalized.events,
+        accepted: findings.length + caseEvents.length,
+        caseEvents: caseEvents.length,
+        ignored: ignored.length,
         rejected: errors.slice(0, REPORTED_REJECTIONS).map((e) => ({ path: e.path, error: e.message })),
         rejectedCount: errors.length,
       },
-      delivered: deliverHere ? this.deliverer.deliver(findings) : this.deliverer.receive(findings),
+      delivered: Promise.all([findingsDone, casesDone]).then(([results]) => results),
     };
+  }
+
+  /**
+   * One case event to its sink. Shown here, a failure is logged and the event
+   * dead-lettered as received, to be replayed; handed on, a failure to hand it on is the
+   * caller's (the Lambda ingest fails, and EventBridge delivers again).
+   */
+  private async caseEvent(e: CaseEvent, origin: string, here: boolean): Promise<void> {
+    const sink = this.options.caseEvents;
+    try {
+      if (!sink) throw new Error('this runtime has no access to Security IR (no AWS settings): the case cannot be read');
+      await sink(e, here);
+    } catch (err) {
+      if (!here) throw err;
+      const { name = 'Error', message = String(err) } = err as { name?: string; message?: string };
+      const error = `Security IR ${e.kind} event for case ${e.caseId} not shown: ${name}: ${message}`;
+      this.logger.error({ err, origin, caseId: e.caseId, eventId: e.eventId }, 'Security IR case event failed; dead-lettered');
+      await this.store
+        .addDeadLetter({
+          receivedAt: new Date(this.clock()).toISOString(),
+          origin,
+          path: `case ${e.caseId}`,
+          error,
+          payload: JSON.stringify(caseEventDocument(e)),
+          count: 1,
+        })
+        .catch((deadErr: unknown) => this.logger.error({ err: deadErr, eventId: e.eventId }, 'could not dead-letter the case event'));
+    }
   }
 
   /** One dead letter for all of a body's bad findings: the first reasons, the count, their inputs (capped). */

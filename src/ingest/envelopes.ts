@@ -1,10 +1,12 @@
 import { DOCUMENT_BOUNDS, boundInPlace } from './bounds.ts';
 import { joinPath, type IngestError } from './errors.ts';
+import { SECURITY_IR_SOURCE } from './security-ir-events.ts';
 
 /**
  * Unwraps whatever arrived (Lambda SNS records, SNS HTTP notifications, EventBridge
  * events, `{Findings: […]}`, arrays, bare findings) down to individual finding
- * documents. Every envelope becomes one `Finding[]` before anything else sees it.
+ * documents. Every envelope becomes one `Finding[]` before anything else sees it; the
+ * events of Security IR, which carry cases rather than findings, are set aside for their reader.
  */
 
 export type SourceKind = 'asff' | 'ocsf' | 'guardduty';
@@ -22,8 +24,17 @@ export interface FindingDocument {
 /** Documents and failures in the order they appear in the input, so reports can keep that order. */
 export type UnwrapItem = ({ ok: true } & FindingDocument) | ({ ok: false } & IngestError);
 
+/** An EventBridge event of a source that sends no findings (Security IR's case events): read by its own reader. */
+export interface ServiceEvent {
+  source: 'aws.security-ir';
+  doc: Record<string, unknown>;
+  path: string;
+}
+
 export interface Unwrapped {
   items: UnwrapItem[];
+  /** Events about things other than findings, in the order received. */
+  events: ServiceEvent[];
 }
 
 const MAX_DEPTH = 6;
@@ -43,7 +54,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 export function unwrap(input: unknown, path = ''): Unwrapped {
-  const out: Unwrapped = { items: [] };
+  const out: Unwrapped = { items: [], events: [] };
   visit(input, path, { region: null, customAction: null }, 0, out);
   return out;
 }
@@ -84,6 +95,10 @@ function visit(node: unknown, path: string, ctx: Context, depth: number, out: Un
     return fail(out, path, `SNS ${node.Type} carries no findings; confirm the subscription from its SubscribeURL`, node);
   }
   // EventBridge event.
+  if (node.source === SECURITY_IR_SOURCE && 'detail-type' in node) {
+    out.events.push({ source: SECURITY_IR_SOURCE, doc: node, path: path || '(root)' });
+    return;
+  }
   if ('detail-type' in node && 'detail' in node) return visitEventBridge(node, path, ctx, depth, out);
   // get-findings output (Security Hub or GuardDuty).
   if (Array.isArray(node.Findings)) {

@@ -5,6 +5,8 @@ import { describeZodError, type IngestError } from './errors.ts';
 import { unwrap, type FindingDocument } from './envelopes.ts';
 import { camelizeKeys, guardDutySchema, isGuardDutyApiForm, normalizeGuardDuty } from './guardduty.ts';
 import { normalizeOcsf, ocsfSchema } from './ocsf.ts';
+import { readSecurityIrEvent } from './security-ir-events.ts';
+import type { CaseEvent } from '../domain/actions/case-event.ts';
 
 export type NormalizeItem = { ok: true; finding: Finding; path: string; customAction: string | null } | ({ ok: false } & IngestError);
 
@@ -12,6 +14,13 @@ export interface NormalizeResult {
   /** Findings and failures in input order. */
   items: NormalizeItem[];
   findings: Finding[];
+  /** Security IR's case events. */
+  caseEvents: CaseEvent[];
+  /** Events of a known source that concern nothing sirbot follows (a membership's), by detail-type. */
+  ignored: string[];
+  /** Security IR events received, whatever came of them (items counts the findings'). */
+  events: number;
+  /** Every failure: findings' and events'. */
   errors: IngestError[];
 }
 
@@ -45,7 +54,8 @@ export function normalizeDocument(d: FindingDocument): Finding | IngestError {
 
 /** Normalizes any accepted shape; one bad finding never takes the rest of its batch down. */
 export function normalizeInput(input: unknown, path = ''): NormalizeResult {
-  const items: NormalizeItem[] = unwrap(input, path).items.map((item) => {
+  const unwrapped = unwrap(input, path);
+  const items: NormalizeItem[] = unwrapped.items.map((item) => {
     if (!item.ok) return item;
     const result = normalizeDocument(item);
     if (isError(result)) return { ok: false, ...result };
@@ -57,7 +67,15 @@ export function normalizeInput(input: unknown, path = ''): NormalizeResult {
     if (item.ok) findings.push(item.finding);
     else errors.push({ path: item.path, message: item.message, input: item.input });
   }
-  return { items, findings, errors };
+  const caseEvents: CaseEvent[] = [];
+  const ignored: string[] = [];
+  for (const e of unwrapped.events) {
+    const read = readSecurityIrEvent(e.doc, e.path);
+    if ('event' in read) caseEvents.push(read.event);
+    else if ('ignored' in read) ignored.push(read.ignored);
+    else errors.push(read);
+  }
+  return { items, findings, caseEvents, ignored, events: unwrapped.events.length, errors };
 }
 
 /**
@@ -72,7 +90,7 @@ export function normalizeText(text: string, path = ''): NormalizeResult {
     const lines = text.split('\n').filter((l) => l.trim() !== '');
     if (lines.length < 2) {
       const error: IngestError = { path: path || '(root)', message: `invalid JSON: ${err.message}`, input: text.slice(0, 4096) };
-      return { items: [{ ok: false, ...error }], findings: [], errors: [error] };
+      return { items: [{ ok: false, ...error }], findings: [], caseEvents: [], ignored: [], events: 0, errors: [error] };
     }
     const parts = lines.map((line, i) => {
       const linePath = `${path || 'line'}:${i + 1}`;
@@ -80,12 +98,15 @@ export function normalizeText(text: string, path = ''): NormalizeResult {
         return normalizeInput(JSON.parse(line), linePath);
       } catch (lineErr) {
         const error: IngestError = { path: linePath, message: `invalid JSON: ${(lineErr as Error).message}`, input: line.slice(0, 4096) };
-        return { items: [{ ok: false as const, ...error }], findings: [], errors: [error] };
+        return { items: [{ ok: false as const, ...error }], findings: [], caseEvents: [], ignored: [], events: 0, errors: [error] };
       }
     });
     return {
       items: parts.flatMap((p) => p.items),
       findings: parts.flatMap((p) => p.findings),
+      caseEvents: parts.flatMap((p) => p.caseEvents),
+      ignored: parts.flatMap((p) => p.ignored),
+      events: parts.reduce((n, p) => n + p.events, 0),
       errors: parts.flatMap((p) => p.errors),
     };
   }

@@ -7,7 +7,7 @@ import type { Job, SirJob } from './job.ts';
 /** What the bus runs commands with; the use cases are absent where the runtime cannot do that work. */
 export interface JobDispatcherDeps {
   investigations?: Pick<InvestigationService, 'start' | 'investigateNow' | 'answer' | 'reply' | 'gatherNow' | 'startAdHoc'> | undefined;
-  actions?: Pick<ActionServices, 'status' | 'cases' | 'remediations' | 'escalations'> | undefined;
+  actions?: Pick<ActionServices, 'status' | 'cases' | 'caseComments' | 'caseSync' | 'remediations' | 'escalations'> | undefined;
   replies: Replies;
   timeZones: TimeZones;
   /** The `/sir` command's work: its answers are Slack messages, so the Slack adapter does it. */
@@ -84,6 +84,16 @@ export class JobDispatcher {
         if (!result.ok) await notDone(job.replyTo, job.kind, result.reason);
         return;
       }
+      case 'case.comment': {
+        const { kind, replyTo, ...request } = job;
+        const result = await actions.caseComments.post(request);
+        if (!result.ok) await notDone(replyTo, kind, result.reason);
+        return;
+      }
+      case 'case.sync':
+        // A failure is thrown: the queue delivers the event again (then dead-letters it).
+        await actions.caseSync.apply(job.event);
+        return;
       case 'case.close': {
         const result = await actions.cases.close(job.caseId, job.userId);
         if (!result.ok) await notDone(job.replyTo, job.kind, result.reason);

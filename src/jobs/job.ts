@@ -4,7 +4,20 @@ import { QUESTIONS, type QuestionId } from '../domain/investigation/playbooks.ts
 import { SELF_MANAGED_CASE_STATUSES } from '../domain/actions/case-status.ts';
 import type { RemediationTarget } from '../domain/remediation/remediation.ts';
 import { exactly } from '../lib/exact-schema.ts';
+import { CASE_EVENT_KINDS, type CaseEvent } from '../domain/actions/case-event.ts';
 import { caseFormSchema } from '../ports/case-form-schema.ts';
+
+const caseEventSchema = exactly<CaseEvent>()(
+  z.object({
+    eventId: z.string().max(128),
+    kind: z.enum(CASE_EVENT_KINDS),
+    caseId: z.string().max(32),
+    actor: z.string().max(256).nullable(),
+    account: z.string().max(12),
+    region: z.string().max(30),
+    time: z.string().max(40),
+  }),
+);
 
 const QUESTION_IDS = Object.keys(QUESTIONS) as [QuestionId, ...QuestionId[]];
 
@@ -63,12 +76,24 @@ export const jobSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('case.escalate'), caseId: z.string(), userId: z.string(), replyTo }),
   z.object({ kind: z.literal('case.status'), caseId: z.string(), status: z.enum(SELF_MANAGED_CASE_STATUSES), userId: z.string(), replyTo }),
   z.object({ kind: z.literal('case.close'), caseId: z.string(), userId: z.string(), replyTo }),
+  // A thread message for its case ("Post to case"): `source` names the message, and so the comment.
+  z.object({
+    kind: z.literal('case.comment'),
+    userId: z.string(),
+    userName: z.string().max(200).optional(),
+    text: z.string().max(40_000),
+    thread: z.object({ channel: z.string().max(100), threadTs: z.string().max(40) }),
+    source: z.object({ channel: z.string().max(100), ts: z.string().max(40) }),
+    replyTo,
+  }),
   // The target is the stored offer's; the modal opened at the click is filled in by view id (and hash).
   z.object({ kind: z.literal('remediation.preview'), viewId: z.string(), hash: z.string().optional(), offerId: z.string(), target, replyTo }),
   z.object({ kind: z.literal('remediation.request'), target, userId: z.string(), planHash: z.string(), note: z.string(), replyTo }),
   z.object({ kind: z.enum(['remediation.approve', 'remediation.reject', 'remediation.undo']), actionId: z.string(), userId: z.string(), replyTo }),
   z.object({ kind: z.literal('acknowledge'), findingId: z.string(), userId: z.string(), replyTo }),
   z.object({ kind: z.literal('sir'), text: z.string(), user: z.string(), channel: z.string(), triggerId: z.string() }),
+  // A Security IR case event the ingest function received, for the worker to show in the case's thread.
+  z.object({ kind: z.literal('case.sync'), event: caseEventSchema }),
   // Findings the ingest function stored, for the worker to deliver (not a Slack interaction: the worker runs it).
   z.object({ kind: z.literal('delivery.complete'), findingIds: z.array(z.string().max(2048)).min(1).max(DELIVERY_BATCH) }),
 ]);

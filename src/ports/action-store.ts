@@ -1,5 +1,5 @@
 import type { AwsCall } from '../domain/actions/aws-call.ts';
-import type { CaseDraft } from '../domain/actions/case-draft.ts';
+import type { CaseDraft, EngagementType } from '../domain/actions/case-draft.ts';
 import type { ResolverType } from '../domain/actions/case-status.ts';
 import type { OfferKind, OfferPayload } from '../domain/actions/offers.ts';
 import type { WorkflowStatus } from '../domain/finding.ts';
@@ -107,6 +107,13 @@ export interface CaseRecord {
   title: string;
   status: string;
   resolverType: CaseResolver;
+  /** As the service last said (null: not known; cases kept before sirbot kept it). */
+  engagementType: EngagementType | null;
+  /**
+   * The newest comment time (ISO) whose comments the thread has been shown: a case event
+   * only looks at comments from then on (keyed posts keep the edge from showing twice).
+   */
+  commentsShownThrough: string | null;
   createdBy: string;
   createdAt: string;
   updatedAt: string;

@@ -15,6 +15,7 @@ export type NotDoneCommand =
   | 'case.escalate'
   | 'case.status'
   | 'case.close'
+  | 'case.comment'
   | 'remediation.request'
   | 'remediation.approve'
   | 'remediation.reject'

@@ -37,6 +37,8 @@ export interface NewCase {
 /** A case as the service describes it (`/sir case ID`, and cases opened elsewhere). */
 export interface CaseDetails {
   title?: string;
+  /** Whose move the case waits on: `Customer` when AWS responders wait for the customer. */
+  pendingAction?: string;
   description?: string;
   caseStatus?: CaseStatus;
   resolverType?: ResolverType;
@@ -55,10 +57,24 @@ export interface CaseSummary {
   createdDate?: Date;
 }
 
+/** One comment on a case, as ListComments gives it. */
+export interface CaseComment {
+  /** Six digits, numbered from 000001 in the order the case got them. */
+  commentId: string;
+  body: string;
+  /** A principal: an account id, `AWS Responder`, an IAM ARN, or the service's. */
+  creator?: string;
+  lastUpdatedBy?: string;
+  createdDate?: Date;
+  lastUpdatedDate?: Date;
+}
+
 export interface SecurityIrCases {
   createCase(c: NewCase): Promise<{ caseId: string }>;
-  /** A comment on the case; `clientToken` makes a repeated one a no-op. */
-  addComment(caseId: string, body: string, clientToken: string): Promise<void>;
+  /** A comment on the case; `clientToken` makes a repeated one a no-op (the service answers the same comment id). */
+  addComment(caseId: string, body: string, clientToken: string): Promise<{ commentId: string }>;
+  /** Every comment of the case, page after page. */
+  listComments(caseId: string): AsyncIterable<CaseComment>;
   /** Hands the case to a resolver; the service may move its status as it does (answered when it says). */
   setResolver(caseId: string, resolverType: ResolverType): Promise<{ caseStatus?: CaseStatus }>;
   setStatus(caseId: string, status: SelfManagedCaseStatus): Promise<{ caseStatus?: SelfManagedCaseStatus }>;

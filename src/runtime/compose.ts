@@ -1,7 +1,10 @@
 import { loadRulesFile } from '../config/rules-file.ts';
 import type { Env } from '../config/env.ts';
 import { Deliverer } from '../delivery/deliver.ts';
-import { IngestFindings } from '../delivery/ingest-findings.ts';
+import { type CaseEventSink, IngestFindings } from '../delivery/ingest-findings.ts';
+import type { CaseEvent } from '../domain/actions/case-event.ts';
+import { CaseComments } from '../actions/case-comments.ts';
+import { CaseSync } from '../actions/case-sync.ts';
 import { RootFollowUps } from '../delivery/root-follow-ups.ts';
 import { RootMessages } from '../delivery/root-message.ts';
 import type { RuleSet } from '../domain/routing/rules.ts';
@@ -76,6 +79,8 @@ export interface CoreOptions {
   actions?: ActionSettings;
   /** Where gathering runs when not in this process (Lambda: the work queue). */
   scheduleGathering?: (id: string, resuming: boolean) => Promise<void>;
+  /** Where a Security IR case event received but not shown here goes (Lambda: the work queue). */
+  scheduleCaseEvent?: (event: CaseEvent) => Promise<void>;
   /**
    * Lease of a delivery attempt or digest flush, the poster's first retry pause and its
    * call timeout (tests shorten them); `retryHere`: unfinished deliveries are retried in
@@ -187,7 +192,10 @@ export function composeCore(o: CoreOptions): Core {
       rootReplaced: (findingId, channel, ts) => actions.escalations.moveThread(findingId, channel, ts),
     });
   }
-  const ingest = new IngestFindings(o.store, deliverer, o.logger, o.clock ? { clock: o.clock } : {});
+  const caseEvents: CaseEventSink | undefined = actions
+    ? (event, here) => (here || !o.scheduleCaseEvent ? actions.caseSync.apply(event) : o.scheduleCaseEvent(event))
+    : undefined;
+  const ingest = new IngestFindings(o.store, deliverer, o.logger, { ...(o.clock ? { clock: o.clock } : {}), ...(caseEvents ? { caseEvents } : {}) });
   return { rules, ruleWarnings: compiled.warnings, store: o.store, poster, deliverer, ingest, investigations, actions };
 }
 
@@ -238,11 +246,12 @@ function composeActions(
   const common = { store: o.store, access, audit, notices, logger: o.logger, clock };
   // The escalation is made after the cases it opens; a case opened by a person settles its proposal.
   let escalations: EscalationService | undefined;
+  const securityIr = new SecurityIrCaseApi(() => settings.clients.securityIr(settings.securityIr.account, settings.securityIr.region));
   const cases = new CaseService({
     ...common,
     refreshRoot,
     onCaseOpened: (findingId, caseId, userId) => escalations?.caseOpened(findingId, caseId, userId) ?? Promise.resolve(),
-    securityIr: new SecurityIrCaseApi(() => settings.clients.securityIr(settings.securityIr.account, settings.securityIr.region)),
+    securityIr,
     region: settings.securityIr.region,
     defaultWatchers: o.env.SIRBOT_CASE_WATCHERS.map((email) => ({ email })),
     emailOf: (userId) => directory?.emailOf(userId) ?? Promise.resolve(null),
@@ -257,11 +266,21 @@ function composeActions(
       return cases.open(findingId, 'sirbot', { ...draft.draft, watchers: draft.watchers, resolverType: 'AWS' }, true);
     },
   });
+  const caseComments = new CaseComments({ ...common, securityIr, region: settings.securityIr.region });
+  const caseSync = new CaseSync({
+    ...common,
+    securityIr,
+    comments: caseComments,
+    redrawOpened: (c) => cases.redrawOpened(c),
+    region: settings.securityIr.region,
+  });
   return {
     access,
     audit,
     offers,
     cases,
+    caseComments,
+    caseSync,
     status: new StatusService({
       ...common,
       executor,

@@ -7,6 +7,7 @@ import * as openConsole from './actions/open-console.ts';
 import * as appHome from './events/app-home.ts';
 import * as sirCommand from './commands/sir.ts';
 import * as investigateMessage from './shortcuts/investigate-message.ts';
+import * as postToCase from './shortcuts/post-to-case.ts';
 import * as appMention from './events/app-mention.ts';
 import * as threadReply from './events/thread-reply.ts';
 import { slackClientOptions } from './client-options.ts';
@@ -73,6 +74,7 @@ export function createSlackApp(options: SlackAppOptions, deps: SlackAppDeps): Ap
   appHome.register(router, deps);
   sirCommand.register(router, deps);
   investigateMessage.register(router, deps);
+  postToCase.register(router, deps);
   router.mount(app);
   app.error(async (error) => {
     deps.logger.error({ err: error, code: (error as { code?: string }).code }, 'Slack listener failed');

@@ -62,6 +62,8 @@ const CASE = fieldsOf<CaseRecord>({
   title: true,
   status: true,
   resolverType: true,
+  engagementType: true,
+  commentsShownThrough: true,
   createdBy: true,
   createdAt: true,
   updatedAt: true,

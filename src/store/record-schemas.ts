@@ -141,6 +141,9 @@ export const caseRecordSchema = exactly<CaseRecord>()(
     title: z.string(),
     status: z.string(),
     resolverType: z.enum(RESOLVER_TYPES),
+    // Cases stored before these were kept have neither.
+    engagementType: z.enum(['Security Incident', 'Investigation']).nullable().default(null),
+    commentsShownThrough: nullableString.default(null),
     createdBy: z.string(),
     createdAt: z.string(),
     updatedAt: z.string(),

@@ -54,10 +54,13 @@ describe('manifest.yml', () => {
     expect(manifest.settings.event_subscriptions.bot_events).toEqual(['app_home_opened', 'app_mention', 'message.channels', 'message.groups']);
   });
 
-  it('declares exactly the one /sir command, the message shortcut the bot listens for, and the Home tab', () => {
+  it('declares exactly the one /sir command, the message shortcuts the bot listens for, and the Home tab', () => {
     expect(manifest.features.slash_commands.map((c: { command: string }) => c.command)).toEqual(['/sir']);
     expect(manifest.features.slash_commands[0].url).toMatch(/\/slack\/events$/);
-    expect(manifest.features.shortcuts).toEqual([expect.objectContaining({ type: 'message', callback_id: CALLBACKS.investigateShortcut })]);
+    expect(manifest.features.shortcuts).toEqual([
+      expect.objectContaining({ type: 'message', callback_id: CALLBACKS.investigateShortcut }),
+      expect.objectContaining({ type: 'message', callback_id: CALLBACKS.postToCaseShortcut }),
+    ]);
     expect(manifest.features.app_home).toMatchObject({ home_tab_enabled: true, messages_tab_enabled: false });
   });
 

@@ -51,16 +51,26 @@ describe('serverless.ts packaged by osls', () => {
     expect(ofType('AWS::ApiGatewayV2::Route').map((r) => r.Properties.RouteKey)).toEqual(['POST /slack/events']);
   });
 
-  it('subscribes ingest to the four finding events and to the SNS topic', () => {
+  it("subscribes ingest to the four finding events, Security IR's case events and the SNS topic", () => {
     const rules = ofType('AWS::Events::Rule');
     // The worker's clock is a schedule, not a pattern.
     expect(rules.filter((r) => r.Properties.ScheduleExpression).map((r) => r.Properties.ScheduleExpression)).toEqual(['rate(1 minute)']);
     const patterns = rules.filter((r) => r.Properties.EventPattern).map((r) => r.Properties.EventPattern);
-    expect(patterns.map((p) => [p.source[0], p['detail-type'][0]]).sort()).toEqual([
-      ['aws.guardduty', 'GuardDuty Finding'],
-      ['aws.securityhub', 'Findings Imported V2'],
-      ['aws.securityhub', 'Security Hub Findings - Custom Action'],
-      ['aws.securityhub', 'Security Hub Findings - Imported'],
+    expect(patterns.map((p) => [p.source[0], p['detail-type'][0]]).sort()).toEqual(
+      [
+        ['aws.guardduty', 'GuardDuty Finding'],
+        ['aws.security-ir', 'Case Created'],
+        ['aws.securityhub', 'Findings Imported V2'],
+        ['aws.securityhub', 'Security Hub Findings - Custom Action'],
+        ['aws.securityhub', 'Security Hub Findings - Imported'],
+      ].sort(),
+    );
+    expect(patterns.find((p) => p.source[0] === 'aws.security-ir')['detail-type']).toEqual([
+      'Case Created',
+      'Case Updated',
+      'Case Closed',
+      'Case Comment Added',
+      'Case Comment Updated',
     ]);
     const [subscription] = ofType('AWS::SNS::Subscription');
     expect(subscription?.Properties.Protocol).toBe('lambda');
@@ -113,7 +123,7 @@ describe('serverless.ts packaged by osls', () => {
     const [subscription] = ofType('AWS::SNS::Subscription');
     expect(subscription?.Properties.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': ['IngestFailedQueue', 'Arn'] } });
     const rules = ofType('AWS::Events::Rule').filter((r) => r.Properties.EventPattern);
-    expect(rules).toHaveLength(4);
+    expect(rules).toHaveLength(5);
     for (const r of rules) {
       expect(r.Properties.Targets[0]).toMatchObject({
         RetryPolicy: { MaximumEventAgeInSeconds: 86400, MaximumRetryAttempts: 185 },

@@ -240,7 +240,7 @@ describe('/sir case', () => {
     expect(error('case 8403556009 status triage', 'case')).toBe(
       '"triage" is not a case status; choose "Submitted", "Detection and Analysis", "Containment, Eradication and Recovery", "Post-incident Activities" (or submitted, detection, containment, post-incident)',
     );
-    expect(error('case 8403556009 reopen', 'case')).toBe('unknown case action "reopen"; use status or close');
+    expect(error('case 8403556009 reopen', 'case')).toBe('unknown case action "reopen"; use status, close or comment');
     expect(error('case 8403556009 close now', 'case')).toBe('unexpected argument "now" after close');
     expect(error('case 8403556009 --all', 'case')).toBe('unknown option --all (this subcommand takes no options)');
   });

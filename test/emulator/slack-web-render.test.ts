@@ -792,6 +792,8 @@ describe('what sirbot really sends', () => {
           title: 'Keys <leaked>',
           status: 'Acknowledged',
           resolverType: 'Self',
+          engagementType: null,
+          commentsShownThrough: null,
           createdBy: 'U1',
           createdAt: '',
           updatedAt: '',

@@ -225,6 +225,19 @@ describe('workbench over HTTP (what the page calls)', () => {
     expect((await post('/workbench/api/submit', { user: 'U0ALICE', viewId: 'V0NOPE', values: {} })).status).toBe(404);
   });
 
+  it("an AWS-supported case: the fake's AWS responder takes it up, and its comment and status reach the thread through /ingest", async () => {
+    const [root] = stack.emulator!.state.messages('security-incidents');
+    // Opened as the case modal's submission would (the click path is test/integration/sir-case.test.ts's).
+    const { findingId } = (await stack.runtime.core.store.findInvestigationByThread(root!.channel, root!.ts))!;
+    const cases = stack.runtime.core.actions!.cases;
+    const draft = await cases.draft(findingId, 'U0ALICE');
+    const opened = await cases.open(findingId, 'U0ALICE', { ...draft!.draft, watchers: [{ email: 'secops@example.com' }], resolverType: 'AWS' });
+    expect(opened.ok).toBe(true);
+    const thread = async () => JSON.parse((await screen({ user: 'U0ALICE', channel: 'security-incidents', thread: root!.ts })).text).thread?.html ?? '';
+    await expect.poll(thread, { timeout: 10_000 }).toContain('an AWS responder commented');
+    expect(await thread()).toContain('AWS CIRT here: we have started on this case.');
+  });
+
   it('shows uploaded files as plain text, never as a page', async () => {
     const ws = stack.emulator!.state;
     const file = ws.reserveFile('timeline.html', 20);

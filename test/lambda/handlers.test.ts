@@ -3,7 +3,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AwsClientFactory, fakeCredentials } from '../../src/aws/clients.ts';
 import { FAKE_SECRET } from '../../src/aws/fake-credentials.ts';
+import { SecurityIrCaseApi } from '../../src/aws/security-ir/cases.ts';
+import { DynamoStore } from '../../src/store/dynamodb.ts';
 import { bundle } from '../../src/build/bundle.ts';
 import { startFakeAws, type FakeAws } from '../../src/emulator/aws/server.ts';
 import { loadScenario } from '../../src/emulator/aws/scenario.ts';
@@ -160,6 +163,62 @@ describe.each([
     // A redelivered job finds the delivery complete.
     expect(await handlers.worker({ Records: batch.Records.map((r) => ({ ...r, messageId: `${r.messageId}-again` })) })).toEqual({ batchItemFailures: [] });
     expect(slack.emulator.state.messages('#security-incidents')).toHaveLength(1);
+  });
+
+  it("ingest hands Security IR's case events to the worker, which shows an AWS responder's comment and status change in the case's thread", async () => {
+    const [root] = slack.emulator.state.messages('#security-incidents');
+    // A case opened from the finding's thread, as the case service leaves it: in Security IR, and kept in the table.
+    const clients = new AwsClientFactory({ region: 'us-east-1', endpoint: aws.endpoint, credentialsFor: fakeCredentials });
+    const { caseId } = await new SecurityIrCaseApi(() => clients.securityIr('111122223333', 'us-east-1')).createCase({
+      clientToken: `lambda-${crypto.randomUUID()}`,
+      resolverType: 'AWS',
+      title: 'Exposed key',
+      description: 'From the thread',
+      engagementType: 'Security Incident',
+      reportedIncidentStartDate: '2026-11-21T10:00:00Z',
+      impactedAccounts: ['111122223333'],
+      watchers: [{ email: 'secops@example.com' }],
+      threatActorIpAddresses: [],
+      impactedServices: [],
+      impactedAwsRegions: [],
+      tags: {},
+    });
+    clients.destroy();
+    const store = new DynamoStore({ client: dynamo.client, tableName: dynamo.tableName });
+    await store.actions.putCase({
+      caseId,
+      findingId: String(GUARDDUTY.id),
+      channel: root!.channel,
+      threadTs: root!.ts,
+      title: 'Exposed key',
+      status: 'Submitted',
+      resolverType: 'AWS',
+      engagementType: 'Security Incident',
+      commentsShownThrough: null,
+      createdBy: 'U0ALICE',
+      createdAt: new Date().toISOString(),
+      updatedAt: new Date().toISOString(),
+    });
+    const sent: unknown[] = [];
+    aws.securityIr.onEvent = (e) => sent.push(e);
+    aws.securityIr.respond(caseId, { status: 'Detection and Analysis', comment: 'We are on it; please rotate the key.' });
+    aws.securityIr.onEvent = undefined;
+    expect(sent.map((e: any) => e['detail-type'])).toEqual(['Case Updated', 'Case Comment Added']);
+
+    expect(await handlers.ingest(sent)).toMatchObject({ received: 2, accepted: 2, rejected: 0, queued: 0 });
+    const batch = queuedBatch();
+    expect(batch.Records.map((r) => JSON.parse(r.body).kind)).toEqual(['case.sync', 'case.sync']);
+    expect(await handlers.worker(batch)).toEqual({ batchItemFailures: [] });
+    const texts = thread().map((m) => messageTexts(m).join('\n'));
+    expect(texts.filter((t) => t.includes('an AWS responder commented on'))).toHaveLength(1);
+    expect(texts.filter((t) => t.includes('an AWS responder changed status *Submitted* → *Detection and Analysis*'))).toHaveLength(1);
+    // SQS delivers a message twice now and then: nothing is shown twice.
+    expect(await handlers.worker({ Records: batch.Records.map((r) => ({ ...r, messageId: `${r.messageId}-again` })) })).toEqual({ batchItemFailures: [] });
+    expect(
+      thread()
+        .map((m) => messageTexts(m).join('\n'))
+        .filter((t) => t.includes('an AWS responder')),
+    ).toHaveLength(2);
   });
 
   it('ingest stopped after storing and before enqueuing: the redelivered event completes the delivery, once', async () => {

@@ -229,11 +229,25 @@ describe.each(implementations)('%s action store contract', (_name, make, reopen)
 
   it('keeps cases, finds them by thread, lists the newest first', async () => {
     const { actions } = await make();
-    const base = { findingId: 'f1', channel: 'C1', title: 't', status: 'Submitted', resolverType: 'Self' as const, createdBy: 'U1', updatedAt: T0 };
+    const base = {
+      findingId: 'f1',
+      channel: 'C1',
+      title: 't',
+      status: 'Submitted',
+      resolverType: 'Self' as const,
+      engagementType: null,
+      commentsShownThrough: null,
+      createdBy: 'U1',
+      updatedAt: T0,
+    };
     await actions.putCase({ ...base, caseId: '100', threadTs: '1.1', createdAt: at(1) });
     await actions.putCase({ ...base, caseId: '200', threadTs: '2.2', createdAt: at(2) });
     await actions.putCase({ ...base, caseId: '100', threadTs: '1.1', createdAt: at(1), resolverType: 'AWS' });
     expect((await actions.findCaseByThread('C1', '1.1'))?.resolverType).toBe('AWS');
+    // What the service said of the case, and how far its comments were shown, are kept.
+    const shown = { ...base, caseId: '200', threadTs: '2.2', createdAt: at(2), engagementType: 'Investigation' as const, commentsShownThrough: at(3) };
+    await actions.putCase(shown);
+    expect(await actions.getCase('200')).toEqual(shown);
     expect((await actions.listCases()).map((c) => c.caseId)).toEqual(['200', '100']);
     expect(await actions.getCase('300')).toBeNull();
   });

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { CaseComments } from '../../src/actions/case-comments.ts';
+import type { CaseSync } from '../../src/actions/case-sync.ts';
 import type { CaseService } from '../../src/actions/cases.ts';
 import type { EscalationService } from '../../src/actions/escalations.ts';
 import type { Preview, RemediationService } from '../../src/actions/remediations.ts';
@@ -26,6 +28,7 @@ function dispatcher(answers: {
   cases?: Partial<CaseService>;
   remediations?: Partial<RemediationService>;
   escalations?: Partial<EscalationService>;
+  caseSync?: Partial<CaseSync>;
   investigations?: Partial<InvestigationService>;
   sir?: JobDispatcherDeps['sir'];
   withoutActions?: boolean;
@@ -35,6 +38,7 @@ function dispatcher(answers: {
   const status = recordingPort<StatusService>(answers.status);
   const remediations = recordingPort<RemediationService>(answers.remediations);
   const investigations = recordingPort<InvestigationService>(answers.investigations);
+  const caseSync = recordingPort<CaseSync>(answers.caseSync);
   const bus = new JobDispatcher({
     investigations: investigations.port,
     ...(answers.withoutActions
@@ -45,13 +49,15 @@ function dispatcher(answers: {
             cases: recordingPort<CaseService>(answers.cases).port,
             remediations: remediations.port,
             escalations: recordingPort<EscalationService>(answers.escalations).port,
+            caseSync: caseSync.port,
+            caseComments: recordingPort<CaseComments>().port,
           },
         }),
     replies: replies.port,
     timeZones: timeZones.port,
     sir: answers.sir,
   });
-  return { bus, replies, timeZones, status, remediations, investigations };
+  return { bus, replies, timeZones, status, remediations, investigations, caseSync };
 }
 
 const statusJob: Job = { kind: 'status.set', findingId: 'f-1', status: 'RESOLVED', note: 'rotated', userId: 'U0ALICE', replyTo: REPLY_TO };
@@ -87,6 +93,25 @@ describe('the command bus', () => {
       { kind: 'not-done', command: 'acknowledge', reason: 'gone' },
       { kind: 'not-done', command: 'remediation.undo', reason: 'gone' },
     ]);
+  });
+
+  it('shows a queued Security IR event in its thread, and throws its failure so the queue delivers it again', async () => {
+    const event = {
+      eventId: 'e-1',
+      kind: 'comment-added',
+      caseId: '1234567890',
+      actor: 'AWS Responder',
+      account: '111122223333',
+      region: 'us-east-1',
+      time: '2026-12-06T10:00:00Z',
+    } as const;
+    const { bus, caseSync } = dispatcher({ caseSync: { apply: async () => ({ outcome: 'comments', shown: 1 }) } });
+
+    await bus.dispatch({ kind: 'case.sync', event });
+
+    expect(caseSync.callsTo('apply')).toEqual([[event]]);
+    const failing = dispatcher({ caseSync: { apply: async () => Promise.reject(new Error('ThrottlingException')) } });
+    await expect(failing.bus.dispatch({ kind: 'case.sync', event })).rejects.toThrow('ThrottlingException');
   });
 
   it('fills the modal the click opened with the remediation preview, by view id and hash', async () => {

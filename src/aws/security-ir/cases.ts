@@ -1,5 +1,5 @@
 import type { ResolverType, SelfManagedCaseStatus } from '../../domain/actions/case-status.ts';
-import type { CaseDetails, CaseSummary, NewCase, SecurityIrCases } from '../../ports/security-ir.ts';
+import type { CaseComment, CaseDetails, CaseSummary, NewCase, SecurityIrCases } from '../../ports/security-ir.ts';
 import type { SecurityIRClient } from './client.ts';
 import {
   CloseCaseCommand,
@@ -9,7 +9,7 @@ import {
   UpdateCaseStatusCommand,
   UpdateResolverTypeCommand,
 } from './commands.ts';
-import { paginateListCases } from './paginators.ts';
+import { paginateListCases, paginateListComments } from './paginators.ts';
 
 /**
  * The case use cases' Security IR port on the SDK-shaped client: each operation one
@@ -40,8 +40,24 @@ export class SecurityIrCaseApi implements SecurityIrCases {
     );
   }
 
-  async addComment(caseId: string, body: string, clientToken: string): Promise<void> {
-    await this.client().send(new CreateCaseCommentCommand({ caseId, body, clientToken }));
+  async addComment(caseId: string, body: string, clientToken: string): Promise<{ commentId: string }> {
+    const out = await this.client().send(new CreateCaseCommentCommand({ caseId, body, clientToken }));
+    return { commentId: out.commentId };
+  }
+
+  async *listComments(caseId: string): AsyncIterable<CaseComment> {
+    for await (const page of paginateListComments({ client: this.client() }, { caseId })) {
+      for (const c of page.items ?? []) {
+        yield {
+          commentId: c.commentId,
+          body: c.body ?? '',
+          ...(c.creator ? { creator: c.creator } : {}),
+          ...(c.lastUpdatedBy ? { lastUpdatedBy: c.lastUpdatedBy } : {}),
+          ...(c.createdDate ? { createdDate: c.createdDate } : {}),
+          ...(c.lastUpdatedDate ? { lastUpdatedDate: c.lastUpdatedDate } : {}),
+        };
+      }
+    }
   }
 
   async setResolver(caseId: string, resolverType: ResolverType) {
@@ -63,6 +79,7 @@ export class SecurityIrCaseApi implements SecurityIrCases {
     const c = await this.client().send(new GetCaseCommand({ caseId }));
     return {
       title: c.title,
+      ...(c.pendingAction ? { pendingAction: c.pendingAction } : {}),
       description: c.description,
       caseStatus: c.caseStatus,
       resolverType: c.resolverType,

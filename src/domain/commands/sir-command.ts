@@ -40,6 +40,9 @@ export type SirSubcommand = (typeof SIR_SUBCOMMANDS)[number];
 /** The workflow statuses `/sir status` sets (BatchUpdateFindings `Workflow.Status`). */
 export const SIR_FINDING_STATUSES = ['NEW', 'NOTIFIED', 'RESOLVED', 'SUPPRESSED'] as const satisfies readonly WorkflowStatus[];
 
+/** A case comment from `/sir` (Slack sends at most 4,000 characters of command text). */
+export const SIR_MAX_CASE_COMMENT = 3000;
+
 /** Finding ids and ARNs are kept to this many characters. */
 export const SIR_MAX_FINDING_ID = 512;
 
@@ -50,6 +53,7 @@ export type SirCommand =
   | { kind: 'case'; caseId: string }
   | { kind: 'caseStatus'; caseId: string; status: SirCaseStatus }
   | { kind: 'caseClose'; caseId: string }
+  | { kind: 'caseComment'; caseId: string; text: string }
   | { kind: 'cases'; all: boolean }
   | { kind: 'status'; findingId: string; status: WorkflowStatus; note?: string };
 
@@ -73,7 +77,7 @@ export const SIR_USAGE_BY_SUBCOMMAND: Readonly<Record<SirSubcommand, string>> = 
   investigate:
     '/sir investigate <access key id | IAM user name | role ARN | user ARN | instance id | IP> [--since 7d|24h|90m|YYYY-MM-DD] [--account 123456789012] [--region us-east-1]',
   finding: '/sir finding <finding id or ARN>',
-  case: '/sir case <case id> [status <submitted | detection | containment | post-incident> | close]',
+  case: '/sir case <case id> [status <submitted | detection | containment | post-incident> | close | comment <text…>]',
   cases: '/sir cases [--all]',
   status: '/sir status <finding id> <NEW | NOTIFIED | RESOLVED | SUPPRESSED> [note…]',
 };
@@ -82,7 +86,7 @@ const PURPOSE: Readonly<Record<SirSubcommand, string>> = {
   help: 'this help',
   investigate: `investigate a principal, instance or IP without a finding (CloudTrail, up to ${SIR_MAX_SINCE_HOURS / 24} days back)`,
   finding: 'show a finding sirbot delivered',
-  case: 'show a Security Incident Response case, set its status, or close it',
+  case: 'show a Security Incident Response case, set its status, close it, or comment on it',
   cases: 'list open Security Incident Response cases (--all: closed ones too)',
   status: `set a finding's workflow status, with an optional note (quotes are fine; at most ${NOTE_MAX} characters)`,
 };
@@ -124,8 +128,9 @@ export function parseSirCommand(text: string, options: ParseOptions = {}): SirPa
     return fail(null, `unknown subcommand "${head.value}"; the subcommands are ${SIR_SUBCOMMANDS.join(', ')}`);
   }
   const subcommand = sub as SirSubcommand;
-  // Notes are free text: a stray quote there is part of the note, anywhere else an error.
-  const noteStart = subcommand === 'status' ? (rest[2]?.start ?? Infinity) : Infinity;
+  // Notes and comments are free text: a stray quote there is part of it, anywhere else an error.
+  const isComment = subcommand === 'case' && rest[1]?.value.toLowerCase() === 'comment';
+  const noteStart = subcommand === 'status' || isComment ? (rest[2]?.start ?? Infinity) : Infinity;
   if (unterminatedAt !== null && unterminatedAt < noteStart) return fail(subcommand, 'a quote is not closed');
 
   switch (subcommand) {
@@ -180,6 +185,19 @@ export function parseSirCommand(text: string, options: ParseOptions = {}): SirPa
       return ok({ kind: 'finding', findingId: (id as Token).value });
     }
     case 'case': {
+      if (isComment) {
+        const problem = caseIdError(rest[0]);
+        if (problem) return fail('case', problem);
+        // The text as typed, from its first word on: options, quotes and dashes included.
+        const text = rest[2] ? decoded.slice(rest[2].start).trim() : '';
+        if (text === '') return fail('case', 'missing the comment text after comment');
+        if (text.length > SIR_MAX_CASE_COMMENT)
+          return fail(
+            'case',
+            `the comment has ${text.length} characters; at most ${SIR_MAX_CASE_COMMENT} are allowed from /sir (post a longer one from the thread)`,
+          );
+        return ok({ kind: 'caseComment', caseId: (rest[0] as Token).value, text });
+      }
       const args = parseArgs(rest, {});
       if ('error' in args) return fail('case', args.error);
       const [id, action, ...more] = args.positionals;
@@ -198,7 +216,7 @@ export function parseSirCommand(text: string, options: ParseOptions = {}): SirPa
           return ok({ kind: 'caseStatus', caseId, status });
         }
         default:
-          return fail('case', `unknown case action "${action.value}"; use status or close`);
+          return fail('case', `unknown case action "${action.value}"; use status, close or comment`);
       }
     }
     case 'cases': {

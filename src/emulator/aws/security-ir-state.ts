@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { AwsError } from './errors.ts';
 
 /** The fake Security Incident Response's memory: cases and their comments, and its validation error. */
@@ -41,12 +42,113 @@ export class ValidationFailure extends AwsError {
   }
 }
 
+/** The EventBridge event the service sends (source `aws.security-ir`), as its user guide shows them. */
+export interface SirEvent {
+  version: '0';
+  id: string;
+  'detail-type': string;
+  source: 'aws.security-ir';
+  account: string;
+  time: string;
+  region: string;
+  resources: string[];
+  detail: { caseId: string; createdBy?: string; updatedBy?: string };
+}
+
+/** Who acted, as the events name them: the service's responders, or the customer's account. */
+export const AWS_RESPONDER = 'AWS Responder';
+
 export class SirState {
   readonly cases = new Map<string, SirCase>();
   readonly tokens = new Map<string, string>();
+  /** Every event the service sent, oldest first. */
+  readonly events: SirEvent[] = [];
+  /** Where events go as they are sent (EventBridge's rule and target: a test, the workbench). */
+  onEvent: ((event: SirEvent) => void) | undefined;
+  /**
+   * The workbench's AWS CIRT: this long after a case becomes AWS-supported, an AWS responder
+   * takes it up (a comment asking the customer a question). Off unless set.
+   */
+  responderDelayMs: number | undefined;
+  private readonly timers = new Set<NodeJS.Timeout>();
   private seq = 0;
 
   nextCaseId(): string {
     return String(8403556000 + ++this.seq).padStart(10, '0');
+  }
+
+  /** Sends an event about a case: `Case Closed` names nobody, creations say `createdBy`, the rest `updatedBy`. */
+  emit(c: SirCase, detailType: string, actor: string, now: number): SirEvent {
+    const [, , , region = 'us-east-1', account = ''] = c.caseArn.split(':');
+    const who =
+      detailType === 'Case Closed' ? {} : detailType.endsWith('Created') || detailType.endsWith('Added') ? { createdBy: actor } : { updatedBy: actor };
+    const event: SirEvent = {
+      version: '0',
+      id: randomUUID(),
+      'detail-type': detailType,
+      source: 'aws.security-ir',
+      account,
+      time: new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      region,
+      resources: [c.caseArn],
+      detail: { caseId: c.caseId, ...who },
+    };
+    this.events.push(event);
+    this.onEvent?.(event);
+    return event;
+  }
+
+  /** An AWS-supported case: the workbench's responder answers it after `responderDelayMs`. */
+  handedToAws(caseId: string): void {
+    if (this.responderDelayMs === undefined) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      const c = this.cases.get(caseId);
+      if (!c || c.caseStatus === 'Closed') return;
+      this.respond(caseId, {
+        pendingAction: 'Customer',
+        comment:
+          'AWS CIRT here: we have started on this case. Please confirm whether the exposed access key has been deactivated, and tell us of any activity you expected from the addresses named.',
+      });
+    }, this.responderDelayMs);
+    timer.unref();
+    this.timers.add(timer);
+  }
+
+  /** Stops what is scheduled (the server closing). */
+  stop(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  /**
+   * What an AWS responder does on an AWS-supported case: comments, moves its status,
+   * waits on the customer. Each change sends its event, as the service does.
+   */
+  respond(caseId: string, act: { comment?: string; status?: string; pendingAction?: 'Customer' | 'None' }, now = Date.now()): { commentId?: string } {
+    const c = this.cases.get(caseId);
+    if (!c) throw new AwsError('ResourceNotFoundException', `Case ${caseId} does not exist.`, 404);
+    const out: { commentId?: string } = {};
+    if (act.status !== undefined || act.pendingAction !== undefined) {
+      if (act.status !== undefined) c.caseStatus = act.status;
+      if (act.pendingAction !== undefined) c.pendingAction = act.pendingAction;
+      c.lastUpdatedDate = now / 1000;
+      this.emit(c, 'Case Updated', AWS_RESPONDER, now);
+    }
+    if (act.comment !== undefined) {
+      const commentId = String(c.comments.length + 1).padStart(6, '0');
+      c.comments.push({
+        commentId,
+        body: act.comment,
+        createdDate: now / 1000,
+        lastUpdatedDate: now / 1000,
+        creator: AWS_RESPONDER,
+        lastUpdatedBy: AWS_RESPONDER,
+      });
+      c.lastUpdatedDate = now / 1000;
+      this.emit(c, 'Case Comment Added', AWS_RESPONDER, now);
+      out.commentId = commentId;
+    }
+    return out;
   }
 }

@@ -23,7 +23,7 @@ import { paging, page, compareIds } from './security-ir-paging.ts';
 import type { CaseStatus } from '../../domain/actions/case-status.ts';
 
 export { SirState, ValidationFailure } from './security-ir-state.ts';
-export type { SirCase, SirComment } from './security-ir-state.ts';
+export type { SirCase, SirComment, SirEvent } from './security-ir-state.ts';
 
 /**
  * A fake AWS Security Incident Response: cases and comments in memory, with the API's
@@ -102,6 +102,8 @@ export function securityIrRoute(
       comments: [],
     });
     if (clientToken) state.tokens.set(`${account}|${clientToken}`, caseId);
+    state.emit(state.cases.get(caseId) as SirCase, 'Case Created', account, now);
+    if (resolverType === 'AWS') state.handedToAws(caseId);
     return { status: 201, body: { caseId } };
   }
   if (method === 'POST' && path === '/v1/list-cases') {
@@ -190,6 +192,7 @@ export function securityIrRoute(
       if (actual !== undefined) c.actualIncidentStartDate = actual;
       if (engagementType !== undefined) c.engagementType = engagementType;
       touch();
+      state.emit(c, 'Case Updated', account, now);
       return { status: 200, body: {} };
     }
     case 'POST update-case-status': {
@@ -201,6 +204,7 @@ export function securityIrRoute(
       if (c.caseStatus === CLOSED_CASE_STATUS) throw new AwsError('ConflictException', `Case ${caseId} is closed.`, 409);
       c.caseStatus = status as string;
       touch();
+      state.emit(c, 'Case Updated', account, now);
       return { status: 201, body: { caseStatus: c.caseStatus } };
     }
     case 'POST update-resolver-type': {
@@ -209,15 +213,19 @@ export function securityIrRoute(
       if (c.resolverType === 'AWS' && resolver === 'Self') {
         throw new ValidationFailure([{ name: 'resolverType', message: 'changing an AWS-supported case back to self-managed is not possible' }]);
       }
+      const handedOver = resolver === 'AWS' && c.resolverType !== 'AWS';
       c.resolverType = resolver as string;
       if (resolver === 'AWS' && c.caseStatus === NEW_CASE_STATUS) c.caseStatus = 'Detection and Analysis' satisfies CaseStatus;
       touch();
+      state.emit(c, 'Case Updated', account, now);
+      if (handedOver) state.handedToAws(caseId);
       return { status: 200, body: { caseId, caseStatus: c.caseStatus, resolverType: c.resolverType } };
     }
     case 'POST close-case':
       c.caseStatus = CLOSED_CASE_STATUS;
       c.closedDate = now / 1000;
       touch();
+      state.emit(c, 'Case Closed', account, now);
       return { status: 200, body: { caseStatus: c.caseStatus, closedDate: c.closedDate } };
     case 'POST create-comment': {
       const text = requireString(body, 'body', SIR_LIMITS.commentBody.min, SIR_LIMITS.commentBody.max, problems);
@@ -229,6 +237,7 @@ export function securityIrRoute(
       c.comments.push({ commentId, body: text as string, createdDate: now / 1000, lastUpdatedDate: now / 1000, creator: account, lastUpdatedBy: account });
       if (clientToken) state.tokens.set(`${account}|${caseId}|comment|${clientToken}`, commentId);
       touch();
+      state.emit(c, 'Case Comment Added', account, now);
       return { status: 201, body: { commentId } };
     }
     case 'POST list-comments': {

@@ -263,6 +263,7 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
     now,
     calls: () => [...log],
     async close() {
+      sir.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;

@@ -27,6 +27,30 @@ export interface StatusSet {
   unprocessed: Array<{ id: string; reason: string }>;
 }
 
+/** A field of a case that changed where sirbot did not change it (an AWS responder, the console, the service). */
+export interface CaseFieldChange {
+  field: 'status' | 'resolver' | 'engagement' | 'waiting on';
+  from: string | null;
+  to: string;
+}
+
+/** A comment on a case, as its thread shows it. */
+export interface CaseCommentShown {
+  thread: ActionThread;
+  caseId: string;
+  caseUrl: string;
+  commentId: string;
+  /** Markdown or plain text, as written on the case: untrusted. */
+  body: string;
+  /** Who wrote it, in words (an AWS responder, an account). */
+  author: string;
+  /** When it was written or last edited (ISO), if the service says. */
+  at: string | null;
+  edited: boolean;
+  /** Names the post for good: a comment shown (or a reply posted to the case) is never shown twice. */
+  key: string;
+}
+
 /** What changed on a case from Slack. */
 export type CaseChange = { kind: 'escalated' } | { kind: 'status'; status: string } | { kind: 'closed' };
 
@@ -83,6 +107,23 @@ export interface CaseNotices {
   caseOpenedRedrawn(e: CaseOpened & { message: MessagePlace }): Promise<void>;
   /** Someone changed the case (escalated it, moved its status, closed it). */
   caseChanged(e: { thread: ActionThread; case: CaseRecord; caseUrl: string; by: string; change: CaseChange }): Promise<void>;
+  /**
+   * The case changed elsewhere: what the service says changed, and who it says changed it
+   * (in words). Keyed by the change: a change told since `since` is not told again.
+   */
+  caseChangedElsewhere(e: {
+    thread: ActionThread;
+    case: CaseRecord;
+    caseUrl: string;
+    by: string;
+    changes: CaseFieldChange[];
+    key: string;
+    since: string;
+  }): Promise<void>;
+  /** A comment written on the case (by AWS responders, in the console), shown once in the thread. */
+  caseCommentShown(e: CaseCommentShown): Promise<void>;
+  /** A message of the thread became a case comment: said once, under the comment's key, so it is not shown back. */
+  caseCommentPosted(e: { thread: ActionThread; caseId: string; caseUrl: string; commentId: string; by: string; key: string }): Promise<void>;
 }
 
 /** What a remediation request tells, from the request to its undoing. */

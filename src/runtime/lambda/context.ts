@@ -75,6 +75,7 @@ export function lambdaContext(): Promise<LambdaContext> {
       evidence: { collectors: () => collectors, awsNow: Date.now },
       actions,
       scheduleGathering: (id, resuming) => jobs.run({ kind: 'investigation.gather', id, resuming }),
+      scheduleCaseEvent: (event) => jobs.run({ kind: 'case.sync', event }),
     });
     const deps: SlackAppDeps = { ...slackAppDeps(core, logger, actions), jobs };
     const client = new WebClient(slack.botToken, slackClientOptions(env.SLACK_API_URL));

@@ -20,7 +20,15 @@ export async function handler(event: unknown): Promise<{ received: number; accep
     await jobs.run({ kind: 'delivery.complete', findingIds: toDeliver.slice(i, i + DELIVERY_BATCH) });
   }
   logger.info(
-    { origin, received: report.received, accepted: report.accepted, rejected: report.rejectedCount, queued: toDeliver.length, unstored: unstored.length },
+    {
+      origin,
+      received: report.received,
+      accepted: report.accepted,
+      caseEvents: report.caseEvents,
+      rejected: report.rejectedCount,
+      queued: toDeliver.length,
+      unstored: unstored.length,
+    },
     'ingested',
   );
   if (unstored.length > 0) throw new Error(`${unstored.length} finding(s) could not be stored: ${unstored[0]?.error ?? 'unknown error'}`);

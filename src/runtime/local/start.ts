@@ -129,6 +129,17 @@ export async function startLocalStack(given: Env, logger: Logger): Promise<Local
     ...(workbench ? { routes: workbench.handle } : {}),
   });
   botUrl = runtime.url;
+  // The fake Security IR's case events reach sirbot as an EventBridge rule would bring them.
+  if (evidence.fake) {
+    const fakeSir = evidence.fake.securityIr;
+    // An AWS responder takes up AWS-supported cases a few seconds after they are handed over, as the CIRT would.
+    fakeSir.responderDelayMs = 3000;
+    fakeSir.onEvent = (event) =>
+      void runtime.core.ingest
+        .fromEvent(event, 'eventbridge:security-ir')
+        .then((i) => i.delivered)
+        .catch((err: unknown) => logger.error({ err, eventId: event.id }, 'could not take a Security IR event'));
+  }
   // The page opens on the channel findings go to by default; it exists before the first one does.
   emulator?.state.resolve(defaultChannel(), true);
 

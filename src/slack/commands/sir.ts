@@ -10,7 +10,7 @@ import type { SlackMessage } from '../views/blocks.ts';
 import { sirHelpMessage, sirNoteMessage, sirUsageMessage } from '../views/sir-command.ts';
 
 /** Subcommands that change something need the responder role; reading is open to the channel. */
-const ACTING = new Set<SirCommand['kind']>(['investigate', 'status', 'caseStatus', 'caseClose']);
+const ACTING = new Set<SirCommand['kind']>(['investigate', 'status', 'caseStatus', 'caseClose', 'caseComment']);
 
 /** The help answer never changes: built once, on first use. */
 let help: ({ response_type: 'ephemeral' } & ReturnType<typeof sirHelpMessage>) | undefined;
@@ -150,6 +150,17 @@ async function run(c: Parsed, ctx: Ctx, deps: SirJobDeps & Required<Pick<SlackAp
               ? `Case ${c.caseId} is already ${c.status}.`
               : `Case ${c.caseId} is now ${c.status}.`
             : `Case status not changed: ${result.reason}`,
+        ),
+      );
+    }
+    case 'caseComment': {
+      // A slash command has no message: its trigger id names the request (Slack's retries carry the same one).
+      const result = await actions.caseComments.post({ userId: ctx.user, text: c.text, caseId: c.caseId, source: { channel: ctx.channel, ts: ctx.triggerId } });
+      return ctx.reply(
+        sirNoteMessage(
+          result.ok
+            ? `${result.already ? 'Already on' : 'Posted to'} case ${c.caseId} as comment ${result.commentId}.`
+            : `Comment not posted: ${result.reason}`,
         ),
       );
     }

@@ -1,7 +1,8 @@
 import { cirtProposalKey } from '../../delivery/post-keys.ts';
-import type { ActionNotices, MessagePlace, RemediationShown } from '../../ports/notices/actions.ts';
+import type { ActionNotices, CaseCommentShown, MessagePlace, RemediationShown } from '../../ports/notices/actions.ts';
 import type { SlackPoster } from '../poster.ts';
 import { caseEventMessage, caseOpenedMessage } from '../views/case.ts';
+import { caseChangedElsewhereMessage, caseCommentMessage, caseCommentPostedMessage } from '../views/case-sync.ts';
 import { acknowledgedMessage, autoCaseMessage, cirtProposalMessage, cirtProposalSettledMessage, escalationMentionMessage } from '../views/escalation.ts';
 import { approvalMessage, remediationResultMessage } from '../views/remediation.ts';
 import { statusResultMessage } from '../views/status.ts';
@@ -28,6 +29,21 @@ export class SlackActionNotices implements ActionNotices {
 
   async caseChanged(e: Parameters<ActionNotices['caseChanged']>[0]): Promise<void> {
     await this.poster.post(e.thread.channel, caseEventMessage(e.case, e.caseUrl, e.by, e.change), e.thread.threadTs);
+  }
+
+  // The case's own events may come twice, or two at once: each of these posts is keyed, looked for before it is sent.
+  async caseChangedElsewhere(e: Parameters<ActionNotices['caseChangedElsewhere']>[0]): Promise<void> {
+    const message = caseChangedElsewhereMessage(e.case, e.caseUrl, e.by, e.changes);
+    await this.poster.postOnce(e.thread.channel, message, { key: e.key, threadTs: e.thread.threadTs, mayExist: true, since: e.since });
+  }
+
+  async caseCommentShown(e: CaseCommentShown): Promise<void> {
+    await this.poster.postOnce(e.thread.channel, caseCommentMessage(e), { key: e.key, threadTs: e.thread.threadTs, mayExist: true });
+  }
+
+  async caseCommentPosted(e: Parameters<ActionNotices['caseCommentPosted']>[0]): Promise<void> {
+    const message = caseCommentPostedMessage(e.caseId, e.caseUrl, e.commentId, e.by);
+    await this.poster.postOnce(e.thread.channel, message, { key: e.key, threadTs: e.thread.threadTs, mayExist: true });
   }
 
   remediationAwaitingApproval(e: Parameters<ActionNotices['remediationAwaitingApproval']>[0]): Promise<MessagePlace> {

@@ -29,6 +29,7 @@ export const CALLBACKS = {
   remediationModal: 'remediation_modal',
   undoModal: 'remediation_undo_modal',
   investigateShortcut: 'investigate_message',
+  postToCaseShortcut: 'post_to_case',
 } as const;
 
 /** Action ids of the investigation thread; the value of each carries the investigation id. */

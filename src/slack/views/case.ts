@@ -107,7 +107,7 @@ export function caseModal(finding: Finding, draft: CaseDraft, watchers: Watcher[
 }
 
 /** `Case 8403556001 · Detection and Analysis · AWS-supported (AWS CIRT engaged)`: the same words in threads, App Home and `/sir`. */
-function caseLine(c: { caseId: string; status: string; resolverType: string }, url: string): string {
+export function caseLine(c: { caseId: string; status: string; resolverType: string }, url: string): string {
   return `${link(url, `Case ${c.caseId}`)} · ${escapeText(caseStatusLabel(c.status))} · ${resolverLabel(c.resolverType)}`;
 }
 

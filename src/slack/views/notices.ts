@@ -8,6 +8,7 @@ const NOT_DONE: Record<NotDoneCommand, (reason: string) => string> = {
   'case.escalate': (reason) => `Not escalated: ${reason}`,
   'case.status': (reason) => `Case status not changed: ${reason}`,
   'case.close': (reason) => `Case not closed: ${reason}`,
+  'case.comment': (reason) => `Not posted to the case: ${reason}`,
   'remediation.request': (reason) => `Remediation not run: ${reason}`,
   'remediation.approve': (reason) => `Not done: ${reason}.`,
   'remediation.reject': (reason) => `Not done: ${reason}.`,

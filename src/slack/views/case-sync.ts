@@ -1,0 +1,72 @@
+import type { CaseRecord } from '../../ports/action-store.ts';
+import type { CaseCommentShown, CaseFieldChange } from '../../ports/notices/actions.ts';
+import { type Block, type SlackMessage, mrkdwn } from './blocks.ts';
+import { caseLine } from './case.ts';
+import { LIMITS, escapeText, link, mentionMarkup, slackDate, truncate } from './text.ts';
+
+/** Sections a comment may fill: the service's 12,000 characters fit in five of Slack's. */
+const COMMENT_SECTIONS = 5;
+const SECTION_ROOM = LIMITS.sectionText - 100;
+
+const changeLine = (c: CaseFieldChange) => `${c.field} ${c.from ? `*${escapeText(c.from)}* → ` : ''}*${escapeText(c.to)}*`;
+
+/** The case changed where sirbot did not change it: who the service says did it, and what. */
+export function caseChangedElsewhereMessage(c: CaseRecord, url: string, by: string, changes: CaseFieldChange[]): SlackMessage {
+  const what = changes.map(changeLine).join('; ');
+  return {
+    text: truncate(`Security IR case ${escapeText(c.caseId)} changed by ${escapeText(by)}`, LIMITS.fallbackText),
+    blocks: [
+      { type: 'section', text: mrkdwn(truncate(`:arrows_counterclockwise: ${escapeText(by)} changed ${what}`, LIMITS.sectionText)) },
+      { type: 'context', elements: [mrkdwn(truncate(caseLine(c, url), LIMITS.contextText))] },
+    ],
+  };
+}
+
+/**
+ * A comment written on the case, whole (up to the service's limit), as text: its author
+ * is whoever can write on the case, so nothing in it mentions, links or formats.
+ */
+export function caseCommentMessage(e: CaseCommentShown): SlackMessage {
+  const escaped = escapeText(e.body.replace(/\r\n?/g, '\n'));
+  const sections: Block[] = [];
+  for (let at = 0; at < escaped.length && sections.length < COMMENT_SECTIONS; ) {
+    let piece = escaped.slice(at, at + SECTION_ROOM);
+    // Never end a section inside an entity escapeText made.
+    const amp = piece.lastIndexOf('&');
+    if (at + piece.length < escaped.length && amp !== -1 && piece.length - amp < 6 && !piece.slice(amp).includes(';')) piece = piece.slice(0, amp);
+    sections.push({ type: 'section', text: mrkdwn(`>${piece.replace(/\n/g, '\n>')}`.slice(0, LIMITS.sectionText)) });
+    at += piece.length;
+  }
+  const cut = sections.length === COMMENT_SECTIONS && escaped.length > COMMENT_SECTIONS * SECTION_ROOM;
+  return {
+    text: truncate(`${escapeText(e.author)} commented on Security IR case ${escapeText(e.caseId)}`, LIMITS.fallbackText),
+    blocks: [
+      {
+        type: 'section',
+        text: mrkdwn(
+          truncate(
+            `:speech_balloon: ${escapeText(e.author)} ${e.edited ? 'edited a comment' : 'commented'} on ${link(e.caseUrl, `case ${e.caseId}`)} (comment ${escapeText(e.commentId)}${e.at ? `, ${slackDate(e.at)}` : ''}):`,
+            LIMITS.sectionText,
+          ),
+        ),
+      },
+      ...sections,
+      ...(cut ? [{ type: 'context' as const, elements: [mrkdwn(`The rest is on the ${link(e.caseUrl, 'case')}.`)] }] : []),
+    ],
+  };
+}
+
+/** A message of the thread is now a case comment. */
+export function caseCommentPostedMessage(caseId: string, url: string, commentId: string, by: string): SlackMessage {
+  return {
+    text: `Posted to Security IR case ${escapeText(caseId)} as comment ${escapeText(commentId)}`,
+    blocks: [
+      {
+        type: 'context',
+        elements: [
+          mrkdwn(`:outbox_tray: ${mentionMarkup(by)} posted a message of this thread to ${link(url, `case ${caseId}`)} (comment ${escapeText(commentId)}).`),
+        ],
+      },
+    ],
+  };
+}

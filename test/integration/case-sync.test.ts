@@ -1,0 +1,139 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SirEvent } from '../../src/emulator/aws/security-ir.ts';
+import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
+import { messageTexts } from '../support/slack-text.ts';
+
+/**
+ * Security IR cases both ways: the fake Security IR sends its EventBridge events (as the
+ * service's user guide shows them) to sirbot's /ingest, as an EventBridge rule would, and
+ * people post to the case from the thread.
+ */
+const SCENARIO = 'src/scenarios/exposed-access-key';
+const FINDING = JSON.parse(readFileSync(`${SCENARIO}/finding.json`, 'utf8')) as Record<string, unknown>;
+const ENV = { SIRBOT_RESPONDERS: 'U0ALICE', SIRBOT_CASE_WATCHERS: 'secops@example.com' };
+const DIRECTORY = { users: { U0ALICE: { name: 'alice', email: 'alice@example.com' }, U0BOB: { name: 'bob' } }, groups: {} };
+
+let t: TestRuntime | undefined;
+afterEach(async () => {
+  await t?.close();
+  t = undefined;
+});
+
+const rootOf = (runtime: TestRuntime) => {
+  const [root] = runtime.slack.state.messages('#security-incidents');
+  if (!root) throw new Error('no root message');
+  return root;
+};
+const thread = (runtime: TestRuntime) => {
+  const root = rootOf(runtime);
+  return runtime.slack.state.thread(root.channel, root.ts).slice(1);
+};
+const threadTexts = (runtime: TestRuntime) => thread(runtime).map((m) => messageTexts(m).join('\n'));
+const count = (runtime: TestRuntime, text: string) => threadTexts(runtime).filter((m) => m.includes(text)).length;
+
+/** The finding delivered, a case opened on it by Alice, and every event the fake sends forwarded `copies` times, as EventBridge may. */
+async function caseOpened(copies = 1): Promise<{ runtime: TestRuntime; caseId: string; forwarded: Promise<unknown>[] }> {
+  const runtime = await startTestRuntime({ scenario: SCENARIO, env: ENV, directory: DIRECTORY });
+  t = runtime;
+  const forwarded: Promise<unknown>[] = [];
+  runtime.aws!.securityIr.onEvent = (event: SirEvent) => {
+    for (let i = 0; i < copies; i++) forwarded.push(runtime.ingest(event));
+  };
+  await runtime.ingest(FINDING);
+  await expect.poll(() => runtime.slack.state.messages('#security-incidents').length).toBe(1);
+  const alice = runtime.user('U0ALICE', 'alice');
+  await alice.click(rootOf(runtime), 'case_open');
+  await alice.waitForModal('case_modal');
+  await alice.submit();
+  await expect.poll(() => count(runtime, 'opened Security Incident Response'), { timeout: 10_000 }).toBe(1);
+  const caseId = [...runtime.aws!.securityIr.cases.keys()][0]!;
+  return { runtime, caseId, forwarded };
+}
+
+describe('Security IR case events in the finding thread', () => {
+  it("shows an AWS responder's comment and status change once each, though EventBridge delivers every event twice", async () => {
+    const { runtime, caseId, forwarded } = await caseOpened(2);
+    const sir = runtime.aws!.securityIr;
+    sir.respond(caseId, {
+      status: 'Containment, Eradication and Recovery',
+      comment: 'Key AKIAEXAMPLE is **contained**. <!channel> see <https://evil.example|this> & ping <@U0BOSS>',
+    });
+    await expect.poll(() => count(runtime, 'an AWS responder commented'), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => count(runtime, 'an AWS responder changed status'), { timeout: 10_000 }).toBe(1);
+    await Promise.all(forwarded);
+    await runtime.runtime.idle();
+    expect(count(runtime, 'an AWS responder commented')).toBe(1);
+    expect(count(runtime, 'an AWS responder changed status')).toBe(1);
+    const changed = threadTexts(runtime).find((m) => m.includes('changed status'))!;
+    expect(changed).toContain('status *Submitted* → *Containment, Eradication and Recovery*');
+    // The comment is the responder's text: nothing in it mentions anyone, links or formats.
+    const comment = thread(runtime).find((m) => messageTexts(m).join('\n').includes('commented'))!;
+    const shown = JSON.stringify(comment.blocks);
+    expect(shown).toContain('&lt;!channel&gt;');
+    expect(shown).toContain('&lt;@U0BOSS&gt;');
+    expect(shown).toContain('&lt;https://evil.example|this&gt; &amp; ping');
+    expect(shown).not.toMatch(/<!channel>|<@U0BOSS>|<https:\/\/evil/);
+    expect(count(runtime, 'commented on')).toBe(1);
+    // The message that opened the case shows the status the service now gives, and the record keeps it.
+    await expect
+      .poll(() => threadTexts(runtime).find((m) => m.includes('opened Security Incident Response')))
+      .toContain('Containment, Eradication and Recovery');
+    expect((await runtime.runtime.core.store.actions.getCase(caseId))?.status).toBe('Containment, Eradication and Recovery');
+  });
+
+  it('a reply in the thread goes to the case once, signed, with "Post to case", and is not shown back', async () => {
+    const { runtime, caseId, forwarded } = await caseOpened();
+    const alice = runtime.user('U0ALICE', 'alice');
+    const root = rootOf(runtime);
+    const reply = await alice.say(root.channel, 'Rotated the key at 10:02 & checked <S3>', root.ts);
+    await Promise.all([alice.shortcut(reply, 'post_to_case'), alice.shortcut(reply, 'post_to_case')]);
+    await expect.poll(() => count(runtime, 'posted a message of this thread to'), { timeout: 10_000 }).toBe(1);
+    await Promise.all(forwarded);
+    await runtime.runtime.idle();
+    const comments = runtime.aws!.securityIr.cases.get(caseId)!.comments.filter((c) => c.body.startsWith('Rotated'));
+    expect(comments.map((c) => c.body)).toEqual(['Rotated the key at 10:02 & checked <S3>\n\n— alice (U0ALICE) in Slack, via sirbot']);
+    expect(count(runtime, 'posted a message of this thread to')).toBe(1);
+    expect(count(runtime, 'commented on')).toBe(0);
+    const audit = (await runtime.runtime.core.store.actions.listAudit()).filter((a) => a.action === 'case.comment');
+    // Both clicks were requests; one made the comment.
+    expect(audit.map((a) => a.outcome).sort()).toEqual(['executed', 'requested', 'requested']);
+    expect(audit.find((a) => a.outcome === 'executed')).toMatchObject({ actor: 'U0ALICE', target: caseId, result: { commentId: comments[0]!.commentId } });
+
+    // Bob is no responder: refused, audited, nothing put on the case.
+    await runtime.user('U0BOB', 'bob').shortcut(reply, 'post_to_case');
+    await expect
+      .poll(async () => (await runtime.runtime.core.store.actions.listAudit()).filter((a) => a.actor === 'U0BOB').map((a) => a.outcome))
+      .toEqual(['refused']);
+    expect(runtime.aws!.securityIr.cases.get(caseId)!.comments.filter((c) => c.body.startsWith('Rotated'))).toHaveLength(1);
+
+    // /sir names the case.
+    await alice.command(`case ${caseId} comment "quoted" -- and dashes`, root.channel);
+    await expect.poll(() => runtime.aws!.securityIr.cases.get(caseId)!.comments.some((c) => c.body.startsWith('"quoted" -- and dashes'))).toBe(true);
+  });
+
+  it('takes membership events and events of cases it did not open without a word; dead-letters malformed ones and those it could not show', async () => {
+    const { runtime, caseId } = await caseOpened();
+    const base = { version: '0', source: 'aws.security-ir', account: '111122223333', time: '2026-12-06T10:00:00Z', region: 'us-east-1' };
+    const membership = { ...base, id: 'm-1', 'detail-type': 'Membership Updated', resources: [], detail: { membershipId: 'm-abcdefghij' } };
+    const otherCase = { ...base, id: 'o-1', 'detail-type': 'Case Updated', resources: [], detail: { caseId: '9999999999', updatedBy: 'AWS Responder' } };
+    const malformed = { ...base, id: 'x-1', 'detail-type': 'Case Updated', resources: [], detail: { caseId: '12<@U0BOSS>', updatedBy: 'AWS Responder' } };
+    const answer = await runtime.ingest([membership, otherCase, malformed]);
+    expect(answer.json).toMatchObject({ received: 3, accepted: 1, caseEvents: 1, ignored: 1, rejectedCount: 1 });
+    expect(answer.json.rejected[0].error).toContain('detail.caseId');
+
+    // The case cannot be read (it is gone from the service for a while): the event is dead-lettered as received, and replays.
+    const kept = runtime.aws!.securityIr.cases.get(caseId)!;
+    runtime.aws!.securityIr.cases.delete(caseId);
+    kept.caseStatus = 'Post-incident Activities';
+    const update = { ...base, id: 'u-1', 'detail-type': 'Case Updated', resources: [], detail: { caseId, updatedBy: 'AWS Responder' } };
+    expect((await runtime.ingest(update)).status).toBe(200);
+    const letters = await runtime.runtime.core.store.listDeadLetters();
+    const letter = letters.find((l) => l.path === `case ${caseId}`)!;
+    expect(letter.error).toContain('ResourceNotFoundException');
+    runtime.aws!.securityIr.cases.set(caseId, kept);
+    await runtime.ingest(JSON.parse(letter.payload));
+    await expect.poll(() => count(runtime, 'an AWS responder changed status')).toBe(1);
+    expect(threadTexts(runtime).join('\n')).not.toContain('9999999999');
+  });
+});
