@@ -328,6 +328,9 @@ const configuration = {
             'security-ir:CloseCase',
             'security-ir:CreateCaseComment',
             'security-ir:ListComments',
+            // The investigative agent's results on a case, and feedback on them (both on the case resource).
+            'security-ir:ListInvestigations',
+            'security-ir:SendFeedback',
           ],
           Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:security-ir:${AWS::Region}:${AWS::AccountId}:case/*' }],
         },

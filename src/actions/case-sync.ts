@@ -7,6 +7,7 @@ import type { Logger } from '../ports/logger.ts';
 import type { CaseFieldChange, CaseNotices } from '../ports/notices/actions.ts';
 import type { CaseDetails, SecurityIrCases } from '../ports/security-ir.ts';
 import type { Store } from '../ports/store.ts';
+import type { AgentWork } from './agent-work.ts';
 import type { CaseComments } from './case-comments.ts';
 
 export interface CaseSyncDeps {
@@ -14,6 +15,8 @@ export interface CaseSyncDeps {
   securityIr: Pick<SecurityIrCases, 'getCase'>;
   notices: Pick<CaseNotices, 'caseChangedElsewhere'>;
   comments: Pick<CaseComments, 'show'>;
+  /** The investigative agent's work, looked at on every event of the case too. */
+  agent?: Pick<AgentWork, 'show'>;
   /** Redraws the message that opened the case (its status and the controls that still apply). */
   redrawOpened: (c: CaseRecord) => Promise<void>;
   region: string;
@@ -56,6 +59,13 @@ export class CaseSync {
       this.d.logger.info({ caseId: e.caseId, event: e.kind, eventId: e.eventId }, 'Security IR event about a case sirbot did not open: left alone');
       return { outcome: 'unknown-case' };
     }
+    const outcome = await this.applyTo(kept, e);
+    // The agent sends no events of its own: whatever the case did, look at its work too (the poll does otherwise).
+    await this.d.agent?.show(kept).catch((err: unknown) => this.d.logger.warn({ err, caseId: e.caseId }, "could not show the investigative agent's work"));
+    return outcome;
+  }
+
+  private async applyTo(kept: CaseRecord, e: CaseEvent): Promise<CaseSyncOutcome> {
     if (e.kind === 'comment-added' || e.kind === 'comment-updated') return { outcome: 'comments', ...(await this.d.comments.show(kept)) };
     const now = await this.d.securityIr.getCase(e.caseId);
     const changes = caseChanges(kept, now);

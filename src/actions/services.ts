@@ -1,5 +1,6 @@
 import type { AccessControl } from './access.ts';
 import type { Auditor } from './audit.ts';
+import type { AgentWork } from './agent-work.ts';
 import type { CaseComments } from './case-comments.ts';
 import type { CaseSync } from './case-sync.ts';
 import type { CaseService } from './cases.ts';
@@ -20,6 +21,8 @@ export interface ActionServices {
   caseComments: CaseComments;
   /** The case's thread kept in step with Security IR's events. */
   caseSync: CaseSync;
+  /** The AWS investigative agent's results in the case's thread, and people's feedback on them. */
+  agentWork: AgentWork;
   remediations: RemediationService;
   escalations: EscalationService;
 }

@@ -7,7 +7,7 @@ import type { Job, SirJob } from './job.ts';
 /** What the bus runs commands with; the use cases are absent where the runtime cannot do that work. */
 export interface JobDispatcherDeps {
   investigations?: Pick<InvestigationService, 'start' | 'investigateNow' | 'answer' | 'reply' | 'gatherNow' | 'startAdHoc'> | undefined;
-  actions?: Pick<ActionServices, 'status' | 'cases' | 'caseComments' | 'caseSync' | 'remediations' | 'escalations'> | undefined;
+  actions?: Pick<ActionServices, 'status' | 'cases' | 'caseComments' | 'caseSync' | 'agentWork' | 'remediations' | 'escalations'> | undefined;
   replies: Replies;
   timeZones: TimeZones;
   /** The `/sir` command's work: its answers are Slack messages, so the Slack adapter does it. */
@@ -87,6 +87,12 @@ export class JobDispatcher {
       case 'case.comment': {
         const { kind, replyTo, ...request } = job;
         const result = await actions.caseComments.post(request);
+        if (!result.ok) await notDone(replyTo, kind, result.reason);
+        return;
+      }
+      case 'case.agentFeedback': {
+        const { kind, replyTo, ...request } = job;
+        const result = await actions.agentWork.feedback(request);
         if (!result.ok) await notDone(replyTo, kind, result.reason);
         return;
       }

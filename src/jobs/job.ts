@@ -92,6 +92,15 @@ export const jobSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.enum(['remediation.approve', 'remediation.reject', 'remediation.undo']), actionId: z.string(), userId: z.string(), replyTo }),
   z.object({ kind: z.literal('acknowledge'), findingId: z.string(), userId: z.string(), replyTo }),
   z.object({ kind: z.literal('sir'), text: z.string(), user: z.string(), channel: z.string(), triggerId: z.string() }),
+  z.object({
+    kind: z.literal('case.agentFeedback'),
+    caseId: z.string().regex(/^\d{10,32}$/),
+    resultId: z.string().regex(/^inv-[a-z0-9]{10,32}$/),
+    usefulness: z.enum(['USEFUL', 'NOT_USEFUL']),
+    userId: z.string(),
+    clickedIn: z.object({ channel: z.string().max(100), threadTs: z.string().max(40) }),
+    replyTo,
+  }),
   // A Security IR case event the ingest function received, for the worker to show in the case's thread.
   z.object({ kind: z.literal('case.sync'), event: caseEventSchema }),
   // Findings the ingest function stored, for the worker to deliver (not a Slack interaction: the worker runs it).

@@ -16,6 +16,7 @@ export type NotDoneCommand =
   | 'case.status'
   | 'case.close'
   | 'case.comment'
+  | 'case.agentFeedback'
   | 'remediation.request'
   | 'remediation.approve'
   | 'remediation.reject'

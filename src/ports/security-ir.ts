@@ -69,12 +69,30 @@ export interface CaseComment {
   lastUpdatedDate?: Date;
 }
 
+/** One step of the AWS investigative agent's work on a case, as ListInvestigations gives it. */
+export interface AgentAction {
+  investigationId: string;
+  actionType: 'Evidence' | 'Investigation' | 'Summarization';
+  title: string;
+  /** Markdown, up to 5,000 characters: the agent read attacker-controlled logs to write it. */
+  content: string;
+  status: 'Pending' | 'InProgress' | 'Waiting' | 'Completed' | 'Failed' | 'Cancelled';
+  lastUpdated: Date;
+  feedback?: { usefulness?: AgentUsefulness };
+}
+
+export type AgentUsefulness = 'USEFUL' | 'NOT_USEFUL';
+
 export interface SecurityIrCases {
   createCase(c: NewCase): Promise<{ caseId: string }>;
   /** A comment on the case; `clientToken` makes a repeated one a no-op (the service answers the same comment id). */
   addComment(caseId: string, body: string, clientToken: string): Promise<{ commentId: string }>;
   /** Every comment of the case, page after page. */
   listComments(caseId: string): AsyncIterable<CaseComment>;
+  /** The investigative agent's actions on the case, page after page. */
+  listInvestigations(caseId: string): AsyncIterable<AgentAction>;
+  /** Tells the service whether one of the agent's results was useful. */
+  sendFeedback(caseId: string, resultId: string, usefulness: AgentUsefulness, comment?: string): Promise<void>;
   /** Hands the case to a resolver; the service may move its status as it does (answered when it says). */
   setResolver(caseId: string, resolverType: ResolverType): Promise<{ caseStatus?: CaseStatus }>;
   setStatus(caseId: string, status: SelfManagedCaseStatus): Promise<{ caseStatus?: SelfManagedCaseStatus }>;

@@ -5,6 +5,7 @@ import { type CaseEventSink, IngestFindings } from '../delivery/ingest-findings.
 import type { CaseEvent } from '../domain/actions/case-event.ts';
 import { CaseComments } from '../actions/case-comments.ts';
 import { CaseSync } from '../actions/case-sync.ts';
+import { AgentWork } from '../actions/agent-work.ts';
 import { RootFollowUps } from '../delivery/root-follow-ups.ts';
 import { RootMessages } from '../delivery/root-message.ts';
 import type { RuleSet } from '../domain/routing/rules.ts';
@@ -267,10 +268,12 @@ function composeActions(
     },
   });
   const caseComments = new CaseComments({ ...common, securityIr, region: settings.securityIr.region });
+  const agentWork = new AgentWork({ ...common, securityIr, region: settings.securityIr.region });
   const caseSync = new CaseSync({
     ...common,
     securityIr,
     comments: caseComments,
+    agent: agentWork,
     redrawOpened: (c) => cases.redrawOpened(c),
     region: settings.securityIr.region,
   });
@@ -281,6 +284,7 @@ function composeActions(
     cases,
     caseComments,
     caseSync,
+    agentWork,
     status: new StatusService({
       ...common,
       executor,

@@ -236,7 +236,10 @@ describe('workbench over HTTP (what the page calls)', () => {
     const thread = async () => JSON.parse((await screen({ user: 'U0ALICE', channel: 'security-incidents', thread: root!.ts })).text).thread?.html ?? '';
     await expect.poll(thread, { timeout: 10_000 }).toContain('an AWS responder commented');
     expect(await thread()).toContain('AWS CIRT here: we have started on this case.');
-  });
+    // The fake's investigative agent completes its evidence a few seconds after the case opened; the runtime polls for it.
+    await expect.poll(thread, { timeout: 20_000 }).toContain('AWS investigative agent');
+    expect(await thread()).toContain('Collected CloudTrail activity for the case');
+  }, 40_000);
 
   it('shows uploaded files as plain text, never as a page', async () => {
     const ws = stack.emulator!.state;

@@ -112,6 +112,39 @@ describe('Security IR case events in the finding thread', () => {
     await expect.poll(() => runtime.aws!.securityIr.cases.get(caseId)!.comments.some((c) => c.body.startsWith('"quoted" -- and dashes'))).toBe(true);
   });
 
+  it("shows the investigative agent's settled results beside the timeline, and sends a responder's Useful to Security IR", async () => {
+    const { runtime, caseId } = await caseOpened();
+    const sir = runtime.aws!.securityIr;
+    const resultId = sir.agentAct(caseId, {
+      actionType: 'Summarization',
+      title: 'Summary of the investigation',
+      content: '## Summary\n\nThe key was used from 203.0.113.7 with user agent `<@U0BOSS> <!channel>`.\n\n- **Contain** the key',
+      status: 'Completed',
+    });
+    sir.agentAct(caseId, { actionType: 'Evidence', title: 'Still collecting', content: 'collecting…', status: 'InProgress' });
+    // Security IR sends no event for the agent's work: the runtime's poll finds it (here, asked at once).
+    expect(await runtime.runtime.core.actions!.agentWork.poll()).toEqual({ shown: 1, failed: 0 });
+    expect(await runtime.runtime.core.actions!.agentWork.poll()).toEqual({ shown: 0, failed: 0 });
+    const shown = () => thread(runtime).find((m) => messageTexts(m).join('\n').includes('AWS investigative agent'));
+    await expect.poll(shown, { timeout: 10_000 }).toBeDefined();
+    const text = messageTexts(shown()!).join('\n');
+    expect(text).toContain('*Summary of the investigation*');
+    expect(text).toContain('*Summary*');
+    expect(text).toContain('• *Contain* the key');
+    expect(JSON.stringify(shown()!.blocks)).not.toMatch(/<@U0BOSS>|<!channel>/);
+    expect(count(runtime, 'Still collecting')).toBe(0);
+
+    await runtime.user('U0BOB', 'bob').click(shown()!, 'agent_feedback_useful');
+    const alice = runtime.user('U0ALICE', 'alice');
+    await Promise.all([alice.click(shown()!, 'agent_feedback_useful'), alice.click(shown()!, 'agent_feedback_useful')]);
+    await expect.poll(() => count(runtime, 'found it useful'), { timeout: 10_000 }).toBe(1);
+    expect(sir.cases.get(caseId)!.investigations.find((i) => i.investigationId === resultId)?.feedback).toMatchObject({ usefulness: 'USEFUL' });
+    await runtime.runtime.idle();
+    const audit = (await runtime.runtime.core.store.actions.listAudit()).filter((a) => a.action === 'case.agent-feedback');
+    expect(audit.map((a) => `${a.actor} ${a.outcome}`).sort()).toEqual(['U0ALICE executed', 'U0ALICE requested', 'U0ALICE requested', 'U0BOB refused']);
+    expect(count(runtime, 'found it useful')).toBe(1);
+  });
+
   it('takes membership events and events of cases it did not open without a word; dead-letters malformed ones and those it could not show', async () => {
     const { runtime, caseId } = await caseOpened();
     const base = { version: '0', source: 'aws.security-ir', account: '111122223333', time: '2026-12-06T10:00:00Z', region: 'us-east-1' };

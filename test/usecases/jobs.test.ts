@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { AgentWork } from '../../src/actions/agent-work.ts';
 import type { CaseComments } from '../../src/actions/case-comments.ts';
 import type { CaseSync } from '../../src/actions/case-sync.ts';
 import type { CaseService } from '../../src/actions/cases.ts';
@@ -51,6 +52,7 @@ function dispatcher(answers: {
             escalations: recordingPort<EscalationService>(answers.escalations).port,
             caseSync: caseSync.port,
             caseComments: recordingPort<CaseComments>().port,
+            agentWork: recordingPort<AgentWork>().port,
           },
         }),
     replies: replies.port,

@@ -1,15 +1,16 @@
 import type { ResolverType, SelfManagedCaseStatus } from '../../domain/actions/case-status.ts';
-import type { CaseComment, CaseDetails, CaseSummary, NewCase, SecurityIrCases } from '../../ports/security-ir.ts';
+import type { AgentAction, AgentUsefulness, CaseComment, CaseDetails, CaseSummary, NewCase, SecurityIrCases } from '../../ports/security-ir.ts';
 import type { SecurityIRClient } from './client.ts';
 import {
   CloseCaseCommand,
   CreateCaseCommand,
   CreateCaseCommentCommand,
   GetCaseCommand,
+  SendFeedbackCommand,
   UpdateCaseStatusCommand,
   UpdateResolverTypeCommand,
 } from './commands.ts';
-import { paginateListCases, paginateListComments } from './paginators.ts';
+import { paginateListCases, paginateListComments, paginateListInvestigations } from './paginators.ts';
 
 /**
  * The case use cases' Security IR port on the SDK-shaped client: each operation one
@@ -43,6 +44,26 @@ export class SecurityIrCaseApi implements SecurityIrCases {
   async addComment(caseId: string, body: string, clientToken: string): Promise<{ commentId: string }> {
     const out = await this.client().send(new CreateCaseCommentCommand({ caseId, body, clientToken }));
     return { commentId: out.commentId };
+  }
+
+  async *listInvestigations(caseId: string): AsyncIterable<AgentAction> {
+    for await (const page of paginateListInvestigations({ client: this.client() }, { caseId })) {
+      for (const a of page.investigationActions) {
+        yield {
+          investigationId: a.investigationId,
+          actionType: a.actionType,
+          title: a.title,
+          content: a.content,
+          status: a.status,
+          lastUpdated: a.lastUpdated,
+          ...(a.feedback?.usefulness ? { feedback: { usefulness: a.feedback.usefulness } } : {}),
+        };
+      }
+    }
+  }
+
+  async sendFeedback(caseId: string, resultId: string, usefulness: AgentUsefulness, comment?: string): Promise<void> {
+    await this.client().send(new SendFeedbackCommand({ caseId, resultId, usefulness, ...(comment ? { comment } : {}) }));
   }
 
   async *listComments(caseId: string): AsyncIterable<CaseComment> {

@@ -240,3 +240,57 @@ export class ListCommentsCommand extends Command<ListCommentsInput, ListComments
     };
   }
 }
+
+/** What kind of work of the investigative agent an action is. */
+export type AgentActionType = 'Evidence' | 'Investigation' | 'Summarization';
+export type AgentActionStatus = 'Pending' | 'InProgress' | 'Waiting' | 'Completed' | 'Failed' | 'Cancelled';
+export type Usefulness = 'USEFUL' | 'NOT_USEFUL';
+
+/** One step of the AWS investigative agent's work on a case (`InvestigationAction`); `content` is markdown. */
+export interface InvestigationAction {
+  investigationId: string;
+  actionType: AgentActionType;
+  title: string;
+  content: string;
+  status: AgentActionStatus;
+  lastUpdated: Date;
+  feedback?: { usefulness?: Usefulness; comment?: string; submittedAt?: Date };
+}
+export interface ListInvestigationsInput {
+  caseId: string;
+  nextToken?: string;
+  maxResults?: number;
+}
+export interface ListInvestigationsOutput {
+  nextToken?: string;
+  investigationActions: InvestigationAction[];
+}
+/** `GET /v1/cases/{caseId}/list-investigations`: the agent's actions on the case; paging in the query string. */
+export class ListInvestigationsCommand extends Command<ListInvestigationsInput, ListInvestigationsOutput> {
+  request(): HttpCall {
+    const { caseId, nextToken, maxResults } = this.input;
+    const query: Record<string, string> = {};
+    if (nextToken) query.nextToken = nextToken;
+    if (maxResults !== undefined) query.maxResults = String(maxResults);
+    return { method: 'GET', path: `/v1/cases/${label(caseId)}/list-investigations`, query };
+  }
+  override parse(json: unknown): ListInvestigationsOutput {
+    const o = json as { nextToken?: string; investigationActions?: Array<Record<string, unknown>> };
+    return {
+      ...(o.nextToken ? { nextToken: o.nextToken } : {}),
+      investigationActions: (o.investigationActions ?? []).map((a) => {
+        const action = withDates(a, ['lastUpdated']) as unknown as InvestigationAction;
+        const feedback = a.feedback as Record<string, unknown> | undefined;
+        return feedback ? { ...action, feedback: withDates(feedback, ['submittedAt']) as InvestigationAction['feedback'] } : action;
+      }),
+    };
+  }
+}
+
+/** `POST /v1/cases/{caseId}/feedback/{resultId}/send-feedback`: whether an agent's result was useful (answers nothing). */
+export class SendFeedbackCommand extends Command<{ caseId: string; resultId: string; usefulness: Usefulness; comment?: string }, Record<string, never>> {
+  request(): HttpCall {
+    const { caseId, resultId, ...body } = this.input;
+    return { method: 'POST', path: `/v1/cases/${label(caseId)}/feedback/${label(resultId)}/send-feedback`, body };
+  }
+}

@@ -1,5 +1,8 @@
 import type { SecurityIRClient } from './client.ts';
 import {
+  ListInvestigationsCommand,
+  type ListInvestigationsInput,
+  type ListInvestigationsOutput,
   ListCasesCommand,
   ListCommentsCommand,
   type ListCasesInput,
@@ -43,4 +46,11 @@ export function paginateListCases(config: SecurityIRPaginationConfiguration, inp
 
 export function paginateListComments(config: SecurityIRPaginationConfiguration, input: ListCommentsInput): AsyncGenerator<ListCommentsOutput, void, undefined> {
   return pages(config, input, (i) => config.client.send(new ListCommentsCommand(i)));
+}
+
+export function paginateListInvestigations(
+  config: SecurityIRPaginationConfiguration,
+  input: ListInvestigationsInput,
+): AsyncGenerator<ListInvestigationsOutput, void, undefined> {
+  return pages(config, input, (i) => config.client.send(new ListInvestigationsCommand(i)));
 }

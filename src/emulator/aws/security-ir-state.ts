@@ -12,6 +12,18 @@ export interface SirComment {
   lastUpdatedBy: string;
 }
 
+/** One step of the investigative agent's work on a case (`InvestigationAction`). */
+export interface SirInvestigation {
+  investigationId: string;
+  actionType: 'Evidence' | 'Investigation' | 'Summarization';
+  title: string;
+  content: string;
+  status: 'Pending' | 'InProgress' | 'Waiting' | 'Completed' | 'Failed' | 'Cancelled';
+  /** Epoch seconds, as the wire has it. */
+  lastUpdated: number;
+  feedback?: { usefulness: 'USEFUL' | 'NOT_USEFUL'; comment?: string; submittedAt: number };
+}
+
 export interface SirCase {
   caseId: string;
   caseArn: string;
@@ -34,6 +46,8 @@ export interface SirCase {
   /** `PendingAction`: `Customer` or `None`. */
   pendingAction: string;
   comments: SirComment[];
+  /** The investigative agent's actions, in the order it took them. */
+  investigations: SirInvestigation[];
 }
 
 export class ValidationFailure extends AwsError {
@@ -115,6 +129,45 @@ export class SirState {
     this.timers.add(timer);
   }
 
+  /**
+   * The workbench's investigative agent: this long after a case is created, and again after
+   * each step, it completes its evidence, investigation and summary of the case. Off unless set.
+   */
+  agentDelayMs: number | undefined;
+
+  /** A case was created: the workbench's agent starts on it. */
+  caseCreated(caseId: string): void {
+    if (this.agentDelayMs === undefined) return;
+    const steps = agentSteps(this.cases.get(caseId) as SirCase);
+    const next = (i: number) => {
+      const step = steps[i];
+      if (!step) return;
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        if (!this.cases.has(caseId)) return;
+        this.agentAct(caseId, step);
+        next(i + 1);
+      }, this.agentDelayMs);
+      timer.unref();
+      this.timers.add(timer);
+    };
+    next(0);
+  }
+
+  /** The agent records (or, by title, updates) one action on the case. The service sends no event for these. */
+  agentAct(caseId: string, act: Omit<SirInvestigation, 'investigationId' | 'lastUpdated'>, now = Date.now()): string {
+    const c = this.cases.get(caseId);
+    if (!c) throw new AwsError('ResourceNotFoundException', `Case ${caseId} does not exist.`, 404);
+    const same = c.investigations.find((i) => i.title === act.title && i.actionType === act.actionType);
+    if (same) {
+      Object.assign(same, act, { lastUpdated: now / 1000 });
+      return same.investigationId;
+    }
+    const investigationId = `inv-${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+    c.investigations.push({ investigationId, ...act, lastUpdated: now / 1000 });
+    return investigationId;
+  }
+
   /** Stops what is scheduled (the server closing). */
   stop(): void {
     for (const t of this.timers) clearTimeout(t);
@@ -151,4 +204,30 @@ export class SirState {
     }
     return out;
   }
+}
+
+/** What the workbench's agent finds: drawn from the case as the customer described it. */
+function agentSteps(c: SirCase): Array<Omit<SirInvestigation, 'investigationId' | 'lastUpdated'>> {
+  const accounts = c.impactedAccounts.join(', ') || 'the impacted account';
+  const ips = c.threatActorIpAddresses.map((t) => t.ipAddress).join(', ') || 'no address named yet';
+  return [
+    {
+      actionType: 'Evidence',
+      title: 'Collected CloudTrail activity for the case',
+      content: `## Evidence collected\n\nCloudTrail management events in ${accounts} around the reported start:\n\n- API calls from ${ips}\n- Access keys used outside their usual pattern\n\n*Data sources:* CloudTrail, IAM credential reports.`,
+      status: 'Completed',
+    },
+    {
+      actionType: 'Investigation',
+      title: 'Analysed the principal and its sessions',
+      content: `## Analysis\n\nThe activity from ${ips} is **consistent with credential misuse**: enumeration (\`ListUsers\`, \`GetCallerIdentity\`) followed by persistence attempts.\n\n1. Deactivate the exposed key\n2. Review IAM changes made in the window`,
+      status: 'Completed',
+    },
+    {
+      actionType: 'Summarization',
+      title: 'Summary of the investigation',
+      content: `### Summary\n\n${c.title}\n\nLikely unauthorized use of credentials in ${accounts}. Contain the key, then review what it created.`,
+      status: 'Completed',
+    },
+  ];
 }

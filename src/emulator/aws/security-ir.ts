@@ -47,7 +47,19 @@ function publicCase(c: SirCase): Record<string, unknown> {
 
 const accountOfCase = (c: SirCase) => c.caseArn.split(':')[4];
 
-const CASE_OPERATIONS = new Set(['get-case', 'update-case', 'update-case-status', 'update-resolver-type', 'close-case', 'create-comment', 'list-comments']);
+const CASE_OPERATIONS = new Set([
+  'get-case',
+  'update-case',
+  'update-case-status',
+  'update-resolver-type',
+  'close-case',
+  'create-comment',
+  'list-comments',
+  'list-investigations',
+]);
+const FEEDBACK_PATH = /^\/v1\/cases\/([^/]*)\/feedback\/([^/]*)\/send-feedback$/;
+const INVESTIGATION_ID = /^inv-[a-z0-9]{10,32}$/;
+const USEFULNESS = ['USEFUL', 'NOT_USEFUL'] as const;
 
 /** Routes one Security IR request (already authenticated) to its operation. */
 export function securityIrRoute(
@@ -100,10 +112,12 @@ export function securityIrRoute(
       lastUpdatedDate: now / 1000,
       pendingAction: 'None',
       comments: [],
+      investigations: [],
     });
     if (clientToken) state.tokens.set(`${account}|${clientToken}`, caseId);
     state.emit(state.cases.get(caseId) as SirCase, 'Case Created', account, now);
     if (resolverType === 'AWS') state.handedToAws(caseId);
+    state.caseCreated(caseId);
     return { status: 201, body: { caseId } };
   }
   if (method === 'POST' && path === '/v1/list-cases') {
@@ -131,6 +145,21 @@ export function securityIrRoute(
       pendingAction: c.pendingAction,
     }));
     return { status: 200, body: { items, total: mine.length, ...(nextToken ? { nextToken } : {}) } };
+  }
+  const feedback = FEEDBACK_PATH.exec(path);
+  if (method === 'POST' && feedback) {
+    const [, rawCase, rawResult] = feedback as unknown as [string, string, string];
+    const caseId = decodeURIComponent(rawCase);
+    const resultId = decodeURIComponent(rawResult);
+    if (!CASE_ID.test(caseId)) problems.push({ name: 'caseId', message: 'must be 10 to 32 digits' });
+    if (!INVESTIGATION_ID.test(resultId)) problems.push({ name: 'resultId', message: 'must match inv-[a-z0-9]{10,32}' });
+    const usefulness = requireEnum(body, 'usefulness', USEFULNESS, problems);
+    const comment = requireString(body, 'comment', 1, 1000, problems, false);
+    fail();
+    const action = caseOf(state, caseId).investigations.find((i) => i.investigationId === resultId);
+    if (!action) throw new AwsError('ResourceNotFoundException', `Investigation result ${resultId} does not exist.`, 404);
+    action.feedback = { usefulness: usefulness as (typeof USEFULNESS)[number], ...(comment ? { comment } : {}), submittedAt: now / 1000 };
+    return { status: 200, body: {} };
   }
   const m = /^\/v1\/cases\/([^/]*)\/([a-z-]+)$/.exec(path);
   if (!m || !CASE_OPERATIONS.has(m[2] as string)) throw new AwsError('UnknownOperationException', `no Security IR operation at ${method} ${path}`, 404);
@@ -239,6 +268,20 @@ export function securityIrRoute(
       touch();
       state.emit(c, 'Case Comment Added', account, now);
       return { status: 201, body: { commentId } };
+    }
+    case 'GET list-investigations': {
+      // Paging in the query string (the operation is a GET); 20 a page unless asked.
+      const paged = paging({ maxResults: body.maxResults === undefined ? 20 : Number(body.maxResults), nextToken: body.nextToken }, problems);
+      fail();
+      const numbered = c.investigations.map((i, n) => ({ i, key: String(n + 1) }));
+      const { slice, nextToken } = page(
+        numbered,
+        (x) => x.key,
+        (key, last) => compareIds(key, last) > 0,
+        `list-investigations|${caseId}`,
+        paged,
+      );
+      return { status: 200, body: { investigationActions: slice.map((x) => x.i), ...(nextToken ? { nextToken } : {}) } };
     }
     case 'POST list-comments': {
       const paged = paging(body, problems);

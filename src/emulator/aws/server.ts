@@ -212,7 +212,8 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
           caller.region,
           req.method ?? 'GET',
           url.pathname,
-          body ? (JSON.parse(body) as Record<string, unknown>) : {},
+          // A GET's members travel in the query string (ListInvestigations' paging).
+          body ? (JSON.parse(body) as Record<string, unknown>) : Object.fromEntries(url.searchParams),
           Date.now(),
         );
         record(out.status);

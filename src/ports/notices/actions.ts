@@ -3,6 +3,7 @@ import type { WorkflowStatus } from '../../domain/finding.ts';
 import type { Plan, Remediation } from '../../domain/remediation/catalog.ts';
 import type { ActionState, CaseRecord } from '../action-store.ts';
 import type { CallError, CallOutcome } from '../aws-calls.ts';
+import type { AgentAction, AgentUsefulness } from '../security-ir.ts';
 import type { MessagePlace } from './place.ts';
 
 export type { MessagePlace };
@@ -49,6 +50,14 @@ export interface CaseCommentShown {
   edited: boolean;
   /** Names the post for good: a comment shown (or a reply posted to the case) is never shown twice. */
   key: string;
+}
+
+/** The investigative agent's work, as its case's thread shows it. */
+export interface AgentNotices {
+  /** One of the agent's actions settled: shown once per key, with Useful / Not useful for people to say. */
+  agentActionShown(e: { thread: ActionThread; caseId: string; caseUrl: string; action: AgentAction; key: string }): Promise<void>;
+  /** Someone said whether a result was useful, and the service has it. */
+  agentFeedbackGiven(e: { thread: ActionThread; caseId: string; resultId: string; usefulness: AgentUsefulness; by: string }): Promise<void>;
 }
 
 /** What changed on a case from Slack. */
@@ -169,4 +178,4 @@ export interface EscalationNotices {
  * whether it matters (an escalation step retries; a status result is only logged). Each
  * use case depends on its own part.
  */
-export interface ActionNotices extends StatusNotices, CaseNotices, RemediationNotices, EscalationNotices {}
+export interface ActionNotices extends StatusNotices, CaseNotices, AgentNotices, RemediationNotices, EscalationNotices {}

@@ -78,6 +78,8 @@ export async function handler(event: { Records?: SqsRecord[] } | ScheduledEvent)
   const ctx = await lambdaContext();
   if (isScheduled(event)) {
     const steps = (await ctx.core.actions?.escalations.tick()) ?? 0;
+    // The investigative agent's results carry no event: open cases are looked at on the clock.
+    await ctx.core.actions?.agentWork.poll();
     // Deliveries left unfinished (a worker that timed out, Slack down for a while) are completed here too.
     const resumed = await ctx.core.deliverer.resume();
     await ctx.core.deliverer.idle();

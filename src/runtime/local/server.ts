@@ -117,6 +117,22 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
   resumeDeliveries(true);
   const resumer = setInterval(() => resumeDeliveries(false), o.env.SIRBOT_RESUME_SECONDS * 1000);
   resumer.unref();
+  // The investigative agent's results appear without an event: open cases are looked at now and then.
+  let polling = false;
+  const agentPoller = setInterval(() => {
+    const agent = core.actions?.agentWork;
+    if (!agent || polling) return;
+    polling = true;
+    void inBackground(
+      agent
+        .poll()
+        .catch((err: unknown) => o.logger.error({ err }, "looking for the investigative agent's work failed"))
+        .finally(() => {
+          polling = false;
+        }),
+    );
+  }, o.env.SIRBOT_AGENT_POLL_SECONDS * 1000);
+  agentPoller.unref();
   const admin = adminTokenOf(o.env);
   const slackEvents = http
     ? slackEventsRoute(http, new SlackRequestGuard({ signingSecret: o.slack.signingSecret, store, logger: o.logger }), o.logger)
@@ -215,6 +231,7 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
     },
     async close() {
       clearInterval(resumer);
+      clearInterval(agentPoller);
       core.actions?.escalations.stop();
       await socket?.stop();
       await jobs.idle();

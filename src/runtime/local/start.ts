@@ -121,7 +121,8 @@ export async function startLocalStack(given: Env, logger: Logger): Promise<Local
       })
     : undefined;
   const runtime = await startLocalRuntime({
-    env,
+    // Against the fake, its investigative agent's results are looked for every few seconds (it is cheap, and people are watching).
+    env: evidence.fake ? { ...env, SIRBOT_AGENT_POLL_SECONDS: Math.min(env.SIRBOT_AGENT_POLL_SECONDS, 5) } : env,
     logger,
     slack,
     evidence,
@@ -134,6 +135,8 @@ export async function startLocalStack(given: Env, logger: Logger): Promise<Local
     const fakeSir = evidence.fake.securityIr;
     // An AWS responder takes up AWS-supported cases a few seconds after they are handed over, as the CIRT would.
     fakeSir.responderDelayMs = 3000;
+    // Its investigative agent completes evidence, analysis and summary a few seconds apart.
+    fakeSir.agentDelayMs = 4000;
     fakeSir.onEvent = (event) =>
       void runtime.core.ingest
         .fromEvent(event, 'eventbridge:security-ir')

@@ -1,6 +1,7 @@
 import { cirtProposalKey } from '../../delivery/post-keys.ts';
 import type { ActionNotices, CaseCommentShown, MessagePlace, RemediationShown } from '../../ports/notices/actions.ts';
 import type { SlackPoster } from '../poster.ts';
+import { agentActionMessage, agentFeedbackMessage } from '../views/agent.ts';
 import { caseEventMessage, caseOpenedMessage } from '../views/case.ts';
 import { caseChangedElsewhereMessage, caseCommentMessage, caseCommentPostedMessage } from '../views/case-sync.ts';
 import { acknowledgedMessage, autoCaseMessage, cirtProposalMessage, cirtProposalSettledMessage, escalationMentionMessage } from '../views/escalation.ts';
@@ -39,6 +40,18 @@ export class SlackActionNotices implements ActionNotices {
 
   async caseCommentShown(e: CaseCommentShown): Promise<void> {
     await this.poster.postOnce(e.thread.channel, caseCommentMessage(e), { key: e.key, threadTs: e.thread.threadTs, mayExist: true });
+  }
+
+  async agentActionShown(e: Parameters<ActionNotices['agentActionShown']>[0]): Promise<void> {
+    await this.poster.postOnce(e.thread.channel, agentActionMessage(e.caseId, e.caseUrl, e.action), {
+      key: e.key,
+      threadTs: e.thread.threadTs,
+      mayExist: true,
+    });
+  }
+
+  async agentFeedbackGiven(e: Parameters<ActionNotices['agentFeedbackGiven']>[0]): Promise<void> {
+    await this.poster.post(e.thread.channel, agentFeedbackMessage(e.caseId, e.resultId, e.usefulness, e.by), e.thread.threadTs);
   }
 
   async caseCommentPosted(e: Parameters<ActionNotices['caseCommentPosted']>[0]): Promise<void> {

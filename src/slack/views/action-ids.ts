@@ -38,3 +38,9 @@ export const INVESTIGATION_ACTIONS = {
   investigateNow: 'investigation_start_now',
   investigate: 'investigation_start',
 } as const;
+
+/** The investigative agent's result buttons; the value carries `<case id>:<investigation id>`. */
+export const AGENT_ACTIONS = {
+  useful: 'agent_feedback_useful',
+  notUseful: 'agent_feedback_not_useful',
+} as const;
