@@ -163,7 +163,7 @@ const configuration = {
     },
     ingest: {
       handler: '.build/ingest/index.handler',
-      description: 'Security Hub and GuardDuty findings from EventBridge and SNS; Security IR case events',
+      description: 'Security Hub, GuardDuty and AWS Health findings from EventBridge and SNS; Security IR case events',
       timeout: 60,
       role: 'IngestRole',
       package: onlyBundle('ingest'),
@@ -184,6 +184,13 @@ const configuration = {
               'detail-type': ['GuardDuty Finding'],
               ...(guardDutyMin[floor] ? { detail: { severity: [{ numeric: ['>=', guardDutyMin[floor]] }] } } : {}),
             },
+            ...eventBridgeDelivery,
+          },
+        },
+        // AWS found one of the account's access keys published (AWS Health sends it in us-east-1).
+        {
+          eventBridge: {
+            pattern: { source: ['aws.health'], 'detail-type': ['AWS Health Event'], detail: { eventTypeCode: ['AWS_RISK_CREDENTIALS_EXPOSED'] } },
             ...eventBridgeDelivery,
           },
         },

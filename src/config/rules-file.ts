@@ -3,6 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import * as z from 'zod';
 import { SEVERITY_LABELS } from '../domain/finding.ts';
 import { compileRuleSet, type CompileResult, type RuleSetDocument } from '../domain/routing/compile.ts';
+import { CUSTOM_ACTION_DOINGS } from '../domain/routing/custom-actions.ts';
 import { MAP_COMPARISONS, STRING_COMPARISONS } from '../domain/routing/filters.ts';
 
 const stringFilter = z.strictObject({ Value: z.string(), Comparison: z.enum(STRING_COMPARISONS) });
@@ -63,6 +64,10 @@ export const ruleSetDocumentSchema = z.strictObject({
   version: z.literal(1).optional(),
   defaults: z.strictObject({ channel: channel.optional() }).optional(),
   rules: z.array(ruleDocumentSchema),
+  customActions: z
+    .array(z.strictObject({ Name: z.string().trim().min(1).max(20), Do: z.enum(CUSTOM_ACTION_DOINGS) }))
+    .max(50)
+    .optional(),
 });
 
 export class RulesFileError extends Error {

@@ -1,5 +1,6 @@
 import { BODY_BOUNDS, boundInPlace } from '../ingest/bounds.ts';
 import type { CaseEvent } from '../domain/actions/case-event.ts';
+import type { FollowUpRequest } from '../domain/routing/custom-actions.ts';
 import type { IngestError } from '../ingest/errors.ts';
 import { caseEventDocument } from '../ingest/security-ir-events.ts';
 import { normalizeInput, normalizeText, type NormalizeResult } from '../ingest/normalize.ts';
@@ -37,7 +38,15 @@ export interface Ingested {
  */
 export type CaseEventSink = (event: CaseEvent, here: boolean) => Promise<unknown>;
 
+/**
+ * Where a Security Hub custom action's request goes once its finding is delivered (or,
+ * `here` false, stored for delivery elsewhere: then it is handed on, to wait for it).
+ */
+export type CustomActionSink = (findingId: string, request: FollowUpRequest, here: boolean) => Promise<unknown>;
+
 export interface IngestOptions {
+  /** Absent where the runtime cannot act: custom actions then only post their findings. */
+  customActions?: CustomActionSink;
   /** Absent where the runtime cannot read cases (no AWS access): case events are then logged and dead-lettered. */
   caseEvents?: CaseEventSink;
   /** Dead letters one origin may write per minute; past it they are counted in the log, not stored. */
@@ -114,7 +123,15 @@ export class IngestFindings {
     const { errors, findings, caseEvents, ignored } = normalized;
     if (errors.length > 0) await this.deadLetter(errors, origin);
     if (ignored.length > 0) this.logger.info({ origin, detailTypes: [...new Set(ignored)] }, 'Security IR events about no case: left alone');
-    const findingsDone = deliverHere ? this.deliverer.deliver(findings) : this.deliverer.receive(findings);
+    const asked = normalized.items.flatMap((i): Array<{ findingId: string; request: FollowUpRequest }> => {
+      if (!i.ok) return [];
+      if (i.customAction) return [{ findingId: i.finding.id, request: { actionName: i.customAction } }];
+      return i.investigateAtOnce ? [{ findingId: i.finding.id, request: { investigateBecause: i.investigateAtOnce } }] : [];
+    });
+    const findingsDone = (deliverHere ? this.deliverer.deliver(findings) : this.deliverer.receive(findings)).then(async (results) => {
+      await Promise.all(asked.map((a) => this.followUp(a.findingId, a.request, origin, deliverHere)));
+      return results;
+    });
     const casesDone = Promise.all(caseEvents.map((e) => this.caseEvent(e, origin, deliverHere)));
     return {
       report: {
@@ -127,6 +144,18 @@ export class IngestFindings {
       },
       delivered: Promise.all([findingsDone, casesDone]).then(([results]) => results),
     };
+  }
+
+  /** What a finding asks beyond its delivery: done here (a failure is logged: its finding is posted), or handed on (a failure is the caller's). */
+  private async followUp(findingId: string, request: FollowUpRequest, origin: string, here: boolean): Promise<void> {
+    const sink = this.options.customActions;
+    if (!sink) return;
+    try {
+      await sink(findingId, request, here);
+    } catch (err) {
+      if (!here) throw err;
+      this.logger.error({ err, origin, findingId, request }, 'what the finding asked beyond its delivery was not done');
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 import { DOCUMENT_BOUNDS, boundInPlace } from './bounds.ts';
 import { joinPath, type IngestError } from './errors.ts';
+import { CREDENTIALS_EXPOSED, HEALTH_DETAIL_TYPE, HEALTH_SOURCE } from './health.ts';
 import { SECURITY_IR_SOURCE } from './security-ir-events.ts';
 
 /**
@@ -9,7 +10,7 @@ import { SECURITY_IR_SOURCE } from './security-ir-events.ts';
  * events of Security IR, which carry cases rather than findings, are set aside for their reader.
  */
 
-export type SourceKind = 'asff' | 'ocsf' | 'guardduty';
+export type SourceKind = 'asff' | 'ocsf' | 'guardduty' | 'health';
 
 export interface FindingDocument {
   kind: SourceKind;
@@ -35,6 +36,8 @@ export interface Unwrapped {
   items: UnwrapItem[];
   /** Events about things other than findings, in the order received. */
   events: ServiceEvent[];
+  /** Events of a known source that concern nothing sirbot follows, by what they are. */
+  ignored: string[];
 }
 
 const MAX_DEPTH = 6;
@@ -54,7 +57,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 export function unwrap(input: unknown, path = ''): Unwrapped {
-  const out: Unwrapped = { items: [], events: [] };
+  const out: Unwrapped = { items: [], events: [], ignored: [] };
   visit(input, path, { region: null, customAction: null }, 0, out);
   return out;
 }
@@ -95,6 +98,13 @@ function visit(node: unknown, path: string, ctx: Context, depth: number, out: Un
     return fail(out, path, `SNS ${node.Type} carries no findings; confirm the subscription from its SubscribeURL`, node);
   }
   // EventBridge event.
+  // AWS Health: its exposed-credentials events are findings; its other events concern no finding.
+  if (node.source === HEALTH_SOURCE && node['detail-type'] === HEALTH_DETAIL_TYPE) {
+    const code = isRecord(node.detail) ? node.detail.eventTypeCode : undefined;
+    if (code === CREDENTIALS_EXPOSED) return found(out, 'health', node, path || '(root)', ctx);
+    out.ignored.push(`AWS Health ${typeof code === 'string' ? code.slice(0, 100) : 'event'}`);
+    return;
+  }
   if (node.source === SECURITY_IR_SOURCE && 'detail-type' in node) {
     out.events.push({ source: SECURITY_IR_SOURCE, doc: node, path: path || '(root)' });
     return;

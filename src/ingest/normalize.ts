@@ -6,9 +6,19 @@ import { unwrap, type FindingDocument } from './envelopes.ts';
 import { camelizeKeys, guardDutySchema, isGuardDutyApiForm, normalizeGuardDuty } from './guardduty.ts';
 import { normalizeOcsf, ocsfSchema } from './ocsf.ts';
 import { readSecurityIrEvent } from './security-ir-events.ts';
+import { healthEventSchema, normalizeHealth } from './health.ts';
 import type { CaseEvent } from '../domain/actions/case-event.ts';
 
-export type NormalizeItem = { ok: true; finding: Finding; path: string; customAction: string | null } | ({ ok: false } & IngestError);
+export type NormalizeItem =
+  | {
+      ok: true;
+      finding: Finding;
+      path: string;
+      customAction: string | null;
+      /** Why the finding is investigated at once, whatever the rules say (AWS Health's exposed key). */
+      investigateAtOnce?: string;
+    }
+  | ({ ok: false } & IngestError);
 
 export interface NormalizeResult {
   /** Findings and failures in input order. */
@@ -34,8 +44,18 @@ function isError(v: unknown): v is IngestError {
   return typeof v === 'object' && v !== null && 'message' in v && 'input' in v && 'path' in v;
 }
 
+function normalizeHealthDocument(d: FindingDocument): Finding[] | IngestError {
+  const event = parseWith(healthEventSchema, d.doc, d.path);
+  return isError(event) ? event : normalizeHealth(event, d.doc);
+}
+
 export function normalizeDocument(d: FindingDocument): Finding | IngestError {
   switch (d.kind) {
+    case 'health': {
+      // One finding per exposed key: the first here; normalizeInput takes them all.
+      const all = normalizeHealthDocument(d);
+      return Array.isArray(all) ? (all[0] as Finding) : all;
+    }
     case 'asff': {
       const doc = parseWith(asffSchema, d.doc, d.path);
       return isError(doc) ? doc : normalizeAsff(doc, d.doc, d.region);
@@ -55,11 +75,16 @@ export function normalizeDocument(d: FindingDocument): Finding | IngestError {
 /** Normalizes any accepted shape; one bad finding never takes the rest of its batch down. */
 export function normalizeInput(input: unknown, path = ''): NormalizeResult {
   const unwrapped = unwrap(input, path);
-  const items: NormalizeItem[] = unwrapped.items.map((item) => {
-    if (!item.ok) return item;
+  const items: NormalizeItem[] = unwrapped.items.flatMap((item): NormalizeItem[] => {
+    if (!item.ok) return [item];
+    if (item.kind === 'health') {
+      const all = normalizeHealthDocument(item);
+      if (isError(all)) return [{ ok: false, ...all }];
+      return all.map((finding) => ({ ok: true, finding, path: item.path, customAction: null, investigateAtOnce: 'AWS Health found the key exposed' }));
+    }
     const result = normalizeDocument(item);
-    if (isError(result)) return { ok: false, ...result };
-    return { ok: true, finding: result, path: item.path, customAction: item.customAction };
+    if (isError(result)) return [{ ok: false, ...result }];
+    return [{ ok: true, finding: result, path: item.path, customAction: item.customAction }];
   });
   const findings: Finding[] = [];
   const errors: IngestError[] = [];
@@ -68,7 +93,7 @@ export function normalizeInput(input: unknown, path = ''): NormalizeResult {
     else errors.push({ path: item.path, message: item.message, input: item.input });
   }
   const caseEvents: CaseEvent[] = [];
-  const ignored: string[] = [];
+  const ignored: string[] = [...unwrapped.ignored];
   for (const e of unwrapped.events) {
     const read = readSecurityIrEvent(e.doc, e.path);
     if ('event' in read) caseEvents.push(read.event);

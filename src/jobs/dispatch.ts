@@ -1,3 +1,4 @@
+import type { CustomActions } from '../actions/custom-actions.ts';
 import type { ActionServices } from '../actions/services.ts';
 import type { AnswerOutcome, InvestigationService } from '../investigation/service.ts';
 import type { NotDoneCommand, Replies, ReplyTo } from '../ports/replies.ts';
@@ -8,6 +9,7 @@ import type { Job, SirJob } from './job.ts';
 export interface JobDispatcherDeps {
   investigations?: Pick<InvestigationService, 'start' | 'investigateNow' | 'answer' | 'reply' | 'gatherNow' | 'startAdHoc'> | undefined;
   actions?: Pick<ActionServices, 'status' | 'cases' | 'caseComments' | 'caseSync' | 'agentWork' | 'remediations' | 'escalations'> | undefined;
+  customActions?: Pick<CustomActions, 'apply'> | undefined;
   replies: Replies;
   timeZones: TimeZones;
   /** The `/sir` command's work: its answers are Slack messages, so the Slack adapter does it. */
@@ -56,6 +58,10 @@ export class JobDispatcher {
       }
       case 'sir':
         await this.d.sir?.(job);
+        return;
+      case 'finding.followUp':
+        // Thrown while its finding is not in Slack yet: the queue brings it back after the delivery.
+        await this.d.customActions?.apply(job.findingId, job.request);
         return;
       case 'delivery.complete':
         // The worker runs deliveries on the deliverer itself (src/runtime/lambda/worker.ts).

@@ -101,6 +101,12 @@ export const jobSchema = z.discriminatedUnion('kind', [
     clickedIn: z.object({ channel: z.string().max(100), threadTs: z.string().max(40) }),
     replyTo,
   }),
+  // What a finding asks beyond its delivery (a custom action, AWS Health's investigation at once), run after it (retried until then).
+  z.object({
+    kind: z.literal('finding.followUp'),
+    findingId: z.string().max(2048),
+    request: z.union([z.strictObject({ actionName: z.string().max(64) }), z.strictObject({ investigateBecause: z.string().max(200) })]),
+  }),
   // A Security IR case event the ingest function received, for the worker to show in the case's thread.
   z.object({ kind: z.literal('case.sync'), event: caseEventSchema }),
   // Findings the ingest function stored, for the worker to deliver (not a Slack interaction: the worker runs it).

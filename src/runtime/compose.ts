@@ -1,8 +1,10 @@
 import { loadRulesFile } from '../config/rules-file.ts';
 import type { Env } from '../config/env.ts';
 import { Deliverer } from '../delivery/deliver.ts';
-import { type CaseEventSink, IngestFindings } from '../delivery/ingest-findings.ts';
+import { type CaseEventSink, type CustomActionSink, IngestFindings } from '../delivery/ingest-findings.ts';
+import { CustomActions } from '../actions/custom-actions.ts';
 import type { CaseEvent } from '../domain/actions/case-event.ts';
+import type { FollowUpRequest } from '../domain/routing/custom-actions.ts';
 import { CaseComments } from '../actions/case-comments.ts';
 import { CaseSync } from '../actions/case-sync.ts';
 import { AgentWork } from '../actions/agent-work.ts';
@@ -51,6 +53,8 @@ export interface Core {
   ingest: IngestFindings;
   investigations: InvestigationService | undefined;
   actions: ActionServices | undefined;
+  /** What Security Hub custom actions ask (after both the actions and the investigations exist). */
+  customActions: CustomActions | undefined;
 }
 
 /** Where actions act: the AWS clients, and the account and region of the Security IR membership. */
@@ -82,6 +86,8 @@ export interface CoreOptions {
   scheduleGathering?: (id: string, resuming: boolean) => Promise<void>;
   /** Where a Security IR case event received but not shown here goes (Lambda: the work queue). */
   scheduleCaseEvent?: (event: CaseEvent) => Promise<void>;
+  /** Where a custom action's request goes when its finding is delivered elsewhere (Lambda: the work queue, after the delivery). */
+  scheduleCustomAction?: (findingId: string, request: FollowUpRequest) => Promise<void>;
   /**
    * Lease of a delivery attempt or digest flush, the poster's first retry pause and its
    * call timeout (tests shorten them); `retryHere`: unfinished deliveries are retried in
@@ -196,8 +202,28 @@ export function composeCore(o: CoreOptions): Core {
   const caseEvents: CaseEventSink | undefined = actions
     ? (event, here) => (here || !o.scheduleCaseEvent ? actions.caseSync.apply(event) : o.scheduleCaseEvent(event))
     : undefined;
-  const ingest = new IngestFindings(o.store, deliverer, o.logger, { ...(o.clock ? { clock: o.clock } : {}), ...(caseEvents ? { caseEvents } : {}) });
-  return { rules, ruleWarnings: compiled.warnings, store: o.store, poster, deliverer, ingest, investigations, actions };
+  const customActions =
+    actions && shared
+      ? new CustomActions({
+          store: o.store,
+          rules,
+          audit: shared.audit,
+          offers: shared.offers,
+          notices,
+          ...(investigations ? { investigate: (findingId: string, channel: string, ts: string) => investigations.start(findingId, channel, ts) } : {}),
+          logger: o.logger,
+          clock,
+        })
+      : undefined;
+  const customActionSink: CustomActionSink | undefined = customActions
+    ? (findingId, request, here) => (here || !o.scheduleCustomAction ? customActions.apply(findingId, request) : o.scheduleCustomAction(findingId, request))
+    : undefined;
+  const ingest = new IngestFindings(o.store, deliverer, o.logger, {
+    ...(o.clock ? { clock: o.clock } : {}),
+    ...(caseEvents ? { caseEvents } : {}),
+    ...(customActionSink ? { customActions: customActionSink } : {}),
+  });
+  return { rules, ruleWarnings: compiled.warnings, store: o.store, poster, deliverer, ingest, investigations, actions, customActions };
 }
 
 /**

@@ -51,7 +51,7 @@ describe('serverless.ts packaged by osls', () => {
     expect(ofType('AWS::ApiGatewayV2::Route').map((r) => r.Properties.RouteKey)).toEqual(['POST /slack/events']);
   });
 
-  it("subscribes ingest to the four finding events, Security IR's case events and the SNS topic", () => {
+  it("subscribes ingest to the four finding events, AWS Health's exposed keys, Security IR's case events and the SNS topic", () => {
     const rules = ofType('AWS::Events::Rule');
     // The worker's clock is a schedule, not a pattern.
     expect(rules.filter((r) => r.Properties.ScheduleExpression).map((r) => r.Properties.ScheduleExpression)).toEqual(['rate(1 minute)']);
@@ -59,6 +59,7 @@ describe('serverless.ts packaged by osls', () => {
     expect(patterns.map((p) => [p.source[0], p['detail-type'][0]]).sort()).toEqual(
       [
         ['aws.guardduty', 'GuardDuty Finding'],
+        ['aws.health', 'AWS Health Event'],
         ['aws.security-ir', 'Case Created'],
         ['aws.securityhub', 'Findings Imported V2'],
         ['aws.securityhub', 'Security Hub Findings - Custom Action'],
@@ -72,6 +73,7 @@ describe('serverless.ts packaged by osls', () => {
       'Case Comment Added',
       'Case Comment Updated',
     ]);
+    expect(patterns.find((p) => p.source[0] === 'aws.health').detail).toEqual({ eventTypeCode: ['AWS_RISK_CREDENTIALS_EXPOSED'] });
     const [subscription] = ofType('AWS::SNS::Subscription');
     expect(subscription?.Properties.Protocol).toBe('lambda');
     expect(subscription?.Properties.TopicArn).toEqual({ Ref: 'FindingsTopic' });
@@ -123,7 +125,7 @@ describe('serverless.ts packaged by osls', () => {
     const [subscription] = ofType('AWS::SNS::Subscription');
     expect(subscription?.Properties.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': ['IngestFailedQueue', 'Arn'] } });
     const rules = ofType('AWS::Events::Rule').filter((r) => r.Properties.EventPattern);
-    expect(rules).toHaveLength(5);
+    expect(rules).toHaveLength(6);
     for (const r of rules) {
       expect(r.Properties.Targets[0]).toMatchObject({
         RetryPolicy: { MaximumEventAgeInSeconds: 86400, MaximumRetryAttempts: 185 },

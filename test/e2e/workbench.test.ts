@@ -232,6 +232,8 @@ describe.skipIf(!HAVE_CHROMIUM)('workbench in a browser', { timeout: 90_000 }, (
     await eventually(() => fake().securityIr.cases.size).toBe(1);
     const [caseId] = [...fake().securityIr.cases.keys()];
     await eventually(() => thread().innerText()).toContain(`Case ${caseId}`);
+    // The fake's investigative agent works on the new case, seconds apart; sirbot looks for its results every few seconds.
+    await eventually(() => thread().innerText(), 30_000).toContain('AWS investigative agent');
     // One view_submission reached sirbot, so it never said a case was already being opened.
     expect(await submissions('case_modal')).toBe(1);
     expect((await errorsShown()).slice(errorsBefore)).toEqual([]);
@@ -304,6 +306,16 @@ describe.skipIf(!HAVE_CHROMIUM)('workbench in a browser', { timeout: 90_000 }, (
 
   it('a thread scrolled up stays where the reader left it: polls redraw nothing, and a new reply does not pull them down', async () => {
     const [root] = ws().messages(INCIDENTS);
+    // The case opened above: the fake's agent has finished (its summary is its last step) before the thread is watched.
+    await eventually(
+      () =>
+        JSON.stringify(
+          ws()
+            .thread(INCIDENTS, root!.ts)
+            .map((m) => m.blocks),
+        ),
+      40_000,
+    ).toContain('Summary of the investigation');
     await threadSettled('U0SAM', INCIDENTS, root!.ts);
     const pane = thread();
     expect(await pane.evaluate((el) => el.scrollHeight - el.clientHeight)).toBeGreaterThan(500);
@@ -320,7 +332,7 @@ describe.skipIf(!HAVE_CHROMIUM)('workbench in a browser', { timeout: 90_000 }, (
     await eventually(() => pane.innerText()).toContain('e2e: reading the summary from the top');
     expect(await pane.evaluate((el) => el.scrollTop)).toBe(0);
     expect(await pane.locator('.sb-message').first().getAttribute('data-e2e-mark')).toBe('kept');
-  });
+  }, 90_000);
 
   it('every button on a root message works in #security-incidents, in the channel view, and ⋮ lists the manifest’s shortcuts', async () => {
     await page.locator('#wb-user').selectOption('U0ALICE');

@@ -221,6 +221,29 @@ describe.each([
     ).toHaveLength(2);
   });
 
+  it("ingest: AWS Health's exposed key is delivered by the worker, whose follow-up starts its investigation at once (retried until the delivery is done)", async () => {
+    const published = (JSON.parse(readFileSync('test/fixtures/health/published-events.json', 'utf8')) as { events: Array<{ event: Record<string, any> }> })
+      .events[1]!.event;
+    const event = {
+      ...published,
+      id: crypto.randomUUID(),
+      account: '111122223333',
+      detail: { ...published.detail, eventArn: `${published.detail.eventArn}-lambda`, affectedEntities: [{ entityValue: 'AKIAEXPOSEDKEY000001' }] },
+    };
+    expect(await handlers.ingest(event)).toMatchObject({ received: 1, accepted: 1, rejected: 0, queued: 1 });
+    const batch = queuedBatch();
+    // The follow-up was queued first (it rode on the stored finding), the delivery after it: the follow-up fails until then.
+    expect(batch.Records.map((r) => JSON.parse(r.body).kind).sort()).toEqual(['delivery.complete', 'finding.followUp']);
+    const first = (await handlers.worker(batch)) as { batchItemFailures: unknown[] };
+    const followUp = batch.Records.find((r) => JSON.parse(r.body).kind === 'finding.followUp')!;
+    const retried =
+      first.batchItemFailures.length > 0 ? await handlers.worker({ Records: [{ ...followUp, messageId: `${followUp.messageId}-again` }] }) : first;
+    expect(retried).toEqual({ batchItemFailures: [] });
+    const root = slack.emulator.state.allMessages().find((m) => messageTexts(m).join('\n').includes('AKIAEXPOSEDKEY000001 of test-1 was found exposed'));
+    expect(root).toBeDefined();
+    expect(slack.emulator.state.thread(root!.channel, root!.ts).length).toBeGreaterThan(1);
+  });
+
   it('ingest stopped after storing and before enqueuing: the redelivered event completes the delivery, once', async () => {
     const finding = { ...ASFF, Id: `${ASFF.Id}-stopped-before-enqueue`, Title: 'Stored, then the queue was down' };
     const event = eventBridge('Security Hub Findings - Imported', 'aws.securityhub', { findings: [finding] });

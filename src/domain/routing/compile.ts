@@ -1,3 +1,4 @@
+import { type CustomActionDoing, DEFAULT_CUSTOM_ACTIONS } from './custom-actions.ts';
 import type { FindingSchema, SeverityLabel } from '../finding.ts';
 import { SCHEMAS, fieldByAsffName, fieldByOcsfPath, type FieldDef, type FieldKind } from './fields.ts';
 import { compileDateFilter, type DateFilter, type MapFilter, type NumberFilter, type StringFilter } from './filters.ts';
@@ -34,6 +35,8 @@ export interface RuleDocument {
 export interface RuleSetDocument {
   defaults?: { channel?: string };
   rules: RuleDocument[];
+  /** Security Hub custom actions by `actionName`: what sirbot does with the findings sent. */
+  customActions?: Array<{ Name: string; Do: CustomActionDoing }>;
 }
 
 export interface CompileResult {
@@ -227,7 +230,11 @@ export function compileRuleSet(doc: RuleSetDocument, fallbackChannel: string): C
     };
   });
   return {
-    ruleSet: { defaultChannel: doc.defaults?.channel ?? fallbackChannel, rules: sortRules(rules) },
+    ruleSet: {
+      defaultChannel: doc.defaults?.channel ?? fallbackChannel,
+      rules: sortRules(rules),
+      customActions: doc.customActions ? doc.customActions.map((a) => ({ name: a.Name, do: a.Do })) : DEFAULT_CUSTOM_ACTIONS,
+    },
     warnings,
     errors,
   };

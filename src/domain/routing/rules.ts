@@ -1,3 +1,4 @@
+import type { CustomActionMapping } from './custom-actions.ts';
 import type { FindingSchema, SeverityLabel } from '../finding.ts';
 import type { FieldDef, FieldKind } from './fields.ts';
 import type { CompiledDateFilter, MapFilter, NumberFilter, StringFilter } from './filters.ts';
@@ -61,6 +62,8 @@ export interface Rule {
 export interface RuleSet {
   defaultChannel: string;
   rules: Rule[];
+  /** Security Hub custom actions by name (domain/routing/custom-actions.ts); absent: the defaults. */
+  customActions?: readonly CustomActionMapping[];
 }
 
 /** Security Hub order: lower RuleOrder first; on a tie, the earlier-updated rule first. */

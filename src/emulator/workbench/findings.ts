@@ -87,7 +87,8 @@ export function scenarioFindings(dir: string): OfferedFinding[] {
   return out;
 }
 
-const DETAIL_TYPES: Record<Exclude<FindingKind, 'unknown'>, { source: string; detailType: string; detail: (doc: Json) => Json }> = {
+// An AWS Health finding is a whole event already: it goes as it is.
+const DETAIL_TYPES: Record<Exclude<FindingKind, 'unknown' | 'health'>, { source: string; detailType: string; detail: (doc: Json) => Json }> = {
   guardduty: { source: 'aws.guardduty', detailType: 'GuardDuty Finding', detail: (doc) => doc },
   asff: { source: 'aws.securityhub', detailType: 'Security Hub Findings - Imported', detail: (doc) => ({ findings: [doc] }) },
   ocsf: { source: 'aws.securityhub', detailType: 'Findings Imported V2', detail: (doc) => ({ findings: [doc] }) },
@@ -96,7 +97,7 @@ const DETAIL_TYPES: Record<Exclude<FindingKind, 'unknown'>, { source: string; de
 /** The EventBridge event AWS would deliver for this finding; unknown shapes go as they are. */
 export function asEventBridge(doc: Json, now: Date): Json {
   const kind = kindOf(doc);
-  if (kind === 'unknown') return doc;
+  if (kind === 'unknown' || kind === 'health') return doc;
   const t = DETAIL_TYPES[kind];
   const { account } = describe(doc);
   const region = text(doc.region) || text(doc.Region) || 'us-east-1';

@@ -3,6 +3,7 @@ import type { WorkflowStatus } from '../../domain/finding.ts';
 import type { Plan, Remediation } from '../../domain/remediation/catalog.ts';
 import type { ActionState, CaseRecord } from '../action-store.ts';
 import type { CallError, CallOutcome } from '../aws-calls.ts';
+import type { CustomActionDoing } from '../../domain/routing/custom-actions.ts';
 import type { AgentAction, AgentUsefulness } from '../security-ir.ts';
 import type { MessagePlace } from './place.ts';
 
@@ -50,6 +51,12 @@ export interface CaseCommentShown {
   edited: boolean;
   /** Names the post for good: a comment shown (or a reply posted to the case) is never shown twice. */
   key: string;
+}
+
+/** A Security Hub custom action sent the finding: what sirbot did about it. */
+export interface CustomActionNotices {
+  /** `caseOffer`: the offer behind an "Open SIR case" button (open-case). */
+  customActionTaken(e: { thread: ActionThread; actionName: string; doing: CustomActionDoing; caseOffer?: string }): Promise<void>;
 }
 
 /** The investigative agent's work, as its case's thread shows it. */
@@ -178,4 +185,4 @@ export interface EscalationNotices {
  * whether it matters (an escalation step retries; a status result is only logged). Each
  * use case depends on its own part.
  */
-export interface ActionNotices extends StatusNotices, CaseNotices, AgentNotices, RemediationNotices, EscalationNotices {}
+export interface ActionNotices extends StatusNotices, CaseNotices, AgentNotices, CustomActionNotices, RemediationNotices, EscalationNotices {}

@@ -76,10 +76,16 @@ export function lambdaContext(): Promise<LambdaContext> {
       actions,
       scheduleGathering: (id, resuming) => jobs.run({ kind: 'investigation.gather', id, resuming }),
       scheduleCaseEvent: (event) => jobs.run({ kind: 'case.sync', event }),
+      scheduleCustomAction: (findingId, request) => jobs.run({ kind: 'finding.followUp', findingId, request }),
     });
     const deps: SlackAppDeps = { ...slackAppDeps(core, logger, actions), jobs };
     const client = new WebClient(slack.botToken, slackClientOptions(env.SLACK_API_URL));
-    const dispatcher = new JobDispatcher({ investigations: core.investigations, actions: core.actions, ...slackJobPorts(deps, client) });
+    const dispatcher = new JobDispatcher({
+      investigations: core.investigations,
+      actions: core.actions,
+      customActions: core.customActions,
+      ...slackJobPorts(deps, client),
+    });
     return { env, logger, slack, core, jobs, deps, dispatch: (job: Job) => dispatcher.dispatch(job) };
   })();
   context.catch(() => {

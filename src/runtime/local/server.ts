@@ -93,7 +93,12 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
     { signingSecret: o.slack.signingSecret, token: o.slack.token, receiver, ...(o.slack.apiUrl ? { slackApiUrl: o.slack.apiUrl } : {}) },
     { ...deps, jobs },
   );
-  dispatcher = new JobDispatcher({ investigations: core.investigations, actions: core.actions, ...slackJobPorts(deps, app.client) });
+  dispatcher = new JobDispatcher({
+    investigations: core.investigations,
+    actions: core.actions,
+    customActions: core.customActions,
+    ...slackJobPorts(deps, app.client),
+  });
   if (socket) await socket.start();
   // Escalation timers live in the store: due steps are taken after a restart too.
   core.actions?.escalations.start(o.env.SIRBOT_ESCALATION_TICK_SECONDS * 1000);

@@ -3,7 +3,7 @@ import type { ActionNotices, CaseCommentShown, MessagePlace, RemediationShown } 
 import type { SlackPoster } from '../poster.ts';
 import { agentActionMessage, agentFeedbackMessage } from '../views/agent.ts';
 import { caseEventMessage, caseOpenedMessage } from '../views/case.ts';
-import { caseChangedElsewhereMessage, caseCommentMessage, caseCommentPostedMessage } from '../views/case-sync.ts';
+import { caseChangedElsewhereMessage, caseCommentMessage, caseCommentPostedMessage, customActionMessage } from '../views/case-sync.ts';
 import { acknowledgedMessage, autoCaseMessage, cirtProposalMessage, cirtProposalSettledMessage, escalationMentionMessage } from '../views/escalation.ts';
 import { approvalMessage, remediationResultMessage } from '../views/remediation.ts';
 import { statusResultMessage } from '../views/status.ts';
@@ -40,6 +40,10 @@ export class SlackActionNotices implements ActionNotices {
 
   async caseCommentShown(e: CaseCommentShown): Promise<void> {
     await this.poster.postOnce(e.thread.channel, caseCommentMessage(e), { key: e.key, threadTs: e.thread.threadTs, mayExist: true });
+  }
+
+  async customActionTaken(e: Parameters<ActionNotices['customActionTaken']>[0]): Promise<void> {
+    await this.poster.post(e.thread.channel, customActionMessage(e.actionName, e.doing, e.caseOffer), e.thread.threadTs);
   }
 
   async agentActionShown(e: Parameters<ActionNotices['agentActionShown']>[0]): Promise<void> {

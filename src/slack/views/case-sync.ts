@@ -1,6 +1,8 @@
 import type { CaseRecord } from '../../ports/action-store.ts';
 import type { CaseCommentShown, CaseFieldChange } from '../../ports/notices/actions.ts';
-import { type Block, type SlackMessage, mrkdwn } from './blocks.ts';
+import type { CustomActionDoing } from '../../domain/routing/custom-actions.ts';
+import { FINDING_ACTIONS } from './action-ids.ts';
+import { type Block, type SlackMessage, mrkdwn, plain } from './blocks.ts';
 import { caseLine } from './case.ts';
 import { LIMITS, escapeText, link, mentionMarkup, slackDate, truncate } from './text.ts';
 
@@ -67,6 +69,26 @@ export function caseCommentPostedMessage(caseId: string, url: string, commentId:
           mrkdwn(`:outbox_tray: ${mentionMarkup(by)} posted a message of this thread to ${link(url, `case ${caseId}`)} (comment ${escapeText(commentId)}).`),
         ],
       },
+    ],
+  };
+}
+
+/** A Security Hub custom action sent the finding: what sirbot does about it (and, for a case, the button). */
+export function customActionMessage(actionName: string, doing: CustomActionDoing, caseOffer?: string): SlackMessage {
+  const what = doing === 'investigate' ? 'sirbot is investigating it in this thread' : 'open a Security IR case on it here';
+  const line = `:inbox_tray: The Security Hub custom action “${escapeText(truncate(actionName, 40))}” sent this finding: ${what}.`;
+  return {
+    text: `Security Hub custom action: ${escapeText(truncate(actionName, 40))}`,
+    blocks: [
+      { type: 'section', text: mrkdwn(line) },
+      ...(caseOffer
+        ? [
+            {
+              type: 'actions' as const,
+              elements: [{ type: 'button' as const, text: plain('Open SIR case'), action_id: FINDING_ACTIONS.openCase, value: caseOffer }],
+            },
+          ]
+        : []),
     ],
   };
 }
