@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CaseService } from '../../src/actions/cases.ts';
 import type { EscalationService } from '../../src/actions/escalations.ts';
 import type { Preview, RemediationService } from '../../src/actions/remediations.ts';
+import type { SnoozeService } from '../../src/actions/snoozes.ts';
 import type { StatusService } from '../../src/actions/status.ts';
 import type { Disagreement } from '../../src/domain/investigation/answer-book.ts';
 import type { InvestigationService } from '../../src/investigation/service.ts';
@@ -26,6 +27,7 @@ function dispatcher(answers: {
   cases?: Partial<CaseService>;
   remediations?: Partial<RemediationService>;
   escalations?: Partial<EscalationService>;
+  snoozes?: Partial<SnoozeService>;
   investigations?: Partial<InvestigationService>;
   sir?: JobDispatcherDeps['sir'];
   withoutActions?: boolean;
@@ -45,6 +47,7 @@ function dispatcher(answers: {
             cases: recordingPort<CaseService>(answers.cases).port,
             remediations: remediations.port,
             escalations: recordingPort<EscalationService>(answers.escalations).port,
+            snoozes: recordingPort<SnoozeService>(answers.snoozes).port,
           },
         }),
     replies: replies.port,

@@ -8,11 +8,11 @@ import type { RemediationChoice } from '../remediation/remediation.ts';
  * payload), so redrawing a message offers the same thing under the same id.
  */
 
-export const OFFER_KINDS = ['status', 'case', 'case-cirt', 'acknowledge', 'remediation'] as const;
+export const OFFER_KINDS = ['status', 'case', 'case-cirt', 'acknowledge', 'remediation', 'snooze'] as const;
 export type OfferKind = (typeof OFFER_KINDS)[number];
 
 /** The buttons of a finding's root message that are offers (Investigate is bound by its thread instead). */
-export type RootOfferKind = Extract<OfferKind, 'status' | 'case' | 'acknowledge'>;
+export type RootOfferKind = Extract<OfferKind, 'status' | 'case' | 'acknowledge' | 'snooze'>;
 
 /** The offer ids of a root message's buttons, by kind; a kind without an id is not offered. */
 export type RootOffers = Partial<Record<RootOfferKind, string>>;
