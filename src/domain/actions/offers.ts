@@ -38,8 +38,9 @@ export function canonicalJson(value: unknown): string {
 }
 
 /**
- * Which root buttons a finding's message offers: Set status wherever the runtime can
- * act, Acknowledge while an acknowledgement is awaited, Open SIR case until one is open.
+ * Which root buttons a finding's message offers: Set status and Snooze similar wherever
+ * the runtime can act, Acknowledge while an acknowledgement is awaited, Open SIR case
+ * until one is open.
  */
 export function rootOfferKinds(o: { canAct: boolean; awaitingAck: boolean; caseOpen: boolean }): RootOfferKind[] {
   if (!o.canAct) return [];
@@ -47,6 +48,7 @@ export function rootOfferKinds(o: { canAct: boolean; awaitingAck: boolean; caseO
   if (o.awaitingAck) kinds.push('acknowledge');
   kinds.push('status');
   if (!o.caseOpen) kinds.push('case');
+  kinds.push('snooze');
   return kinds;
 }
 
