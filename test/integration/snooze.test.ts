@@ -127,3 +127,53 @@ describe('Snooze similar', () => {
     await expect.poll(() => roots(rt).length).toBe(2);
   });
 });
+
+describe('/sir snooze', () => {
+  it('snoozes by account and type from the command, lists it, holds a finding back, and cancels it', async () => {
+    const rt = await start();
+    const ops = rt.slack.state.createChannel('sec-ops');
+    const alice = rt.user('U0ALICE', 'alice');
+    const ephemerals = () =>
+      rt.slack.state
+        .ephemerals()
+        .filter((e) => e.user === 'U0ALICE')
+        .map((e) => messageTexts(e as never).join('\n'));
+
+    expect((await alice.command(`snooze account=111122223333 type="${FINDING.type}" for=8h the red team's <!here> exercise`, ops)).body).toBeNull();
+    await expect.poll(() => ephemerals().join('\n')).toContain('Snoozed findings with finding type `UnauthorizedAccess:IAMUser/MaliciousIPCaller.Custom`');
+    await rt.runtime.idle();
+    // The channel is told who snoozed what; Slack's broadcast markup in the reason is read as text, never sent back as markup.
+    const told = rt.slack.state.messages(ops).map((m) => messageTexts(m).join('\n'));
+    expect(told.join('\n')).toContain(
+      '<@U0ALICE> snoozed findings with finding type `UnauthorizedAccess:IAMUser/MaliciousIPCaller.Custom` · account `111122223333`',
+    );
+    expect(told.join('\n')).toContain("> the red team's !here exercise");
+    expect(told.join('\n')).not.toContain('<!here>');
+    const [snooze] = await rt.runtime.core.store.actions.listSnoozes('active');
+
+    await rt.ingest(FINDING);
+    await rt.runtime.idle();
+    expect(roots(rt)).toEqual([]);
+
+    await alice.command('snooze list', ops);
+    await expect.poll(() => ephemerals().at(-1)).toContain('1 held back');
+    await alice.command(`snooze cancel ${snooze!.id}`, ops);
+    await expect.poll(() => ephemerals().at(-1)).toContain(`Snooze ${snooze!.id} cancelled.`);
+    await alice.command('snooze', ops);
+    await expect.poll(() => ephemerals().at(-1)).toContain('Nothing is snoozed.');
+    await rt.ingest({ ...FINDING, updatedAt: '2026-12-06T12:30:00.000Z' });
+    await expect.poll(() => roots(rt).length).toBe(1);
+  });
+
+  it('answers a malformed command with the problem and the usage; refuses and audits a non-responder', async () => {
+    const rt = await start();
+    const ops = rt.slack.state.createChannel('sec-ops');
+    const bad = await rt.user('U0ALICE').command('snooze account=111122223333 for=8h', ops);
+    expect(JSON.stringify(bad.body)).toContain('missing reason');
+    expect(JSON.stringify(bad.body)).toContain('Usage');
+    const refused = await rt.user('U0MALLORY').command('snooze account=111122223333 for=8h why not', ops);
+    expect(refused.body).toMatchObject({ response_type: 'ephemeral', text: 'Not allowed: this needs the responder role, which you do not have.' });
+    expect((await rt.runtime.core.store.actions.listAudit()).at(-1)).toMatchObject({ actor: 'U0MALLORY', action: 'command.snooze', outcome: 'refused' });
+    expect(await rt.runtime.core.store.actions.listSnoozes('active')).toEqual([]);
+  });
+});

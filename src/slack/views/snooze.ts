@@ -128,7 +128,16 @@ export function snoozeHomeBlocks(snoozes: Array<Snooze & { held: number }>, max 
 }
 
 /** `/sir snooze list`. */
-export function snoozeListText(snoozes: Array<Snooze & { held: number }>): string {
-  if (snoozes.length === 0) return 'Nothing is snoozed.';
-  return truncate(['Active snoozes:', ...snoozes.slice(0, 30).map((s) => `• ${snoozeLine(s)}`)].join('\n'), LIMITS.sectionText);
+export function snoozeListMessage(snoozes: Array<Snooze & { held: number }>): SlackMessage {
+  const text =
+    snoozes.length === 0
+      ? 'Nothing is snoozed.'
+      : truncate(['Active snoozes:', ...snoozes.slice(0, 30).map((s) => `• ${snoozeLine(s)}`)].join('\n'), LIMITS.sectionText);
+  return { text: 'Active snoozes', blocks: [{ type: 'section', text: mrkdwn(text) }] };
+}
+
+/** `/sir snooze …`'s answer to who made it: what, until when, and how to end it. */
+export function snoozeMadeMessage(s: Snooze): SlackMessage {
+  const text = `Snoozed findings with ${criteriaWords(s.criteria)} until ${slackDate(s.expiresAt)} (${code(s.id, 40)}; \`/sir snooze cancel ${s.id}\` ends it).`;
+  return { text: 'Snoozed', blocks: [{ type: 'section', text: mrkdwn(truncate(text, LIMITS.sectionText)) }] };
 }
