@@ -10,6 +10,7 @@ import {
   snoozeCovers,
   snoozeMatching,
 } from '../../src/domain/actions/snooze.ts';
+import { automationRuleProposal } from '../../src/domain/actions/snooze-rule.ts';
 import type { Finding } from '../../src/domain/finding.ts';
 import { normalizeInput } from '../../src/ingest/normalize.ts';
 import { ownJson } from '../support/fixtures.ts';
@@ -112,5 +113,36 @@ describe('parseSnoozeFor', () => {
     expect(parseSnoozeFor('31d')).toEqual({ error: 'a snooze lasts at most 30 days' });
     expect(parseSnoozeFor('0h')).toEqual({ error: 'a snooze lasts at least a minute' });
     expect(parseSnoozeFor('tomorrow')).toHaveProperty('error');
+  });
+});
+
+describe('the automation rule proposed when a snooze ends', () => {
+  it('is a disabled CreateAutomationRuleV2 input matching the OCSF fields of the entities, suppressing', () => {
+    const proposal = automationRuleProposal(snooze('snooze-0123', { accountId: '111122223333', type: EXPOSED_KEY.type }));
+    expect(proposal?.leftOut).toEqual([]);
+    expect(proposal?.input).toMatchObject({
+      RuleName: 'sirbot-snooze-0123',
+      RuleStatus: 'DISABLED',
+      Criteria: {
+        OcsfFindingCriteria: {
+          CompositeFilters: [
+            {
+              StringFilters: [
+                { FieldName: 'cloud.account.uid', Filter: { Value: '111122223333', Comparison: 'EQUALS' } },
+                { FieldName: 'finding_info.types', Filter: { Value: EXPOSED_KEY.type, Comparison: 'EQUALS' } },
+              ],
+              Operator: 'AND',
+            },
+          ],
+          CompositeOperator: 'AND',
+        },
+      },
+      Actions: [{ Type: 'FINDING_FIELDS_UPDATE', FindingFieldsUpdate: { StatusId: 3, Comment: expect.stringContaining('known pen test') } }],
+    });
+  });
+
+  it('names a principal it cannot match on, and proposes nothing for a principal alone', () => {
+    expect(automationRuleProposal(snooze('s', { principal: 'ci-deployer', resource: 'AKIAEXPOSEDKEY000001' }))?.leftOut).toEqual(['principal']);
+    expect(automationRuleProposal(snooze('s', { principal: 'ci-deployer' }))).toBeNull();
   });
 });

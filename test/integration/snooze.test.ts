@@ -86,7 +86,12 @@ describe('Snooze similar', () => {
     clock.now += 8 * HOUR;
     expect(await rt.runtime.core.actions!.snoozes.tick()).toBe(1);
     await rt.runtime.idle();
-    expect(threadTexts(rt, root).at(-1)).toContain('has ended: 2 findings were held back while it lasted');
+    const ended = threadTexts(rt, root).at(-1);
+    expect(ended).toContain('has ended: 2 findings were held back while it lasted');
+    // A disabled automation rule V2 is proposed to suppress the same at the source: the account, not the principal (no OCSF field for it).
+    expect(ended).toContain('create-automation-rule-v2 --cli-input-json');
+    expect(ended).toContain('"FieldName": "cloud.account.uid"');
+    expect(ended).toContain('cannot match the principal');
     expect(await rt.runtime.core.actions!.snoozes.tick()).toBe(0);
     await rt.ingest(similar(3));
     await expect.poll(() => roots(rt).length).toBe(2);

@@ -38,6 +38,18 @@ describe('snooze views', () => {
     expect(shown(snoozeEndedMessage(snooze, 3, 'expired', 'sirbot'))).toContain('3 findings were held back');
   });
 
+  it('proposes, when a snooze expires, a disabled automation rule as JSON that cannot break out of its code block', () => {
+    const ended = shown(snoozeEndedMessage({ ...snooze, criteria: { ...snooze.criteria, principal: 'ci-deployer' } }, 0, 'expired', 'sirbot'));
+    expect(ended).toContain('create-automation-rule-v2 --cli-input-json');
+    expect(ended).toContain('\\"RuleStatus\\": \\"DISABLED\\"');
+    expect(ended).toContain('cannot match the principal');
+    // The type's backticks would close the code block: look-alikes instead; its markup is escaped.
+    const block = /```([^`]*)```/.exec(JSON.parse(ended).blocks[1].text.text as string)?.[1] ?? '';
+    expect(block).toContain('TTPs/&lt;!channel&gt;');
+    expect(block).toContain('ˋxˋ');
+    expect(shown(snoozeEndedMessage(snooze, 0, 'cancelled', 'U0SAM'))).not.toContain('automation rule');
+  });
+
   it('offers the finding’s entities in the modal, all ticked, carrying only the offer id', () => {
     const finding = makeFinding({ type: HOSTILE_TYPE });
     const modal = snoozeModal(finding, entitiesOf(finding), 'offer-0123');

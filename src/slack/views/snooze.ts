@@ -7,6 +7,7 @@ import {
   type SnoozeDuration,
   type SnoozeEntity,
 } from '../../domain/actions/snooze.ts';
+import { automationRuleProposal } from '../../domain/actions/snooze-rule.ts';
 import type { Finding } from '../../domain/finding.ts';
 import { type Block, type Modal, type SlackMessage, mrkdwn, plain } from './blocks.ts';
 import { CALLBACKS, SNOOZE_ACTIONS } from './action-ids.ts';
@@ -104,7 +105,31 @@ export function snoozeEndedMessage(s: Snooze, held: number, how: 'expired' | 'ca
     `${head} with ${criteriaWords(s.criteria)} (${code(s.id, 40)}, by ${mentionMarkup(s.createdBy)}) ${how === 'expired' ? 'has ended' : 'before its end'}: ${heldWords(held)} while it lasted. Matching findings are posted again.`,
     LIMITS.sectionText,
   );
-  return { text: truncate(`Snooze ended: ${heldWords(held)}`, LIMITS.fallbackText), blocks: [{ type: 'section', text: mrkdwn(text) }] };
+  const blocks: Block[] = [{ type: 'section', text: mrkdwn(text) }];
+  if (how === 'expired') blocks.push(...ruleProposalBlocks(s));
+  return { text: truncate(`Snooze ended: ${heldWords(held)}`, LIMITS.fallbackText), blocks };
+}
+
+/** Room left in a section for the rule's JSON once the words around it are in. */
+const RULE_JSON_MAX = LIMITS.sectionText - 400;
+
+/**
+ * The disabled automation rule that would suppress the same findings in Security Hub, as
+ * JSON to paste into `create-automation-rule-v2 --cli-input-json` (a code block: the
+ * entities are escaped, backticks turned into look-alikes so the block cannot be closed early).
+ */
+function ruleProposalBlocks(s: Snooze): Block[] {
+  const proposal = automationRuleProposal(s);
+  if (!proposal) return [];
+  const json = JSON.stringify(proposal.input, null, 1);
+  if (json.length > RULE_JSON_MAX) return [];
+  const caveat =
+    proposal.leftOut.length > 0
+      ? ` An automation rule cannot match the ${proposal.leftOut.map((e) => ENTITY_LABELS[e].toLowerCase()).join(' or the ')}: this one matches more than the snooze did.`
+      : '';
+  const intro = `To keep suppressing these at the source, a Security Hub automation rule (V2, created *disabled*) could be made with \`aws securityhub create-automation-rule-v2 --cli-input-json\`:${caveat}`;
+  const block = `\`\`\`${escapeText(json).replace(/`/g, 'ˋ')}\`\`\``;
+  return [{ type: 'section', text: mrkdwn(truncate(`${intro}\n${block}`, LIMITS.sectionText)) }];
 }
 
 /** One active snooze as a line: what, who, until when, how many held back. */
