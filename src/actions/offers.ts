@@ -31,6 +31,7 @@ const AUDIT_ACTION: Record<OfferKind, string> = {
   'case-cirt': 'case.create',
   acknowledge: 'acknowledge',
   remediation: 'remediation',
+  snooze: 'snooze.create',
 };
 
 /**

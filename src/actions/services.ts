@@ -7,9 +7,10 @@ import type { CaseService } from './cases.ts';
 import type { EscalationService } from './escalations.ts';
 import type { OfferBook } from './offers.ts';
 import type { RemediationService } from './remediations.ts';
+import type { SnoozeService } from './snoozes.ts';
 import type { StatusService } from './status.ts';
 
-/** The action use cases a runtime offers (status, cases, remediations, escalations); present where the runtime can act. */
+/** The action use cases a runtime offers (status, cases, remediations, escalations, snoozes); present where the runtime can act. */
 export interface ActionServices {
   access: AccessControl;
   audit: Auditor;
@@ -25,4 +26,5 @@ export interface ActionServices {
   agentWork: AgentWork;
   remediations: RemediationService;
   escalations: EscalationService;
+  snoozes: SnoozeService;
 }

@@ -13,12 +13,13 @@ import { DigestFlusher } from './digests.ts';
 import { LostRace, changeRecord, receivedRecord, snapshotOf, storedFinding, versionFields, writeRecord } from './finding-records.ts';
 import { rootPostKey } from './post-keys.ts';
 import type { RootMessages } from './root-message.ts';
+import { SnoozeGate } from './snooze-gate.ts';
 
 /**
  * `received`: stored, to be completed by a worker (Lambda ingest); `pending`: not
  * finished now (Slack failing, or another process on it) and resumed later.
  */
-export type Outcome = 'posted' | 'updated' | 'duplicate' | 'stale' | 'suppressed' | 'digested' | 'failed' | 'pending' | 'received';
+export type Outcome = 'posted' | 'updated' | 'duplicate' | 'stale' | 'suppressed' | 'snoozed' | 'digested' | 'failed' | 'pending' | 'received';
 
 export interface DeliveryResult {
   findingId: string;
@@ -81,6 +82,7 @@ interface Received {
 export class Deliverer {
   private readonly lock = new KeyedLock();
   private readonly digests: DigestFlusher;
+  private readonly snoozes: SnoozeGate;
   private readonly clock: () => number;
   private readonly leaseMs: number;
   private readonly maxAttempts: number;
@@ -95,6 +97,7 @@ export class Deliverer {
     this.clock = o.clock ?? Date.now;
     this.leaseMs = o.leaseMs ?? DEFAULT_LEASE_MS;
     this.maxAttempts = o.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+    this.snoozes = new SnoozeGate(o.store, this.clock);
     this.digests = new DigestFlusher({
       store: o.store,
       notices: o.notices,
@@ -330,6 +333,7 @@ export class Deliverer {
     if (record.state === 'received') {
       record = await this.place(record, finding, decision);
       if (record.state === 'suppressed') return result('suppressed');
+      if (record.state === 'snoozed') return result('snoozed');
       if (record.state === 'digested') return result('digested');
     }
     let outcome: Outcome = 'duplicate';
@@ -344,10 +348,12 @@ export class Deliverer {
     return result(outcome);
   }
 
-  /** A thread of its own if the storm window has room, else a digest; suppressed if a rule says so. */
+  /** A thread of its own if the storm window has room, else a digest; suppressed if a rule says so, snoozed if a snooze holds it back. */
   private async place(record: FindingRecord, finding: Finding, decision: RouteDecision): Promise<FindingRecord> {
     const { store, storm } = this.o;
     if (decision.suppressed) return writeRecord(store, record, { ...record, state: 'suppressed', suppressed: true, attemptAt: null });
+    // A record that already names a digest was cut off while joining it: it joins it (below), snooze or not.
+    if (record.digestId === null && (await this.snoozes.holdBack(finding))) return writeRecord(store, record, { ...record, state: 'snoozed', attemptAt: null });
     const now = this.clock();
     const nowIso = new Date(now).toISOString();
     // A record that already names a digest was cut off while joining it: it joins the same one.
@@ -441,6 +447,14 @@ export class Deliverer {
       }
       const received = await writeRecord(store, record, { ...adopted, state: 'received', suppressed: false, channel: decision.channel });
       return this.advance(received);
+    }
+    if (record.state === 'snoozed') {
+      // Still held back (counted once): remember the version. The snooze over: deliver it as new.
+      if (await this.snoozes.holdBack(finding)) {
+        await adopt(versionFields(finding, decision));
+        return result('snoozed');
+      }
+      return this.advance(await writeRecord(store, record, { ...adopted, state: 'received', channel: decision.channel }));
     }
     try {
       if (record.ts) {

@@ -8,7 +8,7 @@ import type { Job, SirJob } from './job.ts';
 /** What the bus runs commands with; the use cases are absent where the runtime cannot do that work. */
 export interface JobDispatcherDeps {
   investigations?: Pick<InvestigationService, 'start' | 'investigateNow' | 'answer' | 'reply' | 'gatherNow' | 'startAdHoc'> | undefined;
-  actions?: Pick<ActionServices, 'status' | 'cases' | 'caseComments' | 'caseSync' | 'agentWork' | 'remediations' | 'escalations'> | undefined;
+  actions?: Pick<ActionServices, 'status' | 'cases' | 'caseComments' | 'caseSync' | 'agentWork' | 'remediations' | 'escalations' | 'snoozes'> | undefined;
   customActions?: Pick<CustomActions, 'apply'> | undefined;
   replies: Replies;
   timeZones: TimeZones;
@@ -133,6 +133,18 @@ export class JobDispatcher {
       case 'acknowledge': {
         const result = await actions.escalations.acknowledge(job.findingId, job.userId);
         if (!result.ok) await notDone(job.replyTo, job.kind, result.reason);
+        return;
+      }
+      case 'snooze.create': {
+        const { kind, replyTo, ...request } = job;
+        const result = await actions.snoozes.create(request);
+        if (!result.ok) await notDone(replyTo, kind, result.reason);
+        return;
+      }
+      case 'snooze.cancel': {
+        const result = await actions.snoozes.cancel(job.snoozeId, job.userId);
+        if (!result.ok) await notDone(job.replyTo, job.kind, result.reason);
+        else await replies.tellPrivately(job.replyTo, { kind: 'snooze-cancelled', snoozeId: job.snoozeId, already: result.already });
         return;
       }
     }

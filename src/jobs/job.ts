@@ -3,6 +3,7 @@ import { WORKFLOW_STATUSES } from '../domain/finding.ts';
 import { QUESTIONS, type QuestionId } from '../domain/investigation/playbooks.ts';
 import { SELF_MANAGED_CASE_STATUSES } from '../domain/actions/case-status.ts';
 import type { RemediationTarget } from '../domain/remediation/remediation.ts';
+import { SNOOZE_MAX_SECONDS, SNOOZE_REASON_MAX, SNOOZE_VALUE_MAX, type SnoozeCriteria } from '../domain/actions/snooze.ts';
 import { exactly } from '../lib/exact-schema.ts';
 import { CASE_EVENT_KINDS, type CaseEvent } from '../domain/actions/case-event.ts';
 import { caseFormSchema } from '../ports/case-form-schema.ts';
@@ -91,6 +92,24 @@ export const jobSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('remediation.request'), target, userId: z.string(), planHash: z.string(), note: z.string(), replyTo }),
   z.object({ kind: z.enum(['remediation.approve', 'remediation.reject', 'remediation.undo']), actionId: z.string(), userId: z.string(), replyTo }),
   z.object({ kind: z.literal('acknowledge'), findingId: z.string(), userId: z.string(), replyTo }),
+  // Snooze similar: the entities are the offer's finding's (read again when the modal was submitted), the request key the modal's view id.
+  z.object({
+    kind: z.literal('snooze.create'),
+    requestKey: z.string().max(100),
+    findingId: z.string().max(2048).nullable(),
+    criteria: z.object({
+      resource: z.string().max(SNOOZE_VALUE_MAX).nullable(),
+      principal: z.string().max(SNOOZE_VALUE_MAX).nullable(),
+      type: z.string().max(SNOOZE_VALUE_MAX).nullable(),
+      accountId: z.string().max(SNOOZE_VALUE_MAX).nullable(),
+    }) satisfies z.ZodType<SnoozeCriteria>,
+    seconds: z.number().int().min(60).max(SNOOZE_MAX_SECONDS),
+    reason: z.string().max(SNOOZE_REASON_MAX),
+    userId: z.string(),
+    place: z.object({ channel: z.string().max(100), threadTs: z.string().max(40).nullable() }).nullable(),
+    replyTo,
+  }),
+  z.object({ kind: z.literal('snooze.cancel'), snoozeId: z.string().max(100), userId: z.string(), replyTo }),
   z.object({ kind: z.literal('sir'), text: z.string(), user: z.string(), channel: z.string(), triggerId: z.string() }),
   z.object({
     kind: z.literal('case.agentFeedback'),

@@ -2,6 +2,7 @@ import type { AwsCall } from '../domain/actions/aws-call.ts';
 import type { CaseDraft, EngagementType } from '../domain/actions/case-draft.ts';
 import type { ResolverType } from '../domain/actions/case-status.ts';
 import type { OfferKind, OfferPayload } from '../domain/actions/offers.ts';
+import type { Snooze, SnoozeState } from '../domain/actions/snooze.ts';
 import type { WorkflowStatus } from '../domain/finding.ts';
 import type { Plan, RemediationTarget } from '../domain/remediation/remediation.ts';
 import type { CallError, CallOutcome, RunStatus } from './aws-calls.ts';
@@ -170,6 +171,20 @@ export interface OfferRecord {
   createdAt: string;
 }
 
+/**
+ * A snooze as kept: where it was made (its expiry is announced there: the finding's
+ * thread for Snooze similar, the channel of `/sir snooze`) and how it ended.
+ */
+export interface SnoozeRecord extends Snooze {
+  findingId: string | null;
+  channel: string | null;
+  threadTs: string | null;
+  /** Who ended it (a cancel), or `sirbot` (its expiry announced), and when. */
+  endedBy: string | null;
+  endedAt: string | null;
+  updatedAt: string;
+}
+
 export interface ActionStore {
   /** Inserts only if absent; false when the same request was already made. */
   insertAction(record: ActionRecord): Promise<boolean>;
@@ -199,4 +214,22 @@ export interface ActionStore {
   /** Escalations whose next step is due at `now`, oldest due first. */
   dueEscalations(now: string): Promise<EscalationRecord[]>;
   transitionEscalation(findingId: string, from: EscalationStage[], patch: Partial<Omit<EscalationRecord, 'findingId'>>): Promise<EscalationRecord | null>;
+
+  /** Inserts only if absent: the same request (a double submit) makes one snooze. False when it was already there. */
+  insertSnooze(record: SnoozeRecord): Promise<boolean>;
+  getSnooze(id: string): Promise<SnoozeRecord | null>;
+  /** Snoozes in a state, soonest expiry first. */
+  listSnoozes(state: SnoozeState): Promise<SnoozeRecord[]>;
+  /** Active snoozes whose expiry is at or before `now` (their end is still to announce), soonest first. */
+  dueSnoozes(now: string): Promise<SnoozeRecord[]>;
+  /** Applies `patch` only if the snooze is in one of `from`; the updated record, or null if it was not. */
+  transitionSnooze(
+    id: string,
+    from: SnoozeState[],
+    patch: Partial<Pick<SnoozeRecord, 'state' | 'endedBy' | 'endedAt' | 'updatedAt'>>,
+  ): Promise<SnoozeRecord | null>;
+  /** Records that the snooze held a finding back, once per (snooze, finding): false when it already had. */
+  holdFinding(snoozeId: string, findingId: string, at: string): Promise<boolean>;
+  /** How many findings the snooze held back. */
+  heldCount(snoozeId: string): Promise<number>;
 }

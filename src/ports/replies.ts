@@ -21,12 +21,16 @@ export type NotDoneCommand =
   | 'remediation.approve'
   | 'remediation.reject'
   | 'remediation.undo'
-  | 'acknowledge';
+  | 'acknowledge'
+  | 'snooze.create'
+  | 'snooze.cancel';
 
 /** What one person must hear about a command they gave, as data; the Slack adapter words it. */
 export type Notice =
   /** The command was refused or failed: why. */
   | { kind: 'not-done'; command: NotDoneCommand; reason: string }
+  /** A snooze cancelled (from App Home, where nothing else shows it), or found already ended. */
+  | { kind: 'snooze-cancelled'; snoozeId: string; already: boolean }
   /** A remediation asked for again: the request already made, in the state it is in. */
   | { kind: 'already-requested'; state: string }
   /** An investigation answer (or Investigate now) not taken: not theirs to give, or not readable. */

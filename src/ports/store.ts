@@ -20,10 +20,11 @@ import type { ActionStore } from './action-store.ts';
  * digest; `posting`: its own root message is being posted (`sentAt` says whether a post
  * may already have reached Slack); `posted`: the root is in Slack (`ts`); `digested`: a
  * member of a digest, whose listing the digest tracks; `suppressed`: a rule keeps it out
- * of Slack; `failed`: Slack refused it for good (dead-lettered; a redelivery or a replay
+ * of Slack; `snoozed`: an active snooze held it back (stored and counted, not posted; a
+ * newer version after the snooze ended is delivered as new); `failed`: Slack refused it for good (dead-lettered; a redelivery or a replay
  * tries again).
  */
-export const DELIVERY_STATES = ['received', 'posting', 'posted', 'digested', 'suppressed', 'failed'] as const;
+export const DELIVERY_STATES = ['received', 'posting', 'posted', 'digested', 'suppressed', 'snoozed', 'failed'] as const;
 export type DeliveryState = (typeof DELIVERY_STATES)[number];
 
 /** Where a finding was delivered and what it looked like when last delivered. */

@@ -22,6 +22,7 @@ import { AccessControl } from '../actions/access.ts';
 import { Auditor } from '../actions/audit.ts';
 import { CaseService } from '../actions/cases.ts';
 import { EscalationService } from '../actions/escalations.ts';
+import { SnoozeService } from '../actions/snoozes.ts';
 import { rootMarks } from '../actions/marks.ts';
 import { RemediationService } from '../actions/remediations.ts';
 import { StatusService } from '../actions/status.ts';
@@ -326,6 +327,7 @@ function composeActions(
       },
     }),
     escalations,
+    snoozes: new SnoozeService({ store: o.store, access, audit, notices, logger: o.logger, clock }),
   };
 }
 

@@ -17,6 +17,7 @@ import type { SlackAppDeps } from './deps.ts';
 import * as caseActions from './actions/case-actions.ts';
 import * as findingActions from './actions/finding-actions.ts';
 import * as remediationActions from './actions/remediation-actions.ts';
+import * as snoozeActions from './actions/snooze-actions.ts';
 
 export interface SlackAppOptions {
   signingSecret: string;
@@ -71,6 +72,7 @@ export function createSlackApp(options: SlackAppOptions, deps: SlackAppDeps): Ap
   findingActions.register(router, deps);
   caseActions.register(router, deps);
   remediationActions.register(router, deps);
+  snoozeActions.register(router, deps);
   appHome.register(router, deps);
   sirCommand.register(router, deps);
   investigateMessage.register(router, deps);

@@ -9,7 +9,9 @@ import type {
   EscalationRecord,
   EscalationStage,
   OfferRecord,
+  SnoozeRecord,
 } from '../ports/action-store.ts';
+import type { SnoozeState } from '../domain/actions/snooze.ts';
 import { type Item, type Key, type Table, assignments, auditDay, fieldsOf, keys, lists, notExists, part, pick, sortBy, upTo } from './dynamodb-table.ts';
 import {
   type StoredAction,
@@ -26,7 +28,7 @@ import {
   reportedAsNull,
   warnUnreadable,
 } from './record-codecs.ts';
-import { auditRecordSchema, caseRecordSchema, escalationRecordSchema } from './record-schemas.ts';
+import { auditRecordSchema, caseRecordSchema, escalationRecordSchema, snoozeRecordSchema } from './record-schemas.ts';
 
 const ACTION = fieldsOf<StoredAction>({
   id: true,
@@ -82,6 +84,23 @@ const ESCALATION = fieldsOf<EscalationRecord>({
   createdAt: true,
   updatedAt: true,
 });
+
+const SNOOZE = fieldsOf<SnoozeRecord>({
+  id: true,
+  criteria: true,
+  expiresAt: true,
+  reason: true,
+  createdBy: true,
+  createdAt: true,
+  state: true,
+  findingId: true,
+  channel: true,
+  threadTs: true,
+  endedBy: true,
+  endedAt: true,
+  updatedAt: true,
+});
+const toSnooze = (i: Item): SnoozeRecord => decodeFields(snoozeRecordSchema, pick<SnoozeRecord>(i, SNOOZE), 'snooze', String(i.id));
 
 const OFFER = fieldsOf<StoredOffer>({ id: true, findingId: true, kind: true, payload: true, createdAt: true });
 /** `OFFER#<id>` / `OFFER`: an offer, written once (its id says what it holds) and read by id. */
@@ -290,5 +309,46 @@ export class DynamoActionStore implements ActionStore {
     else if (fields.nextAt !== undefined) Object.assign(set, lists.dueEscalations(fields.nextAt, findingId));
     const item = await this.compareAndSet(keys.escalation(findingId), 'stage', from, set, remove);
     return item ? toEscalation(item) : null;
+  }
+
+  /** The record is on its state's list (gsi1), by expiry. */
+  insertSnooze(r: SnoozeRecord): Promise<boolean> {
+    return this.table.put({ ...keys.snooze(r.id), type: 'snooze', ...lists.snoozes(r.state, r.expiresAt, r.id), ...pick<SnoozeRecord>(r, SNOOZE) }, notExists);
+  }
+
+  async getSnooze(id: string): Promise<SnoozeRecord | null> {
+    const item = await this.table.get(keys.snooze(id));
+    return item ? toSnooze(item) : null;
+  }
+
+  /** From the state's list, which may lag a transition by a moment: the record read with it says its state. */
+  async listSnoozes(state: SnoozeState): Promise<SnoozeRecord[]> {
+    const items = await this.table.list(lists.snoozes(state, '', '').gsi1pk);
+    return readableOnly(items, toSnooze, this.report).filter((s) => s.state === state);
+  }
+
+  async dueSnoozes(now: string): Promise<SnoozeRecord[]> {
+    const items = await this.table.list(lists.snoozes('active', '', '').gsi1pk, { upTo: upTo(now) });
+    return readableOnly(items, toSnooze, this.report).filter((s) => s.state === 'active' && s.expiresAt <= now);
+  }
+
+  async transitionSnooze(
+    id: string,
+    from: SnoozeState[],
+    patch: Partial<Pick<SnoozeRecord, 'state' | 'endedBy' | 'endedAt' | 'updatedAt'>>,
+  ): Promise<SnoozeRecord | null> {
+    if (from.length === 0) return null;
+    const set: Item = { ...patch };
+    if (patch.state !== undefined) set.gsi1pk = lists.snoozes(patch.state, '', id).gsi1pk;
+    const item = await this.compareAndSet(keys.snooze(id), 'state', from, set, []);
+    return item ? toSnooze(item) : null;
+  }
+
+  holdFinding(snoozeId: string, findingId: string, at: string): Promise<boolean> {
+    return this.table.put({ ...keys.snoozeHold(snoozeId, findingId), type: 'snoozeHold', at }, notExists);
+  }
+
+  async heldCount(snoozeId: string): Promise<number> {
+    return (await this.table.collection(keys.snoozePk(snoozeId), 'HELD#')).length;
   }
 }

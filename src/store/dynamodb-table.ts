@@ -32,6 +32,8 @@ import {
  *   ACTIONKIND#<kind>                    <createdAt>#<id>              hint: an action of the kind {id}
  *   CASE#<caseId>                        CASE                          case record                     gsi1: CASES / <createdAt>#<caseId>
  *   ESCALATION#<findingId>               ESCALATION                    escalation timer                gsi1 while due: ESCALATIONS / <nextAt>#<findingId>
+ *   SNOOZE#<id>                          SNOOZE                        snooze record                   gsi1: SNOOZES#<state> / <expiresAt>#<id>
+ *   SNOOZE#<id>                          HELD#<findingId>              a finding the snooze held back {at}
  *   AUDIT#<yyyy-mm-dd>                   <at>#<seq, zero-padded>       audit record (never expires)
  *
  * One GSI, `gsi1` (gsi1pk/gsi1sk, all attributes projected), holds the time-ordered lists
@@ -118,6 +120,9 @@ export const keys = {
   actionKind: (kind: string, createdAt: string, id: string) => k(keys.actionKindPk(kind), `${createdAt}#${part(id)}`),
   case: (caseId: string) => k(`CASE#${part(caseId)}`, 'CASE'),
   escalation: (findingId: string) => k(`ESCALATION#${part(findingId)}`, 'ESCALATION'),
+  snoozePk: (id: string) => `SNOOZE#${part(id)}`,
+  snooze: (id: string) => k(keys.snoozePk(id), 'SNOOZE'),
+  snoozeHold: (id: string, findingId: string) => k(keys.snoozePk(id), `HELD#${part(findingId)}`),
   auditDay: (day: string) => `AUDIT#${day}`,
   audit: (at: string, seq: number) => k(keys.auditDay(auditDay(at)), `${at}#${pad(seq)}`),
 };
@@ -132,6 +137,7 @@ export const lists = {
   dueEscalations: (nextAt: string, findingId: string) => ({ gsi1pk: 'ESCALATIONS', gsi1sk: `${nextAt}#${part(findingId)}` }),
   incompleteDeliveries: (attemptAt: string | null, findingId: string) => ({ gsi1pk: 'DELIVERIES#incomplete', gsi1sk: `${attemptAt ?? ''}#${part(findingId)}` }),
   digests: (openedAt: string, id: string) => ({ gsi1pk: 'DIGESTS', gsi1sk: `${openedAt}#${part(id)}` }),
+  snoozes: (state: string, expiresAt: string, id: string) => ({ gsi1pk: `SNOOZES#${state}`, gsi1sk: `${expiresAt}#${part(id)}` }),
 };
 
 /** The fields of a record type, listed as an object so the compiler notices a field added to the type. */

@@ -9,7 +9,9 @@ import type {
   EscalationRecord,
   EscalationStage,
   OfferRecord,
+  SnoozeRecord,
 } from '../ports/action-store.ts';
+import type { SnoozeState } from '../domain/actions/snooze.ts';
 import {
   type StoredAction,
   type StoredOffer,
@@ -32,6 +34,9 @@ export class MemoryActionStore implements ActionStore {
   private readonly audit: AuditRecord[] = [];
   private readonly escalations = new Map<string, EscalationRecord>();
   private readonly offers = new Map<string, StoredOffer>();
+  private readonly snoozes = new Map<string, SnoozeRecord>();
+  /** Snooze id → the findings it held back. */
+  private readonly holds = new Map<string, Set<string>>();
 
   async insertAction(record: ActionRecord) {
     if (this.actions.has(record.id)) return false;
@@ -129,5 +134,47 @@ export class MemoryActionStore implements ActionStore {
     const next = { ...r, ...patch, findingId };
     this.escalations.set(findingId, next);
     return structuredClone(next);
+  }
+
+  async insertSnooze(record: SnoozeRecord) {
+    if (this.snoozes.has(record.id)) return false;
+    this.snoozes.set(record.id, structuredClone(record));
+    return true;
+  }
+
+  async getSnooze(id: string) {
+    const r = this.snoozes.get(id);
+    return r ? structuredClone(r) : null;
+  }
+
+  async listSnoozes(state: SnoozeState) {
+    return [...this.snoozes.values()]
+      .filter((s) => s.state === state)
+      .sort((a, b) => a.expiresAt.localeCompare(b.expiresAt) || a.id.localeCompare(b.id))
+      .map((s) => structuredClone(s));
+  }
+
+  async dueSnoozes(now: string) {
+    return (await this.listSnoozes('active')).filter((s) => s.expiresAt <= now);
+  }
+
+  async transitionSnooze(id: string, from: SnoozeState[], patch: Partial<Pick<SnoozeRecord, 'state' | 'endedBy' | 'endedAt' | 'updatedAt'>>) {
+    const r = this.snoozes.get(id);
+    if (!r || !from.includes(r.state)) return null;
+    const next = { ...r, ...patch, id };
+    this.snoozes.set(id, next);
+    return structuredClone(next);
+  }
+
+  async holdFinding(snoozeId: string, findingId: string, _at: string) {
+    const held = this.holds.get(snoozeId) ?? new Set<string>();
+    this.holds.set(snoozeId, held);
+    if (held.has(findingId)) return false;
+    held.add(findingId);
+    return true;
+  }
+
+  async heldCount(snoozeId: string) {
+    return this.holds.get(snoozeId)?.size ?? 0;
   }
 }

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import type { AwsCall } from '../domain/actions/aws-call.ts';
 import { RESOLVER_TYPES } from '../domain/actions/case-status.ts';
 import { OFFER_KINDS, type OfferPayload } from '../domain/actions/offers.ts';
+import { SNOOZE_STATES } from '../domain/actions/snooze.ts';
 import { type Finding, RECORD_STATES, SEVERITY_LABELS, WORKFLOW_STATUSES } from '../domain/finding.ts';
 import type { StoredAnswers } from '../domain/investigation/answer-book.ts';
 import type { InvestigationSummary } from '../domain/investigation/summary.ts';
@@ -18,6 +19,7 @@ import type {
   RemediationRequest,
   RemediationRun,
   RemediationRunResult,
+  SnoozeRecord,
   StatusActionInput,
   StatusActionOutcome,
 } from '../ports/action-store.ts';
@@ -176,6 +178,24 @@ export const escalationRecordSchema = exactly<EscalationRecord>()(
     ackedBy: nullableString,
     ackedAt: nullableString,
     createdAt: z.string(),
+    updatedAt: z.string(),
+  }),
+);
+
+export const snoozeRecordSchema = exactly<SnoozeRecord>()(
+  z.object({
+    id: z.string(),
+    criteria: z.object({ resource: nullableString, principal: nullableString, type: nullableString, accountId: nullableString }),
+    expiresAt: z.string(),
+    reason: z.string(),
+    createdBy: z.string(),
+    createdAt: z.string(),
+    state: z.enum(SNOOZE_STATES),
+    findingId: nullableString,
+    channel: nullableString,
+    threadTs: nullableString,
+    endedBy: nullableString,
+    endedAt: nullableString,
     updatedAt: z.string(),
   }),
 );

@@ -11,7 +11,9 @@ import type {
   EscalationRecord,
   EscalationStage,
   OfferRecord,
+  SnoozeRecord,
 } from '../ports/action-store.ts';
+import type { SnoozeState } from '../domain/actions/snooze.ts';
 import {
   type UnreadableRecord,
   decodeAction,
@@ -24,7 +26,7 @@ import {
   readableOnly,
   warnUnreadable,
 } from './record-codecs.ts';
-import { auditRecordSchema, caseRecordSchema, escalationRecordSchema } from './record-schemas.ts';
+import { auditRecordSchema, caseRecordSchema, escalationRecordSchema, snoozeRecordSchema } from './record-schemas.ts';
 
 /**
  * Action records in the local SQLite file. Each record is one JSON document with the
@@ -67,6 +69,19 @@ CREATE TABLE IF NOT EXISTS offers (
   finding_id TEXT NOT NULL,
   doc TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS snoozes (
+  id TEXT PRIMARY KEY,
+  state TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  doc TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS snoozes_state ON snoozes (state, expires_at);
+CREATE TABLE IF NOT EXISTS snooze_holds (
+  snooze_id TEXT NOT NULL,
+  finding_id TEXT NOT NULL,
+  at TEXT NOT NULL,
+  PRIMARY KEY (snooze_id, finding_id)
+);
 `;
 
 type DocRow = { doc: string } | undefined;
@@ -74,6 +89,7 @@ type DocRow = { doc: string } | undefined;
 const readAction = (row: { doc: string }, id: string) => decodeAction(documentOf(row.doc, 'action', id));
 const readCase = (row: { doc: string }, id: string) => decodeDocument(caseRecordSchema, row.doc, 'case', id);
 const readEscalation = (row: { doc: string }, id: string) => decodeDocument(escalationRecordSchema, row.doc, 'escalation', id);
+const readSnooze = (row: { id: string; doc: string }) => decodeDocument(snoozeRecordSchema, row.doc, 'snooze', row.id);
 
 export class SqliteActionStore implements ActionStore {
   private readonly sql: (sql: string) => Database.Statement;
@@ -220,5 +236,52 @@ export class SqliteActionStore implements ActionStore {
       this.sql('UPDATE escalations SET stage = ?, next_at = ?, doc = ? WHERE finding_id = ?').run(next.stage, next.nextAt, JSON.stringify(next), findingId);
       return next;
     })();
+  }
+
+  async insertSnooze(r: SnoozeRecord) {
+    const result = this.sql('INSERT INTO snoozes (id, state, expires_at, doc) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING').run(
+      r.id,
+      r.state,
+      r.expiresAt,
+      JSON.stringify(r),
+    );
+    return result.changes === 1;
+  }
+
+  async getSnooze(id: string) {
+    const row = this.sql('SELECT id, doc FROM snoozes WHERE id = ?').get(id) as { id: string; doc: string } | undefined;
+    return row ? readSnooze(row) : null;
+  }
+
+  async listSnoozes(state: SnoozeState) {
+    const rows = this.sql('SELECT id, doc FROM snoozes WHERE state = ? ORDER BY expires_at, id').all(state) as Array<{ id: string; doc: string }>;
+    return readableOnly(rows, readSnooze, this.report);
+  }
+
+  async dueSnoozes(now: string) {
+    const rows = this.sql("SELECT id, doc FROM snoozes WHERE state = 'active' AND expires_at <= ? ORDER BY expires_at, id").all(now) as Array<{
+      id: string;
+      doc: string;
+    }>;
+    return readableOnly(rows, readSnooze, this.report);
+  }
+
+  async transitionSnooze(id: string, from: SnoozeState[], patch: Partial<Pick<SnoozeRecord, 'state' | 'endedBy' | 'endedAt' | 'updatedAt'>>) {
+    return this.db.transaction(() => {
+      const row = this.sql('SELECT id, doc FROM snoozes WHERE id = ?').get(id) as { id: string; doc: string } | undefined;
+      const current = row ? readSnooze(row) : null;
+      if (!current || !from.includes(current.state)) return null;
+      const next: SnoozeRecord = { ...current, ...patch, id };
+      this.sql('UPDATE snoozes SET state = ?, doc = ? WHERE id = ?').run(next.state, JSON.stringify(next), id);
+      return next;
+    })();
+  }
+
+  async holdFinding(snoozeId: string, findingId: string, at: string) {
+    return this.sql('INSERT INTO snooze_holds (snooze_id, finding_id, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(snoozeId, findingId, at).changes === 1;
+  }
+
+  async heldCount(snoozeId: string) {
+    return (this.sql('SELECT COUNT(*) AS n FROM snooze_holds WHERE snooze_id = ?').get(snoozeId) as { n: number }).n;
   }
 }

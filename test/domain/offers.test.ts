@@ -59,9 +59,9 @@ describe('checking a click against its offer', () => {
 });
 
 describe('what a root message offers', () => {
-  it('Set status wherever sirbot can act, Acknowledge while one is awaited, Open SIR case until one is open', () => {
+  it('Set status and Snooze similar wherever sirbot can act, Acknowledge while one is awaited, Open SIR case until one is open', () => {
     expect(rootOfferKinds({ canAct: false, awaitingAck: true, caseOpen: false })).toEqual([]);
-    expect(rootOfferKinds({ canAct: true, awaitingAck: false, caseOpen: false })).toEqual(['status', 'case']);
-    expect(rootOfferKinds({ canAct: true, awaitingAck: true, caseOpen: true })).toEqual(['acknowledge', 'status']);
+    expect(rootOfferKinds({ canAct: true, awaitingAck: false, caseOpen: false })).toEqual(['status', 'case', 'snooze']);
+    expect(rootOfferKinds({ canAct: true, awaitingAck: true, caseOpen: true })).toEqual(['acknowledge', 'status', 'snooze']);
   });
 });

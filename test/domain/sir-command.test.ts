@@ -43,7 +43,7 @@ describe('/sir help and unknown subcommands', () => {
   });
 
   it('refuses an unknown topic, extra words and options', () => {
-    expect(error('help frob', 'help')).toBe('there is no subcommand "frob"; the subcommands are help, investigate, finding, case, cases, status');
+    expect(error('help frob', 'help')).toBe('there is no subcommand "frob"; the subcommands are help, investigate, finding, case, cases, status, snooze');
     expect(error('help case cases', 'help')).toBe('unexpected argument "cases"');
     expect(error('help --verbose', 'help')).toBe('unknown option --verbose (this subcommand takes no options)');
   });
@@ -53,7 +53,7 @@ describe('/sir help and unknown subcommands', () => {
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.subcommand).toBeNull();
-    expect(r.error).toBe('unknown subcommand "frobnicate"; the subcommands are help, investigate, finding, case, cases, status');
+    expect(r.error).toBe('unknown subcommand "frobnicate"; the subcommands are help, investigate, finding, case, cases, status, snooze');
     expect(r.usage.split('\n')).toEqual(SIR_SUBCOMMANDS.map((s) => SIR_USAGE_BY_SUBCOMMAND[s]));
   });
 
@@ -311,5 +311,44 @@ describe('Slack text', () => {
   it('classifies targets outside a command too', () => {
     expect(classifyTarget('10.0.0.1')).toEqual({ type: 'ip', value: '10.0.0.1' });
     expect(classifyTarget('not valid!')).toHaveProperty('error');
+  });
+});
+
+describe('/sir snooze', () => {
+  it('lists active snoozes, with or without "list"', () => {
+    expect(command('snooze')).toEqual({ kind: 'snoozeList' });
+    expect(command('snooze LIST')).toEqual({ kind: 'snoozeList' });
+    expect(error('snooze list all', 'snooze')).toBe('unexpected argument "all" after list');
+  });
+
+  it('cancels a snooze by its id', () => {
+    expect(command('snooze cancel snooze-0123456789abcdef01234567')).toEqual({ kind: 'snoozeCancel', snoozeId: 'snooze-0123456789abcdef01234567' });
+    expect(error('snooze cancel', 'snooze')).toBe('missing snooze id (see /sir snooze list)');
+    expect(error('snooze cancel 42', 'snooze')).toContain('is not a snooze id');
+  });
+
+  it('snoozes by the entities named, for a while, with the rest of the text as the reason', () => {
+    expect(command('snooze account=111122223333 type="Recon:EC2/PortProbeUnprotectedPort" for=24h the scanner\'s "weekly" run')).toEqual({
+      kind: 'snooze',
+      criteria: { resource: null, principal: null, type: 'Recon:EC2/PortProbeUnprotectedPort', accountId: '111122223333' },
+      seconds: 86_400,
+      reason: 'the scanner\'s "weekly" run',
+    });
+    expect(command('snooze principal=ci-deployer resource=arn:aws:s3:::b FOR=90m rotating')).toMatchObject({
+      criteria: { principal: 'ci-deployer', resource: 'arn:aws:s3:::b' },
+      seconds: 5400,
+    });
+    // A stray quote in the reason is part of the reason.
+    expect(command('snooze account=111122223333 for=1h it"s a test')).toMatchObject({ reason: 'it"s a test' });
+  });
+
+  it('says what is missing or wrong', () => {
+    expect(error('snooze for=8h why', 'snooze')).toBe('name at least one of account=, type=, resource=, principal=');
+    expect(error('snooze account=111122223333 because', 'snooze')).toBe('missing for= (how long: 90m, 8h, 7d)');
+    expect(error('snooze account=111122223333 for=8h', 'snooze')).toContain('missing reason');
+    expect(error('snooze account=12 for=8h x', 'snooze')).toContain('is not an AWS account id');
+    expect(error('snooze region=us-east-1 for=8h x', 'snooze')).toContain('unknown "region="');
+    expect(error('snooze account=111122223333 for=40d x', 'snooze')).toBe('a snooze lasts at most 30 days');
+    expect(error('snooze type=a type=b for=1h x', 'snooze')).toBe('type= is given twice');
   });
 });

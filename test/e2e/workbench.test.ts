@@ -351,6 +351,7 @@ describe.skipIf(!HAVE_CHROMIUM)('workbench in a browser', { timeout: 90_000 }, (
     for (const [button, callbackId] of [
       ['Set status', 'status_modal'],
       ['Open SIR case', 'case_modal'],
+      ['Snooze similar', 'snooze_modal'],
     ] as const) {
       await root.getByRole('button', { name: button }).click();
       await eventually(() => modal().getAttribute('data-callback-id')).toBe(callbackId);

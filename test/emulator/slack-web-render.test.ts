@@ -825,6 +825,18 @@ describe('what sirbot really sends', () => {
           updatedAt: '',
         },
       ],
+      snoozes: [
+        {
+          id: 'snooze-1',
+          criteria: { resource: null, principal: null, type: 'Recon:<probe>', accountId: '111122223333' },
+          expiresAt: '2026-11-21T11:00:00Z',
+          reason: 'scanner <tuning>',
+          createdBy: 'U2',
+          createdAt: '2026-11-20T11:00:00Z',
+          state: 'active',
+          held: 4,
+        },
+      ],
       roles: ['approver'],
     });
     const out = renderView({ id: 'V2', ...view }, ctx);
@@ -839,6 +851,11 @@ describe('what sirbot really sends', () => {
     expect(approve?.attrs['data-value']).toBe('a1');
     expect(JSON.parse(approve?.attrs['data-confirm'] ?? '')).toMatchObject({ title: { text: 'Approve and run?' }, confirm: { text: 'Approve' } });
     expect(out).toContain('requested by <span class="sb-mention sb-mention-user" data-user-id="U2">@bob</span> <time class="sb-date"');
+    expect(out).toContain('<h3 class="sb-header-text">Snoozed findings</h3>');
+    expect(out).toContain('Recon:&lt;probe&gt;');
+    expect(out).toContain('4 held back · scanner &lt;tuning&gt;');
+    const cancel = wellFormed(out).find((t) => t.attrs['data-action-id'] === 'snooze_cancel');
+    expect(cancel?.attrs['data-value']).toBe('snooze-1');
   });
 });
 

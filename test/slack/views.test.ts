@@ -107,11 +107,12 @@ describe('finding message', () => {
       'investigation_start',
       'finding_set_status',
       'case_open',
+      'finding_snooze',
       'open_console',
     ]);
     const waiting: RootMarks = { ack: { by: null, at: null, stage: 'waiting' }, caseId: '123' };
     const acked = findingMessage(makeFinding(), decision(), withActions, waiting, offersFor(waiting));
-    expect(buttons(acked)).toEqual(['finding_acknowledge', 'investigation_start', 'finding_set_status', 'open_console']);
+    expect(buttons(acked)).toEqual(['finding_acknowledge', 'investigation_start', 'finding_set_status', 'finding_snooze', 'open_console']);
     // Without offers there is nothing to click but Investigate and the console.
     expect(buttons(findingMessage(makeFinding(), decision(), withActions))).toEqual(['investigation_start', 'open_console']);
   });

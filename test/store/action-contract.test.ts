@@ -12,6 +12,7 @@ import type {
   OfferRecord,
   RemediationAction,
   RemediationRequest,
+  SnoozeRecord,
   StatusAction,
 } from '../../src/ports/action-store.ts';
 import { DynamoStore } from '../../src/store/dynamodb.ts';
@@ -120,6 +121,23 @@ afterEach(() => {
 
 afterAll(async () => {
   await (await dynalite)?.close();
+});
+
+const snoozeRecord = (id: string, expiresAt: string, over: Partial<SnoozeRecord> = {}): SnoozeRecord => ({
+  id,
+  criteria: { resource: null, principal: 'ci-deployer', type: null, accountId: '111122223333' },
+  expiresAt,
+  reason: 'the pen test runs until Friday',
+  createdBy: 'U0ALICE',
+  createdAt: T0,
+  state: 'active',
+  findingId: 'f1',
+  channel: 'C1',
+  threadTs: '1.1',
+  endedBy: null,
+  endedAt: null,
+  updatedAt: T0,
+  ...over,
 });
 
 describe.each(implementations)('%s action store contract', (_name, make, reopen) => {
@@ -291,6 +309,52 @@ describe.each(implementations)('%s action store contract', (_name, make, reopen)
   });
 });
 
+describe.each(implementations)('%s snooze store contract', (_name, make, reopen) => {
+  it('keeps a snooze once (a double submit makes one), lists the active ones by expiry, finds those due', async () => {
+    const { actions } = await make();
+    expect(await actions.insertSnooze(snoozeRecord('snooze-a', at(7200)))).toBe(true);
+    expect(await actions.insertSnooze(snoozeRecord('snooze-a', at(60), { reason: 'again' }))).toBe(false);
+    await actions.insertSnooze(snoozeRecord('snooze-b', at(3600), { criteria: { resource: 'arn:aws:s3:::b', principal: null, type: 'T', accountId: null } }));
+    expect(await actions.getSnooze('snooze-a')).toEqual(snoozeRecord('snooze-a', at(7200)));
+    expect((await actions.listSnoozes('active')).map((s) => s.id)).toEqual(['snooze-b', 'snooze-a']);
+    expect((await actions.listSnoozes('active'))[0]?.criteria).toEqual({ resource: 'arn:aws:s3:::b', principal: null, type: 'T', accountId: null });
+    expect((await actions.dueSnoozes(at(3600))).map((s) => s.id)).toEqual(['snooze-b']);
+    expect(await actions.getSnooze('nope')).toBeNull();
+  });
+
+  it('moves a snooze only from the states named, off the active list', async () => {
+    const store = await make();
+    await store.actions.insertSnooze(snoozeRecord('snooze-a', at(60)));
+    const ended = { endedBy: 'U0SAM', endedAt: at(30), updatedAt: at(30) };
+    expect(await store.actions.transitionSnooze('snooze-a', ['active'], { state: 'cancelled', ...ended })).toMatchObject({
+      state: 'cancelled',
+      endedBy: 'U0SAM',
+    });
+    expect(await store.actions.transitionSnooze('snooze-a', ['active'], { state: 'expired' })).toBeNull();
+    expect(await store.actions.listSnoozes('active')).toEqual([]);
+    expect(await store.actions.dueSnoozes(at(3600))).toEqual([]);
+    expect((await store.actions.listSnoozes('cancelled')).map((s) => s.id)).toEqual(['snooze-a']);
+    if (reopen) {
+      await store.close();
+      const again = await reopen();
+      expect(await again.actions.getSnooze('snooze-a')).toMatchObject({ state: 'cancelled', endedAt: at(30) });
+      await again.close();
+    }
+  });
+
+  it('counts each finding a snooze held back once', async () => {
+    const { actions } = await make();
+    await actions.insertSnooze(snoozeRecord('snooze-a', at(60)));
+    expect(await actions.heldCount('snooze-a')).toBe(0);
+    expect(await actions.holdFinding('snooze-a', 'f1', at(1))).toBe(true);
+    expect(await actions.holdFinding('snooze-a', 'f1', at(2))).toBe(false);
+    expect(await actions.holdFinding('snooze-a', 'f#2', at(3))).toBe(true);
+    expect(await actions.holdFinding('snooze-b', 'f1', at(3))).toBe(true);
+    expect(await actions.heldCount('snooze-a')).toBe(2);
+    expect(await actions.heldCount('snooze-b')).toBe(1);
+  });
+});
+
 describe('stored action documents that do not match their record', () => {
   it('are refused by SQLite with an error naming the record and what is wrong', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sirbot-actions-'));
@@ -320,6 +384,25 @@ describe('stored action documents that do not match their record', () => {
     expect((await reopened.actions.listActions({ findingId: 'f1' })).map((a) => a.id)).toEqual(['r2']);
     expect(unreadable.sort()).toEqual(['r1', 's1']);
     await expect(reopened.actions.getOffer('offer-1')).rejects.toThrow(/^stored offer offer-1 cannot be read: it does not match its schema \(kind: /);
+    await reopened.close();
+  });
+
+  it('are refused for a snooze, and a list goes past it', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sirbot-actions-'));
+    dirs.push(dir);
+    const file = path.join(dir, 'test.db');
+    const store = new SqliteStore(file);
+    await store.actions.insertSnooze(snoozeRecord('snooze-a', at(60)));
+    await store.actions.insertSnooze(snoozeRecord('snooze-b', at(90)));
+    await store.close();
+    const raw = new Database(file);
+    raw.prepare("UPDATE snoozes SET doc = json_set(doc, '$.criteria', json('\"everything\"')) WHERE id = 'snooze-a'").run();
+    raw.close();
+    const unreadable: string[] = [];
+    const reopened = new SqliteStore(file, { onUnreadable: (err) => unreadable.push(err.id) });
+    await expect(reopened.actions.getSnooze('snooze-a')).rejects.toThrow(/^stored snooze snooze-a cannot be read: it does not match its schema \(criteria/);
+    expect((await reopened.actions.listSnoozes('active')).map((s) => s.id)).toEqual(['snooze-b']);
+    expect(unreadable).toEqual(['snooze-a']);
     await reopened.close();
   });
 

@@ -141,6 +141,18 @@ describe.each(implementations)('%s store contract', (_name, make) => {
     await store.close();
   });
 
+  it('keeps a snoozed delivery as finished: off the incomplete list, also once moved there from received', async () => {
+    const store = await make();
+    await store.insertFinding(record('held', { state: 'snoozed' }));
+    await store.insertFinding(record('moving', { attemptAt: at(-600) }));
+    expect((await store.listIncompleteFindings(at(0), 10)).map((r) => r.findingId)).toEqual(['moving']);
+    const moving = (await store.getFinding('moving'))!;
+    expect(await store.updateFinding({ ...moving, state: 'snoozed', attemptAt: null })).toBe(true);
+    expect(await store.listIncompleteFindings(at(0), 10)).toEqual([]);
+    expect((await store.getFinding('moving'))?.state).toBe('snoozed');
+    await store.close();
+  });
+
   it('concurrent first deliveries of the same finding create exactly one thread', async () => {
     const store = await make();
     const wins = await Promise.all(Array.from({ length: 20 }, (_, i) => store.insertFinding(record('same', { fingerprint: `fp-${i}` }))));

@@ -5,6 +5,7 @@ import type { CaseSync } from '../../src/actions/case-sync.ts';
 import type { CaseService } from '../../src/actions/cases.ts';
 import type { EscalationService } from '../../src/actions/escalations.ts';
 import type { Preview, RemediationService } from '../../src/actions/remediations.ts';
+import type { SnoozeService } from '../../src/actions/snoozes.ts';
 import type { StatusService } from '../../src/actions/status.ts';
 import type { Disagreement } from '../../src/domain/investigation/answer-book.ts';
 import type { InvestigationService } from '../../src/investigation/service.ts';
@@ -30,6 +31,7 @@ function dispatcher(answers: {
   remediations?: Partial<RemediationService>;
   escalations?: Partial<EscalationService>;
   caseSync?: Partial<CaseSync>;
+  snoozes?: Partial<SnoozeService>;
   investigations?: Partial<InvestigationService>;
   sir?: JobDispatcherDeps['sir'];
   withoutActions?: boolean;
@@ -53,6 +55,7 @@ function dispatcher(answers: {
             caseSync: caseSync.port,
             caseComments: recordingPort<CaseComments>().port,
             agentWork: recordingPort<AgentWork>().port,
+            snoozes: recordingPort<SnoozeService>(answers.snoozes).port,
           },
         }),
     replies: replies.port,

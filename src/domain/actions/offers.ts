@@ -8,11 +8,11 @@ import type { RemediationChoice } from '../remediation/remediation.ts';
  * payload), so redrawing a message offers the same thing under the same id.
  */
 
-export const OFFER_KINDS = ['status', 'case', 'case-cirt', 'acknowledge', 'remediation'] as const;
+export const OFFER_KINDS = ['status', 'case', 'case-cirt', 'acknowledge', 'remediation', 'snooze'] as const;
 export type OfferKind = (typeof OFFER_KINDS)[number];
 
 /** The buttons of a finding's root message that are offers (Investigate is bound by its thread instead). */
-export type RootOfferKind = Extract<OfferKind, 'status' | 'case' | 'acknowledge'>;
+export type RootOfferKind = Extract<OfferKind, 'status' | 'case' | 'acknowledge' | 'snooze'>;
 
 /** The offer ids of a root message's buttons, by kind; a kind without an id is not offered. */
 export type RootOffers = Partial<Record<RootOfferKind, string>>;
@@ -38,8 +38,9 @@ export function canonicalJson(value: unknown): string {
 }
 
 /**
- * Which root buttons a finding's message offers: Set status wherever the runtime can
- * act, Acknowledge while an acknowledgement is awaited, Open SIR case until one is open.
+ * Which root buttons a finding's message offers: Set status and Snooze similar wherever
+ * the runtime can act, Acknowledge while an acknowledgement is awaited, Open SIR case
+ * until one is open.
  */
 export function rootOfferKinds(o: { canAct: boolean; awaitingAck: boolean; caseOpen: boolean }): RootOfferKind[] {
   if (!o.canAct) return [];
@@ -47,6 +48,7 @@ export function rootOfferKinds(o: { canAct: boolean; awaitingAck: boolean; caseO
   if (o.awaitingAck) kinds.push('acknowledge');
   kinds.push('status');
   if (!o.caseOpen) kinds.push('case');
+  kinds.push('snooze');
   return kinds;
 }
 

@@ -1,4 +1,5 @@
 import { NOTE_MAX } from '../actions/workflow-status.ts';
+import { SNOOZE_ENTITIES, SNOOZE_REASON_MAX, SNOOZE_VALUE_MAX, type SnoozeCriteria, type SnoozeEntity, parseSnoozeFor } from '../actions/snooze.ts';
 import type { WorkflowStatus } from '../finding.ts';
 import type { InvestigationTarget } from '../investigation/ad-hoc.ts';
 import { decodeSlackText, isOption, parseArgs, tokenize, type Token } from './sir-tokens.ts';
@@ -34,7 +35,7 @@ export {
  * caller passes the clock (`now`) for `--since` checks.
  */
 
-export const SIR_SUBCOMMANDS = ['help', 'investigate', 'finding', 'case', 'cases', 'status'] as const;
+export const SIR_SUBCOMMANDS = ['help', 'investigate', 'finding', 'case', 'cases', 'status', 'snooze'] as const;
 export type SirSubcommand = (typeof SIR_SUBCOMMANDS)[number];
 
 /** The workflow statuses `/sir status` sets (BatchUpdateFindings `Workflow.Status`). */
@@ -55,7 +56,10 @@ export type SirCommand =
   | { kind: 'caseClose'; caseId: string }
   | { kind: 'caseComment'; caseId: string; text: string }
   | { kind: 'cases'; all: boolean }
-  | { kind: 'status'; findingId: string; status: WorkflowStatus; note?: string };
+  | { kind: 'status'; findingId: string; status: WorkflowStatus; note?: string }
+  | { kind: 'snoozeList' }
+  | { kind: 'snoozeCancel'; snoozeId: string }
+  | { kind: 'snooze'; criteria: SnoozeCriteria; seconds: number; reason: string };
 
 export type SirParseResult =
   | { ok: true; command: SirCommand }
@@ -80,6 +84,7 @@ export const SIR_USAGE_BY_SUBCOMMAND: Readonly<Record<SirSubcommand, string>> = 
   case: '/sir case <case id> [status <submitted | detection | containment | post-incident> | close | comment <text…>]',
   cases: '/sir cases [--all]',
   status: '/sir status <finding id> <NEW | NOTIFIED | RESOLVED | SUPPRESSED> [note…]',
+  snooze: '/sir snooze [list] | cancel <snooze id> | [account=<id>] [type=<finding type>] [resource=<id or ARN>] [principal=<name>] for=<90m|8h|7d> <reason…>',
 };
 
 const PURPOSE: Readonly<Record<SirSubcommand, string>> = {
@@ -89,6 +94,7 @@ const PURPOSE: Readonly<Record<SirSubcommand, string>> = {
   case: 'show a Security Incident Response case, set its status, close it, or comment on it',
   cases: 'list open Security Incident Response cases (--all: closed ones too)',
   status: `set a finding's workflow status, with an optional note (quotes are fine; at most ${NOTE_MAX} characters)`,
+  snooze: 'list active snoozes, cancel one, or hold back findings matching every entity given (kept and counted, not posted) until it expires',
 };
 
 /** The help text, a line per subcommand. */
@@ -128,9 +134,10 @@ export function parseSirCommand(text: string, options: ParseOptions = {}): SirPa
     return fail(null, `unknown subcommand "${head.value}"; the subcommands are ${SIR_SUBCOMMANDS.join(', ')}`);
   }
   const subcommand = sub as SirSubcommand;
-  // Notes and comments are free text: a stray quote there is part of it, anywhere else an error.
+  // Notes, comments and reasons are free text: a stray quote there is part of it, anywhere else an error.
   const isComment = subcommand === 'case' && rest[1]?.value.toLowerCase() === 'comment';
-  const noteStart = subcommand === 'status' || isComment ? (rest[2]?.start ?? Infinity) : Infinity;
+  const reasonStart = subcommand === 'snooze' ? rest.find((t, i) => i > 0 && !/^[a-z]+=/i.test(t.value))?.start : undefined;
+  const noteStart = subcommand === 'status' || isComment ? (rest[2]?.start ?? Infinity) : (reasonStart ?? Infinity);
   if (unterminatedAt !== null && unterminatedAt < noteStart) return fail(subcommand, 'a quote is not closed');
 
   switch (subcommand) {
@@ -244,5 +251,57 @@ export function parseSirCommand(text: string, options: ParseOptions = {}): SirPa
       }
       return ok(command);
     }
+    case 'snooze':
+      return parseSnooze(rest, decoded, (error) => fail('snooze', error));
   }
+}
+
+/** The `entity=value` words `/sir snooze` takes, by the entity each names. */
+const SNOOZE_KEYS: Readonly<Record<string, SnoozeEntity>> = { account: 'accountId', type: 'type', resource: 'resource', principal: 'principal' };
+const SNOOZE_ID = /^snooze-[0-9a-f]{24}$/;
+
+/** `/sir snooze`, `/sir snooze list`, `/sir snooze cancel <id>`, or `entity=value… for=8h reason…` (the reason is the rest, as typed). */
+function parseSnooze(rest: Token[], decoded: string, fail: (error: string) => SirParseResult): SirParseResult {
+  const [first, second, ...more] = rest;
+  if (!first || (first.value.toLowerCase() === 'list' && !first.quoted)) {
+    if (second) return fail(`unexpected argument "${second.value}" after list`);
+    return { ok: true, command: { kind: 'snoozeList' } };
+  }
+  if (first.value.toLowerCase() === 'cancel' && !first.quoted) {
+    if (!second) return fail('missing snooze id (see /sir snooze list)');
+    if (!SNOOZE_ID.test(second.value)) return fail(`"${second.value}" is not a snooze id (like snooze-0123456789abcdef01234567)`);
+    if (more.length > 0) return fail(`unexpected argument "${(more[0] as Token).value}" after the snooze id`);
+    return { ok: true, command: { kind: 'snoozeCancel', snoozeId: second.value } };
+  }
+  const criteria: SnoozeCriteria = { resource: null, principal: null, type: null, accountId: null };
+  let seconds: number | null = null;
+  let i = 0;
+  for (; i < rest.length; i++) {
+    const t = rest[i] as Token;
+    const m = /^([a-z]+)=(.*)$/is.exec(t.value);
+    if (!m) break;
+    const key = (m[1] as string).toLowerCase();
+    const value = (m[2] as string).trim();
+    if (key === 'for') {
+      if (seconds !== null) return fail('for= is given twice');
+      const parsed = parseSnoozeFor(value);
+      if (typeof parsed !== 'number') return fail(parsed.error);
+      seconds = parsed;
+      continue;
+    }
+    const entity = SNOOZE_KEYS[key];
+    if (!entity) return fail(`unknown "${key}="; name ${Object.keys(SNOOZE_KEYS).join('=, ')}= or for=`);
+    if (criteria[entity] !== null) return fail(`${key}= is given twice`);
+    if (!value) return fail(`${key}= needs a value`);
+    if (value.length > SNOOZE_VALUE_MAX) return fail(`${key}= has ${value.length} characters; at most ${SNOOZE_VALUE_MAX} are allowed`);
+    if (entity === 'accountId' && !ACCOUNT.test(value)) return fail(`account "${value}" is not an AWS account id (12 digits)`);
+    criteria[entity] = value;
+  }
+  if (SNOOZE_ENTITIES.every((e) => criteria[e] === null)) return fail('name at least one of account=, type=, resource=, principal=');
+  if (seconds === null) return fail('missing for= (how long: 90m, 8h, 7d)');
+  const reasonToken = rest[i];
+  const reason = reasonToken ? decoded.slice(reasonToken.start).trim() : '';
+  if (!reason) return fail('missing reason (the words after the entities: why they are snoozed)');
+  if (reason.length > SNOOZE_REASON_MAX) return fail(`the reason has ${reason.length} characters; at most ${SNOOZE_REASON_MAX} are allowed`);
+  return { ok: true, command: { kind: 'snooze', criteria, seconds, reason } };
 }

@@ -1,4 +1,5 @@
 import type { AwsCall } from '../../domain/actions/aws-call.ts';
+import type { Snooze } from '../../domain/actions/snooze.ts';
 import type { WorkflowStatus } from '../../domain/finding.ts';
 import type { Plan, Remediation } from '../../domain/remediation/catalog.ts';
 import type { ActionState, CaseRecord } from '../action-store.ts';
@@ -178,11 +179,24 @@ export interface EscalationNotices {
   escalationAcknowledged(e: { escalation: EscalationThread; by: string }): Promise<void>;
 }
 
+/** Where a snooze is told: the thread of the finding it was made from, or the channel of the command that made it. */
+export interface SnoozePlace {
+  channel: string;
+  threadTs: string | null;
+}
+
+/** A snooze made, and its end: expired (with how many findings it held back) or cancelled. */
+export interface SnoozeNotices {
+  snoozeCreated(e: { place: SnoozePlace; snooze: Snooze }): Promise<void>;
+  /** Told once per snooze (a retried announcement finds the first). */
+  snoozeEnded(e: { place: SnoozePlace; snooze: Snooze; held: number; how: 'expired' | 'cancelled'; by: string }): Promise<void>;
+}
+
 /**
- * What the action use cases (status, cases, remediations, escalations) tell people, as
+ * What the action use cases (status, cases, remediations, escalations, snoozes) tell people, as
  * events; wording and rendering are the adapter's. Methods that create a message the use
  * case edits later return its place. A failure to tell is thrown: each use case decides
  * whether it matters (an escalation step retries; a status result is only logged). Each
  * use case depends on its own part.
  */
-export interface ActionNotices extends StatusNotices, CaseNotices, AgentNotices, CustomActionNotices, RemediationNotices, EscalationNotices {}
+export interface ActionNotices extends StatusNotices, CaseNotices, AgentNotices, CustomActionNotices, RemediationNotices, EscalationNotices, SnoozeNotices {}

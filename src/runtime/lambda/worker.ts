@@ -70,20 +70,24 @@ function isScheduled(event: unknown): event is ScheduledEvent {
 
 /**
  * The work queue's consumer (investigations, cases, status changes, remediations) and,
- * on its schedule, the escalation clock. A message that is not a job, or whose job
+ * on its schedule, the escalation clock and the snoozes' expiries. A message that is not a job, or whose job
  * fails, is reported as a batch item failure: SQS retries it, then moves it to the
  * dead-letter queue; the rest of the batch is done.
  */
-export async function handler(event: { Records?: SqsRecord[] } | ScheduledEvent): Promise<BatchResponse | { steps: number; resumed: number }> {
+export async function handler(
+  event: { Records?: SqsRecord[] } | ScheduledEvent,
+): Promise<BatchResponse | { steps: number; snoozesEnded: number; resumed: number }> {
   const ctx = await lambdaContext();
   if (isScheduled(event)) {
     const steps = (await ctx.core.actions?.escalations.tick()) ?? 0;
     // The investigative agent's results carry no event: open cases are looked at on the clock.
     await ctx.core.actions?.agentWork.poll();
+    // Snoozes whose time is up are announced where they were made, with what they held back.
+    const snoozesEnded = (await ctx.core.actions?.snoozes.tick()) ?? 0;
     // Deliveries left unfinished (a worker that timed out, Slack down for a while) are completed here too.
     const resumed = await ctx.core.deliverer.resume();
     await ctx.core.deliverer.idle();
-    return { steps, resumed: resumed.findings + resumed.digests };
+    return { steps, snoozesEnded, resumed: resumed.findings + resumed.digests };
   }
   const response = await processPartialResponse({ Records: event.Records ?? [] }, (record: SqsRecord) => runRecord(record, ctx), processor, {
     // One job at a time, in the queue's order, as before: jobs on one finding must not race.

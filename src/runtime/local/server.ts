@@ -102,6 +102,8 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
   if (socket) await socket.start();
   // Escalation timers live in the store: due steps are taken after a restart too.
   core.actions?.escalations.start(o.env.SIRBOT_ESCALATION_TICK_SECONDS * 1000);
+  // So do snoozes: an expiry that came while the process was stopped is announced at the first tick.
+  core.actions?.snoozes.start(o.env.SIRBOT_ESCALATION_TICK_SECONDS * 1000);
   // Investigations that were gathering when the process stopped start again.
   await core.investigations?.resume();
   const background = new Set<Promise<unknown>>();
@@ -238,6 +240,7 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
       clearInterval(resumer);
       clearInterval(agentPoller);
       core.actions?.escalations.stop();
+      core.actions?.snoozes.stop();
       await socket?.stop();
       await jobs.idle();
       await core.investigations?.idle();

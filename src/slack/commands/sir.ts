@@ -8,9 +8,10 @@ import type { CommandArgs, SlackRouter } from '../router.ts';
 import { caseDetailsMessage, casesListMessage } from '../views/case.ts';
 import type { SlackMessage } from '../views/blocks.ts';
 import { sirHelpMessage, sirNoteMessage, sirUsageMessage } from '../views/sir-command.ts';
+import { snoozeListMessage, snoozeMadeMessage } from '../views/snooze.ts';
 
 /** Subcommands that change something need the responder role; reading is open to the channel. */
-const ACTING = new Set<SirCommand['kind']>(['investigate', 'status', 'caseStatus', 'caseClose', 'caseComment']);
+const ACTING = new Set<SirCommand['kind']>(['investigate', 'status', 'caseStatus', 'caseClose', 'caseComment', 'snooze', 'snoozeCancel']);
 
 /** The help answer never changes: built once, on first use. */
 let help: ({ response_type: 'ephemeral' } & ReturnType<typeof sirHelpMessage>) | undefined;
@@ -176,6 +177,26 @@ async function run(c: Parsed, ctx: Ctx, deps: SirJobDeps & Required<Pick<SlackAp
       const result = await actions.status.set({ findingId: c.findingId, status: c.status, note: c.note ?? '', userId: ctx.user });
       if (result.ok) return ctx.reply(sirNoteMessage(result.already ? `That finding is already ${c.status}.` : `Workflow status set to ${c.status}.`));
       return ctx.reply(sirNoteMessage(`Status not set: ${result.reason}`));
+    }
+    case 'snoozeList':
+      return ctx.reply(snoozeListMessage(await actions.snoozes.listActive()));
+    case 'snoozeCancel': {
+      const result = await actions.snoozes.cancel(c.snoozeId, ctx.user);
+      if (!result.ok) return ctx.reply(sirNoteMessage(`Snooze not cancelled: ${result.reason}.`));
+      return ctx.reply(sirNoteMessage(result.already ? `Snooze ${c.snoozeId} had already ended.` : `Snooze ${c.snoozeId} cancelled.`));
+    }
+    case 'snooze': {
+      // Slack issues one trigger per command: a retried delivery of the same command is the same request.
+      const result = await actions.snoozes.create({
+        requestKey: `command:${ctx.triggerId}`,
+        userId: ctx.user,
+        criteria: c.criteria,
+        seconds: c.seconds,
+        reason: c.reason,
+        findingId: null,
+        place: { channel: ctx.channel, threadTs: null },
+      });
+      return ctx.reply(result.ok ? snoozeMadeMessage(result.snooze) : sirNoteMessage(`Not snoozed: ${result.reason}.`));
     }
   }
 }

@@ -1,7 +1,10 @@
-import { cirtProposalKey } from '../../delivery/post-keys.ts';
+import { cirtProposalKey, snoozeEndedKey } from '../../delivery/post-keys.ts';
 import type { ActionNotices, CaseCommentShown, MessagePlace, RemediationShown } from '../../ports/notices/actions.ts';
 import type { SlackPoster } from '../poster.ts';
+import { SlackPostError } from '../slack-errors.ts';
 import { agentActionMessage, agentFeedbackMessage } from '../views/agent.ts';
+import { snoozeCreatedMessage, snoozeEndedMessage } from '../views/snooze.ts';
+import { noticeFailure } from './delivery.ts';
 import { caseEventMessage, caseOpenedMessage } from '../views/case.ts';
 import { caseChangedElsewhereMessage, caseCommentMessage, caseCommentPostedMessage, customActionMessage } from '../views/case-sync.ts';
 import { acknowledgedMessage, autoCaseMessage, cirtProposalMessage, cirtProposalSettledMessage, escalationMentionMessage } from '../views/escalation.ts';
@@ -110,5 +113,25 @@ export class SlackActionNotices implements ActionNotices {
 
   async escalationAcknowledged(e: Parameters<ActionNotices['escalationAcknowledged']>[0]): Promise<void> {
     await this.poster.post(e.escalation.channel, acknowledgedMessage(e.by), e.escalation.threadTs);
+  }
+
+  async snoozeCreated(e: Parameters<ActionNotices['snoozeCreated']>[0]): Promise<void> {
+    await this.poster.post(e.place.channel, snoozeCreatedMessage(e.snooze), e.place.threadTs ?? undefined);
+  }
+
+  /** Keyed: an announcement retried after a lost answer finds the first; a refusal for good is a permanent NoticeFailed. */
+  async snoozeEnded(e: Parameters<ActionNotices['snoozeEnded']>[0]): Promise<void> {
+    const message = snoozeEndedMessage(e.snooze, e.held, e.how, e.by);
+    try {
+      await this.poster.postOnce(e.place.channel, message, {
+        key: snoozeEndedKey(e.snooze.id),
+        ...(e.place.threadTs ? { threadTs: e.place.threadTs } : {}),
+        mayExist: true,
+        since: e.snooze.createdAt,
+      });
+    } catch (err) {
+      if (err instanceof SlackPostError) throw noticeFailure(err.failure);
+      throw err;
+    }
   }
 }

@@ -7,6 +7,12 @@ export const FINDING_ACTIONS = {
   /** The escalation's proposal: the case modal with the AWS CIRT engaged. */
   openCaseCirt: 'case_open_cirt',
   acknowledge: 'finding_acknowledge',
+  snooze: 'finding_snooze',
+} as const;
+
+/** App Home's Cancel on an active snooze; the value is the snooze id. */
+export const SNOOZE_ACTIONS = {
+  cancel: 'snooze_cancel',
 } as const;
 
 export const CASE_ACTIONS = {
@@ -28,6 +34,7 @@ export const CALLBACKS = {
   caseModal: 'case_modal',
   remediationModal: 'remediation_modal',
   undoModal: 'remediation_undo_modal',
+  snoozeModal: 'snooze_modal',
   investigateShortcut: 'investigate_message',
   postToCaseShortcut: 'post_to_case',
 } as const;

@@ -125,6 +125,7 @@ export function findingMessage(
   }
   if (offers.status) buttons.push({ type: 'button', text: plain('Set status'), action_id: FINDING_ACTIONS.setStatus, value: offers.status });
   if (offers.case) buttons.push({ type: 'button', text: plain('Open SIR case'), action_id: FINDING_ACTIONS.openCase, value: offers.case });
+  if (offers.snooze) buttons.push({ type: 'button', text: plain('Snooze similar'), action_id: FINDING_ACTIONS.snooze, value: offers.snooze });
   const consoleUrl = finding.consoleUrl ? safeUrl(finding.consoleUrl) : null;
   if (consoleUrl && consoleUrl.length <= LIMITS.url) {
     buttons.push({ type: 'button', text: plain('Open in AWS console'), action_id: 'open_console', url: consoleUrl });

@@ -1,9 +1,11 @@
 import { remediationById } from '../../domain/remediation/catalog.ts';
 import type { ActionRecord, CaseRecord } from '../../ports/action-store.ts';
 import type { InvestigationRecord } from '../../ports/store.ts';
+import type { Snooze } from '../../domain/actions/snooze.ts';
 import { type Block, type HomeView, mrkdwn, plain } from './blocks.ts';
 import { REMEDIATION_ACTIONS } from './action-ids.ts';
 import { caseListLine } from './case.ts';
+import { snoozeHomeBlocks } from './snooze.ts';
 import { mentionMarkup } from './text.ts';
 import { LIMITS, code, escapeText, link, slackDate, truncate } from './text.ts';
 
@@ -13,6 +15,8 @@ export interface HomeData {
   caseUrl: (caseId: string) => string;
   /** Requests this person could approve (someone else's, awaiting approval); empty for non-approvers. */
   approvals: ActionRecord[];
+  /** Active snoozes: who snoozed what until when, how many findings each held back. */
+  snoozes: Array<Snooze & { held: number }>;
   roles: string[];
 }
 
@@ -31,7 +35,7 @@ function section(title: string, lines: string[], empty: string): Block[] {
   ];
 }
 
-/** The App Home tab: what is under way, recent cases, and what waits on this person. */
+/** The App Home tab: what is under way, recent cases, what is snoozed, and what waits on this person. */
 export function homeView(d: HomeData): HomeView {
   const investigations = d.investigations.map((i) => {
     const title = escapeText(truncate(i.title, 120));
@@ -44,6 +48,8 @@ export function homeView(d: HomeData): HomeView {
     ...section('Open investigations', investigations, 'No investigation is open.'),
     { type: 'divider' },
     ...section('Recent Security IR cases', cases, 'No case has been opened from Slack yet.'),
+    { type: 'divider' },
+    ...snoozeHomeBlocks(d.snoozes),
     { type: 'divider' },
     { type: 'header', text: plain('Waiting for your approval') },
   ];

@@ -15,6 +15,8 @@ const NOT_DONE: Record<NotDoneCommand, (reason: string) => string> = {
   'remediation.reject': (reason) => `Not done: ${reason}.`,
   'remediation.undo': (reason) => `Not done: ${reason}.`,
   acknowledge: (reason) => `Not acknowledged: ${reason}.`,
+  'snooze.create': (reason) => `Not snoozed: ${reason}.`,
+  'snooze.cancel': (reason) => `Snooze not cancelled: ${reason}.`,
 };
 
 /** A private notice as the text the person reads (escaped when sent). */
@@ -22,6 +24,8 @@ export function noticeText(notice: Notice): string {
   switch (notice.kind) {
     case 'not-done':
       return NOT_DONE[notice.command](notice.reason);
+    case 'snooze-cancelled':
+      return notice.already ? `The snooze ${notice.snoozeId} had already ended.` : `Snooze ${notice.snoozeId} cancelled.`;
     case 'already-requested':
       return `This remediation was already requested (${notice.state.replace('_', ' ')}).`;
     case 'answer-refused':
