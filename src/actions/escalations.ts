@@ -126,6 +126,21 @@ export class EscalationService {
   }
 
   /** Takes every step that is due; returns how many were taken. */
+  /**
+   * Something says the finding is worse than it looked (the person behind the credentials
+   * said it was not them, or said nothing): the next step (the mention, or after it the
+   * CIRT step) is due now, and taken. True when the finding has an escalation still running.
+   */
+  async hurry(findingId: string): Promise<boolean> {
+    const hurried = await this.d.store.actions.transitionEscalation(findingId, ['waiting', 'mentioned'], { nextAt: this.at(), updatedAt: this.at() });
+    if (hurried) {
+      await this.tick();
+      return true;
+    }
+    const e = await this.d.store.actions.getEscalation(findingId);
+    return !!e && e.nextAt !== null;
+  }
+
   tick(): Promise<number> {
     // One tick at a time in this process; the store's compare-and-set guards against others.
     this.ticking ??= this.advance().finally(() => {

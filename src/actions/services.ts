@@ -1,6 +1,7 @@
 import type { AccessControl } from './access.ts';
 import type { Auditor } from './audit.ts';
 import type { AgentWork } from './agent-work.ts';
+import type { PrincipalCheck } from './principal-check.ts';
 import type { CaseComments } from './case-comments.ts';
 import type { CaseSync } from './case-sync.ts';
 import type { CaseService } from './cases.ts';
@@ -22,6 +23,8 @@ export interface ActionServices {
   caseComments: CaseComments;
   /** The case's thread kept in step with Security IR's events. */
   caseSync: CaseSync;
+  /** "Was this you?" to the person behind a finding's credentials; absent without a Slack workspace to ask in. */
+  principalCheck?: PrincipalCheck | undefined;
   /** The AWS investigative agent's results in the case's thread, and people's feedback on them. */
   agentWork: AgentWork;
   remediations: RemediationService;

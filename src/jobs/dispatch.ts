@@ -8,7 +8,9 @@ import type { Job, SirJob } from './job.ts';
 /** What the bus runs commands with; the use cases are absent where the runtime cannot do that work. */
 export interface JobDispatcherDeps {
   investigations?: Pick<InvestigationService, 'start' | 'investigateNow' | 'answer' | 'reply' | 'gatherNow' | 'startAdHoc'> | undefined;
-  actions?: Pick<ActionServices, 'status' | 'cases' | 'caseComments' | 'caseSync' | 'agentWork' | 'remediations' | 'escalations' | 'snoozes'> | undefined;
+  actions?:
+    | Pick<ActionServices, 'status' | 'cases' | 'caseComments' | 'caseSync' | 'agentWork' | 'principalCheck' | 'remediations' | 'escalations' | 'snoozes'>
+    | undefined;
   customActions?: Pick<CustomActions, 'apply'> | undefined;
   replies: Replies;
   timeZones: TimeZones;
@@ -94,6 +96,12 @@ export class JobDispatcher {
         const { kind, replyTo, ...request } = job;
         const result = await actions.caseComments.post(request);
         if (!result.ok) await notDone(replyTo, kind, result.reason);
+        return;
+      }
+      case 'principal.answer': {
+        if (!actions.principalCheck) return notDone(job.replyTo, job.kind, 'this sirbot does not ask about credentials');
+        const result = await actions.principalCheck.answer(job.checkId, job.userId, job.answer);
+        if (!result.ok) await notDone(job.replyTo, job.kind, result.reason);
         return;
       }
       case 'case.agentFeedback': {

@@ -6,6 +6,7 @@ import type { RemediationTarget } from '../domain/remediation/remediation.ts';
 import { SNOOZE_MAX_SECONDS, SNOOZE_REASON_MAX, SNOOZE_VALUE_MAX, type SnoozeCriteria } from '../domain/actions/snooze.ts';
 import { exactly } from '../lib/exact-schema.ts';
 import { CASE_EVENT_KINDS, type CaseEvent } from '../domain/actions/case-event.ts';
+import { PRINCIPAL_ANSWERS } from '../domain/actions/principal-check.ts';
 import { caseFormSchema } from '../ports/case-form-schema.ts';
 
 const caseEventSchema = exactly<CaseEvent>()(
@@ -111,6 +112,8 @@ export const jobSchema = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('snooze.cancel'), snoozeId: z.string().max(100), userId: z.string(), replyTo }),
   z.object({ kind: z.literal('sir'), text: z.string(), user: z.string(), channel: z.string(), triggerId: z.string() }),
+  // "Was this you?" answered in a direct message.
+  z.object({ kind: z.literal('principal.answer'), checkId: z.string().max(80), userId: z.string(), answer: z.enum(PRINCIPAL_ANSWERS), replyTo }),
   z.object({
     kind: z.literal('case.agentFeedback'),
     caseId: z.string().regex(/^\d{10,32}$/),

@@ -1,5 +1,6 @@
 import type { AwsCall } from '../domain/actions/aws-call.ts';
 import type { CaseDraft, EngagementType } from '../domain/actions/case-draft.ts';
+import type { Principal, PrincipalAnswer, SeenActivity } from '../domain/actions/principal-check.ts';
 import type { ResolverType } from '../domain/actions/case-status.ts';
 import type { OfferKind, OfferPayload } from '../domain/actions/offers.ts';
 import type { Snooze, SnoozeState } from '../domain/actions/snooze.ts';
@@ -90,7 +91,20 @@ export type RemediationKind = `remediation:${string}`;
 export type StatusAction = ActionFields & { kind: 'status'; input: StatusActionInput; result: StatusActionOutcome | null };
 export type CaseAction = ActionFields & { kind: 'case'; input: CaseForm; result: CaseOpened | ActionFailure | null };
 export type RemediationAction = ActionFields & { kind: RemediationKind; input: RemediationRequest; result: RemediationRunResult | null };
-export type ActionRecord = StatusAction | CaseAction | RemediationAction;
+/** "Was this you?": who was asked about which principal, and by when they should answer. */
+export interface PrincipalCheckInput {
+  principal: Principal;
+  slackUserId: string;
+  /** How sirbot found the person (a tag, a session name). */
+  via: string;
+  activity: SeenActivity;
+  dueAt: string;
+  /** The question in the direct message, once posted. */
+  dm: { channel: string; ts: string } | null;
+}
+export type PrincipalCheckOutcome = { answer: PrincipalAnswer; by: string; at: string } | { timedOut: true; at: string };
+export type PrincipalCheckAction = ActionFields & { kind: 'principal-check'; input: PrincipalCheckInput; result: PrincipalCheckOutcome | null };
+export type ActionRecord = StatusAction | CaseAction | RemediationAction | PrincipalCheckAction;
 export type ActionKind = ActionRecord['kind'];
 
 /** What a transition may change: the kind (and so the shape of input and outcome) stays. */

@@ -17,6 +17,7 @@ export type NotDoneCommand =
   | 'case.close'
   | 'case.comment'
   | 'case.agentFeedback'
+  | 'principal.answer'
   | 'remediation.request'
   | 'remediation.approve'
   | 'remediation.reject'

@@ -8,6 +8,9 @@ import type { FollowUpRequest } from '../domain/routing/custom-actions.ts';
 import { CaseComments } from '../actions/case-comments.ts';
 import { CaseSync } from '../actions/case-sync.ts';
 import { AgentWork } from '../actions/agent-work.ts';
+import { PeopleFinder } from '../actions/people-finder.ts';
+import { PrincipalCheck } from '../actions/principal-check.ts';
+import { IamUserTags } from '../aws/iam-tags.ts';
 import { RootFollowUps } from '../delivery/root-follow-ups.ts';
 import { RootMessages } from '../delivery/root-message.ts';
 import type { RuleSet } from '../domain/routing/rules.ts';
@@ -189,6 +192,13 @@ export function composeCore(o: CoreOptions): Core {
       rootReplaced: (findingId, channel, ts) => investigations.moveThread(findingId, channel, ts),
     });
   }
+  if (actions?.principalCheck) {
+    const check = actions.principalCheck;
+    // "Was this you?" to the person behind the credentials, beside the thread's own work.
+    followUps.join({
+      rootPosted: (finding) => check.ask(finding.id).catch((err: unknown) => o.logger.error({ err, findingId: finding.id }, 'could not ask the principal')),
+    });
+  }
   if (actions) {
     followUps.join({
       rootPosted: (finding, decision, channel, ts) =>
@@ -296,6 +306,14 @@ function composeActions(
   });
   const caseComments = new CaseComments({ ...common, securityIr, region: settings.securityIr.region });
   const agentWork = new AgentWork({ ...common, securityIr, region: settings.securityIr.region });
+  const principalCheck = directory
+    ? new PrincipalCheck({
+        ...common,
+        people: new PeopleFinder(new IamUserTags(settings.clients), directory),
+        escalate: (findingId) => escalations?.hurry(findingId) ?? Promise.resolve(false),
+        waitSeconds: o.env.SIRBOT_PRINCIPAL_WAIT_MINUTES * 60,
+      })
+    : undefined;
   const caseSync = new CaseSync({
     ...common,
     securityIr,
@@ -312,6 +330,7 @@ function composeActions(
     caseComments,
     caseSync,
     agentWork,
+    principalCheck,
     status: new StatusService({
       ...common,
       executor,

@@ -15,6 +15,7 @@ import { boltLogger } from './logger.ts';
 import { SlackRouter } from './router.ts';
 import type { SlackAppDeps } from './deps.ts';
 import * as caseActions from './actions/case-actions.ts';
+import * as principalActions from './actions/principal-actions.ts';
 import * as findingActions from './actions/finding-actions.ts';
 import * as remediationActions from './actions/remediation-actions.ts';
 import * as snoozeActions from './actions/snooze-actions.ts';
@@ -71,6 +72,7 @@ export function createSlackApp(options: SlackAppOptions, deps: SlackAppDeps): Ap
   investigationActions.register(router, deps);
   findingActions.register(router, deps);
   caseActions.register(router, deps);
+  principalActions.register(router, deps);
   remediationActions.register(router, deps);
   snoozeActions.register(router, deps);
   appHome.register(router, deps);

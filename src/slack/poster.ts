@@ -38,6 +38,8 @@ export interface SlackPoster {
   upload(channel: string, threadTs: string, files: Array<{ filename: string; content: string }>, comment: string): Promise<void>;
   /** A link to a message, for audit records; null when Slack cannot give one. */
   permalink(channel: string, ts: string): Promise<string | null>;
+  /** The bot's direct-message channel with a person (conversations.open), to post in as in any channel. */
+  openDirect(user: string): Promise<string>;
   /** Resolves when every queued call has finished. */
   idle(): Promise<void>;
   stats(): PosterStats;
@@ -306,6 +308,13 @@ export class RateLimitedPoster implements SlackPoster {
     if (CHANNEL_ID.test(channel)) return channel;
     for (const [id, name] of this.aliasOf) if (name === channel) return id;
     return channel;
+  }
+
+  async openDirect(user: string): Promise<string> {
+    const res = await this.client.conversations.open({ users: user });
+    const id = res.channel?.id;
+    if (!id) throw new Error(`Slack opened no direct message with ${user}`);
+    return id;
   }
 
   async permalink(channel: string, ts: string): Promise<string | null> {

@@ -11,6 +11,8 @@ import {
   investigationResultSchema,
   offerKindSchema,
   offerPayloadSchema,
+  principalCheckInputSchema,
+  principalCheckOutcomeSchema,
   remediationInputSchema,
   remediationOutcomeSchema,
   statusInputSchema,
@@ -198,6 +200,14 @@ export function decodeAction(stored: unknown): ActionRecord {
       kind,
       input: fromJson(caseFormSchema, input, at('input')),
       result: orNull(result, (t) => fromJson(caseOutcomeSchema, t, at('result'))),
+    };
+  }
+  if (kind === 'principal-check') {
+    return {
+      ...fields,
+      kind,
+      input: fromJson(principalCheckInputSchema, input, at('input')),
+      result: orNull(result, (t) => fromJson(principalCheckOutcomeSchema, t, at('result'))),
     };
   }
   if (isRemediationKind(kind)) {

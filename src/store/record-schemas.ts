@@ -2,6 +2,7 @@ import * as z from 'zod';
 import type { AwsCall } from '../domain/actions/aws-call.ts';
 import { RESOLVER_TYPES } from '../domain/actions/case-status.ts';
 import { OFFER_KINDS, type OfferPayload } from '../domain/actions/offers.ts';
+import { PRINCIPAL_ANSWERS, type Principal, type SeenActivity } from '../domain/actions/principal-check.ts';
 import { SNOOZE_STATES } from '../domain/actions/snooze.ts';
 import { type Finding, RECORD_STATES, SEVERITY_LABELS, WORKFLOW_STATUSES } from '../domain/finding.ts';
 import type { StoredAnswers } from '../domain/investigation/answer-book.ts';
@@ -11,6 +12,8 @@ import type { Plan, RemediationTarget } from '../domain/remediation/remediation.
 import { exactly } from '../lib/exact-schema.ts';
 
 import type {
+  PrincipalCheckInput,
+  PrincipalCheckOutcome,
   ActionFailure,
   AuditRecord,
   CaseOpened,
@@ -124,6 +127,33 @@ const plan = exactly<Plan>()(z.object({ calls: z.array(awsCall), undo: z.array(a
 export const remediationInputSchema = exactly<RemediationRequest>()(remediationTarget.extend({ plan, note: z.string() }));
 const run = exactly<RemediationRun>()(z.object({ status: z.enum(['succeeded', 'partial', 'failed']), outcomes: z.array(callOutcome) }));
 export const remediationOutcomeSchema = exactly<RemediationRunResult>()(run.partial().extend({ undo: run.optional(), undoneBy: z.string().optional() }));
+
+const principal = exactly<Principal>()(
+  z.object({ account: z.string(), kind: z.enum(['iamUser', 'roleSession', 'root']), name: z.string(), role: z.string().optional() }),
+);
+const seen = exactly<SeenActivity>()(
+  z.object({
+    action: nullableString,
+    service: nullableString,
+    at: nullableString,
+    sourceIp: nullableString,
+    location: nullableString,
+    userAgent: nullableString,
+  }),
+);
+export const principalCheckInputSchema = exactly<PrincipalCheckInput>()(
+  z.object({
+    principal,
+    slackUserId: z.string(),
+    via: z.string(),
+    activity: seen,
+    dueAt: z.string(),
+    dm: z.object({ channel: z.string(), ts: z.string() }).nullable(),
+  }),
+);
+export const principalCheckOutcomeSchema = exactly<PrincipalCheckOutcome>()(
+  z.union([z.object({ answer: z.enum(PRINCIPAL_ANSWERS), by: z.string(), at: z.string() }), z.object({ timedOut: z.literal(true), at: z.string() })]),
+);
 
 /** A remediation offer's choice, or nothing beyond the finding. */
 export const offerPayloadSchema = z.union([

@@ -49,6 +49,7 @@ describe('manifest.yml', () => {
       'usergroups:read',
       'users:read',
       'users:read.email',
+      'im:write',
     ]);
     expect(manifest.oauth_config.scopes.user).toBeUndefined();
     expect(manifest.settings.event_subscriptions.bot_events).toEqual(['app_home_opened', 'app_mention', 'message.channels', 'message.groups']);
@@ -61,7 +62,7 @@ describe('manifest.yml', () => {
       expect.objectContaining({ type: 'message', callback_id: CALLBACKS.investigateShortcut }),
       expect.objectContaining({ type: 'message', callback_id: CALLBACKS.postToCaseShortcut }),
     ]);
-    expect(manifest.features.app_home).toMatchObject({ home_tab_enabled: true, messages_tab_enabled: false });
+    expect(manifest.features.app_home).toMatchObject({ home_tab_enabled: true, messages_tab_enabled: true, messages_tab_read_only_enabled: true });
   });
 
   it('sends events and interactions to the Bolt receiver path', () => {

@@ -28,6 +28,8 @@ export interface IamUser {
   AccessKeys?: IamAccessKey[];
   AttachedPolicies?: Array<{ PolicyName: string; PolicyArn: string }>;
   InlinePolicyNames?: string[];
+  /** The user's tags: who owns it (an `email` or `slack` tag) is whom "Was this you?" asks. */
+  Tags?: Array<{ Key: string; Value: string }>;
 }
 
 export interface IamRole {
@@ -138,6 +140,10 @@ export function iamAction(state: IamState, account: string, action: string, para
           ...(u.PasswordLastUsed ? { PasswordLastUsed: u.PasswordLastUsed } : {}),
         },
       });
+    }
+    case 'ListUserTags': {
+      const u = user();
+      return queryResponse(action, NS, { Tags: (u.Tags ?? []).map((t) => ({ Key: t.Key, Value: t.Value })), IsTruncated: false });
     }
     case 'ListAccessKeys': {
       const u = user();

@@ -31,6 +31,8 @@ export const DEFAULT_LIMITS: RateLimits = {
   'views.update': TIER_4,
   'views.publish': TIER_4,
   'users.info': TIER_4,
+  'users.lookupByEmail': TIER_3,
+  'conversations.open': TIER_3,
   'usergroups.users.list': TIER_2,
 };
 

@@ -156,6 +156,23 @@ export class Workspace {
     return id;
   }
 
+  /**
+   * The bot's direct-message conversation with a person (conversations.open): a `D…` id,
+   * named `dm-<user>` so the emulator's pages can list it beside the channels.
+   */
+  openDirect(user: string): string {
+    const name = `dm-${user.toLowerCase()}`;
+    const existing = this.idByName.get(name);
+    if (existing) return existing;
+    let id = `D${idChars(name)}`;
+    for (let salt = 1; this.channelsById.has(id); salt++) id = `D${idChars(`${name}#${salt}`)}`;
+    this.channelsById.set(id, { id, name, created: Math.floor(Date.now() / 1000) });
+    this.idByName.set(name, id);
+    this.messagesByChannel.set(id, []);
+    this.changes++;
+    return id;
+  }
+
   /** A channel id from an id or a name; `create` makes a named channel on first use, as posting to it does. */
   resolve(channel: string, create: boolean): string | undefined {
     if (this.channelsById.has(channel)) return channel;

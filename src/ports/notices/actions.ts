@@ -4,6 +4,7 @@ import type { WorkflowStatus } from '../../domain/finding.ts';
 import type { Plan, Remediation } from '../../domain/remediation/catalog.ts';
 import type { ActionState, CaseRecord } from '../action-store.ts';
 import type { CallError, CallOutcome } from '../aws-calls.ts';
+import type { Principal, PrincipalAnswer, SeenActivity } from '../../domain/actions/principal-check.ts';
 import type { CustomActionDoing } from '../../domain/routing/custom-actions.ts';
 import type { AgentAction, AgentUsefulness } from '../security-ir.ts';
 import type { MessagePlace } from './place.ts';
@@ -52,6 +53,24 @@ export interface CaseCommentShown {
   edited: boolean;
   /** Names the post for good: a comment shown (or a reply posted to the case) is never shown twice. */
   key: string;
+}
+
+/** "Was this you?": the question in a direct message, and what came of it in the finding's thread. */
+export interface PrincipalNotices {
+  /** Asks `user` directly; returns where the question is, to close it once answered. */
+  principalAsked(e: {
+    checkId: string;
+    user: string;
+    finding: { title: string; account: string };
+    principal: Principal;
+    activity: SeenActivity;
+    thread: ActionThread;
+    waitSeconds: number;
+  }): Promise<MessagePlace>;
+  /** The answer (null: none in time) in the finding's thread, and whether the escalation was hurried. */
+  principalAnswered(e: { thread: ActionThread; principal: Principal; user: string; answer: PrincipalAnswer | null; escalated: boolean }): Promise<void>;
+  /** The question in the direct message shows the answer taken (or the silence), without its buttons. */
+  principalQuestionClosed(e: { dm: MessagePlace; answer: PrincipalAnswer | null }): Promise<void>;
 }
 
 /** A Security Hub custom action sent the finding: what sirbot did about it. */
@@ -199,4 +218,12 @@ export interface SnoozeNotices {
  * whether it matters (an escalation step retries; a status result is only logged). Each
  * use case depends on its own part.
  */
-export interface ActionNotices extends StatusNotices, CaseNotices, AgentNotices, CustomActionNotices, RemediationNotices, EscalationNotices, SnoozeNotices {}
+export interface ActionNotices
+  extends StatusNotices,
+    CaseNotices,
+    AgentNotices,
+    CustomActionNotices,
+    PrincipalNotices,
+    RemediationNotices,
+    EscalationNotices,
+    SnoozeNotices {}

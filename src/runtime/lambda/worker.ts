@@ -84,6 +84,8 @@ export async function handler(
     await ctx.core.actions?.agentWork.poll();
     // Snoozes whose time is up are announced where they were made, with what they held back.
     const snoozesEnded = (await ctx.core.actions?.snoozes.tick()) ?? 0;
+    // "Was this you?" questions nobody answered in time escalate their findings.
+    await ctx.core.actions?.principalCheck?.tick();
     // Deliveries left unfinished (a worker that timed out, Slack down for a while) are completed here too.
     const resumed = await ctx.core.deliverer.resume();
     await ctx.core.deliverer.idle();

@@ -104,6 +104,7 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
   core.actions?.escalations.start(o.env.SIRBOT_ESCALATION_TICK_SECONDS * 1000);
   // So do snoozes: an expiry that came while the process was stopped is announced at the first tick.
   core.actions?.snoozes.start(o.env.SIRBOT_ESCALATION_TICK_SECONDS * 1000);
+  core.actions?.principalCheck?.start(o.env.SIRBOT_ESCALATION_TICK_SECONDS * 1000);
   // Investigations that were gathering when the process stopped start again.
   await core.investigations?.resume();
   const background = new Set<Promise<unknown>>();
@@ -241,6 +242,7 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
       clearInterval(agentPoller);
       core.actions?.escalations.stop();
       core.actions?.snoozes.stop();
+      core.actions?.principalCheck?.stop();
       await socket?.stop();
       await jobs.idle();
       await core.investigations?.idle();

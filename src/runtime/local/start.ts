@@ -19,12 +19,14 @@ export const emulatorStateFile = (db: string) => `${db}.slack.json`;
 const EMULATOR_TOKEN = 'xoxb-local-emulator';
 const EMULATOR_SIGNING_SECRET = 'local-emulator-signing-secret';
 
-/** The emulated workspace's people: one per sirbot role, and one with none. */
+/** The emulated workspace's people: one per sirbot role, one with none, and the owner of the scenario's principal. */
 const PEOPLE = [
   // Time zones as Slack profiles carry them: plain-word answers ("this morning") are read in the writer's.
   { id: 'U0ALICE', name: 'alice', email: 'alice@example.com', tz: 'Europe/Berlin' },
   { id: 'U0SAM', name: 'sam', email: 'sam@example.com', tz: 'America/New_York' },
   { id: 'U0EVE', name: 'eve', email: 'eve@example.com' },
+  // Owns the exposed-access-key scenario's CI user (its owner-email tag): "Was this you?" asks her.
+  { id: 'U0DANA', name: 'dana', email: 'dana@example.com', tz: 'Europe/London' },
 ] as const;
 const DEFAULT_RESPONDERS = 'U0ALICE';
 const DEFAULT_APPROVERS = 'U0SAM';

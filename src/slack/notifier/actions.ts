@@ -3,6 +3,7 @@ import type { ActionNotices, CaseCommentShown, MessagePlace, RemediationShown } 
 import type { SlackPoster } from '../poster.ts';
 import { SlackPostError } from '../slack-errors.ts';
 import { agentActionMessage, agentFeedbackMessage } from '../views/agent.ts';
+import { principalAnsweredMessage, principalQuestionClosedMessage, principalQuestionMessage } from '../views/principal.ts';
 import { snoozeCreatedMessage, snoozeEndedMessage } from '../views/snooze.ts';
 import { noticeFailure } from './delivery.ts';
 import { caseEventMessage, caseOpenedMessage } from '../views/case.ts';
@@ -43,6 +44,26 @@ export class SlackActionNotices implements ActionNotices {
 
   async caseCommentShown(e: CaseCommentShown): Promise<void> {
     await this.poster.postOnce(e.thread.channel, caseCommentMessage(e), { key: e.key, threadTs: e.thread.threadTs, mayExist: true });
+  }
+
+  async principalAsked(e: Parameters<ActionNotices['principalAsked']>[0]): Promise<MessagePlace> {
+    const dm = await this.poster.openDirect(e.user);
+    const message = principalQuestionMessage({
+      checkId: e.checkId,
+      principal: e.principal,
+      activity: e.activity,
+      findingTitle: e.finding.title,
+      waitSeconds: e.waitSeconds,
+    });
+    return this.poster.post(dm, message);
+  }
+
+  async principalAnswered(e: Parameters<ActionNotices['principalAnswered']>[0]): Promise<void> {
+    await this.poster.post(e.thread.channel, principalAnsweredMessage(e), e.thread.threadTs);
+  }
+
+  async principalQuestionClosed(e: Parameters<ActionNotices['principalQuestionClosed']>[0]): Promise<void> {
+    await this.poster.update(e.dm.channel, e.dm.ts, principalQuestionClosedMessage(e.answer));
   }
 
   async customActionTaken(e: Parameters<ActionNotices['customActionTaken']>[0]): Promise<void> {

@@ -51,3 +51,8 @@ export const AGENT_ACTIONS = {
   useful: 'agent_feedback_useful',
   notUseful: 'agent_feedback_not_useful',
 } as const;
+
+/** "Was this you?" in a direct message; the value carries the question's id. */
+export const PRINCIPAL_ACTIONS = {
+  answer: (answer: 'yes' | 'no' | 'unsure') => `principal_answer_${answer}`,
+} as const;

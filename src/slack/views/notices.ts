@@ -10,6 +10,7 @@ const NOT_DONE: Record<NotDoneCommand, (reason: string) => string> = {
   'case.close': (reason) => `Case not closed: ${reason}`,
   'case.comment': (reason) => `Not posted to the case: ${reason}`,
   'case.agentFeedback': (reason) => `Feedback not sent: ${reason}`,
+  'principal.answer': (reason) => `Answer not taken: ${reason}.`,
   'remediation.request': (reason) => `Remediation not run: ${reason}`,
   'remediation.approve': (reason) => `Not done: ${reason}.`,
   'remediation.reject': (reason) => `Not done: ${reason}.`,

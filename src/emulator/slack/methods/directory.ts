@@ -63,7 +63,28 @@ const usersInfo: Method = (args, { ws }) => {
   return user ? { ok: true, user } : fail('user_not_found');
 };
 
+/** users.lookupByEmail: the person with that email (case-insensitive), or `users_not_found`. */
+const usersLookupByEmail: Method = (args, { ws }) => {
+  const email = stringArg(args, 'email');
+  if (!email) return invalidArguments(['missing required field: email']);
+  const id = Object.keys(ws.directory.users).find((u) => ws.directory.users[u]?.email?.toLowerCase() === email.toLowerCase());
+  const user = id ? userObject(ws, id) : undefined;
+  return user ? { ok: true, user } : fail('users_not_found');
+};
+
+/** conversations.open with one user: the bot's direct-message channel with them (a known person only). */
+const conversationsOpen: Method = (args, { ws }) => {
+  const users = (stringArg(args, 'users') ?? '').split(',').filter(Boolean);
+  if (users.length === 0) return fail('users_list_not_supplied');
+  if (users.length > 1) return fail('not_enough_users'); // a group DM needs mpim:write, which sirbot does not ask for
+  const [user] = users as [string];
+  if (!userObject(ws, user) || user === ws.botUserId) return fail('user_not_found');
+  return { ok: true, channel: { id: ws.openDirect(user), is_im: true, user } };
+};
+
 export const DIRECTORY_METHODS: Record<string, Method> = {
   'usergroups.users.list': usergroupUsers,
   'users.info': usersInfo,
+  'users.lookupByEmail': usersLookupByEmail,
+  'conversations.open': conversationsOpen,
 };
