@@ -334,6 +334,31 @@ describe.skipIf(!HAVE_CHROMIUM)('workbench in a browser', { timeout: 90_000 }, (
     expect(await pane.locator('.sb-message').first().getAttribute('data-e2e-mark')).toBe('kept');
   }, 90_000);
 
+  it('"Was this you?": dana, whose CI user the exposed key is, answers No in her direct message, in a window of her own; the thread says so', async () => {
+    const dana = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    try {
+      await dana.goto(`${base()}/`);
+      await dana.locator('#wb-user').selectOption('U0DANA');
+      const dm = dana.locator('#wb-channels .wb-nav-item', { hasText: 'dm-u0dana' });
+      await eventually(() => dm.count()).toBe(1);
+      await dm.click();
+      const asked = dana.locator('#wb-messages .sb-message', { hasText: 'Was this you?' });
+      await eventually(() => asked.count()).toBe(1);
+      expect(await asked.innerText()).toContain('ci-deployer');
+      await dana.screenshot({ path: path.join(ARTIFACTS, 'was-this-you.png') });
+      await asked.getByRole('button', { name: 'No, it was not me' }).click();
+      await eventually(() => dana.locator('#wb-messages .sb-message').first().innerText()).toContain('you answered No, it was not me');
+    } finally {
+      await dana.close();
+    }
+    const [root] = ws().messages(INCIDENTS);
+    await eventually(() =>
+      ws()
+        .thread(INCIDENTS, root!.ts)
+        .some((m) => JSON.stringify(m.blocks ?? []).includes('answered *No, it was not me*')),
+    ).toBe(true);
+  });
+
   it('every button on a root message works in #security-incidents, in the channel view, and ⋮ lists the manifest’s shortcuts', async () => {
     await page.locator('#wb-user').selectOption('U0ALICE');
     await page.locator('#wb-thread-close').click();
