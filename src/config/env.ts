@@ -119,6 +119,8 @@ export const envSchema = z.object({
   SIRBOT_ESCALATION_TICK_SECONDS: int(15, 1, 3600),
   /** How often the local runtime looks for deliveries and digests left unfinished (Slack failing, a crash). */
   SIRBOT_RESUME_SECONDS: int(30, 1, 3600),
+  /** The people file: who is behind principals their tags do not name (root, shared users, roles); see src/config/people-file.ts. */
+  SIRBOT_PEOPLE: z.string().optional(),
   /** How long the person behind the credentials has to answer "Was this you?" before the finding escalates. */
   SIRBOT_PRINCIPAL_WAIT_MINUTES: int(30, 1, 10080),
   /** How often the local runtime looks at open cases for the AWS investigative agent's results (Security IR sends no event for them). */

@@ -1,3 +1,4 @@
+import { loadPeopleFile } from '../config/people-file.ts';
 import { loadRulesFile } from '../config/rules-file.ts';
 import type { Env } from '../config/env.ts';
 import { Deliverer } from '../delivery/deliver.ts';
@@ -309,7 +310,7 @@ function composeActions(
   const principalCheck = directory
     ? new PrincipalCheck({
         ...common,
-        people: new PeopleFinder(new IamUserTags(settings.clients), directory),
+        people: new PeopleFinder(new IamUserTags(settings.clients), directory, o.env.SIRBOT_PEOPLE ? loadPeopleFile(o.env.SIRBOT_PEOPLE) : []),
         escalate: (findingId) => escalations?.hurry(findingId) ?? Promise.resolve(false),
         waitSeconds: o.env.SIRBOT_PRINCIPAL_WAIT_MINUTES * 60,
       })

@@ -126,3 +126,20 @@ export function personFromTags(tags: Readonly<Record<string, string>>): TaggedPe
 export function emailOfSession(sessionName: string): string | null {
   return EMAIL.test(sessionName) ? sessionName : null;
 }
+
+/** The people file's entries: a principal as `principalKey` names it (or a bare user name), and the person. */
+export type PeopleMapping = ReadonlyArray<{ principal: string; slackUserId?: string; email?: string }>;
+
+/** How the people file names a principal: `<account>:user/<name>`, `<account>:root`, `<account>:session/<name>`. */
+export function principalKey(p: Principal): string {
+  if (p.kind === 'root') return `${p.account}:root`;
+  return `${p.account}:${p.kind === 'iamUser' ? 'user' : 'session'}/${p.name}`;
+}
+
+/** The people file's person for a principal: its exact key first, then its user or session name alone. */
+export function mappedPerson(mapping: PeopleMapping, p: Principal): TaggedPerson | null {
+  const key = principalKey(p).toLowerCase();
+  const entry = mapping.find((m) => m.principal.toLowerCase() === key) ?? (p.kind === 'root' ? undefined : mapping.find((m) => m.principal === p.name));
+  if (!entry) return null;
+  return { ...(entry.slackUserId ? { slackUserId: entry.slackUserId } : {}), ...(entry.email ? { email: entry.email } : {}) };
+}
