@@ -1,6 +1,6 @@
 import { type Count, type FindingStats, type Milestone, MILESTONES, formatDuration } from '../../domain/stats/stats.ts';
 import { type Block, type SlackMessage, mrkdwn, plain } from './blocks.ts';
-import { LIMITS, escapeText, truncate } from './text.ts';
+import { LIMITS, code, escapeText, truncate } from './text.ts';
 
 const MILESTONE_LABELS: Record<Milestone, string> = {
   acknowledged: 'To acknowledge',
@@ -15,7 +15,10 @@ const TOP = 8;
 /** Channel ids are linked (Slack shows their names); anything else (a `#name` from the rules) is escaped text. */
 const channelLabel = (channel: string) => (/^[CG][A-Z0-9]{8,}$/.test(channel) ? `<#${channel}>` : escapeText(channel));
 
-function breakdown(title: string, counts: Count[], label: (key: string) => string = escapeText): string {
+/** Rule names, products and finding types are identifiers (a finding's type is the finding's to choose): code spans, where formatting stays literal. */
+const identifier = (key: string) => code(key, 120);
+
+function breakdown(title: string, counts: Count[], label: (key: string) => string = identifier): string {
   if (counts.length === 0) return `*${title}*\nnone`;
   const lines = counts.slice(0, TOP).map((c) => `${c.count} · ${truncate(label(c.key), 120)}`);
   const rest = counts.slice(TOP).reduce((n, c) => n + c.count, 0);
@@ -52,7 +55,7 @@ export function statsMessage(stats: FindingStats, heading: string): SlackMessage
     {
       type: 'section',
       fields: [
-        mrkdwn(breakdown('By severity', stats.bySeverity)),
+        mrkdwn(breakdown('By severity', stats.bySeverity, escapeText)),
         mrkdwn(breakdown('By channel (as routed now)', stats.byChannel, channelLabel)),
         mrkdwn(breakdown('By rule (matching now)', stats.byRule)),
         mrkdwn(breakdown('By product', stats.byProduct)),
