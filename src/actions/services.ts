@@ -9,6 +9,7 @@ import type { EscalationService } from './escalations.ts';
 import type { OfferBook } from './offers.ts';
 import type { RemediationService } from './remediations.ts';
 import type { SnoozeService } from './snoozes.ts';
+import type { StatsService } from './stats.ts';
 import type { StatusService } from './status.ts';
 
 /** The action use cases a runtime offers (status, cases, remediations, escalations, snoozes); present where the runtime can act. */
@@ -30,4 +31,6 @@ export interface ActionServices {
   remediations: RemediationService;
   escalations: EscalationService;
   snoozes: SnoozeService;
+  /** The numbers: `/sir stats` and the weekly post. */
+  stats: StatsService;
 }

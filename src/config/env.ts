@@ -125,6 +125,14 @@ export const envSchema = z.object({
   SIRBOT_PRINCIPAL_WAIT_MINUTES: int(30, 1, 10080),
   /** How often the local runtime looks at open cases for the AWS investigative agent's results (Security IR sends no event for them). */
   SIRBOT_AGENT_POLL_SECONDS: int(60, 1, 3600),
+  /** Where the weekly numbers are posted (a channel id or #name); unset, there is no weekly post. */
+  SIRBOT_STATS_CHANNEL: z
+    .string()
+    .regex(/^(?:#[a-z0-9][a-z0-9._-]{0,79}|[CG][A-Z0-9]{8,20})$/, 'must be a channel id (C…) or #name')
+    .optional(),
+  /** The weekday of the weekly post, 1 (Monday) to 7 (Sunday), and the hour (UTC) from which it is posted that day. */
+  SIRBOT_STATS_WEEKDAY: int(1, 1, 7),
+  SIRBOT_STATS_HOUR: int(9, 0, 23),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

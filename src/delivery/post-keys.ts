@@ -13,3 +13,4 @@ export const listingPostKey = (digestId: string, firstSeq: number, lastSeq: numb
 export const questionsPostKey = (investigationId: string) => `questions:${investigationId}`;
 export const cirtProposalKey = (findingId: string) => `cirt-proposal:${hashed(findingId)}`;
 export const snoozeEndedKey = (snoozeId: string) => `snooze-ended:${snoozeId}`;
+export const weeklyStatsKey = (isoWeek: string) => `stats-weekly:${isoWeek}`;

@@ -160,6 +160,11 @@ export interface Store {
    */
   listIncompleteFindings(staleBefore: string, limit: number): Promise<FindingRecord[]>;
   /**
+   * Findings first delivered in `[from, to)` (by `deliveredAt`), oldest first, at most
+   * `limit` (what `/sir stats` counts; the caller bounds the window).
+   */
+  listFindingsDelivered(from: string, to: string, limit: number): Promise<FindingRecord[]>;
+  /**
    * Reserves one root-message slot in a channel's storm window: true if fewer than
    * `limit` roots were posted in that channel since `since`, or if this finding already
    * holds a slot in the window (a resumed delivery keeps the slot it had).

@@ -27,6 +27,9 @@ import { Auditor } from '../actions/audit.ts';
 import { CaseService } from '../actions/cases.ts';
 import { EscalationService } from '../actions/escalations.ts';
 import { SnoozeService } from '../actions/snoozes.ts';
+import { StatsService } from '../actions/stats.ts';
+import type { StatsCharts } from '../ports/charts.ts';
+import { SlackStatsNotices } from '../slack/notifier/stats.ts';
 import { rootMarks } from '../actions/marks.ts';
 import { RemediationService } from '../actions/remediations.ts';
 import { StatusService } from '../actions/status.ts';
@@ -99,6 +102,8 @@ export interface CoreOptions {
    * this process (the local runtime) rather than left to a sweep or a redelivered job.
    */
   delivery?: { leaseMs?: number; retryBaseMs?: number; callTimeoutMs?: number; retryHere?: boolean };
+  /** Where the numbers' charts are drawn (the local runtime); absent, the numbers come without a chart. */
+  charts?: StatsCharts;
 }
 
 function members(list: string): Members {
@@ -163,7 +168,7 @@ export function composeCore(o: CoreOptions): Core {
     onRootReplaced: followUps.rootReplaced,
   });
   const refreshRoot = (findingId: string) => deliverer.refreshRoot(findingId);
-  const actions = o.actions && shared ? composeActions(o, o.actions, notices, refreshRoot, clock, shared) : undefined;
+  const actions = o.actions && shared ? composeActions(o, o.actions, notices, refreshRoot, clock, shared, rules, poster) : undefined;
   const investigations = o.evidence
     ? new InvestigationService({
         store: o.store,
@@ -269,6 +274,8 @@ function composeActions(
   refreshRoot: (findingId: string) => Promise<void>,
   clock: () => number,
   { audit, offers }: { audit: Auditor; offers: OfferBook },
+  rules: () => RuleSet,
+  poster: SlackPoster,
 ): ActionServices {
   const directory = o.slackToken ? new SlackDirectory(new WebClient(o.slackToken, slackClientOptions(o.slackApiUrl))) : null;
   const access = new AccessControl(accessPolicyOf(o.env), directory, undefined, clock);
@@ -348,6 +355,19 @@ function composeActions(
     }),
     escalations,
     snoozes: new SnoozeService({ store: o.store, access, audit, notices, logger: o.logger, clock }),
+    stats: new StatsService({
+      store: o.store,
+      rules,
+      access,
+      audit,
+      notices: new SlackStatsNotices(poster),
+      logger: o.logger,
+      clock,
+      ...(o.charts ? { charts: o.charts } : {}),
+      ...(o.env.SIRBOT_STATS_CHANNEL
+        ? { weekly: { channel: o.env.SIRBOT_STATS_CHANNEL, weekday: o.env.SIRBOT_STATS_WEEKDAY, hour: o.env.SIRBOT_STATS_HOUR } }
+        : {}),
+    }),
   };
 }
 

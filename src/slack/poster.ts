@@ -34,8 +34,8 @@ export interface SlackPoster {
   update(channel: string, ts: string, message: SlackMessage): Promise<void>;
   /** A keyed post made earlier, if Slack has it (to redraw it once what it offers no longer applies). */
   findPost(channel: string, o: Pick<KeyedPost, 'key' | 'threadTs' | 'since'>): Promise<{ channel: string; ts: string } | null>;
-  /** Uploads files into a thread (files.uploadV2), paced with the channel's posts. */
-  upload(channel: string, threadTs: string, files: Array<{ filename: string; content: string }>, comment: string): Promise<void>;
+  /** Uploads files into a thread (files.uploadV2), paced with the channel's posts; text is sent as UTF-8. */
+  upload(channel: string, threadTs: string, files: Array<{ filename: string; content: string | Uint8Array }>, comment: string): Promise<void>;
   /** A link to a message, for audit records; null when Slack cannot give one. */
   permalink(channel: string, ts: string): Promise<string | null>;
   /** The bot's direct-message channel with a person (conversations.open), to post in as in any channel. */
@@ -284,7 +284,7 @@ export class RateLimitedPoster implements SlackPoster {
     });
   }
 
-  async upload(channel: string, threadTs: string, files: Array<{ filename: string; content: string }>, comment: string): Promise<void> {
+  async upload(channel: string, threadTs: string, files: Array<{ filename: string; content: string | Uint8Array }>, comment: string): Promise<void> {
     const lane = this.laneFor(channel);
     await lane.queue.add(async () => {
       try {
@@ -293,7 +293,10 @@ export class RateLimitedPoster implements SlackPoster {
             channel_id: this.idOf(channel),
             thread_ts: threadTs,
             initial_comment: comment,
-            file_uploads: files.map((f) => ({ file: Buffer.from(f.content, 'utf8'), filename: f.filename })),
+            file_uploads: files.map((f) => ({
+              file: typeof f.content === 'string' ? Buffer.from(f.content, 'utf8') : Buffer.from(f.content),
+              filename: f.filename,
+            })),
           }),
         );
       } catch (err) {

@@ -18,6 +18,7 @@ import {
  *   FINDING#<findingId>                  FINDING                       finding record (thread, digest, snapshot)  gsi1 while incomplete: DELIVERIES#incomplete / <attemptAt>#<findingId>
  *   FINDING#<findingId>                  INVESTIGATION                 lock: the one investigation of the finding {id}
  *   FINDING#<findingId>                  ACTION#<createdAt>#<id>       hint: an action about the finding {id}
+ *   DELIVERED#<yyyy-mm-dd>               <deliveredAt>#<findingId>     hint: a finding first delivered that day {findingId} (/sir stats)
  *   ROOTS#<channel>                      WINDOW                        root slots of the channel's storm window {slots, version} (ttl)
  *   DIGESTS#<channel>#<groupKey>         OPEN                          the digest open for a group {digestId}
  *   DIGEST#<digestId>                    DIGEST                        digest record {count, unlisted, lastSeq, ...}  gsi1: DIGESTS / <openedAt>#<digestId>
@@ -102,6 +103,8 @@ export const keys = {
   finding: (id: string) => k(keys.findingPk(id), 'FINDING'),
   investigationLock: (findingId: string) => k(keys.findingPk(findingId), 'INVESTIGATION'),
   findingAction: (findingId: string, createdAt: string, id: string) => k(keys.findingPk(findingId), `ACTION#${createdAt}#${part(id)}`),
+  deliveredDay: (day: string) => `DELIVERED#${day}`,
+  delivered: (deliveredAt: string, findingId: string) => k(keys.deliveredDay(deliveredAt.slice(0, 10)), `${deliveredAt}#${part(findingId)}`),
   rootWindow: (channel: string) => k(`ROOTS#${part(channel)}`, 'WINDOW'),
   digestGroup: (channel: string, groupKey: string) => k(`DIGESTS#${part(channel)}#${part(groupKey)}`, 'OPEN'),
   digest: (id: string) => k(`DIGEST#${part(id)}`, 'DIGEST'),

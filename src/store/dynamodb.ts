@@ -4,6 +4,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoActionStore } from './dynamodb-actions.ts';
 import {
   GSI,
+  type Item,
   TTL_ATTRIBUTE,
   Table,
   assignments,
@@ -143,6 +144,9 @@ export interface DynamoStoreOptions {
  * state, a counter an atomic ADD, and anything read-modify-write a compare-and-set on a
  * version, retried when another caller got there first.
  */
+/** Records read at once when a list is followed from its hints. */
+const GET_CONCURRENCY = 16;
+
 export class DynamoStore implements Store {
   /** The CreateTable input for the store's table; TTL (TTL_ATTRIBUTE) is enabled separately. */
   static tableDefinition = tableDefinition;
@@ -177,7 +181,9 @@ export class DynamoStore implements Store {
     };
   }
 
-  insertFinding(record: FindingRecord): Promise<boolean> {
+  /** The day's delivery hint first (read back against the record), then the record. */
+  async insertFinding(record: FindingRecord): Promise<boolean> {
+    await this.table.put({ ...keys.delivered(record.deliveredAt, record.findingId), type: 'deliveredHint', findingId: record.findingId });
     return this.table.put(this.findingItem(record), notExists);
   }
 
@@ -193,6 +199,36 @@ export class DynamoStore implements Store {
     const entries = await this.table.list(lists.incompleteDeliveries(null, '').gsi1pk, { upTo: staleBefore, limit });
     const records = await Promise.all(entries.map((e) => this.getFinding(String(e.findingId)).catch(reportedAsNull(this.report))));
     return records.filter((r): r is FindingRecord => r !== null && isIncomplete(r) && (r.attemptAt === null || r.attemptAt < staleBefore));
+  }
+
+  /**
+   * One query per UTC day of the window (the caller bounds it) on the day's delivery hints,
+   * then each record, kept only if it is there and was delivered when its hint says (an
+   * insert that lost a race leaves a hint for a delivery that never was). Hints of findings
+   * stored before hints were written are absent: those findings are not listed.
+   */
+  async listFindingsDelivered(from: string, to: string, limit: number): Promise<FindingRecord[]> {
+    const out: FindingRecord[] = [];
+    const DAY = 86_400_000;
+    const end = Date.parse(to);
+    for (let t = Date.parse(from.slice(0, 10)); t < end && out.length < limit; t += DAY) {
+      const hints = await this.table.query(
+        {
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':pk': keys.deliveredDay(new Date(t).toISOString().slice(0, 10)), ':from': from, ':to': to },
+        },
+        // The whole day's hints (small items): a stale one must not take a live one's place under a limit.
+      );
+      for (let i = 0; i < hints.length && out.length < limit; i += GET_CONCURRENCY) {
+        const batch = hints.slice(i, i + GET_CONCURRENCY);
+        const records = await Promise.all(batch.map((h) => this.getFinding(String(h.findingId)).catch(reportedAsNull(this.report))));
+        records.forEach((r, j) => {
+          const hintAt = String((batch[j] as Item).sk).split('#')[0];
+          if (r && r.deliveredAt === hintAt && r.deliveredAt >= from && r.deliveredAt < to && out.length < limit) out.push(r);
+        });
+      }
+    }
+    return out;
   }
 
   /**

@@ -73,6 +73,14 @@ export class MemoryStore implements Store {
     return readableOnly(stored, decodeFinding, this.report);
   }
 
+  async listFindingsDelivered(from: string, to: string, limit: number) {
+    const stored = [...this.findings.values()]
+      .filter((r) => r.deliveredAt >= from && r.deliveredAt < to)
+      .sort((a, b) => a.deliveredAt.localeCompare(b.deliveredAt) || a.findingId.localeCompare(b.findingId))
+      .slice(0, limit);
+    return readableOnly(stored, decodeFinding, this.report);
+  }
+
   async reserveRootSlot(channel: string, findingId: string, since: string, limit: number, now: string) {
     const slots = this.slots.get(channel) ?? new Map<string, string>();
     this.slots.set(channel, slots);

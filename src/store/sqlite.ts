@@ -110,6 +110,7 @@ CREATE TABLE IF NOT EXISTS dead_letters (
 const INDEXES = `
 CREATE INDEX IF NOT EXISTS findings_incomplete ON findings (attempt_at)
   WHERE state IN ('received', 'posting') OR follow_up_pending = 1 OR pending_snapshot IS NOT NULL;
+CREATE INDEX IF NOT EXISTS findings_delivered ON findings (delivered_at);
 CREATE INDEX IF NOT EXISTS digests_to_flush ON digests (opened_at) WHERE unlisted > 0 OR ts IS NULL;
 `;
 
@@ -214,6 +215,15 @@ export class SqliteStore implements Store {
       `SELECT * FROM findings WHERE (state IN ('received', 'posting') OR follow_up_pending = 1 OR pending_snapshot IS NOT NULL)
            AND (attempt_at IS NULL OR attempt_at < ?) ORDER BY attempt_at LIMIT ?`,
     ).all(staleBefore, limit) as FindingRow[];
+    return readableOnly(rows, toFinding, this.report);
+  }
+
+  async listFindingsDelivered(from: string, to: string, limit: number): Promise<FindingRecord[]> {
+    const rows = this.sql('SELECT * FROM findings WHERE delivered_at >= ? AND delivered_at < ? ORDER BY delivered_at, finding_id LIMIT ?').all(
+      from,
+      to,
+      limit,
+    ) as FindingRow[];
     return readableOnly(rows, toFinding, this.report);
   }
 

@@ -31,6 +31,21 @@ describe('configuration', () => {
     expect(parseEnv({ SIRBOT_ADMIN_TOKEN: 'x'.repeat(16) }).SIRBOT_ADMIN_TOKEN).toBe('x'.repeat(16));
   });
 
+  it('takes the weekly numbers where and when they are wanted, and nothing else', () => {
+    expect(parseEnv({})).toMatchObject({ SIRBOT_STATS_WEEKDAY: 1, SIRBOT_STATS_HOUR: 9 });
+    expect(parseEnv({})).not.toHaveProperty('SIRBOT_STATS_CHANNEL');
+    expect(parseEnv({ SIRBOT_STATS_CHANNEL: '#security-weekly', SIRBOT_STATS_WEEKDAY: '5', SIRBOT_STATS_HOUR: '16' })).toMatchObject({
+      SIRBOT_STATS_CHANNEL: '#security-weekly',
+      SIRBOT_STATS_WEEKDAY: 5,
+      SIRBOT_STATS_HOUR: 16,
+    });
+    expect(parseEnv({ SIRBOT_STATS_CHANNEL: 'C0123456789' }).SIRBOT_STATS_CHANNEL).toBe('C0123456789');
+    const message = attempt({ SIRBOT_STATS_CHANNEL: 'security weekly <!channel>', SIRBOT_STATS_WEEKDAY: '0', SIRBOT_STATS_HOUR: '24' });
+    expect(message).toContain('SIRBOT_STATS_CHANNEL: must be a channel id (C…) or #name');
+    expect(message).toContain('SIRBOT_STATS_WEEKDAY');
+    expect(message).toContain('SIRBOT_STATS_HOUR');
+  });
+
   it('Lambda refuses to start without its table, queue and secret, and says where they come from', () => {
     expect(() => requireLambdaSettings(parseEnv({ SIRBOT_TABLE: 'sirbot-prod' }))).toThrow(
       "Invalid configuration for Lambda: SIRBOT_QUEUE_URL, SIRBOT_SLACK_SECRET_ID not set — deploy with serverless.ts, which sets them from the stack's table, queue and secret",

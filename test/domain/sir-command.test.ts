@@ -43,7 +43,9 @@ describe('/sir help and unknown subcommands', () => {
   });
 
   it('refuses an unknown topic, extra words and options', () => {
-    expect(error('help frob', 'help')).toBe('there is no subcommand "frob"; the subcommands are help, investigate, finding, case, cases, status, snooze');
+    expect(error('help frob', 'help')).toBe(
+      'there is no subcommand "frob"; the subcommands are help, investigate, finding, case, cases, status, snooze, stats',
+    );
     expect(error('help case cases', 'help')).toBe('unexpected argument "cases"');
     expect(error('help --verbose', 'help')).toBe('unknown option --verbose (this subcommand takes no options)');
   });
@@ -53,7 +55,7 @@ describe('/sir help and unknown subcommands', () => {
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.subcommand).toBeNull();
-    expect(r.error).toBe('unknown subcommand "frobnicate"; the subcommands are help, investigate, finding, case, cases, status, snooze');
+    expect(r.error).toBe('unknown subcommand "frobnicate"; the subcommands are help, investigate, finding, case, cases, status, snooze, stats');
     expect(r.usage.split('\n')).toEqual(SIR_SUBCOMMANDS.map((s) => SIR_USAGE_BY_SUBCOMMAND[s]));
   });
 
@@ -350,5 +352,22 @@ describe('/sir snooze', () => {
     expect(error('snooze region=us-east-1 for=8h x', 'snooze')).toContain('unknown "region="');
     expect(error('snooze account=111122223333 for=40d x', 'snooze')).toBe('a snooze lasts at most 30 days');
     expect(error('snooze type=a type=b for=1h x', 'snooze')).toBe('type= is given twice');
+  });
+});
+
+describe('/sir stats', () => {
+  it('covers the last 7 days unless --since says otherwise', () => {
+    expect(command('stats')).toEqual({ kind: 'stats', since: { hours: 168 } });
+    expect(command('stats --since 30d')).toEqual({ kind: 'stats', since: { hours: 720 } });
+    expect(command('stats --since 24h')).toEqual({ kind: 'stats', since: { hours: 24 } });
+    expect(command('stats --since 2026-11-20')).toEqual({ kind: 'stats', since: { iso: '2026-11-20T00:00:00.000Z' } });
+  });
+
+  it('refuses a window it cannot read, and anything else', () => {
+    expect(error('stats --since 91d', 'stats')).toBe('--since 91d reaches back too far: the numbers cover at most the last 90 days');
+    expect(error('stats --since 2027-01-01', 'stats')).toBe('--since 2027-01-01 is in the future');
+    expect(error('stats --since soon', 'stats')).toMatch(/neither a duration/);
+    expect(error('stats weekly', 'stats')).toBe('unexpected argument "weekly"');
+    expect(error('stats --until 2d', 'stats')).toMatch(/--until/);
   });
 });

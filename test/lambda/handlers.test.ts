@@ -372,7 +372,12 @@ describe.each([
   });
 
   it('worker: the schedule runs the escalation clock', async () => {
-    expect(await handlers.worker({ source: 'aws.events', 'detail-type': 'Scheduled Event' })).toEqual({ steps: 0, snoozesEnded: 0, resumed: 0 });
+    expect(await handlers.worker({ source: 'aws.events', 'detail-type': 'Scheduled Event' })).toEqual({
+      steps: 0,
+      snoozesEnded: 0,
+      weeklyStats: false,
+      resumed: 0,
+    });
   });
 
   it('slack: a replayed signed click is acknowledged and not queued again (base64 or not); one dated an hour ahead is refused', async () => {

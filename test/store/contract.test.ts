@@ -114,6 +114,27 @@ describe.each(implementations)('%s store contract', (_name, make) => {
     await store.close();
   });
 
+  it('lists the findings first delivered in a window, across days, oldest first, up to a limit', async () => {
+    const store = await make();
+    const day = 86_400;
+    await store.insertFinding(record('before', { deliveredAt: at(-3 * day) }));
+    await store.insertFinding(record('from-edge', { deliveredAt: at(-2 * day) }));
+    await store.insertFinding(record('yesterday', { deliveredAt: at(-day + 60), state: 'suppressed', suppressed: true }));
+    await store.insertFinding(record('today', { deliveredAt: at(0), state: 'posted', ts: '1.1' }));
+    await store.insertFinding(record('to-edge', { deliveredAt: at(day) }));
+    // An insert that loses to the first one leaves the first delivery time.
+    expect(await store.insertFinding(record('today', { deliveredAt: at(-day - 60) }))).toBe(false);
+    // Later writes keep the delivery time.
+    const today = (await store.getFinding('today'))!;
+    await store.updateFinding({ ...today, state: 'posted', workflowStatus: 'NOTIFIED' });
+    const listed = await store.listFindingsDelivered(at(-2 * day), at(day), 100);
+    expect(listed.map((r) => r.findingId)).toEqual(['from-edge', 'yesterday', 'today']);
+    expect(listed[2]).toMatchObject({ state: 'posted', workflowStatus: 'NOTIFIED', deliveredAt: at(0) });
+    expect((await store.listFindingsDelivered(at(-2 * day), at(day), 2)).map((r) => r.findingId)).toEqual(['from-edge', 'yesterday']);
+    expect(await store.listFindingsDelivered(at(2 * day), at(3 * day), 10)).toEqual([]);
+    await store.close();
+  });
+
   it('lists incomplete deliveries whose attempt is stale, oldest attempt first', async () => {
     const store = await make();
     await store.insertFinding(record('received-never-tried'));

@@ -35,7 +35,7 @@ export {
  * caller passes the clock (`now`) for `--since` checks.
  */
 
-export const SIR_SUBCOMMANDS = ['help', 'investigate', 'finding', 'case', 'cases', 'status', 'snooze'] as const;
+export const SIR_SUBCOMMANDS = ['help', 'investigate', 'finding', 'case', 'cases', 'status', 'snooze', 'stats'] as const;
 export type SirSubcommand = (typeof SIR_SUBCOMMANDS)[number];
 
 /** The workflow statuses `/sir status` sets (BatchUpdateFindings `Workflow.Status`). */
@@ -59,7 +59,12 @@ export type SirCommand =
   | { kind: 'status'; findingId: string; status: WorkflowStatus; note?: string }
   | { kind: 'snoozeList' }
   | { kind: 'snoozeCancel'; snoozeId: string }
-  | { kind: 'snooze'; criteria: SnoozeCriteria; seconds: number; reason: string };
+  | { kind: 'snooze'; criteria: SnoozeCriteria; seconds: number; reason: string }
+  | { kind: 'stats'; since: SirSince };
+
+/** How far back `/sir stats` reaches (one store read per day of the window), and where it starts by default. */
+export const SIR_STATS_MAX_DAYS = 90;
+export const SIR_STATS_DEFAULT_SINCE: SirSince = { hours: 7 * 24 };
 
 export type SirParseResult =
   | { ok: true; command: SirCommand }
@@ -85,6 +90,7 @@ export const SIR_USAGE_BY_SUBCOMMAND: Readonly<Record<SirSubcommand, string>> = 
   cases: '/sir cases [--all]',
   status: '/sir status <finding id> <NEW | NOTIFIED | RESOLVED | SUPPRESSED> [note…]',
   snooze: '/sir snooze [list] | cancel <snooze id> | [account=<id>] [type=<finding type>] [resource=<id or ARN>] [principal=<name>] for=<90m|8h|7d> <reason…>',
+  stats: '/sir stats [--since 7d|30d|24h|YYYY-MM-DD]',
 };
 
 const PURPOSE: Readonly<Record<SirSubcommand, string>> = {
@@ -95,6 +101,7 @@ const PURPOSE: Readonly<Record<SirSubcommand, string>> = {
   cases: 'list open Security Incident Response cases (--all: closed ones too)',
   status: `set a finding's workflow status, with an optional note (quotes are fine; at most ${NOTE_MAX} characters)`,
   snooze: 'list active snoozes, cancel one, or hold back findings matching every entity given (kept and counted, not posted) until it expires',
+  stats: `the numbers since then (default 7 days, at most ${SIR_STATS_MAX_DAYS}): findings by channel, severity and rule, the noise, and the time to acknowledge, to a status, to a case and to a remediation`,
 };
 
 /** The help text, a line per subcommand. */
@@ -253,6 +260,20 @@ export function parseSirCommand(text: string, options: ParseOptions = {}): SirPa
     }
     case 'snooze':
       return parseSnooze(rest, decoded, (error) => fail('snooze', error));
+    case 'stats': {
+      const args = parseArgs(rest, { since: 'value' });
+      if ('error' in args) return fail('stats', args.error);
+      const [extra] = args.positionals;
+      if (extra) return fail('stats', `unexpected argument "${extra.value}"`);
+      const since = args.options.get('since');
+      if (typeof since !== 'string') return ok({ kind: 'stats', since: SIR_STATS_DEFAULT_SINCE });
+      const parsed = parseSince(since, options.now ?? Date.now(), {
+        hours: SIR_STATS_MAX_DAYS * 24,
+        why: `the numbers cover at most the last ${SIR_STATS_MAX_DAYS} days`,
+      });
+      if ('error' in parsed) return fail('stats', parsed.error);
+      return ok({ kind: 'stats', since: parsed });
+    }
   }
 }
 

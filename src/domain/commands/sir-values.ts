@@ -68,14 +68,18 @@ const toMs = (now: Date | number | string) => (now instanceof Date ? now.getTime
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
 
 /** `7d`, `24h`, `90m` or an ISO date (`2026-11-20`, `2026-11-20T08:00Z`; no zone is UTC), within CloudTrail's 90 days. */
-export function parseSince(raw: string, now: Date | number | string): SirSince | { error: string } {
-  const limit = `CloudTrail event history covers the last ${SIR_MAX_SINCE_HOURS / 24} days`;
+export function parseSince(
+  raw: string,
+  now: Date | number | string,
+  reach: { hours: number; why: string } = { hours: SIR_MAX_SINCE_HOURS, why: `CloudTrail event history covers the last ${SIR_MAX_SINCE_HOURS / 24} days` },
+): SirSince | { error: string } {
+  const limit = reach.why;
   const rel = /^(\d{1,7})([dhm])$/i.exec(raw);
   if (rel) {
     const n = Number(rel[1]);
     const perUnit = { d: 24, h: 1, m: 1 / 60 }[(rel[2] as string).toLowerCase() as 'd' | 'h' | 'm'];
     if (n === 0) return { error: '--since must be more than zero' };
-    if (n * perUnit > SIR_MAX_SINCE_HOURS) return { error: `--since ${raw} reaches back too far: ${limit}` };
+    if (n * perUnit > reach.hours) return { error: `--since ${raw} reaches back too far: ${limit}` };
     return { hours: n * perUnit };
   }
   const m = ISO.exec(raw);
@@ -92,7 +96,7 @@ export function parseSince(raw: string, now: Date | number | string): SirSince |
   const at = wall.getTime() - offsetMinutes * 60_000;
   const nowMs = toMs(now);
   if (at > nowMs) return { error: `--since ${raw} is in the future` };
-  if (nowMs - at > SIR_MAX_SINCE_HOURS * 3600_000) return { error: `--since ${raw} reaches back too far: ${limit}` };
+  if (nowMs - at > reach.hours * 3600_000) return { error: `--since ${raw} reaches back too far: ${limit}` };
   return { iso: new Date(at).toISOString() };
 }
 

@@ -70,13 +70,13 @@ function isScheduled(event: unknown): event is ScheduledEvent {
 
 /**
  * The work queue's consumer (investigations, cases, status changes, remediations) and,
- * on its schedule, the escalation clock and the snoozes' expiries. A message that is not a job, or whose job
+ * on its schedule, the escalation clock, the snoozes' expiries and the weekly numbers. A message that is not a job, or whose job
  * fails, is reported as a batch item failure: SQS retries it, then moves it to the
  * dead-letter queue; the rest of the batch is done.
  */
 export async function handler(
   event: { Records?: SqsRecord[] } | ScheduledEvent,
-): Promise<BatchResponse | { steps: number; snoozesEnded: number; resumed: number }> {
+): Promise<BatchResponse | { steps: number; snoozesEnded: number; weeklyStats: boolean; resumed: number }> {
   const ctx = await lambdaContext();
   if (isScheduled(event)) {
     const steps = (await ctx.core.actions?.escalations.tick()) ?? 0;
@@ -86,10 +86,12 @@ export async function handler(
     const snoozesEnded = (await ctx.core.actions?.snoozes.tick()) ?? 0;
     // "Was this you?" questions nobody answered in time escalate their findings.
     await ctx.core.actions?.principalCheck?.tick();
+    // The weekly numbers (SIRBOT_STATS_CHANNEL), once per ISO week; no chart here (the bundles carry no renderer).
+    const weeklyStats = (await ctx.core.actions?.stats.tick()) ?? false;
     // Deliveries left unfinished (a worker that timed out, Slack down for a while) are completed here too.
     const resumed = await ctx.core.deliverer.resume();
     await ctx.core.deliverer.idle();
-    return { steps, snoozesEnded, resumed: resumed.findings + resumed.digests };
+    return { steps, snoozesEnded, weeklyStats, resumed: resumed.findings + resumed.digests };
   }
   const response = await processPartialResponse({ Records: event.Records ?? [] }, (record: SqsRecord) => runRecord(record, ctx), processor, {
     // One job at a time, in the queue's order, as before: jobs on one finding must not race.

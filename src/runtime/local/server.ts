@@ -7,6 +7,7 @@ import { boltLogger } from '../../slack/logger.ts';
 import type { PosterLimits } from '../../slack/poster.ts';
 import { SqliteStore } from '../../store/sqlite.ts';
 import type { Store } from '../../ports/store.ts';
+import { VegaStatsCharts } from '../../charts/findings-chart.ts';
 import { composeCore, slackAppDeps, type ActionSettings, type Core, type CoreOptions, type EvidenceSources } from '../compose.ts';
 import { JobDispatcher } from '../../jobs/dispatch.ts';
 import { InlineJobs } from '../../jobs/inline.ts';
@@ -73,6 +74,7 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
     delivery: { ...o.delivery, retryHere: true },
     ...(o.evidence ? { evidence: o.evidence } : {}),
     ...(o.actions ? { actions: o.actions } : {}),
+    charts: new VegaStatsCharts(),
   });
   // Socket Mode (an app-level token) needs no public URL: Slack's events come over a WebSocket.
   // A Web API URL other than Slack's (an emulator) is where Socket Mode opens its connection too.
@@ -105,6 +107,8 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
   // So do snoozes: an expiry that came while the process was stopped is announced at the first tick.
   core.actions?.snoozes.start(o.env.SIRBOT_ESCALATION_TICK_SECONDS * 1000);
   core.actions?.principalCheck?.start(o.env.SIRBOT_ESCALATION_TICK_SECONDS * 1000);
+  // The weekly numbers, when SIRBOT_STATS_CHANNEL is set: looked at on the same clock, posted once per ISO week.
+  core.actions?.stats.start(o.env.SIRBOT_ESCALATION_TICK_SECONDS * 1000);
   // Investigations that were gathering when the process stopped start again.
   await core.investigations?.resume();
   const background = new Set<Promise<unknown>>();
@@ -243,6 +247,7 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
       core.actions?.escalations.stop();
       core.actions?.snoozes.stop();
       core.actions?.principalCheck?.stop();
+      core.actions?.stats.stop();
       await socket?.stop();
       await jobs.idle();
       await core.investigations?.idle();

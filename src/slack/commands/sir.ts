@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import { SIR_USAGE, type SirCommand, parseSirCommand, sinceStart } from '../../domain/commands/sir-command.ts';
+import { statsMessage } from '../views/stats.ts';
 import type { SirJob } from '../../jobs/job.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { SlackAppDeps } from '../deps.ts';
@@ -10,8 +11,12 @@ import type { SlackMessage } from '../views/blocks.ts';
 import { sirHelpMessage, sirNoteMessage, sirUsageMessage } from '../views/sir-command.ts';
 import { snoozeListMessage, snoozeMadeMessage } from '../views/snooze.ts';
 
-/** Subcommands that change something need the responder role; reading is open to the channel. */
-const ACTING = new Set<SirCommand['kind']>(['investigate', 'status', 'caseStatus', 'caseClose', 'caseComment', 'snooze', 'snoozeCancel']);
+/**
+ * Subcommands that change something need the responder role, and so does `stats`: it shows
+ * what is suppressed and snoozed (what an intruder would like to know is not watched) and
+ * how fast people answer. Reading a case or the list of cases is open to the channel.
+ */
+const ACTING = new Set<SirCommand['kind']>(['investigate', 'status', 'caseStatus', 'caseClose', 'caseComment', 'snooze', 'snoozeCancel', 'stats']);
 
 /** The help answer never changes: built once, on first use. */
 let help: ({ response_type: 'ephemeral' } & ReturnType<typeof sirHelpMessage>) | undefined;
@@ -197,6 +202,22 @@ async function run(c: Parsed, ctx: Ctx, deps: SirJobDeps & Required<Pick<SlackAp
         place: { channel: ctx.channel, threadTs: null },
       });
       return ctx.reply(result.ok ? snoozeMadeMessage(result.snooze) : sirNoteMessage(`Not snoozed: ${result.reason}.`));
+    }
+    case 'stats': {
+      const from = sinceStart(c.since, deps.clock?.() ?? Date.now());
+      const result = await actions.stats.report(ctx.user, from, { channel: ctx.channel });
+      if (!result.ok) return ctx.reply(sirNoteMessage(`No numbers: ${result.reason}.`));
+      await ctx.reply(statsMessage(result.stats, `Findings since ${from.slice(0, 16).replace('T', ' ')} UTC`));
+      if (!result.chart) return;
+      // The chart shows only findings per day and severity; the breakdowns above stay private.
+      await deps.client
+        .filesUploadV2({
+          channel_id: ctx.channel,
+          initial_comment: `Findings per day since ${from.slice(0, 10)} (asked for with /sir stats by <@${ctx.user}>)`,
+          file_uploads: [{ file: Buffer.from(result.chart), filename: `findings-since-${from.slice(0, 10)}.png` }],
+        })
+        .catch((err: unknown) => deps.logger.warn({ err, user: ctx.user }, 'could not upload the stats chart'));
+      return;
     }
   }
 }
