@@ -335,6 +335,8 @@ const configuration = {
             'security-ir:CloseCase',
             'security-ir:CreateCaseComment',
             'security-ir:ListComments',
+            // Files a responder posts to the case from its thread.
+            'security-ir:GetCaseAttachmentUploadUrl',
             // The investigative agent's results on a case, and feedback on them (both on the case resource).
             'security-ir:ListInvestigations',
             'security-ir:SendFeedback',

@@ -1,4 +1,4 @@
-import { isSignedBySirbot, signComment } from '../domain/actions/case-comments.ts';
+import { MAX_ATTACHMENT_BYTES, attachmentName, isSignedBySirbot, signComment } from '../domain/actions/case-comments.ts';
 import { actorLabel } from '../domain/actions/case-event.ts';
 import { securityIrCaseUrl } from '../domain/console-links.ts';
 import { hashedId } from '../lib/hashed-id.ts';
@@ -7,6 +7,7 @@ import type { Logger } from '../ports/logger.ts';
 import type { ActionThread, CaseNotices } from '../ports/notices/actions.ts';
 import type { CaseComment, SecurityIrCases } from '../ports/security-ir.ts';
 import type { Store } from '../ports/store.ts';
+import type { ThreadFiles } from '../ports/thread-files.ts';
 import type { AccessControl } from './access.ts';
 import type { Auditor } from './audit.ts';
 
@@ -16,6 +17,8 @@ export interface CaseCommentsDeps {
   audit: Auditor;
   securityIr: SecurityIrCases;
   notices: Pick<CaseNotices, 'caseCommentShown' | 'caseCommentPosted'>;
+  /** The thread's shared files, to attach to the case with the message; absent: messages go without their files. */
+  files?: ThreadFiles;
   /** Region of the Security IR membership, for the console links. */
   region: string;
   logger: Logger;
@@ -33,10 +36,18 @@ export interface CommentRequest {
   thread?: ActionThread;
   /** The message the comment comes from: the same message makes the same comment, however often it is sent. */
   source: { channel: string; ts: string };
+  /** Files shared with the message: attached to the case too. */
+  files?: Array<{ id: string; name: string }>;
+}
+
+/** What became of a message's files. */
+export interface Attached {
+  attached: string[];
+  failed: Array<{ name: string; reason: string }>;
 }
 
 export type CommentResult =
-  | { ok: true; caseId: string; commentId: string; already: boolean }
+  | { ok: true; caseId: string; commentId: string; already: boolean; files?: Attached }
   | { ok: false; kind: 'refused' | 'invalid' | 'failed'; reason: string };
 
 /** How long a comment being shown is held by one worker, so two events about it do not both post it. */
@@ -96,7 +107,8 @@ export class CaseComments {
       return { ok: false, kind: 'refused', reason: allowed.reason };
     }
     if (!caseId) return { ok: false, kind: 'invalid', reason: 'no Security IR case was opened from this thread (name one: /sir case comment CASE_ID text)' };
-    const text = req.text.trim();
+    const files = req.files ?? [];
+    const text = req.text.trim() || (files.length > 0 ? `Shared in Slack: ${files.map((f) => f.name).join(', ')}` : '');
     if (text === '') return { ok: false, kind: 'invalid', reason: 'the message has no text to put on the case' };
     await audit.record({ ...auditBase, outcome: 'requested' });
     const from = `${req.userName ? `${req.userName} ` : ''}(${req.userId}) in Slack`;
@@ -110,7 +122,12 @@ export class CaseComments {
     // The service gave the same comment for the same token: only the first request is told and recorded as done.
     const first = await store.claimKey(`case-comment-from:${req.source.channel}:${req.source.ts}`, REQUEST_MEMORY_SECONDS, this.now());
     if (!first) return { ok: true, caseId, commentId, already: true };
-    await audit.record({ ...auditBase, outcome: 'executed', result: { commentId } });
+    const attached = await this.attach(caseId, req, files);
+    await audit.record({
+      ...auditBase,
+      outcome: 'executed',
+      result: { commentId, ...(files.length > 0 ? { attached: attached.attached, failed: attached.failed } : {}) },
+    });
     const thread = record?.channel && record.threadTs ? { channel: record.channel, threadTs: record.threadTs } : null;
     if (thread) {
       await this.d.notices
@@ -121,10 +138,33 @@ export class CaseComments {
           commentId,
           by: req.userId,
           key: caseCommentKey(caseId, commentId),
+          attached,
         })
         .catch((err: unknown) => this.d.logger.warn({ err, caseId, commentId }, 'could not say in the thread that the comment was posted'));
     }
-    return { ok: true, caseId, commentId, already: false };
+    return { ok: true, caseId, commentId, already: false, ...(files.length > 0 ? { files: attached } : {}) };
+  }
+
+  /** The message's files, each read from Slack and attached to the case (the same file of the same message is one upload). */
+  private async attach(caseId: string, req: CommentRequest, files: Array<{ id: string; name: string }>): Promise<Attached> {
+    const out: Attached = { attached: [], failed: [] };
+    for (const f of files) {
+      const name = attachmentName(f.name);
+      try {
+        if (!this.d.files) throw new Error('this sirbot does not read Slack files');
+        const file = await this.d.files.read(f.id, MAX_ATTACHMENT_BYTES);
+        await this.d.securityIr.attach(
+          caseId,
+          { fileName: name, bytes: file.bytes },
+          hashedId('case-attachment', [req.source.channel, req.source.ts, f.id], 32),
+        );
+        out.attached.push(name);
+      } catch (err) {
+        this.d.logger.warn({ err, caseId, file: f.id }, 'could not attach a file to the case');
+        out.failed.push({ name, reason: errorText(err) });
+      }
+    }
+    return out;
   }
 
   /**

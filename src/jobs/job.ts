@@ -86,6 +86,11 @@ export const jobSchema = z.discriminatedUnion('kind', [
     text: z.string().max(40_000),
     thread: z.object({ channel: z.string().max(100), threadTs: z.string().max(40) }),
     source: z.object({ channel: z.string().max(100), ts: z.string().max(40) }),
+    // The message's files, by Slack id: read from Slack, not from the click.
+    files: z
+      .array(z.object({ id: z.string().regex(/^F[A-Z0-9]{2,}$/), name: z.string().max(1000) }))
+      .max(20)
+      .optional(),
     replyTo,
   }),
   // The target is the stored offer's; the modal opened at the click is filled in by view id (and hash).

@@ -89,6 +89,11 @@ export interface SecurityIrCases {
   addComment(caseId: string, body: string, clientToken: string): Promise<{ commentId: string }>;
   /** Every comment of the case, page after page. */
   listComments(caseId: string): AsyncIterable<CaseComment>;
+  /**
+   * Attaches a file to the case: an upload URL (GetCaseAttachmentUploadUrl; `clientToken`
+   * makes a repeated request the same upload), then the file PUT to it.
+   */
+  attach(caseId: string, file: { fileName: string; bytes: Buffer }, clientToken: string): Promise<void>;
   /** The investigative agent's actions on the case, page after page. */
   listInvestigations(caseId: string): AsyncIterable<AgentAction>;
   /** Tells the service whether one of the agent's results was useful. */

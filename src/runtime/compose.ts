@@ -48,6 +48,7 @@ import type { ActionServices } from '../actions/services.ts';
 import { fetchFinding } from '../aws/finding-lookup.ts';
 import type { SlackAppDeps } from '../slack/deps.ts';
 import { SlackDirectory } from '../slack/directory.ts';
+import { SlackFiles } from '../slack/files.ts';
 import type { OfferedRemediation } from '../ports/notices/investigation.ts';
 import { slackThreadNotifier } from '../slack/notifier/thread-notifier.ts';
 import type { ThreadNotifier } from '../ports/thread-notifier.ts';
@@ -312,7 +313,12 @@ function composeActions(
       return cases.open(findingId, 'sirbot', { ...draft.draft, watchers: draft.watchers, resolverType: 'AWS' }, true);
     },
   });
-  const caseComments = new CaseComments({ ...common, securityIr, region: settings.securityIr.region });
+  const caseComments = new CaseComments({
+    ...common,
+    securityIr,
+    region: settings.securityIr.region,
+    ...(o.slackToken ? { files: new SlackFiles(new WebClient(o.slackToken, slackClientOptions(o.slackApiUrl)), o.slackToken, o.slackApiUrl) } : {}),
+  });
   const agentWork = new AgentWork({ ...common, securityIr, region: settings.securityIr.region });
   const principalCheck = directory
     ? new PrincipalCheck({

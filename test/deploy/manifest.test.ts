@@ -45,6 +45,7 @@ describe('manifest.yml', () => {
       'channels:read',
       'groups:read',
       'files:write',
+      'files:read',
       'commands',
       'usergroups:read',
       'users:read',

@@ -100,6 +100,19 @@ describe('Security IR case events in the finding thread', () => {
     expect(audit.map((a) => a.outcome).sort()).toEqual(['executed', 'requested', 'requested']);
     expect(audit.find((a) => a.outcome === 'executed')).toMatchObject({ actor: 'U0ALICE', target: caseId, result: { commentId: comments[0]!.commentId } });
 
+    // A reply with files: they are read from Slack (files.info, the private URL with the bot token) and attached to the case.
+    const log = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0xff, 0xfe, 0x00, 0x41]);
+    const withFiles = await alice.say(root.channel, 'CloudTrail extract attached', root.ts, [
+      { name: 'trail-extract.json.gz', content: log },
+      { name: '../../etc/passwd <x>.txt', content: Buffer.from('hostile name') },
+    ]);
+    await alice.shortcut(withFiles, 'post_to_case');
+    await expect.poll(() => runtime.aws!.securityIr.cases.get(caseId)!.caseAttachments.length, { timeout: 10_000 }).toBe(2);
+    const attachments = runtime.aws!.securityIr.cases.get(caseId)!.caseAttachments;
+    expect(attachments.map((a) => a.fileName)).toEqual(['trail-extract.json.gz', '__.._etc_passwd__x_.txt']);
+    expect(runtime.aws!.securityIr.attachmentBytes.get(attachments[0]!.attachmentId)).toEqual(log);
+    await expect.poll(() => threadTexts(runtime).some((m) => m.includes('`trail-extract.json.gz`, `__.._etc_passwd__x_.txt` attached'))).toBe(true);
+
     // Bob is no responder: refused, audited, nothing put on the case.
     await runtime.user('U0BOB', 'bob').shortcut(reply, 'post_to_case');
     await expect

@@ -182,6 +182,20 @@ describe('CaseComments', () => {
     ]);
   });
 
+  it("a message's files that cannot be read are named in the result; the comment is made all the same", async () => {
+    const { h, comments, told } = setup({ commentId: '000005' });
+    await h.store.actions.putCase(kept());
+    const result = await comments.post({
+      userId: RESPONDER,
+      text: '',
+      thread: THREAD,
+      source: { channel: FINDINGS_CHANNEL, ts: '1700000100.000400' },
+      files: [{ id: 'F0LOG', name: 'trail log.gz' }],
+    });
+    expect(result).toMatchObject({ ok: true, commentId: '000005', files: { attached: [], failed: [{ name: 'trail_log.gz' }] } });
+    expect(told('caseCommentPosted')[0]?.attached.failed[0]?.reason).toContain('does not read Slack files');
+  });
+
   it('refuses people without the responder role and threads with no case, and reports what the service said', async () => {
     const { h, comments, answers } = setup();
     const source = { channel: FINDINGS_CHANNEL, ts: '1700000100.000300' };

@@ -5,6 +5,7 @@ import {
   CloseCaseCommand,
   CreateCaseCommand,
   CreateCaseCommentCommand,
+  GetCaseAttachmentUploadUrlCommand,
   GetCaseCommand,
   SendFeedbackCommand,
   UpdateCaseStatusCommand,
@@ -44,6 +45,15 @@ export class SecurityIrCaseApi implements SecurityIrCases {
   async addComment(caseId: string, body: string, clientToken: string): Promise<{ commentId: string }> {
     const out = await this.client().send(new CreateCaseCommentCommand({ caseId, body, clientToken }));
     return { commentId: out.commentId };
+  }
+
+  async attach(caseId: string, file: { fileName: string; bytes: Buffer }, clientToken: string): Promise<void> {
+    const { attachmentPresignedUrl } = await this.client().send(
+      new GetCaseAttachmentUploadUrlCommand({ caseId, fileName: file.fileName, contentLength: file.bytes.length, clientToken }),
+    );
+    // A presigned URL: the signature is in it, so the PUT carries none of its own.
+    const res = await fetch(attachmentPresignedUrl, { method: 'PUT', body: file.bytes, signal: AbortSignal.timeout(120_000) });
+    if (!res.ok) throw Object.assign(new Error(`the upload of ${file.fileName} was answered ${res.status}`), { name: 'AttachmentUploadFailed' });
   }
 
   async *listInvestigations(caseId: string): AsyncIterable<AgentAction> {

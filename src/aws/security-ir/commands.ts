@@ -294,3 +294,14 @@ export class SendFeedbackCommand extends Command<{ caseId: string; resultId: str
     return { method: 'POST', path: `/v1/cases/${label(caseId)}/feedback/${label(resultId)}/send-feedback`, body };
   }
 }
+
+/** `POST /v1/cases/{caseId}/get-presigned-url` (GetCaseAttachmentUploadUrl): where to PUT a file for the case. */
+export class GetCaseAttachmentUploadUrlCommand extends Command<
+  { caseId: string; fileName: string; contentLength: number; clientToken?: string },
+  { attachmentPresignedUrl: string }
+> {
+  request(): HttpCall {
+    const { caseId, ...body } = this.input;
+    return { method: 'POST', path: `/v1/cases/${label(caseId)}/get-presigned-url`, body };
+  }
+}

@@ -25,3 +25,15 @@ export function isSignedBySirbot(body: string): boolean {
 
 /** Room the signature may take, for text split into several comments before it is signed. */
 export const SIGNATURE_ROOM = 220;
+
+/** Security IR takes attachment names of `[a-zA-Z0-9._-]`, 1 to 255 characters: anything else becomes `_`. */
+export function attachmentName(name: string): string {
+  const clean = name
+    .replace(/[^a-zA-Z0-9._-]/g, '_')
+    .replace(/^\.+/, '_')
+    .slice(0, 255);
+  return clean === '' ? 'attachment' : clean;
+}
+
+/** The most a case attachment may hold (GetCaseAttachmentUploadUrl's contentLength). */
+export const MAX_ATTACHMENT_BYTES = 104_857_600;

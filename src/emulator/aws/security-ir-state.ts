@@ -48,6 +48,8 @@ export interface SirCase {
   comments: SirComment[];
   /** The investigative agent's actions, in the order it took them. */
   investigations: SirInvestigation[];
+  /** Files attached through GetCaseAttachmentUploadUrl and the upload that followed (`CaseAttachmentAttributes`). */
+  caseAttachments: Array<{ attachmentId: string; fileName: string; attachmentStatus: 'Verified'; creator: string; createdDate: number }>;
 }
 
 export class ValidationFailure extends AwsError {
@@ -75,6 +77,10 @@ export const AWS_RESPONDER = 'AWS Responder';
 export class SirState {
   readonly cases = new Map<string, SirCase>();
   readonly tokens = new Map<string, string>();
+  /** Uploads handed out by GetCaseAttachmentUploadUrl, by the id in their presigned URL. */
+  readonly uploads = new Map<string, { caseId: string; fileName: string; contentLength: number; creator: string; attachmentId: string }>();
+  /** What was uploaded, by attachment id. */
+  readonly attachmentBytes = new Map<string, Buffer>();
   /** Every event the service sent, oldest first. */
   readonly events: SirEvent[] = [];
   /** Where events go as they are sent (EventBridge's rule and target: a test, the workbench). */
@@ -166,6 +172,28 @@ export class SirState {
     const investigationId = `inv-${randomUUID().replace(/-/g, '').slice(0, 16)}`;
     c.investigations.push({ investigationId, ...act, lastUpdated: now / 1000 });
     return investigationId;
+  }
+
+  /**
+   * The presigned PUT of an upload: its bytes must be as long as announced; the attachment
+   * then shows on the case (again: the same upload replaces its bytes).
+   */
+  receiveUpload(uploadId: string, bytes: Buffer, now = Date.now()): { status: number; error?: string } {
+    const up = this.uploads.get(uploadId);
+    if (!up) return { status: 403, error: 'no such upload (or its URL expired)' };
+    if (bytes.length !== up.contentLength) return { status: 400, error: `the body has ${bytes.length} bytes; the URL was signed for ${up.contentLength}` };
+    const c = this.cases.get(up.caseId);
+    if (!c) return { status: 404, error: 'the case is gone' };
+    if (!this.attachmentBytes.has(up.attachmentId))
+      c.caseAttachments.push({
+        attachmentId: up.attachmentId,
+        fileName: up.fileName,
+        attachmentStatus: 'Verified',
+        creator: up.creator,
+        createdDate: now / 1000,
+      });
+    this.attachmentBytes.set(up.attachmentId, bytes);
+    return { status: 200 };
   }
 
   /** Stops what is scheduled (the server closing). */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { AwsError } from './errors.ts';
 import { ValidationFailure, type SirState, type SirCase } from './security-ir-state.ts';
 import {
@@ -56,6 +57,7 @@ const CASE_OPERATIONS = new Set([
   'create-comment',
   'list-comments',
   'list-investigations',
+  'get-presigned-url',
 ]);
 const FEEDBACK_PATH = /^\/v1\/cases\/([^/]*)\/feedback\/([^/]*)\/send-feedback$/;
 const INVESTIGATION_ID = /^inv-[a-z0-9]{10,32}$/;
@@ -113,6 +115,7 @@ export function securityIrRoute(
       pendingAction: 'None',
       comments: [],
       investigations: [],
+      caseAttachments: [],
     });
     if (clientToken) state.tokens.set(`${account}|${clientToken}`, caseId);
     state.emit(state.cases.get(caseId) as SirCase, 'Case Created', account, now);
@@ -268,6 +271,29 @@ export function securityIrRoute(
       touch();
       state.emit(c, 'Case Comment Added', account, now);
       return { status: 201, body: { commentId } };
+    }
+    case 'POST get-presigned-url': {
+      // GetCaseAttachmentUploadUrl: a URL the file is PUT to (presigned: no signature of the caller's).
+      const fileName = requireString(body, 'fileName', 1, 255, problems);
+      if (fileName && !/^[a-zA-Z0-9._-]+$/.test(fileName)) problems.push({ name: 'fileName', message: 'must match [a-zA-Z0-9._-]+' });
+      const contentLength = body.contentLength;
+      if (typeof contentLength !== 'number' || !Number.isInteger(contentLength) || contentLength < 1 || contentLength > 104_857_600)
+        problems.push({ name: 'contentLength', message: 'must be an integer from 1 to 104857600' });
+      const clientToken = requireString(body, 'clientToken', SIR_LIMITS.clientToken.min, SIR_LIMITS.clientToken.max, problems);
+      fail();
+      if (c.caseAttachments.length >= 50) throw new ValidationFailure([{ name: 'caseAttachments', message: 'a case holds at most 50 attachments' }]);
+      const key = `${account}|${caseId}|upload|${clientToken}`;
+      const uploadId = state.tokens.get(key) ?? randomUUID();
+      state.tokens.set(key, uploadId);
+      if (!state.uploads.has(uploadId))
+        state.uploads.set(uploadId, {
+          caseId,
+          fileName: fileName as string,
+          contentLength: contentLength as number,
+          creator: account,
+          attachmentId: randomUUID(),
+        });
+      return { status: 201, body: { attachmentPresignedUrl: `/sir-uploads/${uploadId}` } };
     }
     case 'GET list-investigations': {
       // Paging in the query string (the operation is a GET); 20 a page unless asked.

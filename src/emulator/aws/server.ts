@@ -98,10 +98,10 @@ function callerOf(req: IncomingMessage, fallbackAccount: string): Caller {
   return { account, region: m?.[2] ?? 'us-east-1', service: m?.[3] ?? '' };
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readRaw(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 function sendJson11(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -137,7 +137,15 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = await readBody(req);
+    const raw = await readRaw(req);
+    const body = raw.toString('utf8');
+    // A presigned upload of a case attachment: authorized by the URL GetCaseAttachmentUploadUrl gave.
+    const upload = /^\/sir-uploads\/([0-9a-f-]{36})$/.exec(new URL(req.url ?? '/', 'http://fake').pathname);
+    if (upload && req.method === 'PUT') {
+      const out = sir.receiveUpload(upload[1] as string, raw);
+      res.writeHead(out.status, { 'content-type': 'text/plain' });
+      return void res.end(out.error ?? '');
+    }
     const caller = callerOf(req, fallback);
     const target = String(req.headers['x-amz-target'] ?? '');
     const url = new URL(req.url ?? '/', 'http://fake');
@@ -217,6 +225,9 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
           Date.now(),
         );
         record(out.status);
+        // The presigned URL is the fake's own: made absolute here, where its address is known.
+        const answer = out.body as { attachmentPresignedUrl?: string };
+        if (answer?.attachmentPresignedUrl?.startsWith('/')) answer.attachmentPresignedUrl = `http://${req.headers.host}${answer.attachmentPresignedUrl}`;
         res.writeHead(out.status, { 'content-type': 'application/json' });
         return void res.end(JSON.stringify(out.body));
       }

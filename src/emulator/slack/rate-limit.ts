@@ -26,6 +26,7 @@ export const DEFAULT_LIMITS: RateLimits = {
   'auth.test': TIER_4,
   'files.getUploadURLExternal': TIER_4,
   'files.completeUploadExternal': TIER_4,
+  'files.info': TIER_4,
   'views.open': TIER_4,
   'views.push': TIER_4,
   'views.update': TIER_4,

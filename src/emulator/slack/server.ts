@@ -47,6 +47,7 @@ export interface SlackEmulator {
 
 const METHOD_PATH = /^\/api\/([^/]+)$/;
 const UPLOAD_PATH = /^\/upload\/v1\/(F[A-Z0-9]+)$/;
+const DOWNLOAD_PATH = /^\/files-pri\/T[A-Z0-9]+-(F[A-Z0-9]+)\/[^/]+$/;
 
 /**
  * A Slack Web API that the real `@slack/web-api` client can talk to: the methods sirbot
@@ -84,6 +85,8 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     const url = new URL(req.url ?? '/', origin);
     const upload = UPLOAD_PATH.exec(url.pathname);
     if (req.method === 'POST' && upload) return receiveUpload(upload[1] as string, req, res);
+    const download = DOWNLOAD_PATH.exec(url.pathname);
+    if (req.method === 'GET' && download) return sendDownload(download[1] as string, req, res);
     if (req.method === 'GET') {
       const view = inspectView(ws, url.pathname, url.searchParams);
       if (view) return sendJson(res, view.status, view.body);
@@ -101,6 +104,22 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     if (fault && (await injected(fault, method, args, req, res))) return;
     const { status, answer, headers } = call(method, args, presentedToken(req, args));
     sendJson(res, status, answer, headers);
+  }
+
+  /** A file's bytes, as files.slack.com serves `url_private`: only to a request carrying the bot token. */
+  function sendDownload(id: string, req: IncomingMessage, res: ServerResponse): void {
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    if (options.token && token !== options.token) {
+      res.writeHead(403, { 'content-type': 'text/plain' });
+      return void res.end('not authorized');
+    }
+    const file = ws.file(id);
+    if (!file?.content) {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      return void res.end('no such file');
+    }
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(file.content.length) });
+    res.end(file.content);
   }
 
   /** Applies a fault; true when it answered (or withheld the answer) itself. */

@@ -159,7 +159,16 @@ export interface CaseNotices {
   /** A comment written on the case (by AWS responders, in the console), shown once in the thread. */
   caseCommentShown(e: CaseCommentShown): Promise<void>;
   /** A message of the thread became a case comment: said once, under the comment's key, so it is not shown back. */
-  caseCommentPosted(e: { thread: ActionThread; caseId: string; caseUrl: string; commentId: string; by: string; key: string }): Promise<void>;
+  caseCommentPosted(e: {
+    thread: ActionThread;
+    caseId: string;
+    caseUrl: string;
+    commentId: string;
+    by: string;
+    key: string;
+    /** The message's files: attached to the case, or not and why. */
+    attached: { attached: string[]; failed: Array<{ name: string; reason: string }> };
+  }): Promise<void>;
 }
 
 /** What a remediation request tells, from the request to its undoing. */

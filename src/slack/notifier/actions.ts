@@ -83,7 +83,7 @@ export class SlackActionNotices implements ActionNotices {
   }
 
   async caseCommentPosted(e: Parameters<ActionNotices['caseCommentPosted']>[0]): Promise<void> {
-    const message = caseCommentPostedMessage(e.caseId, e.caseUrl, e.commentId, e.by);
+    const message = caseCommentPostedMessage(e.caseId, e.caseUrl, e.commentId, e.by, e.attached);
     await this.poster.postOnce(e.thread.channel, message, { key: e.key, threadTs: e.thread.threadTs, mayExist: true });
   }
 

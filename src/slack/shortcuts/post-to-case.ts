@@ -10,7 +10,7 @@ type ShortcutArgs = SlackShortcutMiddlewareArgs<MessageShortcut> & AllMiddleware
 /**
  * "Post to case" on a message in a finding's thread: its text becomes a comment on the
  * Security IR case opened from that thread (src/actions/case-comments.ts), signed with
- * who posted it. Putting words on a case is a responder's; the message names the comment,
+ * who posted it, and its files are attached to the case. Putting words on a case is a responder's; the message names the comment,
  * so clicking twice, or Slack sending the shortcut again, posts it once.
  */
 export function register(app: SlackRouter, deps: SlackAppDeps): void {
@@ -24,6 +24,10 @@ export function register(app: SlackRouter, deps: SlackAppDeps): void {
     async ({ shortcut }: ShortcutArgs) => {
       const channel = shortcut.channel.id;
       const threadTs = shortcut.message.thread_ts ?? shortcut.message.ts;
+      const files = ((shortcut.message as { files?: Array<{ id?: unknown; name?: unknown }> }).files ?? [])
+        .filter((f): f is { id: string; name: string } => typeof f.id === 'string' && /^F[A-Z0-9]{2,}$/.test(f.id) && typeof f.name === 'string')
+        .slice(0, 20)
+        .map((f) => ({ id: f.id, name: f.name.slice(0, 1000) }));
       await jobs.run({
         kind: 'case.comment',
         userId: shortcut.user.id,
@@ -31,6 +35,7 @@ export function register(app: SlackRouter, deps: SlackAppDeps): void {
         text: shortcut.message.text ?? '',
         thread: { channel, threadTs },
         source: { channel, ts: shortcut.message.ts },
+        ...(files.length > 0 ? { files } : {}),
         replyTo: { channel, threadTs, user: shortcut.user.id },
       });
     },

@@ -4,7 +4,7 @@ import type { CustomActionDoing } from '../../domain/routing/custom-actions.ts';
 import { FINDING_ACTIONS } from './action-ids.ts';
 import { type Block, type SlackMessage, mrkdwn, plain } from './blocks.ts';
 import { caseLine } from './case.ts';
-import { LIMITS, escapeText, link, mentionMarkup, slackDate, truncate } from './text.ts';
+import { LIMITS, code, escapeText, link, mentionMarkup, slackDate, truncate } from './text.ts';
 
 /** Sections a comment may fill: the service's 12,000 characters fit in five of Slack's. */
 const COMMENT_SECTIONS = 5;
@@ -58,17 +58,31 @@ export function caseCommentMessage(e: CaseCommentShown): SlackMessage {
   };
 }
 
-/** A message of the thread is now a case comment. */
-export function caseCommentPostedMessage(caseId: string, url: string, commentId: string, by: string): SlackMessage {
+/** A message of the thread is now a case comment, with what became of its files. */
+export function caseCommentPostedMessage(
+  caseId: string,
+  url: string,
+  commentId: string,
+  by: string,
+  files: { attached: string[]; failed: Array<{ name: string; reason: string }> } = { attached: [], failed: [] },
+): SlackMessage {
+  const attached = files.attached.length > 0 ? ` with ${files.attached.map((n) => code(n, 80)).join(', ')} attached` : '';
+  const failed = files.failed.map((f) => `:warning: ${code(f.name, 80)} was not attached: ${escapeText(truncate(f.reason, 200))}`);
   return {
     text: `Posted to Security IR case ${escapeText(caseId)} as comment ${escapeText(commentId)}`,
     blocks: [
       {
         type: 'context',
         elements: [
-          mrkdwn(`:outbox_tray: ${mentionMarkup(by)} posted a message of this thread to ${link(url, `case ${caseId}`)} (comment ${escapeText(commentId)}).`),
+          mrkdwn(
+            truncate(
+              `:outbox_tray: ${mentionMarkup(by)} posted a message of this thread to ${link(url, `case ${caseId}`)} (comment ${escapeText(commentId)})${attached}.`,
+              LIMITS.contextText,
+            ),
+          ),
         ],
       },
+      ...(failed.length > 0 ? [{ type: 'section' as const, text: mrkdwn(truncate(failed.join('\n'), LIMITS.sectionText)) }] : []),
     ],
   };
 }

@@ -46,7 +46,30 @@ const completeUploadExternal: Method = (args, { ws, now }) => {
   return { ok: true, files: shared };
 };
 
+/** The private download path of a file: only a request with the bot token gets its bytes (server.ts). */
+export const downloadPath = (teamId: string, id: string, name: string) => `/files-pri/${teamId}-${id}/${encodeURIComponent(name)}`;
+
+/** files.info (files:read): a file someone shared, with the private URL its bytes are read from. */
+const filesInfo: Method = (args, { ws, origin }) => {
+  const file = ws.file(stringArg(args, 'file') ?? '');
+  if (!file || file.content === null) return fail('file_not_found');
+  const url = `${origin}${downloadPath(ws.teamId, file.id, file.name)}`;
+  return {
+    ok: true,
+    file: {
+      id: file.id,
+      name: file.name,
+      title: file.title,
+      size: file.length,
+      mimetype: 'application/octet-stream',
+      url_private: url,
+      url_private_download: url,
+    },
+  };
+};
+
 export const FILE_METHODS: Record<string, Method> = {
   'files.getUploadURLExternal': getUploadURLExternal,
   'files.completeUploadExternal': completeUploadExternal,
+  'files.info': filesInfo,
 };

@@ -138,6 +138,7 @@ export interface ShortcutMessage {
   user?: string;
   thread_ts?: string;
   blocks?: unknown[];
+  files?: Array<{ id: string; name: string; title: string }>;
 }
 
 /** `message_action`: a message shortcut used on a message. */
@@ -162,6 +163,8 @@ export function messageShortcutPayload(
       ...(m.user ? { user: m.user } : {}),
       ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}),
       ...(m.blocks ? { blocks: m.blocks } : {}),
+      // Shared files as Slack puts them in the payload: ids and names (their bytes are behind files.info).
+      ...(m.files ? { files: m.files.map((f) => ({ id: f.id, name: f.name, title: f.title })) } : {}),
     },
     message_ts: m.ts,
     response_url: a.responseUrl ?? 'https://hooks.slack.invalid/actions/T0EMULATOR/2/shortcut',

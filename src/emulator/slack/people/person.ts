@@ -235,10 +235,31 @@ export class EmulatedPerson {
    * Says something in a channel or a thread: the message is stored as Slack would, and the
    * bot gets the `message` event, and `app_mention` too when the text mentions it.
    */
-  async say(channel: string, text: string, threadTs?: string): Promise<EmulatedMessage> {
+  async say(channel: string, text: string, threadTs?: string, attach: Array<{ name: string; content: Buffer }> = []): Promise<EmulatedMessage> {
     const id = this.ws.resolve(channel, true) as string;
-    const message = this.ws.add({ channel: id, ts: this.ws.nextTs(Date.now()), user: this.o.id, text, ...(threadTs ? { thread_ts: threadTs } : {}) });
-    const event = { channel: id, user: this.o.id, text, ts: message.ts, ...(threadTs ? { thread_ts: threadTs } : {}), event_ts: message.ts };
+    // Files shared with the message, as Slack keeps them: their bytes behind the private URL files.info gives.
+    const files = attach.map((a) => {
+      const file = this.ws.reserveFile(a.name, a.content.length);
+      Object.assign(file, { content: a.content, channel: id, threadTs: threadTs ?? null });
+      return { id: file.id, name: file.name, title: file.title };
+    });
+    const message = this.ws.add({
+      channel: id,
+      ts: this.ws.nextTs(Date.now()),
+      user: this.o.id,
+      text,
+      ...(threadTs ? { thread_ts: threadTs } : {}),
+      ...(files.length > 0 ? { files } : {}),
+    });
+    const event = {
+      channel: id,
+      user: this.o.id,
+      text,
+      ts: message.ts,
+      ...(threadTs ? { thread_ts: threadTs } : {}),
+      ...(files.length > 0 ? { files, subtype: 'file_share' } : {}),
+      event_ts: message.ts,
+    };
     await this.delivery.deliver('events_api', eventCallback({ type: 'message', ...event, channel_type: 'channel' }, this.ws.teamId));
     if (text.includes(`<@${this.ws.botUserId}>`)) await this.delivery.deliver('events_api', eventCallback({ type: 'app_mention', ...event }, this.ws.teamId));
     return message;
