@@ -121,6 +121,18 @@ export const envSchema = z.object({
   SIRBOT_RESUME_SECONDS: int(30, 1, 3600),
   /** How often the local runtime looks at open cases for the AWS investigative agent's results (Security IR sends no event for them). */
   SIRBOT_AGENT_POLL_SECONDS: int(60, 1, 3600),
+  /**
+   * Paging on-call outside Slack (README "Paging on-call"): a PagerDuty Events API v2
+   * integration's routing key, and the secret of the V3 webhook subscription that sends
+   * acknowledgements back; an Opsgenie API integration's key, and the token its outgoing
+   * webhook sends. The URLs point elsewhere (the local fakes, Opsgenie's EU instance).
+   */
+  SIRBOT_PAGERDUTY_ROUTING_KEY: optionalSecret.refine((v) => v === undefined || /^[A-Za-z0-9]{32}$/.test(v), 'must be a 32-character integration key'),
+  SIRBOT_PAGERDUTY_EVENTS_URL: z.url().optional(),
+  SIRBOT_PAGERDUTY_WEBHOOK_SECRET: optionalSecret,
+  SIRBOT_OPSGENIE_API_KEY: optionalSecret,
+  SIRBOT_OPSGENIE_API_URL: z.url().optional(),
+  SIRBOT_OPSGENIE_WEBHOOK_TOKEN: optionalSecret.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -144,6 +156,8 @@ const HOW_TO_FIX: Partial<Record<keyof Env, string>> = {
   SIRBOT_HOME_ACCOUNT: 'the 12-digit id of the account sirbot runs in (aws sts get-caller-identity)',
   SIRBOT_TABLE: 'serverless.ts sets it; locally, leave it unset (SQLite is used)',
   SIRBOT_QUEUE_URL: 'serverless.ts sets it; locally, leave it unset (jobs run in the process)',
+  SIRBOT_PAGERDUTY_ROUTING_KEY: 'the Integration Key of an Events API v2 integration on the PagerDuty service (Service → Integrations)',
+  SIRBOT_OPSGENIE_WEBHOOK_TOKEN: 'a long random string, e.g. openssl rand -hex 24, also set as a custom header of the Opsgenie webhook integration',
 };
 
 function describeIssue(path: PropertyKey[], message: string): string {

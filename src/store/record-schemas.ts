@@ -2,6 +2,7 @@ import * as z from 'zod';
 import type { AwsCall } from '../domain/actions/aws-call.ts';
 import { RESOLVER_TYPES } from '../domain/actions/case-status.ts';
 import { OFFER_KINDS, type OfferPayload } from '../domain/actions/offers.ts';
+import { PAGE_PROGRESS, PAGE_STEPS, PAGERS } from '../domain/actions/paging.ts';
 import { SNOOZE_STATES } from '../domain/actions/snooze.ts';
 import { type Finding, RECORD_STATES, SEVERITY_LABELS, WORKFLOW_STATUSES } from '../domain/finding.ts';
 import type { StoredAnswers } from '../domain/investigation/answer-book.ts';
@@ -16,6 +17,7 @@ import type {
   CaseOpened,
   CaseRecord,
   EscalationRecord,
+  PageState,
   RemediationRequest,
   RemediationRun,
   RemediationRunResult,
@@ -177,6 +179,11 @@ export const escalationRecordSchema = exactly<EscalationRecord>()(
     autoOpenCase: z.boolean(),
     ackedBy: nullableString,
     ackedAt: nullableString,
+    page: exactly<PageState>()(
+      z.object({ pager: z.enum(PAGERS), at: z.enum(PAGE_STEPS), key: z.string(), want: z.enum(PAGE_PROGRESS), sent: z.enum(PAGE_PROGRESS) }),
+    )
+      .nullable()
+      .optional(),
     createdAt: z.string(),
     updatedAt: z.string(),
   }),

@@ -190,3 +190,26 @@ export function opsgenieAlert(f: Finding, ctx: PageContext): OpsgenieAlertBody {
 export function opsgenieFollowUp(note: string, user = 'sirbot'): { user: string; source: string; note: string } {
   return { user: cut(user, OPSGENIE_LIMITS.user), source: 'sirbot', note: cut(note, OPSGENIE_LIMITS.note) };
 }
+
+/** How far a finding's page has gone, in order: an acknowledged or resolved page stays so. */
+export const PAGE_PROGRESS = ['none', 'triggered', 'acknowledged', 'resolved'] as const;
+export type PageProgress = (typeof PAGE_PROGRESS)[number];
+
+/** The further of two progresses: what is wanted never goes back (a resolved finding is not paged again). */
+export function furthest(a: PageProgress, b: PageProgress): PageProgress {
+  return PAGE_PROGRESS.indexOf(a) >= PAGE_PROGRESS.indexOf(b) ? a : b;
+}
+
+export type PageCall = 'trigger' | 'acknowledge' | 'resolve';
+
+/**
+ * The call that brings the paging service from `sent` to `want`, or null when there is
+ * none to make: nothing goes out for a page that was never triggered (acknowledged in
+ * Slack, or resolved, before its step), and nothing twice.
+ */
+export function pageCallFor(sent: PageProgress, want: PageProgress): PageCall | null {
+  if (PAGE_PROGRESS.indexOf(want) <= PAGE_PROGRESS.indexOf(sent)) return null;
+  if (want === 'triggered') return 'trigger';
+  if (sent === 'none') return null;
+  return want === 'acknowledged' ? 'acknowledge' : 'resolve';
+}
