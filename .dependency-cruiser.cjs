@@ -2,12 +2,12 @@
  * sirbot's layers (docs/ARCHITECTURE.md), checked by `npm test`:
  * - domain: pure rules, imports nothing outside src/domain;
  * - application (actions, delivery, investigation, ingest, jobs) and the ports it owns (src/ports): the domain and small libraries (src/lib);
- * - adapters (slack, aws (with its evidence collectors), store, emulator, charts): application and domain, never each other;
+ * - adapters (slack, aws (with its evidence collectors), store, emulator, charts, paging): application and domain, never each other;
  * - composition (runtime, config, build): wires everything.
  * A violation fails `npm test` (`npm run lint`).
  */
 const APPLICATION = '^src/(actions|delivery|investigation|ingest|jobs|ports)/';
-const ADAPTERS = ['slack', 'aws', 'store', 'emulator', 'charts'];
+const ADAPTERS = ['slack', 'aws', 'store', 'emulator', 'charts', 'paging'];
 
 module.exports = {
   forbidden: [

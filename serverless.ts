@@ -159,7 +159,12 @@ const configuration = {
       role: 'SlackRole',
       package: onlyBundle('slack'),
       environment: { SIRBOT_RULES: '.build/slack/rules/default.yml' },
-      events: [{ httpApi: { method: 'POST', path: '/slack/events' } }],
+      events: [
+        { httpApi: { method: 'POST', path: '/slack/events' } },
+        // Acknowledgements from PagerDuty (V3 webhook, signed) and Opsgenie (outgoing webhook, token header): README "Paging on-call".
+        { httpApi: { method: 'POST', path: '/pager/pagerduty' } },
+        { httpApi: { method: 'POST', path: '/pager/opsgenie' } },
+      ],
     },
     ingest: {
       handler: '.build/ingest/index.handler',

@@ -1,12 +1,15 @@
+import { furthest, PAGER_LABELS, pageCallFor, type PageCall, type PagerName, type PageProgress } from '../domain/actions/paging.ts';
 import type { AckPolicy } from '../domain/routing/rules.ts';
 import type { Logger } from '../ports/logger.ts';
+import { PagerError, type Pagers } from '../ports/pager.ts';
+import { deliveredFinding } from './finding-snapshot.ts';
+import { OfferBook } from './offers.ts';
 import type { EscalationNotices, EscalationThread, ProposalOutcome } from '../ports/notices/actions.ts';
-import type { EscalationRecord } from '../ports/action-store.ts';
+import type { EscalationRecord, EscalationStage, PageState } from '../ports/action-store.ts';
 import type { Store } from '../ports/store.ts';
 import type { AccessControl } from './access.ts';
 import type { Auditor } from './audit.ts';
 import type { CaseResult } from './cases.ts';
-import type { OfferBook } from './offers.ts';
 
 export interface EscalationServiceDeps {
   store: Store;
@@ -20,7 +23,28 @@ export interface EscalationServiceDeps {
   openCirtCase: (findingId: string) => Promise<CaseResult>;
   logger: Logger;
   clock?: () => number;
+  /** PagerDuty and Opsgenie, as configured; a rule's page to one that is not is audited as failed. */
+  pagers?: Pagers;
+  /** A link to the finding's thread, sent with a page. */
+  permalink?: (channel: string, ts: string) => Promise<string | null>;
 }
+
+/** An acknowledgement (or resolution) made in PagerDuty or Opsgenie, as its verified webhook says. */
+export interface PagerAck {
+  pager: PagerName;
+  /** The page's key (dedup key, alias) the webhook names. */
+  key: string;
+  /** Who did it there, as that service names them (display text, never a Slack id). */
+  by: string;
+  how: 'acknowledged' | 'resolved';
+  /** The incident or alert id there, for the audit log. */
+  incident: string;
+}
+
+export type PagerAckResult = { ok: true; findingId: string; already: boolean } | { ok: false; kind: 'unknown'; reason: string };
+
+const ALL_STAGES: EscalationStage[] = ['waiting', 'mentioned', 'proposed', 'opened', 'acknowledged'];
+const PAGE_AUDIT: Record<PageCall, string> = { trigger: 'page.trigger', acknowledge: 'page.acknowledge', resolve: 'page.resolve' };
 
 export type AckResult = { ok: true; already: boolean } | { ok: false; kind: 'refused' | 'invalid'; reason: string };
 
@@ -62,6 +86,7 @@ export class EscalationService {
       autoOpenCase: policy.autoOpenCase,
       ackedBy: null,
       ackedAt: null,
+      page: policy.page ? { ...policy.page, key: OfferBook.idOf(findingId, 'page'), want: 'none', sent: 'none' } : null,
       createdAt: this.at(),
       updatedAt: this.at(),
     });
@@ -90,7 +115,142 @@ export class EscalationService {
     if (current.stage === 'proposed') await this.settleProposal(current, { acknowledgedBy: userId });
     await this.d.refreshRoot(findingId).catch(() => undefined);
     await this.d.notices.escalationAcknowledged({ escalation: threadOf(taken), by: userId }).catch(() => undefined);
+    await this.pageFollowUp(findingId, 'acknowledged');
     return { ok: true, already: false };
+  }
+
+  /**
+   * Someone acknowledged (or resolved) the finding's page in PagerDuty or Opsgenie: the
+   * escalation stops as if acknowledged in Slack, and the thread says where and by whom.
+   * The webhook was verified by its caller; what it may act on is only the finding its key
+   * was issued for (the key is a stored `page` offer). A replay changes nothing.
+   */
+  async acknowledgedInPager(ack: PagerAck): Promise<PagerAckResult> {
+    const offer = await this.d.store.actions.getOffer(ack.key);
+    if (offer?.kind !== 'page') return { ok: false, kind: 'unknown', reason: 'no finding was paged under this key' };
+    const findingId = offer.findingId;
+    const actor = `${ack.pager}:${ack.by}`;
+    const current = await this.d.store.actions.getEscalation(findingId);
+    if (!current) return { ok: false, kind: 'unknown', reason: 'the finding has no escalation' };
+    // What the service now knows needs no call back to it.
+    const page = current.page ? { ...current.page, want: furthest(current.page.want, ack.how), sent: furthest(current.page.sent, ack.how) } : null;
+    const taken = await this.d.store.actions.transitionEscalation(findingId, ['waiting', 'mentioned', 'proposed', 'opened'], {
+      stage: 'acknowledged',
+      nextAt: null,
+      ackedBy: actor,
+      ackedAt: this.at(),
+      page,
+      updatedAt: this.at(),
+    });
+    if (!taken) {
+      if (page) await this.d.store.actions.transitionEscalation(findingId, ['acknowledged'], { page, updatedAt: this.at() });
+      return { ok: true, findingId, already: true };
+    }
+    await this.d.audit.record({
+      actor,
+      action: 'acknowledge',
+      target: findingId,
+      inputs: { via: ack.pager, incident: ack.incident, how: ack.how },
+      outcome: 'executed',
+      result: { previousStage: current.stage },
+      channel: taken.channel,
+      ts: taken.threadTs,
+    });
+    if (current.stage === 'proposed') await this.settleProposal(current, { acknowledgedBy: actor });
+    await this.d.refreshRoot(findingId).catch(() => undefined);
+    await this.d.notices
+      .escalationAcknowledged({ escalation: threadOf(taken), by: actor, elsewhere: { service: PAGER_LABELS[ack.pager], name: ack.by, how: ack.how } })
+      .catch((err: unknown) => this.d.logger.warn({ err, findingId }, 'could not show the acknowledgement in the thread'));
+    return { ok: true, findingId, already: false };
+  }
+
+  /** The finding's workflow status was set RESOLVED: its page, if one went out, is resolved (closed). */
+  async findingResolved(findingId: string): Promise<void> {
+    await this.pageFollowUp(findingId, 'resolved');
+  }
+
+  /**
+   * Moves the page on to `want` now; a failure is audited and retried by the tick in a
+   * minute (a page's follow-up is never dropped), or with the next step while one is due.
+   */
+  private async pageFollowUp(findingId: string, want: PageProgress, attempts = 3): Promise<void> {
+    const e = await this.d.store.actions.getEscalation(findingId);
+    if (!e?.page || attempts === 0) return;
+    const page: PageState = { ...e.page, want: furthest(e.page.want, want) };
+    const moved = await this.d.store.actions.transitionEscalation(findingId, [e.stage], { page, updatedAt: this.at() });
+    // The stage moved meanwhile (a step, an acknowledgement): read it again.
+    if (!moved) return this.pageFollowUp(findingId, want, attempts - 1);
+    try {
+      await this.syncPage(moved);
+    } catch (err) {
+      this.d.logger.warn({ err, findingId }, 'could not update the page; retried in a minute');
+      if (moved.nextAt === null) await this.d.store.actions.transitionEscalation(findingId, [moved.stage], { nextAt: this.at(60), updatedAt: this.at() });
+    }
+  }
+
+  /**
+   * Makes the call that brings the paging service to what the escalation wants, once:
+   * `sent` is written after the service accepted it, and the key makes a repeated call
+   * (a crash in between) change nothing there. Throws a transient failure so the caller
+   * retries; a permanent one (no such pager configured, a refused request) is audited and
+   * given up, since retrying cannot help.
+   */
+  private async syncPage(e: EscalationRecord): Promise<void> {
+    const page = e.page;
+    if (!page) return;
+    const call = pageCallFor(page.sent, page.want);
+    if (call === null) return;
+    const audit = (outcome: 'executed' | 'failed', result: unknown) =>
+      this.d.audit.record({
+        actor: BOT,
+        action: PAGE_AUDIT[call],
+        target: e.findingId,
+        inputs: { pager: page.pager, key: page.key },
+        outcome,
+        result,
+        channel: e.channel,
+        ts: e.threadTs,
+      });
+    const pager = this.d.pagers?.[page.pager];
+    const giveUp = async (reason: string) => {
+      await audit('failed', { reason, retried: false });
+      // Nothing more is asked of the service: a trigger given up leaves no incident to follow up.
+      const settled: PageState = call === 'trigger' ? { ...page, want: 'none', sent: 'none' } : { ...page, sent: page.want };
+      await this.d.store.actions.transitionEscalation(e.findingId, ALL_STAGES, { page: settled, updatedAt: this.at() });
+    };
+    if (!pager) return giveUp(`${PAGER_LABELS[page.pager]} is not configured in this runtime (README "Paging on-call")`);
+    try {
+      if (call === 'trigger') {
+        const delivered = await deliveredFinding(this.d.store, e.findingId);
+        if (!delivered) return giveUp('the finding is no longer known');
+        // The key is a stored offer: an acknowledgement coming back names it, and only this finding.
+        await this.d.offers.offer(e.findingId, 'page');
+        const threadLink = (await this.d.permalink?.(e.channel, e.threadTs).catch(() => null)) ?? null;
+        await pager.trigger({ key: page.key, finding: delivered.finding, threadLink });
+      } else if (call === 'acknowledge') await pager.acknowledge(page.key);
+      else await pager.resolve(page.key);
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      if (err instanceof PagerError && !err.transient) return giveUp(reason);
+      await audit('failed', { reason, retried: true });
+      throw err;
+    }
+    const now = await this.d.store.actions.getEscalation(e.findingId);
+    const sent = furthest(now?.page?.sent ?? page.sent, call === 'trigger' ? 'triggered' : call === 'acknowledge' ? 'acknowledged' : 'resolved');
+    await this.d.store.actions.transitionEscalation(e.findingId, ALL_STAGES, { page: { ...(now?.page ?? page), sent }, updatedAt: this.at() });
+    await audit('executed', { pager: page.pager });
+    // Acknowledged or resolved while this call was out: catch up now.
+    if (now?.page && pageCallFor(sent, now.page.want) !== null) await this.syncPage({ ...now, page: { ...now.page, sent } });
+  }
+
+  /** Wants the page triggered when this step is the one its rule pages at, then sends it. */
+  private async pageAtStep(e: EscalationRecord, step: 'mention' | 'cirt'): Promise<void> {
+    if (e.page?.at !== step) return;
+    const now = await this.d.store.actions.getEscalation(e.findingId);
+    if (!now?.page) return;
+    const page = { ...now.page, want: furthest(now.page.want, 'triggered') };
+    const moved = await this.d.store.actions.transitionEscalation(e.findingId, [now.stage], { page, updatedAt: this.at() });
+    await this.syncPage(moved ?? { ...now, page });
   }
 
   /**
@@ -170,6 +330,11 @@ export class EscalationService {
     try {
       return await this.stepOnce(e);
     } catch (err) {
+      if (e.stage === 'acknowledged' || e.stage === 'proposed' || e.stage === 'opened') {
+        // Only the page's follow-up was due: try it again in a minute.
+        await this.d.store.actions.transitionEscalation(e.findingId, [e.stage], { nextAt: this.at(60), updatedAt: this.at() });
+        throw err;
+      }
       const next = e.stage === 'waiting' ? 'mentioned' : e.autoOpenCase ? 'opened' : 'proposed';
       await this.d.store.actions.transitionEscalation(e.findingId, [next], { stage: e.stage, nextAt: this.at(60), updatedAt: this.at() });
       throw err;
@@ -188,6 +353,12 @@ export class EscalationService {
         channel: e.channel,
         ts: e.threadTs,
       });
+    // A page follow-up that failed earlier goes first (it is all that is due once the steps are over).
+    if (e.page && pageCallFor(e.page.sent, e.page.want) !== null) await this.syncPage(e);
+    if (e.stage === 'acknowledged' || e.stage === 'proposed' || e.stage === 'opened') {
+      await this.d.store.actions.transitionEscalation(e.findingId, [e.stage], { nextAt: null, updatedAt: this.at() });
+      return false;
+    }
     if (e.stage === 'waiting') {
       const moved = await this.d.store.actions.transitionEscalation(e.findingId, ['waiting'], {
         stage: 'mentioned',
@@ -198,6 +369,7 @@ export class EscalationService {
       const here = await this.redrawnRoot(e);
       await this.d.notices.escalationMentioned({ escalation: threadOf(e, here), nextSeconds: e.cirtAfterSeconds, autoOpenCase: e.autoOpenCase });
       await audit('escalation.mention', { notified: e.notify });
+      await this.pageAtStep(e, 'mention');
       return true;
     }
     if (e.stage === 'mentioned') {
@@ -215,6 +387,7 @@ export class EscalationService {
         await this.d.notices.escalationCirtProposed({ escalation: threadOf(e, here), offers: offered });
         await audit('escalation.propose-cirt', { proposed: true });
       }
+      await this.pageAtStep(e, 'cirt');
       return true;
     }
     return false;

@@ -32,6 +32,7 @@ const AUDIT_ACTION: Record<OfferKind, string> = {
   acknowledge: 'acknowledge',
   remediation: 'remediation',
   snooze: 'snooze.create',
+  page: 'acknowledge',
 };
 
 /**

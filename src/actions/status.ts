@@ -39,6 +39,8 @@ export interface StatusServiceDeps {
   clock?: () => number;
   /** GuardDuty organization: findings are archived through its administrator account. */
   guardDuty?: GuardDutySetup;
+  /** The finding was set RESOLVED where it lives (its page outside Slack is resolved). */
+  onResolved?: (findingId: string) => Promise<void>;
 }
 
 /**
@@ -117,6 +119,9 @@ export class StatusService {
       await this.d
         .refreshRoot(req.findingId)
         .catch((err: unknown) => this.d.logger.warn({ err, findingId: req.findingId }, 'could not redraw the root message'));
+      if (req.status === 'RESOLVED') {
+        await this.d.onResolved?.(req.findingId).catch((err: unknown) => this.d.logger.warn({ err, findingId: req.findingId }, 'could not resolve the page'));
+      }
     }
     if (where.channel && where.ts) {
       await this.d.notices

@@ -133,6 +133,18 @@ export const envSchema = z.object({
   /** The weekday of the weekly post, 1 (Monday) to 7 (Sunday), and the hour (UTC) from which it is posted that day. */
   SIRBOT_STATS_WEEKDAY: int(1, 1, 7),
   SIRBOT_STATS_HOUR: int(9, 0, 23),
+  /**
+   * Paging on-call outside Slack (README "Paging on-call"): a PagerDuty Events API v2
+   * integration's routing key, and the secret of the V3 webhook subscription that sends
+   * acknowledgements back; an Opsgenie API integration's key, and the token its outgoing
+   * webhook sends. The URLs point elsewhere (the local fakes, Opsgenie's EU instance).
+   */
+  SIRBOT_PAGERDUTY_ROUTING_KEY: optionalSecret.refine((v) => v === undefined || /^[A-Za-z0-9]{32}$/.test(v), 'must be a 32-character integration key'),
+  SIRBOT_PAGERDUTY_EVENTS_URL: z.url().optional(),
+  SIRBOT_PAGERDUTY_WEBHOOK_SECRET: optionalSecret,
+  SIRBOT_OPSGENIE_API_KEY: optionalSecret,
+  SIRBOT_OPSGENIE_API_URL: z.url().optional(),
+  SIRBOT_OPSGENIE_WEBHOOK_TOKEN: optionalSecret.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -156,6 +168,8 @@ const HOW_TO_FIX: Partial<Record<keyof Env, string>> = {
   SIRBOT_HOME_ACCOUNT: 'the 12-digit id of the account sirbot runs in (aws sts get-caller-identity)',
   SIRBOT_TABLE: 'serverless.ts sets it; locally, leave it unset (SQLite is used)',
   SIRBOT_QUEUE_URL: 'serverless.ts sets it; locally, leave it unset (jobs run in the process)',
+  SIRBOT_PAGERDUTY_ROUTING_KEY: 'the Integration Key of an Events API v2 integration on the PagerDuty service (Service → Integrations)',
+  SIRBOT_OPSGENIE_WEBHOOK_TOKEN: 'a long random string, e.g. openssl rand -hex 24, also set as a custom header of the Opsgenie webhook integration',
 };
 
 function describeIssue(path: PropertyKey[], message: string): string {

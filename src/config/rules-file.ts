@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import * as z from 'zod';
+import { PAGE_STEPS, PAGERS } from '../domain/actions/paging.ts';
 import { SEVERITY_LABELS } from '../domain/finding.ts';
 import { compileRuleSet, type CompileResult, type RuleSetDocument } from '../domain/routing/compile.ts';
 import { CUSTOM_ACTION_DOINGS } from '../domain/routing/custom-actions.ts';
@@ -54,7 +55,11 @@ export const ruleDocumentSchema = z.strictObject({
           Notify: z.union([mentionId, z.array(mentionId)]).optional(),
           CirtAfter: duration.optional(),
           AutoOpenCase: z.boolean().optional(),
+          /** Pages on-call outside Slack too (docs/ROUTING.md), with the mention (default) or with the CIRT step. */
+          Page: z.enum(PAGERS).optional(),
+          PageAt: z.enum(PAGE_STEPS).optional(),
         })
+        .refine((a) => a.PageAt === undefined || a.Page !== undefined, { message: 'PageAt needs Page (pagerduty or opsgenie)', path: ['PageAt'] })
         .optional(),
     })
     .optional(),

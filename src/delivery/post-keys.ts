@@ -11,6 +11,7 @@ export const rootPostKey = (findingId: string) => `root:${hashed(findingId)}`;
 export const digestRootKey = (digestId: string) => `digest:${digestId}`;
 export const listingPostKey = (digestId: string, firstSeq: number, lastSeq: number) => `listing:${digestId}:${firstSeq}-${lastSeq}`;
 export const questionsPostKey = (investigationId: string) => `questions:${investigationId}`;
+export const mentionPostKey = (findingId: string) => `escalation-mention:${hashed(findingId)}`;
 export const cirtProposalKey = (findingId: string) => `cirt-proposal:${hashed(findingId)}`;
 export const snoozeEndedKey = (snoozeId: string) => `snooze-ended:${snoozeId}`;
 export const weeklyStatsKey = (isoWeek: string) => `stats-weekly:${isoWeek}`;

@@ -1,3 +1,4 @@
+import type { PagePolicy, PageProgress } from '../domain/actions/paging.ts';
 import type { AwsCall } from '../domain/actions/aws-call.ts';
 import type { CaseDraft, EngagementType } from '../domain/actions/case-draft.ts';
 import type { Principal, PrincipalAnswer, SeenActivity } from '../domain/actions/principal-check.ts';
@@ -153,6 +154,17 @@ export interface AuditRecord {
 
 export type EscalationStage = 'waiting' | 'mentioned' | 'proposed' | 'opened' | 'acknowledged';
 
+/**
+ * The escalation's page outside Slack, when its rule asks for one: `want` is how far it
+ * should have gone, `sent` how far the paging service was told (the difference is retried).
+ */
+export interface PageState extends PagePolicy {
+  /** The dedup key (PagerDuty) or alias (Opsgenie): the id of the finding's `page` offer. */
+  key: string;
+  want: PageProgress;
+  sent: PageProgress;
+}
+
 export interface EscalationRecord {
   findingId: string;
   channel: string;
@@ -165,8 +177,11 @@ export interface EscalationRecord {
   /** Seconds after the mention before the CIRT proposal (or automatic case). */
   cirtAfterSeconds: number;
   autoOpenCase: boolean;
+  /** A Slack user id, or `pagerduty:<name>` / `opsgenie:<name>` for an acknowledgement made there. */
   ackedBy: string | null;
   ackedAt: string | null;
+  /** Absent (or null) when the rule pages nobody outside Slack, and in records kept before paging existed. */
+  page?: PageState | null;
   createdAt: string;
   updatedAt: string;
 }

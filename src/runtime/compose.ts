@@ -26,6 +26,9 @@ import { AccessControl } from '../actions/access.ts';
 import { Auditor } from '../actions/audit.ts';
 import { CaseService } from '../actions/cases.ts';
 import { EscalationService } from '../actions/escalations.ts';
+import { configuredPagers, type PagingSettings } from '../paging/pagers.ts';
+import type { Pagers } from '../ports/pager.ts';
+import type { PagerName } from '../domain/actions/paging.ts';
 import { SnoozeService } from '../actions/snoozes.ts';
 import { StatsService } from '../actions/stats.ts';
 import type { StatsCharts } from '../ports/charts.ts';
@@ -105,6 +108,8 @@ export interface CoreOptions {
   delivery?: { leaseMs?: number; retryBaseMs?: number; callTimeoutMs?: number; retryHere?: boolean };
   /** Where the numbers' charts are drawn (the local runtime); absent, the numbers come without a chart. */
   charts?: StatsCharts;
+  /** PagerDuty and Opsgenie; by default those the environment has credentials for. */
+  pagers?: Pagers;
 }
 
 function members(list: string): Members {
@@ -169,7 +174,13 @@ export function composeCore(o: CoreOptions): Core {
     onRootReplaced: followUps.rootReplaced,
   });
   const refreshRoot = (findingId: string) => deliverer.refreshRoot(findingId);
-  const actions = o.actions && shared ? composeActions(o, o.actions, notices, refreshRoot, clock, shared, rules, poster) : undefined;
+  const actions =
+    o.actions && shared
+      ? composeActions(o, o.actions, notices, refreshRoot, clock, shared, rules, poster, {
+          rules: compiled.ruleSet,
+          permalink: (channel, ts) => poster.permalink(channel, ts),
+        })
+      : undefined;
   const investigations = o.evidence
     ? new InvestigationService({
         store: o.store,
@@ -277,6 +288,7 @@ function composeActions(
   { audit, offers }: { audit: Auditor; offers: OfferBook },
   rules: () => RuleSet,
   poster: SlackPoster,
+  paging: { rules: RuleSet; permalink: (channel: string, ts: string) => Promise<string | null> },
 ): ActionServices {
   const directory = o.slackToken ? new SlackDirectory(new WebClient(o.slackToken, slackClientOptions(o.slackApiUrl))) : null;
   const access = new AccessControl(accessPolicyOf(o.env), directory, undefined, clock);
@@ -303,10 +315,16 @@ function composeActions(
     defaultWatchers: o.env.SIRBOT_CASE_WATCHERS.map((email) => ({ email })),
     emailOf: (userId) => directory?.emailOf(userId) ?? Promise.resolve(null),
   });
+  const pagers = o.pagers ?? configuredPagers(pagingSettingsOf(o.env));
+  for (const pager of pagersNamedByRules(paging.rules)) {
+    if (!pagers[pager]) o.logger.warn({ pager }, `a rule pages ${pager} but it is not configured: its pages will fail (README "Paging on-call")`);
+  }
   escalations = new EscalationService({
     ...common,
     offers,
     refreshRoot,
+    pagers,
+    permalink: paging.permalink,
     openCirtCase: async (findingId) => {
       const draft = await cases.draft(findingId, 'sirbot');
       if (!draft) return { ok: false, kind: 'invalid', reason: 'the finding is no longer known' };
@@ -350,6 +368,7 @@ function composeActions(
       executor,
       refreshRoot,
       ...(o.env.SIRBOT_GUARDDUTY_ADMIN_ACCOUNT ? { guardDuty: { administratorAccount: o.env.SIRBOT_GUARDDUTY_ADMIN_ACCOUNT } } : {}),
+      onResolved: (findingId) => escalations.findingResolved(findingId),
     }),
     remediations: new RemediationService({
       ...common,
@@ -398,4 +417,19 @@ export function slackAppDeps(core: Core, logger: Logger, actions?: ActionSetting
     permalink: (channel: string, ts: string) => core.poster.permalink(channel, ts),
     ...(clock ? { clock } : {}),
   };
+}
+
+/** The paging credentials of the environment. */
+export function pagingSettingsOf(env: Env): PagingSettings {
+  return {
+    pagerDutyRoutingKey: env.SIRBOT_PAGERDUTY_ROUTING_KEY,
+    pagerDutyEventsUrl: env.SIRBOT_PAGERDUTY_EVENTS_URL,
+    opsgenieApiKey: env.SIRBOT_OPSGENIE_API_KEY,
+    opsgenieApiUrl: env.SIRBOT_OPSGENIE_API_URL,
+  };
+}
+
+/** The pagers the rules page, to warn at start about one that has no credentials. */
+function pagersNamedByRules(rules: RuleSet): PagerName[] {
+  return [...new Set(rules.rules.flatMap((r) => (r.actions.acknowledge?.page ? [r.actions.acknowledge.page.pager] : [])))];
 }

@@ -81,6 +81,7 @@ const ESCALATION = fieldsOf<EscalationRecord>({
   autoOpenCase: true,
   ackedBy: true,
   ackedAt: true,
+  page: true,
   createdAt: true,
   updatedAt: true,
 });

@@ -3,6 +3,7 @@ import type { AwsCall } from '../domain/actions/aws-call.ts';
 import { RESOLVER_TYPES } from '../domain/actions/case-status.ts';
 import { OFFER_KINDS, type OfferPayload } from '../domain/actions/offers.ts';
 import { PRINCIPAL_ANSWERS, type Principal, type SeenActivity } from '../domain/actions/principal-check.ts';
+import { PAGE_PROGRESS, PAGE_STEPS, PAGERS } from '../domain/actions/paging.ts';
 import { SNOOZE_STATES } from '../domain/actions/snooze.ts';
 import { type Finding, RECORD_STATES, SEVERITY_LABELS, WORKFLOW_STATUSES } from '../domain/finding.ts';
 import type { StoredAnswers } from '../domain/investigation/answer-book.ts';
@@ -19,6 +20,7 @@ import type {
   CaseOpened,
   CaseRecord,
   EscalationRecord,
+  PageState,
   RemediationRequest,
   RemediationRun,
   RemediationRunResult,
@@ -207,6 +209,11 @@ export const escalationRecordSchema = exactly<EscalationRecord>()(
     autoOpenCase: z.boolean(),
     ackedBy: nullableString,
     ackedAt: nullableString,
+    page: exactly<PageState>()(
+      z.object({ pager: z.enum(PAGERS), at: z.enum(PAGE_STEPS), key: z.string(), want: z.enum(PAGE_PROGRESS), sent: z.enum(PAGE_PROGRESS) }),
+    )
+      .nullable()
+      .optional(),
     createdAt: z.string(),
     updatedAt: z.string(),
   }),

@@ -47,8 +47,12 @@ describe('serverless.ts packaged by osls', () => {
     }
   });
 
-  it('routes POST /slack/events from the HTTP API to the Slack function', () => {
-    expect(ofType('AWS::ApiGatewayV2::Route').map((r) => r.Properties.RouteKey)).toEqual(['POST /slack/events']);
+  it('routes POST /slack/events and the paging webhooks from the HTTP API to the Slack function', () => {
+    expect(
+      ofType('AWS::ApiGatewayV2::Route')
+        .map((r) => r.Properties.RouteKey)
+        .sort(),
+    ).toEqual(['POST /pager/opsgenie', 'POST /pager/pagerduty', 'POST /slack/events']);
   });
 
   it("subscribes ingest to the four finding events, AWS Health's exposed keys, Security IR's case events and the SNS topic", () => {

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -22,6 +23,7 @@ const GUARDDUTY = JSON.parse(readFileSync(`${SCENARIO}/finding.json`, 'utf8')) a
 const ASFF = (JSON.parse(readFileSync(`${SCENARIO}/findings/securityhub.json`, 'utf8')) as { Findings: Array<Record<string, any>> }).Findings[0]!;
 const SIGNING_SECRET = 'lambda-test-signing-secret';
 const BOT_TOKEN = 'xoxb-lambda-test';
+const PAGERDUTY_SECRET = 'lambda-test-pagerduty-webhook-secret';
 const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/111122223333/sirbot-work-test';
 
 interface Handlers {
@@ -88,6 +90,7 @@ describe.each([
       SLACK_API_URL: slack.emulator.url,
       SIRBOT_ROLE_NAME: 'sirbot-member',
       SIRBOT_RESPONDERS: 'U0ALICE',
+      SIRBOT_PAGERDUTY_WEBHOOK_SECRET: PAGERDUTY_SECRET,
       LOG_LEVEL: 'silent',
     });
     handlers = await load();
@@ -415,6 +418,35 @@ describe.each([
     );
     expect((await handlers.slack(ahead as never, {})).statusCode).toBe(401);
     expect(queued()).toBe(before + 1);
+  });
+
+  it('slack: PagerDuty webhooks on /pager/pagerduty are checked by signature; an authentic unreadable one is dead-lettered, an unrelated one ignored', async () => {
+    const webhook = (body: string, signature?: string) => ({
+      ...apiGatewayEvent(body, 'application/json'),
+      routeKey: 'POST /pager/pagerduty',
+      rawPath: '/pager/pagerduty',
+      headers: { 'content-type': 'application/json', ...(signature ? { 'X-PagerDuty-Signature': signature } : {}) },
+    });
+    const sign = (body: string) => `v1=${createHmac('sha256', PAGERDUTY_SECRET).update(body).digest('hex')}`;
+    expect((await handlers.slack(webhook('{}') as never, {})).statusCode).toBe(401);
+    expect((await handlers.slack(webhook('{}', sign('{"x":1}')) as never, {})).statusCode).toBe(401);
+    const malformed = '{"event":"nope"}';
+    expect((await handlers.slack(webhook(malformed, sign(malformed)) as never, {})).statusCode).toBe(400);
+    const store = new DynamoStore({ client: dynamo.client, tableName: dynamo.tableName });
+    expect((await store.listDeadLetters()).filter((d) => d.origin === 'pager:pagerduty').map((d) => d.payload)).toContain(malformed);
+    const other = JSON.stringify({
+      event: {
+        id: 'E1',
+        event_type: 'incident.acknowledged',
+        resource_type: 'incident',
+        occurred_at: '2026-11-21T10:07:30Z',
+        agent: { summary: 'Jane' },
+        data: { id: 'PX', type: 'incident', incident_key: 'not-from-sirbot' },
+      },
+    });
+    const answer = await handlers.slack(webhook(other, sign(other)) as never, {});
+    expect(answer.statusCode).toBe(200);
+    expect(JSON.parse(String(answer.body))).toEqual({ ignored: 'the incident was not paged by sirbot' });
   });
 });
 

@@ -307,6 +307,25 @@ describe.each(implementations)('%s action store contract', (_name, make, reopen)
       await again.close();
     }
   });
+
+  it("keeps an escalation's page (absent in records written before paging), and changes it with a transition", async () => {
+    const store = await make();
+    const page = {
+      pager: 'pagerduty' as const,
+      at: 'mention' as const,
+      key: 'offer-0123456789abcdef0123456789abcdef',
+      want: 'none' as const,
+      sent: 'none' as const,
+    };
+    await store.actions.insertEscalation(escalation('old', at(60)));
+    expect((await store.actions.getEscalation('old'))?.page ?? null).toBeNull();
+    await store.actions.insertEscalation({ ...escalation('paged', at(60)), page });
+    expect((await store.actions.getEscalation('paged'))?.page).toEqual(page);
+    const moved = await store.actions.transitionEscalation('paged', ['waiting'], { page: { ...page, want: 'triggered', sent: 'triggered' } });
+    expect(moved?.page).toMatchObject({ want: 'triggered', sent: 'triggered' });
+    expect((await store.actions.getEscalation('paged'))?.page).toMatchObject({ want: 'triggered', sent: 'triggered' });
+    expect((await store.actions.dueEscalations(at(3600))).map((e) => e.findingId).sort()).toEqual(['old', 'paged']);
+  });
 });
 
 describe.each(implementations)('%s snooze store contract', (_name, make, reopen) => {

@@ -6,9 +6,13 @@ import type { RemediationChoice } from '../remediation/remediation.ts';
  * offer, stored before the message went out, says which finding it is about and, for a
  * remediation, which one on which inputs. The id is derived from (finding, kind,
  * payload), so redrawing a message offers the same thing under the same id.
+ *
+ * A `page` offer is the key of a finding's page in PagerDuty or Opsgenie (its dedup key or
+ * alias): an acknowledgement coming back from there carries it, as a click carries an offer
+ * id, and is acted on only for the finding the key was issued for.
  */
 
-export const OFFER_KINDS = ['status', 'case', 'case-cirt', 'acknowledge', 'remediation', 'snooze'] as const;
+export const OFFER_KINDS = ['status', 'case', 'case-cirt', 'acknowledge', 'remediation', 'snooze', 'page'] as const;
 export type OfferKind = (typeof OFFER_KINDS)[number];
 
 /** The buttons of a finding's root message that are offers (Investigate is bound by its thread instead). */

@@ -1,6 +1,7 @@
 import { type CustomActionDoing, DEFAULT_CUSTOM_ACTIONS } from './custom-actions.ts';
 import type { FindingSchema, SeverityLabel } from '../finding.ts';
 import { SCHEMAS, fieldByAsffName, fieldByOcsfPath, type FieldDef, type FieldKind } from './fields.ts';
+import type { PagerName, PageStep } from '../actions/paging.ts';
 import { compileDateFilter, type DateFilter, type MapFilter, type NumberFilter, type StringFilter } from './filters.ts';
 import { ocsfFieldKind } from './ocsf-fields.ts';
 import { canonicalPath } from './raw-path.ts';
@@ -28,7 +29,7 @@ export interface RuleDocument {
     Suppress?: boolean;
     Digest?: boolean | string;
     Investigate?: boolean;
-    Acknowledge?: { Within: string; Notify?: string | string[]; CirtAfter?: string; AutoOpenCase?: boolean };
+    Acknowledge?: { Within: string; Notify?: string | string[]; CirtAfter?: string; AutoOpenCase?: boolean; Page?: PagerName; PageAt?: PageStep };
   };
 }
 
@@ -176,6 +177,7 @@ function compileActions(doc: RuleDocument): RuleActions {
         notify: notify === undefined ? [] : Array.isArray(notify) ? notify : [notify],
         cirtAfterSeconds: cirtAfter,
         autoOpenCase: a.Acknowledge.AutoOpenCase ?? false,
+        ...(a.Acknowledge.Page ? { page: { pager: a.Acknowledge.Page, at: a.Acknowledge.PageAt ?? 'mention' } } : {}),
       };
     }
   }

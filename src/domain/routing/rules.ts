@@ -1,3 +1,4 @@
+import type { PagePolicy } from '../actions/paging.ts';
 import type { CustomActionMapping } from './custom-actions.ts';
 import type { FindingSchema, SeverityLabel } from '../finding.ts';
 import type { FieldDef, FieldKind } from './fields.ts';
@@ -25,6 +26,8 @@ export interface AckPolicy {
   notify: string[];
   cirtAfterSeconds: number;
   autoOpenCase: boolean;
+  /** Also page on-call in PagerDuty or Opsgenie, at the mention or at the CIRT step. */
+  page?: PagePolicy;
 }
 
 export type CriterionFilters =

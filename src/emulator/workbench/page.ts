@@ -92,6 +92,11 @@ export function pageHtml(o: PageOptions): string {
       <pre id="wb-ingest-result" class="wb-result" role="status" hidden></pre>
     </section>
     <section>
+      <h2>On-call pages</h2>
+      <p class="wb-hint">Incidents in the fake PagerDuty and alerts in the fake Opsgenie (a rule with <code>Acknowledge: { …, Page: pagerduty }</code> pages them). Acknowledging one here sends that service's webhook to sirbot.</p>
+      <ol id="wb-paging" class="wb-aws"></ol>
+    </section>
+    <section>
       <h2>AWS changes</h2>
       <p class="wb-hint">Calls sirbot made that change something in AWS (the fake's log).</p>
       <ol id="wb-aws" class="wb-aws"></ol>

@@ -44,6 +44,7 @@ export const bodies = {
   say: z.object({ user, channel, text: z.string().min(1).max(40_000), threadTs: ts.optional() }),
   shortcut: z.object({ user, channel, ts, callbackId: z.string().min(1).max(255) }),
   home: z.object({ user }),
+  page: z.object({ user, service: z.enum(['pagerduty', 'opsgenie']), id: z.string().min(1).max(100) }),
   send: z.object({ id: z.string().optional(), json: z.string().max(BODY_LIMIT).optional(), wrap: z.enum(['none', 'eventbridge', 'sns']) }),
 };
 

@@ -13,6 +13,7 @@ import { answerBody, refusalReason } from './ingest-answer.ts';
 import { pageHtml, type WorkbenchPerson } from './page.ts';
 import { HttpError, bodies, readJson, readQuery, screenQuery } from './requests.ts';
 import { SentLog } from './sent-log.ts';
+import type { WorkbenchPaging } from './paging.ts';
 import { screenOf } from './state.ts';
 
 export type { WorkbenchPerson } from './page.ts';
@@ -41,6 +42,8 @@ export interface WorkbenchOptions {
   shortcuts?: Array<{ name: string; callbackId: string }>;
   /** A short status of the fake AWS's changes for the page, if there is one. */
   awsChanges?: () => unknown;
+  /** The fake PagerDuty and Opsgenie, when sirbot pages them. */
+  paging?: WorkbenchPaging;
   /** Where a failure of the workbench itself is told (every 5xx), and sirbot's own 5xx answers to people. */
   logger: WorkbenchLogger;
 }
@@ -191,7 +194,11 @@ export function createWorkbench(o: WorkbenchOptions): Workbench {
       const q = readQuery(url.searchParams, screenQuery, { user: o.people[0]?.id });
       return {
         status: 200,
-        body: { ...screenOf(ws, { user: q.user, channel: q.channel, thread: q.thread, home: q.home === '1' }), aws: o.awsChanges?.() ?? null },
+        body: {
+          ...screenOf(ws, { user: q.user, channel: q.channel, thread: q.thread, home: q.home === '1' }),
+          aws: o.awsChanges?.() ?? null,
+          paging: o.paging?.list() ?? null,
+        },
       };
     },
     'GET /workbench/api/findings': async () => ({
@@ -237,6 +244,17 @@ export function createWorkbench(o: WorkbenchOptions): Workbench {
       return fromBot('app_home_opened', b.user, await person(b.user).openHome());
     },
     'POST /workbench/api/findings/send': async (req) => ingest(await readJson(req, bodies.send)),
+    'POST /workbench/api/paging/acknowledge': async (req) => {
+      const b = await readJson(req, bodies.page);
+      if (!o.paging) throw new HttpError(404, 'no fake PagerDuty or Opsgenie runs here');
+      const shown = o.paging.list().find((p) => p.service === b.service && p.id === b.id);
+      if (!shown) throw new HttpError(404, `no ${b.service} page ${b.id}`);
+      const by = o.people.find((p) => p.id === b.user)?.name ?? b.user;
+      return inFlight.once(`page:${b.service}:${b.id}`, 'this page', async () => ({
+        status: 200,
+        body: { answered: await o.paging?.acknowledge(b.service, b.id, by) },
+      }));
+    },
   };
 
   /** Every answer the page gets; a 5xx is the workbench failing, and is logged with its reason. */

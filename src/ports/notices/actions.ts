@@ -203,8 +203,15 @@ export interface EscalationNotices {
   escalationProposalSettled(e: { escalation: EscalationThread; outcome: ProposalOutcome }): Promise<void>;
   /** A rule asked for a case with the AWS CIRT and it could not be opened. */
   escalationCaseNotOpened(e: { escalation: EscalationThread; reason: string }): Promise<void>;
-  /** Someone took the finding. */
-  escalationAcknowledged(e: { escalation: EscalationThread; by: string }): Promise<void>;
+  /**
+   * Someone took the finding: in Slack (`by` a user id), or in PagerDuty or Opsgenie
+   * (`elsewhere` says where and who, as that service names them: text to show, never markup).
+   */
+  escalationAcknowledged(e: {
+    escalation: EscalationThread;
+    by: string;
+    elsewhere?: { service: string; name: string; how: 'acknowledged' | 'resolved' };
+  }): Promise<void>;
 }
 
 /** Where a snooze is told: the thread of the finding it was made from, or the channel of the command that made it. */

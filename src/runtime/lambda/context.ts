@@ -11,7 +11,8 @@ import type { Job } from '../../jobs/job.ts';
 import type { SlackAppDeps } from '../../slack/deps.ts';
 import { slackJobPorts } from '../../slack/job-ports.ts';
 import { DynamoStore } from '../../store/dynamodb.ts';
-import { composeCore, slackAppDeps, type ActionSettings, type Core } from '../compose.ts';
+import { composeCore, pagingSettingsOf, slackAppDeps, type ActionSettings, type Core } from '../compose.ts';
+import { configuredPagers } from '../../paging/pagers.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import { guardUnhandledRejections } from '../process-guards.ts';
 import { logUnreadableRecords } from '../unreadable-records.ts';
@@ -26,6 +27,8 @@ export interface LambdaContext {
   deps: SlackAppDeps;
   /** Runs a job here (the worker). */
   dispatch(job: Job): Promise<void>;
+  /** What verifies webhooks from PagerDuty and Opsgenie (the environment, else the Slack secret). */
+  paging: { pagerDutySecret: string | undefined; opsgenieToken: string | undefined };
 }
 
 let context: Promise<LambdaContext> | undefined;
@@ -66,10 +69,16 @@ export function lambdaContext(): Promise<LambdaContext> {
     const quotas = new QuotaQueues();
     const collectors = createCollectors(clients, quotas);
     const actions: ActionSettings = { clients, securityIr: { account: SELF, region: env.SIRBOT_SIR_REGION ?? settings.region } };
+    const fromEnv = pagingSettingsOf(env);
     const core = composeCore({
       env,
       store,
       logger,
+      pagers: configuredPagers({
+        ...fromEnv,
+        pagerDutyRoutingKey: fromEnv.pagerDutyRoutingKey ?? slack.pagerDutyRoutingKey,
+        opsgenieApiKey: fromEnv.opsgenieApiKey ?? slack.opsgenieApiKey,
+      }),
       slackToken: slack.botToken,
       ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
       evidence: { collectors: () => collectors, awsNow: Date.now },
@@ -86,7 +95,11 @@ export function lambdaContext(): Promise<LambdaContext> {
       customActions: core.customActions,
       ...slackJobPorts(deps, client),
     });
-    return { env, logger, slack, core, jobs, deps, dispatch: (job: Job) => dispatcher.dispatch(job) };
+    const paging = {
+      pagerDutySecret: env.SIRBOT_PAGERDUTY_WEBHOOK_SECRET ?? slack.pagerDutyWebhookSecret,
+      opsgenieToken: env.SIRBOT_OPSGENIE_WEBHOOK_TOKEN ?? slack.opsgenieWebhookToken,
+    };
+    return { env, logger, slack, core, jobs, deps, dispatch: (job: Job) => dispatcher.dispatch(job), paging };
   })();
   context.catch(() => {
     context = undefined;

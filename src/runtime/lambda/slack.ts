@@ -4,6 +4,8 @@ import { AwsLambdaReceiver } from '../../slack/bolt.ts';
 import { boltLogger } from '../../slack/logger.ts';
 import { SlackRequestGuard } from '../../slack/request-guard.ts';
 import { lambdaContext } from './context.ts';
+import type { PagerName } from '../../domain/actions/paging.ts';
+import { handlePagerWebhook, WEBHOOK_BODY_LIMIT } from '../../paging/webhooks.ts';
 
 type Handler = (event: AwsEvent, context: unknown, callback: AwsCallback) => Promise<AwsResponse>;
 let handlerPromise: Promise<{ bolt: Handler; guard: SlackRequestGuard }> | undefined;
@@ -31,6 +33,8 @@ function rawBody(event: AwsEvent): Buffer {
  * listeners acknowledge and queue anything slow, so Slack hears back within 3 seconds.
  */
 export async function handler(event: AwsEvent, context: unknown): Promise<AwsResponse> {
+  const pager = /^\/pager\/(pagerduty|opsgenie)$/.exec(String((event as { rawPath?: unknown }).rawPath ?? ''));
+  if (pager) return pagerWebhook(event, pager[1] as PagerName);
   handlerPromise ??= buildHandler();
   handlerPromise.catch(() => {
     handlerPromise = undefined;
@@ -41,4 +45,28 @@ export async function handler(event: AwsEvent, context: unknown): Promise<AwsRes
   const verdict = await guard.check(rawBody(event), header);
   if (!verdict.pass) return { statusCode: verdict.status, body: '' };
   return bolt(event, context, () => {});
+}
+
+/**
+ * POST /pager/pagerduty and /pager/opsgenie on the same HTTP API: an acknowledgement made
+ * there, checked and acted on as the local server does (src/paging/webhooks.ts).
+ */
+async function pagerWebhook(event: AwsEvent, pager: PagerName): Promise<AwsResponse> {
+  const { core, paging, logger } = await lambdaContext();
+  const body = rawBody(event);
+  const json = (statusCode: number, answer: unknown): AwsResponse => ({
+    statusCode,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(answer),
+  });
+  if (body.length > WEBHOOK_BODY_LIMIT) return json(413, { error: `request body over ${WEBHOOK_BODY_LIMIT} bytes` });
+  const headers = Object.fromEntries(Object.entries((event.headers ?? {}) as Record<string, string | undefined>).map(([k, v]) => [k.toLowerCase(), v]));
+  const escalations = core.actions?.escalations;
+  const answer = await handlePagerWebhook(pager, body.toString('utf8'), headers, {
+    ...paging,
+    acknowledge: escalations ? (ack) => escalations.acknowledgedInPager(ack) : undefined,
+    deadLetter: (entry) => core.store.addDeadLetter({ ...entry, receivedAt: new Date().toISOString(), path: `/pager/${pager}`, count: 1 }),
+  });
+  if (answer.status >= 400) logger.warn({ pager, status: answer.status, ...answer.body }, 'pager webhook refused');
+  return json(answer.status, answer.body);
 }

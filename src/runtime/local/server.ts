@@ -21,6 +21,8 @@ import * as z from 'zod';
 import { SlackRequestGuard } from '../../slack/request-guard.ts';
 import { slackEventsRoute } from './slack-route.ts';
 import { logUnreadableRecords } from '../unreadable-records.ts';
+import { handlePagerWebhook, WEBHOOK_BODY_LIMIT } from '../../paging/webhooks.ts';
+import type { PagerName } from '../../domain/actions/paging.ts';
 
 /** `GET /dead-letters?limit=`: how many to list. */
 const DEAD_LETTER_LIMIT = z.coerce.number().int().min(1).max(1000).default(100);
@@ -58,7 +60,8 @@ export interface LocalRuntime {
 
 /**
  * One HTTP server: Bolt's receiver on /slack/events (signature-checked), POST /ingest
- * for any finding shape, GET /healthz and GET /dead-letters for operators.
+ * for any finding shape, POST /pager/pagerduty and /pager/opsgenie for acknowledgements
+ * made there (signature- or token-checked), GET /healthz and GET /dead-letters for operators.
  */
 export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRuntime> {
   const store = o.store ?? new SqliteStore(o.env.SIRBOT_DB, { onUnreadable: logUnreadableRecords(o.logger) });
@@ -160,6 +163,14 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
       });
       return;
     }
+    const pagerHook = /^\/pager\/(pagerduty|opsgenie)$/.exec(url.pathname);
+    if (pagerHook && req.method === 'POST') {
+      void handlePagerHook(req, res, pagerHook[1] as PagerName).catch((err: unknown) => {
+        o.logger.error({ err }, 'pager webhook failed');
+        if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+      });
+      return;
+    }
     if (url.pathname === '/healthz') return sendJson(res, 200, { ok: true, poster: core.poster.stats(), unhandledRejections: unhandledRejections() });
     const deadLetters = url.pathname === '/dead-letters' && req.method === 'GET';
     const replay = /^\/dead-letters\/(\d+)\/replay$/.exec(url.pathname);
@@ -209,6 +220,26 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
       return sendJson(res, status === 202 ? 200 : status, { ...report, results });
     }
     sendJson(res, status, report);
+  }
+
+  /** An acknowledgement from PagerDuty or Opsgenie (src/paging/webhooks.ts checks it). */
+  async function handlePagerHook(req: IncomingMessage, res: ServerResponse, pager: PagerName) {
+    let body: string;
+    try {
+      body = await readBody(req, WEBHOOK_BODY_LIMIT);
+    } catch (err) {
+      if (err instanceof BodyTooLargeError) return sendJson(res, 413, { error: err.message });
+      throw err;
+    }
+    const escalations = core.actions?.escalations;
+    const answer = await handlePagerWebhook(pager, body, req.headers, {
+      pagerDutySecret: o.env.SIRBOT_PAGERDUTY_WEBHOOK_SECRET,
+      opsgenieToken: o.env.SIRBOT_OPSGENIE_WEBHOOK_TOKEN,
+      acknowledge: escalations ? (ack) => escalations.acknowledgedInPager(ack) : undefined,
+      deadLetter: (entry) => store.addDeadLetter({ ...entry, receivedAt: new Date((o.clock ?? Date.now)()).toISOString(), path: `/pager/${pager}`, count: 1 }),
+    });
+    if (answer.status >= 400) o.logger.warn({ pager, status: answer.status, ...answer.body }, 'pager webhook refused');
+    sendJson(res, answer.status, answer.body);
   }
 
   /**

@@ -6,6 +6,9 @@ import { startSlackEmulator, type Directory, type SlackEmulator } from '../../em
 import { persistWorkspace } from '../../emulator/slack/persist.ts';
 import { createWorkbench, type WorkbenchPerson } from '../../emulator/workbench/workbench.ts';
 import { awsChanges } from '../../emulator/workbench/aws-changes.ts';
+import { type FakePagerDuty, startFakePagerDuty } from '../../emulator/paging/pagerduty.ts';
+import { type FakeOpsgenie, startFakeOpsgenie } from '../../emulator/paging/opsgenie.ts';
+import { workbenchPaging } from '../../emulator/workbench/paging.ts';
 import { rolesOf } from '../../domain/actions/access.ts';
 import { accessPolicyOf } from '../compose.ts';
 import { evidenceFromEnv, type RuntimeEvidence } from '../evidence.ts';
@@ -28,6 +31,13 @@ const PEOPLE = [
   // Owns the exposed-access-key scenario's CI user (its owner-email tag): "Was this you?" asks her.
   { id: 'U0DANA', name: 'dana', email: 'dana@example.com', tz: 'Europe/London' },
 ] as const;
+/** Credentials the fake PagerDuty and Opsgenie accept; they never leave this machine. */
+const FAKE_PAGING = {
+  routingKey: 'L0CALEMULAT0RR0UT1NGKEY000000000',
+  webhookSecret: 'local-emulator-pagerduty-webhook-secret',
+  apiKey: 'local-emulator-opsgenie-api-key',
+  webhookToken: 'local-emulator-opsgenie-webhook-token',
+};
 const DEFAULT_RESPONDERS = 'U0ALICE';
 const DEFAULT_APPROVERS = 'U0SAM';
 
@@ -82,10 +92,23 @@ export async function startLocalStack(given: Env, logger: Logger): Promise<Local
     );
   }
   // On the emulator, nobody configured roles: give the workbench's people one each, so every button can be tried.
-  const env: Env =
+  const roles: Env =
     real || given.SIRBOT_RESPONDERS || given.SIRBOT_APPROVERS
       ? given
       : { ...given, SIRBOT_RESPONDERS: DEFAULT_RESPONDERS, SIRBOT_APPROVERS: DEFAULT_APPROVERS };
+  // On the emulator with no paging service configured, rules that page reach a fake PagerDuty and Opsgenie.
+  const fakePaging = real || given.SIRBOT_PAGERDUTY_ROUTING_KEY || given.SIRBOT_OPSGENIE_API_KEY ? undefined : await startFakePaging(given.HOST);
+  const env: Env = fakePaging
+    ? {
+        ...roles,
+        SIRBOT_PAGERDUTY_ROUTING_KEY: FAKE_PAGING.routingKey,
+        SIRBOT_PAGERDUTY_EVENTS_URL: fakePaging.pd.url,
+        SIRBOT_PAGERDUTY_WEBHOOK_SECRET: FAKE_PAGING.webhookSecret,
+        SIRBOT_OPSGENIE_API_KEY: FAKE_PAGING.apiKey,
+        SIRBOT_OPSGENIE_API_URL: fakePaging.og.url,
+        SIRBOT_OPSGENIE_WEBHOOK_TOKEN: FAKE_PAGING.webhookToken,
+      }
+    : roles;
   const directory: Directory = {
     users: Object.fromEntries(PEOPLE.map((p) => [p.id, { name: p.name, email: p.email, ...('tz' in p ? { tz: p.tz } : {}) }])),
     groups: {},
@@ -119,6 +142,7 @@ export async function startLocalStack(given: Env, logger: Logger): Promise<Local
         channel: () => defaultChannel(),
         shortcuts: manifestShortcuts(),
         ...(evidence.fake ? { awsChanges: awsChanges(evidence.fake) } : {}),
+        ...(fakePaging ? { paging: workbenchPaging(fakePaging.pd, fakePaging.og) } : {}),
         logger,
       })
     : undefined;
@@ -132,6 +156,10 @@ export async function startLocalStack(given: Env, logger: Logger): Promise<Local
     ...(workbench ? { routes: workbench.handle } : {}),
   });
   botUrl = runtime.url;
+  if (fakePaging) {
+    fakePaging.pd.webhook = { url: `${runtime.url}/pager/pagerduty`, secret: FAKE_PAGING.webhookSecret };
+    fakePaging.og.webhook = { url: `${runtime.url}/pager/opsgenie`, headers: { 'x-sirbot-webhook-token': FAKE_PAGING.webhookToken } };
+  }
   // The fake Security IR's case events reach sirbot as an EventBridge rule would bring them.
   if (evidence.fake) {
     const fakeSir = evidence.fake.securityIr;
@@ -166,6 +194,7 @@ export async function startLocalStack(given: Env, logger: Logger): Promise<Local
         `  Slack events     POST ${runtime.url}/slack/events`,
         `  findings         POST ${runtime.url}/ingest   (EventBridge, SNS or exported findings; add ?wait=true to wait for Slack)`,
         `  dead letters     GET  ${runtime.url}/dead-letters, POST …/dead-letters/<id>/replay`,
+        `  paging webhooks  POST ${runtime.url}/pager/pagerduty, POST ${runtime.url}/pager/opsgenie${fakePaging ? `   (fake PagerDuty ${fakePaging.pd.url}, fake Opsgenie ${fakePaging.og.url}; their pages are on the workbench)` : ''}`,
         runtime.admin.from === 'generated'
           ? `                   with Authorization: Bearer ${runtime.admin.token}   (made for this run; SIRBOT_ADMIN_TOKEN sets one)`
           : `                   with Authorization: Bearer $${runtime.admin.from}`,
@@ -195,8 +224,17 @@ export async function startLocalStack(given: Env, logger: Logger): Promise<Local
     async close() {
       await runtime.close();
       await evidence.close();
+      await fakePaging?.pd.close();
+      await fakePaging?.og.close();
       await saved?.close();
       await emulator?.close();
     },
   };
+}
+
+/** The fake PagerDuty and Opsgenie of `npm start` on the emulator, on free local ports. */
+async function startFakePaging(host: string): Promise<{ pd: FakePagerDuty; og: FakeOpsgenie }> {
+  const pd = await startFakePagerDuty({ routingKeys: [FAKE_PAGING.routingKey], host });
+  const og = await startFakeOpsgenie({ apiKeys: [FAKE_PAGING.apiKey], host });
+  return { pd, og };
 }

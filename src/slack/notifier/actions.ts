@@ -1,4 +1,4 @@
-import { cirtProposalKey, snoozeEndedKey } from '../../delivery/post-keys.ts';
+import { cirtProposalKey, mentionPostKey, snoozeEndedKey } from '../../delivery/post-keys.ts';
 import type { ActionNotices, CaseCommentShown, MessagePlace, RemediationShown } from '../../ports/notices/actions.ts';
 import type { SlackPoster } from '../poster.ts';
 import { SlackPostError } from '../slack-errors.ts';
@@ -8,7 +8,14 @@ import { snoozeCreatedMessage, snoozeEndedMessage } from '../views/snooze.ts';
 import { noticeFailure } from './delivery.ts';
 import { caseEventMessage, caseOpenedMessage } from '../views/case.ts';
 import { caseChangedElsewhereMessage, caseCommentMessage, caseCommentPostedMessage, customActionMessage } from '../views/case-sync.ts';
-import { acknowledgedMessage, autoCaseMessage, cirtProposalMessage, cirtProposalSettledMessage, escalationMentionMessage } from '../views/escalation.ts';
+import {
+  acknowledgedElsewhereMessage,
+  acknowledgedMessage,
+  autoCaseMessage,
+  cirtProposalMessage,
+  cirtProposalSettledMessage,
+  escalationMentionMessage,
+} from '../views/escalation.ts';
 import { approvalMessage, remediationResultMessage } from '../views/remediation.ts';
 import { statusResultMessage } from '../views/status.ts';
 
@@ -112,8 +119,14 @@ export class SlackActionNotices implements ActionNotices {
   }
 
   async escalationMentioned(e: Parameters<ActionNotices['escalationMentioned']>[0]): Promise<void> {
-    const { channel, threadTs, notify } = e.escalation;
-    await this.poster.post(channel, escalationMentionMessage(notify, e.nextSeconds, e.autoOpenCase), threadTs);
+    const { channel, threadTs, notify, findingId, since } = e.escalation;
+    // Keyed: a step retried (a page that failed after the mention) finds the mention instead of posting it twice.
+    await this.poster.postOnce(channel, escalationMentionMessage(notify, e.nextSeconds, e.autoOpenCase), {
+      key: mentionPostKey(findingId),
+      threadTs,
+      mayExist: true,
+      since,
+    });
   }
 
   async escalationCirtProposed(e: Parameters<ActionNotices['escalationCirtProposed']>[0]): Promise<void> {
@@ -133,7 +146,8 @@ export class SlackActionNotices implements ActionNotices {
   }
 
   async escalationAcknowledged(e: Parameters<ActionNotices['escalationAcknowledged']>[0]): Promise<void> {
-    await this.poster.post(e.escalation.channel, acknowledgedMessage(e.by), e.escalation.threadTs);
+    const message = e.elsewhere ? acknowledgedElsewhereMessage(e.elsewhere) : acknowledgedMessage(e.by);
+    await this.poster.post(e.escalation.channel, message, e.escalation.threadTs);
   }
 
   async snoozeCreated(e: Parameters<ActionNotices['snoozeCreated']>[0]): Promise<void> {

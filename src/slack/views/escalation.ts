@@ -2,7 +2,7 @@ import type { ProposalOutcome } from '../../ports/notices/actions.ts';
 import { type SlackMessage, mrkdwn, plain } from './blocks.ts';
 import { FINDING_ACTIONS } from './action-ids.ts';
 import { mentionMarkup } from './text.ts';
-import { LIMITS, escapeText, truncate } from './text.ts';
+import { LIMITS, code, escapeText, truncate } from './text.ts';
 
 function minutes(seconds: number): string {
   return seconds % 60 === 0 ? `${seconds / 60} min` : `${seconds} s`;
@@ -77,6 +77,12 @@ export function autoCaseMessage(reason: string, _findingId: string): SlackMessag
       },
     ],
   };
+}
+
+/** Acknowledged (or resolved) in PagerDuty or Opsgenie: the name is that service's, escaped as text. */
+export function acknowledgedElsewhereMessage(e: { service: string; name: string; how: 'acknowledged' | 'resolved' }): SlackMessage {
+  const text = `:raised_hand: ${e.how === 'resolved' ? 'Resolved' : 'Acknowledged'} in ${escapeText(e.service)} by ${code(e.name, 100)}; the escalation stops here.`;
+  return { text: `${e.how === 'resolved' ? 'Resolved' : 'Acknowledged'} in ${e.service}`, blocks: [{ type: 'section', text: mrkdwn(text) }] };
 }
 
 export function acknowledgedMessage(userId: string): SlackMessage {

@@ -64,6 +64,16 @@ function renderAws(aws) {
   showWhole(el, rows.join('') || '<li class="wb-hint">Nothing changed yet.</li>');
 }
 
+function renderPaging(paging) {
+  const el = $('wb-paging');
+  if (!paging) return showWhole(el, '<li class="wb-hint">Real paging services: nothing to show here.</li>');
+  const rows = paging.map(
+    (p) =>
+      `<li><code>${p.service === 'pagerduty' ? 'PagerDuty' : 'Opsgenie'} ${escapeText(p.id.slice(0, 8))}</code> ${escapeText(p.title)} <span class="wb-status-${p.status === 'triggered' || p.status === 'open' ? 'bad' : 'ok'}">${escapeText(p.status)}</span>${p.count > 1 ? ` ×${p.count}` : ''}${p.by ? ` by ${escapeText(p.by)}` : ''}${p.canAcknowledge ? ` <button type="button" class="sb-button" data-page-service="${escapeText(p.service)}" data-page-id="${escapeText(p.id)}">Acknowledge there</button>` : ''}</li>`,
+  );
+  showWhole(el, rows.join('') || '<li class="wb-hint">Nobody was paged yet.</li>');
+}
+
 function renderModal(modal) {
   const layer = $('wb-modal-layer');
   if (!modal) {
@@ -137,11 +147,12 @@ async function refresh() {
   }
   renderModal(screen.modal);
   renderAws(screen.aws);
+  renderPaging(screen.paging);
 }
 
 /** Another person's screen: every region is drawn afresh. */
 function forgetScreen() {
-  for (const region of [$('wb-channels'), $('wb-messages'), $('wb-thread'), $('wb-home'), $('wb-aws')]) forget(region);
+  for (const region of [$('wb-channels'), $('wb-messages'), $('wb-thread'), $('wb-home'), $('wb-aws'), $('wb-paging')]) forget(region);
 }
 
 // ---- where an interaction happened --------------------------------------------------
@@ -257,6 +268,14 @@ document.addEventListener('click', async (e) => {
   const where = item ? containerOf(item) : null;
   closeShortcutMenus();
   if (item) return useShortcut(where, item.dataset.shortcut);
+  const page = t.closest('button[data-page-id]');
+  if (page) {
+    return once(`page:${page.dataset.pageId}`, page, () =>
+      act('Acknowledging the page', () =>
+        call('/workbench/api/paging/acknowledge', { user: view.user, service: page.dataset.pageService, id: page.dataset.pageId }),
+      ),
+    );
+  }
   const channelLink = t.closest('[data-channel].wb-nav-item');
   if (channelLink) return navigate({ channel: channelLink.dataset.channel, thread: null, home: false });
   const file = t.closest('.sb-file[data-file-id]');
