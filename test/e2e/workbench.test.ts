@@ -226,14 +226,20 @@ describe.skipIf(!HAVE_CHROMIUM)('workbench in a browser', { timeout: 90_000 }, (
     await eventually(() => modal().getAttribute('data-callback-id')).toBe('case_modal');
     await eventually(() => modal().locator('[data-view-action="submit"]').count()).toBe(1);
     await page.screenshot({ path: path.join(ARTIFACTS, 'case-modal.png') });
+    // AWS-supported: the workbench's AWS responder takes the case up a few seconds later.
+    await modal().locator('input[type="radio"][value="AWS"]').check();
     const errorsBefore = (await errorsShown()).length;
     await modal().locator('[data-view-action="submit"]').dblclick();
     await eventually(() => page.locator('#wb-modal-layer').isHidden()).toBe(true);
     await eventually(() => fake().securityIr.cases.size).toBe(1);
     const [caseId] = [...fake().securityIr.cases.keys()];
     await eventually(() => thread().innerText()).toContain(`Case ${caseId}`);
+    // Security IR's events reach sirbot (an EventBridge rule's work, here the fake's): the AWS responder's comment shows.
+    await eventually(() => thread().innerText(), 20_000).toContain('an AWS responder commented on case');
+    expect(await thread().innerText()).toContain('AWS CIRT here: we have started on this case.');
     // The fake's investigative agent works on the new case, seconds apart; sirbot looks for its results every few seconds.
     await eventually(() => thread().innerText(), 30_000).toContain('AWS investigative agent');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'case-thread.png') });
     // One view_submission reached sirbot, so it never said a case was already being opened.
     expect(await submissions('case_modal')).toBe(1);
     expect((await errorsShown()).slice(errorsBefore)).toEqual([]);
