@@ -2,7 +2,7 @@ import { AccessControl } from '../../src/actions/access.ts';
 import { Auditor } from '../../src/actions/audit.ts';
 import type { AwsCall } from '../../src/domain/actions/aws-call.ts';
 import type { Finding } from '../../src/domain/finding.ts';
-import type { AuditRecord } from '../../src/ports/action-store.ts';
+import type { AuditRecord, CaseRecord } from '../../src/ports/action-store.ts';
 import type { AwsCalls, CallError, CallOutcome, RunStatus } from '../../src/ports/aws-calls.ts';
 import type { Logger } from '../../src/ports/logger.ts';
 import type { ActionNotices, MessagePlace } from '../../src/ports/notices/actions.ts';
@@ -152,4 +152,25 @@ function deliveredRecord(finding: Finding, at: string): FindingRecord {
 /** Audit records as `action outcome` lines, for asserting what was recorded in order. */
 export function auditLines(trail: AuditRecord[]): string[] {
   return trail.map((a) => `${a.actor} ${a.action} ${a.outcome}`);
+}
+
+export const CASE_ID = '8403556001';
+
+/** A Security IR case as the case service keeps it once opened from the finding's thread (ROOT_TS). */
+export function keptCase(o: Partial<CaseRecord> = {}): CaseRecord {
+  return {
+    caseId: CASE_ID,
+    findingId: 'f-1',
+    channel: FINDINGS_CHANNEL,
+    threadTs: ROOT_TS,
+    title: 'Leaked key',
+    status: 'Submitted',
+    resolverType: 'Self',
+    engagementType: 'Security Incident',
+    commentsShownThrough: null,
+    createdBy: RESPONDER,
+    createdAt: '2026-12-01T09:00:00.000Z',
+    updatedAt: '2026-12-01T09:00:00.000Z',
+    ...o,
+  };
 }

@@ -4,25 +4,10 @@ import type { CaseRecord } from '../../src/ports/action-store.ts';
 import type { ActionNotices } from '../../src/ports/notices/actions.ts';
 import type { AgentAction, SecurityIrCases } from '../../src/ports/security-ir.ts';
 import { recordingPort } from '../support/recording-port.ts';
-import { FINDINGS_CHANNEL, OUTSIDER, RESPONDER, ROOT_TS, actionHarness, auditLines } from '../support/action-harness.ts';
+import { CASE_ID, FINDINGS_CHANNEL, OUTSIDER, RESPONDER, ROOT_TS, actionHarness, auditLines, keptCase } from '../support/action-harness.ts';
 
-const CASE_ID = '8403556001';
 const THREAD = { channel: FINDINGS_CHANNEL, threadTs: ROOT_TS };
-const kept = (o: Partial<CaseRecord> = {}): CaseRecord => ({
-  caseId: CASE_ID,
-  findingId: 'f-1',
-  channel: FINDINGS_CHANNEL,
-  threadTs: ROOT_TS,
-  title: 'Leaked key',
-  status: 'Submitted',
-  resolverType: 'Self',
-  engagementType: 'Security Incident',
-  commentsShownThrough: null,
-  createdBy: RESPONDER,
-  createdAt: '2026-12-01T09:00:00.000Z',
-  updatedAt: '2026-12-01T09:00:00.000Z',
-  ...o,
-});
+const kept = keptCase;
 const action = (id: string, status: AgentAction['status'], at = '2026-12-01T09:30:00Z'): AgentAction => ({
   investigationId: id,
   actionType: 'Evidence',
