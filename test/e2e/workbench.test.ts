@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -121,11 +121,21 @@ describe.skipIf(!HAVE_CHROMIUM)('workbench in a browser', { timeout: 90_000 }, (
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'sirbot-e2e-'));
     mkdirSync(ARTIFACTS, { recursive: true });
+    // The bundled rules, with on-call paging for the threat detections: PagerDuty is paged at the escalation's first step.
+    const rules = path.join(dir, 'rules.yml');
+    const bundled = readFileSync('src/rules/default.yml', 'utf8');
+    const withPaging = bundled.replace(
+      /(RuleName: threat-detections-investigate[\s\S]*?Investigate: true\n)/,
+      '$1      Acknowledge: { Within: 1h, Page: pagerduty }\n',
+    );
+    expect(withPaging).not.toBe(bundled);
+    writeFileSync(rules, withPaging);
     const env = parseEnv({
       PORT: '0',
       SIRBOT_EMULATOR_PORT: '0',
       SIRBOT_DB: path.join(dir, 'sirbot.db'),
       SIRBOT_SCENARIO: 'exposed-access-key',
+      SIRBOT_RULES: rules,
       LOG_LEVEL: 'silent',
     });
     stack = await startLocalStack(env, silentLogger());
@@ -251,6 +261,43 @@ describe.skipIf(!HAVE_CHROMIUM)('workbench in a browser', { timeout: 90_000 }, (
     ).not.toEqual(expect.arrayContaining([expect.stringContaining('being opened')]));
   });
 
+  it('"Was this you?": dana, whose CI user the exposed key is, answers No in her direct message (a window of her own); the thread says so, on-call is paged in PagerDuty, and its acknowledgement there shows in the thread', async () => {
+    const dana = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    try {
+      await dana.goto(`${base()}/`);
+      await dana.locator('#wb-user').selectOption('U0DANA');
+      const dm = dana.locator('#wb-channels .wb-nav-item', { hasText: 'dm-u0dana' });
+      await eventually(() => dm.count()).toBe(1);
+      await dm.click();
+      const asked = dana.locator('#wb-messages .sb-message', { hasText: 'Was this you?' });
+      await eventually(() => asked.count()).toBe(1);
+      expect(await asked.innerText()).toContain('ci-deployer');
+      await dana.screenshot({ path: path.join(ARTIFACTS, 'was-this-you.png') });
+      await asked.getByRole('button', { name: 'No, it was not me' }).click();
+      await eventually(() => dana.locator('#wb-messages .sb-message').first().innerText()).toContain('you answered No, it was not me');
+    } finally {
+      await dana.close();
+    }
+    const [root] = ws().messages(INCIDENTS);
+    await eventually(() =>
+      ws()
+        .thread(INCIDENTS, root!.ts)
+        .some((m) => JSON.stringify(m.blocks ?? []).includes('answered *No, it was not me*')),
+    ).toBe(true);
+    // "No" hurried the escalation: on-call is paged in the fake PagerDuty, shown on the page; acknowledged there, the thread says so.
+    const incident = page.locator('[data-page-service="pagerduty"]');
+    await eventually(() => incident.count(), 30_000).toBeGreaterThan(0);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'paged.png') });
+    await incident.first().click();
+    await eventually(
+      () =>
+        ws()
+          .thread(INCIDENTS, root!.ts)
+          .some((m) => JSON.stringify(m.blocks ?? []).includes('Acknowledged in PagerDuty')),
+      20_000,
+    ).toBe(true);
+  });
+
   it('marks the finding RESOLVED', async () => {
     await thread().locator('.sb-message').first().getByRole('button', { name: 'Set status' }).click();
     await eventually(() => modal().getAttribute('data-callback-id')).toBe('status_modal');
@@ -339,31 +386,6 @@ describe.skipIf(!HAVE_CHROMIUM)('workbench in a browser', { timeout: 90_000 }, (
     expect(await pane.evaluate((el) => el.scrollTop)).toBe(0);
     expect(await pane.locator('.sb-message').first().getAttribute('data-e2e-mark')).toBe('kept');
   }, 90_000);
-
-  it('"Was this you?": dana, whose CI user the exposed key is, answers No in her direct message, in a window of her own; the thread says so', async () => {
-    const dana = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-    try {
-      await dana.goto(`${base()}/`);
-      await dana.locator('#wb-user').selectOption('U0DANA');
-      const dm = dana.locator('#wb-channels .wb-nav-item', { hasText: 'dm-u0dana' });
-      await eventually(() => dm.count()).toBe(1);
-      await dm.click();
-      const asked = dana.locator('#wb-messages .sb-message', { hasText: 'Was this you?' });
-      await eventually(() => asked.count()).toBe(1);
-      expect(await asked.innerText()).toContain('ci-deployer');
-      await dana.screenshot({ path: path.join(ARTIFACTS, 'was-this-you.png') });
-      await asked.getByRole('button', { name: 'No, it was not me' }).click();
-      await eventually(() => dana.locator('#wb-messages .sb-message').first().innerText()).toContain('you answered No, it was not me');
-    } finally {
-      await dana.close();
-    }
-    const [root] = ws().messages(INCIDENTS);
-    await eventually(() =>
-      ws()
-        .thread(INCIDENTS, root!.ts)
-        .some((m) => JSON.stringify(m.blocks ?? []).includes('answered *No, it was not me*')),
-    ).toBe(true);
-  });
 
   it('every button on a root message works in #security-incidents, in the channel view, and ⋮ lists the manifest’s shortcuts', async () => {
     await page.locator('#wb-user').selectOption('U0ALICE');
