@@ -247,10 +247,13 @@ export class EscalationService {
   private async pageAtStep(e: EscalationRecord, step: 'mention' | 'cirt'): Promise<void> {
     if (e.page?.at !== step) return;
     const now = await this.d.store.actions.getEscalation(e.findingId);
-    if (!now?.page) return;
+    // Acknowledged meanwhile (the instant between the step and the page): nobody is paged.
+    if (!now?.page || now.stage === 'acknowledged') return;
     const page = { ...now.page, want: furthest(now.page.want, 'triggered') };
     const moved = await this.d.store.actions.transitionEscalation(e.findingId, [now.stage], { page, updatedAt: this.at() });
-    await this.syncPage(moved ?? { ...now, page });
+    // Changed by someone else since it was read (an acknowledgement): their state decides, at the next step or sync.
+    if (!moved) return;
+    await this.syncPage(moved);
   }
 
   /**

@@ -74,6 +74,32 @@ describe('EscalationService paging', () => {
     expect((await h.store.actions.getOffer(key))?.findingId).toBe(finding.id);
   });
 
+  it('acknowledged in the instant between the mention and the page: nobody is paged', async () => {
+    const h = actionHarness();
+    const pager = new RecordingPager();
+    const finding = await h.deliver(makeFinding());
+    const service: EscalationService = new EscalationService({
+      store: h.store,
+      access: h.access,
+      audit: h.audit,
+      notices: h.notices.port,
+      offers: new OfferBook(h.store, h.audit, h.clock),
+      // The step redraws the root before it pages: someone acknowledges right then (another process, the pager's webhook).
+      refreshRoot: async () => {
+        await h.store.actions.transitionEscalation(finding.id, ['mentioned'], { stage: 'acknowledged', nextAt: null, ackedBy: RESPONDER });
+      },
+      openCirtCase: async () => ({ ok: true, caseId: '8403556001', already: false }),
+      logger: h.logger,
+      clock: h.clock,
+      pagers: { pagerduty: pager },
+    });
+    await service.arm(finding.id, FINDINGS_CHANNEL, ROOT_TS, policy());
+    h.advance(300);
+    await service.tick();
+    expect(pager.calls).toEqual([]);
+    expect((await h.store.actions.getEscalation(finding.id))?.stage).toBe('acknowledged');
+  });
+
   it('a transient failure retries the step a minute later without paging twice; a refusal is audited and given up', async () => {
     const { h, pager, service, finding, key } = await setup();
     await service.arm(finding.id, FINDINGS_CHANNEL, ROOT_TS, policy());
