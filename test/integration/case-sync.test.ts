@@ -147,6 +147,19 @@ describe('Security IR case events in the finding thread', () => {
     expect(JSON.stringify(shown()!.blocks)).not.toMatch(/<@U0BOSS>|<!channel>/);
     expect(count(runtime, 'Still collecting')).toBe(0);
 
+    // A result longer than its message can show (5,000 characters that escaping makes 20,000): the whole of it as a file, once.
+    const long = `## Raw user agents\n\n${'<&>'.repeat(1666)}`;
+    const longId = sir.agentAct(caseId, { actionType: 'Evidence', title: 'User agents seen', content: long, status: 'Completed' });
+    await runtime.runtime.core.actions!.agentWork.poll();
+    await runtime.runtime.core.actions!.agentWork.poll();
+    await expect.poll(() => runtime.slack.state.files().filter((f) => f.name === `agent-evidence-${longId}.md`).length, { timeout: 10_000 }).toBe(1);
+    expect(
+      runtime.slack.state
+        .files()
+        .find((f) => f.name === `agent-evidence-${longId}.md`)
+        ?.content?.toString('utf8'),
+    ).toBe(long);
+
     await runtime.user('U0BOB', 'bob').click(shown()!, 'agent_feedback_useful');
     const alice = runtime.user('U0ALICE', 'alice');
     await Promise.all([alice.click(shown()!, 'agent_feedback_useful'), alice.click(shown()!, 'agent_feedback_useful')]);

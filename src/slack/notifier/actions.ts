@@ -2,7 +2,7 @@ import { cirtProposalKey, mentionPostKey, snoozeEndedKey } from '../../delivery/
 import type { ActionNotices, CaseCommentShown, MessagePlace, RemediationShown } from '../../ports/notices/actions.ts';
 import type { SlackPoster } from '../poster.ts';
 import { SlackPostError } from '../slack-errors.ts';
-import { agentActionMessage, agentFeedbackMessage } from '../views/agent.ts';
+import { agentActionCut, agentActionMessage, agentFeedbackMessage } from '../views/agent.ts';
 import { principalAnsweredMessage, principalQuestionClosedMessage, principalQuestionMessage } from '../views/principal.ts';
 import { snoozeCreatedMessage, snoozeEndedMessage } from '../views/snooze.ts';
 import { noticeFailure } from './delivery.ts';
@@ -78,11 +78,15 @@ export class SlackActionNotices implements ActionNotices {
   }
 
   async agentActionShown(e: Parameters<ActionNotices['agentActionShown']>[0]): Promise<void> {
-    await this.poster.postOnce(e.thread.channel, agentActionMessage(e.caseId, e.caseUrl, e.action), {
-      key: e.key,
-      threadTs: e.thread.threadTs,
-      mayExist: true,
-    });
+    // Looked for first: shown already (a later poll, a retried event), neither the message nor its file goes again.
+    if (await this.poster.findPost(e.thread.channel, { key: e.key, threadTs: e.thread.threadTs })) return;
+    const message = agentActionMessage(e.caseId, e.caseUrl, e.action);
+    await this.poster.postOnce(e.thread.channel, message, { key: e.key, threadTs: e.thread.threadTs, mayExist: false });
+    // Longer than its message shows: the whole text, as the agent wrote it, beside it (a file is text, never formatted).
+    if (agentActionCut(e.action)) {
+      const name = `agent-${e.action.actionType.toLowerCase()}-${e.action.investigationId}.md`;
+      await this.poster.upload(e.thread.channel, e.thread.threadTs, [{ filename: name, content: e.action.content }], 'The whole of it, as the agent wrote it.');
+    }
   }
 
   async agentFeedbackGiven(e: Parameters<ActionNotices['agentFeedbackGiven']>[0]): Promise<void> {

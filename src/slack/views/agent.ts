@@ -17,8 +17,8 @@ const ICON: Record<AgentAction['status'], string> = {
 const MAX_SECTIONS = 3;
 const SECTION_ROOM = LIMITS.sectionText - 50;
 
-/** Cuts text into sections at line ends where it can, never inside an escaped entity. */
-function sections(text: string): Block[] {
+/** Cuts text into sections at line ends where it can, never inside an escaped entity; `cut` when it did not all fit. */
+function sections(text: string): { blocks: Block[]; cut: boolean } {
   const out: Block[] = [];
   let rest = text;
   while (rest.length > 0 && out.length < MAX_SECTIONS) {
@@ -32,8 +32,13 @@ function sections(text: string): Block[] {
     out.push({ type: 'section', text: mrkdwn(piece.trim() === '' ? ' ' : piece) });
     rest = rest.slice(piece.length);
   }
-  if (rest.length > 0) out.push({ type: 'context', elements: [mrkdwn('The rest is in the Security IR console.')] });
-  return out;
+  if (rest.length > 0) out.push({ type: 'context', elements: [mrkdwn('The rest is in the file below, and in the Security IR console.')] });
+  return { blocks: out, cut: rest.length > 0 };
+}
+
+/** Whether the agent's text is longer than its message shows (then the whole of it goes as a file beside it). */
+export function agentActionCut(a: AgentAction): boolean {
+  return sections(markdownToMrkdwn(a.content)).cut;
 }
 
 /** One settled action of the AWS investigative agent: its kind, title and markdown, and (once completed) Useful / Not useful. */
@@ -44,7 +49,7 @@ export function agentActionMessage(caseId: string, caseUrl: string, a: AgentActi
     text: truncate(`AWS investigative agent ${KIND[a.actionType]}: ${escapeText(a.title)}`, LIMITS.fallbackText),
     blocks: [
       { type: 'section', text: mrkdwn(truncate(head, LIMITS.sectionText)) },
-      ...sections(markdownToMrkdwn(a.content)),
+      ...sections(markdownToMrkdwn(a.content)).blocks,
       {
         type: 'context',
         elements: [
