@@ -1,4 +1,5 @@
-import { type Principal, type PrincipalAnswer, principalToAsk, seenActivity } from '../domain/actions/principal-check.ts';
+import { type Principal, type PrincipalAnswer, principalAnswerEntry, principalToAsk, seenActivity } from '../domain/actions/principal-check.ts';
+import type { TimelineEntry } from '../domain/investigation/timeline.ts';
 import { hashedId } from '../lib/hashed-id.ts';
 import type { PrincipalCheckAction } from '../ports/action-store.ts';
 import type { Logger } from '../ports/logger.ts';
@@ -172,6 +173,22 @@ export class PrincipalCheck {
       await this.tell(a, { answer: null, by: a.input.slackUserId, escalated });
     }
     return closed;
+  }
+
+  /** What the person said about the finding (or that they said nothing), as the investigation's timeline has it; none while they may still answer. */
+  async said(findingId: string): Promise<TimelineEntry[]> {
+    const check = await this.d.store.actions.getAction(PrincipalCheck.checkId(findingId));
+    if (check?.kind !== 'principal-check' || !check.result) return [];
+    const r = check.result;
+    return [
+      principalAnswerEntry({
+        checkId: check.id,
+        principal: check.input.principal,
+        person: check.input.slackUserId,
+        answer: 'answer' in r ? r.answer : null,
+        at: r.at,
+      }),
+    ];
   }
 
   /** The local runtime's clock for unanswered questions (Lambda: the worker's schedule calls tick). */

@@ -1,3 +1,4 @@
+import type { TimelineEntry } from '../domain/investigation/timeline.ts';
 import { checkAnswer } from '../domain/investigation/answers.ts';
 import { type ReplyContext, type ReplyReading, assumedZone, isConversation, readAnything, readReply } from '../domain/investigation/free-text-answers.ts';
 import { type Answers, type Question, type QuestionId, openQuestions, playbookFor, prefill } from '../domain/investigation/playbooks.ts';
@@ -34,6 +35,8 @@ export interface InvestigationServiceOptions {
    * to the work queue instead, since a function stops when it has answered.
    */
   schedule?: (id: string, resuming: boolean) => Promise<void>;
+  /** What people said about the finding outside the investigation ("Was this you?"), as timeline entries. */
+  peopleSaid?: (findingId: string) => Promise<TimelineEntry[]>;
   /** What the summary offers next (remediations, stored as offers before the summary is posted), where the runtime can act. */
   nextSteps?: (finding: Finding, result: Pick<InvestigationResult, 'subjects' | 'timeline' | 'states'>) => Promise<OfferedRemediation[]>;
   /** Who may change an investigation's inputs (answers, Investigate now): responders. Absent: nobody may. */
@@ -472,7 +475,10 @@ export class InvestigationService {
       if (progress.advanced(p)) void this.o.notices.gatheringProgressed({ thread, progress: place, sources: progress.sources() }).catch(() => undefined);
     };
     try {
-      const result = await investigate(finding, claimed.answers, collectors, this.o.awsNow(), onProgress);
+      const gathered = await investigate(finding, claimed.answers, collectors, this.o.awsNow(), onProgress);
+      // The person behind the credentials' answer stands in the timeline beside the events.
+      const said = (await this.o.peopleSaid?.(finding.id).catch(() => [])) ?? [];
+      const result = said.length > 0 ? { ...gathered, timeline: [...gathered.timeline, ...said].sort((a, b) => a.time.localeCompare(b.time)) } : gathered;
       progress.finished();
       await this.o.notices.gatheringProgressed({ thread, progress: place, sources: progress.sources() });
       const nextSteps = (await this.o.nextSteps?.(finding, result)) ?? [];

@@ -197,6 +197,7 @@ export function composeCore(o: CoreOptions): Core {
             }
           : {}),
         ...(o.scheduleGathering ? { schedule: o.scheduleGathering } : {}),
+        ...(actions?.principalCheck ? { peopleSaid: (findingId: string) => actions.principalCheck?.said(findingId) ?? Promise.resolve([]) } : {}),
       })
     : undefined;
   if (investigations) {

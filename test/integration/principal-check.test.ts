@@ -38,6 +38,7 @@ async function start(): Promise<TestRuntime> {
       '      SeverityLabel: [{ Value: HIGH, Comparison: EQUALS }]',
       '    Actions:',
       '      Channel: "#security-incidents"',
+      '      Investigate: true',
       '      Acknowledge: { Within: 1h, Notify: S0ONCALL, CirtAfter: 1h }',
     ].join('\n'),
   );
@@ -89,6 +90,15 @@ describe('"Was this you?"', () => {
     // Her question shows the answer taken, and no buttons.
     await expect.poll(() => messageTexts(question(t!)!).join('\n')).toContain('you answered *No, it was not me*');
     expect(JSON.stringify(question(t)!.blocks)).not.toContain('principal_answer');
+    // Her answer stands in the investigation's timeline (the JSON file shared in the thread) beside CloudTrail's events.
+    const [root] = t.slack.state.messages('#security-incidents');
+    const questions = t.slack.state.thread(root!.channel, root!.ts).find((m) => JSON.stringify(m.blocks ?? []).includes('investigation_start_now'));
+    await t.user('U0ALICE', 'alice').click(questions!, 'investigation_start_now');
+    const timelineFile = () => t!.slack.state.files().find((f) => f.name.startsWith('timeline-') && f.name.endsWith('.json') && f.content);
+    await expect.poll(timelineFile, { timeout: 20_000 }).toBeDefined();
+    const entries = JSON.parse(timelineFile()!.content!.toString('utf8')) as { entries?: Array<Record<string, unknown>> } | Array<Record<string, unknown>>;
+    const list = Array.isArray(entries) ? entries : (entries.entries ?? []);
+    expect(JSON.stringify(list)).toContain('answered “Was this you?”: no, it was not them');
     const audit = (await t.runtime.core.store.actions.listAudit()).filter((a) => a.action.startsWith('principal.'));
     expect(audit.map((a) => `${a.actor} ${a.action} ${a.outcome}`)).toEqual([
       'sirbot principal.ask executed',

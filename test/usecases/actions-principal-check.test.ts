@@ -56,10 +56,20 @@ describe('PrincipalCheck', () => {
     await check.ask(EXPOSED.id);
     const id = PrincipalCheck.checkId(EXPOSED.id);
 
+    expect(await check.said(EXPOSED.id)).toEqual([]);
     expect(await check.answer(id, OUTSIDER, 'yes')).toMatchObject({ ok: false, kind: 'refused' });
     expect(await check.answer(id, DANA, 'no')).toEqual({ ok: true, already: false });
     expect(await check.answer(id, DANA, 'yes')).toEqual({ ok: true, already: true });
 
+    // The investigation's timeline has her answer, as an entry of its own.
+    expect(await check.said(EXPOSED.id)).toEqual([
+      expect.objectContaining({
+        source: 'answer',
+        actor: DANA,
+        resources: ['ci-deployer'],
+        highlights: ['the person behind the credentials answered “Was this you?”: no, it was not them'],
+      }),
+    ]);
     expect(escalated).toEqual([EXPOSED.id]);
     expect(told('principalAnswered')).toEqual([
       {

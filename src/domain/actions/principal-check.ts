@@ -1,6 +1,7 @@
 import type { Finding } from '../finding.ts';
 import { playbookFor } from '../investigation/playbooks.ts';
 import { subjectsOf } from '../investigation/subjects.ts';
+import type { TimelineEntry } from '../investigation/timeline.ts';
 
 /**
  * Asking the person behind the credentials ("Was this you?"), as Dropbox's securitybot
@@ -142,4 +143,32 @@ export function mappedPerson(mapping: PeopleMapping, p: Principal): TaggedPerson
   const entry = mapping.find((m) => m.principal.toLowerCase() === key) ?? (p.kind === 'root' ? undefined : mapping.find((m) => m.principal === p.name));
   if (!entry) return null;
   return { ...(entry.slackUserId ? { slackUserId: entry.slackUserId } : {}), ...(entry.email ? { email: entry.email } : {}) };
+}
+
+const ANSWER_WORDS: Record<PrincipalAnswer, string> = { yes: 'yes, it was them', no: 'no, it was not them', unsure: 'they do not know' };
+
+/**
+ * The person's answer (or their silence) as an entry of the investigation's timeline,
+ * beside what CloudTrail and the findings say: who was asked about which principal, and when.
+ */
+export function principalAnswerEntry(e: { checkId: string; principal: Principal; person: string; answer: PrincipalAnswer | null; at: string }): TimelineEntry {
+  const said = e.answer ? `answered “Was this you?”: ${ANSWER_WORDS[e.answer]}` : 'did not answer “Was this you?” in time';
+  return {
+    id: `answer:${e.checkId}`,
+    time: e.at,
+    source: 'answer',
+    action: 'Was this you?',
+    service: null,
+    actor: e.person,
+    actorType: 'Person',
+    accessKeyId: null,
+    sourceIp: null,
+    userAgent: null,
+    resources: [e.principal.kind === 'root' ? `root of ${e.principal.account}` : e.principal.name],
+    errorCode: null,
+    accountId: e.principal.account,
+    region: null,
+    tactics: [],
+    highlights: [`the person behind the credentials ${said}`],
+  };
 }
