@@ -1,3 +1,4 @@
+import { errorText } from '../lib/error-text.ts';
 import { CLOSED_CASE_STATUS } from '../domain/actions/case-status.ts';
 import { securityIrCaseUrl } from '../domain/console-links.ts';
 import type { CaseRecord } from '../ports/action-store.ts';
@@ -27,11 +28,6 @@ const SHOW_LEASE_SECONDS = 120;
 const POLL_CASES = 50;
 
 export type FeedbackResult = { ok: true; already: boolean } | { ok: false; kind: 'refused' | 'invalid' | 'failed'; reason: string };
-
-const errorText = (err: unknown) => {
-  const e = err as { name?: string; message?: string };
-  return `${e.name ?? 'Error'}: ${e.message ?? String(err)}`;
-};
 
 /**
  * The AWS investigative agent's work on a case, in the case's thread beside sirbot's own

@@ -1,3 +1,4 @@
+import { errorText } from '../lib/error-text.ts';
 import { MAX_ATTACHMENT_BYTES, attachmentName, isSignedBySirbot, signComment } from '../domain/actions/case-comments.ts';
 import { actorLabel } from '../domain/actions/case-event.ts';
 import { securityIrCaseUrl } from '../domain/console-links.ts';
@@ -60,11 +61,6 @@ const EDIT_SLACK_MS = 1000;
 /** The key a comment's post in the thread carries: a reply posted to the case, or the comment shown, is one post. */
 export const caseCommentKey = (caseId: string, commentId: string, editedAt?: string) =>
   editedAt ? `sir-comment:${caseId}:${commentId}:${editedAt}` : `sir-comment:${caseId}:${commentId}`;
-
-const errorText = (err: unknown) => {
-  const e = err as { name?: string; message?: string };
-  return `${e.name ?? 'Error'}: ${e.message ?? String(err)}`;
-};
 
 /**
  * A case's comments both ways. A responder's thread message becomes a comment

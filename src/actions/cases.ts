@@ -1,3 +1,4 @@
+import { errorText } from '../lib/error-text.ts';
 import { CASE_LIMITS, type CaseDraft, caseDraft, highlightLines, splitComments, uniqueServices } from '../domain/actions/case-draft.ts';
 import { SIGNATURE_ROOM, signComment } from '../domain/actions/case-comments.ts';
 import { securityIrCaseUrl } from '../domain/console-links.ts';
@@ -39,11 +40,6 @@ export type CaseResult =
 
 /** The case a finished case request opened (the id of the action is the finding's, so it is a case request). */
 const openedCaseId = (a: ActionRecord): string | null => (a.kind === 'case' && a.result && 'caseId' in a.result ? a.result.caseId : null);
-
-const errorText = (err: unknown) => {
-  const e = err as { name?: string; message?: string };
-  return `${e.name ?? 'Error'}: ${e.message ?? String(err)}`;
-};
 
 /**
  * Security Incident Response cases from finding threads: drafted from the

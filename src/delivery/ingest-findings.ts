@@ -1,3 +1,4 @@
+import { errorText } from '../lib/error-text.ts';
 import { BODY_BOUNDS, boundInPlace } from '../ingest/bounds.ts';
 import type { CaseEvent } from '../domain/actions/case-event.ts';
 import type { FollowUpRequest } from '../domain/routing/custom-actions.ts';
@@ -170,8 +171,7 @@ export class IngestFindings {
       await sink(e, here);
     } catch (err) {
       if (!here) throw err;
-      const { name = 'Error', message = String(err) } = err as { name?: string; message?: string };
-      const error = `Security IR ${e.kind} event for case ${e.caseId} not shown: ${name}: ${message}`;
+      const error = `Security IR ${e.kind} event for case ${e.caseId} not shown: ${errorText(err)}`;
       this.logger.error({ err, origin, caseId: e.caseId, eventId: e.eventId }, 'Security IR case event failed; dead-lettered');
       await this.store
         .addDeadLetter({
