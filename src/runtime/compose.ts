@@ -291,7 +291,9 @@ function composeActions(
   poster: SlackPoster,
   paging: { rules: RuleSet; permalink: (channel: string, ts: string) => Promise<string | null> },
 ): ActionServices {
-  const directory = o.slackToken ? new SlackDirectory(new WebClient(o.slackToken, slackClientOptions(o.slackApiUrl))) : null;
+  // One Web API client for what the actions read from Slack: its directory and its shared files.
+  const slackClient = o.slackToken ? new WebClient(o.slackToken, slackClientOptions(o.slackApiUrl)) : null;
+  const directory = slackClient ? new SlackDirectory(slackClient) : null;
   const access = new AccessControl(accessPolicyOf(o.env), directory, undefined, clock);
   if (
     access.policy.responders.users.length +
@@ -336,7 +338,7 @@ function composeActions(
     ...common,
     securityIr,
     region: settings.securityIr.region,
-    ...(o.slackToken ? { files: new SlackFiles(new WebClient(o.slackToken, slackClientOptions(o.slackApiUrl)), o.slackToken, o.slackApiUrl) } : {}),
+    ...(slackClient && o.slackToken ? { files: new SlackFiles(slackClient, o.slackToken, o.slackApiUrl) } : {}),
   });
   const agentWork = new AgentWork({ ...common, securityIr, region: settings.securityIr.region });
   const principalCheck = directory
