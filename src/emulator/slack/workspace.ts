@@ -144,13 +144,17 @@ export class Workspace {
 
   /** The id of the channel with this name, created if needed. */
   createChannel(name: string): string {
-    const clean = name.replace(/^#/, '');
-    const existing = this.idByName.get(clean);
+    return this.addConversation(name.replace(/^#/, ''), 'C');
+  }
+
+  /** A conversation by name, made on first use: its id (`C…` a channel, `D…` a direct message) derived from the name. */
+  private addConversation(name: string, kind: 'C' | 'D'): string {
+    const existing = this.idByName.get(name);
     if (existing) return existing;
-    let id = `C${idChars(clean)}`;
-    for (let salt = 1; this.channelsById.has(id); salt++) id = `C${idChars(`${clean}#${salt}`)}`;
-    this.channelsById.set(id, { id, name: clean, created: Math.floor(Date.now() / 1000) });
-    this.idByName.set(clean, id);
+    let id = `${kind}${idChars(name)}`;
+    for (let salt = 1; this.channelsById.has(id); salt++) id = `${kind}${idChars(`${name}#${salt}`)}`;
+    this.channelsById.set(id, { id, name, created: Math.floor(Date.now() / 1000) });
+    this.idByName.set(name, id);
     this.messagesByChannel.set(id, []);
     this.changes++;
     return id;
@@ -161,16 +165,7 @@ export class Workspace {
    * named `dm-<user>` so the emulator's pages can list it beside the channels.
    */
   openDirect(user: string): string {
-    const name = `dm-${user.toLowerCase()}`;
-    const existing = this.idByName.get(name);
-    if (existing) return existing;
-    let id = `D${idChars(name)}`;
-    for (let salt = 1; this.channelsById.has(id); salt++) id = `D${idChars(`${name}#${salt}`)}`;
-    this.channelsById.set(id, { id, name, created: Math.floor(Date.now() / 1000) });
-    this.idByName.set(name, id);
-    this.messagesByChannel.set(id, []);
-    this.changes++;
-    return id;
+    return this.addConversation(`dm-${user.toLowerCase()}`, 'D');
   }
 
   /** A channel id from an id or a name; `create` makes a named channel on first use, as posting to it does. */
