@@ -2,7 +2,7 @@ import type { AgentAction, AgentUsefulness } from '../../ports/security-ir.ts';
 import { AGENT_ACTIONS } from './action-ids.ts';
 import { type Block, type SlackMessage, mrkdwn, plain } from './blocks.ts';
 import { markdownToMrkdwn } from './markdown.ts';
-import { LIMITS, escapeText, link, mentionMarkup, slackDate, truncate } from './text.ts';
+import { LIMITS, escapeText, escapedPieces, link, mentionMarkup, slackDate, truncate } from './text.ts';
 
 const KIND: Record<AgentAction['actionType'], string> = { Evidence: 'evidence', Investigation: 'investigation', Summarization: 'summary' };
 const ICON: Record<AgentAction['status'], string> = {
@@ -17,21 +17,10 @@ const ICON: Record<AgentAction['status'], string> = {
 const MAX_SECTIONS = 3;
 const SECTION_ROOM = LIMITS.sectionText - 50;
 
-/** Cuts text into sections at line ends where it can, never inside an escaped entity; `cut` when it did not all fit. */
+/** The text in sections, cut at line ends where it can; `cut` when it did not all fit. */
 function sections(text: string): { blocks: Block[]; cut: boolean } {
-  const out: Block[] = [];
-  let rest = text;
-  while (rest.length > 0 && out.length < MAX_SECTIONS) {
-    let piece = rest.slice(0, SECTION_ROOM);
-    if (piece.length < rest.length) {
-      const nl = piece.lastIndexOf('\n');
-      if (nl > SECTION_ROOM / 2) piece = piece.slice(0, nl);
-      const amp = piece.lastIndexOf('&');
-      if (amp !== -1 && piece.length - amp < 6 && !piece.slice(amp).includes(';')) piece = piece.slice(0, amp);
-    }
-    out.push({ type: 'section', text: mrkdwn(piece.trim() === '' ? ' ' : piece) });
-    rest = rest.slice(piece.length);
-  }
+  const { pieces, rest } = escapedPieces(text, SECTION_ROOM, MAX_SECTIONS, true);
+  const out: Block[] = pieces.map((piece) => ({ type: 'section', text: mrkdwn(piece.trim() === '' ? ' ' : piece) }));
   if (rest.length > 0) out.push({ type: 'context', elements: [mrkdwn('The rest is in the file below, and in the Security IR console.')] });
   return { blocks: out, cut: rest.length > 0 };
 }

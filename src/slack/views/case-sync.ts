@@ -4,7 +4,7 @@ import type { CustomActionDoing } from '../../domain/routing/custom-actions.ts';
 import { FINDING_ACTIONS } from './action-ids.ts';
 import { type Block, type SlackMessage, mrkdwn, plain } from './blocks.ts';
 import { caseLine } from './case.ts';
-import { LIMITS, code, escapeText, link, mentionMarkup, slackDate, truncate } from './text.ts';
+import { LIMITS, code, escapeText, escapedPieces, link, mentionMarkup, slackDate, truncate } from './text.ts';
 
 /** Sections a comment may fill: the service's 12,000 characters fit in five of Slack's. */
 const COMMENT_SECTIONS = 5;
@@ -29,17 +29,9 @@ export function caseChangedElsewhereMessage(c: CaseRecord, url: string, by: stri
  * is whoever can write on the case, so nothing in it mentions, links or formats.
  */
 export function caseCommentMessage(e: CaseCommentShown): SlackMessage {
-  const escaped = escapeText(e.body.replace(/\r\n?/g, '\n'));
-  const sections: Block[] = [];
-  for (let at = 0; at < escaped.length && sections.length < COMMENT_SECTIONS; ) {
-    let piece = escaped.slice(at, at + SECTION_ROOM);
-    // Never end a section inside an entity escapeText made.
-    const amp = piece.lastIndexOf('&');
-    if (at + piece.length < escaped.length && amp !== -1 && piece.length - amp < 6 && !piece.slice(amp).includes(';')) piece = piece.slice(0, amp);
-    sections.push({ type: 'section', text: mrkdwn(`>${piece.replace(/\n/g, '\n>')}`.slice(0, LIMITS.sectionText)) });
-    at += piece.length;
-  }
-  const cut = sections.length === COMMENT_SECTIONS && escaped.length > COMMENT_SECTIONS * SECTION_ROOM;
+  const { pieces, rest } = escapedPieces(escapeText(e.body.replace(/\r\n?/g, '\n')), SECTION_ROOM, COMMENT_SECTIONS);
+  const sections: Block[] = pieces.map((piece) => ({ type: 'section', text: mrkdwn(`>${piece.replace(/\n/g, '\n>')}`.slice(0, LIMITS.sectionText)) }));
+  const cut = rest.length > 0;
   return {
     text: truncate(`${escapeText(e.author)} commented on Security IR case ${escapeText(e.caseId)}`, LIMITS.fallbackText),
     blocks: [

@@ -66,6 +66,28 @@ export function safeText(value: string, max: number): string {
   return truncate(escapeText(oneLine), max);
 }
 
+/**
+ * Escaped text (escapeText's) cut into at most `max` pieces of at most `room` characters,
+ * for sections of their own: never inside an entity escapeText made and, with `atLineEnd`,
+ * at the last line end in a piece's second half. `rest` is what did not fit.
+ */
+export function escapedPieces(text: string, room: number, max: number, atLineEnd = false): { pieces: string[]; rest: string } {
+  const pieces: string[] = [];
+  let rest = text;
+  while (rest.length > 0 && pieces.length < max) {
+    let piece = rest.slice(0, room);
+    if (piece.length < rest.length) {
+      const nl = atLineEnd ? piece.lastIndexOf('\n') : -1;
+      if (nl > room / 2) piece = piece.slice(0, nl);
+      const amp = piece.lastIndexOf('&');
+      if (amp !== -1 && piece.length - amp < 6 && !piece.slice(amp).includes(';')) piece = piece.slice(0, amp);
+    }
+    pieces.push(piece);
+    rest = rest.slice(piece.length);
+  }
+  return { pieces, rest };
+}
+
 /** An identifier as an inline code span: formatting characters stay literal. */
 export function code(value: string, max = 200): string {
   const cut = value.length > max * 4 ? value.slice(0, max * 4) : value;
