@@ -16,6 +16,19 @@ export type Tactic =
   | 'Exfiltration'
   | 'Impact';
 
+/** APIs that change what an identity may do: attach, put or replace a policy, or a role's trust. */
+export const POLICY_CHANGES = new Set([
+  'AttachUserPolicy',
+  'PutUserPolicy',
+  'AttachRolePolicy',
+  'PutRolePolicy',
+  'AttachGroupPolicy',
+  'PutGroupPolicy',
+  'CreatePolicyVersion',
+  'SetDefaultPolicyVersion',
+  'UpdateAssumeRolePolicy',
+]);
+
 const TABLE: Record<Tactic, string[]> = {
   'Initial Access': ['ConsoleLogin'],
   Execution: ['SendCommand', 'StartSession', 'InvokeFunction', 'UpdateFunctionCode', 'CreateFunction', 'StartInstances', 'ModifyInstanceAttribute'],
@@ -38,19 +51,7 @@ const TABLE: Record<Tactic, string[]> = {
     'PutUserPolicy',
     'PutRolePolicy',
   ],
-  'Privilege Escalation': [
-    'AttachUserPolicy',
-    'PutUserPolicy',
-    'AttachRolePolicy',
-    'PutRolePolicy',
-    'AttachGroupPolicy',
-    'PutGroupPolicy',
-    'CreatePolicyVersion',
-    'SetDefaultPolicyVersion',
-    'UpdateAssumeRolePolicy',
-    'AddUserToGroup',
-    'PassRole',
-  ],
+  'Privilege Escalation': [...POLICY_CHANGES, 'AddUserToGroup', 'PassRole'],
   'Defense Evasion': [
     'StopLogging',
     'DeleteTrail',
@@ -174,16 +175,3 @@ export function tacticsFor(eventName: string): Tactic[] {
 
 /** An API that creates an identity or credential an intruder can come back with. */
 export const IDENTITY_CREATIONS = new Set(['CreateUser', 'CreateAccessKey', 'CreateLoginProfile', 'CreateRole', 'CreateInstanceProfile']);
-
-/** APIs that change what an identity may do: attach, put or replace a policy, or a role's trust. */
-export const POLICY_CHANGES = new Set([
-  'AttachUserPolicy',
-  'PutUserPolicy',
-  'AttachRolePolicy',
-  'PutRolePolicy',
-  'AttachGroupPolicy',
-  'PutGroupPolicy',
-  'CreatePolicyVersion',
-  'SetDefaultPolicyVersion',
-  'UpdateAssumeRolePolicy',
-]);

@@ -1,3 +1,4 @@
+import { POLICY_CHANGES } from './attack.ts';
 /**
  * Which CloudTrail event-history lookups an investigation makes, and in which region.
  *
@@ -30,15 +31,7 @@ const GLOBAL_EVENT_NAMES = new Set([
   'AddRoleToInstanceProfile',
   'AddUserToGroup',
   'CreateServiceLinkedRole',
-  'AttachUserPolicy',
-  'PutUserPolicy',
-  'AttachRolePolicy',
-  'PutRolePolicy',
-  'AttachGroupPolicy',
-  'PutGroupPolicy',
-  'CreatePolicyVersion',
-  'SetDefaultPolicyVersion',
-  'UpdateAssumeRolePolicy',
+  ...POLICY_CHANGES,
   'DeleteRolePermissionsBoundary',
   'DeleteUserPermissionsBoundary',
   'UpdateAccountPasswordPolicy',
