@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SirEvent } from '../../src/emulator/aws/security-ir.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
-import { messageTexts } from '../support/slack-text.ts';
+import { firstRoot, messageTexts, repliesUnder } from '../support/slack-text.ts';
 
 /**
  * Security IR cases both ways: the fake Security IR sends its EventBridge events (as the
@@ -20,15 +20,8 @@ afterEach(async () => {
   t = undefined;
 });
 
-const rootOf = (runtime: TestRuntime) => {
-  const [root] = runtime.slack.state.messages('#security-incidents');
-  if (!root) throw new Error('no root message');
-  return root;
-};
-const thread = (runtime: TestRuntime) => {
-  const root = rootOf(runtime);
-  return runtime.slack.state.thread(root.channel, root.ts).slice(1);
-};
+const rootOf = (runtime: TestRuntime) => firstRoot(runtime.slack.state);
+const thread = (runtime: TestRuntime) => repliesUnder(runtime.slack.state);
 const threadTexts = (runtime: TestRuntime) => thread(runtime).map((m) => messageTexts(m).join('\n'));
 const count = (runtime: TestRuntime, text: string) => threadTexts(runtime).filter((m) => m.includes(text)).length;
 

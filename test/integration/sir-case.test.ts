@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
-import { messageTexts } from '../support/slack-text.ts';
+import { firstRoot, messageTexts, repliesUnder } from '../support/slack-text.ts';
 
 const SCENARIO = 'src/scenarios/exposed-access-key';
 const FINDING = JSON.parse(readFileSync(`${SCENARIO}/finding.json`, 'utf8')) as Record<string, unknown>;
@@ -17,18 +17,8 @@ afterEach(async () => {
   t = undefined;
 });
 
-const rootOf = (runtime: TestRuntime) => {
-  const [root] = runtime.slack.state.messages('#security-incidents');
-  if (!root) throw new Error('no root message');
-  return root;
-};
-const threadTexts = (runtime: TestRuntime) => {
-  const root = rootOf(runtime);
-  return runtime.slack.state
-    .thread(root.channel, root.ts)
-    .slice(1)
-    .map((m) => messageTexts(m).join('\n'));
-};
+const rootOf = (runtime: TestRuntime) => firstRoot(runtime.slack.state);
+const threadTexts = (runtime: TestRuntime) => repliesUnder(runtime.slack.state).map((m) => messageTexts(m).join('\n'));
 
 describe('Open SIR case from a finding thread', () => {
   it('button → modal → submit creates exactly one case, whatever the double clicks and duplicate submissions', async () => {

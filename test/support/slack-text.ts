@@ -27,3 +27,22 @@ export function findingIdsIn(message: { text?: string; blocks?: unknown }): stri
   }
   return ids;
 }
+
+/** What the tests read of the emulated workspace to find a finding's thread. */
+interface Threads<M> {
+  messages(channel: string): M[];
+  thread(channel: string, ts: string): M[];
+}
+
+/** The first root message of `channel` (the first finding posted there); a test without one fails here. */
+export function firstRoot<M extends { channel: string; ts: string }>(state: Threads<M>, channel = '#security-incidents'): M {
+  const [root] = state.messages(channel);
+  if (!root) throw new Error(`no root message in ${channel}`);
+  return root;
+}
+
+/** The replies in that root's thread, oldest first (the root itself left out). */
+export function repliesUnder<M extends { channel: string; ts: string }>(state: Threads<M>, channel = '#security-incidents'): M[] {
+  const root = firstRoot(state, channel);
+  return state.thread(root.channel, root.ts).slice(1);
+}
