@@ -1,0 +1,23 @@
+import type { EventQuery } from '../domain/investigation/event-query.ts';
+import type { LimitingFactor } from '../domain/investigation/limiting.ts';
+import type { Searched } from '../domain/investigation/searched.ts';
+import type { TimelineEntry } from '../domain/investigation/timeline.ts';
+
+/** What one search found, and exactly how it was asked, so a thread can show the query it ran. */
+export interface EventSearchResult {
+  /** Where the records came from: `event-history`, `cloudtrail-lake`, `athena`, `s3-logs`. */
+  via: string;
+  entries: TimelineEntry[];
+  searched: Searched[];
+  limitingFactors: LimitingFactor[];
+  /** The exact requests made: SQL text, LookupEvents attributes, S3 prefixes read. */
+  queries: string[];
+  /** What it cost, when the source reports it: bytes scanned, objects read. */
+  cost?: { bytesScanned?: number; objectsRead?: number };
+}
+
+/** A source of CloudTrail records that answers an `EventQuery`. Read-only by construction. */
+export interface EventSearch {
+  readonly via: string;
+  search(query: EventQuery): Promise<EventSearchResult>;
+}
