@@ -19,5 +19,11 @@ export interface EventSearchResult {
 /** A source of CloudTrail records that answers an `EventQuery`. Read-only by construction. */
 export interface EventSearch {
   readonly via: string;
+  /**
+   * Why this source cannot answer the query, or null when it can: event history cannot
+   * search by source IP, holds 90 days and no data events. Callers pick the first source
+   * that does not refuse, and say why the others did.
+   */
+  refuses(query: EventQuery, now: number): string | null;
   search(query: EventQuery): Promise<EventSearchResult>;
 }
