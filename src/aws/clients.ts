@@ -1,3 +1,4 @@
+import type { AthenaClient } from '@aws-sdk/client-athena';
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { GuardDutyClient } from '@aws-sdk/client-guardduty';
@@ -8,7 +9,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { cloudTrailSdk, credentialProvidersSdk, ec2Sdk, guardDutySdk, iamSdk, s3Sdk, securityHubSdk, ssmSdk } from './sdk.ts';
+import { athenaSdk, cloudTrailSdk, credentialProvidersSdk, ec2Sdk, guardDutySdk, iamSdk, s3Sdk, securityHubSdk, ssmSdk } from './sdk.ts';
 import { SecurityIRClient } from './security-ir/client.ts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 
@@ -82,6 +83,7 @@ export function roleArnFor(roleName: string, accountId: string): string {
 
 export class AwsClientFactory {
   private readonly cloudTrails = new Map<string, CloudTrailClient>();
+  private readonly athenas = new Map<string, AthenaClient>();
   private readonly iams = new Map<string, IAMClient>();
   private readonly ec2s = new Map<string, EC2Client>();
   private readonly guardDuties = new Map<string, GuardDutyClient>();
@@ -145,6 +147,11 @@ export class AwsClientFactory {
     return this.cached(this.cloudTrails, accountId, region, (c) => new (cloudTrailSdk().CloudTrailClient)(c));
   }
 
+  /** Athena, for the CloudTrail table over a trail's logs (aws/evidence/athena.ts). */
+  athena(accountId: string, region: string): AthenaClient {
+    return this.cached(this.athenas, accountId, region, (c) => new (athenaSdk().AthenaClient)(c));
+  }
+
   /** IAM is global: one client per account, signed for us-east-1. */
   iam(accountId: string): IAMClient {
     return this.cached(this.iams, accountId, 'us-east-1', (c) => new (iamSdk().IAMClient)(c));
@@ -186,9 +193,17 @@ export class AwsClientFactory {
   }
 
   destroy(): void {
-    for (const cache of [this.securityIrs, this.cloudTrails, this.iams, this.ec2s, this.guardDuties, this.securityHubs, this.ssms, this.s3s] as Array<
-      Map<string, { destroy(): void }>
-    >) {
+    for (const cache of [
+      this.securityIrs,
+      this.cloudTrails,
+      this.athenas,
+      this.iams,
+      this.ec2s,
+      this.guardDuties,
+      this.securityHubs,
+      this.ssms,
+      this.s3s,
+    ] as Array<Map<string, { destroy(): void }>>) {
       for (const c of cache.values()) c.destroy();
       cache.clear();
     }

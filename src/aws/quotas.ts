@@ -2,7 +2,7 @@ import PQueue from 'p-queue';
 import { SlidingWindowPacer } from '../lib/pacer.ts';
 
 /** Documented request rates, per account and region. */
-export const API_RATES: Record<string, { limit: number; windowMs: number }> = {
+export const API_RATES: Record<string, { limit: number; windowMs: number; concurrency?: number }> = {
   // "LookupEvents: 2 requests per second per account per Region" (CloudTrail quotas).
   'cloudtrail:LookupEvents': { limit: 2, windowMs: 1000 },
   // IAM's read APIs share an account-wide budget AWS does not publish; stay well below it.
@@ -14,6 +14,15 @@ export const API_RATES: Record<string, { limit: number; windowMs: number }> = {
   securityhub: { limit: 3, windowMs: 1000 },
   // S3 bucket-configuration reads: far below S3's per-prefix rates (5,500 GET/s); a few buckets per investigation.
   s3: { limit: 20, windowMs: 1000 },
+  // A trail's log objects: S3 serves 5,500 GET/s per partitioned prefix, and a bucket starts as one partition;
+  // objects are small, so many are in flight at once.
+  's3:GetObject': { limit: 5500, windowMs: 1000, concurrency: 32 },
+  // Listing a trail's day folders (a LIST is a GET in S3's request rates, but the stream lists a few hundred at most).
+  's3:ListObjectsV2': { limit: 100, windowMs: 1000, concurrency: 4 },
+  // CloudTrail Lake's query APIs (StartQuery, DescribeQuery, GetQueryResults): well below their rates.
+  'cloudtrail:Lake': { limit: 5, windowMs: 1000 },
+  // Athena: StartQueryExecution 20/s, GetQueryExecution and GetQueryResults 100/s per account and region.
+  athena: { limit: 20, windowMs: 1000 },
 };
 
 /**
@@ -32,7 +41,7 @@ export class QuotaQueues {
     let lane = this.lanes.get(key);
     if (!lane) {
       const rate = API_RATES[api] ?? { limit: 5, windowMs: 1000 };
-      lane = { queue: new PQueue({ concurrency: 1 }), pacer: new SlidingWindowPacer(rate.limit * this.scale, rate.windowMs) };
+      lane = { queue: new PQueue({ concurrency: rate.concurrency ?? 1 }), pacer: new SlidingWindowPacer(rate.limit * this.scale, rate.windowMs) };
       this.lanes.set(key, lane);
     }
     const { queue, pacer } = lane;

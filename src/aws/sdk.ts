@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import type * as Athena from '@aws-sdk/client-athena';
 import type * as CloudTrail from '@aws-sdk/client-cloudtrail';
 import type * as Ec2 from '@aws-sdk/client-ec2';
 import type * as GuardDuty from '@aws-sdk/client-guardduty';
@@ -27,6 +28,7 @@ import type * as CredentialProviders from '@aws-sdk/credential-providers';
  */
 const load = createRequire(import.meta.url);
 
+export const athenaSdk = (): typeof Athena => load('@aws-sdk/client-athena') as typeof Athena;
 export const cloudTrailSdk = (): typeof CloudTrail => load('@aws-sdk/client-cloudtrail') as typeof CloudTrail;
 export const ec2Sdk = (): typeof Ec2 => load('@aws-sdk/client-ec2') as typeof Ec2;
 export const guardDutySdk = (): typeof GuardDuty => load('@aws-sdk/client-guardduty') as typeof GuardDuty;
@@ -38,6 +40,7 @@ export const credentialProvidersSdk = (): typeof CredentialProviders => load('@a
 
 /** The packages above, for the build to check that nothing imports them statically. */
 export const LAZY_SDK_PACKAGES = [
+  '@aws-sdk/client-athena',
   '@aws-sdk/client-cloudtrail',
   '@aws-sdk/client-ec2',
   '@aws-sdk/client-guardduty',

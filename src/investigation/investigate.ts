@@ -8,6 +8,7 @@ import { readIdentifier } from '../domain/investigation/identifiers.ts';
 import { createdIdentities, summarize, type InvestigationSummary } from '../domain/investigation/summary.ts';
 import { buildTimeline, type TimelineEntry } from '../domain/investigation/timeline.ts';
 import { investigationWindow, type InvestigationWindow } from '../domain/investigation/window.ts';
+import { historyStart } from '../domain/investigation/archive-query.ts';
 import type { Finding } from '../domain/finding.ts';
 import type { Collector, CollectorProgress, CollectorResult, EvidenceScope } from '../ports/collector.ts';
 
@@ -30,7 +31,7 @@ export interface InvestigationResult {
 }
 
 /** Sources of events; the others describe the current state of what the events touched. */
-const EVENT_SOURCES = new Set<string>(['cloudtrail', 'findings', 'guardduty', 'securityhub']);
+const EVENT_SOURCES = new Set<string>(['cloudtrail', 'archive', 'findings', 'guardduty', 'securityhub']);
 
 /**
  * The subjects of the investigation: the finding's, then what people answered (a key, a
@@ -141,15 +142,22 @@ export async function investigate(
   const playbook = playbookFor(finding);
   // Disputed answers widen the search (earliest exposure, every key, user and instance named); they never narrow it.
   const { answers, also } = searchedAnswers({ ...prefill(finding), ...given });
-  const { window, limitingFactors } = investigationWindow(finding, answers, playbook, now);
+  // The trail's long-term store goes wherever event history does: it answers what event history cannot.
+  const wanted = collectors.filter((c) => playbook.collectors.includes(c.id) || (c.id === 'archive' && playbook.collectors.includes('cloudtrail')));
+  const archive = wanted.some((c) => c.id === 'archive');
+  const { window, limitingFactors } = investigationWindow(finding, answers, playbook, now, { archive });
   const subjects = subjectsFor(finding, answers, also);
-  const scope = scopeFor(finding, answers, window, playbook, subjects);
-  const wanted = collectors.filter((c) => playbook.collectors.includes(c.id));
+  const historyFrom = new Date(historyStart(now)).toISOString();
+  const scope = { ...scopeFor(finding, answers, window, playbook, subjects), ...(archive ? { eventHistoryFrom: historyFrom } : {}) };
+  // Event history answers for its own 90 days; the archive collector for what is older.
+  const atLeast = (iso: string) => new Date(Math.max(Date.parse(iso), historyStart(now))).toISOString();
+  const historyWindow = { start: atLeast(window.start), end: atLeast(window.end) };
+  const scopeOf = (c: Collector, s: EvidenceScope) => (c.id === 'cloudtrail' && archive ? { ...s, window: historyWindow } : s);
   const missing = playbook.collectors.filter((id) => !collectors.some((c) => c.id === id));
   for (const id of missing) limitingFactors.push({ source: id, reason: 'not-configured', detail: `no ${id} collector in this runtime` });
   const results: CollectorResult[] = [];
   const run = async (batch: Collector[], batchScope: EvidenceScope) => {
-    const settled = await Promise.allSettled(batch.map((c) => c.collect(batchScope, onProgress)));
+    const settled = await Promise.allSettled(batch.map((c) => c.collect(scopeOf(c, batchScope), onProgress)));
     settled.forEach((s, i) => {
       if (s.status === 'fulfilled') results.push(s.value);
       else limitingFactors.push({ source: batch[i]?.id ?? 'unknown', reason: 'failed', detail: String((s.reason as Error)?.message ?? s.reason) });
@@ -212,6 +220,7 @@ export async function investigate(
     searched,
     window,
     playbook: playbook.id,
+    archive: wanted.find((c) => c.id === 'archive') ? (searched.find((s) => s.via)?.via ?? 'archive') : null,
   });
   // The summary adds what an empty search could not see (other regions, older events, data events).
   return {

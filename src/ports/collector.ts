@@ -11,6 +11,11 @@ export interface EvidenceScope {
   accountId: string;
   region: string;
   window: InvestigationWindow;
+  /**
+   * Where CloudTrail event history starts (90 days before now): with a long-term store
+   * configured, event history answers from here and the archive collector before it.
+   */
+  eventHistoryFrom?: string;
   accessKeyIds: string[];
   /** IAM user names, `root`, and role session names (CloudTrail's event history names an assumed role's events by its session). */
   usernames: string[];

@@ -12,8 +12,8 @@ export interface EventSearchResult {
   limitingFactors: LimitingFactor[];
   /** The exact requests made: SQL text, LookupEvents attributes, S3 prefixes read. */
   queries: string[];
-  /** What it cost, when the source reports it: bytes scanned, objects read. */
-  cost?: { bytesScanned?: number; objectsRead?: number };
+  /** What it cost, when the source reports it: bytes scanned, objects read (and S3's SlowDown answers waited out). */
+  cost?: { bytesScanned?: number; objectsRead?: number; slowDowns?: number };
 }
 
 /** A source of CloudTrail records that answers an `EventQuery`. Read-only by construction. */

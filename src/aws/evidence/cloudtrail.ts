@@ -16,7 +16,7 @@ const optionalString = z
   .string()
   .nullish()
   .transform((v) => v ?? undefined);
-const recordSchema = z.object({
+export const recordSchema = z.object({
   eventID: z.string(),
   eventName: z.string(),
   eventSource: z.string(),

@@ -17,6 +17,7 @@ const COLUMNS = [
   'region',
   'tactics',
   'highlights',
+  'via',
 ] as const;
 
 /**

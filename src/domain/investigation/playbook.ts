@@ -3,8 +3,11 @@ import type { SubjectKind } from './subjects.ts';
 /** What a playbook is made of (its questions, sources and vocabulary), apart from the catalog (playbook-catalog.ts) and the choice of one (playbooks.ts), which both build on it. */
 
 export type QuestionId = 'exposedAt' | 'principal' | 'accessKeyId' | 'rotated' | 'accountId' | 'instanceId';
-/** Evidence sources; a playbook may name one this runtime lacks (it becomes a limiting factor, never a guess). */
-export type CollectorId = 'cloudtrail' | 'iam' | 'ec2' | 'findings' | 's3' | 'eks' | 'ecs' | 'ecr' | 'rds' | 'lambda';
+/**
+ * Evidence sources; a playbook may name one this runtime lacks (it becomes a limiting factor, never a guess).
+ * `archive` (the trail's long-term store) goes with `cloudtrail` wherever one is configured.
+ */
+export type CollectorId = 'cloudtrail' | 'archive' | 'iam' | 'ec2' | 'findings' | 's3' | 'eks' | 'ecs' | 'ecr' | 'rds' | 'lambda';
 
 export interface Question {
   id: QuestionId;

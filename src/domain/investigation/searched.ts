@@ -15,4 +15,9 @@ export interface Searched {
   window: InvestigationWindow | null;
   /** Items found (events, or 1 for a described resource). */
   found: number;
+  /** A look in the trail's long-term store: which (`cloudtrail-lake`, `athena`, `s3-logs`), and what it was for. */
+  via?: string;
+  look?: 'before-history' | 'source-ip' | 'data-events';
+  /** What the look cost, as the store reported it. */
+  cost?: { bytesScanned?: number; objectsRead?: number; slowDowns?: number };
 }

@@ -49,6 +49,8 @@ export interface SummaryInput {
   searched?: Searched[];
   window?: InvestigationWindow | null;
   playbook?: string;
+  /** The trail's long-term store searched for what event history cannot show (`cloudtrail-lake`, `athena`, `s3-logs`), if one is configured. */
+  archive?: string | null;
 }
 
 const TACTIC_ORDER: Tactic[] = [
@@ -164,7 +166,13 @@ function nothingFoundSentence(searched: Searched[], window: InvestigationWindow 
 }
 
 /** Why an empty (or thin) result may not mean nothing happened. */
-function blindSpots(finding: Finding, searched: Searched[], window: InvestigationWindow | null | undefined, subjects: Subject[]): LimitingFactor[] {
+function blindSpots(
+  finding: Finding,
+  searched: Searched[],
+  window: InvestigationWindow | null | undefined,
+  subjects: Subject[],
+  archive: string | null | undefined,
+): LimitingFactor[] {
   const out: LimitingFactor[] = [];
   const regions = [...new Set(searched.filter((s) => s.source === 'cloudtrail').map((s) => s.region))];
   out.push({
@@ -177,14 +185,15 @@ function blindSpots(finding: Finding, searched: Searched[], window: Investigatio
       ) || finding.region
     } ${regions.length > 1 ? 'were' : 'was'} searched; activity in other regions is not in these results`,
   });
-  if (window && Date.parse(window.start) > 0) {
+  // With a long-term store, the window was searched from its start: older than event history there.
+  if (window && Date.parse(window.start) > 0 && !archive) {
     out.push({
       source: 'cloudtrail',
       reason: 'not-searched',
       detail: `event history keeps ${CLOUDTRAIL_RETENTION_DAYS} days and was searched from ${readableTime(window.start)} only; earlier activity needs the trail's S3 logs`,
     });
   }
-  if (subjects.some((s) => s.kind === 'ip')) {
+  if (subjects.some((s) => s.kind === 'ip') && !searched.some((s) => s.look === 'source-ip')) {
     out.push({
       source: 'cloudtrail',
       reason: 'not-searched',
@@ -199,7 +208,10 @@ function blindSpots(finding: Finding, searched: Searched[], window: Investigatio
  * event history never holds: wherever a bucket or function is in play, or the activity
  * reached S3, what was read is beyond what this investigation can see, found or not.
  */
-function dataEventsBlindSpot(timeline: TimelineEntry[], subjects: Subject[]): LimitingFactor[] {
+function dataEventsBlindSpot(timeline: TimelineEntry[], subjects: Subject[], searched: Searched[], known: LimitingFactor[]): LimitingFactor[] {
+  // The long-term store searched them, or already said it does not have them (naming the buckets).
+  if (searched.some((s) => s.look === 'data-events') || known.some((l) => l.reason === 'data-events')) return [];
+  const buckets = subjects.filter((s) => s.kind === 'bucket').map((s) => s.id);
   const inPlay =
     subjects.some((s) => s.kind === 'bucket' || s.kind === 'lambdaFunction') ||
     timeline.some((e) => e.source === 'cloudtrail' && e.service === 's3.amazonaws.com');
@@ -208,10 +220,32 @@ function dataEventsBlindSpot(timeline: TimelineEntry[], subjects: Subject[]): Li
     {
       source: 'cloudtrail',
       reason: 'data-events',
-      detail:
-        'S3 object reads and writes and Lambda invokes are data events: CloudTrail event history never shows them; only a trail that records data events (its S3 logs or CloudTrail Lake) or S3 server access logs do',
+      detail: `${buckets.length ? `object reads and writes in ${list(buckets, 3)} are not seen: ` : ''}S3 object reads and writes and Lambda invokes are data events: CloudTrail event history never shows them; only a trail that records data events (its S3 logs or CloudTrail Lake) or S3 server access logs do`,
     },
   ];
+}
+
+const STORE_WORDS: Record<string, string> = { 'cloudtrail-lake': 'CloudTrail Lake', athena: 'Athena over the trail', 's3-logs': "the trail's S3 logs" };
+const LOOK_WORDS: Record<NonNullable<Searched['look']>, string> = {
+  'before-history': 'activity older than event history',
+  'source-ip': 'calls from the addresses in play',
+  'data-events': 'S3 data events',
+};
+
+/** Where the long-term store was searched, what it found, and what it cost. */
+function archiveSentence(searched: Searched[]): string {
+  const looks = searched.filter((s) => s.via && s.look);
+  if (looks.length === 0) return '';
+  const via = looks[0]?.via as string;
+  const found = looks.reduce((n, s) => n + s.found, 0);
+  const bytes = looks.reduce((n, s) => n + (s.cost?.bytesScanned ?? 0), 0);
+  const objects = looks.reduce((n, s) => n + (s.cost?.objectsRead ?? 0), 0);
+  const cost = [
+    ...(objects ? [`${objects.toLocaleString('en')} log object${objects === 1 ? '' : 's'} read`] : []),
+    ...(bytes ? [`${bytes < 2 ** 20 ? `${Math.ceil(bytes / 1024)} KiB` : `${Math.round(bytes / 2 ** 20).toLocaleString('en')} MiB`} scanned`] : []),
+  ];
+  const what = [...new Set(looks.map((s) => LOOK_WORDS[s.look as keyof typeof LOOK_WORDS]))];
+  return `Searched ${STORE_WORDS[via] ?? via} for ${list(what, 3)}: ${found} event${found === 1 ? '' : 's'}${cost.length ? ` (${cost.join(', ')})` : ''}.`;
 }
 
 /** What is at risk now, from the current state: still-active credentials, admin rights, IMDSv1, exposure, gone. */
@@ -274,8 +308,8 @@ export function summarize(input: SummaryInput): InvestigationSummary {
     .filter((e) => succeeded(e) && POLICY_CHANGES.has(e.action))
     .map((e) => ({ action: e.action, target: e.resources.join(' '), at: e.time }));
   const limitingFactors = [...input.limitingFactors];
-  if (timeline.length === 0) limitingFactors.push(...blindSpots(finding, searched, input.window, subjects));
-  limitingFactors.push(...dataEventsBlindSpot(timeline, subjects));
+  if (timeline.length === 0) limitingFactors.push(...blindSpots(finding, searched, input.window, subjects, input.archive));
+  limitingFactors.push(...dataEventsBlindSpot(timeline, subjects, searched, input.limitingFactors));
   const recommendations = recommendationsFor({ finding, timeline, created, states, subjects });
 
   const lines = [
@@ -287,6 +321,7 @@ export function summarize(input: SummaryInput): InvestigationSummary {
           6,
         )}.`
       : '',
+    archiveSentence(searched),
     nowSentence(states),
     recommendations.length > 0 ? `Next: ${recommendations[0]}` : '',
     limitingFactors.length > 0

@@ -21,6 +21,8 @@ export interface TimelineEntry {
   tactics: Tactic[];
   /** Why this entry stands out: first use of a source IP, AccessDenied burst, root use… */
   highlights: string[];
+  /** A CloudTrail record found in the trail's long-term store, not event history: `cloudtrail-lake`, `athena`, `s3-logs`. */
+  via?: string;
 }
 
 /** Strings pulled from request parameters that name what a call touched. */

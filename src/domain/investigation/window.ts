@@ -16,13 +16,15 @@ export interface InvestigationWindow {
  * The window comes from the finding and the answers, never from the wall clock alone:
  * from the exposure answer (or first sighting minus the playbook's lookback) to the
  * playbook's follow-up (an hour, a day for defense evasion) after the last sighting.
- * `now` only caps the end and tells what CloudTrail still holds.
+ * `now` only caps the end and tells what CloudTrail still holds: without a long-term store
+ * (`archive`), the window starts no earlier than event history does, and says so.
  */
 export function investigationWindow(
   finding: Finding,
   answers: Answers,
   playbook: Playbook,
   now: number,
+  options: { archive?: boolean } = {},
 ): { window: InvestigationWindow; limitingFactors: LimitingFactor[] } {
   const firstSeen = Date.parse(finding.firstSeenAt ?? finding.createdAt ?? finding.updatedAt ?? new Date(now).toISOString());
   const lastSeen = Date.parse(finding.lastSeenAt ?? finding.updatedAt ?? new Date(firstSeen).toISOString());
@@ -31,7 +33,7 @@ export function investigationWindow(
   const end = Math.min(Math.max(lastSeen, firstSeen) + playbook.followUpHours * HOUR, now);
   const limitingFactors: LimitingFactor[] = [];
   const oldest = now - CLOUDTRAIL_RETENTION_DAYS * DAY;
-  if (start < oldest) {
+  if (start < oldest && !options.archive) {
     limitingFactors.push({
       source: 'cloudtrail',
       reason: 'out-of-window',

@@ -6,6 +6,7 @@ import type { IamState } from './iam.ts';
 import type { ScenarioFindings } from './findings.ts';
 import type { S3State } from './s3.ts';
 import type { TrustPolicy } from './sts.ts';
+import { type TrailConfig, trailConfig } from './trail-config.ts';
 import { normalizeText } from '../../ingest/normalize.ts';
 import { camelizeKeys } from '../../ingest/guardduty.ts';
 
@@ -37,6 +38,10 @@ export interface Scenario {
   problems: string[];
   accounts: string[];
   latestEventMs: number | null;
+  /** `scenario.json` `now`: the scenario's clock at start (default: a minute after the latest event). */
+  nowMs: number | null;
+  /** Where the trail keeps its records for the long term (`scenario.json` `trail`; trail-archive.ts). */
+  trail: TrailConfig;
 }
 
 function readText(file: string): string {
@@ -122,8 +127,16 @@ export function loadScenario(dir: string, extraCloudTrail: string[] = []): Scena
   const administrator = guardDutyAdministrator(path.join(dir, 'guardduty.json'), problems);
   if (administrator) findings.guardDutyAdministrator = administrator;
   const trust = readOptionalJson<TrustPolicy>(path.join(dir, 'sts.json'), problems);
-  const all = [...accounts, ...Object.keys(iam.accounts ?? {}), ...(administrator ? [administrator] : [])];
-  return { dir, iam, ec2, s3, findings, trust, cloudtrail, problems, accounts: [...new Set(all)], latestEventMs: latest };
+  const all = [...new Set([...accounts, ...Object.keys(iam.accounts ?? {}), ...(administrator ? [administrator] : [])])];
+  const config = readOptionalJson<{ now?: unknown; trail?: Parameters<typeof trailConfig>[0] }>(path.join(dir, 'scenario.json'), problems) ?? {};
+  const nowMs = typeof config.now === 'string' && !Number.isNaN(Date.parse(config.now)) ? Date.parse(config.now) : null;
+  if (config.now !== undefined && nowMs === null) problems.push(`${path.join(dir, 'scenario.json')}: now must be an ISO time`);
+  const trail = trailConfig(config.trail ?? {}, all, firstRegion(cloudtrail) ?? 'us-east-1');
+  return { dir, iam, ec2, s3, findings, trust, cloudtrail, problems, accounts: all, latestEventMs: latest, nowMs, trail };
+}
+
+function firstRegion(cloudtrail: Map<string, RawRecord[]>): string | undefined {
+  return [...cloudtrail.keys()][0]?.split('|')[1];
 }
 
 /** `guardduty.json`: `{"administratorAccount": "<12 digits>"}` puts the scenario's accounts in one GuardDuty organization. */

@@ -17,6 +17,12 @@ import { FAKE_SECRET } from '../../aws/fake-credentials.ts';
 import { iamAction, type IamState } from './iam.ts';
 import { iamWrite } from './iam-writes.ts';
 import { assumeRole, queryError, type TrustPolicy } from './sts.ts';
+import { type ArchiveSql, archiveSql } from './archive-sql.ts';
+import { athenaAction } from './athena.ts';
+import { lakeAction } from './lake.ts';
+import { QueryRuns } from './query-runs.ts';
+import { isDataRecord, type TrailObject, trailObjects } from './trail-archive.ts';
+import { getObject, listObjectsV2, trailOperation } from './trail-objects.ts';
 
 /**
  * A local AWS that the real SDK clients reach through `endpoint`: the operations
@@ -30,7 +36,7 @@ export interface FakeAwsOptions {
   scenario: string | Scenario;
   port?: number;
   host?: string;
-  /** Scenario clock; defaults to one minute after the latest event, advancing in real time. */
+  /** Scenario clock; defaults to `scenario.json`'s `now`, else one minute after the latest event, advancing in real time. */
   clock?: () => number;
   /** Multiplies every quota (a bench may run faster than AWS allows; ratios still hold). */
   quotaScale?: number;
@@ -80,6 +86,8 @@ function quotas(scale: number): RateLimits {
   return {
     'cloudtrail:LookupEvents': { limit: 2 * scale, windowMs: 1000, scope: 'channel' },
     'security-ir': { limit: 10 * scale, windowMs: 1000, scope: 'channel' },
+    // S3: 5,500 GET/HEAD requests per second per partitioned prefix; a bucket starts as one partition.
+    's3:GET': { limit: 5500 * scale, windowMs: 1000, scope: 'channel' },
   };
 }
 
@@ -112,7 +120,7 @@ function sendJson11(res: ServerResponse, status: number, body: unknown, headers:
 export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
   const scenario = typeof options.scenario === 'string' ? loadScenario(options.scenario) : options.scenario;
   const started = Date.now();
-  const origin = (scenario.latestEventMs ?? started) + 60_000;
+  const origin = scenario.nowMs ?? (scenario.latestEventMs ?? started) + 60_000;
   const now = options.clock ?? (() => origin + (Date.now() - started));
   const limiter = new SlidingWindowLimiter(quotas(options.quotaScale ?? 1));
   const fallback = options.defaultAccount ?? scenario.accounts[0] ?? '000000000000';
@@ -131,6 +139,18 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
   /** Secrets the fake knows: its static one, and each session STS handed out. */
   const secretFor = (accessKeyId: string) => (/^FAKE\d{12}$/.test(accessKeyId) ? FAKE_SECRET : undefined);
   const log: Array<{ service: string; operation: string; account: string; region: string; status: number; at: number }> = [];
+  // The trail's long-term store, built on first use: its objects, and the SQL engine behind Lake and Athena.
+  let objects: { list: TrailObject[]; byKey: Map<string, TrailObject> } | undefined;
+  const trailBucket = () => {
+    objects ??= (() => {
+      const list = trailObjects(scenario);
+      return { list, byKey: new Map(list.map((o) => [o.key, o])) };
+    })();
+    return objects;
+  };
+  let engine: Promise<ArchiveSql> | undefined;
+  const sqlEngine = () => (engine ??= archiveSql(scenario));
+  const queries = new QueryRuns();
 
   const server: Server = createServer((req, res) => {
     void handle(req, res).catch((err: unknown) => sendJson11(res, 500, { __type: 'InternalFailure', message: String(err) }));
@@ -162,10 +182,23 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
     try {
       // The SDK sends the service shape's name; older clients prefix the namespace.
       if (/^(com\.amazonaws\.cloudtrail\.v20131101\.)?CloudTrail_20131101\./.test(target)) {
+        if (['StartQuery', 'DescribeQuery', 'GetQueryResults'].includes(operation)) {
+          if (caller.account !== scenario.trail.account) throw new AwsError('EventDataStoreNotFoundException', 'The specified event data store was not found.');
+          const out = await lakeAction(sqlEngine(), queries, caller.account, operation, JSON.parse(body || '{}') as Record<string, unknown>);
+          record(200);
+          return sendJson11(res, 200, out);
+        }
         if (operation !== 'LookupEvents') throw new AwsError('UnknownOperationException', `${operation} is not served by the fake`);
         if (limiter.take('cloudtrail:LookupEvents', `${caller.account}|${caller.region}`, Date.now()) > 0) throw throttled();
-        const records = scenario.cloudtrail.get(`${caller.account}|${caller.region}`) ?? [];
+        // Event history holds management events only: data events are in trails and event data stores.
+        const records = (scenario.cloudtrail.get(`${caller.account}|${caller.region}`) ?? []).filter((r) => !isDataRecord(r));
         const out = lookupEvents(records, JSON.parse(body || '{}') as LookupEventsInput, now());
+        record(200);
+        return sendJson11(res, 200, out);
+      }
+      if (target.startsWith('AmazonAthena.')) {
+        if (caller.account !== scenario.trail.account) throw new AwsError('InvalidRequestException', 'WorkGroup is not found.');
+        const out = await athenaAction(sqlEngine(), queries, scenario.trail, caller.account, operation, JSON.parse(body || '{}') as Record<string, unknown>);
         record(200);
         return sendJson11(res, 200, out);
       }
@@ -184,6 +217,30 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
         const out = ssmAction(state.ssm, caller.account, caller.region, operation, JSON.parse(body || '{}') as Record<string, unknown>, now());
         record(200);
         return sendJson11(res, 200, out);
+      }
+      const trailOp = caller.service === 's3' ? trailOperation(req.method ?? 'GET', url) : null;
+      if (trailOp && decodeURIComponent(url.pathname.split('/')[1] ?? '') === scenario.trail.bucket) {
+        const logged = (status: number) =>
+          log.push({ service: 's3', operation: trailOp, account: caller.account, region: caller.region, status, at: Date.now() });
+        const xmlError = (status: number, code: string, message: string) => {
+          logged(status);
+          res.writeHead(status, { 'content-type': 'application/xml' });
+          res.end(
+            `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>${crypto.randomUUID()}</RequestId></Error>`,
+          );
+        };
+        if (caller.account !== scenario.trail.account) return xmlError(403, 'AccessDenied', 'Access Denied');
+        if (limiter.take('s3:GET', scenario.trail.bucket, Date.now()) > 0) return xmlError(503, 'SlowDown', 'Please reduce your request rate.');
+        try {
+          const { list, byKey } = trailBucket();
+          const out = trailOp === 'ListObjectsV2' ? listObjectsV2(scenario.trail.bucket, list, url) : getObject(byKey, url);
+          logged(out.status);
+          res.writeHead(out.status, out.headers);
+          return void res.end(out.body);
+        } catch (err) {
+          if (!(err instanceof AwsError)) throw err;
+          return xmlError(err.status, err.code, err.message);
+        }
       }
       if (caller.service === 's3') {
         const out = s3Handle(state.s3, caller.account, caller.region, req.method ?? 'GET', url, req.headers, body);
