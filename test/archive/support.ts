@@ -49,13 +49,14 @@ export interface Run {
   close(): Promise<void>;
 }
 
-export async function fakeArchive(scenario: string | Scenario = DORMANT): Promise<Run> {
-  const aws = await startFakeAws({ scenario: typeof scenario === 'string' ? loadScenario(scenario) : scenario, quotaScale: 10 });
+/** The fake and sirbot's queues run their quotas `fakeScale` and `queueScale` times AWS's (10× by default: a quick test). */
+export async function fakeArchive(scenario: string | Scenario = DORMANT, scales: { fakeScale?: number; queueScale?: number } = {}): Promise<Run> {
+  const aws = await startFakeAws({ scenario: typeof scenario === 'string' ? loadScenario(scenario) : scenario, quotaScale: scales.fakeScale ?? 10 });
   const clients = new AwsClientFactory({ region: 'us-east-1', endpoint: aws.endpoint, credentialsFor: fakeCredentials, maxAttempts: 2 });
   return {
     aws,
     clients,
-    quotas: new QuotaQueues(10),
+    quotas: new QuotaQueues(scales.queueScale ?? 10),
     async close() {
       clients.destroy();
       await aws.close();

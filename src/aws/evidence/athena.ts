@@ -34,7 +34,12 @@ export class AthenaSearch implements EventSearch {
     const account = this.settings.account ?? query.accountId;
     const region = this.settings.region;
     const store = this.settings.store;
-    const sql = athenaSql(query, store);
+    let sql: string;
+    try {
+      sql = athenaSql(query, store);
+    } catch (err) {
+      return failedSearch(this.via, query, `the query cannot be written: ${(err as Error).message}`);
+    }
     const client = this.clients.athena(account, region);
     const { StartQueryExecutionCommand, GetQueryExecutionCommand, GetQueryResultsCommand } = athenaSdk();
     const call = <T>(f: () => Promise<T>) => this.quotas.run('athena', account, region, f);

@@ -31,7 +31,12 @@ export class LakeSearch implements EventSearch {
   async search(query: EventQuery): Promise<EventSearchResult> {
     const account = this.settings.account ?? query.accountId;
     const region = this.settings.region;
-    const sql = lakeSql(query, this.settings.store.eventDataStore);
+    let sql: string;
+    try {
+      sql = lakeSql(query, this.settings.store.eventDataStore);
+    } catch (err) {
+      return failedSearch(this.via, query, `the query cannot be written: ${(err as Error).message}`);
+    }
     const client = this.clients.cloudTrail(account, region);
     const { StartQueryCommand, DescribeQueryCommand, GetQueryResultsCommand } = cloudTrailSdk();
     const call = <T>(f: () => Promise<T>) => this.quotas.run('cloudtrail:Lake', account, region, f);

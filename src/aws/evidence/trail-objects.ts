@@ -48,14 +48,18 @@ export class TrailObjectsSearch implements EventSearch {
     const prefixes = trailDayPrefixes(query, store);
     const queries = prefixes.map((p) => `s3://${store.bucket}/${p}`);
     const limitingFactors: LimitingFactor[] = [];
+    const pace = { slowDowns: 0, pauseMs: 0 };
     let keys: string[] = [];
     try {
       for (const prefix of prefixes) {
         let token: string | undefined;
         do {
-          const page = await this.quotas.run('s3:ListObjectsV2', account, region, () =>
-            client.send(new ListObjectsV2Command({ Bucket: store.bucket, Prefix: prefix, MaxKeys: 1000, ...(token ? { ContinuationToken: token } : {}) })),
+          const page = await patiently(pace, () =>
+            this.quotas.run('s3:ListObjectsV2', account, region, () =>
+              client.send(new ListObjectsV2Command({ Bucket: store.bucket, Prefix: prefix, MaxKeys: 1000, ...(token ? { ContinuationToken: token } : {}) })),
+            ),
           );
+          pace.slowDowns += (page.$metadata.attempts ?? 1) - 1;
           for (const o of page.Contents ?? []) if (o.Key && /\.json(\.gz)?$/.test(o.Key) && objectMayHold(o.Key, query.window)) keys.push(o.Key);
           token = page.IsTruncated ? page.NextContinuationToken : undefined;
         } while (token);
@@ -77,47 +81,36 @@ export class TrailObjectsSearch implements EventSearch {
     let objectsRead = 0;
     let bytesRead = 0;
     let unreadable = 0;
-    let slowDowns = 0;
-    let pauseMs = 0;
     let full = false;
     const failures: string[] = [];
     const readOne = async (key: string) => {
-      for (let attempt = 1; !full; attempt++) {
-        if (pauseMs > 0) await sleep(pauseMs);
-        try {
-          const object = await this.quotas.run('s3:GetObject', account, region, () => client.send(new GetObjectCommand({ Bucket: store.bucket, Key: key })));
-          // The SDK retried SlowDown itself before answering: those count as pauses S3 asked for.
-          slowDowns += (object.$metadata.attempts ?? 1) - 1;
-          const raw = Buffer.from((await object.Body?.transformToByteArray()) ?? []);
-          bytesRead += raw.length;
-          objectsRead++;
-          pauseMs = Math.floor(pauseMs / 2);
-          const text = key.endsWith('.gz') ? (await unzip(raw)).toString('utf8') : raw.toString('utf8');
-          for (const r of recordsOf(text)) {
-            const parsed = recordSchema.safeParse(r);
-            if (!parsed.success) {
-              unreadable++;
-              continue;
-            }
-            const record = { ...(parsed.data as CloudTrailRecord), ...categoryOf(r) };
-            if (!matches(record)) continue;
-            if (entries.length >= query.limit) {
-              full = true;
-              return;
-            }
-            entries.push({ ...entryFromCloudTrail(record), via: this.via });
-          }
-          return;
-        } catch (err) {
-          const slowDown = (err as { name?: string }).name === 'SlowDown';
-          if (slowDown && attempt < SLOW_DOWN_ATTEMPTS) {
-            slowDowns++;
-            pauseMs = Math.min(Math.max(pauseMs * 2, 100), 5000);
+      if (full) return;
+      try {
+        const object = await patiently(pace, () =>
+          this.quotas.run('s3:GetObject', account, region, () => client.send(new GetObjectCommand({ Bucket: store.bucket, Key: key }))),
+        );
+        // The SDK retried SlowDown itself before answering: those count as pauses S3 asked for.
+        pace.slowDowns += (object.$metadata.attempts ?? 1) - 1;
+        const raw = Buffer.from((await object.Body?.transformToByteArray()) ?? []);
+        bytesRead += raw.length;
+        objectsRead++;
+        const text = key.endsWith('.gz') ? (await unzip(raw)).toString('utf8') : raw.toString('utf8');
+        for (const r of recordsOf(text)) {
+          const parsed = recordSchema.safeParse(r);
+          if (!parsed.success) {
+            unreadable++;
             continue;
           }
-          failures.push(`${key}: ${errorText(err)}`);
-          return;
+          const record = { ...(parsed.data as CloudTrailRecord), ...categoryOf(r) };
+          if (!matches(record)) continue;
+          if (entries.length >= query.limit) {
+            full = true;
+            return;
+          }
+          entries.push({ ...entryFromCloudTrail(record), via: this.via });
         }
+      } catch (err) {
+        failures.push(`${key}: ${errorText(err)}`);
       }
     };
     await Promise.all(keys.map(readOne));
@@ -137,8 +130,28 @@ export class TrailObjectsSearch implements EventSearch {
       searched: [],
       limitingFactors,
       queries,
-      cost: { objectsRead, bytesScanned: bytesRead, ...(slowDowns > 0 ? { slowDowns } : {}) },
+      cost: { objectsRead, bytesScanned: bytesRead, ...(pace.slowDowns > 0 ? { slowDowns: pace.slowDowns } : {}) },
     };
+  }
+}
+
+/**
+ * A call S3 may answer with SlowDown once the SDK's own retries are spent: every reader
+ * pauses (the pause doubles with each SlowDown, up to 5 s, and halves with each success)
+ * and the call is made again, a few times at most.
+ */
+async function patiently<T>(pace: { slowDowns: number; pauseMs: number }, call: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    if (pace.pauseMs > 0) await sleep(pace.pauseMs);
+    try {
+      const out = await call();
+      pace.pauseMs = Math.floor(pace.pauseMs / 2);
+      return out;
+    } catch (err) {
+      if ((err as { name?: string }).name !== 'SlowDown' || attempt >= SLOW_DOWN_ATTEMPTS) throw err;
+      pace.slowDowns++;
+      pace.pauseMs = Math.min(Math.max(pace.pauseMs * 2, 100), 5000);
+    }
   }
 }
 

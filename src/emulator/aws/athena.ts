@@ -14,10 +14,10 @@ const ID = /^[a-f0-9-]{36}$/;
 
 /** The engine's errors under the names Athena (engine version 3, Trino) gives them. */
 function athenaError(message: string): { reason: string; type: number } {
-  const first = message.split('\n')[0] ?? message;
-  if (/^Parser Error/.test(first)) return { reason: `SYNTAX_ERROR: ${first}`, type: 1100 };
-  if (/^Catalog Error: Table/.test(first)) return { reason: `TABLE_NOT_FOUND: ${first}`, type: 1101 };
-  if (/^Binder Error/.test(first)) return { reason: `COLUMN_NOT_FOUND: ${first}`, type: 1102 };
+  const first = (message.split('\n')[0] ?? message).replace(/^Failed to extract statements: /, '');
+  if (/Parser Error/.test(first)) return { reason: `SYNTAX_ERROR: ${first}`, type: 1100 };
+  if (/Catalog Error: Table/.test(first)) return { reason: `TABLE_NOT_FOUND: ${first}`, type: 1101 };
+  if (/Binder Error/.test(first)) return { reason: `COLUMN_NOT_FOUND: ${first}`, type: 1102 };
   return { reason: `GENERIC_USER_ERROR: ${first}`, type: 1100 };
 }
 
