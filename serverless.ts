@@ -133,6 +133,21 @@ const configuration = {
     /** GuardDuty organization: its administrator account, through which findings are archived (empty: standalone). */
     guardDutyAdminAccount: '${param:guardDutyAdminAccount, ""}',
     externalId: '${param:externalId, "sirbot"}',
+    /**
+     * The trail's long-term store (README "Configuration", SIRBOT_ARCHIVE_*): searched through
+     * the member role in archiveAccount, whose stack (deploy/member-role.yml) grants it with
+     * TrailEventDataStoreArn, TrailBucket or TrailAthenaWorkGroup. All empty: event history only.
+     */
+    archive: {
+      lakeEventDataStore: '${param:archiveLakeEventDataStore, ""}',
+      athenaTable: '${param:archiveAthenaTable, ""}',
+      athenaWorkGroup: '${param:archiveAthenaWorkGroup, "primary"}',
+      bucket: '${param:archiveBucket, ""}',
+      organizationId: '${param:archiveOrganizationId, ""}',
+      account: '${param:archiveAccount, ""}',
+      region: '${param:archiveRegion, ""}',
+      dataEvents: '${param:archiveDataEvents, "false"}',
+    },
   },
   provider: {
     name: 'aws',
@@ -216,6 +231,14 @@ const configuration = {
         SIRBOT_ROLE_NAME: '${self:custom.memberRoleName}',
         SIRBOT_ROLE_EXTERNAL_ID: '${self:custom.externalId}',
         SIRBOT_GUARDDUTY_ADMIN_ACCOUNT: '${self:custom.guardDutyAdminAccount}',
+        SIRBOT_ARCHIVE_LAKE_EVENT_DATA_STORE: '${self:custom.archive.lakeEventDataStore}',
+        SIRBOT_ARCHIVE_ATHENA_TABLE: '${self:custom.archive.athenaTable}',
+        SIRBOT_ARCHIVE_ATHENA_WORKGROUP: '${self:custom.archive.athenaWorkGroup}',
+        SIRBOT_ARCHIVE_BUCKET: '${self:custom.archive.bucket}',
+        SIRBOT_ARCHIVE_ORG_ID: '${self:custom.archive.organizationId}',
+        SIRBOT_ARCHIVE_ACCOUNT: '${self:custom.archive.account}',
+        SIRBOT_ARCHIVE_REGION: '${self:custom.archive.region}',
+        SIRBOT_ARCHIVE_DATA_EVENTS: '${self:custom.archive.dataEvents}',
       },
       events: [
         { sqs: { arn: queueArn, batchSize: 5, functionResponseType: 'ReportBatchItemFailures' } },

@@ -6,6 +6,7 @@ import { type AckLatencyResult, ackLatencyReport } from './ack-latency.ts';
 import { type BundlesResult, bundlesReport } from './bundles.ts';
 import { type ModalOpenResult, modalOpenReport } from './modal-open.ts';
 import type { EvidenceResult } from './evidence.ts';
+import type { ArchiveStreamResult } from './archive-stream.ts';
 import { type ScenariosResult, scenariosReport } from './scenarios.ts';
 import type { NormalizeRouteResult } from './normalize-route.ts';
 import type { StormResult } from './storm.ts';
@@ -54,6 +55,13 @@ async function main(): Promise<void> {
   console.log(`one account: ${ev.single.pages} pages in ${ev.single.ms} ms vs floor ${ev.single.floorMs} ms: ratio ${ev.single.ratio} (target ≤ 1.1)`);
   console.log(
     `${ev.spread.accounts} accounts in parallel: ${ev.spread.pages} pages in ${ev.spread.ms} ms vs single floor ÷ ${ev.spread.accounts} = ${ev.spread.floorMs} ms: ratio ${ev.spread.ratio} (target ≤ 1.3)\n`,
+  );
+  const arc = inChild<ArchiveStreamResult>('./archive-stream.ts');
+  console.log(
+    `## trail archive, S3 stream: an IP pivot over ${arc.days} days of a trail's objects (${arc.objects.toLocaleString('en')} objects), against the fake's ${arc.getRate.toLocaleString('en')} GETs/s per bucket`,
+  );
+  console.log(
+    `${arc.gets.toLocaleString('en')} GETs (lists and reads) in ${arc.ms} ms vs floor ${arc.floorMs} ms (GETs ÷ rate): ratio ${arc.ratio}; SlowDown answers ${arc.slowDowns}; ${arc.matched} records matched\n`,
   );
   const sc = inChild<ScenariosResult>('./scenarios.ts');
   console.log(

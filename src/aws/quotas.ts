@@ -18,7 +18,7 @@ export const API_RATES: Record<string, { limit: number; windowMs: number; concur
   // objects are small, so many are in flight at once.
   's3:GetObject': { limit: 5500, windowMs: 1000, concurrency: 32 },
   // Listing a trail's day folders (a LIST is a GET in S3's request rates, but the stream lists a few hundred at most).
-  's3:ListObjectsV2': { limit: 100, windowMs: 1000, concurrency: 4 },
+  's3:ListObjectsV2': { limit: 200, windowMs: 1000, concurrency: 8 },
   // CloudTrail Lake's query APIs (StartQuery, DescribeQuery, GetQueryResults): well below their rates.
   'cloudtrail:Lake': { limit: 5, windowMs: 1000 },
   // Athena: StartQueryExecution 20/s, GetQueryExecution and GetQueryResults 100/s per account and region.

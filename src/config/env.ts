@@ -145,6 +145,45 @@ export const envSchema = z.object({
   SIRBOT_OPSGENIE_API_KEY: optionalSecret,
   SIRBOT_OPSGENIE_API_URL: z.url().optional(),
   SIRBOT_OPSGENIE_WEBHOOK_TOKEN: optionalSecret.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters'),
+  /**
+   * The trail's long-term store, searched for what CloudTrail event history cannot show
+   * (older than 90 days, calls by source IP, S3 data events): a CloudTrail Lake event data
+   * store, else an Athena table over the trail's logs (`database.table`, the CloudTrail
+   * table AWS documents, partition projection on `timestamp`), else the trail's bucket read
+   * directly. Each lives in SIRBOT_ARCHIVE_ACCOUNT (default: the account investigated) and
+   * SIRBOT_ARCHIVE_REGION (default: AWS_REGION). See config/archive.ts.
+   */
+  SIRBOT_ARCHIVE_LAKE_EVENT_DATA_STORE: optionalSecret.refine(
+    (v) => v === undefined || /^(arn:aws[\w-]*:cloudtrail:[a-z0-9-]+:\d{12}:eventdatastore\/)?[A-Za-z0-9-]{1,128}$/.test(v),
+    'must be an event data store ARN or id',
+  ),
+  SIRBOT_ARCHIVE_ATHENA_TABLE: optionalSecret.refine((v) => v === undefined || /^[A-Za-z0-9_]{1,255}\.[A-Za-z0-9_]{1,255}$/.test(v), 'must be database.table'),
+  SIRBOT_ARCHIVE_ATHENA_WORKGROUP: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,128}$/, 'must be an Athena work group name')
+    .default('primary'),
+  SIRBOT_ARCHIVE_ATHENA_OUTPUT: optionalSecret.refine(
+    (v) => v === undefined || /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(v),
+    'must be an s3:// URI',
+  ),
+  SIRBOT_ARCHIVE_BUCKET: optionalSecret.refine((v) => v === undefined || /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(v), 'must be an S3 bucket name'),
+  /** The trail's S3 key prefix, if it has one. */
+  SIRBOT_ARCHIVE_PREFIX: optionalSecret.refine((v) => v === undefined || /^[\w!.*'()/-]{1,200}$/.test(v), 'must be an S3 key prefix'),
+  /** An organization trail writes under AWSLogs/<organization id>/<account>/. */
+  SIRBOT_ARCHIVE_ORG_ID: optionalSecret.refine((v) => v === undefined || /^o-[a-z0-9]{10,32}$/.test(v), 'must be an organization id (o-…)'),
+  SIRBOT_ARCHIVE_ACCOUNT: optionalSecret.refine((v) => v === undefined || /^\d{12}$/.test(v), 'must be a 12-digit account id'),
+  SIRBOT_ARCHIVE_REGION: optionalSecret.refine((v) => v === undefined || /^[a-z]{2}(-[a-z]+)+-\d$/.test(v), 'must be a region such as us-east-1'),
+  /** Whether the trail records S3 data events (object reads and writes). */
+  SIRBOT_ARCHIVE_DATA_EVENTS: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  /** Bounds on what one investigation's searches of the store may cost: bytes scanned (Lake, Athena), objects read (S3), records returned. */
+  SIRBOT_ARCHIVE_MAX_BYTES: int(10 * 2 ** 30, 1, 2 ** 50),
+  SIRBOT_ARCHIVE_MAX_OBJECTS: int(50_000, 1, 10_000_000),
+  SIRBOT_ARCHIVE_MAX_RECORDS: int(5_000, 1, 1_000_000),
+  /** The fake AWS: which of its long-term stores the local runtime searches; unset, Lake when the scenario declares a trail (`scenario.json`). */
+  SIRBOT_FAKE_ARCHIVE: z.enum(['lake', 'athena', 's3', 'none']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

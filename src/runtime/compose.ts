@@ -37,6 +37,7 @@ import { rootMarks } from '../actions/marks.ts';
 import { RemediationService } from '../actions/remediations.ts';
 import { StatusService } from '../actions/status.ts';
 import type { AwsClientFactory } from '../aws/clients.ts';
+import type { EventSearch } from '../ports/event-search.ts';
 import { AwsCallExecutor } from '../aws/executor.ts';
 import { SecurityIrCaseApi } from '../aws/security-ir/cases.ts';
 import { parseMembers, type AccessPolicy, type Members } from '../domain/actions/access.ts';
@@ -78,6 +79,8 @@ export interface ActionSettings {
 /** Where evidence comes from in this runtime. */
 export interface EvidenceSources {
   collectors: () => Collector[];
+  /** The trail's long-term store (CloudTrail Lake, Athena, the trail's S3 objects) as a search, when one is configured. */
+  archive?: EventSearch | null;
   /** "Now" on the AWS side: the fake's scenario clock, or the wall clock. */
   awsNow: () => number;
 }

@@ -3,6 +3,8 @@ import { QuotaQueues } from '../aws/quotas.ts';
 import { requireScenario, type Env } from '../config/env.ts';
 import { startFakeAws, type FakeAws } from '../emulator/aws/server.ts';
 import { createCollectors } from '../aws/evidence/collectors.ts';
+import { archiveSearch } from '../aws/evidence/archive.ts';
+import { archiveSettingsOf, fakeArchiveSettings } from '../config/archive.ts';
 import type { EvidenceSources } from './compose.ts';
 
 export interface RuntimeEvidence extends EvidenceSources {
@@ -38,13 +40,16 @@ export async function evidenceFromEnv(env: Env): Promise<RuntimeEvidence> {
         },
   );
   const quotas = new QuotaQueues();
-  const collectors = createCollectors(clients, quotas);
+  // The fake serves its scenario's trail store; real AWS, the one the environment configures.
+  const archive = fake ? fakeArchiveSettings(env, fake.scenario.trail, region) : archiveSettingsOf(env, region);
+  const collectors = createCollectors(clients, quotas, archive);
   return {
     fake,
     clients,
     homeAccount: env.SIRBOT_HOME_ACCOUNT ?? fake?.scenario.accounts[0] ?? '000000000000',
     region,
     collectors: () => collectors,
+    archive: archiveSearch(archive, clients, quotas),
     awsNow: () => fake?.now() ?? Date.now(),
     async close() {
       clients.destroy();

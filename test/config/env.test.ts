@@ -62,6 +62,7 @@ describe('scenarios', () => {
     const { bundledScenarios } = await import('../../src/config/env.ts');
     expect(bundledScenarios()).toEqual([
       'cryptomining-ec2',
+      'dormant-key-archive',
       'exposed-access-key',
       'instance-credential-exfiltration',
       'public-s3-bucket',
@@ -72,7 +73,7 @@ describe('scenarios', () => {
     expect(parseEnv({ SIRBOT_SCENARIO: 'src/scenarios/public-s3-bucket' }).SIRBOT_SCENARIO).toBe('src/scenarios/public-s3-bucket');
     const { requireScenario } = await import('../../src/config/env.ts');
     expect(() => requireScenario(parseEnv({ SIRBOT_SCENARIO: 'no-such-incident' }))).toThrow(
-      'SIRBOT_SCENARIO: no-such-incident is neither a folder nor a bundled scenario — use one of cryptomining-ec2, exposed-access-key, instance-credential-exfiltration, public-s3-bucket, root-credential-use, s3-data-exfiltration',
+      'SIRBOT_SCENARIO: no-such-incident is neither a folder nor a bundled scenario — use one of cryptomining-ec2, dormant-key-archive, exposed-access-key, instance-credential-exfiltration, public-s3-bucket, root-credential-use, s3-data-exfiltration',
     );
   });
 });

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { AwsClientFactory, fakeCredentials } from '../../src/aws/clients.ts';
 import { QuotaQueues } from '../../src/aws/quotas.ts';
 import { startFakeAws } from '../../src/emulator/aws/server.ts';
+import { loadScenario } from '../../src/emulator/aws/scenario.ts';
+import { parseEnv } from '../../src/config/env.ts';
 import { createCollectors } from '../../src/aws/evidence/collectors.ts';
 import { normalizeInput } from '../../src/ingest/normalize.ts';
 import { investigate } from '../../src/investigation/investigate.ts';
@@ -201,4 +203,41 @@ describe('deploy/member-role.yml', () => {
     );
     for (const call of made) expect(evidenceGranted, call).toContain(IAM_ACTION[call] ?? call);
   }, 120_000);
+
+  it("allows every call the trail's long-term store is searched with, each store only where its parameter is set", async () => {
+    const { archiveSettingsOf } = await import('../../src/config/archive.ts');
+    const dir = 'src/scenarios/dormant-key-archive';
+    const { findings } = normalizeInput(JSON.parse(readFileSync(`${dir}/finding.json`, 'utf8')));
+    const finding = findings[0] as (typeof findings)[number];
+    const trail = loadScenario(dir).trail;
+    const stores = {
+      TrailLakePolicy: { SIRBOT_ARCHIVE_LAKE_EVENT_DATA_STORE: trail.eventDataStore },
+      TrailAthenaPolicy: { SIRBOT_ARCHIVE_ATHENA_TABLE: `${trail.athena.database}.${trail.athena.table}` },
+      TrailBucketPolicy: { SIRBOT_ARCHIVE_BUCKET: trail.bucket },
+    };
+    for (const [policy, env] of Object.entries(stores)) {
+      expect(template.Resources[policy].Condition).toMatch(/^(QueryTrailLake|QueryTrailAthena|ReadTrailBucket)$/);
+      const granted = new Set(inPolicy(policy).flatMap((s) => [s.Action].flat()));
+      const aws = await startFakeAws({ scenario: dir, quotaScale: 20 });
+      const clients = new AwsClientFactory({ region: 'us-east-1', endpoint: aws.endpoint, credentialsFor: fakeCredentials });
+      try {
+        const settings = archiveSettingsOf(parseEnv({ ...env, SIRBOT_ARCHIVE_ACCOUNT: trail.account, SIRBOT_ARCHIVE_DATA_EVENTS: 'true' }), 'us-east-1');
+        const before = aws.calls().length;
+        await investigate(finding, { exposedAt: '2026-08-01T00:00:00Z' }, createCollectors(clients, new QuotaQueues(20), settings), aws.now());
+        const made = new Set(
+          aws
+            .calls()
+            .slice(before)
+            .filter((c) => ['athena', 's3'].includes(c.service) || ['StartQuery', 'DescribeQuery', 'GetQueryResults'].includes(c.operation))
+            .map((c) => `${c.service === 'athena' ? 'athena' : c.service}:${c.operation}`),
+        );
+        expect(made.size, policy).toBeGreaterThan(0);
+        // ListObjectsV2 is authorized by s3:ListBucket.
+        for (const call of made) expect(granted, `${policy} ${call}`).toContain(call === 's3:ListObjectsV2' ? 's3:ListBucket' : call);
+      } finally {
+        clients.destroy();
+        await aws.close();
+      }
+    }
+  }, 60_000);
 });

@@ -1,5 +1,7 @@
 import type { AwsClientFactory } from '../clients.ts';
 import type { QuotaQueues } from '../quotas.ts';
+import { archiveCollector } from './archive.ts';
+import type { ArchiveSettings } from './archive-settings.ts';
 import { CloudTrailCollector } from './cloudtrail.ts';
 import type { Collector } from '../../ports/collector.ts';
 import { Ec2Collector } from './ec2.ts';
@@ -7,9 +9,14 @@ import { FindingsCollector } from './findings.ts';
 import { IamCollector } from './iam.ts';
 import { S3Collector } from './s3.ts';
 
-/** Every evidence source sirbot has, sharing one client factory and one set of quota queues. */
-export function createCollectors(clients: AwsClientFactory, quotas: QuotaQueues): Collector[] {
+/**
+ * Every evidence source sirbot has, sharing one client factory and one set of quota queues;
+ * with a long-term store configured, the archive collector beside event history.
+ */
+export function createCollectors(clients: AwsClientFactory, quotas: QuotaQueues, archive: ArchiveSettings | null = null): Collector[] {
+  const beyondHistory = archiveCollector(archive, clients, quotas);
   return [
+    ...(beyondHistory ? [beyondHistory] : []),
     new CloudTrailCollector(clients, quotas),
     new IamCollector(clients, quotas),
     new Ec2Collector(clients, quotas),

@@ -51,19 +51,25 @@ export class TrailObjectsSearch implements EventSearch {
     const pace = { slowDowns: 0, pauseMs: 0 };
     let keys: string[] = [];
     try {
-      for (const prefix of prefixes) {
-        let token: string | undefined;
-        do {
-          const page = await patiently(pace, () =>
-            this.quotas.run('s3:ListObjectsV2', account, region, () =>
-              client.send(new ListObjectsV2Command({ Bucket: store.bucket, Prefix: prefix, MaxKeys: 1000, ...(token ? { ContinuationToken: token } : {}) })),
-            ),
-          );
-          pace.slowDowns += (page.$metadata.attempts ?? 1) - 1;
-          for (const o of page.Contents ?? []) if (o.Key && /\.json(\.gz)?$/.test(o.Key) && objectMayHold(o.Key, query.window)) keys.push(o.Key);
-          token = page.IsTruncated ? page.NextContinuationToken : undefined;
-        } while (token);
-      }
+      // Day folders are listed side by side (the list lane bounds how many at once), kept in day order.
+      const listed = await Promise.all(
+        prefixes.map(async (prefix) => {
+          const found: string[] = [];
+          let token: string | undefined;
+          do {
+            const page = await patiently(pace, () =>
+              this.quotas.run('s3:ListObjectsV2', account, region, () =>
+                client.send(new ListObjectsV2Command({ Bucket: store.bucket, Prefix: prefix, MaxKeys: 1000, ...(token ? { ContinuationToken: token } : {}) })),
+              ),
+            );
+            pace.slowDowns += (page.$metadata.attempts ?? 1) - 1;
+            for (const o of page.Contents ?? []) if (o.Key && /\.json(\.gz)?$/.test(o.Key) && objectMayHold(o.Key, query.window)) found.push(o.Key);
+            token = page.IsTruncated ? page.NextContinuationToken : undefined;
+          } while (token);
+          return found;
+        }),
+      );
+      keys = listed.flat();
     } catch (err) {
       return failedSearch(this.via, query, `listing s3://${store.bucket}: ${errorText(err)}`, queries);
     }

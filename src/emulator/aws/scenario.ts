@@ -131,7 +131,7 @@ export function loadScenario(dir: string, extraCloudTrail: string[] = []): Scena
   const config = readOptionalJson<{ now?: unknown; trail?: Parameters<typeof trailConfig>[0] }>(path.join(dir, 'scenario.json'), problems) ?? {};
   const nowMs = typeof config.now === 'string' && !Number.isNaN(Date.parse(config.now)) ? Date.parse(config.now) : null;
   if (config.now !== undefined && nowMs === null) problems.push(`${path.join(dir, 'scenario.json')}: now must be an ISO time`);
-  const trail = trailConfig(config.trail ?? {}, all, firstRegion(cloudtrail) ?? 'us-east-1');
+  const trail = trailConfig(config.trail ?? {}, all, firstRegion(cloudtrail) ?? 'us-east-1', config.trail !== undefined);
   return { dir, iam, ec2, s3, findings, trust, cloudtrail, problems, accounts: all, latestEventMs: latest, nowMs, trail };
 }
 

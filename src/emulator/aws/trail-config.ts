@@ -16,11 +16,19 @@ export interface TrailConfig {
   dataEvents: boolean;
   eventDataStore: string;
   athena: { database: string; table: string; workGroup: string; outputLocation: string };
+  /** Whether `scenario.json` describes the trail (the workbench then searches its store by default). */
+  declared: boolean;
 }
 
-export function trailConfig(raw: Partial<TrailConfig> & { athena?: Partial<TrailConfig['athena']> }, accounts: string[], region: string): TrailConfig {
+export function trailConfig(
+  raw: Partial<TrailConfig> & { athena?: Partial<TrailConfig['athena']> },
+  accounts: string[],
+  region: string,
+  declared = false,
+): TrailConfig {
   const account = raw.account ?? accounts[0] ?? '000000000000';
   return {
+    declared,
     account,
     bucket: raw.bucket ?? `aws-cloudtrail-logs-${account}-sirbot`,
     ...(raw.keyPrefix ? { keyPrefix: raw.keyPrefix } : {}),

@@ -5,6 +5,8 @@ import { QuotaQueues } from '../../aws/quotas.ts';
 import { loadSlackSecret, type SlackSecret } from '../../aws/slack-secret.ts';
 import { parseEnv, requireLambdaSettings, type Env } from '../../config/env.ts';
 import { createCollectors } from '../../aws/evidence/collectors.ts';
+import { archiveSearch } from '../../aws/evidence/archive.ts';
+import { archiveSettingsOf } from '../../config/archive.ts';
 import { SqsJobs } from '../../aws/sqs-jobs.ts';
 import { JobDispatcher } from '../../jobs/dispatch.ts';
 import type { Job } from '../../jobs/job.ts';
@@ -67,7 +69,8 @@ export function lambdaContext(): Promise<LambdaContext> {
         : {}),
     });
     const quotas = new QuotaQueues();
-    const collectors = createCollectors(clients, quotas);
+    const archive = archiveSettingsOf(env, settings.region);
+    const collectors = createCollectors(clients, quotas, archive);
     const actions: ActionSettings = { clients, securityIr: { account: SELF, region: env.SIRBOT_SIR_REGION ?? settings.region } };
     const fromEnv = pagingSettingsOf(env);
     const core = composeCore({
@@ -81,7 +84,7 @@ export function lambdaContext(): Promise<LambdaContext> {
       }),
       slackToken: slack.botToken,
       ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
-      evidence: { collectors: () => collectors, awsNow: Date.now },
+      evidence: { collectors: () => collectors, archive: archiveSearch(archive, clients, quotas), awsNow: Date.now },
       actions,
       scheduleGathering: (id, resuming) => jobs.run({ kind: 'investigation.gather', id, resuming }),
       scheduleCaseEvent: (event) => jobs.run({ kind: 'case.sync', event }),

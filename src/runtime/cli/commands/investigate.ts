@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { AwsClientFactory, fakeCredentials } from '../../../aws/clients.ts';
 import { QuotaQueues } from '../../../aws/quotas.ts';
+import { fakeArchiveSettings } from '../../../config/archive.ts';
+import { parseEnv } from '../../../config/env.ts';
 import type { Finding } from '../../../domain/finding.ts';
 import { type Answers, type Playbook, type QuestionId, playbookFor } from '../../../domain/investigation/playbooks.ts';
 import { type Subject, subjectsOf } from '../../../domain/investigation/subjects.ts';
@@ -11,7 +13,7 @@ import { investigate, type InvestigationResult } from '../../../investigation/in
 import { type CliIo, UsageError, parseArgs } from '../io.ts';
 
 export const usage =
-  'sirbot investigate --finding FINDING.json [--finding-id ID] --scenario DIR [--answers ANSWERS.json] [--format json|text] [--quota-scale N]';
+  'sirbot investigate --finding FINDING.json [--finding-id ID] --scenario DIR [--answers ANSWERS.json] [--format json|text] [--quota-scale N] [--archive lake|athena|s3|none]';
 
 const ANSWER_KEYS: QuestionId[] = ['exposedAt', 'principal', 'accessKeyId', 'rotated', 'accountId', 'instanceId'];
 
@@ -65,13 +67,16 @@ function text(r: InvestigationResult, subjects: Subject[], playbook: Playbook): 
  * with the same collectors, quotas and SDK clients the bot uses.
  */
 export async function run(args: string[], io: CliIo): Promise<number> {
-  const { options } = parseArgs(args, ['finding', 'finding-id', 'scenario', 'answers', 'format', 'quota-scale']);
+  const { options } = parseArgs(args, ['finding', 'finding-id', 'scenario', 'answers', 'format', 'quota-scale', 'archive']);
   if (typeof options.finding !== 'string') throw new UsageError('investigate needs --finding FINDING.json');
   if (typeof options.scenario !== 'string') throw new UsageError('investigate needs --scenario DIR');
   const format = options.format ?? 'json';
   if (format !== 'json' && format !== 'text') throw new UsageError('--format is json or text');
   const scale = Number(options['quota-scale'] ?? 1);
   if (!(scale >= 1)) throw new UsageError('--quota-scale must be a number ≥ 1');
+  const archiveKind = options.archive;
+  if (archiveKind !== undefined && !['lake', 'athena', 's3', 'none'].includes(String(archiveKind)))
+    throw new UsageError('--archive must be lake, athena, s3 or none');
 
   const normalized = normalizeText(io.readInput(options.finding));
   if (normalized.findings.length === 0) {
@@ -97,7 +102,13 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   try {
     for (const p of aws.scenario.problems) io.stderr(`warning: scenario: ${p}`);
     const quotas = new QuotaQueues(scale);
-    const collectors = createCollectors(clients, quotas);
+    // The scenario's trail store (its scenario.json declares one), or the one asked for.
+    const archive = fakeArchiveSettings(
+      { ...parseEnv({}), ...(archiveKind ? { SIRBOT_FAKE_ARCHIVE: archiveKind as 'lake' | 'athena' | 's3' | 'none' } : {}) },
+      aws.scenario.trail,
+      'us-east-1',
+    );
+    const collectors = createCollectors(clients, quotas, archive);
     const result = await investigate(finding, answers, collectors, aws.now());
     const subjects = subjectsFor(result, finding);
     if (format === 'text') io.stdout(text(result, subjects, playbookFor(finding)));
