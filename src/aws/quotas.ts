@@ -26,7 +26,8 @@ export const API_RATES: Record<string, { limit: number; windowMs: number; concur
 };
 
 /**
- * One queue per (API, account, region), each paced at that API's documented rate, so
+ * One queue per (API, account, region), each paced at that API's documented rate (one call
+ * at a time, or `concurrency` for APIs whose calls are many and small: a trail's objects), so
  * gathering in parallel across sources and accounts never outruns a quota; the SDK's
  * retry handles the throttling that still slips through.
  */

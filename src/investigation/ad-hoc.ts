@@ -14,8 +14,9 @@ export function adHocFindingId(requestId: string): string {
 /**
  * Where an ad-hoc investigation looks: where the person said, else around the newest
  * event CloudTrail holds for the target — the data is where it last acted, not in the
- * last hours of the clock — else the last day (saying there was nothing, or that an IP
- * cannot be looked up in event history).
+ * last hours of the clock; for an IP, the newest call from it in the trail's long-term
+ * store — else the last day (saying there was nothing, or that an IP cannot be looked up
+ * without such a store).
  */
 export async function adHocWindow(
   o: { target: InvestigationTarget; account: string; region: string; since: string | null; sinceHours?: number },
@@ -26,7 +27,8 @@ export async function adHocWindow(
   if (o.since) return { how: 'asked', start: o.since };
   if (o.sinceHours) return { how: 'asked', start: new Date(awsNow - o.sinceHours * 3_600_000).toISOString() };
   const subject = subjectOfTarget(o.target);
-  if (!subject || subject.kind === 'ip') return { how: 'not-searchable' };
+  // Event history cannot be searched by source IP; a trail's long-term store (the archive collector) can.
+  if (!subject || (subject.kind === 'ip' && !collectors.some((c) => c.id === 'archive'))) return { how: 'not-searchable' };
   for (const c of collectors) {
     if (!c.lastActivity) continue;
     const last = await c.lastActivity(subject, o.account, o.region, awsNow).catch((err: unknown) => {

@@ -2,6 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { timelineCsv } from '../../src/domain/investigation/export.ts';
 import { adHocFinding } from '../../src/domain/investigation/ad-hoc.ts';
 import { loadScenario } from '../../src/emulator/aws/scenario.ts';
+import { archiveCollector } from '../../src/aws/evidence/archive.ts';
+import { createCollectors } from '../../src/aws/evidence/collectors.ts';
+import { adHocWindow } from '../../src/investigation/ad-hoc.ts';
+import type { Logger } from '../../src/ports/logger.ts';
 import { ATTACKER_IP, DORMANT, fakeArchive, investigateWith, type Run, scenarioFinding, settingsFor } from './support.ts';
 
 /**
@@ -127,6 +131,22 @@ describe('without a long-term store', () => {
 });
 
 describe('an ad-hoc investigation of an address', () => {
+  it.each(['lake', 'athena', 's3'] as const)('looks where the address last acted, found through %s; without a store, says it cannot', async (kind) => {
+    const run = await fakeArchive();
+    const logger = { warn: () => undefined } as unknown as Logger;
+    const target = { type: 'ip' as const, value: ATTACKER_IP };
+    const o = { target, account: '111122223333', region: 'us-east-1', since: null };
+    try {
+      const archive = archiveCollector(settingsFor(kind, scenario), run.clients, run.quotas);
+      const collectors = [...(archive ? [archive] : []), ...createCollectors(run.clients, run.quotas)];
+      expect(await adHocWindow(o, run.aws.now(), collectors, logger)).toEqual({ how: 'last-activity', lastActivity: '2026-11-30T09:02:00.000Z' });
+      expect(await adHocWindow(o, run.aws.now(), createCollectors(run.clients, run.quotas), logger)).toEqual({ how: 'not-searchable' });
+      expect(await adHocWindow({ ...o, target: { type: 'ip', value: '192.0.2.200' } }, run.aws.now(), collectors, logger)).toEqual({ how: 'no-activity' });
+    } finally {
+      await run.close();
+    }
+  });
+
   it.each(['lake', 's3'] as const)('finds the calls from it through %s; without a store, says it cannot', async (kind) => {
     const run = await fakeArchive();
     try {

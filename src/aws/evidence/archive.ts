@@ -4,6 +4,7 @@ import type { EventQuery } from '../../domain/investigation/event-query.ts';
 import type { LimitingFactor } from '../../domain/investigation/limiting.ts';
 import { GLOBAL_EVENTS_REGION } from '../../domain/investigation/lookup-plan.ts';
 import type { Searched } from '../../domain/investigation/searched.ts';
+import type { Subject } from '../../domain/investigation/subjects.ts';
 import type { TimelineEntry } from '../../domain/investigation/timeline.ts';
 import type { InvestigationWindow } from '../../domain/investigation/window.ts';
 import type { Collector, CollectorProgress, CollectorResult, EvidenceScope } from '../../ports/collector.ts';
@@ -34,6 +35,8 @@ interface PlannedSearch {
   query: EventQuery;
 }
 
+/** How far back an address's last calls are looked for. */
+const IP_LOOKBACK_DAYS = 365;
 const NONE = { accessKeyIds: [], usernames: [], resourceNames: [], sourceIps: [], eventNames: [] };
 const words = (label: string, values: string[]) => (values.length ? [`${label} ${values.join(', ')}`] : []);
 
@@ -111,6 +114,31 @@ export class ArchiveCollector implements Collector {
 
   private base(scope: EvidenceScope) {
     return { accountId: scope.accountId, regions: [...new Set([scope.region, GLOBAL_EVENTS_REGION])], limit: this.settings.bounds.maxRecords };
+  }
+
+  /**
+   * Where an address last made calls (what event history cannot say): the newest of its
+   * calls in the store over the last year, for an ad-hoc investigation of an IP. Other
+   * subjects are event history's to answer.
+   */
+  async lastActivity(subject: Subject, accountId: string, region: string, now: number): Promise<string | null> {
+    if (subject.kind !== 'ip') return null;
+    const query: EventQuery = {
+      accountId,
+      regions: [...new Set([region, GLOBAL_EVENTS_REGION])],
+      window: { start: new Date(now - IP_LOOKBACK_DAYS * 86_400_000).toISOString(), end: new Date(now).toISOString() },
+      match: { ...NONE, sourceIps: [subject.id] },
+      limit: 50,
+      newestFirst: true,
+    };
+    if (this.search.refuses(query, now)) return null;
+    const result = await this.search.search(query);
+    return (
+      result.entries
+        .map((e) => e.time)
+        .sort()
+        .pop() ?? null
+    );
   }
 
   async collect(scope: EvidenceScope, onProgress?: (p: CollectorProgress) => void): Promise<CollectorResult> {

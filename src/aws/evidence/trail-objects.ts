@@ -70,6 +70,8 @@ export class TrailObjectsSearch implements EventSearch {
         }),
       );
       keys = listed.flat();
+      // Newest first: the objects bound then keeps the latest days.
+      if (query.newestFirst) keys.reverse();
     } catch (err) {
       return failedSearch(this.via, query, `listing s3://${store.bucket}: ${errorText(err)}`, queries);
     }
@@ -78,7 +80,7 @@ export class TrailObjectsSearch implements EventSearch {
       limitingFactors.push({
         source: this.via,
         reason: 'truncated',
-        detail: `${this.via}: read ${max} of ${keys.length} log objects (the objects bound); events after ${keyTime(keys[max - 1] as string)} were not read`,
+        detail: `${this.via}: read ${max} of ${keys.length} log objects (the objects bound); events ${query.newestFirst ? 'before' : 'after'} ${keyTime(keys[max - 1] as string)} were not read`,
       });
       keys = keys.slice(0, max);
     }

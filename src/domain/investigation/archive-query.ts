@@ -153,7 +153,7 @@ function renderSql(q: EventQuery, d: Dialect): string {
     `  ${d.requestText} AS requestParameters, ${d.responseText} AS responseElements, ${d.resourcesText} AS resources`,
     `FROM ${d.from}`,
     `WHERE ${where.join('\n  AND ')}`,
-    'ORDER BY eventTime, eventID',
+    q.newestFirst ? 'ORDER BY eventTime DESC, eventID DESC' : 'ORDER BY eventTime, eventID',
     // One more than the limit: a row beyond it says the answer was cut.
     `LIMIT ${q.limit + 1}`,
   ].join('\n');

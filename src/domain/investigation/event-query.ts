@@ -40,6 +40,8 @@ export interface EventQuery {
   };
   /** Stop after this many records and say so. */
   limit: number;
+  /** The newest records first, so a limit keeps the latest (where something last acted); by default the oldest first. */
+  newestFirst?: boolean;
 }
 
 /** Is the query bounded enough to run: a window, at least one region, and something that narrows it. */
