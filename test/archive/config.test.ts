@@ -44,6 +44,32 @@ describe('configuring the long-term store', () => {
   });
 });
 
+describe('the local runtime on the fake AWS', () => {
+  it("searches the fake's Lake for a scenario that declares a trail, and nothing beyond event history for one that does not", async () => {
+    const { evidenceFromEnv } = await import('../../src/runtime/evidence.ts');
+    const archived = await evidenceFromEnv(parseEnv({ SIRBOT_SCENARIO: 'dormant-key-archive', PORT: '0' }));
+    try {
+      expect(archived.collectors().map((c) => c.id)).toContain('archive');
+      expect(archived.archive?.via).toBe('cloudtrail-lake');
+    } finally {
+      await archived.close();
+    }
+    const chosen = await evidenceFromEnv(parseEnv({ SIRBOT_SCENARIO: 'dormant-key-archive', SIRBOT_FAKE_ARCHIVE: 's3' }));
+    try {
+      expect(chosen.archive?.via).toBe('s3-logs');
+    } finally {
+      await chosen.close();
+    }
+    const plain = await evidenceFromEnv(parseEnv({ SIRBOT_SCENARIO: 'exposed-access-key' }));
+    try {
+      expect(plain.collectors().map((c) => c.id)).not.toContain('archive');
+      expect(plain.archive).toBeNull();
+    } finally {
+      await plain.close();
+    }
+  });
+});
+
 describe('sirbot investigate on a scenario whose trail keeps its records', () => {
   it.each(['lake', 's3'] as const)('finds the 120-day-old intrusion through the fake’s %s, and says so', async (archive) => {
     const run = await runCli([

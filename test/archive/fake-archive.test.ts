@@ -1,6 +1,9 @@
 import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand as AthenaResults, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
 import { CloudTrailClient, DescribeQueryCommand, GetQueryResultsCommand, LookupEventsCommand, StartQueryCommand } from '@aws-sdk/client-cloudtrail';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,6 +40,23 @@ async function lakeRun(client: CloudTrailClient, sql: string) {
 }
 
 describe('the scenario clock and event history', () => {
+  it('reads scenario.json through its schema: a name that AWS would refuse is a problem, not a trail', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sirbot-scenario-json-'));
+    try {
+      writeFileSync(path.join(dir, 'scenario.json'), JSON.stringify({ now: 'yesterday', trail: { bucket: "logs'; DROP", dataEvents: 'yes' } }));
+      const s = loadScenario(dir);
+      expect(s.problems).toEqual([
+        expect.stringMatching(/scenario\.json: now: /),
+        expect.stringMatching(/scenario\.json: trail\.bucket: must be an S3 bucket name$/),
+        expect.stringMatching(/scenario\.json: trail\.dataEvents: /),
+      ]);
+      expect(s.nowMs).toBeNull();
+      expect(s.trail.declared).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('runs from scenario.json now', () => {
     expect(aws.now() - Date.parse('2026-12-01T12:00:00Z')).toBeLessThan(60_000);
   });

@@ -6,7 +6,7 @@ import type { IamState } from './iam.ts';
 import type { ScenarioFindings } from './findings.ts';
 import type { S3State } from './s3.ts';
 import type { TrustPolicy } from './sts.ts';
-import { type TrailConfig, trailConfig } from './trail-config.ts';
+import { scenarioFileSchema, type TrailConfig, trailConfig } from './trail-config.ts';
 import { normalizeText } from '../../ingest/normalize.ts';
 import { camelizeKeys } from '../../ingest/guardduty.ts';
 
@@ -128,9 +128,11 @@ export function loadScenario(dir: string, extraCloudTrail: string[] = []): Scena
   if (administrator) findings.guardDutyAdministrator = administrator;
   const trust = readOptionalJson<TrustPolicy>(path.join(dir, 'sts.json'), problems);
   const all = [...new Set([...accounts, ...Object.keys(iam.accounts ?? {}), ...(administrator ? [administrator] : [])])];
-  const config = readOptionalJson<{ now?: unknown; trail?: Parameters<typeof trailConfig>[0] }>(path.join(dir, 'scenario.json'), problems) ?? {};
-  const nowMs = typeof config.now === 'string' && !Number.isNaN(Date.parse(config.now)) ? Date.parse(config.now) : null;
-  if (config.now !== undefined && nowMs === null) problems.push(`${path.join(dir, 'scenario.json')}: now must be an ISO time`);
+  const file = path.join(dir, 'scenario.json');
+  const parsed = scenarioFileSchema.safeParse(readOptionalJson<unknown>(file, problems) ?? {});
+  if (!parsed.success) for (const issue of parsed.error.issues) problems.push(`${file}: ${issue.path.join('.')}: ${issue.message}`);
+  const config = parsed.success ? parsed.data : {};
+  const nowMs = config.now ? Date.parse(config.now) : null;
   const trail = trailConfig(config.trail ?? {}, all, firstRegion(cloudtrail) ?? 'us-east-1', config.trail !== undefined);
   return { dir, iam, ec2, s3, findings, trust, cloudtrail, problems, accounts: all, latestEventMs: latest, nowMs, trail };
 }
