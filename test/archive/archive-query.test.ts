@@ -87,6 +87,11 @@ describe('a quote-laden user name, sent to each store', () => {
     const result = await search?.search(query({ usernames: [HOSTILE] }));
     expect(result?.limitingFactors).toEqual([]);
     expect(result?.entries.map((e) => e.id)).toEqual(['hostile-user-0001']);
+    // What it looked at, in words, for whoever shows the search (a follow-up question in a thread).
+    expect(result?.searched).toEqual([
+      expect.objectContaining({ via: search?.via, what: `by user or session ${HOSTILE}`, accountId: '111122223333', region: 'us-east-1', found: 1 }),
+    ]);
+    expect(result?.queries.length).toBeGreaterThan(0);
   });
 
   it.each(['lake', 'athena'] as const)('%s: a control character is refused before anything is sent', async (kind) => {

@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventQuery } from '../../domain/investigation/event-query.ts';
 import { queryProblem } from '../../domain/investigation/event-query.ts';
-import { recordMatches } from '../../domain/investigation/archive-query.ts';
+import { queryWords, recordMatches } from '../../domain/investigation/archive-query.ts';
+import type { Searched } from '../../domain/investigation/searched.ts';
 import type { LimitingFactor } from '../../domain/investigation/limiting.ts';
 import { entryFromCloudTrail } from '../../domain/investigation/timeline.ts';
 import type { EventSearchResult } from '../../ports/event-search.ts';
@@ -50,13 +51,21 @@ export function resultOfRows(via: string, query: EventQuery, rows: ArchiveRow[],
   if (rows.length > query.limit)
     limitingFactors.push({ source: via, reason: 'truncated', detail: `${via}: stopped at ${query.limit} records (the records bound); more match` });
   if (unreadable > 0) limitingFactors.push({ source: via, reason: 'failed', detail: `${via}: ${unreadable} record(s) could not be read` });
+  const cost = bytesScanned !== undefined ? { bytesScanned } : undefined;
+  return { via, entries, searched: [searchedBy(via, query, entries.length, cost)], limitingFactors, queries: [sql], ...(cost ? { cost } : {}) };
+}
+
+/** The one look a search made, for the list of what was searched. */
+export function searchedBy(via: string, query: EventQuery, found: number, cost?: Searched['cost']): Searched {
   return {
+    source: via,
     via,
-    entries,
-    searched: [],
-    limitingFactors,
-    queries: [sql],
-    ...(bytesScanned !== undefined ? { cost: { bytesScanned } } : {}),
+    what: queryWords(query),
+    accountId: query.accountId,
+    region: query.regions.join(', '),
+    window: query.window,
+    found,
+    ...(cost ? { cost } : {}),
   };
 }
 

@@ -166,17 +166,8 @@ export class ArchiveCollector implements Collector {
       bytes += result.cost?.bytesScanned ?? 0;
       items.push(...result.entries);
       limitingFactors.push(...result.limitingFactors);
-      searched.push({
-        source: this.search.via,
-        via: this.search.via,
-        look: planned.look,
-        what: planned.what,
-        accountId: scope.accountId,
-        region: planned.query.regions.join(', '),
-        window: planned.query.window,
-        found: result.entries.length,
-        ...(result.cost ? { cost: result.cost } : {}),
-      });
+      // The search's own account of what it looked at, in the investigation's words.
+      for (const look of result.searched) searched.push({ ...look, what: planned.what, look: planned.look });
       progress.pages++;
       progress.items += result.entries.length;
       onProgress?.({ ...progress });

@@ -11,7 +11,7 @@ import type { LimitingFactor } from '../../domain/investigation/limiting.ts';
 import { entryFromCloudTrail, type TimelineEntry } from '../../domain/investigation/timeline.ts';
 import type { EventSearch, EventSearchResult } from '../../ports/event-search.ts';
 import type { ArchiveSettings } from './archive-settings.ts';
-import { archiveRefuses, errorText, failedSearch } from './archive-search.ts';
+import { archiveRefuses, errorText, failedSearch, searchedBy } from './archive-search.ts';
 import { recordSchema } from './cloudtrail.ts';
 
 const unzip = promisify(gunzip);
@@ -132,14 +132,8 @@ export class TrailObjectsSearch implements EventSearch {
       });
     if (unreadable > 0) limitingFactors.push({ source: this.via, reason: 'failed', detail: `${this.via}: ${unreadable} record(s) could not be read` });
     entries.sort((a, b) => a.time.localeCompare(b.time) || a.id.localeCompare(b.id));
-    return {
-      via: this.via,
-      entries,
-      searched: [],
-      limitingFactors,
-      queries,
-      cost: { objectsRead, bytesScanned: bytesRead, ...(pace.slowDowns > 0 ? { slowDowns: pace.slowDowns } : {}) },
-    };
+    const cost = { objectsRead, bytesScanned: bytesRead, ...(pace.slowDowns > 0 ? { slowDowns: pace.slowDowns } : {}) };
+    return { via: this.via, entries, searched: [searchedBy(this.via, query, entries.length, cost)], limitingFactors, queries, cost };
   }
 }
 

@@ -93,6 +93,21 @@ export function recordMatches(q: EventQuery): (r: CloudTrailRecord & { eventCate
   };
 }
 
+/** A query in words, for the list of what was searched: `calls from 198.51.100.77; by access key AKIA…`. */
+export function queryWords(q: EventQuery): string {
+  const m = q.match;
+  const parts = [
+    ...(m.accessKeyIds.length ? [`by access key ${m.accessKeyIds.join(', ')}`] : []),
+    ...(m.usernames.length ? [`by user or session ${m.usernames.join(', ')}`] : []),
+    ...(m.sourceIps.length ? [`calls from ${m.sourceIps.join(', ')}`] : []),
+    ...(m.resourceNames.length ? [`naming ${m.resourceNames.join(', ')}`] : []),
+    ...(m.eventNames.length ? [`calls to ${m.eventNames.slice(0, 6).join(', ')}${m.eventNames.length > 6 ? '…' : ''}`] : []),
+    ...(q.only?.eventSources?.length ? [`on ${q.only.eventSources.join(', ')}`] : []),
+    ...(q.only?.dataEvents ? ['data events included'] : []),
+  ];
+  return parts.join('; ') || 'every record';
+}
+
 /** A LIKE pattern's literal part: `\`, `%` and `_` escaped (with `ESCAPE '\'`), then quoted. */
 function likeSuffix(value: string): string {
   return sqlString(`%${value.replace(/[\\%_]/g, (c) => `\\${c}`)}`);
