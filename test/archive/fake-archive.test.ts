@@ -141,7 +141,12 @@ describe('CloudTrail Lake', () => {
     expect(states[0]).toMatch(/QUEUED|RUNNING|FINISHED/);
     expect(states.at(-1)).toBe('FINISHED');
     expect(d.QueryStatistics?.EventsMatched).toBe(11);
+    // Lake reads what the eventTime bound leaves in: the 12 events before September, not the 16 in the store.
+    expect(d.QueryStatistics?.EventsScanned).toBe(12);
     expect(d.QueryStatistics?.BytesScanned).toBeGreaterThan(1000);
+    const all = await lakeRun(client, `SELECT eventID FROM ${EDS} WHERE sourceIPAddress = '198.51.100.77'`);
+    expect(all.d.QueryStatistics?.EventsScanned).toBe(16);
+    expect(all.d.QueryStatistics?.BytesScanned).toBeGreaterThan(d.QueryStatistics?.BytesScanned as number);
     const first = await client.send(new GetQueryResultsCommand({ QueryId: id, MaxQueryResults: 4 }));
     expect(first.QueryResultRows).toHaveLength(4);
     expect(first.QueryResultRows?.[0]).toEqual([{ eventID: expect.any(String) }, { eventName: 'GetCallerIdentity' }, { eventTime: '2026-08-03 10:00:05' }]);
@@ -198,7 +203,11 @@ describe('Athena', () => {
     );
     const done = await until(client, QueryExecutionId as string);
     expect(done?.Status?.State).toBe('SUCCEEDED');
-    expect(done?.Statistics?.DataScannedInBytes).toBeGreaterThan(100);
+    const oneDay = done?.Statistics?.DataScannedInBytes as number;
+    expect(oneDay).toBeGreaterThan(100);
+    // The partition bound is what keeps the scan small: without it, every day's objects are read.
+    const whole = await start(client, `SELECT eventname FROM "security_logs"."cloudtrail_logs" WHERE eventcategory = 'Data'`);
+    expect((await until(client, whole.QueryExecutionId as string))?.Statistics?.DataScannedInBytes).toBeGreaterThan(oneDay);
     const out = await client.send(new AthenaResults({ QueryExecutionId }));
     expect(out.ResultSet?.Rows?.map((r) => r.Data?.map((d) => d.VarCharValue))).toEqual([
       ['eventname', 'key', 'timestamp'],

@@ -16,18 +16,17 @@ import { isDataRecord, trailObjects, trailRecords } from './trail-archive.ts';
 export interface SqlAnswer {
   columns: string[];
   rows: Array<Array<string | null>>;
+  /** What the service would have read: the events (Lake) or objects (Athena) its time or partition bounds leave in. */
+  scanned: { events: number; bytes: number };
 }
 
 export interface ArchiveSql {
   /** Lake's table: the event data store id. */
   lakeTable: string;
-  /** Bytes a full scan reads: the records' JSON (Lake), the gzipped objects (Athena). */
-  lakeBytes: number;
-  lakeEvents: number;
-  athenaBytes: number;
   /** Parses without running: null, or the engine's message. */
   parseProblem(sql: string): Promise<string | null>;
-  run(sql: string): Promise<SqlAnswer>;
+  /** Runs a query as Lake (pruning by `eventTime`) or Athena (pruning by the `timestamp` partition) would. */
+  run(sql: string, as: 'lake' | 'athena'): Promise<SqlAnswer>;
 }
 
 const LAKE_COLUMNS = {
@@ -130,6 +129,37 @@ const columnsSpec = (columns: Record<string, string>) =>
     .map(([k, t]) => `"${k}": '${t}'`)
     .join(', ')}}`;
 
+const sqlText = (text: string) => `'${text.replaceAll("'", "''")}'`;
+
+type Tree = Record<string, unknown> | null | undefined;
+
+/** The top-level AND-ed conditions of a WHERE clause. */
+function conjuncts(where: unknown): Tree[] {
+  const w = where as Tree;
+  if (!w) return [];
+  if (w.type === 'CONJUNCTION_AND') return (w.children as Tree[]).flatMap(conjuncts);
+  return [w];
+}
+
+/** Whether a condition names one column (by name, in any case) and constants only. */
+function onlyColumn(tree: unknown, column: string): boolean {
+  let named = false;
+  const walk = (t: unknown): boolean => {
+    if (Array.isArray(t)) return t.every(walk);
+    if (!t || typeof t !== 'object') return true;
+    const o = t as Record<string, unknown>;
+    if (o.class === 'SUBQUERY' || o.class === 'FUNCTION' || o.class === 'STAR') return false;
+    if (o.class === 'COLUMN_REF') {
+      const names = (o.column_names as string[]) ?? [];
+      if (names.at(-1)?.toLowerCase() !== column) return false;
+      named = true;
+      return true;
+    }
+    return Object.values(o).every(walk);
+  };
+  return walk(tree) && named;
+}
+
 const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 export async function archiveSql(scenario: Scenario): Promise<ArchiveSql> {
@@ -141,14 +171,17 @@ export async function archiveSql(scenario: Scenario): Promise<ArchiveSql> {
   const dir = mkdtempSync(path.join(tmpdir(), 'sirbot-archive-'));
   const instance = await DuckDBInstance.create(':memory:');
   const db: DuckDBConnection = await instance.connect();
-  let lakeBytes = 0;
+  // What each event costs Lake to read (its JSON), and each day's objects cost Athena (gzipped).
+  const eventBytes = new Map<string, number>();
+  const dayBytes = new Map<string, number>();
+  for (const o of objects) dayBytes.set(o.day, (dayBytes.get(o.day) ?? 0) + o.body.length);
   try {
     const lakeFile = path.join(dir, 'lake.ndjson');
     writeFileSync(
       lakeFile,
       records
         .map((r) => {
-          lakeBytes += Buffer.byteLength(JSON.stringify(r));
+          eventBytes.set(r.eventID, Buffer.byteLength(JSON.stringify(r)));
           return JSON.stringify(lakeRow(r));
         })
         .join('\n'),
@@ -174,11 +207,36 @@ export async function archiveSql(scenario: Scenario): Promise<ArchiveSql> {
     if (prepared.statementType !== StatementType.SELECT) throw new Error('only SELECT statements are supported');
     return prepared;
   };
+  /**
+   * What a query's scan reads. Lake prunes by `eventTime`, Athena by partition: the top-level
+   * conjuncts of the WHERE clause that name only that column and constants are kept (through
+   * DuckDB's own parse tree of the query), and the table is read with them alone.
+   */
+  const scannedBy = async (sql: string, as: 'lake' | 'athena'): Promise<SqlAnswer['scanned']> => {
+    const column = as === 'lake' ? 'eventid' : 'timestamp';
+    const pruneBy = as === 'lake' ? 'eventtime' : 'timestamp';
+    const tree = JSON.parse(String((await db.runAndReadAll(`SELECT json_serialize_sql(${sqlText(sql)})`)).getRows()[0]?.[0] ?? '{}')) as {
+      error?: boolean;
+      statements?: Array<{ node: Record<string, unknown> }>;
+    };
+    const node = tree.statements?.[0]?.node;
+    if (tree.error || !node) return { events: 0, bytes: 0 };
+    const kept = conjuncts(node.where_clause).filter((c) => onlyColumn(c, pruneBy));
+    node.where_clause =
+      kept.length === 0 ? null : kept.length === 1 ? kept[0] : { class: 'CONJUNCTION', type: 'CONJUNCTION_AND', alias: '', query_location: 0, children: kept };
+    node.select_list = [{ class: 'COLUMN_REF', type: 'COLUMN_REF', alias: '', query_location: 0, column_names: [column] }];
+    node.modifiers = [];
+    node.group_expressions = [];
+    node.group_sets = [];
+    node.having = null;
+    const pruned = String((await db.runAndReadAll(`SELECT json_deserialize_sql(${sqlText(JSON.stringify(tree))})`)).getRows()[0]?.[0] ?? '');
+    const values = (await db.runAndReadAll(pruned)).getRows().map((r) => String(r[0]));
+    if (as === 'lake') return { events: values.length, bytes: values.reduce((n, id) => n + (eventBytes.get(id) ?? 0), 0) };
+    const days = new Set(values);
+    return { events: values.length, bytes: [...days].reduce((n, d) => n + (dayBytes.get(d) ?? 0), 0) };
+  };
   return {
     lakeTable,
-    lakeBytes,
-    lakeEvents: records.length,
-    athenaBytes: objects.reduce((n, o) => n + o.body.length, 0),
     async parseProblem(sql) {
       try {
         await oneSelect(sql);
@@ -187,12 +245,12 @@ export async function archiveSql(scenario: Scenario): Promise<ArchiveSql> {
         return (err as Error).message;
       }
     },
-    async run(sql) {
+    async run(sql, as) {
       const prepared = await oneSelect(sql);
       const reader = await prepared.runAndReadAll();
       const columns = reader.columnNames();
       const rows = reader.getRowsJson().map((row) => row.map((v) => (v === null ? null : typeof v === 'string' ? v : JSON.stringify(v))));
-      return { columns, rows };
+      return { columns, rows, scanned: await scannedBy(sql, as) };
     },
   };
 }

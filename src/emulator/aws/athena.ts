@@ -7,8 +7,8 @@ import type { TrailConfig } from './trail-config.ts';
  * Athena (awsJson1.1, `AmazonAthena.*`) over the scenario's CloudTrail table:
  * StartQueryExecution (a work group the fake knows; an output location from the call or
  * the work group), GetQueryExecution (QUEUED, RUNNING, SUCCEEDED or FAILED, with the
- * engine's error under Trino's error names, and DataScannedInBytes: the table's gzipped
- * objects, a full scan), GetQueryResults (the header row first, pages of at most 1,000).
+ * engine's error under Trino's error names, and DataScannedInBytes: the gzipped objects of
+ * the partitions its `timestamp` bounds leave in), GetQueryResults (the header row first, pages of at most 1,000).
  */
 const ID = /^[a-f0-9-]{36}$/;
 
@@ -43,7 +43,7 @@ export async function athenaAction(
         'InvalidRequestException',
         'No output location provided. An output location is required either through the Workgroup result configuration setting or as an API input.',
       );
-    const q = runs.start(engine, account, text, (e, sql) => e.run(sql));
+    const q = runs.start(engine, account, text, (e, sql) => e.run(sql, 'athena'));
     const context = (input.QueryExecutionContext as Record<string, unknown> | undefined) ?? {};
     Object.assign(q, { workGroup, output, context });
     return { QueryExecutionId: q.id };
@@ -52,7 +52,6 @@ export async function athenaAction(
   if (typeof id !== 'string' || !ID.test(id)) throw new AwsError('InvalidRequestException', 'QueryExecutionId is not valid.');
   const q = runs.get(id, account) as (ReturnType<QueryRuns['get']> & { workGroup?: string; output?: string; context?: Record<string, unknown> }) | undefined;
   if (!q) throw new AwsError('InvalidRequestException', `QueryExecution ${id} was not found`);
-  const sql = await engine;
   if (operation === 'GetQueryExecution') {
     const failure = q.error ? athenaError(q.error) : null;
     return {
@@ -72,7 +71,7 @@ export async function athenaAction(
         },
         Statistics: {
           EngineExecutionTimeInMillis: (q.completedAt ?? Date.now()) - (q.startedAt ?? q.submittedAt),
-          DataScannedInBytes: q.state === 'DONE' ? sql.athenaBytes : 0,
+          DataScannedInBytes: q.answer?.scanned.bytes ?? 0,
           TotalExecutionTimeInMillis: (q.completedAt ?? Date.now()) - q.submittedAt,
           QueryQueueTimeInMillis: (q.startedAt ?? Date.now()) - q.submittedAt,
         },

@@ -7,7 +7,7 @@ import { type QueryRuns, pageOffset, pageToken } from './query-runs.ts';
  * event data store: StartQuery checks the statement (one SELECT, FROM a known event data
  * store; else InvalidQueryStatementException or EventDataStoreNotFoundException) and runs
  * it in the SQL engine; DescribeQuery reports QUEUED, RUNNING, FINISHED or FAILED with
- * statistics (a full scan: every event and its bytes); GetQueryResults pages rows of
+ * statistics (the events its `eventTime` bounds leave in, and their bytes); GetQueryResults pages rows of
  * one-column maps, at most 1,000 (MaxQueryResults 1–1,000).
  */
 const QUERY_ID = /^[a-f0-9-]{36}$/;
@@ -39,7 +39,7 @@ export async function lakeAction(
     if (runnable === null) throw new AwsError('EventDataStoreNotFoundException', 'The specified event data store was not found.');
     const problem = await sql.parseProblem(runnable);
     if (problem) throw new AwsError('InvalidQueryStatementException', `Query statement is not valid: ${problem.split('\n')[0]}`);
-    const q = runs.start(engine, account, runnable, (e, text) => e.run(text));
+    const q = runs.start(engine, account, runnable, (e, text) => e.run(text, 'lake'));
     return { QueryId: q.id };
   }
   const q = runs.get(input.QueryId, account);
@@ -53,8 +53,8 @@ export async function lakeAction(
       QueryStatus: status[q.state],
       QueryStatistics: {
         EventsMatched: rows,
-        EventsScanned: q.state === 'DONE' ? sql.lakeEvents : 0,
-        BytesScanned: q.state === 'DONE' ? sql.lakeBytes : 0,
+        EventsScanned: q.answer?.scanned.events ?? 0,
+        BytesScanned: q.answer?.scanned.bytes ?? 0,
         ExecutionTimeInMillis: (q.completedAt ?? Date.now()) - (q.startedAt ?? q.submittedAt),
         CreationTime: q.submittedAt / 1000,
       },
@@ -72,7 +72,7 @@ export async function lakeAction(
     const page = answer ? answer.rows.slice(offset, offset + max) : [];
     return {
       QueryStatus: status[q.state],
-      QueryStatistics: { ResultsCount: page.length, TotalResultsCount: rows, BytesScanned: q.state === 'DONE' ? sql.lakeBytes : 0 },
+      QueryStatistics: { ResultsCount: page.length, TotalResultsCount: rows, BytesScanned: q.answer?.scanned.bytes ?? 0 },
       QueryResultRows: page.map((row) => row.flatMap((v, i) => (v === null ? [] : [{ [answer?.columns[i] as string]: v }]))),
       ...(answer && offset + max < rows ? { NextToken: pageToken(q.id, offset + max) } : {}),
       ...(q.error ? { ErrorMessage: q.error.split('\n')[0] } : {}),
