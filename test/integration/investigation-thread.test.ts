@@ -94,7 +94,7 @@ describe('investigation in the finding thread', () => {
     expect(json.map((e) => e.action)).toContain('AttachUserPolicy');
     const csv = files.find((f) => f.name.endsWith('.csv'))!.content!.toString('utf8');
     expect(csv.split('\r\n')[0]).toBe(
-      'time,source,action,service,actor,actorType,accessKeyId,sourceIp,userAgent,resources,errorCode,accountId,region,tactics,highlights',
+      'time,source,action,service,actor,actorType,accessKeyId,sourceIp,userAgent,resources,errorCode,accountId,region,tactics,highlights,via',
     );
     expect(csv.trim().split('\r\n')).toHaveLength(json.length + 1);
     const [record] = await t.runtime.core.store.listInvestigations();
