@@ -13,6 +13,8 @@ import { CloudTrailCollector } from '../../src/aws/evidence/cloudtrail.ts';
 import { Ec2Collector } from '../../src/aws/evidence/ec2.ts';
 import { FindingsCollector } from '../../src/aws/evidence/findings.ts';
 import { IamCollector } from '../../src/aws/evidence/iam.ts';
+import { archiveCollector } from '../../src/aws/evidence/archive.ts';
+import { fakeArchiveSettings } from '../../src/config/archive.ts';
 import { startFakeSlack } from './fake-slack.ts';
 import { SlackUser } from './slack-user.ts';
 import type { Directory } from '../../src/emulator/slack/index.ts';
@@ -77,6 +79,8 @@ export async function startTestRuntime(o: TestRuntimeOptions = {}): Promise<Test
   const aws = o.scenario ? await startFakeAws({ scenario: o.scenario, quotaScale: 10 }) : undefined;
   const clients = aws ? new AwsClientFactory({ region: 'us-east-1', endpoint: aws.endpoint, credentialsFor: fakeCredentials }) : undefined;
   const quotas = new QuotaQueues(10);
+  // A scenario that declares its trail's long-term store is searched there too, as the local runtime does.
+  const archive = aws && clients ? archiveCollector(fakeArchiveSettings(env, aws.scenario.trail, 'us-east-1'), clients, quotas) : null;
   const posterLimits: PosterLimits = {
     postPerChannel: { intervalCap: posts, intervalMs: 1000 },
     update: { intervalCap: updates, intervalMs: 60_000 },
@@ -95,6 +99,7 @@ export async function startTestRuntime(o: TestRuntimeOptions = {}): Promise<Test
       ? {
           evidence: {
             collectors: () => [
+              ...(archive ? [archive] : []),
               new CloudTrailCollector(clients, quotas),
               new IamCollector(clients, quotas),
               new Ec2Collector(clients, quotas),
