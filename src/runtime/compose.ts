@@ -41,7 +41,7 @@ import { AwsCallExecutor } from '../aws/executor.ts';
 import { SecurityIrCaseApi } from '../aws/security-ir/cases.ts';
 import { parseMembers, type AccessPolicy, type Members } from '../domain/actions/access.ts';
 import { rootOfferKinds } from '../domain/actions/offers.ts';
-import type { Finding } from '../domain/finding.ts';
+import { closedAs, type Finding } from '../domain/finding.ts';
 import type { TimelineEntry } from '../domain/investigation/timeline.ts';
 import { suggestRemediations } from '../domain/remediation/suggest.ts';
 import type { SubjectState } from '../domain/investigation/current-state.ts';
@@ -171,6 +171,7 @@ export function composeCore(o: CoreOptions): Core {
     // A whole delivery is retried after ten of the poster's pauses (it already retried its own calls).
     ...(o.delivery?.retryHere ? { retryBaseMs: (o.delivery.retryBaseMs ?? 500) * 10 } : {}),
     onRootPosted: followUps.rootPosted,
+    onNewerShown: followUps.newerShown,
     onRootReplaced: followUps.rootReplaced,
   });
   const refreshRoot = (findingId: string) => deliverer.refreshRoot(findingId);
@@ -220,13 +221,19 @@ export function composeCore(o: CoreOptions): Core {
   }
   if (actions) {
     followUps.join({
+      // A finding closed before it was posted (its first version already resolved) needs nobody to acknowledge it.
       rootPosted: (finding, decision, channel, ts) =>
-        decision.acknowledge
+        decision.acknowledge && !closedAs(finding)
           ? actions.escalations
               .arm(finding.id, channel, ts, decision.acknowledge)
               .catch((err: unknown) => o.logger.error({ err, findingId: finding.id }, 'could not arm the escalation'))
           : undefined,
       rootReplaced: (findingId, channel, ts) => actions.escalations.moveThread(findingId, channel, ts),
+      // Resolved, suppressed or archived at its source: the escalation stops and its page is resolved.
+      newerShown: (finding) => {
+        const closed = closedAs(finding);
+        return closed ? actions.escalations.findingClosed(finding.id, closed, null) : undefined;
+      },
     });
   }
   const caseEvents: CaseEventSink | undefined = actions
@@ -371,7 +378,7 @@ function composeActions(
       executor,
       refreshRoot,
       ...(o.env.SIRBOT_GUARDDUTY_ADMIN_ACCOUNT ? { guardDuty: { administratorAccount: o.env.SIRBOT_GUARDDUTY_ADMIN_ACCOUNT } } : {}),
-      onResolved: (findingId) => escalations.findingResolved(findingId),
+      onClosed: (findingId, status, userId) => escalations.findingClosed(findingId, status, userId),
     }),
     remediations: new RemediationService({
       ...common,

@@ -202,7 +202,7 @@ export const escalationRecordSchema = exactly<EscalationRecord>()(
     findingId: z.string(),
     channel: z.string(),
     threadTs: z.string(),
-    stage: z.enum(['waiting', 'mentioned', 'proposed', 'opened', 'acknowledged']),
+    stage: z.enum(['waiting', 'mentioned', 'proposed', 'opened', 'acknowledged', 'closed']),
     nextAt: nullableString,
     notify: z.array(z.string()),
     cirtAfterSeconds: z.number(),
