@@ -1,3 +1,4 @@
+import { VegaStatsCharts } from '../../charts/findings-chart.ts';
 import { WebClient } from '@slack/web-api';
 import { slackClientOptions } from '../../slack/client-options.ts';
 import { AwsClientFactory, SELF, awsSettingsFromEnv, dynamoDb, guardDutyAdminRole, secretsManager, sqs } from '../../aws/clients.ts';
@@ -82,6 +83,8 @@ export function lambdaContext(): Promise<LambdaContext> {
       slackToken: slack.botToken,
       ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
       evidence: { collectors: () => collectors, awsNow: Date.now },
+      // Drawn on first use only: Vega and resvg are chunks of their own in the bundle.
+      charts: new VegaStatsCharts(),
       actions,
       scheduleGathering: (id, resuming) => jobs.run({ kind: 'investigation.gather', id, resuming }),
       scheduleCaseEvent: (event) => jobs.run({ kind: 'case.sync', event }),
