@@ -7,6 +7,7 @@ import { AwsClientFactory, fakeCredentials } from '../../src/aws/clients.ts';
 import { createCollectors } from '../../src/aws/evidence/collectors.ts';
 import { QuotaQueues } from '../../src/aws/quotas.ts';
 import { AccountRegions } from '../../src/aws/regions.ts';
+import { scenarioJsonRegions } from '../../src/emulator/aws/scenario-regions.ts';
 import { startFakeAws, type FakeAws } from '../../src/emulator/aws/server.ts';
 import { investigate } from '../../src/investigation/investigate.ts';
 import { makeFinding } from '../support/findings.ts';
@@ -198,6 +199,28 @@ describe('CloudTrail in every enabled region', () => {
 });
 
 describe('the fake Account and EC2 region lists', () => {
+  it('scenario.json: regions read beside other keys; what is not a region is said, not served', () => {
+    const dir = scenario();
+    writeFileSync(
+      path.join(dir, 'scenario.json'),
+      JSON.stringify({
+        now: '2026-11-10T11:00:00Z',
+        lake: { anything: true },
+        regions: ['me-south-1', { name: 'eu-south-1', status: 'ENABLING' }, 'Mars', { name: 'ap-east-1', status: 'ON' }],
+      }),
+    );
+    const problems: string[] = [];
+    expect(scenarioJsonRegions(dir, problems)).toEqual([
+      { name: 'me-south-1', status: 'ENABLED' },
+      { name: 'eu-south-1', status: 'ENABLING' },
+    ]);
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toContain('"Mars" is not a region name');
+    writeFileSync(path.join(dir, 'scenario.json'), JSON.stringify({ now: '2026-11-10T11:00:00Z' }));
+    expect(scenarioJsonRegions(dir, problems)).toEqual([]);
+    expect(problems).toHaveLength(2);
+  });
+
   it('ListRegions pages, filters by opt-in status and refuses what the API refuses; DescribeRegions lists enabled regions unless AllRegions', async () => {
     const aws = await startFakeAws({ scenario: scenario(), quotaScale: 10 });
     fakes.push(aws);

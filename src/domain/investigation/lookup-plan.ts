@@ -13,6 +13,8 @@ import { POLICY_CHANGES } from './attack.ts';
  *   services, recorded once in us-east-1 whatever region the caller used, so those names
  *   are read there only (`isGlobalServiceEvent`); every other watched call
  *   (RunInstances, AuthorizeSecurityGroupIngress, StopLogging…) in every enabled region.
+ *   Console sign-ins and STS through its regional endpoints are recorded where they were
+ *   made, so they are not in the global list.
  * - a role by name (`ResourceName`): every enabled region. Its changes are IAM calls (in
  *   us-east-1), but AssumeRole through STS's regional endpoints, the SDKs' default, is
  *   recorded in the region called, wherever the role's credentials are then used.

@@ -75,12 +75,12 @@ const defaultStatus = (name: string): RegionOptStatus => (DEFAULT_REGIONS.has(na
  * use (enabled, or they could not have activity), plus `scenario.json`'s, whose status
  * wins. us-east-1 is always there, as in every account. Sorted by name, as AWS lists them.
  */
-export function scenarioRegions(scenario: Pick<Scenario, 'dir' | 'cloudtrail' | 'ec2'>): ScenarioRegion[] {
+export function scenarioRegions(scenario: Pick<Scenario, 'dir' | 'cloudtrail' | 'ec2' | 'problems'>): ScenarioRegion[] {
   const used = new Set<string>(['us-east-1']);
   for (const key of scenario.cloudtrail.keys()) used.add(key.split('|')[1] as string);
   for (const regions of Object.values(scenario.ec2.accounts ?? {})) for (const r of Object.keys(regions)) used.add(r);
   const byName = new Map<string, ScenarioRegion>();
   for (const name of used) if (REGION_NAME.test(name)) byName.set(name, { name, status: defaultStatus(name) });
-  for (const r of scenarioJsonRegions(scenario.dir)) byName.set(r.name, r);
+  for (const r of scenarioJsonRegions(scenario.dir, scenario.problems)) byName.set(r.name, r);
   return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
