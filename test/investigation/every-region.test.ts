@@ -4,6 +4,7 @@ import { AccountClient, ListRegionsCommand, paginateListRegions } from '@aws-sdk
 import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AwsClientFactory, fakeCredentials } from '../../src/aws/clients.ts';
+import { CloudTrailCollector } from '../../src/aws/evidence/cloudtrail.ts';
 import { createCollectors } from '../../src/aws/evidence/collectors.ts';
 import { QuotaQueues } from '../../src/aws/quotas.ts';
 import { AccountRegions } from '../../src/aws/regions.ts';
@@ -128,6 +129,14 @@ describe('CloudTrail in every enabled region', () => {
     const again = await run();
     expect(again.timeline.filter((e) => e.source === 'cloudtrail')).toHaveLength(3);
     expect(discoveries(aws)).toHaveLength(1);
+    clients.destroy();
+  }, 30_000);
+
+  it('an investigation nobody’s finding started looks for the key’s newest event in every enabled region', async () => {
+    const { aws, clients } = await arrange();
+    const quotas = new QuotaQueues(10);
+    const collector = new CloudTrailCollector(clients, quotas, { regions: new AccountRegions(clients, quotas) });
+    expect(await collector.lastActivity({ kind: 'accessKey', id: KEY }, A, 'eu-west-1', aws.now())).toBe('2026-11-10T10:20:00.000Z');
     clients.destroy();
   }, 30_000);
 

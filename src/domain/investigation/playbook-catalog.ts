@@ -245,7 +245,8 @@ export const PLAYBOOKS: Record<PlaybookId, PlaybookBase> = {
     id: 'root-credential-use',
     name: 'Root credential use',
     questions: ['exposedAt', 'accountId'],
-    collectors: ['cloudtrail', 'iam', 'findings'],
+    // Root can launch anything anywhere: the bill shows what the events in the searched regions may not.
+    collectors: ['cloudtrail', 'iam', 'findings', 'cost'],
     lookbackDays: 7,
     containment: ['Confirm with the account owner that the root use was expected; if not, reset the root password and MFA and delete any root access keys.'],
     watchedEvents: [...PERSISTENCE, ...DEFENSE_EVASION.slice(0, 9), 'RunInstances'],
