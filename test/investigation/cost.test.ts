@@ -180,7 +180,7 @@ describe('Cost Explorer (the fake and the collector)', () => {
     clients.destroy();
   });
 
-  it('denied is a limiting factor, never a failure; an account without spend has no spikes', async () => {
+  it('denied or never enabled is a limiting factor, never a failure; an account without spend has no spikes', async () => {
     const denied = await fakeWithCosts(costs, ['ce:GetCostAndUsage']);
     const clients = new AwsClientFactory({ region: 'us-east-1', endpoint: denied.endpoint, credentialsFor: fakeCredentials });
     const result = await new CostCollector(clients, new QuotaQueues(10)).collect(scope);
@@ -195,6 +195,20 @@ describe('Cost Explorer (the fake and the collector)', () => {
       },
     ]);
     clients.destroy();
+
+    // Never turned on: not configured, as Cost Explorer says it.
+    const off = await fakeWithCosts({ enabled: false, accounts: {} });
+    const offClients = new AwsClientFactory({ region: 'us-east-1', endpoint: off.endpoint, credentialsFor: fakeCredentials });
+    const notEnabled = await new CostCollector(offClients, new QuotaQueues(10)).collect(scope);
+    expect(notEnabled.limitingFactors).toEqual([
+      {
+        source: 'cost',
+        reason: 'not-configured',
+        detail:
+          'Cost Explorer in 444433332222 (spend by service and region) could not be read: AccessDeniedException: User not enabled for cost explorer access',
+      },
+    ]);
+    offClients.destroy();
 
     const none = await fakeWithCosts(null);
     const noneClients = new AwsClientFactory({ region: 'us-east-1', endpoint: none.endpoint, credentialsFor: fakeCredentials });

@@ -11,6 +11,8 @@ import { AwsError } from './errors.ts';
  * USD (or `unit`), for one `date` or every day from `from` to `to` (exclusive, as Cost
  * Explorer's End). Entries for the same day, service and region add up. A scenario
  * without `cost.json` is an account with no spend: every day answers with no groups.
+ * `"enabled": false` is an account that never turned Cost Explorer on: every call is
+ * refused as Cost Explorer refuses it then.
  *
  * The API's rules are enforced: Start and End as YYYY-MM-DD, Start before End, End
  * exclusive; Granularity and Metrics required and known; at most two GroupBy, of type
@@ -30,6 +32,7 @@ export interface CostEntry {
 
 export interface ScenarioCosts {
   accounts: Record<string, CostEntry[]>;
+  enabled: boolean;
 }
 
 /** The fake's page size: Cost Explorer pages large answers but does not say where. */
@@ -49,7 +52,7 @@ export function loadCosts(dir: string, problems: string[] = []): ScenarioCosts |
   const file = path.join(dir, 'cost.json');
   if (!existsSync(file)) return null;
   try {
-    const doc = JSON.parse(readFileSync(file, 'utf8')) as { accounts?: Record<string, unknown> };
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as { accounts?: Record<string, unknown>; enabled?: unknown };
     const accounts: ScenarioCosts['accounts'] = {};
     for (const [account, entries] of Object.entries(doc.accounts ?? {})) {
       accounts[account] = [];
@@ -62,7 +65,7 @@ export function loadCosts(dir: string, problems: string[] = []): ScenarioCosts |
         accounts[account].push(e);
       }
     }
-    return { accounts };
+    return { accounts, enabled: doc.enabled !== false };
   } catch (err) {
     problems.push(`${file}: ${(err as Error).message}`);
     return null;
@@ -91,6 +94,7 @@ interface GroupDefinition {
 }
 
 export function getCostAndUsage(costs: ScenarioCosts | null, account: string, input: Record<string, unknown>, now: number) {
+  if (costs?.enabled === false) throw new AwsError('AccessDeniedException', 'User not enabled for cost explorer access', 400);
   const period = input.TimePeriod as { Start?: unknown; End?: unknown } | undefined;
   if (!period) throw validation('1 validation error detected: Value null at timePeriod failed to satisfy constraint: Member must not be null');
   if (!validDate(period.Start) || !validDate(period.End))
