@@ -90,9 +90,15 @@ describe('where CloudTrail was searched, per account', () => {
     const s = summary([
       { accountId: '111122223333', enabled: ['eu-west-1', 'us-east-1'], via: 'account:ListRegions', searched: ['us-east-1', 'eu-west-1'], failed: [] },
     ]);
-    expect(s.text).toContain('CloudTrail was searched in every enabled region of 111122223333 (2: us-east-1, eu-west-1).');
+    expect(s.text).toContain('CloudTrail was searched in every enabled region of 111122223333 (us-east-1, eu-west-1).');
     expect(s.limitingFactors.map((l) => l.detail).join('\n')).not.toMatch(/other regions|were searched|was searched;/);
     expect(s.regionsSearched).toHaveLength(1);
+    // Eight regions: six named in the sentence, all in `regionsSearched`.
+    const many = ['us-east-1', 'eu-west-1', 'ap-south-1', 'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ap-southeast-1', 'ap-southeast-2'];
+    const wide = summary([{ accountId: '111122223333', enabled: many, via: 'account:ListRegions', searched: many, failed: [] }]);
+    expect(wide.text).toContain(
+      'CloudTrail was searched in every enabled region of 111122223333 (us-east-1, eu-west-1, ap-south-1, ap-northeast-1, ap-northeast-2, ap-northeast-3 and 2 more).',
+    );
   });
 
   it('regions that could not be listed, or enabled ones left out, are blind spots naming them', () => {

@@ -18,6 +18,8 @@ export interface RegionCoverage {
 }
 
 const list = (items: string[]) => items.join(', ');
+/** At most six names in a sentence (a 17-region account's list is in `regionsSearched`). */
+const some = (items: string[], max = 6) => (items.length <= max ? list(items) : `${list(items.slice(0, max))} and ${items.length - max} more`);
 
 /** Whether every enabled region answered. */
 export function coversEveryRegion(c: RegionCoverage): boolean {
@@ -26,9 +28,8 @@ export function coversEveryRegion(c: RegionCoverage): boolean {
 
 /** One line per account: where CloudTrail was searched. */
 export function coverageLine(c: RegionCoverage): string {
-  const where = `${list(c.searched)}`;
-  if (coversEveryRegion(c)) return `CloudTrail was searched in every enabled region of ${c.accountId} (${c.searched.length}: ${where}).`;
-  return `CloudTrail was searched in ${c.accountId}'s ${where}${c.failed.length ? `; not in ${list(c.failed.map((f) => f.region))}` : ''}.`;
+  if (coversEveryRegion(c)) return `CloudTrail was searched in every enabled region of ${c.accountId} (${some(c.searched)}).`;
+  return `CloudTrail was searched in ${c.accountId}'s ${some(c.searched)}${c.failed.length ? `; not in ${list(c.failed.map((f) => f.region))}` : ''}.`;
 }
 
 /**
