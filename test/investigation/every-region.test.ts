@@ -1,6 +1,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { AccountClient, ListRegionsCommand, paginateListRegions } from '@aws-sdk/client-account';
+import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AwsClientFactory, fakeCredentials } from '../../src/aws/clients.ts';
@@ -265,6 +266,10 @@ describe('the fake Account and EC2 region lists', () => {
     const everything = await ec2.send(new DescribeRegionsCommand({ AllRegions: true, Filters: [{ Name: 'opt-in-status', Values: ['not-opted-in'] }] }));
     expect(everything.Regions?.map((r) => [r.RegionName, r.Endpoint])).toEqual([['ap-east-1', 'ec2.ap-east-1.amazonaws.com']]);
     await expect(ec2.send(new DescribeRegionsCommand({ RegionNames: ['xx-nowhere-9'] }))).rejects.toMatchObject({ name: 'InvalidParameterValue' });
+    // A region not opted into does not know the account's credentials.
+    const closed = new CloudTrailClient({ ...config, region: 'ap-east-1', maxAttempts: 1 });
+    await expect(closed.send(new LookupEventsCommand({}))).rejects.toMatchObject({ name: 'UnrecognizedClientException' });
+    closed.destroy();
     account.destroy();
     ec2.destroy();
   });

@@ -214,7 +214,8 @@ export class CloudTrailCollector implements Collector {
     } catch (err) {
       const e = err as { name?: string; message?: string };
       failure = {
-        denied: /AccessDenied|UnrecognizedClient|OptInRequired/.test(e.name ?? ''),
+        // A region not enabled, or one that does not accept the session's token (a global STS token in an opt-in region), refuses the client.
+        denied: /AccessDenied|UnrecognizedClient|InvalidClientTokenId|OptInRequired/.test(e.name ?? ''),
         detail: `${key}=${value}: ${e.name ?? 'Error'}: ${e.message ?? String(err)}`,
       };
     }

@@ -129,6 +129,12 @@ function accessDenied(caller: Caller, operation: string): AwsError {
   return new AwsError('AccessDeniedException', message, restJson ? 403 : 400);
 }
 
+/** What a region not enabled for the account answers: EC2's AuthFailure, the JSON services' UnrecognizedClientException. */
+function notOptedIn(caller: Caller): AwsError {
+  if (caller.service === 'ec2') return new AwsError('AuthFailure', 'AWS was not able to validate the provided access credentials', 401);
+  return new AwsError('UnrecognizedClientException', 'The security token included in the request is invalid.', 400);
+}
+
 export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
   const scenario = typeof options.scenario === 'string' ? loadScenario(options.scenario) : options.scenario;
   const started = Date.now();
@@ -186,6 +192,8 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
     try {
       const denied = options.deny?.find((d) => d === `${caller.service}:${operation}` || d === `${caller.service}:${operation}@${caller.region}`);
       if (denied) throw accessDenied(caller, operation);
+      // A region the account has not opted into does not know its credentials.
+      if (regions.some((r) => r.name === caller.region && r.status !== 'ENABLED' && r.status !== 'ENABLED_BY_DEFAULT')) throw notOptedIn(caller);
       // The SDK sends the service shape's name; older clients prefix the namespace.
       if (/^(com\.amazonaws\.cloudtrail\.v20131101\.)?CloudTrail_20131101\./.test(target)) {
         if (operation !== 'LookupEvents') throw new AwsError('UnknownOperationException', `${operation} is not served by the fake`);
