@@ -84,7 +84,15 @@ export async function benchEvidenceRegions(events = 5000, quotaScale = 1): Promi
   // 1. 5,000 events of one key, a quarter in each of four regions.
   const key = 'AKIABENCHREGIONS0001';
   const spread = FOUR.flatMap((region) =>
-    generateRecords({ count: events / FOUR.length, accountId: ACCOUNT, region, accessKeyId: key, userName: 'bench', latest: '2026-11-21T12:00:00Z', spacingMs: 20_000 }),
+    generateRecords({
+      count: events / FOUR.length,
+      accountId: ACCOUNT,
+      region,
+      accessKeyId: key,
+      userName: 'bench',
+      latest: '2026-11-21T12:00:00Z',
+      spacingMs: 20_000,
+    }),
   );
   const fourDir = writeScenario(spread);
   const four = await startFakeAws({ scenario: fourDir, quotaScale });
@@ -121,7 +129,14 @@ export async function benchEvidenceRegions(events = 5000, quotaScale = 1): Promi
 
   // 2. A credential playbook's lookups (a key, its user, the watched calls) in a 17-region account, the activity in the finding's region.
   const busyKey = 'AKIABENCHREGIONS0002';
-  const home = generateRecords({ count: 250, accountId: ACCOUNT, region: 'eu-west-1', accessKeyId: busyKey, userName: 'bench', latest: '2026-11-21T12:00:00Z' });
+  const home = generateRecords({
+    count: 250,
+    accountId: ACCOUNT,
+    region: 'eu-west-1',
+    accessKeyId: busyKey,
+    userName: 'bench',
+    latest: '2026-11-21T12:00:00Z',
+  });
   const dir = writeScenario(home);
   writeFileSync(path.join(dir, 'scenario.json'), JSON.stringify({ regions: SEVENTEEN }));
   const playbook = PLAYBOOKS['credential-exposure'];
