@@ -6,6 +6,7 @@ import { type AckLatencyResult, ackLatencyReport } from './ack-latency.ts';
 import { type BundlesResult, bundlesReport } from './bundles.ts';
 import { type ModalOpenResult, modalOpenReport } from './modal-open.ts';
 import type { EvidenceResult } from './evidence.ts';
+import { type EvidenceRegionsResult, evidenceRegionsReport } from './evidence-regions.ts';
 import { type ScenariosResult, scenariosReport } from './scenarios.ts';
 import type { NormalizeRouteResult } from './normalize-route.ts';
 import type { StormResult } from './storm.ts';
@@ -55,6 +56,9 @@ async function main(): Promise<void> {
   console.log(
     `${ev.spread.accounts} accounts in parallel: ${ev.spread.pages} pages in ${ev.spread.ms} ms vs single floor ÷ ${ev.spread.accounts} = ${ev.spread.floorMs} ms: ratio ${ev.spread.ratio} (target ≤ 1.3)\n`,
   );
+  const er = inChild<EvidenceRegionsResult>('./evidence-regions.ts');
+  console.log(`## evidence in every enabled region: CloudTrail lookups over an account's regions (fake and queues at ${er.quotaScale}× AWS's 2 req/s)`);
+  console.log(`${evidenceRegionsReport(er).join('\n')}\n`);
   const sc = inChild<ScenariosResult>('./scenarios.ts');
   console.log(
     "## bundled scenarios: each finding.json investigated against the fake AWS at AWS's LookupEvents quota (2/s per account and region), then ingested into the runtime until its summary",

@@ -1,4 +1,6 @@
+import type { AccountClient } from '@aws-sdk/client-account';
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import type { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import type { IAMClient } from '@aws-sdk/client-iam';
@@ -8,7 +10,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { cloudTrailSdk, credentialProvidersSdk, ec2Sdk, guardDutySdk, iamSdk, s3Sdk, securityHubSdk, ssmSdk } from './sdk.ts';
+import { accountSdk, cloudTrailSdk, costExplorerSdk, credentialProvidersSdk, ec2Sdk, guardDutySdk, iamSdk, s3Sdk, securityHubSdk, ssmSdk } from './sdk.ts';
 import { SecurityIRClient } from './security-ir/client.ts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 
@@ -89,6 +91,8 @@ export class AwsClientFactory {
   private readonly ssms = new Map<string, SSMClient>();
   private readonly s3s = new Map<string, S3Client>();
   private readonly securityIrs = new Map<string, SecurityIRClient>();
+  private readonly accounts = new Map<string, AccountClient>();
+  private readonly costExplorers = new Map<string, CostExplorerClient>();
   /** One provider per account: it caches the session and renews it before it expires. */
   private readonly assumed = new Map<string, AwsCredentialIdentityProvider>();
 
@@ -150,6 +154,16 @@ export class AwsClientFactory {
     return this.cached(this.iams, accountId, 'us-east-1', (c) => new (iamSdk().IAMClient)(c));
   }
 
+  /** The Account Management API is global: one client per account, signed for us-east-1. */
+  account(accountId: string): AccountClient {
+    return this.cached(this.accounts, accountId, 'us-east-1', (c) => new (accountSdk().AccountClient)(c));
+  }
+
+  /** Cost Explorer answers at one endpoint, in us-east-1, for the whole account. */
+  costExplorer(accountId: string): CostExplorerClient {
+    return this.cached(this.costExplorers, accountId, 'us-east-1', (c) => new (costExplorerSdk().CostExplorerClient)(c));
+  }
+
   ec2(accountId: string, region: string): EC2Client {
     return this.cached(this.ec2s, accountId, region, (c) => new (ec2Sdk().EC2Client)(c));
   }
@@ -186,9 +200,18 @@ export class AwsClientFactory {
   }
 
   destroy(): void {
-    for (const cache of [this.securityIrs, this.cloudTrails, this.iams, this.ec2s, this.guardDuties, this.securityHubs, this.ssms, this.s3s] as Array<
-      Map<string, { destroy(): void }>
-    >) {
+    for (const cache of [
+      this.securityIrs,
+      this.accounts,
+      this.costExplorers,
+      this.cloudTrails,
+      this.iams,
+      this.ec2s,
+      this.guardDuties,
+      this.securityHubs,
+      this.ssms,
+      this.s3s,
+    ] as Array<Map<string, { destroy(): void }>>) {
       for (const c of cache.values()) c.destroy();
       cache.clear();
     }

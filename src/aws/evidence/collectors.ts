@@ -1,16 +1,23 @@
 import type { AwsClientFactory } from '../clients.ts';
 import type { QuotaQueues } from '../quotas.ts';
+import { AccountRegions } from '../regions.ts';
 import { CloudTrailCollector } from './cloudtrail.ts';
+import { CostCollector } from './cost.ts';
 import type { Collector } from '../../ports/collector.ts';
 import { Ec2Collector } from './ec2.ts';
 import { FindingsCollector } from './findings.ts';
 import { IamCollector } from './iam.ts';
 import { S3Collector } from './s3.ts';
 
-/** Every evidence source sirbot has, sharing one client factory and one set of quota queues. */
+/**
+ * Every evidence source sirbot has, sharing one client factory and one set of quota
+ * queues; CloudTrail searches each account's enabled regions, learned once per account
+ * for a while (regions.ts).
+ */
 export function createCollectors(clients: AwsClientFactory, quotas: QuotaQueues): Collector[] {
   return [
-    new CloudTrailCollector(clients, quotas),
+    new CloudTrailCollector(clients, quotas, { regions: new AccountRegions(clients, quotas) }),
+    new CostCollector(clients, quotas),
     new IamCollector(clients, quotas),
     new Ec2Collector(clients, quotas),
     new S3Collector(clients, quotas),

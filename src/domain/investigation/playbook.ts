@@ -4,7 +4,8 @@ import type { SubjectKind } from './subjects.ts';
 
 export type QuestionId = 'exposedAt' | 'principal' | 'accessKeyId' | 'rotated' | 'accountId' | 'instanceId';
 /** Evidence sources; a playbook may name one this runtime lacks (it becomes a limiting factor, never a guess). */
-export type CollectorId = 'cloudtrail' | 'iam' | 'ec2' | 'findings' | 's3' | 'eks' | 'ecs' | 'ecr' | 'rds' | 'lambda';
+/** `cost`: Cost Explorer's spend by service and region, against the period before (cost-spikes.ts). */
+export type CollectorId = 'cloudtrail' | 'iam' | 'ec2' | 'findings' | 's3' | 'eks' | 'ecs' | 'ecr' | 'rds' | 'lambda' | 'cost';
 
 export interface Question {
   id: QuestionId;
