@@ -13,12 +13,12 @@ import { CLOUDTRAIL_RETENTION_DAYS } from '../../domain/investigation/window.ts'
 import type { Collector, CollectorProgress, CollectorResult, EvidenceScope } from '../../ports/collector.ts';
 import type { EnabledRegions } from '../../ports/enabled-regions.ts';
 
-/** CloudTrail records are attacker-influenced (user agents, names): shape-checked before use. */
+/** CloudTrail records are attacker-influenced (user agents, names): shape-checked before use (here and by the event-history search). */
 const optionalString = z
   .string()
   .nullish()
   .transform((v) => v ?? undefined);
-const recordSchema = z.object({
+export const recordSchema = z.object({
   eventID: z.string(),
   eventName: z.string(),
   eventSource: z.string(),
