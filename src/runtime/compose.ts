@@ -19,6 +19,9 @@ import { RateLimitedPoster, SLACK_LIMITS, type PosterLimits, type SlackPoster } 
 import type { Store } from '../ports/store.ts';
 import type { Collector } from '../ports/collector.ts';
 import { InvestigationService } from '../investigation/service.ts';
+import { FollowUpQuestions } from '../investigation/follow-ups.ts';
+import type { EventSearch } from '../ports/event-search.ts';
+import { SlackQuestionNotices } from '../slack/notifier/questions.ts';
 import type { Logger } from './logger.ts';
 import { WebClient } from '@slack/web-api';
 import { slackClientOptions } from '../slack/client-options.ts';
@@ -64,6 +67,8 @@ export interface Core {
   deliverer: Deliverer;
   ingest: IngestFindings;
   investigations: InvestigationService | undefined;
+  /** Follow-up questions in findings' threads, where the runtime can investigate. */
+  questions: FollowUpQuestions | undefined;
   actions: ActionServices | undefined;
   /** What Security Hub custom actions ask (after both the actions and the investigations exist). */
   customActions: CustomActions | undefined;
@@ -80,6 +85,8 @@ export interface EvidenceSources {
   collectors: () => Collector[];
   /** "Now" on the AWS side: the fake's scenario clock, or the wall clock. */
   awsNow: () => number;
+  /** Sources of CloudTrail records for follow-up questions, in order of preference (event history, then long-term stores). */
+  eventSearches?: () => EventSearch[];
 }
 
 export interface CoreOptions {
@@ -201,6 +208,17 @@ export function composeCore(o: CoreOptions): Core {
         ...(actions?.principalCheck ? { peopleSaid: (findingId: string) => actions.principalCheck?.said(findingId) ?? Promise.resolve([]) } : {}),
       })
     : undefined;
+  const questions = o.evidence
+    ? new FollowUpQuestions({
+        store: o.store,
+        notices: new SlackQuestionNotices(poster),
+        logger: o.logger,
+        searches: o.evidence.eventSearches ?? (() => []),
+        awsNow: o.evidence.awsNow,
+        ...(o.clock ? { clock: o.clock } : {}),
+        ...(actions ? { access: actions.access, audit: actions.audit } : {}),
+      })
+    : undefined;
   if (investigations) {
     followUps.join({
       rootPosted: (finding, decision, channel, ts) =>
@@ -260,7 +278,7 @@ export function composeCore(o: CoreOptions): Core {
     ...(caseEvents ? { caseEvents } : {}),
     ...(customActionSink ? { customActions: customActionSink } : {}),
   });
-  return { rules, ruleWarnings: compiled.warnings, store: o.store, poster, deliverer, ingest, investigations, actions, customActions };
+  return { rules, ruleWarnings: compiled.warnings, store: o.store, poster, deliverer, ingest, investigations, questions, actions, customActions };
 }
 
 /**

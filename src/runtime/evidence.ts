@@ -3,6 +3,7 @@ import { QuotaQueues } from '../aws/quotas.ts';
 import { requireScenario, type Env } from '../config/env.ts';
 import { startFakeAws, type FakeAws } from '../emulator/aws/server.ts';
 import { createCollectors } from '../aws/evidence/collectors.ts';
+import { EventHistorySearch } from '../aws/evidence/event-history-search.ts';
 import type { EvidenceSources } from './compose.ts';
 
 export interface RuntimeEvidence extends EvidenceSources {
@@ -39,12 +40,15 @@ export async function evidenceFromEnv(env: Env): Promise<RuntimeEvidence> {
   );
   const quotas = new QuotaQueues();
   const collectors = createCollectors(clients, quotas);
+  const searches = [new EventHistorySearch(clients, quotas)];
   return {
     fake,
     clients,
     homeAccount: env.SIRBOT_HOME_ACCOUNT ?? fake?.scenario.accounts[0] ?? '000000000000',
     region,
     collectors: () => collectors,
+    // Follow-up questions share the collectors' quota queues: one LookupEvents budget per account and region.
+    eventSearches: () => searches,
     awsNow: () => fake?.now() ?? Date.now(),
     async close() {
       clients.destroy();

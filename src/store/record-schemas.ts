@@ -92,6 +92,17 @@ export const conclusionsSchema = exactly<InvestigationConclusions>()(
     highlights: z
       .array(z.custom<TimelineEntry>((v) => isObject(v) && typeof v.time === 'string' && typeof v.action === 'string', 'not a timeline entry'))
       .default([]),
+    followUps: z
+      .array(
+        z.object({
+          at: z.string(),
+          via: z.string(),
+          window: z.object({ start: z.string(), end: z.string() }),
+          events: z.number(),
+          queries: z.array(z.string()),
+        }),
+      )
+      .optional(),
   }),
 );
 

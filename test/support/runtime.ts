@@ -1,3 +1,4 @@
+import { EventHistorySearch } from '../../src/aws/evidence/event-history-search.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -100,6 +101,7 @@ export async function startTestRuntime(o: TestRuntimeOptions = {}): Promise<Test
               new Ec2Collector(clients, quotas),
               new FindingsCollector(clients, quotas),
             ],
+            eventSearches: () => [new EventHistorySearch(clients, quotas)],
             awsNow: () => aws.now(),
           },
         }

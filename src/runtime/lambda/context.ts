@@ -5,6 +5,7 @@ import { AwsClientFactory, SELF, awsSettingsFromEnv, dynamoDb, guardDutyAdminRol
 import { QuotaQueues } from '../../aws/quotas.ts';
 import { loadSlackSecret, type SlackSecret } from '../../aws/slack-secret.ts';
 import { parseEnv, requireLambdaSettings, type Env } from '../../config/env.ts';
+import { EventHistorySearch } from '../../aws/evidence/event-history-search.ts';
 import { createCollectors } from '../../aws/evidence/collectors.ts';
 import { SqsJobs } from '../../aws/sqs-jobs.ts';
 import { JobDispatcher } from '../../jobs/dispatch.ts';
@@ -69,6 +70,7 @@ export function lambdaContext(): Promise<LambdaContext> {
     });
     const quotas = new QuotaQueues();
     const collectors = createCollectors(clients, quotas);
+    const searches = [new EventHistorySearch(clients, quotas)];
     const actions: ActionSettings = { clients, securityIr: { account: SELF, region: env.SIRBOT_SIR_REGION ?? settings.region } };
     const fromEnv = pagingSettingsOf(env);
     const core = composeCore({
@@ -82,7 +84,7 @@ export function lambdaContext(): Promise<LambdaContext> {
       }),
       slackToken: slack.botToken,
       ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
-      evidence: { collectors: () => collectors, awsNow: Date.now },
+      evidence: { collectors: () => collectors, eventSearches: () => searches, awsNow: Date.now },
       // Drawn on first use only: Vega and resvg are chunks of their own in the bundle.
       charts: new VegaStatsCharts(),
       actions,
@@ -94,6 +96,7 @@ export function lambdaContext(): Promise<LambdaContext> {
     const client = new WebClient(slack.botToken, slackClientOptions(env.SLACK_API_URL));
     const dispatcher = new JobDispatcher({
       investigations: core.investigations,
+      questions: core.questions,
       actions: core.actions,
       customActions: core.customActions,
       ...slackJobPorts(deps, client),

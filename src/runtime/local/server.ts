@@ -100,6 +100,7 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
   );
   dispatcher = new JobDispatcher({
     investigations: core.investigations,
+    questions: core.questions,
     actions: core.actions,
     customActions: core.customActions,
     ...slackJobPorts(deps, app.client),
