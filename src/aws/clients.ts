@@ -1,4 +1,5 @@
 import type { AccountClient } from '@aws-sdk/client-account';
+import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import type { EC2Client } from '@aws-sdk/client-ec2';
@@ -10,7 +11,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { accountSdk, cloudTrailSdk, costExplorerSdk, credentialProvidersSdk, ec2Sdk, guardDutySdk, iamSdk, s3Sdk, securityHubSdk, ssmSdk } from './sdk.ts';
+import { accountSdk, bedrockRuntimeSdk, cloudTrailSdk, costExplorerSdk, credentialProvidersSdk, ec2Sdk, guardDutySdk, iamSdk, s3Sdk, securityHubSdk, ssmSdk } from './sdk.ts';
 import { SecurityIRClient } from './security-ir/client.ts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 
@@ -93,6 +94,7 @@ export class AwsClientFactory {
   private readonly securityIrs = new Map<string, SecurityIRClient>();
   private readonly accounts = new Map<string, AccountClient>();
   private readonly costExplorers = new Map<string, CostExplorerClient>();
+  private readonly bedrockRuntimes = new Map<string, BedrockRuntimeClient>();
   /** One provider per account: it caches the session and renews it before it expires. */
   private readonly assumed = new Map<string, AwsCredentialIdentityProvider>();
 
@@ -199,8 +201,14 @@ export class AwsClientFactory {
     return this.cached(this.securityIrs, accountId, region, (c) => new SecurityIRClient(c));
   }
 
+  /** Bedrock Runtime in sirbot's own account: the model that translates questions the grammar cannot read. */
+  bedrockRuntime(accountId: string, region: string): BedrockRuntimeClient {
+    return this.cached(this.bedrockRuntimes, accountId, region, (c) => new (bedrockRuntimeSdk().BedrockRuntimeClient)(c));
+  }
+
   destroy(): void {
     for (const cache of [
+      this.bedrockRuntimes,
       this.securityIrs,
       this.accounts,
       this.costExplorers,

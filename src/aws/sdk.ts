@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type * as Account from '@aws-sdk/client-account';
+import type * as BedrockRuntime from '@aws-sdk/client-bedrock-runtime';
 import type * as CloudTrail from '@aws-sdk/client-cloudtrail';
 import type * as CostExplorer from '@aws-sdk/client-cost-explorer';
 import type * as Ec2 from '@aws-sdk/client-ec2';
@@ -31,6 +32,7 @@ const load = createRequire(import.meta.url);
 
 export const accountSdk = (): typeof Account => load('@aws-sdk/client-account') as typeof Account;
 export const costExplorerSdk = (): typeof CostExplorer => load('@aws-sdk/client-cost-explorer') as typeof CostExplorer;
+export const bedrockRuntimeSdk = (): typeof BedrockRuntime => load('@aws-sdk/client-bedrock-runtime') as typeof BedrockRuntime;
 export const cloudTrailSdk = (): typeof CloudTrail => load('@aws-sdk/client-cloudtrail') as typeof CloudTrail;
 export const ec2Sdk = (): typeof Ec2 => load('@aws-sdk/client-ec2') as typeof Ec2;
 export const guardDutySdk = (): typeof GuardDuty => load('@aws-sdk/client-guardduty') as typeof GuardDuty;
@@ -44,6 +46,7 @@ export const credentialProvidersSdk = (): typeof CredentialProviders => load('@a
 export const LAZY_SDK_PACKAGES = [
   '@aws-sdk/client-account',
   '@aws-sdk/client-cost-explorer',
+  '@aws-sdk/client-bedrock-runtime',
   '@aws-sdk/client-cloudtrail',
   '@aws-sdk/client-ec2',
   '@aws-sdk/client-guardduty',

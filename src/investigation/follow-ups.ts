@@ -8,20 +8,12 @@ import type { EventSearch, EventSearchResult } from '../ports/event-search.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { InvestigationThread } from '../ports/notices/investigation.ts';
 import type { QuestionNotices, QuestionRead, SourceRefusal } from '../ports/notices/questions.ts';
+import type { QuestionTranslator } from '../ports/question-translator.ts';
 import type { InvestigationConclusions, InvestigationRecord, Store } from '../ports/store.ts';
 import { subjectsFor } from './investigate.ts';
 
 /** How long a question message is remembered as being answered: beyond Slack's retries and an SQS redelivery. */
 const QUESTION_MEMORY_SECONDS = 24 * 3600;
-
-/**
- * Translates free text the grammar could not read into the same bounded query (a model,
- * where one is configured): the result is checked like the grammar's, and may only be a
- * query or a refusal.
- */
-export interface QuestionTranslator {
-  translate(question: string, ctx: QuestionContext): Promise<QuestionReading>;
-}
 
 export interface FollowUpQuestionsOptions {
   store: Store;
@@ -34,6 +26,7 @@ export interface FollowUpQuestionsOptions {
   clock?: () => number;
   access?: { check(userId: string, needs: Role): Promise<AccessDecision> };
   audit?: { record(entry: AuditEntry): Promise<void> };
+  /** A model for what the grammar cannot read, where one is configured (SIRBOT_BEDROCK_MODEL_ID). */
   translator?: QuestionTranslator;
 }
 
@@ -162,8 +155,9 @@ export class FollowUpQuestions {
     if (reading.ok || !this.o.translator || !reading.reason.startsWith('nothing in the question names')) return { reading, by: 'grammar' };
     const translated = await this.o.translator
       .translate(questionWords(text), ctx)
-      .catch((err: unknown) => ({ ok: false as const, reason: `the model could not read it: ${String(err)}` }));
-    return translated.ok ? { reading: translated, by: 'model' } : { reading, by: 'grammar' };
+      .catch((err: unknown): QuestionReading => ({ ok: false, reason: `the model could not be asked (${String((err as Error).name ?? err).slice(0, 100)})` }));
+    if (translated.ok) return { reading: translated, by: 'model' };
+    return { reading: { ok: false, reason: `${reading.reason}; ${this.o.translator.model} could not either: ${translated.reason}` }, by: 'model' };
   }
 
   /** The investigation's record counts what its questions found, beside what gathering found (the events themselves are in the thread's files). */

@@ -21,6 +21,7 @@ import type { Collector } from '../ports/collector.ts';
 import { InvestigationService } from '../investigation/service.ts';
 import { FollowUpQuestions } from '../investigation/follow-ups.ts';
 import type { EventSearch } from '../ports/event-search.ts';
+import type { QuestionTranslator } from '../ports/question-translator.ts';
 import { SlackQuestionNotices } from '../slack/notifier/questions.ts';
 import type { Logger } from './logger.ts';
 import { WebClient } from '@slack/web-api';
@@ -87,6 +88,8 @@ export interface EvidenceSources {
   awsNow: () => number;
   /** Sources of CloudTrail records for follow-up questions, in order of preference (event history, then long-term stores). */
   eventSearches?: () => EventSearch[];
+  /** A model for follow-up questions the grammar cannot read (SIRBOT_BEDROCK_MODEL_ID). */
+  questionTranslator?: QuestionTranslator;
 }
 
 export interface CoreOptions {
@@ -217,6 +220,7 @@ export function composeCore(o: CoreOptions): Core {
         awsNow: o.evidence.awsNow,
         ...(o.clock ? { clock: o.clock } : {}),
         ...(actions ? { access: actions.access, audit: actions.audit } : {}),
+        ...(o.evidence.questionTranslator ? { translator: o.evidence.questionTranslator } : {}),
       })
     : undefined;
   if (investigations) {

@@ -4,6 +4,7 @@ import { requireScenario, type Env } from '../config/env.ts';
 import { startFakeAws, type FakeAws } from '../emulator/aws/server.ts';
 import { createCollectors } from '../aws/evidence/collectors.ts';
 import { EventHistorySearch } from '../aws/evidence/event-history-search.ts';
+import { BedrockQuestionTranslator } from '../aws/bedrock-translator.ts';
 import type { EvidenceSources } from './compose.ts';
 
 export interface RuntimeEvidence extends EvidenceSources {
@@ -41,14 +42,25 @@ export async function evidenceFromEnv(env: Env): Promise<RuntimeEvidence> {
   const quotas = new QuotaQueues();
   const collectors = createCollectors(clients, quotas);
   const searches = [new EventHistorySearch(clients, quotas)];
+  const homeAccount = env.SIRBOT_HOME_ACCOUNT ?? fake?.scenario.accounts[0] ?? '000000000000';
+  const translator = env.SIRBOT_BEDROCK_MODEL_ID
+    ? new BedrockQuestionTranslator({
+        clients,
+        quotas,
+        accountId: homeAccount,
+        region: env.SIRBOT_BEDROCK_REGION ?? region,
+        modelId: env.SIRBOT_BEDROCK_MODEL_ID,
+      })
+    : undefined;
   return {
     fake,
     clients,
-    homeAccount: env.SIRBOT_HOME_ACCOUNT ?? fake?.scenario.accounts[0] ?? '000000000000',
+    homeAccount,
     region,
     collectors: () => collectors,
     // Follow-up questions share the collectors' quota queues: one LookupEvents budget per account and region.
     eventSearches: () => searches,
+    ...(translator ? { questionTranslator: translator } : {}),
     awsNow: () => fake?.now() ?? Date.now(),
     async close() {
       clients.destroy();

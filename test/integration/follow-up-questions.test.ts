@@ -154,4 +154,45 @@ describe('follow-up questions in a finding’s thread', () => {
       ['event-history', 14],
     ]);
   }, 60_000);
+
+  it('where a Bedrock model is configured, a question the grammar cannot read is translated into the same bounded query, and the answer says so', async () => {
+    t = await startTestRuntime({
+      scenario: SCENARIO,
+      env: { SIRBOT_RESPONDERS: 'U0ALICE', SIRBOT_BEDROCK_MODEL_ID: 'amazon.nova-micro-v1:0' },
+      directory: DIRECTORY,
+    });
+    const rt = t;
+    await rt.ingest(FINDING);
+    await expect.poll(() => questions(rt), { timeout: 10_000 }).toBeDefined();
+
+    await say(rt, 'U0ALICE', `<@${BOT}> did anyone create new users with the leaked credentials?`);
+    const answer = shown(byText(rt, 'Answer:')[0]!);
+    expect(answer).toContain(
+      'Read by the model (translated into the same bounded query) as: access key AKIAEXPOSEDKEY000001; calls to CreateUser; the investigation’s window; in us-east-1.',
+    );
+    expect(answer).toContain(
+      '• 2026-11-21 10:05:00Z `CreateUser` by `arn:aws:iam::111122223333:user/ci-deployer` from `203.0.113.50` in `us-east-1` on `backup-svc`',
+    );
+    expect(
+      rt.aws
+        ?.calls()
+        .filter((c) => c.service === 'bedrock')
+        .map((c) => c.status),
+    ).toEqual([200]);
+    // A write is refused by the grammar before any model sees it.
+    await say(rt, 'U0ALICE', `<@${BOT}> please disable the user`);
+    expect(shown(byText(rt, 'Not answered:')[0]!)).toContain('questions only read CloudTrail');
+    expect(rt.aws?.calls().filter((c) => c.service === 'bedrock')).toHaveLength(1);
+    // What neither can read is refused, saying both.
+    await say(rt, 'U0ALICE', `<@${BOT}> tell me a joke`);
+    expect(shown(byText(rt, 'Not answered:')[1]!)).toContain(
+      'amazon.nova-micro-v1:0 could not either: the model could not make a bounded search of it: nothing in the question maps to a CloudTrail search',
+    );
+    const audit = await auditOf(rt, 'U0ALICE', 'investigation.question');
+    expect(audit.map((a) => [a.outcome, (a.inputs as { read?: string }).read])).toEqual([
+      ['executed', 'model'],
+      ['failed', 'grammar'],
+      ['failed', 'model'],
+    ]);
+  }, 60_000);
 });

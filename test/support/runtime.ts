@@ -1,3 +1,4 @@
+import { BedrockQuestionTranslator } from '../../src/aws/bedrock-translator.ts';
 import { EventHistorySearch } from '../../src/aws/evidence/event-history-search.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -102,6 +103,17 @@ export async function startTestRuntime(o: TestRuntimeOptions = {}): Promise<Test
               new FindingsCollector(clients, quotas),
             ],
             eventSearches: () => [new EventHistorySearch(clients, quotas)],
+            ...(env.SIRBOT_BEDROCK_MODEL_ID
+              ? {
+                  questionTranslator: new BedrockQuestionTranslator({
+                    clients,
+                    quotas,
+                    accountId: aws.scenario.accounts[0] ?? '111122223333',
+                    region: 'us-east-1',
+                    modelId: env.SIRBOT_BEDROCK_MODEL_ID,
+                  }),
+                }
+              : {}),
             awsNow: () => aws.now(),
           },
         }

@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listenHttp1And2 } from './listen.ts';
 import { SlidingWindowLimiter, type RateLimits } from '../slack/rate-limit.ts';
 import { lookupEvents, type LookupEventsInput } from './cloudtrail.ts';
 import { AwsError, throttled } from './errors.ts';
@@ -12,6 +12,7 @@ import { s3Handle, type S3State } from './s3.ts';
 import { ssmAction, type SsmState } from './ssm.ts';
 import { getSecretValue, sqsAction, type QueueState } from './queues.ts';
 import { SirState, ValidationFailure, securityIrRoute } from './security-ir.ts';
+import { converse } from './bedrock.ts';
 import { verifySigV4 } from './sigv4.ts';
 import { AccountValidation, listRegions } from './account.ts';
 import { getCostAndUsage, loadCosts } from './cost-explorer.ts';
@@ -90,6 +91,8 @@ function quotas(scale: number): RateLimits {
   return {
     'cloudtrail:LookupEvents': { limit: 2 * scale, windowMs: 1000, scope: 'channel' },
     'security-ir': { limit: 10 * scale, windowMs: 1000, scope: 'channel' },
+    // Bedrock's on-demand requests per minute differ per model; the fake holds every model to 100.
+    'bedrock:Converse': { limit: 100 * scale, windowMs: 60_000, scope: 'channel' },
   };
 }
 
@@ -160,10 +163,6 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
   const secretFor = (accessKeyId: string) => (/^FAKE\d{12}$/.test(accessKeyId) ? FAKE_SECRET : undefined);
   const log: Array<{ service: string; operation: string; account: string; region: string; status: number; at: number }> = [];
 
-  const server: Server = createServer((req, res) => {
-    void handle(req, res).catch((err: unknown) => sendJson11(res, 500, { __type: 'InternalFailure', message: String(err) }));
-  });
-
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readRaw(req);
     const body = raw.toString('utf8');
@@ -177,7 +176,8 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
     const caller = callerOf(req, fallback);
     const target = String(req.headers['x-amz-target'] ?? '');
     const url = new URL(req.url ?? '/', 'http://fake');
-    const restJson = caller.service === 'guardduty' || caller.service === 'securityhub' || caller.service === 'security-ir' || caller.service === 'account';
+    const restJson =
+      caller.service === 'guardduty' || caller.service === 'securityhub' || caller.service === 'security-ir' || caller.service === 'account' || caller.service === 'bedrock';
     const query = target || restJson || caller.service === 's3' ? null : new URLSearchParams(body);
     const operation =
       query?.get('Action') ??
@@ -278,6 +278,18 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
         res.writeHead(out.status, { 'content-type': 'application/json' });
         return void res.end(JSON.stringify(out.body));
       }
+      if (caller.service === 'bedrock') {
+        verifySigV4(req, body, secretFor, 'bedrock');
+        const converseAt = /^\/model\/([^/]+)\/converse$/.exec(url.pathname);
+        if (req.method !== 'POST' || !converseAt)
+          throw new AwsError('UnknownOperationException', `${req.method} ${url.pathname} is not served by the fake`, 404);
+        if (limiter.take('bedrock:Converse', `${caller.account}|${caller.region}`, Date.now()) > 0)
+          throw throttled('Too many requests, please wait before trying again.', 429);
+        const out = converse(decodeURIComponent(converseAt[1] as string), body ? (JSON.parse(body) as Record<string, unknown>) : {});
+        record(200);
+        res.writeHead(200, { 'content-type': 'application/json', 'x-amzn-requestid': crypto.randomUUID() });
+        return void res.end(JSON.stringify(out));
+      }
       if (caller.service === 'guardduty' || caller.service === 'securityhub') {
         const input = body ? (JSON.parse(body) as Record<string, unknown>) : {};
         const at = new Date(now()).toISOString();
@@ -316,8 +328,12 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
     }
   }
 
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
+  // HTTP/1.1 and HTTP/2 on one port: Bedrock Runtime's client speaks HTTP/2, the others HTTP/1.1.
+  const server = await listenHttp1And2(
+    (req, res) => void handle(req, res).catch((err: unknown) => sendJson11(res, 500, { __type: 'InternalFailure', message: String(err) })),
+    { ...(options.port !== undefined ? { port: options.port } : {}), ...(options.host !== undefined ? { host: options.host } : {}) },
+  );
+  const port = server.port;
   return {
     endpoint: `http://${options.host ?? '127.0.0.1'}:${port}`,
     port,
@@ -328,9 +344,7 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
     calls: () => [...log],
     async close() {
       sir.stop();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await closed;
+      await server.close();
     },
   };
 }

@@ -6,6 +6,7 @@ import { QuotaQueues } from '../../aws/quotas.ts';
 import { loadSlackSecret, type SlackSecret } from '../../aws/slack-secret.ts';
 import { parseEnv, requireLambdaSettings, type Env } from '../../config/env.ts';
 import { EventHistorySearch } from '../../aws/evidence/event-history-search.ts';
+import { BedrockQuestionTranslator } from '../../aws/bedrock-translator.ts';
 import { createCollectors } from '../../aws/evidence/collectors.ts';
 import { SqsJobs } from '../../aws/sqs-jobs.ts';
 import { JobDispatcher } from '../../jobs/dispatch.ts';
@@ -71,6 +72,16 @@ export function lambdaContext(): Promise<LambdaContext> {
     const quotas = new QuotaQueues();
     const collectors = createCollectors(clients, quotas);
     const searches = [new EventHistorySearch(clients, quotas)];
+    // The model is called in sirbot's own account, with the function's role.
+    const translator = env.SIRBOT_BEDROCK_MODEL_ID
+      ? new BedrockQuestionTranslator({
+          clients,
+          quotas,
+          accountId: SELF,
+          region: env.SIRBOT_BEDROCK_REGION ?? settings.region,
+          modelId: env.SIRBOT_BEDROCK_MODEL_ID,
+        })
+      : undefined;
     const actions: ActionSettings = { clients, securityIr: { account: SELF, region: env.SIRBOT_SIR_REGION ?? settings.region } };
     const fromEnv = pagingSettingsOf(env);
     const core = composeCore({
@@ -84,7 +95,7 @@ export function lambdaContext(): Promise<LambdaContext> {
       }),
       slackToken: slack.botToken,
       ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
-      evidence: { collectors: () => collectors, eventSearches: () => searches, awsNow: Date.now },
+      evidence: { collectors: () => collectors, eventSearches: () => searches, ...(translator ? { questionTranslator: translator } : {}), awsNow: Date.now },
       // Drawn on first use only: Vega and resvg are chunks of their own in the bundle.
       charts: new VegaStatsCharts(),
       actions,

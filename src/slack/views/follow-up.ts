@@ -102,7 +102,7 @@ export function questionAnswerMessage(o: { by: string; question: string; read: Q
     { type: 'context', elements: [mrkdwn(truncate(footer, LIMITS.contextText))] },
   ];
   return {
-    message: { text: truncate(`Answer: ${count} events, from ${sourceName(result.via)}`, LIMITS.fallbackText), blocks },
+    message: { text: truncate(`Answer: ${count} event${count === 1 ? '' : 's'}, from ${sourceName(result.via)}`, LIMITS.fallbackText), blocks },
     needsFiles: { events: count > 0, queries: queries.cut },
   };
 }
