@@ -97,8 +97,8 @@ describe('follow-up questions in a finding’s thread', () => {
     });
     expect(byText(rt, 'Answer:')).toHaveLength(1);
 
-    // The questions are answered as before; the investigation runs.
-    await say(rt, 'U0ALICE', 'It leaked yesterday at 3pm and the key was deactivated this morning.');
+    // The questions are answered as before, even addressed to sirbot; the investigation runs.
+    await say(rt, 'U0ALICE', `<@${BOT}> It leaked yesterday at 3pm and the key was deactivated this morning.`);
     await expect.poll(async () => (await investigation(rt)).state, { timeout: 20_000 }).toBe('summarized');
     await rt.runtime.idle();
 

@@ -158,5 +158,7 @@ describe('which thread messages are questions for sirbot', () => {
   it('while sirbot’s own questions are open, only a message mentioning it (answers read as before)', () => {
     expect(isQuestionForSirbot('what did this key do after 14:00?', { mentionsBot: false, questionsOpen: true })).toBe(false);
     expect(isQuestionForSirbot('what did this key do after 14:00?', { mentionsBot: true, questionsOpen: true })).toBe(true);
+    expect(isQuestionForSirbot('<@U0SIRBOT> delete this key', { mentionsBot: true, questionsOpen: true })).toBe(true);
+    expect(isQuestionForSirbot('<@U0SIRBOT> it leaked yesterday at 3pm', { mentionsBot: true, questionsOpen: true })).toBe(false);
   });
 });

@@ -182,12 +182,13 @@ export function namesEvidence(text: string): boolean {
 
 /**
  * Whether a thread message is a question for sirbot rather than an answer or chat: one
- * that mentions the bot is; while sirbot's own questions are open, nothing else is (so
- * answers read as today); after that, a message shaped as a question that names
- * something to search.
+ * that mentions the bot is (while sirbot's own questions are open, if it is shaped as a
+ * question or a request); while they are open, nothing else is (so answers read as
+ * before); after that, a message shaped as a question that names something to search.
  */
 export function isQuestionForSirbot(text: string, o: { mentionsBot: boolean; questionsOpen: boolean }): boolean {
-  if (o.mentionsBot) return true;
+  // "@sirbot it leaked yesterday" while its questions are open is an answer addressed to it; "@sirbot delete this key" is refused as a question.
+  if (o.mentionsBot) return !o.questionsOpen || questionShaped(text) || WRITE_VERB.test(questionWords(text));
   if (o.questionsOpen) return false;
   return questionShaped(text) && namesEvidence(text);
 }
