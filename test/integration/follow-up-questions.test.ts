@@ -80,6 +80,14 @@ describe('follow-up questions in a finding’s thread', () => {
       expect.stringMatching(/-question-\d+\.json$/),
     ]);
 
+    // Slack also sends the mention as an `app_mention` event: in an investigation's thread it gets no help message.
+    const mention = JSON.parse(asked) as { event: Record<string, unknown> };
+    await say(rt, 'U0ALICE', '', { body: eventCallbackBody({ ...mention.event, type: 'app_mention' }) });
+    // Bolt runs the listener after acknowledging: give it the time it takes elsewhere to post.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await rt.runtime.idle();
+    expect(thread(rt).filter((m) => shown(m).includes('routing rule(s) loaded'))).toEqual([]);
+
     // Slack delivers the same event again (a retry), and the job runs a second time for the same message: one answer.
     await say(rt, 'U0ALICE', '', { body: asked, headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } });
     const again = JSON.parse(asked) as { event: Record<string, unknown> };
