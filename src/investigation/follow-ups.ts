@@ -121,7 +121,14 @@ export class FollowUpQuestions {
       return !reason;
     });
     if (!chosen) {
-      const reason = searches.length === 0 ? 'no source of CloudTrail records is configured' : 'no configured source can answer this query';
+      // Event history is always there; what it cannot answer needs a long-term store (Lake, Athena, the trail's S3 logs).
+      const longTerm = searches.some((s) => s.via !== 'event-history');
+      const reason =
+        searches.length === 0
+          ? 'no source of CloudTrail records is configured'
+          : longTerm
+            ? 'no configured source can answer this query'
+            : 'no long-term store of CloudTrail records (CloudTrail Lake, Athena over the trail’s logs, the trail’s S3 logs) is configured to answer it';
       await this.o.notices.questionRefused({ thread, key, by: q.userId, question, reason, read, refusedBy });
       await this.audit(record, q, 'failed', { question, read: by, query: reading.query }, { reason, refusedBy });
       return { ok: true, answered: false };

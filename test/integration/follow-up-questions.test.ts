@@ -129,7 +129,9 @@ describe('follow-up questions in a finding’s thread', () => {
     await say(rt, 'U0ALICE', 'what did this key do in the last 2 years?');
     const refusals = byText(rt, 'Not answered:').map(shown);
     expect(refusals).toHaveLength(4);
-    expect(refusals[0]).toContain('no configured source can answer this query.');
+    expect(refusals[0]).toContain(
+      'no long-term store of CloudTrail records (CloudTrail Lake, Athena over the trail’s logs, the trail’s S3 logs) is configured to answer it.',
+    );
     expect(refusals[0]).toContain('CloudTrail event history (LookupEvents) could not: event history cannot search by source IP.');
     expect(refusals[1]).toContain('this investigation names no role: name one instead (`role deploy-bot` or its ARN).');
     expect(refusals[2]).toContain('questions only read CloudTrail: sirbot changes nothing in AWS');
