@@ -175,13 +175,13 @@ describe('follow-up questions in a finding’s thread', () => {
     await rt.ingest(FINDING);
     await expect.poll(() => questions(rt), { timeout: 10_000 }).toBeDefined();
 
-    await say(rt, 'U0ALICE', `<@${BOT}> did anyone create new users with the leaked credentials?`);
+    await say(rt, 'U0ALICE', `<@${BOT}> did the leaked credentials make any policy changes?`);
     const answer = shown(byText(rt, 'Answer:')[0]!);
     expect(answer).toContain(
-      'Read by the model (translated into the same bounded query) as: access key AKIAEXPOSEDKEY000001; calls to CreateUser; the investigation’s window; in us-east-1.',
+      'Read by the model (translated into the same bounded query) as: access key AKIAEXPOSEDKEY000001; calls to AttachUserPolicy, AttachRolePolicy, PutUserPolicy, PutRolePolicy; the investigation’s window; in us-east-1.',
     );
     expect(answer).toContain(
-      '• 2026-11-21 10:05:00Z `CreateUser` by `arn:aws:iam::111122223333:user/ci-deployer` from `203.0.113.50` in `us-east-1` on `backup-svc`',
+      '• 2026-11-21 10:06:00Z `AttachUserPolicy` by `arn:aws:iam::111122223333:user/ci-deployer` from `203.0.113.50` in `us-east-1` on `backup-svc`',
     );
     expect(
       rt.aws

@@ -98,6 +98,12 @@ describe('the follow-up question grammar', () => {
     });
     expect(query('what did ASIAWEBAPP01AEXAMPLE do in the past 2 hours').query.window.start).toBe('2026-11-21T10:00:00.000Z');
     expect(query('show S3 object access on bucket acme-build-artifacts').query.only).toEqual({ eventSources: ['s3.amazonaws.com'], dataEvents: true });
+    expect(query('what did the key do from 2026-11-20 10:00 to 2026-11-20 12:00?').query.window).toEqual({
+      start: '2026-11-20T10:00:00.000Z',
+      end: '2026-11-20T12:00:00.000Z',
+    });
+    expect(query('did this key call DeleteBucket?').query.only).toEqual({ eventNames: ['DeleteBucket'] });
+    expect(query('who created users in the last 7 days?').query.match).toEqual({ ...none, eventNames: ['CreateUser'] });
   });
 
   it('refuses what it cannot bound or understand, saying what', () => {

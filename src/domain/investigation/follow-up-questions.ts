@@ -99,7 +99,18 @@ const SERVICE_USE = new RegExp(
 );
 /** An API name as CloudTrail records it: `DeleteBucket`, `RunInstances`. */
 const API_NAME = String.raw`[A-Z][a-z]+[A-Za-z0-9]*`;
-const CALLS_TO = new RegExp(String.raw`\b(?:calls?\s+to|called|calling|ran|invoked|did)\s+(${API_NAME}(?:\s*(?:,|or|and|\/)\s*${API_NAME})*)`, 'g');
+const CALLS_TO = new RegExp(
+  String.raw`\b(?:calls?\s+to|calls?|called|calling|ran|run|invoked|invoke|did|use|used)\s+(${API_NAME}(?:\s*(?:,|or|and|\/)\s*${API_NAME})*)`,
+  'g',
+);
+/** Everyday words for a few calls responders ask about most ("who created users?"). */
+const CALL_PHRASES: Array<[RegExp, string[]]> = [
+  [/\b(?:created?|creating|new)\s+(?:iam\s+)?users?\b/i, ['CreateUser']],
+  [/\b(?:created?|creating|new)\s+(?:access\s+)?keys?\b/i, ['CreateAccessKey']],
+  [/\b(?:launch(?:ed|ing)?|new)\s+(?:ec2\s+)?instances?\b/i, ['RunInstances']],
+  [/\b(?:attached|attaching)\s+(?:a\s+|the\s+|any\s+)?polic(?:y|ies)\b/i, ['AttachUserPolicy', 'AttachRolePolicy', 'AttachGroupPolicy']],
+  [/\bstopped\s+(?:cloudtrail\s+)?logging\b|\bdeleted?\s+(?:the\s+|a\s+)?trails?\b/i, ['StopLogging', 'DeleteTrail']],
+];
 /** Object-level access CloudTrail records only as data events. */
 const DATA_EVENT_API = /^(?:GetObject|PutObject|DeleteObject|DeleteObjects|CopyObject|HeadObject|GetObjectAcl|PutObjectAcl|Invoke|GetSecretValue)$/;
 const DATA_WORDS = /\b(?:data events?|object[- ]level|object access|objects? (?:read|downloaded|uploaded)|downloads?|downloaded)\b/i;
@@ -269,6 +280,15 @@ function rangeIn(text: string, ctx: QuestionContext): { range: Range; text: stri
     if (!t) continue;
     if ('error' in t) return { range: t, text };
     const word = (m[1] as string).toLowerCase();
+    // "from 10:00 to 12:00", "since Monday until Tuesday": a range with both ends.
+    const to = /^\s*(?:to|until|till|-|–)\s*/i.exec(text.slice(from + t.length));
+    const end = to && (word === 'from' || word === 'since' || word === 'after') ? timeAt(text.slice(from + t.length + to[0].length), ctx) : null;
+    if (end && 'error' in end) return { range: end, text };
+    if (to && end) {
+      const until = end.wholeDay ? end.instant + DAY : end.instant;
+      const taken = from + t.length + to[0].length + end.length;
+      return { range: { start: t.instant, end: until, words: `between ${shown(t.instant)} and ${shown(until)}` }, text: without(text, m.index ?? 0, taken) };
+    }
     const blanked = without(text, m.index ?? 0, from + t.length);
     if (word === 'before' || word === 'until' || word === 'till') {
       const end = t.instant;
@@ -439,6 +459,12 @@ function filtersIn(text: string): {
   for (const m of text.matchAll(CALLS_TO)) {
     for (const name of (m[1] as string).split(/\s*(?:,|or|and|\/)\s*/)) if (name) eventNames.add(name);
     rest = without(rest, m.index ?? 0, (m.index ?? 0) + m[0].length);
+  }
+  for (const [re, names] of CALL_PHRASES) {
+    const m = re.exec(rest);
+    if (!m) continue;
+    for (const name of names) eventNames.add(name);
+    rest = without(rest, m.index, m.index + m[0].length);
   }
   if (eventNames.size > 0) understood.push(`calls to ${[...eventNames].join(', ')}`);
   const dataEvents = DATA_WORDS.test(text) || [...eventNames].some((n) => DATA_EVENT_API.test(n));

@@ -51,7 +51,10 @@ const CALLS: Array<[RegExp, string[]]> = [
   [/\b(?:new|created?|made)\s+(?:iam\s+)?users?\b|\busers?\s+(?:were\s+)?created\b/i, ['CreateUser']],
   [/\b(?:new|created?|made)\s+(?:access\s+)?keys?\b|\bkeys?\s+(?:were\s+)?created\b/i, ['CreateAccessKey']],
   [/\b(?:launch(?:ed)?|started|new)\s+(?:ec2\s+)?instances?\b|\binstances?\s+(?:were\s+)?(?:launched|started)\b/i, ['RunInstances']],
-  [/\bpolic(?:y|ies)\b.*\b(?:changed|attached|added)\b|\battached\s+polic/i, ['AttachUserPolicy', 'AttachRolePolicy', 'PutUserPolicy', 'PutRolePolicy']],
+  [
+    /\bpolic(?:y|ies)\b.*\b(?:changed|attached|added)\b|\battached\s+polic|\bpolicy\s+changes?\b/i,
+    ['AttachUserPolicy', 'AttachRolePolicy', 'PutUserPolicy', 'PutRolePolicy'],
+  ],
   [/\b(?:turn(?:ed)?\s+off|stopp?(?:ed)?|deleted?)\s+(?:the\s+)?(?:cloudtrail|logging|trail)\b/i, ['StopLogging', 'DeleteTrail']],
 ];
 const LEAKED = /\b(?:leaked|stolen|compromised|exposed|bad|suspicious)\s+(?:access\s+)?(?:credentials?|keys?|creds)\b/i;
