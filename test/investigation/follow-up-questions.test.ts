@@ -103,6 +103,9 @@ describe('the follow-up question grammar', () => {
       end: '2026-11-20T12:00:00.000Z',
     });
     expect(query('did this key call DeleteBucket?').query.only).toEqual({ eventNames: ['DeleteBucket'] });
+    const onDay = query('what did 203.0.113.7 do on Nov 20');
+    expect(onDay.query.window).toEqual({ start: '2026-11-20T00:00:00.000Z', end: '2026-11-21T00:00:00.000Z' });
+    expect(onDay.understood).toContain('on 20 Nov 2026 UTC');
     expect(query('who created users in the last 7 days?').query.match).toEqual({ ...none, eventNames: ['CreateUser'] });
   });
 

@@ -294,7 +294,8 @@ function rangeIn(text: string, ctx: QuestionContext): { range: Range; text: stri
       const end = t.instant;
       return { range: { start: Math.min(Date.parse(ctx.window.start), end), end, words: `before ${shown(end)}` }, text: blanked };
     }
-    if (word === 'on' && t.wholeDay) return { range: { start: t.instant, end: t.instant + DAY, words: `on ${shown(t.instant).slice(0, -6)}` }, text: blanked };
+    if (word === 'on' && t.wholeDay)
+      return { range: { start: t.instant, end: t.instant + DAY, words: `on ${shown(t.instant).replace(/ \d{2}:\d{2} /, ' ')}` }, text: blanked };
     const start = word === 'after' && t.wholeDay ? t.instant + DAY : t.instant;
     return { range: { start, end: ctx.at, words: `after ${shown(start)}` }, text: blanked };
   }
