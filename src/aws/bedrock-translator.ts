@@ -2,7 +2,8 @@ import * as z from 'zod';
 import type { AwsClientFactory } from './clients.ts';
 import type { QuotaQueues } from './quotas.ts';
 import { bedrockRuntimeSdk } from './sdk.ts';
-import { type ModelQuery, type QuestionContext, type QuestionReading, readModelQuery } from '../domain/investigation/follow-up-questions.ts';
+import { type ModelQuery, readModelQuery } from '../domain/investigation/follow-up-model.ts';
+import type { QuestionContext, QuestionReading } from '../domain/investigation/follow-up-questions.ts';
 import type { QuestionTranslator } from '../ports/question-translator.ts';
 
 /** What the model must answer with: one JSON object of this shape, nothing else is taken. */

@@ -1,7 +1,8 @@
 import type { AccessDecision, Role } from '../domain/actions/access.ts';
 import type { AuditEntry } from '../actions/audit.ts';
 import type { EventQuery } from '../domain/investigation/event-query.ts';
-import { type QuestionContext, type QuestionReading, isQuestionForSirbot, questionWords, readQuestion } from '../domain/investigation/follow-up-questions.ts';
+import { type QuestionContext, type QuestionReading, readQuestion } from '../domain/investigation/follow-up-questions.ts';
+import { isQuestionForSirbot, questionWords } from '../domain/investigation/question-words.ts';
 import { openQuestions, playbookFor } from '../domain/investigation/playbooks.ts';
 import { investigationWindow } from '../domain/investigation/window.ts';
 import type { EventSearch, EventSearchResult } from '../ports/event-search.ts';

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AwsClientFactory, fakeCredentials } from '../../src/aws/clients.ts';
 import { QuotaQueues } from '../../src/aws/quotas.ts';
 import { BedrockQuestionTranslator } from '../../src/aws/bedrock-translator.ts';
-import { type QuestionContext, readModelQuery } from '../../src/domain/investigation/follow-up-questions.ts';
+import { readModelQuery } from '../../src/domain/investigation/follow-up-model.ts';
+import type { QuestionContext } from '../../src/domain/investigation/follow-up-questions.ts';
 import { startFakeAws, type FakeAws } from '../../src/emulator/aws/server.ts';
 
 /** Bedrock Runtime's Converse through the real SDK client (REST-JSON, SigV4 `bedrock`) against the fake, and the translator on top. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { queryProblem } from '../../src/domain/investigation/event-query.ts';
-import { MAX_QUESTION, type QuestionContext, isQuestionForSirbot, readQuestion } from '../../src/domain/investigation/follow-up-questions.ts';
+import { type QuestionContext, readQuestion } from '../../src/domain/investigation/follow-up-questions.ts';
+import { MAX_QUESTION, isQuestionForSirbot } from '../../src/domain/investigation/question-words.ts';
 
 /** The exposed key's investigation, asked about the morning after (21 Nov 2026 12:00 UTC). */
 const AT = Date.parse('2026-11-21T12:00:00Z');

@@ -2,6 +2,25 @@ import type { EventQuery } from './event-query.ts';
 import { queryProblem } from './event-query.ts';
 import { timesIn, timeInZone } from './free-text-times.ts';
 import { ACCESS_KEY_ID, INSTANCE_ID, isIp, parseArn } from './identifiers.ts';
+import {
+  BUCKET_NAME,
+  CALL_PHRASES,
+  CALLS_TO,
+  DATA_EVENT_API,
+  DATA_WORDS,
+  EVERY_REGION,
+  KIND_OF_WORD,
+  KIND_WORDS,
+  MAX_QUESTION,
+  NAMED,
+  NOT_A_NAME,
+  REGION,
+  SERVICE_USE,
+  SERVICES,
+  THIS_SUBJECT,
+  WRITE_VERB,
+  questionWords,
+} from './question-words.ts';
 import { GLOBAL_EVENTS_REGION } from './lookup-plan.ts';
 import type { Subject, SubjectKind } from './subjects.ts';
 import type { InvestigationWindow } from './window.ts';
@@ -47,8 +66,6 @@ export type QuestionReading =
     }
   | { ok: false; reason: string };
 
-/** A question longer than this is not read. */
-export const MAX_QUESTION = 500;
 /** The most records one question returns (the thread shows some, the file all). */
 export const QUESTION_RECORD_LIMIT = 500;
 /** The longest range one question may cover: beyond it, it is not a follow-up but a hunt. */
@@ -57,157 +74,6 @@ export const MAX_RANGE_DAYS = 180;
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
-
-/** Verbs that change AWS: a question starting with one (after "please", "can you"…) asks for a write. */
-const WRITE_VERB =
-  /^(?:(?:hey|ok|okay|so|now|then)[\s,]+)*(?:(?:please|pls|kindly|can you|could you|would you|will you|go ahead and|just|let'?s|you should|sirbot)[\s,]+)*(?:delete|remove|disable|deactivate|revoke|rotate|stop|terminate|detach|attach|block|quarantine|isolate|create|put|update|modify|enable|kill|shut\s*down|reset|tag|untag|lock|suspend|purge|empty|reboot|restart|change|grant|deny|allow|apply|fix|remediate|contain|invalidate)\b/i;
-
-/** Services named in words, and the event source CloudTrail records them with. */
-const SERVICES: Record<string, string> = {
-  s3: 's3.amazonaws.com',
-  iam: 'iam.amazonaws.com',
-  ec2: 'ec2.amazonaws.com',
-  sts: 'sts.amazonaws.com',
-  kms: 'kms.amazonaws.com',
-  lambda: 'lambda.amazonaws.com',
-  cloudtrail: 'cloudtrail.amazonaws.com',
-  guardduty: 'guardduty.amazonaws.com',
-  ssm: 'ssm.amazonaws.com',
-  'secrets manager': 'secretsmanager.amazonaws.com',
-  secretsmanager: 'secretsmanager.amazonaws.com',
-  rds: 'rds.amazonaws.com',
-  dynamodb: 'dynamodb.amazonaws.com',
-  organizations: 'organizations.amazonaws.com',
-  cloudformation: 'cloudformation.amazonaws.com',
-  ecr: 'ecr.amazonaws.com',
-  eks: 'eks.amazonaws.com',
-  ecs: 'ecs.amazonaws.com',
-  sns: 'sns.amazonaws.com',
-  sqs: 'sqs.amazonaws.com',
-  'security hub': 'securityhub.amazonaws.com',
-  securityhub: 'securityhub.amazonaws.com',
-  console: 'signin.amazonaws.com',
-  signin: 'signin.amazonaws.com',
-};
-const SERVICE_WORDS = Object.keys(SERVICES)
-  .sort((a, b) => b.length - a.length)
-  .map((w) => w.replace(' ', String.raw`\s+`))
-  .join('|');
-const SERVICE_USE = new RegExp(
-  String.raw`\b(${SERVICE_WORDS})\s+(?:activity|calls?|events?|api\s+calls?|actions?|access|requests?|usage|logins?|sign-?ins?|objects?|object(?:[- ]level)?\s+access|data\s+events?)\b`,
-  'gi',
-);
-/** An API name as CloudTrail records it: `DeleteBucket`, `RunInstances`. */
-const API_NAME = String.raw`[A-Z][a-z]+[A-Za-z0-9]*`;
-const CALLS_TO = new RegExp(
-  String.raw`\b(?:calls?\s+to|calls?|called|calling|ran|run|invoked|invoke|did|use|used)\s+(${API_NAME}(?:\s*(?:,|or|and|\/)\s*${API_NAME})*)`,
-  'g',
-);
-/** Everyday words for a few calls responders ask about most ("who created users?"). */
-const CALL_PHRASES: Array<[RegExp, string[]]> = [
-  [/\b(?:created?|creating|new)\s+(?:iam\s+)?users?\b/i, ['CreateUser']],
-  [/\b(?:created?|creating|new)\s+(?:access\s+)?keys?\b/i, ['CreateAccessKey']],
-  [/\b(?:launch(?:ed|ing)?|new)\s+(?:ec2\s+)?instances?\b/i, ['RunInstances']],
-  [/\b(?:attached|attaching)\s+(?:a\s+|the\s+|any\s+)?polic(?:y|ies)\b/i, ['AttachUserPolicy', 'AttachRolePolicy', 'AttachGroupPolicy']],
-  [/\bstopped\s+(?:cloudtrail\s+)?logging\b|\bdeleted?\s+(?:the\s+|a\s+)?trails?\b/i, ['StopLogging', 'DeleteTrail']],
-];
-/** Object-level access CloudTrail records only as data events. */
-const DATA_EVENT_API = /^(?:GetObject|PutObject|DeleteObject|DeleteObjects|CopyObject|HeadObject|GetObjectAcl|PutObjectAcl|Invoke|GetSecretValue)$/;
-const DATA_WORDS = /\b(?:data events?|object[- ]level|object access|objects? (?:read|downloaded|uploaded)|downloads?|downloaded)\b/i;
-
-const REGION = /\bin\s+((?:us|eu|ap|sa|ca|me|af|il|mx)(?:-gov)?-(?:north|south|east|west|central|northeast|southeast|northwest|southwest)-\d)\b/gi;
-const EVERY_REGION = /\b(?:in\s+)?(?:all|every|any|each|other)\s+regions?\b/i;
-
-/** Words that point at the investigation's own subjects: "this key", "that instance", "the role". */
-const THIS_SUBJECT =
-  /\b(?:this|that|these|those|the|same|our)\s+(access\s+keys?|keys?|credentials?|creds|roles?|users?|instances?|hosts?|machines?|servers?|vms?|buckets?|ips?|ip\s+address(?:es)?|address(?:es)?|principals?)\b/gi;
-const KIND_OF_WORD: Array<[RegExp, SubjectKind]> = [
-  [/^(?:access\s+keys?|keys?|credentials?|creds)$/i, 'accessKey'],
-  [/^roles?$/i, 'role'],
-  [/^(?:users?|principals?)$/i, 'iamUser'],
-  [/^(?:instances?|hosts?|machines?|servers?|vms?)$/i, 'instance'],
-  [/^buckets?$/i, 'bucket'],
-  [/^(?:ips?|ip\s+address(?:es)?|address(?:es)?)$/i, 'ip'],
-];
-const KIND_WORDS: Partial<Record<SubjectKind, string>> = {
-  accessKey: 'access key',
-  role: 'role',
-  iamUser: 'user',
-  instance: 'instance',
-  bucket: 'bucket',
-  ip: 'IP address',
-};
-const NAMED = /\b(user|role|bucket|instance)\s+[`'"]?([\w+=,.@-]{2,64})[`'"]?/gi;
-const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-/** Words "user X" / "bucket X" cannot name. */
-const NOT_A_NAME = new Set(
-  'is was are were the a an that this these those it its has had have with and or of for in on at to from by as which who what else did do does doing done activity used use between after before since during today yesterday recently last past over make made call called access accessed see saw'.split(
-    ' ',
-  ),
-);
-
-/** Slack's markup as plain words: links, mentions and broadcasts, entities, formatting, invisible characters. */
-export function questionWords(text: string): string {
-  return text
-    .slice(0, MAX_QUESTION * 2)
-    .replace(/[\p{Cf}]/gu, '')
-    .replace(/[\p{Cc}]/gu, ' ')
-    .replace(/<mailto:[^|>]*\|([^>]*)>/g, '$1')
-    .replace(/<(?:https?|ftp):[^|>]*\|([^>]*)>/g, '$1')
-    .replace(/<((?:https?|ftp):[^>]*)>/g, '$1')
-    .replace(/<@[UWB][A-Z0-9]+(?:\|[^>]*)?>/g, ' ')
-    .replace(/<#C[A-Z0-9]+(?:\|([^>]*))?>/g, ' ')
-    .replace(/<![^>]*>/g, ' ')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&')
-    .replace(/[\u2018\u2019]/g, "'")
-    .replace(/[\u201C\u201D]/g, '"')
-    .replace(/[*~`]/g, '')
-    .replace(/(^|\s)_+|_+(?=[\s.,;:!?]|$)/g, '$1')
-    .replace(/\s+/g, ' ')
-    .trim();
-}
-
-/** Asks rather than tells: a question word first, a question mark last, or a request to show or find. */
-export function questionShaped(text: string): boolean {
-  const t = questionWords(text);
-  return (
-    /\?\s*$/.test(t) ||
-    /^(?:what|who|whom|whose|which|when|where|how|why|did|does|do|has|have|is|are|was|were|any|anything|anyone|anybody|show|list|find|search|look\s+up|lookup|get|give|tell)\b/i.test(
-      t,
-    )
-  );
-}
-
-/** Names something evidence can be searched by: an identifier, "this key", a service's activity, calls to an API. */
-export function namesEvidence(text: string): boolean {
-  const t = questionWords(text);
-  if (new RegExp(THIS_SUBJECT.source, 'i').test(t) || new RegExp(SERVICE_USE.source, 'i').test(t) || new RegExp(CALLS_TO.source).test(t)) return true;
-  if (/\bwho\s+else\b/i.test(t)) return true;
-  return t.split(/[\s,;()]+/).some((w) => {
-    const token = w.replace(/[.?!:]+$/, '');
-    return ACCESS_KEY_ID.test(token) || INSTANCE_ID.test(token) || isIp(token) || parseArn(token) !== null;
-  });
-}
-
-/**
- * Whether a thread message is a question for sirbot rather than an answer or chat: one
- * that mentions the bot is (while sirbot's own questions are open, if it is shaped as a
- * question or a request); while they are open, nothing else is (so answers read as
- * before); after that, a message shaped as a question that names something to search.
- */
-export function isQuestionForSirbot(text: string, o: { mentionsBot: boolean; questionsOpen: boolean }): boolean {
-  // "@sirbot it leaked yesterday" while its questions are open is an answer addressed to it; "@sirbot delete this key" is refused as a question.
-  if (o.mentionsBot) return !o.questionsOpen || questionShaped(text) || WRITE_VERB.test(questionWords(text));
-  if (o.questionsOpen) return false;
-  return questionShaped(text) && namesEvidence(text);
-}
-
-interface Taken {
-  text: string;
-  understood: string[];
-}
 
 /** Blanks what a pattern took, so later parts do not read it again. */
 function without(text: string, start: number, end: number): string {
@@ -548,92 +414,4 @@ export function readQuestion(raw: string, ctx: QuestionContext): QuestionReading
   );
   if (!ctx.zoneKnown && timed.range) understood.push('times read as UTC (your Slack time zone is not known)');
   return { ok: true, query, wants, understood };
-}
-
-// --- a model's translation ------------------------------------------------------------
-
-/**
- * What a model may return for a question the grammar could not read: the parts of one
- * bounded query, or that it cannot be answered. Nothing else is taken from a model (the
- * adapter validates the shape with zod before this sees it).
- */
-export type ModelQuery =
-  | {
-      answerable: true;
-      accessKeyIds: string[];
-      usernames: string[];
-      resourceNames: string[];
-      sourceIps: string[];
-      eventNames: string[];
-      eventSources: string[];
-      /** ISO instants; null: the investigation's window. */
-      start: string | null;
-      end: string | null;
-      /** Empty: the finding's region and us-east-1. */
-      regions: string[];
-      wants: 'events' | 'principals';
-    }
-  | { answerable: false; reason: string };
-
-const REGION_NAME = /^(?:us|eu|ap|sa|ca|me|af|il|mx)(?:-gov)?-(?:north|south|east|west|central|northeast|southeast|northwest|southwest)-\d$/;
-const NAME_VALUE = /^[\w+=,.@:/-]{1,256}$/;
-const EVENT_NAME = /^[A-Z][A-Za-z0-9]{1,127}$/;
-const EVENT_SOURCE = /^[a-z0-9-]+\.amazonaws\.com$/;
-
-/**
- * A model's translation, held to the grammar's bounds: every value must look like what
- * it stands for, the range must be a range within MAX_RANGE_DAYS ending by the question,
- * and the query must pass `queryProblem`. The model never widens what a question may do:
- * the result is the same read-only `EventQuery`.
- */
-export function readModelQuery(m: ModelQuery, ctx: QuestionContext): QuestionReading {
-  if (!m.answerable) return refused(`the model could not make a bounded search of it: ${m.reason.slice(0, 200)}`);
-  const bad = [
-    ...m.accessKeyIds.filter((v) => !ACCESS_KEY_ID.test(v)),
-    ...m.sourceIps.filter((v) => !isIp(v)),
-    ...[...m.usernames, ...m.resourceNames].filter((v) => !NAME_VALUE.test(v)),
-    ...m.eventNames.filter((v) => !EVENT_NAME.test(v)),
-    ...m.eventSources.filter((v) => !EVENT_SOURCE.test(v)),
-    ...m.regions.filter((v) => !REGION_NAME.test(v)),
-  ];
-  if (bad.length > 0) return refused(`the model’s query has values that are not what they claim to be (${bad.slice(0, 3).join(', ').slice(0, 200)})`);
-  const start = m.start === null ? Date.parse(ctx.window.start) : Date.parse(m.start);
-  const end = Math.min(m.end === null ? Date.parse(ctx.window.end) : Date.parse(m.end), ctx.at);
-  if (Number.isNaN(start) || Number.isNaN(end) || start >= end) return refused('the model’s time range is not a range');
-  if (end - start > MAX_RANGE_DAYS * DAY) return refused(`the model’s time range is longer than ${MAX_RANGE_DAYS} days`);
-  const regions = m.regions.length ? [...new Set(m.regions)] : [...new Set([ctx.region, GLOBAL_EVENTS_REGION])];
-  const hasSubject = m.accessKeyIds.length + m.usernames.length + m.resourceNames.length + m.sourceIps.length > 0;
-  const query: EventQuery = {
-    accountId: ctx.accountId,
-    regions,
-    window: { start: new Date(start).toISOString(), end: new Date(end).toISOString() },
-    match: {
-      accessKeyIds: m.accessKeyIds,
-      usernames: m.usernames,
-      resourceNames: m.resourceNames,
-      sourceIps: m.sourceIps,
-      eventNames: hasSubject ? [] : m.eventNames,
-    },
-    ...(m.eventSources.length || (hasSubject && m.eventNames.length)
-      ? {
-          only: {
-            ...(m.eventSources.length ? { eventSources: m.eventSources } : {}),
-            ...(hasSubject && m.eventNames.length ? { eventNames: m.eventNames } : {}),
-          },
-        }
-      : {}),
-    limit: QUESTION_RECORD_LIMIT,
-  };
-  const problem = queryProblem(query);
-  if (problem) return refused(`the model’s query is not bounded: ${problem}`);
-  const named = [
-    ...m.accessKeyIds.map((v) => `access key ${v}`),
-    ...m.usernames.map((v) => `user ${v}`),
-    ...m.resourceNames.map((v) => `resource ${v}`),
-    ...m.sourceIps.map((v) => `source IP ${v}`),
-    ...(m.eventNames.length ? [`calls to ${m.eventNames.join(', ')}`] : []),
-    ...m.eventSources.map((v) => `${v} calls`),
-  ];
-  const range = m.start === null && m.end === null ? 'the investigation’s window' : `${timeInZone(start, ctx.zone)} to ${timeInZone(end, ctx.zone)}`;
-  return { ok: true, query, wants: m.wants, understood: [...named, range, `in ${regions.join(', ')}`] };
 }
