@@ -11,7 +11,19 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { accountSdk, bedrockRuntimeSdk, cloudTrailSdk, costExplorerSdk, credentialProvidersSdk, ec2Sdk, guardDutySdk, iamSdk, s3Sdk, securityHubSdk, ssmSdk } from './sdk.ts';
+import {
+  accountSdk,
+  bedrockRuntimeSdk,
+  cloudTrailSdk,
+  costExplorerSdk,
+  credentialProvidersSdk,
+  ec2Sdk,
+  guardDutySdk,
+  iamSdk,
+  s3Sdk,
+  securityHubSdk,
+  ssmSdk,
+} from './sdk.ts';
 import { SecurityIRClient } from './security-ir/client.ts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 

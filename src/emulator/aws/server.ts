@@ -177,7 +177,11 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
     const target = String(req.headers['x-amz-target'] ?? '');
     const url = new URL(req.url ?? '/', 'http://fake');
     const restJson =
-      caller.service === 'guardduty' || caller.service === 'securityhub' || caller.service === 'security-ir' || caller.service === 'account' || caller.service === 'bedrock';
+      caller.service === 'guardduty' ||
+      caller.service === 'securityhub' ||
+      caller.service === 'security-ir' ||
+      caller.service === 'account' ||
+      caller.service === 'bedrock';
     const query = target || restJson || caller.service === 's3' ? null : new URLSearchParams(body);
     const operation =
       query?.get('Action') ??
