@@ -35,6 +35,33 @@ if (!(SEVERITIES as readonly string[]).includes(floor)) throw new Error(`SIRBOT_
 const atOrAbove = SEVERITIES.slice(SEVERITIES.indexOf(floor as (typeof SEVERITIES)[number]));
 /** OCSF severity ids: 1 Informational … 5 Critical, 6 Fatal. */
 const ocsfAtOrAbove = [...atOrAbove.map((s) => SEVERITIES.indexOf(s) + 1), 6];
+/**
+ * A Bedrock model for follow-up questions the grammar cannot read
+ * (`SIRBOT_BEDROCK_MODEL_ID=amazon.nova-micro-v1:0 npx osls deploy …`): the worker may
+ * invoke that model only (Converse is authorized as bedrock:InvokeModel), with its own role.
+ * A cross-region inference profile (`us.…`) is invoked through the profile, on the model
+ * in whichever region the profile routes to.
+ */
+const bedrockModel = process.env.SIRBOT_BEDROCK_MODEL_ID;
+if (bedrockModel !== undefined && !/^[\w.:-]{3,200}$/.test(bedrockModel))
+  throw new Error('SIRBOT_BEDROCK_MODEL_ID must be a Bedrock model or inference profile id');
+const bedrockProfile = bedrockModel ? /^(?:us|eu|apac|us-gov)\.(.+)$/.exec(bedrockModel) : null;
+const invokeModel = bedrockModel
+  ? [
+      {
+        Sid: 'TranslateQuestions',
+        Effect: 'Allow',
+        Action: ['bedrock:InvokeModel'],
+        Resource: bedrockProfile
+          ? [
+              { 'Fn::Sub': `arn:\${AWS::Partition}:bedrock:\${AWS::Region}:\${AWS::AccountId}:inference-profile/${bedrockModel}` },
+              { 'Fn::Sub': `arn:\${AWS::Partition}:bedrock:*::foundation-model/${bedrockProfile[1]}` },
+            ]
+          : [{ 'Fn::Sub': `arn:\${AWS::Partition}:bedrock:\${AWS::Region}::foundation-model/${bedrockModel}` }],
+      },
+    ]
+  : [];
+
 /** GuardDuty's numeric severity: Low 1–3.9, Medium 4–6.9, High 7–8.9, Critical 9–10. */
 const guardDutyMin: Record<string, number> = { INFORMATIONAL: 0, LOW: 0, MEDIUM: 4, HIGH: 7, CRITICAL: 9 };
 
@@ -239,6 +266,7 @@ const configuration = {
         SIRBOT_ARCHIVE_ACCOUNT: '${self:custom.archive.account}',
         SIRBOT_ARCHIVE_REGION: '${self:custom.archive.region}',
         SIRBOT_ARCHIVE_DATA_EVENTS: '${self:custom.archive.dataEvents}',
+        ...(bedrockModel ? { SIRBOT_BEDROCK_MODEL_ID: bedrockModel } : {}),
       },
       events: [
         { sqs: { arn: queueArn, batchSize: 5, functionResponseType: 'ReportBatchItemFailures' } },
@@ -373,6 +401,7 @@ const configuration = {
         },
         // A List action with no resource type: IAM evaluates it against "*" only.
         { Sid: 'ListCasesHasNoResourceType', Effect: 'Allow', Action: ['security-ir:ListCases'], Resource: ['*'] },
+        ...invokeModel,
       ]),
     },
     Outputs: {

@@ -6,6 +6,7 @@ import { type AckLatencyResult, ackLatencyReport } from './ack-latency.ts';
 import { type BundlesResult, bundlesReport } from './bundles.ts';
 import { type ModalOpenResult, modalOpenReport } from './modal-open.ts';
 import type { EvidenceResult } from './evidence.ts';
+import { type EvidenceRegionsResult, evidenceRegionsReport } from './evidence-regions.ts';
 import type { ArchiveStreamResult } from './archive-stream.ts';
 import { type ScenariosResult, scenariosReport } from './scenarios.ts';
 import type { NormalizeRouteResult } from './normalize-route.ts';
@@ -56,6 +57,9 @@ async function main(): Promise<void> {
   console.log(
     `${ev.spread.accounts} accounts in parallel: ${ev.spread.pages} pages in ${ev.spread.ms} ms vs single floor ÷ ${ev.spread.accounts} = ${ev.spread.floorMs} ms: ratio ${ev.spread.ratio} (target ≤ 1.3)\n`,
   );
+  const er = inChild<EvidenceRegionsResult>('./evidence-regions.ts');
+  console.log(`## evidence in every enabled region: CloudTrail lookups over an account's regions (fake and queues at ${er.quotaScale}× AWS's 2 req/s)`);
+  console.log(`${evidenceRegionsReport(er).join('\n')}\n`);
   const arc = inChild<ArchiveStreamResult>('./archive-stream.ts');
   console.log(
     `## trail archive, S3 stream: an IP pivot over ${arc.days} days of a trail's objects (${arc.objects.toLocaleString('en')} objects), against the fake's ${arc.getRate.toLocaleString('en')} GETs/s per bucket`,

@@ -1,4 +1,5 @@
 import { furthest, PAGER_LABELS, pageCallFor, type PageCall, type PagerName, type PageProgress } from '../domain/actions/paging.ts';
+import { closedAs } from '../domain/finding.ts';
 import type { AckPolicy } from '../domain/routing/rules.ts';
 import type { Logger } from '../ports/logger.ts';
 import { PagerError, type Pagers } from '../ports/pager.ts';
@@ -43,7 +44,9 @@ export interface PagerAck {
 
 export type PagerAckResult = { ok: true; findingId: string; already: boolean } | { ok: false; kind: 'unknown'; reason: string };
 
-const ALL_STAGES: EscalationStage[] = ['waiting', 'mentioned', 'proposed', 'opened', 'acknowledged'];
+const ALL_STAGES: EscalationStage[] = ['waiting', 'mentioned', 'proposed', 'opened', 'acknowledged', 'closed'];
+/** Stages with no step left to take: only a page's follow-up may still be due. */
+const SETTLED: ReadonlySet<EscalationStage> = new Set(['acknowledged', 'proposed', 'opened', 'closed']);
 const PAGE_AUDIT: Record<PageCall, string> = { trigger: 'page.trigger', acknowledge: 'page.acknowledge', resolve: 'page.resolve' };
 
 export type AckResult = { ok: true; already: boolean } | { ok: false; kind: 'refused' | 'invalid'; reason: string };
@@ -164,8 +167,34 @@ export class EscalationService {
     return { ok: true, findingId, already: false };
   }
 
-  /** The finding's workflow status was set RESOLVED: its page, if one went out, is resolved (closed). */
-  async findingResolved(findingId: string): Promise<void> {
+  /**
+   * The finding was resolved, suppressed or archived — from Slack (`by` a user id) or at
+   * its source (`by` null, a newer version said so): nobody is chased about it any more.
+   * An escalation still running stops where it is (a CIRT proposal out loses its buttons),
+   * and its page, if one went out, is resolved. Repeats change nothing.
+   */
+  async findingClosed(findingId: string, closedAs: string, by: string | null): Promise<void> {
+    const current = await this.d.store.actions.getEscalation(findingId);
+    if (!current) return;
+    const stopped = await this.d.store.actions.transitionEscalation(findingId, ['waiting', 'mentioned', 'proposed'], {
+      stage: 'closed',
+      nextAt: null,
+      updatedAt: this.at(),
+    });
+    if (stopped) {
+      await this.d.audit.record({
+        actor: by ?? BOT,
+        action: 'escalation.stop',
+        target: findingId,
+        inputs: { closedAs },
+        outcome: 'executed',
+        result: { previousStage: current.stage, closedAtSource: by === null },
+        channel: current.channel,
+        ts: current.threadTs,
+      });
+      if (current.stage === 'proposed') await this.settleProposal(current, { closedAs, closedBy: by });
+      await this.d.refreshRoot(findingId).catch(() => undefined);
+    }
     await this.pageFollowUp(findingId, 'resolved');
   }
 
@@ -333,7 +362,7 @@ export class EscalationService {
     try {
       return await this.stepOnce(e);
     } catch (err) {
-      if (e.stage === 'acknowledged' || e.stage === 'proposed' || e.stage === 'opened') {
+      if (SETTLED.has(e.stage)) {
         // Only the page's follow-up was due: try it again in a minute.
         await this.d.store.actions.transitionEscalation(e.findingId, [e.stage], { nextAt: this.at(60), updatedAt: this.at() });
         throw err;
@@ -358,8 +387,15 @@ export class EscalationService {
       });
     // A page follow-up that failed earlier goes first (it is all that is due once the steps are over).
     if (e.page && pageCallFor(e.page.sent, e.page.want) !== null) await this.syncPage(e);
-    if (e.stage === 'acknowledged' || e.stage === 'proposed' || e.stage === 'opened') {
+    if (SETTLED.has(e.stage)) {
       await this.d.store.actions.transitionEscalation(e.findingId, [e.stage], { nextAt: null, updatedAt: this.at() });
+      return false;
+    }
+    // Closed meanwhile (from Slack or at its source, and the stop was lost to a crash): stop now instead of chasing anyone.
+    const record = await this.d.store.getFinding(e.findingId);
+    const closed = record ? closedAs(record) : null;
+    if (closed && (e.stage === 'waiting' || e.stage === 'mentioned')) {
+      await this.findingClosed(e.findingId, closed, null);
       return false;
     }
     if (e.stage === 'waiting') {

@@ -39,8 +39,8 @@ export interface StatusServiceDeps {
   clock?: () => number;
   /** GuardDuty organization: findings are archived through its administrator account. */
   guardDuty?: GuardDutySetup;
-  /** The finding was set RESOLVED where it lives (its page outside Slack is resolved). */
-  onResolved?: (findingId: string) => Promise<void>;
+  /** The finding was set RESOLVED or SUPPRESSED where it lives, by `userId`: its escalation stops, its page is resolved. */
+  onClosed?: (findingId: string, status: string, userId: string) => Promise<void>;
 }
 
 /**
@@ -119,8 +119,10 @@ export class StatusService {
       await this.d
         .refreshRoot(req.findingId)
         .catch((err: unknown) => this.d.logger.warn({ err, findingId: req.findingId }, 'could not redraw the root message'));
-      if (req.status === 'RESOLVED') {
-        await this.d.onResolved?.(req.findingId).catch((err: unknown) => this.d.logger.warn({ err, findingId: req.findingId }, 'could not resolve the page'));
+      if (req.status === 'RESOLVED' || req.status === 'SUPPRESSED') {
+        await this.d
+          .onClosed?.(req.findingId, req.status, req.userId)
+          .catch((err: unknown) => this.d.logger.warn({ err, findingId: req.findingId }, 'could not stop the escalation'));
       }
     }
     if (where.channel && where.ts) {

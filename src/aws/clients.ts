@@ -1,5 +1,8 @@
+import type { AccountClient } from '@aws-sdk/client-account';
+import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type { AthenaClient } from '@aws-sdk/client-athena';
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import type { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import type { IAMClient } from '@aws-sdk/client-iam';
@@ -9,7 +12,20 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { athenaSdk, cloudTrailSdk, credentialProvidersSdk, ec2Sdk, guardDutySdk, iamSdk, s3Sdk, securityHubSdk, ssmSdk } from './sdk.ts';
+import {
+  accountSdk,
+  athenaSdk,
+  bedrockRuntimeSdk,
+  cloudTrailSdk,
+  costExplorerSdk,
+  credentialProvidersSdk,
+  ec2Sdk,
+  guardDutySdk,
+  iamSdk,
+  s3Sdk,
+  securityHubSdk,
+  ssmSdk,
+} from './sdk.ts';
 import { SecurityIRClient } from './security-ir/client.ts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 
@@ -91,6 +107,9 @@ export class AwsClientFactory {
   private readonly ssms = new Map<string, SSMClient>();
   private readonly s3s = new Map<string, S3Client>();
   private readonly securityIrs = new Map<string, SecurityIRClient>();
+  private readonly accounts = new Map<string, AccountClient>();
+  private readonly costExplorers = new Map<string, CostExplorerClient>();
+  private readonly bedrockRuntimes = new Map<string, BedrockRuntimeClient>();
   /** One provider per account: it caches the session and renews it before it expires. */
   private readonly assumed = new Map<string, AwsCredentialIdentityProvider>();
 
@@ -157,6 +176,16 @@ export class AwsClientFactory {
     return this.cached(this.iams, accountId, 'us-east-1', (c) => new (iamSdk().IAMClient)(c));
   }
 
+  /** The Account Management API is global: one client per account, signed for us-east-1. */
+  account(accountId: string): AccountClient {
+    return this.cached(this.accounts, accountId, 'us-east-1', (c) => new (accountSdk().AccountClient)(c));
+  }
+
+  /** Cost Explorer answers at one endpoint, in us-east-1, for the whole account. */
+  costExplorer(accountId: string): CostExplorerClient {
+    return this.cached(this.costExplorers, accountId, 'us-east-1', (c) => new (costExplorerSdk().CostExplorerClient)(c));
+  }
+
   ec2(accountId: string, region: string): EC2Client {
     return this.cached(this.ec2s, accountId, region, (c) => new (ec2Sdk().EC2Client)(c));
   }
@@ -192,9 +221,17 @@ export class AwsClientFactory {
     return this.cached(this.securityIrs, accountId, region, (c) => new SecurityIRClient(c));
   }
 
+  /** Bedrock Runtime in sirbot's own account: the model that translates questions the grammar cannot read. */
+  bedrockRuntime(accountId: string, region: string): BedrockRuntimeClient {
+    return this.cached(this.bedrockRuntimes, accountId, region, (c) => new (bedrockRuntimeSdk().BedrockRuntimeClient)(c));
+  }
+
   destroy(): void {
     for (const cache of [
+      this.bedrockRuntimes,
       this.securityIrs,
+      this.accounts,
+      this.costExplorers,
       this.cloudTrails,
       this.athenas,
       this.iams,

@@ -12,6 +12,9 @@ export const API_RATES: Record<string, { limit: number; windowMs: number; concur
   // GuardDuty and Security Hub read APIs: well under their per-account rates (GetFindings is 3/s in Security Hub).
   guardduty: { limit: 5, windowMs: 1000 },
   securityhub: { limit: 3, windowMs: 1000 },
+  // Account Management (ListRegions) and Cost Explorer publish no read rate; a call or two per investigation, kept slow.
+  account: { limit: 5, windowMs: 1000 },
+  ce: { limit: 5, windowMs: 1000 },
   // S3 bucket-configuration reads: far below S3's per-prefix rates (5,500 GET/s); a few buckets per investigation.
   s3: { limit: 20, windowMs: 1000 },
   // A trail's log objects: S3 serves 5,500 GET/s per partitioned prefix, and a bucket starts as one partition;

@@ -1,6 +1,9 @@
 import { createRequire } from 'node:module';
 import type * as Athena from '@aws-sdk/client-athena';
+import type * as Account from '@aws-sdk/client-account';
+import type * as BedrockRuntime from '@aws-sdk/client-bedrock-runtime';
 import type * as CloudTrail from '@aws-sdk/client-cloudtrail';
+import type * as CostExplorer from '@aws-sdk/client-cost-explorer';
 import type * as Ec2 from '@aws-sdk/client-ec2';
 import type * as GuardDuty from '@aws-sdk/client-guardduty';
 import type * as Iam from '@aws-sdk/client-iam';
@@ -29,6 +32,9 @@ import type * as CredentialProviders from '@aws-sdk/credential-providers';
 const load = createRequire(import.meta.url);
 
 export const athenaSdk = (): typeof Athena => load('@aws-sdk/client-athena') as typeof Athena;
+export const accountSdk = (): typeof Account => load('@aws-sdk/client-account') as typeof Account;
+export const costExplorerSdk = (): typeof CostExplorer => load('@aws-sdk/client-cost-explorer') as typeof CostExplorer;
+export const bedrockRuntimeSdk = (): typeof BedrockRuntime => load('@aws-sdk/client-bedrock-runtime') as typeof BedrockRuntime;
 export const cloudTrailSdk = (): typeof CloudTrail => load('@aws-sdk/client-cloudtrail') as typeof CloudTrail;
 export const ec2Sdk = (): typeof Ec2 => load('@aws-sdk/client-ec2') as typeof Ec2;
 export const guardDutySdk = (): typeof GuardDuty => load('@aws-sdk/client-guardduty') as typeof GuardDuty;
@@ -41,6 +47,9 @@ export const credentialProvidersSdk = (): typeof CredentialProviders => load('@a
 /** The packages above, for the build to check that nothing imports them statically. */
 export const LAZY_SDK_PACKAGES = [
   '@aws-sdk/client-athena',
+  '@aws-sdk/client-account',
+  '@aws-sdk/client-cost-explorer',
+  '@aws-sdk/client-bedrock-runtime',
   '@aws-sdk/client-cloudtrail',
   '@aws-sdk/client-ec2',
   '@aws-sdk/client-guardduty',

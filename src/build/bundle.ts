@@ -1,8 +1,10 @@
 import { copyFileSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { LAZY_SDK_PACKAGES } from '../aws/sdk.ts';
+import { BUNDLED_ASSETS_DIR, CHART_ASSETS } from '../charts/assets.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -82,6 +84,28 @@ const lazySdkOnly: Plugin = {
 /** The functions' own options: the shared ones, less the Bolt receivers they never build. */
 export const FUNCTION_BUILD_OPTIONS: BuildOptions = { ...LAMBDA_BUILD_OPTIONS, plugins: [leaveOutUnusedBoltReceivers, lazySdkOnly] };
 
+/** The functions that answer `/sir stats` (slack) and post the weekly numbers (worker). */
+const DRAWS_CHARTS = new Set<FunctionName>(['slack', 'worker']);
+
+/** resvg's WebAssembly module and the font, where src/charts/assets.ts looks for them beside the bundle. */
+function copyChartAssets(outDir: string): void {
+  const dir = path.join(outDir, BUNDLED_ASSETS_DIR);
+  mkdirSync(dir, { recursive: true });
+  const resolve = createRequire(import.meta.url).resolve;
+  for (const asset of Object.values(CHART_ASSETS)) copyFileSync(resolve(asset.module), path.join(dir, asset.bundled));
+}
+
+/**
+ * One entry bundled as a function is: `index.mjs`, split so that what is imported on first
+ * use (the charts' Vega and resvg) becomes chunks beside it, loaded only then; with
+ * `charts`, the chart assets too. Returns the entry file.
+ */
+export async function buildBundle(entry: string, outDir: string, o: { charts: boolean }): Promise<string> {
+  await build({ ...FUNCTION_BUILD_OPTIONS, entryPoints: { index: entry }, outdir: outDir, splitting: true, outExtension: { '.js': '.mjs' } });
+  if (o.charts) copyChartAssets(outDir);
+  return path.join(outDir, 'index.mjs');
+}
+
 /** Each function's bundle in `<outRoot>/<name>/index.mjs`, with the default rules beside it. */
 export async function bundle(names: FunctionName[] = Object.keys(FUNCTIONS) as FunctionName[], outRoot = path.join(ROOT, '.build')): Promise<BundleResult[]> {
   const results: BundleResult[] = [];
@@ -89,8 +113,7 @@ export async function bundle(names: FunctionName[] = Object.keys(FUNCTIONS) as F
     const outDir = path.join(outRoot, name);
     rmSync(outDir, { recursive: true, force: true });
     mkdirSync(path.join(outDir, 'rules'), { recursive: true });
-    const file = path.join(outDir, 'index.mjs');
-    await build({ ...FUNCTION_BUILD_OPTIONS, entryPoints: [path.join(ROOT, FUNCTIONS[name])], outfile: file });
+    const file = await buildBundle(path.join(ROOT, FUNCTIONS[name]), outDir, { charts: DRAWS_CHARTS.has(name) });
     copyFileSync(path.join(ROOT, 'src/rules/default.yml'), path.join(outDir, 'rules/default.yml'));
     results.push({ name, file, bytes: statSync(file).size });
   }

@@ -1,38 +1,47 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { FindingStats } from '../domain/stats/stats.ts';
 import type { StatsCharts } from '../ports/charts.ts';
+import { chartAsset } from './assets.ts';
 
 /**
  * Charts drawn by Vega-Lite (compiled to a Vega view, rendered headless to SVG) and
- * turned into PNG by resvg (a Rust SVG renderer shipped as prebuilt binaries in npm's
- * optional dependencies: no native build from source, no canvas, no browser). Both are
- * loaded on first use, so a runtime that never draws a chart never loads them.
- *
- * Text needs a font: the system's fonts are loaded (Debian's DejaVu here). Where there
- * are none (a bare Lambda runtime), resvg leaves text out and the bars are still drawn;
- * `fontFiles` adds fonts from files instead.
+ * turned into PNG by resvg's WebAssembly build: no native binary, so the same code draws
+ * on this machine and on Lambda's arm64, with the DejaVu font it is handed (assets.ts)
+ * rather than whatever fonts a system has. All of it is loaded on first use, so a runtime
+ * that never draws a chart never loads it.
  */
 export class VegaStatsCharts implements StatsCharts {
-  constructor(private readonly options: { fontFiles?: string[] } = {}) {}
+  private ready: Promise<Uint8Array> | null = null;
 
   async findingsPerDay(stats: FindingStats): Promise<Uint8Array | null> {
     const values = stats.perDay.filter((d) => d.count > 0);
     if (values.length === 0) return null;
-    const [vega, vegaLite, { Resvg }] = await Promise.all([import('vega'), import('vega-lite'), import('@resvg/resvg-js')]);
+    const [vega, vegaLite, { Resvg }, font] = await Promise.all([import('vega'), import('vega-lite'), import('@resvg/resvg-wasm'), this.init()]);
     const spec = findingsPerDaySpec(stats);
     const view = new vega.View(vega.parse(vegaLite.compile(spec).spec), { renderer: 'none' });
     try {
       const svg = await view.toSVG();
-      const png = new Resvg(svg, {
-        font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans', ...(this.options.fontFiles ? { fontFiles: this.options.fontFiles } : {}) },
-        fitTo: { mode: 'width', value: 900 },
-      })
-        .render()
-        .asPng();
-      return new Uint8Array(png);
+      const resvg = new Resvg(svg, { font: { fontBuffers: [font], defaultFontFamily: 'DejaVu Sans' }, fitTo: { mode: 'width', value: 900 } });
+      try {
+        return resvg.render().asPng();
+      } finally {
+        resvg.free();
+      }
     } finally {
       view.finalize();
     }
+  }
+
+  /** The WebAssembly module is instantiated once per process (a second initWasm throws); the font is read once. */
+  private init(): Promise<Uint8Array> {
+    this.ready ??= (async () => {
+      const { initWasm } = await import('@resvg/resvg-wasm');
+      await initWasm(chartAsset('wasm')).catch((err: unknown) => {
+        if (!/already initialized/i.test(String((err as Error)?.message))) throw err;
+      });
+      return chartAsset('font');
+    })();
+    return this.ready;
   }
 }
 
@@ -48,7 +57,7 @@ export function findingsPerDaySpec(stats: FindingStats): TopLevelSpec {
     width: 640,
     height: 240,
     background: 'white',
-    config: { font: 'DejaVu Sans, Liberation Sans, Arial, sans-serif' },
+    config: { font: 'DejaVu Sans' },
     data: { values: stats.perDay },
     mark: { type: 'bar' },
     encoding: {

@@ -101,6 +101,19 @@ export const envSchema = z.object({
     .string()
     .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be a region such as us-east-1')
     .optional(),
+  /**
+   * A Bedrock model (Converse) that translates follow-up questions the grammar cannot read
+   * into the same bounded search, called in sirbot's own account; unset, only the grammar
+   * reads questions. The region defaults to AWS_REGION.
+   */
+  SIRBOT_BEDROCK_MODEL_ID: z
+    .string()
+    .regex(/^[\w.:-]{3,200}$/, 'must be a Bedrock model or inference profile id, e.g. amazon.nova-micro-v1:0')
+    .optional(),
+  SIRBOT_BEDROCK_REGION: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be a region such as us-east-1')
+    .optional(),
   /** AWSSupport-ContainEC2Instance: S3 bucket for the security-group backup, and the automation role. */
   SIRBOT_CONTAINMENT_BACKUP_BUCKET: z.string().optional(),
   SIRBOT_CONTAINMENT_ROLE_ARN: z
@@ -205,6 +218,7 @@ const HOW_TO_FIX: Partial<Record<keyof Env, string>> = {
   SIRBOT_GUARDDUTY_ADMIN_ACCOUNT:
     'the delegated GuardDuty administrator (GuardDuty console → Settings → Accounts, or aws guardduty list-organization-admin-accounts in the management account); unset for standalone GuardDuty',
   SIRBOT_HOME_ACCOUNT: 'the 12-digit id of the account sirbot runs in (aws sts get-caller-identity)',
+  SIRBOT_BEDROCK_MODEL_ID: 'a model id enabled in Bedrock (console → Model access), e.g. amazon.nova-micro-v1:0',
   SIRBOT_TABLE: 'serverless.ts sets it; locally, leave it unset (SQLite is used)',
   SIRBOT_QUEUE_URL: 'serverless.ts sets it; locally, leave it unset (jobs run in the process)',
   SIRBOT_PAGERDUTY_ROUTING_KEY: 'the Integration Key of an Events API v2 integration on the PagerDuty service (Service → Integrations)',

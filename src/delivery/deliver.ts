@@ -53,6 +53,8 @@ export interface DelivererOptions {
   retryBaseMs?: number;
   /** Called after a finding's root message is posted (to start investigating it, to arm its escalation). */
   onRootPosted?: (finding: Finding, decision: RouteDecision, channel: string, ts: string) => Promise<unknown> | undefined;
+  /** A newer version was shown in the finding's thread; a failure is logged (escalation ticks check the record again). */
+  onNewerShown?: (finding: Finding) => Promise<unknown> | undefined;
   /** Called when a finding's root, gone from Slack, was posted afresh: work that speaks in its thread moves to the new one. */
   onRootReplaced?: (findingId: string, channel: string, ts: string) => Promise<void>;
 }
@@ -478,6 +480,13 @@ export class Deliverer {
       await this.deadLetter({ origin: 'delivery:update', path: finding.id, error: failure.reason, payload: JSON.stringify(finding.raw), count: 1 });
     }
     await adopt(versionFields(finding, decision));
+    // Not awaited: what follows may redraw the root, which waits for this finding's lock.
+    if (record.ts)
+      this.track(
+        Promise.resolve(this.o.onNewerShown?.(finding)).catch((err: unknown) =>
+          this.o.logger.warn({ err, findingId: finding.id }, 'what follows a newer version failed'),
+        ),
+      );
     return result('updated');
   }
 

@@ -5,6 +5,8 @@ import type { RouteDecision } from '../domain/routing/decision.ts';
 export interface ThreadWork {
   /** A finding's root was posted (first delivery, or afresh): start what speaks in its thread. */
   rootPosted?(finding: Finding, decision: RouteDecision, channel: string, ts: string): Promise<unknown> | undefined;
+  /** A newer version of a posted finding was shown in its thread (it may say the finding is closed). */
+  newerShown?(finding: Finding): Promise<unknown> | undefined;
   /** The finding's root, gone from Slack, was posted afresh: what speaks in the old thread moves to the new one. */
   rootReplaced?(findingId: string, channel: string, ts: string): Promise<void>;
 }
@@ -24,6 +26,9 @@ export class RootFollowUps {
   /** Everyone's start, side by side. */
   readonly rootPosted = (finding: Finding, decision: RouteDecision, channel: string, ts: string): Promise<unknown> =>
     Promise.all(this.work.map((w) => w.rootPosted?.(finding, decision, channel, ts)));
+
+  /** Everyone's answer to a newer version, side by side. */
+  readonly newerShown = (finding: Finding): Promise<unknown> => Promise.all(this.work.map((w) => w.newerShown?.(finding)));
 
   /** One move after the other, in the order they joined; the first failure stops the rest. */
   readonly rootReplaced = async (findingId: string, channel: string, ts: string): Promise<void> => {

@@ -13,6 +13,12 @@ export type WorkflowStatus = (typeof WORKFLOW_STATUSES)[number];
 export const RECORD_STATES = ['ACTIVE', 'ARCHIVED'] as const;
 export type RecordState = (typeof RECORD_STATES)[number];
 
+/** How a finding was closed (resolved, suppressed, or archived by its source), or null while open: nobody is chased about a closed one. */
+export function closedAs(f: { workflowStatus: WorkflowStatus; recordState: RecordState }): 'RESOLVED' | 'SUPPRESSED' | 'ARCHIVED' | null {
+  if (f.workflowStatus === 'RESOLVED' || f.workflowStatus === 'SUPPRESSED') return f.workflowStatus;
+  return f.recordState === 'ARCHIVED' ? 'ARCHIVED' : null;
+}
+
 export type FindingSchema = 'asff' | 'ocsf' | 'guardduty';
 
 export interface Severity {

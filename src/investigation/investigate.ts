@@ -171,8 +171,12 @@ export async function investigate(
   const items = results.flatMap((r) => r.items);
   const created = createdIdentities(buildTimeline(items));
   const pick = (kind: string) => created.filter((c) => c.kind === kind).map((c) => c.name);
-  // Instances launched or touched in the window: any instance id the events name.
-  const touched = items.flatMap((e) => e.resources.filter((r) => /^i-[0-9a-f]{8,17}$/.test(r)));
+  // Instances launched or touched in the window: any instance id the events name, and the region those events were in.
+  const isInstance = (r: string) => /^i-[0-9a-f]{8,17}$/.test(r);
+  const touched = items.flatMap((e) => e.resources.filter(isInstance));
+  const instanceRegions: Record<string, string> = {};
+  for (const e of items)
+    if (e.source === 'cloudtrail' && e.region && e.region !== scope.region) for (const r of e.resources.filter(isInstance)) instanceRegions[r] ??= e.region;
   // Users and roles whose policies changed in the window, named first in those events.
   const changed = (suffix: string) =>
     items
@@ -185,6 +189,7 @@ export async function investigate(
       ...scope,
       created: { users: pick('user'), roles: pick('role'), accessKeys: pick('access-key'), instances: pick('instance') },
       touched: { users: changed('UserPolicy'), roles: changed('RolePolicy'), instances: touched, buckets: changedBuckets(items) },
+      instanceRegions,
     },
   );
   for (const r of results) limitingFactors.push(...r.limitingFactors);
@@ -221,6 +226,8 @@ export async function investigate(
     window,
     playbook: playbook.id,
     archive: wanted.find((c) => c.id === 'archive') ? (searched.find((s) => s.via)?.via ?? 'archive') : null,
+    regionCoverage: results.flatMap((r) => (r.regionCoverage ? [r.regionCoverage] : [])),
+    costSpikes: results.flatMap((r) => r.costSpikes ?? []),
   });
   // The summary adds what an empty search could not see (other regions, older events, data events).
   return {

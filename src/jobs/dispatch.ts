@@ -1,5 +1,6 @@
 import type { CustomActions } from '../actions/custom-actions.ts';
 import type { ActionServices } from '../actions/services.ts';
+import type { FollowUpQuestions } from '../investigation/follow-ups.ts';
 import type { AnswerOutcome, InvestigationService } from '../investigation/service.ts';
 import type { NotDoneCommand, Replies, ReplyTo } from '../ports/replies.ts';
 import type { TimeZones } from '../ports/time-zones.ts';
@@ -12,6 +13,8 @@ export interface JobDispatcherDeps {
     | Pick<ActionServices, 'status' | 'cases' | 'caseComments' | 'caseSync' | 'agentWork' | 'principalCheck' | 'remediations' | 'escalations' | 'snoozes'>
     | undefined;
   customActions?: Pick<CustomActions, 'apply'> | undefined;
+  /** Follow-up questions in a finding's thread, answered from CloudTrail; absent where the runtime cannot search. */
+  questions?: Pick<FollowUpQuestions, 'ask'> | undefined;
   replies: Replies;
   timeZones: TimeZones;
   /** The `/sir` command's work: its answers are Slack messages, so the Slack adapter does it. */
@@ -46,6 +49,22 @@ export class JobDispatcher {
       case 'investigation.reply': {
         // Null: chat, not an answer; nobody is told anything. The zone is asked for only if the reply names a time.
         const zone = () => this.d.timeZones.timeZoneOf(job.replyTo.user);
+        // A question for sirbot is answered (or refused) in the thread; anything else is read as an answer, as before.
+        const asked = job.ts
+          ? await this.d.questions?.ask({
+              channel: job.channel,
+              threadTs: job.threadTs,
+              ts: job.ts,
+              text: job.text,
+              userId: job.replyTo.user,
+              mentionsBot: job.mentionsBot === true,
+              zone,
+            })
+          : null;
+        if (asked) {
+          if (!asked.ok) await replies.tellPrivately(job.replyTo, { kind: 'answer-refused', reason: asked.error });
+          return;
+        }
         const outcome = await investigations?.reply(job.channel, job.threadTs, job.text, job.replyTo.user, { ...(job.ts ? { ts: job.ts } : {}), zone });
         if (outcome) await this.tellAnswer(job.replyTo, outcome);
         return;

@@ -52,7 +52,16 @@ export const jobSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('investigation.now'), id: z.string(), userId: z.string(), replyTo }),
   z.object({ kind: z.literal('investigation.answer'), id: z.string(), question: z.enum(QUESTION_IDS), value: z.string().max(3000), replyTo }),
   // `ts`: the reply's own, so "2 hours ago" counts from when it was written, not from when the job runs.
-  z.object({ kind: z.literal('investigation.reply'), channel: z.string(), threadTs: z.string(), ts: z.string().max(40).optional(), text: z.string(), replyTo }),
+  // `mentionsBot`: the reply names sirbot, so it is a question for it even while its own questions are open.
+  z.object({
+    kind: z.literal('investigation.reply'),
+    channel: z.string(),
+    threadTs: z.string(),
+    ts: z.string().max(40).optional(),
+    text: z.string(),
+    mentionsBot: z.boolean().optional(),
+    replyTo,
+  }),
   z.object({ kind: z.literal('investigation.gather'), id: z.string(), resuming: z.boolean() }),
   z.object({
     kind: z.literal('investigation.adhoc'),

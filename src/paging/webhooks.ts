@@ -95,14 +95,13 @@ function problems(error: z.ZodError): string {
     .join('; ');
 }
 
-export function checkPagerDutyWebhook(raw: string, headers: Record<string, string | string[] | undefined>, secret: string | undefined): WebhookCheck {
-  if (!secret) return { ok: false, status: 401, reason: 'PagerDuty webhooks are not accepted: SIRBOT_PAGERDUTY_WEBHOOK_SECRET is not set', deadLetter: false };
-  const header = headers[PAGERDUTY_SIGNATURE_HEADER];
-  if (!pagerDutySignatureValid(raw, Array.isArray(header) ? header.join(',') : header, secret)) {
-    return { ok: false, status: 401, reason: 'missing or wrong X-PagerDuty-Signature', deadLetter: false };
-  }
+type Headers = Record<string, string | string[] | undefined>;
+type Read = { ok: true; webhook: PagerWebhook } | { ok: false; reason: string };
+
+/** What an authentic PagerDuty V3 webhook asks. */
+function readPagerDutyWebhook(raw: string): Read {
   const parsed = pagerDutyWebhookSchema.safeParse(parseJson(raw));
-  if (!parsed.success) return { ok: false, status: 400, reason: `not a PagerDuty V3 webhook: ${problems(parsed.error)}`, deadLetter: true };
+  if (!parsed.success) return { ok: false, reason: `not a PagerDuty V3 webhook: ${problems(parsed.error)}` };
   const { event } = parsed.data;
   const how = event.event_type === 'incident.acknowledged' ? 'acknowledged' : event.event_type === 'incident.resolved' ? 'resolved' : null;
   if (!how) return { ok: true, webhook: { kind: 'ignored', reason: `${event.event_type} is not an acknowledgement` } };
@@ -114,19 +113,43 @@ export function checkPagerDutyWebhook(raw: string, headers: Record<string, strin
   };
 }
 
-export function checkOpsgenieWebhook(raw: string, headers: Record<string, string | string[] | undefined>, token: string | undefined): WebhookCheck {
-  if (!token) return { ok: false, status: 401, reason: 'Opsgenie webhooks are not accepted: SIRBOT_OPSGENIE_WEBHOOK_TOKEN is not set', deadLetter: false };
-  const given = headers[OPSGENIE_TOKEN_HEADER];
-  if (typeof given !== 'string' || !sameSecret(given, token))
-    return { ok: false, status: 401, reason: 'missing or wrong X-Sirbot-Webhook-Token', deadLetter: false };
+/** What an authentic Opsgenie alert webhook asks. */
+function readOpsgenieWebhook(raw: string): Read {
   const parsed = opsgenieWebhookSchema.safeParse(parseJson(raw));
-  if (!parsed.success) return { ok: false, status: 400, reason: `not an Opsgenie alert webhook: ${problems(parsed.error)}`, deadLetter: true };
+  if (!parsed.success) return { ok: false, reason: `not an Opsgenie alert webhook: ${problems(parsed.error)}` };
   const { action, alert } = parsed.data;
   const how = action === 'Acknowledge' ? 'acknowledged' : action === 'Close' ? 'resolved' : null;
   if (!how) return { ok: true, webhook: { kind: 'ignored', reason: `${action} is not an acknowledgement` } };
   const key = alert.alias ?? '';
   if (!PAGE_KEY.test(key)) return { ok: true, webhook: { kind: 'ignored', reason: 'the alert was not created by sirbot' } };
   return { ok: true, webhook: { kind: 'ack', ack: { pager: 'opsgenie', key, by: alert.username || alert.userId || 'someone', how, incident: alert.alertId } } };
+}
+
+/** Authentic, then read: an unreadable authentic body is the one kept as a dead letter. */
+function checked(authentic: string | null, read: () => Read): WebhookCheck {
+  if (authentic !== null) return { ok: false, status: 401, reason: authentic, deadLetter: false };
+  const r = read();
+  return r.ok ? r : { ok: false, status: 400, reason: r.reason, deadLetter: true };
+}
+
+export function checkPagerDutyWebhook(raw: string, headers: Headers, secret: string | undefined): WebhookCheck {
+  const header = headers[PAGERDUTY_SIGNATURE_HEADER];
+  const authentic = !secret
+    ? 'PagerDuty webhooks are not accepted: SIRBOT_PAGERDUTY_WEBHOOK_SECRET is not set'
+    : pagerDutySignatureValid(raw, Array.isArray(header) ? header.join(',') : header, secret)
+      ? null
+      : 'missing or wrong X-PagerDuty-Signature';
+  return checked(authentic, () => readPagerDutyWebhook(raw));
+}
+
+export function checkOpsgenieWebhook(raw: string, headers: Headers, token: string | undefined): WebhookCheck {
+  const given = headers[OPSGENIE_TOKEN_HEADER];
+  const authentic = !token
+    ? 'Opsgenie webhooks are not accepted: SIRBOT_OPSGENIE_WEBHOOK_TOKEN is not set'
+    : typeof given === 'string' && sameSecret(given, token)
+      ? null
+      : 'missing or wrong X-Sirbot-Webhook-Token';
+  return checked(authentic, () => readOpsgenieWebhook(raw));
 }
 
 export interface PagerWebhookDeps {
@@ -143,15 +166,37 @@ export interface PagerWebhookDeps {
  * An event that is not an acknowledgement of a sirbot page: 200 and ignored (so the
  * service does not retry or disable the subscription). A replay: 200, already.
  */
-export async function handlePagerWebhook(pager: PagerName, raw: string, headers: Record<string, string | string[] | undefined>, d: PagerWebhookDeps) {
-  const checked = pager === 'pagerduty' ? checkPagerDutyWebhook(raw, headers, d.pagerDutySecret) : checkOpsgenieWebhook(raw, headers, d.opsgenieToken);
-  if (!checked.ok) {
-    if (checked.deadLetter) await d.deadLetter({ origin: `pager:${pager}`, error: checked.reason, payload: raw });
-    return { status: checked.status, body: { error: checked.reason } };
+export async function handlePagerWebhook(pager: PagerName, raw: string, headers: Headers, d: PagerWebhookDeps) {
+  const check = pager === 'pagerduty' ? checkPagerDutyWebhook(raw, headers, d.pagerDutySecret) : checkOpsgenieWebhook(raw, headers, d.opsgenieToken);
+  if (!check.ok) {
+    if (check.deadLetter) await d.deadLetter({ origin: `${PAGER_ORIGIN}${pager}`, error: check.reason, payload: raw });
+    return { status: check.status, body: { error: check.reason } };
   }
-  if (checked.webhook.kind === 'ignored') return { status: 200, body: { ignored: checked.webhook.reason } };
-  if (!d.acknowledge) return { status: 503, body: { error: 'this runtime does not act on findings' } };
-  const result = await d.acknowledge(checked.webhook.ack);
+  return act(check.webhook, d.acknowledge);
+}
+
+/** Where a pager's dead letters come from: `pager:pagerduty`, `pager:opsgenie`. */
+export const PAGER_ORIGIN = 'pager:';
+
+/**
+ * A pager dead letter fed back (after the fix that makes it readable): only bodies that
+ * were authentic when they came are kept (handlePagerWebhook checks first), and the
+ * signature is over the raw body as received, which the letter keeps; so it is read and
+ * acted on as then, without checking again. The admin endpoint that replays is itself
+ * authenticated. 200 means done (or ignored for good); 400 still unreadable.
+ */
+export async function replayPagerWebhook(origin: string, raw: string, acknowledge: PagerWebhookDeps['acknowledge']) {
+  const pager = origin.slice(PAGER_ORIGIN.length);
+  if (pager !== 'pagerduty' && pager !== 'opsgenie') return { status: 400, body: { error: `no pager named ${pager}` } };
+  const read = pager === 'pagerduty' ? readPagerDutyWebhook(raw) : readOpsgenieWebhook(raw);
+  if (!read.ok) return { status: 400, body: { error: read.reason } };
+  return act(read.webhook, acknowledge);
+}
+
+async function act(webhook: PagerWebhook, acknowledge: PagerWebhookDeps['acknowledge']) {
+  if (webhook.kind === 'ignored') return { status: 200, body: { ignored: webhook.reason } };
+  if (!acknowledge) return { status: 503, body: { error: 'this runtime does not act on findings' } };
+  const result = await acknowledge(webhook.ack);
   if (!result.ok) return { status: 200, body: { ignored: result.reason } };
   return { status: 200, body: { acknowledged: result.findingId, already: result.already } };
 }

@@ -152,7 +152,8 @@ export interface AuditRecord {
   permalink: string | null;
 }
 
-export type EscalationStage = 'waiting' | 'mentioned' | 'proposed' | 'opened' | 'acknowledged';
+/** `closed`: the finding was resolved, suppressed or archived before anyone acknowledged it; its steps stop. */
+export type EscalationStage = 'waiting' | 'mentioned' | 'proposed' | 'opened' | 'acknowledged' | 'closed';
 
 /**
  * The escalation's page outside Slack, when its rule asks for one: `want` is how far it

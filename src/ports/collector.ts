@@ -1,5 +1,7 @@
 import type { SubjectState } from '../domain/investigation/current-state.ts';
 import type { LimitingFactor } from '../domain/investigation/limiting.ts';
+import type { CostSpike } from '../domain/investigation/cost-spikes.ts';
+import type { RegionCoverage } from '../domain/investigation/region-coverage.ts';
 import type { Searched } from '../domain/investigation/searched.ts';
 import type { Subject } from '../domain/investigation/subjects.ts';
 import type { CollectorId } from '../domain/investigation/playbooks.ts';
@@ -31,6 +33,8 @@ export interface EvidenceScope {
   instanceEvents?: string[];
   /** What the first round of evidence showed was created in the window, for current-state checks. */
   created?: { users: string[]; roles: string[]; accessKeys: string[]; instances: string[] };
+  /** The region the window's events put each instance in, when not the finding's (launched or used elsewhere). */
+  instanceRegions?: Record<string, string>;
   /** Existing identities and instances the window's events changed or touched. */
   touched?: { users: string[]; roles: string[]; instances: string[]; buckets?: string[] };
 }
@@ -52,6 +56,10 @@ export interface CollectorResult {
   /** What it could not collect, and why. */
   limitingFactors: LimitingFactor[];
   pages: number;
+  /** CloudTrail: the regions searched against those the account has enabled. */
+  regionCoverage?: RegionCoverage;
+  /** Cost: spend that jumped in the window, by service and region. */
+  costSpikes?: CostSpike[];
 }
 
 /** Every evidence source behind one interface. Collectors get their clients from the AWS factory. */

@@ -68,6 +68,19 @@ export interface InvestigationConclusions {
   /** Timeline entries in all (the full timeline is in the files posted to the thread). */
   events: number;
   highlights: TimelineEntry[];
+  /** What responders' follow-up questions in the thread searched afterwards (their events are in the thread's files). */
+  followUps?: InvestigationFollowUp[];
+}
+
+/** One answered follow-up question: where it looked and what it found. */
+export interface InvestigationFollowUp {
+  at: string;
+  /** The source that answered (`event-history`, `cloudtrail-lake`…). */
+  via: string;
+  window: InvestigationWindow;
+  events: number;
+  /** The exact queries run. */
+  queries: string[];
 }
 
 /** Why an investigation failed. */

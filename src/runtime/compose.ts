@@ -19,6 +19,10 @@ import { RateLimitedPoster, SLACK_LIMITS, type PosterLimits, type SlackPoster } 
 import type { Store } from '../ports/store.ts';
 import type { Collector } from '../ports/collector.ts';
 import { InvestigationService } from '../investigation/service.ts';
+import { FollowUpQuestions } from '../investigation/follow-ups.ts';
+import type { EventSearch } from '../ports/event-search.ts';
+import type { QuestionTranslator } from '../ports/question-translator.ts';
+import { SlackQuestionNotices } from '../slack/notifier/questions.ts';
 import type { Logger } from './logger.ts';
 import { WebClient } from '@slack/web-api';
 import { slackClientOptions } from '../slack/client-options.ts';
@@ -37,12 +41,11 @@ import { rootMarks } from '../actions/marks.ts';
 import { RemediationService } from '../actions/remediations.ts';
 import { StatusService } from '../actions/status.ts';
 import type { AwsClientFactory } from '../aws/clients.ts';
-import type { EventSearch } from '../ports/event-search.ts';
 import { AwsCallExecutor } from '../aws/executor.ts';
 import { SecurityIrCaseApi } from '../aws/security-ir/cases.ts';
 import { parseMembers, type AccessPolicy, type Members } from '../domain/actions/access.ts';
 import { rootOfferKinds } from '../domain/actions/offers.ts';
-import type { Finding } from '../domain/finding.ts';
+import { closedAs, type Finding } from '../domain/finding.ts';
 import type { TimelineEntry } from '../domain/investigation/timeline.ts';
 import { suggestRemediations } from '../domain/remediation/suggest.ts';
 import type { SubjectState } from '../domain/investigation/current-state.ts';
@@ -65,6 +68,8 @@ export interface Core {
   deliverer: Deliverer;
   ingest: IngestFindings;
   investigations: InvestigationService | undefined;
+  /** Follow-up questions in findings' threads, where the runtime can investigate. */
+  questions: FollowUpQuestions | undefined;
   actions: ActionServices | undefined;
   /** What Security Hub custom actions ask (after both the actions and the investigations exist). */
   customActions: CustomActions | undefined;
@@ -79,10 +84,12 @@ export interface ActionSettings {
 /** Where evidence comes from in this runtime. */
 export interface EvidenceSources {
   collectors: () => Collector[];
-  /** The trail's long-term store (CloudTrail Lake, Athena, the trail's S3 objects) as a search, when one is configured. */
-  archive?: EventSearch | null;
   /** "Now" on the AWS side: the fake's scenario clock, or the wall clock. */
   awsNow: () => number;
+  /** Sources of CloudTrail records for follow-up questions, in order of preference (event history, then long-term stores). */
+  eventSearches?: () => EventSearch[];
+  /** A model for follow-up questions the grammar cannot read (SIRBOT_BEDROCK_MODEL_ID). */
+  questionTranslator?: QuestionTranslator;
 }
 
 export interface CoreOptions {
@@ -174,6 +181,7 @@ export function composeCore(o: CoreOptions): Core {
     // A whole delivery is retried after ten of the poster's pauses (it already retried its own calls).
     ...(o.delivery?.retryHere ? { retryBaseMs: (o.delivery.retryBaseMs ?? 500) * 10 } : {}),
     onRootPosted: followUps.rootPosted,
+    onNewerShown: followUps.newerShown,
     onRootReplaced: followUps.rootReplaced,
   });
   const refreshRoot = (findingId: string) => deliverer.refreshRoot(findingId);
@@ -203,6 +211,18 @@ export function composeCore(o: CoreOptions): Core {
         ...(actions?.principalCheck ? { peopleSaid: (findingId: string) => actions.principalCheck?.said(findingId) ?? Promise.resolve([]) } : {}),
       })
     : undefined;
+  const questions = o.evidence
+    ? new FollowUpQuestions({
+        store: o.store,
+        notices: new SlackQuestionNotices(poster),
+        logger: o.logger,
+        searches: o.evidence.eventSearches ?? (() => []),
+        awsNow: o.evidence.awsNow,
+        ...(o.clock ? { clock: o.clock } : {}),
+        ...(actions ? { access: actions.access, audit: actions.audit } : {}),
+        ...(o.evidence.questionTranslator ? { translator: o.evidence.questionTranslator } : {}),
+      })
+    : undefined;
   if (investigations) {
     followUps.join({
       rootPosted: (finding, decision, channel, ts) =>
@@ -223,13 +243,19 @@ export function composeCore(o: CoreOptions): Core {
   }
   if (actions) {
     followUps.join({
+      // A finding closed before it was posted (its first version already resolved) needs nobody to acknowledge it.
       rootPosted: (finding, decision, channel, ts) =>
-        decision.acknowledge
+        decision.acknowledge && !closedAs(finding)
           ? actions.escalations
               .arm(finding.id, channel, ts, decision.acknowledge)
               .catch((err: unknown) => o.logger.error({ err, findingId: finding.id }, 'could not arm the escalation'))
           : undefined,
       rootReplaced: (findingId, channel, ts) => actions.escalations.moveThread(findingId, channel, ts),
+      // Resolved, suppressed or archived at its source: the escalation stops and its page is resolved.
+      newerShown: (finding) => {
+        const closed = closedAs(finding);
+        return closed ? actions.escalations.findingClosed(finding.id, closed, null) : undefined;
+      },
     });
   }
   const caseEvents: CaseEventSink | undefined = actions
@@ -256,7 +282,7 @@ export function composeCore(o: CoreOptions): Core {
     ...(caseEvents ? { caseEvents } : {}),
     ...(customActionSink ? { customActions: customActionSink } : {}),
   });
-  return { rules, ruleWarnings: compiled.warnings, store: o.store, poster, deliverer, ingest, investigations, actions, customActions };
+  return { rules, ruleWarnings: compiled.warnings, store: o.store, poster, deliverer, ingest, investigations, questions, actions, customActions };
 }
 
 /**
@@ -374,7 +400,7 @@ function composeActions(
       executor,
       refreshRoot,
       ...(o.env.SIRBOT_GUARDDUTY_ADMIN_ACCOUNT ? { guardDuty: { administratorAccount: o.env.SIRBOT_GUARDDUTY_ADMIN_ACCOUNT } } : {}),
-      onResolved: (findingId) => escalations.findingResolved(findingId),
+      onClosed: (findingId, status, userId) => escalations.findingClosed(findingId, status, userId),
     }),
     remediations: new RemediationService({
       ...common,

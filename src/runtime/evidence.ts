@@ -5,6 +5,8 @@ import { startFakeAws, type FakeAws } from '../emulator/aws/server.ts';
 import { createCollectors } from '../aws/evidence/collectors.ts';
 import { archiveSearch } from '../aws/evidence/archive.ts';
 import { archiveSettingsOf, fakeArchiveSettings } from '../config/archive.ts';
+import { EventHistorySearch } from '../aws/evidence/event-history-search.ts';
+import { BedrockQuestionTranslator } from '../aws/bedrock-translator.ts';
 import type { EvidenceSources } from './compose.ts';
 
 export interface RuntimeEvidence extends EvidenceSources {
@@ -43,13 +45,28 @@ export async function evidenceFromEnv(env: Env): Promise<RuntimeEvidence> {
   // The fake serves its scenario's trail store; real AWS, the one the environment configures.
   const archive = fake ? fakeArchiveSettings(env, fake.scenario.trail, region) : archiveSettingsOf(env, region);
   const collectors = createCollectors(clients, quotas, archive);
+  // Event history first; the trail's long-term store for what it refuses (older, by IP, data events).
+  const beyond = archiveSearch(archive, clients, quotas);
+  const searches = [new EventHistorySearch(clients, quotas), ...(beyond ? [beyond] : [])];
+  const homeAccount = env.SIRBOT_HOME_ACCOUNT ?? fake?.scenario.accounts[0] ?? '000000000000';
+  const translator = env.SIRBOT_BEDROCK_MODEL_ID
+    ? new BedrockQuestionTranslator({
+        clients,
+        quotas,
+        accountId: homeAccount,
+        region: env.SIRBOT_BEDROCK_REGION ?? region,
+        modelId: env.SIRBOT_BEDROCK_MODEL_ID,
+      })
+    : undefined;
   return {
     fake,
     clients,
-    homeAccount: env.SIRBOT_HOME_ACCOUNT ?? fake?.scenario.accounts[0] ?? '000000000000',
+    homeAccount,
     region,
     collectors: () => collectors,
-    archive: archiveSearch(archive, clients, quotas),
+    // Follow-up questions share the collectors' quota queues: one LookupEvents budget per account and region.
+    eventSearches: () => searches,
+    ...(translator ? { questionTranslator: translator } : {}),
     awsNow: () => fake?.now() ?? Date.now(),
     async close() {
       clients.destroy();

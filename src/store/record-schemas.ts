@@ -92,6 +92,17 @@ export const conclusionsSchema = exactly<InvestigationConclusions>()(
     highlights: z
       .array(z.custom<TimelineEntry>((v) => isObject(v) && typeof v.time === 'string' && typeof v.action === 'string', 'not a timeline entry'))
       .default([]),
+    followUps: z
+      .array(
+        z.object({
+          at: z.string(),
+          via: z.string(),
+          window: z.object({ start: z.string(), end: z.string() }),
+          events: z.number(),
+          queries: z.array(z.string()),
+        }),
+      )
+      .optional(),
   }),
 );
 
@@ -202,7 +213,7 @@ export const escalationRecordSchema = exactly<EscalationRecord>()(
     findingId: z.string(),
     channel: z.string(),
     threadTs: z.string(),
-    stage: z.enum(['waiting', 'mentioned', 'proposed', 'opened', 'acknowledged']),
+    stage: z.enum(['waiting', 'mentioned', 'proposed', 'opened', 'acknowledged', 'closed']),
     nextAt: nullableString,
     notify: z.array(z.string()),
     cirtAfterSeconds: z.number(),

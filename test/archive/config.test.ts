@@ -50,20 +50,21 @@ describe('the local runtime on the fake AWS', () => {
     const archived = await evidenceFromEnv(parseEnv({ SIRBOT_SCENARIO: 'dormant-key-archive', PORT: '0' }));
     try {
       expect(archived.collectors().map((c) => c.id)).toContain('archive');
-      expect(archived.archive?.via).toBe('cloudtrail-lake');
+      // Follow-up questions ask event history first, then the store.
+      expect(archived.eventSearches?.().map((s) => s.via)).toEqual(['event-history', 'cloudtrail-lake']);
     } finally {
       await archived.close();
     }
     const chosen = await evidenceFromEnv(parseEnv({ SIRBOT_SCENARIO: 'dormant-key-archive', SIRBOT_FAKE_ARCHIVE: 's3' }));
     try {
-      expect(chosen.archive?.via).toBe('s3-logs');
+      expect(chosen.eventSearches?.().map((s) => s.via)).toEqual(['event-history', 's3-logs']);
     } finally {
       await chosen.close();
     }
     const plain = await evidenceFromEnv(parseEnv({ SIRBOT_SCENARIO: 'exposed-access-key' }));
     try {
       expect(plain.collectors().map((c) => c.id)).not.toContain('archive');
-      expect(plain.archive).toBeNull();
+      expect(plain.eventSearches?.().map((s) => s.via)).toEqual(['event-history']);
     } finally {
       await plain.close();
     }

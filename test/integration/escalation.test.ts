@@ -181,4 +181,26 @@ describe('on-call escalation', () => {
     expect(replies(t).some((r) => r.includes('opened Security Incident Response'))).toBe(true);
     expect((await t.runtime.core.store.actions.listAudit()).find((a) => a.action === 'case.create' && a.outcome === 'executed')?.actor).toBe('sirbot');
   });
+
+  it('archived at its source before anyone acknowledged: the escalation stops, nobody is mentioned, the root says so', async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'sirbot-esc-'));
+    const clock = { now: Date.parse('2026-11-22T12:00:00Z') };
+    t = await start({ clock });
+    await t.ingest(FINDING);
+    await expect.poll(() => JSON.stringify(root(t!).blocks)).toContain('finding_acknowledge');
+
+    // GuardDuty archives it (a responder did, in the console): the newer version says so.
+    const service = FINDING.service as Record<string, unknown>;
+    await t.ingest({ ...FINDING, updatedAt: '2026-11-21T11:00:00.000Z', service: { ...service, archived: true } });
+    await t.runtime.idle();
+    await expect.poll(() => messageTexts(root(t!)).join('\n')).toContain('Escalation stopped: the finding was closed');
+
+    clock.now += 40 * MINUTE;
+    expect(await tick(t)).toBe(0);
+    await t.runtime.idle();
+    expect(replies(t).some((r) => r.includes('nobody has acknowledged'))).toBe(false);
+    expect(await t.runtime.core.store.actions.getEscalation(String(FINDING.id))).toMatchObject({ stage: 'closed', nextAt: null });
+    const stop = (await t.runtime.core.store.actions.listAudit()).find((a) => a.action === 'escalation.stop');
+    expect(stop).toMatchObject({ actor: 'sirbot', outcome: 'executed', inputs: { closedAs: 'ARCHIVED' } });
+  });
 });

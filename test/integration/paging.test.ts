@@ -165,6 +165,37 @@ describe('paging on-call outside Slack', () => {
       event: { id: '1', event_type: 'pagey.ping', resource_type: 'pagey', occurred_at: '2026-11-22T12:00:00Z', agent: null, data: { id: 'x', type: 'ping' } },
     });
     expect((await hook(ping, sign(ping))).status).toBe(200);
+
+    // A replay sends a pager's dead letter back to the webhook's reading (not to ingest): still unreadable, it stays.
+    const replay = (id: number) =>
+      fetch(`${rt.runtime.url}/dead-letters/${id}/replay`, { method: 'POST', headers: { authorization: `Bearer ${rt.runtime.admin.token}` } });
+    const stillBad = await replay(letters[0]!.id);
+    expect(stillBad.status).toBe(422);
+    expect(await stillBad.json()).toMatchObject({ error: expect.stringContaining('not a PagerDuty V3 webhook'), removed: false });
+    // One kept by an older, stricter reading that reads now: acted on (already acknowledged here) and removed.
+    const incident = pd!.incidents[0]!;
+    const readable = JSON.stringify({
+      event: {
+        id: '2',
+        event_type: 'incident.acknowledged',
+        resource_type: 'incident',
+        occurred_at: '2026-11-22T12:20:00Z',
+        agent: { summary: 'Jane Doe' },
+        data: { id: incident.id, type: 'incident', incident_key: incident.dedupKey },
+      },
+    });
+    await rt.runtime.core.store.addDeadLetter({
+      origin: 'pager:pagerduty',
+      path: '/pager/pagerduty',
+      error: 'older reading',
+      payload: readable,
+      receivedAt: new Date(clock.now).toISOString(),
+      count: 1,
+    });
+    const kept = (await rt.runtime.core.store.listDeadLetters()).find((l) => l.payload === readable)!;
+    const replayed = await replay(kept.id);
+    expect(await replayed.json()).toEqual({ acknowledged: FINDING_ID, already: true, removed: true });
+    expect((await rt.runtime.core.store.listDeadLetters()).map((l) => l.id)).toEqual([letters[0]!.id]);
   });
 
   it('Opsgenie: the alert is created once with its alias, acknowledged there shows in the thread, RESOLVED closes it; a wrong token is refused', async () => {

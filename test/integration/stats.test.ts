@@ -111,7 +111,8 @@ describe('the numbers', () => {
     expect(answer).toContain('3 suppressed');
     expect(answer).toContain('quiet-public-buckets');
     // Nothing but the chart reached the channel.
-    await expect.poll(() => t.slack.state.files().filter((f) => f.name.endsWith('.png')).length, { timeout: 15_000 }).toBe(1);
+    // An upload is two calls (an upload URL, then completeUploadExternal sharing it): wait for the share.
+    await expect.poll(() => t.slack.state.files().filter((f) => f.name.endsWith('.png') && f.channel !== null).length, { timeout: 15_000 }).toBe(1);
     const png = t.slack.state.files().find((f) => f.name.endsWith('.png'))!;
     expect([...png.content!.subarray(0, 8)]).toEqual(PNG_MAGIC);
     expect(png.channel).toBe(channel);

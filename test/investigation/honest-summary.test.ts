@@ -71,6 +71,64 @@ describe('an investigation that finds nothing says where it looked and what it c
   });
 });
 
+describe('where CloudTrail was searched, per account', () => {
+  const finding = makeFinding({ resources: [{ type: 'AwsIamAccessKey', id: KEY, region: 'us-east-1', tags: {} }] });
+  const searched = [{ source: 'cloudtrail', what: `events by access key ${KEY}`, accountId: '111122223333', region: 'us-east-1', window: WINDOW, found: 0 }];
+  const summary = (regionCoverage: Parameters<typeof summarize>[0]['regionCoverage']) =>
+    summarize({
+      finding,
+      timeline: [],
+      limitingFactors: [],
+      containment: [],
+      searched,
+      window: WINDOW,
+      subjects,
+      ...(regionCoverage ? { regionCoverage } : {}),
+    });
+
+  it('every enabled region searched: said in a line, and no "only … was searched" blind spot', () => {
+    const s = summary([
+      { accountId: '111122223333', enabled: ['eu-west-1', 'us-east-1'], via: 'account:ListRegions', searched: ['us-east-1', 'eu-west-1'], failed: [] },
+    ]);
+    expect(s.text).toContain('CloudTrail was searched in every enabled region of 111122223333 (us-east-1, eu-west-1).');
+    expect(s.limitingFactors.map((l) => l.detail).join('\n')).not.toMatch(/other regions|were searched|was searched;/);
+    expect(s.regionsSearched).toHaveLength(1);
+    // Eight regions: six named in the sentence, all in `regionsSearched`.
+    const many = ['us-east-1', 'eu-west-1', 'ap-south-1', 'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ap-southeast-1', 'ap-southeast-2'];
+    const wide = summary([{ accountId: '111122223333', enabled: many, via: 'account:ListRegions', searched: many, failed: [] }]);
+    expect(wide.text).toContain(
+      'CloudTrail was searched in every enabled region of 111122223333 (us-east-1, eu-west-1, ap-south-1, ap-northeast-1, ap-northeast-2, ap-northeast-3 and 2 more).',
+    );
+  });
+
+  it('regions that could not be listed, or enabled ones left out, are blind spots naming them', () => {
+    const unlisted = summary([
+      { accountId: '111122223333', enabled: null, via: 'account:ListRegions: AccessDeniedException', searched: ['us-east-1'], failed: [] },
+    ]);
+    expect(unlisted.limitingFactors[0]).toEqual({
+      source: 'cloudtrail',
+      reason: 'not-searched',
+      detail:
+        'the enabled regions of 111122223333 could not be listed (account:ListRegions: AccessDeniedException): only us-east-1 was searched; activity in other regions is not in these results',
+    });
+    const partial = summary([
+      {
+        accountId: '111122223333',
+        enabled: ['ap-south-1', 'eu-west-1', 'us-east-1'],
+        via: 'account:ListRegions',
+        searched: ['us-east-1'],
+        failed: [{ region: 'eu-west-1', detail: 'denied' }],
+      },
+    ]);
+    expect(partial.text).toContain("CloudTrail was searched in 111122223333's us-east-1; not in eu-west-1.");
+    expect(partial.limitingFactors).toContainEqual({
+      source: 'cloudtrail',
+      reason: 'not-searched',
+      detail: "111122223333's enabled regions ap-south-1 were not searched",
+    });
+  });
+});
+
 describe('recommendations follow the current state', () => {
   const finding = makeFinding({ resources: [{ type: 'AwsIamAccessKey', id: KEY, region: 'us-east-1', tags: {} }] });
   const timeline = buildTimeline([event({})]);

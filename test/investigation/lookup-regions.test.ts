@@ -48,9 +48,10 @@ function record(id: string, o: { name: string; source: string; region: string; t
 }
 
 describe('where CloudTrail lookups go', () => {
-  it('identities are looked up in the finding’s region and in us-east-1; IAM calls by name in us-east-1 only; instance calls kept when they name an instance', () => {
+  it('identities, roles and regional calls in every enabled region; IAM calls by name in us-east-1 only; instances in the finding’s region', () => {
     const plan = planLookups({
       region: 'eu-west-1',
+      enabledRegions: ['us-west-2', 'eu-west-1', 'ap-south-1', 'us-east-1'],
       accessKeyIds: [KEY],
       usernames: ['i-abc'],
       roleNames: ['worker'],
@@ -59,18 +60,22 @@ describe('where CloudTrail lookups go', () => {
       instanceEvents: ['SendCommand'],
       instances: [INSTANCE],
     });
+    const every = (what: string) => ['eu-west-1', 'us-east-1', 'ap-south-1', 'us-west-2'].map((r) => `${what}@${r}`);
     expect(plan.map((l) => `${l.attribute}=${l.value}@${l.region}${l.keepNaming ? ` naming ${l.keepNaming}` : ''}`)).toEqual([
-      `AccessKeyId=${KEY}@eu-west-1`,
-      `AccessKeyId=${KEY}@us-east-1`,
-      'Username=i-abc@eu-west-1',
-      'Username=i-abc@us-east-1',
+      ...every(`AccessKeyId=${KEY}`),
+      ...every('Username=i-abc'),
       `ResourceName=${INSTANCE}@eu-west-1`,
-      'ResourceName=worker@eu-west-1',
-      'ResourceName=worker@us-east-1',
+      ...every('ResourceName=worker'),
       'EventName=CreateUser@us-east-1',
-      'EventName=RunInstances@eu-west-1',
+      ...every('EventName=RunInstances'),
       `EventName=SendCommand@eu-west-1 naming ${INSTANCE}`,
     ]);
+    // Regions unknown: the finding's and us-east-1 (where global services record, and a CLI's default region).
+    expect(
+      planLookups({ region: 'eu-west-1', accessKeyIds: [KEY], usernames: [], roleNames: [], resourceNames: [], eventNames: ['RunInstances'] }).map(
+        (l) => `${l.attribute}@${l.region}`,
+      ),
+    ).toEqual(['AccessKeyId@eu-west-1', 'AccessKeyId@us-east-1', 'EventName@eu-west-1', 'EventName@us-east-1']);
     // A finding in us-east-1 searches it once; no instance, no instance calls.
     expect(
       planLookups({

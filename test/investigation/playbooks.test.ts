@@ -90,7 +90,7 @@ describe('what each kind of finding adds to its playbook', () => {
     const playbook = playbookFor(finding);
     expect(playbook).toMatchObject({
       id: 'instance-credentials',
-      collectors: ['cloudtrail', 'iam', 'ec2', 'findings'],
+      collectors: ['cloudtrail', 'iam', 'ec2', 'findings', 'cost'],
       searchBy: ['accessKey', 'role', 'instance'],
     });
     expect(playbook.containment.join('\n')).toMatch(/Revoke the role's active sessions[\s\S]*IMDSv2/);

@@ -116,6 +116,8 @@ describe.each([CRYPTO, S3, ROOT, ICE, S3X])('scenario %s', (dir) => {
 describe('cryptomining-ec2: miners launched with a web server’s stolen role credentials', () => {
   const THIEF = 'arn:aws:sts::111122223333:assumed-role/webapp-ec2-role/i-05e1a0b7c3d900a11';
   const MINERS = ['i-0f3b9d2e8a6c40001', 'i-0f3b9d2e8a6c40002', 'i-0f3b9d2e8a6c40003'];
+  // Launched in us-west-2, where nobody watched: found because every enabled region is searched.
+  const WEST = ['i-0f3b9d2e8a6c40004', 'i-0f3b9d2e8a6c40005', 'i-0f3b9d2e8a6c40006'];
 
   it('finds the launch, who made it from where, the miners as they are now, and what to do', async () => {
     const [finding] = await normalize(`${CRYPTO}/finding.json`);
@@ -129,8 +131,14 @@ describe('cryptomining-ec2: miners launched with a web server’s stolen role cr
     expect(out.playbook).toBe('ec2-compromise');
     expect(out.limitingFactors).toEqual([]);
     expect(out.summary.text).toMatch(
-      /^HIGH: Amazon EC2 instance i-0f3b9d2e8a6c40001 is querying a domain name that is associated with Bitcoin-related activity \(account 111122223333, us-east-1\)\. Between 13 Oct 2026 18:02 UTC and 14 Oct 2026 12:44 UTC, role webapp-ec2-role \(session i-05e1a0b7c3d900a11\) from 203\.0\.113\.99 made 13 calls/,
+      /^HIGH: Amazon EC2 instance i-0f3b9d2e8a6c40001 is querying a domain name that is associated with Bitcoin-related activity \(account 111122223333, us-east-1\)\. Between 13 Oct 2026 18:02 UTC and 14 Oct 2026 12:44 UTC, role webapp-ec2-role \(session i-05e1a0b7c3d900a11\) from 203\.0\.113\.99 made 16 calls/,
     );
+    // Every enabled region was searched, and said so; the bill shows the miners too, in both regions.
+    expect(out.summary.text).toContain('CloudTrail was searched in every enabled region of 111122223333 (us-east-1, us-west-2).');
+    expect(out.summary.text).toContain(
+      'Spend jumped during the window: Amazon Elastic Compute Cloud - Compute in us-east-1 $30.41 on 14 Oct 2026 against $3.99 a day before (7.62×); Amazon Elastic Compute Cloud - Compute in us-west-2 $24.25 on 14 Oct 2026 against $0.00 a day before (new).',
+    );
+    expect(out.summary.text).not.toContain('only us-east-1');
     // Auto Scaling launching a web server is in the window but is not the intruder: it is counted apart, never an actor of the activity.
     expect(out.summary.text).toContain('AWS services acting for the account made 1 more.');
     expect(out.summary.text).not.toContain('AWSServiceRoleForAutoScaling');
@@ -160,8 +168,28 @@ describe('cryptomining-ec2: miners launched with a web server’s stolen role cr
     // GuardDuty's other finding on the same instance joins the timeline.
     expect(tl.filter((e) => e.source === 'guardduty').map((e) => [e.action, e.tactics])).toEqual([['CryptoCurrency:EC2/BitcoinTool.B', ['Impact']]]);
 
+    // The same in us-west-2: its own key pair, wide-open group and three more miners.
+    const west = tl.filter((e) => e.region === 'us-west-2' && e.actor === THIEF).map((e) => e.action);
+    expect(west).toEqual(['ImportKeyPair', 'AuthorizeSecurityGroupIngress', 'RunInstances']);
+    expect(named(tl, 'RunInstances').find((e) => e.region === 'us-west-2')?.resources).toEqual(expect.arrayContaining(WEST));
+    for (const id of WEST) {
+      expect(out.summary.currentState).toContainEqual({
+        kind: 'instance',
+        id,
+        exists: true,
+        facts: [
+          'running',
+          'created during the activity',
+          `public IP 192.0.2.20${id.slice(-1) === '4' ? 1 : id.slice(-1) === '5' ? 2 : 3}`,
+          'c5.4xlarge',
+          'IMDSv1 still allowed (HttpTokens optional)',
+          'sg-0e7f1a2b3c4d50003 open to 0.0.0.0/0 on all ports (sensitive)',
+        ],
+      });
+    }
+
     const created = out.summary.createdIdentities.filter((c) => c.kind === 'instance').map((c) => c.name);
-    expect(created).toEqual(expect.arrayContaining(MINERS));
+    expect(created).toEqual([...MINERS, ...WEST]);
     // Only what the intruder made: not the web server Auto Scaling launched in the same window.
     expect(out.summary.createdIdentities.map((c) => c.name)).not.toContain('i-05e1a0b7c3d900a12');
     for (const id of MINERS) {
@@ -185,7 +213,7 @@ describe('cryptomining-ec2: miners launched with a web server’s stolen role cr
     expect(recs).toContain(
       "Revoke role webapp-ec2-role's active sessions (an inline deny on aws:TokenIssueTime before now): its instance credentials (session i-05e1a0b7c3d900a11) were used from 203.0.113.99",
     );
-    expect(recs).toMatch(new RegExp(`Snapshot, then terminate, the instance\\(s\\) launched during the activity: ${MINERS.join(', ')}\\.`));
+    expect(recs).toMatch(new RegExp(`Snapshot, then terminate, the instance\\(s\\) launched during the activity: ${[...MINERS, ...WEST].join(', ')}\\.`));
     expect(recs).not.toContain('i-05e1a0b7c3d900a12');
     // IMDSv2 where the role credentials were read: the web server, not the miners (they are to be terminated).
     expect(recs).toContain('Require IMDSv2 on instance i-05e1a0b7c3d900a11');

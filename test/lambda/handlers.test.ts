@@ -168,6 +168,37 @@ describe.each([
     expect(slack.emulator.state.messages('#security-incidents')).toHaveLength(1);
   });
 
+  it('a question mentioning sirbot in the thread is queued by the Slack function and answered by the worker from CloudTrail, once', async () => {
+    const [root] = slack.emulator.state.messages('#security-incidents');
+    const event = {
+      type: 'message',
+      channel: root!.channel,
+      channel_type: 'channel',
+      user: 'U0ALICE',
+      text: '<@U0SIRBOT> what did this key do in the last 7 days?',
+      ts: `${Math.floor(Date.parse('2026-11-21T12:00:00Z') / 1000)}.000300`,
+      thread_ts: root!.ts,
+    };
+    const body = JSON.stringify({
+      token: 't',
+      team_id: 'T0EMULATOR',
+      api_app_id: 'A0SIRBOT',
+      type: 'event_callback',
+      event_id: `Ev${crypto.randomUUID().slice(0, 8)}`,
+      event_time: 1,
+      event,
+    });
+    expect(await handlers.slack(apiGatewayEvent(body, 'application/json') as never, {})).toMatchObject({ statusCode: 200 });
+    const batch = queuedBatch();
+    expect(batch.Records.map((r) => JSON.parse(r.body))).toEqual([expect.objectContaining({ kind: 'investigation.reply', mentionsBot: true })]);
+    expect(await handlers.worker(batch)).toEqual({ batchItemFailures: [] });
+    // SQS delivers the job again: the question is answered once.
+    expect(await handlers.worker({ Records: batch.Records.map((r) => ({ ...r, messageId: `${r.messageId}-again` })) })).toEqual({ batchItemFailures: [] });
+    const answers = thread().filter((m) => m.text?.startsWith('Answer:'));
+    expect(answers).toHaveLength(1);
+    expect(messageTexts(answers[0]!).join('\n')).toContain('AttributeKey=AccessKeyId,AttributeValue=AKIAEXPOSEDKEY000001');
+  });
+
   it("ingest hands Security IR's case events to the worker, which shows an AWS responder's comment and status change in the case's thread", async () => {
     const [root] = slack.emulator.state.messages('#security-incidents');
     // A case opened from the finding's thread, as the case service leaves it: in Security IR, and kept in the table.

@@ -9,6 +9,10 @@ import type { Statement } from './cloudformation.ts';
 export const ONLY_ON_EVERY_RESOURCE: Record<string, string> = {
   'cloudtrail:LookupEvents': 'Read; list_awscloudtrail: no resource type (event history is per account and region)',
   'ec2:DescribeInstances': 'List; list_amazonec2: Describe* actions define no resource type',
+  'ec2:DescribeRegions': 'List; list_amazonec2: no resource type (regions are not resources)',
+  'ce:GetCostAndUsage': 'Read; list_awscostexplorerservice: no resource type (cost and usage is per account)',
+  // Not verified in the reference here: Account Management's own example policy for reading the enabled regions grants it on "*".
+  'account:ListRegions': 'List; list_awsaccountmanagement: AWS documents it on "*" (its example read-only Account page policy)',
   'ec2:DescribeSecurityGroups': 'List; list_amazonec2: no resource type',
   'ec2:DescribeVolumes': 'List; list_amazonec2: no resource type',
   'guardduty:ListDetectors': 'List; list_amazonguardduty: no resource type (the detector is what it finds)',

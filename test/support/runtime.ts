@@ -1,3 +1,5 @@
+import { BedrockQuestionTranslator } from '../../src/aws/bedrock-translator.ts';
+import { EventHistorySearch } from '../../src/aws/evidence/event-history-search.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -105,6 +107,18 @@ export async function startTestRuntime(o: TestRuntimeOptions = {}): Promise<Test
               new Ec2Collector(clients, quotas),
               new FindingsCollector(clients, quotas),
             ],
+            eventSearches: () => [new EventHistorySearch(clients, quotas)],
+            ...(env.SIRBOT_BEDROCK_MODEL_ID
+              ? {
+                  questionTranslator: new BedrockQuestionTranslator({
+                    clients,
+                    quotas,
+                    accountId: aws.scenario.accounts[0] ?? '111122223333',
+                    region: 'us-east-1',
+                    modelId: env.SIRBOT_BEDROCK_MODEL_ID,
+                  }),
+                }
+              : {}),
             awsNow: () => aws.now(),
           },
         }

@@ -63,8 +63,8 @@ describe('EscalationService paging', () => {
     expect(await service.tick()).toBe(1);
     expect(await service.tick()).toBe(0);
     expect(await service.acknowledge(finding.id, RESPONDER)).toEqual({ ok: true, already: false });
-    await service.findingResolved(finding.id);
-    await service.findingResolved(finding.id);
+    await service.findingClosed(finding.id, 'RESOLVED', RESPONDER);
+    await service.findingClosed(finding.id, 'RESOLVED', RESPONDER);
     expect(pager.calls).toEqual([`trigger ${key} ${finding.id}`, `acknowledge ${key}`, `resolve ${key}`]);
     expect(auditLines(await h.auditTrail()).filter((l) => l.includes('page.'))).toEqual([
       'sirbot page.trigger executed',
@@ -152,7 +152,7 @@ describe('EscalationService paging', () => {
     const other = await setup();
     await other.service.arm(other.finding.id, FINDINGS_CHANNEL, ROOT_TS, policy());
     await other.service.acknowledge(other.finding.id, RESPONDER);
-    await other.service.findingResolved(other.finding.id);
+    await other.service.findingClosed(other.finding.id, 'RESOLVED', RESPONDER);
     other.h.advance(3600);
     await other.service.tick();
     expect(other.pager.calls).toEqual([]);

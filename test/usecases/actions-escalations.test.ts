@@ -148,4 +148,43 @@ describe('EscalationService', () => {
 
     expect(notices.callsTo('escalationMentioned')[0]?.[0]).toMatchObject({ escalation: { threadTs: '1700000099.000100' } });
   });
+
+  it('a finding resolved before anyone acknowledged stops its escalation: no mention, no CIRT step, once', async () => {
+    const { h, notices, service } = escalationService();
+    await service.arm(FINDING, FINDINGS_CHANNEL, ROOT_TS, policy());
+
+    await service.findingClosed(FINDING, 'RESOLVED', RESPONDER);
+    await service.findingClosed(FINDING, 'RESOLVED', null);
+    h.advance(3600);
+    expect(await service.tick()).toBe(0);
+
+    expect(notices.methods()).toEqual([]);
+    expect((await h.store.actions.getEscalation(FINDING))?.stage).toBe('closed');
+    expect(auditLines(await h.auditTrail())).toEqual([`${RESPONDER} escalation.stop executed`]);
+    expect(await service.hurry(FINDING)).toBe(false);
+    expect(await service.acknowledge(FINDING, RESPONDER)).toEqual({ ok: true, already: true });
+  });
+
+  it('closed at its source while the CIRT proposal is out: the proposal loses its buttons and says why', async () => {
+    const { h, notices, service } = escalationService();
+    await service.arm(FINDING, FINDINGS_CHANNEL, ROOT_TS, policy());
+    h.advance(300);
+    await service.tick();
+    h.advance(600);
+    await service.tick();
+
+    await service.findingClosed(FINDING, 'SUPPRESSED', null);
+
+    expect(notices.methods()).toEqual(['escalationMentioned', 'escalationCirtProposed', 'escalationProposalSettled']);
+    expect(notices.callsTo('escalationProposalSettled')[0]?.[0]).toMatchObject({ outcome: { closedAs: 'SUPPRESSED', closedBy: null } });
+    expect(auditLines(await h.auditTrail()).at(-1)).toBe('sirbot escalation.stop executed');
+  });
+
+  it('an acknowledged escalation stays acknowledged when the finding is resolved', async () => {
+    const { h, service } = escalationService();
+    await service.arm(FINDING, FINDINGS_CHANNEL, ROOT_TS, policy());
+    await service.acknowledge(FINDING, RESPONDER);
+    await service.findingClosed(FINDING, 'RESOLVED', RESPONDER);
+    expect((await h.store.actions.getEscalation(FINDING))?.stage).toBe('acknowledged');
+  });
 });

@@ -8,6 +8,7 @@ import type { Preview, RemediationService } from '../../src/actions/remediations
 import type { SnoozeService } from '../../src/actions/snoozes.ts';
 import type { StatusService } from '../../src/actions/status.ts';
 import type { Disagreement } from '../../src/domain/investigation/answer-book.ts';
+import type { FollowUpQuestions } from '../../src/investigation/follow-ups.ts';
 import type { InvestigationService } from '../../src/investigation/service.ts';
 import { JobDispatcher, type JobDispatcherDeps } from '../../src/jobs/dispatch.ts';
 import type { Job } from '../../src/jobs/job.ts';
@@ -33,6 +34,7 @@ function dispatcher(answers: {
   caseSync?: Partial<CaseSync>;
   snoozes?: Partial<SnoozeService>;
   investigations?: Partial<InvestigationService>;
+  questions?: Partial<FollowUpQuestions>;
   sir?: JobDispatcherDeps['sir'];
   withoutActions?: boolean;
 }) {
@@ -42,8 +44,10 @@ function dispatcher(answers: {
   const remediations = recordingPort<RemediationService>(answers.remediations);
   const investigations = recordingPort<InvestigationService>(answers.investigations);
   const caseSync = recordingPort<CaseSync>(answers.caseSync);
+  const questions = recordingPort<FollowUpQuestions>(answers.questions ?? { ask: async () => null });
   const bus = new JobDispatcher({
     investigations: investigations.port,
+    questions: questions.port,
     ...(answers.withoutActions
       ? {}
       : {
@@ -62,7 +66,7 @@ function dispatcher(answers: {
     timeZones: timeZones.port,
     sir: answers.sir,
   });
-  return { bus, replies, timeZones, status, remediations, investigations, caseSync };
+  return { bus, replies, timeZones, status, remediations, investigations, caseSync, questions };
 }
 
 const statusJob: Job = { kind: 'status.set', findingId: 'f-1', status: 'RESOLVED', note: 'rotated', userId: 'U0ALICE', replyTo: REPLY_TO };
@@ -184,6 +188,32 @@ describe('the command bus', () => {
 
     expect(timeZones.callsTo('timeZoneOf')).toEqual([['U0ALICE']]);
     expect(investigations.callsTo('reply')[0]?.slice(0, 4)).toEqual(['C0SEC', REPLY_TO.threadTs, 'at 3pm', 'U0ALICE']);
+  });
+
+  it('a thread reply goes to follow-up questions first: one taken there is not read as an answer; a refused asker is told privately', async () => {
+    const reply: Job = {
+      kind: 'investigation.reply',
+      channel: 'C0SEC',
+      threadTs: REPLY_TO.threadTs,
+      ts: '1795784400.000200',
+      text: '<@U0SIRBOT> what did this key do?',
+      mentionsBot: true,
+      replyTo: REPLY_TO,
+    };
+    const answered = dispatcher({ questions: { ask: async () => ({ ok: true, answered: true }) } });
+    await answered.bus.dispatch(reply);
+    expect(answered.questions.callsTo('ask')[0]?.[0]).toMatchObject({ channel: 'C0SEC', ts: '1795784400.000200', userId: 'U0ALICE', mentionsBot: true });
+    expect(answered.investigations.callsTo('reply')).toEqual([]);
+
+    const refused = dispatcher({ questions: { ask: async () => ({ ok: false, kind: 'refused', error: 'this needs the responder role' }) } });
+    await refused.bus.dispatch(reply);
+    expect(refused.replies.callsTo('tellPrivately')).toEqual([[REPLY_TO, { kind: 'answer-refused', reason: 'this needs the responder role' }]]);
+    expect(refused.investigations.callsTo('reply')).toEqual([]);
+
+    const chat = dispatcher({ investigations: { reply: async () => null } });
+    await chat.bus.dispatch({ ...reply, text: 'it leaked at 3pm', mentionsBot: false });
+    expect(chat.questions.callsTo('ask')).toHaveLength(1);
+    expect(chat.investigations.callsTo('reply')).toHaveLength(1);
   });
 
   it('hands /sir to the handler it was given', async () => {

@@ -7,11 +7,13 @@ import type { CloudTrailRecord } from '../../domain/investigation/cloudtrail-rec
 import type { LimitingFactor } from '../../domain/investigation/limiting.ts';
 import { entryFromCloudTrail, type TimelineEntry } from '../../domain/investigation/timeline.ts';
 import type { Subject } from '../../domain/investigation/subjects.ts';
-import { GLOBAL_EVENTS_REGION, type LookupAttribute, type PlannedLookup, planLookups } from '../../domain/investigation/lookup-plan.ts';
+import { type LookupAttribute, type PlannedLookup, planLookups, searchRegions } from '../../domain/investigation/lookup-plan.ts';
+import type { RegionCoverage } from '../../domain/investigation/region-coverage.ts';
 import { CLOUDTRAIL_RETENTION_DAYS } from '../../domain/investigation/window.ts';
 import type { Collector, CollectorProgress, CollectorResult, EvidenceScope } from '../../ports/collector.ts';
+import type { EnabledRegions } from '../../ports/enabled-regions.ts';
 
-/** CloudTrail records are attacker-influenced (user agents, names): shape-checked before use. */
+/** CloudTrail records are attacker-influenced (user agents, names): shape-checked before use (here and by the event-history search). */
 const optionalString = z
   .string()
   .nullish()
@@ -61,12 +63,23 @@ const LOOKUP_WORDS: Record<LookupAttribute, string> = {
 export interface CloudTrailCollectorOptions {
   /** Stop a single lookup after this many events and say so. */
   maxEventsPerLookup?: number;
+  /** Where the account can have activity; absent: the finding's region and us-east-1 only. */
+  regions?: EnabledRegions;
+}
+
+/** A lookup that failed: the error, and whether it was a refusal. */
+interface LookupFailure {
+  denied: boolean;
+  detail: string;
 }
 
 /**
  * CloudTrail LookupEvents by access key, user name, resource name and event name over
- * the window, in the regions lookup-plan.ts chooses: every page (50 events each), every
- * lookup in parallel, each call through the (LookupEvents, account, region) quota queue.
+ * the window, in the regions lookup-plan.ts chooses among the account's enabled ones:
+ * every page (50 events each), every lookup in parallel, each call through the
+ * (LookupEvents, account, region) quota queue, so regions run side by side and each
+ * region's lookups take turns at its 2 requests/s. A region whose lookups fail (an SCP
+ * denying it, a region not opted in) is one limiting factor naming it.
  */
 export class CloudTrailCollector implements Collector {
   readonly id = 'cloudtrail' as const;
@@ -78,9 +91,15 @@ export class CloudTrailCollector implements Collector {
   ) {}
 
   async collect(scope: EvidenceScope, onProgress?: (p: CollectorProgress) => void): Promise<CollectorResult> {
-    const lookups = planLookups({ ...scope, instances: scope.subjects.filter((s) => s.kind === 'instance').map((s) => s.id) });
+    const enabled = this.options.regions ? await this.options.regions.of(scope.accountId) : null;
+    const lookups = planLookups({
+      ...scope,
+      ...(enabled?.regions ? { enabledRegions: enabled.regions } : {}),
+      instances: scope.subjects.filter((s) => s.kind === 'instance').map((s) => s.id),
+    });
     const progress = { collector: this.id, pages: 0, items: 0 };
     const results = await Promise.all(lookups.map((l) => this.lookup(scope, l, progress, onProgress)));
+    const { coverage, limitingFactors } = regionOutcome(scope.accountId, lookups, results);
     return {
       collector: this.id,
       items: results.flatMap((r) => r.items),
@@ -93,8 +112,9 @@ export class CloudTrailCollector implements Collector {
         window: scope.window,
         found: results[i]?.items.length ?? 0,
       })),
-      limitingFactors: results.flatMap((r) => r.limitingFactors),
+      limitingFactors: [...results.flatMap((r) => r.limitingFactors), ...limitingFactors],
       pages: progress.pages,
+      ...(enabled ? { regionCoverage: { ...coverage, enabled: enabled.regions, via: enabled.via } } : {}),
     };
   }
 
@@ -110,9 +130,10 @@ export class CloudTrailCollector implements Collector {
     const attribute = by[subject.kind];
     if (!attribute) return null;
     const { LookupEventsCommand } = cloudTrailSdk();
-    // A key or user may have been used only with a CLI's default region, or only on global services: both are in us-east-1.
+    // A key or user works in every enabled region (global services' calls are in us-east-1, which is one of them).
     const identity = subject.kind === 'accessKey' || subject.kind === 'iamUser' || subject.kind === 'root';
-    const regions = identity && region !== GLOBAL_EVENTS_REGION ? [region, GLOBAL_EVENTS_REGION] : [region];
+    const enabled = identity && this.options.regions ? (await this.options.regions.of(accountId)).regions : null;
+    const regions = identity ? searchRegions(region, enabled ?? undefined) : [region];
     const newest = await Promise.all(
       regions.map(async (r) => {
         const client = this.clients.cloudTrail(accountId, r);
@@ -143,13 +164,14 @@ export class CloudTrailCollector implements Collector {
     { attribute: key, value, region, keepNaming }: PlannedLookup,
     progress: CollectorProgress,
     onProgress?: (p: CollectorProgress) => void,
-  ): Promise<{ items: TimelineEntry[]; limitingFactors: LimitingFactor[] }> {
+  ): Promise<{ items: TimelineEntry[]; limitingFactors: LimitingFactor[]; failure?: LookupFailure }> {
     const client = this.clients.cloudTrail(scope.accountId, region);
     const kept = (e: TimelineEntry) => !keepNaming || e.resources.some((r) => keepNaming.includes(r));
     const { LookupEventsCommand } = cloudTrailSdk();
     const max = this.options.maxEventsPerLookup ?? 10_000;
     const items: TimelineEntry[] = [];
     const limitingFactors: LimitingFactor[] = [];
+    let failure: LookupFailure | undefined;
     let unreadable = 0;
     let seen = 0;
     let token: string | undefined;
@@ -191,17 +213,46 @@ export class CloudTrailCollector implements Collector {
       } while (token);
     } catch (err) {
       const e = err as { name?: string; message?: string };
-      limitingFactors.push({
-        source: 'cloudtrail',
-        reason: /AccessDenied/.test(e.name ?? '') ? 'access-denied' : 'failed',
-        detail: `${key}=${value} in ${scope.accountId}/${region}: ${e.name ?? 'Error'}: ${e.message ?? String(err)}`,
-      });
+      failure = {
+        // A region not enabled, or one that does not accept the session's token (a global STS token in an opt-in region), refuses the client.
+        denied: /AccessDenied|UnrecognizedClient|InvalidClientTokenId|OptInRequired/.test(e.name ?? ''),
+        detail: `${key}=${value}: ${e.name ?? 'Error'}: ${e.message ?? String(err)}`,
+      };
     }
     if (unreadable > 0) {
       limitingFactors.push({ source: 'cloudtrail', reason: 'failed', detail: `${key}=${value}: ${unreadable} event(s) could not be read` });
     }
-    return { items, limitingFactors };
+    return { items, limitingFactors, ...(failure ? { failure } : {}) };
   }
+}
+
+/**
+ * Which regions answered and which failed: one limiting factor per failed region (an SCP
+ * denying a region fails every lookup there; saying so once names the region, not twenty
+ * lookups).
+ */
+function regionOutcome(
+  accountId: string,
+  lookups: PlannedLookup[],
+  results: Array<{ failure?: LookupFailure }>,
+): { coverage: Pick<RegionCoverage, 'accountId' | 'searched' | 'failed'>; limitingFactors: LimitingFactor[] } {
+  const regions = [...new Set(lookups.map((l) => l.region))];
+  const failed: RegionCoverage['failed'] = [];
+  const limitingFactors: LimitingFactor[] = [];
+  for (const region of regions) {
+    const here = lookups.map((l, i) => ({ l, r: results[i] })).filter((x) => x.l.region === region);
+    const failures = here.map((x) => x.r?.failure).filter((f): f is LookupFailure => !!f);
+    if (failures.length === 0) continue;
+    const first = failures[0] as LookupFailure;
+    const detail = `${failures.length} of ${here.length} lookup${here.length === 1 ? '' : 's'} failed, ${first.detail}`;
+    failed.push({ region, detail });
+    limitingFactors.push({
+      source: 'cloudtrail',
+      reason: failures.every((f) => f.denied) ? 'access-denied' : 'failed',
+      detail: `CloudTrail in ${accountId}/${region}: ${detail}; activity there is not in these results`,
+    });
+  }
+  return { coverage: { accountId, searched: regions.filter((r) => !failed.some((f) => f.region === r)), failed }, limitingFactors };
 }
 
 function safeJson(text: string | undefined): unknown {

@@ -2,7 +2,9 @@ import type { AwsClientFactory } from '../clients.ts';
 import type { QuotaQueues } from '../quotas.ts';
 import { archiveCollector } from './archive.ts';
 import type { ArchiveSettings } from './archive-settings.ts';
+import { AccountRegions } from '../regions.ts';
 import { CloudTrailCollector } from './cloudtrail.ts';
+import { CostCollector } from './cost.ts';
 import type { Collector } from '../../ports/collector.ts';
 import { Ec2Collector } from './ec2.ts';
 import { FindingsCollector } from './findings.ts';
@@ -10,14 +12,17 @@ import { IamCollector } from './iam.ts';
 import { S3Collector } from './s3.ts';
 
 /**
- * Every evidence source sirbot has, sharing one client factory and one set of quota queues;
- * with a long-term store configured, the archive collector beside event history.
+ * Every evidence source sirbot has, sharing one client factory and one set of quota
+ * queues; CloudTrail searches each account's enabled regions, learned once per account
+ * for a while (regions.ts); with a long-term store configured, the archive collector
+ * beside event history.
  */
 export function createCollectors(clients: AwsClientFactory, quotas: QuotaQueues, archive: ArchiveSettings | null = null): Collector[] {
   const beyondHistory = archiveCollector(archive, clients, quotas);
   return [
     ...(beyondHistory ? [beyondHistory] : []),
-    new CloudTrailCollector(clients, quotas),
+    new CloudTrailCollector(clients, quotas, { regions: new AccountRegions(clients, quotas) }),
+    new CostCollector(clients, quotas),
     new IamCollector(clients, quotas),
     new Ec2Collector(clients, quotas),
     new S3Collector(clients, quotas),

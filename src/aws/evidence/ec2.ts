@@ -22,7 +22,7 @@ function openToWorld(group: SecurityGroup): string[] {
   return facts;
 }
 
-function stateOfInstance(scope: EvidenceScope, i: Instance, groups: SecurityGroup[], createdInWindow: boolean): SubjectState {
+function stateOfInstance(scope: EvidenceScope, region: string, i: Instance, groups: SecurityGroup[], createdInWindow: boolean): SubjectState {
   const id = i.InstanceId as string;
   const tokens = i.MetadataOptions?.HttpTokens;
   const exposure = groups.filter((g) => (i.SecurityGroups ?? []).some((s) => s.GroupId === g.GroupId)).flatMap(openToWorld);
@@ -30,7 +30,7 @@ function stateOfInstance(scope: EvidenceScope, i: Instance, groups: SecurityGrou
     kind: 'instance',
     id,
     accountId: scope.accountId,
-    region: scope.region,
+    region,
     exists: true,
     status: i.State?.Name ?? 'unknown',
     ...(i.IamInstanceProfile?.Arn ? { owner: i.IamInstanceProfile.Arn } : {}),
@@ -51,8 +51,10 @@ function stateOfInstance(scope: EvidenceScope, i: Instance, groups: SecurityGrou
  * The instances in play — named by the finding (as the affected resource, or as the
  * session of the role whose credentials were used), by the responder, or launched in
  * the window — as they are now: state, type, instance profile, whether IMDSv1 is still
- * allowed, public IP, security group rules open to the internet. An instance
- * DescribeInstances does not return is "not found in <region>", which is all it says.
+ * allowed, public IP, security group rules open to the internet. Each is described in
+ * the region the window's events put it in (a miner launched elsewhere), else the
+ * finding's. An instance DescribeInstances does not return is "not found in <region>",
+ * which is all it says.
  */
 export class Ec2Collector implements Collector {
   readonly id = 'ec2' as const;
@@ -76,9 +78,39 @@ export class Ec2Collector implements Collector {
     const limitingFactors: LimitingFactor[] = [];
     const empty = { collector: this.id, items: [], states, searched: [], limitingFactors, pages: 0 };
     if (ids.length === 0) return empty;
-    const ec2 = this.clients.ec2(scope.accountId, scope.region);
+    const regionOf = (id: string) => scope.instanceRegions?.[id] ?? scope.region;
+    const byRegion = new Map<string, string[]>();
+    for (const id of ids) byRegion.set(regionOf(id), [...(byRegion.get(regionOf(id)) ?? []), id]);
+    let pages = 0;
+    for (const [region, here] of byRegion) {
+      const out = await this.describe(scope, region, here, created);
+      pages += out.pages;
+      states.push(...out.states);
+      limitingFactors.push(...out.limitingFactors);
+      onProgress?.({ collector: this.id, pages, items: states.length });
+    }
+    const searched = ids.map((id) => ({
+      source: this.id,
+      what: `EC2 instance ${id}`,
+      accountId: scope.accountId,
+      region: regionOf(id),
+      window: null,
+      found: states.some((s) => s.id === id && s.exists) ? 1 : 0,
+    }));
+    return { ...empty, searched, pages };
+  }
+
+  private async describe(
+    scope: EvidenceScope,
+    region: string,
+    ids: string[],
+    created: Set<string>,
+  ): Promise<{ states: SubjectState[]; limitingFactors: LimitingFactor[]; pages: number }> {
+    const states: SubjectState[] = [];
+    const limitingFactors: LimitingFactor[] = [];
+    const ec2 = this.clients.ec2(scope.accountId, region);
     const { DescribeInstancesCommand, DescribeSecurityGroupsCommand } = ec2Sdk();
-    const call = <T>(fn: () => Promise<T>) => this.quotas.run('ec2:Describe', scope.accountId, scope.region, fn);
+    const call = <T>(fn: () => Promise<T>) => this.quotas.run('ec2:Describe', scope.accountId, region, fn);
     let pages = 0;
     try {
       // A filter, not InstanceIds: one purged instance must not fail the whole call.
@@ -88,34 +120,25 @@ export class Ec2Collector implements Collector {
       const groupIds = [...new Set(instances.flatMap((i) => (i.SecurityGroups ?? []).map((g) => g.GroupId as string)))];
       const groups = groupIds.length ? ((await call(() => ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: groupIds })))).SecurityGroups ?? []) : [];
       pages++;
-      for (const i of instances) states.push(stateOfInstance(scope, i, groups, created.has(i.InstanceId as string)));
+      for (const i of instances) states.push(stateOfInstance(scope, region, i, groups, created.has(i.InstanceId as string)));
       for (const missing of ids.filter((id) => !instances.some((i) => i.InstanceId === id))) {
         states.push({
           kind: 'instance',
           id: missing,
           accountId: scope.accountId,
-          region: scope.region,
+          region,
           exists: false,
-          facts: [`DescribeInstances does not return it in ${scope.region} (terminated and purged, or in another region)`],
+          facts: [`DescribeInstances does not return it in ${region} (terminated and purged, or in another region)`],
         });
       }
-      onProgress?.({ collector: this.id, pages, items: states.length });
     } catch (err) {
       const e = err as { name?: string; message?: string };
       limitingFactors.push({
         source: 'ec2',
         reason: /UnauthorizedOperation|AccessDenied/.test(e.name ?? '') ? 'access-denied' : 'failed',
-        detail: `instances in ${scope.accountId}/${scope.region}: ${e.name}: ${e.message}`,
+        detail: `instances in ${scope.accountId}/${region}: ${e.name}: ${e.message}`,
       });
     }
-    const searched = ids.map((id) => ({
-      source: this.id,
-      what: `EC2 instance ${id}`,
-      accountId: scope.accountId,
-      region: scope.region,
-      window: null,
-      found: states.some((s) => s.id === id && s.exists) ? 1 : 0,
-    }));
-    return { ...empty, searched, pages };
+    return { states, limitingFactors, pages };
   }
 }

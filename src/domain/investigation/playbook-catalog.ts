@@ -118,7 +118,7 @@ export const PLAYBOOKS: Record<PlaybookId, PlaybookBase> = {
     id: 'credential-exposure',
     name: 'Credential exposure or misuse',
     questions: ['exposedAt', 'principal', 'accessKeyId', 'rotated', 'accountId'],
-    collectors: ['cloudtrail', 'iam', 'ec2', 'findings'],
+    collectors: ['cloudtrail', 'iam', 'ec2', 'findings', 'cost'],
     lookbackDays: 7,
     containment: ['Deactivate the exposed credentials now (UpdateAccessKey Inactive, or revoke the role sessions) while the investigation runs.'],
     watchedEvents: [...PERSISTENCE, ...DEFENSE_EVASION.slice(0, 6), 'RunInstances'],
@@ -128,7 +128,7 @@ export const PLAYBOOKS: Record<PlaybookId, PlaybookBase> = {
     id: 'instance-credentials',
     name: 'Instance role credentials used away from their instance',
     questions: ['exposedAt', 'principal', 'accessKeyId', 'instanceId', 'accountId'],
-    collectors: ['cloudtrail', 'iam', 'ec2', 'findings'],
+    collectors: ['cloudtrail', 'iam', 'ec2', 'findings', 'cost'],
     lookbackDays: 7,
     containment: [
       "Revoke the role's active sessions (an inline deny on tokens issued before now), so the stolen credentials stop working; the instance gets new ones.",
@@ -150,7 +150,7 @@ export const PLAYBOOKS: Record<PlaybookId, PlaybookBase> = {
     id: 'ec2-compromise',
     name: 'EC2 instance compromise',
     questions: ['instanceId', 'accountId'],
-    collectors: ['ec2', 'cloudtrail', 'findings'],
+    collectors: ['ec2', 'cloudtrail', 'findings', 'cost'],
     lookbackDays: 3,
     containment: [
       'Snapshot the instance volumes for forensics, then isolate the instance in a security group with no rules.',
@@ -245,7 +245,8 @@ export const PLAYBOOKS: Record<PlaybookId, PlaybookBase> = {
     id: 'root-credential-use',
     name: 'Root credential use',
     questions: ['exposedAt', 'accountId'],
-    collectors: ['cloudtrail', 'iam', 'findings'],
+    // Root can launch anything anywhere: the bill shows what the events in the searched regions may not.
+    collectors: ['cloudtrail', 'iam', 'findings', 'cost'],
     lookbackDays: 7,
     containment: ['Confirm with the account owner that the root use was expected; if not, reset the root password and MFA and delete any root access keys.'],
     watchedEvents: [...PERSISTENCE, ...DEFENSE_EVASION.slice(0, 9), 'RunInstances'],

@@ -6,8 +6,9 @@ export type QuestionId = 'exposedAt' | 'principal' | 'accessKeyId' | 'rotated' |
 /**
  * Evidence sources; a playbook may name one this runtime lacks (it becomes a limiting factor, never a guess).
  * `archive` (the trail's long-term store) goes with `cloudtrail` wherever one is configured.
+ * `cost`: Cost Explorer's spend by service and region, against the period before (cost-spikes.ts).
  */
-export type CollectorId = 'cloudtrail' | 'archive' | 'iam' | 'ec2' | 'findings' | 's3' | 'eks' | 'ecs' | 'ecr' | 'rds' | 'lambda';
+export type CollectorId = 'cloudtrail' | 'archive' | 'iam' | 'ec2' | 'findings' | 's3' | 'eks' | 'ecs' | 'ecr' | 'rds' | 'lambda' | 'cost';
 
 export interface Question {
   id: QuestionId;

@@ -4,6 +4,8 @@ import type { SubjectState } from './current-state.ts';
 import type { LimitingFactor } from './limiting.ts';
 import type { CreatedIdentity } from './created-identity.ts';
 import { recommendationsFor } from './recommendations.ts';
+import { type RegionCoverage, coverageFactors, coverageLine } from './region-coverage.ts';
+import { type CostSpike, costLine } from './cost-spikes.ts';
 
 export type { CreatedIdentity };
 import type { Searched } from './searched.ts';
@@ -31,6 +33,10 @@ export interface InvestigationSummary {
   currentState: Array<{ kind: string; id: string; exists: boolean | null; facts: string[] }>;
   /** Every look the investigation made, and what each found. */
   searched: Searched[];
+  /** Per account, the regions CloudTrail was searched in against those enabled. */
+  regionsSearched?: RegionCoverage[];
+  /** Spend that jumped in the window against the period before it, by service and region. */
+  costSpikes?: CostSpike[];
   limitingFactors: LimitingFactor[];
   /** What to do next, for what is still so (a key already deactivated is not to be deactivated again). */
   recommendations: string[];
@@ -51,6 +57,9 @@ export interface SummaryInput {
   playbook?: string;
   /** The trail's long-term store searched for what event history cannot show (`cloudtrail-lake`, `athena`, `s3-logs`), if one is configured. */
   archive?: string | null;
+  /** Where CloudTrail was searched, per account (absent: the regions in `searched`, said to be partial). */
+  regionCoverage?: RegionCoverage[];
+  costSpikes?: CostSpike[];
 }
 
 const TACTIC_ORDER: Tactic[] = [
@@ -171,20 +180,23 @@ function blindSpots(
   searched: Searched[],
   window: InvestigationWindow | null | undefined,
   subjects: Subject[],
+  coverage: RegionCoverage[],
   archive: string | null | undefined,
 ): LimitingFactor[] {
   const out: LimitingFactor[] = [];
   const regions = [...new Set(searched.filter((s) => s.source === 'cloudtrail').map((s) => s.region))];
-  out.push({
-    source: 'cloudtrail',
-    reason: 'not-searched',
-    detail: `only ${
-      list(
-        regions.filter((r): r is string => !!r),
-        3,
-      ) || finding.region
-    } ${regions.length > 1 ? 'were' : 'was'} searched; activity in other regions is not in these results`,
-  });
+  // When the enabled regions are known, coverage says what was missed (summarize adds it); otherwise only these were searched.
+  if (coverage.length === 0)
+    out.push({
+      source: 'cloudtrail',
+      reason: 'not-searched',
+      detail: `only ${
+        list(
+          regions.filter((r): r is string => !!r),
+          3,
+        ) || finding.region
+      } ${regions.length > 1 ? 'were' : 'was'} searched; activity in other regions is not in these results`,
+    });
   // With a long-term store, the window was searched from its start: older than event history there.
   if (window && Date.parse(window.start) > 0 && !archive) {
     out.push({
@@ -307,8 +319,9 @@ export function summarize(input: SummaryInput): InvestigationSummary {
   const policyChanges = timeline
     .filter((e) => succeeded(e) && POLICY_CHANGES.has(e.action))
     .map((e) => ({ action: e.action, target: e.resources.join(' '), at: e.time }));
-  const limitingFactors = [...input.limitingFactors];
-  if (timeline.length === 0) limitingFactors.push(...blindSpots(finding, searched, input.window, subjects, input.archive));
+  const coverage = input.regionCoverage ?? [];
+  const limitingFactors = [...input.limitingFactors, ...coverage.flatMap(coverageFactors)];
+  if (timeline.length === 0) limitingFactors.push(...blindSpots(finding, searched, input.window, subjects, coverage, input.archive));
   limitingFactors.push(...dataEventsBlindSpot(timeline, subjects, searched, input.limitingFactors));
   const recommendations = recommendationsFor({ finding, timeline, created, states, subjects });
 
@@ -323,6 +336,8 @@ export function summarize(input: SummaryInput): InvestigationSummary {
       : '',
     archiveSentence(searched),
     nowSentence(states),
+    costLine(input.costSpikes ?? []),
+    ...coverage.map(coverageLine),
     recommendations.length > 0 ? `Next: ${recommendations[0]}` : '',
     limitingFactors.length > 0
       ? `Could not see: ${list(
@@ -345,6 +360,8 @@ export function summarize(input: SummaryInput): InvestigationSummary {
     policyChanges,
     currentState: states.map((s) => ({ kind: s.kind, id: s.id, exists: s.exists, facts: stateFacts(s) })),
     searched,
+    ...(coverage.length > 0 ? { regionsSearched: coverage } : {}),
+    ...(input.costSpikes?.length ? { costSpikes: input.costSpikes } : {}),
     limitingFactors,
     recommendations,
     guidance: containment,

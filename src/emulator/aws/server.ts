@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listenHttp1And2 } from './listen.ts';
 import { SlidingWindowLimiter, type RateLimits } from '../slack/rate-limit.ts';
 import { lookupEvents, type LookupEventsInput } from './cloudtrail.ts';
 import { AwsError, throttled } from './errors.ts';
@@ -12,7 +12,12 @@ import { s3Handle, type S3State } from './s3.ts';
 import { ssmAction, type SsmState } from './ssm.ts';
 import { getSecretValue, sqsAction, type QueueState } from './queues.ts';
 import { SirState, ValidationFailure, securityIrRoute } from './security-ir.ts';
+import { converse } from './bedrock.ts';
 import { verifySigV4 } from './sigv4.ts';
+import { AccountValidation, listRegions } from './account.ts';
+import { getCostAndUsage, loadCosts } from './cost-explorer.ts';
+import { describeRegions } from './ec2-regions.ts';
+import { scenarioRegions } from './scenario-regions.ts';
 import { FAKE_SECRET } from '../../aws/fake-credentials.ts';
 import { iamAction, type IamState } from './iam.ts';
 import { iamWrite } from './iam-writes.ts';
@@ -46,6 +51,12 @@ export interface FakeAwsOptions {
   trust?: TrustPolicy;
   /** Secrets Manager secrets by id (the Lambda functions' Slack credentials). */
   secrets?: Record<string, string>;
+  /**
+   * Calls the callers' policies deny, as `service:Operation` (the signing name:
+   * `account:ListRegions`, `ce:GetCostAndUsage`), optionally `@region` (an SCP denying a
+   * region): answered with the service's own access-denied error.
+   */
+  deny?: string[];
 }
 
 /**
@@ -88,6 +99,8 @@ function quotas(scale: number): RateLimits {
     'security-ir': { limit: 10 * scale, windowMs: 1000, scope: 'channel' },
     // S3: 5,500 GET/HEAD requests per second per partitioned prefix; a bucket starts as one partition.
     's3:GET': { limit: 5500 * scale, windowMs: 1000, scope: 'channel' },
+    // Bedrock's on-demand requests per minute differ per model; the fake holds every model to 100.
+    'bedrock:Converse': { limit: 100 * scale, windowMs: 60_000, scope: 'channel' },
   };
 }
 
@@ -117,6 +130,22 @@ function sendJson11(res: ServerResponse, status: number, body: unknown, headers:
   res.end(JSON.stringify(body));
 }
 
+/** What a denied caller hears, in each protocol's words (EC2's UnauthorizedOperation, the JSON services' AccessDeniedException). */
+function accessDenied(caller: Caller, operation: string): AwsError {
+  const message = `User: arn:aws:sts::${caller.account}:assumed-role/sirbot-evidence/sirbot is not authorized to perform: ${caller.service}:${operation}`;
+  if (caller.service === 'ec2') return new AwsError('UnauthorizedOperation', `You are not authorized to perform this operation. ${message}`, 403);
+  if (caller.service === 'iam' || caller.service === 'sts') return new AwsError('AccessDenied', message, 403);
+  // restJson services answer 403; the awsJson ones (CloudTrail, Cost Explorer) 400.
+  const restJson = ['account', 'guardduty', 'securityhub', 'security-ir'].includes(caller.service);
+  return new AwsError('AccessDeniedException', message, restJson ? 403 : 400);
+}
+
+/** What a region not enabled for the account answers: EC2's AuthFailure, the JSON services' UnrecognizedClientException. */
+function notOptedIn(caller: Caller): AwsError {
+  if (caller.service === 'ec2') return new AwsError('AuthFailure', 'AWS was not able to validate the provided access credentials', 401);
+  return new AwsError('UnrecognizedClientException', 'The security token included in the request is invalid.', 400);
+}
+
 export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
   const scenario = typeof options.scenario === 'string' ? loadScenario(options.scenario) : options.scenario;
   const started = Date.now();
@@ -136,6 +165,8 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
     sqs: { messages: [] },
   };
   scenario.findings.ocsf ??= new Map();
+  const regions = scenarioRegions(scenario);
+  const costs = loadCosts(scenario.dir, scenario.problems);
   /** Secrets the fake knows: its static one, and each session STS handed out. */
   const secretFor = (accessKeyId: string) => (/^FAKE\d{12}$/.test(accessKeyId) ? FAKE_SECRET : undefined);
   const log: Array<{ service: string; operation: string; account: string; region: string; status: number; at: number }> = [];
@@ -152,10 +183,6 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
   const sqlEngine = () => (engine ??= archiveSql(scenario));
   const queries = new QueryRuns();
 
-  const server: Server = createServer((req, res) => {
-    void handle(req, res).catch((err: unknown) => sendJson11(res, 500, { __type: 'InternalFailure', message: String(err) }));
-  });
-
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readRaw(req);
     const body = raw.toString('utf8');
@@ -169,17 +196,28 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
     const caller = callerOf(req, fallback);
     const target = String(req.headers['x-amz-target'] ?? '');
     const url = new URL(req.url ?? '/', 'http://fake');
-    const restJson = caller.service === 'guardduty' || caller.service === 'securityhub' || caller.service === 'security-ir';
+    const restJson =
+      caller.service === 'guardduty' ||
+      caller.service === 'securityhub' ||
+      caller.service === 'security-ir' ||
+      caller.service === 'account' ||
+      caller.service === 'bedrock';
     const query = target || restJson || caller.service === 's3' ? null : new URLSearchParams(body);
     const operation =
       query?.get('Action') ??
       (caller.service === 'guardduty' || caller.service === 'securityhub'
         ? findingsOperation(caller.service, req.method ?? 'GET', url.pathname)
-        : restJson
-          ? `${req.method} ${url.pathname}`
-          : (target.split('.').pop() ?? ''));
+        : caller.service === 'account' && url.pathname === '/listRegions'
+          ? 'ListRegions'
+          : restJson
+            ? `${req.method} ${url.pathname}`
+            : (target.split('.').pop() ?? ''));
     const record = (status: number) => log.push({ service: caller.service, operation, account: caller.account, region: caller.region, status, at: Date.now() });
     try {
+      const denied = options.deny?.find((d) => d === `${caller.service}:${operation}` || d === `${caller.service}:${operation}@${caller.region}`);
+      if (denied) throw accessDenied(caller, operation);
+      // A region the account has not opted into does not know its credentials.
+      if (regions.some((r) => r.name === caller.region && r.status !== 'ENABLED' && r.status !== 'ENABLED_BY_DEFAULT')) throw notOptedIn(caller);
       // The SDK sends the service shape's name; older clients prefix the namespace.
       if (/^(com\.amazonaws\.cloudtrail\.v20131101\.)?CloudTrail_20131101\./.test(target)) {
         if (['StartQuery', 'DescribeQuery', 'GetQueryResults'].includes(operation)) {
@@ -201,6 +239,17 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
         const out = await athenaAction(sqlEngine(), queries, scenario.trail, caller.account, operation, JSON.parse(body || '{}') as Record<string, unknown>);
         record(200);
         return sendJson11(res, 200, out);
+      }
+      if (target === 'AWSInsightsIndexService.GetCostAndUsage') {
+        const out = getCostAndUsage(costs, caller.account, JSON.parse(body || '{}') as Record<string, unknown>, now());
+        record(200);
+        return sendJson11(res, 200, out);
+      }
+      if (caller.service === 'account' && operation === 'ListRegions' && req.method === 'POST') {
+        const out = listRegions(regions, caller.account, body ? (JSON.parse(body) as Record<string, unknown>) : {});
+        record(200);
+        res.writeHead(200, { 'content-type': 'application/json' });
+        return void res.end(JSON.stringify(out));
       }
       if (target.startsWith('AmazonSQS.')) {
         const out = sqsAction(state.sqs, operation, JSON.parse(body || '{}') as Record<string, unknown>);
@@ -250,8 +299,10 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
       }
       if (caller.service === 'ec2' && query) {
         const xml =
-          ec2Write(scenario.ec2, caller.account, caller.region, operation, query, now()) ??
-          ec2Action(scenario.ec2, caller.account, caller.region, operation, query);
+          operation === 'DescribeRegions'
+            ? describeRegions(regions, query)
+            : (ec2Write(scenario.ec2, caller.account, caller.region, operation, query, now()) ??
+              ec2Action(scenario.ec2, caller.account, caller.region, operation, query));
         record(200);
         res.writeHead(200, { 'content-type': 'text/xml' });
         return void res.end(xml);
@@ -288,6 +339,18 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
         res.writeHead(out.status, { 'content-type': 'application/json' });
         return void res.end(JSON.stringify(out.body));
       }
+      if (caller.service === 'bedrock') {
+        verifySigV4(req, body, secretFor, 'bedrock');
+        const converseAt = /^\/model\/([^/]+)\/converse$/.exec(url.pathname);
+        if (req.method !== 'POST' || !converseAt)
+          throw new AwsError('UnknownOperationException', `${req.method} ${url.pathname} is not served by the fake`, 404);
+        if (limiter.take('bedrock:Converse', `${caller.account}|${caller.region}`, Date.now()) > 0)
+          throw throttled('Too many requests, please wait before trying again.', 429);
+        const out = converse(decodeURIComponent(converseAt[1] as string), body ? (JSON.parse(body) as Record<string, unknown>) : {});
+        record(200);
+        res.writeHead(200, { 'content-type': 'application/json', 'x-amzn-requestid': crypto.randomUUID() });
+        return void res.end(JSON.stringify(out));
+      }
       if (caller.service === 'guardduty' || caller.service === 'securityhub') {
         const input = body ? (JSON.parse(body) as Record<string, unknown>) : {};
         const at = new Date(now()).toISOString();
@@ -309,7 +372,12 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
         return void res.end(caller.service === 'ec2' ? ec2Error(err.code, err.message) : queryError(err.code, err.message));
       }
       if (restJson) {
-        const extra = err instanceof ValidationFailure ? { reason: 'FIELD_VALIDATION_FAILED', fieldList: err.fieldList } : {};
+        const extra =
+          err instanceof ValidationFailure
+            ? { reason: 'FIELD_VALIDATION_FAILED', fieldList: err.fieldList }
+            : err instanceof AccountValidation
+              ? { reason: 'fieldValidationFailed', fieldList: err.fieldList }
+              : {};
         res.writeHead(err.status, {
           'content-type': 'application/json',
           'x-amzn-errortype': err.code,
@@ -321,8 +389,12 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
     }
   }
 
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
+  // HTTP/1.1 and HTTP/2 on one port: Bedrock Runtime's client speaks HTTP/2, the others HTTP/1.1.
+  const server = await listenHttp1And2(
+    (req, res) => void handle(req, res).catch((err: unknown) => sendJson11(res, 500, { __type: 'InternalFailure', message: String(err) })),
+    { ...(options.port !== undefined ? { port: options.port } : {}), ...(options.host !== undefined ? { host: options.host } : {}) },
+  );
+  const port = server.port;
   return {
     endpoint: `http://${options.host ?? '127.0.0.1'}:${port}`,
     port,
@@ -333,9 +405,7 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
     calls: () => [...log],
     async close() {
       sir.stop();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await closed;
+      await server.close();
     },
   };
 }

@@ -49,9 +49,10 @@ export function verifySigV4(
   if (!secret) throw new AwsError('UnrecognizedClientException', 'The security token included in the request is invalid.', 403);
 
   const url = new URL(req.url ?? '/', 'http://fake');
+  // Every service but S3 signs the path URI-encoded twice: the path as sent (encoded once), encoded again.
   const path = url.pathname
     .split('/')
-    .map((seg) => encode(decodeURIComponent(seg)))
+    .map((seg) => (service === 's3' ? encode(decodeURIComponent(seg)) : encode(seg)))
     .join('/');
   const query = [...url.searchParams.entries()]
     .map(([k, v]) => [encode(k), encode(v)])

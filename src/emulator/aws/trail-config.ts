@@ -24,7 +24,7 @@ export interface TrailConfig {
 
 const name = (re: RegExp, what: string) => z.string().regex(re, `must be ${what}`);
 
-/** `scenario.json`: the clock, and the trail's long-term store; names as AWS allows them, since they end up in SQL and S3 keys. */
+/** `scenario.json`'s clock and the trail's long-term store; names as AWS allows them, since they end up in SQL and S3 keys. */
 export const scenarioFileSchema = z
   .object({
     now: z.iso.datetime({ offset: true }).optional(),
@@ -49,7 +49,8 @@ export const scenarioFileSchema = z
       .strict()
       .optional(),
   })
-  .strict();
+  // Other keys are other readers' (`regions`: scenario-regions.ts).
+  .loose();
 
 export function trailConfig(raw: NonNullable<z.infer<typeof scenarioFileSchema>['trail']>, accounts: string[], region: string, declared = false): TrailConfig {
   const account = raw.account ?? accounts[0] ?? '000000000000';

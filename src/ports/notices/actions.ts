@@ -127,7 +127,8 @@ export interface EscalationThread extends ActionThread {
 }
 
 /** How a CIRT proposal stopped applying. */
-export type ProposalOutcome = { acknowledgedBy: string } | { caseId: string; openedBy: string };
+/** What settled a CIRT proposal: an acknowledgement, a case, or the finding closed (`closedBy` null: by its source). */
+export type ProposalOutcome = { acknowledgedBy: string } | { caseId: string; openedBy: string } | { closedAs: string; closedBy: string | null };
 
 /** What setting a finding's workflow status tells. */
 export interface StatusNotices {

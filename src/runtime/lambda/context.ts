@@ -1,9 +1,12 @@
+import { VegaStatsCharts } from '../../charts/findings-chart.ts';
 import { WebClient } from '@slack/web-api';
 import { slackClientOptions } from '../../slack/client-options.ts';
 import { AwsClientFactory, SELF, awsSettingsFromEnv, dynamoDb, guardDutyAdminRole, secretsManager, sqs } from '../../aws/clients.ts';
 import { QuotaQueues } from '../../aws/quotas.ts';
 import { loadSlackSecret, type SlackSecret } from '../../aws/slack-secret.ts';
 import { parseEnv, requireLambdaSettings, type Env } from '../../config/env.ts';
+import { EventHistorySearch } from '../../aws/evidence/event-history-search.ts';
+import { BedrockQuestionTranslator } from '../../aws/bedrock-translator.ts';
 import { createCollectors } from '../../aws/evidence/collectors.ts';
 import { archiveSearch } from '../../aws/evidence/archive.ts';
 import { archiveSettingsOf } from '../../config/archive.ts';
@@ -71,6 +74,19 @@ export function lambdaContext(): Promise<LambdaContext> {
     const quotas = new QuotaQueues();
     const archive = archiveSettingsOf(env, settings.region);
     const collectors = createCollectors(clients, quotas, archive);
+    // Event history first; the trail's long-term store for what it refuses (older, by IP, data events).
+    const beyond = archiveSearch(archive, clients, quotas);
+    const searches = [new EventHistorySearch(clients, quotas), ...(beyond ? [beyond] : [])];
+    // The model is called in sirbot's own account, with the function's role.
+    const translator = env.SIRBOT_BEDROCK_MODEL_ID
+      ? new BedrockQuestionTranslator({
+          clients,
+          quotas,
+          accountId: SELF,
+          region: env.SIRBOT_BEDROCK_REGION ?? settings.region,
+          modelId: env.SIRBOT_BEDROCK_MODEL_ID,
+        })
+      : undefined;
     const actions: ActionSettings = { clients, securityIr: { account: SELF, region: env.SIRBOT_SIR_REGION ?? settings.region } };
     const fromEnv = pagingSettingsOf(env);
     const core = composeCore({
@@ -84,7 +100,9 @@ export function lambdaContext(): Promise<LambdaContext> {
       }),
       slackToken: slack.botToken,
       ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
-      evidence: { collectors: () => collectors, archive: archiveSearch(archive, clients, quotas), awsNow: Date.now },
+      evidence: { collectors: () => collectors, eventSearches: () => searches, ...(translator ? { questionTranslator: translator } : {}), awsNow: Date.now },
+      // Drawn on first use only: Vega and resvg are chunks of their own in the bundle.
+      charts: new VegaStatsCharts(),
       actions,
       scheduleGathering: (id, resuming) => jobs.run({ kind: 'investigation.gather', id, resuming }),
       scheduleCaseEvent: (event) => jobs.run({ kind: 'case.sync', event }),
@@ -94,6 +112,7 @@ export function lambdaContext(): Promise<LambdaContext> {
     const client = new WebClient(slack.botToken, slackClientOptions(env.SLACK_API_URL));
     const dispatcher = new JobDispatcher({
       investigations: core.investigations,
+      questions: core.questions,
       actions: core.actions,
       customActions: core.customActions,
       ...slackJobPorts(deps, client),

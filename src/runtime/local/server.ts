@@ -21,7 +21,7 @@ import * as z from 'zod';
 import { SlackRequestGuard } from '../../slack/request-guard.ts';
 import { slackEventsRoute } from './slack-route.ts';
 import { logUnreadableRecords } from '../unreadable-records.ts';
-import { handlePagerWebhook, WEBHOOK_BODY_LIMIT } from '../../paging/webhooks.ts';
+import { handlePagerWebhook, PAGER_ORIGIN, replayPagerWebhook, WEBHOOK_BODY_LIMIT } from '../../paging/webhooks.ts';
 import type { PagerName } from '../../domain/actions/paging.ts';
 
 /** `GET /dead-letters?limit=`: how many to list. */
@@ -100,6 +100,7 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
   );
   dispatcher = new JobDispatcher({
     investigations: core.investigations,
+    questions: core.questions,
     actions: core.actions,
     customActions: core.customActions,
     ...slackJobPorts(deps, app.client),
@@ -250,6 +251,14 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
   async function replayDeadLetter(id: number, res: ServerResponse) {
     const letter = await store.getDeadLetter(id);
     if (!letter) return sendJson(res, 404, { error: `no dead letter ${id}` });
+    // A pager's webhook goes back to where it came in, not to ingest.
+    if (letter.origin.startsWith(PAGER_ORIGIN)) {
+      const escalations = core.actions?.escalations;
+      const answer = await replayPagerWebhook(letter.origin, letter.payload, escalations ? (ack) => escalations.acknowledgedInPager(ack) : undefined);
+      const clean = answer.status === 200;
+      if (clean) await store.deleteDeadLetter(id);
+      return sendJson(res, clean ? 200 : 422, { ...answer.body, removed: clean });
+    }
     const { report, delivered } = await core.ingest.fromText(letter.payload, `replay:${id}`);
     const results = await delivered;
     const clean = report.rejected.length === 0 && report.accepted > 0 && results.every((r) => r.outcome !== 'failed' && r.outcome !== 'pending');

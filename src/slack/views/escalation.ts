@@ -49,12 +49,17 @@ export function cirtProposalMessage(offers: { caseCirt: string; acknowledge: str
 
 /** The proposal once it no longer applies (acknowledged, or a case opened): what happened instead, and no buttons. */
 export function cirtProposalSettledMessage(notify: string[], outcome: ProposalOutcome): SlackMessage {
-  const what =
+  const [what, short] =
     'acknowledgedBy' in outcome
-      ? `Acknowledged by ${mentionMarkup(outcome.acknowledgedBy)}.`
-      : `Case ${escapeText(outcome.caseId)} opened by ${mentionMarkup(outcome.openedBy)}.`;
+      ? [`Acknowledged by ${mentionMarkup(outcome.acknowledgedBy)}.`, 'Acknowledged']
+      : 'caseId' in outcome
+        ? [`Case ${escapeText(outcome.caseId)} opened by ${mentionMarkup(outcome.openedBy)}.`, 'A case was opened']
+        : [
+            `The finding was set ${escapeText(outcome.closedAs)}${outcome.closedBy ? ` by ${mentionMarkup(outcome.closedBy)}` : ' at its source'}.`,
+            'The finding was closed',
+          ];
   return {
-    text: `Open a case with the AWS CIRT? ${'acknowledgedBy' in outcome ? 'Acknowledged' : 'A case was opened'}.`,
+    text: `Open a case with the AWS CIRT? ${short}.`,
     blocks: [
       {
         type: 'section',

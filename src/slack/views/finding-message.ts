@@ -58,6 +58,7 @@ function marksLine(marks: RootMarks): string | null {
   const parts: string[] = [];
   if (marks.status) parts.push(`Status set to *${marks.status.status}* by ${mentionMarkup(marks.status.by)} ${slackDate(marks.status.at)}`);
   if (marks.ack?.by) parts.push(`:raised_hand: Acknowledged by ${mentionMarkup(marks.ack.by)} ${slackDate(marks.ack.at)}`);
+  else if (marks.ack?.stage === 'closed') parts.push('Escalation stopped: the finding was closed');
   else if (marks.ack) parts.push(`:hourglass_flowing_sand: Waiting for acknowledgement (${marks.ack.stage})`);
   if (marks.caseId) parts.push(`Security IR case ${code(marks.caseId, 40)}`);
   return parts.length > 0 ? truncate(parts.join(' · '), LIMITS.contextText) : null;
