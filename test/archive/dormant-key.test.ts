@@ -53,6 +53,14 @@ describe.each(['lake', 'athena', 's3'] as const)('an intrusion 120 days old, thr
     expect(csv.split('\r\n').find((l) => l.includes(',CreateUser,'))).toMatch(new RegExp(`,${VIA[kind]}$`));
   });
 
+  it('looks in every region the account has enabled: the launch far from home, in ap-southeast-1, is found too', async () => {
+    const result = await investigateWith(run, settingsFor(kind, scenario), scenarioFinding(), EXPOSED);
+    const launch = result.timeline.find((e) => e.action === 'RunInstances');
+    expect(launch).toMatchObject({ region: 'ap-southeast-1', via: VIA[kind], time: '2026-08-03T10:10:00.000Z' });
+    const older = result.searched.filter((s) => s.via === VIA[kind] && s.look === 'before-history').map((s) => s.region ?? '');
+    expect(older.join(', ')).toMatch(/us-east-1.*ap-southeast-1|ap-southeast-1.*us-east-1/);
+  });
+
   it('pivots on the attacker address: the calls of the key it created there, which no identity search names', async () => {
     const result = await investigateWith(run, settingsFor(kind, scenario), scenarioFinding(), EXPOSED);
     const fromIp = result.timeline.filter((e) => e.sourceIp === ATTACKER_IP && e.via === VIA[kind]);

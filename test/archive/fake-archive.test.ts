@@ -140,12 +140,12 @@ describe('CloudTrail Lake', () => {
     const { id, d, states } = await lakeRun(client, sql);
     expect(states[0]).toMatch(/QUEUED|RUNNING|FINISHED/);
     expect(states.at(-1)).toBe('FINISHED');
-    expect(d.QueryStatistics?.EventsMatched).toBe(11);
-    // Lake reads what the eventTime bound leaves in: the 12 events before September, not the 16 in the store.
-    expect(d.QueryStatistics?.EventsScanned).toBe(12);
+    expect(d.QueryStatistics?.EventsMatched).toBe(12);
+    // Lake reads what the eventTime bound leaves in: the 13 events before September, not the 17 in the store.
+    expect(d.QueryStatistics?.EventsScanned).toBe(13);
     expect(d.QueryStatistics?.BytesScanned).toBeGreaterThan(1000);
     const all = await lakeRun(client, `SELECT eventID FROM ${EDS} WHERE sourceIPAddress = '198.51.100.77'`);
-    expect(all.d.QueryStatistics?.EventsScanned).toBe(16);
+    expect(all.d.QueryStatistics?.EventsScanned).toBe(17);
     expect(all.d.QueryStatistics?.BytesScanned).toBeGreaterThan(d.QueryStatistics?.BytesScanned as number);
     const first = await client.send(new GetQueryResultsCommand({ QueryId: id, MaxQueryResults: 4 }));
     expect(first.QueryResultRows).toHaveLength(4);
@@ -157,7 +157,7 @@ describe('CloudTrail Lake', () => {
       rest.push(...(page.QueryResultRows ?? []));
       token = page.NextToken;
     }
-    expect(rest).toHaveLength(7);
+    expect(rest).toHaveLength(8);
     await expect(client.send(new GetQueryResultsCommand({ QueryId: id, MaxQueryResults: 1001 }))).rejects.toMatchObject({ name: 'InvalidMaxResultsException' });
     client.destroy();
   });

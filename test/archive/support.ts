@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { AwsClientFactory } from '../../src/aws/clients.ts';
 import { fakeCredentials } from '../../src/aws/fake-credentials.ts';
 import { QuotaQueues } from '../../src/aws/quotas.ts';
-import { archiveCollector } from '../../src/aws/evidence/archive.ts';
 import { type ArchiveSettings, type ArchiveStore, DEFAULT_ARCHIVE_BOUNDS } from '../../src/aws/evidence/archive-settings.ts';
 import { createCollectors } from '../../src/aws/evidence/collectors.ts';
 import type { Finding } from '../../src/domain/finding.ts';
@@ -66,7 +65,6 @@ export async function fakeArchive(scenario: string | Scenario = DORMANT, scales:
 
 /** The engine on a finding, with event history and (when given) the long-term store. */
 export async function investigateWith(run: Run, settings: ArchiveSettings | null, finding: Finding, answers: StoredAnswers) {
-  const archive = archiveCollector(settings, run.clients, run.quotas);
-  const collectors = [...createCollectors(run.clients, run.quotas), ...(archive ? [archive] : [])];
-  return investigate(finding, answers, collectors, run.aws.now());
+  // As the runtimes build them: the long-term store beside event history, sharing its list of regions.
+  return investigate(finding, answers, createCollectors(run.clients, run.quotas, settings), run.aws.now());
 }

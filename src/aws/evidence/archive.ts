@@ -8,6 +8,7 @@ import type { Subject } from '../../domain/investigation/subjects.ts';
 import type { TimelineEntry } from '../../domain/investigation/timeline.ts';
 import type { InvestigationWindow } from '../../domain/investigation/window.ts';
 import type { Collector, CollectorProgress, CollectorResult, EvidenceScope } from '../../ports/collector.ts';
+import type { EnabledRegions } from '../../ports/enabled-regions.ts';
 import type { EventSearch } from '../../ports/event-search.ts';
 import { AthenaSearch } from './athena.ts';
 import type { ArchiveSettings } from './archive-settings.ts';
@@ -24,9 +25,14 @@ export function archiveSearch(settings: ArchiveSettings | null, clients: AwsClie
 }
 
 /** The archive collector over the configured store, or null with none. */
-export function archiveCollector(settings: ArchiveSettings | null, clients: AwsClientFactory, quotas: QuotaQueues): ArchiveCollector | null {
+export function archiveCollector(
+  settings: ArchiveSettings | null,
+  clients: AwsClientFactory,
+  quotas: QuotaQueues,
+  regions?: EnabledRegions,
+): ArchiveCollector | null {
   const search = archiveSearch(settings, clients, quotas);
-  return settings && search ? new ArchiveCollector(search, settings) : null;
+  return settings && search ? new ArchiveCollector(search, settings, regions) : null;
 }
 
 interface PlannedSearch {
@@ -54,12 +60,20 @@ export class ArchiveCollector implements Collector {
   constructor(
     readonly search: EventSearch,
     private readonly settings: ArchiveSettings,
+    /** Where the account can have activity, as event history searches it; absent: the finding's region and us-east-1. */
+    private readonly regions?: EnabledRegions,
   ) {}
 
+  /** Every region the account has enabled (the same list and cache event history uses), with the home and global-events regions. */
+  private async regionsOf(accountId: string, home: string): Promise<string[]> {
+    const enabled = this.regions ? (await this.regions.of(accountId)).regions : null;
+    return [...new Set([home, GLOBAL_EVENTS_REGION, ...(enabled ?? [])])];
+  }
+
   /** What event history cannot answer about the scope: the older part of the window, and the addresses in play. */
-  plan(scope: EvidenceScope): PlannedSearch[] {
+  plan(scope: EvidenceScope, regions: string[] = [scope.region, GLOBAL_EVENTS_REGION]): PlannedSearch[] {
     const searches: PlannedSearch[] = [];
-    const base = this.base(scope);
+    const base = this.base(scope, regions);
     const from = scope.eventHistoryFrom;
     if (from && scope.window.start < from) {
       const older: InvestigationWindow = { start: scope.window.start, end: new Date(Math.min(Date.parse(scope.window.end), Date.parse(from))).toISOString() };
@@ -88,7 +102,11 @@ export class ArchiveCollector implements Collector {
    * named), over the whole window; or, when the trail does not record data events, a
    * limiting factor naming those buckets.
    */
-  planDataEvents(scope: EvidenceScope, buckets: string[]): { search?: PlannedSearch; limitingFactor?: LimitingFactor } {
+  planDataEvents(
+    scope: EvidenceScope,
+    buckets: string[],
+    regions: string[] = [scope.region, GLOBAL_EVENTS_REGION],
+  ): { search?: PlannedSearch; limitingFactor?: LimitingFactor } {
     if (buckets.length === 0) return {};
     if (!this.settings.dataEvents)
       return {
@@ -103,7 +121,7 @@ export class ArchiveCollector implements Collector {
         look: 'data-events',
         what: `S3 data events on ${buckets.join(', ')}`,
         query: {
-          ...this.base(scope),
+          ...this.base(scope, regions),
           window: scope.window,
           match: { ...NONE, resourceNames: buckets },
           only: { eventSources: ['s3.amazonaws.com'], dataEvents: true },
@@ -112,8 +130,8 @@ export class ArchiveCollector implements Collector {
     };
   }
 
-  private base(scope: EvidenceScope) {
-    return { accountId: scope.accountId, regions: [...new Set([scope.region, GLOBAL_EVENTS_REGION])], limit: this.settings.bounds.maxRecords };
+  private base(scope: EvidenceScope, regions: string[]) {
+    return { accountId: scope.accountId, regions: [...new Set(regions)], limit: this.settings.bounds.maxRecords };
   }
 
   /**
@@ -125,7 +143,7 @@ export class ArchiveCollector implements Collector {
     if (subject.kind !== 'ip') return null;
     const query: EventQuery = {
       accountId,
-      regions: [...new Set([region, GLOBAL_EVENTS_REGION])],
+      regions: await this.regionsOf(accountId, region),
       window: { start: new Date(now - IP_LOOKBACK_DAYS * 86_400_000).toISOString(), end: new Date(now).toISOString() },
       match: { ...NONE, sourceIps: [subject.id] },
       limit: 50,
@@ -172,10 +190,11 @@ export class ArchiveCollector implements Collector {
       progress.items += result.entries.length;
       onProgress?.({ ...progress });
     };
-    for (const planned of this.plan(scope)) await run(planned);
+    const regions = await this.regionsOf(scope.accountId, scope.region);
+    for (const planned of this.plan(scope, regions)) await run(planned);
     const named = items.filter((e) => e.service === 's3.amazonaws.com').flatMap((e) => e.resources.filter((r) => !r.startsWith('arn:')));
     const buckets = [...new Set([...scope.subjects.filter((s) => s.kind === 'bucket').map((s) => s.id), ...named])];
-    const dataEvents = this.planDataEvents(scope, buckets);
+    const dataEvents = this.planDataEvents(scope, buckets, regions);
     if (dataEvents.search) await run(dataEvents.search);
     if (dataEvents.limitingFactor) limitingFactors.push(dataEvents.limitingFactor);
     if (bytes > maxBytes && !limitingFactors.some((l) => l.reason === 'truncated' && l.detail.includes('bytes scanned bound')))

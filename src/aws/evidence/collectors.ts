@@ -18,10 +18,13 @@ import { S3Collector } from './s3.ts';
  * beside event history.
  */
 export function createCollectors(clients: AwsClientFactory, quotas: QuotaQueues, archive: ArchiveSettings | null = null): Collector[] {
-  const beyondHistory = archiveCollector(archive, clients, quotas);
+  // One list of each account's regions (and one cache) for event history and the long-term store alike.
+  const regions = new AccountRegions(clients, quotas);
+  const beyondHistory = archiveCollector(archive, clients, quotas, regions);
   return [
+    new CloudTrailCollector(clients, quotas, { regions }),
+    // After event history: an event both hold (the store's IP and data-event searches cover the last 90 days too) keeps event history's entry.
     ...(beyondHistory ? [beyondHistory] : []),
-    new CloudTrailCollector(clients, quotas, { regions: new AccountRegions(clients, quotas) }),
     new CostCollector(clients, quotas),
     new IamCollector(clients, quotas),
     new Ec2Collector(clients, quotas),

@@ -372,7 +372,10 @@ function windowNote(finding: Finding, target: InvestigationTarget): string {
     case 'last-activity':
       return `CloudTrail's newest event for it is at ${slackDate(window.lastActivity)}: the investigation looks back from there (${wider}).`;
     case 'no-activity':
-      return `CloudTrail holds no event for it in its 90 days: looking at the last day anyway (${wider}).`;
+      // An address is only looked for in the trail's long-term store (event history cannot search by IP), a year back.
+      return target.type === 'ip'
+        ? `The trail's long-term store holds no call from it in the last year: looking at the last day anyway (${wider}).`
+        : `CloudTrail holds no event for it in its 90 days: looking at the last day anyway (${wider}).`;
     case 'not-searchable':
       return "CloudTrail event history cannot be looked up by source IP: only what identities did is found (searching by IP needs a trail's logs, CloudTrail Lake or Athena).";
     default:
