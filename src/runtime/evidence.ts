@@ -3,6 +3,7 @@ import { QuotaQueues } from '../aws/quotas.ts';
 import { requireScenario, type Env } from '../config/env.ts';
 import { startFakeAws, type FakeAws } from '../emulator/aws/server.ts';
 import { createCollectors } from '../aws/evidence/collectors.ts';
+import { AccountRegions } from '../aws/regions.ts';
 import { EventHistorySearch } from '../aws/evidence/event-history-search.ts';
 import { BedrockQuestionTranslator } from '../aws/bedrock-translator.ts';
 import type { EvidenceSources } from './compose.ts';
@@ -40,7 +41,9 @@ export async function evidenceFromEnv(env: Env): Promise<RuntimeEvidence> {
         },
   );
   const quotas = new QuotaQueues();
-  const collectors = createCollectors(clients, quotas);
+  // One list of each account's enabled regions, cached, for investigations and questions alike.
+  const regions = new AccountRegions(clients, quotas);
+  const collectors = createCollectors(clients, quotas, regions);
   const searches = [new EventHistorySearch(clients, quotas)];
   const homeAccount = env.SIRBOT_HOME_ACCOUNT ?? fake?.scenario.accounts[0] ?? '000000000000';
   const translator = env.SIRBOT_BEDROCK_MODEL_ID
@@ -60,6 +63,7 @@ export async function evidenceFromEnv(env: Env): Promise<RuntimeEvidence> {
     collectors: () => collectors,
     // Follow-up questions share the collectors' quota queues: one LookupEvents budget per account and region.
     eventSearches: () => searches,
+    enabledRegions: regions,
     ...(translator ? { questionTranslator: translator } : {}),
     awsNow: () => fake?.now() ?? Date.now(),
     async close() {

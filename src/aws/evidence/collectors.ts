@@ -4,6 +4,7 @@ import { AccountRegions } from '../regions.ts';
 import { CloudTrailCollector } from './cloudtrail.ts';
 import { CostCollector } from './cost.ts';
 import type { Collector } from '../../ports/collector.ts';
+import type { EnabledRegions } from '../../ports/enabled-regions.ts';
 import { Ec2Collector } from './ec2.ts';
 import { FindingsCollector } from './findings.ts';
 import { IamCollector } from './iam.ts';
@@ -12,11 +13,12 @@ import { S3Collector } from './s3.ts';
 /**
  * Every evidence source sirbot has, sharing one client factory and one set of quota
  * queues; CloudTrail searches each account's enabled regions, learned once per account
- * for a while (regions.ts).
+ * for a while (regions.ts) — the same list follow-up questions search (pass one `regions`
+ * to both, so they share its cache).
  */
-export function createCollectors(clients: AwsClientFactory, quotas: QuotaQueues): Collector[] {
+export function createCollectors(clients: AwsClientFactory, quotas: QuotaQueues, regions: EnabledRegions = new AccountRegions(clients, quotas)): Collector[] {
   return [
-    new CloudTrailCollector(clients, quotas, { regions: new AccountRegions(clients, quotas) }),
+    new CloudTrailCollector(clients, quotas, { regions }),
     new CostCollector(clients, quotas),
     new IamCollector(clients, quotas),
     new Ec2Collector(clients, quotas),

@@ -5,6 +5,7 @@ import { AwsClientFactory, SELF, awsSettingsFromEnv, dynamoDb, guardDutyAdminRol
 import { QuotaQueues } from '../../aws/quotas.ts';
 import { loadSlackSecret, type SlackSecret } from '../../aws/slack-secret.ts';
 import { parseEnv, requireLambdaSettings, type Env } from '../../config/env.ts';
+import { AccountRegions } from '../../aws/regions.ts';
 import { EventHistorySearch } from '../../aws/evidence/event-history-search.ts';
 import { BedrockQuestionTranslator } from '../../aws/bedrock-translator.ts';
 import { createCollectors } from '../../aws/evidence/collectors.ts';
@@ -70,7 +71,9 @@ export function lambdaContext(): Promise<LambdaContext> {
         : {}),
     });
     const quotas = new QuotaQueues();
-    const collectors = createCollectors(clients, quotas);
+    // One list of each account's enabled regions, cached, for investigations and questions alike.
+    const regions = new AccountRegions(clients, quotas);
+    const collectors = createCollectors(clients, quotas, regions);
     const searches = [new EventHistorySearch(clients, quotas)];
     // The model is called in sirbot's own account, with the function's role.
     const translator = env.SIRBOT_BEDROCK_MODEL_ID
@@ -95,7 +98,13 @@ export function lambdaContext(): Promise<LambdaContext> {
       }),
       slackToken: slack.botToken,
       ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
-      evidence: { collectors: () => collectors, eventSearches: () => searches, ...(translator ? { questionTranslator: translator } : {}), awsNow: Date.now },
+      evidence: {
+        collectors: () => collectors,
+        eventSearches: () => searches,
+        enabledRegions: regions,
+        ...(translator ? { questionTranslator: translator } : {}),
+        awsNow: Date.now,
+      },
       // Drawn on first use only: Vega and resvg are chunks of their own in the bundle.
       charts: new VegaStatsCharts(),
       actions,
