@@ -3,18 +3,24 @@ import type { AuditEntry } from '../actions/audit.ts';
 import type { EventQuery } from '../domain/investigation/event-query.ts';
 import { type QuestionContext, type QuestionReading, readQuestion } from '../domain/investigation/follow-up-questions.ts';
 import { isQuestionForSirbot, questionWords } from '../domain/investigation/question-words.ts';
+import { searchRegions } from '../domain/investigation/lookup-plan.ts';
 import { openQuestions, playbookFor } from '../domain/investigation/playbooks.ts';
+import { type RegionCoverage, coverageFactors } from '../domain/investigation/region-coverage.ts';
 import { investigationWindow } from '../domain/investigation/window.ts';
+import type { EnabledRegions, EnabledRegionsAnswer } from '../ports/enabled-regions.ts';
 import type { EventSearch, EventSearchResult } from '../ports/event-search.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { InvestigationThread } from '../ports/notices/investigation.ts';
 import type { QuestionNotices, QuestionRead, SourceRefusal } from '../ports/notices/questions.ts';
 import type { QuestionTranslator } from '../ports/question-translator.ts';
-import type { InvestigationConclusions, InvestigationRecord, Store } from '../ports/store.ts';
+import type { InvestigationConclusions, InvestigationFollowUp, InvestigationRecord, Store } from '../ports/store.ts';
 import { subjectsFor } from './investigate.ts';
+import { laterThan, withQuestionEvents } from './records.ts';
 
 /** How long a question message is remembered as being answered: beyond Slack's retries and an SQS redelivery. */
 const QUESTION_MEMORY_SECONDS = 24 * 3600;
+/** Compare-and-set attempts to add a question's events to the investigation before giving up (each loses only to another writer). */
+const MERGE_ATTEMPTS = 8;
 
 export interface FollowUpQuestionsOptions {
   store: Store;
@@ -29,6 +35,8 @@ export interface FollowUpQuestionsOptions {
   audit?: { record(entry: AuditEntry): Promise<void> };
   /** A model for what the grammar cannot read, where one is configured (SIRBOT_BEDROCK_MODEL_ID). */
   translator?: QuestionTranslator;
+  /** The account's enabled regions (shared with the CloudTrail collector, and its cache): where a question naming no region searches. */
+  regions?: EnabledRegions;
 }
 
 export interface AskedQuestion {
@@ -42,6 +50,21 @@ export interface AskedQuestion {
   mentionsBot: boolean;
   /** The asker's time zone (Slack's profile), asked only when the question names a time. */
   zone?: () => Promise<string | null>;
+}
+
+/** Where a question naming no region searches, and what the account's enabled regions were. */
+interface Where {
+  searchIn: { regions: string[]; words: string };
+  enabled: string[] | null;
+  via: string;
+}
+
+const sameRegions = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((r) => b.includes(r));
+
+/** Which regions the answer read, against the account's enabled ones (a source that does not tell them apart read all or none). */
+function coverageOf(query: EventQuery, result: EventSearchResult, where: Where): RegionCoverage {
+  const regions = result.regions ?? { searched: query.regions, failed: [] };
+  return { accountId: query.accountId, enabled: where.enabled, via: where.via, searched: regions.searched, failed: regions.failed };
 }
 
 /** What became of a question: answered or refused in the thread, or refused to its asker (not a responder). */
@@ -98,12 +121,15 @@ export class FollowUpQuestions {
     const zone = NAMES_A_TIME.test(question) && q.zone ? await q.zone().catch(() => null) : null;
     const awsNow = this.o.awsNow();
     const answers = record.answers;
+    const accountId = answers.accountId ?? finding.accountId;
+    const where = await this.regionsOf(accountId, finding.region);
     const ctx: QuestionContext = {
       at,
       zone: zone ?? 'UTC',
       zoneKnown: zone !== null,
-      accountId: answers.accountId ?? finding.accountId,
+      accountId,
       region: finding.region,
+      searchIn: where.searchIn,
       window: isConclusions(record.result) ? record.result.window : investigationWindow(finding, answers, playbookFor(finding), awsNow).window,
       subjects: subjectsFor(finding, answers),
     };
@@ -143,15 +169,34 @@ export class FollowUpQuestions {
       await this.audit(record, q, 'failed', { question, read: by, query: reading.query }, { reason });
       return { ok: true, answered: false };
     }
-    await this.o.notices.questionAnswered({ thread, key, by: q.userId, question, read, result, refusedBy, finding });
+    const coverage = coverageOf(reading.query, result, where);
+    // Asked everywhere and some enabled region was not read, or the regions could not be listed: said beside the events.
+    const defaulted = sameRegions(reading.query.regions, where.searchIn.regions);
+    if (defaulted) result = { ...result, limitingFactors: [...coverageFactors(coverage), ...result.limitingFactors] };
+    await this.o.notices.questionAnswered({ thread, key, by: q.userId, question, read, result, refusedBy, finding, coverage });
     await this.audit(
       record,
       q,
       'executed',
       { question, read: by, query: reading.query },
-      { via: result.via, queries: result.queries, events: result.entries.length, refusedBy },
+      {
+        via: result.via,
+        queries: result.queries,
+        events: result.entries.length,
+        refusedBy,
+        regions: { searched: coverage.searched, failed: coverage.failed.map((f) => f.region) },
+      },
     );
-    await this.extend(record.id, reading.query, result).catch((err: unknown) =>
+    const asked: Omit<InvestigationFollowUp, 'added' | 'events'> = {
+      at: new Date(this.clock()).toISOString(),
+      question: question.slice(0, 300),
+      by: q.userId,
+      via: result.via,
+      window: reading.query.window,
+      regions: { searched: coverage.searched, failed: coverage.failed.map((f) => f.region) },
+      queries: result.queries.slice(0, 20),
+    };
+    await this.extend(record.id, asked, result).catch((err: unknown) =>
       this.o.logger.warn({ err, investigation: record.id }, 'could not add the answer to the investigation'),
     );
     return { ok: true, answered: true };
@@ -168,15 +213,42 @@ export class FollowUpQuestions {
     return { reading: { ok: false, reason: `${reading.reason}; ${this.o.translator.model} could not either: ${translated.reason}` }, by: 'model' };
   }
 
-  /** The investigation's record counts what its questions found, beside what gathering found (the events themselves are in the thread's files). */
-  private async extend(id: string, query: EventQuery, result: EventSearchResult): Promise<void> {
-    const record = await this.o.store.getInvestigation(id);
-    if (!record || !isConclusions(record.result)) return;
-    const followUps = [
-      ...(record.result.followUps ?? []),
-      { at: new Date(this.clock()).toISOString(), via: result.via, window: query.window, events: result.entries.length, queries: result.queries.slice(0, 20) },
-    ].slice(-50);
-    await this.o.store.updateInvestigation({ ...record, result: { ...record.result, followUps }, updatedAt: new Date(this.clock()).toISOString() });
+  /**
+   * Where a question naming no region searches: every region the account has enabled (the
+   * finding's first, then us-east-1), learned through the same port and cache as the
+   * CloudTrail collector; when they cannot be listed, the finding's region and us-east-1.
+   */
+  private async regionsOf(accountId: string, home: string): Promise<Where> {
+    const answer: EnabledRegionsAnswer = this.o.regions
+      ? await this.o.regions
+          .of(accountId)
+          .catch((err: unknown): EnabledRegionsAnswer => ({ regions: null, via: `could not be asked: ${String((err as Error).message ?? err).slice(0, 200)}` }))
+      : { regions: null, via: 'no source of enabled regions is configured' };
+    const regions = searchRegions(home, answer.regions ?? undefined);
+    const words = answer.regions
+      ? `every enabled region of ${accountId} (${regions.length})`
+      : `${regions.join(', ')} (the finding’s region and us-east-1: the account’s enabled regions could not be listed)`;
+    return { searchIn: { regions, words }, enabled: answer.regions, via: answer.via };
+  }
+
+  /**
+   * The events a question found, merged into the investigation's stored timeline
+   * (`withQuestionEvents`) by compare-and-set on the record's update time: two questions
+   * answered at once each re-read and merge again when the other wrote first, so neither
+   * loses the other's events. Only a summarized investigation has a timeline to extend.
+   */
+  private async extend(id: string, asked: Omit<InvestigationFollowUp, 'added' | 'events'>, result: EventSearchResult): Promise<void> {
+    for (let attempt = 0; attempt < MERGE_ATTEMPTS; attempt++) {
+      const record = await this.o.store.getInvestigation(id);
+      if (!record || !isConclusions(record.result)) return;
+      const next: InvestigationRecord = {
+        ...record,
+        result: withQuestionEvents(record.result, asked, result.entries),
+        updatedAt: laterThan(record.updatedAt, new Date(this.clock()).toISOString()),
+      };
+      if (await this.o.store.transitionInvestigation(record, next)) return;
+    }
+    throw new Error(`the investigation changed ${MERGE_ATTEMPTS} times while the answer was being added`);
   }
 
   private audit(

@@ -15,7 +15,7 @@ import { type InvestigationResult, investigate } from './investigate.ts';
 import { type InvestigationTarget, adHocFinding } from '../domain/investigation/ad-hoc.ts';
 import { adHocFindingId, adHocFindingRecord, adHocWindow } from './ad-hoc.ts';
 import { GatheringProgress } from './progress.ts';
-import { conclusionsOf, failureOf } from './records.ts';
+import { conclusionsOf, failureOf, laterThan } from './records.ts';
 import { hashedId } from '../lib/hashed-id.ts';
 
 export interface InvestigationServiceOptions {
@@ -57,11 +57,6 @@ const invalid = (error: string): Refusal => ({ ok: false, kind: 'invalid', error
 
 /** Questions not recorded as posted this long after the investigation began were lost with their process. */
 const QUESTIONS_LEASE_MS = 120_000;
-
-/** A time after `previous`, so a compare-and-set on the update time tells every claim apart. */
-function laterThan(previous: string, now: string): string {
-  return now > previous ? now : new Date(Date.parse(previous) + 1).toISOString();
-}
 
 /** Where an investigation speaks. */
 function threadOf(record: InvestigationRecord): InvestigationThread {

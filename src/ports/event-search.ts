@@ -12,6 +12,11 @@ export interface EventSearchResult {
   limitingFactors: LimitingFactor[];
   /** The exact requests made: SQL text, LookupEvents attributes, S3 prefixes read. */
   queries: string[];
+  /**
+   * Which of the query's regions were read and which failed (an SCP denying a region, a
+   * region not opted in), when the source can tell them apart; absent: all or nothing.
+   */
+  regions?: { searched: string[]; failed: Array<{ region: string; detail: string }> };
   /** What it cost, when the source reports it: bytes scanned, objects read (and S3's SlowDown answers waited out). */
   cost?: { bytesScanned?: number; objectsRead?: number; slowDowns?: number };
 }

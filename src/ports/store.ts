@@ -68,17 +68,29 @@ export interface InvestigationConclusions {
   /** Timeline entries in all (the full timeline is in the files posted to the thread). */
   events: number;
   highlights: TimelineEntry[];
-  /** What responders' follow-up questions in the thread searched afterwards (their events are in the thread's files). */
+  /** Digests of the timeline's event ids, space-separated (records.ts): what a follow-up question found is new only if not among them. */
+  timelineIds?: string;
+  /** What responders' follow-up questions in the thread searched afterwards (their new events are merged into `highlights`, marked, and counted in `events`). */
   followUps?: InvestigationFollowUp[];
 }
 
 /** One answered follow-up question: where it looked and what it found. */
 export interface InvestigationFollowUp {
   at: string;
+  /** The question as read (plain words). */
+  question?: string;
+  /** Who asked. */
+  by?: string;
   /** The source that answered (`event-history`, `cloudtrail-lake`…). */
   via: string;
   window: InvestigationWindow;
   events: number;
+  /** Events not in the timeline before, now counted in the result's `events` (and kept in `highlights`, marked, up to a limit). */
+  added?: number;
+  /** New events past that limit: counted, not kept (they are in the question's files). */
+  notKept?: number;
+  /** The regions searched, and those that failed. */
+  regions?: { searched: string[]; failed: string[] };
   /** The exact queries run. */
   queries: string[];
 }

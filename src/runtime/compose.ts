@@ -20,6 +20,7 @@ import type { Store } from '../ports/store.ts';
 import type { Collector } from '../ports/collector.ts';
 import { InvestigationService } from '../investigation/service.ts';
 import { FollowUpQuestions } from '../investigation/follow-ups.ts';
+import type { EnabledRegions } from '../ports/enabled-regions.ts';
 import type { EventSearch } from '../ports/event-search.ts';
 import type { QuestionTranslator } from '../ports/question-translator.ts';
 import { SlackQuestionNotices } from '../slack/notifier/questions.ts';
@@ -90,6 +91,8 @@ export interface EvidenceSources {
   eventSearches?: () => EventSearch[];
   /** A model for follow-up questions the grammar cannot read (SIRBOT_BEDROCK_MODEL_ID). */
   questionTranslator?: QuestionTranslator;
+  /** Each account's enabled regions, the CloudTrail collector's own list (and cache): where questions naming no region search. */
+  enabledRegions?: EnabledRegions;
 }
 
 export interface CoreOptions {
@@ -221,6 +224,7 @@ export function composeCore(o: CoreOptions): Core {
         ...(o.clock ? { clock: o.clock } : {}),
         ...(actions ? { access: actions.access, audit: actions.audit } : {}),
         ...(o.evidence.questionTranslator ? { translator: o.evidence.questionTranslator } : {}),
+        ...(o.evidence.enabledRegions ? { regions: o.evidence.enabledRegions } : {}),
       })
     : undefined;
   if (investigations) {

@@ -4,6 +4,7 @@ import { requireScenario, type Env } from '../config/env.ts';
 import { startFakeAws, type FakeAws } from '../emulator/aws/server.ts';
 import { createCollectors } from '../aws/evidence/collectors.ts';
 import { archiveSearch } from '../aws/evidence/archive.ts';
+import { AccountRegions } from '../aws/regions.ts';
 import { archiveSettingsOf, fakeArchiveSettings } from '../config/archive.ts';
 import { EventHistorySearch } from '../aws/evidence/event-history-search.ts';
 import { BedrockQuestionTranslator } from '../aws/bedrock-translator.ts';
@@ -44,7 +45,9 @@ export async function evidenceFromEnv(env: Env): Promise<RuntimeEvidence> {
   const quotas = new QuotaQueues();
   // The fake serves its scenario's trail store; real AWS, the one the environment configures.
   const archive = fake ? fakeArchiveSettings(env, fake.scenario.trail, region) : archiveSettingsOf(env, region);
-  const collectors = createCollectors(clients, quotas, archive);
+  // One list of each account's enabled regions, cached, for investigations and questions alike.
+  const regions = new AccountRegions(clients, quotas);
+  const collectors = createCollectors(clients, quotas, archive, regions);
   // Event history first; the trail's long-term store for what it refuses (older, by IP, data events).
   const beyond = archiveSearch(archive, clients, quotas);
   const searches = [new EventHistorySearch(clients, quotas), ...(beyond ? [beyond] : [])];
@@ -66,6 +69,7 @@ export async function evidenceFromEnv(env: Env): Promise<RuntimeEvidence> {
     collectors: () => collectors,
     // Follow-up questions share the collectors' quota queues: one LookupEvents budget per account and region.
     eventSearches: () => searches,
+    enabledRegions: regions,
     ...(translator ? { questionTranslator: translator } : {}),
     awsNow: () => fake?.now() ?? Date.now(),
     async close() {

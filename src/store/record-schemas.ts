@@ -92,13 +92,22 @@ export const conclusionsSchema = exactly<InvestigationConclusions>()(
     highlights: z
       .array(z.custom<TimelineEntry>((v) => isObject(v) && typeof v.time === 'string' && typeof v.action === 'string', 'not a timeline entry'))
       .default([]),
+    timelineIds: z
+      .string()
+      .regex(/^(?:[0-9a-f]{12}(?: [0-9a-f]{12})*)?$/)
+      .optional(),
     followUps: z
       .array(
         z.object({
           at: z.string(),
+          question: z.string().optional(),
+          by: z.string().optional(),
           via: z.string(),
           window: z.object({ start: z.string(), end: z.string() }),
           events: z.number(),
+          added: z.number().optional(),
+          notKept: z.number().optional(),
+          regions: z.object({ searched: z.array(z.string()), failed: z.array(z.string()) }).optional(),
           queries: z.array(z.string()),
         }),
       )

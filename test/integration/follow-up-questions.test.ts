@@ -1,8 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { eventCallbackBody, postSignedToSlackReceiver } from '../support/slack-signer.ts';
 import { SIGNING_SECRET, startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 import { messageTexts } from '../support/slack-text.ts';
+import { highlightLines } from '../../src/domain/actions/case-draft.ts';
 import type { InvestigationConclusions } from '../../src/ports/store.ts';
 
 /**
@@ -17,6 +20,51 @@ const FINDING = JSON.parse(readFileSync(`${SCENARIO}/finding.json`, 'utf8')) as 
 const WRITTEN_AT = Date.parse('2026-11-21T12:00:00Z') / 1000;
 const BOT = 'U0SIRBOT';
 const DIRECTORY = { users: { U0ALICE: { name: 'alice', tz: 'Europe/Paris' }, U0EVE: { name: 'eve' } }, groups: {} };
+
+/**
+ * The same scenario in an account with more regions enabled (us-west-2, eu-west-3,
+ * ap-southeast-2 beside us-east-1), where the key also described instances in
+ * ap-southeast-2: found only because questions search every enabled region — once within
+ * the investigation's window, once the morning before it began.
+ */
+function everyRegionScenario(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'sirbot-questions-'));
+  cpSync(SCENARIO, dir, { recursive: true });
+  writeFileSync(path.join(dir, 'scenario.json'), JSON.stringify({ regions: ['us-west-2', 'eu-west-3', 'ap-southeast-2'] }));
+  const far = {
+    eventVersion: '1.09',
+    userIdentity: {
+      type: 'IAMUser',
+      principalId: 'AIDAEXAMPLECIDEPLOY1',
+      arn: 'arn:aws:iam::111122223333:user/ci-deployer',
+      accountId: '111122223333',
+      accessKeyId: 'AKIAEXPOSEDKEY000001',
+      userName: 'ci-deployer',
+    },
+    eventTime: '2026-11-21T10:07:00Z',
+    eventSource: 'ec2.amazonaws.com',
+    eventName: 'DescribeInstances',
+    awsRegion: 'ap-southeast-2',
+    sourceIPAddress: '203.0.113.50',
+    userAgent: 'aws-cli/2.15.30',
+    requestParameters: null,
+    responseElements: null,
+    eventID: 'far00000-0000-4000-8000-000000000001',
+    readOnly: true,
+    eventType: 'AwsApiCall',
+    managementEvent: true,
+    recipientAccountId: '111122223333',
+    eventCategory: 'Management',
+  };
+  const before = { ...far, eventTime: '2026-11-20T09:00:00Z', eventName: 'DescribeRegions', eventID: 'far00000-0000-4000-8000-000000000000' };
+  writeFileSync(path.join(dir, 'cloudtrail', '111122223333_CloudTrail_ap-southeast-2_20261121.json'), JSON.stringify({ Records: [before, far] }));
+  dirs.push(dir);
+  return dir;
+}
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 let t: TestRuntime | undefined;
 afterEach(async () => {
@@ -52,7 +100,14 @@ async function say(rt: TestRuntime, user: string, text: string, o: { body?: stri
 
 describe('follow-up questions in a finding’s thread', () => {
   it('a responder’s questions are answered from CloudTrail with the queries run; refusals are shown; a retried event is answered once; a non-responder is refused', async () => {
-    t = await startTestRuntime({ scenario: SCENARIO, env: { SIRBOT_RESPONDERS: 'U0ALICE' }, directory: DIRECTORY });
+    // Every enabled region of the account, one of them (eu-west-3) denied by an SCP.
+    t = await startTestRuntime({
+      scenario: everyRegionScenario(),
+      env: { SIRBOT_RESPONDERS: 'U0ALICE' },
+      directory: DIRECTORY,
+      everyRegion: true,
+      awsDeny: ['cloudtrail:LookupEvents@eu-west-3'],
+    });
     const rt = t;
     await rt.ingest(FINDING);
     await expect.poll(() => questions(rt), { timeout: 10_000 }).toBeDefined();
@@ -66,14 +121,21 @@ describe('follow-up questions in a finding’s thread', () => {
     expect(firstText).toContain(':mag: *Answer* for <@U0ALICE>: _what did this key do after 14:00?_');
     // 14:00 in Alice's zone (Europe/Paris) is 13:00 UTC.
     expect(firstText).toContain(
-      'Read by the grammar as: access key AKIAEXPOSEDKEY000001; after 20 Nov 2026 14:00 Europe/Paris; in us-east-1 (the finding’s region and us-east-1). Answered by CloudTrail event history (LookupEvents).',
+      'Read by the grammar as: access key AKIAEXPOSEDKEY000001; after 20 Nov 2026 14:00 Europe/Paris; in every enabled region of 111122223333 (4). Answered by CloudTrail event history (LookupEvents).',
     );
+    // The key is looked up in each enabled region, the finding's first.
     expect(firstText).toContain(
-      '*Queries run* (1):\n```LookupEvents region=us-east-1 LookupAttributes=[{AttributeKey=AccessKeyId,AttributeValue=AKIAEXPOSEDKEY000001}] StartTime=2026-11-20T13:00:00.000Z EndTime=2026-11-21T12:00:01.000Z```',
+      '*Queries run* (4):\n```LookupEvents region=us-east-1 LookupAttributes=[{AttributeKey=AccessKeyId,AttributeValue=AKIAEXPOSEDKEY000001}] StartTime=2026-11-20T13:00:00.000Z EndTime=2026-11-21T12:00:01.000Z\nLookupEvents region=ap-southeast-2 ',
     );
+    // What the key did in a far region is in the answer; the denied region is named, the others said to be searched.
+    expect(firstText).toContain(
+      '• 2026-11-21 10:07:00Z `DescribeInstances` by `arn:aws:iam::111122223333:user/ci-deployer` from `203.0.113.50` in `ap-southeast-2`',
+    );
+    expect(firstText).toContain("CloudTrail was searched in 111122223333's us-east-1, ap-southeast-2, us-west-2; not in eu-west-3.");
+    expect(firstText).toMatch(/:warning: CloudTrail in 111122223333\/eu-west-3: 1 of 1 lookup failed, AccessKeyId=AKIAEXPOSEDKEY000001: AccessDenied/);
     expect(firstText).toContain('• 2026-11-20 14:02:11Z `ListBuckets` by `arn:aws:iam::111122223333:user/ci-deployer` from `198.51.100.10`');
     expect(firstText).toContain('• 2026-11-21 10:06:00Z `AttachUserPolicy`');
-    expect(firstText).toContain('14 events found; all of them are in the files below');
+    expect(firstText).toContain('15 events found; all of them are in the files below');
     expect((await investigation(rt)).answers).toEqual(answersBefore);
     expect(rt.slack.state.files().map((f) => f.name)).toEqual([
       expect.stringMatching(/^timeline-.*-question-\d+\.csv$/),
@@ -120,7 +182,14 @@ describe('follow-up questions in a finding’s thread', () => {
 
     await say(rt, 'U0ALICE', 'who else used this key?');
     const who = shown(byText(rt, 'Answer:')[2]!);
-    expect(who).toContain('• `arn:aws:iam::111122223333:user/ci-deployer` — 14 events');
+    expect(who).toContain('• `arn:aws:iam::111122223333:user/ci-deployer` — 15 events');
+    const gathered = (await investigation(rt)).result as InvestigationConclusions;
+
+    // Before the investigation's window, in a far region: an event the investigation did not have.
+    await say(rt, 'U0ALICE', 'what did this key do since yesterday?');
+    const since = shown(byText(rt, 'Answer:')[3]!);
+    expect(since).toContain('• 2026-11-20 09:00:00Z `DescribeRegions` by `arn:aws:iam::111122223333:user/ci-deployer` from `203.0.113.50` in `ap-southeast-2`');
+    expect(since).toContain('16 events found');
 
     // Refusals, in the thread: no source can search by IP; no role here; a write; hostile markup.
     await say(rt, 'U0ALICE', 'anything from 203.0.113.7 in the last 30 days?');
@@ -152,24 +221,37 @@ describe('follow-up questions in a finding’s thread', () => {
 
     // Every question Alice asked is audited: what, how it was read, the queries and the count.
     const audit = await auditOf(rt, 'U0ALICE', 'investigation.question');
-    expect(audit.map((a) => a.outcome)).toEqual(['executed', 'executed', 'executed', 'failed', 'failed', 'failed', 'failed']);
+    expect(audit.map((a) => a.outcome)).toEqual(['executed', 'executed', 'executed', 'executed', 'failed', 'failed', 'failed', 'failed']);
     expect(audit[0]).toMatchObject({
       inputs: { question: `what did this key do after 14:00?`, read: 'grammar', query: { match: { accessKeyIds: ['AKIAEXPOSEDKEY000001'] } } },
-      result: { via: 'event-history', events: 14, queries: [expect.stringContaining('AttributeKey=AccessKeyId')] },
+      result: { via: 'event-history', events: 15, regions: { searched: ['us-east-1', 'ap-southeast-2', 'us-west-2'], failed: ['eu-west-3'] } },
     });
-    // The investigation's record counts what its questions found after it was summarized.
+    // The investigation's stored timeline has what its questions found after it was summarized, deduplicated by event id
+    // (every region's events were gathered already, so only the one before the window is new), marked with where it came from.
     const result = (await investigation(rt)).result as InvestigationConclusions;
-    expect(result.followUps?.map((f) => [f.via, f.events])).toEqual([
-      ['event-history', 1],
-      ['event-history', 14],
+    expect(result.followUps?.map((f) => [f.question, f.via, f.events, f.added, f.regions?.failed])).toEqual([
+      ['show S3 activity on acme-build-artifacts', 'event-history', 1, 0, ['eu-west-3']],
+      ['who else used this key?', 'event-history', 15, 0, ['eu-west-3']],
+      ['what did this key do since yesterday?', 'event-history', 16, 1, ['eu-west-3']],
     ]);
+    expect(result.events).toBe(gathered.events + 1);
+    const added = result.highlights.filter((e) => e.id === 'far00000-0000-4000-8000-000000000000');
+    expect(added.map((e) => e.highlights)).toEqual([
+      [expect.stringMatching(/^found by a question in the thread: “what did this key do since yesterday\?” \(event-history, /)],
+    ]);
+    // Oldest first, as the timeline is: a case opened now lists it among the highlights.
+    expect(result.highlights[0]?.id).toBe('far00000-0000-4000-8000-000000000000');
+    expect(highlightLines(result.highlights)[0]).toMatch(
+      /^2026-11-20T09:00:00.000Z \| DescribeRegions \| arn:aws:iam::111122223333:user\/ci-deployer \| 203.0.113.50 \| 111122223333 \| ap-southeast-2 \| ok \| found by a question/,
+    );
   }, 60_000);
 
   it('where a Bedrock model is configured, a question the grammar cannot read is translated into the same bounded query, and the answer says so', async () => {
     t = await startTestRuntime({
-      scenario: SCENARIO,
+      scenario: everyRegionScenario(),
       env: { SIRBOT_RESPONDERS: 'U0ALICE', SIRBOT_BEDROCK_MODEL_ID: 'amazon.nova-micro-v1:0' },
       directory: DIRECTORY,
+      everyRegion: true,
     });
     const rt = t;
     await rt.ingest(FINDING);
@@ -178,8 +260,13 @@ describe('follow-up questions in a finding’s thread', () => {
     await say(rt, 'U0ALICE', `<@${BOT}> did the leaked credentials make any policy changes?`);
     const answer = shown(byText(rt, 'Answer:')[0]!);
     expect(answer).toContain(
-      'Read by the model (translated into the same bounded query) as: access key AKIAEXPOSEDKEY000001; calls to AttachUserPolicy, AttachRolePolicy, PutUserPolicy, PutRolePolicy; the investigation’s window; in us-east-1.',
+      'Read by the model (translated into the same bounded query) as: access key AKIAEXPOSEDKEY000001; calls to AttachUserPolicy, AttachRolePolicy, PutUserPolicy, PutRolePolicy; the investigation’s window; in every enabled region of 111122223333 (4).',
     );
+    // IAM calls are recorded in us-east-1 only, whatever region they were made in: one lookup covers every region.
+    expect(answer).toContain(
+      '*Queries run* (1):\n```LookupEvents region=us-east-1 LookupAttributes=[{AttributeKey=AccessKeyId,AttributeValue=AKIAEXPOSEDKEY000001}]',
+    );
+    expect(answer).toContain('CloudTrail was searched in every enabled region of 111122223333 (us-east-1, ap-southeast-2, eu-west-3, us-west-2).');
     expect(answer).toContain(
       '• 2026-11-21 10:06:00Z `AttachUserPolicy` by `arn:aws:iam::111122223333:user/ci-deployer` from `203.0.113.50` in `us-east-1` on `backup-svc`',
     );

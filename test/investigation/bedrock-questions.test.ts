@@ -84,7 +84,7 @@ describe('BedrockQuestionTranslator', () => {
         match: { accessKeyIds: [], usernames: [], resourceNames: [], sourceIps: [], eventNames: ['ConsoleLogin'] },
         limit: 500,
       },
-      understood: ['calls to ConsoleLogin', 'the investigation’s window', 'in us-east-1'],
+      understood: ['calls to ConsoleLogin', 'the investigation’s window', 'in us-east-1 (the finding’s region and us-east-1)'],
     });
     const leaked = await translator().translate('who made new users with the leaked credentials', CTX);
     expect(leaked.ok && leaked.query.match.accessKeyIds).toEqual(['AKIAEXPOSEDKEY000001']);
@@ -110,6 +110,13 @@ describe('BedrockQuestionTranslator', () => {
       regions: [],
       wants: 'events' as const,
     };
+    // No region named: where the use case said a question searches (the account's enabled regions).
+    const everywhere = { ...CTX, searchIn: { regions: ['us-east-1', 'eu-west-1', 'us-west-2'], words: 'every enabled region of 111122223333 (3)' } };
+    expect(readModelQuery({ ...base, accessKeyIds: ['AKIAEXPOSEDKEY000001'] }, everywhere)).toMatchObject({
+      ok: true,
+      query: { regions: ['us-east-1', 'eu-west-1', 'us-west-2'] },
+      understood: expect.arrayContaining(['in every enabled region of 111122223333 (3)']),
+    });
     expect(readModelQuery(base, CTX)).toEqual({
       ok: false,
       reason: expect.stringMatching(/^the model’s query is not bounded: nothing names what to look for/),

@@ -50,7 +50,7 @@ describe('EventHistorySearch', () => {
       q({
         regions: ['us-east-1', 'us-west-2'],
         match: { ...none, accessKeyIds: ['AKIAEXPOSEDKEY000001'], usernames: ['ci-deployer'] },
-        only: { eventSources: ['iam.amazonaws.com'] },
+        only: { eventSources: ['iam.amazonaws.com', 's3.amazonaws.com'] },
       }),
     );
     const calls = aws.calls().slice(before);
@@ -68,9 +68,12 @@ describe('EventHistorySearch', () => {
       'LookupEvents region=us-west-2 LookupAttributes=[{AttributeKey=AccessKeyId,AttributeValue=AKIAEXPOSEDKEY000001}] StartTime=2026-11-20T00:00:00.000Z EndTime=2026-11-21T12:00:00.000Z',
       'LookupEvents region=us-west-2 LookupAttributes=[{AttributeKey=Username,AttributeValue=ci-deployer}] StartTime=2026-11-20T00:00:00.000Z EndTime=2026-11-21T12:00:00.000Z',
     ]);
-    // Deduplicated across the two lookups that find the same events, oldest first, IAM's only.
+    // Deduplicated across the two lookups that find the same events, oldest first, IAM's and S3's only.
     expect(result.entries.map((e) => e.action)).toEqual([
+      'ListBuckets',
+      'PutObject',
       'ListUsers',
+      'ListBuckets',
       'ListAttachedUserPolicies',
       'GetAccountAuthorizationDetails',
       'ListRoles',
@@ -79,11 +82,68 @@ describe('EventHistorySearch', () => {
       'AttachUserPolicy',
     ]);
     expect(result.searched.map((s) => [s.what, s.region, s.found])).toEqual([
-      ['events by access key AKIAEXPOSEDKEY000001', 'us-east-1', 7],
-      ['events by user or session ci-deployer', 'us-east-1', 7],
+      ['events by access key AKIAEXPOSEDKEY000001', 'us-east-1', 10],
+      ['events by user or session ci-deployer', 'us-east-1', 10],
       ['events by access key AKIAEXPOSEDKEY000001', 'us-west-2', 0],
       ['events by user or session ci-deployer', 'us-west-2', 0],
     ]);
+    expect(result.regions).toEqual({ searched: ['us-east-1', 'us-west-2'], failed: [] });
+  });
+
+  it('global services’ calls are looked up in us-east-1 only, which covers every region of the query', async () => {
+    const search = new EventHistorySearch(clients, new QuotaQueues());
+    const regions = ['us-east-1', 'us-west-2', 'eu-west-1'];
+    const iamOnly = await search.search(
+      q({ regions, match: { ...none, accessKeyIds: ['AKIAEXPOSEDKEY000001'] }, only: { eventSources: ['iam.amazonaws.com'] } }),
+    );
+    expect(iamOnly.queries).toEqual([expect.stringMatching(/^LookupEvents region=us-east-1 .*AttributeKey=AccessKeyId/)]);
+    expect(iamOnly.entries.map((e) => e.action)).toEqual([
+      'ListUsers',
+      'ListAttachedUserPolicies',
+      'GetAccountAuthorizationDetails',
+      'ListRoles',
+      'CreateUser',
+      'CreateAccessKey',
+      'AttachUserPolicy',
+    ]);
+    expect(iamOnly.regions).toEqual({ searched: regions, failed: [] });
+    // Calls by name: an IAM call once, a regional one everywhere.
+    const named = await search.search(q({ regions, match: { ...none, eventNames: ['CreateUser', 'RunInstances'] } }));
+    expect(named.queries.map((l) => /region=(\S+) .*AttributeValue=(\w+)/.exec(l)?.slice(1).join(' '))).toEqual([
+      'us-east-1 CreateUser',
+      'us-east-1 RunInstances',
+      'us-west-2 RunInstances',
+      'eu-west-1 RunInstances',
+    ]);
+    // Without us-east-1 in the query, what was asked is what is searched.
+    const elsewhere = await search.search(q({ regions: ['eu-west-1'], match: { ...none, eventNames: ['CreateUser'] } }));
+    expect(elsewhere.queries).toEqual([expect.stringMatching(/^LookupEvents region=eu-west-1 /)]);
+  });
+
+  it('a region whose lookups fail is named once, the others still answer', async () => {
+    const denied = await startFakeAws({ scenario: 'src/scenarios/exposed-access-key', deny: ['cloudtrail:LookupEvents@us-west-2'] });
+    const deniedClients = new AwsClientFactory({ region: 'us-east-1', endpoint: denied.endpoint, credentialsFor: fakeCredentials });
+    try {
+      const search = new EventHistorySearch(deniedClients, new QuotaQueues());
+      const result = await search.search(
+        q({ regions: ['us-east-1', 'us-west-2'], match: { ...none, accessKeyIds: ['AKIAEXPOSEDKEY000001'], usernames: ['ci-deployer'] } }),
+      );
+      expect(result.entries).toHaveLength(14);
+      expect(result.regions?.searched).toEqual(['us-east-1']);
+      expect(result.regions?.failed.map((f) => f.region)).toEqual(['us-west-2']);
+      expect(result.limitingFactors).toEqual([
+        {
+          source: 'cloudtrail',
+          reason: 'access-denied',
+          detail: expect.stringMatching(
+            /^CloudTrail in 111122223333\/us-west-2: 2 of 2 lookups failed, AccessKeyId=AKIAEXPOSEDKEY000001: AccessDeniedException/,
+          ),
+        },
+      ]);
+    } finally {
+      deniedClients.destroy();
+      await denied.close();
+    }
   });
 
   it('a service alone is looked up by event source; the limit cuts and says so', async () => {

@@ -73,6 +73,16 @@ describe('the follow-up question grammar', () => {
     expect(r.query.regions).toEqual(['us-west-2', 'us-east-1']);
   });
 
+  it('naming no region, a question searches where the use case says (the account’s enabled regions); a named region wins', () => {
+    const searchIn = { regions: ['us-west-2', 'us-east-1', 'ap-southeast-2', 'eu-west-1'], words: 'every enabled region of 111122223333 (4)' };
+    const everywhere = query('who else used this role?', { ...WITH_ROLE, searchIn });
+    expect(everywhere.query.regions).toEqual(searchIn.regions);
+    expect(everywhere.understood).toContain('in every enabled region of 111122223333 (4)');
+    const named = query('who else used this role in eu-west-1?', { ...WITH_ROLE, searchIn });
+    expect(named.query.regions).toEqual(['eu-west-1']);
+    expect(named.understood).toContain('in eu-west-1');
+  });
+
   it('"show S3 activity on acme-build-artifacts" — the bucket, only S3’s calls', () => {
     const r = query('show S3 activity on acme-build-artifacts');
     expect(r.query.match).toEqual({ ...none, resourceNames: ['acme-build-artifacts'] });

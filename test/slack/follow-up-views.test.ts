@@ -69,4 +69,23 @@ describe('follow-up question views', () => {
     expect(text).not.toMatch(/<!channel>|<https:\/\/evil/);
     expect(text).toContain('CloudTrail event history (LookupEvents) could not: event history cannot search by source IP.');
   });
+
+  it('says which regions were searched, and names the ones that failed', () => {
+    const small = { via: 'event-history', entries: entries.slice(0, 1), searched: [], limitingFactors: [], queries: ['LookupEvents …'] };
+    const read = { by: 'grammar' as const, understood: ['access key AKIAEXAMPLE000000001'], wants: 'events' as const };
+    const coverage = {
+      accountId: '111122223333',
+      enabled: ['ap-southeast-2', 'eu-west-3', 'us-east-1'],
+      via: 'account:ListRegions',
+      searched: ['us-east-1', 'ap-southeast-2'],
+      failed: [{ region: 'eu-west-3', detail: 'AccessDeniedException' }],
+    };
+    const partial = messageTexts(questionAnswerMessage({ by: 'U0ALICE', question: 'q', read, result: small, refusedBy: [], coverage }).message).join('\n');
+    expect(partial).toContain("CloudTrail was searched in 111122223333's us-east-1, ap-southeast-2; not in eu-west-3.");
+    const all = { ...coverage, searched: ['us-east-1', 'ap-southeast-2', 'eu-west-3'], failed: [] };
+    const everywhere = messageTexts(questionAnswerMessage({ by: 'U0ALICE', question: 'q', read, result: small, refusedBy: [], coverage: all }).message).join(
+      '\n',
+    );
+    expect(everywhere).toContain('CloudTrail was searched in every enabled region of 111122223333 (us-east-1, ap-southeast-2, eu-west-3).');
+  });
 });

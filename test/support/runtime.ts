@@ -1,4 +1,5 @@
 import { BedrockQuestionTranslator } from '../../src/aws/bedrock-translator.ts';
+import { AccountRegions } from '../../src/aws/regions.ts';
 import { EventHistorySearch } from '../../src/aws/evidence/event-history-search.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -58,6 +59,10 @@ export interface TestRuntimeOptions {
   socketMode?: boolean;
   /** Delivery leases, retry pauses and Slack call timeouts. */
   delivery?: LocalRuntimeOptions['delivery'];
+  /** CloudTrail (investigations and questions) searches each account's enabled regions, as in production, from one cached list. */
+  everyRegion?: boolean;
+  /** Calls the fake AWS denies (`cloudtrail:LookupEvents@eu-west-3`: an SCP on one region). */
+  awsDeny?: string[];
 }
 
 /**
@@ -78,11 +83,12 @@ export async function startTestRuntime(o: TestRuntimeOptions = {}): Promise<Test
   });
   const dir = mkdtempSync(path.join(tmpdir(), 'sirbot-it-'));
   const env = parseEnv({ PORT: '0', SIRBOT_DB: o.dbFile ?? path.join(dir, 'sirbot.db'), LOG_LEVEL: 'silent', ...o.env });
-  const aws = o.scenario ? await startFakeAws({ scenario: o.scenario, quotaScale: 10 }) : undefined;
+  const aws = o.scenario ? await startFakeAws({ scenario: o.scenario, quotaScale: 10, ...(o.awsDeny ? { deny: o.awsDeny } : {}) }) : undefined;
   const clients = aws ? new AwsClientFactory({ region: 'us-east-1', endpoint: aws.endpoint, credentialsFor: fakeCredentials }) : undefined;
   const quotas = new QuotaQueues(10);
+  const regions = o.everyRegion && clients ? new AccountRegions(clients, quotas) : undefined;
   // A scenario that declares its trail's long-term store is searched there too, as the local runtime does.
-  const archive = aws && clients ? archiveCollector(fakeArchiveSettings(env, aws.scenario.trail, 'us-east-1'), clients, quotas) : null;
+  const archive = aws && clients ? archiveCollector(fakeArchiveSettings(env, aws.scenario.trail, 'us-east-1'), clients, quotas, regions) : null;
   const posterLimits: PosterLimits = {
     postPerChannel: { intervalCap: posts, intervalMs: 1000 },
     update: { intervalCap: updates, intervalMs: 60_000 },
@@ -101,13 +107,14 @@ export async function startTestRuntime(o: TestRuntimeOptions = {}): Promise<Test
       ? {
           evidence: {
             collectors: () => [
+              new CloudTrailCollector(clients, quotas, regions ? { regions } : {}),
               ...(archive ? [archive] : []),
-              new CloudTrailCollector(clients, quotas),
               new IamCollector(clients, quotas),
               new Ec2Collector(clients, quotas),
               new FindingsCollector(clients, quotas),
             ],
             eventSearches: () => [new EventHistorySearch(clients, quotas)],
+            ...(regions ? { enabledRegions: regions } : {}),
             ...(env.SIRBOT_BEDROCK_MODEL_ID
               ? {
                   questionTranslator: new BedrockQuestionTranslator({

@@ -13,6 +13,11 @@ import type { EventSearch, EventSearchResult } from '../../src/ports/event-searc
 import type { QuestionNotices } from '../../src/ports/notices/questions.ts';
 import { silentLogger } from '../../src/runtime/logger.ts';
 import { MemoryStore } from '../../src/store/memory.ts';
+import type { InvestigationSummary } from '../../src/domain/investigation/summary.ts';
+import type { TimelineEntry } from '../../src/domain/investigation/timeline.ts';
+import { conclusionsOf } from '../../src/investigation/records.ts';
+import type { EnabledRegions } from '../../src/ports/enabled-regions.ts';
+import type { InvestigationConclusions, InvestigationRecord } from '../../src/ports/store.ts';
 import { recordingPort } from '../support/recording-port.ts';
 
 /** The use case with stand-in sources: which one answers, and what the thread is told about the others. */
@@ -35,8 +40,38 @@ function source(via: string, refuses: (q: EventQuery) => string | null): EventSe
   };
 }
 
-async function arrange(searches: EventSearch[]) {
-  const store = new MemoryStore();
+function entry(id: string, time: string, action: string, region = 'us-east-1'): TimelineEntry {
+  return {
+    id,
+    time,
+    source: 'cloudtrail',
+    action,
+    service: 'ec2.amazonaws.com',
+    actor: 'arn:aws:iam::111122223333:user/ci-deployer',
+    actorType: 'IAMUser',
+    accessKeyId: 'AKIAEXPOSEDKEY000001',
+    sourceIp: '203.0.113.50',
+    userAgent: null,
+    resources: [],
+    errorCode: null,
+    accountId: '111122223333',
+    region,
+    tactics: [],
+    highlights: [],
+  };
+}
+
+/** A summarized investigation: its timeline had `gathered` (one of them highlighted). */
+function summarized(gathered: TimelineEntry[]): InvestigationConclusions {
+  return conclusionsOf({
+    summary: { text: 'summary' } as InvestigationSummary,
+    window: { start: '2026-11-20T14:00:00.000Z', end: '2026-11-21T10:11:00.000Z' },
+    timeline: gathered.map((e, i) => (i === 0 ? { ...e, highlights: ['first seen source IP 203.0.113.50'] } : e)),
+  });
+}
+
+async function arrange(searches: EventSearch[], o: { store?: MemoryStore; result?: InvestigationConclusions; regions?: EnabledRegions } = {}) {
+  const store = o.store ?? new MemoryStore();
   const decision = route(loadRulesFile('src/rules/default.yml', CHANNEL).ruleSet, FINDING, NOW);
   await store.insertFinding({ ...receivedRecord(FINDING, decision, new Date(NOW).toISOString()), state: 'posted', channel: CHANNEL, ts: THREAD });
   await store.insertInvestigation({
@@ -44,11 +79,11 @@ async function arrange(searches: EventSearch[]) {
     findingId: FINDING.id,
     channel: CHANNEL,
     threadTs: THREAD,
-    state: 'gathering',
+    state: o.result ? 'summarized' : 'gathering',
     answers: {},
     questionsTs: null,
     progressTs: null,
-    result: null,
+    result: o.result ?? null,
     createdAt: new Date(NOW).toISOString(),
     updatedAt: new Date(NOW).toISOString(),
   });
@@ -63,9 +98,11 @@ async function arrange(searches: EventSearch[]) {
     clock: () => NOW,
     access: { check: async (user) => (user === 'U0ALICE' ? { allowed: true } : { allowed: false, reason: 'this needs the responder role' }) },
     audit: { record: async (e) => void audited.push(e) },
+    ...(o.regions ? { regions: o.regions } : {}),
   });
   const ask = (text: string, ts = TS) => questions.ask({ channel: CHANNEL, threadTs: THREAD, ts, text, userId: 'U0ALICE', mentionsBot: false });
-  return { notices, audited, ask };
+  const stored = async () => (await store.getInvestigation(investigationIdFor(FINDING.id)))?.result as InvestigationConclusions;
+  return { notices, audited, ask, stored };
 }
 
 describe('follow-up questions use case', () => {
@@ -100,5 +137,116 @@ describe('follow-up questions use case', () => {
     // The same message again (a retry): claimed already, nothing more is said.
     expect(await ask('anything from 203.0.113.7 in the last 30 days?')).toEqual({ ok: true, answered: false });
     expect(notices.callsTo('questionRefused')).toHaveLength(1);
+  });
+
+  it('a question naming no region searches every enabled region (the finding’s first); a failed region is named; without the list, the finding’s region and us-east-1, said', async () => {
+    const asked: string[] = [];
+    const regions: EnabledRegions = {
+      of: async (account) => (asked.push(account), { regions: ['eu-west-3', 'us-east-1', 'ap-southeast-2', 'us-west-2'], via: 'account:ListRegions' }),
+    };
+    const history: EventSearch & { searched: EventQuery[] } = {
+      ...source('event-history', () => null),
+      async search(q) {
+        history.searched.push(q);
+        return {
+          via: 'event-history',
+          entries: [],
+          searched: [],
+          limitingFactors: [{ source: 'cloudtrail', reason: 'access-denied', detail: 'CloudTrail in 111122223333/eu-west-3: 1 of 1 lookup failed' }],
+          queries: [],
+          regions: { searched: q.regions.filter((r) => r !== 'eu-west-3'), failed: [{ region: 'eu-west-3', detail: 'AccessDeniedException' }] },
+        };
+      },
+    };
+    const { notices, ask, audited } = await arrange([history], { regions });
+    await ask('what did this key do after 09:00?');
+    expect(asked).toEqual([FINDING.accountId]);
+    expect(history.searched[0]?.regions).toEqual(['us-east-1', 'ap-southeast-2', 'eu-west-3', 'us-west-2']);
+    const [answered] = notices.callsTo('questionAnswered')[0] as [Parameters<QuestionNotices['questionAnswered']>[0]];
+    expect(answered.read.understood).toContain(`in every enabled region of ${FINDING.accountId} (4)`);
+    expect(answered.coverage).toEqual({
+      accountId: FINDING.accountId,
+      enabled: ['eu-west-3', 'us-east-1', 'ap-southeast-2', 'us-west-2'],
+      via: 'account:ListRegions',
+      searched: ['us-east-1', 'ap-southeast-2', 'us-west-2'],
+      failed: [{ region: 'eu-west-3', detail: 'AccessDeniedException' }],
+    });
+    expect(answered.result.limitingFactors.map((f) => f.detail)).toEqual(['CloudTrail in 111122223333/eu-west-3: 1 of 1 lookup failed']);
+    expect(audited[0]?.result).toMatchObject({ regions: { searched: ['us-east-1', 'ap-southeast-2', 'us-west-2'], failed: ['eu-west-3'] } });
+
+    const unknown = source('event-history', () => null);
+    const fallback = await arrange([unknown], { regions: { of: async () => ({ regions: null, via: 'account:ListRegions: AccessDenied' }) } });
+    await fallback.ask('what did this key do after 09:00?');
+    expect(unknown.searched[0]?.regions).toEqual([FINDING.region, 'us-east-1'].filter((r, i, all) => all.indexOf(r) === i));
+    const [said] = fallback.notices.callsTo('questionAnswered')[0] as [Parameters<QuestionNotices['questionAnswered']>[0]];
+    expect(said.read.understood).toEqual(expect.arrayContaining([expect.stringMatching(/the account’s enabled regions could not be listed\)$/)]));
+    expect(said.result.limitingFactors).toEqual([
+      expect.objectContaining({ reason: 'not-searched', detail: expect.stringContaining('could not be listed (account:ListRegions: AccessDenied)') }),
+    ]);
+  });
+
+  it('two questions answered at once both extend the investigation’s timeline: deduplicated by event id, marked, neither lost', async () => {
+    const gathered = [entry('g1', '2026-11-21T10:00:00Z', 'GetCallerIdentity'), entry('g2', '2026-11-21T10:01:00Z', 'ListBuckets')];
+    const found: Record<string, TimelineEntry[]> = {
+      AccessKeyId: [gathered[1] as TimelineEntry, entry('q1', '2026-11-20T09:00:00Z', 'DescribeRegions', 'ap-southeast-2')],
+      ResourceName: [entry('q2', '2026-11-21T11:00:00Z', 'PutObject'), entry('q1', '2026-11-20T09:00:00Z', 'DescribeRegions', 'ap-southeast-2')],
+    };
+    const history: EventSearch = {
+      via: 'event-history',
+      refuses: () => null,
+      async search(q) {
+        return {
+          via: 'event-history',
+          entries: q.match.accessKeyIds.length ? (found.AccessKeyId as TimelineEntry[]) : (found.ResourceName as TimelineEntry[]),
+          searched: [],
+          limitingFactors: [],
+          queries: ['LookupEvents …'],
+        };
+      },
+    };
+    // Both questions read the record before either writes: the second write finds it changed, reads again and merges again.
+    let waiting: Array<() => void> = [];
+    let writes = 0;
+    class RacingStore extends MemoryStore {
+      override async transitionInvestigation(expected: Pick<InvestigationRecord, 'id' | 'state' | 'updatedAt'>, next: InvestigationRecord) {
+        writes++;
+        if (writes <= 2) {
+          await new Promise<void>((resolve) => {
+            waiting.push(resolve);
+            if (waiting.length === 2) for (const go of waiting.splice(0)) go();
+          });
+        }
+        return super.transitionInvestigation(expected, next);
+      }
+    }
+    const before = summarized(gathered);
+    const { ask, stored } = await arrange([history], { store: new RacingStore(), result: before });
+    const outcomes = await Promise.all([
+      ask('what did this key do since yesterday?', `${NOW / 1000}.000400`),
+      ask('show S3 activity on acme-build-artifacts', `${NOW / 1000}.000500`),
+    ]);
+    expect(outcomes).toEqual([
+      { ok: true, answered: true },
+      { ok: true, answered: true },
+    ]);
+    expect(writes).toBe(3);
+    const after = await stored();
+    // g2 was in the gathered timeline (not kept, only its id's digest): not counted again; q1, found by both, once.
+    expect(after.events).toBe(before.events + 2);
+    expect(after.highlights.map((e) => e.id)).toEqual(['q1', 'g1', 'q2']);
+    const marks = Object.fromEntries(after.highlights.map((e) => [e.id, e.highlights]));
+    expect(marks.g1).toEqual(['first seen source IP 203.0.113.50']);
+    expect(marks.q1).toEqual([
+      expect.stringMatching(
+        /^found by a question in the thread: “(what did this key do since yesterday\?|show S3 activity on acme-build-artifacts)” \(event-history, /,
+      ),
+    ]);
+    expect(marks.q2).toEqual([expect.stringMatching(/^found by a question in the thread: “show S3 activity on acme-build-artifacts” \(event-history, /)]);
+    expect(after.followUps?.map((f) => [f.question, f.events]).sort()).toEqual([
+      ['show S3 activity on acme-build-artifacts', 2],
+      ['what did this key do since yesterday?', 2],
+    ]);
+    expect(after.followUps?.reduce((n, f) => n + (f.added ?? 0), 0)).toBe(2);
+    waiting = [];
   });
 });

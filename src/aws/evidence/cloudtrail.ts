@@ -68,9 +68,19 @@ export interface CloudTrailCollectorOptions {
 }
 
 /** A lookup that failed: the error, and whether it was a refusal. */
-interface LookupFailure {
+export interface LookupFailure {
   denied: boolean;
   detail: string;
+}
+
+/** A failed lookup's error, in words (`what`: the attribute and value looked up). */
+export function lookupFailure(what: string, err: unknown): LookupFailure {
+  const e = err as { name?: string; message?: string };
+  return {
+    // A region not enabled, or one that does not accept the session's token (a global STS token in an opt-in region), refuses the client.
+    denied: /AccessDenied|UnrecognizedClient|InvalidClientTokenId|OptInRequired/.test(e.name ?? ''),
+    detail: `${what}: ${e.name ?? 'Error'}: ${e.message ?? String(err)}`,
+  };
 }
 
 /**
@@ -212,12 +222,7 @@ export class CloudTrailCollector implements Collector {
         }
       } while (token);
     } catch (err) {
-      const e = err as { name?: string; message?: string };
-      failure = {
-        // A region not enabled, or one that does not accept the session's token (a global STS token in an opt-in region), refuses the client.
-        denied: /AccessDenied|UnrecognizedClient|InvalidClientTokenId|OptInRequired/.test(e.name ?? ''),
-        detail: `${key}=${value}: ${e.name ?? 'Error'}: ${e.message ?? String(err)}`,
-      };
+      failure = lookupFailure(`${key}=${value}`, err);
     }
     if (unreadable > 0) {
       limitingFactors.push({ source: 'cloudtrail', reason: 'failed', detail: `${key}=${value}: ${unreadable} event(s) could not be read` });
@@ -231,9 +236,9 @@ export class CloudTrailCollector implements Collector {
  * denying a region fails every lookup there; saying so once names the region, not twenty
  * lookups).
  */
-function regionOutcome(
+export function regionOutcome(
   accountId: string,
-  lookups: PlannedLookup[],
+  lookups: ReadonlyArray<{ region: string }>,
   results: Array<{ failure?: LookupFailure }>,
 ): { coverage: Pick<RegionCoverage, 'accountId' | 'searched' | 'failed'>; limitingFactors: LimitingFactor[] } {
   const regions = [...new Set(lookups.map((l) => l.region))];

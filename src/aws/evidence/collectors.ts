@@ -6,6 +6,7 @@ import { AccountRegions } from '../regions.ts';
 import { CloudTrailCollector } from './cloudtrail.ts';
 import { CostCollector } from './cost.ts';
 import type { Collector } from '../../ports/collector.ts';
+import type { EnabledRegions } from '../../ports/enabled-regions.ts';
 import { Ec2Collector } from './ec2.ts';
 import { FindingsCollector } from './findings.ts';
 import { IamCollector } from './iam.ts';
@@ -14,12 +15,16 @@ import { S3Collector } from './s3.ts';
 /**
  * Every evidence source sirbot has, sharing one client factory and one set of quota
  * queues; CloudTrail searches each account's enabled regions, learned once per account
- * for a while (regions.ts); with a long-term store configured, the archive collector
- * beside event history.
+ * for a while (regions.ts) — the same list follow-up questions search (pass one `regions`
+ * to both, so they share its cache); with a long-term store configured, the archive
+ * collector beside event history, searching the same regions.
  */
-export function createCollectors(clients: AwsClientFactory, quotas: QuotaQueues, archive: ArchiveSettings | null = null): Collector[] {
-  // One list of each account's regions (and one cache) for event history and the long-term store alike.
-  const regions = new AccountRegions(clients, quotas);
+export function createCollectors(
+  clients: AwsClientFactory,
+  quotas: QuotaQueues,
+  archive: ArchiveSettings | null = null,
+  regions: EnabledRegions = new AccountRegions(clients, quotas),
+): Collector[] {
   const beyondHistory = archiveCollector(archive, clients, quotas, regions);
   return [
     new CloudTrailCollector(clients, quotas, { regions }),

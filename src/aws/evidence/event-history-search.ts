@@ -7,9 +7,10 @@ import type { EventQuery } from '../../domain/investigation/event-query.ts';
 import type { LimitingFactor } from '../../domain/investigation/limiting.ts';
 import type { Searched } from '../../domain/investigation/searched.ts';
 import { entryFromCloudTrail, type TimelineEntry } from '../../domain/investigation/timeline.ts';
+import { GLOBAL_EVENTS_REGION, isGlobalEventSource, isGlobalServiceEvent } from '../../domain/investigation/lookup-plan.ts';
 import { CLOUDTRAIL_RETENTION_DAYS } from '../../domain/investigation/window.ts';
 import type { EventSearch, EventSearchResult } from '../../ports/event-search.ts';
-import { recordSchema } from './cloudtrail.ts';
+import { type LookupFailure, lookupFailure, recordSchema, regionOutcome } from './cloudtrail.ts';
 
 const DAY = 86_400_000;
 /** LookupEvents returns at most 50 events a page. */
@@ -30,7 +31,24 @@ const WORDS: Partial<Record<LookupAttributeKey, string>> = {
   EventSource: 'events from',
 };
 
-/** The lookups a query becomes: each value it matches, in each region (or, matching nothing, each service or call it narrows to). */
+/**
+ * Whether a value's events are recorded in us-east-1 only (lookup-plan.ts): calls to
+ * IAM and other global services, wherever made, or a query narrowed to nothing but them.
+ */
+function globalOnly(q: EventQuery, key: LookupAttributeKey, value: string): boolean {
+  if (key === 'EventName' && isGlobalServiceEvent(value)) return true;
+  if (key === 'EventSource' && isGlobalEventSource(value)) return true;
+  const names = q.only?.eventNames ?? [];
+  const sources = q.only?.eventSources ?? [];
+  return (names.length > 0 && names.every(isGlobalServiceEvent)) || (sources.length > 0 && sources.every(isGlobalEventSource));
+}
+
+/**
+ * The lookups a query becomes: each value it matches, in each region (or, matching
+ * nothing, each service or call it narrows to). Identities are looked up in every region
+ * of the query; global services' calls only in us-east-1 when the query has it (reading
+ * there covers every region: the others hold none of them).
+ */
 function lookupsOf(q: EventQuery): Lookup[] {
   const values: Array<[LookupAttributeKey, string]> = [
     ...q.match.accessKeyIds.map((v) => ['AccessKeyId', v] as [LookupAttributeKey, string]),
@@ -43,7 +61,12 @@ function lookupsOf(q: EventQuery): Lookup[] {
     if (q.only?.eventNames?.length) values.push(...q.only.eventNames.map((v) => ['EventName', v] as [LookupAttributeKey, string]));
     else for (const s of q.only?.eventSources ?? []) values.push(['EventSource', s]);
   }
-  return q.regions.flatMap((region) => values.map(([key, value]) => ({ key, value, region })));
+  const hasGlobalRegion = q.regions.includes(GLOBAL_EVENTS_REGION);
+  return q.regions.flatMap((region) =>
+    values
+      .filter(([key, value]) => !hasGlobalRegion || region === GLOBAL_EVENTS_REGION || !globalOnly(q, key, value))
+      .map(([key, value]) => ({ key, value, region })),
+  );
 }
 
 /** Whether a record is also what `only` requires. */
@@ -113,14 +136,26 @@ export class EventHistorySearch implements EventSearch {
         found: r.entries.length,
       });
     });
+    // A region whose lookups failed (an SCP denying it, a region not opted in) is said once, by name.
+    const outcome = regionOutcome(q.accountId, lookups, results);
+    limitingFactors.push(...outcome.limitingFactors);
     const all = [...byId.values()].sort((a, b) => a.time.localeCompare(b.time) || a.id.localeCompare(b.id));
     if (all.length > q.limit) {
       limitingFactors.push({ source: 'cloudtrail', reason: 'truncated', detail: `${all.length} events matched; the first ${q.limit} are kept` });
     }
-    return { via: this.via, entries: all.slice(0, q.limit), searched, limitingFactors, queries: lookups.map((l) => shown(l, q)) };
+    const failed = outcome.coverage.failed;
+    return {
+      via: this.via,
+      entries: all.slice(0, q.limit),
+      searched,
+      limitingFactors,
+      queries: lookups.map((l) => shown(l, q)),
+      // Every region of the query is covered unless it failed: one left without lookups holds none of the global calls asked for.
+      regions: { searched: q.regions.filter((r) => !failed.some((f) => f.region === r)), failed },
+    };
   }
 
-  private async lookup(q: EventQuery, l: Lookup): Promise<{ entries: TimelineEntry[]; limitingFactors: LimitingFactor[] }> {
+  private async lookup(q: EventQuery, l: Lookup): Promise<{ entries: TimelineEntry[]; limitingFactors: LimitingFactor[]; failure?: LookupFailure }> {
     const client = this.clients.cloudTrail(q.accountId, l.region);
     const { LookupEventsCommand } = cloudTrailSdk();
     const entries: TimelineEntry[] = [];
@@ -128,6 +163,7 @@ export class EventHistorySearch implements EventSearch {
     let unreadable = 0;
     let seen = 0;
     let token: string | undefined;
+    let failure: LookupFailure | undefined;
     try {
       do {
         const page = await this.quotas.run('cloudtrail:LookupEvents', q.accountId, l.region, () =>
@@ -162,15 +198,10 @@ export class EventHistorySearch implements EventSearch {
         }
       } while (token);
     } catch (err) {
-      const e = err as { name?: string; message?: string };
-      limitingFactors.push({
-        source: 'cloudtrail',
-        reason: /AccessDenied/.test(e.name ?? '') ? 'access-denied' : 'failed',
-        detail: `${l.key}=${l.value} in ${q.accountId}/${l.region}: ${e.name ?? 'Error'}: ${e.message ?? String(err)}`,
-      });
+      failure = lookupFailure(`${l.key}=${l.value}`, err);
     }
     if (unreadable > 0)
       limitingFactors.push({ source: 'cloudtrail', reason: 'failed', detail: `${l.key}=${l.value}: ${unreadable} event(s) could not be read` });
-    return { entries, limitingFactors };
+    return { entries, limitingFactors, ...(failure ? { failure } : {}) };
   }
 }

@@ -1,8 +1,7 @@
 import { type EventQuery, queryProblem } from './event-query.ts';
-import { MAX_RANGE_DAYS, QUESTION_RECORD_LIMIT, type QuestionContext, type QuestionReading } from './follow-up-questions.ts';
+import { MAX_RANGE_DAYS, QUESTION_RECORD_LIMIT, type QuestionContext, type QuestionReading, defaultRegions } from './follow-up-questions.ts';
 import { timeInZone } from './free-text-times.ts';
 import { ACCESS_KEY_ID, isIp } from './identifiers.ts';
-import { GLOBAL_EVENTS_REGION } from './lookup-plan.ts';
 
 const DAY = 86_400_000;
 const refused = (reason: string): QuestionReading => ({ ok: false, reason });
@@ -24,7 +23,7 @@ export type ModelQuery =
       /** ISO instants; null: the investigation's window. */
       start: string | null;
       end: string | null;
-      /** Empty: the finding's region and us-east-1. */
+      /** Empty: where a question naming no region searches (`defaultRegions`). */
       regions: string[];
       wants: 'events' | 'principals';
     }
@@ -56,7 +55,7 @@ export function readModelQuery(m: ModelQuery, ctx: QuestionContext): QuestionRea
   const end = Math.min(m.end === null ? Date.parse(ctx.window.end) : Date.parse(m.end), ctx.at);
   if (Number.isNaN(start) || Number.isNaN(end) || start >= end) return refused('the model’s time range is not a range');
   if (end - start > MAX_RANGE_DAYS * DAY) return refused(`the model’s time range is longer than ${MAX_RANGE_DAYS} days`);
-  const regions = m.regions.length ? [...new Set(m.regions)] : [...new Set([ctx.region, GLOBAL_EVENTS_REGION])];
+  const regions = m.regions.length ? [...new Set(m.regions)] : defaultRegions(ctx).regions;
   const hasSubject = m.accessKeyIds.length + m.usernames.length + m.resourceNames.length + m.sourceIps.length > 0;
   const query: EventQuery = {
     accountId: ctx.accountId,
@@ -90,5 +89,5 @@ export function readModelQuery(m: ModelQuery, ctx: QuestionContext): QuestionRea
     ...m.eventSources.map((v) => `${v} calls`),
   ];
   const range = m.start === null && m.end === null ? 'the investigation’s window' : `${timeInZone(start, ctx.zone)} to ${timeInZone(end, ctx.zone)}`;
-  return { ok: true, query, wants: m.wants, understood: [...named, range, `in ${regions.join(', ')}`] };
+  return { ok: true, query, wants: m.wants, understood: [...named, range, `in ${m.regions.length ? regions.join(', ') : defaultRegions(ctx).words}`] };
 }

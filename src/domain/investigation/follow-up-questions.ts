@@ -34,7 +34,8 @@ import type { InvestigationWindow } from './window.ts';
  *   time range  "after 14:00" (in the asker's zone), "in the last 30 days", "since
  *               yesterday", "between … and …", "before …"; default: the investigation's window
  *   filter      "S3 activity", "calls to DeleteBucket", "who else used" (the principals)
- *   region      "in us-west-2"; default: the finding's region and us-east-1
+ *   region      "in us-west-2"; default: `ctx.searchIn`, the account's enabled regions as
+ *               the use case learned them (else the finding's region and us-east-1)
  *
  * Questions only read CloudTrail: anything asking to change AWS ("delete this key") is
  * refused. Pure: no I/O, no clock but the question's own time.
@@ -49,6 +50,12 @@ export interface QuestionContext {
   accountId: string;
   /** The finding's region. */
   region: string;
+  /**
+   * Where a question that names no region searches, and how to say it: resolved by the
+   * use case (the account's enabled regions, the finding's first). Absent: the finding's
+   * region and us-east-1.
+   */
+  searchIn?: { regions: string[]; words: string };
   /** The investigation's window: the range when the question names none. */
   window: InvestigationWindow;
   /** What "this key", "this role"… can stand for: the finding's and the investigation's subjects. */
@@ -179,11 +186,15 @@ function rangeIn(text: string, ctx: QuestionContext): { range: Range; text: stri
 
 function regionsIn(text: string, ctx: QuestionContext): { regions: string[]; text: string; said: boolean } {
   const named = [...text.matchAll(REGION)].map((m) => (m[1] as string).toLowerCase());
-  if (named.length === 0) {
-    // Where the investigation looked: the finding's region, and us-east-1 for IAM, STS and a CLI's default.
-    return { regions: [...new Set([ctx.region, GLOBAL_EVENTS_REGION])], text, said: false };
-  }
+  if (named.length === 0) return { regions: defaultRegions(ctx).regions, text, said: false };
   return { regions: [...new Set(named)], text: text.replace(REGION, (m) => ' '.repeat(m.length)), said: true };
+}
+
+/** Where a question naming no region searches: the use case's answer, or the finding's region and us-east-1 (IAM, STS, a CLI's default). */
+export function defaultRegions(ctx: Pick<QuestionContext, 'region' | 'searchIn'>): { regions: string[]; words: string } {
+  if (ctx.searchIn && ctx.searchIn.regions.length > 0) return ctx.searchIn;
+  const regions = [...new Set([ctx.region, GLOBAL_EVENTS_REGION])];
+  return { regions, words: `${regions.join(', ')} (the finding’s region and us-east-1)` };
 }
 
 /** The investigation's subjects of a kind, as what records name them by. */
@@ -406,12 +417,7 @@ export function readQuestion(raw: string, ctx: QuestionContext): QuestionReading
         : problem,
     );
   }
-  understood.push(
-    ...subjects.understood,
-    ...filters.understood,
-    range.words,
-    `in ${regions.regions.join(', ')}${regions.said ? '' : ' (the finding’s region and us-east-1)'}`,
-  );
+  understood.push(...subjects.understood, ...filters.understood, range.words, `in ${regions.said ? regions.regions.join(', ') : defaultRegions(ctx).words}`);
   if (!ctx.zoneKnown && timed.range) understood.push('times read as UTC (your Slack time zone is not known)');
   return { ok: true, query, wants, understood };
 }

@@ -1,6 +1,7 @@
 import { checkAnswer, keyedLine } from './answers.ts';
 import { type ReadZone, type TimeExpression, isTimeZone, storedTime, timesIn } from './free-text-times.ts';
 import { readIdentifier } from './identifiers.ts';
+import { slackPlainText } from './slack-plain-text.ts';
 import type { Answers, QuestionId } from './playbooks.ts';
 
 /**
@@ -126,24 +127,7 @@ interface SentenceReading {
 
 /** Slack's markup as plain words: links and mentions, entities, formatting, invisible characters. */
 function plainWords(text: string): string {
-  return text
-    .slice(0, MAX_READ)
-    .replace(/[\p{Cf}]/gu, '')
-    .replace(/[\p{Cc}]/gu, (c) => (c === '\n' ? '\n' : ' '))
-    .replace(/<mailto:[^|>]*\|([^>]*)>/g, '$1')
-    .replace(/<((?:https?|ftp):[^|>]*)\|([^>]*)>/g, '$2')
-    .replace(/<((?:https?|ftp):[^>]*)>/g, '$1')
-    .replace(/<@[UW][A-Z0-9]+(?:\|[^>]*)?>/g, ' someone ')
-    .replace(/<#C[A-Z0-9]+(?:\|([^>]*))?>/g, ' #$1 ')
-    .replace(/<![^>]*>/g, ' ')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&')
-    .replace(/[\u2018\u2019]/g, "'")
-    .replace(/[\u201C\u201D]/g, '"')
-    .replace(/[*~]/g, '')
-    .replace(/(^|\s)_+|_+(?=[\s.,;:!?]|$)/g, '$1')
-    .replace(/\b([ap])\.m\./gi, '$1m');
+  return slackPlainText(text, { max: MAX_READ, mention: ' someone ', channels: 'name', newlines: 'keep', backticks: 'keep' });
 }
 
 /** A sentence that asks rather than tells: it answers nothing. */

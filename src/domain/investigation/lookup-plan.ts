@@ -63,6 +63,17 @@ export function isGlobalServiceEvent(eventName: string): boolean {
   return GLOBAL_EVENT_NAMES.has(eventName);
 }
 
+/**
+ * Services whose every call is a global service event, recorded in us-east-1 whatever
+ * region the caller used: IAM, Organizations, CloudFront, Route 53 (STS is not: its
+ * regional endpoints record where they are called).
+ */
+const GLOBAL_EVENT_SOURCES = new Set(['iam.amazonaws.com', 'organizations.amazonaws.com', 'cloudfront.amazonaws.com', 'route53.amazonaws.com']);
+
+export function isGlobalEventSource(eventSource: string): boolean {
+  return GLOBAL_EVENT_SOURCES.has(eventSource);
+}
+
 export type LookupAttribute = 'AccessKeyId' | 'Username' | 'ResourceName' | 'EventName';
 
 export interface PlannedLookup {

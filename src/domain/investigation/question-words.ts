@@ -1,4 +1,5 @@
 import { ACCESS_KEY_ID, INSTANCE_ID, isIp, parseArn } from './identifiers.ts';
+import { slackPlainText } from './slack-plain-text.ts';
 import type { SubjectKind } from './subjects.ts';
 
 /**
@@ -98,25 +99,9 @@ export const NOT_A_NAME = new Set(
   ),
 );
 
-/** Slack's markup as plain words: links, mentions and broadcasts, entities, formatting, invisible characters. */
+/** Slack's markup as plain words on one line: links as their labels, mentions and channels dropped (slack-plain-text.ts). */
 export function questionWords(text: string): string {
-  return text
-    .slice(0, MAX_QUESTION * 2)
-    .replace(/[\p{Cf}]/gu, '')
-    .replace(/[\p{Cc}]/gu, ' ')
-    .replace(/<mailto:[^|>]*\|([^>]*)>/g, '$1')
-    .replace(/<(?:https?|ftp):[^|>]*\|([^>]*)>/g, '$1')
-    .replace(/<((?:https?|ftp):[^>]*)>/g, '$1')
-    .replace(/<@[UWB][A-Z0-9]+(?:\|[^>]*)?>/g, ' ')
-    .replace(/<#C[A-Z0-9]+(?:\|([^>]*))?>/g, ' ')
-    .replace(/<![^>]*>/g, ' ')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&')
-    .replace(/[\u2018\u2019]/g, "'")
-    .replace(/[\u201C\u201D]/g, '"')
-    .replace(/[*~`]/g, '')
-    .replace(/(^|\s)_+|_+(?=[\s.,;:!?]|$)/g, '$1')
+  return slackPlainText(text, { max: MAX_QUESTION * 2, mention: ' ', channels: 'drop', newlines: 'space', backticks: 'drop' })
     .replace(/\s+/g, ' ')
     .trim();
 }

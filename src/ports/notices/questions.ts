@@ -1,4 +1,5 @@
 import type { Finding } from '../../domain/finding.ts';
+import type { RegionCoverage } from '../../domain/investigation/region-coverage.ts';
 import type { EventSearchResult } from '../event-search.ts';
 import type { InvestigationThread } from './investigation.ts';
 
@@ -33,6 +34,8 @@ export interface QuestionNotices {
     refusedBy: SourceRefusal[];
     /** For the files' names. */
     finding: Finding;
+    /** Which regions were searched, against the account's enabled ones, and which failed. */
+    coverage?: RegionCoverage;
   }): Promise<void>;
   /** Not answered: what could not be bounded or understood, or why no source could answer. */
   questionRefused(e: {

@@ -5,6 +5,7 @@ import { AwsClientFactory, SELF, awsSettingsFromEnv, dynamoDb, guardDutyAdminRol
 import { QuotaQueues } from '../../aws/quotas.ts';
 import { loadSlackSecret, type SlackSecret } from '../../aws/slack-secret.ts';
 import { parseEnv, requireLambdaSettings, type Env } from '../../config/env.ts';
+import { AccountRegions } from '../../aws/regions.ts';
 import { EventHistorySearch } from '../../aws/evidence/event-history-search.ts';
 import { BedrockQuestionTranslator } from '../../aws/bedrock-translator.ts';
 import { createCollectors } from '../../aws/evidence/collectors.ts';
@@ -73,7 +74,9 @@ export function lambdaContext(): Promise<LambdaContext> {
     });
     const quotas = new QuotaQueues();
     const archive = archiveSettingsOf(env, settings.region);
-    const collectors = createCollectors(clients, quotas, archive);
+    // One list of each account's enabled regions, cached, for investigations and questions alike.
+    const regions = new AccountRegions(clients, quotas);
+    const collectors = createCollectors(clients, quotas, archive, regions);
     // Event history first; the trail's long-term store for what it refuses (older, by IP, data events).
     const beyond = archiveSearch(archive, clients, quotas);
     const searches = [new EventHistorySearch(clients, quotas), ...(beyond ? [beyond] : [])];
@@ -100,7 +103,13 @@ export function lambdaContext(): Promise<LambdaContext> {
       }),
       slackToken: slack.botToken,
       ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
-      evidence: { collectors: () => collectors, eventSearches: () => searches, ...(translator ? { questionTranslator: translator } : {}), awsNow: Date.now },
+      evidence: {
+        collectors: () => collectors,
+        eventSearches: () => searches,
+        enabledRegions: regions,
+        ...(translator ? { questionTranslator: translator } : {}),
+        awsNow: Date.now,
+      },
       // Drawn on first use only: Vega and resvg are chunks of their own in the bundle.
       charts: new VegaStatsCharts(),
       actions,

@@ -23,8 +23,8 @@ function questionFileBase(base: string, key: string): string {
 export class SlackQuestionNotices implements QuestionNotices {
   constructor(private readonly poster: SlackPoster) {}
 
-  questionAnswered: QuestionNotices['questionAnswered'] = async ({ thread, key, by, question, read, result, refusedBy, finding }) => {
-    const { message, needsFiles } = questionAnswerMessage({ by, question, read, result, refusedBy });
+  questionAnswered: QuestionNotices['questionAnswered'] = async ({ thread, key, by, question, read, result, refusedBy, finding, coverage }) => {
+    const { message, needsFiles } = questionAnswerMessage({ by, question, read, result, refusedBy, ...(coverage ? { coverage } : {}) });
     await this.poster.postOnce(thread.channel, message, { key, threadTs: thread.threadTs, mayExist: true, since: thread.startedAt });
     const base = questionFileBase(timelineFileBase(finding), key);
     const files = [

@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/types';
+import { type RegionCoverage, coverageLine } from '../../domain/investigation/region-coverage.ts';
 import type { TimelineEntry } from '../../domain/investigation/timeline.ts';
 import type { EventSearchResult } from '../../ports/event-search.ts';
 import type { QuestionRead, SourceRefusal } from '../../ports/notices/questions.ts';
@@ -70,7 +71,14 @@ function queryBlocks(queries: string[]): { blocks: KnownBlock[]; cut: boolean } 
 }
 
 /** The answer to a follow-up question: what it was read as, the events (or principals), the source, and the exact queries. */
-export function questionAnswerMessage(o: { by: string; question: string; read: QuestionRead; result: EventSearchResult; refusedBy: SourceRefusal[] }): {
+export function questionAnswerMessage(o: {
+  by: string;
+  question: string;
+  read: QuestionRead;
+  result: EventSearchResult;
+  refusedBy: SourceRefusal[];
+  coverage?: RegionCoverage;
+}): {
   message: SlackMessage;
   /** Events were found (the files carry them all, as the investigation's timeline files do), or the queries did not fit (a file carries them). */
   needsFiles: { events: boolean; queries: boolean };
@@ -91,6 +99,7 @@ export function questionAnswerMessage(o: { by: string; question: string; read: Q
   const more = count > shownEvents || pieces.join('\n').split('\n').length < lines.length;
   const footer = [
     `${count} event${count === 1 ? '' : 's'} found${more ? `; the first ${EVENTS_SHOWN} are listed` : ''}${count > 0 ? '; all of them are in the files below, beside the investigation’s timeline' : ''}.`,
+    ...(o.coverage ? [safeText(coverageLine(o.coverage), 600)] : []),
     ...result.limitingFactors.slice(0, 5).map((f) => `:warning: ${safeText(f.detail, 300)}`),
     ...(queries.cut ? ['The queries that did not fit are in the file below.'] : []),
   ].join('\n');
