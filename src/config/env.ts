@@ -195,6 +195,28 @@ export const envSchema = z.object({
   SIRBOT_ARCHIVE_MAX_BYTES: int(10 * 2 ** 30, 1, 2 ** 50),
   SIRBOT_ARCHIVE_MAX_OBJECTS: int(50_000, 1, 10_000_000),
   SIRBOT_ARCHIVE_MAX_RECORDS: int(5_000, 1, 1_000_000),
+  /**
+   * Amazon Security Lake, for network evidence (VPC flow logs, Route 53 resolver query
+   * logs) through Athena: the Glue database Security Lake created
+   * (`amazon_security_lake_glue_db_<region>`), its tables (default: the source version 2
+   * names), where Athena runs. See config/security-lake.ts.
+   */
+  SIRBOT_SECURITY_LAKE_DATABASE: optionalSecret.refine((v) => v === undefined || /^[A-Za-z0-9_]{1,255}$/.test(v), 'must be a Glue database name'),
+  SIRBOT_SECURITY_LAKE_FLOW_TABLE: optionalSecret.refine((v) => v === undefined || /^[A-Za-z0-9_]{1,255}$/.test(v), 'must be a Glue table name'),
+  SIRBOT_SECURITY_LAKE_DNS_TABLE: optionalSecret.refine((v) => v === undefined || /^[A-Za-z0-9_]{1,255}$/.test(v), 'must be a Glue table name'),
+  SIRBOT_SECURITY_LAKE_WORKGROUP: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,128}$/, 'must be an Athena work group name')
+    .default('primary'),
+  SIRBOT_SECURITY_LAKE_OUTPUT: optionalSecret.refine(
+    (v) => v === undefined || /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(v),
+    'must be an s3:// URI',
+  ),
+  SIRBOT_SECURITY_LAKE_ACCOUNT: optionalSecret.refine((v) => v === undefined || /^\d{12}$/.test(v), 'must be a 12-digit account id'),
+  SIRBOT_SECURITY_LAKE_REGION: optionalSecret.refine((v) => v === undefined || /^[a-z]{2}(-[a-z]+)+-\d$/.test(v), 'must be a region such as us-east-1'),
+  /** Bounds on one investigation's network queries: rows per query, bytes scanned in all. */
+  SIRBOT_SECURITY_LAKE_MAX_ROWS: int(500, 1, 100_000),
+  SIRBOT_SECURITY_LAKE_MAX_BYTES: int(10 * 2 ** 30, 1, 2 ** 50),
   /** The fake AWS: which of its long-term stores the local runtime searches; unset, Lake when the scenario declares a trail (`scenario.json`). */
   SIRBOT_FAKE_ARCHIVE: z.enum(['lake', 'athena', 's3', 'none']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -8,7 +8,7 @@ export type QuestionId = 'exposedAt' | 'principal' | 'accessKeyId' | 'rotated' |
  * `archive` (the trail's long-term store) goes with `cloudtrail` wherever one is configured.
  * `cost`: Cost Explorer's spend by service and region, against the period before (cost-spikes.ts).
  */
-export type CollectorId = 'cloudtrail' | 'archive' | 'iam' | 'ec2' | 'findings' | 's3' | 'eks' | 'ecs' | 'ecr' | 'rds' | 'lambda' | 'cost';
+export type CollectorId = 'cloudtrail' | 'archive' | 'network' | 'iam' | 'ec2' | 'findings' | 's3' | 'eks' | 'ecs' | 'ecr' | 'rds' | 'lambda' | 'cost';
 
 export interface Question {
   id: QuestionId;

@@ -13,6 +13,7 @@ import type { Subject } from './subjects.ts';
 import { type TimelineEntry, byAwsService, isAwsServiceSource } from './timeline.ts';
 import { CLOUDTRAIL_RETENTION_DAYS, type InvestigationWindow } from './window.ts';
 import { readableTime, readableWindow } from './words.ts';
+import { isNetworkEntry, networkLine } from './network-summary.ts';
 
 export interface InvestigationSummary {
   /** What happened, who and from where, what is at risk now, what to do next: in words. */
@@ -295,7 +296,9 @@ function nowSentence(states: SubjectState[]): string {
 
 /** The investigation's conclusions, from the finding, the merged timeline, the current state and what could not be seen. */
 export function summarize(input: SummaryInput): InvestigationSummary {
-  const { finding, timeline, containment } = input;
+  const { finding, containment } = input;
+  // Flows and DNS lookups are not calls: they get their own line, and the rest reads the calls alone.
+  const timeline = input.timeline.filter((e) => !isNetworkEntry(e));
   const states = input.states ?? [];
   const subjects = input.subjects ?? [];
   const searched = input.searched ?? [];
@@ -335,6 +338,7 @@ export function summarize(input: SummaryInput): InvestigationSummary {
         )}.`
       : '',
     archiveSentence(searched),
+    networkLine(input.timeline),
     nowSentence(states),
     costLine(input.costSpikes ?? []),
     ...coverage.map(coverageLine),

@@ -5,7 +5,8 @@ export interface TimelineEntry {
   /** Source event id; entries are deduplicated by it. */
   id: string;
   time: string;
-  source: 'cloudtrail' | 'guardduty' | 'securityhub' | 'iam' | 'ec2' | 'answer';
+  /** `vpc-flow` and `dns`: network evidence from Security Lake (conversations and lookups, not API calls). */
+  source: 'cloudtrail' | 'guardduty' | 'securityhub' | 'iam' | 'ec2' | 'answer' | 'vpc-flow' | 'dns';
   /** API or event name. */
   action: string;
   service: string | null;
