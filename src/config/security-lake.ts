@@ -1,4 +1,6 @@
 import type { SecurityLakeSettings } from '../aws/evidence/security-lake-settings.ts';
+import type { FakeSecurityLake } from '../emulator/aws/security-lake.ts';
+import type { TrailConfig } from '../emulator/aws/trail-config.ts';
 import type { Env } from './env.ts';
 
 type SecurityLakeEnv = Pick<
@@ -41,5 +43,28 @@ export function securityLakeSettingsOf(env: SecurityLakeEnv, region: string): Se
     region: lakeRegion,
     maxRows: env.SIRBOT_SECURITY_LAKE_MAX_ROWS,
     maxBytesScanned: env.SIRBOT_SECURITY_LAKE_MAX_BYTES,
+  };
+}
+
+/**
+ * The fake AWS's Security Lake for a scenario (security-lake.ts in the emulator): its
+ * tables when the scenario has `securitylake/` records, served by the fake's Athena in the
+ * trail's work group; null without, as when Security Lake is not configured.
+ */
+export function fakeSecurityLakeSettings(
+  env: Pick<Env, 'SIRBOT_SECURITY_LAKE_MAX_ROWS' | 'SIRBOT_SECURITY_LAKE_MAX_BYTES'>,
+  lake: FakeSecurityLake | null,
+  trail: TrailConfig,
+): SecurityLakeSettings | null {
+  if (!lake) return null;
+  return {
+    flowTable: { database: lake.database, table: lake.flowTable },
+    dnsTable: { database: lake.database, table: lake.dnsTable },
+    workGroup: trail.athena.workGroup,
+    account: null,
+    region: lake.region,
+    maxRows: env.SIRBOT_SECURITY_LAKE_MAX_ROWS,
+    maxBytesScanned: env.SIRBOT_SECURITY_LAKE_MAX_BYTES,
+    pollMs: 50,
   };
 }

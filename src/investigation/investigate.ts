@@ -30,6 +30,10 @@ export interface InvestigationResult {
   limitingFactors: LimitingFactor[];
 }
 
+/** Why an instance's or address's traffic is not in the timeline when Security Lake is not configured. */
+const NETWORK_NEEDS_SECURITY_LAKE =
+  'network evidence (VPC flow logs, Route 53 resolver queries) needs Security Lake: set SIRBOT_SECURITY_LAKE_DATABASE to search the traffic of the instances and addresses in play';
+
 /** Sources of events; the others describe the current state of what the events touched. */
 const EVENT_SOURCES = new Set<string>(['cloudtrail', 'archive', 'findings', 'guardduty', 'securityhub']);
 
@@ -154,7 +158,12 @@ export async function investigate(
   const historyWindow = { start: atLeast(window.start), end: atLeast(window.end) };
   const scopeOf = (c: Collector, s: EvidenceScope) => (c.id === 'cloudtrail' && archive ? { ...s, window: historyWindow } : s);
   const missing = playbook.collectors.filter((id) => !collectors.some((c) => c.id === id));
-  for (const id of missing) limitingFactors.push({ source: id, reason: 'not-configured', detail: `no ${id} collector in this runtime` });
+  for (const id of missing)
+    limitingFactors.push({
+      source: id,
+      reason: 'not-configured',
+      detail: id === 'network' ? NETWORK_NEEDS_SECURITY_LAKE : `no ${id} collector in this runtime`,
+    });
   const results: CollectorResult[] = [];
   const run = async (batch: Collector[], batchScope: EvidenceScope) => {
     const settled = await Promise.allSettled(batch.map((c) => c.collect(scopeOf(c, batchScope), onProgress)));

@@ -6,6 +6,8 @@ import { createCollectors } from '../aws/evidence/collectors.ts';
 import { archiveSearch } from '../aws/evidence/archive.ts';
 import { AccountRegions } from '../aws/regions.ts';
 import { archiveSettingsOf, fakeArchiveSettings } from '../config/archive.ts';
+import { fakeSecurityLakeSettings, securityLakeSettingsOf } from '../config/security-lake.ts';
+import { fakeSecurityLake } from '../emulator/aws/security-lake.ts';
 import { EventHistorySearch } from '../aws/evidence/event-history-search.ts';
 import { BedrockQuestionTranslator } from '../aws/bedrock-translator.ts';
 import type { EvidenceSources } from './compose.ts';
@@ -47,7 +49,9 @@ export async function evidenceFromEnv(env: Env): Promise<RuntimeEvidence> {
   const archive = fake ? fakeArchiveSettings(env, fake.scenario.trail, region) : archiveSettingsOf(env, region);
   // One list of each account's enabled regions, cached, for investigations and questions alike.
   const regions = new AccountRegions(clients, quotas);
-  const collectors = createCollectors(clients, quotas, archive, regions);
+  // Network evidence: the scenario's Security Lake (its `securitylake/` records), or the one the environment configures.
+  const securityLake = fake ? fakeSecurityLakeSettings(env, fakeSecurityLake(fake.scenario), fake.scenario.trail) : securityLakeSettingsOf(env, region);
+  const collectors = createCollectors(clients, quotas, archive, regions, securityLake);
   // Event history first; the trail's long-term store for what it refuses (older, by IP, data events).
   const beyond = archiveSearch(archive, clients, quotas);
   const searches = [new EventHistorySearch(clients, quotas), ...(beyond ? [beyond] : [])];

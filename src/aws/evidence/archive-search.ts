@@ -18,7 +18,11 @@ export function archiveRefuses(settings: ArchiveSettings, query: EventQuery): st
 }
 
 /** Polls a running query with growing pauses until `done` says it finished, or the time runs out. */
-export async function untilDone<T>(settings: Pick<ArchiveSettings, 'pollMs' | 'queryTimeoutMs'>, poll: () => Promise<T>, done: (state: T) => boolean): Promise<{ state: T; timedOut: boolean }> {
+export async function untilDone<T>(
+  settings: Pick<ArchiveSettings, 'pollMs' | 'queryTimeoutMs'>,
+  poll: () => Promise<T>,
+  done: (state: T) => boolean,
+): Promise<{ state: T; timedOut: boolean }> {
   const deadline = Date.now() + (settings.queryTimeoutMs ?? 300_000);
   let pause = settings.pollMs ?? 250;
   for (;;) {

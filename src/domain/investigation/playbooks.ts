@@ -145,6 +145,19 @@ const COLLECTOR_OF_SUBJECT: Partial<Record<SubjectKind, CollectorId>> = {
 
 const unique = <T>(items: T[]): T[] => [...new Set(items)];
 
+/** Playbooks about what an instance itself did: its traffic and lookups are evidence. */
+const INSTANCE_PLAYBOOKS = new Set<PlaybookId>(['ec2-compromise', 'instance-credentials']);
+
+/**
+ * Network evidence (Security Lake's flows and DNS lookups) where it can say something: an
+ * instance playbook with an instance in play, or any playbook with an address in play.
+ */
+function withNetwork(id: PlaybookId, collectors: CollectorId[], subjects: Subject[]): CollectorId[] {
+  const instance = INSTANCE_PLAYBOOKS.has(id) && subjects.some((s) => s.kind === 'instance');
+  const address = subjects.some((s) => s.kind === 'ip');
+  return instance || address ? unique([...collectors, 'network']) : collectors;
+}
+
 function notesFor(id: PlaybookId, threat: ThreatType | null, rootActor: boolean): string[] {
   const notes: string[] = [];
   if (threat?.purpose === 'PenTest') {
@@ -188,6 +201,7 @@ function compose(id: PlaybookId, finding: Finding, subjects: Subject[], threat: 
     const bySubject = subjects.map((s) => COLLECTOR_OF_SUBJECT[s.kind]).filter((c): c is CollectorId => c === 'ec2' || c === 'eks' || c === 'ecs');
     collectors = unique([...(bySubject.length ? bySubject : ['ec2' as const]), ...collectors]);
   }
+  collectors = withNetwork(id, collectors, subjects);
   const signal = threat?.purpose === 'PenTest' ? 'pen-test' : threat?.purpose === 'Canary' ? 'canary' : null;
   return {
     ...base,

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { RawRecord, Scenario } from './scenario.ts';
 import { isDataRecord, trailObjects, trailRecords } from './trail-archive.ts';
+import { DNS_COLUMNS, FLOW_COLUMNS, fakeSecurityLake, lakeRow as securityLakeRow } from './security-lake.ts';
 
 /**
  * A real SQL engine (DuckDB) over a scenario's trail records, for the fake CloudTrail Lake
@@ -175,6 +176,8 @@ export async function archiveSql(scenario: Scenario): Promise<ArchiveSql> {
   const eventBytes = new Map<string, number>();
   const dayBytes = new Map<string, number>();
   for (const o of objects) dayBytes.set(o.day, (dayBytes.get(o.day) ?? 0) + o.body.length);
+  // Security Lake's tables: what each day's partition holds (its records' bytes), per table.
+  const lakeDayBytes = new Map<string, Map<string, number>>();
   try {
     const lakeFile = path.join(dir, 'lake.ndjson');
     writeFileSync(
@@ -193,6 +196,24 @@ export async function archiveSql(scenario: Scenario): Promise<ArchiveSql> {
     await db.run(`CREATE TABLE ${quote(lakeTable)} AS ${read(lakeFile, LAKE_COLUMNS)}`);
     await db.run(`CREATE SCHEMA ${quote(trail.athena.database)}`);
     await db.run(`CREATE TABLE ${quote(trail.athena.database)}.${quote(trail.athena.table)} AS ${read(athenaFile, ATHENA_COLUMNS)}`);
+    // Security Lake's OCSF tables (security-lake.ts), for network evidence through the same Athena.
+    const lake = fakeSecurityLake(scenario);
+    if (lake) {
+      await db.run(`CREATE SCHEMA ${quote(lake.database)}`);
+      for (const [table, records, columns] of [
+        [lake.flowTable, lake.flows, FLOW_COLUMNS],
+        [lake.dnsTable, lake.dns, DNS_COLUMNS],
+      ] as const) {
+        const file = path.join(dir, `${table}.ndjson`);
+        const days = new Map<string, number>();
+        const rows = records.map(securityLakeRow);
+        for (const row of rows)
+          if (typeof row.eventday === 'string') days.set(row.eventday, (days.get(row.eventday) ?? 0) + Buffer.byteLength(JSON.stringify(row)));
+        lakeDayBytes.set(table, days);
+        writeFileSync(file, rows.map((r) => JSON.stringify(r)).join('\n'));
+        await db.run(`CREATE TABLE ${quote(lake.database)}.${quote(table)} AS ${read(file, columns)}`);
+      }
+    }
     // Trino's json_format(JSON) → varchar; DuckDB's JSON is already its text.
     await db.run('CREATE MACRO json_format(j) AS CAST(j AS VARCHAR)');
     await db.run('SET enable_external_access = false');
@@ -213,14 +234,16 @@ export async function archiveSql(scenario: Scenario): Promise<ArchiveSql> {
    * DuckDB's own parse tree of the query), and the table is read with them alone.
    */
   const scannedBy = async (sql: string, as: 'lake' | 'athena'): Promise<SqlAnswer['scanned']> => {
-    const column = as === 'lake' ? 'eventid' : 'timestamp';
-    const pruneBy = as === 'lake' ? 'eventtime' : 'timestamp';
     const tree = JSON.parse(String((await db.runAndReadAll(`SELECT json_serialize_sql(${sqlText(sql)})`)).getRows()[0]?.[0] ?? '{}')) as {
       error?: boolean;
       statements?: Array<{ node: Record<string, unknown> }>;
     };
     const node = tree.statements?.[0]?.node;
     if (tree.error || !node) return { events: 0, bytes: 0 };
+    // A Security Lake table is partitioned by `eventday`; the trail's table by `timestamp`.
+    const lakeDays = as === 'athena' ? lakeDayBytes.get(String((node.from_table as Tree)?.table_name ?? '')) : undefined;
+    const column = as === 'lake' ? 'eventid' : lakeDays ? 'eventday' : 'timestamp';
+    const pruneBy = as === 'lake' ? 'eventtime' : lakeDays ? 'eventday' : 'timestamp';
     const kept = conjuncts(node.where_clause).filter((c) => onlyColumn(c, pruneBy));
     node.where_clause =
       kept.length === 0 ? null : kept.length === 1 ? kept[0] : { class: 'CONJUNCTION', type: 'CONJUNCTION_AND', alias: '', query_location: 0, children: kept };
@@ -233,7 +256,7 @@ export async function archiveSql(scenario: Scenario): Promise<ArchiveSql> {
     const values = (await db.runAndReadAll(pruned)).getRows().map((r) => String(r[0]));
     if (as === 'lake') return { events: values.length, bytes: values.reduce((n, id) => n + (eventBytes.get(id) ?? 0), 0) };
     const days = new Set(values);
-    return { events: values.length, bytes: [...days].reduce((n, d) => n + (dayBytes.get(d) ?? 0), 0) };
+    return { events: values.length, bytes: [...days].reduce((n, d) => n + ((lakeDays ?? dayBytes).get(d) ?? 0), 0) };
   };
   return {
     lakeTable,

@@ -11,6 +11,7 @@ import { BedrockQuestionTranslator } from '../../aws/bedrock-translator.ts';
 import { createCollectors } from '../../aws/evidence/collectors.ts';
 import { archiveSearch } from '../../aws/evidence/archive.ts';
 import { archiveSettingsOf } from '../../config/archive.ts';
+import { securityLakeSettingsOf } from '../../config/security-lake.ts';
 import { SqsJobs } from '../../aws/sqs-jobs.ts';
 import { JobDispatcher } from '../../jobs/dispatch.ts';
 import type { Job } from '../../jobs/job.ts';
@@ -76,7 +77,7 @@ export function lambdaContext(): Promise<LambdaContext> {
     const archive = archiveSettingsOf(env, settings.region);
     // One list of each account's enabled regions, cached, for investigations and questions alike.
     const regions = new AccountRegions(clients, quotas);
-    const collectors = createCollectors(clients, quotas, archive, regions);
+    const collectors = createCollectors(clients, quotas, archive, regions, securityLakeSettingsOf(env, settings.region));
     // Event history first; the trail's long-term store for what it refuses (older, by IP, data events).
     const beyond = archiveSearch(archive, clients, quotas);
     const searches = [new EventHistorySearch(clients, quotas), ...(beyond ? [beyond] : [])];

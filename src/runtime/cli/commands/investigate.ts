@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { AwsClientFactory, fakeCredentials } from '../../../aws/clients.ts';
 import { QuotaQueues } from '../../../aws/quotas.ts';
 import { fakeArchiveSettings } from '../../../config/archive.ts';
+import { fakeSecurityLakeSettings } from '../../../config/security-lake.ts';
+import { fakeSecurityLake } from '../../../emulator/aws/security-lake.ts';
 import { parseEnv } from '../../../config/env.ts';
 import type { Finding } from '../../../domain/finding.ts';
 import { type Answers, type Playbook, type QuestionId, playbookFor } from '../../../domain/investigation/playbooks.ts';
@@ -108,7 +110,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       aws.scenario.trail,
       'us-east-1',
     );
-    const collectors = createCollectors(clients, quotas, archive);
+    const securityLake = fakeSecurityLakeSettings(parseEnv({}), fakeSecurityLake(aws.scenario), aws.scenario.trail);
+    const collectors = createCollectors(clients, quotas, archive, undefined, securityLake);
     const result = await investigate(finding, answers, collectors, aws.now());
     const subjects = subjectsFor(result, finding);
     if (format === 'text') io.stdout(text(result, subjects, playbookFor(finding)));
