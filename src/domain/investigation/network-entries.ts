@@ -33,7 +33,7 @@ export function flowEntry(row: LakeRow, accountId: string): TimelineEntry | null
   const local = row.local_end;
   const remote = row.remote_ip;
   if (!first || !local || !remote) return null;
-  const port = row.remote_port ?? '?';
+  const port = row.service_port ?? '?';
   const bytes = count(row.total_bytes);
   const outbound = (row.direction ?? '').toLowerCase().startsWith('out');
   const last = time(row.last_time);
@@ -41,7 +41,7 @@ export function flowEntry(row: LakeRow, accountId: string): TimelineEntry | null
     id: `vpc-flow:${local}:${row.direction ?? ''}:${remote}:${port}:${row.flow_action ?? ''}:${row.flow_region ?? ''}`,
     time: first,
     source: 'vpc-flow',
-    action: `${outbound ? 'connection to' : row.direction ? 'connection from' : 'traffic with'} ${remote}:${port}`,
+    action: `${outbound ? 'outbound to' : row.direction ? 'inbound from' : 'traffic with'} ${remote} port ${port}`,
     service: 'vpc-flow-logs',
     actor: local,
     resources: [local, remote],

@@ -68,7 +68,7 @@ function endpointInPlay(q: NetworkQuery, endpoint: 'src_endpoint' | 'dst_endpoin
 
 /**
  * VPC flow records (OCSF Network Activity, class 4001) to or from what is in play,
- * aggregated per local end, remote address and port, direction and action: a busy
+ * aggregated per local end, remote address, service port, direction and action: a busy
  * instance's millions of flows come back as one row per conversation, the biggest first.
  */
 export function flowSql(q: NetworkQuery, table: LakeTable): string {
@@ -77,7 +77,8 @@ export function flowSql(q: NetworkQuery, table: LakeTable): string {
     'SELECT',
     `  CASE WHEN ${fromUs} THEN coalesce(src_endpoint.instance_uid, src_endpoint.ip) ELSE coalesce(dst_endpoint.instance_uid, dst_endpoint.ip) END AS local_end,`,
     `  CASE WHEN ${fromUs} THEN dst_endpoint.ip ELSE src_endpoint.ip END AS remote_ip,`,
-    `  CASE WHEN ${fromUs} THEN dst_endpoint.port ELSE src_endpoint.port END AS remote_port,`,
+    // The service's port, the lower of the two: both directions of a conversation, and every client's ephemeral port, fall together.
+    '  least(src_endpoint.port, dst_endpoint.port) AS service_port,',
     '  connection_info.direction AS direction,',
     '  "action" AS flow_action,',
     '  region AS flow_region,',

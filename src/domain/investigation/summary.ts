@@ -338,7 +338,10 @@ export function summarize(input: SummaryInput): InvestigationSummary {
         )}.`
       : '',
     archiveSentence(searched),
-    networkLine(input.timeline),
+    networkLine(
+      input.timeline,
+      subjects.map((s) => s.id),
+    ),
     nowSentence(states),
     costLine(input.costSpikes ?? []),
     ...coverage.map(coverageLine),
