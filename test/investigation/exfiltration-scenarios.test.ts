@@ -271,7 +271,10 @@ describe('instance-credential-exfiltration: a worker’s role credentials read t
       facts: ['running', 'profile reports-worker-profile', `public IP ${INSTANCE_IP}`, 't3.large', 'IMDSv1 still allowed (HttpTokens optional)'],
     });
     // The session listed buckets and asked where one lives: what it then read is in data events only.
-    expect(out.limitingFactors).toEqual([expect.objectContaining({ source: 'cloudtrail', reason: 'data-events' })]);
+    expect(out.limitingFactors).toEqual([
+      expect.objectContaining({ source: 'network', reason: 'not-configured' }),
+      expect.objectContaining({ source: 'cloudtrail', reason: 'data-events' }),
+    ]);
     // The vendor's key sent the command from the address that then used the stolen credentials: it goes first.
     expect(out.summary.recommendations[0]).toMatch(
       /^Deactivate the access key\(s\) AKIAVENDORPATCH00001 \(user vendor-patching, used from 203\.0\.113\.77 like the investigated credentials\)/,

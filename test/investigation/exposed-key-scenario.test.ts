@@ -89,7 +89,10 @@ describe('sirbot investigate: exposed access key used for recon, persistence and
     );
     // The key used by the intruder is to be deactivated (it is still active), the one it created deleted: one recommendation each.
     expect(out.summary.recommendations.filter((r: string) => r.includes('AKIABACKUPSVCKEY0001'))).toHaveLength(1);
-    expect(out.limitingFactors).toEqual([expect.objectContaining({ source: 'cloudtrail', reason: 'data-events' })]);
+    expect(out.limitingFactors).toEqual([
+      expect.objectContaining({ source: 'network', reason: 'not-configured' }),
+      expect.objectContaining({ source: 'cloudtrail', reason: 'data-events' }),
+    ]);
     // GuardDuty's other finding on the same key joins the timeline and the critical findings;
     // a failing control on the key is state, not activity. The finding itself is not its own evidence.
     expect(out.timeline.filter((e: { source: string }) => e.source !== 'cloudtrail').map((e: { action: string }) => e.action)).toEqual([

@@ -90,7 +90,8 @@ describe('what each kind of finding adds to its playbook', () => {
     const playbook = playbookFor(finding);
     expect(playbook).toMatchObject({
       id: 'instance-credentials',
-      collectors: ['cloudtrail', 'iam', 'ec2', 'findings', 'cost'],
+      // The instance in play: its traffic is evidence too (Security Lake, when configured).
+      collectors: ['cloudtrail', 'iam', 'ec2', 'findings', 'cost', 'network'],
       searchBy: ['accessKey', 'role', 'instance'],
     });
     expect(playbook.containment.join('\n')).toMatch(/Revoke the role's active sessions[\s\S]*IMDSv2/);
@@ -102,12 +103,13 @@ describe('what each kind of finding adds to its playbook', () => {
   });
 
   it('a runtime finding reads the host it ran on: an instance, an EKS cluster, an ECS cluster', () => {
-    expect(playbookFor(one(guardDutyFinding('Execution:Runtime/ReverseShell'))).collectors).toEqual(['ec2', 'cloudtrail', 'findings']);
+    // The reverse shell's remote address is in play: network evidence is wanted.
+    expect(playbookFor(one(guardDutyFinding('Execution:Runtime/ReverseShell'))).collectors).toEqual(['ec2', 'cloudtrail', 'findings', 'network']);
     const onEks = guardDutyFinding('Execution:Runtime/ReverseShell', {
       resource: { resourceType: 'EKSCluster', eksClusterDetails: { name: 'prod', arn: `arn:aws:eks:${REGION}:${ACCOUNT}:cluster/prod` } },
     });
-    expect(playbookFor(one(onEks)).collectors).toEqual(['eks', 'cloudtrail', 'findings']);
-    expect(playbookFor(one(guardDutyFinding('AttackSequence:ECS/CompromisedCluster'))).collectors).toEqual(['ecs', 'cloudtrail', 'findings']);
+    expect(playbookFor(one(onEks)).collectors).toEqual(['eks', 'cloudtrail', 'findings', 'network']);
+    expect(playbookFor(one(guardDutyFinding('AttackSequence:ECS/CompromisedCluster'))).collectors).toEqual(['ecs', 'cloudtrail', 'findings', 'network']);
   });
 
   it('EKS, RDS and Lambda findings name collectors this runtime may lack: an honest limiting factor, not a guess', () => {

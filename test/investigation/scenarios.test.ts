@@ -344,7 +344,10 @@ describe('root-credential-use: root taken over through a password reset', () => 
 
     const out = await investigate(ROOT, { file: `${ROOT}/finding.json` });
     expect(out.playbook).toBe('root-credential-use');
-    expect(out.limitingFactors).toEqual([expect.objectContaining({ source: 'cloudtrail', reason: 'data-events' })]);
+    expect(out.limitingFactors).toEqual([
+      expect.objectContaining({ source: 'network', reason: 'not-configured' }),
+      expect.objectContaining({ source: 'cloudtrail', reason: 'data-events' }),
+    ]);
     const tl = out.timeline;
     const stop = named(tl, 'StopLogging')[0];
     expect(stop).toMatchObject({

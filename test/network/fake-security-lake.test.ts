@@ -38,7 +38,10 @@ describe("the fake's Security Lake through Athena", () => {
         if (status === 'FAILED') return { error: state.QueryExecution?.Status?.StateChangeReason, rows: [], bytes: 0 };
         const page = await client.send(new GetQueryResultsCommand({ QueryExecutionId }));
         const [header, ...rows] = (page.ResultSet?.Rows ?? []).map((r) => (r.Data ?? []).map((d) => d.VarCharValue ?? null));
-        return { rows: rows.map((r) => Object.fromEntries((header ?? []).map((h, i) => [h, r[i]]))), bytes: state.QueryExecution?.Statistics?.DataScannedInBytes ?? 0 };
+        return {
+          rows: rows.map((r) => Object.fromEntries((header ?? []).map((h, i) => [h, r[i]]))),
+          bytes: state.QueryExecution?.Statistics?.DataScannedInBytes ?? 0,
+        };
       }
       await new Promise((r) => setTimeout(r, 10));
     }
