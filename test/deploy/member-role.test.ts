@@ -241,3 +241,46 @@ describe('deploy/member-role.yml', () => {
     }
   }, 60_000);
 });
+
+describe('the member role for Security Lake', () => {
+  it("allows every call the network evidence is searched with, only where Security Lake's database is set", async () => {
+    const { securityLakeSettingsOf } = await import('../../src/config/security-lake.ts');
+    const { fakeSecurityLake } = await import('../../src/emulator/aws/security-lake.ts');
+    const policy = template.Resources.SecurityLakeQueryPolicy;
+    expect(policy.Condition).toBe('QuerySecurityLake');
+    expect(template.Conditions.QuerySecurityLake).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'SecurityLakeDatabase' }, ''] }] });
+    const granted = new Set(inPolicy('SecurityLakeQueryPolicy').flatMap((s) => [s.Action].flat()));
+    // The Glue reads are on Security Lake's database and its tables only.
+    const glue = inPolicy('SecurityLakeQueryPolicy').find((s) => s.Sid === 'ReadSecurityLakeTableDefinitions');
+    expect(JSON.stringify(glue?.Resource)).toContain('database/${SecurityLakeDatabase}');
+    const dir = 'src/scenarios/cryptomining-ec2';
+    const scenario = loadScenario(dir);
+    const lake = fakeSecurityLake(scenario);
+    const { findings } = normalizeInput(JSON.parse(readFileSync(`${dir}/finding.json`, 'utf8')));
+    const aws = await startFakeAws({ scenario, quotaScale: 20 });
+    const clients = new AwsClientFactory({ region: 'us-east-1', endpoint: aws.endpoint, credentialsFor: fakeCredentials });
+    try {
+      const settings = securityLakeSettingsOf(parseEnv({ SIRBOT_SECURITY_LAKE_DATABASE: lake?.database }), 'us-east-1');
+      const before = aws.calls().length;
+      const result = await investigate(
+        findings[0] as (typeof findings)[number],
+        {},
+        createCollectors(clients, new QuotaQueues(20), null, undefined, settings),
+        aws.now(),
+      );
+      expect(result.timeline.some((e) => e.source === 'vpc-flow')).toBe(true);
+      const made = new Set(
+        aws
+          .calls()
+          .slice(before)
+          .filter((c) => c.service === 'athena')
+          .map((c) => `athena:${c.operation}`),
+      );
+      expect(made).toEqual(new Set(['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults']));
+      for (const call of made) expect(granted, call).toContain(call);
+    } finally {
+      clients.destroy();
+      await aws.close();
+    }
+  }, 60_000);
+});

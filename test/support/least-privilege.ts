@@ -16,6 +16,8 @@ export const ONLY_ON_EVERY_RESOURCE: Record<string, string> = {
   'ec2:DescribeSecurityGroups': 'List; list_amazonec2: no resource type',
   'ec2:DescribeVolumes': 'List; list_amazonec2: no resource type',
   'guardduty:ListDetectors': 'List; list_amazonguardduty: no resource type (the detector is what it finds)',
+  // Not verified in the reference here: Lake Formation grants what GetDataAccess vends per table; the action itself is granted on "*" in AWS's examples.
+  'lakeformation:GetDataAccess': 'Read; list_awslakeformation: no resource type (the tables are decided by Lake Formation grants)',
   'security-ir:ListCases': 'List; list_security-ir: "Resource types: (none)" for ListCases',
   // Not here, though once thought to be: security-ir:CreateCase (list_security-ir: case* required),
   // securityhub:GetFindings (hub / hubv2), ssm:StartAutomationExecution (document,
