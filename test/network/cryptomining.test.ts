@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { playbookFor } from '../../src/domain/investigation/playbooks.ts';
+import { subjectsOf } from '../../src/domain/investigation/subjects.ts';
 import { fakeArchive, type Run, scenarioFinding } from '../archive/support.ts';
 import { CRYPTO, investigateNetwork, lakeSettings, scenario } from './support.ts';
 
@@ -57,5 +59,28 @@ describe('cryptomining on EC2, with network evidence from Security Lake', () => 
     expect(network[0]).toMatchObject({ reason: 'not-configured' });
     expect(network[0]?.detail).toMatch(/network evidence .* needs Security Lake/);
     expect(result.summary.text).not.toContain('Network:');
+  });
+});
+
+describe('network evidence, bounded and only where it can say something', () => {
+  let run: Run;
+  beforeAll(async () => {
+    run = await fakeArchive(scenario);
+  });
+  afterAll(() => run.close());
+
+  it('stops at the bytes scanned bound: the DNS query is not made, and the summary says why', async () => {
+    const result = await investigateNetwork(run, lakeSettings({ maxBytesScanned: 1 }), scenarioFinding(CRYPTO));
+    expect(result.searched.filter((s) => s.source === 'security-lake').map((s) => s.what.split(' of ')[0])).toEqual(['VPC flow logs']);
+    expect(result.timeline.some((e) => e.source === 'dns')).toBe(false);
+    expect(result.limitingFactors.map((l) => l.detail)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^Route 53 resolver queries by .*: not searched, the bytes scanned bound \(1\) was reached$/)]),
+    );
+  });
+
+  it('is not wanted, and not missed, when neither an instance nor an address is in play', async () => {
+    const bucket = scenarioFinding('src/scenarios/public-s3-bucket');
+    expect(subjectsOf(bucket).filter((s) => s.kind === 'instance' || s.kind === 'ip')).toEqual([]);
+    expect(playbookFor(bucket).collectors).not.toContain('network');
   });
 });
