@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { dnsEntry, flowEntry } from '../../src/domain/investigation/network-entries.ts';
 import { dnsSql, eventDays, flowSql, type NetworkQuery, networkQueryProblem } from '../../src/domain/investigation/network-query.ts';
 import { networkLine } from '../../src/domain/investigation/network-summary.ts';
+import { rankedEntries } from '../../src/domain/investigation/key-entries.ts';
 import { securityLakeSettingsOf } from '../../src/config/security-lake.ts';
 import { parseEnv } from '../../src/config/env.ts';
 
@@ -83,6 +84,9 @@ describe('network evidence SQL (Security Lake OCSF tables)', () => {
     );
     expect(dns).toMatchObject({ source: 'dns', action: 'resolved pool.xmr-mining.example', highlights: ['1 lookup(s), NoError', 'answered 203.0.113.250'] });
     expect(flowEntry({ local_end: null }, '1')).toBeNull();
+    // A thread's dozen key entries keep the calls: flows and lookups are in the Network line and the files.
+    const call = { ...flow!, id: 'ct-1', source: 'cloudtrail' as const, action: 'DescribeInstances', tactics: ['Discovery' as const] };
+    expect(rankedEntries([flow!, dns!, call], 1).map((e) => e.id)).toEqual(['ct-1']);
     expect(networkLine([flow!, dns!])).toBe(
       'Network: i-0f3b9d2e8a6c40001 talked to 1 remote address (most bytes to 203.0.113.250 port 3333), resolved pool.xmr-mining.example.',
     );

@@ -1,5 +1,6 @@
 import { IDENTITY_CREATIONS } from './attack.ts';
 import type { TimelineEntry } from './timeline.ts';
+import { isNetworkEntry } from './network-summary.ts';
 
 /**
  * The entries a responder should read first, when a thread can show only a dozen: what
@@ -10,6 +11,8 @@ import type { TimelineEntry } from './timeline.ts';
 const POLICY = /^(Attach|Put|Detach|Delete)(User|Role|Group)Policy$|^(CreatePolicyVersion|SetDefaultPolicyVersion|UpdateAssumeRolePolicy|AddUserToGroup)$/;
 
 function weight(e: TimelineEntry): number {
+  // A busy instance's flows and lookups (the summary's Network line, and the files) come after every call.
+  if (isNetworkEntry(e)) return -1;
   let w = 0;
   if (IDENTITY_CREATIONS.has(e.action) || POLICY.test(e.action)) w += 50;
   if (e.tactics.includes('Defense Evasion')) w += 45;
