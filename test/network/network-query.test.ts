@@ -84,6 +84,9 @@ describe('network evidence SQL (Security Lake OCSF tables)', () => {
     );
     expect(dns).toMatchObject({ source: 'dns', action: 'resolved pool.xmr-mining.example', highlights: ['1 lookup(s), NoError', 'answered 203.0.113.250'] });
     expect(flowEntry({ local_end: null }, '1')).toBeNull();
+    // An engine that casts rows to arrays of values: the address is still found.
+    const positional = dnsEntry({ local_end: 'i-1', hostname: 'h.example', first_time: '1', answers: '[["A","203.0.113.250","IN",60]]' }, '1');
+    expect(positional?.highlights).toContain('answered 203.0.113.250');
     // A thread's dozen key entries keep the calls: flows and lookups are in the Network line and the files.
     const call = { ...flow!, id: 'ct-1', source: 'cloudtrail' as const, action: 'DescribeInstances', tactics: ['Discovery' as const] };
     expect(rankedEntries([flow!, dns!, call], 1).map((e) => e.id)).toEqual(['ct-1']);

@@ -60,7 +60,12 @@ function answerData(text: string | null | undefined): string[] {
   if (!text) return [];
   try {
     const parsed = JSON.parse(text) as unknown;
-    return Array.isArray(parsed) ? parsed.map((a) => (a as { rdata?: unknown })?.rdata).filter((r): r is string => typeof r === 'string') : [];
+    if (!Array.isArray(parsed)) return [];
+    // Trino casts a named row to a JSON object; older engines to an array of its values, without names: then the value that is an address.
+    const ADDRESS = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-f:]*:[0-9a-f:]+)$/i;
+    return parsed
+      .map((a) => (Array.isArray(a) ? a.find((v) => typeof v === 'string' && ADDRESS.test(v)) : (a as { rdata?: unknown })?.rdata))
+      .filter((r): r is string => typeof r === 'string');
   } catch {
     return [];
   }
