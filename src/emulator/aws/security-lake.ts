@@ -30,6 +30,10 @@ export function fakeSecurityLake(scenario: Pick<Scenario, 'dir' | 'cloudtrail' |
   if (!existsSync(dir)) return null;
   const flows: FakeSecurityLake['flows'] = [];
   const dns: FakeSecurityLake['dns'] = [];
+  // Read once by the engine and once by each runtime: a problem is said once.
+  const problem = (text: string) => {
+    if (!scenario.problems.includes(text)) scenario.problems.push(text);
+  };
   for (const name of readdirSync(dir).sort()) {
     if (!/\.jsonl?$/.test(name)) continue;
     readFileSync(path.join(dir, name), 'utf8')
@@ -40,12 +44,12 @@ export function fakeSecurityLake(scenario: Pick<Scenario, 'dir' | 'cloudtrail' |
         try {
           record = JSON.parse(line) as Record<string, unknown>;
         } catch {
-          scenario.problems.push(`securitylake/${name}:${i + 1}: not JSON`);
+          problem(`securitylake/${name}:${i + 1}: not JSON`);
           return;
         }
         if (record.class_uid === NETWORK_ACTIVITY) flows.push(record);
         else if (record.class_uid === DNS_ACTIVITY) dns.push(record);
-        else scenario.problems.push(`securitylake/${name}:${i + 1}: class_uid ${String(record.class_uid)} is neither 4001 nor 4003`);
+        else problem(`securitylake/${name}:${i + 1}: class_uid ${String(record.class_uid)} is neither 4001 nor 4003`);
       });
   }
   const region = [...scenario.cloudtrail.keys()][0]?.split('|')[1] ?? 'us-east-1';
