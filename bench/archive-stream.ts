@@ -7,6 +7,7 @@ import { QuotaQueues } from '../src/aws/quotas.ts';
 import { TrailObjectsSearch } from '../src/aws/evidence/trail-objects.ts';
 import { DEFAULT_ARCHIVE_BOUNDS } from '../src/aws/evidence/archive-settings.ts';
 import { loadScenario } from '../src/emulator/aws/scenario.ts';
+import { trailDayPrefixes } from '../src/domain/investigation/archive-query.ts';
 import { generateRecords, writeScenario } from '../test/support/cloudtrail-scenario.ts';
 
 export interface ArchiveStreamResult {
@@ -19,6 +20,10 @@ export interface ArchiveStreamResult {
   floorMs: number;
   ratio: number;
   getRate: number;
+  /** The reference, measured in the same run: the same lists and reads as bare SDK calls (32 in flight), bytes read and dropped. */
+  bareMs: number;
+  /** sirbot's stream ÷ the bare SDK loop: what listing, pacing, gunzip and filtering add. */
+  vsBare: number;
 }
 
 const ACCOUNT = '111122223333';
@@ -76,6 +81,7 @@ export async function benchArchiveStream(objects = 30_000, quotaScale = 1): Prom
     };
     // The objects are built on the fake's first S3 request: build them before the clock starts.
     await search.search({ ...query, window: { start: LATEST, end: LATEST } });
+    const bareMs = await bareSdkRead(clients, scenario.trail.bucket, trailDayPrefixes(query, {}));
     const t = performance.now();
     const result = await search.search(query);
     const ms = performance.now() - t;
@@ -94,12 +100,41 @@ export async function benchArchiveStream(objects = 30_000, quotaScale = 1): Prom
       floorMs: Math.round(floorMs),
       ratio: Math.round((ms / floorMs) * 100) / 100,
       getRate,
+      bareMs: Math.round(bareMs),
+      vsBare: Math.round((ms / bareMs) * 100) / 100,
     };
   } finally {
     clients.destroy();
     fake.stdin?.end();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The floor this machine allows, whatever S3 would: every day folder listed (one page of
+ * 250 keys each, as the trail's five-minute deliveries make) and every object read with
+ * the SDK alone, 32 in flight like the stream, the bytes dropped — no pacing, gunzip or
+ * filtering. Returns the milliseconds it took.
+ */
+async function bareSdkRead(clients: AwsClientFactory, bucket: string, prefixes: string[]): Promise<number> {
+  const { ListObjectsV2Command, GetObjectCommand } = await import('@aws-sdk/client-s3');
+  const s3 = clients.s3(ACCOUNT, 'us-east-1');
+  const t = performance.now();
+  const keys: string[] = [];
+  for (let i = 0; i < prefixes.length; i += 8) {
+    const pages = await Promise.all(prefixes.slice(i, i + 8).map((Prefix) => s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix }))));
+    for (const page of pages) keys.push(...(page.Contents ?? []).map((o) => o.Key as string));
+  }
+  let next = 0;
+  const reader = async () => {
+    while (next < keys.length) {
+      const Key = keys[next++] as string;
+      const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key }));
+      await object.Body?.transformToByteArray();
+    }
+  };
+  await Promise.all(Array.from({ length: 32 }, reader));
+  return performance.now() - t;
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop() as string)) {

@@ -8,6 +8,7 @@ import { PLAYBOOKS } from '../src/domain/investigation/playbook-catalog.ts';
 import { startFakeAws } from '../src/emulator/aws/server.ts';
 import type { EvidenceScope } from '../src/ports/collector.ts';
 import { generateRecords, writeScenario } from '../test/support/cloudtrail-scenario.ts';
+import { DEFAULT_REGIONS } from '../src/emulator/aws/scenario-regions.ts';
 
 export interface EvidenceRegionsResult {
   quotaScale: number;
@@ -27,25 +28,8 @@ export interface EvidenceRegionsResult {
 
 const ACCOUNT = '111111111111';
 const FOUR = ['us-east-1', 'eu-west-1', 'us-west-2', 'ap-southeast-2'];
-const SEVENTEEN = [
-  'us-east-1',
-  'us-east-2',
-  'us-west-1',
-  'us-west-2',
-  'ap-south-1',
-  'ap-northeast-1',
-  'ap-northeast-2',
-  'ap-northeast-3',
-  'ap-southeast-1',
-  'ap-southeast-2',
-  'ca-central-1',
-  'eu-central-1',
-  'eu-west-1',
-  'eu-west-2',
-  'eu-west-3',
-  'eu-north-1',
-  'sa-east-1',
-];
+/** The 17 regions every account has enabled by default (the fake's own list). */
+const SEVENTEEN = [...DEFAULT_REGIONS];
 const WINDOW = { start: '2026-10-01T00:00:00.000Z', end: '2026-11-22T00:00:00.000Z' };
 const round = (x: number) => Math.round(x * 100) / 100;
 

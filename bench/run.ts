@@ -65,7 +65,7 @@ async function main(): Promise<void> {
     `## trail archive, S3 stream: an IP pivot over ${arc.days} days of a trail's objects (${arc.objects.toLocaleString('en')} objects), against the fake's ${arc.getRate.toLocaleString('en')} GETs/s per bucket`,
   );
   console.log(
-    `${arc.gets.toLocaleString('en')} GETs (lists and reads) in ${arc.ms} ms vs floor ${arc.floorMs} ms (GETs ÷ rate): ratio ${arc.ratio}; SlowDown answers ${arc.slowDowns}; ${arc.matched} records matched\n`,
+    `${arc.gets.toLocaleString('en')} GETs (lists and reads) in ${arc.ms} ms vs floor ${arc.floorMs} ms (GETs ÷ rate): ratio ${arc.ratio}; vs the same reads as bare SDK calls in this run (${arc.bareMs} ms): ratio ${arc.vsBare}; SlowDown answers ${arc.slowDowns}; ${arc.matched} records matched\n`,
   );
   const sc = inChild<ScenariosResult>('./scenarios.ts');
   console.log(

@@ -18,6 +18,9 @@ import { GatheringProgress } from './progress.ts';
 import { conclusionsOf, failureOf, laterThan } from './records.ts';
 import { hashedId } from '../lib/hashed-id.ts';
 
+/** How often a thread move re-reads a record that changed under it before giving up. */
+const MOVE_ATTEMPTS = 8;
+
 export interface InvestigationServiceOptions {
   store: Store;
   /** What the investigation tells people in its thread (Slack, in every runtime). */
@@ -140,12 +143,25 @@ export class InvestigationService {
   async moveThread(findingId: string, channel: string, threadTs: string): Promise<void> {
     const id = investigationIdFor(findingId);
     await this.lock.run(id, async () => {
-      const record = await this.o.store.getInvestigation(id);
-      if (!record || (record.channel === channel && record.threadTs === threadTs)) return;
-      const moved: InvestigationRecord = { ...record, channel, threadTs, questionsTs: null, progressTs: null, updatedAt: this.nowIso() };
-      await this.o.store.moveInvestigationThread(id, channel, threadTs, moved.updatedAt);
-      await this.o.store.updateInvestigation(moved);
-      if (moved.state === 'asked') await this.askedAgainIfLost(moved, true);
+      // Compare-and-set: a follow-up question's events merged meanwhile (another process, no lock shared) are kept.
+      for (let attempt = 0; attempt < MOVE_ATTEMPTS; attempt++) {
+        const record = await this.o.store.getInvestigation(id);
+        if (!record || (record.channel === channel && record.threadTs === threadTs)) return;
+        const moved: InvestigationRecord = {
+          ...record,
+          channel,
+          threadTs,
+          questionsTs: null,
+          progressTs: null,
+          updatedAt: laterThan(record.updatedAt, this.nowIso()),
+        };
+        if (!(await this.o.store.transitionInvestigation(record, moved))) continue;
+        // Then the thread itself (and its hint), at the same update time; a crash in between moves it again on the next refresh.
+        await this.o.store.moveInvestigationThread(id, channel, threadTs, moved.updatedAt);
+        if (moved.state === 'asked') await this.askedAgainIfLost(moved, true);
+        return;
+      }
+      throw new Error(`the investigation changed ${MOVE_ATTEMPTS} times while its thread was being moved`);
     });
   }
 

@@ -71,5 +71,24 @@ describe('a finding about a key first used 120 days ago, in its thread', () => {
     expect(json.filter((e) => e.via === 'cloudtrail-lake').map((e) => e.action)).toEqual(
       expect.arrayContaining(['CreateUser', 'AttachUserPolicy', 'GetObject']),
     );
+
+    // A follow-up question by address: event history cannot search by IP, so the trail's store answers it, with its SQL.
+    const question = {
+      type: 'message',
+      channel: root.channel,
+      user: 'U0RESPONDER',
+      text: 'anything from 198.51.100.77 in the last 150 days?',
+      ts: `${Math.floor(Date.now() / 1000)}.000900`,
+      thread_ts: root.ts,
+    };
+    await signed(t, eventCallbackBody(question), 'application/json');
+    await t.runtime.idle();
+    const answer = thread().messages.find((m) => messageTexts(m).join('\n').includes(':mag: *Answer*'));
+    expect(answer).toBeDefined();
+    const answered = messageTexts(answer!).join('\n');
+    expect(answered).toContain('CloudTrail Lake');
+    expect(answered).toMatch(/source IP/);
+    expect(answered).toContain('ListSecrets');
+    expect(answered).toMatch(/SELECT[\s\S]*'198\.51\.100\.77'/);
   }, 60_000);
 });

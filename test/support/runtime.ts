@@ -113,7 +113,8 @@ export async function startTestRuntime(o: TestRuntimeOptions = {}): Promise<Test
               new Ec2Collector(clients, quotas),
               new FindingsCollector(clients, quotas),
             ],
-            eventSearches: () => [new EventHistorySearch(clients, quotas)],
+            // As the local runtime: event history first, then the trail's store for what it refuses.
+            eventSearches: () => [new EventHistorySearch(clients, quotas), ...(archive ? [archive.search] : [])],
             ...(regions ? { enabledRegions: regions } : {}),
             ...(env.SIRBOT_BEDROCK_MODEL_ID
               ? {

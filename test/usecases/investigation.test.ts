@@ -215,6 +215,37 @@ describe('investigation use case', () => {
     expect(stateWhileSharing).toBe('summarized');
   });
 
+  it('a thread move keeps what a follow-up question merged into the record meanwhile (compare-and-set, not a blind write)', async () => {
+    const { store, service } = await arrange({ collectors: [cloudTrailWith([entry(1)])] });
+    await service.start(FINDING.id, CHANNEL, THREAD);
+    await service.investigateNow(ID, RESPONDER);
+    await service.idle();
+    const WINDOW = { start: '2026-11-21T09:00:00.000Z', end: '2026-11-21T11:00:00.000Z' };
+    // Another process merges a question's answer between the move's read and its write.
+    const transition = store.transitionInvestigation.bind(store);
+    let raced = false;
+    store.transitionInvestigation = async (expected, next) => {
+      if (!raced) {
+        raced = true;
+        const current = (await store.getInvestigation(ID))!;
+        const result = current.result as { followUps?: unknown[] };
+        const asked = { at: '2026-11-21T12:00:04.000Z', via: 'event-history', window: WINDOW, events: 1, queries: ['LookupEvents AccessKeyId'] };
+        await transition(current, {
+          ...current,
+          result: { ...current.result, followUps: [...(result.followUps ?? []), asked] } as typeof current.result,
+          updatedAt: '2026-11-21T12:00:05.000Z',
+        });
+      }
+      return transition(expected, next);
+    };
+
+    await service.moveThread(FINDING.id, CHANNEL, '1795780900.000100');
+
+    const record = (await store.getInvestigation(ID))!;
+    expect(record.threadTs).toBe('1795780900.000100');
+    expect((record.result as { followUps?: Array<{ at: string }> }).followUps?.map((f) => f.at)).toEqual(['2026-11-21T12:00:04.000Z']);
+  });
+
   it('shares no timeline files when nothing was found', async () => {
     const { notices, service } = await arrange({ collectors: [cloudTrailWith([])] });
     await service.start(FINDING.id, CHANNEL, THREAD);

@@ -11,7 +11,7 @@ export interface ScenarioRegion {
 }
 
 /** The regions every account has, which cannot be disabled (the rest are opt-in). */
-const DEFAULT_REGIONS = new Set([
+export const DEFAULT_REGIONS: ReadonlySet<string> = new Set([
   'us-east-1',
   'us-east-2',
   'us-west-1',
