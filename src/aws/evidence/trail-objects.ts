@@ -15,8 +15,12 @@ import { archiveRefuses, errorText, failedSearch, searchedBy } from './archive-s
 import { recordSchema } from './cloudtrail.ts';
 
 const unzip = promisify(gunzip);
-/** Attempts of one object after the SDK's own retries gave up on S3's SlowDown. */
-const SLOW_DOWN_ATTEMPTS = 6;
+/**
+ * How long one call keeps trying while S3 says SlowDown (after the SDK's own retries):
+ * S3 asks for a slower rate, not for giving up, and a count of attempts ran out while
+ * other readers' successes kept the shared pause short.
+ */
+const SLOW_DOWN_PATIENCE_MS = 60_000;
 
 /**
  * The trail's own log objects, with neither Lake nor Athena: each day folder of the
@@ -139,18 +143,22 @@ export class TrailObjectsSearch implements EventSearch {
 
 /**
  * A call S3 may answer with SlowDown once the SDK's own retries are spent: every reader
- * pauses (the pause doubles with each SlowDown, up to 5 s, and halves with each success)
- * and the call is made again, a few times at most.
+ * pauses (the shared pause doubles with each SlowDown, up to 5 s, and halves with each
+ * success), the call itself backs off too (100 ms doubling, up to 5 s), and it is made
+ * again until S3 has said SlowDown to it for SLOW_DOWN_PATIENCE_MS.
  */
 async function patiently<T>(pace: { slowDowns: number; pauseMs: number }, call: () => Promise<T>): Promise<T> {
+  const started = Date.now();
   for (let attempt = 1; ; attempt++) {
-    if (pace.pauseMs > 0) await sleep(pace.pauseMs);
+    const own = attempt > 1 ? Math.min(100 * 2 ** (attempt - 2), 5000) : 0;
+    const wait = Math.max(pace.pauseMs, own);
+    if (wait > 0) await sleep(wait);
     try {
       const out = await call();
       pace.pauseMs = Math.floor(pace.pauseMs / 2);
       return out;
     } catch (err) {
-      if ((err as { name?: string }).name !== 'SlowDown' || attempt >= SLOW_DOWN_ATTEMPTS) throw err;
+      if ((err as { name?: string }).name !== 'SlowDown' || Date.now() - started >= SLOW_DOWN_PATIENCE_MS) throw err;
       pace.slowDowns++;
       pace.pauseMs = Math.min(Math.max(pace.pauseMs * 2, 100), 5000);
     }
