@@ -24,6 +24,15 @@ const optionalSecret = z
   .trim()
   .transform((v) => (v === '' ? undefined : v))
   .optional();
+/** An optional setting (empty is unset) that must match `pattern` when given. */
+const optionalMatching = (pattern: RegExp, message: string) => optionalSecret.refine((v) => v === undefined || pattern.test(v), message);
+
+// The shapes several settings share, each written once.
+const ACCOUNT_ID = /^\d{12}$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+const S3_URI = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/;
+const ATHENA_WORKGROUP = /^[A-Za-z0-9._-]{1,128}$/;
+const GLUE_NAME = /^[A-Za-z0-9_]{1,255}$/;
 
 const slackIds = z
   .string()
@@ -75,16 +84,13 @@ export const envSchema = z.object({
   /** Real AWS: the role assumed in other accounts (`{account}` is replaced), its external id, and sirbot's own account. */
   SIRBOT_ROLE_NAME: z.string().optional(),
   SIRBOT_ROLE_EXTERNAL_ID: z.string().optional(),
-  SIRBOT_HOME_ACCOUNT: z
-    .string()
-    .regex(/^\d{12}$/, 'must be a 12-digit account id')
-    .optional(),
+  SIRBOT_HOME_ACCOUNT: z.string().regex(ACCOUNT_ID, 'must be a 12-digit account id').optional(),
   /**
    * GuardDuty organization: findings are archived and unarchived through its administrator
    * account (members may not), reached through SIRBOT_ROLE_NAME there unless
    * SIRBOT_GUARDDUTY_ADMIN_ROLE names another role (a name, `{account}` replaced, or an ARN).
    */
-  SIRBOT_GUARDDUTY_ADMIN_ACCOUNT: optionalSecret.refine((v) => v === undefined || /^\d{12}$/.test(v), 'must be a 12-digit account id'),
+  SIRBOT_GUARDDUTY_ADMIN_ACCOUNT: optionalMatching(ACCOUNT_ID, 'must be a 12-digit account id'),
   SIRBOT_GUARDDUTY_ADMIN_ROLE: optionalSecret,
   /** Who may act from Slack: Slack user ids (U…/W…) and user group ids (S…), comma-separated. */
   SIRBOT_RESPONDERS: slackIds,
@@ -97,10 +103,7 @@ export const envSchema = z.object({
     .transform((v) => v.split(/[\s,]+/).filter(Boolean))
     .pipe(z.array(z.email('must be comma-separated email addresses'))),
   /** Region of the Security Incident Response membership (default: AWS_REGION). */
-  SIRBOT_SIR_REGION: z
-    .string()
-    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be a region such as us-east-1')
-    .optional(),
+  SIRBOT_SIR_REGION: z.string().regex(REGION, 'must be a region such as us-east-1').optional(),
   /**
    * A Bedrock model (Converse) that translates follow-up questions the grammar cannot read
    * into the same bounded search, called in sirbot's own account; unset, only the grammar
@@ -110,10 +113,7 @@ export const envSchema = z.object({
     .string()
     .regex(/^[\w.:-]{3,200}$/, 'must be a Bedrock model or inference profile id, e.g. amazon.nova-micro-v1:0')
     .optional(),
-  SIRBOT_BEDROCK_REGION: z
-    .string()
-    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be a region such as us-east-1')
-    .optional(),
+  SIRBOT_BEDROCK_REGION: z.string().regex(REGION, 'must be a region such as us-east-1').optional(),
   /** AWSSupport-ContainEC2Instance: S3 bucket for the security-group backup, and the automation role. */
   SIRBOT_CONTAINMENT_BACKUP_BUCKET: z.string().optional(),
   SIRBOT_CONTAINMENT_ROLE_ARN: z
@@ -171,21 +171,15 @@ export const envSchema = z.object({
     'must be an event data store ARN or id',
   ),
   SIRBOT_ARCHIVE_ATHENA_TABLE: optionalSecret.refine((v) => v === undefined || /^[A-Za-z0-9_]{1,255}\.[A-Za-z0-9_]{1,255}$/.test(v), 'must be database.table'),
-  SIRBOT_ARCHIVE_ATHENA_WORKGROUP: z
-    .string()
-    .regex(/^[A-Za-z0-9._-]{1,128}$/, 'must be an Athena work group name')
-    .default('primary'),
-  SIRBOT_ARCHIVE_ATHENA_OUTPUT: optionalSecret.refine(
-    (v) => v === undefined || /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(v),
-    'must be an s3:// URI',
-  ),
+  SIRBOT_ARCHIVE_ATHENA_WORKGROUP: z.string().regex(ATHENA_WORKGROUP, 'must be an Athena work group name').default('primary'),
+  SIRBOT_ARCHIVE_ATHENA_OUTPUT: optionalMatching(S3_URI, 'must be an s3:// URI'),
   SIRBOT_ARCHIVE_BUCKET: optionalSecret.refine((v) => v === undefined || /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(v), 'must be an S3 bucket name'),
   /** The trail's S3 key prefix, if it has one. */
   SIRBOT_ARCHIVE_PREFIX: optionalSecret.refine((v) => v === undefined || /^[\w!.*'()/-]{1,200}$/.test(v), 'must be an S3 key prefix'),
   /** An organization trail writes under AWSLogs/<organization id>/<account>/. */
   SIRBOT_ARCHIVE_ORG_ID: optionalSecret.refine((v) => v === undefined || /^o-[a-z0-9]{10,32}$/.test(v), 'must be an organization id (o-…)'),
-  SIRBOT_ARCHIVE_ACCOUNT: optionalSecret.refine((v) => v === undefined || /^\d{12}$/.test(v), 'must be a 12-digit account id'),
-  SIRBOT_ARCHIVE_REGION: optionalSecret.refine((v) => v === undefined || /^[a-z]{2}(-[a-z]+)+-\d$/.test(v), 'must be a region such as us-east-1'),
+  SIRBOT_ARCHIVE_ACCOUNT: optionalMatching(ACCOUNT_ID, 'must be a 12-digit account id'),
+  SIRBOT_ARCHIVE_REGION: optionalMatching(REGION, 'must be a region such as us-east-1'),
   /** Whether the trail records S3 data events (object reads and writes). */
   SIRBOT_ARCHIVE_DATA_EVENTS: z
     .enum(['true', 'false'])
@@ -201,19 +195,13 @@ export const envSchema = z.object({
    * (`amazon_security_lake_glue_db_<region>`), its tables (default: the source version 2
    * names), where Athena runs. See config/security-lake.ts.
    */
-  SIRBOT_SECURITY_LAKE_DATABASE: optionalSecret.refine((v) => v === undefined || /^[A-Za-z0-9_]{1,255}$/.test(v), 'must be a Glue database name'),
-  SIRBOT_SECURITY_LAKE_FLOW_TABLE: optionalSecret.refine((v) => v === undefined || /^[A-Za-z0-9_]{1,255}$/.test(v), 'must be a Glue table name'),
-  SIRBOT_SECURITY_LAKE_DNS_TABLE: optionalSecret.refine((v) => v === undefined || /^[A-Za-z0-9_]{1,255}$/.test(v), 'must be a Glue table name'),
-  SIRBOT_SECURITY_LAKE_WORKGROUP: z
-    .string()
-    .regex(/^[A-Za-z0-9._-]{1,128}$/, 'must be an Athena work group name')
-    .default('primary'),
-  SIRBOT_SECURITY_LAKE_OUTPUT: optionalSecret.refine(
-    (v) => v === undefined || /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(v),
-    'must be an s3:// URI',
-  ),
-  SIRBOT_SECURITY_LAKE_ACCOUNT: optionalSecret.refine((v) => v === undefined || /^\d{12}$/.test(v), 'must be a 12-digit account id'),
-  SIRBOT_SECURITY_LAKE_REGION: optionalSecret.refine((v) => v === undefined || /^[a-z]{2}(-[a-z]+)+-\d$/.test(v), 'must be a region such as us-east-1'),
+  SIRBOT_SECURITY_LAKE_DATABASE: optionalMatching(GLUE_NAME, 'must be a Glue database name'),
+  SIRBOT_SECURITY_LAKE_FLOW_TABLE: optionalMatching(GLUE_NAME, 'must be a Glue table name'),
+  SIRBOT_SECURITY_LAKE_DNS_TABLE: optionalMatching(GLUE_NAME, 'must be a Glue table name'),
+  SIRBOT_SECURITY_LAKE_WORKGROUP: z.string().regex(ATHENA_WORKGROUP, 'must be an Athena work group name').default('primary'),
+  SIRBOT_SECURITY_LAKE_OUTPUT: optionalMatching(S3_URI, 'must be an s3:// URI'),
+  SIRBOT_SECURITY_LAKE_ACCOUNT: optionalMatching(ACCOUNT_ID, 'must be a 12-digit account id'),
+  SIRBOT_SECURITY_LAKE_REGION: optionalMatching(REGION, 'must be a region such as us-east-1'),
   /** Bounds on one investigation's network queries: rows per query, bytes scanned in all. */
   SIRBOT_SECURITY_LAKE_MAX_ROWS: int(500, 1, 100_000),
   SIRBOT_SECURITY_LAKE_MAX_BYTES: int(10 * 2 ** 30, 1, 2 ** 50),
